@@ -1,0 +1,2 @@
+export { startSyncServer, type SyncServer, type SyncServerOptions } from './sync-server.ts';
+export { ServerStore, type MemberIdentity } from './store.ts';

@@ -1,0 +1,173 @@
+/**
+ * One loaded workspace: its Y.Doc, its awareness and the connections on it.
+ *
+ * Protocol: the y-websocket wire format (y-protocols sync + awareness), written on y-protocols
+ * directly rather than on @y/websocket-server's utils because we need what those utils keep
+ * out of reach: a per-connection identity and role checked on every message, a persistence
+ * hook that writes before it broadcasts, and closing one bad connection without touching the
+ * others.
+ */
+import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as authProtocol from 'y-protocols/auth';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import { upsertMember } from '../src/core/workspace/index.ts';
+import type { MemberIdentity, ServerStore } from './store.ts';
+
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
+
+export interface Connection {
+  socket: WebSocket;
+  identity: MemberIdentity;
+  /** Awareness client ids this connection has announced; removed when it leaves. */
+  awarenessIds: Set<number>;
+}
+
+const SERVER_ORIGIN = Symbol('server');
+/** Applying what is already stored must not write it again. */
+const LOAD_ORIGIN = Symbol('load');
+
+export class Room {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly connections = new Set<Connection>();
+
+  constructor(
+    readonly workspaceId: string,
+    private readonly store: ServerStore,
+  ) {
+    this.awareness.setLocalState(null);
+    const stored = store.loadDoc(workspaceId);
+    if (stored.byteLength > 0) Y.applyUpdate(this.doc, stored, LOAD_ORIGIN);
+    // Persist first, then broadcast: whatever a client sees echoed is already on disk.
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === LOAD_ORIGIN) return;
+      store.appendUpdate(workspaceId, update);
+      const message = encoding.encode((e) => {
+        encoding.writeVarUint(e, MESSAGE_SYNC);
+        syncProtocol.writeUpdate(e, update);
+      });
+      for (const conn of this.connections) if (conn !== origin) send(conn, message);
+    });
+    this.awareness.on(
+      'update',
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+        const changed = [...added, ...updated, ...removed];
+        const conn = origin as Connection | null;
+        if (conn && this.connections.has(conn)) {
+          for (const id of added) conn.awarenessIds.add(id);
+          for (const id of removed) conn.awarenessIds.delete(id);
+        }
+        const message = encoding.encode((e) => {
+          encoding.writeVarUint(e, MESSAGE_AWARENESS);
+          encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+        });
+        for (const c of this.connections) send(c, message);
+      },
+    );
+  }
+
+  join(socket: WebSocket, identity: MemberIdentity, now: number): Connection {
+    const conn: Connection = { socket, identity, awarenessIds: new Set() };
+    this.connections.add(conn);
+    this.doc.transact(() => {
+      upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
+    }, SERVER_ORIGIN);
+    send(
+      conn,
+      encoding.encode((e) => {
+        encoding.writeVarUint(e, MESSAGE_SYNC);
+        syncProtocol.writeSyncStep1(e, this.doc);
+      }),
+    );
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) {
+      send(
+        conn,
+        encoding.encode((e) => {
+          encoding.writeVarUint(e, MESSAGE_AWARENESS);
+          encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states));
+        }),
+      );
+    }
+    return conn;
+  }
+
+  leave(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
+  }
+
+  /**
+   * Handles one binary message. Throws on a malformed message; the caller closes that
+   * connection only. Viewers' document updates are dropped and answered with the y-protocols
+   * permission-denied message; their sync step 1 (a read) is answered as usual.
+   */
+  receive(conn: Connection, data: Uint8Array): void {
+    const decoder = decoding.createDecoder(data);
+    const kind = decoding.readVarUint(decoder);
+    switch (kind) {
+      case MESSAGE_SYNC: {
+        // Read by hand rather than with syncProtocol.readSyncMessage: that helper catches and
+        // logs a failed update, and we want a bogus update to close its connection.
+        const subtype = decoding.readVarUint(decoder);
+        const payload = decoding.readVarUint8Array(decoder);
+        if (subtype === syncProtocol.messageYjsSyncStep1) {
+          const diff = Y.encodeStateAsUpdate(this.doc, payload);
+          send(conn, encoding.encode((e) => {
+            encoding.writeVarUint(e, MESSAGE_SYNC);
+            encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+            encoding.writeVarUint8Array(e, diff);
+          }));
+          return;
+        }
+        if (subtype !== syncProtocol.messageYjsSyncStep2 && subtype !== syncProtocol.messageYjsUpdate) {
+          throw new Error(`unknown sync message type ${subtype}`);
+        }
+        if (conn.identity.role === 'viewer') {
+          send(conn, encoding.encode((e) => {
+            encoding.writeVarUint(e, MESSAGE_AUTH);
+            authProtocol.writePermissionDenied(e, 'viewers cannot change this workspace');
+          }));
+          return;
+        }
+        // Decoding first throws on a malformed update before any of it touches the doc.
+        Y.decodeUpdate(payload);
+        Y.applyUpdate(this.doc, payload, conn);
+        return;
+      }
+      case MESSAGE_AWARENESS:
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), conn);
+        return;
+      case MESSAGE_QUERY_AWARENESS:
+        send(conn, encoding.encode((e) => {
+          encoding.writeVarUint(e, MESSAGE_AWARENESS);
+          encoding.writeVarUint8Array(
+            e,
+            awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]),
+          );
+        }));
+        return;
+      default:
+        throw new Error(`unknown message type ${kind}`);
+    }
+  }
+
+  destroy(): void {
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
+
+function send(conn: Connection, message: Uint8Array): void {
+  if (conn.socket.readyState !== conn.socket.OPEN) return;
+  conn.socket.send(message, (err) => {
+    if (err) conn.socket.terminate();
+  });
+}

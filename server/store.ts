@@ -1,0 +1,126 @@
+/**
+ * The server's SQLite store under `--data DIR`: workspaces, members, hashed tokens and each
+ * workspace's Yjs update log. An update is written (synchronously, WAL) before it is
+ * broadcast, so an update any client has seen echoed is on disk.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import type { Role } from '../src/core/workspace/index.ts';
+import { hashToken, newId, newToken } from './tokens.ts';
+
+export interface MemberIdentity {
+  workspaceId: string;
+  workspaceName: string;
+  memberId: string;
+  name: string;
+  role: Role;
+}
+
+/** Past this many log rows a workspace's updates are merged into one on load. */
+export const COMPACT_AFTER = 500;
+
+export class ServerStore {
+  readonly db: Database.Database;
+
+  constructor(readonly dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, 'driftdesk-server.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS workspaces (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS members (
+        id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+        name TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS tokens (
+        hash TEXT PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members(id),
+        created_at INTEGER NOT NULL, revoked_at INTEGER);
+      CREATE TABLE IF NOT EXISTS doc_updates (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+        data BLOB NOT NULL);
+      CREATE INDEX IF NOT EXISTS doc_updates_ws ON doc_updates(workspace_id, seq);
+    `);
+  }
+
+  createWorkspace(name: string, ownerName: string, now = Date.now()): { id: string; token: string; memberId: string } {
+    const id = newId('ws');
+    const create = this.db.transaction(() => {
+      this.db.prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)').run(id, name, now);
+      return this.createMemberToken(id, 'owner', ownerName, now);
+    });
+    const { token, memberId } = create();
+    return { id, token, memberId };
+  }
+
+  /** Creates a member with `role` and returns their token (shown once; only its hash is kept). */
+  createMemberToken(workspaceId: string, role: Role, name: string, now = Date.now()): { token: string; memberId: string } {
+    if (!this.getWorkspace(workspaceId)) throw new Error(`unknown workspace ${workspaceId}`);
+    const memberId = newId('m');
+    const token = newToken();
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO members (id, workspace_id, name, role, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(memberId, workspaceId, name, role, now);
+      this.db.prepare('INSERT INTO tokens (hash, member_id, created_at) VALUES (?, ?, ?)').run(hashToken(token), memberId, now);
+    })();
+    return { token, memberId };
+  }
+
+  getWorkspace(id: string): { id: string; name: string; createdAt: number } | undefined {
+    return this.db.prepare('SELECT id, name, created_at AS createdAt FROM workspaces WHERE id = ?').get(id) as
+      | { id: string; name: string; createdAt: number }
+      | undefined;
+  }
+
+  listWorkspaces(): { id: string; name: string; createdAt: number }[] {
+    return this.db.prepare('SELECT id, name, created_at AS createdAt FROM workspaces ORDER BY created_at').all() as {
+      id: string;
+      name: string;
+      createdAt: number;
+    }[];
+  }
+
+  /** The member a token belongs to, or undefined for an unknown or revoked token. */
+  authenticate(token: string): MemberIdentity | undefined {
+    return this.db
+      .prepare(
+        `SELECT w.id AS workspaceId, w.name AS workspaceName, m.id AS memberId, m.name, m.role
+         FROM tokens t JOIN members m ON m.id = t.member_id JOIN workspaces w ON w.id = m.workspace_id
+         WHERE t.hash = ? AND t.revoked_at IS NULL`,
+      )
+      .get(hashToken(token)) as MemberIdentity | undefined;
+  }
+
+  appendUpdate(workspaceId: string, update: Uint8Array): void {
+    this.db.prepare('INSERT INTO doc_updates (workspace_id, data) VALUES (?, ?)').run(workspaceId, update);
+  }
+
+  /**
+   * The workspace's whole state as one update. Past COMPACT_AFTER rows the log is replaced by
+   * the merged update in one transaction, so a failed compaction leaves the old rows in place.
+   */
+  loadDoc(workspaceId: string): Uint8Array {
+    const rows = this.db
+      .prepare('SELECT seq, data FROM doc_updates WHERE workspace_id = ? ORDER BY seq')
+      .all(workspaceId) as { seq: number; data: Buffer }[];
+    if (rows.length === 0) return new Uint8Array(0);
+    const merged = Y.mergeUpdates(rows.map((r) => new Uint8Array(r.data)));
+    if (rows.length > COMPACT_AFTER) {
+      const lastSeq = rows[rows.length - 1]!.seq;
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM doc_updates WHERE workspace_id = ? AND seq <= ?').run(workspaceId, lastSeq);
+        this.appendUpdate(workspaceId, merged);
+      })();
+    }
+    return merged;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The Driftdesk sync server: HTTP (health, a small API) and the y-websocket endpoint
+ * `ws://HOST:PORT/sync/<workspaceId>?token=…` on one port. Auth happens on the HTTP upgrade
+ * request, so a refused client never gets a websocket and nothing is buffered for it.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { Room } from './room.ts';
+import { type MemberIdentity, ServerStore } from './store.ts';
+
+export interface SyncServerOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  dataDir: string;
+  /** Largest websocket message accepted, in bytes. */
+  maxMessageBytes?: number;
+  log?: (event: Record<string, unknown>) => void;
+}
+
+export interface SyncServer {
+  /** `http://host:port` */
+  url: string;
+  port: number;
+  store: ServerStore;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_MESSAGE = 8 * 1024 * 1024;
+
+export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
+  const log = options.log ?? (() => {});
+  const store = new ServerStore(options.dataDir);
+  const rooms = new Map<string, Room>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE });
+
+  const http: Server = createServer((req, res) => {
+    try {
+      handleHttp(req, res, store);
+    } catch (err) {
+      log({ event: 'http_error', error: String(err) });
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+    }
+  });
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const verdict = authorizeUpgrade(req, store);
+    if (verdict.kind === 'refused') {
+      log({ event: 'refused', reason: verdict.reason, path: safePath(req) });
+      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, verdict.identity));
+  });
+
+  function attach(ws: WebSocket, identity: MemberIdentity): void {
+    let room = rooms.get(identity.workspaceId);
+    if (!room) {
+      room = new Room(identity.workspaceId, store);
+      rooms.set(identity.workspaceId, room);
+    }
+    const conn = room.join(ws, identity, Date.now());
+    const current = room;
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) return ws.close(1003, 'binary y-protocols messages only');
+      try {
+        current.receive(conn, toBytes(data));
+      } catch (err) {
+        log({ event: 'bad_message', workspace: identity.workspaceId, member: identity.memberId, error: String(err) });
+        ws.close(1007, 'malformed message');
+      }
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      current.leave(conn);
+      if (current.connections.size === 0 && rooms.get(identity.workspaceId) === current) {
+        rooms.delete(identity.workspaceId);
+        current.destroy();
+      }
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = http.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    store,
+    async close() {
+      for (const client of wss.clients) client.close(1001, 'server shutting down');
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      for (const client of wss.clients) client.terminate();
+      for (const room of rooms.values()) room.destroy();
+      rooms.clear();
+      store.close();
+    },
+  };
+}
+
+type UpgradeVerdict =
+  | { kind: 'accepted'; identity: MemberIdentity }
+  | { kind: 'refused'; status: 400 | 401 | 403 | 404; reason: string };
+
+function authorizeUpgrade(req: IncomingMessage, store: ServerStore): UpgradeVerdict {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const match = /^\/sync\/([A-Za-z0-9_-]{1,128})$/.exec(url.pathname);
+  if (!match) return { kind: 'refused', status: 404, reason: 'Not Found' };
+  const workspaceId = match[1]!;
+  if (!store.getWorkspace(workspaceId)) return { kind: 'refused', status: 404, reason: 'Unknown Workspace' };
+  const token = url.searchParams.get('token');
+  if (!token) return { kind: 'refused', status: 401, reason: 'Token Required' };
+  const identity = store.authenticate(token);
+  if (!identity) return { kind: 'refused', status: 401, reason: 'Invalid Token' };
+  if (identity.workspaceId !== workspaceId) return { kind: 'refused', status: 403, reason: 'Token Not For This Workspace' };
+  return { kind: 'accepted', identity };
+}
+
+function handleHttp(req: IncomingMessage, res: ServerResponse, store: ServerStore): void {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (req.method === 'GET' && url.pathname === '/healthz') return json(res, 200, { status: 'ok' });
+  if (req.method === 'GET' && url.pathname === '/api/v1/me') {
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
+    if (!token) return json(res, 401, { error: 'missing bearer token' });
+    const identity = store.authenticate(token);
+    if (!identity) return json(res, 401, { error: 'token refused: unknown or revoked' });
+    return json(res, 200, identity);
+  }
+  json(res, 404, { error: `no route ${req.method} ${url.pathname}` });
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** The request path without its query string, so tokens never reach a log. */
+function safePath(req: IncomingMessage): string {
+  return (req.url ?? '').split('?')[0] ?? '';
+}

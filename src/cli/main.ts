@@ -1,0 +1,122 @@
+/**
+ * `driftdesk` command-line entry. Exit codes: 0 ok, 1 the command ran and reports failure,
+ * 2 bad input (unknown command, missing or invalid option).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { resolve } from 'node:path';
+import { ROLES, type Role } from '../core/workspace/index.ts';
+import { ServerStore, startSyncServer } from '../../server/index.ts';
+
+export class UsageError extends Error {}
+
+const USAGE = `usage: driftdesk <command> [options]
+
+  server --host 127.0.0.1 --port 4455 --data DIR     run the sync server
+  workspace create --data DIR --name NAME [--owner WHO]
+                                                     create a workspace; prints {"id","token"}
+  token create --data DIR --workspace ID --role owner|editor|commenter|viewer --name WHO
+                                                     create a member token; prints {"token"}
+  start                                              open the app (Electron, or browser mode)
+  web [--port 5155]                                  open the app in browser mode`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'server':
+        return await serverCommand(argv.slice(1));
+      case 'workspace':
+        if (sub === 'create') return workspaceCreate(rest);
+        throw new UsageError(`unknown workspace command: ${sub ?? '(none)'}`);
+      case 'token':
+        if (sub === 'create') return tokenCreate(rest);
+        throw new UsageError(`unknown token command: ${sub ?? '(none)'}`);
+      case 'start':
+      case 'web': {
+        const { launchApp } = await import('./launch-app.ts');
+        return await launchApp(command, argv.slice(1));
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command: ${command}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || isParseArgsError(err)) {
+      console.error(`driftdesk: ${(err as Error).message} (run "driftdesk help" for usage)`);
+      return 2;
+    }
+    console.error(`driftdesk: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+}
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+async function serverCommand(args: string[]): Promise<number> {
+  const v = parse(args, { host: { type: 'string' }, port: { type: 'string' }, data: { type: 'string' } });
+  const port = Number(v.port ?? '4455');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${v.port}`);
+  const server = await startSyncServer({
+    host: v.host ?? '127.0.0.1',
+    port,
+    dataDir: resolve(required(v, 'data')),
+    log: (event) => console.error(JSON.stringify({ time: new Date().toISOString(), ...event })),
+  });
+  console.log(`driftdesk sync server listening on ${server.url} (websocket: ${server.url.replace(/^http/, 'ws')}/sync/<workspaceId>)`);
+  await new Promise<void>((done) => {
+    const stop = () => void server.close().then(done);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+function workspaceCreate(args: string[]): number {
+  const v = parse(args, { data: { type: 'string' }, name: { type: 'string' }, owner: { type: 'string' } });
+  const store = new ServerStore(resolve(required(v, 'data')));
+  try {
+    const { id, token } = store.createWorkspace(required(v, 'name').trim(), v.owner?.trim() || 'Owner');
+    console.log(JSON.stringify({ id, token }));
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function tokenCreate(args: string[]): number {
+  const v = parse(args, {
+    data: { type: 'string' },
+    workspace: { type: 'string' },
+    role: { type: 'string' },
+    name: { type: 'string' },
+  });
+  const role = required(v, 'role');
+  if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}; got "${role}"`);
+  const store = new ServerStore(resolve(required(v, 'data')));
+  try {
+    const workspaceId = required(v, 'workspace');
+    if (!store.getWorkspace(workspaceId)) throw new UsageError(`no workspace ${workspaceId} in ${resolve(v.data!)}`);
+    const { token } = store.createMemberToken(workspaceId, role as Role, required(v, 'name').trim());
+    console.log(JSON.stringify({ token }));
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function isParseArgsError(err: unknown): boolean {
+  return err instanceof TypeError && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS');
+}

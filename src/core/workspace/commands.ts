@@ -1,0 +1,122 @@
+/**
+ * Named commands: the only way UI, server and CLI change a workspace doc. Each validates its
+ * input with zod before touching the doc and writes in one transaction, so a refused command
+ * leaves nothing half-written and a remote peer sees the whole change at once.
+ */
+import * as Y from 'yjs';
+import { z } from 'zod';
+import { type CommandContext, CommandError, parseInput } from './command-context.ts';
+import {
+  type CommentRecord,
+  DOC_KEYS,
+  type IncidentRecord,
+  type MemberRecord,
+  SCHEMA_VERSION,
+  incidentStatusSchema,
+  memberSchema,
+  severitySchema,
+} from './schema.ts';
+import { getIncident } from './queries.ts';
+
+const trimmed = (max: number) => z.string().trim().max(max);
+
+const initWorkspaceInput = z.object({ id: z.string().min(1).max(128), name: trimmed(200).min(1, 'name is required') });
+
+/** Writes the workspace's meta record. Idempotent: a doc that already has an id keeps it. */
+export function initWorkspace(doc: Y.Doc, input: z.input<typeof initWorkspaceInput>, ctx: Pick<CommandContext, 'now'>): void {
+  const { id, name } = parseInput('initWorkspace', initWorkspaceInput, input);
+  const meta = doc.getMap(DOC_KEYS.meta);
+  if (meta.has('id')) return;
+  doc.transact(() => {
+    meta.set('id', id);
+    meta.set('name', name);
+    meta.set('createdAt', ctx.now());
+    meta.set('schemaVersion', SCHEMA_VERSION);
+  });
+}
+
+/** Adds or updates a member's record (name and role). The sync server calls it when a member joins. */
+export function upsertMember(doc: Y.Doc, input: MemberRecord): MemberRecord {
+  const member = parseInput('upsertMember', memberSchema, input);
+  const members = doc.getMap<MemberRecord>(DOC_KEYS.members);
+  const existing = members.get(member.id);
+  if (existing && existing.name === member.name && existing.role === member.role) return existing;
+  const record = { ...member, joinedAt: existing?.joinedAt ?? member.joinedAt };
+  members.set(member.id, record);
+  return record;
+}
+
+const createIncidentInput = z.object({
+  title: trimmed(300).min(1, 'title is required'),
+  severity: severitySchema,
+  description: trimmed(20_000).default(''),
+  status: incidentStatusSchema.default('open'),
+});
+export type CreateIncidentInput = z.input<typeof createIncidentInput>;
+
+/** Opens a drift incident. Returns the stored record. */
+export function createIncident(doc: Y.Doc, input: CreateIncidentInput, ctx: CommandContext): IncidentRecord {
+  const data = parseInput('createIncident', createIncidentInput, input);
+  const now = ctx.now();
+  const record: IncidentRecord = {
+    id: ctx.newId(),
+    ...data,
+    createdAt: now,
+    createdBy: ctx.actor.id,
+    createdByName: ctx.actor.name,
+    updatedAt: now,
+  };
+  doc.transact(() => {
+    const entry = new Y.Map<unknown>();
+    for (const [key, value] of Object.entries(record)) entry.set(key, value);
+    doc.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).set(record.id, entry);
+  });
+  return record;
+}
+
+const updateIncidentInput = z.object({
+  incidentId: z.string().min(1),
+  title: trimmed(300).min(1, 'title is required').optional(),
+  severity: severitySchema.optional(),
+  status: incidentStatusSchema.optional(),
+  description: trimmed(20_000).optional(),
+});
+export type UpdateIncidentInput = z.input<typeof updateIncidentInput>;
+
+/** Changes the given fields of an incident; fields left out keep their value (and a concurrent edit to them). */
+export function updateIncident(doc: Y.Doc, input: UpdateIncidentInput, ctx: CommandContext): IncidentRecord {
+  const { incidentId, ...fields } = parseInput('updateIncident', updateIncidentInput, input);
+  const entry = doc.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(incidentId);
+  if (!(entry instanceof Y.Map) || !getIncident(doc, incidentId)) {
+    throw new CommandError('updateIncident', [{ path: 'incidentId', message: `no incident ${incidentId}` }]);
+  }
+  doc.transact(() => {
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) entry.set(key, value);
+    entry.set('updatedAt', ctx.now());
+  });
+  return getIncident(doc, incidentId)!;
+}
+
+const addCommentInput = z.object({
+  target: z.object({ kind: z.literal('incident'), id: z.string().min(1) }),
+  body: trimmed(20_000).min(1, 'comment is empty'),
+});
+export type AddCommentInput = z.input<typeof addCommentInput>;
+
+/** Adds a comment to an incident. The target must exist. */
+export function addComment(doc: Y.Doc, input: AddCommentInput, ctx: CommandContext): CommentRecord {
+  const data = parseInput('addComment', addCommentInput, input);
+  if (!getIncident(doc, data.target.id)) {
+    throw new CommandError('addComment', [{ path: 'target.id', message: `no incident ${data.target.id}` }]);
+  }
+  const record: CommentRecord = {
+    id: ctx.newId(),
+    target: data.target,
+    body: data.body,
+    authorId: ctx.actor.id,
+    authorName: ctx.actor.name,
+    createdAt: ctx.now(),
+  };
+  doc.getMap<CommentRecord>(DOC_KEYS.comments).set(record.id, record);
+  return record;
+}

@@ -1,0 +1,4 @@
+export * from './schema.ts';
+export * from './command-context.ts';
+export * from './commands.ts';
+export * from './queries.ts';
