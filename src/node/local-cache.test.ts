@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createIncident, listIncidents } from '../core/workspace/index.ts';
+import { COMPACT_AFTER, LocalCache } from './local-cache.ts';
+
+const dirs: string[] = [];
+function tempFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'driftdesk-cache-'));
+  dirs.push(dir);
+  return join(dir, 'cache.sqlite');
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+let n = 0;
+const ctx = { actor: { id: 'm1', name: 'Ada' }, now: () => 1000 + n, newId: () => `i${++n}` };
+
+function recordUpdates(doc: Y.Doc): Uint8Array[] {
+  const updates: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => updates.push(u));
+  return updates;
+}
+
+describe('LocalCache', () => {
+  it('keeps a doc and the joined workspaces across close and reopen', () => {
+    const file = tempFile();
+    const doc = new Y.Doc();
+    const updates = recordUpdates(doc);
+    createIncident(doc, { title: 'Drift on income', severity: 'high' }, ctx);
+    createIncident(doc, { title: 'Missing batch', severity: 'medium' }, ctx);
+
+    const cache = new LocalCache({ file });
+    expect(cache.loadDoc('ws_a')).toBeNull();
+    expect(cache.appendUpdates('ws_a', updates)).toBe(2);
+    cache.saveConnection({
+      workspaceId: 'ws_a', name: 'Churn', serverUrl: 'http://127.0.0.1:1', token: 't', memberId: 'm1',
+      memberName: 'Ada', role: 'owner', local: true, lastOpenedAt: 5,
+    });
+    cache.close();
+
+    const reopened = new LocalCache({ file });
+    const restored = new Y.Doc();
+    Y.applyUpdate(restored, reopened.loadDoc('ws_a')!);
+    expect(listIncidents(restored).map((i) => i.title).sort()).toEqual(['Drift on income', 'Missing batch']);
+    expect(reopened.listConnections()).toMatchObject([{ workspaceId: 'ws_a', local: true, role: 'owner' }]);
+    expect(reopened.loadDoc('other')).toBeNull();
+    reopened.close();
+  });
+
+  it('compacts a long log into a snapshot without losing an edit', () => {
+    const file = tempFile();
+    const cache = new LocalCache({ file });
+    const doc = new Y.Doc();
+    const updates = recordUpdates(doc);
+    for (let i = 0; i < COMPACT_AFTER + 20; i++) createIncident(doc, { title: `incident ${i}`, severity: 'low' }, ctx);
+    cache.appendUpdates('ws_b', updates);
+    expect(cache.logLength('ws_b')).toBe(COMPACT_AFTER + 20);
+    const first = new Y.Doc();
+    Y.applyUpdate(first, cache.loadDoc('ws_b')!);
+    expect(cache.logLength('ws_b')).toBe(0);
+
+    createIncident(doc, { title: 'after compaction', severity: 'low' }, ctx);
+    cache.appendUpdates('ws_b', [updates[updates.length - 1]!]);
+    cache.close();
+    const again = new LocalCache({ file });
+    const restored = new Y.Doc();
+    Y.applyUpdate(restored, again.loadDoc('ws_b')!);
+    expect(listIncidents(restored)).toHaveLength(COMPACT_AFTER + 21);
+    expect(Y.encodeStateVector(restored)).toEqual(Y.encodeStateVector(doc));
+    again.close();
+  });
+});

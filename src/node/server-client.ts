@@ -1,0 +1,53 @@
+/** Talks to a sync server's HTTP API from the host (never from the renderer). */
+import { z } from 'zod';
+import { roleSchema } from '../core/workspace/schema.ts';
+import type { ConnectionCheck } from '../shared/host-contract.ts';
+
+const identitySchema = z.object({
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  memberId: z.string(),
+  name: z.string(),
+  role: roleSchema,
+});
+export type ServerIdentity = z.infer<typeof identitySchema>;
+
+/**
+ * Accepts what people paste: `http(s)://host:port`, `ws(s)://host:port/sync`, with or without
+ * a trailing slash. Returns the server's base `http(s)://host:port` or throws saying what is wrong.
+ */
+export function normalizeServerUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    throw new Error(`"${input}" is not a server URL; expected something like http://127.0.0.1:4455`);
+  }
+  const scheme = { 'http:': 'http:', 'https:': 'https:', 'ws:': 'http:', 'wss:': 'https:' }[url.protocol];
+  if (!scheme) throw new Error(`server URL must start with http://, https://, ws:// or wss://; got ${url.protocol}//`);
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/sync(\/.*)?$/, '');
+  return `${scheme}//${url.host}${path}`;
+}
+
+export type IdentityResult = { kind: 'ok'; identity: ServerIdentity } | Exclude<ConnectionCheck, { kind: 'ok' }>;
+
+/** Asks the server who a token belongs to. Never throws: every failure becomes a message for a person. */
+export async function fetchIdentity(serverUrl: string, token: string, timeoutMs = 5000): Promise<IdentityResult> {
+  let res: Response;
+  try {
+    res = await fetch(`${serverUrl}/api/v1/me`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    return { kind: 'unreachable', message: `Could not reach the server at ${serverUrl} (${cause}). Check the URL, or work offline until it is back.` };
+  }
+  if (res.status === 401 || res.status === 403) {
+    return { kind: 'refused', message: `The server at ${serverUrl} refused this token: it is unknown or was revoked. Ask the workspace owner for a new one.` };
+  }
+  if (!res.ok) return { kind: 'unreachable', message: `The server at ${serverUrl} answered ${res.status}; is this a Driftdesk server?` };
+  const parsed = identitySchema.safeParse(await res.json().catch(() => null));
+  if (!parsed.success) return { kind: 'unreachable', message: `The server at ${serverUrl} did not answer like a Driftdesk server.` };
+  return { kind: 'ok', identity: parsed.data };
+}

@@ -1,0 +1,7 @@
+// The preload exposes one generic call; the contract's types and validation live in
+// src/shared/host-contract.ts and in the main process, not here.
+import { contextBridge, ipcRenderer } from 'electron';
+
+contextBridge.exposeInMainWorld('driftdeskHost', {
+  invoke: (channel: string, req: unknown): Promise<unknown> => ipcRenderer.invoke('driftdesk:host', channel, req),
+});

@@ -1,0 +1,31 @@
+import type { WorkspaceSession } from '../session/workspace-session';
+
+function describeView(viewing: string): string {
+  if (viewing.startsWith('incidents/')) return 'viewing an incident';
+  if (viewing === 'members') return 'viewing members';
+  return 'viewing incidents';
+}
+
+/** Who else has this workspace open right now, and what they look at. */
+export function PresenceList({ session }: { session: WorkspaceSession }) {
+  const people = session.presence();
+  return (
+    <section className="presence" aria-labelledby="presence-title">
+      <h2 id="presence-title" className="small-heading">Here now</h2>
+      {people.length === 0 ? (
+        <p className="muted small">Nobody, not even you: waiting for the server.</p>
+      ) : (
+        <ul data-testid="presence">
+          {people.map((p) => (
+            <li key={p.clientId}>
+              <span className="avatar" style={{ background: p.color }} aria-hidden="true">{p.name.slice(0, 1).toUpperCase()}</span>
+              <span>
+                {p.name}{p.self ? ' (you)' : ''} <span className="muted small">· {p.role} · {describeView(p.viewing)}</span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * The renderer's way to its host: Electron IPC through the preload when present, else the web
+ * host's WebSocket at `/host` (browser mode). Either way one generic `call`.
+ */
+import type { HostApi, HostChannel, HostReply, HostRequest, HostResponses } from '../../../shared/host-contract';
+import { decodeWire, encodeWire } from '../../../shared/wire-json';
+
+declare global {
+  interface Window {
+    driftdeskHost?: { invoke(channel: string, req: unknown): Promise<HostReply> };
+  }
+}
+
+export class HostCallError extends Error {}
+
+function unwrap<T>(reply: HostReply): T {
+  if (reply.kind === 'ok') return reply.value as T;
+  throw new HostCallError(reply.message);
+}
+
+export function createHostClient(): HostApi {
+  const ipc = window.driftdeskHost;
+  if (ipc) {
+    return {
+      call: async <C extends HostChannel>(channel: C, req: HostRequest<C>) =>
+        unwrap<HostResponses[C]>(await ipc.invoke(channel, req)),
+    };
+  }
+  return createWebSocketHost(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/host`);
+}
+
+function createWebSocketHost(url: string): HostApi {
+  let socket: Promise<WebSocket> | null = null;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (r: HostReply) => void }>();
+
+  const connect = (): Promise<WebSocket> => {
+    socket ??= new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.onopen = () => resolve(ws);
+      ws.onerror = () => reject(new HostCallError('lost the connection to the Driftdesk host; is `npm run web` still running?'));
+      ws.onclose = () => {
+        socket = null;
+        for (const p of pending.values()) p.resolve({ kind: 'error', message: 'the Driftdesk host went away' });
+        pending.clear();
+      };
+      ws.onmessage = (event) => {
+        const msg = decodeWire(String(event.data)) as { id: number; reply: HostReply };
+        pending.get(msg.id)?.resolve(msg.reply);
+        pending.delete(msg.id);
+      };
+    });
+    return socket;
+  };
+
+  return {
+    async call<C extends HostChannel>(channel: C, req: HostRequest<C>): Promise<HostResponses[C]> {
+      const ws = await connect();
+      const id = nextId++;
+      const reply = await new Promise<HostReply>((resolve) => {
+        pending.set(id, { resolve });
+        ws.send(encodeWire({ id, channel, req }));
+      });
+      return unwrap<HostResponses[C]>(reply);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { useEffect, useMemo, useReducer, useState, useSyncExternalStore } from 'react';
+import type * as Y from 'yjs';
+import type { WorkspaceSession } from './workspace-session';
+
+/** Re-reads `read(doc)` whenever the doc changes. `read` should be a stable function. */
+export function useDocValue<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
+  const [version, bump] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    doc.on('update', bump);
+    return () => doc.off('update', bump);
+  }, [doc]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  return useMemo(() => read(doc), [doc, read, version]);
+}
+
+/** Re-renders when the session's sync state, saves or presence change. */
+export function useSessionVersion(session: WorkspaceSession): number {
+  const [version, setVersion] = useState(0);
+  useEffect(() => session.subscribe(() => setVersion((v) => v + 1)), [session]);
+  return version;
+}
+
+/** Reads the hash route (`#/w/<id>/incidents/<incidentId>`) and keeps it current. */
+export function useHashRoute(): string[] {
+  const hash = useSyncExternalStore(
+    (cb) => {
+      window.addEventListener('hashchange', cb);
+      return () => window.removeEventListener('hashchange', cb);
+    },
+    () => location.hash,
+  );
+  return useMemo(() => hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent), [hash]);
+}
+
+export function navigate(...parts: string[]): void {
+  location.hash = `#/${parts.map(encodeURIComponent).join('/')}`;
+}

@@ -1,0 +1,46 @@
+import { useCallback, useEffect } from 'react';
+import type * as Y from 'yjs';
+import { readWorkspaceMeta } from '../../../core/workspace';
+import { PresenceList } from '../components/presence-list';
+import { SyncIndicator } from '../components/sync-indicator';
+import { navigate, useDocValue, useSessionVersion } from '../session/hooks';
+import type { WorkspaceSession } from '../session/workspace-session';
+import { IncidentDetail } from './incident-detail';
+import { IncidentsPage } from './incidents-page';
+import { MembersPage } from './members-page';
+
+/** Sidebar (workspace, navigation, sync state, who is here) and the routed page. */
+export function WorkspaceShell({ session, route }: { session: WorkspaceSession; route: string[] }) {
+  useSessionVersion(session);
+  const meta = useDocValue(session.doc, useCallback((doc: Y.Doc) => readWorkspaceMeta(doc), []));
+  const [section = 'incidents', itemId] = route;
+  const viewing = itemId ? `${section}/${itemId}` : section;
+  const ws = session.connection.workspaceId;
+
+  useEffect(() => session.setViewing(viewing), [session, viewing]);
+
+  return (
+    <div className="shell">
+      <aside className="sidebar" aria-label="Workspace">
+        <button type="button" className="link muted" onClick={() => navigate()}>← All workspaces</button>
+        <h1 className="workspace-name">{meta?.name ?? session.connection.name}</h1>
+        <p className="muted small">You are {session.connection.memberName} ({session.connection.role})</p>
+        <nav aria-label="Sections">
+          <a href={`#/w/${ws}/incidents`} aria-current={section === 'incidents' ? 'page' : undefined}>Incidents</a>
+          <a href={`#/w/${ws}/members`} aria-current={section === 'members' ? 'page' : undefined}>Members</a>
+        </nav>
+        <SyncIndicator session={session} />
+        <PresenceList session={session} />
+      </aside>
+      <main className="content">
+        {section === 'members' ? (
+          <MembersPage session={session} />
+        ) : itemId ? (
+          <IncidentDetail session={session} incidentId={itemId} />
+        ) : (
+          <IncidentsPage session={session} />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * The host contract: every call the UI makes to its host (Electron main over IPC, or the web
+ * host over a WebSocket). One map from channel to request schema and response type; both
+ * hosts implement it with `satisfies HostHandlers`, and every request is parsed on arrival
+ * because it crossed a process boundary.
+ */
+import { z } from 'zod';
+import { roleSchema, type Role } from '../core/workspace/schema.ts';
+
+/** A workspace this person has joined: where its server is and who they are there. */
+export interface WorkspaceConnection {
+  workspaceId: string;
+  name: string;
+  /** `http(s)://host:port` of the sync server; the websocket is `ws(s)://host:port/sync/<id>`. */
+  serverUrl: string;
+  token: string;
+  memberId: string;
+  memberName: string;
+  role: Role;
+  /** True for the workspace on this machine's embedded server. */
+  local: boolean;
+  lastOpenedAt: number;
+}
+
+export interface AppInfo {
+  mode: 'electron' | 'web';
+  version: string;
+  /** The embedded server's URL, when one runs. */
+  localServerUrl: string | null;
+  dataDir: string;
+}
+
+/** Why a server did or did not take a token, as the UI shows it. */
+export type ConnectionCheck =
+  | { kind: 'ok'; role: Role; memberName: string }
+  | { kind: 'refused'; message: string }
+  | { kind: 'unreachable'; message: string };
+
+const docId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _ : - only');
+const bytes = z.instanceof(Uint8Array);
+
+export const hostRequests = {
+  'app.info': z.object({}),
+  'workspaces.list': z.object({}),
+  'workspaces.create': z.object({
+    name: z.string().trim().min(1, 'workspace name is required').max(200),
+    yourName: z.string().trim().min(1, 'your name is required').max(200),
+  }),
+  'workspaces.join': z.object({
+    serverUrl: z.string().trim().min(1, 'server URL is required').max(2000),
+    token: z.string().trim().min(1, 'token is required').max(500),
+  }),
+  'workspaces.open': z.object({ workspaceId: docId }),
+  'workspaces.check': z.object({ workspaceId: docId }),
+  'cache.load': z.object({ docId }),
+  'cache.append': z.object({ docId, updates: z.array(bytes).min(1).max(10_000) }),
+} as const;
+
+export type HostChannel = keyof typeof hostRequests;
+export type HostRequest<C extends HostChannel> = z.input<(typeof hostRequests)[C]>;
+
+export interface HostResponses {
+  'app.info': AppInfo;
+  'workspaces.list': WorkspaceConnection[];
+  'workspaces.create': WorkspaceConnection;
+  'workspaces.join': WorkspaceConnection;
+  'workspaces.open': WorkspaceConnection;
+  'workspaces.check': ConnectionCheck;
+  /** The cached state of a doc as one update, or null when nothing is cached. */
+  'cache.load': { update: Uint8Array | null };
+  'cache.append': { saved: number };
+}
+
+export type HostHandlers = {
+  [C in HostChannel]: (req: z.output<(typeof hostRequests)[C]>) => Promise<HostResponses[C]>;
+};
+
+/** What the renderer holds: one generic call. */
+export interface HostApi {
+  call<C extends HostChannel>(channel: C, req: HostRequest<C>): Promise<HostResponses[C]>;
+}
+
+/** The outcome of a call on the wire (IPC or WebSocket): errors travel as data, with their message. */
+export type HostReply<T = unknown> = { kind: 'ok'; value: T } | { kind: 'error'; message: string };
+
+export function isHostChannel(value: unknown): value is HostChannel {
+  return typeof value === 'string' && Object.hasOwn(hostRequests, value);
+}
+
+/**
+ * Validates a request from the other side of a process boundary and runs its handler;
+ * never throws, so a bad request cannot take the host down.
+ */
+export async function dispatchHostCall(handlers: HostHandlers, channel: unknown, req: unknown): Promise<HostReply> {
+  if (!isHostChannel(channel)) return { kind: 'error', message: `unknown host call ${String(channel)}` };
+  const parsed = hostRequests[channel].safeParse(req ?? {});
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+    return { kind: 'error', message: detail };
+  }
+  try {
+    const handler = handlers[channel] as (r: unknown) => Promise<unknown>;
+    return { kind: 'ok', value: await handler(parsed.data) };
+  } catch (err) {
+    return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+  }
+}
