@@ -2,7 +2,8 @@
  * The sync server that runs inside the app (data under the app-data folder), and the demo
  * workspace it holds on first start.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import {
@@ -17,8 +18,21 @@ import {
 import { type SyncServer, type ServerStore, startSyncServer } from '../../server/index.ts';
 import type { LocalServer } from './host-handlers.ts';
 
-export async function startEmbeddedServer(dataDir: string, port = 0): Promise<{ server: SyncServer; local: LocalServer }> {
-  const server = await startSyncServer({ host: '127.0.0.1', port, dataDir });
+/**
+ * Starts the embedded server on the port it had last time, so teammates who joined it keep a
+ * working URL across restarts; a free port when that one is taken.
+ */
+export async function startEmbeddedServer(dataDir: string): Promise<{ server: SyncServer; local: LocalServer }> {
+  const portFile = join(dataDir, 'last-port');
+  const lastPort = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8').trim()) : 0;
+  let server: SyncServer;
+  try {
+    server = await startSyncServer({ host: '127.0.0.1', port: Number.isInteger(lastPort) ? lastPort : 0, dataDir });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    server = await startSyncServer({ host: '127.0.0.1', port: 0, dataDir });
+  }
+  writeFileSync(portFile, String(server.port));
   return { server, local: { url: server.url, createWorkspace: (name, owner) => createSeededWorkspace(server.store, name, owner) } };
 }
 

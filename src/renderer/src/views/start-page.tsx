@@ -41,6 +41,11 @@ export function StartPage({ host, onOpen }: { host: HostApi; onOpen: (workspaceI
           </ul>
         )}
       </section>
+      {info?.localServerUrl && (
+        <p className="muted small">
+          This machine's sync server: <code data-testid="local-server-url">{info.localServerUrl}</code> (loopback only) · data in <code>{info.dataDir}</code>
+        </p>
+      )}
       <div className="two-columns">
         <CreateWorkspaceForm host={host} onCreated={onOpen} disabled={info !== null && info.localServerUrl === null} />
         <JoinWorkspaceForm host={host} onJoined={onOpen} />
