@@ -118,5 +118,6 @@ function tokenCreate(args: string[]): number {
 }
 
 function isParseArgsError(err: unknown): boolean {
-  return err instanceof TypeError && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS');
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }

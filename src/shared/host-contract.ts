@@ -5,7 +5,7 @@
  * because it crossed a process boundary.
  */
 import { z } from 'zod';
-import { roleSchema, type Role } from '../core/workspace/schema.ts';
+import type { Role } from '../core/workspace/schema.ts';
 
 /** A workspace this person has joined: where its server is and who they are there. */
 export interface WorkspaceConnection {
@@ -37,7 +37,8 @@ export type ConnectionCheck =
   | { kind: 'unreachable'; message: string };
 
 const docId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _ : - only');
-const bytes = z.instanceof(Uint8Array);
+// Yjs hands out Uint8Array<ArrayBufferLike>; accept any backing buffer.
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes');
 
 export const hostRequests = {
   'app.info': z.object({}),

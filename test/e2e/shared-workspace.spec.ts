@@ -9,7 +9,7 @@ test('two members share a workspace live, and it survives a reload and a server 
   await expect(ada.page.getByRole('button', { name: /Demo · churn-model/ })).toBeVisible();
   const serverUrl = await adaStart.localServerUrl();
   const workspaceId = await adaStart.createWorkspace('Fraud model', 'Ada');
-  const { token } = cli('token', 'create', '--data', join(ada.dataDir, 'server'), '--workspace', workspaceId, '--role', 'editor', '--name', 'Bob');
+  const token = cli('token', 'create', '--data', join(ada.dataDir, 'server'), '--workspace', workspaceId, '--role', 'editor', '--name', 'Bob').token!;
 
   const bob = await launchApp('Bob');
   await new StartScreen(bob.page).join(serverUrl, token);

@@ -9,7 +9,6 @@ export function useDocValue<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
     doc.on('update', bump);
     return () => doc.off('update', bump);
   }, [doc]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   return useMemo(() => read(doc), [doc, read, version]);
 }
 
