@@ -24,9 +24,12 @@ export const COMPACT_AFTER = 500;
 export class ServerStore {
   readonly db: Database.Database;
 
-  constructor(readonly dataDir: string) {
+  constructor(
+    readonly dataDir: string,
+    nativeBinding?: string,
+  ) {
     mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, 'driftdesk-server.sqlite'));
+    this.db = new Database(join(dataDir, 'driftdesk-server.sqlite'), nativeBinding ? { nativeBinding } : {});
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');

@@ -18,6 +18,8 @@ export interface SyncServerOptions {
   /** Largest websocket message accepted, in bytes. */
   maxMessageBytes?: number;
   log?: (event: Record<string, unknown>) => void;
+  /** better-sqlite3 native build to load (the Electron-ABI one inside the desktop app). */
+  nativeBinding?: string;
 }
 
 export interface SyncServer {
@@ -32,7 +34,7 @@ const DEFAULT_MAX_MESSAGE = 8 * 1024 * 1024;
 
 export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
   const log = options.log ?? (() => {});
-  const store = new ServerStore(options.dataDir);
+  const store = new ServerStore(options.dataDir, options.nativeBinding);
   const rooms = new Map<string, Room>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE });
 

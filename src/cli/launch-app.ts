@@ -34,8 +34,11 @@ function findElectron(): { kind: 'found'; path: string } | { kind: 'missing'; re
   });
   const path = probe.stdout?.trim();
   if (probe.status === 0 && path && existsSync(path)) return { kind: 'found', path };
-  const lastLine = `${probe.stderr ?? ''}`.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('Error'))[0];
-  return { kind: 'missing', reason: lastLine ?? 'the Electron binary could not be downloaded' };
+  const downloadFailed = /failed to install|download/i.test(probe.stderr ?? '');
+  return {
+    kind: 'missing',
+    reason: downloadFailed || !path ? 'its binary is not installed and could not be downloaded' : `no Electron binary at ${path}`,
+  };
 }
 
 function runElectron(binary: string, dataDir: string): Promise<number> {

@@ -19,7 +19,7 @@ export interface AppHostOptions {
 export async function startAppHost(options: AppHostOptions) {
   const layout = appDataLayout(options.dataDir);
   const cache = new LocalCache({ file: layout.cacheFile, nativeBinding: options.nativeBinding });
-  const { server, local } = await startEmbeddedServer(layout.serverDir);
+  const { server, local } = await startEmbeddedServer(layout.serverDir, options.nativeBinding);
   if (cache.listConnections().length === 0) {
     const ownerName = process.env.DRIFTDESK_USER_NAME || safeUserName();
     const demo = createDemoWorkspace(server.store, options.demoFile, ownerName);

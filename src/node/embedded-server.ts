@@ -22,15 +22,15 @@ import type { LocalServer } from './host-handlers.ts';
  * Starts the embedded server on the port it had last time, so teammates who joined it keep a
  * working URL across restarts; a free port when that one is taken.
  */
-export async function startEmbeddedServer(dataDir: string): Promise<{ server: SyncServer; local: LocalServer }> {
+export async function startEmbeddedServer(dataDir: string, nativeBinding?: string): Promise<{ server: SyncServer; local: LocalServer }> {
   const portFile = join(dataDir, 'last-port');
   const lastPort = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8').trim()) : 0;
   let server: SyncServer;
   try {
-    server = await startSyncServer({ host: '127.0.0.1', port: Number.isInteger(lastPort) ? lastPort : 0, dataDir });
+    server = await startSyncServer({ host: '127.0.0.1', port: Number.isInteger(lastPort) ? lastPort : 0, dataDir, nativeBinding });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    server = await startSyncServer({ host: '127.0.0.1', port: 0, dataDir });
+    server = await startSyncServer({ host: '127.0.0.1', port: 0, dataDir, nativeBinding });
   }
   writeFileSync(portFile, String(server.port));
   return { server, local: { url: server.url, createWorkspace: (name, owner) => createSeededWorkspace(server.store, name, owner) } };

@@ -1,0 +1,106 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { decodeWire, encodeWire } from '../../src/shared/wire-json.ts';
+import { startWebHost } from '../../src/web-host/web-host.ts';
+
+let dir: string;
+let host: Awaited<ReturnType<typeof startWebHost>>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'driftdesk-webhost-'));
+  const rendererDir = join(dir, 'renderer');
+  mkdirSync(rendererDir);
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
+  writeFileSync(join(dir, 'secret.txt'), 'outside the renderer');
+  host = await startWebHost({
+    dataDir: join(dir, 'data'),
+    rendererDir,
+    demoFile: resolve('resources/demo-workspace.json'),
+    version: 'test',
+    port: 0,
+  });
+});
+afterAll(async () => {
+  await host.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A raw GET, so the path reaches the server exactly as written (fetch would normalize `..`). */
+function rawGet(path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const { port } = new URL(host.url);
+  return new Promise((res, rej) => {
+    request({ host: '127.0.0.1', port, path }, (r) => {
+      let body = '';
+      r.on('data', (d) => (body += d));
+      r.on('end', () => res({ status: r.statusCode!, headers: r.headers, body }));
+    }).on('error', rej).end();
+  });
+}
+
+function hostSocket(origin: string): Promise<WebSocket> {
+  return new Promise((res, rej) => {
+    const ws = new WebSocket(`${host.url.replace('http', 'ws')}/host`, { origin });
+    ws.on('open', () => res(ws));
+    ws.on('unexpected-response', (_q, r) => rej(new Error(`status ${r.statusCode}`)));
+  });
+}
+
+async function call(ws: WebSocket, channel: string, req: unknown): Promise<{ kind: string; value?: unknown; message?: string }> {
+  const id = Math.random();
+  ws.send(encodeWire({ id, channel, req }));
+  for (;;) {
+    const msg = await new Promise<{ id: number; reply: { kind: string } }>((r) => ws.once('message', (d) => r(decodeWire(d.toString()) as never)));
+    if (msg.id === id) return msg.reply;
+  }
+}
+
+describe('web host', () => {
+  it('serves the renderer with a strict CSP and never a file outside it', async () => {
+    const index = await rawGet('/');
+    expect(index.status).toBe(200);
+    expect(index.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(index.headers['content-security-policy']).toContain("script-src 'self'");
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/renderer/../../secret.txt']) {
+      const res = await rawGet(path);
+      expect(res.body, path).not.toContain('outside the renderer');
+    }
+  });
+
+  it('refuses host-API sockets from another origin', async () => {
+    await expect(hostSocket('http://evil.example')).rejects.toThrow('status 403');
+    const ws = await hostSocket(host.url);
+    ws.close();
+  });
+
+  it('answers the contract, with the demo workspace on first start, and validates requests', async () => {
+    const ws = await hostSocket(host.url);
+    const list = await call(ws, 'workspaces.list', {});
+    expect(list.kind).toBe('ok');
+    expect((list.value as { name: string }[]).map((w) => w.name)).toEqual(['Demo · churn-model']);
+    expect(await call(ws, 'no.such.call', {})).toEqual({ kind: 'error', message: 'unknown host call no.such.call' });
+    const bad = await call(ws, 'cache.append', { docId: 'x', updates: ['not bytes'] });
+    expect(bad).toMatchObject({ kind: 'error', message: expect.stringContaining('updates.0') });
+    const badId = await call(ws, 'cache.load', { docId: '../../etc/passwd' });
+    expect(badId).toMatchObject({ kind: 'error', message: expect.stringContaining('docId') });
+    const saved = await call(ws, 'cache.append', { docId: 'ws_x', updates: [new Uint8Array([0, 0])] });
+    expect(saved).toEqual({ kind: 'ok', value: { saved: 1 } });
+    ws.close();
+  });
+
+  it('explains a wrong server URL and a refused token when joining', async () => {
+    const ws = await hostSocket(host.url);
+    const unreachable = await call(ws, 'workspaces.join', { serverUrl: 'http://127.0.0.1:9', token: 't' });
+    expect(unreachable.message).toMatch(/^Could not reach the server at http:\/\/127\.0\.0\.1:9/);
+    const notUrl = await call(ws, 'workspaces.join', { serverUrl: 'ftp://127.0.0.1:21', token: 't' });
+    expect(notUrl.message).toContain('server URL must start with http://');
+    const refused = await call(ws, 'workspaces.join', { serverUrl: `${host.serverUrl.replace('http', 'ws')}/sync/`, token: 'ddt_forged' });
+    expect(refused.message).toContain('refused this token');
+    const empty = await call(ws, 'workspaces.join', { serverUrl: '  ', token: '' });
+    expect(empty.message).toContain('server URL is required');
+    ws.close();
+  });
+});
