@@ -47,6 +47,9 @@ export class ServerStore {
         seq INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
         data BLOB NOT NULL);
       CREATE INDEX IF NOT EXISTS doc_updates_ws ON doc_updates(workspace_id, seq);
+      CREATE TABLE IF NOT EXISTS blobs (
+        workspace_id TEXT NOT NULL REFERENCES workspaces(id), sha256 TEXT NOT NULL, data BLOB NOT NULL,
+        created_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, sha256));
     `);
   }
 
@@ -121,6 +124,16 @@ export class ServerStore {
       })();
     }
     return merged;
+  }
+
+  /** Stores an immutable blob; storing the same bytes twice is a no-op. */
+  putBlob(workspaceId: string, sha256: string, data: Uint8Array, now = Date.now()): void {
+    this.db.prepare('INSERT OR IGNORE INTO blobs (workspace_id, sha256, data, created_at) VALUES (?, ?, ?, ?)').run(workspaceId, sha256, data, now);
+  }
+
+  getBlob(workspaceId: string, sha256: string): Buffer | undefined {
+    const row = this.db.prepare('SELECT data FROM blobs WHERE workspace_id = ? AND sha256 = ?').get(workspaceId, sha256) as { data: Buffer } | undefined;
+    return row?.data;
   }
 
   close(): void {

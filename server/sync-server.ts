@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { handleBlob, matchBlobRoute } from './blob-routes.ts';
 import { Room } from './room.ts';
 import { type MemberIdentity, ServerStore } from './store.ts';
 
@@ -18,6 +19,8 @@ export interface SyncServerOptions {
   /** Largest websocket message accepted, in bytes. */
   maxMessageBytes?: number;
   log?: (event: Record<string, unknown>) => void;
+  /** Largest blob accepted by the blob API, in bytes. */
+  maxBlobBytes?: number;
   /** better-sqlite3 native build to load (the Electron-ABI one inside the desktop app). */
   nativeBinding?: string;
 }
@@ -39,12 +42,11 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE });
 
   const http: Server = createServer((req, res) => {
-    try {
-      handleHttp(req, res, store);
-    } catch (err) {
+    handleHttp(req, res, store, options.maxBlobBytes).catch((err: unknown) => {
       log({ event: 'http_error', error: String(err) });
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
-    }
+      else res.destroy();
+    });
   });
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -130,18 +132,21 @@ function authorizeUpgrade(req: IncomingMessage, store: ServerStore): UpgradeVerd
   return { kind: 'accepted', identity };
 }
 
-function handleHttp(req: IncomingMessage, res: ServerResponse, store: ServerStore): void {
+async function handleHttp(req: IncomingMessage, res: ServerResponse, store: ServerStore, maxBlobBytes?: number): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  if (req.method === 'GET' && url.pathname === '/healthz') return json(res, 200, { status: 'ok' });
-  if (req.method === 'GET' && url.pathname === '/api/v1/me') {
+  const reply = (status: number, body: unknown) => json(res, status, body);
+  if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, { status: 'ok' });
+  const blob = matchBlobRoute(url.pathname);
+  if (url.pathname === '/api/v1/me' || blob) {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
-    if (!token) return json(res, 401, { error: 'missing bearer token' });
+    if (!token) return reply(401, { error: 'missing bearer token' });
     const identity = store.authenticate(token);
-    if (!identity) return json(res, 401, { error: 'token refused: unknown or revoked' });
-    return json(res, 200, identity);
+    if (!identity) return reply(401, { error: 'token refused: unknown or revoked' });
+    if (blob) return handleBlob(req, res, blob, identity, store, reply, maxBlobBytes);
+    if (req.method === 'GET') return reply(200, identity);
   }
-  json(res, 404, { error: `no route ${req.method} ${url.pathname}` });
+  reply(404, { error: `no route ${req.method} ${url.pathname}` });
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

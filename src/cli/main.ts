@@ -6,8 +6,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolve } from 'node:path';
 import { ROLES, type Role } from '../core/workspace/index.ts';
 import { ServerStore, startSyncServer } from '../../server/index.ts';
+import { UsageError } from './usage-error.ts';
 
-export class UsageError extends Error {}
 
 const USAGE = `usage: driftdesk <command> [options]
 
@@ -16,6 +16,12 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      create a workspace; prints {"id","token"}
   token create --data DIR --workspace ID --role owner|editor|commenter|viewer --name WHO
                                                      create a member token; prints {"token"}
+  drift REF CUR [--json] [--stattest TEST] [--stattest COLUMN=TEST] [--categorical A,B]
+        [--numerical C] [--drift-share 0.5] [--fail-on-drift]
+                                                     test every column for drift (exit 1 on
+                                                     dataset drift with --fail-on-drift)
+  profile FILE [--json]                              column profiles and content hash
+  dataset diff A B [--json]                          schema, row count, stat deltas, drift
   start                                              open the app (Electron, or browser mode)
   web [--port 5155]                                  open the app in browser mode`;
 
@@ -31,6 +37,15 @@ export async function main(argv: string[]): Promise<number> {
       case 'token':
         if (sub === 'create') return tokenCreate(rest);
         throw new UsageError(`unknown token command: ${sub ?? '(none)'}`);
+      case 'drift':
+      case 'profile':
+      case 'dataset': {
+        const datasets = await import('./dataset-commands.ts');
+        if (command === 'drift') return await datasets.driftCommand(argv.slice(1));
+        if (command === 'profile') return await datasets.profileCommand(argv.slice(1));
+        if (sub === 'diff') return await datasets.datasetDiffCommand(rest);
+        throw new UsageError(`unknown dataset command: ${sub ?? '(none)'}`);
+      }
       case 'start':
       case 'web': {
         const { launchApp } = await import('./launch-app.ts');
@@ -46,6 +61,10 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command: ${command}`);
     }
   } catch (err) {
+    if ((err as Error)?.name === 'DatasetError') {
+      console.error(`driftdesk: ${(err as Error).message}`);
+      return 2;
+    }
     if (err instanceof UsageError || isParseArgsError(err)) {
       console.error(`driftdesk: ${(err as Error).message} (run "driftdesk help" for usage)`);
       return 2;

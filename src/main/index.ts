@@ -22,6 +22,8 @@ async function boot(): Promise<void> {
     version: app.getVersion(),
     demoFile: join(app.getAppPath(), 'resources/demo-workspace.json'),
     nativeBinding: existsSync(electronBinding) ? electronBinding : undefined,
+    // Long jobs run the CLI with Electron's own Node (ELECTRON_RUN_AS_NODE).
+    cli: { node: process.execPath, cli: join(app.getAppPath(), 'bin/driftdesk'), env: { ELECTRON_RUN_AS_NODE: '1' } },
   });
   const rendererIndex = join(__dirname, '../renderer/index.html');
 

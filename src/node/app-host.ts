@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import { appDataLayout } from './app-paths.ts';
 import { createDemoWorkspace, startEmbeddedServer } from './embedded-server.ts';
 import { createHostHandlers } from './host-handlers.ts';
+import { type CliRunner, JobRunner } from './jobs.ts';
 import { LocalCache } from './local-cache.ts';
 
 export interface AppHostOptions {
@@ -14,6 +15,8 @@ export interface AppHostOptions {
   version: string;
   demoFile: string;
   nativeBinding?: string;
+  /** How to run the `driftdesk` CLI for long jobs. */
+  cli: CliRunner;
 }
 
 export async function startAppHost(options: AppHostOptions) {
@@ -36,7 +39,7 @@ export async function startAppHost(options: AppHostOptions) {
       lastOpenedAt: Date.now(),
     });
   }
-  const handlers = createHostHandlers({ cache, localServer: local, info: { mode: options.mode, version: options.version, dataDir: options.dataDir } });
+  const handlers = createHostHandlers({ cache, jobs: new JobRunner(options.cli), localServer: local, info: { mode: options.mode, version: options.version, dataDir: options.dataDir } });
   return {
     handlers,
     serverUrl: server.url,

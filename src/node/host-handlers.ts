@@ -2,7 +2,13 @@
  * The host services behind the contract, shared by the Electron main process and the web
  * host: the local cache, joined workspaces, and the embedded server when one runs.
  */
-import type { AppInfo, HostHandlers, WorkspaceConnection } from '../shared/host-contract.ts';
+import { stat } from 'node:fs/promises';
+import { basename, isAbsolute } from 'node:path';
+import type { DatasetProfile } from '../core/profile/index.ts';
+import type { AppInfo, ComparedFiles, HostHandlers, ProfiledFile, WorkspaceConnection } from '../shared/host-contract.ts';
+import { loadBlob, storeBlob } from './blob-sync.ts';
+import type { DriftComparison } from './datasets/compare.ts';
+import type { JobRunner } from './jobs.ts';
 import type { LocalCache } from './local-cache.ts';
 import { fetchIdentity, normalizeServerUrl } from './server-client.ts';
 
@@ -14,12 +20,13 @@ export interface LocalServer {
 
 export interface HostDeps {
   cache: LocalCache;
+  jobs: JobRunner;
   localServer: LocalServer | null;
   info: Omit<AppInfo, 'localServerUrl'>;
   now?: () => number;
 }
 
-export function createHostHandlers({ cache, localServer, info, now = Date.now }: HostDeps) {
+export function createHostHandlers({ cache, jobs, localServer, info, now = Date.now }: HostDeps) {
   // The embedded server picks a free port at each start, so a local workspace's URL is
   // always the current one rather than the one saved when it was created.
   const current = (conn: WorkspaceConnection): WorkspaceConnection =>
@@ -90,5 +97,55 @@ export function createHostHandlers({ cache, localServer, info, now = Date.now }:
     'cache.load': async ({ docId }) => ({ update: cache.loadDoc(docId) }),
 
     'cache.append': async ({ docId, updates }) => ({ saved: cache.appendUpdates(docId, updates) }),
+
+    'blobs.get': async ({ workspaceId, sha256 }) => ({ data: await loadBlob(cache, connection(workspaceId), sha256) }),
+
+    'datasets.profile': async ({ workspaceId, path }) => {
+      const conn = connection(workspaceId);
+      const file = await checkedFile(path);
+      const jobId = jobs.start(`Profiling ${basename(file)}`, ['profile', file, '--json', '--progress'], async (output) => {
+        const profile = output as DatasetProfile;
+        cache.recordLocalFile(profile.md5, file);
+        // Teammates see the file name, not where it sits on this machine.
+        const shared = { ...profile, path: basename(file) };
+        const { sha256, uploadError } = await storeBlob(cache, conn, new TextEncoder().encode(JSON.stringify(shared)));
+        return {
+          fileName: basename(file), format: profile.format, md5: profile.md5, size: profile.size, rows: profile.rows,
+          columns: profile.columns.length, profileBlob: sha256, uploadError,
+        } satisfies ProfiledFile;
+      });
+      return { jobId };
+    },
+
+    'datasets.compare': async ({ workspaceId, referenceMd5, currentMd5 }) => {
+      const conn = connection(workspaceId);
+      const [ref, cur] = [cache.localFile(referenceMd5), cache.localFile(currentMd5)];
+      if (!ref || !cur) {
+        throw new Error(`the ${!ref ? 'reference' : 'current'} file is not on this machine; whoever added that version can run the comparison`);
+      }
+      const jobId = jobs.start(`Comparing ${basename(ref)} with ${basename(cur)}`, ['drift', ref, cur, '--json', '--histograms', '--progress'], async (output) => {
+        const report = output as DriftComparison;
+        const shared = { ...report, reference: { ...report.reference, path: basename(ref) }, current: { ...report.current, path: basename(cur) } };
+        const { sha256, uploadError } = await storeBlob(cache, conn, new TextEncoder().encode(JSON.stringify(shared)));
+        return {
+          reportBlob: sha256, datasetDrift: report.dataset_drift, driftedColumns: report.drifted_columns,
+          testedColumns: report.columns.length, uploadError,
+        } satisfies ComparedFiles;
+      });
+      return { jobId };
+    },
+
+    'datasets.localFiles': async ({ md5s }) => ({ available: md5s.filter((m) => cache.localFile(m) !== undefined) }),
+
+    'jobs.get': async ({ jobId }) => jobs.get(jobId),
   } satisfies HostHandlers;
+}
+
+/** The person picks a file on their own machine; it must be an absolute path to a regular file. */
+async function checkedFile(path: string): Promise<string> {
+  if (!isAbsolute(path)) throw new Error(`"${path}" is not an absolute path; give the full path to the file`);
+  const info = await stat(path).catch(() => null);
+  if (!info) throw new Error(`${path}: no such file`);
+  if (!info.isFile()) throw new Error(`${path}: not a regular file`);
+  return path;
 }

@@ -41,6 +41,10 @@ export class LocalCache {
       CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates(doc_id, seq);
       CREATE TABLE IF NOT EXISTS doc_snapshots (
         doc_id TEXT PRIMARY KEY, data BLOB NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS blobs (
+        sha256 TEXT PRIMARY KEY, data BLOB NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS local_files (
+        md5 TEXT PRIMARY KEY, path TEXT NOT NULL, recorded_at INTEGER NOT NULL);
     `);
   }
 
@@ -113,6 +117,26 @@ export class LocalCache {
         .run(docId, merged, Date.now());
       this.db.prepare('DELETE FROM doc_updates WHERE doc_id = ? AND seq <= ?').run(docId, upToSeq);
     })();
+  }
+
+  putBlob(sha256: string, data: Uint8Array): void {
+    this.db.prepare('INSERT OR IGNORE INTO blobs (sha256, data, created_at) VALUES (?, ?, ?)').run(sha256, data, Date.now());
+  }
+
+  getBlob(sha256: string): Uint8Array | undefined {
+    const row = this.db.prepare('SELECT data FROM blobs WHERE sha256 = ?').get(sha256) as { data: Buffer } | undefined;
+    return row ? new Uint8Array(row.data) : undefined;
+  }
+
+  /** Remembers where on this machine the file with this content hash lives. */
+  recordLocalFile(md5: string, path: string): void {
+    this.db
+      .prepare('INSERT INTO local_files (md5, path, recorded_at) VALUES (?, ?, ?) ON CONFLICT(md5) DO UPDATE SET path = excluded.path, recorded_at = excluded.recorded_at')
+      .run(md5, path, Date.now());
+  }
+
+  localFile(md5: string): string | undefined {
+    return (this.db.prepare('SELECT path FROM local_files WHERE md5 = ?').get(md5) as { path: string } | undefined)?.path;
   }
 
   close(): void {

@@ -36,6 +36,34 @@ export type ConnectionCheck =
   | { kind: 'refused'; message: string }
   | { kind: 'unreachable'; message: string };
 
+/** A long job run by the host, polled with `jobs.get`. */
+export type JobState =
+  | { kind: 'running'; label: string; phase: string; done: number; total: number }
+  | { kind: 'done'; label: string; result: unknown }
+  | { kind: 'failed'; label: string; message: string };
+
+/** What `datasets.profile` produces once its job is done. */
+export interface ProfiledFile {
+  fileName: string;
+  format: string;
+  md5: string;
+  size: number;
+  rows: number;
+  columns: number;
+  profileBlob: string;
+  /** Null when the blob reached the server; otherwise why not (it stays in the local cache). */
+  uploadError: string | null;
+}
+
+/** What `datasets.compare` produces once its job is done. */
+export interface ComparedFiles {
+  reportBlob: string;
+  datasetDrift: boolean;
+  driftedColumns: number;
+  testedColumns: number;
+  uploadError: string | null;
+}
+
 const docId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _ : - only');
 // Yjs hands out Uint8Array<ArrayBufferLike>; accept any backing buffer.
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes');
@@ -54,6 +82,11 @@ export const hostRequests = {
   'workspaces.open': z.object({ workspaceId: docId }),
   'workspaces.check': z.object({ workspaceId: docId }),
   'cache.load': z.object({ docId }),
+  'blobs.get': z.object({ workspaceId: docId, sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest') }),
+  'datasets.profile': z.object({ workspaceId: docId, path: z.string().trim().min(1, 'file path is required').max(4096) }),
+  'datasets.compare': z.object({ workspaceId: docId, referenceMd5: z.string().min(32).max(40), currentMd5: z.string().min(32).max(40) }),
+  'datasets.localFiles': z.object({ md5s: z.array(z.string().max(40)).max(10_000) }),
+  'jobs.get': z.object({ jobId: z.string().uuid() }),
   'cache.append': z.object({ docId, updates: z.array(bytes).min(1).max(10_000) }),
 } as const;
 
@@ -69,6 +102,12 @@ export interface HostResponses {
   'workspaces.check': ConnectionCheck;
   /** The cached state of a doc as one update, or null when nothing is cached. */
   'cache.load': { update: Uint8Array | null };
+  'blobs.get': { data: Uint8Array };
+  'datasets.profile': { jobId: string };
+  'datasets.compare': { jobId: string };
+  /** Which of the given content hashes have their file on this machine. */
+  'datasets.localFiles': { available: string[] };
+  'jobs.get': JobState;
   'cache.append': { saved: number };
 }
 

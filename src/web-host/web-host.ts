@@ -6,6 +6,7 @@
  * web page elsewhere in the browser cannot read the tokens in the local cache.
  */
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { dispatchHostCall } from '../shared/host-contract.ts';
@@ -24,7 +25,13 @@ export interface WebHostOptions {
 }
 
 export async function startWebHost(options: WebHostOptions) {
-  const app = await startAppHost({ dataDir: options.dataDir, mode: 'web', version: options.version, demoFile: options.demoFile });
+  const app = await startAppHost({
+    dataDir: options.dataDir,
+    mode: 'web',
+    version: options.version,
+    demoFile: options.demoFile,
+    cli: { node: process.execPath, cli: fileURLToPath(new URL('../../bin/driftdesk', import.meta.url)) },
+  });
   const http = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();

@@ -2,3 +2,4 @@ export * from './schema.ts';
 export * from './command-context.ts';
 export * from './commands.ts';
 export * from './queries.ts';
+export * from './datasets.ts';

@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatasetReader } from './dataset-reader.ts';
+import { profileFile } from './profile.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'driftdesk-reader-'));
+let reader: DatasetReader;
+beforeAll(async () => {
+  reader = await DatasetReader.open();
+});
+afterAll(() => {
+  reader.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const SEATTLE = resolve('node_modules/vega-datasets/data/seattle-weather.csv');
+
+describe('DatasetReader', () => {
+  it('reads the usual null tokens as missing and keeps such a column numeric, as pandas does', async () => {
+    const path = file('nulls.csv', 'a,b,c\n1,x,true\nNA,y,false\n,N/A,true\nNaN,<NA>,false\n-NaN,z,\n#N/A,null,true\n7.5,NULL,false\nn/a,nan,true\n');
+    const t = await reader.load(path);
+    expect(t.rows).toBe(8);
+    expect(t.columns).toEqual([
+      { name: 'a', kind: 'numerical', sqlType: 'DOUBLE' },
+      { name: 'b', kind: 'categorical', sqlType: 'VARCHAR' },
+      { name: 'c', kind: 'categorical', sqlType: 'VARCHAR' },
+    ]);
+    expect(await reader.numericValues(t, 'a')).toEqual([1, 7.5]);
+    expect(await reader.categoryValues(t, 'b')).toEqual(['x', 'y', 'z']);
+  });
+
+  it('reads TSV, JSON Lines and Parquet', async () => {
+    const tsv = await reader.load(file('t.tsv', 'x\ty\n1\tq\n2\tr\n'));
+    expect(tsv.columns.map((c) => c.kind)).toEqual(['numerical', 'categorical']);
+    const jsonl = await reader.load(file('t.jsonl', '{"x": 1, "y": "a", "ok": true}\n{"x": 2.5, "y": null, "ok": false}\n'));
+    expect(jsonl.columns.map((c) => [c.name, c.kind])).toEqual([['x', 'numerical'], ['y', 'categorical'], ['ok', 'categorical']]);
+    const parquet = join(dir, 't.parquet');
+    await reader.db.run(`COPY (SELECT range AS n, 'k' || (range % 3) AS k, DATE '2026-01-01' + CAST(range AS INTEGER) AS d FROM range(10)) TO '${parquet}' (FORMAT parquet)`);
+    const pq = await reader.load(parquet);
+    expect(pq.rows).toBe(10);
+    expect(pq.columns.map((c) => [c.name, c.kind])).toEqual([['n', 'numerical'], ['k', 'categorical'], ['d', 'datetime']]);
+  });
+
+  it.each([
+    ['ragged.csv', 'a,b,c\n1,2,3\n4,5,6\n7,8,9,10\n', /ragged\.csv, line 4: expected 3 fields, found 4$/],
+    ['short.csv', 'a,b,c\n1,2,3\n4,5\n', /short\.csv, line 3: expected 3 fields, found 2$/],
+    ['dup.csv', 'a,b,a\n1,2,3\n', /dup\.csv, line 1: column name "a" appears twice/],
+    ['empty.csv', '', /empty\.csv: empty file, no header row/],
+    ['data.xlsx', 'x', /unsupported file type ".xlsx"/],
+  ])('says what is wrong with %s, and where', async (name, text, message) => {
+    await expect(reader.load(file(name, text))).rejects.toThrow(message);
+  });
+
+  it('says when the file is missing', async () => {
+    await expect(reader.load(join(dir, 'nope.csv'))).rejects.toThrow(/nope\.csv: cannot read the file \(no such file\)/);
+  });
+
+  it('profiles real data as pandas describes it (pandas is the oracle)', async () => {
+    const profile = await profileFile(reader, SEATTLE);
+    const script = `
+import json, sys, pandas as pd
+df = pd.read_csv(sys.argv[1])
+out = {"rows": len(df), "columns": {}}
+for c in df.columns:
+    s = df[c]
+    col = {"missing": int(s.isna().sum()), "distinct": int(s.nunique()), "numeric": bool(pd.api.types.is_numeric_dtype(s))}
+    if col["numeric"]:
+        q = s.quantile([0.05, 0.25, 0.5, 0.75, 0.95]).tolist()
+        col.update(mean=float(s.mean()), std=float(s.std()), min=float(s.min()), max=float(s.max()), q=q)
+    else:
+        vc = s.value_counts()
+        col["top"] = [[str(k), int(v)] for k, v in sorted(vc.items(), key=lambda kv: (-kv[1], str(kv[0])))[:10]]
+    out["columns"][c] = col
+print(json.dumps(out))
+`;
+    const run = spawnSync('/usr/bin/python3', ['-c', script, SEATTLE], { encoding: 'utf8' });
+    expect(run.status, `pandas oracle failed (is python3-pandas installed?): ${run.stderr}`).toBe(0);
+    const pandas = JSON.parse(run.stdout) as { rows: number; columns: Record<string, Record<string, unknown>> };
+    expect(profile.rows).toBe(pandas.rows);
+    for (const col of profile.columns) {
+      const p = pandas.columns[col.name]!;
+      expect(col.missing, col.name).toBe(p.missing);
+      expect(col.distinct, col.name).toBe(p.distinct);
+      expect(col.kind === 'numerical', col.name).toBe(p.numeric);
+      if (col.kind === 'numerical') {
+        expect(col.mean).toBeCloseTo(p.mean as number, 9);
+        expect(col.std).toBeCloseTo(p.std as number, 9);
+        expect([col.min, col.max]).toEqual([p.min, p.max]);
+        const q = col.quantiles!;
+        (p.q as number[]).forEach((v, i) => expect([q.p05, q.p25, q.p50, q.p75, q.p95][i]).toBeCloseTo(v, 9));
+        expect(col.histogram!.counts.reduce((a, b) => a + b, 0)).toBe(pandas.rows - col.missing);
+      } else if (col.kind === 'categorical') {
+        expect(col.top.map((t) => [t.value, t.count])).toEqual(p.top);
+      }
+    }
+  });
+});

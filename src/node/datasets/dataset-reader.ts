@@ -1,0 +1,191 @@
+/**
+ * Reads tabular files with DuckDB: CSV, TSV, Parquet, JSON and JSON Lines.
+ *
+ * Missing values are read as pandas reads them: empty fields and pandas' default NA tokens
+ * are NULL. Delimited text is loaded as text and typed afterwards the way pandas types it: a
+ * column is numeric when every non-missing value parses as a number, else it is text (so a
+ * number column with "NA" in it stays numeric, and a date column stays text).
+ */
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { access, stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { readCsvHeader } from './csv-header.ts';
+
+/** pandas' default `na_values` (pandas 2.x), plus the empty field. */
+export const NULL_TOKENS = [
+  '', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN',
+  '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null',
+];
+
+export type FileFormat = 'csv' | 'tsv' | 'parquet' | 'json' | 'jsonl';
+/** `numerical` and `categorical` are tested for drift; `datetime` and `other` are reported, not tested. */
+export type ColumnKind = 'numerical' | 'categorical' | 'datetime' | 'other';
+
+export interface TableColumn {
+  name: string;
+  kind: ColumnKind;
+  /** The DuckDB type after typing (DOUBLE, VARCHAR, BOOLEAN, …). */
+  sqlType: string;
+}
+
+export interface LoadedTable {
+  path: string;
+  format: FileFormat;
+  /** DuckDB table name holding the typed data. */
+  table: string;
+  rows: number;
+  columns: TableColumn[];
+}
+
+/** Bad input: the message names the file and, where known, the line. */
+export class DatasetError extends Error {
+  override readonly name = 'DatasetError';
+}
+
+const FORMATS: Record<string, FileFormat> = {
+  '.csv': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.parquet': 'parquet', '.pq': 'parquet',
+  '.json': 'json', '.jsonl': 'jsonl', '.ndjson': 'jsonl',
+};
+
+export function detectFormat(path: string): FileFormat {
+  const format = FORMATS[extname(path).toLowerCase()];
+  if (!format) {
+    throw new DatasetError(`${path}: unsupported file type "${extname(path) || '(none)'}"; use .csv, .tsv, .parquet, .json or .jsonl`);
+  }
+  return format;
+}
+
+export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+export class DatasetReader {
+  private tables = 0;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly db: DuckDBConnection,
+  ) {}
+
+  static async open(): Promise<DatasetReader> {
+    const instance = await DuckDBInstance.create(':memory:');
+    return new DatasetReader(instance, await instance.connect());
+  }
+
+  async load(path: string): Promise<LoadedTable> {
+    const format = detectFormat(path);
+    try {
+      await access(path);
+      if (!(await stat(path)).isFile()) throw new DatasetError(`${path}: not a file`);
+    } catch (err) {
+      if (err instanceof DatasetError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
+      throw new DatasetError(`${path}: cannot read the file (${why})`);
+    }
+    const table = `t${++this.tables}`;
+    const raw = `${table}_raw`;
+    await this.run(path, `CREATE TABLE ${raw} AS SELECT * FROM ${await this.source(path, format)}`);
+    const described = (await this.db.runAndReadAll(`DESCRIBE ${raw}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
+    if (described.length === 0) throw new DatasetError(`${path}: no columns`);
+    const columns: TableColumn[] = [];
+    const select: string[] = [];
+    for (const { column_name: name, column_type: type } of described) {
+      const ident = quoteIdent(name);
+      if (type === 'VARCHAR' && (format === 'csv' || format === 'tsv')) {
+        const numeric = await this.allNumeric(raw, ident);
+        columns.push({ name, kind: numeric ? 'numerical' : 'categorical', sqlType: numeric ? 'DOUBLE' : 'VARCHAR' });
+        select.push(numeric ? `CAST(${ident} AS DOUBLE) AS ${ident}` : ident);
+      } else {
+        const kind = classify(type);
+        columns.push({ name, kind, sqlType: kind === 'numerical' ? 'DOUBLE' : type });
+        select.push(kind === 'numerical' ? `CAST(${ident} AS DOUBLE) AS ${ident}` : ident);
+      }
+    }
+    await this.db.run(`CREATE TABLE ${table} AS SELECT ${select.join(', ')} FROM ${raw}; DROP TABLE ${raw}`);
+    const rows = Number((await this.db.runAndReadAll(`SELECT count(*) AS n FROM ${table}`)).getRowObjectsJS()[0]!.n);
+    return { path, format, table, rows, columns };
+  }
+
+  /** Non-missing, finite values of a numerical column (inf dropped, as Evidently does). */
+  async numericValues(t: LoadedTable, column: string): Promise<number[]> {
+    const c = quoteIdent(column);
+    const reader = await this.db.runAndReadAll(`SELECT ${c} FROM ${t.table} WHERE ${c} IS NOT NULL AND isfinite(${c})`);
+    return reader.getColumnsJS()[0] as number[] ?? [];
+  }
+
+  /** Non-missing values of a categorical column, as text. */
+  async categoryValues(t: LoadedTable, column: string): Promise<string[]> {
+    const c = quoteIdent(column);
+    const reader = await this.db.runAndReadAll(`SELECT CAST(${c} AS VARCHAR) FROM ${t.table} WHERE ${c} IS NOT NULL`);
+    return reader.getColumnsJS()[0] as string[] ?? [];
+  }
+
+  close(): void {
+    this.db.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async source(path: string, format: FileFormat): Promise<string> {
+    const p = quoteLiteral(path);
+    switch (format) {
+      case 'csv':
+      case 'tsv': {
+        const delim = format === 'csv' ? ',' : '\t';
+        const header = await readCsvHeader(path, delim);
+        if (header.length === 0 || header.every((h) => h === '')) throw new DatasetError(`${path}: empty file, no header row`);
+        const seen = new Set<string>();
+        for (const [i, name] of header.entries()) {
+          if (seen.has(name)) throw new DatasetError(`${path}, line 1: column name "${name}" appears twice (column ${i + 1})`);
+          seen.add(name);
+        }
+        const columns = `{${header.map((h, i) => `${quoteLiteral(h === '' ? `column_${i}` : h)}: 'VARCHAR'`).join(', ')}}`;
+        const nulls = `[${NULL_TOKENS.map(quoteLiteral).join(', ')}]`;
+        return `read_csv(${p}, delim=${quoteLiteral(delim)}, quote='"', escape='"', header=true, skip=0, auto_detect=false,
+          strict_mode=true, null_padding=false, columns=${columns}, nullstr=${nulls})`;
+      }
+      case 'parquet':
+        return `read_parquet(${p})`;
+      case 'json':
+        return `read_json(${p}, format='auto')`;
+      case 'jsonl':
+        return `read_json(${p}, format='newline_delimited')`;
+    }
+  }
+
+  private async allNumeric(table: string, ident: string): Promise<boolean> {
+    const row = (
+      await this.db.runAndReadAll(
+        `SELECT count(${ident}) AS present, count(*) FILTER (WHERE ${ident} IS NOT NULL AND TRY_CAST(${ident} AS DOUBLE) IS NULL) AS bad FROM ${table}`,
+      )
+    ).getRowObjectsJS()[0]!;
+    // An all-missing column reads as numbers in pandas (float64 of NaN); keep it numerical.
+    return Number(row.bad) === 0;
+  }
+
+  private async run(path: string, sql: string): Promise<void> {
+    try {
+      await this.db.run(sql);
+    } catch (err) {
+      throw new DatasetError(explainDuckDbError(path, (err as Error).message));
+    }
+  }
+}
+
+function classify(duckType: string): ColumnKind {
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/.test(duckType)) return 'numerical';
+  if (duckType === 'VARCHAR' || duckType === 'BOOLEAN' || duckType.startsWith('ENUM')) return 'categorical';
+  if (/^(DATE|TIME|TIMESTAMP)/.test(duckType)) return 'datetime';
+  return 'other';
+}
+
+/** Turns DuckDB's reader errors into "FILE, line N: what is wrong". */
+export function explainDuckDbError(path: string, message: string): string {
+  const name = basename(path);
+  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
+  const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
+  if (line && columns) return `${path}, line ${line}: expected ${columns[1]} fields, found ${columns[2]}`;
+  if (line) return `${path}, line ${line}: ${message.split('\n')[0]?.replace(/^.*Error: /, '')}`;
+  if (/No files found/.test(message)) return `${path}: no such file`;
+  const first = message.split('\n')[0] ?? message;
+  return `${path}: could not read ${name}: ${first.replace(/^[A-Za-z ]*Error: /, '')}`;
+}

@@ -1,0 +1,49 @@
+/**
+ * Reference-vs-current histograms on shared bins, for drawing one over the other: numerical
+ * columns on equal-width bins spanning both sides; categorical columns as counts of the most
+ * frequent categories of either side. Computed in DuckDB.
+ */
+import { type DatasetReader, type LoadedTable, quoteIdent } from './dataset-reader.ts';
+
+export type Overlay =
+  | { kind: 'numerical'; name: string; edges: number[]; reference: number[]; current: number[] }
+  | { kind: 'categorical'; name: string; categories: string[]; reference: number[]; current: number[] };
+
+const MAX_BINS = 40;
+const MAX_CATEGORIES = 20;
+
+export async function overlayHistogram(
+  reader: DatasetReader,
+  ref: LoadedTable,
+  cur: LoadedTable,
+  name: string,
+  kind: 'numerical' | 'categorical',
+): Promise<Overlay> {
+  const c = quoteIdent(name);
+  const both = `(SELECT ${c} AS v, 'r' AS side FROM ${ref.table} UNION ALL SELECT ${c} AS v, 'c' AS side FROM ${cur.table})`;
+  if (kind === 'categorical') {
+    const rows = (await reader.db.runAndReadAll(
+      `SELECT CAST(v AS VARCHAR) AS value, count(*) FILTER (WHERE side = 'r') AS r, count(*) FILTER (WHERE side = 'c') AS c
+       FROM ${both} WHERE v IS NOT NULL GROUP BY 1 ORDER BY greatest(r, c) DESC, value LIMIT ${MAX_CATEGORIES}`,
+    )).getRowObjectsJS() as { value: string; r: bigint; c: bigint }[];
+    return { kind, name, categories: rows.map((r) => r.value), reference: rows.map((r) => Number(r.r)), current: rows.map((r) => Number(r.c)) };
+  }
+  const finite = `v IS NOT NULL AND isfinite(v)`;
+  const range = (await reader.db.runAndReadAll(`SELECT min(v) AS lo, max(v) AS hi, count(*) AS n FROM ${both} WHERE ${finite}`)).getRowObjectsJS()[0] as {
+    lo: number | null; hi: number | null; n: bigint;
+  };
+  if (range.lo === null || range.hi === null) return { kind, name, edges: [], reference: [], current: [] };
+  const lo = Number(range.lo);
+  const hi = Number(range.hi);
+  const bins = lo === hi ? 1 : Math.min(MAX_BINS, Math.ceil(Math.log2(Number(range.n))) + 1);
+  const width = (hi - lo) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + i * width));
+  const reference = new Array<number>(bins).fill(0);
+  const current = new Array<number>(bins).fill(0);
+  const bucket = bins === 1 ? '0' : `least(CAST(floor((v - ${lo}) / ${width}) AS BIGINT), ${bins - 1})`;
+  const rows = (await reader.db.runAndReadAll(`SELECT ${bucket} AS b, side, count(*) AS n FROM ${both} WHERE ${finite} GROUP BY 1, 2`)).getRowObjectsJS() as {
+    b: bigint | number; side: string; n: bigint;
+  }[];
+  for (const r of rows) (r.side === 'r' ? reference : current)[Number(r.b)] = Number(r.n);
+  return { kind, name, edges, reference, current };
+}
