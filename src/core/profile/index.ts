@@ -1,2 +1,3 @@
 export * from './types.ts';
 export * from './diff.ts';
+export * from './drift-report.ts';

@@ -5,7 +5,10 @@
  */
 import { type DatasetColumn, type DatasetDriftReport, detectDatasetDrift } from '../../core/drift/index.ts';
 import { DatasetError, type DatasetReader, type LoadedTable } from './dataset-reader.ts';
-import { type Overlay, overlayHistogram } from './overlay.ts';
+import { overlayHistogram } from './overlay.ts';
+import type { DriftComparison, SkippedColumn } from '../../core/profile/index.ts';
+
+export type { DriftComparison, SkippedColumn };
 
 export interface CompareOptions {
   /** Test for every column (`--stattest TEST`). */
@@ -27,17 +30,6 @@ export interface Progress {
   total: number;
 }
 
-export interface SkippedColumn {
-  name: string;
-  reason: string;
-}
-
-export interface DriftComparison extends DatasetDriftReport {
-  reference: { path: string; rows: number };
-  current: { path: string; rows: number };
-  skipped_columns: SkippedColumn[];
-  histograms?: Overlay[];
-}
 
 export async function compareFiles(reader: DatasetReader, refPath: string, curPath: string, options: CompareOptions = {}): Promise<DriftComparison> {
   const progress = options.onProgress ?? (() => {});

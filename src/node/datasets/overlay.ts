@@ -3,11 +3,9 @@
  * columns on equal-width bins spanning both sides; categorical columns as counts of the most
  * frequent categories of either side. Computed in DuckDB.
  */
+import type { Overlay } from '../../core/profile/index.ts';
 import { type DatasetReader, type LoadedTable, quoteIdent } from './dataset-reader.ts';
 
-export type Overlay =
-  | { kind: 'numerical'; name: string; edges: number[]; reference: number[]; current: number[] }
-  | { kind: 'categorical'; name: string; categories: string[]; reference: number[]; current: number[] };
 
 const MAX_BINS = 40;
 const MAX_CATEGORIES = 20;

@@ -3,6 +3,8 @@ import type { WorkspaceSession } from '../session/workspace-session';
 function describeView(viewing: string): string {
   if (viewing.startsWith('incidents/')) return 'viewing an incident';
   if (viewing === 'members') return 'viewing members';
+  if (viewing.startsWith('datasets')) return 'viewing datasets';
+  if (viewing.startsWith('comparisons')) return 'viewing a drift comparison';
   return 'viewing incidents';
 }
 

@@ -46,7 +46,7 @@ export class WorkspaceSession {
   saveError: string | null = null;
 
   constructor(
-    private readonly host: HostApi,
+    readonly host: HostApi,
     readonly connection: WorkspaceConnection,
   ) {
     this.doc.on('update', this.onDocUpdate);

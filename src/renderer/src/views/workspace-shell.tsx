@@ -8,6 +8,9 @@ import type { WorkspaceSession } from '../session/workspace-session';
 import { IncidentDetail } from './incident-detail';
 import { IncidentsPage } from './incidents-page';
 import { MembersPage } from './members-page';
+import { ComparisonPage } from './comparison-page';
+import { DatasetVersionPage } from './dataset-version-page';
+import { DatasetsPage } from './datasets-page';
 
 /** Sidebar (workspace, navigation, sync state, who is here) and the routed page. */
 export function WorkspaceShell({ session, route }: { session: WorkspaceSession; route: string[] }) {
@@ -27,6 +30,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
         <p className="muted small">You are {session.connection.memberName} ({session.connection.role})</p>
         <nav aria-label="Sections">
           <a href={`#/w/${ws}/incidents`} aria-current={section === 'incidents' ? 'page' : undefined}>Incidents</a>
+          <a href={`#/w/${ws}/datasets`} aria-current={section === 'datasets' || section === 'comparisons' ? 'page' : undefined}>Datasets</a>
           <a href={`#/w/${ws}/members`} aria-current={section === 'members' ? 'page' : undefined}>Members</a>
         </nav>
         <SyncIndicator session={session} />
@@ -35,6 +39,10 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
       <main className="content">
         {section === 'members' ? (
           <MembersPage session={session} />
+        ) : section === 'datasets' ? (
+          itemId ? <DatasetVersionPage session={session} versionId={itemId} /> : <DatasetsPage session={session} />
+        ) : section === 'comparisons' && itemId ? (
+          <ComparisonPage session={session} comparisonId={itemId} />
         ) : itemId ? (
           <IncidentDetail session={session} incidentId={itemId} />
         ) : (

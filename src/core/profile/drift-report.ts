@@ -1,0 +1,23 @@
+/**
+ * The drift comparison of two files as `driftdesk drift --json` prints it and as the app
+ * stores it in a report blob: the engine's dataset report plus where the data came from,
+ * the columns that could not be tested, and optional reference-vs-current histograms.
+ */
+import type { DatasetDriftReport } from '../drift/index.ts';
+
+export interface SkippedColumn {
+  name: string;
+  reason: string;
+}
+
+/** Reference-vs-current counts on shared bins (numerical) or shared categories (categorical). */
+export type Overlay =
+  | { kind: 'numerical'; name: string; edges: number[]; reference: number[]; current: number[] }
+  | { kind: 'categorical'; name: string; categories: string[]; reference: number[]; current: number[] };
+
+export interface DriftComparison extends DatasetDriftReport {
+  reference: { path: string; rows: number };
+  current: { path: string; rows: number };
+  skipped_columns: SkippedColumn[];
+  histograms?: Overlay[];
+}
