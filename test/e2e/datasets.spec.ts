@@ -51,6 +51,8 @@ test('add dataset versions, compare them, and a teammate sees profile and drift'
     }
     await compare.getByRole('button', { name: 'Compare' }).click();
     await expect(page.getByTestId('drift-verdict')).toContainText('Dataset drift: 4 of 6 columns drifted', { timeout: 30_000 });
+    await expect(page.getByRole('region', { name: 'What changed' })).toContainText('Rows: 366 → 365 (-1)');
+    await expect(page.getByRole('table', { name: 'Statistics that changed' })).toContainText('temp_max');
     const table = page.getByRole('table', { name: 'Drift by column' });
     await expect(table.getByRole('row', { name: /weather categorical chisquare/ })).toContainText('drift');
     await expect(page.getByRole('figure', { name: 'Reference and current distribution of temp_max' })).toBeVisible();

@@ -50,6 +50,22 @@ describe('DatasetReader', () => {
     expect(pq.columns.map((c) => [c.name, c.kind])).toEqual([['n', 'numerical'], ['k', 'categorical'], ['d', 'datetime']]);
   });
 
+  it('reads Arrow IPC files: the same flights as the JSON copy of vega-datasets', async () => {
+    const data = resolve('node_modules/vega-datasets/data');
+    const arrow = await profileFile(reader, join(data, 'flights-200k.arrow'));
+    const json = await profileFile(reader, join(data, 'flights-200k.json'));
+    expect(arrow.format).toBe('arrow');
+    expect(arrow.rows).toBe(json.rows);
+    for (const name of ['delay', 'distance']) {
+      const [a, j] = [arrow.columns.find((c) => c.name === name)!, json.columns.find((c) => c.name === name)!];
+      expect(a.kind).toBe('numerical');
+      if (a.kind !== 'numerical' || j.kind !== 'numerical') throw new Error('expected numerical');
+      expect(a.mean).toBeCloseTo(j.mean!, 9);
+      expect([a.min, a.max, a.distinct]).toEqual([j.min, j.max, j.distinct]);
+    }
+    await expect(reader.load(file('broken.arrow', 'not arrow at all'))).rejects.toThrow(/broken\.arrow: not a readable Arrow IPC file/);
+  });
+
   it.each([
     ['ragged.csv', 'a,b,c\n1,2,3\n4,5,6\n7,8,9,10\n', /ragged\.csv, line 4: expected 3 fields, found 4$/],
     ['short.csv', 'a,b,c\n1,2,3\n4,5\n', /short\.csv, line 3: expected 3 fields, found 2$/],

@@ -1,5 +1,6 @@
 /**
- * Reads tabular files with DuckDB: CSV, TSV, Parquet, JSON and JSON Lines.
+ * Reads tabular files with DuckDB: CSV, TSV, Parquet, JSON and JSON Lines (and Arrow IPC,
+ * decoded by apache-arrow and appended to DuckDB: see arrow-import.ts).
  *
  * Missing values are read as pandas reads them: empty fields and pandas' default NA tokens
  * are NULL. Delimited text is loaded as text and typed afterwards the way pandas types it: a
@@ -9,6 +10,7 @@
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { access, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { importArrowFile } from './arrow-import.ts';
 import { readCsvHeader } from './csv-header.ts';
 
 /** pandas' default `na_values` (pandas 2.x), plus the empty field. */
@@ -17,7 +19,7 @@ export const NULL_TOKENS = [
   '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null',
 ];
 
-export type FileFormat = 'csv' | 'tsv' | 'parquet' | 'json' | 'jsonl';
+export type FileFormat = 'csv' | 'tsv' | 'parquet' | 'json' | 'jsonl' | 'arrow';
 /** `numerical` and `categorical` are tested for drift; `datetime` and `other` are reported, not tested. */
 export type ColumnKind = 'numerical' | 'categorical' | 'datetime' | 'other';
 
@@ -44,13 +46,13 @@ export class DatasetError extends Error {
 
 const FORMATS: Record<string, FileFormat> = {
   '.csv': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.parquet': 'parquet', '.pq': 'parquet',
-  '.json': 'json', '.jsonl': 'jsonl', '.ndjson': 'jsonl',
+  '.json': 'json', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.arrow': 'arrow', '.feather': 'arrow', '.ipc': 'arrow',
 };
 
 export function detectFormat(path: string): FileFormat {
   const format = FORMATS[extname(path).toLowerCase()];
   if (!format) {
-    throw new DatasetError(`${path}: unsupported file type "${extname(path) || '(none)'}"; use .csv, .tsv, .parquet, .json or .jsonl`);
+    throw new DatasetError(`${path}: unsupported file type "${extname(path) || '(none)'}"; use .csv, .tsv, .parquet, .json, .jsonl or .arrow`);
   }
   return format;
 }
@@ -83,6 +85,16 @@ export class DatasetReader {
       throw new DatasetError(`${path}: cannot read the file (${why})`);
     }
     const table = `t${++this.tables}`;
+    if (format === 'arrow') {
+      let columns;
+      try {
+        columns = await importArrowFile(this.db, path, table);
+      } catch (err) {
+        throw new DatasetError(`${path}: ${(err as Error).message}`);
+      }
+      const rows = Number((await this.db.runAndReadAll(`SELECT count(*) AS n FROM ${table}`)).getRowObjectsJS()[0]!.n);
+      return { path, format, table, rows, columns };
+    }
     const raw = `${table}_raw`;
     await this.run(path, `CREATE TABLE ${raw} AS SELECT * FROM ${await this.source(path, format)}`);
     const described = (await this.db.runAndReadAll(`DESCRIBE ${raw}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
@@ -149,6 +161,8 @@ export class DatasetReader {
         return `read_json(${p}, format='auto')`;
       case 'jsonl':
         return `read_json(${p}, format='newline_delimited')`;
+      case 'arrow':
+        throw new Error('Arrow files are imported, not read by DuckDB');
     }
   }
 

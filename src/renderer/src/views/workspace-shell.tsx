@@ -1,4 +1,4 @@
-import { useCallback, useEffect } from 'react';
+import { Suspense, lazy, useCallback, useEffect } from 'react';
 import type * as Y from 'yjs';
 import { readWorkspaceMeta } from '../../../core/workspace';
 import { PresenceList } from '../components/presence-list';
@@ -8,9 +8,11 @@ import type { WorkspaceSession } from '../session/workspace-session';
 import { IncidentDetail } from './incident-detail';
 import { IncidentsPage } from './incidents-page';
 import { MembersPage } from './members-page';
-import { ComparisonPage } from './comparison-page';
-import { DatasetVersionPage } from './dataset-version-page';
-import { DatasetsPage } from './datasets-page';
+
+// The dataset views carry the chart library; load them when someone opens them.
+const DatasetsPage = lazy(() => import('./datasets-page').then((m) => ({ default: m.DatasetsPage })));
+const DatasetVersionPage = lazy(() => import('./dataset-version-page').then((m) => ({ default: m.DatasetVersionPage })));
+const ComparisonPage = lazy(() => import('./comparison-page').then((m) => ({ default: m.ComparisonPage })));
 
 /** Sidebar (workspace, navigation, sync state, who is here) and the routed page. */
 export function WorkspaceShell({ session, route }: { session: WorkspaceSession; route: string[] }) {
@@ -37,6 +39,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
         <PresenceList session={session} />
       </aside>
       <main className="content">
+        <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
         {section === 'members' ? (
           <MembersPage session={session} />
         ) : section === 'datasets' ? (
@@ -48,6 +51,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
         ) : (
           <IncidentsPage session={session} />
         )}
+        </Suspense>
       </main>
     </div>
   );
