@@ -16,6 +16,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { upsertMember } from '../src/core/workspace/index.ts';
 import type { MemberIdentity, ServerStore } from './store.ts';
+import { type Verdict, checkCommenterUpdate } from './write-policy.ts';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -25,6 +26,8 @@ export const MESSAGE_QUERY_AWARENESS = 3;
 export interface Connection {
   socket: WebSocket;
   identity: MemberIdentity;
+  /** SHA-256 of the token it authenticated with, to re-check revocation and role. */
+  tokenHash: string;
   /** Awareness client ids this connection has announced; removed when it leaves. */
   awarenessIds: Set<number>;
 }
@@ -73,8 +76,8 @@ export class Room {
     );
   }
 
-  join(socket: WebSocket, identity: MemberIdentity, now: number): Connection {
-    const conn: Connection = { socket, identity, awarenessIds: new Set() };
+  join(socket: WebSocket, identity: MemberIdentity, tokenHash: string, now: number): Connection {
+    const conn: Connection = { socket, identity, tokenHash, awarenessIds: new Set() };
     this.connections.add(conn);
     this.doc.transact(() => {
       upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
@@ -97,6 +100,14 @@ export class Room {
       );
     }
     return conn;
+  }
+
+  /** A member's role changed on the server: apply it to the connection and the members list. */
+  updateIdentity(conn: Connection, identity: MemberIdentity, now: number): void {
+    conn.identity = identity;
+    this.doc.transact(() => {
+      upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
+    }, SERVER_ORIGIN);
   }
 
   leave(conn: Connection): void {
@@ -130,15 +141,19 @@ export class Room {
         if (subtype !== syncProtocol.messageYjsSyncStep2 && subtype !== syncProtocol.messageYjsUpdate) {
           throw new Error(`unknown sync message type ${subtype}`);
         }
-        if (conn.identity.role === 'viewer') {
+        // Decoding first throws on a malformed update before any of it touches the doc.
+        Y.decodeUpdate(payload);
+        const verdict: Verdict =
+          conn.identity.role === 'viewer' ? { kind: 'denied', reason: 'viewers cannot change this workspace' }
+          : conn.identity.role === 'commenter' ? checkCommenterUpdate(this.doc, payload, conn.identity.memberId)
+          : { kind: 'allowed' };
+        if (verdict.kind === 'denied') {
           send(conn, encoding.encode((e) => {
             encoding.writeVarUint(e, MESSAGE_AUTH);
-            authProtocol.writePermissionDenied(e, 'viewers cannot change this workspace');
+            authProtocol.writePermissionDenied(e, verdict.reason);
           }));
           return;
         }
-        // Decoding first throws on a malformed update before any of it touches the doc.
-        Y.decodeUpdate(payload);
         Y.applyUpdate(this.doc, payload, conn);
         return;
       }

@@ -93,13 +93,50 @@ export class ServerStore {
 
   /** The member a token belongs to, or undefined for an unknown or revoked token. */
   authenticate(token: string): MemberIdentity | undefined {
+    return this.identityByHash(hashToken(token));
+  }
+
+  /** Like authenticate, from the stored hash (to re-check live connections). */
+  identityByHash(hash: string): MemberIdentity | undefined {
     return this.db
       .prepare(
         `SELECT w.id AS workspaceId, w.name AS workspaceName, m.id AS memberId, m.name, m.role
          FROM tokens t JOIN members m ON m.id = t.member_id JOIN workspaces w ON w.id = m.workspace_id
          WHERE t.hash = ? AND t.revoked_at IS NULL`,
       )
-      .get(hashToken(token)) as MemberIdentity | undefined;
+      .get(hash) as MemberIdentity | undefined;
+  }
+
+  /** Members of a workspace with their role and whether they still hold a live token. */
+  listMembers(workspaceId: string): { memberId: string; name: string; role: Role; createdAt: number; activeTokens: number; revokedTokens: number }[] {
+    return this.db
+      .prepare(
+        `SELECT m.id AS memberId, m.name, m.role, m.created_at AS createdAt,
+           count(t.hash) FILTER (WHERE t.revoked_at IS NULL) AS activeTokens,
+           count(t.hash) FILTER (WHERE t.revoked_at IS NOT NULL) AS revokedTokens
+         FROM members m LEFT JOIN tokens t ON t.member_id = m.id
+         WHERE m.workspace_id = ? GROUP BY m.id ORDER BY m.created_at`,
+      )
+      .all(workspaceId) as { memberId: string; name: string; role: Role; createdAt: number; activeTokens: number; revokedTokens: number }[];
+  }
+
+  /** Revokes every token of a member; returns how many were live. */
+  revokeMember(workspaceId: string, memberId: string, now = Date.now()): number {
+    return this.db
+      .prepare(
+        `UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND member_id IN
+           (SELECT id FROM members WHERE id = ? AND workspace_id = ?)`,
+      )
+      .run(now, memberId, workspaceId).changes;
+  }
+
+  /** Revokes one token (given in full); returns whether it was live. */
+  revokeToken(token: string, now = Date.now()): boolean {
+    return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL').run(now, hashToken(token)).changes > 0;
+  }
+
+  setRole(workspaceId: string, memberId: string, role: Role): boolean {
+    return this.db.prepare('UPDATE members SET role = ? WHERE id = ? AND workspace_id = ?').run(role, memberId, workspaceId).changes > 0;
   }
 
   appendUpdate(workspaceId: string, update: Uint8Array): void {

@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { handleBlob, matchBlobRoute } from './blob-routes.ts';
 import { Room } from './room.ts';
 import { type MemberIdentity, ServerStore } from './store.ts';
+import { hashToken } from './tokens.ts';
 
 export interface SyncServerOptions {
   host?: string;
@@ -19,6 +20,8 @@ export interface SyncServerOptions {
   /** Largest websocket message accepted, in bytes. */
   maxMessageBytes?: number;
   log?: (event: Record<string, unknown>) => void;
+  /** How often live connections are re-checked for revoked tokens and changed roles (ms). */
+  recheckMs?: number;
   /** Largest blob accepted by the blob API, in bytes. */
   maxBlobBytes?: number;
   /** better-sqlite3 native build to load (the Electron-ABI one inside the desktop app). */
@@ -34,12 +37,18 @@ export interface SyncServer {
 }
 
 const DEFAULT_MAX_MESSAGE = 8 * 1024 * 1024;
+export const TOKEN_PROTOCOL_PREFIX = 'driftdesk.token.';
 
 export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
   const log = options.log ?? (() => {});
   const store = new ServerStore(options.dataDir, options.nativeBinding);
   const rooms = new Map<string, Room>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE,
+    // A browser needs one offered subprotocol echoed: prefer the plain one over the token.
+    handleProtocols: (protocols) => (protocols.has('driftdesk.v1') ? 'driftdesk.v1' : ([...protocols][0] ?? false)),
+  });
 
   const http: Server = createServer((req, res) => {
     handleHttp(req, res, store, options.maxBlobBytes).catch((err: unknown) => {
@@ -57,16 +66,16 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       socket.end(`HTTP/1.1 ${verdict.status} ${verdict.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, verdict.identity));
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, verdict.identity, verdict.tokenHash));
   });
 
-  function attach(ws: WebSocket, identity: MemberIdentity): void {
+  function attach(ws: WebSocket, identity: MemberIdentity, tokenHash: string): void {
     let room = rooms.get(identity.workspaceId);
     if (!room) {
       room = new Room(identity.workspaceId, store);
       rooms.set(identity.workspaceId, room);
     }
-    const conn = room.join(ws, identity, Date.now());
+    const conn = room.join(ws, identity, tokenHash, Date.now());
     const current = room;
     ws.on('message', (data, isBinary) => {
       if (!isBinary) return ws.close(1003, 'binary y-protocols messages only');
@@ -96,6 +105,25 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     store.close();
     throw err;
   }
+  // Tokens are revoked and roles changed by the CLI, possibly in another process: re-check
+  // every live connection often enough that a change takes effect within a second.
+  const recheck = setInterval(() => {
+    const now = Date.now();
+    for (const room of rooms.values()) {
+      for (const conn of room.connections) {
+        const fresh = store.identityByHash(conn.tokenHash);
+        if (!fresh) {
+          log({ event: 'token_revoked', workspace: room.workspaceId, member: conn.identity.memberId });
+          conn.socket.close(4001, 'token revoked');
+          room.leave(conn);
+        } else if (fresh.role !== conn.identity.role || fresh.name !== conn.identity.name) {
+          room.updateIdentity(conn, fresh, now);
+        }
+      }
+    }
+  }, options.recheckMs ?? 400);
+  recheck.unref();
+
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
@@ -104,6 +132,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     port: address.port,
     store,
     async close() {
+      clearInterval(recheck);
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => http.close(() => resolve()));
       for (const client of wss.clients) client.terminate();
@@ -115,7 +144,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 }
 
 type UpgradeVerdict =
-  | { kind: 'accepted'; identity: MemberIdentity }
+  | { kind: 'accepted'; identity: MemberIdentity; tokenHash: string }
   | { kind: 'refused'; status: 400 | 401 | 403 | 404; reason: string };
 
 function authorizeUpgrade(req: IncomingMessage, store: ServerStore): UpgradeVerdict {
@@ -124,12 +153,25 @@ function authorizeUpgrade(req: IncomingMessage, store: ServerStore): UpgradeVerd
   if (!match) return { kind: 'refused', status: 404, reason: 'Not Found' };
   const workspaceId = match[1]!;
   if (!store.getWorkspace(workspaceId)) return { kind: 'refused', status: 404, reason: 'Unknown Workspace' };
-  const token = url.searchParams.get('token');
+  const token = url.searchParams.get('token') ?? tokenFromProtocols(req.headers['sec-websocket-protocol']);
   if (!token) return { kind: 'refused', status: 401, reason: 'Token Required' };
-  const identity = store.authenticate(token);
+  const tokenHash = hashToken(token);
+  const identity = store.identityByHash(tokenHash);
   if (!identity) return { kind: 'refused', status: 401, reason: 'Invalid Token' };
   if (identity.workspaceId !== workspaceId) return { kind: 'refused', status: 403, reason: 'Token Not For This Workspace' };
-  return { kind: 'accepted', identity };
+  return { kind: 'accepted', identity, tokenHash };
+}
+
+/**
+ * Browsers cannot set headers on a WebSocket, so a token may also ride in
+ * `Sec-WebSocket-Protocol` as `driftdesk.token.<token>` (kept out of URLs and access logs).
+ */
+function tokenFromProtocols(header: string | undefined): string | null {
+  for (const p of (header ?? '').split(',')) {
+    const value = p.trim();
+    if (value.startsWith(TOKEN_PROTOCOL_PREFIX)) return value.slice(TOKEN_PROTOCOL_PREFIX.length);
+  }
+  return null;
 }
 
 async function handleHttp(req: IncomingMessage, res: ServerResponse, store: ServerStore, maxBlobBytes?: number): Promise<void> {

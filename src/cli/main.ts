@@ -4,8 +4,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolve } from 'node:path';
-import { ROLES, type Role } from '../core/workspace/index.ts';
 import { ServerStore, startSyncServer } from '../../server/index.ts';
+import { tokenCommand } from './token-commands.ts';
 import { UsageError } from './usage-error.ts';
 
 
@@ -15,7 +15,12 @@ const USAGE = `usage: driftdesk <command> [options]
   workspace create --data DIR --name NAME [--owner WHO]
                                                      create a workspace; prints {"id","token"}
   token create --data DIR --workspace ID --role owner|editor|commenter|viewer --name WHO
-                                                     create a member token; prints {"token"}
+                                                     create a member token; prints {"token","member"}
+  token list --data DIR --workspace ID               members, roles and their live/revoked tokens
+  token revoke --data DIR (--token T | --workspace ID --member M)
+                                                     revoke; live connections close within a second
+  token role --data DIR --workspace ID --member M --role ROLE
+                                                     change a member's role (applies live)
   drift REF CUR [--json] [--stattest TEST] [--stattest COLUMN=TEST] [--categorical A,B]
         [--numerical C] [--drift-share 0.5] [--fail-on-drift]
                                                      test every column for drift (exit 1 on
@@ -35,8 +40,7 @@ export async function main(argv: string[]): Promise<number> {
         if (sub === 'create') return workspaceCreate(rest);
         throw new UsageError(`unknown workspace command: ${sub ?? '(none)'}`);
       case 'token':
-        if (sub === 'create') return tokenCreate(rest);
-        throw new UsageError(`unknown token command: ${sub ?? '(none)'}`);
+        return tokenCommand(sub, rest);
       case 'drift':
       case 'profile':
       case 'dataset': {
@@ -109,27 +113,6 @@ function workspaceCreate(args: string[]): number {
   try {
     const { id, token } = store.createWorkspace(required(v, 'name').trim(), v.owner?.trim() || 'Owner');
     console.log(JSON.stringify({ id, token }));
-    return 0;
-  } finally {
-    store.close();
-  }
-}
-
-function tokenCreate(args: string[]): number {
-  const v = parse(args, {
-    data: { type: 'string' },
-    workspace: { type: 'string' },
-    role: { type: 'string' },
-    name: { type: 'string' },
-  });
-  const role = required(v, 'role');
-  if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}; got "${role}"`);
-  const store = new ServerStore(resolve(required(v, 'data')));
-  try {
-    const workspaceId = required(v, 'workspace');
-    if (!store.getWorkspace(workspaceId)) throw new UsageError(`no workspace ${workspaceId} in ${resolve(v.data!)}`);
-    const { token } = store.createMemberToken(workspaceId, role as Role, required(v, 'name').trim());
-    console.log(JSON.stringify({ token }));
     return 0;
   } finally {
     store.close();
