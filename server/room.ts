@@ -16,6 +16,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { upsertMember } from '../src/core/workspace/index.ts';
 import type { MemberIdentity, ServerStore } from './store.ts';
+import type { Metrics } from './metrics.ts';
 import { type Verdict, checkCommenterUpdate } from './write-policy.ts';
 
 export const MESSAGE_SYNC = 0;
@@ -36,27 +37,39 @@ const SERVER_ORIGIN = Symbol('server');
 /** Applying what is already stored must not write it again. */
 const LOAD_ORIGIN = Symbol('load');
 
+export interface RoomOptions {
+  maxDocBytes: number;
+  metrics: Metrics;
+}
+
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<Connection>();
+  /** Encoded size of the doc as loaded plus every update since: an upper bound, cheap to keep. */
+  private approxBytes = 0;
 
   constructor(
     readonly workspaceId: string,
-    private readonly store: ServerStore,
+    store: ServerStore,
+    private readonly options: RoomOptions,
   ) {
     this.awareness.setLocalState(null);
     const stored = store.loadDoc(workspaceId);
+    this.approxBytes = stored.byteLength;
     if (stored.byteLength > 0) Y.applyUpdate(this.doc, stored, LOAD_ORIGIN);
     // Persist first, then broadcast: whatever a client sees echoed is already on disk.
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD_ORIGIN) return;
+      this.approxBytes += update.byteLength;
+      const stop = options.metrics.persistSeconds.startTimer();
       store.appendUpdate(workspaceId, update);
+      stop();
       const message = encoding.encode((e) => {
         encoding.writeVarUint(e, MESSAGE_SYNC);
         syncProtocol.writeUpdate(e, update);
       });
-      for (const conn of this.connections) if (conn !== origin) send(conn, message);
+      for (const conn of this.connections) if (conn !== origin) this.send(conn, message);
     });
     this.awareness.on(
       'update',
@@ -71,7 +84,7 @@ export class Room {
           encoding.writeVarUint(e, MESSAGE_AWARENESS);
           encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
         });
-        for (const c of this.connections) send(c, message);
+        for (const c of this.connections) this.send(c, message);
       },
     );
   }
@@ -82,7 +95,7 @@ export class Room {
     this.doc.transact(() => {
       upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
     }, SERVER_ORIGIN);
-    send(
+    this.send(
       conn,
       encoding.encode((e) => {
         encoding.writeVarUint(e, MESSAGE_SYNC);
@@ -91,7 +104,7 @@ export class Room {
     );
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) {
-      send(
+      this.send(
         conn,
         encoding.encode((e) => {
           encoding.writeVarUint(e, MESSAGE_AWARENESS);
@@ -131,7 +144,7 @@ export class Room {
         const payload = decoding.readVarUint8Array(decoder);
         if (subtype === syncProtocol.messageYjsSyncStep1) {
           const diff = Y.encodeStateAsUpdate(this.doc, payload);
-          send(conn, encoding.encode((e) => {
+          this.send(conn, encoding.encode((e) => {
             encoding.writeVarUint(e, MESSAGE_SYNC);
             encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
             encoding.writeVarUint8Array(e, diff);
@@ -145,10 +158,12 @@ export class Room {
         Y.decodeUpdate(payload);
         const verdict: Verdict =
           conn.identity.role === 'viewer' ? { kind: 'denied', reason: 'viewers cannot change this workspace' }
+          : this.approxBytes + payload.byteLength > this.options.maxDocBytes ? { kind: 'denied', reason: 'this workspace has reached its size limit' }
           : conn.identity.role === 'commenter' ? checkCommenterUpdate(this.doc, payload, conn.identity.memberId)
           : { kind: 'allowed' };
         if (verdict.kind === 'denied') {
-          send(conn, encoding.encode((e) => {
+          this.options.metrics.denied.inc({ reason: conn.identity.role === 'viewer' ? 'viewer' : verdict.reason.includes('size') ? 'doc_size' : 'commenter' });
+          this.send(conn, encoding.encode((e) => {
             encoding.writeVarUint(e, MESSAGE_AUTH);
             authProtocol.writePermissionDenied(e, verdict.reason);
           }));
@@ -161,7 +176,7 @@ export class Room {
         awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), conn);
         return;
       case MESSAGE_QUERY_AWARENESS:
-        send(conn, encoding.encode((e) => {
+        this.send(conn, encoding.encode((e) => {
           encoding.writeVarUint(e, MESSAGE_AWARENESS);
           encoding.writeVarUint8Array(
             e,
@@ -178,11 +193,13 @@ export class Room {
     this.awareness.destroy();
     this.doc.destroy();
   }
-}
 
-function send(conn: Connection, message: Uint8Array): void {
-  if (conn.socket.readyState !== conn.socket.OPEN) return;
-  conn.socket.send(message, (err) => {
-    if (err) conn.socket.terminate();
-  });
+  private send(conn: Connection, message: Uint8Array): void {
+    if (conn.socket.readyState !== conn.socket.OPEN) return;
+    this.options.metrics.messagesOut.inc();
+    this.options.metrics.bytesOut.inc(message.byteLength);
+    conn.socket.send(message, (err) => {
+      if (err) conn.socket.terminate();
+    });
+  }
 }

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { handleBlob, matchBlobRoute } from './blob-routes.ts';
+import { ConnectionRate, DEFAULT_LIMITS, type Limits, TokenBucket } from './limits.ts';
+import { createMetrics } from './metrics.ts';
 import { Room } from './room.ts';
 import { type MemberIdentity, ServerStore } from './store.ts';
 import { hashToken } from './tokens.ts';
@@ -17,8 +19,10 @@ export interface SyncServerOptions {
   /** 0 picks a free port. */
   port?: number;
   dataDir: string;
-  /** Largest websocket message accepted, in bytes. */
+  /** Largest websocket message accepted, in bytes (shorthand for limits.maxMessageBytes). */
   maxMessageBytes?: number;
+  /** Rate and size limits; anything left out keeps its default (DEFAULT_LIMITS). */
+  limits?: Partial<Limits>;
   log?: (event: Record<string, unknown>) => void;
   /** How often live connections are re-checked for revoked tokens and changed roles (ms). */
   recheckMs?: number;
@@ -36,21 +40,31 @@ export interface SyncServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_MESSAGE = 8 * 1024 * 1024;
 export const TOKEN_PROTOCOL_PREFIX = 'driftdesk.token.';
 
 export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
   const log = options.log ?? (() => {});
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits, ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}) };
+  const metrics = createMetrics();
+  const connectionRate = new ConnectionRate(limits);
   const store = new ServerStore(options.dataDir, options.nativeBinding);
   const rooms = new Map<string, Room>();
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE,
+    maxPayload: limits.maxMessageBytes,
     // A browser needs one offered subprotocol echoed: prefer the plain one over the token.
     handleProtocols: (protocols) => (protocols.has('driftdesk.v1') ? 'driftdesk.v1' : ([...protocols][0] ?? false)),
   });
 
   const http: Server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/metrics') {
+      metrics.docsLoaded.set(rooms.size);
+      void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      });
+      return;
+    }
     handleHttp(req, res, store, options.maxBlobBytes).catch((err: unknown) => {
       log({ event: 'http_error', error: String(err) });
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
@@ -60,9 +74,13 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const verdict = authorizeUpgrade(req, store);
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const verdict: UpgradeVerdict = connectionRate.allow(ip, Date.now())
+      ? authorizeUpgrade(req, store)
+      : { kind: 'refused', status: 429, reason: 'Too Many Connections' };
     if (verdict.kind === 'refused') {
-      log({ event: 'refused', reason: verdict.reason, path: safePath(req) });
+      metrics.refused.inc({ reason: verdict.reason.toLowerCase().replace(/ /g, '_') });
+      log({ event: 'refused', reason: verdict.reason, path: safePath(req), ip });
       socket.end(`HTTP/1.1 ${verdict.status} ${verdict.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
@@ -72,22 +90,40 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   function attach(ws: WebSocket, identity: MemberIdentity, tokenHash: string): void {
     let room = rooms.get(identity.workspaceId);
     if (!room) {
-      room = new Room(identity.workspaceId, store);
+      room = new Room(identity.workspaceId, store, { maxDocBytes: limits.maxDocBytes, metrics });
       rooms.set(identity.workspaceId, room);
     }
     const conn = room.join(ws, identity, tokenHash, Date.now());
     const current = room;
+    metrics.connections.inc();
+    const messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst, Date.now());
+    const bytes = new TokenBucket(limits.bytesPerSecond, limits.byteBurst, Date.now());
+    const closeWith = (code: number, reason: string, metric: string) => {
+      metrics.closed.inc({ reason: metric });
+      ws.close(code, reason);
+      current.leave(conn);
+    };
     ws.on('message', (data, isBinary) => {
-      if (!isBinary) return ws.close(1003, 'binary y-protocols messages only');
+      if (!current.connections.has(conn)) return;
+      const message = toBytes(data);
+      metrics.messagesIn.inc();
+      metrics.bytesIn.inc(message.byteLength);
+      if (!isBinary) return closeWith(1003, 'binary y-protocols messages only', 'text_frame');
+      const now = Date.now();
+      if (!messages.take(1, now) || !bytes.take(message.byteLength, now)) {
+        log({ event: 'rate_limited', workspace: identity.workspaceId, member: identity.memberId });
+        return closeWith(1008, 'rate limit exceeded', 'rate_limit');
+      }
       try {
-        current.receive(conn, toBytes(data));
+        current.receive(conn, message);
       } catch (err) {
         log({ event: 'bad_message', workspace: identity.workspaceId, member: identity.memberId, error: String(err) });
-        ws.close(1007, 'malformed message');
+        closeWith(1007, 'malformed message', 'malformed');
       }
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
+      metrics.connections.dec();
       current.leave(conn);
       if (current.connections.size === 0 && rooms.get(identity.workspaceId) === current) {
         rooms.delete(identity.workspaceId);
@@ -114,6 +150,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         const fresh = store.identityByHash(conn.tokenHash);
         if (!fresh) {
           log({ event: 'token_revoked', workspace: room.workspaceId, member: conn.identity.memberId });
+          metrics.closed.inc({ reason: 'token_revoked' });
           conn.socket.close(4001, 'token revoked');
           room.leave(conn);
         } else if (fresh.role !== conn.identity.role || fresh.name !== conn.identity.name) {
@@ -145,7 +182,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 
 type UpgradeVerdict =
   | { kind: 'accepted'; identity: MemberIdentity; tokenHash: string }
-  | { kind: 'refused'; status: 400 | 401 | 403 | 404; reason: string };
+  | { kind: 'refused'; status: 400 | 401 | 403 | 404 | 429; reason: string };
 
 function authorizeUpgrade(req: IncomingMessage, store: ServerStore): UpgradeVerdict {
   const url = new URL(req.url ?? '/', 'http://localhost');

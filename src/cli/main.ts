@@ -11,7 +11,8 @@ import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: driftdesk <command> [options]
 
-  server --host 127.0.0.1 --port 4455 --data DIR     run the sync server
+  server --host 127.0.0.1 --port 4455 --data DIR [--max-message-bytes 8388608]
+                                                     run the sync server
   workspace create --data DIR --name NAME [--owner WHO]
                                                      create a workspace; prints {"id","token"}
   token create --data DIR --workspace ID --role owner|editor|commenter|viewer --name WHO
@@ -89,13 +90,18 @@ function required(values: Record<string, unknown>, name: string): string {
 }
 
 async function serverCommand(args: string[]): Promise<number> {
-  const v = parse(args, { host: { type: 'string' }, port: { type: 'string' }, data: { type: 'string' } });
+  const v = parse(args, { host: { type: 'string' }, port: { type: 'string' }, data: { type: 'string' }, 'max-message-bytes': { type: 'string' } });
+  const maxMessage = v['max-message-bytes'] === undefined ? undefined : Number(v['max-message-bytes']);
+  if (maxMessage !== undefined && !(Number.isInteger(maxMessage) && maxMessage > 0)) {
+    throw new UsageError(`--max-message-bytes must be a positive integer, got ${v['max-message-bytes']}`);
+  }
   const port = Number(v.port ?? '4455');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${v.port}`);
   const server = await startSyncServer({
     host: v.host ?? '127.0.0.1',
     port,
     dataDir: resolve(required(v, 'data')),
+    maxMessageBytes: maxMessage,
     log: (event) => console.error(JSON.stringify({ time: new Date().toISOString(), ...event })),
   });
   console.log(`driftdesk sync server listening on ${server.url} (websocket: ${server.url.replace(/^http/, 'ws')}/sync/<workspaceId>)`);

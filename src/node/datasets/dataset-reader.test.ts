@@ -32,10 +32,24 @@ describe('DatasetReader', () => {
     expect(t.columns).toEqual([
       { name: 'a', kind: 'numerical', sqlType: 'DOUBLE' },
       { name: 'b', kind: 'categorical', sqlType: 'VARCHAR' },
-      { name: 'c', kind: 'categorical', sqlType: 'VARCHAR' },
+      { name: 'c', kind: 'categorical', sqlType: 'BOOLEAN' },
     ]);
     expect(await reader.numericValues(t, 'a')).toEqual([1, 7.5]);
     expect(await reader.categoryValues(t, 'b')).toEqual(['x', 'y', 'z']);
+  });
+
+  it('types text columns as pandas read_csv does where DuckDB alone would not', async () => {
+    // pandas: "1_000" and NaN spellings that are not NA tokens are text; True/TRUE/true are one boolean.
+    const path = file('pandas-typing.csv', 'sep,nans,flag,mixed\n1_000,NAN,True,True\n2,+nan,TRUE,1\n3,4,true,0\n4,5,false,\n5,6,FALSE,1\n');
+    const t = await reader.load(path);
+    expect(t.columns.map((c) => [c.name, c.kind, c.sqlType])).toEqual([
+      ['sep', 'categorical', 'VARCHAR'],
+      ['nans', 'categorical', 'VARCHAR'],
+      ['flag', 'categorical', 'BOOLEAN'],
+      ['mixed', 'categorical', 'VARCHAR'],
+    ]);
+    expect(await reader.categoryValues(t, 'flag')).toEqual(['true', 'true', 'true', 'false', 'false']);
+    expect(await reader.categoryValues(t, 'nans')).toEqual(['NAN', '+nan', '4', '5', '6']);
   });
 
   it('reads TSV, JSON Lines and Parquet', async () => {

@@ -19,6 +19,12 @@ export const NULL_TOKENS = [
   '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null',
 ];
 
+/**
+ * pandas' default `true_values` and `false_values`: a text column of only these (and missing
+ * values) is boolean, so "True", "TRUE" and "true" are one category, as they are in pandas.
+ */
+const PANDAS_BOOLEANS = ['True', 'TRUE', 'true', 'False', 'FALSE', 'false'];
+
 export type FileFormat = 'csv' | 'tsv' | 'parquet' | 'json' | 'jsonl' | 'arrow';
 /** `numerical` and `categorical` are tested for drift; `datetime` and `other` are reported, not tested. */
 export type ColumnKind = 'numerical' | 'categorical' | 'datetime' | 'other';
@@ -104,9 +110,10 @@ export class DatasetReader {
     for (const { column_name: name, column_type: type } of described) {
       const ident = quoteIdent(name);
       if (type === 'VARCHAR' && (format === 'csv' || format === 'tsv')) {
-        const numeric = await this.allNumeric(raw, ident);
-        columns.push({ name, kind: numeric ? 'numerical' : 'categorical', sqlType: numeric ? 'DOUBLE' : 'VARCHAR' });
-        select.push(numeric ? `CAST(${ident} AS DOUBLE) AS ${ident}` : ident);
+        const typed = await this.pandasType(raw, ident);
+        const sqlType = typed === 'numerical' ? 'DOUBLE' : typed === 'boolean' ? 'BOOLEAN' : 'VARCHAR';
+        columns.push({ name, kind: typed === 'numerical' ? 'numerical' : 'categorical', sqlType });
+        select.push(sqlType === 'VARCHAR' ? ident : `CAST(${ident} AS ${sqlType}) AS ${ident}`);
       } else {
         const kind = classify(type);
         columns.push({ name, kind, sqlType: kind === 'numerical' ? 'DOUBLE' : type });
@@ -166,14 +173,20 @@ export class DatasetReader {
     }
   }
 
-  private async allNumeric(table: string, ident: string): Promise<boolean> {
-    const row = (
-      await this.db.runAndReadAll(
-        `SELECT count(${ident}) AS present, count(*) FILTER (WHERE ${ident} IS NOT NULL AND TRY_CAST(${ident} AS DOUBLE) IS NULL) AS bad FROM ${table}`,
-      )
-    ).getRowObjectsJS()[0]!;
-    // An all-missing column reads as numbers in pandas (float64 of NaN); keep it numerical.
-    return Number(row.bad) === 0;
+  /**
+   * How pandas' `read_csv` types a text column: numbers when every non-missing value parses
+   * as a number (an all-missing column too: pandas reads float64 NaN), booleans when every
+   * value is one of pandas' true/false spellings, else text. DuckDB's cast accepts two things
+   * pandas reads as text, so they are excluded: digit separators ("1_000") and NaN spellings
+   * that are not NA tokens ("NAN", "+nan", "NaN "). Each query looks for one counter-example
+   * and stops there, so a text column costs a chunk, not a scan.
+   */
+  private async pandasType(table: string, ident: string): Promise<'numerical' | 'boolean' | 'text'> {
+    const any = async (condition: string) =>
+      (await this.db.runAndReadAll(`SELECT 1 FROM ${table} WHERE ${ident} IS NOT NULL AND (${condition}) LIMIT 1`)).getRows().length > 0;
+    const number = `TRY_CAST(${ident} AS DOUBLE)`;
+    if (!(await any(`${number} IS NULL OR isnan(${number}) OR contains(${ident}, '_')`))) return 'numerical';
+    return (await any(`${ident} NOT IN (${PANDAS_BOOLEANS.map(quoteLiteral).join(', ')})`)) ? 'text' : 'boolean';
   }
 
   private async run(path: string, sql: string): Promise<void> {

@@ -1,0 +1,70 @@
+/**
+ * Limits that keep one client from hurting the others: per-connection message and byte
+ * rates (token buckets), per-IP connection rate (sliding window), and the largest doc.
+ */
+export interface Limits {
+  /** Largest websocket message, bytes (default 8 MiB). */
+  maxMessageBytes: number;
+  /** Sustained messages per second per connection, and the burst allowed above it. */
+  messagesPerSecond: number;
+  messageBurst: number;
+  /** Sustained bytes per second per connection, and the burst allowed above it. */
+  bytesPerSecond: number;
+  byteBurst: number;
+  /** New connections per IP within `connectionWindowMs`. */
+  connectionsPerWindow: number;
+  connectionWindowMs: number;
+  /** Largest workspace doc, bytes of its encoded state (approximate: stored state plus updates since). */
+  maxDocBytes: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxMessageBytes: 8 * 1024 * 1024,
+  messagesPerSecond: 200,
+  messageBurst: 1000,
+  bytesPerSecond: 4 * 1024 * 1024,
+  byteBurst: 32 * 1024 * 1024,
+  connectionsPerWindow: 60,
+  connectionWindowMs: 10_000,
+  maxDocBytes: 64 * 1024 * 1024,
+};
+
+/** A token bucket: `take(n)` is false once the sustained rate and the burst are used up. */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    now: number,
+  ) {
+    this.tokens = burst;
+    this.last = now;
+  }
+
+  take(n: number, now: number): boolean {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+    this.last = now;
+    if (this.tokens < n) return false;
+    this.tokens -= n;
+    return true;
+  }
+}
+
+/** Counts connection attempts per IP over a sliding window. */
+export class ConnectionRate {
+  private attempts = new Map<string, number[]>();
+
+  constructor(private readonly limits: Pick<Limits, 'connectionsPerWindow' | 'connectionWindowMs'>) {}
+
+  allow(ip: string, now: number): boolean {
+    const since = now - this.limits.connectionWindowMs;
+    const recent = (this.attempts.get(ip) ?? []).filter((t) => t > since);
+    const ok = recent.length < this.limits.connectionsPerWindow;
+    if (ok) recent.push(now);
+    this.attempts.set(ip, recent);
+    if (this.attempts.size > 10_000) for (const [k, v] of this.attempts) if (v.every((t) => t <= since)) this.attempts.delete(k);
+    return ok;
+  }
+}
