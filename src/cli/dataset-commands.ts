@@ -1,5 +1,6 @@
 /** `driftdesk drift`, `driftdesk profile` and `driftdesk dataset diff`. */
 import { parseArgs } from 'node:util';
+import { STAT_TEST_NAMES, isStatTestName } from '../core/drift/index.ts';
 import { diffProfiles } from '../core/profile/index.ts';
 import { compareFiles, type DriftComparison, type Progress } from '../node/datasets/compare.ts';
 import { DatasetError, DatasetReader } from '../node/datasets/dataset-reader.ts';
@@ -45,6 +46,11 @@ export async function driftCommand(args: string[]): Promise<number> {
     if (eq === -1) test = spec;
     else if (eq === 0 || eq === spec.length - 1) throw new UsageError(`--stattest ${spec}: expected TEST or COLUMN=TEST`);
     else columnTests[spec.slice(0, eq)] = spec.slice(eq + 1);
+  }
+  for (const name of [test, ...Object.values(columnTests)]) {
+    if (name !== undefined && !isStatTestName(name)) {
+      throw new UsageError(`--stattest: unknown test "${name}"; use one of ${STAT_TEST_NAMES.join(', ')}`);
+    }
   }
   let driftShare: number | undefined;
   if (values['drift-share'] !== undefined) {

@@ -10,7 +10,6 @@
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { access, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { importArrowFile } from './arrow-import.ts';
 import { readCsvHeader } from './csv-header.ts';
 
 /** pandas' default `na_values` (pandas 2.x), plus the empty field. */
@@ -94,6 +93,8 @@ export class DatasetReader {
     if (format === 'arrow') {
       let columns;
       try {
+        // apache-arrow is loaded only for Arrow files: it costs most of a second at start-up.
+        const { importArrowFile } = await import('./arrow-import.ts');
         columns = await importArrowFile(this.db, path, table);
       } catch (err) {
         throw new DatasetError(`${path}: ${(err as Error).message}`);
