@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MemberIdentity, ServerStore } from './store.ts';
+import type { MemberIdentity, Store } from './store-contract.ts';
 
 export const DEFAULT_MAX_BLOB_BYTES = 64 * 1024 * 1024;
 const ROUTE = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/blobs\/([0-9a-f]{64})$/;
@@ -23,13 +23,13 @@ export async function handleBlob(
   res: ServerResponse,
   route: { workspaceId: string; sha256: string },
   identity: MemberIdentity,
-  store: ServerStore,
+  store: Store,
   reply: Reply,
   maxBytes = DEFAULT_MAX_BLOB_BYTES,
 ): Promise<void> {
   if (identity.workspaceId !== route.workspaceId) return reply(403, { error: 'token is not for this workspace' });
   if (req.method === 'GET') {
-    const data = store.getBlob(route.workspaceId, route.sha256);
+    const data = await store.getBlob(route.workspaceId, route.sha256);
     if (!data) return reply(404, { error: `no blob ${route.sha256}` });
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': data.length, 'cache-control': 'private, immutable' });
     res.end(data);
@@ -54,6 +54,6 @@ export async function handleBlob(
   }
   const actual = hash.digest('hex');
   if (actual !== route.sha256) return reply(400, { error: `body hashes to ${actual}, not ${route.sha256}` });
-  store.putBlob(route.workspaceId, route.sha256, Buffer.concat(chunks));
+  await store.putBlob(route.workspaceId, route.sha256, Buffer.concat(chunks));
   reply(201, { sha256: actual, size });
 }

@@ -15,7 +15,8 @@ import * as authProtocol from 'y-protocols/auth';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { upsertMember } from '../src/core/workspace/index.ts';
-import type { MemberIdentity, ServerStore } from './store.ts';
+import type { Fanout } from './fanout.ts';
+import type { MemberIdentity, Store } from './store-contract.ts';
 import type { Metrics } from './metrics.ts';
 import { type Verdict, checkCommenterUpdate } from './write-policy.ts';
 
@@ -36,10 +37,15 @@ export interface Connection {
 const SERVER_ORIGIN = Symbol('server');
 /** Applying what is already stored must not write it again. */
 const LOAD_ORIGIN = Symbol('load');
+/** Updates and awareness from another server process: already persisted, already published. */
+const FANOUT_ORIGIN = Symbol('fanout');
 
 export interface RoomOptions {
   maxDocBytes: number;
   metrics: Metrics;
+  fanout: Fanout | null;
+  /** Persistence failed: the room must not go on accepting updates it cannot keep. */
+  onBroken(room: Room, error: unknown): void;
 }
 
 export class Room {
@@ -48,28 +54,58 @@ export class Room {
   readonly connections = new Set<Connection>();
   /** Encoded size of the doc as loaded plus every update since: an upper bound, cheap to keep. */
   private approxBytes = 0;
+  /** Updates are persisted one after another, in the order they were applied. */
+  private persisting: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => Promise<void>) | null = null;
+  broken = false;
 
-  constructor(
+  /** Subscribes to other processes' changes (if any), then loads the stored doc. */
+  static async load(workspaceId: string, store: Store, options: RoomOptions): Promise<Room> {
+    const room = new Room(workspaceId, store, options);
+    if (options.fanout) {
+      room.unsubscribe = await options.fanout.subscribe(workspaceId, {
+        onUpdate: (update) => Y.applyUpdate(room.doc, update, FANOUT_ORIGIN),
+        onAwareness: (update) => awarenessProtocol.applyAwarenessUpdate(room.awareness, update, FANOUT_ORIGIN),
+      });
+    }
+    const stored = await store.loadDoc(workspaceId);
+    room.approxBytes = stored.byteLength;
+    if (stored.byteLength > 0) Y.applyUpdate(room.doc, stored, LOAD_ORIGIN);
+    return room;
+  }
+
+  private constructor(
     readonly workspaceId: string,
-    store: ServerStore,
+    store: Store,
     private readonly options: RoomOptions,
   ) {
     this.awareness.setLocalState(null);
-    const stored = store.loadDoc(workspaceId);
-    this.approxBytes = stored.byteLength;
-    if (stored.byteLength > 0) Y.applyUpdate(this.doc, stored, LOAD_ORIGIN);
-    // Persist first, then broadcast: whatever a client sees echoed is already on disk.
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD_ORIGIN) return;
       this.approxBytes += update.byteLength;
-      const stop = options.metrics.persistSeconds.startTimer();
-      store.appendUpdate(workspaceId, update);
-      stop();
       const message = encoding.encode((e) => {
         encoding.writeVarUint(e, MESSAGE_SYNC);
         syncProtocol.writeUpdate(e, update);
       });
-      for (const conn of this.connections) if (conn !== origin) this.send(conn, message);
+      if (origin === FANOUT_ORIGIN) {
+        for (const conn of this.connections) this.send(conn, message);
+        return;
+      }
+      // Persist first, then publish and broadcast: whatever another client sees is stored.
+      this.persisting = this.persisting
+        .then(async () => {
+          if (this.broken) return;
+          const stop = options.metrics.persistSeconds.startTimer();
+          await store.appendUpdate(workspaceId, update);
+          stop();
+          void options.fanout?.publishUpdate(workspaceId, update).catch(() => {});
+          for (const conn of this.connections) if (conn !== origin) this.send(conn, message);
+        })
+        .catch((err: unknown) => {
+          if (this.broken) return;
+          this.broken = true;
+          options.onBroken(this, err);
+        });
     });
     this.awareness.on(
       'update',
@@ -80,13 +116,20 @@ export class Room {
           for (const id of added) conn.awarenessIds.add(id);
           for (const id of removed) conn.awarenessIds.delete(id);
         }
+        const encoded = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+        if (origin !== FANOUT_ORIGIN) void options.fanout?.publishAwareness(workspaceId, encoded).catch(() => {});
         const message = encoding.encode((e) => {
           encoding.writeVarUint(e, MESSAGE_AWARENESS);
-          encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+          encoding.writeVarUint8Array(e, encoded);
         });
         for (const c of this.connections) this.send(c, message);
       },
     );
+  }
+
+  /** Resolves once every update applied so far is persisted. */
+  flushed(): Promise<void> {
+    return this.persisting;
   }
 
   join(socket: WebSocket, identity: MemberIdentity, tokenHash: string, now: number): Connection {
@@ -189,7 +232,9 @@ export class Room {
     }
   }
 
-  destroy(): void {
+  async destroy(): Promise<void> {
+    await this.persisting;
+    await this.unsubscribe?.().catch(() => {});
     this.awareness.destroy();
     this.doc.destroy();
   }

@@ -8,20 +8,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
+import { COMPACT_AFTER, type MemberIdentity, type MemberListing, type Store } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 
-export interface MemberIdentity {
-  workspaceId: string;
-  workspaceName: string;
-  memberId: string;
-  name: string;
-  role: Role;
-}
+export type { MemberIdentity };
+export { COMPACT_AFTER };
 
-/** Past this many log rows a workspace's updates are merged into one on load. */
-export const COMPACT_AFTER = 500;
-
-export class ServerStore {
+export class ServerStore implements Store {
   readonly db: Database.Database;
 
   constructor(
@@ -108,7 +101,7 @@ export class ServerStore {
   }
 
   /** Members of a workspace with their role and whether they still hold a live token. */
-  listMembers(workspaceId: string): { memberId: string; name: string; role: Role; createdAt: number; activeTokens: number; revokedTokens: number }[] {
+  listMembers(workspaceId: string): MemberListing[] {
     return this.db
       .prepare(
         `SELECT m.id AS memberId, m.name, m.role, m.created_at AS createdAt,
@@ -117,7 +110,7 @@ export class ServerStore {
          FROM members m LEFT JOIN tokens t ON t.member_id = m.id
          WHERE m.workspace_id = ? GROUP BY m.id ORDER BY m.created_at`,
       )
-      .all(workspaceId) as { memberId: string; name: string; role: Role; createdAt: number; activeTokens: number; revokedTokens: number }[];
+      .all(workspaceId) as MemberListing[];
   }
 
   /** Revokes every token of a member; returns how many were live. */
@@ -168,9 +161,9 @@ export class ServerStore {
     this.db.prepare('INSERT OR IGNORE INTO blobs (workspace_id, sha256, data, created_at) VALUES (?, ?, ?, ?)').run(workspaceId, sha256, data, now);
   }
 
-  getBlob(workspaceId: string, sha256: string): Buffer | undefined {
+  getBlob(workspaceId: string, sha256: string): Uint8Array | undefined {
     const row = this.db.prepare('SELECT data FROM blobs WHERE workspace_id = ? AND sha256 = ?').get(workspaceId, sha256) as { data: Buffer } | undefined;
-    return row?.data;
+    return row ? new Uint8Array(row.data) : undefined;
   }
 
   close(): void {

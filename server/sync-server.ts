@@ -10,15 +10,22 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { handleBlob, matchBlobRoute } from './blob-routes.ts';
 import { ConnectionRate, DEFAULT_LIMITS, type Limits, TokenBucket } from './limits.ts';
 import { createMetrics } from './metrics.ts';
-import { Room } from './room.ts';
-import { type MemberIdentity, ServerStore } from './store.ts';
+import { type Connection, Room } from './room.ts';
+import type { Fanout } from './fanout.ts';
+import { ServerStore } from './store.ts';
+import type { MemberIdentity, Store } from './store-contract.ts';
 import { hashToken } from './tokens.ts';
 
 export interface SyncServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  dataDir: string;
+  /** SQLite data folder (the embedded default); ignored when `store` is given. */
+  dataDir?: string;
+  /** An opened store (e.g. PostgresStore); the server closes it on close(). */
+  store?: Store;
+  /** Fan-out to other server processes of the same workspaces (e.g. Redis). */
+  fanout?: Fanout;
   /** Largest websocket message accepted, in bytes (shorthand for limits.maxMessageBytes). */
   maxMessageBytes?: number;
   /** Rate and size limits; anything left out keeps its default (DEFAULT_LIMITS). */
@@ -32,23 +39,30 @@ export interface SyncServerOptions {
   nativeBinding?: string;
 }
 
-export interface SyncServer {
+export interface SyncServer<S extends Store = ServerStore> {
   /** `http://host:port` */
   url: string;
   port: number;
-  store: ServerStore;
+  store: S;
+  /** Resolves once every update received so far is persisted. */
+  flushed(): Promise<void>;
   close(): Promise<void>;
 }
 
 export const TOKEN_PROTOCOL_PREFIX = 'driftdesk.token.';
 
-export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
+export async function startSyncServer(options: SyncServerOptions & { dataDir: string; store?: undefined }): Promise<SyncServer<ServerStore>>;
+export async function startSyncServer<S extends Store>(options: SyncServerOptions & { store: S }): Promise<SyncServer<S>>;
+export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer<Store>> {
   const log = options.log ?? (() => {});
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits, ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}) };
   const metrics = createMetrics();
   const connectionRate = new ConnectionRate(limits);
-  const store = new ServerStore(options.dataDir, options.nativeBinding);
-  const rooms = new Map<string, Room>();
+  if (!options.store && !options.dataDir) throw new Error('startSyncServer needs a dataDir or a store');
+  const store: Store = options.store ?? new ServerStore(options.dataDir!, options.nativeBinding);
+  const fanout = options.fanout ?? null;
+  /** Loaded (or loading) rooms; a promise so that concurrent joins share one load. */
+  const rooms = new Map<string, Promise<Room>>();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxMessageBytes,
@@ -74,37 +88,74 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    // Nothing from the client is read until its token checks out.
+    socket.pause();
     const ip = req.socket.remoteAddress ?? 'unknown';
-    const verdict: UpgradeVerdict = connectionRate.allow(ip, Date.now())
+    const checking: Promise<UpgradeVerdict> = connectionRate.allow(ip, Date.now())
       ? authorizeUpgrade(req, store)
-      : { kind: 'refused', status: 429, reason: 'Too Many Connections' };
-    if (verdict.kind === 'refused') {
-      metrics.refused.inc({ reason: verdict.reason.toLowerCase().replace(/ /g, '_') });
-      log({ event: 'refused', reason: verdict.reason, path: safePath(req), ip });
-      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, verdict.identity, verdict.tokenHash));
+      : Promise.resolve({ kind: 'refused', status: 429, reason: 'Too Many Connections' });
+    checking
+      .catch((err: unknown): UpgradeVerdict => {
+        log({ event: 'auth_error', error: String(err) });
+        return { kind: 'refused', status: 503, reason: 'Service Unavailable' };
+      })
+      .then((verdict) => {
+        if (verdict.kind === 'refused') {
+          metrics.refused.inc({ reason: verdict.reason.toLowerCase().replace(/ /g, '_') });
+          log({ event: 'refused', reason: verdict.reason, path: safePath(req), ip });
+          socket.end(`HTTP/1.1 ${verdict.status} ${verdict.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+          return;
+        }
+        socket.resume();
+        wss.handleUpgrade(req, socket, head, (ws) => void attach(ws, verdict.identity, verdict.tokenHash));
+      });
   });
 
-  function attach(ws: WebSocket, identity: MemberIdentity, tokenHash: string): void {
-    let room = rooms.get(identity.workspaceId);
-    if (!room) {
-      room = new Room(identity.workspaceId, store, { maxDocBytes: limits.maxDocBytes, metrics });
-      rooms.set(identity.workspaceId, room);
+  function loadRoom(workspaceId: string): Promise<Room> {
+    let loading = rooms.get(workspaceId);
+    if (!loading) {
+      loading = Room.load(workspaceId, store, {
+        maxDocBytes: limits.maxDocBytes,
+        metrics,
+        fanout,
+        onBroken: (room, err) => {
+          // The store failed: close the room's clients (they keep their edits and resend them
+          // on reconnect) and forget the room, so the next join loads it afresh.
+          log({ event: 'persistence_failed', workspace: workspaceId, error: String(err) });
+          if (rooms.get(workspaceId) === loading) rooms.delete(workspaceId);
+          for (const conn of room.connections) conn.socket.close(1011, 'storage unavailable; reconnect');
+        },
+      });
+      rooms.set(workspaceId, loading);
+      loading.catch(() => rooms.get(workspaceId) === loading && rooms.delete(workspaceId));
     }
-    const conn = room.join(ws, identity, tokenHash, Date.now());
-    const current = room;
+    return loading;
+  }
+
+  async function attach(ws: WebSocket, identity: MemberIdentity, tokenHash: string): Promise<void> {
     metrics.connections.inc();
     const messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst, Date.now());
     const bytes = new TokenBucket(limits.bytesPerSecond, limits.byteBurst, Date.now());
+    let room: Room | null = null;
+    let conn: Connection | null = null;
+    // Listen at once: a client speaks as soon as it is upgraded, possibly before its room has
+    // loaded (PostgreSQL); those first messages wait here, inside the rate limits.
+    const waiting: Uint8Array[] = [];
     const closeWith = (code: number, reason: string, metric: string) => {
       metrics.closed.inc({ reason: metric });
       ws.close(code, reason);
-      current.leave(conn);
+      if (room && conn) room.leave(conn);
+    };
+    const handle = (message: Uint8Array) => {
+      try {
+        room!.receive(conn!, message);
+      } catch (err) {
+        log({ event: 'bad_message', workspace: identity.workspaceId, member: identity.memberId, error: String(err) });
+        closeWith(1007, 'malformed message', 'malformed');
+      }
     };
     ws.on('message', (data, isBinary) => {
-      if (!current.connections.has(conn)) return;
+      if (room && conn && !room.connections.has(conn)) return;
       const message = toBytes(data);
       metrics.messagesIn.inc();
       metrics.bytesIn.inc(message.byteLength);
@@ -114,22 +165,35 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         log({ event: 'rate_limited', workspace: identity.workspaceId, member: identity.memberId });
         return closeWith(1008, 'rate limit exceeded', 'rate_limit');
       }
-      try {
-        current.receive(conn, message);
-      } catch (err) {
-        log({ event: 'bad_message', workspace: identity.workspaceId, member: identity.memberId, error: String(err) });
-        closeWith(1007, 'malformed message', 'malformed');
-      }
+      if (room && conn) handle(message);
+      else waiting.push(message);
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       metrics.connections.dec();
-      current.leave(conn);
-      if (current.connections.size === 0 && rooms.get(identity.workspaceId) === current) {
-        rooms.delete(identity.workspaceId);
-        current.destroy();
+      if (!room || !conn) return;
+      room.leave(conn);
+      const current = room;
+      if (current.connections.size === 0 && !current.broken) {
+        void rooms.get(identity.workspaceId)?.then((loaded) => {
+          if (loaded === current && current.connections.size === 0) {
+            rooms.delete(identity.workspaceId);
+            void current.destroy();
+          }
+        });
       }
     });
+
+    try {
+      room = await loadRoom(identity.workspaceId);
+    } catch (err) {
+      log({ event: 'load_failed', workspace: identity.workspaceId, error: String(err) });
+      ws.close(1011, 'could not load the workspace; try again');
+      return;
+    }
+    if (ws.readyState !== ws.OPEN) return;
+    conn = room.join(ws, identity, tokenHash, Date.now());
+    for (const message of waiting.splice(0)) if (room.connections.has(conn)) handle(message);
   }
 
   try {
@@ -138,16 +202,24 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
   } catch (err) {
-    store.close();
+    await store.close();
     throw err;
   }
   // Tokens are revoked and roles changed by the CLI, possibly in another process: re-check
   // every live connection often enough that a change takes effect within a second.
+  let rechecking = false;
   const recheck = setInterval(() => {
+    if (rechecking) return;
+    rechecking = true;
+    void recheckConnections().finally(() => (rechecking = false));
+  }, options.recheckMs ?? 400);
+  async function recheckConnections(): Promise<void> {
     const now = Date.now();
-    for (const room of rooms.values()) {
-      for (const conn of room.connections) {
-        const fresh = store.identityByHash(conn.tokenHash);
+    for (const loading of rooms.values()) {
+      const room = await loading.catch(() => null);
+      if (!room) continue;
+      for (const conn of [...room.connections]) {
+        const fresh = await Promise.resolve(store.identityByHash(conn.tokenHash)).catch(() => conn.identity);
         if (!fresh) {
           log({ event: 'token_revoked', workspace: room.workspaceId, member: conn.identity.memberId });
           metrics.closed.inc({ reason: 'token_revoked' });
@@ -158,7 +230,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         }
       }
     }
-  }, options.recheckMs ?? 400);
+  }
   recheck.unref();
 
   const address = http.address() as AddressInfo;
@@ -168,32 +240,37 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     url: `http://${host}:${address.port}`,
     port: address.port,
     store,
+    async flushed() {
+      for (const loading of rooms.values()) await (await loading.catch(() => null))?.flushed();
+    },
     async close() {
       clearInterval(recheck);
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => http.close(() => resolve()));
       for (const client of wss.clients) client.terminate();
-      for (const room of rooms.values()) room.destroy();
+      // Graceful: every update already applied is persisted before the store closes.
+      for (const loading of rooms.values()) await (await loading.catch(() => null))?.destroy();
       rooms.clear();
-      store.close();
+      await fanout?.close();
+      await store.close();
     },
   };
 }
 
 type UpgradeVerdict =
   | { kind: 'accepted'; identity: MemberIdentity; tokenHash: string }
-  | { kind: 'refused'; status: 400 | 401 | 403 | 404 | 429; reason: string };
+  | { kind: 'refused'; status: 400 | 401 | 403 | 404 | 429 | 503; reason: string };
 
-function authorizeUpgrade(req: IncomingMessage, store: ServerStore): UpgradeVerdict {
+async function authorizeUpgrade(req: IncomingMessage, store: Store): Promise<UpgradeVerdict> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const match = /^\/sync\/([A-Za-z0-9_-]{1,128})$/.exec(url.pathname);
   if (!match) return { kind: 'refused', status: 404, reason: 'Not Found' };
   const workspaceId = match[1]!;
-  if (!store.getWorkspace(workspaceId)) return { kind: 'refused', status: 404, reason: 'Unknown Workspace' };
+  if (!(await store.getWorkspace(workspaceId))) return { kind: 'refused', status: 404, reason: 'Unknown Workspace' };
   const token = url.searchParams.get('token') ?? tokenFromProtocols(req.headers['sec-websocket-protocol']);
   if (!token) return { kind: 'refused', status: 401, reason: 'Token Required' };
   const tokenHash = hashToken(token);
-  const identity = store.identityByHash(tokenHash);
+  const identity = await store.identityByHash(tokenHash);
   if (!identity) return { kind: 'refused', status: 401, reason: 'Invalid Token' };
   if (identity.workspaceId !== workspaceId) return { kind: 'refused', status: 403, reason: 'Token Not For This Workspace' };
   return { kind: 'accepted', identity, tokenHash };
@@ -211,7 +288,7 @@ function tokenFromProtocols(header: string | undefined): string | null {
   return null;
 }
 
-async function handleHttp(req: IncomingMessage, res: ServerResponse, store: ServerStore, maxBlobBytes?: number): Promise<void> {
+async function handleHttp(req: IncomingMessage, res: ServerResponse, store: Store, maxBlobBytes?: number): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const reply = (status: number, body: unknown) => json(res, status, body);
   if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, { status: 'ok' });
@@ -220,7 +297,7 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, store: Serv
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
     if (!token) return reply(401, { error: 'missing bearer token' });
-    const identity = store.authenticate(token);
+    const identity = await store.authenticate(token);
     if (!identity) return reply(401, { error: 'token refused: unknown or revoked' });
     if (blob) return handleBlob(req, res, blob, identity, store, reply, maxBlobBytes);
     if (req.method === 'GET') return reply(200, identity);

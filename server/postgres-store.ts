@@ -1,0 +1,162 @@
+/**
+ * The same store in PostgreSQL (`--postgres URL`), for several server processes sharing one
+ * database. Schema and semantics follow the SQLite store: the update log is appended before
+ * an update is broadcast, and compaction replaces a long log in one transaction.
+ */
+import pg from 'pg';
+import * as Y from 'yjs';
+import type { Role } from '../src/core/workspace/index.ts';
+import { COMPACT_AFTER, type MemberIdentity, type MemberListing, type Store } from './store-contract.ts';
+import { hashToken, newId, newToken } from './tokens.ts';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL);
+  CREATE TABLE IF NOT EXISTS members (
+    id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+    name TEXT NOT NULL, role TEXT NOT NULL, created_at BIGINT NOT NULL);
+  CREATE TABLE IF NOT EXISTS tokens (
+    hash TEXT PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members(id), created_at BIGINT NOT NULL, revoked_at BIGINT);
+  CREATE TABLE IF NOT EXISTS doc_updates (
+    seq BIGSERIAL PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), data BYTEA NOT NULL);
+  CREATE INDEX IF NOT EXISTS doc_updates_ws ON doc_updates(workspace_id, seq);
+  CREATE TABLE IF NOT EXISTS blobs (
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id), sha256 TEXT NOT NULL, data BYTEA NOT NULL,
+    created_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, sha256));
+`;
+
+const IDENTITY_SQL = `SELECT w.id AS "workspaceId", w.name AS "workspaceName", m.id AS "memberId", m.name, m.role
+  FROM tokens t JOIN members m ON m.id = t.member_id JOIN workspaces w ON w.id = m.workspace_id
+  WHERE t.hash = $1 AND t.revoked_at IS NULL`;
+
+export class PostgresStore implements Store {
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static async open(url: string): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // One process creating the schema while another does the same must not fail either.
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(4455)');
+      await client.query(SCHEMA);
+      await client.query('SELECT pg_advisory_unlock(4455)');
+    } finally {
+      client.release();
+    }
+    return new PostgresStore(pool);
+  }
+
+  private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async createWorkspace(name: string, ownerName: string) {
+    const id = newId('ws');
+    const now = Date.now();
+    const { token, memberId } = await this.tx(async (c) => {
+      await c.query('INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)', [id, name, now]);
+      return this.insertMember(c, id, 'owner', ownerName, now);
+    });
+    return { id, token, memberId };
+  }
+
+  async createMemberToken(workspaceId: string, role: Role, name: string) {
+    if (!(await this.getWorkspace(workspaceId))) throw new Error(`unknown workspace ${workspaceId}`);
+    return this.tx((c) => this.insertMember(c, workspaceId, role, name, Date.now()));
+  }
+
+  private async insertMember(c: pg.PoolClient, workspaceId: string, role: Role, name: string, now: number) {
+    const memberId = newId('m');
+    const token = newToken();
+    await c.query('INSERT INTO members (id, workspace_id, name, role, created_at) VALUES ($1, $2, $3, $4, $5)', [memberId, workspaceId, name, role, now]);
+    await c.query('INSERT INTO tokens (hash, member_id, created_at) VALUES ($1, $2, $3)', [hashToken(token), memberId, now]);
+    return { token, memberId };
+  }
+
+  async getWorkspace(id: string) {
+    const { rows } = await this.pool.query('SELECT id, name, created_at AS "createdAt" FROM workspaces WHERE id = $1', [id]);
+    const row = rows[0] as { id: string; name: string; createdAt: string } | undefined;
+    return row && { id: row.id, name: row.name, createdAt: Number(row.createdAt) };
+  }
+
+  authenticate(token: string) {
+    return this.identityByHash(hashToken(token));
+  }
+
+  async identityByHash(hash: string) {
+    const { rows } = await this.pool.query(IDENTITY_SQL, [hash]);
+    return rows[0] as MemberIdentity | undefined;
+  }
+
+  async listMembers(workspaceId: string): Promise<MemberListing[]> {
+    const { rows } = await this.pool.query(
+      `SELECT m.id AS "memberId", m.name, m.role, m.created_at AS "createdAt",
+         count(t.hash) FILTER (WHERE t.revoked_at IS NULL) AS "activeTokens",
+         count(t.hash) FILTER (WHERE t.revoked_at IS NOT NULL) AS "revokedTokens"
+       FROM members m LEFT JOIN tokens t ON t.member_id = m.id WHERE m.workspace_id = $1 GROUP BY m.id ORDER BY m.created_at`,
+      [workspaceId],
+    );
+    return rows.map((r) => ({ ...r, createdAt: Number(r.createdAt), activeTokens: Number(r.activeTokens), revokedTokens: Number(r.revokedTokens) }));
+  }
+
+  async revokeMember(workspaceId: string, memberId: string) {
+    const res = await this.pool.query(
+      'UPDATE tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND member_id IN (SELECT id FROM members WHERE id = $2 AND workspace_id = $3)',
+      [Date.now(), memberId, workspaceId],
+    );
+    return res.rowCount ?? 0;
+  }
+
+  async revokeToken(token: string) {
+    const res = await this.pool.query('UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL', [Date.now(), hashToken(token)]);
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  async setRole(workspaceId: string, memberId: string, role: Role) {
+    const res = await this.pool.query('UPDATE members SET role = $1 WHERE id = $2 AND workspace_id = $3', [role, memberId, workspaceId]);
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  async appendUpdate(workspaceId: string, update: Uint8Array) {
+    await this.pool.query('INSERT INTO doc_updates (workspace_id, data) VALUES ($1, $2)', [workspaceId, Buffer.from(update)]);
+  }
+
+  async loadDoc(workspaceId: string) {
+    const { rows } = await this.pool.query('SELECT seq, data FROM doc_updates WHERE workspace_id = $1 ORDER BY seq', [workspaceId]);
+    if (rows.length === 0) return new Uint8Array(0);
+    const merged = Y.mergeUpdates(rows.map((r) => new Uint8Array(r.data as Buffer)));
+    if (rows.length > COMPACT_AFTER) {
+      const lastSeq = rows[rows.length - 1].seq as string;
+      await this.tx(async (c) => {
+        await c.query('DELETE FROM doc_updates WHERE workspace_id = $1 AND seq <= $2', [workspaceId, lastSeq]);
+        await c.query('INSERT INTO doc_updates (workspace_id, data) VALUES ($1, $2)', [workspaceId, Buffer.from(merged)]);
+      });
+    }
+    return merged;
+  }
+
+  async putBlob(workspaceId: string, sha256: string, data: Uint8Array) {
+    await this.pool.query('INSERT INTO blobs (workspace_id, sha256, data, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+      workspaceId, sha256, Buffer.from(data), Date.now(),
+    ]);
+  }
+
+  async getBlob(workspaceId: string, sha256: string) {
+    const { rows } = await this.pool.query('SELECT data FROM blobs WHERE workspace_id = $1 AND sha256 = $2', [workspaceId, sha256]);
+    return rows[0] ? new Uint8Array(rows[0].data as Buffer) : undefined;
+  }
+
+  async close() {
+    await this.pool.end();
+  }
+}

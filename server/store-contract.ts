@@ -1,0 +1,46 @@
+/**
+ * What the sync server needs from persistence. SQLite (ServerStore, synchronous) and
+ * PostgreSQL (PostgresStore, asynchronous) both satisfy it; the server awaits every call, so
+ * one code path serves both.
+ */
+import type { Role } from '../src/core/workspace/index.ts';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface MemberIdentity {
+  workspaceId: string;
+  workspaceName: string;
+  memberId: string;
+  name: string;
+  role: Role;
+}
+
+export interface MemberListing {
+  memberId: string;
+  name: string;
+  role: Role;
+  createdAt: number;
+  activeTokens: number;
+  revokedTokens: number;
+}
+
+export interface Store {
+  createWorkspace(name: string, ownerName: string): MaybePromise<{ id: string; token: string; memberId: string }>;
+  createMemberToken(workspaceId: string, role: Role, name: string): MaybePromise<{ token: string; memberId: string }>;
+  getWorkspace(id: string): MaybePromise<{ id: string; name: string; createdAt: number } | undefined>;
+  authenticate(token: string): MaybePromise<MemberIdentity | undefined>;
+  identityByHash(hash: string): MaybePromise<MemberIdentity | undefined>;
+  listMembers(workspaceId: string): MaybePromise<MemberListing[]>;
+  revokeMember(workspaceId: string, memberId: string): MaybePromise<number>;
+  revokeToken(token: string): MaybePromise<boolean>;
+  setRole(workspaceId: string, memberId: string, role: Role): MaybePromise<boolean>;
+  appendUpdate(workspaceId: string, update: Uint8Array): MaybePromise<void>;
+  /** The whole state as one update; compacts a long log in one transaction. */
+  loadDoc(workspaceId: string): MaybePromise<Uint8Array>;
+  putBlob(workspaceId: string, sha256: string, data: Uint8Array): MaybePromise<void>;
+  getBlob(workspaceId: string, sha256: string): MaybePromise<Uint8Array | undefined>;
+  close(): MaybePromise<void>;
+}
+
+/** Past this many log rows a workspace's updates are merged into one on load. */
+export const COMPACT_AFTER = 500;
