@@ -3,17 +3,19 @@
  * 2 bad input (unknown command, missing or invalid option).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { resolve } from 'node:path';
-import { ServerStore, startSyncServer } from '../../server/index.ts';
+import { startSyncServer } from '../../server/index.ts';
+import { RedisFanout } from '../../server/redis-fanout.ts';
+import { openStore } from './open-store.ts';
 import { tokenCommand } from './token-commands.ts';
 import { UsageError } from './usage-error.ts';
 
 
 const USAGE = `usage: driftdesk <command> [options]
 
-  server --host 127.0.0.1 --port 4455 --data DIR [--max-message-bytes 8388608]
-                                                     run the sync server
-  workspace create --data DIR --name NAME [--owner WHO]
+  server --host 127.0.0.1 --port 4455 (--data DIR | --postgres URL [--redis URL])
+         [--max-message-bytes 8388608]               run the sync server; several processes
+                                                     share one PostgreSQL and fan out via Redis
+  workspace create (--data DIR | --postgres URL) --name NAME [--owner WHO]
                                                      create a workspace; prints {"id","token"}
   token create --data DIR --workspace ID --role owner|editor|commenter|viewer --name WHO
                                                      create a member token; prints {"token","member"}
@@ -38,10 +40,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'server':
         return await serverCommand(argv.slice(1));
       case 'workspace':
-        if (sub === 'create') return workspaceCreate(rest);
+        if (sub === 'create') return await workspaceCreate(rest);
         throw new UsageError(`unknown workspace command: ${sub ?? '(none)'}`);
       case 'token':
-        return tokenCommand(sub, rest);
+        return await tokenCommand(sub, rest);
       case 'drift':
       case 'profile':
       case 'dataset': {
@@ -90,38 +92,46 @@ function required(values: Record<string, unknown>, name: string): string {
 }
 
 async function serverCommand(args: string[]): Promise<number> {
-  const v = parse(args, { host: { type: 'string' }, port: { type: 'string' }, data: { type: 'string' }, 'max-message-bytes': { type: 'string' } });
+  const v = parse(args, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    data: { type: 'string' },
+    postgres: { type: 'string' },
+    redis: { type: 'string' },
+    'max-message-bytes': { type: 'string' },
+  });
+  const port = Number(v.port ?? '4455');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${v.port}`);
   const maxMessage = v['max-message-bytes'] === undefined ? undefined : Number(v['max-message-bytes']);
   if (maxMessage !== undefined && !(Number.isInteger(maxMessage) && maxMessage > 0)) {
     throw new UsageError(`--max-message-bytes must be a positive integer, got ${v['max-message-bytes']}`);
   }
-  const port = Number(v.port ?? '4455');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${v.port}`);
-  const server = await startSyncServer({
-    host: v.host ?? '127.0.0.1',
-    port,
-    dataDir: resolve(required(v, 'data')),
-    maxMessageBytes: maxMessage,
-    log: (event) => console.error(JSON.stringify({ time: new Date().toISOString(), ...event })),
-  });
+  const log = (event: Record<string, unknown>) => console.error(JSON.stringify({ time: new Date().toISOString(), ...event }));
+  const { store } = await openStore(v);
+  const fanout = v.redis ? await RedisFanout.connect(v.redis, (err) => log({ event: 'redis_error', error: String(err) })) : undefined;
+  const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, log });
   console.log(`driftdesk sync server listening on ${server.url} (websocket: ${server.url.replace(/^http/, 'ws')}/sync/<workspaceId>)`);
   await new Promise<void>((done) => {
-    const stop = () => void server.close().then(done);
+    const stop = () => {
+      log({ event: 'shutting_down' });
+      void server.close().then(done);
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   return 0;
 }
 
-function workspaceCreate(args: string[]): number {
-  const v = parse(args, { data: { type: 'string' }, name: { type: 'string' }, owner: { type: 'string' } });
-  const store = new ServerStore(resolve(required(v, 'data')));
+async function workspaceCreate(args: string[]): Promise<number> {
+  const v = parse(args, { data: { type: 'string' }, postgres: { type: 'string' }, name: { type: 'string' }, owner: { type: 'string' } });
+  const name = required(v, 'name').trim();
+  const { store } = await openStore(v);
   try {
-    const { id, token } = store.createWorkspace(required(v, 'name').trim(), v.owner?.trim() || 'Owner');
+    const { id, token } = await store.createWorkspace(name, v.owner?.trim() || 'Owner');
     console.log(JSON.stringify({ id, token }));
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -1,12 +1,12 @@
-/** `driftdesk token create|list|revoke|role`, on a server's data folder (the server may be running). */
+/** `driftdesk token create|list|revoke|role`, on a server's store (it may be running). */
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
 import { ROLES, type Role } from '../core/workspace/index.ts';
-import { ServerStore } from '../../server/index.ts';
+import { openStore } from './open-store.ts';
 import { UsageError } from './usage-error.ts';
 
 const options = {
   data: { type: 'string' },
+  postgres: { type: 'string' },
   workspace: { type: 'string' },
   role: { type: 'string' },
   name: { type: 'string' },
@@ -26,40 +26,39 @@ function role(values: Record<string, unknown>): Role {
   return r as Role;
 }
 
-export function tokenCommand(sub: string | undefined, args: string[]): number {
+export async function tokenCommand(sub: string | undefined, args: string[]): Promise<number> {
   if (!['create', 'list', 'revoke', 'role'].includes(sub ?? '')) {
     throw new UsageError(`unknown token command: ${sub ?? '(none)'}; use create, list, revoke or role`);
   }
   const { values } = parseArgs({ args, options, strict: true });
-  const dataDir = resolve(required(values, 'data'));
-  const store = new ServerStore(dataDir);
+  const { store, where } = await openStore(values);
   try {
-    const workspace = () => {
+    const workspace = async () => {
       const id = required(values, 'workspace');
-      if (!store.getWorkspace(id)) throw new UsageError(`no workspace ${id} in ${dataDir}`);
+      if (!(await store.getWorkspace(id))) throw new UsageError(`no workspace ${id} in ${where}`);
       return id;
     };
     switch (sub) {
       case 'create': {
-        const { token, memberId } = store.createMemberToken(workspace(), role(values), required(values, 'name'));
+        const { token, memberId } = await store.createMemberToken(await workspace(), role(values), required(values, 'name'));
         console.log(JSON.stringify({ token, member: memberId }));
         return 0;
       }
       case 'list':
-        console.log(JSON.stringify(store.listMembers(workspace()), null, 2));
+        console.log(JSON.stringify(await store.listMembers(await workspace()), null, 2));
         return 0;
       case 'revoke': {
         if (values.token) {
-          const revoked = store.revokeToken(values.token);
+          const revoked = await store.revokeToken(values.token);
           console.log(JSON.stringify({ revoked: revoked ? 1 : 0 }));
           return revoked ? 0 : 1;
         }
-        const revoked = store.revokeMember(workspace(), required(values, 'member'));
+        const revoked = await store.revokeMember(await workspace(), required(values, 'member'));
         console.log(JSON.stringify({ revoked }));
         return revoked > 0 ? 0 : 1;
       }
       case 'role': {
-        const changed = store.setRole(workspace(), required(values, 'member'), role(values));
+        const changed = await store.setRole(await workspace(), required(values, 'member'), role(values));
         if (!changed) throw new UsageError(`no member ${values.member} in workspace ${values.workspace}`);
         console.log(JSON.stringify({ member: values.member, role: values.role }));
         return 0;
@@ -68,6 +67,6 @@ export function tokenCommand(sub: string | undefined, args: string[]): number {
         throw new UsageError(`unknown token command: ${sub ?? '(none)'}; use create, list, revoke or role`);
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }
