@@ -50,8 +50,13 @@ export function detectDatasetDrift(
       drifted: result.drifted,
     };
   });
+  return summarizeDrift(reports, driftShare);
+}
+
+/** The dataset verdict from column reports (Evidently's rule: share drifted ≥ drift share). */
+export function summarizeDrift(reports: readonly ColumnReport[], driftShare: number = DEFAULT_DRIFT_SHARE): DatasetDriftReport {
   const driftedColumns = reports.filter((r) => r.drifted).length;
-  const shareDrifted = driftedColumns / reports.length;
+  const shareDrifted = reports.length === 0 ? 0 : driftedColumns / reports.length;
   return {
     columns: reports,
     drifted_columns: driftedColumns,

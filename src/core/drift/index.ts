@@ -1,7 +1,7 @@
 export * from './types.ts';
 export { detectColumnDrift, resolveStatTest } from './column-drift.ts';
-export { detectDatasetDrift, DEFAULT_DRIFT_SHARE } from './dataset-drift.ts';
-export { STAT_TESTS, defaultStatTest, isStatTestName, SMALL_REFERENCE_MAX_ROWS, type StatTestSpec } from './stat-tests.ts';
+export { detectDatasetDrift, summarizeDrift, DEFAULT_DRIFT_SHARE } from './dataset-drift.ts';
+export { STAT_TESTS, defaultStatTest, defaultStatTestFor, isStatTestName, SMALL_REFERENCE_MAX_ROWS, type StatTestSpec } from './stat-tests.ts';
 export { ksTwoSample, ksStatistic, KS_MAX_EXACT_N, type KsResult } from './ks.ts';
 export { chiSquareTest, type ChiSquareResult } from './chisquare.ts';
 export { zTest, type ZTestResult } from './z-test.ts';

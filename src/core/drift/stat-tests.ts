@@ -108,10 +108,18 @@ export function defaultStatTest(
   current: readonly CategoryValue[],
   type: ColumnType,
 ): StatTestName {
-  const moreThan = (k: number): boolean => hasMoreDistinctThan(reference, k, current);
-  if (reference.length <= SMALL_REFERENCE_MAX_ROWS) {
-    if (type === 'numerical' && moreThan(5)) return 'ks';
-    return moreThan(2) ? 'chisquare' : 'z';
+  return defaultStatTestFor(reference.length, (k) => hasMoreDistinctThan(reference, k, current), type);
+}
+
+/**
+ * The same rule from counts: `referenceSize` non-missing reference values, and whether
+ * reference and current together hold more than k distinct values. Lets a caller that keeps
+ * the data elsewhere (a database) pick the test without handing over the values.
+ */
+export function defaultStatTestFor(referenceSize: number, moreDistinctThan: (k: number) => boolean, type: ColumnType): StatTestName {
+  if (referenceSize <= SMALL_REFERENCE_MAX_ROWS) {
+    if (type === 'numerical' && moreDistinctThan(5)) return 'ks';
+    return moreDistinctThan(2) ? 'chisquare' : 'z';
   }
-  return type === 'numerical' && moreThan(5) ? 'wasserstein' : 'jensenshannon';
+  return type === 'numerical' && moreDistinctThan(5) ? 'wasserstein' : 'jensenshannon';
 }

@@ -3,9 +3,17 @@
  * way, or as the caller says), and run the drift engine on every testable column.
  * Columns that cannot be tested are reported in `skipped_columns`, not crashed on.
  */
-import { type DatasetColumn, type DatasetDriftReport, detectDatasetDrift } from '../../core/drift/index.ts';
+import {
+  type ColumnReport,
+  DEFAULT_DRIFT_SHARE,
+  STAT_TESTS,
+  defaultStatTestFor,
+  detectColumnDrift,
+  summarizeDrift,
+} from '../../core/drift/index.ts';
 import { DatasetError, type DatasetReader, type LoadedTable } from './dataset-reader.ts';
 import { overlayHistogram } from './overlay.ts';
+import { columnCounts, jensenShannonSql, wassersteinNormSql } from './sql-drift.ts';
 import type { DriftComparison, SkippedColumn } from '../../core/profile/index.ts';
 
 export type { DriftComparison, SkippedColumn };
@@ -49,10 +57,12 @@ export async function compareFiles(reader: DatasetReader, refPath: string, curPa
   for (const name of forcedCat) if (forcedNum.has(name)) throw new DatasetError(`column "${name}" cannot be both --categorical and --numerical`);
 
   const skipped: SkippedColumn[] = [];
-  const columns: DatasetColumn[] = [];
+  const reports: ColumnReport[] = [];
   const curByName = new Map(cur.columns.map((c) => [c.name, c]));
+  const notTestable = (name: string, side: 'reference' | 'current data') =>
+    skipped.push({ name, reason: `all values missing in the ${side}: not testable` });
   for (const [i, col] of ref.columns.entries()) {
-    progress({ phase: 'extracting columns', done: i, total: ref.columns.length });
+    progress({ phase: 'testing columns', done: i, total: ref.columns.length });
     const other = curByName.get(col.name);
     if (!other) {
       skipped.push({ name: col.name, reason: 'only in the reference' });
@@ -66,44 +76,57 @@ export async function compareFiles(reader: DatasetReader, refPath: string, curPa
       skipped.push({ name: col.name, reason });
       continue;
     }
-    const test = options.columnTests?.[col.name];
-    if (type === 'numerical') {
-      const [reference, current] = [await numbers(reader, ref, col.name), await numbers(reader, cur, col.name)];
+    const requested = options.columnTests?.[col.name] ?? options.test;
+    try {
+      // Large samples with the default test never leave DuckDB (see sql-drift.ts).
+      const inDatabase = requested === undefined && (type === 'categorical' || (col.kind === 'numerical' && other.kind === 'numerical'));
+      if (inDatabase) {
+        const counts = await columnCounts(reader, ref, cur, col.name, type);
+        if (counts.reference === 0 || counts.current === 0) {
+          notTestable(col.name, counts.reference === 0 ? 'reference' : 'current data');
+          continue;
+        }
+        const test = defaultStatTestFor(counts.reference, (k) => counts.distinct > k, type);
+        if (test === 'wasserstein' || test === 'jensenshannon') {
+          const score = test === 'wasserstein'
+            ? await wassersteinNormSql(reader, ref, cur, col.name)
+            : await jensenShannonSql(reader, ref, cur, col.name, type);
+          const spec = STAT_TESTS[test];
+          reports.push({ name: col.name, type, test, score, threshold: spec.defaultThreshold, drifted: spec.isDrift(score, spec.defaultThreshold) });
+          continue;
+        }
+      }
+      // One column's values at a time, so memory holds two columns at most.
+      const [reference, current] = type === 'numerical'
+        ? [await numbers(reader, ref, col.name), await numbers(reader, cur, col.name)]
+        : [await reader.categoryValues(ref, col.name), await reader.categoryValues(cur, col.name)];
       if (reference.length === 0 || current.length === 0) {
-        skipped.push({ name: col.name, reason: `all values missing in the ${reference.length === 0 ? 'reference' : 'current data'}: not testable` });
+        notTestable(col.name, reference.length === 0 ? 'reference' : 'current data');
         continue;
       }
-      columns.push({ name: col.name, type, reference, current, test });
-    } else {
-      const [reference, current] = [await reader.categoryValues(ref, col.name), await reader.categoryValues(cur, col.name)];
-      if (reference.length === 0 || current.length === 0) {
-        skipped.push({ name: col.name, reason: `all values missing in the ${reference.length === 0 ? 'reference' : 'current data'}: not testable` });
-        continue;
-      }
-      columns.push({ name: col.name, type, reference, current, test });
+      const result = detectColumnDrift(reference, current, { type, name: col.name, test: requested });
+      reports.push({ name: col.name, type, test: result.test, score: result.score, threshold: result.threshold, drifted: result.drifted });
+    } catch (err) {
+      if (err instanceof DatasetError) throw err;
+      throw new DatasetError((err as Error).message);
     }
   }
   for (const col of cur.columns) if (!ref.columns.some((c) => c.name === col.name)) skipped.push({ name: col.name, reason: 'only in the current data' });
-  if (columns.length === 0) {
+  if (reports.length === 0) {
     throw new DatasetError(`no column can be tested: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ') || 'no columns'}`);
   }
-  let report: DatasetDriftReport;
-  progress({ phase: 'testing for drift', done: 0, total: 1 });
-  try {
-    report = detectDatasetDrift(columns, { test: options.test, driftShare: options.driftShare });
-  } catch (err) {
-    throw new DatasetError((err as Error).message);
-  }
+  const driftShare = options.driftShare ?? DEFAULT_DRIFT_SHARE;
+  if (!(driftShare >= 0 && driftShare <= 1)) throw new DatasetError(`drift share must be a number between 0 and 1, got ${driftShare}`);
   const result: DriftComparison = {
     reference: { path: refPath, rows: ref.rows },
     current: { path: curPath, rows: cur.rows },
-    ...report,
+    ...summarizeDrift(reports, driftShare),
     skipped_columns: skipped,
   };
   if (options.histograms) {
     result.histograms = [];
-    for (const [i, col] of columns.entries()) {
-      progress({ phase: 'histograms', done: i, total: columns.length });
+    for (const [i, col] of reports.entries()) {
+      progress({ phase: 'histograms', done: i, total: reports.length });
       result.histograms.push(await overlayHistogram(reader, ref, cur, col.name, col.type));
     }
   }

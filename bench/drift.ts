@@ -1,0 +1,190 @@
+/**
+ * `npm run bench:drift` — issue 3's speed goal: `driftdesk drift REF CUR --json` end to end on
+ * 1M + 1M rows × 20 columns, from CSV and from Parquet, against the named baseline
+ * "pandas+scipy" (bench/drift_baseline.py on Debian's /usr/bin/python3) in the same run.
+ *
+ * Both sides run as child processes, alternately, REPS times per format; the table shows
+ * medians of wall time and of peak RSS (`/usr/bin/time -f %M`, or polling VmHWM in
+ * /proc/PID/status where GNU time is missing). It also prints whether each column's test
+ * and drift verdict agree with the baseline. A benchmark, not a test: nothing is asserted.
+ *
+ * Options (after `--` with npm): --rows N (default 1000000), --reps N (default 3),
+ * --formats csv,parquet, --budget SECONDS (default 540: fewer repetitions past it, and
+ * the output says so).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureDriftData } from './drift-data.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const PYTHON = '/usr/bin/python3';
+const GNU_TIME = '/usr/bin/time';
+
+interface ColumnResult {
+  name: string;
+  type: string;
+  test: string;
+  score: number;
+  drifted: boolean;
+}
+
+interface Measured {
+  seconds: number;
+  peakMb: number;
+  output: { columns: ColumnResult[]; reader?: string; timings?: Record<string, number> };
+}
+
+const { values: opts } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    reps: { type: 'string', default: '3' },
+    formats: { type: 'string', default: 'csv,parquet' },
+    budget: { type: 'string', default: '540' },
+  },
+});
+const rows = Number(opts.rows);
+const reps = Number(opts.reps);
+const formats = opts.formats.split(',').filter((f): f is 'csv' | 'parquet' => f === 'csv' || f === 'parquet');
+const budgetSeconds = Number(opts.budget);
+
+/** Runs a command, returning its wall time, peak RSS and parsed JSON stdout. */
+async function measure(command: string, args: string[], scratch: string): Promise<Measured> {
+  const timeFile = join(scratch, 'time.txt');
+  const useGnuTime = existsSync(GNU_TIME);
+  const [file, argv] = useGnuTime ? [GNU_TIME, ['-f', '%M', '-o', timeFile, command, ...args]] : [command, args];
+  const started = performance.now();
+  const child = spawn(file, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  let polledKb = 0;
+  // Without GNU time, VmHWM (the kernel's high-water mark) read until the child exits.
+  const poll = useGnuTime ? undefined : setInterval(() => void readHwmKb(child.pid!).then((kb) => (polledKb = Math.max(polledKb, kb))), 25);
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  const seconds = (performance.now() - started) / 1000;
+  if (poll) clearInterval(poll);
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr.slice(-2000)}`);
+  const peakKb = useGnuTime ? Number((await readFile(timeFile, 'utf8')).trim().split('\n').pop()) : polledKb;
+  return { seconds, peakMb: peakKb / 1024, output: JSON.parse(stdout) };
+}
+
+async function readHwmKb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+function table(head: string[], body: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+/** Per-column agreement of test choice and drift verdict, and the largest relative score gap. */
+function agreement(ours: ColumnResult[], base: ColumnResult[]): string {
+  const byName = new Map(base.map((c) => [c.name, c]));
+  const mismatches: string[] = [];
+  let maxRel = 0;
+  for (const c of ours) {
+    const b = byName.get(c.name);
+    if (!b) {
+      mismatches.push(`${c.name}: not in the baseline`);
+      continue;
+    }
+    if (b.test !== c.test || b.drifted !== c.drifted) {
+      mismatches.push(`${c.name}: ours ${c.test} ${c.drifted ? 'DRIFT' : 'ok'}, baseline ${b.test} ${b.drifted ? 'DRIFT' : 'ok'}`);
+    }
+    maxRel = Math.max(maxRel, Math.abs(c.score - b.score) / Math.max(Math.abs(b.score), 1e-12));
+    byName.delete(c.name);
+  }
+  for (const name of byName.keys()) mismatches.push(`${name}: only in the baseline`);
+  const drifted = ours.filter((c) => c.drifted).map((c) => c.name);
+  const head = mismatches.length === 0
+    ? `all ${ours.length} columns agree (test and verdict); drifted: ${drifted.join(', ') || 'none'}`
+    : `${mismatches.length} column(s) DISAGREE: ${mismatches.join('; ')}`;
+  return `${head}; max relative score difference ${maxRel.toExponential(2)}`;
+}
+
+async function main(): Promise<void> {
+  const runStarted = performance.now();
+  const log = (line: string) => console.log(line);
+  log(`bench:drift — ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ` +
+    `${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} not found: the baseline needs Debian's python3 with python3-pandas and python3-scipy`);
+  const files = await ensureDriftData(rows, log);
+  const scratch = await mkdtemp(join(tmpdir(), 'driftdesk-bench-run-'));
+  const results: { format: string; ours: Measured[]; base: Measured[] }[] = [];
+  const notes: string[] = [];
+  try {
+    for (const format of formats) {
+      const { reference, current } = files[format];
+      const entry = { format, ours: [] as Measured[], base: [] as Measured[] };
+      results.push(entry);
+      for (let rep = 1; rep <= reps; rep++) {
+        // Stop early if the remaining repetitions would overrun the budget; say so below.
+        const spent = (performance.now() - runStarted) / 1000;
+        const perRep = median(results.flatMap((r) => r.ours.map((o, i) => o.seconds + (r.base[i]?.seconds ?? 0)))) || 0;
+        const repsLeftHere = reps - rep + 1;
+        const formatsLeft = formats.length - formats.indexOf(format) - 1;
+        if (rep > 1 && spent + perRep * (repsLeftHere + formatsLeft * reps) > budgetSeconds) {
+          notes.push(`${format}: ${rep - 1} of ${reps} repetitions (time budget ${budgetSeconds} s)`);
+          break;
+        }
+        // Alternate the two so a slow spell on a shared machine hits both.
+        const ours = await measure(process.execPath, ['bin/driftdesk', 'drift', reference, current, '--json'], scratch);
+        const base = await measure(PYTHON, ['bench/drift_baseline.py', reference, current], scratch);
+        entry.ours.push(ours);
+        entry.base.push(base);
+        log(`  ${format} rep ${rep}: ours ${ours.seconds.toFixed(2)} s / ${ours.peakMb.toFixed(0)} MB; ` +
+          `pandas+scipy ${base.seconds.toFixed(2)} s / ${base.peakMb.toFixed(0)} MB ` +
+          `(import ${base.output.timings?.import_s?.toFixed(2)} s, read ${base.output.timings?.read_s?.toFixed(2)} s, tests ${base.output.timings?.tests_s?.toFixed(2)} s)`);
+      }
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+
+  log('');
+  log(`driftdesk drift vs pandas+scipy, ${rows.toLocaleString('en')} + ${rows.toLocaleString('en')} rows × 20 columns (15 numerical, 5 categorical); medians`);
+  log('');
+  const body = results.map(({ format, ours, base }) => {
+    const [o, b] = [median(ours.map((m) => m.seconds)), median(base.map((m) => m.seconds))];
+    return [
+      base[0]?.output.reader?.startsWith('read_csv of') ? `${format} (baseline reads CSV)` : format,
+      o.toFixed(2),
+      b.toFixed(2),
+      `${(b / o).toFixed(2)}×`,
+      median(ours.map((m) => m.peakMb)).toFixed(0),
+      median(base.map((m) => m.peakMb)).toFixed(0),
+      String(ours.length),
+    ];
+  });
+  log(table(['format', 'ours (s)', 'pandas+scipy (s)', 'speedup (×)', 'ours peak RSS (MB)', 'baseline peak RSS (MB)', 'reps'], body));
+  log('');
+  log('goal: speedup ≥ 3×, our peak RSS < 1536 MB');
+  for (const { format, ours, base } of results) {
+    const speedup = median(base.map((m) => m.seconds)) / median(ours.map((m) => m.seconds));
+    const peak = median(ours.map((m) => m.peakMb));
+    log(`  ${format}: speed ${speedup >= 3 ? 'meets' : 'MISSES'} 3× (${speedup.toFixed(2)}×); memory ${peak < 1536 ? 'meets' : 'MISSES'} 1.5 GB (${peak.toFixed(0)} MB)`);
+  }
+  log('');
+  for (const { format, ours, base } of results) {
+    if (ours[0] && base[0]) log(`agreement, ${format}: ${agreement(ours[0].output.columns, base[0].output.columns)}`);
+    const reader = base[0]?.output.reader;
+    if (reader && reader !== 'read_csv') log(`  baseline reader for ${format}: ${reader}`);
+  }
+  for (const note of notes) log(`note: ${note}`);
+  log(`total bench time ${((performance.now() - runStarted) / 1000).toFixed(0)} s`);
+}
+
+await main();

@@ -1,0 +1,71 @@
+/**
+ * The two large-sample default tests computed inside DuckDB, so a million-row column never
+ * crosses into JavaScript: Evidently picks `wasserstein` (numerical) or `jensenshannon`
+ * whenever the reference has more than 1000 values, which is exactly when moving the data
+ * would cost the most.
+ *
+ * - wasserstein: scipy's `wasserstein_distance(u, v)` is ∫|U(x) − V(x)| dx over the merged
+ *   sorted values (`_cdf_distance`, p = 1). Over the distinct values x₁ < … < x_k of both
+ *   samples that is Σ |U(xᵢ) − V(xᵢ)| · (xᵢ₊₁ − xᵢ) with U, V the empirical CDFs — window
+ *   sums in SQL. Divided by the reference's population std, floored at 0.001 (Evidently).
+ * - jensenshannon: value counts per side in SQL; the distance itself is the engine's
+ *   `jensenShannonDistance` on the shares (Evidently's value-share binning applies: these
+ *   columns have at most five distinct values when numerical).
+ * Summation order differs from numpy's, so scores agree to ~1e-12 relative, not bit for bit.
+ */
+import { WASSERSTEIN_MIN_STD, jensenShannonDistance } from '../../core/drift/index.ts';
+import { type DatasetReader, type LoadedTable, quoteIdent } from './dataset-reader.ts';
+
+type Kind = 'numerical' | 'categorical';
+
+function values(t: LoadedTable, name: string, kind: Kind): string {
+  const c = quoteIdent(name);
+  return kind === 'numerical'
+    ? `SELECT ${c} AS v FROM ${t.table} WHERE ${c} IS NOT NULL AND isfinite(${c})`
+    : `SELECT CAST(${c} AS VARCHAR) AS v FROM ${t.table} WHERE ${c} IS NOT NULL`;
+}
+
+async function row(reader: DatasetReader, sql: string): Promise<Record<string, unknown>> {
+  return (await reader.db.runAndReadAll(sql)).getRowObjectsJS()[0] as Record<string, unknown>;
+}
+
+/** Non-missing values per side and distinct values of both together. */
+export async function columnCounts(reader: DatasetReader, ref: LoadedTable, cur: LoadedTable, name: string, kind: Kind) {
+  const r = await row(
+    reader,
+    `SELECT (SELECT count(*) FROM (${values(ref, name, kind)})) AS nr, (SELECT count(*) FROM (${values(cur, name, kind)})) AS nc,
+       (SELECT count(DISTINCT v) FROM (${values(ref, name, kind)} UNION ALL ${values(cur, name, kind)})) AS distinct`,
+  );
+  return { reference: Number(r.nr), current: Number(r.nc), distinct: Number(r.distinct) };
+}
+
+/** Evidently's normed Wasserstein distance of a numerical column, in SQL. */
+export async function wassersteinNormSql(reader: DatasetReader, ref: LoadedTable, cur: LoadedTable, name: string): Promise<number> {
+  const r = await row(
+    reader,
+    `WITH samples AS (SELECT v, 1 AS r, 0 AS c FROM (${values(ref, name, 'numerical')})
+                   UNION ALL SELECT v, 0, 1 FROM (${values(cur, name, 'numerical')})),
+          n AS (SELECT sum(r) AS nr, sum(c) AS nc FROM samples),
+          distinct_values AS (SELECT v, sum(r) AS r, sum(c) AS c FROM samples GROUP BY v),
+          cdf AS (SELECT sum(r) OVER w AS ur, sum(c) OVER w AS uc, lead(v) OVER (ORDER BY v) - v AS dx
+                  FROM distinct_values WINDOW w AS (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
+     SELECT (SELECT sum(abs(ur / n.nr - uc / n.nc) * dx) FROM cdf, n WHERE dx IS NOT NULL) AS distance,
+            (SELECT stddev_pop(v) FROM (${values(ref, name, 'numerical')})) AS std`,
+  );
+  const distance = Number(r.distance ?? 0);
+  return distance / Math.max(Number(r.std ?? 0), WASSERSTEIN_MIN_STD);
+}
+
+/** Evidently's Jensen–Shannon distance of value shares, counts from SQL. */
+export async function jensenShannonSql(reader: DatasetReader, ref: LoadedTable, cur: LoadedTable, name: string, kind: Kind): Promise<number> {
+  const rows = (
+    await reader.db.runAndReadAll(
+      `SELECT count(*) FILTER (WHERE side = 0) AS r, count(*) FILTER (WHERE side = 1) AS c
+       FROM (SELECT v, 0 AS side FROM (${values(ref, name, kind)}) UNION ALL SELECT v, 1 FROM (${values(cur, name, kind)}))
+       GROUP BY v`,
+    )
+  ).getRowObjectsJS() as { r: bigint; c: bigint }[];
+  const nr = rows.reduce((s, x) => s + Number(x.r), 0);
+  const nc = rows.reduce((s, x) => s + Number(x.c), 0);
+  return jensenShannonDistance(Float64Array.from(rows, (x) => Number(x.r) / nr), Float64Array.from(rows, (x) => Number(x.c) / nc));
+}
