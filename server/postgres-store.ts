@@ -6,7 +6,7 @@
 import pg from 'pg';
 import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
-import { COMPACT_AFTER, type MemberIdentity, type MemberListing, type Store } from './store-contract.ts';
+import { COMPACT_AFTER, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 
 const SCHEMA = `
@@ -22,6 +22,9 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS blobs (
     workspace_id TEXT NOT NULL REFERENCES workspaces(id), sha256 TEXT NOT NULL, data BYTEA NOT NULL,
     created_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, sha256));
+  CREATE TABLE IF NOT EXISTS doc_history (
+    id BIGSERIAL PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), created_at BIGINT NOT NULL, data BYTEA NOT NULL);
+  CREATE INDEX IF NOT EXISTS doc_history_ws ON doc_history(workspace_id, created_at);
 `;
 
 const IDENTITY_SQL = `SELECT w.id AS "workspaceId", w.name AS "workspaceName", m.id AS "memberId", m.name, m.role
@@ -143,6 +146,23 @@ export class PostgresStore implements Store {
       });
     }
     return merged;
+  }
+
+  async addSnapshot(workspaceId: string, state: Uint8Array, at: number) {
+    await this.pool.query('INSERT INTO doc_history (workspace_id, created_at, data) VALUES ($1, $2, $3)', [workspaceId, at, Buffer.from(state)]);
+  }
+
+  async listSnapshots(workspaceId: string): Promise<SnapshotInfo[]> {
+    const { rows } = await this.pool.query(
+      'SELECT id, created_at AS "createdAt", length(data) AS bytes FROM doc_history WHERE workspace_id = $1 ORDER BY created_at DESC, id DESC',
+      [workspaceId],
+    );
+    return rows.map((r) => ({ id: Number(r.id), createdAt: Number(r.createdAt), bytes: Number(r.bytes) }));
+  }
+
+  async getSnapshot(workspaceId: string, id: number) {
+    const { rows } = await this.pool.query('SELECT data FROM doc_history WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    return rows[0] ? new Uint8Array(rows[0].data as Buffer) : undefined;
   }
 
   async putBlob(workspaceId: string, sha256: string, data: Uint8Array) {

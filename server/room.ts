@@ -42,6 +42,8 @@ const FANOUT_ORIGIN = Symbol('fanout');
 
 export interface RoomOptions {
   maxDocBytes: number;
+  /** A history snapshot is taken at most this often while the doc changes (ms). */
+  snapshotEveryMs: number;
   metrics: Metrics;
   fanout: Fanout | null;
   /** Persistence failed: the room must not go on accepting updates it cannot keep. */
@@ -57,6 +59,7 @@ export class Room {
   /** Updates are persisted one after another, in the order they were applied. */
   private persisting: Promise<void> = Promise.resolve();
   private unsubscribe: (() => Promise<void>) | null = null;
+  private lastSnapshotAt = 0;
   broken = false;
 
   /** Subscribes to other processes' changes (if any), then loads the stored doc. */
@@ -68,7 +71,8 @@ export class Room {
         onAwareness: (update) => awarenessProtocol.applyAwarenessUpdate(room.awareness, update, FANOUT_ORIGIN),
       });
     }
-    const stored = await store.loadDoc(workspaceId);
+    const [stored, history] = await Promise.all([store.loadDoc(workspaceId), store.listSnapshots(workspaceId)]);
+    room.lastSnapshotAt = history[0]?.createdAt ?? 0;
     room.approxBytes = stored.byteLength;
     if (stored.byteLength > 0) Y.applyUpdate(room.doc, stored, LOAD_ORIGIN);
     return room;
@@ -98,6 +102,11 @@ export class Room {
           const stop = options.metrics.persistSeconds.startTimer();
           await store.appendUpdate(workspaceId, update);
           stop();
+          const now = Date.now();
+          if (now - this.lastSnapshotAt >= options.snapshotEveryMs) {
+            this.lastSnapshotAt = now;
+            await store.addSnapshot(workspaceId, Y.encodeStateAsUpdate(this.doc), now);
+          }
           void options.fanout?.publishUpdate(workspaceId, update).catch(() => {});
           for (const conn of this.connections) if (conn !== origin) this.send(conn, message);
         })

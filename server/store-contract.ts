@@ -24,6 +24,12 @@ export interface MemberListing {
   revokedTokens: number;
 }
 
+export interface SnapshotInfo {
+  id: number;
+  createdAt: number;
+  bytes: number;
+}
+
 export interface Store {
   createWorkspace(name: string, ownerName: string): MaybePromise<{ id: string; token: string; memberId: string }>;
   createMemberToken(workspaceId: string, role: Role, name: string): MaybePromise<{ token: string; memberId: string }>;
@@ -37,6 +43,10 @@ export interface Store {
   appendUpdate(workspaceId: string, update: Uint8Array): MaybePromise<void>;
   /** The whole state as one update; compacts a long log in one transaction. */
   loadDoc(workspaceId: string): MaybePromise<Uint8Array>;
+  /** History: a full-state snapshot, listed newest first and read back by id. */
+  addSnapshot(workspaceId: string, state: Uint8Array, at: number): MaybePromise<void>;
+  listSnapshots(workspaceId: string): MaybePromise<SnapshotInfo[]>;
+  getSnapshot(workspaceId: string, id: number): MaybePromise<Uint8Array | undefined>;
   putBlob(workspaceId: string, sha256: string, data: Uint8Array): MaybePromise<void>;
   getBlob(workspaceId: string, sha256: string): MaybePromise<Uint8Array | undefined>;
   close(): MaybePromise<void>;

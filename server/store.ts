@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
-import { COMPACT_AFTER, type MemberIdentity, type MemberListing, type Store } from './store-contract.ts';
+import { COMPACT_AFTER, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 
 export type { MemberIdentity };
@@ -43,6 +43,10 @@ export class ServerStore implements Store {
       CREATE TABLE IF NOT EXISTS blobs (
         workspace_id TEXT NOT NULL REFERENCES workspaces(id), sha256 TEXT NOT NULL, data BLOB NOT NULL,
         created_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, sha256));
+      CREATE TABLE IF NOT EXISTS doc_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+        created_at INTEGER NOT NULL, data BLOB NOT NULL);
+      CREATE INDEX IF NOT EXISTS doc_history_ws ON doc_history(workspace_id, created_at);
     `);
   }
 
@@ -154,6 +158,21 @@ export class ServerStore implements Store {
       })();
     }
     return merged;
+  }
+
+  addSnapshot(workspaceId: string, state: Uint8Array, at: number): void {
+    this.db.prepare('INSERT INTO doc_history (workspace_id, created_at, data) VALUES (?, ?, ?)').run(workspaceId, at, state);
+  }
+
+  listSnapshots(workspaceId: string): SnapshotInfo[] {
+    return this.db
+      .prepare('SELECT id, created_at AS createdAt, length(data) AS bytes FROM doc_history WHERE workspace_id = ? ORDER BY created_at DESC, id DESC')
+      .all(workspaceId) as SnapshotInfo[];
+  }
+
+  getSnapshot(workspaceId: string, id: number): Uint8Array | undefined {
+    const row = this.db.prepare('SELECT data FROM doc_history WHERE workspace_id = ? AND id = ?').get(workspaceId, id) as { data: Buffer } | undefined;
+    return row ? new Uint8Array(row.data) : undefined;
   }
 
   /** Stores an immutable blob; storing the same bytes twice is a no-op. */

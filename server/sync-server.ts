@@ -31,6 +31,8 @@ export interface SyncServerOptions {
   /** Rate and size limits; anything left out keeps its default (DEFAULT_LIMITS). */
   limits?: Partial<Limits>;
   log?: (event: Record<string, unknown>) => void;
+  /** History: at most one snapshot per workspace this often while it changes (default 10 min). */
+  snapshotEveryMs?: number;
   /** How often live connections are re-checked for revoked tokens and changed roles (ms). */
   recheckMs?: number;
   /** Largest blob accepted by the blob API, in bytes. */
@@ -116,6 +118,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     if (!loading) {
       loading = Room.load(workspaceId, store, {
         maxDocBytes: limits.maxDocBytes,
+        snapshotEveryMs: options.snapshotEveryMs ?? 10 * 60_000,
         metrics,
         fanout,
         onBroken: (room, err) => {
@@ -293,13 +296,23 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, store: Stor
   const reply = (status: number, body: unknown) => json(res, status, body);
   if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, { status: 'ok' });
   const blob = matchBlobRoute(url.pathname);
-  if (url.pathname === '/api/v1/me' || blob) {
+  const history = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/history(?:\/(\d{1,15}))?$/.exec(url.pathname);
+  if (url.pathname === '/api/v1/me' || blob || history) {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
     if (!token) return reply(401, { error: 'missing bearer token' });
     const identity = await store.authenticate(token);
     if (!identity) return reply(401, { error: 'token refused: unknown or revoked' });
     if (blob) return handleBlob(req, res, blob, identity, store, reply, maxBlobBytes);
+    if (history && req.method === 'GET') {
+      if (identity.workspaceId !== history[1]) return reply(403, { error: 'token is not for this workspace' });
+      if (!history[2]) return reply(200, { snapshots: await store.listSnapshots(history[1]!) });
+      const state = await store.getSnapshot(history[1]!, Number(history[2]));
+      if (!state) return reply(404, { error: `no snapshot ${history[2]}` });
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': state.byteLength });
+      res.end(state);
+      return;
+    }
     if (req.method === 'GET') return reply(200, identity);
   }
   reply(404, { error: `no route ${req.method} ${url.pathname}` });

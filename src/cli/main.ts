@@ -13,7 +13,8 @@ import { UsageError } from './usage-error.ts';
 const USAGE = `usage: driftdesk <command> [options]
 
   server --host 127.0.0.1 --port 4455 (--data DIR | --postgres URL [--redis URL])
-         [--max-message-bytes 8388608]               run the sync server; several processes
+         [--max-message-bytes 8388608] [--snapshot-every 10]
+                                                     run the sync server; several processes
                                                      share one PostgreSQL and fan out via Redis
   workspace create (--data DIR | --postgres URL) --name NAME [--owner WHO]
                                                      create a workspace; prints {"id","token"}
@@ -99,7 +100,10 @@ async function serverCommand(args: string[]): Promise<number> {
     postgres: { type: 'string' },
     redis: { type: 'string' },
     'max-message-bytes': { type: 'string' },
+    'snapshot-every': { type: 'string' },
   });
+  const snapshotMinutes = v['snapshot-every'] === undefined ? 10 : Number(v['snapshot-every']);
+  if (!(snapshotMinutes >= 0)) throw new UsageError(`--snapshot-every takes minutes (≥ 0), got ${v['snapshot-every']}`);
   const port = Number(v.port ?? '4455');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${v.port}`);
   const maxMessage = v['max-message-bytes'] === undefined ? undefined : Number(v['max-message-bytes']);
@@ -109,7 +113,7 @@ async function serverCommand(args: string[]): Promise<number> {
   const log = (event: Record<string, unknown>) => console.error(JSON.stringify({ time: new Date().toISOString(), ...event }));
   const { store } = await openStore(v);
   const fanout = v.redis ? await RedisFanout.connect(v.redis, (err) => log({ event: 'redis_error', error: String(err) })) : undefined;
-  const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, log });
+  const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, snapshotEveryMs: snapshotMinutes * 60_000, log });
   console.log(`driftdesk sync server listening on ${server.url} (websocket: ${server.url.replace(/^http/, 'ws')}/sync/<workspaceId>)`);
   await new Promise<void>((done) => {
     const stop = () => {

@@ -25,12 +25,15 @@ import type { LocalServer } from './host-handlers.ts';
 export async function startEmbeddedServer(dataDir: string, nativeBinding?: string): Promise<{ server: SyncServer; local: LocalServer }> {
   const portFile = join(dataDir, 'last-port');
   const lastPort = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8').trim()) : 0;
+  // Ops and tests may want history snapshots more (or less) often than every 10 minutes.
+  const every = Number(process.env.DRIFTDESK_SNAPSHOT_INTERVAL_MS);
+  const snapshotEveryMs = Number.isFinite(every) && every >= 0 ? every : undefined;
   let server: SyncServer;
   try {
-    server = await startSyncServer({ host: '127.0.0.1', port: Number.isInteger(lastPort) ? lastPort : 0, dataDir, nativeBinding });
+    server = await startSyncServer({ host: '127.0.0.1', port: Number.isInteger(lastPort) ? lastPort : 0, dataDir, nativeBinding, snapshotEveryMs });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    server = await startSyncServer({ host: '127.0.0.1', port: 0, dataDir, nativeBinding });
+    server = await startSyncServer({ host: '127.0.0.1', port: 0, dataDir, nativeBinding, snapshotEveryMs });
   }
   writeFileSync(portFile, String(server.port));
   return { server, local: { url: server.url, createWorkspace: (name, owner) => createSeededWorkspace(server.store, name, owner) } };

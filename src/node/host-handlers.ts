@@ -138,6 +138,18 @@ export function createHostHandlers({ cache, jobs, localServer, info, now = Date.
     'datasets.localFiles': async ({ md5s }) => ({ available: md5s.filter((m) => cache.localFile(m) !== undefined) }),
 
     'jobs.get': async ({ jobId }) => jobs.get(jobId),
+
+    'history.list': async ({ workspaceId }) => {
+      const conn = connection(workspaceId);
+      const res = await serverGet(conn, `/api/v1/workspaces/${conn.workspaceId}/history`);
+      return (await res.json()) as { snapshots: { id: number; createdAt: number; bytes: number }[] };
+    },
+
+    'history.get': async ({ workspaceId, snapshotId }) => {
+      const conn = connection(workspaceId);
+      const res = await serverGet(conn, `/api/v1/workspaces/${conn.workspaceId}/history/${snapshotId}`);
+      return { state: new Uint8Array(await res.arrayBuffer()) };
+    },
   } satisfies HostHandlers;
 }
 
@@ -148,4 +160,16 @@ async function checkedFile(path: string): Promise<string> {
   if (!info) throw new Error(`${path}: no such file`);
   if (!info.isFile()) throw new Error(`${path}: not a regular file`);
   return path;
+}
+
+/** A GET on the workspace's server with the member's token; failures become messages for a person. */
+async function serverGet(conn: WorkspaceConnection, path: string): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(`${conn.serverUrl}${path}`, { headers: { authorization: `Bearer ${conn.token}` }, signal: AbortSignal.timeout(15_000) });
+  } catch (err) {
+    throw new Error(`the server at ${conn.serverUrl} is unreachable (${(err as Error).message}); history needs the server`);
+  }
+  if (!res.ok) throw new Error(`the server answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  return res;
 }

@@ -87,6 +87,8 @@ export const hostRequests = {
   'datasets.compare': z.object({ workspaceId: docId, referenceMd5: z.string().min(32).max(40), currentMd5: z.string().min(32).max(40) }),
   'datasets.localFiles': z.object({ md5s: z.array(z.string().max(40)).max(10_000) }),
   'jobs.get': z.object({ jobId: z.string().uuid() }),
+  'history.list': z.object({ workspaceId: docId }),
+  'history.get': z.object({ workspaceId: docId, snapshotId: z.number().int().positive() }),
   'cache.append': z.object({ docId, updates: z.array(bytes).min(1).max(10_000) }),
 } as const;
 
@@ -108,6 +110,10 @@ export interface HostResponses {
   /** Which of the given content hashes have their file on this machine. */
   'datasets.localFiles': { available: string[] };
   'jobs.get': JobState;
+  /** History snapshots on the workspace's server, newest first. */
+  'history.list': { snapshots: { id: number; createdAt: number; bytes: number }[] };
+  /** One snapshot's full state, as a Yjs update. */
+  'history.get': { state: Uint8Array };
   'cache.append': { saved: number };
 }
 

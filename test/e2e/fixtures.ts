@@ -36,7 +36,7 @@ export function electronAvailability(): { ok: true } | { ok: false; reason: stri
 async function launchWeb(browser: Browser, dataDir: string, name: string): Promise<RunningApp> {
   const child: ChildProcess = spawn(process.execPath, ['bin/driftdesk', 'web', '--port', '0', '--data', dataDir], {
     cwd: repoRoot,
-    env: { ...process.env, DRIFTDESK_USER_NAME: name },
+    env: { ...process.env, DRIFTDESK_USER_NAME: name, DRIFTDESK_SNAPSHOT_INTERVAL_MS: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((res, rej) => {
@@ -65,7 +65,7 @@ async function launchWeb(browser: Browser, dataDir: string, name: string): Promi
 }
 
 async function launchElectron(dataDir: string, name: string): Promise<RunningApp> {
-  const app = await _electron.launch({ args: [repoRoot], cwd: repoRoot, env: { ...process.env, DRIFTDESK_DATA_DIR: dataDir, DRIFTDESK_USER_NAME: name } });
+  const app = await _electron.launch({ args: [repoRoot], cwd: repoRoot, env: { ...process.env, DRIFTDESK_DATA_DIR: dataDir, DRIFTDESK_USER_NAME: name, DRIFTDESK_SNAPSHOT_INTERVAL_MS: '0' } });
   const page = await app.firstWindow();
   return { page, dataDir, stop: () => app.close(), restart: () => launchElectron(dataDir, name) };
 }

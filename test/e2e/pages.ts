@@ -45,7 +45,7 @@ export class WorkspaceScreen {
   }
 
   async createIncident(input: { title: string; severity: string; status?: string; description?: string }): Promise<void> {
-    await this.page.getByRole('link', { name: 'Incidents' }).click();
+    await this.page.getByRole('link', { name: 'Incidents', exact: true }).click();
     await this.page.getByRole('button', { name: /New incident/ }).click();
     const form = this.page.getByRole('form', { name: 'New incident' });
     await form.getByLabel('Title').fill(input.title);

@@ -48,7 +48,7 @@ test('two members share a workspace live, and it survives a reload and a server 
 
   // Reload keeps it all.
   await ada.page.reload();
-  await ada.page.getByRole('link', { name: 'Incidents' }).click();
+  await ada.page.getByRole('link', { name: 'Incidents', exact: true }).click();
   await adaWs.openIncident('PSI on merchant_category above 0.25');
   await expect(adaWs.comments()).toContainText('Upstream changed the category mapping on Friday.');
 

@@ -3,3 +3,4 @@ export * from './command-context.ts';
 export * from './commands.ts';
 export * from './queries.ts';
 export * from './datasets.ts';
+export * from './restore.ts';

@@ -7,6 +7,7 @@ import { navigate, useDocValue, useSessionVersion } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { IncidentDetail } from './incident-detail';
 import { IncidentsPage } from './incidents-page';
+import { HistoryPage } from './history-page';
 import { MembersPage } from './members-page';
 
 // The dataset views carry the chart library; load them when someone opens them.
@@ -34,6 +35,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           <a href={`#/w/${ws}/incidents`} aria-current={section === 'incidents' ? 'page' : undefined}>Incidents</a>
           <a href={`#/w/${ws}/datasets`} aria-current={section === 'datasets' || section === 'comparisons' ? 'page' : undefined}>Datasets</a>
           <a href={`#/w/${ws}/members`} aria-current={section === 'members' ? 'page' : undefined}>Members</a>
+          <a href={`#/w/${ws}/history`} aria-current={section === 'history' ? 'page' : undefined}>History</a>
         </nav>
         <SyncIndicator session={session} />
         <PresenceList session={session} />
@@ -42,6 +44,8 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
         <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
         {section === 'members' ? (
           <MembersPage session={session} />
+        ) : section === 'history' ? (
+          <HistoryPage session={session} />
         ) : section === 'datasets' ? (
           itemId ? <DatasetVersionPage session={session} versionId={itemId} /> : <DatasetsPage session={session} />
         ) : section === 'comparisons' && itemId ? (

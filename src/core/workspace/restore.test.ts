@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addComment, createIncident, getIncident, listComments, listIncidents, restoreWorkspace, updateIncident, upsertMember } from './index.ts';
+
+let n = 0;
+const ctx = { actor: { id: 'm1', name: 'Ada' }, now: () => 1000 + n, newId: () => `id${++n}` };
+
+describe('restoreWorkspace', () => {
+  it('brings incidents and comments back to the snapshot as a new, syncable change', () => {
+    const doc = new Y.Doc();
+    upsertMember(doc, { id: 'm1', name: 'Ada', role: 'owner', joinedAt: 1 });
+    const kept = createIncident(doc, { title: 'Drift on age', severity: 'high' }, ctx);
+    addComment(doc, { target: { kind: 'incident', id: kept.id }, body: 'first look' }, ctx);
+    const snapshot = new Y.Doc();
+    Y.applyUpdate(snapshot, Y.encodeStateAsUpdate(doc));
+
+    // After the snapshot: a status change, a new incident, a new comment, a member joins.
+    updateIncident(doc, { incidentId: kept.id, status: 'resolved', title: 'renamed' }, ctx);
+    const later = createIncident(doc, { title: 'Opened later', severity: 'low' }, ctx);
+    addComment(doc, { target: { kind: 'incident', id: kept.id }, body: 'after snapshot' }, ctx);
+    upsertMember(doc, { id: 'm2', name: 'Bob', role: 'editor', joinedAt: 2 });
+
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
+    const before = Y.encodeStateVector(doc);
+    const summary = restoreWorkspace(doc, snapshot);
+    expect(summary).toEqual({ added: 0, removed: 2, changed: 1 });
+    expect(listIncidents(doc).map((i) => i.id)).toEqual([kept.id]);
+    expect(getIncident(doc, kept.id)).toMatchObject({ title: 'Drift on age', status: 'open' });
+    expect(getIncident(doc, later.id)).toBeUndefined();
+    expect(listComments(doc, kept.id).map((c) => c.body)).toEqual(['first look']);
+    expect(doc.getMap('members').has('m2')).toBe(true);
+
+    // The restore is an ordinary update: a peer that applies it ends in the same state.
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc, Y.encodeStateVectorFromUpdate(Y.encodeStateAsUpdate(peer))));
+    expect(listIncidents(peer)).toEqual(listIncidents(doc));
+    expect(Y.encodeStateVector(doc)).not.toEqual(before);
+    expect(restoreWorkspace(doc, snapshot)).toEqual({ added: 0, removed: 0, changed: 0 });
+  });
+
+  it('re-creates what was deleted since the snapshot', () => {
+    const doc = new Y.Doc();
+    const a = createIncident(doc, { title: 'A', severity: 'low' }, ctx);
+    const snapshot = new Y.Doc();
+    Y.applyUpdate(snapshot, Y.encodeStateAsUpdate(doc));
+    doc.getMap('incidents').delete(a.id);
+    expect(restoreWorkspace(doc, snapshot)).toEqual({ added: 1, removed: 0, changed: 0 });
+    expect(getIncident(doc, a.id)).toMatchObject({ title: 'A' });
+  });
+});
