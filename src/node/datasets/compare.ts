@@ -13,7 +13,7 @@ import {
 } from '../../core/drift/index.ts';
 import { DatasetError, type DatasetReader, type LoadedTable } from './dataset-reader.ts';
 import { overlayHistogram } from './overlay.ts';
-import { columnCounts, jensenShannonSql, wassersteinNormSql } from './sql-drift.ts';
+import { jensenShannonFromCounts, numericalSummary, valueCounts } from './sql-drift.ts';
 import type { DriftComparison, SkippedColumn } from '../../core/profile/index.ts';
 
 export type { DriftComparison, SkippedColumn };
@@ -81,16 +81,18 @@ export async function compareFiles(reader: DatasetReader, refPath: string, curPa
       // Large samples with the default test never leave DuckDB (see sql-drift.ts).
       const inDatabase = requested === undefined && (type === 'categorical' || (col.kind === 'numerical' && other.kind === 'numerical'));
       if (inDatabase) {
-        const counts = await columnCounts(reader, ref, cur, col.name, type);
-        if (counts.reference === 0 || counts.current === 0) {
-          notTestable(col.name, counts.reference === 0 ? 'reference' : 'current data');
+        const summary = type === 'numerical'
+          ? await numericalSummary(reader, ref, cur, col.name)
+          : await valueCounts(reader, ref, cur, col.name, type);
+        if (summary.reference === 0 || summary.current === 0) {
+          notTestable(col.name, summary.reference === 0 ? 'reference' : 'current data');
           continue;
         }
-        const test = defaultStatTestFor(counts.reference, (k) => counts.distinct > k, type);
+        const test = defaultStatTestFor(summary.reference, (k) => summary.distinct > k, type);
         if (test === 'wasserstein' || test === 'jensenshannon') {
-          const score = test === 'wasserstein'
-            ? await wassersteinNormSql(reader, ref, cur, col.name)
-            : await jensenShannonSql(reader, ref, cur, col.name, type);
+          const score = 'wasserstein' in summary
+            ? test === 'wasserstein' ? summary.wasserstein : jensenShannonFromCounts(await valueCounts(reader, ref, cur, col.name, type))
+            : jensenShannonFromCounts(summary);
           const spec = STAT_TESTS[test];
           reports.push({ name: col.name, type, test, score, threshold: spec.defaultThreshold, drifted: spec.isDrift(score, spec.defaultThreshold) });
           continue;

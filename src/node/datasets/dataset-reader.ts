@@ -102,6 +102,13 @@ export class DatasetReader {
       const rows = Number((await this.db.runAndReadAll(`SELECT count(*) AS n FROM ${table}`)).getRowObjectsJS()[0]!.n);
       return { path, format, table, rows, columns };
     }
+    if (format === 'csv' || format === 'tsv') {
+      const typed = await this.loadCsvTyped(path, format, table);
+      if (typed) {
+        const rows = Number((await this.db.runAndReadAll(`SELECT count(*) AS n FROM ${table}`)).getRowObjectsJS()[0]!.n);
+        return { path, format, table, rows, columns: typed };
+      }
+    }
     const raw = `${table}_raw`;
     await this.run(path, `CREATE TABLE ${raw} AS SELECT * FROM ${await this.source(path, format)}`);
     const described = (await this.db.runAndReadAll(`DESCRIBE ${raw}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
@@ -151,14 +158,8 @@ export class DatasetReader {
       case 'csv':
       case 'tsv': {
         const delim = format === 'csv' ? ',' : '\t';
-        const header = await readCsvHeader(path, delim);
-        if (header.length === 0 || header.every((h) => h === '')) throw new DatasetError(`${path}: empty file, no header row`);
-        const seen = new Set<string>();
-        for (const [i, name] of header.entries()) {
-          if (seen.has(name)) throw new DatasetError(`${path}, line 1: column name "${name}" appears twice (column ${i + 1})`);
-          seen.add(name);
-        }
-        const columns = `{${header.map((h, i) => `${quoteLiteral(h === '' ? `column_${i}` : h)}: 'VARCHAR'`).join(', ')}}`;
+        const header = await this.csvHeader(path, format);
+        const columns = `{${header.map((h) => `${quoteLiteral(h)}: 'VARCHAR'`).join(', ')}}`;
         const nulls = `[${NULL_TOKENS.map(quoteLiteral).join(', ')}]`;
         return `read_csv(${p}, delim=${quoteLiteral(delim)}, quote='"', escape='"', header=true, skip=0, auto_detect=false,
           strict_mode=true, null_padding=false, columns=${columns}, nullstr=${nulls})`;
@@ -172,6 +173,70 @@ export class DatasetReader {
       case 'arrow':
         throw new Error('Arrow files are imported, not read by DuckDB');
     }
+  }
+
+  /** The header row's names (an empty one becomes column_<i>); refuses an empty file and duplicate names. */
+  private async csvHeader(path: string, format: 'csv' | 'tsv'): Promise<string[]> {
+    const header = await readCsvHeader(path, format === 'csv' ? ',' : '\t');
+    if (header.length === 0 || header.every((h) => h === '')) throw new DatasetError(`${path}: empty file, no header row`);
+    const seen = new Set<string>();
+    for (const [i, name] of header.entries()) {
+      if (seen.has(name)) throw new DatasetError(`${path}, line 1: column name "${name}" appears twice (column ${i + 1})`);
+      seen.add(name);
+    }
+    return header.map((h, i) => (h === '' ? `column_${i}` : h));
+  }
+
+  /**
+   * The fast path for delimited text: DuckDB types the columns while it reads (numbers only:
+   * BIGINT, DOUBLE, else VARCHAR — its booleans and dates are wider than pandas'), and text
+   * columns then get the pandas check. Anything unusual — a ragged row, a value past the
+   * sniffer's sample that does not fit its type, a NaN spelling pandas reads as text — and
+   * this returns null so the strict all-text path reads the file and explains the problem.
+   */
+  private async loadCsvTyped(path: string, format: 'csv' | 'tsv', table: string): Promise<TableColumn[] | null> {
+    const header = await this.csvHeader(path, format);
+    const nulls = `[${NULL_TOKENS.map(quoteLiteral).join(', ')}]`;
+    const source = `read_csv(${quoteLiteral(path)}, delim=${quoteLiteral(format === 'csv' ? ',' : '\t')}, quote='"', escape='"',
+      header=true, skip=0, strict_mode=true, null_padding=false, nullstr=${nulls}, names=[${header.map(quoteLiteral).join(', ')}],
+      auto_type_candidates=['BIGINT', 'DOUBLE', 'VARCHAR'])`;
+    try {
+      const described = (await this.db.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
+      if (described.length !== header.length || described.some((d, i) => d.column_name !== header[i])) return null;
+      const numeric = described.map((d) => d.column_type === 'BIGINT' || d.column_type === 'DOUBLE');
+      const select = described.map((d, i) => (numeric[i] ? `CAST(${quoteIdent(d.column_name)} AS DOUBLE) AS ${quoteIdent(d.column_name)}` : quoteIdent(d.column_name)));
+      await this.db.run(`CREATE TABLE ${table} AS SELECT ${select.join(', ')} FROM ${source}`);
+    } catch {
+      await this.db.run(`DROP TABLE IF EXISTS ${table}`);
+      return null;
+    }
+    const columns: TableColumn[] = [];
+    const nanChecks: string[] = [];
+    const described = (await this.db.runAndReadAll(`DESCRIBE ${table}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
+    for (const { column_name: name, column_type: type } of described) {
+      const ident = quoteIdent(name);
+      if (type === 'DOUBLE') {
+        columns.push({ name, kind: 'numerical', sqlType: 'DOUBLE' });
+        nanChecks.push(`count(*) FILTER (WHERE isnan(${ident}))`);
+        continue;
+      }
+      const typed = await this.pandasType(table, ident);
+      if (typed === 'text') {
+        columns.push({ name, kind: 'categorical', sqlType: 'VARCHAR' });
+      } else {
+        const sqlType = typed === 'numerical' ? 'DOUBLE' : 'BOOLEAN';
+        await this.db.run(`ALTER TABLE ${table} ALTER COLUMN ${ident} SET DATA TYPE ${sqlType} USING CAST(${ident} AS ${sqlType})`);
+        columns.push({ name, kind: typed === 'numerical' ? 'numerical' : 'categorical', sqlType });
+      }
+    }
+    if (nanChecks.length > 0) {
+      const counts = Object.values((await this.db.runAndReadAll(`SELECT ${nanChecks.join(', ')} FROM ${table}`)).getRowObjectsJS()[0]!);
+      if (counts.some((n) => Number(n) > 0)) {
+        await this.db.run(`DROP TABLE ${table}`);
+        return null;
+      }
+    }
+    return columns;
   }
 
   /**

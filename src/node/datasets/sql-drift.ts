@@ -29,35 +29,32 @@ async function row(reader: DatasetReader, sql: string): Promise<Record<string, u
   return (await reader.db.runAndReadAll(sql)).getRowObjectsJS()[0] as Record<string, unknown>;
 }
 
-/** Non-missing values per side and distinct values of both together. */
-export async function columnCounts(reader: DatasetReader, ref: LoadedTable, cur: LoadedTable, name: string, kind: Kind) {
-  const r = await row(
-    reader,
-    `SELECT (SELECT count(*) FROM (${values(ref, name, kind)})) AS nr, (SELECT count(*) FROM (${values(cur, name, kind)})) AS nc,
-       (SELECT count(DISTINCT v) FROM (${values(ref, name, kind)} UNION ALL ${values(cur, name, kind)})) AS distinct`,
-  );
-  return { reference: Number(r.nr), current: Number(r.nc), distinct: Number(r.distinct) };
-}
-
-/** Evidently's normed Wasserstein distance of a numerical column, in SQL. */
-export async function wassersteinNormSql(reader: DatasetReader, ref: LoadedTable, cur: LoadedTable, name: string): Promise<number> {
+/**
+ * One pass over a numerical column: non-missing values per side, distinct values of both
+ * together (the default-test rule needs them) and the normed Wasserstein distance.
+ */
+export async function numericalSummary(reader: DatasetReader, ref: LoadedTable, cur: LoadedTable, name: string) {
   const r = await row(
     reader,
     `WITH samples AS (SELECT v, 1 AS r, 0 AS c FROM (${values(ref, name, 'numerical')})
-                   UNION ALL SELECT v, 0, 1 FROM (${values(cur, name, 'numerical')})),
-          n AS (SELECT sum(r) AS nr, sum(c) AS nc FROM samples),
+                      UNION ALL SELECT v, 0, 1 FROM (${values(cur, name, 'numerical')})),
           distinct_values AS (SELECT v, sum(r) AS r, sum(c) AS c FROM samples GROUP BY v),
+          n AS (SELECT sum(r) AS nr, sum(c) AS nc, count(*) AS nd FROM distinct_values),
           cdf AS (SELECT sum(r) OVER w AS ur, sum(c) OVER w AS uc, lead(v) OVER (ORDER BY v) - v AS dx
                   FROM distinct_values WINDOW w AS (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
-     SELECT (SELECT sum(abs(ur / n.nr - uc / n.nc) * dx) FROM cdf, n WHERE dx IS NOT NULL) AS distance,
-            (SELECT stddev_pop(v) FROM (${values(ref, name, 'numerical')})) AS std`,
+     SELECT n.nr, n.nc, n.nd,
+            (SELECT sum(abs(ur / n.nr - uc / n.nc) * dx) FROM cdf WHERE dx IS NOT NULL) AS distance,
+            (SELECT stddev_pop(v) FROM samples WHERE r = 1) AS std
+     FROM n`,
   );
-  const distance = Number(r.distance ?? 0);
-  return distance / Math.max(Number(r.std ?? 0), WASSERSTEIN_MIN_STD);
+  const reference = Number(r.nr ?? 0);
+  const current = Number(r.nc ?? 0);
+  const wasserstein = Number(r.distance ?? 0) / Math.max(Number(r.std ?? 0), WASSERSTEIN_MIN_STD);
+  return { reference, current, distinct: Number(r.nd ?? 0), wasserstein };
 }
 
-/** Evidently's Jensen–Shannon distance of value shares, counts from SQL. */
-export async function jensenShannonSql(reader: DatasetReader, ref: LoadedTable, cur: LoadedTable, name: string, kind: Kind): Promise<number> {
+/** Per-value counts of a column on both sides (categorical, or numerical with few values). */
+export async function valueCounts(reader: DatasetReader, ref: LoadedTable, cur: LoadedTable, name: string, kind: Kind) {
   const rows = (
     await reader.db.runAndReadAll(
       `SELECT count(*) FILTER (WHERE side = 0) AS r, count(*) FILTER (WHERE side = 1) AS c
@@ -65,7 +62,15 @@ export async function jensenShannonSql(reader: DatasetReader, ref: LoadedTable, 
        GROUP BY v`,
     )
   ).getRowObjectsJS() as { r: bigint; c: bigint }[];
-  const nr = rows.reduce((s, x) => s + Number(x.r), 0);
-  const nc = rows.reduce((s, x) => s + Number(x.c), 0);
-  return jensenShannonDistance(Float64Array.from(rows, (x) => Number(x.r) / nr), Float64Array.from(rows, (x) => Number(x.c) / nc));
+  const r = rows.map((x) => Number(x.r));
+  const c = rows.map((x) => Number(x.c));
+  return { reference: r.reduce((a, b) => a + b, 0), current: c.reduce((a, b) => a + b, 0), distinct: rows.length, r, c };
+}
+
+/** Evidently's Jensen–Shannon distance of value shares, from per-value counts. */
+export function jensenShannonFromCounts(counts: { reference: number; current: number; r: number[]; c: number[] }): number {
+  return jensenShannonDistance(
+    Float64Array.from(counts.r, (x) => x / counts.reference),
+    Float64Array.from(counts.c, (x) => x / counts.current),
+  );
 }
