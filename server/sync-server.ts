@@ -7,6 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { roleSchema } from '../src/core/workspace/index.ts';
 import { handleBlob, matchBlobRoute } from './blob-routes.ts';
 import { ConnectionRate, DEFAULT_LIMITS, type Limits, TokenBucket } from './limits.ts';
 import { createMetrics } from './metrics.ts';
@@ -297,13 +299,23 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, store: Stor
   if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, { status: 'ok' });
   const blob = matchBlobRoute(url.pathname);
   const history = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/history(?:\/(\d{1,15}))?$/.exec(url.pathname);
-  if (url.pathname === '/api/v1/me' || blob || history) {
+  const invites = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/invites$/.exec(url.pathname);
+  if (url.pathname === '/api/v1/me' || blob || history || invites) {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
     if (!token) return reply(401, { error: 'missing bearer token' });
     const identity = await store.authenticate(token);
     if (!identity) return reply(401, { error: 'token refused: unknown or revoked' });
     if (blob) return handleBlob(req, res, blob, identity, store, reply, maxBlobBytes);
+    if (invites && req.method === 'POST') {
+      if (identity.workspaceId !== invites[1]) return reply(403, { error: 'token is not for this workspace' });
+      if (identity.role !== 'owner') return reply(403, { error: 'only owners can invite' });
+      const body = await readJson(req, 4096).catch(() => null);
+      const parsed = inviteSchema.safeParse(body);
+      if (!parsed.success) return reply(400, { error: `expected {"name", "role"}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
+      const created = await store.createMemberToken(identity.workspaceId, parsed.data.role, parsed.data.name);
+      return reply(201, { token: created.token, memberId: created.memberId, role: parsed.data.role, name: parsed.data.name });
+    }
     if (history && req.method === 'GET') {
       if (identity.workspaceId !== history[1]) return reply(403, { error: 'token is not for this workspace' });
       if (!history[2]) return reply(200, { snapshots: await store.listSnapshots(history[1]!) });
@@ -316,6 +328,17 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, store: Stor
     if (req.method === 'GET') return reply(200, identity);
   }
   reply(404, { error: `no route ${req.method} ${url.pathname}` });
+}
+
+const inviteSchema = z.object({ name: z.string().trim().min(1).max(200), role: roleSchema });
+
+async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  let text = '';
+  for await (const chunk of req) {
+    text += chunk;
+    if (text.length > maxBytes) throw new Error('body too large');
+  }
+  return JSON.parse(text);
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

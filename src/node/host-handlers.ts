@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute } from 'node:path';
 import type { DatasetProfile } from '../core/profile/index.ts';
-import type { AppInfo, ComparedFiles, HostHandlers, ProfiledFile, WorkspaceConnection } from '../shared/host-contract.ts';
+import { type AppInfo, type ComparedFiles, type HostHandlers, type ProfiledFile, type WorkspaceConnection, inviteLink, parseInviteLink } from '../shared/host-contract.ts';
 import { loadBlob, storeBlob } from './blob-sync.ts';
 import type { DriftComparison } from './datasets/compare.ts';
 import type { JobRunner } from './jobs.ts';
@@ -60,7 +60,9 @@ export function createHostHandlers({ cache, jobs, localServer, info, now = Date.
       return conn;
     },
 
-    'workspaces.join': async ({ serverUrl, token }) => {
+    'workspaces.join': async (input) => {
+      // An invite link pasted into the server field carries both.
+      const { serverUrl, token } = parseInviteLink(input.serverUrl) ?? input;
       const base = normalizeServerUrl(serverUrl);
       const result = await fetchIdentity(base, token);
       if (result.kind !== 'ok') throw new Error(result.message);
@@ -138,6 +140,24 @@ export function createHostHandlers({ cache, jobs, localServer, info, now = Date.
     'datasets.localFiles': async ({ md5s }) => ({ available: md5s.filter((m) => cache.localFile(m) !== undefined) }),
 
     'jobs.get': async ({ jobId }) => jobs.get(jobId),
+
+    'workspaces.invite': async ({ workspaceId, name, role }) => {
+      const conn = connection(workspaceId);
+      let res: Response;
+      try {
+        res = await fetch(`${conn.serverUrl}/api/v1/workspaces/${conn.workspaceId}/invites`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${conn.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name, role }),
+          signal: AbortSignal.timeout(15_000),
+        });
+      } catch (err) {
+        throw new Error(`the server at ${conn.serverUrl} is unreachable (${(err as Error).message}); invites need the server`);
+      }
+      const body = (await res.json().catch(() => ({}))) as { token?: string; error?: string };
+      if (!res.ok || !body.token) throw new Error(body.error ?? `the server answered ${res.status}`);
+      return { link: inviteLink(conn.serverUrl, body.token), serverUrl: conn.serverUrl, token: body.token };
+    },
 
     'history.list': async ({ workspaceId }) => {
       const conn = connection(workspaceId);

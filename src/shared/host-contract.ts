@@ -75,10 +75,12 @@ export const hostRequests = {
     name: z.string().trim().min(1, 'workspace name is required').max(200),
     yourName: z.string().trim().min(1, 'your name is required').max(200),
   }),
-  'workspaces.join': z.object({
-    serverUrl: z.string().trim().min(1, 'server URL is required').max(2000),
-    token: z.string().trim().min(1, 'token is required').max(500),
-  }),
+  'workspaces.join': z
+    .object({
+      serverUrl: z.string().trim().min(1, 'server URL (or invite link) is required').max(2000),
+      token: z.string().trim().max(500).default(''),
+    })
+    .refine((v) => v.token !== '' || parseInviteLink(v.serverUrl) !== null, { message: 'token is required', path: ['token'] }),
   'workspaces.open': z.object({ workspaceId: docId }),
   'workspaces.check': z.object({ workspaceId: docId }),
   'cache.load': z.object({ docId }),
@@ -87,6 +89,11 @@ export const hostRequests = {
   'datasets.compare': z.object({ workspaceId: docId, referenceMd5: z.string().min(32).max(40), currentMd5: z.string().min(32).max(40) }),
   'datasets.localFiles': z.object({ md5s: z.array(z.string().max(40)).max(10_000) }),
   'jobs.get': z.object({ jobId: z.string().uuid() }),
+  'workspaces.invite': z.object({
+    workspaceId: docId,
+    name: z.string().trim().min(1, 'name is required').max(200),
+    role: z.enum(['owner', 'editor', 'commenter', 'viewer']),
+  }),
   'history.list': z.object({ workspaceId: docId }),
   'history.get': z.object({ workspaceId: docId, snapshotId: z.number().int().positive() }),
   'cache.append': z.object({ docId, updates: z.array(bytes).min(1).max(10_000) }),
@@ -110,6 +117,8 @@ export interface HostResponses {
   /** Which of the given content hashes have their file on this machine. */
   'datasets.localFiles': { available: string[] };
   'jobs.get': JobState;
+  /** A new member's token and a link that carries server and token together. */
+  'workspaces.invite': { link: string; serverUrl: string; token: string };
   /** History snapshots on the workspace's server, newest first. */
   'history.list': { snapshots: { id: number; createdAt: number; bytes: number }[] };
   /** One snapshot's full state, as a Yjs update. */
@@ -128,6 +137,21 @@ export interface HostApi {
 
 /** The outcome of a call on the wire (IPC or WebSocket): errors travel as data, with their message. */
 export type HostReply<T = unknown> = { kind: 'ok'; value: T } | { kind: 'error'; message: string };
+
+/** `driftdesk://join?server=…&token=…`: what an owner sends a new member. */
+export function inviteLink(serverUrl: string, token: string): string {
+  return `driftdesk://join?server=${encodeURIComponent(serverUrl)}&token=${encodeURIComponent(token)}`;
+}
+
+/** Reads an invite link back; null when the text is not one. */
+export function parseInviteLink(text: string): { serverUrl: string; token: string } | null {
+  const match = /^driftdesk:\/\/join\?(.*)$/.exec(text.trim());
+  if (!match) return null;
+  const params = new URLSearchParams(match[1]);
+  const serverUrl = params.get('server');
+  const token = params.get('token');
+  return serverUrl && token ? { serverUrl, token } : null;
+}
 
 export function isHostChannel(value: unknown): value is HostChannel {
   return typeof value === 'string' && Object.hasOwn(hostRequests, value);

@@ -19,7 +19,7 @@ export class StartScreen {
 
   async join(serverUrl: string, token: string): Promise<void> {
     const form = this.page.getByRole('form', { name: 'Join a workspace' });
-    await form.getByLabel('Server URL').fill(serverUrl);
+    await form.getByLabel('Server URL or invite link').fill(serverUrl);
     await form.getByLabel('Token').fill(token);
     await form.getByRole('button', { name: 'Join workspace' }).click();
   }

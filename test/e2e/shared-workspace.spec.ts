@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { cli, expect, test } from './fixtures';
+import { expect, test } from './fixtures';
 import { StartScreen, WorkspaceScreen } from './pages';
 
 test('two members share a workspace live, and it survives a reload and a server outage', async ({ launchApp }) => {
@@ -8,11 +7,20 @@ test('two members share a workspace live, and it survives a reload and a server 
   // First start: the demo workspace is there.
   await expect(ada.page.getByRole('button', { name: /Demo · churn-model/ })).toBeVisible();
   const serverUrl = await adaStart.localServerUrl();
-  const workspaceId = await adaStart.createWorkspace('Fraud model', 'Ada');
-  const token = cli('token', 'create', '--data', join(ada.dataDir, 'server'), '--workspace', workspaceId, '--role', 'editor', '--name', 'Bob').token!;
+  await adaStart.createWorkspace('Fraud model', 'Ada');
+  // Ada invites Bob from the Members page; Bob pastes the link.
+  await ada.page.getByRole('link', { name: 'Members' }).click();
+  const invite = ada.page.getByRole('form', { name: 'Invite someone' });
+  await invite.getByLabel('Their name').fill('Bob');
+  await invite.getByLabel('Role').selectOption('editor');
+  await invite.getByRole('button', { name: 'Create invite' }).click();
+  const link = await invite.getByLabel(/Invite link/).inputValue();
+  expect(link).toMatch(/^driftdesk:\/\/join\?server=/);
+  expect(decodeURIComponent(link)).toContain(serverUrl);
+  await ada.page.getByRole('link', { name: 'Incidents', exact: true }).click();
 
   const bob = await launchApp('Bob');
-  await new StartScreen(bob.page).join(serverUrl, token);
+  await new StartScreen(bob.page).join(link, '');
   const bobWs = new WorkspaceScreen(bob.page);
   await expect(bob.page.getByRole('heading', { name: 'Fraud model' })).toBeVisible();
   await expect(bob.page.getByText('No incidents yet')).toBeVisible();

@@ -91,6 +91,21 @@ describe('roles on the server', () => {
     expect(listed.find((m) => m.name === 'Bob')).toMatchObject({ activeTokens: 0, revokedTokens: 1 });
   });
 
+  it('lets owners, and only owners, create invites', async () => {
+    const ws = server.store.createWorkspace('W', 'Ada');
+    const editor = server.store.createMemberToken(ws.id, 'editor', 'Ed');
+    const invite = (token: string, body: unknown) =>
+      fetch(`${server.url}/api/v1/workspaces/${ws.id}/invites`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    const created = await invite(ws.token, { name: 'Grace', role: 'commenter' });
+    expect(created.status).toBe(201);
+    const { token } = (await created.json()) as { token: string };
+    expect(server.store.authenticate(token)).toMatchObject({ workspaceId: ws.id, name: 'Grace', role: 'commenter' });
+    expect((await invite(editor.token, { name: 'X', role: 'viewer' })).status).toBe(403);
+    const bad = await invite(ws.token, { name: '', role: 'admin' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toContain('role');
+  });
+
   it('accepts the token in Sec-WebSocket-Protocol', async () => {
     const ws = server.store.createWorkspace('W', 'Ada');
     const base = `${server.url.replace('http', 'ws')}/sync/${ws.id}`;

@@ -100,7 +100,7 @@ describe('web host', () => {
     const refused = await call(ws, 'workspaces.join', { serverUrl: `${host.serverUrl.replace('http', 'ws')}/sync/`, token: 'ddt_forged' });
     expect(refused.message).toContain('refused this token');
     const empty = await call(ws, 'workspaces.join', { serverUrl: '  ', token: '' });
-    expect(empty.message).toContain('server URL is required');
+    expect(empty.message).toContain('server URL (or invite link) is required');
     ws.close();
   });
 });

@@ -1,10 +1,60 @@
+import { type FormEvent, useState } from 'react';
 import type * as Y from 'yjs';
-import { listMembers } from '../../../core/workspace';
+import { ROLES, type Role, listMembers } from '../../../core/workspace';
 import { RoleBadge, TimeAgo } from '../components/badges';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 
 const readMembers = (doc: Y.Doc) => listMembers(doc);
+
+function InviteForm({ session }: { session: WorkspaceSession }) {
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('editor');
+  const [result, setResult] = useState<{ link: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setCopied(false);
+    try {
+      setResult(await session.host.call('workspaces.invite', { workspaceId: session.connection.workspaceId, name, role }));
+      setName('');
+    } catch (err) {
+      setResult(null);
+      setError((err as Error).message);
+    }
+  }
+
+  return (
+    <form className="card invite" onSubmit={submit} aria-label="Invite someone">
+      <h3>Invite someone</h3>
+      <div className="row">
+        <label className="grow">Their name<input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} placeholder="Grace Hopper" /></label>
+        <label>
+          Role
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+          </select>
+        </label>
+        <button type="submit">Create invite</button>
+      </div>
+      {session.connection.local && (
+        <p className="muted small">This workspace lives on this machine's server, which listens on loopback only: the invite works on this computer. For a team, run <code>driftdesk server</code> where everyone can reach it.</p>
+      )}
+      {error && <p role="alert" className="error">{error}</p>}
+      {result && (
+        <div className="invite-link">
+          <label>Invite link (send it privately: it grants access)<input readOnly value={result.link} onFocus={(e) => e.target.select()} /></label>
+          <button type="button" className="secondary" onClick={() => void navigator.clipboard?.writeText(result.link).then(() => setCopied(true), () => setCopied(false))}>
+            {copied ? 'Copied' : 'Copy link'}
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}
 
 export function MembersPage({ session }: { session: WorkspaceSession }) {
   const members = useDocValue(session.doc, readMembers);
@@ -13,9 +63,10 @@ export function MembersPage({ session }: { session: WorkspaceSession }) {
     <section aria-labelledby="members-title">
       <h2 id="members-title">Members</h2>
       <p className="muted">
-        Roles: owners and editors change anything, commenters comment, viewers read. New members are added with
-        {' '}<code>driftdesk token create</code> on the server.
+        Roles: owners and editors change anything, commenters comment, viewers read. Owners invite people here;
+        on the server, <code>driftdesk token list|revoke|role</code> manage them.
       </p>
+      {session.connection.role === 'owner' && <InviteForm session={session} />}
       {members.length === 0 ? (
         <p className="empty">No members listed yet: they appear once the workspace syncs with its server.</p>
       ) : (

@@ -115,14 +115,14 @@ function JoinWorkspaceForm({ host, onJoined }: { host: HostApi; onJoined: (id: s
   return (
     <form className="card" onSubmit={submit} aria-labelledby="join-title">
       <h2 id="join-title">Join a workspace</h2>
-      <p className="muted">Paste the server URL and the token a workspace owner gave you.</p>
+      <p className="muted">Paste the invite link a workspace owner sent you, or the server URL and a token.</p>
       <label>
-        Server URL
-        <input value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} required placeholder="http://127.0.0.1:4455" />
+        Server URL or invite link
+        <input value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} required placeholder="http://127.0.0.1:4455 or driftdesk://join?…" />
       </label>
       <label>
         Token
-        <input value={token} onChange={(e) => setToken(e.target.value)} required type="password" autoComplete="off" placeholder="ddt_…" />
+        <input value={token} onChange={(e) => setToken(e.target.value)} type="password" autoComplete="off" placeholder="ddt_… (not needed with an invite link)" />
       </label>
       {error && <p role="alert" className="error">{error}</p>}
       <button type="submit" disabled={busy}>{busy ? 'Checking…' : 'Join workspace'}</button>
