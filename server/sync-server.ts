@@ -250,10 +250,13 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     },
     async close() {
       clearInterval(recheck);
+      // Graceful: stop taking connections, persist every update already applied, then close
+      // each socket with a reason (clients reconnect elsewhere, or later), then the store.
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      for (const loading of rooms.values()) await (await loading.catch(() => null))?.flushed();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await closed;
       for (const client of wss.clients) client.terminate();
-      // Graceful: every update already applied is persisted before the store closes.
       for (const loading of rooms.values()) await (await loading.catch(() => null))?.destroy();
       rooms.clear();
       await fanout?.close();

@@ -84,9 +84,14 @@ describe('sync server', () => {
     createIncident(a.doc, { title: 'Label drift', severity: 'critical', description: 'p < 0.001' }, ctx('a', 'Ada'));
     // The server persists before it echoes; give the update a moment to reach it.
     await waitFor(() => (server.store.db.prepare('SELECT count(*) AS n FROM doc_updates').get() as { n: number }).n >= 2, 'persisted');
+    // Graceful shutdown: the connected client is told why it is being closed.
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      a.provider.ws!.addEventListener('close', (e) => resolve({ code: e.code, reason: e.reason })),
+    );
+    await server.close();
+    expect(await closed).toEqual({ code: 1001, reason: 'server shutting down' });
     a.dispose();
     disposers.length = 0;
-    await server.close();
 
     server = await startSyncServer({ port: 0, dataDir });
     const fresh = client(ws.id, ws.token);
