@@ -54,25 +54,29 @@ export function StartPage({ host, onOpen }: { host: HostApi; onOpen: (workspaceI
   );
 }
 
-function CreateWorkspaceForm({ host, onCreated, disabled }: { host: HostApi; onCreated: (id: string) => void; disabled: boolean }) {
-  const [name, setName] = useState('');
-  const [yourName, setYourName] = useState('');
+/** A form that creates or joins a workspace: busy while the host works, its error, then open it. */
+function useOpenWorkspace(call: () => Promise<WorkspaceConnection>, onOpen: (workspaceId: string) => void) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const conn = await host.call('workspaces.create', { name, yourName });
-      onCreated(conn.workspaceId);
+      onOpen((await call()).workspaceId);
     } catch (err) {
       setError((err as Error).message);
     } finally {
       setBusy(false);
     }
   }
+  return { busy, error, submit };
+}
+
+function CreateWorkspaceForm({ host, onCreated, disabled }: { host: HostApi; onCreated: (id: string) => void; disabled: boolean }) {
+  const [name, setName] = useState('');
+  const [yourName, setYourName] = useState('');
+  const { busy, error, submit } = useOpenWorkspace(() => host.call('workspaces.create', { name, yourName }), onCreated);
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby="create-title">
@@ -95,22 +99,7 @@ function CreateWorkspaceForm({ host, onCreated, disabled }: { host: HostApi; onC
 function JoinWorkspaceForm({ host, onJoined }: { host: HostApi; onJoined: (id: string) => void }) {
   const [serverUrl, setServerUrl] = useState('');
   const [token, setToken] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const conn = await host.call('workspaces.join', { serverUrl, token });
-      onJoined(conn.workspaceId);
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useOpenWorkspace(() => host.call('workspaces.join', { serverUrl, token }), onJoined);
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby="join-title">
