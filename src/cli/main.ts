@@ -2,13 +2,9 @@
  * `driftdesk` command-line entry. Exit codes: 0 ok, 1 the command ran and reports failure,
  * 2 bad input (unknown command, missing or invalid option).
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { startSyncServer } from '../../server/index.ts';
-import { RedisFanout } from '../../server/redis-fanout.ts';
-import { openStore } from './open-store.ts';
-import { tokenCommand } from './token-commands.ts';
+// Commands are imported when they run: `driftdesk drift` must not pay for loading the
+// server, PostgreSQL and Redis clients at start-up.
 import { UsageError } from './usage-error.ts';
-
 
 const USAGE = `usage: driftdesk <command> [options]
 
@@ -39,12 +35,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'server':
-        return await serverCommand(argv.slice(1));
+        return await (await import('./server-commands.ts')).serverCommand(argv.slice(1));
       case 'workspace':
-        if (sub === 'create') return await workspaceCreate(rest);
+        if (sub === 'create') return await (await import('./server-commands.ts')).workspaceCreate(rest);
         throw new UsageError(`unknown workspace command: ${sub ?? '(none)'}`);
       case 'token':
-        return await tokenCommand(sub, rest);
+        return await (await import('./token-commands.ts')).tokenCommand(sub, rest);
       case 'drift':
       case 'profile':
       case 'dataset': {
@@ -79,63 +75,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     console.error(`driftdesk: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
-  }
-}
-
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
-  return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
-}
-
-function required(values: Record<string, unknown>, name: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
-  return value;
-}
-
-async function serverCommand(args: string[]): Promise<number> {
-  const v = parse(args, {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    data: { type: 'string' },
-    postgres: { type: 'string' },
-    redis: { type: 'string' },
-    'max-message-bytes': { type: 'string' },
-    'snapshot-every': { type: 'string' },
-  });
-  const snapshotMinutes = v['snapshot-every'] === undefined ? 10 : Number(v['snapshot-every']);
-  if (!(snapshotMinutes >= 0)) throw new UsageError(`--snapshot-every takes minutes (≥ 0), got ${v['snapshot-every']}`);
-  const port = Number(v.port ?? '4455');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${v.port}`);
-  const maxMessage = v['max-message-bytes'] === undefined ? undefined : Number(v['max-message-bytes']);
-  if (maxMessage !== undefined && !(Number.isInteger(maxMessage) && maxMessage > 0)) {
-    throw new UsageError(`--max-message-bytes must be a positive integer, got ${v['max-message-bytes']}`);
-  }
-  const log = (event: Record<string, unknown>) => console.error(JSON.stringify({ time: new Date().toISOString(), ...event }));
-  const { store } = await openStore(v);
-  const fanout = v.redis ? await RedisFanout.connect(v.redis, (err) => log({ event: 'redis_error', error: String(err) })) : undefined;
-  const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, snapshotEveryMs: snapshotMinutes * 60_000, log });
-  console.log(`driftdesk sync server listening on ${server.url} (websocket: ${server.url.replace(/^http/, 'ws')}/sync/<workspaceId>)`);
-  await new Promise<void>((done) => {
-    const stop = () => {
-      log({ event: 'shutting_down' });
-      void server.close().then(done);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  return 0;
-}
-
-async function workspaceCreate(args: string[]): Promise<number> {
-  const v = parse(args, { data: { type: 'string' }, postgres: { type: 'string' }, name: { type: 'string' }, owner: { type: 'string' } });
-  const name = required(v, 'name').trim();
-  const { store } = await openStore(v);
-  try {
-    const { id, token } = await store.createWorkspace(name, v.owner?.trim() || 'Owner');
-    console.log(JSON.stringify({ id, token }));
-    return 0;
-  } finally {
-    await store.close();
   }
 }
 
