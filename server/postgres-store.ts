@@ -22,6 +22,8 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS blobs (
     workspace_id TEXT NOT NULL REFERENCES workspaces(id), sha256 TEXT NOT NULL, data BYTEA NOT NULL,
     created_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, sha256));
+  CREATE TABLE IF NOT EXISTS auth_version (id INT PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL);
+  INSERT INTO auth_version (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING;
   CREATE TABLE IF NOT EXISTS doc_history (
     id BIGSERIAL PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), created_at BIGINT NOT NULL, data BYTEA NOT NULL);
   CREATE INDEX IF NOT EXISTS doc_history_ws ON doc_history(workspace_id, created_at);
@@ -101,6 +103,11 @@ export class PostgresStore implements Store {
     return rows[0] as MemberIdentity | undefined;
   }
 
+  async authVersion() {
+    const { rows } = await this.pool.query('SELECT version FROM auth_version WHERE id = 1');
+    return Number(rows[0]?.version ?? 0);
+  }
+
   async listMembers(workspaceId: string): Promise<MemberListing[]> {
     const { rows } = await this.pool.query(
       `SELECT m.id AS "memberId", m.name, m.role, m.created_at AS "createdAt",
@@ -112,22 +119,27 @@ export class PostgresStore implements Store {
     return rows.map((r) => ({ ...r, createdAt: Number(r.createdAt), activeTokens: Number(r.activeTokens), revokedTokens: Number(r.revokedTokens) }));
   }
 
-  async revokeMember(workspaceId: string, memberId: string) {
-    const res = await this.pool.query(
+  /** Runs an auth change and bumps auth_version in the same transaction. */
+  private authChange(sql: string, params: unknown[]) {
+    return this.tx(async (c) => {
+      await c.query('UPDATE auth_version SET version = version + 1 WHERE id = 1');
+      return (await c.query(sql, params)).rowCount ?? 0;
+    });
+  }
+
+  revokeMember(workspaceId: string, memberId: string) {
+    return this.authChange(
       'UPDATE tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND member_id IN (SELECT id FROM members WHERE id = $2 AND workspace_id = $3)',
       [Date.now(), memberId, workspaceId],
     );
-    return res.rowCount ?? 0;
   }
 
   async revokeToken(token: string) {
-    const res = await this.pool.query('UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL', [Date.now(), hashToken(token)]);
-    return (res.rowCount ?? 0) > 0;
+    return (await this.authChange('UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL', [Date.now(), hashToken(token)])) > 0;
   }
 
   async setRole(workspaceId: string, memberId: string, role: Role) {
-    const res = await this.pool.query('UPDATE members SET role = $1 WHERE id = $2 AND workspace_id = $3', [role, memberId, workspaceId]);
-    return (res.rowCount ?? 0) > 0;
+    return (await this.authChange('UPDATE members SET role = $1 WHERE id = $2 AND workspace_id = $3', [role, memberId, workspaceId])) > 0;
   }
 
   async appendUpdate(workspaceId: string, update: Uint8Array) {

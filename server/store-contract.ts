@@ -36,6 +36,11 @@ export interface Store {
   getWorkspace(id: string): MaybePromise<{ id: string; name: string; createdAt: number } | undefined>;
   authenticate(token: string): MaybePromise<MemberIdentity | undefined>;
   identityByHash(hash: string): MaybePromise<MemberIdentity | undefined>;
+  /**
+   * A number that changes whenever a token is revoked or a role changes (by any process), so a
+   * server re-checks its live connections only when there is something to find.
+   */
+  authVersion(): MaybePromise<number>;
   listMembers(workspaceId: string): MaybePromise<MemberListing[]>;
   revokeMember(workspaceId: string, memberId: string): MaybePromise<number>;
   revokeToken(token: string): MaybePromise<boolean>;

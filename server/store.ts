@@ -16,6 +16,8 @@ export { COMPACT_AFTER };
 
 export class ServerStore implements Store {
   readonly db: Database.Database;
+  private identityStatement: Database.Statement | undefined;
+  private versionStatement: Database.Statement | undefined;
 
   constructor(
     readonly dataDir: string,
@@ -43,6 +45,8 @@ export class ServerStore implements Store {
       CREATE TABLE IF NOT EXISTS blobs (
         workspace_id TEXT NOT NULL REFERENCES workspaces(id), sha256 TEXT NOT NULL, data BLOB NOT NULL,
         created_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, sha256));
+      CREATE TABLE IF NOT EXISTS auth_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+      INSERT OR IGNORE INTO auth_version (id, version) VALUES (1, 0);
       CREATE TABLE IF NOT EXISTS doc_history (
         id INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
         created_at INTEGER NOT NULL, data BLOB NOT NULL);
@@ -95,13 +99,21 @@ export class ServerStore implements Store {
 
   /** Like authenticate, from the stored hash (to re-check live connections). */
   identityByHash(hash: string): MemberIdentity | undefined {
-    return this.db
-      .prepare(
-        `SELECT w.id AS workspaceId, w.name AS workspaceName, m.id AS memberId, m.name, m.role
-         FROM tokens t JOIN members m ON m.id = t.member_id JOIN workspaces w ON w.id = m.workspace_id
-         WHERE t.hash = ? AND t.revoked_at IS NULL`,
-      )
-      .get(hash) as MemberIdentity | undefined;
+    this.identityStatement ??= this.db.prepare(
+      `SELECT w.id AS workspaceId, w.name AS workspaceName, m.id AS memberId, m.name, m.role
+       FROM tokens t JOIN members m ON m.id = t.member_id JOIN workspaces w ON w.id = m.workspace_id
+       WHERE t.hash = ? AND t.revoked_at IS NULL`,
+    );
+    return this.identityStatement.get(hash) as MemberIdentity | undefined;
+  }
+
+  authVersion(): number {
+    this.versionStatement ??= this.db.prepare('SELECT version FROM auth_version WHERE id = 1');
+    return (this.versionStatement.get() as { version: number }).version;
+  }
+
+  private bumpAuthVersion(): void {
+    this.db.prepare('UPDATE auth_version SET version = version + 1 WHERE id = 1').run();
   }
 
   /** Members of a workspace with their role and whether they still hold a live token. */
@@ -119,21 +131,30 @@ export class ServerStore implements Store {
 
   /** Revokes every token of a member; returns how many were live. */
   revokeMember(workspaceId: string, memberId: string, now = Date.now()): number {
-    return this.db
-      .prepare(
-        `UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND member_id IN
-           (SELECT id FROM members WHERE id = ? AND workspace_id = ?)`,
-      )
-      .run(now, memberId, workspaceId).changes;
+    return this.db.transaction(() => {
+      this.bumpAuthVersion();
+      return this.db
+        .prepare(
+          `UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND member_id IN
+             (SELECT id FROM members WHERE id = ? AND workspace_id = ?)`,
+        )
+        .run(now, memberId, workspaceId).changes;
+    })();
   }
 
   /** Revokes one token (given in full); returns whether it was live. */
   revokeToken(token: string, now = Date.now()): boolean {
-    return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL').run(now, hashToken(token)).changes > 0;
+    return this.db.transaction(() => {
+      this.bumpAuthVersion();
+      return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL').run(now, hashToken(token)).changes > 0;
+    })();
   }
 
   setRole(workspaceId: string, memberId: string, role: Role): boolean {
-    return this.db.prepare('UPDATE members SET role = ? WHERE id = ? AND workspace_id = ?').run(role, memberId, workspaceId).changes > 0;
+    return this.db.transaction(() => {
+      this.bumpAuthVersion();
+      return this.db.prepare('UPDATE members SET role = ? WHERE id = ? AND workspace_id = ?').run(role, memberId, workspaceId).changes > 0;
+    })();
   }
 
   appendUpdate(workspaceId: string, update: Uint8Array): void {

@@ -212,6 +212,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   }
   // Tokens are revoked and roles changed by the CLI, possibly in another process: re-check
   // every live connection often enough that a change takes effect within a second.
+  let seenAuthVersion = await store.authVersion();
   let rechecking = false;
   const recheck = setInterval(() => {
     if (rechecking) return;
@@ -219,6 +220,10 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     void recheckConnections().finally(() => (rechecking = false));
   }, options.recheckMs ?? 400);
   async function recheckConnections(): Promise<void> {
+    // One tiny query per pass; the per-connection check runs only after an auth change.
+    const version = await store.authVersion();
+    if (version === seenAuthVersion) return;
+    seenAuthVersion = version;
     const now = Date.now();
     for (const loading of rooms.values()) {
       const room = await loading.catch(() => null);
