@@ -11,7 +11,7 @@ import {
   detectColumnDrift,
   summarizeDrift,
 } from '../../core/drift/index.ts';
-import { DatasetError, type DatasetReader, type LoadedTable } from './dataset-reader.ts';
+import { DatasetError, type DatasetReader, type LoadedTable, type TableColumn } from './dataset-reader.ts';
 import { overlayHistogram } from './overlay.ts';
 import { jensenShannonFromCounts, numericalSummary, valueCounts } from './sql-drift.ts';
 import type { DriftComparison, SkippedColumn } from '../../core/profile/index.ts';
@@ -56,63 +56,68 @@ export async function compareFiles(reader: DatasetReader, refPath: string, curPa
   }
   for (const name of forcedCat) if (forcedNum.has(name)) throw new DatasetError(`column "${name}" cannot be both --categorical and --numerical`);
 
-  const skipped: SkippedColumn[] = [];
-  const reports: ColumnReport[] = [];
+  type Outcome = { kind: 'report'; report: ColumnReport } | { kind: 'skipped'; skip: SkippedColumn };
+  const skip = (name: string, reason: string): Outcome => ({ kind: 'skipped', skip: { name, reason } });
+  const notTestable = (name: string, side: 'reference' | 'current data') => skip(name, `all values missing in the ${side}: not testable`);
   const curByName = new Map(cur.columns.map((c) => [c.name, c]));
-  const notTestable = (name: string, side: 'reference' | 'current data') =>
-    skipped.push({ name, reason: `all values missing in the ${side}: not testable` });
-  for (const [i, col] of ref.columns.entries()) {
-    progress({ phase: 'testing columns', done: i, total: ref.columns.length });
+
+  async function testColumn(r: DatasetReader, col: TableColumn): Promise<Outcome> {
     const other = curByName.get(col.name);
-    if (!other) {
-      skipped.push({ name: col.name, reason: 'only in the reference' });
-      continue;
-    }
+    if (!other) return skip(col.name, 'only in the reference');
     const type = forcedCat.has(col.name) ? 'categorical' : forcedNum.has(col.name) ? 'numerical' : sameKind(col.kind, other.kind);
     if (type === null) {
-      const reason = col.kind === other.kind
+      return skip(col.name, col.kind === other.kind
         ? `${col.kind} columns are not tested for drift`
-        : `${col.kind} in the reference but ${other.kind} in the current data; pass --categorical ${col.name} to compare as categories`;
-      skipped.push({ name: col.name, reason });
-      continue;
+        : `${col.kind} in the reference but ${other.kind} in the current data; pass --categorical ${col.name} to compare as categories`);
     }
     const requested = options.columnTests?.[col.name] ?? options.test;
-    try {
-      // Large samples with the default test never leave DuckDB (see sql-drift.ts).
-      const inDatabase = requested === undefined && (type === 'categorical' || (col.kind === 'numerical' && other.kind === 'numerical'));
-      if (inDatabase) {
-        const summary = type === 'numerical'
-          ? await numericalSummary(reader, ref, cur, col.name)
-          : await valueCounts(reader, ref, cur, col.name, type);
-        if (summary.reference === 0 || summary.current === 0) {
-          notTestable(col.name, summary.reference === 0 ? 'reference' : 'current data');
-          continue;
-        }
-        const test = defaultStatTestFor(summary.reference, (k) => summary.distinct > k, type);
-        if (test === 'wasserstein' || test === 'jensenshannon') {
-          const score = 'wasserstein' in summary
-            ? test === 'wasserstein' ? summary.wasserstein : jensenShannonFromCounts(await valueCounts(reader, ref, cur, col.name, type))
-            : jensenShannonFromCounts(summary);
-          const spec = STAT_TESTS[test];
-          reports.push({ name: col.name, type, test, score, threshold: spec.defaultThreshold, drifted: spec.isDrift(score, spec.defaultThreshold) });
-          continue;
-        }
+    // Large samples with the default test never leave DuckDB (see sql-drift.ts).
+    const inDatabase = requested === undefined && (type === 'categorical' || (col.kind === 'numerical' && other.kind === 'numerical'));
+    if (inDatabase) {
+      const summary = type === 'numerical' ? await numericalSummary(r, ref, cur, col.name) : await valueCounts(r, ref, cur, col.name, type);
+      if (summary.reference === 0 || summary.current === 0) return notTestable(col.name, summary.reference === 0 ? 'reference' : 'current data');
+      const test = defaultStatTestFor(summary.reference, (k) => summary.distinct > k, type);
+      if (test === 'wasserstein' || test === 'jensenshannon') {
+        const score = 'wasserstein' in summary
+          ? test === 'wasserstein' ? summary.wasserstein : jensenShannonFromCounts(await valueCounts(r, ref, cur, col.name, type))
+          : jensenShannonFromCounts(summary);
+        const spec = STAT_TESTS[test];
+        return { kind: 'report', report: { name: col.name, type, test, score, threshold: spec.defaultThreshold, drifted: spec.isDrift(score, spec.defaultThreshold) } };
       }
-      // One column's values at a time, so memory holds two columns at most.
-      const [reference, current] = type === 'numerical'
-        ? [await numbers(reader, ref, col.name), await numbers(reader, cur, col.name)]
-        : [await reader.categoryValues(ref, col.name), await reader.categoryValues(cur, col.name)];
-      if (reference.length === 0 || current.length === 0) {
-        notTestable(col.name, reference.length === 0 ? 'reference' : 'current data');
-        continue;
-      }
-      const result = detectColumnDrift(reference, current, { type, name: col.name, test: requested });
-      reports.push({ name: col.name, type, test: result.test, score: result.score, threshold: result.threshold, drifted: result.drifted });
-    } catch (err) {
-      if (err instanceof DatasetError) throw err;
-      throw new DatasetError((err as Error).message);
     }
+    // Values leave DuckDB one column at a time (per worker), so memory holds few at once.
+    const [reference, current] = type === 'numerical'
+      ? [await numbers(r, ref, col.name), await numbers(r, cur, col.name)]
+      : [await r.categoryValues(ref, col.name), await r.categoryValues(cur, col.name)];
+    if (reference.length === 0 || current.length === 0) return notTestable(col.name, reference.length === 0 ? 'reference' : 'current data');
+    const result = detectColumnDrift(reference, current, { type, name: col.name, test: requested });
+    return { kind: 'report', report: { name: col.name, type, test: result.test, score: result.score, threshold: result.threshold, drifted: result.drifted } };
   }
+
+  // Two connections test two columns at a time: a window over one column's values runs
+  // mostly on one core, so the second connection keeps the other core busy.
+  const outcomes: Outcome[] = new Array(ref.columns.length);
+  const second = await reader.fork();
+  let next = 0;
+  let done = 0;
+  const worker = async (r: DatasetReader) => {
+    while (next < ref.columns.length) {
+      const i = next++;
+      try {
+        outcomes[i] = await testColumn(r, ref.columns[i]!);
+      } catch (err) {
+        throw err instanceof DatasetError ? err : new DatasetError((err as Error).message);
+      }
+      progress({ phase: 'testing columns', done: ++done, total: ref.columns.length });
+    }
+  };
+  try {
+    await Promise.all([worker(reader), worker(second)]);
+  } finally {
+    second.close();
+  }
+  const reports = outcomes.flatMap((o) => (o.kind === 'report' ? [o.report] : []));
+  const skipped = outcomes.flatMap((o) => (o.kind === 'skipped' ? [o.skip] : []));
   for (const col of cur.columns) if (!ref.columns.some((c) => c.name === col.name)) skipped.push({ name: col.name, reason: 'only in the current data' });
   if (reports.length === 0) {
     throw new DatasetError(`no column can be tested: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ') || 'no columns'}`);

@@ -71,7 +71,14 @@ export class DatasetReader {
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly db: DuckDBConnection,
+    /** A fork shares its parent's database and closes only its own connection. */
+    private readonly ownsInstance = true,
   ) {}
+
+  /** A second connection to the same database (its tables included), for concurrent queries. */
+  async fork(): Promise<DatasetReader> {
+    return new DatasetReader(this.instance, await this.instance.connect(), false);
+  }
 
   static async open(): Promise<DatasetReader> {
     const instance = await DuckDBInstance.create(':memory:');
@@ -149,7 +156,7 @@ export class DatasetReader {
 
   close(): void {
     this.db.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 
   private async source(path: string, format: FileFormat): Promise<string> {
