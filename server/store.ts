@@ -16,8 +16,8 @@ export { COMPACT_AFTER };
 
 export class ServerStore implements Store {
   readonly db: Database.Database;
-  private identityStatement: Database.Statement | undefined;
-  private versionStatement: Database.Statement | undefined;
+  /** Prepared once, reused: preparing per call costs CPU and fragments the heap (bench:sync). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     readonly dataDir: string,
@@ -54,10 +54,19 @@ export class ServerStore implements Store {
     `);
   }
 
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   createWorkspace(name: string, ownerName: string, now = Date.now()): { id: string; token: string; memberId: string } {
     const id = newId('ws');
     const create = this.db.transaction(() => {
-      this.db.prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)').run(id, name, now);
+      this.sql('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)').run(id, name, now);
       return this.createMemberToken(id, 'owner', ownerName, now);
     });
     const { token, memberId } = create();
@@ -70,22 +79,21 @@ export class ServerStore implements Store {
     const memberId = newId('m');
     const token = newToken();
     this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO members (id, workspace_id, name, role, created_at) VALUES (?, ?, ?, ?, ?)')
+      this.sql('INSERT INTO members (id, workspace_id, name, role, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(memberId, workspaceId, name, role, now);
-      this.db.prepare('INSERT INTO tokens (hash, member_id, created_at) VALUES (?, ?, ?)').run(hashToken(token), memberId, now);
+      this.sql('INSERT INTO tokens (hash, member_id, created_at) VALUES (?, ?, ?)').run(hashToken(token), memberId, now);
     })();
     return { token, memberId };
   }
 
   getWorkspace(id: string): { id: string; name: string; createdAt: number } | undefined {
-    return this.db.prepare('SELECT id, name, created_at AS createdAt FROM workspaces WHERE id = ?').get(id) as
+    return this.sql('SELECT id, name, created_at AS createdAt FROM workspaces WHERE id = ?').get(id) as
       | { id: string; name: string; createdAt: number }
       | undefined;
   }
 
   listWorkspaces(): { id: string; name: string; createdAt: number }[] {
-    return this.db.prepare('SELECT id, name, created_at AS createdAt FROM workspaces ORDER BY created_at').all() as {
+    return this.sql('SELECT id, name, created_at AS createdAt FROM workspaces ORDER BY created_at').all() as {
       id: string;
       name: string;
       createdAt: number;
@@ -99,27 +107,24 @@ export class ServerStore implements Store {
 
   /** Like authenticate, from the stored hash (to re-check live connections). */
   identityByHash(hash: string): MemberIdentity | undefined {
-    this.identityStatement ??= this.db.prepare(
+    return this.sql(
       `SELECT w.id AS workspaceId, w.name AS workspaceName, m.id AS memberId, m.name, m.role
        FROM tokens t JOIN members m ON m.id = t.member_id JOIN workspaces w ON w.id = m.workspace_id
        WHERE t.hash = ? AND t.revoked_at IS NULL`,
-    );
-    return this.identityStatement.get(hash) as MemberIdentity | undefined;
+    ).get(hash) as MemberIdentity | undefined;
   }
 
   authVersion(): number {
-    this.versionStatement ??= this.db.prepare('SELECT version FROM auth_version WHERE id = 1');
-    return (this.versionStatement.get() as { version: number }).version;
+    return (this.sql('SELECT version FROM auth_version WHERE id = 1').get() as { version: number }).version;
   }
 
   private bumpAuthVersion(): void {
-    this.db.prepare('UPDATE auth_version SET version = version + 1 WHERE id = 1').run();
+    this.sql('UPDATE auth_version SET version = version + 1 WHERE id = 1').run();
   }
 
   /** Members of a workspace with their role and whether they still hold a live token. */
   listMembers(workspaceId: string): MemberListing[] {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT m.id AS memberId, m.name, m.role, m.created_at AS createdAt,
            count(t.hash) FILTER (WHERE t.revoked_at IS NULL) AS activeTokens,
            count(t.hash) FILTER (WHERE t.revoked_at IS NOT NULL) AS revokedTokens
@@ -133,8 +138,7 @@ export class ServerStore implements Store {
   revokeMember(workspaceId: string, memberId: string, now = Date.now()): number {
     return this.db.transaction(() => {
       this.bumpAuthVersion();
-      return this.db
-        .prepare(
+      return this.sql(
           `UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND member_id IN
              (SELECT id FROM members WHERE id = ? AND workspace_id = ?)`,
         )
@@ -146,19 +150,19 @@ export class ServerStore implements Store {
   revokeToken(token: string, now = Date.now()): boolean {
     return this.db.transaction(() => {
       this.bumpAuthVersion();
-      return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL').run(now, hashToken(token)).changes > 0;
+      return this.sql('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL').run(now, hashToken(token)).changes > 0;
     })();
   }
 
   setRole(workspaceId: string, memberId: string, role: Role): boolean {
     return this.db.transaction(() => {
       this.bumpAuthVersion();
-      return this.db.prepare('UPDATE members SET role = ? WHERE id = ? AND workspace_id = ?').run(role, memberId, workspaceId).changes > 0;
+      return this.sql('UPDATE members SET role = ? WHERE id = ? AND workspace_id = ?').run(role, memberId, workspaceId).changes > 0;
     })();
   }
 
   appendUpdate(workspaceId: string, update: Uint8Array): void {
-    this.db.prepare('INSERT INTO doc_updates (workspace_id, data) VALUES (?, ?)').run(workspaceId, update);
+    this.sql('INSERT INTO doc_updates (workspace_id, data) VALUES (?, ?)').run(workspaceId, update);
   }
 
   /**
@@ -166,15 +170,14 @@ export class ServerStore implements Store {
    * the merged update in one transaction, so a failed compaction leaves the old rows in place.
    */
   loadDoc(workspaceId: string): Uint8Array {
-    const rows = this.db
-      .prepare('SELECT seq, data FROM doc_updates WHERE workspace_id = ? ORDER BY seq')
+    const rows = this.sql('SELECT seq, data FROM doc_updates WHERE workspace_id = ? ORDER BY seq')
       .all(workspaceId) as { seq: number; data: Buffer }[];
     if (rows.length === 0) return new Uint8Array(0);
     const merged = Y.mergeUpdates(rows.map((r) => new Uint8Array(r.data)));
     if (rows.length > COMPACT_AFTER) {
       const lastSeq = rows[rows.length - 1]!.seq;
       this.db.transaction(() => {
-        this.db.prepare('DELETE FROM doc_updates WHERE workspace_id = ? AND seq <= ?').run(workspaceId, lastSeq);
+        this.sql('DELETE FROM doc_updates WHERE workspace_id = ? AND seq <= ?').run(workspaceId, lastSeq);
         this.appendUpdate(workspaceId, merged);
       })();
     }
@@ -182,27 +185,26 @@ export class ServerStore implements Store {
   }
 
   addSnapshot(workspaceId: string, state: Uint8Array, at: number): void {
-    this.db.prepare('INSERT INTO doc_history (workspace_id, created_at, data) VALUES (?, ?, ?)').run(workspaceId, at, state);
+    this.sql('INSERT INTO doc_history (workspace_id, created_at, data) VALUES (?, ?, ?)').run(workspaceId, at, state);
   }
 
   listSnapshots(workspaceId: string): SnapshotInfo[] {
-    return this.db
-      .prepare('SELECT id, created_at AS createdAt, length(data) AS bytes FROM doc_history WHERE workspace_id = ? ORDER BY created_at DESC, id DESC')
+    return this.sql('SELECT id, created_at AS createdAt, length(data) AS bytes FROM doc_history WHERE workspace_id = ? ORDER BY created_at DESC, id DESC')
       .all(workspaceId) as SnapshotInfo[];
   }
 
   getSnapshot(workspaceId: string, id: number): Uint8Array | undefined {
-    const row = this.db.prepare('SELECT data FROM doc_history WHERE workspace_id = ? AND id = ?').get(workspaceId, id) as { data: Buffer } | undefined;
+    const row = this.sql('SELECT data FROM doc_history WHERE workspace_id = ? AND id = ?').get(workspaceId, id) as { data: Buffer } | undefined;
     return row ? new Uint8Array(row.data) : undefined;
   }
 
   /** Stores an immutable blob; storing the same bytes twice is a no-op. */
   putBlob(workspaceId: string, sha256: string, data: Uint8Array, now = Date.now()): void {
-    this.db.prepare('INSERT OR IGNORE INTO blobs (workspace_id, sha256, data, created_at) VALUES (?, ?, ?, ?)').run(workspaceId, sha256, data, now);
+    this.sql('INSERT OR IGNORE INTO blobs (workspace_id, sha256, data, created_at) VALUES (?, ?, ?, ?)').run(workspaceId, sha256, data, now);
   }
 
   getBlob(workspaceId: string, sha256: string): Uint8Array | undefined {
-    const row = this.db.prepare('SELECT data FROM blobs WHERE workspace_id = ? AND sha256 = ?').get(workspaceId, sha256) as { data: Buffer } | undefined;
+    const row = this.sql('SELECT data FROM blobs WHERE workspace_id = ? AND sha256 = ?').get(workspaceId, sha256) as { data: Buffer } | undefined;
     return row ? new Uint8Array(row.data) : undefined;
   }
 
