@@ -40,11 +40,30 @@ export interface Progress {
 
 
 export async function compareFiles(reader: DatasetReader, refPath: string, curPath: string, options: CompareOptions = {}): Promise<DriftComparison> {
+  // A second connection to the same database: both files load at once, then two columns are
+  // tested at a time (a window over one column's values runs mostly on one core).
+  const second = await reader.fork();
+  try {
+    return await compareWith(reader, second, refPath, curPath, options);
+  } finally {
+    second.close();
+  }
+}
+
+async function compareWith(
+  reader: DatasetReader,
+  second: DatasetReader,
+  refPath: string,
+  curPath: string,
+  options: CompareOptions,
+): Promise<DriftComparison> {
   const progress = options.onProgress ?? (() => {});
-  progress({ phase: 'reading reference', done: 0, total: 2 });
-  const ref = await reader.load(refPath);
-  progress({ phase: 'reading current data', done: 1, total: 2 });
-  const cur = await reader.load(curPath);
+  progress({ phase: 'reading both files', done: 0, total: 1 });
+  const [refLoad, curLoad] = await Promise.allSettled([reader.load(refPath), second.load(curPath)]);
+  // The reference's problem is reported first, whichever load failed first.
+  if (refLoad.status === 'rejected') throw refLoad.reason;
+  if (curLoad.status === 'rejected') throw curLoad.reason;
+  const [ref, cur] = [refLoad.value, curLoad.value];
   if (ref.rows === 0) throw new DatasetError(`${refPath}: no rows, so there is nothing to compare against`);
   if (cur.rows === 0) throw new DatasetError(`${curPath}: no rows, so there is nothing to compare`);
   const forcedCat = new Set(options.categorical ?? []);
@@ -94,10 +113,7 @@ export async function compareFiles(reader: DatasetReader, refPath: string, curPa
     return { kind: 'report', report: { name: col.name, type, test: result.test, score: result.score, threshold: result.threshold, drifted: result.drifted } };
   }
 
-  // Two connections test two columns at a time: a window over one column's values runs
-  // mostly on one core, so the second connection keeps the other core busy.
   const outcomes: Outcome[] = new Array(ref.columns.length);
-  const second = await reader.fork();
   let next = 0;
   let done = 0;
   const worker = async (r: DatasetReader) => {
@@ -111,11 +127,7 @@ export async function compareFiles(reader: DatasetReader, refPath: string, curPa
       progress({ phase: 'testing columns', done: ++done, total: ref.columns.length });
     }
   };
-  try {
-    await Promise.all([worker(reader), worker(second)]);
-  } finally {
-    second.close();
-  }
+  await Promise.all([worker(reader), worker(second)]);
   const reports = outcomes.flatMap((o) => (o.kind === 'report' ? [o.report] : []));
   const skipped = outcomes.flatMap((o) => (o.kind === 'skipped' ? [o.skip] : []));
   for (const col of cur.columns) if (!ref.columns.some((c) => c.name === col.name)) skipped.push({ name: col.name, reason: 'only in the current data' });

@@ -65,9 +65,10 @@ export function detectFormat(path: string): FileFormat {
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-export class DatasetReader {
-  private tables = 0;
+/** Table names are unique per process: forks of one reader share a database. */
+let tableCounter = 0;
 
+export class DatasetReader {
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly db: DuckDBConnection,
@@ -96,7 +97,7 @@ export class DatasetReader {
       const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
       throw new DatasetError(`${path}: cannot read the file (${why})`);
     }
-    const table = `t${++this.tables}`;
+    const table = `t${++tableCounter}`;
     if (format === 'arrow') {
       let columns;
       try {
