@@ -34,6 +34,9 @@ const IDENTITY_SQL = `SELECT w.id AS "workspaceId", w.name AS "workspaceName", m
   WHERE t.hash = $1 AND t.revoked_at IS NULL`;
 
 export class PostgresStore implements Store {
+  /** Called when a compaction fails (and rolls back); the server logs it. */
+  onCompactionError: (workspaceId: string, error: unknown) => void = () => {};
+
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(url: string): Promise<PostgresStore> {
@@ -152,10 +155,11 @@ export class PostgresStore implements Store {
     const merged = Y.mergeUpdates(rows.map((r) => new Uint8Array(r.data as Buffer)));
     if (rows.length > COMPACT_AFTER) {
       const lastSeq = rows[rows.length - 1].seq as string;
+      // A failed compaction rolls back and leaves the old log, which still loads.
       await this.tx(async (c) => {
         await c.query('DELETE FROM doc_updates WHERE workspace_id = $1 AND seq <= $2', [workspaceId, lastSeq]);
         await c.query('INSERT INTO doc_updates (workspace_id, data) VALUES ($1, $2)', [workspaceId, Buffer.from(merged)]);
-      });
+      }).catch((err: unknown) => this.onCompactionError(workspaceId, err));
     }
     return merged;
   }

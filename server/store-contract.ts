@@ -55,6 +55,8 @@ export interface Store {
   putBlob(workspaceId: string, sha256: string, data: Uint8Array): MaybePromise<void>;
   getBlob(workspaceId: string, sha256: string): MaybePromise<Uint8Array | undefined>;
   close(): MaybePromise<void>;
+  /** Called when a compaction fails and rolls back (the old log stays and loads). */
+  onCompactionError: (workspaceId: string, error: unknown) => void;
 }
 
 /** Past this many log rows a workspace's updates are merged into one on load. */

@@ -64,6 +64,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const connectionRate = new ConnectionRate(limits);
   if (!options.store && !options.dataDir) throw new Error('startSyncServer needs a dataDir or a store');
   const store: Store = options.store ?? new ServerStore(options.dataDir!, options.nativeBinding);
+  store.onCompactionError = (workspace, err) => log({ event: 'compaction_failed', workspace, error: String(err) });
   const fanout = options.fanout ?? null;
   /** Loaded (or loading) rooms; a promise so that concurrent joins share one load. */
   const rooms = new Map<string, Promise<Room>>();

@@ -98,7 +98,13 @@ export class LocalCache {
     const parts = [...(snapshot ? [snapshot.data] : []), ...rows.map((r) => r.data)].map((b) => new Uint8Array(b));
     if (parts.length === 0) return null;
     const merged = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
-    if (rows.length > COMPACT_AFTER) this.compact(docId, merged, rows[rows.length - 1]!.seq);
+    if (rows.length > COMPACT_AFTER) {
+      try {
+        this.compact(docId, merged, rows[rows.length - 1]!.seq);
+      } catch {
+        // Rolled back: the log is intact and loads as it is; compaction is retried next load.
+      }
+    }
     return merged;
   }
 
