@@ -64,6 +64,8 @@ describe('web host', () => {
     expect(index.status).toBe(200);
     expect(index.headers['content-security-policy']).toContain("default-src 'none'");
     expect(index.headers['content-security-policy']).toContain("script-src 'self'");
+    expect((await rawGet('/%E0%A4%A')).status).toBe(400);
+    expect((await rawGet('/')).status).toBe(200);
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/renderer/../../secret.txt']) {
       const res = await rawGet(path);
       expect(res.body, path).not.toContain('outside the renderer');
