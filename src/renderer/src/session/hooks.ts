@@ -7,6 +7,9 @@ export function useDocValue<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
   const [version, bump] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
     doc.on('update', bump);
+    // An update applied between this render and the subscription (say, the local cache
+    // arriving) would otherwise never be seen: read once more now that we listen.
+    bump();
     return () => doc.off('update', bump);
   }, [doc]);
   return useMemo(() => read(doc), [doc, read, version]);
@@ -15,7 +18,11 @@ export function useDocValue<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
 /** Re-renders when the session's sync state, saves or presence change. */
 export function useSessionVersion(session: WorkspaceSession): number {
   const [version, setVersion] = useState(0);
-  useEffect(() => session.subscribe(() => setVersion((v) => v + 1)), [session]);
+  useEffect(() => {
+    const unsubscribe = session.subscribe(() => setVersion((v) => v + 1));
+    setVersion((v) => v + 1); // catch up on changes made before the subscription
+    return unsubscribe;
+  }, [session]);
   return version;
 }
 
