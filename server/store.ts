@@ -95,14 +95,6 @@ export class ServerStore implements Store {
       | undefined;
   }
 
-  listWorkspaces(): { id: string; name: string; createdAt: number }[] {
-    return this.sql('SELECT id, name, created_at AS createdAt FROM workspaces ORDER BY created_at').all() as {
-      id: string;
-      name: string;
-      createdAt: number;
-    }[];
-  }
-
   /** The member a token belongs to, or undefined for an unknown or revoked token. */
   authenticate(token: string): MemberIdentity | undefined {
     return this.identityByHash(hashToken(token));

@@ -143,17 +143,11 @@ export function createHostHandlers({ cache, jobs, localServer, info, now = Date.
 
     'workspaces.invite': async ({ workspaceId, name, role }) => {
       const conn = connection(workspaceId);
-      let res: Response;
-      try {
-        res = await fetch(`${conn.serverUrl}/api/v1/workspaces/${conn.workspaceId}/invites`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${conn.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ name, role }),
-          signal: AbortSignal.timeout(15_000),
-        });
-      } catch (err) {
-        throw new Error(`the server at ${conn.serverUrl} is unreachable (${(err as Error).message}); invites need the server`);
-      }
+      const res = await serverRequest(conn, `/api/v1/workspaces/${conn.workspaceId}/invites`, 'invites', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name, role }),
+      });
       const body = (await res.json().catch(() => ({}))) as { token?: string; error?: string };
       if (!res.ok || !body.token) throw new Error(body.error ?? `the server answered ${res.status}`);
       return { link: inviteLink(conn.serverUrl, body.token), serverUrl: conn.serverUrl, token: body.token };
@@ -182,14 +176,22 @@ async function checkedFile(path: string): Promise<string> {
   return path;
 }
 
-/** A GET on the workspace's server with the member's token; failures become messages for a person. */
-async function serverGet(conn: WorkspaceConnection, path: string): Promise<Response> {
-  let res: Response;
+/** A request to the workspace's server with the member's token; an unreachable server becomes a message for a person. */
+async function serverRequest(conn: WorkspaceConnection, path: string, purpose: string, init: RequestInit = {}): Promise<Response> {
   try {
-    res = await fetch(`${conn.serverUrl}${path}`, { headers: { authorization: `Bearer ${conn.token}` }, signal: AbortSignal.timeout(15_000) });
+    return await fetch(`${conn.serverUrl}${path}`, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${conn.token}` },
+      signal: AbortSignal.timeout(15_000),
+    });
   } catch (err) {
-    throw new Error(`the server at ${conn.serverUrl} is unreachable (${(err as Error).message}); history needs the server`);
+    throw new Error(`the server at ${conn.serverUrl} is unreachable (${(err as Error).message}); ${purpose} need the server`);
   }
+}
+
+/** A GET that must succeed; anything but 2xx becomes an error with the server's answer. */
+async function serverGet(conn: WorkspaceConnection, path: string): Promise<Response> {
+  const res = await serverRequest(conn, path, 'history');
   if (!res.ok) throw new Error(`the server answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   return res;
 }
