@@ -8,15 +8,19 @@ import { z } from 'zod';
 import { type CommandContext, CommandError, parseInput } from './command-context.ts';
 import {
   type CommentRecord,
+  type CommentTarget,
   DOC_KEYS,
   type IncidentRecord,
   type MemberRecord,
   SCHEMA_VERSION,
+  commentTargetSchema,
   incidentStatusSchema,
   memberSchema,
   severitySchema,
 } from './schema.ts';
-import { getIncident } from './queries.ts';
+import { DATASET_KEYS } from './datasets.ts';
+import { findMentions } from './mentions.ts';
+import { getIncident, listMembers } from './queries.ts';
 
 const trimmed = (max: number) => z.string().trim().max(max);
 
@@ -98,17 +102,23 @@ export function updateIncident(doc: Y.Doc, input: UpdateIncidentInput, ctx: Comm
 }
 
 const addCommentInput = z.object({
-  target: z.object({ kind: z.literal('incident'), id: z.string().min(1) }),
+  target: commentTargetSchema,
   body: trimmed(20_000).min(1, 'comment is empty'),
 });
 export type AddCommentInput = z.input<typeof addCommentInput>;
 
-/** Adds a comment to an incident. The target must exist. */
+/**
+ * Adds a comment to an incident, run, dataset version or note (a note comment may anchor to a
+ * range). The target must exist. Members @mentioned by name in the body are recorded in
+ * `mentions`, which is what fills their inbox.
+ */
 export function addComment(doc: Y.Doc, input: AddCommentInput, ctx: CommandContext): CommentRecord {
   const data = parseInput('addComment', addCommentInput, input);
-  if (!getIncident(doc, data.target.id)) {
-    throw new CommandError('addComment', [{ path: 'target.id', message: `no incident ${data.target.id}` }]);
+  if (!targetExists(doc, data.target)) {
+    const what = { incident: 'incident', run: 'run', datasetVersion: 'dataset version', note: 'note' }[data.target.kind];
+    throw new CommandError('addComment', [{ path: 'target.id', message: `no ${what} ${data.target.id}` }]);
   }
+  const mentions = findMentions(data.body, listMembers(doc)).filter((id) => id !== ctx.actor.id);
   const record: CommentRecord = {
     id: ctx.newId(),
     target: data.target,
@@ -116,7 +126,21 @@ export function addComment(doc: Y.Doc, input: AddCommentInput, ctx: CommandConte
     authorId: ctx.actor.id,
     authorName: ctx.actor.name,
     createdAt: ctx.now(),
+    ...(mentions.length > 0 ? { mentions } : {}),
   };
   doc.getMap<CommentRecord>(DOC_KEYS.comments).set(record.id, record);
   return record;
+}
+
+function targetExists(doc: Y.Doc, target: CommentTarget): boolean {
+  switch (target.kind) {
+    case 'incident':
+      return getIncident(doc, target.id) !== undefined;
+    case 'run':
+      return doc.getMap(DOC_KEYS.runs).has(target.id);
+    case 'datasetVersion':
+      return doc.getMap(DATASET_KEYS.versions).has(target.id);
+    case 'note':
+      return doc.getMap(DOC_KEYS.notes).has(target.id);
+  }
 }

@@ -4,3 +4,4 @@ export * from './commands.ts';
 export * from './queries.ts';
 export * from './datasets.ts';
 export * from './restore.ts';
+export * from './mentions.ts';

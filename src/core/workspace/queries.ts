@@ -8,10 +8,14 @@ import {
   DOC_KEYS,
   type IncidentRecord,
   type MemberRecord,
+  type NoteRecord,
+  type RunSummaryRecord,
   type WorkspaceMeta,
   commentSchema,
   incidentSchema,
   memberSchema,
+  noteSchema,
+  runSummarySchema,
   workspaceMetaSchema,
 } from './schema.ts';
 
@@ -45,8 +49,13 @@ export function getIncident(doc: Y.Doc, id: string): IncidentRecord | undefined 
 
 /** Comments on one incident, oldest first (a thread reads top to bottom). */
 export function listComments(doc: Y.Doc, incidentId: string): CommentRecord[] {
+  return listCommentsOn(doc, 'incident', incidentId);
+}
+
+/** Comments on any target, oldest first. */
+export function listCommentsOn(doc: Y.Doc, kind: CommentRecord['target']['kind'], id: string): CommentRecord[] {
   return parseAll(doc.getMap(DOC_KEYS.comments), (v) => commentSchema.safeParse(v))
-    .filter((c) => c.target.kind === 'incident' && c.target.id === incidentId)
+    .filter((c) => c.target.kind === kind && c.target.id === id)
     .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
 }
 
@@ -54,9 +63,30 @@ export function listComments(doc: Y.Doc, incidentId: string): CommentRecord[] {
 export function countCommentsByIncident(doc: Y.Doc): Map<string, number> {
   const counts = new Map<string, number>();
   for (const c of parseAll(doc.getMap(DOC_KEYS.comments), (v) => commentSchema.safeParse(v))) {
-    counts.set(c.target.id, (counts.get(c.target.id) ?? 0) + 1);
+    if (c.target.kind === 'incident') counts.set(c.target.id, (counts.get(c.target.id) ?? 0) + 1);
   }
   return counts;
+}
+
+/** Comments that @mention this member, newest first (their inbox). */
+export function listMentionsOf(doc: Y.Doc, memberId: string): CommentRecord[] {
+  return parseAll(doc.getMap(DOC_KEYS.comments), (v) => commentSchema.safeParse(v))
+    .filter((c) => c.mentions?.includes(memberId))
+    .sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
+}
+
+/** Runs, newest first. */
+export function listRuns(doc: Y.Doc): RunSummaryRecord[] {
+  return parseAll(doc.getMap(DOC_KEYS.runs), (v) => runSummarySchema.safeParse(v)).sort(
+    (a, b) => b.startedAt - a.startedAt || a.id.localeCompare(b.id),
+  );
+}
+
+/** Notes, most recently changed first. */
+export function listNotes(doc: Y.Doc): NoteRecord[] {
+  return parseAll(doc.getMap(DOC_KEYS.notes), (v) => noteSchema.safeParse(v)).sort(
+    (a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id),
+  );
 }
 
 function toPlain(value: unknown): unknown {

@@ -8,6 +8,10 @@
  *               different fields (status and severity, say) both win
  * - `comments`  Y.Map<commentId, CommentRecord>: immutable records in their own top-level map,
  *               so the server can tell a comment-only update from any other (commenter role)
+ * - `runs`      Y.Map<runId, RunSummaryRecord>: the small summary a runs list needs; a run's full
+ *               params, metric series and environment are blobs
+ * - `notes`     Y.Map<noteId, NoteRecord>: the notes registry; each note's text is a Y.Text in
+ *               its own doc (`noteDocName`), opened lazily
  *
  * Everything read back from a doc is parsed with these schemas: a doc is shared with other
  * clients, and a record that does not parse is skipped rather than trusted.
@@ -21,7 +25,28 @@ export const DOC_KEYS = {
   members: 'members',
   incidents: 'incidents',
   comments: 'comments',
+  runs: 'runs',
+  notes: 'notes',
 } as const;
+
+/** The Y.Text that holds a note's markdown, inside the note's own doc. */
+export const NOTE_TEXT_KEY = 'body';
+
+/**
+ * Name of a note's own doc: the local cache's doc id and the sync server's room. A workspace
+ * doc's name is its workspace id; a note doc's is `<workspaceId>:note:<noteId>`, so a server can
+ * tell which workspace (and so which token) a room belongs to from the name alone.
+ */
+export function noteDocName(workspaceId: string, noteId: string): string {
+  return `${workspaceId}:note:${noteId}`;
+}
+
+/** Reads a doc name back; null when it is neither a workspace id nor a note doc name. */
+export function parseDocName(name: string): { kind: 'workspace'; workspaceId: string } | { kind: 'note'; workspaceId: string; noteId: string } | null {
+  const note = /^([A-Za-z0-9_-]{1,128}):note:([A-Za-z0-9_-]{1,128})$/.exec(name);
+  if (note) return { kind: 'note', workspaceId: note[1]!, noteId: note[2]! };
+  return /^[A-Za-z0-9_-]{1,128}$/.test(name) ? { kind: 'workspace', workspaceId: name } : null;
+}
 
 export const ROLES = ['owner', 'editor', 'commenter', 'viewer'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -69,8 +94,25 @@ export const incidentSchema = z.object({
 });
 export type IncidentRecord = z.infer<typeof incidentSchema>;
 
-/** What a comment can hang off. More kinds (run, dataset version, note range) come later. */
-export const commentTargetSchema = z.object({ kind: z.literal('incident'), id });
+/**
+ * Where a note comment hangs: a range of the note's Y.Text as two Y.RelativePositions (JSON, as
+ * `Y.relativePositionToJSON` writes them), so the range follows the same words under concurrent
+ * edits; `quote` is the text when the comment was made (shown if the words are deleted).
+ */
+export const noteAnchorSchema = z.object({
+  start: z.record(z.string(), z.unknown()),
+  end: z.record(z.string(), z.unknown()),
+  quote: z.string().max(2000),
+});
+export type NoteAnchor = z.infer<typeof noteAnchorSchema>;
+
+/** What a comment can hang off. */
+export const commentTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('incident'), id }),
+  z.object({ kind: z.literal('run'), id }),
+  z.object({ kind: z.literal('datasetVersion'), id }),
+  z.object({ kind: z.literal('note'), id, anchor: noteAnchorSchema.optional() }),
+]);
 export type CommentTarget = z.infer<typeof commentTargetSchema>;
 
 export const commentSchema = z.object({
@@ -80,5 +122,41 @@ export const commentSchema = z.object({
   authorId: id,
   authorName: z.string().max(200),
   createdAt: timestamp,
+  /** Member ids @mentioned in the body (they get it in their inbox). */
+  mentions: z.array(id).max(100).optional(),
 });
 export type CommentRecord = z.infer<typeof commentSchema>;
+
+export const RUN_STATUSES = ['running', 'finished', 'failed', 'killed', 'scheduled'] as const;
+export const runStatusSchema = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+/**
+ * A run as the runs list shows it. Only headline numbers live here (the doc must stay small);
+ * the full params, metric series, tags and environment are a blob (`detailBlob`).
+ */
+export const runSummarySchema = z.object({
+  id,
+  name: z.string().min(1).max(300),
+  experiment: z.string().max(300),
+  status: runStatusSchema,
+  startedAt: timestamp,
+  endedAt: timestamp.optional(),
+  /** Where it came from, e.g. `mlflow:<run uuid>` (re-imports update instead of duplicating). */
+  source: z.string().max(300),
+  params: z.record(z.string(), z.string().max(500)),
+  metrics: z.record(z.string(), z.number()),
+  detailBlob: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  createdAt: timestamp,
+});
+export type RunSummaryRecord = z.infer<typeof runSummarySchema>;
+
+export const noteSchema = z.object({
+  id,
+  title: z.string().min(1).max(300),
+  createdAt: timestamp,
+  createdBy: id,
+  createdByName: z.string().max(200),
+  updatedAt: timestamp,
+});
+export type NoteRecord = z.infer<typeof noteSchema>;
