@@ -6,7 +6,7 @@
 import pg from 'pg';
 import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
-import { COMPACT_AFTER, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store } from './store-contract.ts';
+import { COMPACT_AFTER, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, docKey } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 
 const SCHEMA = `
@@ -27,6 +27,9 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS doc_history (
     id BIGSERIAL PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), created_at BIGINT NOT NULL, data BYTEA NOT NULL);
   CREATE INDEX IF NOT EXISTS doc_history_ws ON doc_history(workspace_id, created_at);
+  -- Databases made before note docs had one log per workspace: every row is the workspace doc's.
+  ALTER TABLE doc_updates ADD COLUMN IF NOT EXISTS doc TEXT NOT NULL DEFAULT '';
+  CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates(workspace_id, doc, seq);
 `;
 
 const IDENTITY_SQL = `SELECT w.id AS "workspaceId", w.name AS "workspaceName", m.id AS "memberId", m.name, m.role
@@ -145,21 +148,23 @@ export class PostgresStore implements Store {
     return (await this.authChange('UPDATE members SET role = $1 WHERE id = $2 AND workspace_id = $3', [role, memberId, workspaceId])) > 0;
   }
 
-  async appendUpdate(workspaceId: string, update: Uint8Array) {
-    await this.pool.query('INSERT INTO doc_updates (workspace_id, data) VALUES ($1, $2)', [workspaceId, Buffer.from(update)]);
+  async appendUpdate(docName: string, update: Uint8Array) {
+    const { workspaceId, doc } = docKey(docName);
+    await this.pool.query('INSERT INTO doc_updates (workspace_id, doc, data) VALUES ($1, $2, $3)', [workspaceId, doc, Buffer.from(update)]);
   }
 
-  async loadDoc(workspaceId: string) {
-    const { rows } = await this.pool.query('SELECT seq, data FROM doc_updates WHERE workspace_id = $1 ORDER BY seq', [workspaceId]);
+  async loadDoc(docName: string) {
+    const { workspaceId, doc } = docKey(docName);
+    const { rows } = await this.pool.query('SELECT seq, data FROM doc_updates WHERE workspace_id = $1 AND doc = $2 ORDER BY seq', [workspaceId, doc]);
     if (rows.length === 0) return new Uint8Array(0);
     const merged = Y.mergeUpdates(rows.map((r) => new Uint8Array(r.data as Buffer)));
     if (rows.length > COMPACT_AFTER) {
       const lastSeq = rows[rows.length - 1].seq as string;
       // A failed compaction rolls back and leaves the old log, which still loads.
       await this.tx(async (c) => {
-        await c.query('DELETE FROM doc_updates WHERE workspace_id = $1 AND seq <= $2', [workspaceId, lastSeq]);
-        await c.query('INSERT INTO doc_updates (workspace_id, data) VALUES ($1, $2)', [workspaceId, Buffer.from(merged)]);
-      }).catch((err: unknown) => this.onCompactionError(workspaceId, err));
+        await c.query('DELETE FROM doc_updates WHERE workspace_id = $1 AND doc = $2 AND seq <= $3', [workspaceId, doc, lastSeq]);
+        await c.query('INSERT INTO doc_updates (workspace_id, doc, data) VALUES ($1, $2, $3)', [workspaceId, doc, Buffer.from(merged)]);
+      }).catch((err: unknown) => this.onCompactionError(docName, err));
     }
     return merged;
   }

@@ -1,5 +1,6 @@
 /**
- * One loaded workspace: its Y.Doc, its awareness and the connections on it.
+ * One loaded doc — a workspace doc or one of its note docs — with its awareness and the
+ * connections on it.
  *
  * Protocol: the y-websocket wire format (y-protocols sync + awareness), written on y-protocols
  * directly rather than on @y/websocket-server's utils because we need what those utils keep
@@ -14,7 +15,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as authProtocol from 'y-protocols/auth';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { upsertMember } from '../src/core/workspace/index.ts';
+import { parseDocName, upsertMember } from '../src/core/workspace/index.ts';
 import type { Fanout } from './fanout.ts';
 import type { MemberIdentity, Store } from './store-contract.ts';
 import type { Metrics } from './metrics.ts';
@@ -61,17 +62,21 @@ export class Room {
   private unsubscribe: (() => Promise<void>) | null = null;
   private lastSnapshotAt = 0;
   broken = false;
+  /** The workspace the doc belongs to (its tokens are the ones that may open it). */
+  readonly workspaceId: string;
+  /** A note doc: no members list, no history snapshots, only owners and editors write. */
+  readonly isNote: boolean;
 
   /** Subscribes to other processes' changes (if any), then loads the stored doc. */
-  static async load(workspaceId: string, store: Store, options: RoomOptions): Promise<Room> {
-    const room = new Room(workspaceId, store, options);
+  static async load(docName: string, store: Store, options: RoomOptions): Promise<Room> {
+    const room = new Room(docName, store, options);
     if (options.fanout) {
-      room.unsubscribe = await options.fanout.subscribe(workspaceId, {
+      room.unsubscribe = await options.fanout.subscribe(docName, {
         onUpdate: (update) => Y.applyUpdate(room.doc, update, FANOUT_ORIGIN),
         onAwareness: (update) => awarenessProtocol.applyAwarenessUpdate(room.awareness, update, FANOUT_ORIGIN),
       });
     }
-    const [stored, history] = await Promise.all([store.loadDoc(workspaceId), store.listSnapshots(workspaceId)]);
+    const [stored, history] = await Promise.all([store.loadDoc(docName), room.isNote ? [] : store.listSnapshots(room.workspaceId)]);
     room.lastSnapshotAt = history[0]?.createdAt ?? 0;
     room.approxBytes = stored.byteLength;
     if (stored.byteLength > 0) Y.applyUpdate(room.doc, stored, LOAD_ORIGIN);
@@ -79,10 +84,15 @@ export class Room {
   }
 
   private constructor(
-    readonly workspaceId: string,
+    readonly docName: string,
     store: Store,
     private readonly options: RoomOptions,
   ) {
+    const parsed = parseDocName(docName);
+    if (!parsed) throw new Error(`not a doc name: ${docName}`);
+    this.workspaceId = parsed.workspaceId;
+    this.isNote = parsed.kind === 'note';
+    const workspaceId = this.workspaceId;
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD_ORIGIN) return;
@@ -100,14 +110,14 @@ export class Room {
         .then(async () => {
           if (this.broken) return;
           const stop = options.metrics.persistSeconds.startTimer();
-          await store.appendUpdate(workspaceId, update);
+          await store.appendUpdate(docName, update);
           stop();
           const now = Date.now();
-          if (now - this.lastSnapshotAt >= options.snapshotEveryMs) {
+          if (!this.isNote && now - this.lastSnapshotAt >= options.snapshotEveryMs) {
             this.lastSnapshotAt = now;
             await store.addSnapshot(workspaceId, Y.encodeStateAsUpdate(this.doc), now);
           }
-          void options.fanout?.publishUpdate(workspaceId, update).catch(() => {});
+          void options.fanout?.publishUpdate(docName, update).catch(() => {});
           for (const conn of this.connections) if (conn !== origin) this.send(conn, message);
         })
         .catch((err: unknown) => {
@@ -126,7 +136,7 @@ export class Room {
           for (const id of removed) conn.awarenessIds.delete(id);
         }
         const encoded = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-        if (origin !== FANOUT_ORIGIN) void options.fanout?.publishAwareness(workspaceId, encoded).catch(() => {});
+        if (origin !== FANOUT_ORIGIN) void options.fanout?.publishAwareness(docName, encoded).catch(() => {});
         const message = encoding.encode((e) => {
           encoding.writeVarUint(e, MESSAGE_AWARENESS);
           encoding.writeVarUint8Array(e, encoded);
@@ -144,9 +154,11 @@ export class Room {
   join(socket: WebSocket, identity: MemberIdentity, tokenHash: string, now: number): Connection {
     const conn: Connection = { socket, identity, tokenHash, awarenessIds: new Set() };
     this.connections.add(conn);
-    this.doc.transact(() => {
-      upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
-    }, SERVER_ORIGIN);
+    if (!this.isNote) {
+      this.doc.transact(() => {
+        upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
+      }, SERVER_ORIGIN);
+    }
     this.send(
       conn,
       encoding.encode((e) => {
@@ -170,6 +182,7 @@ export class Room {
   /** A member's role changed on the server: apply it to the connection and the members list. */
   updateIdentity(conn: Connection, identity: MemberIdentity, now: number): void {
     conn.identity = identity;
+    if (this.isNote) return;
     this.doc.transact(() => {
       upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
     }, SERVER_ORIGIN);
@@ -208,13 +221,8 @@ export class Room {
         }
         // Decoding first throws on a malformed update before any of it touches the doc.
         Y.decodeUpdate(payload);
-        const verdict: Verdict =
-          conn.identity.role === 'viewer' ? { kind: 'denied', reason: 'viewers cannot change this workspace' }
-          : this.approxBytes + payload.byteLength > this.options.maxDocBytes ? { kind: 'denied', reason: 'this workspace has reached its size limit' }
-          : conn.identity.role === 'commenter' ? checkCommenterUpdate(this.doc, payload, conn.identity.memberId)
-          : { kind: 'allowed' };
+        const verdict = this.verdictFor(conn.identity, payload);
         if (verdict.kind === 'denied') {
-          this.options.metrics.denied.inc({ reason: conn.identity.role === 'viewer' ? 'viewer' : verdict.reason.includes('size') ? 'doc_size' : 'commenter' });
           this.send(conn, encoding.encode((e) => {
             encoding.writeVarUint(e, MESSAGE_AUTH);
             authProtocol.writePermissionDenied(e, verdict.reason);
@@ -239,6 +247,32 @@ export class Room {
       default:
         throw new Error(`unknown message type ${kind}`);
     }
+  }
+
+  /**
+   * Whether this member may apply this (already decoded) update here: viewers never, commenters
+   * only comments of their own (and nothing in a note), nobody past the doc size limit. A
+   * refusal is counted in the metrics by reason.
+   */
+  verdictFor(identity: MemberIdentity, payload: Uint8Array): Verdict {
+    const verdict: Verdict =
+      identity.role === 'viewer' ? { kind: 'denied', reason: 'viewers cannot change this workspace' }
+      : this.approxBytes + payload.byteLength > this.options.maxDocBytes ? { kind: 'denied', reason: 'this workspace has reached its size limit' }
+      : identity.role === 'commenter' && this.isNote ? { kind: 'denied', reason: 'commenters can comment on a note but not edit it' }
+      : identity.role === 'commenter' ? checkCommenterUpdate(this.doc, payload, identity.memberId)
+      : { kind: 'allowed' };
+    if (verdict.kind === 'denied') {
+      this.options.metrics.denied.inc({ reason: identity.role === 'viewer' ? 'viewer' : verdict.reason.includes('size') ? 'doc_size' : 'commenter' });
+    }
+    return verdict;
+  }
+
+  /**
+   * Applies an update that came over HTTP (a client pushing edits made offline, see
+   * doc-routes.ts) exactly as one from a socket: persisted, then broadcast to everyone here.
+   */
+  applyPushed(payload: Uint8Array): void {
+    Y.applyUpdate(this.doc, payload, SERVER_ORIGIN);
   }
 
   async destroy(): Promise<void> {

@@ -45,9 +45,10 @@ export interface Store {
   revokeMember(workspaceId: string, memberId: string): MaybePromise<number>;
   revokeToken(token: string): MaybePromise<boolean>;
   setRole(workspaceId: string, memberId: string, role: Role): MaybePromise<boolean>;
-  appendUpdate(workspaceId: string, update: Uint8Array): MaybePromise<void>;
+  /** `docName` is a workspace id or a note doc name (`<ws>:note:<id>`, see parseDocName). */
+  appendUpdate(docName: string, update: Uint8Array): MaybePromise<void>;
   /** The whole state as one update; compacts a long log in one transaction. */
-  loadDoc(workspaceId: string): MaybePromise<Uint8Array>;
+  loadDoc(docName: string): MaybePromise<Uint8Array>;
   /** History: a full-state snapshot, listed newest first and read back by id. */
   addSnapshot(workspaceId: string, state: Uint8Array, at: number): MaybePromise<void>;
   listSnapshots(workspaceId: string): MaybePromise<SnapshotInfo[]>;
@@ -61,3 +62,12 @@ export interface Store {
 
 /** Past this many log rows a workspace's updates are merged into one on load. */
 export const COMPACT_AFTER = 500;
+
+/**
+ * Where a doc's log rows live: its workspace (the foreign key, so a workspace's data stays in
+ * one place) and the doc within it ('' for the workspace doc itself, `note:<id>` for a note).
+ */
+export function docKey(docName: string): { workspaceId: string; doc: string } {
+  const at = docName.indexOf(':');
+  return at === -1 ? { workspaceId: docName, doc: '' } : { workspaceId: docName.slice(0, at), doc: docName.slice(at + 1) };
+}

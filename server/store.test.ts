@@ -54,3 +54,26 @@ describe('ServerStore compaction', () => {
     store.close();
   });
 });
+
+describe('ServerStore docs', () => {
+  it('opens a store made before note docs: its log rows stay the workspace doc', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftdesk-store-'));
+    dirs.push(dir);
+    const first = new ServerStore(dir);
+    const ws = first.createWorkspace('W', 'Ada');
+    const doc = new Y.Doc();
+    createIncident(doc, { title: 'kept', severity: 'low' }, { actor: { id: 'm', name: 'A' }, now: () => 1, newId: () => 'i1' });
+    // Rebuild the table as the old schema had it (no doc column), holding that update.
+    first.db.exec(`DROP TABLE doc_updates; CREATE TABLE doc_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      workspace_id TEXT NOT NULL REFERENCES workspaces(id), data BLOB NOT NULL)`);
+    first.db.prepare('INSERT INTO doc_updates (workspace_id, data) VALUES (?, ?)').run(ws.id, Y.encodeStateAsUpdate(doc));
+    first.close();
+
+    const reopened = new ServerStore(dir);
+    const loaded = new Y.Doc();
+    Y.applyUpdate(loaded, reopened.loadDoc(ws.id));
+    expect(listIncidents(loaded).map((i) => i.title)).toEqual(['kept']);
+    expect(reopened.loadDoc(`${ws.id}:note:n1`).byteLength).toBe(0);
+    reopened.close();
+  });
+});

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
-import { COMPACT_AFTER, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store } from './store-contract.ts';
+import { COMPACT_AFTER, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, docKey } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 
 export type { MemberIdentity };
@@ -55,6 +55,10 @@ export class ServerStore implements Store {
         created_at INTEGER NOT NULL, data BLOB NOT NULL);
       CREATE INDEX IF NOT EXISTS doc_history_ws ON doc_history(workspace_id, created_at);
     `);
+    // Stores made before note docs had one log per workspace: every row is the workspace doc's.
+    const columns = this.db.prepare('PRAGMA table_info(doc_updates)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'doc')) this.db.exec("ALTER TABLE doc_updates ADD COLUMN doc TEXT NOT NULL DEFAULT ''");
+    this.db.exec('CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates(workspace_id, doc, seq)');
   }
 
   private sql(text: string): Database.Statement {
@@ -156,29 +160,31 @@ export class ServerStore implements Store {
     })();
   }
 
-  appendUpdate(workspaceId: string, update: Uint8Array): void {
-    this.sql('INSERT INTO doc_updates (workspace_id, data) VALUES (?, ?)').run(workspaceId, update);
+  appendUpdate(docName: string, update: Uint8Array): void {
+    const { workspaceId, doc } = docKey(docName);
+    this.sql('INSERT INTO doc_updates (workspace_id, doc, data) VALUES (?, ?, ?)').run(workspaceId, doc, update);
   }
 
   /**
-   * The workspace's whole state as one update. Past COMPACT_AFTER rows the log is replaced by
-   * the merged update in one transaction, so a failed compaction leaves the old rows in place.
+   * The doc's whole state as one update. Past COMPACT_AFTER rows the log is replaced by the
+   * merged update in one transaction, so a failed compaction leaves the old rows in place.
    */
-  loadDoc(workspaceId: string): Uint8Array {
-    const rows = this.sql('SELECT seq, data FROM doc_updates WHERE workspace_id = ? ORDER BY seq')
-      .all(workspaceId) as { seq: number; data: Buffer }[];
+  loadDoc(docName: string): Uint8Array {
+    const { workspaceId, doc } = docKey(docName);
+    const rows = this.sql('SELECT seq, data FROM doc_updates WHERE workspace_id = ? AND doc = ? ORDER BY seq')
+      .all(workspaceId, doc) as { seq: number; data: Buffer }[];
     if (rows.length === 0) return new Uint8Array(0);
     const merged = Y.mergeUpdates(rows.map((r) => new Uint8Array(r.data)));
     if (rows.length > COMPACT_AFTER) {
       const lastSeq = rows[rows.length - 1]!.seq;
       try {
         this.db.transaction(() => {
-          this.sql('DELETE FROM doc_updates WHERE workspace_id = ? AND seq <= ?').run(workspaceId, lastSeq);
-          this.appendUpdate(workspaceId, merged);
+          this.sql('DELETE FROM doc_updates WHERE workspace_id = ? AND doc = ? AND seq <= ?').run(workspaceId, doc, lastSeq);
+          this.appendUpdate(docName, merged);
         })();
       } catch (err) {
         // The transaction rolled back: the old log is intact and still loads; try next time.
-        this.onCompactionError(workspaceId, err);
+        this.onCompactionError(docName, err);
       }
     }
     return merged;

@@ -8,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { roleSchema } from '../src/core/workspace/index.ts';
+import { parseDocName, roleSchema } from '../src/core/workspace/index.ts';
 import { handleBlob, matchBlobRoute } from './blob-routes.ts';
+import { type WithRoom, handleDoc, matchDocRoute } from './doc-routes.ts';
 import { ConnectionRate, DEFAULT_LIMITS, type Limits, TokenBucket } from './limits.ts';
 import { createMetrics } from './metrics.ts';
 import { type Connection, Room } from './room.ts';
@@ -84,7 +85,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       });
       return;
     }
-    handleHttp(req, res, store, options.maxBlobBytes).catch((err: unknown) => {
+    handleHttp(req, res, store, withRoom, limits.maxMessageBytes, options.maxBlobBytes).catch((err: unknown) => {
       log({ event: 'http_error', error: String(err) });
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -112,14 +113,15 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
           return;
         }
         socket.resume();
-        wss.handleUpgrade(req, socket, head, (ws) => void attach(ws, verdict.identity, verdict.tokenHash));
+        wss.handleUpgrade(req, socket, head, (ws) => void attach(ws, verdict.identity, verdict.tokenHash, verdict.docName));
       });
   });
 
-  function loadRoom(workspaceId: string): Promise<Room> {
-    let loading = rooms.get(workspaceId);
+  /** Rooms are keyed by doc name: a workspace id, or a note doc name within it. */
+  function loadRoom(docName: string): Promise<Room> {
+    let loading = rooms.get(docName);
     if (!loading) {
-      loading = Room.load(workspaceId, store, {
+      loading = Room.load(docName, store, {
         maxDocBytes: limits.maxDocBytes,
         snapshotEveryMs: options.snapshotEveryMs ?? 10 * 60_000,
         metrics,
@@ -127,18 +129,37 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         onBroken: (room, err) => {
           // The store failed: close the room's clients (they keep their edits and resend them
           // on reconnect) and forget the room, so the next join loads it afresh.
-          log({ event: 'persistence_failed', workspace: workspaceId, error: String(err) });
-          if (rooms.get(workspaceId) === loading) rooms.delete(workspaceId);
+          log({ event: 'persistence_failed', workspace: room.workspaceId, doc: docName, error: String(err) });
+          if (rooms.get(docName) === loading) rooms.delete(docName);
           for (const conn of room.connections) conn.socket.close(1011, 'storage unavailable; reconnect');
         },
       });
-      rooms.set(workspaceId, loading);
-      loading.catch(() => rooms.get(workspaceId) === loading && rooms.delete(workspaceId));
+      rooms.set(docName, loading);
+      loading.catch(() => rooms.get(docName) === loading && rooms.delete(docName));
     }
     return loading;
   }
 
-  async function attach(ws: WebSocket, identity: MemberIdentity, tokenHash: string): Promise<void> {
+  /** For HTTP calls on a doc: a room nobody has open is loaded for the call and unloaded after. */
+  const httpUsers = new Map<string, number>();
+  const withRoom: WithRoom = async (docName, use) => {
+    httpUsers.set(docName, (httpUsers.get(docName) ?? 0) + 1);
+    const loading = loadRoom(docName);
+    try {
+      return await use(await loading);
+    } finally {
+      const users = httpUsers.get(docName)! - 1;
+      if (users === 0) httpUsers.delete(docName);
+      else httpUsers.set(docName, users);
+      const room = await loading.catch(() => null);
+      if (room && users === 0 && room.connections.size === 0 && rooms.get(docName) === loading) {
+        rooms.delete(docName);
+        void room.destroy();
+      }
+    }
+  };
+
+  async function attach(ws: WebSocket, identity: MemberIdentity, tokenHash: string, docName: string): Promise<void> {
     metrics.connections.inc();
     const messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst, Date.now());
     const bytes = new TokenBucket(limits.bytesPerSecond, limits.byteBurst, Date.now());
@@ -181,9 +202,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       room.leave(conn);
       const current = room;
       if (current.connections.size === 0 && !current.broken) {
-        void rooms.get(identity.workspaceId)?.then((loaded) => {
-          if (loaded === current && current.connections.size === 0) {
-            rooms.delete(identity.workspaceId);
+        void rooms.get(docName)?.then((loaded) => {
+          if (loaded === current && current.connections.size === 0 && !httpUsers.has(docName)) {
+            rooms.delete(docName);
             void current.destroy();
           }
         });
@@ -191,9 +212,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     });
 
     try {
-      room = await loadRoom(identity.workspaceId);
+      room = await loadRoom(docName);
     } catch (err) {
-      log({ event: 'load_failed', workspace: identity.workspaceId, error: String(err) });
+      log({ event: 'load_failed', workspace: identity.workspaceId, doc: docName, error: String(err) });
       ws.close(1011, 'could not load the workspace; try again');
       return;
     }
@@ -272,14 +293,15 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 }
 
 type UpgradeVerdict =
-  | { kind: 'accepted'; identity: MemberIdentity; tokenHash: string }
+  | { kind: 'accepted'; identity: MemberIdentity; tokenHash: string; docName: string }
   | { kind: 'refused'; status: 400 | 401 | 403 | 404 | 429 | 503; reason: string };
 
 async function authorizeUpgrade(req: IncomingMessage, store: Store): Promise<UpgradeVerdict> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const match = /^\/sync\/([A-Za-z0-9_-]{1,128})$/.exec(url.pathname);
-  if (!match) return { kind: 'refused', status: 404, reason: 'Not Found' };
-  const workspaceId = match[1]!;
+  const match = /^\/sync\/([A-Za-z0-9_:-]{1,300})$/.exec(url.pathname);
+  const docName = match ? parseDocName(match[1]!) : null;
+  if (!docName) return { kind: 'refused', status: 404, reason: 'Not Found' };
+  const workspaceId = docName.workspaceId;
   if (!(await store.getWorkspace(workspaceId))) return { kind: 'refused', status: 404, reason: 'Unknown Workspace' };
   const token = url.searchParams.get('token') ?? tokenFromProtocols(req.headers['sec-websocket-protocol']);
   if (!token) return { kind: 'refused', status: 401, reason: 'Token Required' };
@@ -287,7 +309,7 @@ async function authorizeUpgrade(req: IncomingMessage, store: Store): Promise<Upg
   const identity = await store.identityByHash(tokenHash);
   if (!identity) return { kind: 'refused', status: 401, reason: 'Invalid Token' };
   if (identity.workspaceId !== workspaceId) return { kind: 'refused', status: 403, reason: 'Token Not For This Workspace' };
-  return { kind: 'accepted', identity, tokenHash };
+  return { kind: 'accepted', identity, tokenHash, docName: match![1]! };
 }
 
 /**
@@ -302,20 +324,29 @@ function tokenFromProtocols(header: string | undefined): string | null {
   return null;
 }
 
-async function handleHttp(req: IncomingMessage, res: ServerResponse, store: Store, maxBlobBytes?: number): Promise<void> {
+async function handleHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  store: Store,
+  withRoom: WithRoom,
+  maxUpdateBytes: number,
+  maxBlobBytes?: number,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const reply = (status: number, body: unknown) => json(res, status, body);
   if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, { status: 'ok' });
   const blob = matchBlobRoute(url.pathname);
   const history = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/history(?:\/(\d{1,15}))?$/.exec(url.pathname);
   const invites = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/invites$/.exec(url.pathname);
-  if (url.pathname === '/api/v1/me' || blob || history || invites) {
+  const docRoute = matchDocRoute(url.pathname);
+  if (url.pathname === '/api/v1/me' || blob || history || invites || docRoute) {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
     if (!token) return reply(401, { error: 'missing bearer token' });
     const identity = await store.authenticate(token);
     if (!identity) return reply(401, { error: 'token refused: unknown or revoked' });
     if (blob) return handleBlob(req, res, blob, identity, store, reply, maxBlobBytes);
+    if (docRoute) return handleDoc(req, res, docRoute, identity, withRoom, reply, maxUpdateBytes);
     if (invites && req.method === 'POST') {
       if (identity.workspaceId !== invites[1]) return reply(403, { error: 'token is not for this workspace' });
       if (identity.role !== 'owner') return reply(403, { error: 'only owners can invite' });
