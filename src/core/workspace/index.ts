@@ -5,3 +5,5 @@ export * from './queries.ts';
 export * from './datasets.ts';
 export * from './restore.ts';
 export * from './mentions.ts';
+export * from './notes.ts';
+export * from './note-anchors.ts';
