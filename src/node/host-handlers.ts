@@ -3,13 +3,17 @@
  * host: the local cache, joined workspaces, and the embedded server when one runs.
  */
 import { stat } from 'node:fs/promises';
+import * as Y from 'yjs';
 import { basename, isAbsolute } from 'node:path';
 import type { DatasetProfile } from '../core/profile/index.ts';
 import { type AppInfo, type ComparedFiles, type HostHandlers, type ProfiledFile, type WorkspaceConnection, inviteLink, parseInviteLink } from '../shared/host-contract.ts';
 import { loadBlob, storeBlob } from './blob-sync.ts';
 import type { DriftComparison } from './datasets/compare.ts';
+import type { HostEventBus } from './host-events.ts';
 import type { JobRunner } from './jobs.ts';
 import type { LocalCache } from './local-cache.ts';
+import { pushPendingEdits } from './pending-sync.ts';
+import type { SearchIndex } from './search-index.ts';
 import { fetchIdentity, normalizeServerUrl } from './server-client.ts';
 
 /** The embedded sync server as the host sees it. */
@@ -23,10 +27,14 @@ export interface HostDeps {
   jobs: JobRunner;
   localServer: LocalServer | null;
   info: Omit<AppInfo, 'localServerUrl'>;
+  /** Where events for the windows go (absent in tests that have no windows). */
+  events?: HostEventBus;
+  /** Full-text search, kept in step with every appended update (absent in tests that do not search). */
+  search?: SearchIndex;
   now?: () => number;
 }
 
-export function createHostHandlers({ cache, jobs, localServer, info, now = Date.now }: HostDeps) {
+export function createHostHandlers({ cache, jobs, localServer, info, events, search, now = Date.now }: HostDeps) {
   // The embedded server picks a free port at each start, so a local workspace's URL is
   // always the current one rather than the one saved when it was created.
   const current = (conn: WorkspaceConnection): WorkspaceConnection =>
@@ -96,9 +104,21 @@ export function createHostHandlers({ cache, jobs, localServer, info, now = Date.
       return { kind: 'ok', role, memberName: name };
     },
 
-    'cache.load': async ({ docId }) => ({ update: cache.loadDoc(docId) }),
+    'cache.load': async ({ docId }) => {
+      const update = cache.loadDoc(docId);
+      search?.afterLoad(docId, update);
+      return { update };
+    },
 
-    'cache.append': async ({ docId, updates }) => ({ saved: cache.appendUpdates(docId, updates) }),
+    'cache.append': async ({ docId, updates, local }, caller) => {
+      const saved = cache.appendUpdates(docId, updates, local);
+      search?.afterAppend(docId, updates);
+      // Other windows on this doc take it now, whether or not a server is reachable.
+      events?.emit({ event: 'doc.updated', payload: { docId, update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates) } }, caller.id);
+      return { saved };
+    },
+
+    'sync.push': async ({ workspaceId }) => pushPendingEdits(cache, connection(workspaceId)),
 
     'blobs.get': async ({ workspaceId, sha256 }) => ({ data: await loadBlob(cache, connection(workspaceId), sha256) }),
 
@@ -140,6 +160,12 @@ export function createHostHandlers({ cache, jobs, localServer, info, now = Date.
     'datasets.localFiles': async ({ md5s }) => ({ available: md5s.filter((m) => cache.localFile(m) !== undefined) }),
 
     'jobs.get': async ({ jobId }) => jobs.get(jobId),
+
+    'search.query': async ({ workspaceId, text, limit }) => {
+      if (!search) throw new Error('search is not available in this host');
+      connection(workspaceId);
+      return { hits: search.query(workspaceId, text, limit) };
+    },
 
     'workspaces.invite': async ({ workspaceId, name, role }) => {
       const conn = connection(workspaceId);

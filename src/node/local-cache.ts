@@ -25,6 +25,14 @@ export interface LocalCacheOptions {
 export class LocalCache {
   private readonly db: Database.Database;
 
+  /**
+   * The open database, for indexes derived from the docs that live in this same file (the
+   * search index, src/node/search-index.ts). They keep to their own tables.
+   */
+  get sqlite(): Database.Database {
+    return this.db;
+  }
+
   constructor(options: LocalCacheOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
     this.db = new Database(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
@@ -45,6 +53,11 @@ export class LocalCache {
         sha256 TEXT PRIMARY KEY, data BLOB NOT NULL, created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS local_files (
         md5 TEXT PRIMARY KEY, path TEXT NOT NULL, recorded_at INTEGER NOT NULL);
+      -- Edits made on this device, until the server is known to have them: one row per saved
+      -- edit, with the clock each Yjs client reaches in it (JSON {client: clock}).
+      CREATE TABLE IF NOT EXISTS pending_edits (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, reaches TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS pending_edits_doc ON pending_edits(doc_id, seq);
     `);
   }
 
@@ -80,13 +93,51 @@ export class LocalCache {
     return rows.map((r) => ({ ...r, local: r.local === 1 }));
   }
 
-  /** Appends updates to a doc's log in one transaction; returns how many were written. */
-  appendUpdates(docId: string, updates: Uint8Array[]): number {
+  /**
+   * Appends updates to a doc's log in one transaction; returns how many were written. Those
+   * flagged `local` (edits made here) are also recorded as pending until `markServerHas` says
+   * the server holds them — in the same transaction, so a saved edit is never untracked.
+   */
+  appendUpdates(docId: string, updates: Uint8Array[], local?: boolean[]): number {
     const insert = this.db.prepare('INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)');
+    const pending = this.db.prepare('INSERT INTO pending_edits (doc_id, reaches) VALUES (?, ?)');
     this.db.transaction(() => {
-      for (const update of updates) insert.run(docId, update);
+      updates.forEach((update, i) => {
+        insert.run(docId, update);
+        if (local?.[i]) {
+          const reaches = Object.fromEntries(Y.parseUpdateMeta(update).to);
+          if (Object.keys(reaches).length > 0) pending.run(docId, JSON.stringify(reaches));
+        }
+      });
     })();
     return updates.length;
+  }
+
+  /** Docs (of this workspace: its own doc and its note docs) with edits the server may lack. */
+  docsWithPendingEdits(workspaceId: string): string[] {
+    return (
+      this.db
+        .prepare("SELECT DISTINCT doc_id AS docId FROM pending_edits WHERE doc_id = ? OR doc_id LIKE ? ESCAPE '\\'")
+        .all(workspaceId, `${workspaceId.replace(/[\\%_]/g, '\\$&')}:%`) as { docId: string }[]
+    ).map((r) => r.docId);
+  }
+
+  /** Forgets the pending edits the server's state vector covers; returns how many are left. */
+  markServerHas(docId: string, serverVector: Map<number, number>): number {
+    const rows = this.db.prepare('SELECT seq, reaches FROM pending_edits WHERE doc_id = ?').all(docId) as { seq: number; reaches: string }[];
+    const covered = rows.filter((r) => Object.entries(JSON.parse(r.reaches) as Record<string, number>).every(([client, clock]) => (serverVector.get(Number(client)) ?? 0) >= clock));
+    const remove = this.db.prepare('DELETE FROM pending_edits WHERE seq = ?');
+    this.db.transaction(() => {
+      for (const r of covered) remove.run(r.seq);
+    })();
+    return rows.length - covered.length;
+  }
+
+  /** How many saved edits of these docs the server is not known to have. */
+  pendingEdits(docIds: string[]): number {
+    if (docIds.length === 0) return 0;
+    const count = this.db.prepare('SELECT count(*) AS n FROM pending_edits WHERE doc_id = ?');
+    return docIds.reduce((sum, id) => sum + (count.get(id) as { n: number }).n, 0);
   }
 
   /** The doc's cached state as one update (snapshot plus log), or null if nothing is cached. */

@@ -4,4 +4,9 @@ import { contextBridge, ipcRenderer } from 'electron';
 
 contextBridge.exposeInMainWorld('driftdeskHost', {
   invoke: (channel: string, req: unknown): Promise<unknown> => ipcRenderer.invoke('driftdesk:host', channel, req),
+  onEvent: (listener: (message: unknown) => void): (() => void) => {
+    const forward = (_event: unknown, message: unknown) => listener(message);
+    ipcRenderer.on('driftdesk:event', forward);
+    return () => ipcRenderer.off('driftdesk:event', forward);
+  },
 });

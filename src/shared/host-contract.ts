@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Role } from '../core/workspace/schema.ts';
+import type { SearchKind } from '../core/workspace/search-documents.ts';
 
 /** A workspace this person has joined: where its server is and who they are there. */
 export interface WorkspaceConnection {
@@ -64,6 +65,26 @@ export interface ComparedFiles {
   uploadError: string | null;
 }
 
+/** A run of text in a search result; `match` marks the words that matched. Plain text: render it as text. */
+export interface TextSegment {
+  text: string;
+  match: boolean;
+}
+
+/** One search result. Every string in it is plain text, never markup. */
+export interface SearchHit {
+  kind: SearchKind;
+  id: string;
+  /** The entity's name (for a comment: "Comment by <author>"). */
+  title: string;
+  /** The title split at the matched words. */
+  titleSegments: TextSegment[];
+  /** A few words around the best match in the entity's text, or its start; empty when it has no text. */
+  snippet: TextSegment[];
+  /** For a comment: what it hangs off (title null if that is not on this device yet). */
+  target?: { kind: 'incident' | 'run' | 'datasetVersion' | 'note'; id: string; title: string | null };
+}
+
 const docId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _ : - only');
 // Yjs hands out Uint8Array<ArrayBufferLike>; accept any backing buffer.
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes');
@@ -89,6 +110,7 @@ export const hostRequests = {
   'datasets.compare': z.object({ workspaceId: docId, referenceMd5: z.string().min(32).max(40), currentMd5: z.string().min(32).max(40) }),
   'datasets.localFiles': z.object({ md5s: z.array(z.string().max(40)).max(10_000) }),
   'jobs.get': z.object({ jobId: z.string().uuid() }),
+  'search.query': z.object({ workspaceId: docId, text: z.string().max(1000), limit: z.number().int().min(1).max(100).default(20) }),
   'workspaces.invite': z.object({
     workspaceId: docId,
     name: z.string().trim().min(1, 'name is required').max(200),
@@ -96,7 +118,15 @@ export const hostRequests = {
   }),
   'history.list': z.object({ workspaceId: docId }),
   'history.get': z.object({ workspaceId: docId, snapshotId: z.number().int().positive() }),
-  'cache.append': z.object({ docId, updates: z.array(bytes).min(1).max(10_000) }),
+  /**
+   * `local[i]` is true when `updates[i]` is an edit made on this device (not one received from
+   * the server): those are the ones tracked until the server has them.
+   */
+  'cache.append': z
+    .object({ docId, updates: z.array(bytes).min(1).max(10_000), local: z.array(z.boolean()).max(10_000).optional() })
+    .refine((v) => v.local === undefined || v.local.length === v.updates.length, { message: 'local must have one flag per update', path: ['local'] }),
+  /** Pushes every doc of the workspace with edits the server lacks (open or not); answers what is left. */
+  'sync.push': z.object({ workspaceId: docId }),
 } as const;
 
 export type HostChannel = keyof typeof hostRequests;
@@ -117,6 +147,8 @@ export interface HostResponses {
   /** Which of the given content hashes have their file on this machine. */
   'datasets.localFiles': { available: string[] };
   'jobs.get': JobState;
+  /** Entities matching the text, best first; the last word is a prefix. */
+  'search.query': { hits: SearchHit[] };
   /** A new member's token and a link that carries server and token together. */
   'workspaces.invite': { link: string; serverUrl: string; token: string };
   /** History snapshots on the workspace's server, newest first. */
@@ -124,15 +156,40 @@ export interface HostResponses {
   /** One snapshot's full state, as a Yjs update. */
   'history.get': { state: Uint8Array };
   'cache.append': { saved: number };
+  /** Edits made on this device that the server does not have yet, over all the workspace's docs. */
+  'sync.push': SyncPending;
+}
+
+export interface SyncPending {
+  pending: number;
+  /** Null when the server took everything it was sent (or nothing needed sending); else why not. */
+  error: string | null;
+}
+
+/**
+ * What a host tells its windows without being asked. `doc.updated`: another window of this
+ * app saved an update to a doc, so windows on one workspace stay in step without the server.
+ */
+export interface HostEvents {
+  'doc.updated': { docId: string; update: Uint8Array };
+}
+export type HostEventName = keyof HostEvents;
+export type HostEventMessage = { [E in HostEventName]: { event: E; payload: HostEvents[E] } }[HostEventName];
+
+/** Who made a host call: one window (an Electron webContents or a browser tab's socket). */
+export interface HostCaller {
+  id: string;
 }
 
 export type HostHandlers = {
-  [C in HostChannel]: (req: z.output<(typeof hostRequests)[C]>) => Promise<HostResponses[C]>;
+  [C in HostChannel]: (req: z.output<(typeof hostRequests)[C]>, caller: HostCaller) => Promise<HostResponses[C]>;
 };
 
-/** What the renderer holds: one generic call. */
+/** What the renderer holds: one generic call, and the host's events. */
 export interface HostApi {
   call<C extends HostChannel>(channel: C, req: HostRequest<C>): Promise<HostResponses[C]>;
+  /** Listens to a host event; returns the unsubscribe. */
+  on<E extends HostEventName>(event: E, listener: (payload: HostEvents[E]) => void): () => void;
 }
 
 /** The outcome of a call on the wire (IPC or WebSocket): errors travel as data, with their message. */
@@ -161,7 +218,7 @@ export function isHostChannel(value: unknown): value is HostChannel {
  * Validates a request from the other side of a process boundary and runs its handler;
  * never throws, so a bad request cannot take the host down.
  */
-export async function dispatchHostCall(handlers: HostHandlers, channel: unknown, req: unknown): Promise<HostReply> {
+export async function dispatchHostCall(handlers: HostHandlers, channel: unknown, req: unknown, caller: HostCaller = { id: 'anonymous' }): Promise<HostReply> {
   if (!isHostChannel(channel)) return { kind: 'error', message: `unknown host call ${String(channel)}` };
   const parsed = hostRequests[channel].safeParse(req ?? {});
   if (!parsed.success) {
@@ -169,8 +226,8 @@ export async function dispatchHostCall(handlers: HostHandlers, channel: unknown,
     return { kind: 'error', message: detail };
   }
   try {
-    const handler = handlers[channel] as (r: unknown) => Promise<unknown>;
-    return { kind: 'ok', value: await handler(parsed.data) };
+    const handler = handlers[channel] as (r: unknown, c: HostCaller) => Promise<unknown>;
+    return { kind: 'ok', value: await handler(parsed.data, caller) };
   } catch (err) {
     return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
   }

@@ -5,6 +5,7 @@
  * Only pages served by this host may call it: the WebSocket upgrade checks the Origin, so a
  * web page elsewhere in the browser cannot read the tokens in the local cache.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -50,12 +51,16 @@ export async function startWebHost(options: WebHostOptions) {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // Each tab is a window of the app: it gets the others' events, not its own.
+      const caller = { id: randomUUID() };
+      const detach = app.events.attach(caller.id, (message) => ws.send(encodeWire({ event: message })));
+      ws.on('close', detach);
       ws.on('message', async (data) => {
         let id: unknown = null;
         try {
           const msg = decodeWire(data.toString()) as { id?: unknown; channel?: unknown; req?: unknown };
           id = msg.id;
-          const reply = await dispatchHostCall(app.handlers, msg.channel, msg.req);
+          const reply = await dispatchHostCall(app.handlers, msg.channel, msg.req, caller);
           ws.send(encodeWire({ id, reply }));
         } catch (err) {
           ws.send(encodeWire({ id, reply: { kind: 'error', message: `bad host message: ${String(err)}` } }));

@@ -24,6 +24,8 @@ export interface RunningApp {
   stop(): Promise<void>;
   /** Starts the app again on the same data folder, with a new page. */
   restart(): Promise<RunningApp>;
+  /** Kills the host process outright (SIGKILL): no flush, no goodbye — a crash. */
+  crash(): Promise<void>;
 }
 
 export function electronAvailability(): { ok: true } | { ok: false; reason: string } {
@@ -55,19 +57,27 @@ async function launchWeb(browser: Browser, dataDir: string, name: string): Promi
   await page.goto(url);
   const stop = async () => {
     await context.close();
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
     }
   };
-  return { page, dataDir, stop, restart: async () => launchWeb(browser, dataDir, name) };
+  const crash = async () => {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { page, dataDir, stop, crash, restart: async () => launchWeb(browser, dataDir, name) };
 }
 
 async function launchElectron(dataDir: string, name: string): Promise<RunningApp> {
   const app = await _electron.launch({ args: [repoRoot], cwd: repoRoot, env: { ...process.env, DRIFTDESK_DATA_DIR: dataDir, DRIFTDESK_USER_NAME: name, DRIFTDESK_SNAPSHOT_INTERVAL_MS: '0' } });
   const page = await app.firstWindow();
-  return { page, dataDir, stop: () => app.close(), restart: () => launchElectron(dataDir, name) };
+  const crash = async () => {
+    app.process().kill('SIGKILL');
+  };
+  return { page, dataDir, stop: () => app.close(), crash, restart: () => launchElectron(dataDir, name) };
 }
 
 export const test = base.extend<{ appKind: AppKind; launchApp: (name: string) => Promise<RunningApp> }, { sharedBrowser: Browser }>({

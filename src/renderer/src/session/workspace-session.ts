@@ -1,18 +1,16 @@
 /**
- * One open workspace in the renderer: the Y.Doc (filled from the local cache first, then
- * synced), the y-websocket provider, the write-behind to the local cache, and the sync state
- * the indicator shows. The session owns every disposable it creates; `dispose()` ends them.
+ * One open workspace in the renderer: the workspace doc (a DocSync: cached, relayed between
+ * windows, synced), the note docs opened from it (ref-counted, opened lazily), who is here, and
+ * how many edits made on this device the server does not have yet. The session owns every
+ * disposable it creates; `dispose()` ends them.
  */
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
 import type { CommandContext } from '../../../core/workspace';
 import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
+import { DocSync, type SyncState } from './doc-sync';
 
-export type SyncState =
-  | { kind: 'offline'; detail: string }
-  | { kind: 'syncing'; detail: string }
-  | { kind: 'synced'; detail: string }
-  | { kind: 'refused'; detail: string };
+export type { SyncState };
 
 export interface PresenceUser {
   memberId: string;
@@ -27,73 +25,143 @@ export interface PresenceEntry extends PresenceUser {
   self: boolean;
 }
 
-const CACHE_ORIGIN = Symbol('local-cache');
-/** Writes to the local cache are batched at most this long (issue: 100–300 ms). */
-const SAVE_DELAY_MS = 150;
+/** A note doc (or any other doc of the workspace) held open by one or more views. */
+export interface DocHandle {
+  doc: Y.Doc;
+  /** This person's presence in the doc ('user' field set: name, colour, member id). */
+  awareness: Awareness;
+  readonly synced: boolean;
+  subscribe(listener: () => void): () => void;
+  release(): void;
+}
+
 const COLORS = ['#2563eb', '#16a34a', '#db2777', '#d97706', '#7c3aed', '#0891b2', '#dc2626'];
+/** How long after the last save to ask the server what it has (a burst of edits is one ask). */
+const PUSH_CHECK_DELAY_MS = 800;
 
 export class WorkspaceSession {
-  readonly doc = new Y.Doc();
-  provider: WebsocketProvider | null = null;
-  sync: SyncState = { kind: 'syncing', detail: 'Loading from this device…' };
-  /** Updates not yet written to the local cache. */
-  private unsaved: Uint8Array[] = [];
-  private saveTimer: ReturnType<typeof setTimeout> | null = null;
-  private saving: Promise<void> = Promise.resolve();
+  private readonly main: DocSync;
+  private readonly opened = new Map<string, { sync: DocSync; users: number }>();
   private listeners = new Set<() => void>();
   private lastCheck = 0;
+  private pushTimer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
-  saveError: string | null = null;
+  private readonly unsubscribers: (() => void)[] = [];
+  /** Edits saved on this device that the server is not known to have (all the workspace's docs). */
+  pending = 0;
 
   constructor(
     readonly host: HostApi,
     readonly connection: WorkspaceConnection,
   ) {
-    this.doc.on('update', this.onDocUpdate);
+    this.main = new DocSync(host, connection, connection.workspaceId);
+    this.unsubscribers.push(this.main.subscribe(this.emit), this.main.onSaved(this.schedulePushCheck));
+  }
+
+  get doc(): Y.Doc {
+    return this.main.doc;
+  }
+
+  get provider() {
+    return this.main.provider;
+  }
+
+  get sync(): SyncState {
+    return this.main.sync;
+  }
+
+  get saveError(): string | null {
+    return this.main.saveError;
   }
 
   /** Loads the cached doc (so the UI can render at once), then connects to the server. */
   async start(): Promise<void> {
-    const { update } = await this.host.call('cache.load', { docId: this.connection.workspaceId });
-    if (this.disposed) return;
-    if (update) Y.applyUpdate(this.doc, update, CACHE_ORIGIN);
-    this.connect();
+    this.main.awareness.setLocalStateField('user', this.user('incidents'));
+    this.main.awareness.on('change', this.emit);
+    await this.main.start();
+    const provider = this.main.provider;
+    if (!provider || this.disposed) return;
+    provider.on('status', ({ status }: { status: string }) => {
+      if (status === 'disconnected' && this.sync.kind !== 'refused') void this.explainDisconnect();
+    });
+    // Back online: push every doc with edits made offline, open or not.
+    provider.on('sync', (isSynced: boolean) => isSynced && this.schedulePushCheck());
+    provider.on('connection-error', () => void this.explainDisconnect());
+    this.schedulePushCheck();
   }
 
-  private connect(): void {
-    const { serverUrl, workspaceId, token } = this.connection;
-    const provider = new WebsocketProvider(`${serverUrl.replace(/^http/, 'ws')}/sync`, workspaceId, this.doc, {
-      params: { token },
-      // Two windows of one person talk through the server; BroadcastChannel would let a stale
-      // tab skip the server's auth checks.
-      disableBc: true,
-    });
-    this.provider = provider;
-    const user: PresenceUser = {
+  /** Opens a doc of this workspace (a note) or shares the one already open. */
+  openDoc(docName: string): DocHandle {
+    let entry = this.opened.get(docName);
+    if (!entry) {
+      const sync = new DocSync(this.host, this.connection, docName);
+      entry = { sync, users: 0 };
+      this.opened.set(docName, entry);
+      this.unsubscribers.push(sync.onSaved(this.schedulePushCheck));
+      sync.awareness.setLocalStateField('user', this.user(`doc/${docName}`));
+      void sync.start();
+    }
+    entry.users++;
+    const { sync } = entry;
+    let released = false;
+    return {
+      doc: sync.doc,
+      awareness: sync.awareness,
+      get synced() {
+        return sync.sync.kind === 'synced';
+      },
+      subscribe: (listener) => sync.subscribe(listener),
+      release: () => {
+        if (released) return;
+        released = true;
+        const current = this.opened.get(docName);
+        if (current && --current.users === 0) {
+          this.opened.delete(docName);
+          void current.sync.dispose();
+        }
+      },
+    };
+  }
+
+  /** The DocSync behind an open doc, for views that need its load state. */
+  docSync(docName: string): DocSync | undefined {
+    return docName === this.connection.workspaceId ? this.main : this.opened.get(docName)?.sync;
+  }
+
+  private user(viewing: string): PresenceUser {
+    return {
       memberId: this.connection.memberId,
       name: this.connection.memberName,
       role: this.connection.role,
       color: COLORS[hash(this.connection.memberId) % COLORS.length]!,
-      viewing: 'incidents',
+      viewing,
     };
-    provider.awareness.setLocalStateField('user', user);
-    provider.on('status', ({ status }: { status: string }) => {
-      if (status === 'connected') this.setSync({ kind: 'syncing', detail: 'Connected; syncing…' });
-      else if (status === 'disconnected' && this.sync.kind !== 'refused') void this.explainDisconnect();
-    });
-    provider.on('sync', (isSynced: boolean) => {
-      if (isSynced) this.setSync({ kind: 'synced', detail: `Synced with ${serverUrl}` });
-    });
-    provider.on('connection-error', () => void this.explainDisconnect());
-    provider.awareness.on('change', this.emit);
+  }
+
+  /** Asks the host to push what the server lacks and to count what is left, shortly. */
+  private schedulePushCheck = (): void => {
+    if (this.disposed || this.pushTimer) return;
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = null;
+      void this.checkPending();
+    }, PUSH_CHECK_DELAY_MS);
+  };
+
+  private async checkPending(): Promise<void> {
+    const result = await this.host.call('sync.push', { workspaceId: this.connection.workspaceId }).catch(() => null);
+    if (!result || this.disposed) return;
+    const changed = result.pending !== this.pending;
+    this.pending = result.pending;
+    // Still pending while connected: the server is catching up or refusing; look again later.
+    if (this.pending > 0 && this.main.sync.kind !== 'offline' && this.main.sync.kind !== 'refused') {
+      setTimeout(this.schedulePushCheck, 5000);
+    }
+    if (changed) this.emit();
   }
 
   /** Asks the host why the server cannot be reached, at most every few seconds. */
   private async explainDisconnect(): Promise<void> {
-    if (Date.now() - this.lastCheck < 3000 || this.disposed) {
-      if (this.sync.kind === 'synced' || this.sync.kind === 'syncing') this.setSync({ kind: 'offline', detail: 'Offline: edits are kept on this device and sent when the server is back.' });
-      return;
-    }
+    if (Date.now() - this.lastCheck < 3000 || this.disposed) return;
     this.lastCheck = Date.now();
     const check = await this.host.call('workspaces.check', { workspaceId: this.connection.workspaceId }).catch((err: Error) => ({
       kind: 'unreachable' as const,
@@ -102,18 +170,18 @@ export class WorkspaceSession {
     if (this.disposed || this.provider?.wsconnected) return;
     if (check.kind === 'refused') {
       // Retrying a refused token only hammers the server; stop until the person acts.
-      this.provider?.disconnect();
-      this.setSync({ kind: 'refused', detail: `${check.message} Your edits stay on this device.` });
+      const detail = `${check.message} Your edits stay on this device.`;
+      this.main.refuse(detail);
+      for (const { sync } of this.opened.values()) sync.refuse(detail);
     } else {
       const why = check.kind === 'unreachable' ? check.message : 'Reconnecting…';
-      this.setSync({ kind: 'offline', detail: `Offline: ${why} Edits are kept on this device.` });
+      this.main.setSync({ kind: 'offline', detail: `Offline: ${why} Edits are kept on this device.` });
     }
   }
 
   /** Who is here, this person first. */
   presence(): PresenceEntry[] {
-    const awareness = this.provider?.awareness;
-    if (!awareness) return [];
+    const awareness = this.main.awareness;
     const out: PresenceEntry[] = [];
     awareness.getStates().forEach((state, clientId) => {
       const user = (state as { user?: PresenceUser }).user;
@@ -125,9 +193,9 @@ export class WorkspaceSession {
   }
 
   setViewing(viewing: string): void {
-    const awareness = this.provider?.awareness;
-    const user = awareness?.getLocalState()?.user as PresenceUser | undefined;
-    if (awareness && user && user.viewing !== viewing) awareness.setLocalStateField('user', { ...user, viewing });
+    const awareness = this.main.awareness;
+    const user = awareness.getLocalState()?.user as PresenceUser | undefined;
+    if (user && user.viewing !== viewing) awareness.setLocalStateField('user', { ...user, viewing });
   }
 
   /** The context named commands need: who acts, the clock, new ids. */
@@ -144,51 +212,26 @@ export class WorkspaceSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** Number of edits not yet written to the local cache. */
+  /** Number of edits not yet written to the local cache (all open docs). */
   get pendingSaves(): number {
-    return this.unsaved.length;
+    let n = this.main.pendingSaves;
+    for (const { sync } of this.opened.values()) n += sync.pendingSaves;
+    return n;
   }
 
-  /** Writes every pending update to the local cache now. */
+  /** Writes every pending update of every open doc to the local cache now. */
   async flush(): Promise<void> {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
-    const batch = this.unsaved;
-    if (batch.length === 0) return this.saving;
-    this.unsaved = [];
-    this.saving = this.saving.then(async () => {
-      try {
-        await this.host.call('cache.append', { docId: this.connection.workspaceId, updates: batch });
-        this.saveError = null;
-      } catch (err) {
-        // Keep them for the next try: a failed save must not drop an edit.
-        this.unsaved = [...batch, ...this.unsaved];
-        this.saveError = `Could not save to this device: ${(err as Error).message}`;
-      }
-      this.emit();
-    });
-    return this.saving;
+    await Promise.all([this.main.flush(), ...[...this.opened.values()].map(({ sync }) => sync.flush())]);
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    await this.flush();
-    this.provider?.awareness.off('change', this.emit);
-    this.provider?.destroy();
-    this.doc.off('update', this.onDocUpdate);
-    this.doc.destroy();
+    if (this.pushTimer) clearTimeout(this.pushTimer);
+    for (const u of this.unsubscribers.splice(0)) u();
+    this.main.awareness.off('change', this.emit);
+    await Promise.all([this.main.dispose(), ...[...this.opened.values()].map(({ sync }) => sync.dispose())]);
+    this.opened.clear();
     this.listeners.clear();
-  }
-
-  private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === CACHE_ORIGIN) return;
-    this.unsaved.push(update);
-    this.saveTimer ??= setTimeout(() => void this.flush(), SAVE_DELAY_MS);
-  };
-
-  private setSync(state: SyncState): void {
-    this.sync = state;
-    this.emit();
   }
 
   private emit = (): void => {

@@ -1,0 +1,66 @@
+/**
+ * Pushes edits made on this device that the server does not have yet — for every doc of a
+ * workspace (the workspace doc and its notes), whether or not a window has it open. This is how
+ * work done offline reaches the server even when nobody opens that note again.
+ *
+ * Per doc: ask the server for its state vector, send `Y.diffUpdate(local state, that vector)`
+ * if it is not empty, and forget the pending edits the server's answer covers. The server
+ * answers a push only once it has persisted it (server/doc-routes.ts), so an edit leaves the
+ * pending list only when it is safe on the server.
+ */
+import * as Y from 'yjs';
+import type { SyncPending, WorkspaceConnection } from '../shared/host-contract.ts';
+import type { LocalCache } from './local-cache.ts';
+
+const TIMEOUT_MS = 10_000;
+
+/** Pushes what the server lacks; never throws — an unreachable server is reported in `error`. */
+export async function pushPendingEdits(cache: LocalCache, conn: WorkspaceConnection): Promise<SyncPending> {
+  const docs = cache.docsWithPendingEdits(conn.workspaceId);
+  let error: string | null = null;
+  for (const docId of docs) {
+    try {
+      await pushDoc(cache, conn, docId);
+    } catch (err) {
+      error = (err as Error).message;
+      // The server is down or refuses this token: the other docs would fail the same way.
+      if (!(err instanceof RefusedUpdate)) break;
+    }
+  }
+  return { pending: cache.pendingEdits(docs), error };
+}
+
+class RefusedUpdate extends Error {}
+
+async function pushDoc(cache: LocalCache, conn: WorkspaceConnection, docId: string): Promise<void> {
+  const base = `${conn.serverUrl}/api/v1/workspaces/${conn.workspaceId}/docs/${docId}`;
+  const headers = { authorization: `Bearer ${conn.token}` };
+  const vectorRes = await request(`${base}/state-vector`, { headers });
+  let serverVector = new Uint8Array(await vectorRes.arrayBuffer());
+  const local = cache.loadDoc(docId);
+  if (local) {
+    const diff = Y.diffUpdate(local, serverVector);
+    if (Y.parseUpdateMeta(diff).to.size > 0 || hasDeletes(diff)) {
+      const pushed = await request(`${base}/updates`, { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: Buffer.from(diff) });
+      serverVector = new Uint8Array(await pushed.arrayBuffer());
+    }
+  }
+  cache.markServerHas(docId, Y.decodeStateVector(serverVector));
+}
+
+function hasDeletes(update: Uint8Array): boolean {
+  return Y.decodeUpdate(update).ds.clients.size > 0;
+}
+
+async function request(url: string, init: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (err) {
+    throw new Error(`the server is unreachable (${(err as Error).message}); edits stay on this device and are sent when it is back`);
+  }
+  if (res.ok) return res;
+  const detail = ((await res.json().catch(() => ({}))) as { error?: string }).error ?? res.statusText;
+  if (res.status === 403 || res.status === 400 || res.status === 413) throw new RefusedUpdate(`the server refused an edit: ${detail}`);
+  throw new Error(`the server answered ${res.status}: ${detail}`);
+}

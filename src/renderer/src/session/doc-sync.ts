@@ -1,0 +1,162 @@
+/**
+ * One doc in the renderer — a workspace doc or a note doc — kept three ways at once:
+ * - saved: every update reaches the local cache (SQLite) within SAVE_DELAY_MS, edits made here
+ *   flagged `local` so the host tracks them until the server has them;
+ * - in step with other windows of this app through the host's `doc.updated` events, with or
+ *   without a server;
+ * - synced with the server by a y-websocket provider, whose connection state this reports.
+ * The owner calls `dispose()`, which saves what is pending and closes everything.
+ */
+import { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
+
+export type SyncState =
+  | { kind: 'offline'; detail: string }
+  | { kind: 'syncing'; detail: string }
+  | { kind: 'synced'; detail: string }
+  | { kind: 'refused'; detail: string };
+
+/** Updates read from the local cache or relayed by the host: already saved, not to save again. */
+const SAVED_ORIGIN = Symbol('saved');
+/** Writes to the local cache are batched at most this long (issue: 100–300 ms). */
+export const SAVE_DELAY_MS = 150;
+
+export class DocSync {
+  readonly doc = new Y.Doc();
+  /** Presence in this doc; exists from the start, the provider shares it once connected. */
+  readonly awareness = new Awareness(this.doc);
+  provider: WebsocketProvider | null = null;
+  sync: SyncState = { kind: 'syncing', detail: 'Loading from this device…' };
+  saveError: string | null = null;
+  /** Set once the cached state is applied (the doc is ready to show). */
+  loaded = false;
+  private unsaved: { update: Uint8Array; local: boolean }[] = [];
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private saving: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<() => void>();
+  private readonly savedListeners = new Set<() => void>();
+  private stopRelay: (() => void) | null = null;
+  private disposed = false;
+
+  constructor(
+    readonly host: HostApi,
+    readonly connection: WorkspaceConnection,
+    /** The workspace id, or a note doc name (`noteDocName`). */
+    readonly docName: string,
+  ) {
+    this.doc.on('update', this.onDocUpdate);
+  }
+
+  /** Loads the cached doc (so the UI can render at once), then joins other windows and the server. */
+  async start(): Promise<void> {
+    // Listen first: an update another window saves while the cache loads must not be missed.
+    this.stopRelay = this.host.on('doc.updated', ({ docId, update }) => {
+      if (docId === this.docName && !this.disposed) Y.applyUpdate(this.doc, update, SAVED_ORIGIN);
+    });
+    const { update } = await this.host.call('cache.load', { docId: this.docName });
+    if (this.disposed) return;
+    if (update) Y.applyUpdate(this.doc, update, SAVED_ORIGIN);
+    this.loaded = true;
+    this.emit();
+    this.connect();
+  }
+
+  private connect(): void {
+    const { serverUrl, token } = this.connection;
+    const provider = new WebsocketProvider(`${serverUrl.replace(/^http/, 'ws')}/sync`, this.docName, this.doc, {
+      params: { token },
+      awareness: this.awareness,
+      // Windows of this app talk through the host; BroadcastChannel would let a stale tab skip
+      // the server's auth checks.
+      disableBc: true,
+    });
+    this.provider = provider;
+    provider.on('status', ({ status }: { status: string }) => {
+      if (status === 'connected') this.setSync({ kind: 'syncing', detail: 'Connected; syncing…' });
+      else if (status === 'disconnected' && this.sync.kind !== 'refused') {
+        this.setSync({ kind: 'offline', detail: 'Offline: edits are kept on this device and sent when the server is back.' });
+      }
+    });
+    provider.on('sync', (isSynced: boolean) => {
+      if (isSynced) this.setSync({ kind: 'synced', detail: `Synced with ${serverUrl}` });
+    });
+  }
+
+  /** Stops retrying (the server refused this token); edits keep being saved on this device. */
+  refuse(detail: string): void {
+    this.provider?.disconnect();
+    this.setSync({ kind: 'refused', detail });
+  }
+
+  /** Reports a state the owner worked out (e.g. why the server cannot be reached). */
+  setSync(state: SyncState): void {
+    this.sync = state;
+    this.emit();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Called after each batch of edits is in the local cache. */
+  onSaved(listener: () => void): () => void {
+    this.savedListeners.add(listener);
+    return () => this.savedListeners.delete(listener);
+  }
+
+  /** Number of updates not yet written to the local cache. */
+  get pendingSaves(): number {
+    return this.unsaved.length;
+  }
+
+  /** Writes every pending update to the local cache now. */
+  async flush(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const batch = this.unsaved;
+    if (batch.length === 0) return this.saving;
+    this.unsaved = [];
+    this.saving = this.saving.then(async () => {
+      try {
+        await this.host.call('cache.append', { docId: this.docName, updates: batch.map((b) => b.update), local: batch.map((b) => b.local) });
+        this.saveError = null;
+        for (const l of this.savedListeners) l();
+      } catch (err) {
+        // Keep them for the next try: a failed save must not drop an edit.
+        this.unsaved = [...batch, ...this.unsaved];
+        this.saveError = `Could not save to this device: ${(err as Error).message}`;
+        this.saveTimer ??= setTimeout(() => void this.flush(), 2000);
+      }
+      this.emit();
+    });
+    return this.saving;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.flush();
+    this.stopRelay?.();
+    this.provider?.destroy();
+    this.awareness.destroy();
+    this.doc.off('update', this.onDocUpdate);
+    this.doc.destroy();
+    this.listeners.clear();
+    this.savedListeners.clear();
+  }
+
+  private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === SAVED_ORIGIN) return;
+    // From the server (the provider is the origin of what it applies) or made here.
+    this.unsaved.push({ update, local: this.provider === null || origin !== this.provider });
+    this.saveTimer ??= setTimeout(() => void this.flush(), SAVE_DELAY_MS);
+    // Tell the UI once per batch that something is unsaved (not on every keystroke).
+    if (this.unsaved.length === 1) this.emit();
+  };
+
+  private emit = (): void => {
+    for (const l of this.listeners) l();
+  };
+}
