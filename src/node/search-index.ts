@@ -1,0 +1,303 @@
+/**
+ * Full-text search over a workspace (incidents, comments, runs, dataset versions, notes), kept
+ * in step with the docs as the host saves them. The tables and the query are in
+ * search-store.ts; this file decides what to re-index when.
+ *
+ * The host keeps one Y.Doc per open workspace. It is loaded from the very bytes the renderer
+ * gets from `cache.load`, so every update appended afterwards is applied to it with the
+ * registries' observers on, and only the entities those updates touched are re-read and
+ * upserted or deleted. Indexing runs right after the save is answered (setImmediate), or at
+ * once before a query, so a query always sees every saved update.
+ *
+ * Crashes: each append marks the doc pending (search_pending) and the mark is cleared once its
+ * updates are indexed. A workspace loaded with a mark, or never indexed, is rebuilt: every
+ * entity of the doc and of the index is re-read and written if it differs; so is one whose
+ * first update in this process arrives before its load (a host restarted under an open
+ * window), because a doc read from the cache after the append cannot tell what the append
+ * changed. A rebuild of a large workspace takes seconds (FTS5 inserts dominate), and in
+ * Electron the host is the main process, so the host rebuilds in slices between other work;
+ * each slice re-reads the live doc, so edits that land meanwhile are never overwritten.
+ *
+ * Notes: a note's text is a Y.Text in its own doc and changes with every keystroke, so it is
+ * re-read from the cache debounced (and at most every few seconds while someone types).
+ */
+import * as Y from 'yjs';
+import { SEARCH_KINDS, type SearchKind, readSearchDocument, registryOf, watchSearchDocuments } from '../core/workspace/search-documents.ts';
+import { NOTE_TEXT_KEY, noteDocName, parseDocName } from '../core/workspace/schema.ts';
+import type { SearchHit } from '../shared/host-contract.ts';
+import type { LocalCache } from './local-cache.ts';
+import { SearchStore } from './search-store.ts';
+
+export const NOTE_REINDEX_DELAY_MS = 400;
+/** A note typed into without pause is still re-indexed this often. */
+const NOTE_REINDEX_MAX_WAIT_MS = 3000;
+/** Entities a background rebuild writes between two turns of the event loop (about 50 ms' worth). */
+const REBUILD_SLICE = 300;
+
+export interface SearchIndexOptions {
+  noteDelayMs?: number;
+  /** Where indexing failures are reported; they never fail a save. */
+  warn?: (message: string) => void;
+  now?: () => number;
+}
+
+type Key = { kind: SearchKind; id: string };
+
+interface OpenWorkspace {
+  doc: Y.Doc;
+  touched: Map<string, Key>;
+  unwatch: () => void;
+  /** Entities a rebuild has still to write, when one is under way. */
+  rebuild: Key[] | null;
+}
+
+type Queued =
+  | { kind: 'load'; workspaceId: string; update: Uint8Array | null; stale: boolean }
+  | { kind: 'append'; workspaceId: string; updates: Uint8Array[] };
+
+export class SearchIndex {
+  private readonly store: SearchStore;
+  private readonly open = new Map<string, OpenWorkspace>();
+  private readonly queue: Queued[] = [];
+  private drainTimer: ReturnType<typeof setImmediate> | null = null;
+  private rebuildTimer: ReturnType<typeof setImmediate> | null = null;
+  private readonly noteTimers = new Map<string, { timer: ReturnType<typeof setTimeout>; firstAt: number }>();
+  private readonly noteDelayMs: number;
+  private readonly warn: (message: string) => void;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly cache: LocalCache,
+    options: SearchIndexOptions = {},
+  ) {
+    this.store = new SearchStore(cache.sqlite);
+    this.noteDelayMs = options.noteDelayMs ?? NOTE_REINDEX_DELAY_MS;
+    this.warn = options.warn ?? ((m) => console.warn(`search index: ${m}`));
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The host read a doc from the cache for a window (`cache.load`): keep a copy to follow its updates. */
+  afterLoad(docId: string, update: Uint8Array | null): void {
+    this.guard(docId, () => {
+      const name = parseDocName(docId);
+      if (name?.kind !== 'workspace' || this.open.has(docId) || this.queue.some((q) => q.workspaceId === docId)) return;
+      // Decided now: a mark set by an append queued after this load is that append's, not a leftover.
+      const stale = !this.store.isIndexed(docId) || this.store.isPending(docId);
+      this.enqueue({ kind: 'load', workspaceId: docId, update, stale });
+    });
+  }
+
+  /** The host appended updates of a doc to the cache (`cache.append`). Cheap; never throws. */
+  afterAppend(docId: string, updates: Uint8Array[]): void {
+    this.guard(docId, () => {
+      const name = parseDocName(docId);
+      if (!name) return;
+      this.store.markPending(docId);
+      if (name.kind === 'note') this.scheduleNote(docId);
+      else this.enqueue({ kind: 'append', workspaceId: docId, updates });
+    });
+  }
+
+  /**
+   * Entities of the workspace matching what a person typed, best first (bm25), at most `limit`
+   * (1–100). Every word must match; the last is a prefix unless `text` ends in a space; FTS5
+   * syntax in `text` is taken literally, so no input throws. An FTS5 index lookup with a
+   * LIMIT, no scan: this is what must answer within 50 ms on a 30,000-entity workspace.
+   */
+  query(workspaceId: string, text: string, limit = 20): SearchHit[] {
+    this.drain();
+    // A rebuild under way is finished first: someone is waiting for complete results. An index
+    // in step is answered without loading the doc.
+    const stale = this.open.get(workspaceId)?.rebuild || (!this.open.has(workspaceId) && (!this.store.isIndexed(workspaceId) || this.store.isPending(workspaceId)));
+    if (stale) this.ensureIndexed(workspaceId);
+    return this.store.query(workspaceId, text, limit);
+  }
+
+  /**
+   * Brings the workspace's index in step with its cached doc now: loads the doc if this host has
+   * not, and reconciles when the index may be behind. The host does this lazily; tests and
+   * benchmarks call it to build the index up front.
+   */
+  ensureIndexed(workspaceId: string): void {
+    this.drain();
+    const ok = this.guard(workspaceId, () => {
+      if (!this.open.has(workspaceId)) {
+        const stale = !this.store.isIndexed(workspaceId) || this.store.isPending(workspaceId);
+        this.openWorkspace(workspaceId, this.cache.loadDoc(workspaceId), stale);
+      }
+      const ws = this.open.get(workspaceId)!;
+      while (ws.rebuild) this.rebuildSlice(workspaceId, ws, Infinity);
+    });
+    if (!ok) this.close(workspaceId);
+  }
+
+  /** Indexes everything queued or debounced, now. */
+  flush(): void {
+    this.drain();
+    for (const id of [...this.open.keys()]) this.ensureIndexed(id);
+    for (const [docId, { timer }] of [...this.noteTimers]) {
+      clearTimeout(timer);
+      this.noteTimers.delete(docId);
+      this.indexNote(docId);
+    }
+  }
+
+  dispose(): void {
+    this.drain();
+    if (this.rebuildTimer) clearImmediate(this.rebuildTimer);
+    for (const { timer } of this.noteTimers.values()) clearTimeout(timer);
+    this.noteTimers.clear(); // their pending marks stay: indexed when the workspace is next opened
+    for (const ws of this.open.values()) {
+      ws.unwatch();
+      ws.doc.destroy();
+    }
+    this.open.clear();
+  }
+
+  private enqueue(item: Queued): void {
+    this.queue.push(item);
+    this.drainTimer ??= setImmediate(() => this.drain());
+  }
+
+  private drain(): void {
+    if (this.drainTimer) clearImmediate(this.drainTimer);
+    this.drainTimer = null;
+    const done = new Set<string>();
+    for (const item of this.queue.splice(0)) {
+      const ok = this.guard(item.workspaceId, () => {
+        const ws = this.open.get(item.workspaceId);
+        if (item.kind === 'load') {
+          if (!ws) this.openWorkspace(item.workspaceId, item.update, item.stale);
+        } else if (!ws) {
+          // Read from the cache after this append, the doc cannot tell what the append changed.
+          this.openWorkspace(item.workspaceId, this.cache.loadDoc(item.workspaceId), true);
+        } else {
+          Y.applyUpdate(ws.doc, item.updates.length === 1 ? item.updates[0]! : Y.mergeUpdates(item.updates));
+          this.writeTouched(item.workspaceId, ws);
+        }
+      });
+      if (ok) done.add(item.workspaceId);
+      else {
+        done.delete(item.workspaceId);
+        this.close(item.workspaceId); // pending stays marked: reconciled when next opened
+      }
+    }
+    // Only now: every update queued for these docs is in the index (unless a rebuild is still under way).
+    const indexed = [...done].filter((id) => this.open.get(id)?.rebuild === null);
+    if (indexed.length > 0) this.guard('pending marks', () => this.store.transaction(() => indexed.forEach((id) => this.store.clearPending(id))));
+  }
+
+  private openWorkspace(workspaceId: string, update: Uint8Array | null, stale: boolean): void {
+    const doc = new Y.Doc();
+    if (update) Y.applyUpdate(doc, update);
+    const touched = new Map<string, Key>();
+    const unwatch = watchSearchDocuments(doc, (kind, id) => touched.set(`${kind}\u0000${id}`, { kind, id }));
+    const ws: OpenWorkspace = { doc, touched, unwatch, rebuild: null };
+    this.open.set(workspaceId, ws);
+    // (A failure from here on closes it again: see the callers.)
+    if (stale) {
+      // Everything in the doc, and everything indexed (what the doc no longer has is deleted).
+      const keys = new Map<string, Key>();
+      for (const k of this.store.keys(workspaceId)) keys.set(`${k.kind}\u0000${k.id}`, k);
+      for (const kind of SEARCH_KINDS) for (const id of doc.getMap(registryOf(kind)).keys()) keys.set(`${kind}\u0000${id}`, { kind, id });
+      ws.rebuild = [...keys.values()];
+      this.rebuildTimer ??= setImmediate(() => this.rebuildStep());
+    } else {
+      for (const docId of this.store.pendingWithPrefix(noteDocName(workspaceId, ''))) this.indexNote(docId);
+    }
+  }
+
+  /** One slice of each rebuild under way, then yields to the event loop. */
+  private rebuildStep(): void {
+    this.rebuildTimer = null;
+    this.drain();
+    for (const [id, ws] of [...this.open]) if (ws.rebuild && !this.guard(id, () => this.rebuildSlice(id, ws, REBUILD_SLICE))) this.close(id);
+    if ([...this.open.values()].some((ws) => ws.rebuild)) this.rebuildTimer = setImmediate(() => this.rebuildStep());
+  }
+
+  private rebuildSlice(workspaceId: string, ws: OpenWorkspace, size: number): void {
+    const slice = ws.rebuild!.splice(0, size);
+    this.write(workspaceId, ws.doc, slice);
+    if (ws.rebuild!.length > 0) return;
+    ws.rebuild = null;
+    this.store.transaction(() => {
+      this.store.setIndexed(workspaceId, this.now());
+      this.store.clearPending(workspaceId);
+    });
+    // Notes whose edit was saved but not indexed.
+    for (const docId of this.store.pendingWithPrefix(noteDocName(workspaceId, ''))) this.indexNote(docId);
+  }
+
+  private writeTouched(workspaceId: string, ws: OpenWorkspace): void {
+    const touched = [...ws.touched.values()];
+    ws.touched.clear();
+    this.write(workspaceId, ws.doc, touched);
+  }
+
+  /** Re-reads these entities from the doc and writes them, or deletes those it no longer has. */
+  private write(workspaceId: string, doc: Y.Doc, keys: Key[]): void {
+    const newNotes: string[] = [];
+    this.store.transaction(() => {
+      for (const { kind, id } of keys) {
+        const d = readSearchDocument(doc, kind, id);
+        if (!d) this.store.remove(workspaceId, kind, id);
+        else if (this.store.upsert(workspaceId, d) && kind === 'note') newNotes.push(id);
+      }
+    });
+    // A note's text is in its own doc: read it when the note first appears.
+    for (const id of newNotes) this.indexNote(noteDocName(workspaceId, id));
+  }
+
+  private close(workspaceId: string): void {
+    const ws = this.open.get(workspaceId);
+    ws?.unwatch();
+    ws?.doc.destroy();
+    this.open.delete(workspaceId);
+  }
+
+  private scheduleNote(docId: string): void {
+    const now = this.now();
+    const had = this.noteTimers.get(docId);
+    if (had) clearTimeout(had.timer);
+    const firstAt = had?.firstAt ?? now;
+    const delay = Math.max(0, Math.min(this.noteDelayMs, firstAt + NOTE_REINDEX_MAX_WAIT_MS - now));
+    const timer = setTimeout(() => {
+      this.noteTimers.delete(docId);
+      this.indexNote(docId);
+    }, delay);
+    this.noteTimers.set(docId, { timer, firstAt });
+  }
+
+  /** Re-reads a note's text from the cache into its row. A note not in the registry (yet) is skipped: it is read when it appears. */
+  private indexNote(docId: string): void {
+    this.guard(docId, () => {
+      const name = parseDocName(docId);
+      if (name?.kind === 'note' && this.store.has(name.workspaceId, 'note', name.noteId)) {
+        this.store.setNoteBody(name.workspaceId, name.noteId, readNoteText(this.cache.loadDoc(docId)));
+      }
+      this.store.clearPending(docId);
+    });
+  }
+
+  /** Runs `fn`; a failure is reported, never thrown: search must not fail a save. */
+  private guard(what: string, fn: () => void): boolean {
+    try {
+      fn();
+      return true;
+    } catch (err) {
+      this.warn(`could not index ${what} (it is indexed again when next opened): ${(err as Error).message}`);
+      return false;
+    }
+  }
+}
+
+function readNoteText(update: Uint8Array | null): string {
+  if (!update) return '';
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, update);
+    return doc.getText(NOTE_TEXT_KEY).toString();
+  } finally {
+    doc.destroy();
+  }
+}
