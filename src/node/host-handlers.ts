@@ -120,6 +120,10 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
 
     'sync.push': async ({ workspaceId }) => pushPendingEdits(cache, connection(workspaceId)),
 
+    'inbox.reads': async ({ workspaceId }) => ({ itemIds: cache.inboxReads(workspaceId) }),
+
+    'inbox.markRead': async ({ workspaceId, itemIds }) => ({ marked: cache.markInboxRead(workspaceId, itemIds) }),
+
     'blobs.get': async ({ workspaceId, sha256 }) => ({ data: await loadBlob(cache, connection(workspaceId), sha256) }),
 
     'datasets.profile': async ({ workspaceId, path }) => {

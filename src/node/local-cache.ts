@@ -58,6 +58,9 @@ export class LocalCache {
       CREATE TABLE IF NOT EXISTS pending_edits (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, reaches TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS pending_edits_doc ON pending_edits(doc_id, seq);
+      CREATE TABLE IF NOT EXISTS inbox_reads (
+        workspace_id TEXT NOT NULL, item_id TEXT NOT NULL, read_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, item_id));
     `);
   }
 
@@ -174,6 +177,16 @@ export class LocalCache {
         .run(docId, merged, Date.now());
       this.db.prepare('DELETE FROM doc_updates WHERE doc_id = ? AND seq <= ?').run(docId, upToSeq);
     })();
+  }
+
+  /** Inbox items read on this device (the inbox itself is derived from the workspace doc). */
+  inboxReads(workspaceId: string): string[] {
+    return (this.db.prepare('SELECT item_id AS id FROM inbox_reads WHERE workspace_id = ?').all(workspaceId) as { id: string }[]).map((r) => r.id);
+  }
+
+  markInboxRead(workspaceId: string, itemIds: string[], now = Date.now()): number {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO inbox_reads (workspace_id, item_id, read_at) VALUES (?, ?, ?)');
+    return this.db.transaction(() => itemIds.reduce((n, id) => n + insert.run(workspaceId, id, now).changes, 0))();
   }
 
   putBlob(sha256: string, data: Uint8Array): void {

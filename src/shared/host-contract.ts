@@ -127,6 +127,9 @@ export const hostRequests = {
     .refine((v) => v.local === undefined || v.local.length === v.updates.length, { message: 'local must have one flag per update', path: ['local'] }),
   /** Pushes every doc of the workspace with edits the server lacks (open or not); answers what is left. */
   'sync.push': z.object({ workspaceId: docId }),
+  /** Which inbox items this person has read (kept on this device). */
+  'inbox.reads': z.object({ workspaceId: docId }),
+  'inbox.markRead': z.object({ workspaceId: docId, itemIds: z.array(z.string().min(1).max(300)).min(1).max(10_000) }),
 } as const;
 
 export type HostChannel = keyof typeof hostRequests;
@@ -158,6 +161,8 @@ export interface HostResponses {
   'cache.append': { saved: number };
   /** Edits made on this device that the server does not have yet, over all the workspace's docs. */
   'sync.push': SyncPending;
+  'inbox.reads': { itemIds: string[] };
+  'inbox.markRead': { marked: number };
 }
 
 export interface SyncPending {

@@ -7,3 +7,4 @@ export * from './restore.ts';
 export * from './mentions.ts';
 export * from './notes.ts';
 export * from './note-anchors.ts';
+export * from './inbox.ts';

@@ -12,6 +12,8 @@
  *               params, metric series and environment are blobs
  * - `notes`     Y.Map<noteId, NoteRecord>: the notes registry; each note's text is a Y.Text in
  *               its own doc (`noteDocName`), opened lazily
+ * - `noteMentions` Y.Map<`<noteId>:<memberId>`, NoteMentionRecord>: who was @mentioned in which
+ *               note, written by the author's app, so an inbox never has to open every note doc
  *
  * Everything read back from a doc is parsed with these schemas: a doc is shared with other
  * clients, and a record that does not parse is skipped rather than trusted.
@@ -27,6 +29,7 @@ export const DOC_KEYS = {
   comments: 'comments',
   runs: 'runs',
   notes: 'notes',
+  noteMentions: 'noteMentions',
 } as const;
 
 /** The Y.Text that holds a note's markdown, inside the note's own doc. */
@@ -160,3 +163,16 @@ export const noteSchema = z.object({
   updatedAt: timestamp,
 });
 export type NoteRecord = z.infer<typeof noteSchema>;
+
+/** A member @mentioned in a note (the first time in that note; later mentions do not repeat it). */
+export const noteMentionSchema = z.object({
+  id,
+  noteId: id,
+  memberId: id,
+  byId: id,
+  byName: z.string().max(200),
+  /** The line the mention is on, as it read then. */
+  excerpt: z.string().max(500),
+  createdAt: timestamp,
+});
+export type NoteMentionRecord = z.infer<typeof noteMentionSchema>;

@@ -5,6 +5,9 @@ function describeView(viewing: string): string {
   if (viewing === 'members') return 'viewing members';
   if (viewing.startsWith('datasets')) return 'viewing datasets';
   if (viewing.startsWith('comparisons')) return 'viewing a drift comparison';
+  if (viewing.startsWith('notes/')) return 'viewing a note';
+  if (viewing === 'notes') return 'viewing notes';
+  if (viewing === 'inbox') return 'reading their inbox';
   return 'viewing incidents';
 }
 

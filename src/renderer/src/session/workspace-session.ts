@@ -49,6 +49,10 @@ export class WorkspaceSession {
   private readonly unsubscribers: (() => void)[] = [];
   /** Edits saved on this device that the server is not known to have (all the workspace's docs). */
   pending = 0;
+  /** Inbox items read on this device; null until loaded. */
+  inboxReads: ReadonlySet<string> | null = null;
+  /** When this session began: mentions newer than this get a desktop notification. */
+  readonly startedAt = Date.now();
 
   constructor(
     readonly host: HostApi,
@@ -78,6 +82,10 @@ export class WorkspaceSession {
   async start(): Promise<void> {
     this.main.awareness.setLocalStateField('user', this.user('incidents'));
     this.main.awareness.on('change', this.emit);
+    void this.host.call('inbox.reads', { workspaceId: this.connection.workspaceId }).then(({ itemIds }) => {
+      this.inboxReads = new Set(itemIds);
+      this.emit();
+    }, () => (this.inboxReads = new Set()));
     await this.main.start();
     const provider = this.main.provider;
     if (!provider || this.disposed) return;
@@ -136,6 +144,15 @@ export class WorkspaceSession {
       color: COLORS[hash(this.connection.memberId) % COLORS.length]!,
       viewing,
     };
+  }
+
+  /** Marks inbox items read on this device. */
+  async markInboxRead(itemIds: string[]): Promise<void> {
+    const unread = itemIds.filter((id) => !this.inboxReads?.has(id));
+    if (unread.length === 0) return;
+    this.inboxReads = new Set([...(this.inboxReads ?? []), ...unread]);
+    this.emit();
+    await this.host.call('inbox.markRead', { workspaceId: this.connection.workspaceId, itemIds: unread });
   }
 
   /** Asks the host to push what the server lacks and to count what is left, shortly. */

@@ -9,11 +9,17 @@ import { IncidentDetail } from './incident-detail';
 import { IncidentsPage } from './incidents-page';
 import { HistoryPage } from './history-page';
 import { MembersPage } from './members-page';
+import { InboxPage } from './inbox-page';
+import { MentionNotifier } from '../components/mention-notifier';
+import { useInbox } from '../session/use-inbox';
 
 // The dataset views carry the chart library; load them when someone opens them.
 const DatasetsPage = lazy(() => import('./datasets-page').then((m) => ({ default: m.DatasetsPage })));
 const DatasetVersionPage = lazy(() => import('./dataset-version-page').then((m) => ({ default: m.DatasetVersionPage })));
 const ComparisonPage = lazy(() => import('./comparison-page').then((m) => ({ default: m.ComparisonPage })));
+// A note page carries Monaco (megabytes): fetch it when a note is opened, not with the app.
+const NotesPage = lazy(() => import('./notes-page').then((m) => ({ default: m.NotesPage })));
+const NotePage = lazy(() => import('./note-page').then((m) => ({ default: m.NotePage })));
 
 /** Sidebar (workspace, navigation, sync state, who is here) and the routed page. */
 export function WorkspaceShell({ session, route }: { session: WorkspaceSession; route: string[] }) {
@@ -22,6 +28,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
   const [section = 'incidents', itemId] = route;
   const viewing = itemId ? `${section}/${itemId}` : section;
   const ws = session.connection.workspaceId;
+  const unread = useInbox(session).unread.length;
 
   useEffect(() => session.setViewing(viewing), [session, viewing]);
 
@@ -32,22 +39,31 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
         <h1 className="workspace-name">{meta?.name ?? session.connection.name}</h1>
         <p className="muted small">You are {session.connection.memberName} ({session.connection.role})</p>
         <nav aria-label="Sections">
+          <a href={`#/w/${ws}/inbox`} aria-current={section === 'inbox' ? 'page' : undefined}>
+            Inbox{unread > 0 && <span className="count-badge" data-testid="inbox-unread" aria-label={`${unread} unread`}>{unread}</span>}
+          </a>
           <a href={`#/w/${ws}/incidents`} aria-current={section === 'incidents' ? 'page' : undefined}>Incidents</a>
           <a href={`#/w/${ws}/datasets`} aria-current={section === 'datasets' || section === 'comparisons' ? 'page' : undefined}>Datasets</a>
+          <a href={`#/w/${ws}/notes`} aria-current={section === 'notes' ? 'page' : undefined}>Notes</a>
           <a href={`#/w/${ws}/members`} aria-current={section === 'members' ? 'page' : undefined}>Members</a>
           <a href={`#/w/${ws}/history`} aria-current={section === 'history' ? 'page' : undefined}>History</a>
         </nav>
         <SyncIndicator session={session} />
+        <MentionNotifier session={session} />
         <PresenceList session={session} />
       </aside>
       <main className="content">
         <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
-        {section === 'members' ? (
+        {section === 'inbox' ? (
+          <InboxPage session={session} />
+        ) : section === 'members' ? (
           <MembersPage session={session} />
         ) : section === 'history' ? (
           <HistoryPage session={session} />
         ) : section === 'datasets' ? (
           itemId ? <DatasetVersionPage session={session} versionId={itemId} /> : <DatasetsPage session={session} />
+        ) : section === 'notes' ? (
+          itemId ? <NotePage key={itemId} session={session} noteId={itemId} /> : <NotesPage session={session} />
         ) : section === 'comparisons' && itemId ? (
           <ComparisonPage session={session} comparisonId={itemId} />
         ) : itemId ? (

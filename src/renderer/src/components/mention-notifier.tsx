@@ -1,0 +1,28 @@
+import { useEffect, useRef } from 'react';
+import { inboxItemHref, useInbox } from '../session/use-inbox';
+import type { WorkspaceSession } from '../session/workspace-session';
+
+/**
+ * A desktop notification for each new unread mention of this person (made after the workspace
+ * was opened, so opening it does not replay old ones). Renders nothing.
+ */
+export function MentionNotifier({ session }: { session: WorkspaceSession }) {
+  const { unread } = useInbox(session);
+  const notified = useRef(new Set<string>());
+  useEffect(() => {
+    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    for (const item of unread) {
+      if (item.at < session.startedAt || notified.current.has(item.id)) continue;
+      notified.current.add(item.id);
+      // Title and body are set as text by the OS; nothing here is interpreted as markup.
+      const n = new Notification(`${item.byName} mentioned you`, { body: item.text.slice(0, 200), tag: item.id });
+      n.onclick = () => {
+        window.focus();
+        location.hash = inboxItemHref(session.connection.workspaceId, item);
+        void session.markInboxRead([item.id]);
+      };
+    }
+  }, [unread, session]);
+  return null;
+}
+

@@ -1,0 +1,27 @@
+import { useCallback } from 'react';
+import type * as Y from 'yjs';
+import { type InboxItem, listInbox } from '../../../core/workspace';
+import { useDocValue, useSessionVersion } from './hooks';
+import type { WorkspaceSession } from './workspace-session';
+
+export interface Inbox {
+  items: InboxItem[];
+  /** Items not read on this device. Zero until the read state has loaded, so nothing flashes. */
+  unread: InboxItem[];
+}
+
+/** This person's inbox: mentions of them in comments and notes, and which are unread. */
+export function useInbox(session: WorkspaceSession): Inbox {
+  useSessionVersion(session);
+  const memberId = session.connection.memberId;
+  const items = useDocValue(session.doc, useCallback((doc: Y.Doc) => listInbox(doc, memberId), [memberId]));
+  const reads = session.inboxReads;
+  return { items, unread: reads ? items.filter((i) => !reads.has(i.id)) : [] };
+}
+
+/** Where an inbox item leads, as a hash route. */
+export function inboxItemHref(workspaceId: string, item: InboxItem): string {
+  if (item.kind === 'note') return `#/w/${workspaceId}/notes/${encodeURIComponent(item.noteId)}`;
+  const section = { incident: 'incidents', run: 'runs', datasetVersion: 'datasets', note: 'notes' }[item.target.kind];
+  return `#/w/${workspaceId}/${section}/${encodeURIComponent(item.target.id)}`;
+}

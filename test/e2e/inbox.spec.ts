@@ -1,0 +1,62 @@
+import { expect, test } from './fixtures';
+import { StartScreen, WorkspaceScreen } from './pages';
+
+test('an @mention reaches the member’s inbox and a desktop notification, and stays read after a reload', async ({ launchApp }) => {
+  const ada = await launchApp('Ada');
+  await new StartScreen(ada.page).createWorkspace('Label quality', 'Ada');
+  await ada.page.getByRole('link', { name: 'Members' }).click();
+  const invite = ada.page.getByRole('form', { name: 'Invite someone' });
+  await invite.getByLabel('Their name').fill('Bob');
+  await invite.getByLabel('Role').selectOption('editor');
+  await invite.getByRole('button', { name: 'Create invite' }).click();
+  const link = await invite.getByLabel(/Invite link/).inputValue();
+
+  const bob = await launchApp('Bob');
+  // Watch the browser's Notification API (the real one still runs): what would the OS show?
+  await bob.page.context().grantPermissions(['notifications']);
+  await bob.page.addInitScript(() => {
+    const Real = window.Notification;
+    const shown: { title: string; body: string }[] = [];
+    (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+    window.Notification = class extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        shown.push({ title, body: options?.body ?? '' });
+        super(title, options);
+      }
+    } as typeof Notification;
+  });
+  await bob.page.reload();
+  await new StartScreen(bob.page).join(link, '');
+  await expect(bob.page.getByRole('heading', { name: 'Label quality' })).toBeVisible();
+  await bob.page.getByRole('link', { name: /^Inbox/ }).click();
+  await expect(bob.page.getByText('Nothing here yet. When someone writes @Bob')).toBeVisible();
+
+  const adaWs = new WorkspaceScreen(ada.page);
+  await adaWs.createIncident({ title: 'Label noise after vendor switch', severity: 'high' });
+  await adaWs.comment('@Bob please check the labeling job <img src=x onerror=alert(1)>');
+  await adaWs.comment('No mention in this one.');
+
+  const badge = bob.page.getByTestId('inbox-unread');
+  await expect(badge).toHaveText('1');
+  const item = bob.page.getByRole('list', { name: 'Mentions' }).getByRole('listitem');
+  await expect(item).toHaveCount(1);
+  await expect(item).toHaveAttribute('data-unread', 'true');
+  await expect(item).toContainText('Ada mentioned you in a comment on an incident');
+  // Rendered as text.
+  await expect(item).toContainText('<img src=x onerror=alert(1)>');
+  await expect.poll(() => bob.page.evaluate(() => (window as unknown as { shownNotifications: { title: string; body: string }[] }).shownNotifications)).toEqual([
+    { title: 'Ada mentioned you', body: '@Bob please check the labeling job <img src=x onerror=alert(1)>' },
+  ]);
+
+  await item.getByRole('link').click();
+  await expect(bob.page.getByRole('heading', { name: 'Label noise after vendor switch' })).toBeVisible();
+  await expect(badge).toHaveCount(0);
+  await bob.page.reload();
+  await expect(bob.page.getByRole('heading', { name: 'Label noise after vendor switch' })).toBeVisible();
+  await bob.page.getByRole('link', { name: /^Inbox/ }).click();
+  await expect(bob.page.getByRole('list', { name: 'Mentions' }).getByRole('listitem')).not.toHaveAttribute('data-unread', 'true');
+  await expect(bob.page.getByTestId('inbox-unread')).toHaveCount(0);
+  // Ada was not mentioned: her inbox is empty.
+  await ada.page.getByRole('link', { name: /^Inbox/ }).click();
+  await expect(ada.page.getByText('Nothing here yet.')).toBeVisible();
+});
