@@ -20,6 +20,11 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     plugins: [react()],
+    resolve: {
+      // y-monaco imports `monaco-editor/esm/vs/...`, a path the package's exports map no longer
+      // offers: point it at the files, so y-monaco and our editor share one Monaco instance.
+      alias: [{ find: /^monaco-editor\/esm\/vs\//, replacement: `${resolve(__dirname, 'node_modules/monaco-editor/esm/vs')}/` }],
+    },
     build: { minify: true, rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
   },
 });

@@ -17,9 +17,20 @@ const TYPES: Record<string, string> = {
 /**
  * The renderer's CSP, sent as a header in browser mode (Electron gets the same from the
  * <meta> tag in index.html). Keep the two in step.
+ *
+ * Scripts come from the app's own files only: no inline script, no eval. Styles also allow
+ * 'unsafe-inline' because the notes editor (Monaco) cannot work without it: it draws each
+ * line through HTML with a `style="top:…"` attribute and builds its theme, font and widget
+ * rules in `<style>` elements it creates at run time, with no nonce hook (VS Code's own
+ * workbench CSP has 'unsafe-inline' in style-src for the same reason). What that leaves open
+ * is CSS from our own code: user text never reaches a style (the markdown preview strips
+ * `style` tags and attributes; cursor names go through CSS escaping into a constructed sheet),
+ * and style-src/img-src/font-src keep any CSS from loading a sheet, image or font from off the
+ * app's origin ('unsafe-inline' admits inline CSS, not remote sheets).
+ * Monaco's editor worker is a file of the app, so for it worker-src needs only 'self'.
  */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
   "connect-src 'self' ws: wss:; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
 
 /** Serves files under `root` only: a path that resolves outside it is a 404, never a read. */

@@ -76,3 +76,93 @@ export function workspaceIdFrom(page: Page): string {
   if (!match) throw new Error(`no workspace id in ${page.url()}`);
   return decodeURIComponent(match[1]!);
 }
+
+/** The Notes section and one open note (Monaco editor, preview, comment thread). */
+export class NotesScreen {
+  constructor(readonly page: Page) {}
+
+  async open(): Promise<void> {
+    await this.page.getByRole('link', { name: 'Notes', exact: true }).click();
+    await expect(this.page.getByRole('heading', { name: 'Notes', exact: true })).toBeVisible();
+  }
+
+  async create(title: string): Promise<void> {
+    await this.open();
+    await this.page.getByRole('button', { name: 'New note' }).click();
+    const form = this.page.getByRole('form', { name: 'New note' });
+    await form.getByLabel('Title').fill(title);
+    await form.getByRole('button', { name: 'Create note' }).click();
+    await expect(this.title()).toHaveText(title);
+    await expect(this.editor().locator('.view-lines')).toBeVisible();
+  }
+
+  async openNote(title: string): Promise<void> {
+    await this.open();
+    await this.page.getByRole('link', { name: title }).click();
+    await expect(this.title()).toHaveText(title);
+    await expect(this.editor().locator('.view-lines')).toBeVisible();
+  }
+
+  /** The open note's title (its heading, not a heading inside the preview). */
+  title() {
+    return this.page.locator('#note-title');
+  }
+
+  editor() {
+    return this.page.getByTestId('note-editor');
+  }
+
+  preview() {
+    return this.page.getByTestId('note-preview');
+  }
+
+  comments() {
+    return this.page.getByRole('list', { name: 'Comments' });
+  }
+
+  async comment(body: string): Promise<void> {
+    const box = this.page.getByRole('form', { name: 'Add a comment' });
+    await box.getByLabel('Comment').fill(body);
+    await box.getByRole('button', { name: 'Comment', exact: true }).click();
+  }
+
+  /**
+   * Puts the caret at the start of a 1-based line, `column` characters in. The arrow keys move
+   * by visual line, so the lines above `line` must be short enough not to wrap.
+   */
+  async caretAt(line: number, column = 0): Promise<void> {
+    await this.editor().locator('.view-lines').click();
+    await this.page.keyboard.press('Control+Home');
+    for (let i = 1; i < line; i++) await this.page.keyboard.press('ArrowDown');
+    await this.page.keyboard.press('Home');
+    for (let i = 0; i < column; i++) await this.page.keyboard.press('ArrowRight');
+  }
+
+  async caretAtEnd(): Promise<void> {
+    await this.editor().locator('.view-lines').click();
+    await this.page.keyboard.press('Control+End');
+  }
+
+  /** Selects `length` characters from the caret. */
+  async selectRight(length: number): Promise<void> {
+    for (let i = 0; i < length; i++) await this.page.keyboard.press('Shift+ArrowRight');
+  }
+
+  /** Types text as one input (no auto-closed brackets or quotes from the editor). */
+  async insert(text: string): Promise<void> {
+    await this.page.keyboard.insertText(text);
+  }
+
+  /**
+   * The note's text as the editor shows it, one entry per visual line (a wrapped line is two);
+   * Monaco draws spaces as no-break spaces. For the text itself, read the preview.
+   */
+  async editorLines(): Promise<string[]> {
+    return (await this.editor().locator('.view-line').allTextContents()).map((l) => l.replace(/\u00a0/g, ' '));
+  }
+
+  /** The words the chosen comment's highlight covers. */
+  async highlighted(): Promise<string> {
+    return (await this.editor().locator('.note-anchor-active').allTextContents()).join('').replace(/\u00a0/g, ' ');
+  }
+}
