@@ -131,6 +131,14 @@ test('two members write a note together: live text, named cursors, anchored comm
   await expect(adaNotes.comments()).toContainText('Text was removed');
   await expect(adaNotes.comments()).toContainText('last 90 days');
 
+  // Ada @mentions Bob in the note: it lands in his inbox, once.
+  await adaNotes.caretAtEnd();
+  await adaNotes.insert('\n\n@Bob please check the 90-day window.');
+  await expect(bob.page.getByTestId('inbox-unread')).toHaveText('1', { timeout: 15_000 });
+  await bob.page.getByRole('link', { name: /Inbox/ }).click();
+  await expect(bob.page.getByRole('list', { name: 'Mentions' })).toContainText('mentioned you in the note “Retraining plan”');
+  await bob.page.goBack();
+
   // Ada renames the note; Bob's list follows.
   await ada.page.getByRole('button', { name: 'Rename' }).click();
   await ada.page.getByRole('form', { name: 'Rename note' }).getByLabel('Title').fill('Retraining plan v2');

@@ -1,7 +1,7 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { touchNote } from '../../../core/workspace';
+import { recordNoteMentions, touchNote } from '../../../core/workspace';
 import type { DocHandle, WorkspaceSession } from '../session/workspace-session';
 import { type RemoteCursor, remoteCursorCss, remoteCursorsFrom } from './remote-cursors';
 
@@ -105,4 +105,40 @@ export function useTouchOnEdit(session: WorkspaceSession, noteId: string, doc: Y
       if (pending.current) touch();
     };
   }, [session, noteId, doc, enabled]);
+}
+
+/** Typing "@Bo" on the way to "@Bob" should not notify a Bo: wait for a pause. */
+const MENTION_PAUSE_MS = 1500;
+
+/**
+ * Records who this person @mentions in the note (the inbox reads those records from the
+ * workspace doc, so nobody has to open every note to find their mentions). Runs after a pause
+ * in this person's own typing, and once more on leaving; edits from others are theirs to record.
+ */
+export function useRecordMentions(session: WorkspaceSession, noteId: string, text: Y.Text | null, enabled: boolean): void {
+  useEffect(() => {
+    if (!text || !enabled) return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const record = () => {
+      timer = null;
+      try {
+        recordNoteMentions(session.doc, { noteId, text: text.toString() }, session.commandContext());
+      } catch {
+        // A note past the size limit for mention scanning: its mentions are not recorded.
+      }
+    };
+    const onChange = (_event: Y.YTextEvent, transaction: Y.Transaction) => {
+      if (!transaction.local) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(record, MENTION_PAUSE_MS);
+    };
+    text.observe(onChange);
+    return () => {
+      text.unobserve(onChange);
+      if (timer) {
+        clearTimeout(timer);
+        record();
+      }
+    };
+  }, [session, noteId, text, enabled]);
 }

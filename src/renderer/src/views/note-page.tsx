@@ -11,7 +11,7 @@ import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { NoteCommentBox, NoteCommentThread } from '../notes/note-comments';
 import { type AnchoredRange, NoteEditor, type NoteEditorApi } from '../notes/note-editor';
-import { useOpenDoc, useRemoteCursors, useTextVersion, useTouchOnEdit } from '../notes/note-hooks';
+import { useOpenDoc, useRecordMentions, useRemoteCursors, useTextVersion, useTouchOnEdit } from '../notes/note-hooks';
 import { NotePreview } from '../notes/note-preview';
 import { NoteTitle } from '../notes/note-title';
 import '../notes/notes.css';
@@ -52,6 +52,7 @@ function OpenNote({ session, noteId }: { session: WorkspaceSession; noteId: stri
 
   const text = handle?.doc.getText(NOTE_TEXT_KEY) ?? null;
   useTextVersion(text); // re-resolves anchors ("text was removed") as the note changes
+  useRecordMentions(session, noteId, text, canEdit);
 
   const anchors = useMemo<AnchoredRange[]>(
     () => comments.flatMap((c) => (c.target.kind === 'note' && c.target.anchor ? [{ id: c.id, anchor: c.target.anchor }] : [])),
