@@ -2,26 +2,35 @@ import { type Page } from '@playwright/test';
 import { type RunningApp, expect, test } from './fixtures';
 import { NotesScreen, StartScreen } from './pages';
 
-/** Ada makes a workspace and invites someone with `role`; they join from their own app. */
-async function teamOf(launchApp: (name: string) => Promise<RunningApp>, guest: { name: string; role: string }) {
+/** Ada makes a workspace and invites each guest with their role; each joins from their own app. */
+async function teamOf(launchApp: (name: string) => Promise<RunningApp>, ...guests: { name: string; role: string }[]) {
   const ada = await launchApp('Ada');
   await new StartScreen(ada.page).createWorkspace('Churn model', 'Ada');
-  await ada.page.getByRole('link', { name: 'Members' }).click();
-  const invite = ada.page.getByRole('form', { name: 'Invite someone' });
-  await invite.getByLabel('Their name').fill(guest.name);
-  await invite.getByLabel('Role').selectOption(guest.role);
-  await invite.getByRole('button', { name: 'Create invite' }).click();
-  const link = await invite.getByLabel(/Invite link/).inputValue();
-  const other = await launchApp(guest.name);
-  await new StartScreen(other.page).join(link, '');
-  await expect(other.page.getByRole('heading', { name: 'Churn model' })).toBeVisible();
-  return { ada, other };
+  const others: RunningApp[] = [];
+  for (const guest of guests) {
+    await ada.page.getByRole('link', { name: 'Members' }).click();
+    const invite = ada.page.getByRole('form', { name: 'Invite someone' });
+    await invite.getByLabel('Their name').fill(guest.name);
+    await invite.getByLabel('Role').selectOption(guest.role);
+    const linkField = invite.getByLabel(/Invite link/);
+    const shown = async () => ((await linkField.count()) > 0 ? linkField.inputValue() : '');
+    const previous = await shown();
+    await invite.getByRole('button', { name: 'Create invite' }).click();
+    await expect.poll(shown).not.toBe(previous); // the second guest must not get the first one's link
+    const link = await shown();
+    const other = await launchApp(guest.name);
+    await new StartScreen(other.page).join(link, '');
+    await expect(other.page.getByRole('heading', { name: 'Churn model' })).toBeVisible();
+    others.push(other);
+  }
+  return { ada, others };
 }
 
 const pwned = (page: Page) => page.evaluate(() => (window as { __pwned?: unknown }).__pwned);
 
 test('two members write a note together: live text, named cursors, anchored comments, an inert preview', async ({ launchApp }) => {
-  const { ada, other: bob } = await teamOf(launchApp, { name: 'Bob', role: 'editor' });
+  const { ada, others } = await teamOf(launchApp, { name: 'Bob', role: 'editor' });
+  const bob = others[0]!;
   // The CSP must let the editor work as built: no refused style, script or worker, and no
   // Monaco warning that it fell back to running a worker's code on the page. (The one refusal expected is the
   // hostile note's own `onerror`, which Chromium reports when DOMPurify parses it in its inert
@@ -147,8 +156,9 @@ test('two members write a note together: live text, named cursors, anchored comm
   expect(complaints).toEqual([]);
 });
 
-test('a viewer reads a note, and can neither edit nor comment', async ({ launchApp }) => {
-  const { ada, other: vic } = await teamOf(launchApp, { name: 'Vic', role: 'viewer' });
+test('a commenter comments on words of a note it cannot edit; a viewer only reads', async ({ launchApp }) => {
+  const { ada, others } = await teamOf(launchApp, { name: 'Cleo', role: 'commenter' }, { name: 'Vic', role: 'viewer' });
+  const [cleo, vic] = [others[0]!, others[1]!];
   const adaNotes = new NotesScreen(ada.page);
   await adaNotes.create('Feature review');
   await adaNotes.caretAt(1);
@@ -157,14 +167,30 @@ test('a viewer reads a note, and can neither edit nor comment', async ({ launchA
   const vicNotes = new NotesScreen(vic.page);
   await vicNotes.open();
   await expect(vic.page.getByText('As a viewer you can read notes.')).toBeVisible();
+  await expect(vic.page.getByRole('button', { name: 'New note' })).toHaveCount(0);
   await vicNotes.openNote('Feature review');
   await expect(vicNotes.preview()).toContainText('Drop the zip_code feature.');
   await expect(vic.page.getByText('Read only: as a viewer you can read.')).toBeVisible();
-  await expect(vic.page.getByRole('button', { name: 'New note' })).toHaveCount(0);
   await expect(vic.page.getByRole('form', { name: 'Add a comment' })).toHaveCount(0);
   await vicNotes.caretAt(1);
   await vic.page.keyboard.type('vandalism ');
-  await vic.page.waitForTimeout(500);
-  expect((await vicNotes.editorLines()).join('')).not.toContain('vandalism');
+
+  const cleoNotes = new NotesScreen(cleo.page);
+  await cleoNotes.openNote('Feature review');
+  await expect(cleoNotes.preview()).toContainText('Drop the zip_code feature.');
+  await expect(cleo.page.getByText('Read only: as a commenter you can select text and comment.')).toBeVisible();
+  await cleoNotes.caretAt(1, 'Drop the '.length);
+  await cleoNotes.selectRight('zip_code'.length);
+  await cleo.page.keyboard.type('x');
+  await cleo.page.keyboard.press('Control+Alt+M'); // the editor's shortcut for "Comment on selection"
+  await expect(cleo.page.getByTestId('pending-quote')).toContainText('zip_code');
+  await cleoNotes.comment('Legal asked us to keep it until March.');
+
+  await expect(adaNotes.comments()).toContainText('Legal asked us to keep it until March.');
+  await adaNotes.comments().getByRole('button', { name: /zip_code/ }).click();
+  await expect.poll(() => adaNotes.highlighted()).toBe('zip_code');
+  // Neither read-only member changed the text.
   await expect(adaNotes.preview()).toHaveText('Drop the zip_code feature.');
+  expect((await vicNotes.editorLines()).join('')).not.toContain('vandalism');
+  expect((await cleoNotes.editorLines()).join('')).toBe('Drop the zip_code feature.');
 });
