@@ -21,7 +21,17 @@ export interface ServerChild {
 }
 
 export function startOurs(dataDir: string): Promise<ServerChild> {
-  return startChild('ours', [process.execPath, '--expose-gc', '--import', 'tsx', 'bench/sync-server.mjs', dataDir]);
+  // As shipped: with the NODE_OPTIONS the server's Dockerfile sets (OURS_NODE_OPTIONS overrides, e.g. '' for none).
+  const nodeOptions = process.env.OURS_NODE_OPTIONS ?? shippedNodeOptions();
+  return startChild('ours', [process.execPath, '--expose-gc', '--import', 'tsx', 'bench/sync-server.mjs', dataDir], { NODE_OPTIONS: nodeOptions });
+}
+
+/** The `ENV NODE_OPTIONS="…"` of server/Dockerfile. */
+export function shippedNodeOptions(): string {
+  const dockerfile = readFileSync(join(ROOT, 'server/Dockerfile'), 'utf8');
+  const match = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile);
+  if (!match) throw new Error('server/Dockerfile has no ENV NODE_OPTIONS="…" line');
+  return match[1]!;
 }
 
 export function startStock(): Promise<ServerChild> {

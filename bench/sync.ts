@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ServerStore } from '../server/store.ts';
 import { BenchClient } from './sync-client.ts';
-import { cpuSeconds, rssKiB, startOurs, startStock, type ServerChild } from './sync-servers.ts';
+import { cpuSeconds, rssKiB, shippedNodeOptions, startOurs, startStock, type ServerChild } from './sync-servers.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -301,7 +301,8 @@ async function main(): Promise<void> {
     );
     console.log(
       `latency: 1 writer + N observers, ${rounds} round(s) × (${warmup} warm-up + ${edits} measured edits) at ${rate}/s per server; ` +
-        `idle: ${idleConnections} connections over ${idleWorkspaces} workspaces\n`,
+        `idle: ${idleConnections} connections over ${idleWorkspaces} workspaces; ` +
+        `ours runs with NODE_OPTIONS="${process.env.OURS_NODE_OPTIONS ?? shippedNodeOptions()}" (as server/Dockerfile ships it), stock with none\n`,
     );
 
     const rows: Row[] = [];
