@@ -67,8 +67,19 @@ async function runWeb(port: number, dataDir: string): Promise<number> {
   }
   console.log(`Driftdesk (browser mode) is running at ${host.url} — open it in your browser. Data: ${dataDir}. Ctrl+C to stop.`);
   await new Promise<void>((done) => {
+    let warnedAt = 0;
     const stop = () => void host.close().then(done);
-    process.once('SIGINT', stop);
+    // Ctrl+C with edits the server has not got: they are safe here, but say so once and ask
+    // for a second Ctrl+C, since teammates will not see them until the app runs again online.
+    process.on('SIGINT', () => {
+      const pending = host.pendingEdits();
+      if (pending === 0 || Date.now() - warnedAt < 10_000) return stop();
+      warnedAt = Date.now();
+      console.log(
+        `${pending} change${pending === 1 ? ' is' : 's are'} not on the server yet. They are saved in ${dataDir} and sent ` +
+          'the next time Driftdesk runs with the server reachable. Press Ctrl+C again to quit anyway.',
+      );
+    });
     process.once('SIGTERM', stop);
   });
   return 0;

@@ -78,6 +78,8 @@ export async function startWebHost(options: WebHostOptions) {
   return {
     url: `http://127.0.0.1:${port}`,
     serverUrl: app.serverUrl,
+    /** Saved edits the servers are not known to have yet (warned about on quit). */
+    pendingEdits: () => app.pendingEdits(),
     async close() {
       for (const c of wss.clients) c.close(1001, 'host shutting down');
       await new Promise<void>((resolve) => http.close(() => resolve()));
