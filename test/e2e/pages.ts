@@ -166,3 +166,41 @@ export class NotesScreen {
     return (await this.editor().locator('.note-anchor-active').allTextContents()).join('').replace(/\u00a0/g, ' ');
   }
 }
+
+/** The command palette (Ctrl+K): search, jump, commands. */
+export class CommandPaletteScreen {
+  constructor(readonly page: Page) {}
+
+  dialog() {
+    return this.page.getByRole('dialog', { name: 'Command palette' });
+  }
+
+  input() {
+    return this.dialog().getByRole('combobox', { name: 'Search or type a command' });
+  }
+
+  async open(): Promise<void> {
+    await this.page.keyboard.press('Control+K');
+    await expect(this.input()).toBeFocused();
+  }
+
+  /** Types like a person, a key at a time (results update as they type). */
+  async type(text: string): Promise<void> {
+    await this.input().fill('');
+    await this.input().pressSequentially(text, { delay: 25 });
+  }
+
+  option(name: string | RegExp) {
+    return this.dialog().getByRole('option', { name });
+  }
+
+  /** Moves the highlight with the arrow keys until it is on `name`. */
+  async arrowTo(name: string | RegExp): Promise<void> {
+    const target = this.option(name);
+    await expect(target).toBeVisible();
+    const count = await this.dialog().getByRole('option').count();
+    for (let i = 0; i <= count && (await target.getAttribute('aria-selected')) !== 'true'; i++) await this.page.keyboard.press('ArrowDown');
+    await expect(target).toHaveAttribute('aria-selected', 'true');
+    await expect(this.input()).toHaveAttribute('aria-activedescendant', (await target.getAttribute('id'))!);
+  }
+}

@@ -14,11 +14,32 @@ import type { WorkspaceSession } from '../session/workspace-session';
 
 const readIncidents = (doc: Y.Doc) => ({ incidents: listIncidents(doc), comments: countCommentsByIncident(doc) });
 
+// The command palette's "New incident" may ask before this page is mounted (it navigates here
+// first), so the request waits in a flag as well as going out as an event.
+let newIncidentAsked = false;
+const NEW_INCIDENT_EVENT = 'driftdesk:new-incident';
+
+/** Opens the new-incident form on the incidents page: at once if it is showing, else when it mounts. */
+export function requestNewIncident(): void {
+  newIncidentAsked = true;
+  window.dispatchEvent(new Event(NEW_INCIDENT_EVENT));
+}
+
 export function IncidentsPage({ session }: { session: WorkspaceSession }) {
   const { incidents, comments } = useDocValue(session.doc, readIncidents);
   const [creating, setCreating] = useState(false);
   const canCreate = session.connection.role === 'owner' || session.connection.role === 'editor';
   const ws = session.connection.workspaceId;
+
+  useEffect(() => {
+    const take = () => {
+      if (newIncidentAsked && canCreate) setCreating(true);
+      newIncidentAsked = false;
+    };
+    take();
+    window.addEventListener(NEW_INCIDENT_EVENT, take);
+    return () => window.removeEventListener(NEW_INCIDENT_EVENT, take);
+  }, [canCreate]);
 
   useEffect(() => {
     if (!canCreate) return;

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import type { AppInfo, HostApi, WorkspaceConnection } from '../../../shared/host-contract';
+import { hashOf, parseDeepLink } from '../../../shared/deep-link';
 import { RoleBadge } from '../components/badges';
 
 /** Pick a workspace, create one on this machine's server, or join one with a URL and a token. */
@@ -99,12 +100,20 @@ function CreateWorkspaceForm({ host, onCreated, disabled }: { host: HostApi; onC
 function JoinWorkspaceForm({ host, onJoined }: { host: HostApi; onJoined: (id: string) => void }) {
   const [serverUrl, setServerUrl] = useState('');
   const [token, setToken] = useState('');
-  const { busy, error, submit } = useOpenWorkspace(() => host.call('workspaces.join', { serverUrl, token }), onJoined);
+  // A link to a page (driftdesk://workspace/…) opens that page of a workspace already on this device.
+  const pageLink = parseDeepLink(serverUrl);
+  const { busy, error, submit } = useOpenWorkspace(
+    () => (pageLink ? host.call('workspaces.open', { workspaceId: pageLink.workspaceId }) : host.call('workspaces.join', { serverUrl, token })),
+    (id) => (pageLink ? (location.hash = hashOf(pageLink)) : onJoined(id)),
+  );
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby="join-title">
       <h2 id="join-title">Join a workspace</h2>
-      <p className="muted">Paste the invite link a workspace owner sent you, or the server URL and a token.</p>
+      <p className="muted">
+        Paste the invite link a workspace owner sent you, or the server URL and a token. A link to a page
+        (<code>driftdesk://workspace/…</code>) opens it.
+      </p>
       <label>
         Server URL or invite link
         <input value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} required placeholder="http://127.0.0.1:4455 or driftdesk://join?…" />
@@ -114,7 +123,7 @@ function JoinWorkspaceForm({ host, onJoined }: { host: HostApi; onJoined: (id: s
         <input value={token} onChange={(e) => setToken(e.target.value)} type="password" autoComplete="off" placeholder="ddt_… (not needed with an invite link)" />
       </label>
       {error && <p role="alert" className="error">{error}</p>}
-      <button type="submit" disabled={busy}>{busy ? 'Checking…' : 'Join workspace'}</button>
+      <button type="submit" disabled={busy}>{busy ? 'Checking…' : pageLink ? 'Open page' : 'Join workspace'}</button>
     </form>
   );
 }

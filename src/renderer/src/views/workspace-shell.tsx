@@ -1,7 +1,9 @@
 import { Suspense, lazy, useCallback, useEffect } from 'react';
 import type * as Y from 'yjs';
 import { readWorkspaceMeta } from '../../../core/workspace';
+import { CommandPalette } from '../components/command-palette';
 import { PresenceList } from '../components/presence-list';
+import { SkipLink } from '../components/skip-link';
 import { SyncIndicator } from '../components/sync-indicator';
 import { navigate, useDocValue, useSessionVersion } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
@@ -34,10 +36,12 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
 
   return (
     <div className="shell">
+      <SkipLink target="main-content" />
       <aside className="sidebar" aria-label="Workspace">
         <button type="button" className="link muted" onClick={() => navigate()}>← All workspaces</button>
         <h1 className="workspace-name">{meta?.name ?? session.connection.name}</h1>
         <p className="muted small">You are {session.connection.memberName} ({session.connection.role})</p>
+        <CommandPalette session={session} />
         <nav aria-label="Sections">
           <a href={`#/w/${ws}/inbox`} aria-current={section === 'inbox' ? 'page' : undefined}>
             Inbox{unread > 0 && <span className="count-badge" data-testid="inbox-unread" aria-label={`${unread} unread`}>{unread}</span>}
@@ -52,7 +56,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
         <MentionNotifier session={session} />
         <PresenceList session={session} />
       </aside>
-      <main className="content">
+      <main className="content" id="main-content" tabIndex={-1}>
         <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
         {section === 'inbox' ? (
           <InboxPage session={session} />
