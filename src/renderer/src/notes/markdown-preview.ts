@@ -58,5 +58,22 @@ const CONFIG: Config = {
 
 /** Renders `source` (a note's markdown) to a sanitized fragment, ready to append to the page. */
 export function renderNoteMarkdown(source: string): DocumentFragment {
-  return purify.sanitize(markdown.render(source), { ...CONFIG, RETURN_DOM_FRAGMENT: true });
+  const fragment = purify.sanitize(markdown.render(source), { ...CONFIG, RETURN_DOM_FRAGMENT: true });
+  // The CSP lets only inline (data:) images load; any other would show as a broken icon.
+  // Say what is there instead, with a link to it when it has an http(s) address.
+  for (const img of fragment.querySelectorAll('img')) {
+    const src = img.getAttribute('src') ?? '';
+    if (src.startsWith('data:')) continue;
+    const alt = img.getAttribute('alt')?.trim();
+    const stand = document.createElement(src ? 'a' : 'span');
+    if (src) {
+      stand.setAttribute('href', src);
+      stand.setAttribute('target', '_blank');
+      stand.setAttribute('rel', 'noopener noreferrer');
+    }
+    stand.setAttribute('title', 'Images from other sites are not shown in notes');
+    stand.textContent = `[image${alt ? `: ${alt}` : ''}]`;
+    img.replaceWith(stand);
+  }
+  return fragment;
 }
