@@ -3,11 +3,13 @@
  * in step with the docs as the host saves them. The tables and the query are in
  * search-store.ts; this file decides what to re-index when.
  *
- * The host keeps one Y.Doc per open workspace. It is loaded from the very bytes the renderer
- * gets from `cache.load`, so every update appended afterwards is applied to it with the
+ * The host keeps one Y.Doc per workspace a window has open. It starts from the very bytes the
+ * window got from `cache.load`, so every update appended afterwards is applied to it with the
  * registries' observers on, and only the entities those updates touched are re-read and
- * upserted or deleted. Indexing runs right after the save is answered (setImmediate), or at
- * once before a query, so a query always sees every saved update.
+ * upserted or deleted. Building that doc costs about what the window's own load costs, so it
+ * waits for the first append: opening a workspace to read it costs the host nothing, and
+ * queries never need the doc. Indexing runs right after the save is answered
+ * (setImmediate), or at once before a query, so a query always sees every saved update.
  *
  * Crashes: each append marks the doc pending (search_pending) and the mark is cleared once its
  * updates are indexed. A workspace loaded with a mark, or never indexed, is rebuilt: every
@@ -58,6 +60,8 @@ type Queued =
 export class SearchIndex {
   private readonly store: SearchStore;
   private readonly open = new Map<string, OpenWorkspace>();
+  /** What a window loaded of a workspace whose index is in step: the doc is built from it at the first append. */
+  private readonly baselines = new Map<string, Uint8Array | null>();
   private readonly queue: Queued[] = [];
   private drainTimer: ReturnType<typeof setImmediate> | null = null;
   private rebuildTimer: ReturnType<typeof setImmediate> | null = null;
@@ -80,7 +84,7 @@ export class SearchIndex {
   afterLoad(docId: string, update: Uint8Array | null): void {
     this.guard(docId, () => {
       const name = parseDocName(docId);
-      if (name?.kind !== 'workspace' || this.open.has(docId) || this.queue.some((q) => q.workspaceId === docId)) return;
+      if (name?.kind !== 'workspace' || this.open.has(docId) || this.baselines.has(docId) || this.queue.some((q) => q.workspaceId === docId)) return;
       // Decided now: a mark set by an append queued after this load is that append's, not a leftover.
       const stale = !this.store.isIndexed(docId) || this.store.isPending(docId);
       this.enqueue({ kind: 'load', workspaceId: docId, update, stale });
@@ -152,6 +156,7 @@ export class SearchIndex {
       ws.doc.destroy();
     }
     this.open.clear();
+    this.baselines.clear();
   }
 
   private enqueue(item: Queued): void {
@@ -167,7 +172,15 @@ export class SearchIndex {
       const ok = this.guard(item.workspaceId, () => {
         const ws = this.open.get(item.workspaceId);
         if (item.kind === 'load') {
-          if (!ws) this.openWorkspace(item.workspaceId, item.update, item.stale);
+          if (ws) return;
+          if (item.stale) this.openWorkspace(item.workspaceId, item.update, true);
+          else this.baselines.set(item.workspaceId, item.update);
+        } else if (!ws && this.baselines.has(item.workspaceId)) {
+          const baseline = this.baselines.get(item.workspaceId)!;
+          this.baselines.delete(item.workspaceId);
+          const opened = this.openWorkspace(item.workspaceId, baseline, false);
+          Y.applyUpdate(opened.doc, item.updates.length === 1 ? item.updates[0]! : Y.mergeUpdates(item.updates));
+          this.writeTouched(item.workspaceId, opened);
         } else if (!ws) {
           // Read from the cache after this append, the doc cannot tell what the append changed.
           this.openWorkspace(item.workspaceId, this.cache.loadDoc(item.workspaceId), true);
@@ -187,13 +200,14 @@ export class SearchIndex {
     if (indexed.length > 0) this.guard('pending marks', () => this.store.transaction(() => indexed.forEach((id) => this.store.clearPending(id))));
   }
 
-  private openWorkspace(workspaceId: string, update: Uint8Array | null, stale: boolean): void {
+  private openWorkspace(workspaceId: string, update: Uint8Array | null, stale: boolean): OpenWorkspace {
     const doc = new Y.Doc();
     if (update) Y.applyUpdate(doc, update);
     const touched = new Map<string, Key>();
     const unwatch = watchSearchDocuments(doc, (kind, id) => touched.set(`${kind}\u0000${id}`, { kind, id }));
     const ws: OpenWorkspace = { doc, touched, unwatch, rebuild: null };
     this.open.set(workspaceId, ws);
+    this.baselines.delete(workspaceId);
     // (A failure from here on closes it again: see the callers.)
     if (stale) {
       // Everything in the doc, and everything indexed (what the doc no longer has is deleted).
@@ -205,6 +219,7 @@ export class SearchIndex {
     } else {
       for (const docId of this.store.pendingWithPrefix(noteDocName(workspaceId, ''))) this.indexNote(docId);
     }
+    return ws;
   }
 
   /** One slice of each rebuild under way, then yields to the event loop. */
@@ -249,6 +264,7 @@ export class SearchIndex {
   }
 
   private close(workspaceId: string): void {
+    this.baselines.delete(workspaceId);
     const ws = this.open.get(workspaceId);
     ws?.unwatch();
     ws?.doc.destroy();
