@@ -19,6 +19,7 @@ import {
   severitySchema,
 } from './schema.ts';
 import { DATASET_KEYS } from './datasets.ts';
+import { appendIncidentEvent } from './incident-events.ts';
 import { findMentions } from './mentions.ts';
 import { getIncident, listMembers } from './queries.ts';
 
@@ -94,9 +95,14 @@ export function updateIncident(doc: Y.Doc, input: UpdateIncidentInput, ctx: Comm
   if (!(entry instanceof Y.Map) || !getIncident(doc, incidentId)) {
     throw new CommandError('updateIncident', [{ path: 'incidentId', message: `no incident ${incidentId}` }]);
   }
+  const before = getIncident(doc, incidentId)!.status;
   doc.transact(() => {
     for (const [key, value] of Object.entries(fields)) if (value !== undefined) entry.set(key, value);
     entry.set('updatedAt', ctx.now());
+    // Who moved it and when: the timeline shows every status change, reopening included.
+    if (fields.status !== undefined && fields.status !== before) {
+      appendIncidentEvent(doc, incidentId, { kind: 'status', from: before, to: fields.status }, ctx);
+    }
   });
   return getIncident(doc, incidentId)!;
 }

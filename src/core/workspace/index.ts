@@ -8,3 +8,4 @@ export * from './mentions.ts';
 export * from './notes.ts';
 export * from './note-anchors.ts';
 export * from './inbox.ts';
+export * from './incident-events.ts';

@@ -59,8 +59,12 @@ export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export const severitySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof severitySchema>;
 
-/** Incident lifecycle, as on-call tools name it: opened, someone owns it, work under way, done. */
-export const INCIDENT_STATUSES = ['open', 'acknowledged', 'investigating', 'resolved'] as const;
+/**
+ * Incident lifecycle, as on-call tools name it: opened, someone owns it, work under way, the
+ * impact is contained (e.g. rolled back) but the cause is not fixed, done. A resolved incident
+ * can be reopened.
+ */
+export const INCIDENT_STATUSES = ['open', 'acknowledged', 'investigating', 'mitigated', 'resolved'] as const;
 export const incidentStatusSchema = z.enum(INCIDENT_STATUSES);
 export type IncidentStatus = z.infer<typeof incidentStatusSchema>;
 
@@ -94,8 +98,41 @@ export const incidentSchema = z.object({
   createdBy: id,
   createdByName: z.string().max(200),
   updatedAt: timestamp,
+  assigneeId: id.optional(),
+  assigneeName: z.string().max(200).optional(),
+  /** Set when a monitor's rule opened it: further findings of that rule go to this incident. */
+  monitorId: id.optional(),
+  ruleId: id.optional(),
+  /** What the monitor watches, and the data a finding was about (links in the UI). */
+  model: z.string().max(300).optional(),
+  referenceVersionId: id.optional(),
+  currentVersionId: id.optional(),
+  /** The latest drift report blob (sha256) behind it. */
+  reportBlob: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type IncidentRecord = z.infer<typeof incidentSchema>;
+
+/** The incident's own Y.Array of events (in its Y.Map), next to its fields. */
+export const INCIDENT_EVENTS_KEY = 'events';
+
+/**
+ * What happened to an incident, for its timeline (people's comments live in `comments` and are
+ * merged in when shown). `finding`: a monitor rule fired again for this incident.
+ */
+export const incidentEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('status'), id, at: timestamp, byId: id, byName: z.string().max(200), from: incidentStatusSchema, to: incidentStatusSchema }),
+  z.object({ kind: z.literal('assigned'), id, at: timestamp, byId: id, byName: z.string().max(200), assigneeId: id.nullable(), assigneeName: z.string().max(200) }),
+  z.object({
+    kind: z.literal('finding'), id, at: timestamp, byId: id, byName: z.string().max(200),
+    band: z.enum(['warning', 'critical']), summary: z.string().max(2000), reportBlob: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    currentVersionId: id.optional(),
+  }),
+  z.object({
+    kind: z.literal('action'), id, at: timestamp, byId: id, byName: z.string().max(200),
+    action: z.string().max(100), outcome: z.enum(['ok', 'failed']), detail: z.string().max(2000),
+  }),
+]);
+export type IncidentEvent = z.infer<typeof incidentEventSchema>;
 
 /**
  * Where a note comment hangs: a range of the note's Y.Text as two Y.RelativePositions (JSON, as

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addDatasetVersion, incidentTimeline, listIncidentEvents, listIncidents, updateIncident } from '../workspace/index.ts';
+import { createMonitor, getMonitor, recordFindings } from './monitors.ts';
+import type { RuleOutcome } from './rules.ts';
+
+function setup() {
+  const doc = new Y.Doc();
+  let t = 1_700_000_000_000;
+  let n = 0;
+  const ctx = { actor: { id: 'server', name: 'Monitor' }, now: () => (t += 1000), newId: () => `id${++n}` };
+  const ref = addDatasetVersion(doc, {
+    dataset: 'weather', fileName: 'seattle-2012.csv', format: 'csv', md5: 'a'.repeat(32), size: 1, rows: 366, columns: 6, profileBlob: 'b'.repeat(64),
+  }, ctx);
+  const monitor = createMonitor(doc, {
+    name: 'Weather model', model: 'rain-forecast', referenceVersionId: ref.id,
+    rules: [{ kind: 'driftShare', id: 'share', warning: 0.3, critical: 0.5 }, { kind: 'metric', id: 'acc', metric: 'accuracy', direction: 'below', critical: 0.8 }],
+  }, ctx);
+  return { doc, ctx, monitor };
+}
+
+const outcome = (ruleId: string, band: RuleOutcome['band'], summary = `${ruleId} ${band}`): RuleOutcome => ({ ruleId, band, summary, value: 0 });
+
+describe('recordFindings', () => {
+  it('opens one incident per monitor rule, then adds findings to it instead of duplicating', () => {
+    const { doc, ctx, monitor } = setup();
+    expect(recordFindings(doc, monitor, [outcome('share', 'ok')], {}, ctx, 5)).toEqual({ opened: [], updated: [] });
+    expect(listIncidents(doc)).toEqual([]);
+    expect(getMonitor(doc, monitor.id)!.lastBatchAt).toBe(5);
+
+    const first = recordFindings(doc, monitor, [outcome('share', 'warning', '4 of 10 columns drifted')], { reportBlob: 'c'.repeat(64), currentVersionId: 'v2' }, ctx);
+    expect(first.opened).toHaveLength(1);
+    expect(first.opened[0]).toMatchObject({
+      title: 'Weather model: dataset drift', severity: 'medium', status: 'open', monitorId: monitor.id, ruleId: 'share',
+      model: 'rain-forecast', currentVersionId: 'v2', reportBlob: 'c'.repeat(64), description: '4 of 10 columns drifted',
+    });
+
+    const second = recordFindings(doc, monitor, [outcome('share', 'critical', '6 of 10 columns drifted'), outcome('acc', 'critical')], { currentVersionId: 'v3' }, ctx);
+    expect(second.updated.map((i) => i.id)).toEqual([first.opened[0]!.id]);
+    expect(second.updated[0]).toMatchObject({ severity: 'critical', currentVersionId: 'v3' });
+    expect(second.opened.map((i) => i.title)).toEqual(['Weather model: accuracy too low']);
+    expect(listIncidents(doc)).toHaveLength(2);
+    expect(listIncidentEvents(doc, first.opened[0]!.id).map((e) => (e.kind === 'finding' ? `${e.band}: ${e.summary}` : e.kind))).toEqual([
+      'warning: 4 of 10 columns drifted',
+      'critical: 6 of 10 columns drifted',
+    ]);
+  });
+
+  it('opens a new incident once the old one is resolved', () => {
+    const { doc, ctx, monitor } = setup();
+    const [incident] = recordFindings(doc, monitor, [outcome('share', 'critical')], {}, ctx).opened;
+    updateIncident(doc, { incidentId: incident!.id, status: 'resolved' }, { ...ctx, actor: { id: 'm_ada', name: 'Ada' } });
+    const again = recordFindings(doc, monitor, [outcome('share', 'critical')], {}, ctx);
+    expect(again.opened).toHaveLength(1);
+    expect(again.opened[0]!.id).not.toBe(incident!.id);
+  });
+
+  it('puts status changes with who and when on the timeline, next to comments', () => {
+    const { doc, ctx, monitor } = setup();
+    const [incident] = recordFindings(doc, monitor, [outcome('share', 'critical')], {}, ctx).opened;
+    const ada = { ...ctx, actor: { id: 'm_ada', name: 'Ada' } };
+    updateIncident(doc, { incidentId: incident!.id, status: 'acknowledged' }, ada);
+    updateIncident(doc, { incidentId: incident!.id, severity: 'high' }, ada);
+    updateIncident(doc, { incidentId: incident!.id, status: 'mitigated' }, ada);
+    updateIncident(doc, { incidentId: incident!.id, status: 'resolved' }, ada);
+    updateIncident(doc, { incidentId: incident!.id, status: 'open' }, ada);
+    const steps = incidentTimeline(doc, incident!.id).map((e) => (e.kind === 'event' && e.event.kind === 'status' ? `${e.event.byName}: ${e.event.from}→${e.event.to}` : e.kind === 'event' ? e.event.kind : 'comment'));
+    expect(steps).toEqual(['finding', 'Ada: open→acknowledged', 'Ada: acknowledged→mitigated', 'Ada: mitigated→resolved', 'Ada: resolved→open']);
+  });
+});
+
+describe('createMonitor', () => {
+  it('refuses an unknown reference version and duplicate rule ids', () => {
+    const { doc, ctx } = setup();
+    expect(() => createMonitor(doc, { name: 'm', referenceVersionId: 'nope', rules: [{ kind: 'driftShare', id: 's', critical: 0.5 }] }, ctx)).toThrow('no dataset version nope');
+    expect(() => createMonitor(doc, { name: 'm', referenceVersionId: 'nope', rules: [{ kind: 'driftShare', id: 's', critical: 0.5 }, { kind: 'driftShare', id: 's', critical: 0.6 }] }, ctx)).toThrow('rule ids must be unique');
+  });
+});

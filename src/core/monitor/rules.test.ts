@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { type AlertRule, alertRuleSchema, evaluateBatch, evaluateMetric, evaluateMissing } from './rules.ts';
+
+const rules: AlertRule[] = [
+  { kind: 'driftShare', id: 'share', warning: 0.3, critical: 0.5 },
+  { kind: 'columnDrift', id: 'temp', column: 'temp_max' },
+  { kind: 'columnDrift', id: 'wind', column: 'wind', warning: 0.08, critical: 0.2 },
+  { kind: 'metric', id: 'acc', metric: 'accuracy', direction: 'below', warning: 0.9, critical: 0.85 },
+  { kind: 'metric', id: 'lat', metric: 'latency_ms', direction: 'above', critical: 250 },
+  { kind: 'batchMissing', id: 'late', warningAfterMs: 3_600_000, criticalAfterMs: 86_400_000 },
+];
+
+const drift = (drifted: number, tested: number, extra: { tempP?: number; wind?: number } = {}) => ({
+  testedColumns: tested,
+  driftedColumns: drifted,
+  columns: [
+    { name: 'temp_max', kind: 'p_value' as const, score: extra.tempP ?? 0.5, threshold: 0.05, drifted: (extra.tempP ?? 0.5) < 0.05 },
+    { name: 'wind', kind: 'distance' as const, score: extra.wind ?? 0.01, threshold: 0.1, drifted: (extra.wind ?? 0.01) >= 0.1 },
+  ],
+});
+
+describe('monitor rules', () => {
+  it('bands the drift share at its bounds, reaching a bound counts', () => {
+    const bands = (d: number) => evaluateBatch(rules, drift(d, 10)).find((o) => o.ruleId === 'share')!.band;
+    expect([bands(0), bands(2), bands(3), bands(4), bands(5), bands(10)]).toEqual(['ok', 'ok', 'warning', 'warning', 'critical', 'critical']);
+    expect(evaluateBatch(rules, drift(5, 10)).find((o) => o.ruleId === 'share')!.summary).toBe('5 of 10 columns drifted (share 0.5, critical ≥ 0.5)');
+  });
+
+  it('reads a p-value rule downwards and a distance rule upwards; the test threshold is the default bound', () => {
+    const outcome = (e: { tempP?: number; wind?: number }, rule: string) => evaluateBatch(rules, drift(0, 2, e)).find((o) => o.ruleId === rule)!;
+    expect(outcome({ tempP: 0.049 }, 'temp').band).toBe('critical');
+    expect(outcome({ tempP: 0.05 }, 'temp').band).toBe('ok');
+    expect(outcome({ wind: 0.079 }, 'wind').band).toBe('ok');
+    expect(outcome({ wind: 0.08 }, 'wind').band).toBe('warning');
+    expect(outcome({ wind: 0.2 }, 'wind').band).toBe('critical');
+    expect(outcome({ tempP: 0.001 }, 'temp').summary).toBe('temp_max: p-value 0.001 (critical < 0.05)');
+  });
+
+  it('skips a column rule whose column the batch does not have', () => {
+    const none = evaluateBatch([{ kind: 'columnDrift', id: 'x', column: 'nope' }], drift(0, 2));
+    expect(none).toEqual([]);
+  });
+
+  it('bands metrics by direction and ignores other metrics', () => {
+    const band = (name: string, value: number) => evaluateMetric(rules, { name, value }).map((o) => o.band);
+    expect([band('accuracy', 0.95), band('accuracy', 0.89), band('accuracy', 0.84)]).toEqual([['ok'], ['warning'], ['critical']]);
+    expect([band('latency_ms', 250), band('latency_ms', 251)]).toEqual([['ok'], ['critical']]);
+    expect(band('f1', 0)).toEqual([]);
+  });
+
+  it('bands a missing batch by the time since the last one', () => {
+    const at = (ms: number) => evaluateMissing(rules, 1000, 1000 + ms)[0]!;
+    expect(at(3_600_000).band).toBe('ok');
+    expect(at(3_600_001).band).toBe('warning');
+    expect(at(2 * 86_400_000).band).toBe('critical');
+    expect(at(2 * 86_400_000).summary).toBe('no batch for 2 d (critical > 24 h)');
+  });
+
+  it('refuses malformed rules with the field named', () => {
+    const parsed = alertRuleSchema.safeParse({ kind: 'driftShare', id: 's', critical: 1.5 });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0]!.path).toEqual(['critical']);
+    expect(alertRuleSchema.safeParse({ kind: 'bogus', id: 's' }).success).toBe(false);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * An incident's timeline: its events (status changes with who and when, assignments, monitor
+ * findings, actions such as a retrain request) and people's comments, in time order. Events sit
+ * in a Y.Array inside the incident's Y.Map, so concurrent appends from two people (or the server
+ * and a person) both land.
+ */
+import * as Y from 'yjs';
+import { z } from 'zod';
+import { type CommandContext, CommandError, parseInput } from './command-context.ts';
+import { getIncident, listComments } from './queries.ts';
+import { type CommentRecord, DOC_KEYS, INCIDENT_EVENTS_KEY, type IncidentEvent, type IncidentRecord, incidentEventSchema } from './schema.ts';
+
+type NewEvent = IncidentEvent extends infer E ? (E extends IncidentEvent ? Omit<E, 'id' | 'at' | 'byId' | 'byName'> : never) : never;
+
+/** Appends an event to an incident, inside the caller's transaction if there is one. */
+export function appendIncidentEvent(doc: Y.Doc, incidentId: string, event: NewEvent, ctx: CommandContext): IncidentEvent {
+  const entry = incidentMap(doc, incidentId, 'appendIncidentEvent');
+  const record = parseInput('appendIncidentEvent', incidentEventSchema, { ...event, id: ctx.newId(), at: ctx.now(), byId: ctx.actor.id, byName: ctx.actor.name });
+  doc.transact(() => {
+    let events = entry.get(INCIDENT_EVENTS_KEY);
+    if (!(events instanceof Y.Array)) {
+      events = new Y.Array<IncidentEvent>();
+      entry.set(INCIDENT_EVENTS_KEY, events);
+    }
+    (events as Y.Array<IncidentEvent>).push([record]);
+  });
+  return record;
+}
+
+const assignInput = z.object({
+  incidentId: z.string().min(1),
+  assignee: z.object({ id: z.string().min(1).max(128), name: z.string().min(1).max(200) }).nullable(),
+});
+
+/** Assigns an incident to a member (null: unassigns), recorded on the timeline. */
+export function assignIncident(doc: Y.Doc, input: z.input<typeof assignInput>, ctx: CommandContext): IncidentRecord {
+  const { incidentId, assignee } = parseInput('assignIncident', assignInput, input);
+  const entry = incidentMap(doc, incidentId, 'assignIncident');
+  doc.transact(() => {
+    if (assignee) {
+      entry.set('assigneeId', assignee.id);
+      entry.set('assigneeName', assignee.name);
+    } else {
+      entry.delete('assigneeId');
+      entry.delete('assigneeName');
+    }
+    entry.set('updatedAt', ctx.now());
+    appendIncidentEvent(doc, incidentId, { kind: 'assigned', assigneeId: assignee?.id ?? null, assigneeName: assignee?.name ?? '' }, ctx);
+  });
+  return getIncident(doc, incidentId)!;
+}
+
+/** The incident's events, oldest first; events that do not parse are left out. */
+export function listIncidentEvents(doc: Y.Doc, incidentId: string): IncidentEvent[] {
+  const events = doc.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(incidentId)?.get(INCIDENT_EVENTS_KEY);
+  if (!(events instanceof Y.Array)) return [];
+  const out: IncidentEvent[] = [];
+  for (const value of events.toArray()) {
+    const parsed = incidentEventSchema.safeParse(value);
+    if (parsed.success) out.push(parsed.data);
+  }
+  return out.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+}
+
+export type TimelineEntry = { kind: 'event'; at: number; event: IncidentEvent } | { kind: 'comment'; at: number; comment: CommentRecord };
+
+/** Events and comments of an incident in one list, oldest first. */
+export function incidentTimeline(doc: Y.Doc, incidentId: string): TimelineEntry[] {
+  const entries: TimelineEntry[] = [
+    ...listIncidentEvents(doc, incidentId).map((event): TimelineEntry => ({ kind: 'event', at: event.at, event })),
+    ...listComments(doc, incidentId).map((comment): TimelineEntry => ({ kind: 'comment', at: comment.createdAt, comment })),
+  ];
+  return entries.sort((a, b) => a.at - b.at);
+}
+
+function incidentMap(doc: Y.Doc, incidentId: string, command: string): Y.Map<unknown> {
+  const entry = doc.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(incidentId);
+  if (!(entry instanceof Y.Map) || !getIncident(doc, incidentId)) {
+    throw new CommandError(command, [{ path: 'incidentId', message: `no incident ${incidentId}` }]);
+  }
+  return entry;
+}
