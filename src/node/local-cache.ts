@@ -97,21 +97,24 @@ export class LocalCache {
   }
 
   /**
-   * Appends updates to a doc's log in one transaction; returns how many were written. Those
-   * flagged `local` (edits made here) are also recorded as pending until `markServerHas` says
-   * the server holds them — in the same transaction, so a saved edit is never untracked.
+   * Appends updates to a doc's log in one transaction; returns how many were written. The ones
+   * flagged `local` (edits made here) are also recorded, as one pending change, until
+   * `markServerHas` says the server holds them — in the same transaction, so a saved edit is
+   * never untracked.
    */
   appendUpdates(docId: string, updates: Uint8Array[], local?: boolean[]): number {
     const insert = this.db.prepare('INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)');
     const pending = this.db.prepare('INSERT INTO pending_edits (doc_id, reaches) VALUES (?, ?)');
+    // One pending row per saved batch, not per update: a batch is what a person did in the last
+    // few hundred ms (a typed sentence is hundreds of Yjs updates but one change to them).
+    const reaches: Record<string, number> = {};
+    updates.forEach((update, i) => {
+      if (!local?.[i]) return;
+      for (const [client, clock] of Y.parseUpdateMeta(update).to) reaches[client] = Math.max(reaches[client] ?? 0, clock);
+    });
     this.db.transaction(() => {
-      updates.forEach((update, i) => {
-        insert.run(docId, update);
-        if (local?.[i]) {
-          const reaches = Object.fromEntries(Y.parseUpdateMeta(update).to);
-          if (Object.keys(reaches).length > 0) pending.run(docId, JSON.stringify(reaches));
-        }
-      });
+      for (const update of updates) insert.run(docId, update);
+      if (Object.keys(reaches).length > 0) pending.run(docId, JSON.stringify(reaches));
     })();
     return updates.length;
   }

@@ -13,6 +13,7 @@ import { HistoryPage } from './history-page';
 import { MembersPage } from './members-page';
 import { InboxPage } from './inbox-page';
 import { MentionNotifier } from '../components/mention-notifier';
+import { PageErrorBoundary } from '../components/page-error-boundary';
 import { useInbox } from '../session/use-inbox';
 
 // The dataset views carry the chart library; load them when someone opens them.
@@ -57,6 +58,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
         <PresenceList session={session} />
       </aside>
       <main className="content" id="main-content" tabIndex={-1}>
+        <PageErrorBoundary resetKey={route.join('/')}>
         <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
         {section === 'inbox' ? (
           <InboxPage session={session} />
@@ -76,6 +78,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           <IncidentsPage session={session} />
         )}
         </Suspense>
+        </PageErrorBoundary>
       </main>
     </div>
   );
