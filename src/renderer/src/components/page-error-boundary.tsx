@@ -5,7 +5,7 @@ import { Component, type ReactNode } from 'react';
  * whole app: the sidebar stays, the page says what happened and offers a reload.
  */
 export class PageErrorBoundary extends Component<{ children: ReactNode; resetKey: string }, { error: Error | null; key: string }> {
-  state: { error: Error | null; key: string } = { error: null, key: this.props.resetKey };
+  override state: { error: Error | null; key: string } = { error: null, key: this.props.resetKey };
 
   static getDerivedStateFromError(error: Error) {
     return { error };
@@ -16,7 +16,7 @@ export class PageErrorBoundary extends Component<{ children: ReactNode; resetKey
     return props.resetKey !== state.key ? { error: null, key: props.resetKey } : null;
   }
 
-  render() {
+  override render() {
     if (!this.state.error) return this.props.children;
     return (
       <div role="alert" className="card">
