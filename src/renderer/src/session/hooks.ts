@@ -35,9 +35,18 @@ export function useHashRoute(): string[] {
     },
     () => location.hash,
   );
-  return useMemo(() => hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent), [hash]);
+  return useMemo(() => hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(safeDecode), [hash]);
 }
 
 export function navigate(...parts: string[]): void {
   location.hash = `#/${parts.map(encodeURIComponent).join('/')}`;
+}
+
+/** A typed or pasted hash with a broken escape (`%E0`) is taken as written rather than thrown on. */
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
