@@ -9,7 +9,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { parseDocName, roleSchema } from '../src/core/workspace/index.ts';
-import { handleBlob, matchBlobRoute } from './blob-routes.ts';
+import { DEFAULT_MAX_BLOB_BYTES, handleBlob, matchBlobRoute } from './blob-routes.ts';
+import { MonitorEngine, handleMonitor, matchMonitorRoute } from './monitor-routes.ts';
+import { OPENAPI } from './openapi.ts';
 import { type WithRoom, handleDoc, matchDocRoute } from './doc-routes.ts';
 import { ConnectionRate, DEFAULT_LIMITS, type Limits, TokenBucket } from './limits.ts';
 import { createMetrics } from './metrics.ts';
@@ -67,6 +69,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const store: Store = options.store ?? new ServerStore(options.dataDir!, options.nativeBinding);
   store.onCompactionError = (workspace, err) => log({ event: 'compaction_failed', workspace, error: String(err) });
   const fanout = options.fanout ?? null;
+  const engine = new MonitorEngine();
   /** Loaded (or loading) rooms; a promise so that concurrent joins share one load. */
   const rooms = new Map<string, Promise<Room>>();
   const wss = new WebSocketServer({
@@ -85,7 +88,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       });
       return;
     }
-    handleHttp(req, res, store, withRoom, limits.maxMessageBytes, options.maxBlobBytes).catch((err: unknown) => {
+    handleHttp(req, res, { store, withRoom, engine, maxUpdateBytes: limits.maxMessageBytes, maxBlobBytes: options.maxBlobBytes }).catch((err: unknown) => {
       log({ event: 'http_error', error: String(err) });
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -286,6 +289,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       for (const client of wss.clients) client.terminate();
       for (const loading of rooms.values()) await (await loading.catch(() => null))?.destroy();
       rooms.clear();
+      await engine.close();
       await fanout?.close();
       await store.close();
     },
@@ -324,22 +328,26 @@ function tokenFromProtocols(header: string | undefined): string | null {
   return null;
 }
 
-async function handleHttp(
-  req: IncomingMessage,
-  res: ServerResponse,
-  store: Store,
-  withRoom: WithRoom,
-  maxUpdateBytes: number,
-  maxBlobBytes?: number,
-): Promise<void> {
+interface HttpDeps {
+  store: Store;
+  withRoom: WithRoom;
+  engine: MonitorEngine;
+  maxUpdateBytes: number;
+  maxBlobBytes?: number;
+}
+
+async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
+  const { store, withRoom, maxUpdateBytes, maxBlobBytes } = deps;
   const url = new URL(req.url ?? '/', 'http://localhost');
   const reply = (status: number, body: unknown) => json(res, status, body);
   if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, { status: 'ok' });
+  if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return reply(200, OPENAPI);
   const blob = matchBlobRoute(url.pathname);
   const history = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/history(?:\/(\d{1,15}))?$/.exec(url.pathname);
   const invites = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/invites$/.exec(url.pathname);
   const docRoute = matchDocRoute(url.pathname);
-  if (url.pathname === '/api/v1/me' || blob || history || invites || docRoute) {
+  const monitorRoute = matchMonitorRoute(url.pathname);
+  if (url.pathname === '/api/v1/me' || blob || history || invites || docRoute || monitorRoute) {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
     if (!token) return reply(401, { error: 'missing bearer token' });
@@ -347,6 +355,7 @@ async function handleHttp(
     if (!identity) return reply(401, { error: 'token refused: unknown or revoked' });
     if (blob) return handleBlob(req, res, blob, identity, store, reply, maxBlobBytes);
     if (docRoute) return handleDoc(req, res, docRoute, identity, withRoom, reply, maxUpdateBytes);
+    if (monitorRoute) return handleMonitor(req, res, monitorRoute, identity, { store, withRoom, engine: deps.engine, maxBytes: maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES }, reply);
     if (invites && req.method === 'POST') {
       if (identity.workspaceId !== invites[1]) return reply(403, { error: 'token is not for this workspace' });
       if (identity.role !== 'owner') return reply(403, { error: 'only owners can invite' });

@@ -13,7 +13,7 @@ function setup() {
     dataset: 'weather', fileName: 'seattle-2012.csv', format: 'csv', md5: 'a'.repeat(32), size: 1, rows: 366, columns: 6, profileBlob: 'b'.repeat(64),
   }, ctx);
   const monitor = createMonitor(doc, {
-    name: 'Weather model', model: 'rain-forecast', referenceVersionId: ref.id,
+    name: 'Weather model', model: 'rain-forecast', referenceVersionId: ref.id, referenceBlob: 'd'.repeat(64), referenceFormat: 'csv',
     rules: [{ kind: 'driftShare', id: 'share', warning: 0.3, critical: 0.5 }, { kind: 'metric', id: 'acc', metric: 'accuracy', direction: 'below', critical: 0.8 }],
   }, ctx);
   return { doc, ctx, monitor };
@@ -72,7 +72,7 @@ describe('recordFindings', () => {
 describe('createMonitor', () => {
   it('refuses an unknown reference version and duplicate rule ids', () => {
     const { doc, ctx } = setup();
-    expect(() => createMonitor(doc, { name: 'm', referenceVersionId: 'nope', rules: [{ kind: 'driftShare', id: 's', critical: 0.5 }] }, ctx)).toThrow('no dataset version nope');
-    expect(() => createMonitor(doc, { name: 'm', referenceVersionId: 'nope', rules: [{ kind: 'driftShare', id: 's', critical: 0.5 }, { kind: 'driftShare', id: 's', critical: 0.6 }] }, ctx)).toThrow('rule ids must be unique');
+    expect(() => createMonitor(doc, { name: 'm', referenceVersionId: 'nope', referenceBlob: 'd'.repeat(64), referenceFormat: 'csv', rules: [{ kind: 'driftShare', id: 's', critical: 0.5 }] }, ctx)).toThrow('no dataset version nope');
+    expect(() => createMonitor(doc, { name: 'm', referenceVersionId: 'nope', referenceBlob: 'd'.repeat(64), referenceFormat: 'csv', rules: [{ kind: 'driftShare', id: 's', critical: 0.5 }, { kind: 'driftShare', id: 's', critical: 0.6 }] }, ctx)).toThrow('rule ids must be unique');
   });
 });

@@ -31,6 +31,9 @@ export const monitorSchema = z.object({
   model: z.string().max(300),
   /** The dataset version batches are compared against. */
   referenceVersionId: id,
+  /** The reference data itself, in the server's blob store (sha256), and its file format. */
+  referenceBlob: z.string().regex(/^[0-9a-f]{64}$/),
+  referenceFormat: z.enum(['csv', 'tsv', 'parquet', 'json', 'jsonl']),
   /** Batches are expected this often (ms); a `batchMissing` rule judges lateness. */
   expectBatchEveryMs: z.number().int().positive().optional(),
   rules: z.array(alertRuleSchema).max(100),
@@ -44,6 +47,8 @@ const createMonitorInput = z.object({
   name: z.string().trim().min(1, 'name is required').max(200),
   model: z.string().trim().max(300).default(''),
   referenceVersionId: id,
+  referenceBlob: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest'),
+  referenceFormat: z.enum(['csv', 'tsv', 'parquet', 'json', 'jsonl']),
   expectBatchEveryMs: z.number().int().positive().optional(),
   rules: z.array(alertRuleSchema).min(1, 'a monitor needs at least one rule').max(100)
     .refine((rules) => new Set(rules.map((r) => r.id)).size === rules.length, 'rule ids must be unique'),

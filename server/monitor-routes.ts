@@ -1,0 +1,271 @@
+/**
+ * Monitoring over HTTP (member token, owners and editors):
+ * `POST /api/v1/workspaces/:id/monitors`                    create a monitor from a reference
+ *      file already in the blob store (the server profiles it and records it as a dataset version);
+ * `POST /api/v1/workspaces/:id/monitors/:monitor/batches`   a production batch (CSV, TSV, JSONL,
+ *      JSON or Parquet body, by Content-Type): drift against the reference, rules judged, and a
+ *      fired rule opens or extends an incident — written into the workspace doc by the server,
+ *      so every connected client sees it live;
+ * `POST /api/v1/workspaces/:id/monitors/:monitor/metrics`   `[{"name","value","timestamp"}]`.
+ * Nothing is written to the workspace unless the whole request is valid.
+ *
+ * Drift runs in this process on DuckDB (src/node/datasets), one request at a time, so a burst
+ * of batches queues instead of multiplying memory.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { STAT_TESTS } from '../src/core/drift/index.ts';
+import {
+  type BatchDrift,
+  type RuleOutcome,
+  alertRuleSchema,
+  createMonitor,
+  evaluateBatch,
+  evaluateMetric,
+  getMonitor,
+  recordFindings,
+} from '../src/core/monitor/index.ts';
+import { type CommandContext, CommandError, addDatasetVersion } from '../src/core/workspace/index.ts';
+import { compareFiles } from '../src/node/datasets/compare.ts';
+import { DatasetError, DatasetReader } from '../src/node/datasets/dataset-reader.ts';
+import { profileFile } from '../src/node/datasets/profile.ts';
+import type { WithRoom } from './doc-routes.ts';
+import type { MemberIdentity, Store } from './store-contract.ts';
+
+type Reply = (status: number, body: unknown) => void;
+type Format = 'csv' | 'tsv' | 'parquet' | 'json' | 'jsonl';
+
+const ROUTE = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/monitors(?:\/([A-Za-z0-9_-]{1,128})\/(batches|metrics))?$/;
+
+export interface MonitorRoute {
+  workspaceId: string;
+  monitorId?: string;
+  action: 'create' | 'batches' | 'metrics';
+}
+
+export function matchMonitorRoute(pathname: string): MonitorRoute | null {
+  const m = ROUTE.exec(pathname);
+  if (!m) return null;
+  return { workspaceId: m[1]!, monitorId: m[2], action: (m[3] as 'batches' | 'metrics' | undefined) ?? 'create' };
+}
+
+/** Content types a batch may come as. */
+const FORMAT_OF_TYPE: Record<string, Format> = {
+  'text/csv': 'csv',
+  'text/tab-separated-values': 'tsv',
+  'application/x-ndjson': 'jsonl',
+  'application/jsonl': 'jsonl',
+  'application/x-jsonlines': 'jsonl',
+  'application/json': 'json',
+  'application/vnd.apache.parquet': 'parquet',
+  'application/x-parquet': 'parquet',
+};
+
+const createInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  model: z.string().trim().max(300).default(''),
+  reference: z.object({
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected the sha256 of a blob uploaded with PUT …/blobs/:sha256'),
+    fileName: z.string().trim().min(1).max(500),
+    format: z.enum(['csv', 'tsv', 'parquet', 'json', 'jsonl']),
+  }),
+  rules: z.array(alertRuleSchema).min(1).max(100),
+  expectBatchEveryMs: z.number().int().positive().optional(),
+});
+
+const metricsInput = z
+  .array(z.object({ name: z.string().min(1).max(200), value: z.number().finite(), timestamp: z.union([z.number(), z.string().datetime({ offset: true })]) }))
+  .min(1, 'send at least one metric')
+  .max(10_000);
+
+/** Serializes the DuckDB work of this server and keeps one reader for it. */
+export class MonitorEngine {
+  private queue: Promise<unknown> = Promise.resolve();
+  private reader: Promise<DatasetReader> | null = null;
+  readonly dir = join(tmpdir(), `driftdesk-monitor-${process.pid}-${randomUUID().slice(0, 8)}`);
+
+  run<T>(work: (reader: DatasetReader) => Promise<T>): Promise<T> {
+    const next = this.queue.then(async () => work(await (this.reader ??= DatasetReader.open())));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    if (this.reader) (await this.reader.catch(() => null))?.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export async function handleMonitor(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: MonitorRoute,
+  identity: MemberIdentity,
+  deps: { store: Store; withRoom: WithRoom; engine: MonitorEngine; maxBytes: number },
+  reply: Reply,
+): Promise<void> {
+  if (identity.workspaceId !== route.workspaceId) return reply(403, { error: 'token is not for this workspace' });
+  if (req.method !== 'POST') return reply(405, { error: 'use POST' });
+  if (identity.role !== 'owner' && identity.role !== 'editor') return reply(403, { error: `a ${identity.role} cannot ${route.action === 'create' ? 'create monitors' : 'send monitoring data'}` });
+  const ctx: CommandContext = { actor: { id: identity.memberId, name: identity.name }, now: () => Date.now(), newId: () => randomUUID() };
+  const body = await readBody(req, deps.maxBytes);
+  if (body === null) return reply(413, { error: `body larger than ${deps.maxBytes} bytes` });
+
+  if (route.action === 'create') return createFromReference(body, route, ctx, deps, reply);
+
+  // The monitor must exist before any work is done on the body.
+  const monitor = await deps.withRoom(route.workspaceId, async (room) => getMonitor(room.doc, route.monitorId!));
+  if (!monitor) return reply(404, { error: `no monitor ${route.monitorId} in workspace ${route.workspaceId}` });
+
+  if (route.action === 'metrics') {
+    const json = parseJson(body);
+    if (!json.ok) return reply(400, { error: `the body is not JSON: ${json.message}` });
+    const parsed = metricsInput.safeParse(json.value);
+    if (!parsed.success) return reply(400, { error: `expected [{"name","value","timestamp"}]: ${issues(parsed.error)}` });
+    const outcomes = worstPerRule(parsed.data.flatMap((m) => evaluateMetric(monitor.rules, m)));
+    const applied = await deps.withRoom(route.workspaceId, async (room) => {
+      const current = getMonitor(room.doc, monitor.id)!;
+      const result = recordFindings(room.doc, current, outcomes, {}, ctx);
+      await room.flushed();
+      return result;
+    });
+    return reply(200, { metrics: parsed.data.length, outcomes, ...summarize(applied) });
+  }
+
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const format = FORMAT_OF_TYPE[type];
+  if (!format) return reply(415, { error: `Content-Type ${type || '(none)'} is not a batch format; use ${Object.keys(FORMAT_OF_TYPE).join(', ')}` });
+  const reference = await referenceFile(deps, route.workspaceId, monitor.referenceBlob, monitor.referenceFormat);
+  if (!reference) return reply(409, { error: `the monitor's reference data (blob ${monitor.referenceBlob}) is missing from the blob store` });
+  const batchPath = join(deps.engine.dir, `batch-${randomUUID()}.${format}`);
+  writeFileSync(batchPath, body);
+  let report;
+  try {
+    report = await deps.engine.run((reader) => compareFiles(reader, reference, batchPath, { histograms: true }));
+  } catch (err) {
+    if (err instanceof DatasetError) return reply(400, { error: `the batch could not be compared: ${err.message.replaceAll(batchPath, 'the batch').replaceAll(reference, 'the reference')}` });
+    throw err;
+  } finally {
+    rmSync(batchPath, { force: true });
+  }
+  const missing = report.skipped_columns.filter((s) => s.reason === 'only in the reference').map((s) => s.name);
+  const unexpected = report.skipped_columns.filter((s) => s.reason === 'only in the current data').map((s) => s.name);
+  if (missing.length > 0 || unexpected.length > 0) {
+    const parts = [missing.length ? `missing ${missing.join(', ')}` : '', unexpected.length ? `unexpected ${unexpected.join(', ')}` : ''].filter(Boolean);
+    return reply(400, { error: `batch columns do not match the reference: ${parts.join('; ')}`, missing, unexpected });
+  }
+  const shared = { ...report, reference: { ...report.reference, path: monitor.name + ' reference' }, current: { ...report.current, path: `batch ${new Date().toISOString()}` } };
+  const reportBytes = new TextEncoder().encode(JSON.stringify(shared));
+  const reportBlob = createHash('sha256').update(reportBytes).digest('hex');
+  await deps.store.putBlob(route.workspaceId, reportBlob, reportBytes);
+  const drift: BatchDrift = {
+    testedColumns: report.columns.length,
+    driftedColumns: report.drifted_columns,
+    columns: report.columns.map((c) => ({ name: c.name, kind: STAT_TESTS[c.test].kind, score: c.score, threshold: c.threshold, drifted: c.drifted })),
+  };
+  const outcomes = evaluateBatch(monitor.rules, drift);
+  const applied = await deps.withRoom(route.workspaceId, async (room) => {
+    const current = getMonitor(room.doc, monitor.id)!;
+    const result = recordFindings(room.doc, current, outcomes, { reportBlob }, ctx, Date.now());
+    await room.flushed();
+    return result;
+  });
+  reply(200, { rows: report.current.rows, datasetDrift: report.dataset_drift, driftedColumns: report.drifted_columns, testedColumns: report.columns.length, reportBlob, outcomes, ...summarize(applied) });
+}
+
+async function createFromReference(body: Uint8Array, route: MonitorRoute, ctx: CommandContext, deps: Parameters<typeof handleMonitor>[4], reply: Reply) {
+  const json = parseJson(body);
+  if (!json.ok) return reply(400, { error: `the body is not JSON: ${json.message}` });
+  const parsed = createInput.safeParse(json.value);
+  if (!parsed.success) return reply(400, { error: `expected {"name","reference":{"sha256","fileName","format"},"rules":[…]}: ${issues(parsed.error)}` });
+  const input = parsed.data;
+  const path = await referenceFile(deps, route.workspaceId, input.reference.sha256, input.reference.format);
+  if (!path) return reply(400, { error: `reference.sha256: no blob ${input.reference.sha256} in this workspace; upload it first with PUT /api/v1/workspaces/${route.workspaceId}/blobs/${input.reference.sha256}` });
+  let profile;
+  try {
+    profile = await deps.engine.run((reader) => profileFile(reader, path));
+  } catch (err) {
+    if (err instanceof DatasetError) return reply(400, { error: `the reference could not be read: ${err.message.replaceAll(path, input.reference.fileName)}` });
+    throw err;
+  }
+  const profileBytes = new TextEncoder().encode(JSON.stringify({ ...profile, path: input.reference.fileName }));
+  const profileBlob = createHash('sha256').update(profileBytes).digest('hex');
+  await deps.store.putBlob(route.workspaceId, profileBlob, profileBytes);
+  try {
+    const created = await deps.withRoom(route.workspaceId, async (room) => {
+      let result!: { monitorId: string; referenceVersionId: string };
+      // One transaction: a refused monitor leaves no stray dataset version behind.
+      room.doc.transact(() => {
+        const version = addDatasetVersion(room.doc, {
+          dataset: input.model || input.name, fileName: input.reference.fileName, format: input.reference.format, md5: profile.md5,
+          size: profile.size, rows: profile.rows, columns: profile.columns.length, profileBlob,
+        }, ctx);
+        const monitor = createMonitor(room.doc, {
+          name: input.name, model: input.model, referenceVersionId: version.id, referenceBlob: input.reference.sha256,
+          referenceFormat: input.reference.format, rules: input.rules, expectBatchEveryMs: input.expectBatchEveryMs,
+        }, ctx);
+        result = { monitorId: monitor.id, referenceVersionId: version.id };
+      });
+      await room.flushed();
+      return result;
+    });
+    reply(201, created);
+  } catch (err) {
+    if (err instanceof CommandError) return reply(400, { error: err.message });
+    throw err;
+  }
+}
+
+/** The reference blob as a file DuckDB can read (written once per server process). */
+async function referenceFile(deps: { store: Store; engine: MonitorEngine }, workspaceId: string, sha256: string, format: Format): Promise<string | null> {
+  const path = join(deps.engine.dir, `reference-${sha256}.${format}`);
+  if (existsSync(path)) return path;
+  const data = await deps.store.getBlob(workspaceId, sha256);
+  if (!data) return null;
+  mkdirSync(deps.engine.dir, { recursive: true });
+  writeFileSync(path, data);
+  return path;
+}
+
+/** Several values of one metric in a request: the worst band speaks for the rule (one event, not fifty). */
+function worstPerRule(outcomes: RuleOutcome[]): RuleOutcome[] {
+  const rank = { ok: 0, warning: 1, critical: 2 } as const;
+  const byRule = new Map<string, RuleOutcome>();
+  for (const o of outcomes) {
+    const seen = byRule.get(o.ruleId);
+    if (!seen || rank[o.band] > rank[seen.band]) byRule.set(o.ruleId, o);
+  }
+  return [...byRule.values()];
+}
+
+function summarize(applied: { opened: { id: string; title: string }[]; updated: { id: string; title: string }[] }) {
+  return { opened: applied.opened.map(({ id, title }) => ({ id, title })), updated: applied.updated.map(({ id, title }) => ({ id, title })) };
+}
+
+function parseJson(body: Uint8Array): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(new TextDecoder().decode(body)) };
+  } catch (err) {
+    return { ok: false, message: (err as Error).message };
+  }
+}
+
+function issues(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<Uint8Array | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) return null;
+    chunks.push(chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
