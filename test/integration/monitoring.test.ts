@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { getMonitor } from '../../src/core/monitor/index.ts';
 import { listIncidentEvents, listIncidents } from '../../src/core/workspace/index.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
