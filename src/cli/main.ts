@@ -27,6 +27,12 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      dataset drift with --fail-on-drift)
   profile FILE [--json]                              column profiles and content hash
   dataset diff A B [--json]                          schema, row count, stat deltas, drift
+  push batch FILE --server URL --workspace ID --monitor M --token T
+                                                     send a production batch (CSV, TSV, JSONL,
+                                                     JSON, Parquet) to a monitor; exit 1 if a
+                                                     rule fired (incident opened or extended)
+  push metrics FILE --server URL --workspace ID --monitor M --token T
+                                                     send [{"name","value","timestamp"}] metrics
   start                                              open the app (Electron, or browser mode)
   web [--port 5155]                                  open the app in browser mode`;
 
@@ -50,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
         if (sub === 'diff') return await datasets.datasetDiffCommand(rest);
         throw new UsageError(`unknown dataset command: ${sub ?? '(none)'}`);
       }
+      case 'push':
+        return await (await import('./push-commands.ts')).pushCommand(sub, rest);
       case 'start':
       case 'web': {
         const { launchApp } = await import('./launch-app.ts');

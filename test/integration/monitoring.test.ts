@@ -4,8 +4,9 @@
  * incidents opened or extended in the workspace doc live, and bad input refused with nothing
  * written.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ let viewer: string;
 let monitorId: string;
 let live: ReturnType<typeof connectClient>;
 
-const post = (path: string, token: string, body: string | Buffer, type = 'text/csv') =>
+const post = (path: string, token: string, body: string, type = 'text/csv') =>
   fetch(`${server.url}/api/v1/workspaces/${ws.id}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
 
 beforeAll(async () => {
@@ -135,4 +136,38 @@ describe('OpenAPI', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toContain('/api/v1/workspaces/{workspaceId}/monitors/{monitorId}/batches');
   });
+});
+
+describe('driftdesk push', () => {
+  /** Runs the CLI without blocking this process (the server under test lives here). */
+  function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['bin/driftdesk', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it('sends a batch file for CI: exit 1 when a rule fires, 0 when not, 2 when refused', async () => {
+    const file = (year: number) => {
+      const path = join(dir, `batch-${year}.csv`);
+      writeFileSync(path, seattleWeatherYear(year));
+      return path;
+    };
+    const common = ['--server', server.url, '--workspace', ws.id, '--monitor', monitorId];
+    const fired = await cli(['push', 'batch', file(2015), ...common, '--token', editor]);
+    expect(fired.code).toBe(1);
+    expect(JSON.parse(fired.stdout).updated).toHaveLength(1);
+    const quiet = await cli(['push', 'batch', file(2013), ...common, '--token', editor]);
+    expect(quiet.code).toBe(0);
+    const refused = await cli(['push', 'batch', file(2013), ...common, '--token', viewer]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('the server refused it (403): a viewer cannot send monitoring data');
+    const missing = await cli(['push', 'batch', join(dir, 'nope.csv'), ...common, '--token', editor]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.csv: no such file');
+  }, 60_000);
 });
