@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import {
   CommandError,
   addComment,
+  addDatasetVersion,
   createIncident,
   getIncident,
   initWorkspace,
@@ -64,6 +65,20 @@ describe('workspace commands', () => {
     expect(() => createIncident(doc, input as never, context())).toThrow(message);
     expect(updates).toHaveLength(0);
     expect(listIncidents(doc)).toEqual([]);
+  });
+
+  it('opens an incident that links the dataset versions and drift report it is about', () => {
+    const doc = new Y.Doc();
+    const ctx = context();
+    const version = (fileName: string) =>
+      addDatasetVersion(doc, { dataset: 'weather', fileName, format: 'csv', md5: 'a'.repeat(32), size: 1, rows: 1, columns: 1, profileBlob: 'b'.repeat(64) }, ctx);
+    const [ref, cur] = [version('2012.csv'), version('2015.csv')];
+    const links = { referenceVersionId: ref.id, currentVersionId: cur.id, reportBlob: 'c'.repeat(64), model: 'rain-forecast' };
+    const created = createIncident(doc, { title: 'weather drift', severity: 'high', ...links }, ctx);
+    expect(getIncident(doc, created.id)).toMatchObject(links);
+    expect(() => createIncident(doc, { title: 'x', severity: 'low', currentVersionId: 'nope' }, ctx)).toThrow('currentVersionId: no dataset version nope');
+    expect(() => createIncident(doc, { title: 'x', severity: 'low', reportBlob: 'zz' }, ctx)).toThrow('reportBlob');
+    expect(listIncidents(doc)).toHaveLength(1);
   });
 
   it('refuses an empty comment and a comment on an unknown incident', () => {

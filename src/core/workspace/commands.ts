@@ -13,6 +13,7 @@ import {
   type IncidentRecord,
   type MemberRecord,
   SCHEMA_VERSION,
+  commentSchema,
   commentTargetSchema,
   incidentStatusSchema,
   memberSchema,
@@ -56,12 +57,23 @@ const createIncidentInput = z.object({
   severity: severitySchema,
   description: trimmed(20_000).default(''),
   status: incidentStatusSchema.default('open'),
+  /** What it is about, when someone opens it from a drift comparison (shown as links). */
+  model: trimmed(300).optional(),
+  referenceVersionId: z.string().min(1).max(128).optional(),
+  currentVersionId: z.string().min(1).max(128).optional(),
+  reportBlob: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest').optional(),
 });
 export type CreateIncidentInput = z.input<typeof createIncidentInput>;
 
-/** Opens a drift incident. Returns the stored record. */
+/** Opens a drift incident. Dataset versions it names must exist. Returns the stored record. */
 export function createIncident(doc: Y.Doc, input: CreateIncidentInput, ctx: CommandContext): IncidentRecord {
   const data = parseInput('createIncident', createIncidentInput, input);
+  for (const path of ['referenceVersionId', 'currentVersionId'] as const) {
+    const versionId = data[path];
+    if (versionId !== undefined && !doc.getMap(DATASET_KEYS.versions).has(versionId)) {
+      throw new CommandError('createIncident', [{ path, message: `no dataset version ${versionId}` }]);
+    }
+  }
   const now = ctx.now();
   const record: IncidentRecord = {
     id: ctx.newId(),
@@ -110,19 +122,30 @@ export function updateIncident(doc: Y.Doc, input: UpdateIncidentInput, ctx: Comm
 const addCommentInput = z.object({
   target: commentTargetSchema,
   body: trimmed(20_000).min(1, 'comment is empty'),
+  /** Makes it a reply in the thread that this comment starts. */
+  parentId: z.string().min(1).max(128).optional(),
 });
 export type AddCommentInput = z.input<typeof addCommentInput>;
 
 /**
  * Adds a comment to an incident, run, dataset version or note (a note comment may anchor to a
  * range). The target must exist. Members @mentioned by name in the body are recorded in
- * `mentions`, which is what fills their inbox.
+ * `mentions`, which is what fills their inbox. With `parentId` it is a reply: the parent must be
+ * the first comment of a thread on the same target (threads are one level deep).
  */
 export function addComment(doc: Y.Doc, input: AddCommentInput, ctx: CommandContext): CommentRecord {
   const data = parseInput('addComment', addCommentInput, input);
   if (!targetExists(doc, data.target)) {
     const what = { incident: 'incident', run: 'run', datasetVersion: 'dataset version', note: 'note' }[data.target.kind];
     throw new CommandError('addComment', [{ path: 'target.id', message: `no ${what} ${data.target.id}` }]);
+  }
+  if (data.parentId !== undefined) {
+    const parent = commentSchema.safeParse(doc.getMap(DOC_KEYS.comments).get(data.parentId));
+    const problem = !parent.success ? `no comment ${data.parentId}`
+      : parent.data.parentId !== undefined ? 'reply to the first comment of the thread'
+      : parent.data.target.kind !== data.target.kind || parent.data.target.id !== data.target.id ? 'the comment is on something else'
+      : null;
+    if (problem) throw new CommandError('addComment', [{ path: 'parentId', message: problem }]);
   }
   const mentions = findMentions(data.body, listMembers(doc)).filter((id) => id !== ctx.actor.id);
   const record: CommentRecord = {
@@ -133,6 +156,7 @@ export function addComment(doc: Y.Doc, input: AddCommentInput, ctx: CommandConte
     authorName: ctx.actor.name,
     createdAt: ctx.now(),
     ...(mentions.length > 0 ? { mentions } : {}),
+    ...(data.parentId !== undefined ? { parentId: data.parentId } : {}),
   };
   doc.getMap<CommentRecord>(DOC_KEYS.comments).set(record.id, record);
   return record;

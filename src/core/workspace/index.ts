@@ -9,3 +9,5 @@ export * from './notes.ts';
 export * from './note-anchors.ts';
 export * from './inbox.ts';
 export * from './incident-events.ts';
+export * from './comment-threads.ts';
+export * from './incident-workflow.ts';

@@ -9,7 +9,7 @@ import { DATASET_KEYS } from './datasets.ts';
 import { DOC_KEYS } from './schema.ts';
 
 /** Registries whose entries are plain records. */
-const RECORD_MAPS = [DOC_KEYS.comments, DATASET_KEYS.versions, DATASET_KEYS.comparisons];
+const RECORD_MAPS = [DOC_KEYS.comments, DOC_KEYS.reactions, DOC_KEYS.threadResolutions, DATASET_KEYS.versions, DATASET_KEYS.comparisons];
 /** Registries whose entries are nested Y.Maps (field-level merge). */
 const NESTED_MAPS = [DOC_KEYS.incidents];
 

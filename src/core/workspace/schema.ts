@@ -14,6 +14,12 @@
  *               its own doc (`noteDocName`), opened lazily
  * - `noteMentions` Y.Map<`<noteId>:<memberId>`, NoteMentionRecord>: who was @mentioned in which
  *               note, written by the author's app, so an inbox never has to open every note doc
+ * - `reactions` Y.Map<`<commentId>:<memberId>:<emoji>`, ReactionRecord>: one immutable record per
+ *               person and emoji; taking a reaction back deletes the record. The key says whose it
+ *               is, so the server can let a commenter add and delete only their own
+ * - `threadResolutions` Y.Map<id, ThreadResolutionRecord>: an append-only log of "resolved" /
+ *               "reopened" per comment thread (the latest wins), so resolving never overwrites
+ *               anything and the server can check each record's author
  *
  * Everything read back from a doc is parsed with these schemas: a doc is shared with other
  * clients, and a record that does not parse is skipped rather than trusted.
@@ -30,6 +36,8 @@ export const DOC_KEYS = {
   runs: 'runs',
   notes: 'notes',
   noteMentions: 'noteMentions',
+  reactions: 'reactions',
+  threadResolutions: 'threadResolutions',
 } as const;
 
 /** The Y.Text that holds a note's markdown, inside the note's own doc. */
@@ -164,8 +172,40 @@ export const commentSchema = z.object({
   createdAt: timestamp,
   /** Member ids @mentioned in the body (they get it in their inbox). */
   mentions: z.array(id).max(100).optional(),
+  /** A reply: the id of the thread's first comment (threads are one level deep). */
+  parentId: id.optional(),
 });
 export type CommentRecord = z.infer<typeof commentSchema>;
+
+/** The reactions a comment can get, by name (GitHub's set); the UI draws the emoji. */
+export const REACTIONS = ['+1', '-1', 'laugh', 'hooray', 'confused', 'heart', 'rocket', 'eyes'] as const;
+export const reactionNameSchema = z.enum(REACTIONS);
+export type ReactionName = z.infer<typeof reactionNameSchema>;
+
+export const reactionSchema = z.object({
+  commentId: id,
+  memberId: id,
+  memberName: z.string().max(200),
+  emoji: reactionNameSchema,
+  at: timestamp,
+});
+export type ReactionRecord = z.infer<typeof reactionSchema>;
+
+/** Where a reaction lives in `reactions`: one key per comment, member and emoji. */
+export function reactionKey(r: Pick<ReactionRecord, 'commentId' | 'memberId' | 'emoji'>): string {
+  return `${r.commentId}:${r.memberId}:${r.emoji}`;
+}
+
+/** One "resolved" or "reopened" of a thread (`commentId` is its first comment). */
+export const threadResolutionSchema = z.object({
+  id,
+  commentId: id,
+  resolved: z.boolean(),
+  byId: id,
+  byName: z.string().max(200),
+  at: timestamp,
+});
+export type ThreadResolutionRecord = z.infer<typeof threadResolutionSchema>;
 
 export const RUN_STATUSES = ['running', 'finished', 'failed', 'killed', 'scheduled'] as const;
 export const runStatusSchema = z.enum(RUN_STATUSES);
