@@ -21,6 +21,8 @@ import { z } from 'zod';
 import { STAT_TESTS } from '../src/core/drift/index.ts';
 import {
   type BatchDrift,
+  type FindingsApplied,
+  type MonitorRecord,
   type RuleOutcome,
   alertRuleSchema,
   createMonitor,
@@ -34,6 +36,7 @@ import { compareFiles } from '../src/node/datasets/compare.ts';
 import { DatasetError, DatasetReader } from '../src/node/datasets/dataset-reader.ts';
 import { profileFile } from '../src/node/datasets/profile.ts';
 import type { WithRoom } from './doc-routes.ts';
+import type { WebhookSender } from './webhooks.ts';
 import type { MemberIdentity, Store } from './store-contract.ts';
 
 type Reply = (status: number, body: unknown) => void;
@@ -106,7 +109,7 @@ export async function handleMonitor(
   res: ServerResponse,
   route: MonitorRoute,
   identity: MemberIdentity,
-  deps: { store: Store; withRoom: WithRoom; engine: MonitorEngine; maxBytes: number },
+  deps: { store: Store; withRoom: WithRoom; engine: MonitorEngine; webhooks: WebhookSender; maxBytes: number },
   reply: Reply,
 ): Promise<void> {
   if (identity.workspaceId !== route.workspaceId) return reply(403, { error: 'token is not for this workspace' });
@@ -134,6 +137,7 @@ export async function handleMonitor(
       await room.flushed();
       return result;
     });
+    notify(deps.webhooks, route.workspaceId, monitor, applied, outcomes);
     return reply(200, { metrics: parsed.data.length, outcomes, ...summarize(applied) });
   }
 
@@ -175,6 +179,7 @@ export async function handleMonitor(
     await room.flushed();
     return result;
   });
+  notify(deps.webhooks, route.workspaceId, monitor, applied, outcomes);
   reply(200, { rows: report.current.rows, datasetDrift: report.dataset_drift, driftedColumns: report.drifted_columns, testedColumns: report.columns.length, reportBlob, outcomes, ...summarize(applied) });
 }
 
@@ -230,6 +235,25 @@ async function referenceFile(deps: { store: Store; engine: MonitorEngine }, work
   mkdirSync(deps.engine.dir, { recursive: true });
   writeFileSync(path, data);
   return path;
+}
+
+/** Tells the workspace's incident webhooks (in the background: the caller is not kept waiting). */
+function notify(webhooks: WebhookSender, workspaceId: string, monitor: MonitorRecord, applied: FindingsApplied, outcomes: RuleOutcome[]): void {
+  for (const [kind, incidents] of [['opened', applied.opened], ['updated', applied.updated]] as const) {
+    for (const incident of incidents) {
+      const outcome = outcomes.find((o) => o.ruleId === incident.ruleId);
+      void webhooks.send(workspaceId, 'incidents', {
+        event: `incident.${kind}`,
+        text: `${kind === 'opened' ? 'New' : 'Again'}: ${incident.title} (${incident.severity}) — ${outcome?.summary ?? ''}`,
+        data: {
+          incident: { id: incident.id, title: incident.title, severity: incident.severity, status: incident.status },
+          monitor: { id: monitor.id, name: monitor.name, model: monitor.model },
+          outcome: outcome ?? null,
+          reportBlob: incident.reportBlob ?? null,
+        },
+      }).catch(() => {});
+    }
+  }
 }
 
 /** Several values of one metric in a request: the worst band speaks for the rule (one event, not fifty). */

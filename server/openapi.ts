@@ -8,6 +8,7 @@ const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? 'error', content: { 'application/json': { schema: error } } }]));
 const ERROR_TEXT: Record<number, string> = {
   400: 'malformed request; `error` says what and where',
+  405: 'method not allowed',
   401: 'missing, unknown or revoked token',
   403: 'the token is for another workspace, or its role may not do this',
   404: 'no such workspace object',
@@ -81,6 +82,28 @@ export const OPENAPI = {
       post: {
         summary: 'Push a Yjs update made offline; answered once persisted, with the new state vector', parameters: [ws, { name: 'docName', in: 'path', required: true, schema: { type: 'string' } }],
         requestBody: { required: true, content: octets }, responses: { 200: { description: 'state vector', content: octets }, ...errors(400, 401, 403, 404, 413) },
+      },
+    },
+    '/api/v1/workspaces/{workspaceId}/webhooks': {
+      parameters: [ws],
+      get: { summary: 'Outgoing webhooks (owners, editors; secrets never listed)', responses: { 200: { description: 'webhooks', content: json({ type: 'object', required: ['webhooks'], properties: { webhooks: { type: 'array' } } }) }, ...errors(401, 403) } },
+      post: {
+        summary: 'Add a webhook (owners); the signing secret is returned once',
+        requestBody: { required: true, content: json({ type: 'object', required: ['url', 'purpose'], properties: { url: { type: 'string', format: 'uri' }, purpose: { enum: ['incidents', 'retrain'] } } }) },
+        responses: { 201: { description: 'created', content: json({ type: 'object', required: ['id', 'url', 'purpose', 'secret'], properties: { id: { type: 'string' }, url: { type: 'string' }, purpose: { type: 'string' }, secret: { type: 'string' } } }) }, ...errors(400, 401, 403) },
+      },
+    },
+    '/api/v1/workspaces/{workspaceId}/webhooks/{webhookId}': {
+      delete: { summary: 'Remove a webhook (owners)', parameters: [ws, { name: 'webhookId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'removed' }, ...errors(401, 403, 404) } },
+    },
+    '/api/v1/workspaces/{workspaceId}/webhooks/deliveries': {
+      get: { summary: 'Delivery log, newest first (last 100)', parameters: [ws], responses: { 200: { description: 'deliveries', content: json({ type: 'object', required: ['deliveries'], properties: { deliveries: { type: 'array' } } }) }, ...errors(401, 403) } },
+    },
+    '/api/v1/workspaces/{workspaceId}/incidents/{incidentId}/retrain': {
+      post: {
+        summary: 'Request a retrain: calls the retrain webhooks with monitor, model and data versions; the outcome goes on the incident timeline',
+        parameters: [ws, { name: 'incidentId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: { description: 'delivered', content: json({ type: 'object', required: ['outcome', 'deliveries'], properties: { outcome: { const: 'ok' }, deliveries: { type: 'array' } } }) }, 502: { description: 'no retrain webhook accepted it (retries continue)', content: json({ type: 'object' }) }, ...errors(401, 403, 404, 409) },
       },
     },
     '/api/v1/workspaces/{workspaceId}/monitors': {

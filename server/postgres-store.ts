@@ -6,7 +6,7 @@
 import pg from 'pg';
 import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
-import { COMPACT_AFTER, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, docKey } from './store-contract.ts';
+import { COMPACT_AFTER, type DeliveryInfo, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 
 const SCHEMA = `
@@ -27,6 +27,14 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS doc_history (
     id BIGSERIAL PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), created_at BIGINT NOT NULL, data BYTEA NOT NULL);
   CREATE INDEX IF NOT EXISTS doc_history_ws ON doc_history(workspace_id, created_at);
+  CREATE TABLE IF NOT EXISTS webhooks (
+    id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), url TEXT NOT NULL,
+    secret TEXT NOT NULL, purpose TEXT NOT NULL, created_at BIGINT NOT NULL);
+  CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), webhook_id TEXT NOT NULL,
+    url TEXT NOT NULL, event TEXT NOT NULL, status TEXT NOT NULL, attempts INT NOT NULL,
+    last_status INT, last_error TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+  CREATE INDEX IF NOT EXISTS webhook_deliveries_ws ON webhook_deliveries(workspace_id, created_at);
   -- Databases made before note docs had one log per workspace: every row is the workspace doc's.
   ALTER TABLE doc_updates ADD COLUMN IF NOT EXISTS doc TEXT NOT NULL DEFAULT '';
   CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates(workspace_id, doc, seq);
@@ -195,6 +203,45 @@ export class PostgresStore implements Store {
   async getBlob(workspaceId: string, sha256: string) {
     const { rows } = await this.pool.query('SELECT data FROM blobs WHERE workspace_id = $1 AND sha256 = $2', [workspaceId, sha256]);
     return rows[0] ? new Uint8Array(rows[0].data as Buffer) : undefined;
+  }
+
+  async createWebhook(workspaceId: string, url: string, purpose: WebhookPurpose, now: number) {
+    const hook = { id: newId('wh'), url, purpose, createdAt: now, secret: newToken().replace(/^ddt_/, 'whsec_') };
+    await this.pool.query('INSERT INTO webhooks (id, workspace_id, url, secret, purpose, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [hook.id, workspaceId, url, hook.secret, purpose, now]);
+    return hook;
+  }
+
+  async listWebhooks(workspaceId: string): Promise<WebhookInfo[]> {
+    const { rows } = await this.pool.query('SELECT id, url, purpose, created_at AS "createdAt" FROM webhooks WHERE workspace_id = $1 ORDER BY created_at', [workspaceId]);
+    return rows.map((r) => ({ ...r, createdAt: Number(r.createdAt) }));
+  }
+
+  async webhookTargets(workspaceId: string, purpose: WebhookPurpose) {
+    const { rows } = await this.pool.query('SELECT id, url, purpose, secret, created_at AS "createdAt" FROM webhooks WHERE workspace_id = $1 AND purpose = $2 ORDER BY created_at', [workspaceId, purpose]);
+    return rows.map((r) => ({ ...r, createdAt: Number(r.createdAt) })) as (WebhookInfo & { secret: string })[];
+  }
+
+  async deleteWebhook(workspaceId: string, id: string) {
+    return ((await this.pool.query('DELETE FROM webhooks WHERE workspace_id = $1 AND id = $2', [workspaceId, id])).rowCount ?? 0) > 0;
+  }
+
+  async saveDelivery(workspaceId: string, d: DeliveryInfo) {
+    await this.pool.query(
+      `INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, url, event, status, attempts, last_status, last_error, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, last_status = excluded.last_status,
+         last_error = excluded.last_error, updated_at = excluded.updated_at`,
+      [d.id, workspaceId, d.webhookId, d.url, d.event, d.status, d.attempts, d.lastStatus, d.lastError, d.createdAt, d.updatedAt],
+    );
+  }
+
+  async listDeliveries(workspaceId: string, limit: number): Promise<DeliveryInfo[]> {
+    const { rows } = await this.pool.query(
+      `SELECT id, webhook_id AS "webhookId", url, event, status, attempts, last_status AS "lastStatus", last_error AS "lastError",
+         created_at AS "createdAt", updated_at AS "updatedAt" FROM webhook_deliveries WHERE workspace_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
+      [workspaceId, limit],
+    );
+    return rows.map((r) => ({ ...r, createdAt: Number(r.createdAt), updatedAt: Number(r.updatedAt) })) as DeliveryInfo[];
   }
 
   async close() {

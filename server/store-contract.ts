@@ -30,6 +30,29 @@ export interface SnapshotInfo {
   bytes: number;
 }
 
+export type WebhookPurpose = 'incidents' | 'retrain';
+
+export interface WebhookInfo {
+  id: string;
+  url: string;
+  purpose: WebhookPurpose;
+  createdAt: number;
+}
+
+export interface DeliveryInfo {
+  id: string;
+  webhookId: string;
+  url: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  /** HTTP status of the last attempt, or null when it got no answer. */
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface Store {
   createWorkspace(name: string, ownerName: string): MaybePromise<{ id: string; token: string; memberId: string }>;
   createMemberToken(workspaceId: string, role: Role, name: string): MaybePromise<{ token: string; memberId: string }>;
@@ -55,6 +78,14 @@ export interface Store {
   getSnapshot(workspaceId: string, id: number): MaybePromise<Uint8Array | undefined>;
   putBlob(workspaceId: string, sha256: string, data: Uint8Array): MaybePromise<void>;
   getBlob(workspaceId: string, sha256: string): MaybePromise<Uint8Array | undefined>;
+  /** Outgoing webhooks: the secret is returned only here and by webhookTargets (for signing). */
+  createWebhook(workspaceId: string, url: string, purpose: WebhookPurpose, now: number): MaybePromise<WebhookInfo & { secret: string }>;
+  listWebhooks(workspaceId: string): MaybePromise<WebhookInfo[]>;
+  webhookTargets(workspaceId: string, purpose: WebhookPurpose): MaybePromise<(WebhookInfo & { secret: string })[]>;
+  deleteWebhook(workspaceId: string, id: string): MaybePromise<boolean>;
+  /** The delivery log: one row per (event, webhook), updated after every attempt. */
+  saveDelivery(workspaceId: string, delivery: DeliveryInfo): MaybePromise<void>;
+  listDeliveries(workspaceId: string, limit: number): MaybePromise<DeliveryInfo[]>;
   close(): MaybePromise<void>;
   /** Called when a compaction fails and rolls back (the old log stays and loads). */
   onCompactionError: (workspaceId: string, error: unknown) => void;

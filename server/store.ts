@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
-import { COMPACT_AFTER, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, docKey } from './store-contract.ts';
+import { COMPACT_AFTER, type DeliveryInfo, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 
 export type { MemberIdentity };
@@ -54,6 +54,16 @@ export class ServerStore implements Store {
         id INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
         created_at INTEGER NOT NULL, data BLOB NOT NULL);
       CREATE INDEX IF NOT EXISTS doc_history_ws ON doc_history(workspace_id, created_at);
+    `);
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS webhooks (
+        id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), url TEXT NOT NULL,
+        secret TEXT NOT NULL, purpose TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS webhook_deliveries (
+        id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), webhook_id TEXT NOT NULL,
+        url TEXT NOT NULL, event TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+        last_status INTEGER, last_error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS webhook_deliveries_ws ON webhook_deliveries(workspace_id, created_at);
     `);
     // Stores made before note docs had one log per workspace: every row is the workspace doc's.
     const columns = this.db.prepare('PRAGMA table_info(doc_updates)').all() as { name: string }[];
@@ -212,6 +222,39 @@ export class ServerStore implements Store {
   getBlob(workspaceId: string, sha256: string): Uint8Array | undefined {
     const row = this.sql('SELECT data FROM blobs WHERE workspace_id = ? AND sha256 = ?').get(workspaceId, sha256) as { data: Buffer } | undefined;
     return row ? new Uint8Array(row.data) : undefined;
+  }
+
+  createWebhook(workspaceId: string, url: string, purpose: WebhookPurpose, now: number): WebhookInfo & { secret: string } {
+    const hook = { id: newId('wh'), url, purpose, createdAt: now, secret: newToken().replace(/^ddt_/, 'whsec_') };
+    this.sql('INSERT INTO webhooks (id, workspace_id, url, secret, purpose, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(hook.id, workspaceId, url, hook.secret, purpose, now);
+    return hook;
+  }
+
+  listWebhooks(workspaceId: string): WebhookInfo[] {
+    return this.sql('SELECT id, url, purpose, created_at AS createdAt FROM webhooks WHERE workspace_id = ? ORDER BY created_at').all(workspaceId) as WebhookInfo[];
+  }
+
+  webhookTargets(workspaceId: string, purpose: WebhookPurpose): (WebhookInfo & { secret: string })[] {
+    return this.sql('SELECT id, url, purpose, secret, created_at AS createdAt FROM webhooks WHERE workspace_id = ? AND purpose = ? ORDER BY created_at')
+      .all(workspaceId, purpose) as (WebhookInfo & { secret: string })[];
+  }
+
+  deleteWebhook(workspaceId: string, id: string): boolean {
+    return this.sql('DELETE FROM webhooks WHERE workspace_id = ? AND id = ?').run(workspaceId, id).changes > 0;
+  }
+
+  saveDelivery(workspaceId: string, d: DeliveryInfo): void {
+    this.sql(`INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, url, event, status, attempts, last_status, last_error, created_at, updated_at)
+      VALUES (@id, @workspaceId, @webhookId, @url, @event, @status, @attempts, @lastStatus, @lastError, @createdAt, @updatedAt)
+      ON CONFLICT(id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, last_status = excluded.last_status,
+        last_error = excluded.last_error, updated_at = excluded.updated_at`).run({ ...d, workspaceId });
+  }
+
+  listDeliveries(workspaceId: string, limit: number): DeliveryInfo[] {
+    return this.sql(`SELECT id, webhook_id AS webhookId, url, event, status, attempts, last_status AS lastStatus, last_error AS lastError,
+      created_at AS createdAt, updated_at AS updatedAt FROM webhook_deliveries WHERE workspace_id = ? ORDER BY created_at DESC, id LIMIT ?`)
+      .all(workspaceId, limit) as DeliveryInfo[];
   }
 
   close(): void {

@@ -12,6 +12,8 @@ import { parseDocName, roleSchema } from '../src/core/workspace/index.ts';
 import { DEFAULT_MAX_BLOB_BYTES, handleBlob, matchBlobRoute } from './blob-routes.ts';
 import { MonitorEngine, handleMonitor, matchMonitorRoute } from './monitor-routes.ts';
 import { OPENAPI } from './openapi.ts';
+import { handleWebhooks, matchWebhookRoute } from './webhook-routes.ts';
+import { WebhookSender } from './webhooks.ts';
 import { type WithRoom, handleDoc, matchDocRoute } from './doc-routes.ts';
 import { ConnectionRate, DEFAULT_LIMITS, type Limits, TokenBucket } from './limits.ts';
 import { createMetrics } from './metrics.ts';
@@ -42,6 +44,8 @@ export interface SyncServerOptions {
   recheckMs?: number;
   /** Largest blob accepted by the blob API, in bytes. */
   maxBlobBytes?: number;
+  /** First webhook retry after this many ms (then ×4 each time); default 1000. */
+  webhookRetryMs?: number;
   /** better-sqlite3 native build to load (the Electron-ABI one inside the desktop app). */
   nativeBinding?: string;
 }
@@ -70,6 +74,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   store.onCompactionError = (workspace, err) => log({ event: 'compaction_failed', workspace, error: String(err) });
   const fanout = options.fanout ?? null;
   const engine = new MonitorEngine();
+  const webhooks = new WebhookSender(store, { baseRetryMs: options.webhookRetryMs, log });
   /** Loaded (or loading) rooms; a promise so that concurrent joins share one load. */
   const rooms = new Map<string, Promise<Room>>();
   const wss = new WebSocketServer({
@@ -88,7 +93,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       });
       return;
     }
-    handleHttp(req, res, { store, withRoom, engine, maxUpdateBytes: limits.maxMessageBytes, maxBlobBytes: options.maxBlobBytes }).catch((err: unknown) => {
+    handleHttp(req, res, { store, withRoom, engine, webhooks, maxUpdateBytes: limits.maxMessageBytes, maxBlobBytes: options.maxBlobBytes }).catch((err: unknown) => {
       log({ event: 'http_error', error: String(err) });
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -289,6 +294,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       for (const client of wss.clients) client.terminate();
       for (const loading of rooms.values()) await (await loading.catch(() => null))?.destroy();
       rooms.clear();
+      webhooks.close();
       await engine.close();
       await fanout?.close();
       await store.close();
@@ -332,6 +338,7 @@ interface HttpDeps {
   store: Store;
   withRoom: WithRoom;
   engine: MonitorEngine;
+  webhooks: WebhookSender;
   maxUpdateBytes: number;
   maxBlobBytes?: number;
 }
@@ -347,7 +354,8 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
   const invites = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/invites$/.exec(url.pathname);
   const docRoute = matchDocRoute(url.pathname);
   const monitorRoute = matchMonitorRoute(url.pathname);
-  if (url.pathname === '/api/v1/me' || blob || history || invites || docRoute || monitorRoute) {
+  const webhookRoute = matchWebhookRoute(url.pathname);
+  if (url.pathname === '/api/v1/me' || blob || history || invites || docRoute || monitorRoute || webhookRoute) {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
     if (!token) return reply(401, { error: 'missing bearer token' });
@@ -355,7 +363,8 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
     if (!identity) return reply(401, { error: 'token refused: unknown or revoked' });
     if (blob) return handleBlob(req, res, blob, identity, store, reply, maxBlobBytes);
     if (docRoute) return handleDoc(req, res, docRoute, identity, withRoom, reply, maxUpdateBytes);
-    if (monitorRoute) return handleMonitor(req, res, monitorRoute, identity, { store, withRoom, engine: deps.engine, maxBytes: maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES }, reply);
+    if (monitorRoute) return handleMonitor(req, res, monitorRoute, identity, { store, withRoom, engine: deps.engine, webhooks: deps.webhooks, maxBytes: maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES }, reply);
+    if (webhookRoute) return handleWebhooks(req, webhookRoute, identity, { store, withRoom, webhooks: deps.webhooks }, reply);
     if (invites && req.method === 'POST') {
       if (identity.workspaceId !== invites[1]) return reply(403, { error: 'token is not for this workspace' });
       if (identity.role !== 'owner') return reply(403, { error: 'only owners can invite' });

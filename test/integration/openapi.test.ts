@@ -21,7 +21,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const SAMPLE: Record<string, string> = { workspaceId: 'ws_x', sha256: 'a'.repeat(64), snapshotId: '1', docName: 'ws_x', monitorId: 'mon_1' };
+const SAMPLE: Record<string, string> = { workspaceId: 'ws_x', sha256: 'a'.repeat(64), snapshotId: '1', docName: 'ws_x', monitorId: 'mon_1', webhookId: 'wh_1', incidentId: 'inc_1' };
 
 it('serves every documented operation', async () => {
   const operations = Object.entries(OPENAPI.paths).flatMap(([path, item]) =>

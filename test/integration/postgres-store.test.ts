@@ -53,4 +53,27 @@ describe('PostgresStore', () => {
     expect(await store.authenticate(bob.token)).toBeUndefined();
     expect((await store.listMembers(ws.id)).map((m) => [m.name, m.activeTokens, m.revokedTokens])).toEqual([['Ada', 1, 0], ['Bob', 0, 1]]);
   });
+
+  it('keeps note docs apart from the workspace doc, webhooks and their delivery log', async () => {
+    const ws = await store.createWorkspace('W', 'Ada');
+    const note = new Y.Doc();
+    note.getText('body').insert(0, 'note text');
+    await store.appendUpdate(`${ws.id}:note:n1`, Y.encodeStateAsUpdate(note));
+    expect((await store.loadDoc(ws.id)).byteLength).toBe(0);
+    const loaded = new Y.Doc();
+    Y.applyUpdate(loaded, await store.loadDoc(`${ws.id}:note:n1`));
+    expect(loaded.getText('body').toString()).toBe('note text');
+
+    const hook = await store.createWebhook(ws.id, 'http://127.0.0.1:9/x', 'retrain', 5);
+    expect(hook.secret).toMatch(/^whsec_/);
+    expect(await store.listWebhooks(ws.id)).toEqual([{ id: hook.id, url: 'http://127.0.0.1:9/x', purpose: 'retrain', createdAt: 5 }]);
+    expect((await store.webhookTargets(ws.id, 'retrain')).map((t) => t.secret)).toEqual([hook.secret]);
+    expect(await store.webhookTargets(ws.id, 'incidents')).toEqual([]);
+    const delivery = { id: 'd1', webhookId: hook.id, url: hook.url, event: 'retrain.requested', status: 'pending' as const, attempts: 1, lastStatus: null, lastError: 'could not connect', createdAt: 6, updatedAt: 6 };
+    await store.saveDelivery(ws.id, delivery);
+    await store.saveDelivery(ws.id, { ...delivery, status: 'delivered', attempts: 2, lastStatus: 200, lastError: null, updatedAt: 9 });
+    expect(await store.listDeliveries(ws.id, 10)).toEqual([{ ...delivery, status: 'delivered', attempts: 2, lastStatus: 200, lastError: null, updatedAt: 9 }]);
+    expect(await store.deleteWebhook(ws.id, hook.id)).toBe(true);
+    expect(await store.listWebhooks(ws.id)).toEqual([]);
+  });
 });

@@ -1,0 +1,124 @@
+/**
+ * Outgoing webhooks: Slack-compatible JSON (`text` and `blocks`, which a Slack incoming webhook
+ * shows as is) plus a `driftdesk` object with the event's data, signed like Slack signs its own
+ * requests — `X-Driftdesk-Signature: v1=<hex HMAC-SHA256(secret, "v1:<timestamp>:<body>")>` with
+ * `X-Driftdesk-Timestamp` — so a receiver can check origin and reject replays. A failed attempt
+ * (no answer in 10 s, or not 2xx) is retried with exponential backoff; every attempt updates the
+ * delivery log the app shows.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import type { DeliveryInfo, Store, WebhookPurpose } from './store-contract.ts';
+
+export const SIGNATURE_HEADER = 'x-driftdesk-signature';
+export const TIMESTAMP_HEADER = 'x-driftdesk-timestamp';
+
+export interface WebhookEvent {
+  /** e.g. `incident.opened`, `incident.updated`, `retrain.requested` */
+  event: string;
+  /** One line for people (Slack mrkdwn; `<`, `>`, `&` are escaped here). */
+  text: string;
+  data: Record<string, unknown>;
+}
+
+export interface WebhookOptions {
+  /** Delay before retry n (1-based) is `baseRetryMs * 4^(n-1)`; default 1 s, so 1 s, 4 s, 16 s. */
+  baseRetryMs?: number;
+  /** Attempts in all, the first included; default 4. */
+  maxAttempts?: number;
+  timeoutMs?: number;
+  log?: (event: Record<string, unknown>) => void;
+}
+
+/** The signature a receiver recomputes: HMAC-SHA256 over `v1:<timestamp>:<raw body>`. */
+export function signPayload(secret: string, timestamp: string, body: string): string {
+  return `v1=${createHmac('sha256', secret).update(`v1:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export class WebhookSender {
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: WebhookOptions = {},
+  ) {}
+
+  /**
+   * Sends the event to every webhook of `purpose` in the workspace. Resolves after each first
+   * attempt with its delivery record (retries go on in the background).
+   */
+  async send(workspaceId: string, purpose: WebhookPurpose, event: WebhookEvent): Promise<DeliveryInfo[]> {
+    const targets = await this.store.webhookTargets(workspaceId, purpose);
+    const body = JSON.stringify({
+      text: escapeMrkdwn(event.text),
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(event.text) } }],
+      driftdesk: { event: event.event, workspaceId, ...event.data },
+    });
+    return Promise.all(
+      targets.map(async (target) => {
+        const now = Date.now();
+        const delivery: DeliveryInfo = {
+          id: randomUUID(), webhookId: target.id, url: target.url, event: event.event, status: 'pending',
+          attempts: 0, lastStatus: null, lastError: null, createdAt: now, updatedAt: now,
+        };
+        await this.attempt(workspaceId, delivery, target.secret, body);
+        return delivery;
+      }),
+    );
+  }
+
+  private async attempt(workspaceId: string, delivery: DeliveryInfo, secret: string, body: string): Promise<void> {
+    if (this.closed) return;
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    delivery.attempts += 1;
+    try {
+      const res = await fetch(delivery.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Driftdesk-Webhook/1',
+          'x-driftdesk-delivery': delivery.id,
+          'x-driftdesk-event': delivery.event,
+          [TIMESTAMP_HEADER]: timestamp,
+          [SIGNATURE_HEADER]: signPayload(secret, timestamp, body),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+      await res.body?.cancel().catch(() => {});
+      delivery.lastStatus = res.status;
+      delivery.lastError = res.ok ? null : `answered ${res.status} ${res.statusText}`.trim();
+      delivery.status = res.ok ? 'delivered' : 'pending';
+    } catch (err) {
+      delivery.lastStatus = null;
+      delivery.lastError = (err as Error).name === 'TimeoutError' ? 'no answer in time' : `could not connect: ${(err as Error).message}`;
+      delivery.status = 'pending';
+    }
+    const maxAttempts = this.options.maxAttempts ?? 4;
+    if (delivery.status === 'pending' && delivery.attempts >= maxAttempts) delivery.status = 'failed';
+    delivery.updatedAt = Date.now();
+    await Promise.resolve(this.store.saveDelivery(workspaceId, { ...delivery })).catch((err: unknown) =>
+      this.options.log?.({ event: 'webhook_log_failed', error: String(err) }),
+    );
+    if (delivery.status !== 'pending') return;
+    const delay = (this.options.baseRetryMs ?? 1000) * 4 ** (delivery.attempts - 1);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.attempt(workspaceId, delivery, secret, body);
+    }, delay);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}
+
+/** Slack reads `<…>` as links and `&` as an entity start; people's text must stay text. */
+function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
