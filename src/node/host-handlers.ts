@@ -12,6 +12,7 @@ import type { DriftComparison } from './datasets/compare.ts';
 import type { HostEventBus } from './host-events.ts';
 import type { JobRunner } from './jobs.ts';
 import type { LocalCache } from './local-cache.ts';
+import { createMonitorFromVersion } from './monitor-create.ts';
 import { pushPendingEdits } from './pending-sync.ts';
 import type { SearchIndex } from './search-index.ts';
 import { fetchIdentity, normalizeServerUrl } from './server-client.ts';
@@ -105,9 +106,9 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
     },
 
     'cache.load': async ({ docId }) => {
-      const update = cache.loadDoc(docId);
-      search?.afterLoad(docId, update);
-      return { update };
+      const updates = cache.loadDocUpdates(docId);
+      search?.afterLoad(docId, updates);
+      return { updates };
     },
 
     'cache.append': async ({ docId, updates, local }, caller) => {
@@ -123,6 +124,8 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
     'inbox.reads': async ({ workspaceId }) => ({ itemIds: cache.inboxReads(workspaceId) }),
 
     'inbox.markRead': async ({ workspaceId, itemIds }) => ({ marked: cache.markInboxRead(workspaceId, itemIds) }),
+
+    'monitors.create': async ({ workspaceId, ...input }) => createMonitorFromVersion(cache, connection(workspaceId), input),
 
     'blobs.get': async ({ workspaceId, sha256 }) => ({ data: await loadBlob(cache, connection(workspaceId), sha256) }),
 
@@ -189,6 +192,25 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
       return (await res.json()) as { snapshots: { id: number; createdAt: number; bytes: number }[] };
     },
 
+    'webhooks.list': async ({ workspaceId }) => serverJson(connection(workspaceId), '/webhooks'),
+
+    'webhooks.create': async ({ workspaceId, url, purpose }) =>
+      serverJson(connection(workspaceId), '/webhooks', { method: 'POST', body: JSON.stringify({ url, purpose }) }),
+
+    'webhooks.delete': async ({ workspaceId, webhookId }) =>
+      serverJson(connection(workspaceId), `/webhooks/${encodeURIComponent(webhookId)}`, { method: 'DELETE' }),
+
+    'webhooks.deliveries': async ({ workspaceId }) => serverJson(connection(workspaceId), '/webhooks/deliveries'),
+
+    'incidents.retrain': async ({ workspaceId, incidentId }) => {
+      const conn = connection(workspaceId);
+      const res = await serverRequest(conn, `/api/v1/workspaces/${conn.workspaceId}/incidents/${encodeURIComponent(incidentId)}/retrain`, 'retrain requests', { method: 'POST' });
+      const body = (await res.json().catch(() => ({}))) as { outcome?: 'ok' | 'failed'; deliveries?: never[]; error?: string };
+      // 502: sent, but no receiver took it yet (retries go on); that is an outcome, not an error.
+      if ((res.ok || res.status === 502) && body.outcome) return { outcome: body.outcome, deliveries: body.deliveries ?? [] };
+      throw new Error(body.error ?? `the server answered ${res.status}`);
+    },
+
     'history.get': async ({ workspaceId, snapshotId }) => {
       const conn = connection(workspaceId);
       const res = await serverGet(conn, `/api/v1/workspaces/${conn.workspaceId}/history/${snapshotId}`);
@@ -217,6 +239,17 @@ async function serverRequest(conn: WorkspaceConnection, path: string, purpose: s
   } catch (err) {
     throw new Error(`the server at ${conn.serverUrl} is unreachable (${(err as Error).message}); ${purpose} need the server`);
   }
+}
+
+/** A JSON call to `/api/v1/workspaces/<id><path>`; a refusal becomes an error carrying the server's reason. */
+async function serverJson<T>(conn: WorkspaceConnection, path: string, init: RequestInit = {}): Promise<T> {
+  const res = await serverRequest(conn, `/api/v1/workspaces/${conn.workspaceId}${path}`, 'webhooks', {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) },
+  });
+  const body = (await res.json().catch(() => ({}))) as T & { error?: string };
+  if (!res.ok) throw new Error(body.error ?? `the server answered ${res.status}`);
+  return body;
 }
 
 /** A GET that must succeed; anything but 2xx becomes an error with the server's answer. */

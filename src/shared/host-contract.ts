@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Role } from '../core/workspace/schema.ts';
 import type { SearchKind } from '../core/workspace/search-documents.ts';
+import { alertRuleSchema } from '../core/monitor/rules.ts';
 
 /** A workspace this person has joined: where its server is and who they are there. */
 export interface WorkspaceConnection {
@@ -118,6 +119,12 @@ export const hostRequests = {
   }),
   'history.list': z.object({ workspaceId: docId }),
   'history.get': z.object({ workspaceId: docId, snapshotId: z.number().int().positive() }),
+  'webhooks.list': z.object({ workspaceId: docId }),
+  'webhooks.create': z.object({ workspaceId: docId, url: z.string().trim().url('a full http(s) URL'), purpose: z.enum(['incidents', 'retrain']) }),
+  'webhooks.delete': z.object({ workspaceId: docId, webhookId: z.string().min(1).max(128) }),
+  'webhooks.deliveries': z.object({ workspaceId: docId }),
+  /** Calls the workspace's retrain webhooks for an incident (the server records the outcome on its timeline). */
+  'incidents.retrain': z.object({ workspaceId: docId, incidentId: z.string().min(1).max(128) }),
   /**
    * `local[i]` is true when `updates[i]` is an edit made on this device (not one received from
    * the server): those are the ones tracked until the server has them.
@@ -130,6 +137,18 @@ export const hostRequests = {
   /** Which inbox items this person has read (kept on this device). */
   'inbox.reads': z.object({ workspaceId: docId }),
   'inbox.markRead': z.object({ workspaceId: docId, itemIds: z.array(z.string().min(1).max(300)).min(1).max(10_000) }),
+  /**
+   * Uploads the file of a dataset version that is on this machine as a monitor's reference, and
+   * has the server create the monitor from it (the server then writes it into the workspace doc).
+   */
+  'monitors.create': z.object({
+    workspaceId: docId,
+    name: z.string().trim().min(1, 'name is required').max(200),
+    model: z.string().trim().max(300).default(''),
+    referenceVersionId: z.string().min(1, 'pick a reference dataset version').max(128),
+    rules: z.array(alertRuleSchema).min(1, 'add at least one rule').max(100),
+    expectBatchEveryMs: z.number().int().positive().optional(),
+  }),
 } as const;
 
 export type HostChannel = keyof typeof hostRequests;
@@ -142,8 +161,11 @@ export interface HostResponses {
   'workspaces.join': WorkspaceConnection;
   'workspaces.open': WorkspaceConnection;
   'workspaces.check': ConnectionCheck;
-  /** The cached state of a doc as one update, or null when nothing is cached. */
-  'cache.load': { update: Uint8Array | null };
+  /**
+   * The cached state of a doc as updates to apply in order, in one transaction (the snapshot,
+   * then the log after it; not merged, see LocalCache.loadDocUpdates); empty when nothing is cached.
+   */
+  'cache.load': { updates: Uint8Array[] };
   'blobs.get': { data: Uint8Array };
   'datasets.profile': { jobId: string };
   'datasets.compare': { jobId: string };
@@ -158,11 +180,39 @@ export interface HostResponses {
   'history.list': { snapshots: { id: number; createdAt: number; bytes: number }[] };
   /** One snapshot's full state, as a Yjs update. */
   'history.get': { state: Uint8Array };
+  'webhooks.list': { webhooks: WebhookInfo[] };
+  /** The signing secret comes back once, here. */
+  'webhooks.create': WebhookInfo & { secret: string };
+  'webhooks.delete': { deleted: string };
+  'webhooks.deliveries': { deliveries: WebhookDelivery[] };
+  'incidents.retrain': { outcome: 'ok' | 'failed'; deliveries: WebhookDelivery[] };
   'cache.append': { saved: number };
   /** Edits made on this device that the server does not have yet, over all the workspace's docs. */
   'sync.push': SyncPending;
   'inbox.reads': { itemIds: string[] };
   'inbox.markRead': { marked: number };
+  /** The new monitor, and the dataset version the server recorded for its reference. */
+  'monitors.create': { monitorId: string; referenceVersionId: string };
+}
+
+export interface WebhookInfo {
+  id: string;
+  url: string;
+  purpose: 'incidents' | 'retrain';
+  createdAt: number;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  url: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface SyncPending {

@@ -8,6 +8,7 @@ function describeView(viewing: string): string {
   if (viewing.startsWith('notes/')) return 'viewing a note';
   if (viewing === 'notes') return 'viewing notes';
   if (viewing === 'inbox') return 'reading their inbox';
+  if (viewing === 'webhooks') return 'viewing webhooks';
   return 'viewing incidents';
 }
 

@@ -12,6 +12,7 @@ import { IncidentsPage } from './incidents-page';
 import { HistoryPage } from './history-page';
 import { MembersPage } from './members-page';
 import { InboxPage } from './inbox-page';
+import { WebhooksPage } from './webhooks-page';
 import { MentionNotifier } from '../components/mention-notifier';
 import { PageErrorBoundary } from '../components/page-error-boundary';
 import { useInbox } from '../session/use-inbox';
@@ -52,6 +53,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           <a href={`#/w/${ws}/notes`} aria-current={section === 'notes' ? 'page' : undefined}>Notes</a>
           <a href={`#/w/${ws}/members`} aria-current={section === 'members' ? 'page' : undefined}>Members</a>
           <a href={`#/w/${ws}/history`} aria-current={section === 'history' ? 'page' : undefined}>History</a>
+          <a href={`#/w/${ws}/webhooks`} aria-current={section === 'webhooks' ? 'page' : undefined}>Webhooks</a>
         </nav>
         <SyncIndicator session={session} />
         <MentionNotifier session={session} />
@@ -64,6 +66,8 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           <InboxPage session={session} />
         ) : section === 'members' ? (
           <MembersPage session={session} />
+        ) : section === 'webhooks' ? (
+          <WebhooksPage session={session} />
         ) : section === 'history' ? (
           <HistoryPage session={session} />
         ) : section === 'datasets' ? (
