@@ -219,6 +219,7 @@ async function createFromReference(body: Uint8Array, route: MonitorRoute, ctx: C
       await room.flushed();
       return result;
     });
+    await deps.store.markMonitored(route.workspaceId);
     reply(201, created);
   } catch (err) {
     if (err instanceof CommandError) return reply(400, { error: err.message });
@@ -238,7 +239,7 @@ async function referenceFile(deps: { store: Store; engine: MonitorEngine }, work
 }
 
 /** Tells the workspace's incident webhooks (in the background: the caller is not kept waiting). */
-function notify(webhooks: WebhookSender, workspaceId: string, monitor: MonitorRecord, applied: FindingsApplied, outcomes: RuleOutcome[]): void {
+export function notify(webhooks: WebhookSender, workspaceId: string, monitor: MonitorRecord, applied: FindingsApplied, outcomes: RuleOutcome[]): void {
   for (const [kind, incidents] of [['opened', applied.opened], ['updated', applied.updated]] as const) {
     for (const incident of incidents) {
       const outcome = outcomes.find((o) => o.ruleId === incident.ruleId);

@@ -35,6 +35,7 @@ const SCHEMA = `
     url TEXT NOT NULL, event TEXT NOT NULL, status TEXT NOT NULL, attempts INT NOT NULL,
     last_status INT, last_error TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
   CREATE INDEX IF NOT EXISTS webhook_deliveries_ws ON webhook_deliveries(workspace_id, created_at);
+  CREATE TABLE IF NOT EXISTS monitored_workspaces (workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id));
   -- Databases made before note docs had one log per workspace: every row is the workspace doc's.
   ALTER TABLE doc_updates ADD COLUMN IF NOT EXISTS doc TEXT NOT NULL DEFAULT '';
   CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates(workspace_id, doc, seq);
@@ -203,6 +204,14 @@ export class PostgresStore implements Store {
   async getBlob(workspaceId: string, sha256: string) {
     const { rows } = await this.pool.query('SELECT data FROM blobs WHERE workspace_id = $1 AND sha256 = $2', [workspaceId, sha256]);
     return rows[0] ? new Uint8Array(rows[0].data as Buffer) : undefined;
+  }
+
+  async markMonitored(workspaceId: string) {
+    await this.pool.query('INSERT INTO monitored_workspaces (workspace_id) VALUES ($1) ON CONFLICT DO NOTHING', [workspaceId]);
+  }
+
+  async monitoredWorkspaces() {
+    return (await this.pool.query('SELECT workspace_id AS id FROM monitored_workspaces')).rows.map((r) => r.id as string);
   }
 
   async createWebhook(workspaceId: string, url: string, purpose: WebhookPurpose, now: number) {

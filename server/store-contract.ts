@@ -78,6 +78,9 @@ export interface Store {
   getSnapshot(workspaceId: string, id: number): MaybePromise<Uint8Array | undefined>;
   putBlob(workspaceId: string, sha256: string, data: Uint8Array): MaybePromise<void>;
   getBlob(workspaceId: string, sha256: string): MaybePromise<Uint8Array | undefined>;
+  /** Workspaces with monitors, so the missing-batch watch knows where to look after a restart. */
+  markMonitored(workspaceId: string): MaybePromise<void>;
+  monitoredWorkspaces(): MaybePromise<string[]>;
   /** Outgoing webhooks: the secret is returned only here and by webhookTargets (for signing). */
   createWebhook(workspaceId: string, url: string, purpose: WebhookPurpose, now: number): MaybePromise<WebhookInfo & { secret: string }>;
   listWebhooks(workspaceId: string): MaybePromise<WebhookInfo[]>;

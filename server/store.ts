@@ -64,6 +64,7 @@ export class ServerStore implements Store {
         url TEXT NOT NULL, event TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
         last_status INTEGER, last_error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS webhook_deliveries_ws ON webhook_deliveries(workspace_id, created_at);
+      CREATE TABLE IF NOT EXISTS monitored_workspaces (workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id));
     `);
     // Stores made before note docs had one log per workspace: every row is the workspace doc's.
     const columns = this.db.prepare('PRAGMA table_info(doc_updates)').all() as { name: string }[];
@@ -222,6 +223,14 @@ export class ServerStore implements Store {
   getBlob(workspaceId: string, sha256: string): Uint8Array | undefined {
     const row = this.sql('SELECT data FROM blobs WHERE workspace_id = ? AND sha256 = ?').get(workspaceId, sha256) as { data: Buffer } | undefined;
     return row ? new Uint8Array(row.data) : undefined;
+  }
+
+  markMonitored(workspaceId: string): void {
+    this.sql('INSERT OR IGNORE INTO monitored_workspaces (workspace_id) VALUES (?)').run(workspaceId);
+  }
+
+  monitoredWorkspaces(): string[] {
+    return (this.sql('SELECT workspace_id AS id FROM monitored_workspaces').all() as { id: string }[]).map((r) => r.id);
   }
 
   createWebhook(workspaceId: string, url: string, purpose: WebhookPurpose, now: number): WebhookInfo & { secret: string } {

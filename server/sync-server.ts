@@ -10,7 +10,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { parseDocName, roleSchema } from '../src/core/workspace/index.ts';
 import { DEFAULT_MAX_BLOB_BYTES, handleBlob, matchBlobRoute } from './blob-routes.ts';
-import { MonitorEngine, handleMonitor, matchMonitorRoute } from './monitor-routes.ts';
+import { getMonitor } from '../src/core/monitor/index.ts';
+import { watchMissingBatches } from './missing-batches.ts';
+import { MonitorEngine, handleMonitor, matchMonitorRoute, notify } from './monitor-routes.ts';
 import { OPENAPI } from './openapi.ts';
 import { handleWebhooks, matchWebhookRoute } from './webhook-routes.ts';
 import { WebhookSender } from './webhooks.ts';
@@ -44,6 +46,8 @@ export interface SyncServerOptions {
   recheckMs?: number;
   /** Largest blob accepted by the blob API, in bytes. */
   maxBlobBytes?: number;
+  /** How often monitors are checked for missing batches (ms); default 60 000. */
+  missingBatchCheckMs?: number;
   /** First webhook retry after this many ms (then ×4 each time); default 1000. */
   webhookRetryMs?: number;
   /** better-sqlite3 native build to load (the Electron-ABI one inside the desktop app). */
@@ -272,6 +276,15 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     }
   }
   recheck.unref();
+  const missing = watchMissingBatches({
+    store,
+    withRoom,
+    everyMs: options.missingBatchCheckMs ?? 60_000,
+    log,
+    onFindings: (workspaceId, monitorId, outcomes, applied) => {
+      void withRoom(workspaceId, async (room) => getMonitor(room.doc, monitorId)).then((monitor) => monitor && notify(webhooks, workspaceId, monitor, applied, outcomes));
+    },
+  });
 
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -285,6 +298,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     },
     async close() {
       clearInterval(recheck);
+      missing.stop();
       // Graceful: stop taking connections, persist every update already applied, then close
       // each socket with a reason (clients reconnect elsewhere, or later), then the store.
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));

@@ -73,6 +73,9 @@ describe('PostgresStore', () => {
     await store.saveDelivery(ws.id, delivery);
     await store.saveDelivery(ws.id, { ...delivery, status: 'delivered', attempts: 2, lastStatus: 200, lastError: null, updatedAt: 9 });
     expect(await store.listDeliveries(ws.id, 10)).toEqual([{ ...delivery, status: 'delivered', attempts: 2, lastStatus: 200, lastError: null, updatedAt: 9 }]);
+    await store.markMonitored(ws.id);
+    await store.markMonitored(ws.id);
+    expect((await store.monitoredWorkspaces()).filter((id) => id === ws.id)).toEqual([ws.id]);
     expect(await store.deleteWebhook(ws.id, hook.id)).toBe(true);
     expect(await store.listWebhooks(ws.id)).toEqual([]);
   });

@@ -1,0 +1,62 @@
+/**
+ * The `batchMissing` rules: every `everyMs` the server looks at each workspace that has monitors
+ * and judges, per monitor, the time since its last batch (or since it was created). A late
+ * monitor opens one incident; it is added to again only when lateness goes from warning to
+ * critical, not on every check.
+ */
+import { listMonitors, evaluateMissing, recordFindings, type RuleOutcome } from '../src/core/monitor/index.ts';
+import { listIncidents } from '../src/core/workspace/index.ts';
+import type { WithRoom } from './doc-routes.ts';
+import type { Store } from './store-contract.ts';
+
+export interface MissingBatchWatch {
+  /** Runs one check now (tests; the timer calls it too). */
+  check(): Promise<number>;
+  stop(): void;
+}
+
+/** Returns after the first timer is set; each check reports the findings it recorded. */
+export function watchMissingBatches(deps: {
+  store: Store;
+  withRoom: WithRoom;
+  everyMs: number;
+  onFindings?: (workspaceId: string, monitorId: string, outcomes: RuleOutcome[], applied: ReturnType<typeof recordFindings>) => void;
+  log?: (event: Record<string, unknown>) => void;
+}): MissingBatchWatch {
+  let running: Promise<number> | null = null;
+  const system = { id: 'driftdesk', name: 'Driftdesk monitor' };
+  const check = (): Promise<number> => {
+    running ??= (async () => {
+      let recorded = 0;
+      for (const workspaceId of await deps.store.monitoredWorkspaces()) {
+        recorded += await deps.withRoom(workspaceId, async (room) => {
+          let count = 0;
+          const now = Date.now();
+          for (const monitor of listMonitors(room.doc)) {
+            const late = evaluateMissing(monitor.rules, monitor.lastBatchAt ?? monitor.createdAt, now).filter((o) => {
+              if (o.band === 'ok') return false;
+              const open = listIncidents(room.doc).find((i) => i.monitorId === monitor.id && i.ruleId === o.ruleId && i.status !== 'resolved');
+              // Already reported at this level (or worse): nothing new to say.
+              return !open || (o.band === 'critical' && open.severity !== 'critical');
+            });
+            if (late.length === 0) continue;
+            const ctx = { actor: system, now: () => now, newId: () => crypto.randomUUID() };
+            const applied = recordFindings(room.doc, monitor, late, {}, ctx);
+            deps.onFindings?.(workspaceId, monitor.id, late, applied);
+            count += late.length;
+          }
+          if (count > 0) await room.flushed();
+          return count;
+        }).catch((err: unknown) => {
+          deps.log?.({ event: 'missing_batch_check_failed', workspace: workspaceId, error: String(err) });
+          return 0;
+        });
+      }
+      return recorded;
+    })().finally(() => (running = null));
+    return running;
+  };
+  const timer = setInterval(() => void check(), deps.everyMs);
+  timer.unref();
+  return { check, stop: () => clearInterval(timer) };
+}
