@@ -5,7 +5,7 @@ import { cli, expect, test } from './fixtures';
 import { StartScreen, workspaceIdFrom } from './pages';
 import { seattleWeatherYear } from '../helpers/seattle-weather';
 
-test('an owner adds a webhook; a drifted batch reaches a local receiver signed, and the app shows the delivery', async ({ launchApp }) => {
+test('an owner adds a webhook; a drifted batch reaches a local receiver signed, the app shows the delivery, and the owner gets a desktop notification', async ({ launchApp }) => {
   const received: { headers: Record<string, unknown>; body: string }[] = [];
   const receiver = createServer((req, res) => {
     let body = '';
@@ -19,6 +19,20 @@ test('an owner adds a webhook; a drifted batch reaches a local receiver signed, 
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/slack`;
   try {
     const ada = await launchApp('Ada');
+    // Watch the browser's Notification API (the real one still runs).
+    await ada.page.context().grantPermissions(['notifications']);
+    await ada.page.addInitScript(() => {
+      const Real = window.Notification;
+      const shown: { title: string; body: string }[] = [];
+      (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+      window.Notification = class extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          shown.push({ title, body: options?.body ?? '' });
+          super(title, options);
+        }
+      } as typeof Notification;
+    });
+    await ada.page.reload();
     const start = new StartScreen(ada.page);
     const serverUrl = await start.localServerUrl();
     await start.createWorkspace('Rain model', 'Ada');
@@ -51,6 +65,10 @@ test('an owner adds a webhook; a drifted batch reaches a local receiver signed, 
     expect(hit!.headers['x-driftdesk-signature']).toBe(expected);
     expect(JSON.parse(hit!.body).text).toContain('Rain model: drift in temp_max');
 
+    // Ada, an owner, is told on her desktop.
+    await expect
+      .poll(() => ada.page.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications))
+      .toEqual([{ title: 'New critical incident', body: 'Rain model: drift in temp_max' }]);
     // The app's delivery log (refreshed every few seconds) shows it delivered.
     await expect(ada.page.getByRole('table', { name: 'Deliveries' }).getByRole('row', { name: /incident\.opened/ })).toContainText('delivered', { timeout: 10_000 });
     // And the incident is there for the team.

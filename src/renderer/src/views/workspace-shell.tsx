@@ -13,6 +13,7 @@ import { HistoryPage } from './history-page';
 import { MembersPage } from './members-page';
 import { InboxPage } from './inbox-page';
 import { WebhooksPage } from './webhooks-page';
+import { IncidentNotifier } from '../components/incident-notifier';
 import { MentionNotifier } from '../components/mention-notifier';
 import { PageErrorBoundary } from '../components/page-error-boundary';
 import { useInbox } from '../session/use-inbox';
@@ -24,6 +25,8 @@ const ComparisonPage = lazy(() => import('./comparison-page').then((m) => ({ def
 // A note page carries Monaco (megabytes): fetch it when a note is opened, not with the app.
 const NotesPage = lazy(() => import('./notes-page').then((m) => ({ default: m.NotesPage })));
 const NotePage = lazy(() => import('./note-page').then((m) => ({ default: m.NotePage })));
+const MonitorsPage = lazy(() => import('./monitors-page').then((m) => ({ default: m.MonitorsPage })));
+const MonitorDetail = lazy(() => import('./monitor-detail').then((m) => ({ default: m.MonitorDetail })));
 
 /** Sidebar (workspace, navigation, sync state, who is here) and the routed page. */
 export function WorkspaceShell({ session, route }: { session: WorkspaceSession; route: string[] }) {
@@ -49,6 +52,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
             Inbox{unread > 0 && <span className="count-badge" data-testid="inbox-unread" aria-label={`${unread} unread`}>{unread}</span>}
           </a>
           <a href={`#/w/${ws}/incidents`} aria-current={section === 'incidents' ? 'page' : undefined}>Incidents</a>
+          <a href={`#/w/${ws}/monitors`} aria-current={section === 'monitors' ? 'page' : undefined}>Monitors</a>
           <a href={`#/w/${ws}/datasets`} aria-current={section === 'datasets' || section === 'comparisons' ? 'page' : undefined}>Datasets</a>
           <a href={`#/w/${ws}/notes`} aria-current={section === 'notes' ? 'page' : undefined}>Notes</a>
           <a href={`#/w/${ws}/members`} aria-current={section === 'members' ? 'page' : undefined}>Members</a>
@@ -57,6 +61,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
         </nav>
         <SyncIndicator session={session} />
         <MentionNotifier session={session} />
+        <IncidentNotifier session={session} />
         <PresenceList session={session} />
       </aside>
       <main className="content" id="main-content" tabIndex={-1}>
@@ -74,6 +79,8 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           itemId ? <DatasetVersionPage session={session} versionId={itemId} /> : <DatasetsPage session={session} />
         ) : section === 'notes' ? (
           itemId ? <NotePage key={itemId} session={session} noteId={itemId} /> : <NotesPage session={session} />
+        ) : section === 'monitors' ? (
+          itemId ? <MonitorDetail session={session} monitorId={itemId} /> : <MonitorsPage session={session} />
         ) : section === 'comparisons' && itemId ? (
           <ComparisonPage session={session} comparisonId={itemId} />
         ) : itemId ? (
