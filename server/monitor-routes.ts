@@ -3,7 +3,8 @@
  * `POST /api/v1/workspaces/:id/monitors`                    create a monitor from a reference
  *      file already in the blob store (the server profiles it and records it as a dataset version);
  * `POST /api/v1/workspaces/:id/monitors/:monitor/batches`   a production batch (CSV, TSV, JSONL,
- *      JSON or Parquet body, by Content-Type): drift against the reference, rules judged, and a
+ *      JSON or Parquet body, by Content-Type; or a profile from `driftdesk profile --json`, see
+ *      src/node/datasets/profile-compare.ts): drift against the reference, rules judged, and a
  *      fired rule opens or extends an incident — written into the workspace doc by the server,
  *      so every connected client sees it live;
  * `POST /api/v1/workspaces/:id/monitors/:monitor/metrics`   `[{"name","value","timestamp"}]`.
@@ -35,6 +36,8 @@ import { type CommandContext, CommandError, addDatasetVersion } from '../src/cor
 import { compareFiles } from '../src/node/datasets/compare.ts';
 import { DatasetError, DatasetReader } from '../src/node/datasets/dataset-reader.ts';
 import { profileFile } from '../src/node/datasets/profile.ts';
+import { compareWithProfile, isDatasetProfile } from '../src/node/datasets/profile-compare.ts';
+import type { DatasetProfile } from '../src/core/profile/index.ts';
 import type { WithRoom } from './doc-routes.ts';
 import type { WebhookSender } from './webhooks.ts';
 import type { MemberIdentity, Store } from './store-contract.ts';
@@ -146,11 +149,15 @@ export async function handleMonitor(
   if (!format) return reply(415, { error: `Content-Type ${type || '(none)'} is not a batch format; use ${Object.keys(FORMAT_OF_TYPE).join(', ')}` });
   const reference = await referenceFile(deps, route.workspaceId, monitor.referenceBlob, monitor.referenceFormat);
   if (!reference) return reply(409, { error: `the monitor's reference data (blob ${monitor.referenceBlob}) is missing from the blob store` });
+  // A JSON object with columns and rows is a profile (`driftdesk profile --json`), not rows.
+  const profile = format === 'json' ? asProfile(body) : null;
   const batchPath = join(deps.engine.dir, `batch-${randomUUID()}.${format}`);
-  writeFileSync(batchPath, body);
+  if (!profile) writeFileSync(batchPath, body);
   let report;
   try {
-    report = await deps.engine.run((reader) => compareFiles(reader, reference, batchPath, { histograms: true }));
+    report = await deps.engine.run((reader) =>
+      profile ? compareWithProfile(reader, reference, profile) : compareFiles(reader, reference, batchPath, { histograms: true }),
+    );
   } catch (err) {
     if (err instanceof DatasetError) return reply(400, { error: `the batch could not be compared: ${err.message.replaceAll(batchPath, 'the batch').replaceAll(reference, 'the reference')}` });
     throw err;
@@ -270,6 +277,11 @@ function worstPerRule(outcomes: RuleOutcome[]): RuleOutcome[] {
 
 function summarize(applied: { opened: { id: string; title: string }[]; updated: { id: string; title: string }[] }) {
   return { opened: applied.opened.map(({ id, title }) => ({ id, title })), updated: applied.updated.map(({ id, title }) => ({ id, title })) };
+}
+
+function asProfile(body: Uint8Array): DatasetProfile | null {
+  const json = parseJson(body);
+  return json.ok && isDatasetProfile(json.value) ? json.value : null;
 }
 
 function parseJson(body: Uint8Array): { ok: true; value: unknown } | { ok: false; message: string } {

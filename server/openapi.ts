@@ -125,7 +125,7 @@ export const OPENAPI = {
     },
     '/api/v1/workspaces/{workspaceId}/monitors/{monitorId}/batches': {
       post: {
-        summary: 'A production batch: drift against the reference, rules judged, incidents opened or extended', parameters: [ws, { name: 'monitorId', in: 'path', required: true, schema: { type: 'string' } }],
+        summary: 'A production batch (rows, or a `driftdesk profile --json` profile as application/json): drift against the reference, rules judged, incidents opened or extended', parameters: [ws, { name: 'monitorId', in: 'path', required: true, schema: { type: 'string' } }],
         requestBody: { required: true, content: { 'text/csv': {}, 'text/tab-separated-values': {}, 'application/x-ndjson': {}, 'application/json': {}, 'application/vnd.apache.parquet': {} } },
         responses: {
           200: { description: 'judged', content: json({ allOf: [{ $ref: '#/components/schemas/Findings' }, { type: 'object', required: ['datasetDrift', 'driftedColumns', 'testedColumns', 'reportBlob'], properties: { datasetDrift: { type: 'boolean' }, driftedColumns: { type: 'integer' }, testedColumns: { type: 'integer' }, reportBlob: { type: 'string' } } }] }) },

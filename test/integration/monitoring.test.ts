@@ -171,3 +171,55 @@ describe('driftdesk push', () => {
     expect(missing.stderr).toContain('nope.csv: no such file');
   }, 60_000);
 });
+
+describe('profile batches', () => {
+  it('takes a `driftdesk profile --json` batch and scores it with PSI and Jensen–Shannon, matching numpy/scipy', async () => {
+    const path = join(dir, 'batch-2015-profile.csv');
+    writeFileSync(path, seattleWeatherYear(2015));
+    const profiled = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['bin/driftdesk', 'profile', path, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`profile exited ${code}`))));
+    });
+    const res = await post(`/monitors/${monitorId}/batches`, editor, profiled, 'application/json');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { reportBlob: string; testedColumns: number };
+    const report = (await (await fetch(`${server.url}/api/v1/workspaces/${ws.id}/blobs/${body.reportBlob}`, { headers: { authorization: `Bearer ${ws.token}` } })).json()) as {
+      columns: { name: string; test: string; score: number }[];
+      histograms: { name: string; edges?: number[]; categories?: string[]; current: number[] }[];
+    };
+    const temp = report.columns.find((c) => c.name === 'temp_max')!;
+    const weather = report.columns.find((c) => c.name === 'weather')!;
+    expect([temp.test, weather.test]).toEqual(['psi', 'jensenshannon']);
+
+    // The oracle: numpy/scipy on the reference CSV, binned on the batch profile's own bins.
+    const tempHist = report.histograms.find((h) => h.name === 'temp_max')!;
+    const weatherHist = report.histograms.find((h) => h.name === 'weather')!;
+    const refPath = join(dir, 'ref-2012.csv');
+    writeFileSync(refPath, seattleWeatherYear(2012));
+    const script = `
+import json, sys, numpy as np, pandas as pd
+from scipy.spatial.distance import jensenshannon
+a = json.loads(sys.argv[1]); ref = pd.read_csv(sys.argv[2])
+edges = np.array(a['edges']); v = ref['temp_max'].dropna().to_numpy()
+inside = np.histogram(v[(v >= edges[0]) & (v <= edges[-1])], bins=edges)[0]
+r = np.concatenate([[np.sum(v < edges[0])], inside, [np.sum(v > edges[-1])]]).astype(float)
+c = np.concatenate([[0], a['current'], [0]]).astype(float)
+r, c = r / r.sum(), c / c.sum(); r[r == 0] = 0.0001; c[c == 0] = 0.0001
+psi = float(np.sum((r - c) * np.log(r / c)))
+cats = a['categories'][:-1]; w = ref['weather'].dropna().astype(str)
+rc = np.array([np.sum(w == k) for k in cats] + [np.sum(~w.isin(cats))], dtype=float)
+js = float(jensenshannon(rc / rc.sum(), np.array(a['wcurrent'], dtype=float) / sum(a['wcurrent'])))
+print(json.dumps([psi, js]))`;
+    const oracle = await new Promise<[number, number]>((resolve, reject) => {
+      const arg = JSON.stringify({ edges: tempHist.edges, current: tempHist.current, categories: weatherHist.categories, wcurrent: weatherHist.current });
+      const child = spawn('/usr/bin/python3', ['-c', script, arg, refPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as [number, number]) : reject(new Error(`python exited ${code}`))));
+    });
+    expect(temp.score).toBeCloseTo(oracle[0], 12);
+    expect(weather.score).toBeCloseTo(oracle[1], 12);
+  }, 60_000);
+});
