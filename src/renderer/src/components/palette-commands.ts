@@ -29,6 +29,7 @@ export interface CommandContext {
 const SECTIONS = [
   ['inbox', 'Inbox', 'mentions unread'],
   ['incidents', 'Incidents', 'drift alerts'],
+  ['monitors', 'Monitors', 'production batches alert rules ci'],
   ['datasets', 'Datasets', 'data versions comparisons drift'],
   ['runs', 'Runs', 'experiments mlflow'],
   ['notes', 'Notes', 'docs writing'],

@@ -3,6 +3,8 @@ import type { WorkspaceSession } from '../session/workspace-session';
 function describeView(viewing: string): string {
   if (viewing.startsWith('incidents/')) return 'viewing an incident';
   if (viewing === 'members') return 'viewing members';
+  if (viewing.startsWith('monitors/')) return 'viewing a monitor';
+  if (viewing === 'monitors') return 'viewing monitors';
   if (viewing.startsWith('datasets')) return 'viewing datasets';
   if (viewing.startsWith('comparisons')) return 'viewing a drift comparison';
   if (viewing.startsWith('notes/')) return 'viewing a note';

@@ -1,0 +1,68 @@
+/**
+ * Where a monitor stands, read from the workspace doc: each rule's latest band and whether
+ * batches are late. The server records only what fired (a finding on an incident) and when the
+ * last batch came, so an `ok` is inferred: a batch that came after a rule's latest finding did
+ * not fire that rule (a firing batch writes its finding after setting `lastBatchAt`).
+ */
+import type * as Y from 'yjs';
+import { listIncidentEvents, listIncidents } from '../workspace/index.ts';
+import type { MonitorRecord } from './monitors.ts';
+import { type AlertRule, type Band, evaluateMissing } from './rules.ts';
+
+export interface RuleStanding {
+  rule: AlertRule;
+  /** Null when nothing has been judged yet (no batch, or no metric out of bounds on record). */
+  band: Band | null;
+  /** One line for a person: what the band rests on. */
+  summary: string;
+  /** When that judgment was made (ms since the epoch), when known. */
+  at?: number;
+  /** The rule's incident that is not resolved, if any (further findings go there). */
+  openIncidentId?: string;
+}
+
+const judgedPerBatch = (rule: AlertRule) => rule.kind === 'driftShare' || rule.kind === 'columnDrift';
+
+/**
+ * Each rule's standing, in the monitor's rule order. `now` (ms) judges `batchMissing` rules,
+ * counting from the monitor's creation until a first batch comes.
+ */
+export function ruleStandings(doc: Y.Doc, monitor: MonitorRecord, now: number): RuleStanding[] {
+  const incidents = listIncidents(doc).filter((i) => i.monitorId === monitor.id);
+  return monitor.rules.map((rule): RuleStanding => {
+    const mine = incidents.filter((i) => i.ruleId === rule.id);
+    const openIncidentId = mine.find((i) => i.status !== 'resolved')?.id;
+    if (rule.kind === 'batchMissing') {
+      // Judged the way the server's periodic check judges it (server/missing-batches.ts).
+      const [outcome] = evaluateMissing([rule], monitor.lastBatchAt ?? monitor.createdAt, now);
+      return { rule, band: outcome!.band, summary: outcome!.summary, at: now, openIncidentId };
+    }
+    let latest: { band: Band; summary: string; at: number } | undefined;
+    for (const incident of mine) {
+      for (const event of listIncidentEvents(doc, incident.id)) {
+        if (event.kind === 'finding' && (!latest || event.at > latest.at)) latest = event;
+      }
+    }
+    const lastBatchAt = monitor.lastBatchAt;
+    if (judgedPerBatch(rule) && lastBatchAt !== undefined && (!latest || lastBatchAt > latest.at)) {
+      return { rule, band: 'ok', summary: 'within bounds at the last batch', at: lastBatchAt, openIncidentId };
+    }
+    if (latest) return { rule, band: latest.band, summary: latest.summary, at: latest.at, openIncidentId };
+    return { rule, band: null, summary: judgedPerBatch(rule) ? 'no batch yet' : 'no value out of bounds on record', openIncidentId };
+  });
+}
+
+export interface BatchTiming {
+  lastBatchAt?: number;
+  /** True when batches are expected every so often and the last one (or the monitor's creation) is older than that. */
+  late: boolean;
+  /** When the next batch is due, if batches are expected. */
+  dueAt?: number;
+}
+
+/** Whether the monitor's batches are on time (`now` in ms). */
+export function batchTiming(monitor: MonitorRecord, now: number): BatchTiming {
+  if (monitor.expectBatchEveryMs === undefined) return { lastBatchAt: monitor.lastBatchAt, late: false };
+  const dueAt = (monitor.lastBatchAt ?? monitor.createdAt) + monitor.expectBatchEveryMs;
+  return { lastBatchAt: monitor.lastBatchAt, late: now > dueAt, dueAt };
+}

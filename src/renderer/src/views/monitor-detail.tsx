@@ -1,0 +1,91 @@
+import { useCallback } from 'react';
+import type * as Y from 'yjs';
+import { getMonitor, ruleStandings } from '../../../core/monitor';
+import { getDatasetVersion, listIncidentEvents, listIncidents, listMembers } from '../../../core/workspace';
+import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
+import { IngestInstructions } from '../monitors/ingest-instructions';
+import { BandBadge, LastBatch, useNow } from '../monitors/monitor-bits';
+import { describeRule } from '../monitors/rule-text';
+import { useDocValue } from '../session/hooks';
+import type { WorkspaceSession } from '../session/workspace-session';
+import '../monitors/monitors.css';
+
+/** One monitor: its reference and rules with their latest bands, how CI sends it batches, and its incidents. */
+export function MonitorDetail({ session, monitorId }: { session: WorkspaceSession; monitorId: string }) {
+  const read = useCallback((doc: Y.Doc) => {
+    const monitor = getMonitor(doc, monitorId);
+    const incidents = listIncidents(doc).filter((i) => i.monitorId === monitorId);
+    return {
+      monitor,
+      reference: monitor && getDatasetVersion(doc, monitor.referenceVersionId),
+      createdBy: monitor && listMembers(doc).find((m) => m.id === monitor.createdBy)?.name,
+      incidents: incidents.map((i) => ({ incident: i, findings: listIncidentEvents(doc, i.id).filter((e) => e.kind === 'finding').length })),
+    };
+  }, [monitorId]);
+  const { monitor, reference, createdBy, incidents } = useDocValue(session.doc, read);
+  const now = useNow();
+  const ws = session.connection.workspaceId;
+
+  if (!monitor) {
+    return (
+      <section>
+        <p className="empty">This monitor is not here (yet). A monitor just created appears once the server has written it and the workspace syncs.</p>
+        <a href={`#/w/${ws}/monitors`}>Back to monitors</a>
+      </section>
+    );
+  }
+  return (
+    <article aria-labelledby="monitor-title" className="monitor">
+      <a href={`#/w/${ws}/monitors`} className="muted small">← Monitors</a>
+      <h2 id="monitor-title">{monitor.name}</h2>
+      <p className="meta muted">
+        {monitor.model && <>Model <strong>{monitor.model}</strong> · </>}
+        reference {reference ? <a href={`#/w/${ws}/datasets/${reference.id}`}>{reference.dataset} · {reference.fileName}</a> : 'a version not synced here yet'}
+        {' '}· created <TimeAgo at={monitor.createdAt} now={now} />{createdBy && <> by {createdBy}</>} · <LastBatch monitor={monitor} now={now} />
+      </p>
+
+      <h3>Rules</h3>
+      <table aria-label="Rules">
+        <thead><tr><th scope="col">Rule</th><th scope="col">Bounds</th><th scope="col">Latest</th><th scope="col">Why</th></tr></thead>
+        <tbody>
+          {ruleStandings(session.doc, monitor, now).map((s) => {
+            const text = describeRule(s.rule);
+            return (
+              <tr key={s.rule.id}>
+                <td>{text.title}</td>
+                <td className="small">{text.bounds}</td>
+                <td><BandBadge band={s.band} /></td>
+                <td className="small">
+                  {s.summary}
+                  {s.openIncidentId && <> · <a href={`#/w/${ws}/incidents/${s.openIncidentId}`}>open incident</a></>}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+
+      <IngestInstructions connection={session.connection} monitor={monitor} />
+
+      <h3>Incidents ({incidents.length})</h3>
+      {incidents.length === 0 ? (
+        <p className="empty">No incidents yet. When a batch breaks a rule, an incident opens here and in Incidents; later findings of the same rule are added to it while it is not resolved.</p>
+      ) : (
+        <table aria-label="Incidents of this monitor">
+          <thead><tr><th scope="col">Severity</th><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Findings</th><th scope="col">Opened</th></tr></thead>
+          <tbody>
+            {incidents.map(({ incident: i, findings }) => (
+              <tr key={i.id}>
+                <td><SeverityBadge severity={i.severity} /></td>
+                <td><a href={`#/w/${ws}/incidents/${i.id}`}>{i.title}</a></td>
+                <td><StatusBadge status={i.status} /></td>
+                <td>{findings}</td>
+                <td className="muted"><TimeAgo at={i.createdAt} now={now} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </article>
+  );
+}
