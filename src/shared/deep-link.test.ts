@@ -8,12 +8,14 @@ describe('deep links', () => {
       ['#/w/ws_1/notes', 'driftdesk://workspace/ws_1/notes'],
       ['#/w/ws_1', 'driftdesk://workspace/ws_1'],
       ['#/w/ws_1/runs/run%201%2F2', 'driftdesk://workspace/ws_1/runs/run%201%2F2'],
+      ['#/w/ws_1/incidents?view=board&q=income+drift', 'driftdesk://workspace/ws_1/incidents?view=board&q=income+drift'],
     ];
     for (const [hash, link] of cases) {
       expect(deepLinkFromHash(hash)).toBe(link);
       expect(hashFromDeepLink(link)).toBe(hash);
     }
     expect(parseDeepLink('driftdesk://workspace/ws_1/runs/run%201%2F2')).toEqual({ workspaceId: 'ws_1', section: 'runs', itemId: 'run 1/2' });
+    expect(parseDeepLink('driftdesk://workspace/ws_1/incidents/?view=board')).toEqual({ workspaceId: 'ws_1', section: 'incidents', query: 'view=board' });
   });
 
   it('accepts what people paste: spaces around, a trailing slash, any case of the scheme', () => {
@@ -27,6 +29,8 @@ describe('deep links', () => {
       'driftdesk://workspace/ws/unknown-section', 'driftdesk://workspace/ws/incidents/a/b', 'driftdesk://workspace/w s/incidents',
       'driftdesk://workspace/ws/incidents/%E0%A4%A', 'driftdesk://workspace/ws/incidents/%00', 'driftdesk://workspace/../incidents',
       'driftdesk://workspace/ws//x', `driftdesk://workspace/${'a'.repeat(129)}`, 'javascript:alert(1)', 'driftdesk://workspace/ws/incidents/x\ny',
+      'driftdesk://workspace/ws/incidents?a=1?b=2', 'driftdesk://workspace/ws/incidents?q=<script>', 'driftdesk://workspace/ws/incidents?q=%E0%A4%A',
+      'driftdesk://workspace/ws/incidents?q=a#b',
     ];
     for (const text of bad) expect(hashFromDeepLink(text), text).toBeNull();
     for (const hash of ['', '#/', '#/w/', '#/settings', '#/w/ws/%ZZ', '#/w/ws/nope/1']) expect(deepLinkFromHash(hash), hash).toBeNull();

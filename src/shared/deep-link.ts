@@ -1,7 +1,8 @@
 /**
- * Deep links: `driftdesk://workspace/<workspaceId>/<section>/<itemId>` names a page of a
+ * Deep links: `driftdesk://workspace/<workspaceId>/<section>/<itemId>?<query>` names a page of a
  * workspace outside the app (a chat message, a ticket), and maps one to one onto the
- * renderer's hash route `#/w/<workspaceId>/<section>/<itemId>`. Section and item are optional.
+ * renderer's hash route `#/w/<workspaceId>/<section>/<itemId>?<query>`. Section, item and query
+ * are optional; the query is how a page is shown (`view=board&severity=critical`).
  *
  * Both directions are pure and total: text that is not a well-formed link or route gives null,
  * never an exception, because it comes from a paste. Path segments are percent-encoded the way
@@ -16,11 +17,15 @@ export interface WorkspaceLocation {
   workspaceId: string;
   section?: LinkSection;
   itemId?: string;
+  /** URL-encoded `name=value&…`, without the `?`. */
+  query?: string;
 }
 
 const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
+/** What URLSearchParams writes: nothing that could end the query or break out of a URL. */
+const QUERY = /^[A-Za-z0-9_.~%=&+*-]{1,500}$/;
 
 /** The deep link of a hash route (`#/w/…`), or null when the route is not a workspace page. */
 export function deepLinkFromHash(hash: string): string | null {
@@ -52,11 +57,14 @@ export function hashOf(location: WorkspaceLocation): string {
   return `#/w/${pathOf(location)}`;
 }
 
-function pathOf({ workspaceId, section, itemId }: WorkspaceLocation): string {
-  return [workspaceId, ...(section ? [section] : []), ...(section && itemId ? [itemId] : [])].map(encodeURIComponent).join('/');
+function pathOf({ workspaceId, section, itemId, query }: WorkspaceLocation): string {
+  const path = [workspaceId, ...(section ? [section] : []), ...(section && itemId ? [itemId] : [])].map(encodeURIComponent).join('/');
+  return query ? `${path}?${query}` : path;
 }
 
-function parsePath(path: string): WorkspaceLocation | null {
+function parsePath(pathAndQuery: string): WorkspaceLocation | null {
+  const [path = '', query = '', ...more] = pathAndQuery.split('?');
+  if (more.length > 0 || (query !== '' && (!QUERY.test(query) || safeDecode(query) === null))) return null;
   const parts = path.replace(/\/$/, '').split('/');
   if (parts.length < 1 || parts.length > 3) return null;
   const decoded = parts.map(safeDecode);
@@ -64,7 +72,7 @@ function parsePath(path: string): WorkspaceLocation | null {
   const [workspaceId, section, itemId] = decoded as string[];
   if (!WORKSPACE_ID.test(workspaceId!)) return null;
   if (section !== undefined && !(LINK_SECTIONS as readonly string[]).includes(section)) return null;
-  return { workspaceId: workspaceId!, ...(section ? { section: section as LinkSection } : {}), ...(itemId ? { itemId } : {}) };
+  return { workspaceId: workspaceId!, ...(section ? { section: section as LinkSection } : {}), ...(itemId ? { itemId } : {}), ...(query ? { query } : {}) };
 }
 
 function safeDecode(part: string): string | null {

@@ -66,8 +66,9 @@ export class WorkspaceScreen {
     await box.getByRole('button', { name: 'Comment' }).click();
   }
 
+  /** The incident's timeline: comment threads (and status changes, assignments, findings). */
   comments() {
-    return this.page.getByRole('list', { name: 'Comments' });
+    return this.page.getByRole('list', { name: 'Timeline' });
   }
 }
 

@@ -26,16 +26,43 @@ export function useSessionVersion(session: WorkspaceSession): number {
   return version;
 }
 
-/** Reads the hash route (`#/w/<id>/incidents/<incidentId>`) and keeps it current. */
+function subscribeHash(cb: () => void): () => void {
+  window.addEventListener('hashchange', cb);
+  return () => window.removeEventListener('hashchange', cb);
+}
+
+/** Reads the hash route (`#/w/<id>/incidents/<incidentId>`), without its query, and keeps it current. */
 export function useHashRoute(): string[] {
-  const hash = useSyncExternalStore(
-    (cb) => {
-      window.addEventListener('hashchange', cb);
-      return () => window.removeEventListener('hashchange', cb);
-    },
-    () => location.hash,
-  );
-  return useMemo(() => hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(safeDecode), [hash]);
+  const hash = useSyncExternalStore(subscribeHash, () => location.hash);
+  return useMemo(() => hash.replace(/^#\/?/, '').replace(/\?.*$/, '').split('/').filter(Boolean).map(safeDecode), [hash]);
+}
+
+/**
+ * The query of the hash route (`#/w/<id>/incidents?view=board&severity=critical`): how a page
+ * is shown, kept in the URL so a reload, Back and a copied link all bring the same view back.
+ */
+export function useHashQuery(): URLSearchParams {
+  const hash = useSyncExternalStore(subscribeHash, () => location.hash);
+  return useMemo(() => new URLSearchParams(/\?(.*)$/.exec(hash)?.[1] ?? ''), [hash]);
+}
+
+/**
+ * Sets the query of the current hash route (entries with an empty value are left out).
+ * `replace` changes the URL without a history entry — for a filter being typed, where Back
+ * should not step through every letter.
+ */
+export function setHashQuery(entries: [string, string][], { replace = false }: { replace?: boolean } = {}): void {
+  const path = location.hash.replace(/\?.*$/, '') || '#/';
+  const query = new URLSearchParams(entries.filter(([, v]) => v !== '')).toString();
+  const next = query ? `${path}?${query}` : path;
+  if (next === location.hash) return;
+  if (!replace) {
+    location.hash = next;
+    return;
+  }
+  history.replaceState(history.state, '', next);
+  // replaceState fires no hashchange; the route hooks listen for one.
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
 }
 
 export function navigate(...parts: string[]): void {

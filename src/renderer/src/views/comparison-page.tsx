@@ -1,10 +1,11 @@
 import { useCallback } from 'react';
 import type * as Y from 'yjs';
 import { type DatasetProfile, type DriftComparison, type ProfileDiff, diffProfiles } from '../../../core/profile';
-import { getDatasetVersion, listComparisons } from '../../../core/workspace';
+import { type DatasetComparisonRecord, type DatasetVersionRecord, createIncident, getDatasetVersion, listComparisons, listIncidents } from '../../../core/workspace';
 import { TimeAgo } from '../components/badges';
-import { OverlayChart, formatNumber, overlayLabels } from '../components/charts';
-import { useDocValue } from '../session/hooks';
+import { formatNumber } from '../components/charts';
+import { DriftReport } from '../components/drift-report';
+import { navigate, useDocValue } from '../session/hooks';
 import { useJsonBlob } from '../session/use-blob';
 import type { WorkspaceSession } from '../session/workspace-session';
 
@@ -26,51 +27,42 @@ export function ComparisonPage({ session, comparisonId }: { session: WorkspaceSe
       <a href={`#/w/${ws}/datasets`} className="muted small">← Datasets</a>
       <h2 id="comparison-title">{reference?.fileName ?? 'reference'} → {current?.fileName ?? 'current'}</h2>
       <p className="muted">Run <TimeAgo at={comparison.createdAt} /> by {comparison.createdByName}</p>
+      <IncidentLink session={session} comparison={comparison} reference={reference} current={current} />
       {report.kind === 'loading' && <p className="muted" role="status">Loading the report…</p>}
       {report.kind === 'error' && <p role="alert" className="error">Could not load the report: {report.message}</p>}
       {before.kind === 'ready' && after.kind === 'ready' && <Changes diff={diffProfiles(before.value, after.value)} />}
-      {report.kind === 'ready' && <Report report={report.value} />}
+      {report.kind === 'ready' && <DriftReport report={report.value} />}
     </article>
   );
 }
 
-function Report({ report: r }: { report: DriftComparison }) {
-  const charts = new Map((r.histograms ?? []).map((h) => [h.name, h]));
-  return (
-    <>
-      <p className={r.dataset_drift ? 'verdict drift' : 'verdict ok'} data-testid="drift-verdict">
-        {r.dataset_drift ? 'Dataset drift' : 'No dataset drift'}: {r.drifted_columns} of {r.columns.length} columns drifted
-        (share {formatNumber(r.share_drifted)}, threshold {r.drift_share}). Reference {r.reference.rows.toLocaleString()} rows, current {r.current.rows.toLocaleString()} rows.
-      </p>
-      <table aria-label="Drift by column">
-        <thead><tr><th scope="col">Column</th><th scope="col">Type</th><th scope="col">Test</th><th scope="col">Score</th><th scope="col">Threshold</th><th scope="col">Drift</th></tr></thead>
-        <tbody>
-          {r.columns.map((c) => (
-            <tr key={c.name}>
-              <td>{c.name}</td><td>{c.type}</td><td>{c.test}</td><td>{formatNumber(c.score)}</td><td>{c.threshold}</td>
-              <td>{c.drifted ? <span className="badge severity-critical">drift</span> : <span className="muted">no</span>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {r.skipped_columns.length > 0 && (
-        <ul className="muted small">{r.skipped_columns.map((s) => <li key={s.name}>Not tested: {s.name} ({s.reason})</li>)}</ul>
-      )}
-      <div className="column-grid">
-        {r.columns.map((c) => {
-          const h = charts.get(c.name);
-          if (!h) return null;
-          const labels = h.kind === 'numerical' ? overlayLabels(h.edges) : h.categories;
-          return (
-            <section key={c.name} className="card column-card" aria-label={`Reference and current ${c.name}`}>
-              <h3>{c.name} {c.drifted && <span className="badge severity-critical">drift</span>}</h3>
-              <OverlayChart labels={labels} reference={h.reference} current={h.current} label={`Reference and current distribution of ${c.name}`} />
-            </section>
-          );
-        })}
-      </div>
-    </>
-  );
+/**
+ * The incident about this comparison's drift, or a button that opens one linked to both
+ * versions and this report (so its page shows the same report, and the team can work it).
+ */
+function IncidentLink({ session, comparison, reference, current }: {
+  session: WorkspaceSession;
+  comparison: DatasetComparisonRecord;
+  reference?: DatasetVersionRecord;
+  current?: DatasetVersionRecord;
+}) {
+  const read = useCallback((doc: Y.Doc) => listIncidents(doc).find((i) => i.reportBlob === comparison.reportBlob), [comparison.reportBlob]);
+  const existing = useDocValue(session.doc, read);
+  const ws = session.connection.workspaceId;
+  if (existing) return <p>Incident: <a href={`#/w/${ws}/incidents/${encodeURIComponent(existing.id)}`}>{existing.title}</a></p>;
+  if (!(session.connection.role === 'owner' || session.connection.role === 'editor') || !reference || !current) return null;
+  const open = () => {
+    const incident = createIncident(session.doc, {
+      title: `${current.dataset}: ${comparison.datasetDrift ? 'drift' : 'changes'} from ${reference.fileName} to ${current.fileName}`,
+      severity: comparison.datasetDrift ? 'high' : 'low',
+      description: `${comparison.driftedColumns} of ${comparison.testedColumns} columns drifted between ${reference.fileName} and ${current.fileName}.`,
+      referenceVersionId: reference.id,
+      currentVersionId: current.id,
+      reportBlob: comparison.reportBlob,
+    }, session.commandContext());
+    navigate('w', ws, 'incidents', incident.id);
+  };
+  return <p><button type="button" className="secondary" onClick={open}>Open an incident for this drift</button></p>;
 }
 
 const STAT_LABELS = { missingShare: 'missing', distinct: 'distinct', mean: 'mean', std: 'std', min: 'min', max: 'max', p50: 'median' } as const;

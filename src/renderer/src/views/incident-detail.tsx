@@ -1,31 +1,41 @@
-import { type FormEvent, useCallback, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
-import {
-  CommandError,
-  INCIDENT_STATUSES,
-  SEVERITIES,
-  addComment,
-  getIncident,
-  listComments,
-  updateIncident,
-} from '../../../core/workspace';
+import type { DriftComparison } from '../../../core/profile';
+import { CommandError, assignIncident, getIncident, listMembers, updateIncident } from '../../../core/workspace';
 import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
 import { useDocValue } from '../session/hooks';
+import { useJsonBlob } from '../session/use-blob';
 import type { WorkspaceSession } from '../session/workspace-session';
+import { AssigneeControl, SeverityControl, StatusControl } from './incident-controls';
+import { IncidentLinks } from './incident-links';
+import { IncidentTimeline } from './incident-timeline';
+import './incidents.css';
+
+// The report carries the chart library: load it when an incident has a report to show.
+const DriftReport = lazy(() => import('../components/drift-report').then((m) => ({ default: m.DriftReport })));
 
 function message(err: unknown): string {
   return err instanceof CommandError ? err.issues.map((i) => i.message).join('; ') : String(err);
 }
 
-/** One incident: its fields (editable by owners and editors) and its comment thread. */
+/**
+ * One incident: what it is (description, links to its monitor, model, data and drift report),
+ * where it stands (status with the workflow's next steps, severity, assignee — editable by
+ * owners and editors), its drift report, and its timeline of events and comment threads.
+ */
 export function IncidentDetail({ session, incidentId }: { session: WorkspaceSession; incidentId: string }) {
-  const read = useCallback((doc: Y.Doc) => ({ incident: getIncident(doc, incidentId), comments: listComments(doc, incidentId) }), [incidentId]);
-  const { incident, comments } = useDocValue(session.doc, read);
+  const read = useCallback((doc: Y.Doc) => ({ incident: getIncident(doc, incidentId), members: listMembers(doc) }), [incidentId]);
+  const { incident, members } = useDocValue(session.doc, read);
   const role = session.connection.role;
   const canEdit = role === 'owner' || role === 'editor';
-  const canComment = canEdit || role === 'commenter';
   const [error, setError] = useState<string | null>(null);
+  // The latest report unless someone picked an older finding's report on the timeline.
+  const [picked, setPicked] = useState<string | undefined>(undefined);
+  const reportRef = useRef<HTMLElement>(null);
   const ws = session.connection.workspaceId;
+  const shownReport = picked ?? incident?.reportBlob;
+
+  useEffect(() => setPicked(undefined), [incidentId]);
 
   if (!incident) {
     return (
@@ -36,13 +46,21 @@ export function IncidentDetail({ session, incidentId }: { session: WorkspaceSess
     );
   }
 
-  const change = (fields: { status?: string; severity?: string }) => {
+  const act = (f: () => void) => {
     try {
-      updateIncident(session.doc, { incidentId, ...(fields as object) }, session.commandContext());
+      f();
       setError(null);
     } catch (err) {
       setError(message(err));
     }
+  };
+  const showReport = (sha256?: string) => {
+    if (sha256) setPicked(sha256 === incident.reportBlob ? undefined : sha256);
+    // After React has drawn the section (it may be new).
+    requestAnimationFrame(() => {
+      reportRef.current?.scrollIntoView({ block: 'start' });
+      reportRef.current?.focus({ preventScroll: true });
+    });
   };
 
   return (
@@ -51,73 +69,52 @@ export function IncidentDetail({ session, incidentId }: { session: WorkspaceSess
       <h2 id="incident-title">{incident.title}</h2>
       <p className="meta">
         <SeverityBadge severity={incident.severity} /> <StatusBadge status={incident.status} /> opened <TimeAgo at={incident.createdAt} /> by {incident.createdByName}
+        {incident.assigneeName ? <> · assigned to {incident.assigneeName}</> : <> · unassigned</>}
       </p>
-      {canEdit && (
-        <div className="row">
-          <label>
-            Status
-            <select value={incident.status} onChange={(e) => change({ status: e.target.value })}>
-              {INCIDENT_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
-            </select>
-          </label>
-          <label>
-            Severity
-            <select value={incident.severity} onChange={(e) => change({ severity: e.target.value })}>
-              {SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
-            </select>
-          </label>
-        </div>
-      )}
       {error && <p role="alert" className="error">{error}</p>}
-      <h3>Description</h3>
-      {incident.description ? <p className="prose">{incident.description}</p> : <p className="muted">No description.</p>}
-      <h3>Comments ({comments.length})</h3>
-      {comments.length === 0 ? (
-        <p className="empty">No comments yet. Share what you checked, so nobody checks it twice.</p>
-      ) : (
-        <ol className="comments" aria-label="Comments">
-          {comments.map((c) => (
-            <li key={c.id}>
-              <p className="small"><strong>{c.authorName}</strong> <span className="muted"><TimeAgo at={c.createdAt} /></span></p>
-              <p className="prose">{c.body}</p>
-            </li>
-          ))}
-        </ol>
-      )}
-      {canComment ? <CommentBox session={session} incidentId={incidentId} /> : <p className="muted">Viewers cannot comment.</p>}
+      <div className="incident-layout">
+        <div className="incident-main">
+          <h3>Description</h3>
+          {incident.description ? <p className="prose">{incident.description}</p> : <p className="muted">No description.</p>}
+          {shownReport && (
+            <section className="drift-report" aria-labelledby="report-heading" ref={reportRef} tabIndex={-1}>
+              <h3 id="report-heading">Drift report{picked && <span className="muted small"> (an earlier finding’s · <button type="button" className="link" onClick={() => setPicked(undefined)}>show the latest</button>)</span>}</h3>
+              <IncidentReport session={session} sha256={shownReport} />
+            </section>
+          )}
+          <IncidentTimeline
+            session={session}
+            incident={incident}
+            can={{ comment: canEdit || role === 'commenter', resolveAny: canEdit }}
+            shownReport={shownReport}
+            onShowReport={showReport}
+            onError={(err) => setError(message(err))}
+          />
+        </div>
+        <aside className="incident-side" aria-label="Incident details">
+          <StatusControl incident={incident} canEdit={canEdit} onStatus={(status) => act(() => updateIncident(session.doc, { incidentId, status }, session.commandContext()))} />
+          <SeverityControl incident={incident} canEdit={canEdit} onSeverity={(severity) => act(() => updateIncident(session.doc, { incidentId, severity }, session.commandContext()))} />
+          <AssigneeControl
+            incident={incident}
+            members={members}
+            meId={session.connection.memberId}
+            canEdit={canEdit}
+            onAssign={(assignee) => act(() => assignIncident(session.doc, { incidentId, assignee }, session.commandContext()))}
+          />
+          <IncidentLinks session={session} incident={incident} onShowReport={() => showReport()} />
+        </aside>
+      </div>
     </article>
   );
 }
 
-function CommentBox({ session, incidentId }: { session: WorkspaceSession; incidentId: string }) {
-  const [body, setBody] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = (e?: FormEvent) => {
-    e?.preventDefault();
-    try {
-      addComment(session.doc, { target: { kind: 'incident', id: incidentId }, body }, session.commandContext());
-      setBody('');
-      setError(null);
-    } catch (err) {
-      setError(message(err));
-    }
-  };
+function IncidentReport({ session, sha256 }: { session: WorkspaceSession; sha256: string }) {
+  const report = useJsonBlob<DriftComparison>(session, sha256);
+  if (report.kind === 'loading') return <p className="muted" role="status">Loading the report…</p>;
+  if (report.kind === 'error') return <p role="alert" className="error">Could not load the drift report: {report.message}. It loads from the server when this machine does not have it; check the connection and open the incident again.</p>;
   return (
-    <form onSubmit={submit} className="comment-box" aria-label="Add a comment">
-      <label>
-        Comment
-        <textarea
-          value={body}
-          onChange={(e) => setBody(e.target.value)}
-          rows={3}
-          placeholder="Write a comment (Ctrl+Enter to send)"
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit();
-          }}
-        />
-      </label>
-      {error && <p role="alert" className="error">{error}</p>}
-      <button type="submit">Comment</button>
-    </form>
+    <Suspense fallback={<p className="muted" role="status">Loading the report…</p>}>
+      <DriftReport report={report.value} />
+    </Suspense>
   );
 }

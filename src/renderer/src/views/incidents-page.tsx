@@ -1,18 +1,36 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import {
   CommandError,
   INCIDENT_STATUSES,
+  type IncidentFilter,
+  type IncidentRecord,
+  type IncidentStatus,
   SEVERITIES,
   countCommentsByIncident,
   createIncident,
+  filterFromQuery,
+  filterToQuery,
+  isFiltering,
   listIncidents,
+  listMembers,
+  matchesFilter,
+  updateIncident,
 } from '../../../core/workspace';
+import { listMonitors } from '../../../core/monitor';
 import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
-import { navigate, useDocValue } from '../session/hooks';
+import { navigate, setHashQuery, useDocValue, useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
+import { IncidentFilters } from './incident-filters';
+import { IncidentsBoard } from './incidents-board';
+import './incidents.css';
 
-const readIncidents = (doc: Y.Doc) => ({ incidents: listIncidents(doc), comments: countCommentsByIncident(doc) });
+const readIncidents = (doc: Y.Doc) => ({
+  incidents: listIncidents(doc),
+  comments: countCommentsByIncident(doc),
+  members: listMembers(doc),
+  monitors: listMonitors(doc),
+});
 
 // The command palette's "New incident" may ask before this page is mounted (it navigates here
 // first), so the request waits in a flag as well as going out as an event.
@@ -25,8 +43,24 @@ export function requestNewIncident(): void {
   window.dispatchEvent(new Event(NEW_INCIDENT_EVENT));
 }
 
+/**
+ * The incidents section: a filterable list or a board by status. Which one, and the filter,
+ * are the URL's query (`#/w/<ws>/incidents?view=board&severity=critical`), so Back, a reload
+ * and a copied link bring the same view back.
+ */
 export function IncidentsPage({ session }: { session: WorkspaceSession }) {
-  const { incidents, comments } = useDocValue(session.doc, readIncidents);
+  const { incidents: everyIncident, comments, members, monitors } = useDocValue(session.doc, readIncidents);
+  const query = useHashQuery();
+  const view = query.get('view') === 'board' ? 'board' : 'list';
+  const filter = useMemo(() => filterFromQuery((name) => query.get(name)), [query]);
+  const me = session.connection.memberId;
+  const incidents = useMemo(() => {
+    const monitorName = new Map(monitors.map((m) => [m.id, m.name]));
+    // The board sorts by status itself, so a status filter (from the list) does not apply there.
+    const applied: IncidentFilter = view === 'board' ? { ...filter, status: 'all' } : filter;
+    return everyIncident.filter((i) => matchesFilter(i, applied, me, (id) => monitorName.get(id)));
+  }, [everyIncident, monitors, filter, view, me]);
+  const [moveError, setMoveError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const canCreate = session.connection.role === 'owner' || session.connection.role === 'editor';
   const ws = session.connection.workspaceId;
@@ -63,6 +97,25 @@ export function IncidentsPage({ session }: { session: WorkspaceSession }) {
         )}
       </div>
       {!canCreate && <p className="muted">As a {session.connection.role} you can read incidents{session.connection.role === 'commenter' ? ' and comment on them' : ''}.</p>}
+      {everyIncident.length > 0 && (
+        <div className="incidents-toolbar">
+          <div className="view-switch" role="group" aria-label="View">
+            {(['list', 'board'] as const).map((v) => (
+              <button key={v} type="button" aria-pressed={view === v} onClick={() => setHashQuery([['view', v === 'board' ? 'board' : ''], ...filterToQuery(filter)])}>
+                {v === 'list' ? 'List' : 'Board'}
+              </button>
+            ))}
+          </div>
+          <IncidentFilters
+            filter={filter}
+            members={members}
+            monitors={monitors}
+            showStatus={view === 'list'}
+            onChange={(next) => setHashQuery([['view', view === 'board' ? 'board' : ''], ...filterToQuery(next)], { replace: true })}
+          />
+        </div>
+      )}
+      {moveError && <p role="alert" className="error">{moveError}</p>}
       {creating && (
         <NewIncidentForm
           session={session}
@@ -72,14 +125,34 @@ export function IncidentsPage({ session }: { session: WorkspaceSession }) {
           }}
         />
       )}
-      {incidents.length === 0 ? (
+      {everyIncident.length === 0 ? (
         <p className="empty">
           No incidents yet. When a monitor or a teammate spots drift, open one here{canCreate ? ' with "New incident"' : ''} so the team can triage it together.
         </p>
+      ) : incidents.length === 0 && (view === 'list' || isFiltering(filter)) ? (
+        <p className="empty">
+          No incidents match these filters ({everyIncident.length} in all).{' '}
+          <button type="button" className="link" onClick={() => setHashQuery(view === 'board' ? [['view', 'board']] : [], { replace: true })}>Clear filters</button>
+        </p>
+      ) : view === 'board' ? (
+        <IncidentsBoard
+          workspaceId={ws}
+          incidents={incidents}
+          comments={comments}
+          canMove={canCreate}
+          onMove={(incident: IncidentRecord, status: IncidentStatus) => {
+            try {
+              updateIncident(session.doc, { incidentId: incident.id, status }, session.commandContext());
+              setMoveError(null);
+            } catch (err) {
+              setMoveError(err instanceof CommandError ? err.issues.map((i) => i.message).join('; ') : String(err));
+            }
+          }}
+        />
       ) : (
         <table className="incidents">
           <thead>
-            <tr><th scope="col">Severity</th><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Comments</th><th scope="col">Opened</th></tr>
+            <tr><th scope="col">Severity</th><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Assignee</th><th scope="col">Comments</th><th scope="col">Opened</th></tr>
           </thead>
           <tbody>
             {incidents.map((i) => (
@@ -87,6 +160,7 @@ export function IncidentsPage({ session }: { session: WorkspaceSession }) {
                 <td><SeverityBadge severity={i.severity} /></td>
                 <td><a href={`#/w/${ws}/incidents/${i.id}`}>{i.title}</a></td>
                 <td><StatusBadge status={i.status} /></td>
+                <td>{i.assigneeName ?? <span className="muted">Unassigned</span>}</td>
                 <td>{comments.get(i.id) ?? 0}</td>
                 <td className="muted"><TimeAgo at={i.createdAt} /> by {i.createdByName}</td>
               </tr>

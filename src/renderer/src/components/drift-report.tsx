@@ -1,0 +1,45 @@
+/**
+ * A drift report as the drift engine writes it (a comparison's, or the one behind an incident):
+ * the verdict, the per-column table, and reference-vs-current histograms on shared bins.
+ */
+import type { DriftComparison } from '../../../core/profile';
+import { OverlayChart, formatNumber, overlayLabels } from './charts';
+
+export function DriftReport({ report: r }: { report: DriftComparison }) {
+  const charts = new Map((r.histograms ?? []).map((h) => [h.name, h]));
+  return (
+    <>
+      <p className={r.dataset_drift ? 'verdict drift' : 'verdict ok'} data-testid="drift-verdict">
+        {r.dataset_drift ? 'Dataset drift' : 'No dataset drift'}: {r.drifted_columns} of {r.columns.length} columns drifted
+        (share {formatNumber(r.share_drifted)}, threshold {r.drift_share}). Reference {r.reference.rows.toLocaleString()} rows, current {r.current.rows.toLocaleString()} rows.
+      </p>
+      <table aria-label="Drift by column">
+        <thead><tr><th scope="col">Column</th><th scope="col">Type</th><th scope="col">Test</th><th scope="col">Score</th><th scope="col">Threshold</th><th scope="col">Drift</th></tr></thead>
+        <tbody>
+          {r.columns.map((c) => (
+            <tr key={c.name}>
+              <td>{c.name}</td><td>{c.type}</td><td>{c.test}</td><td>{formatNumber(c.score)}</td><td>{c.threshold}</td>
+              <td>{c.drifted ? <span className="badge severity-critical">drift</span> : <span className="muted">no</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {r.skipped_columns.length > 0 && (
+        <ul className="muted small">{r.skipped_columns.map((s) => <li key={s.name}>Not tested: {s.name} ({s.reason})</li>)}</ul>
+      )}
+      <div className="column-grid">
+        {r.columns.map((c) => {
+          const h = charts.get(c.name);
+          if (!h) return null;
+          const labels = h.kind === 'numerical' ? overlayLabels(h.edges) : h.categories;
+          return (
+            <section key={c.name} className="card column-card" aria-label={`Reference and current ${c.name}`}>
+              <h3>{c.name} {c.drifted && <span className="badge severity-critical">drift</span>}</h3>
+              <OverlayChart labels={labels} reference={h.reference} current={h.current} label={`Reference and current distribution of ${c.name}`} />
+            </section>
+          );
+        })}
+      </div>
+    </>
+  );
+}
