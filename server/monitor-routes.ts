@@ -32,7 +32,7 @@ import {
   getMonitor,
   recordFindings,
 } from '../src/core/monitor/index.ts';
-import { type CommandContext, CommandError, addDatasetVersion } from '../src/core/workspace/index.ts';
+import { type CommandContext, CommandError, addDatasetVersion, getDatasetVersion } from '../src/core/workspace/index.ts';
 import { compareFiles } from '../src/node/datasets/compare.ts';
 import { DatasetError, DatasetReader } from '../src/node/datasets/dataset-reader.ts';
 import { profileFile } from '../src/node/datasets/profile.ts';
@@ -78,6 +78,8 @@ const createInput = z.object({
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected the sha256 of a blob uploaded with PUT …/blobs/:sha256'),
     fileName: z.string().trim().min(1).max(500),
     format: z.enum(['csv', 'tsv', 'parquet', 'json', 'jsonl']),
+    /** A dataset version of the workspace with this very content (same md5): linked, not copied. */
+    versionId: z.string().min(1).max(128).optional(),
   }),
   rules: z.array(alertRuleSchema).min(1).max(100),
   expectBatchEveryMs: z.number().int().positive().optional(),
@@ -212,8 +214,15 @@ async function createFromReference(body: Uint8Array, route: MonitorRoute, ctx: C
     const created = await deps.withRoom(route.workspaceId, async (room) => {
       let result!: { monitorId: string; referenceVersionId: string };
       // One transaction: a refused monitor leaves no stray dataset version behind.
+      const existing = input.reference.versionId ? getDatasetVersion(room.doc, input.reference.versionId) : undefined;
+      if (input.reference.versionId && existing?.md5 !== profile.md5) {
+        throw new CommandError('createMonitor', [{
+          path: 'reference.versionId',
+          message: existing ? `dataset version ${existing.id} (${existing.fileName}) has other content than the uploaded file` : `no dataset version ${input.reference.versionId}`,
+        }]);
+      }
       room.doc.transact(() => {
-        const version = addDatasetVersion(room.doc, {
+        const version = existing ?? addDatasetVersion(room.doc, {
           dataset: input.model || input.name, fileName: input.reference.fileName, format: input.reference.format, md5: profile.md5,
           size: profile.size, rows: profile.rows, columns: profile.columns.length, profileBlob,
         }, ctx);

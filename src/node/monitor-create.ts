@@ -12,6 +12,7 @@ import type { AlertRule } from '../core/monitor/index.ts';
 import { getDatasetVersion } from '../core/workspace/index.ts';
 import type { WorkspaceConnection } from '../shared/host-contract.ts';
 import { storeBlob } from './blob-sync.ts';
+import { pushPendingEdits } from './pending-sync.ts';
 import type { LocalCache } from './local-cache.ts';
 
 /** The formats the server can read a reference in (DuckDB reads Arrow here, the server does not take it). */
@@ -54,6 +55,10 @@ export async function createMonitorFromVersion(
 
   const { sha256, uploadError } = await storeBlob(cache, conn, data);
   if (uploadError) throw new Error(`the reference data could not be uploaded, so no monitor was created: ${uploadError}`);
+  // The server links the monitor to this dataset version, so it must have it: send whatever of
+  // the workspace it has not got yet (the version may have been added moments ago, or offline).
+  const pushed = await pushPendingEdits(cache, conn);
+  if (pushed.error) throw new Error(`the workspace could not be brought up to date on the server, so no monitor was created: ${pushed.error}`);
 
   let res: Response;
   try {
@@ -62,7 +67,8 @@ export async function createMonitorFromVersion(
       headers: { authorization: `Bearer ${conn.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         name: input.name, model: input.model, rules: input.rules, expectBatchEveryMs: input.expectBatchEveryMs,
-        reference: { sha256, fileName: version.fileName, format },
+        // The version already in the workspace: the server links it instead of recording a copy.
+        reference: { sha256, fileName: version.fileName, format, versionId: version.id },
       }),
       // The server profiles the reference before answering; a large file takes a while.
       signal: AbortSignal.timeout(120_000),

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { listMonitors } from '../../src/core/monitor/index.ts';
-import { addDatasetVersion } from '../../src/core/workspace/index.ts';
+import { addDatasetVersion, listDatasetVersions } from '../../src/core/workspace/index.ts';
 import { createHostHandlers } from '../../src/node/host-handlers.ts';
 import { JobRunner } from '../../src/node/jobs.ts';
 import { LocalCache } from '../../src/node/local-cache.ts';
@@ -78,6 +78,12 @@ describe('monitors.create', () => {
     const [monitor] = serverMonitors();
     expect(monitor).toMatchObject({ id: monitorId, name: 'Rain model', model: 'rain-forecast', referenceFormat: 'csv', expectBatchEveryMs: 86_400_000, rules });
     expect(monitor!.referenceBlob).toBe(createHash('sha256').update(seattleWeatherYear(2012)).digest('hex'));
+    // The version the person picked is the monitor's reference: the server linked it (it got
+    // there with the push before the request) rather than recording a copy.
+    expect(monitor!.referenceVersionId).toBe(versions.here);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, server.store.loadDoc(workspaceId));
+    expect(listDatasetVersions(doc).map((v) => v.fileName).sort()).toEqual(['seattle-2012.csv', 'seattle-2013.csv', 'seattle-2014.csv']);
   });
 
   it('refuses what cannot work, with the reason, and creates nothing', async () => {
