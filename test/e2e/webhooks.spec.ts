@@ -71,9 +71,19 @@ test('an owner adds a webhook; a drifted batch reaches a local receiver signed, 
       .toEqual([{ title: 'New critical incident', body: 'Rain model: drift in temp_max' }]);
     // The app's delivery log (refreshed every few seconds) shows it delivered.
     await expect(ada.page.getByRole('table', { name: 'Deliveries' }).getByRole('row', { name: /incident\.opened/ })).toContainText('delivered', { timeout: 10_000 });
-    // And the incident is there for the team.
+    // A retrain webhook, then "Request retrain" on the incident: the pipeline gets the monitor,
+    // model and data, and the outcome lands on the incident's timeline.
+    await form.getByLabel('URL').fill(`${receiverUrl}/retrain`);
+    await form.getByLabel('Sends').selectOption('retrain');
+    await form.getByRole('button', { name: 'Add webhook' }).click();
+    await expect(ada.page.getByRole('table', { name: 'Webhooks' })).toContainText(`${receiverUrl}/retrain`);
     await ada.page.getByRole('link', { name: 'Incidents', exact: true }).click();
-    await expect(ada.page.getByRole('link', { name: 'Rain model: drift in temp_max' })).toBeVisible();
+    await ada.page.getByRole('link', { name: 'Rain model: drift in temp_max' }).click();
+    await ada.page.getByRole('button', { name: 'Request retrain' }).click();
+    await expect(ada.page.getByRole('region', { name: 'Retrain' }).getByRole('status')).toContainText('Sent to 1 retrain webhook(s).');
+    await expect(ada.page.getByRole('list', { name: 'Timeline' })).toContainText('Ada retrain: done');
+    const retrain = received.find((r) => r.headers['x-driftdesk-event'] === 'retrain.requested')!;
+    expect(JSON.parse(retrain.body).driftdesk).toMatchObject({ monitor: { id: monitor.monitorId, name: 'Rain model' }, data: { reportBlob: expect.stringMatching(/^[0-9a-f]{64}$/) } });
   } finally {
     await new Promise<void>((r) => receiver.close(() => r()));
   }

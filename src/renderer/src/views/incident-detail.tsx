@@ -8,6 +8,7 @@ import { useJsonBlob } from '../session/use-blob';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { AssigneeControl, SeverityControl, StatusControl } from './incident-controls';
 import { IncidentLinks } from './incident-links';
+import { RetrainAction } from './incident-retrain';
 import { IncidentTimeline } from './incident-timeline';
 import './incidents.css';
 
@@ -102,6 +103,7 @@ export function IncidentDetail({ session, incidentId }: { session: WorkspaceSess
             onAssign={(assignee) => act(() => assignIncident(session.doc, { incidentId, assignee }, session.commandContext()))}
           />
           <IncidentLinks session={session} incident={incident} onShowReport={() => showReport()} />
+          <RetrainAction session={session} incident={incident} />
         </aside>
       </div>
     </article>
