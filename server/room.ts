@@ -250,8 +250,9 @@ export class Room {
   }
 
   /**
-   * Whether this member may apply this (already decoded) update here: viewers never, commenters
-   * only comments of their own (and nothing in a note), nobody past the doc size limit. A
+   * Whether this member may apply this (already decoded) update here: viewers never; commenters
+   * only what server/write-policy.ts allows them (their own comments, replies and reactions,
+   * resolving threads they started — and nothing in a note); nobody past the doc size limit. A
    * refusal is counted in the metrics by reason.
    */
   verdictFor(identity: MemberIdentity, payload: Uint8Array): Verdict {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addComment, createIncident, getIncident, listComments, listIncidents, restoreWorkspace, updateIncident, upsertMember } from './index.ts';
+import { addComment, createIncident, getIncident, listComments, listIncidentEvents, listIncidents, restoreWorkspace, updateIncident, upsertMember } from './index.ts';
 
 let n = 0;
 const ctx = { actor: { id: 'm1', name: 'Ada' }, now: () => 1000 + n, newId: () => `id${++n}` };
@@ -46,5 +46,26 @@ describe('restoreWorkspace', () => {
     doc.getMap('incidents').delete(a.id);
     expect(restoreWorkspace(doc, snapshot)).toEqual({ added: 1, removed: 0, changed: 0 });
     expect(getIncident(doc, a.id)).toMatchObject({ title: 'A' });
+  });
+
+  it('brings a deleted incident back with its timeline events, and restores monitors and notes', () => {
+    const doc = new Y.Doc();
+    const a = createIncident(doc, { title: 'A', severity: 'low' }, ctx);
+    updateIncident(doc, { incidentId: a.id, status: 'acknowledged' }, ctx);
+    doc.getMap('monitors').set('mon1', { id: 'mon1', name: 'Rain model' });
+    doc.getMap('notes').set('n1', { id: 'n1', title: 'Plan' });
+    const snapshot = new Y.Doc();
+    Y.applyUpdate(snapshot, Y.encodeStateAsUpdate(doc));
+    doc.getMap('incidents').delete(a.id);
+    doc.getMap('monitors').delete('mon1');
+    doc.getMap('notes').set('n1', { id: 'n1', title: 'Renamed' });
+
+    expect(restoreWorkspace(doc, snapshot)).toEqual({ added: 2, removed: 0, changed: 1 });
+    expect(listIncidentEvents(doc, a.id).map((e) => (e.kind === 'status' ? `${e.from}→${e.to}` : e.kind))).toEqual(['open→acknowledged']);
+    // Still a shared array: the next event appends instead of replacing the log.
+    updateIncident(doc, { incidentId: a.id, status: 'resolved' }, ctx);
+    expect(listIncidentEvents(doc, a.id)).toHaveLength(2);
+    expect(doc.getMap('monitors').get('mon1')).toEqual({ id: 'mon1', name: 'Rain model' });
+    expect(doc.getMap('notes').get('n1')).toEqual({ id: 'n1', title: 'Plan' });
   });
 });

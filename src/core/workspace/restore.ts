@@ -8,8 +8,15 @@ import * as Y from 'yjs';
 import { DATASET_KEYS } from './datasets.ts';
 import { DOC_KEYS } from './schema.ts';
 
-/** Registries whose entries are plain records. */
-const RECORD_MAPS = [DOC_KEYS.comments, DOC_KEYS.reactions, DOC_KEYS.threadResolutions, DATASET_KEYS.versions, DATASET_KEYS.comparisons];
+/**
+ * Registries whose entries are plain records. `monitors` is MONITOR_KEYS.monitors, spelled out
+ * because src/core/monitor builds on this module and importing it here would be circular. A
+ * note's text is its own doc, with its own history; the registry entry is restored here.
+ */
+const RECORD_MAPS = [
+  DOC_KEYS.comments, DOC_KEYS.reactions, DOC_KEYS.threadResolutions, DOC_KEYS.runs, DOC_KEYS.notes, DOC_KEYS.noteMentions,
+  DATASET_KEYS.versions, DATASET_KEYS.comparisons, 'monitors',
+];
 /** Registries whose entries are nested Y.Maps (field-level merge). */
 const NESTED_MAPS = [DOC_KEYS.incidents];
 
@@ -39,22 +46,39 @@ export function restoreWorkspace(doc: Y.Doc, snapshot: Y.Doc): RestoreSummary {
       const past = snapshot.getMap<unknown>(name);
       for (const key of [...live.keys()]) if (!past.has(key)) { live.delete(key); summary.removed++; }
       for (const [key, value] of past.entries()) {
-        const fields = value instanceof Y.Map ? (value.toJSON() as Record<string, unknown>) : null;
-        if (!fields) continue;
+        if (!(value instanceof Y.Map)) continue;
         const current = live.get(key);
         if (!(current instanceof Y.Map)) {
           const entry = new Y.Map<unknown>();
-          for (const [f, v] of Object.entries(fields)) entry.set(f, v);
+          for (const [f, v] of value.entries()) entry.set(f, copyField(v));
           live.set(key, entry);
           summary.added++;
           continue;
         }
         let changed = false;
-        for (const f of [...current.keys()]) if (!(f in fields)) { current.delete(f); changed = true; }
-        for (const [f, v] of Object.entries(fields)) if (!same(current.get(f), v)) { current.set(f, v); changed = true; }
+        for (const f of [...current.keys()]) if (!value.has(f)) { current.delete(f); changed = true; }
+        for (const [f, v] of value.entries()) {
+          if (same(toPlain(current.get(f)), toPlain(v)) && current.get(f) instanceof Y.Array === v instanceof Y.Array) continue;
+          current.set(f, copyField(v));
+          changed = true;
+        }
         if (changed) summary.changed++;
       }
     }
   });
   return summary;
+}
+
+/** A field of a nested entry, fit to insert into the live doc: an incident's event log stays a Y.Array. */
+function copyField(value: unknown): unknown {
+  if (value instanceof Y.Array) {
+    const copy = new Y.Array<unknown>();
+    copy.push(value.toArray().map((item) => (item instanceof Y.AbstractType ? item.toJSON() : item)));
+    return copy;
+  }
+  return value instanceof Y.AbstractType ? value.toJSON() : value;
+}
+
+function toPlain(value: unknown): unknown {
+  return value instanceof Y.AbstractType ? value.toJSON() : value;
 }
