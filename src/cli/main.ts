@@ -27,6 +27,9 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      dataset drift with --fail-on-drift)
   profile FILE [--json]                              column profiles and content hash
   dataset diff A B [--json]                          schema, row count, stat deltas, drift
+  env diff A B [--json]                              environment diff: requirements.txt or pip
+                                                     freeze, conda environment.yml, MLmodel or
+                                                     its folder; exit 0 same, 1 different
   push batch FILE --server URL --workspace ID --monitor M --token T
                                                      send a production batch (CSV, TSV, JSONL,
                                                      JSON, Parquet) to a monitor; exit 1 if a
@@ -58,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'push':
         return await (await import('./push-commands.ts')).pushCommand(sub, rest);
+      case 'env':
+        return await (await import('./env-commands.ts')).envCommand(sub, rest);
       case 'start':
       case 'web': {
         const { launchApp } = await import('./launch-app.ts');
