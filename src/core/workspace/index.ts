@@ -11,3 +11,4 @@ export * from './inbox.ts';
 export * from './incident-events.ts';
 export * from './comment-threads.ts';
 export * from './incident-workflow.ts';
+export * from './runs.ts';
