@@ -36,6 +36,9 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      rule fired (incident opened or extended)
   push metrics FILE --server URL --workspace ID --monitor M --token T
                                                      send [{"name","value","timestamp"}] metrics
+  import mlflow PATH --server URL --workspace ID --token T [--dry-run]
+                                                     import MLflow runs (mlruns/ folder or
+                                                     mlflow.db); re-runs update, never duplicate
   start                                              open the app (Electron, or browser mode)
   web [--port 5155]                                  open the app in browser mode`;
 
@@ -61,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'push':
         return await (await import('./push-commands.ts')).pushCommand(sub, rest);
+      case 'import':
+        return await (await import('./import-commands.ts')).importCommand(sub, rest);
       case 'env':
         return await (await import('./env-commands.ts')).envCommand(sub, rest);
       case 'start':

@@ -1,0 +1,187 @@
+/**
+ * Reads an MLflow file store (`mlruns/`), the layout `mlflow.store.tracking.file_store` writes:
+ *
+ *   mlruns/<experiment id>/meta.yaml                 experiment_id, name, lifecycle_stage
+ *   mlruns/<experiment id>/<run id>/meta.yaml        run_id, run_name, status (1..5), start_time, …
+ *   mlruns/<experiment id>/<run id>/params/<key>     the value, whole file (keys may contain `/`)
+ *   mlruns/<experiment id>/<run id>/tags/<key>       likewise
+ *   mlruns/<experiment id>/<run id>/metrics/<key>    one line per point: `timestamp value step`
+ *   mlruns/<experiment id>/<run id>/artifacts/…      listed (names and sizes), never read
+ *
+ * The store is often copied from someone else's machine, so it is read as untrusted: symbolic
+ * links are refused rather than followed, ids in meta.yaml must match their folder (an id like
+ * `../x` cannot point elsewhere), and any unreadable part stops the whole import with the file's
+ * name — a person fixes it and runs the import again.
+ */
+import { lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import {
+  type ArtifactEntry, type ImportedRun, type ImportedStore, type MetricPoint,
+  MlflowImportError, displayName, parseMetricValue, runStatusOf,
+} from './imported-run.ts';
+
+/** Folders beside experiments, and beside runs, that MLflow uses for other things. */
+const NOT_EXPERIMENTS = new Set(['models', '.trash']);
+const NOT_RUNS = new Set(['tags', 'datasets', 'traces', 'models']);
+
+/** Reads every experiment and run under `root` (an `mlruns/` folder as the person named it). */
+export function readFileStore(root: string): ImportedStore {
+  const runs: ImportedRun[] = [];
+  let skippedDeleted = 0;
+  for (const expId of listDir(root, root)) {
+    if (NOT_EXPERIMENTS.has(expId) || expId.startsWith('.')) continue;
+    const expDir = join(root, expId);
+    if (!lstatChecked(expDir).isDirectory()) continue;
+    const metaFile = join(expDir, 'meta.yaml');
+    if (!exists(metaFile)) continue; // not an experiment (MLflow itself skips these)
+    const meta = readMeta(metaFile);
+    const id = idField(meta, 'experiment_id', metaFile);
+    if (id !== expId) throw new MlflowImportError(`${metaFile}: experiment_id ${JSON.stringify(id)} does not match its folder ${expId}`);
+    const experiment = typeof meta['name'] === 'string' ? meta['name'] : expId;
+    const experimentDeleted = meta['lifecycle_stage'] === 'deleted';
+    for (const runId of listDir(expDir, expDir)) {
+      if (NOT_RUNS.has(runId) || runId === 'meta.yaml' || runId.startsWith('.')) continue;
+      const runDir = join(expDir, runId);
+      if (!lstatChecked(runDir).isDirectory()) continue;
+      const run = readRun(runDir, runId, expId, experiment);
+      if (experimentDeleted || run.deleted) skippedDeleted += 1;
+      else runs.push(run.run);
+    }
+  }
+  return { kind: 'file-store', runs, skippedDeleted };
+}
+
+function readRun(runDir: string, runId: string, experimentId: string, experiment: string): { run: ImportedRun; deleted: boolean } {
+  const metaFile = join(runDir, 'meta.yaml');
+  if (!exists(metaFile)) throw new MlflowImportError(`${metaFile}: missing; ${runDir} is not a complete MLflow run`);
+  const meta = readMeta(metaFile);
+  const id = idField(meta, 'run_id', metaFile, 'run_uuid');
+  if (id !== runId) throw new MlflowImportError(`${metaFile}: run_id ${JSON.stringify(id)} does not match its folder ${runId}`);
+  const status = runStatusOf(toNumber(meta['status']) ?? meta['status']);
+  if (!status) throw new MlflowImportError(`${metaFile}: status ${JSON.stringify(String(meta['status']))} is not an MLflow run status (1..5)`);
+  const startTime = timeField(meta, 'start_time', metaFile) ?? 0;
+  const endTime = timeField(meta, 'end_time', metaFile);
+  const tags = readKeyFiles(join(runDir, 'tags'));
+  const run: ImportedRun = {
+    runId, name: displayName(meta['run_name'], tags, runId), experimentId, experiment, status, startTime,
+    ...(endTime === undefined ? {} : { endTime }),
+    params: readKeyFiles(join(runDir, 'params')),
+    tags,
+    metrics: readMetrics(join(runDir, 'metrics')),
+    artifacts: exists(join(runDir, 'artifacts')) ? listArtifacts(join(runDir, 'artifacts')) : [],
+  };
+  return { run, deleted: meta['lifecycle_stage'] === 'deleted' };
+}
+
+function readMeta(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    // Integers as bigint: a 32-digit run id must not turn into a rounded float.
+    parsed = parseYaml(readChecked(file), { intAsBigInt: true });
+  } catch (err) {
+    if (err instanceof MlflowImportError) throw err;
+    throw new MlflowImportError(`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new MlflowImportError(`${file}: expected a YAML mapping of MLflow fields`);
+  return parsed as Record<string, unknown>;
+}
+
+function idField(meta: Record<string, unknown>, key: string, file: string, fallback?: string): string {
+  const raw = meta[key] ?? (fallback ? meta[fallback] : undefined);
+  if (typeof raw === 'string' || typeof raw === 'bigint') return String(raw);
+  throw new MlflowImportError(`${file}: ${key} is missing`);
+}
+
+function toNumber(raw: unknown): number | undefined {
+  if (typeof raw === 'bigint') return Number(raw);
+  return typeof raw === 'number' ? raw : undefined;
+}
+
+function timeField(meta: Record<string, unknown>, key: string, file: string): number | undefined {
+  const raw = meta[key];
+  if (raw === null || raw === undefined) return undefined;
+  const n = toNumber(raw);
+  if (n === undefined || !Number.isSafeInteger(n) || n < 0) throw new MlflowImportError(`${file}: ${key} ${JSON.stringify(String(raw))} is not a time in milliseconds`);
+  return n;
+}
+
+/** `params/` or `tags/`: one file per key, the file's whole text is the value. */
+function readKeyFiles(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of walkFiles(dir)) out[key] = readChecked(join(dir, key));
+  return out;
+}
+
+function readMetrics(dir: string): Record<string, MetricPoint[]> {
+  const out: Record<string, MetricPoint[]> = {};
+  for (const key of walkFiles(dir)) {
+    const file = join(dir, key);
+    const lines = readChecked(file).split('\n');
+    out[key] = [];
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      // Old stores (MLflow < 1.0) wrote `timestamp value` with no step; MLflow reads those as step 0.
+      const fields = line.trim().split(/\s+/);
+      const timestamp = Number(fields[0]);
+      const value = fields[1] === undefined ? null : parseMetricValue(fields[1]);
+      const step = fields.length === 3 ? Number(fields[2]) : 0;
+      if ((fields.length !== 2 && fields.length !== 3) || !Number.isSafeInteger(timestamp) || value === null || !Number.isSafeInteger(step)) {
+        throw new MlflowImportError(`${file}, line ${i + 1}: expected "timestamp value step", found ${JSON.stringify(line.slice(0, 80))}`);
+      }
+      out[key]!.push({ timestamp, value, step });
+    });
+  }
+  return out;
+}
+
+function listArtifacts(dir: string): ArtifactEntry[] {
+  return walkFiles(dir).map((path) => ({ path, bytes: lstatChecked(join(dir, path)).size }));
+}
+
+/** Files under `dir` (recursively, `/`-separated, sorted); links refused, missing dir = none. */
+function walkFiles(dir: string, prefix = ''): string[] {
+  if (!exists(dir)) return [];
+  const out: string[] = [];
+  for (const name of listDir(dir, dir)) {
+    const full = join(dir, name);
+    const rel = prefix ? `${prefix}/${name}` : name;
+    const info = lstatChecked(full);
+    if (info.isDirectory()) out.push(...walkFiles(full, rel));
+    else if (info.isFile()) out.push(rel);
+    else throw new MlflowImportError(`${full}: not a regular file or folder; the importer reads only those`);
+  }
+  return out;
+}
+
+function lstatChecked(path: string) {
+  const info = lstatSync(path, { throwIfNoEntry: false });
+  if (!info) throw new MlflowImportError(`${path}: missing`);
+  if (info.isSymbolicLink()) {
+    throw new MlflowImportError(`${path}: is a symbolic link; the importer does not follow links out of the store (copy the file in instead)`);
+  }
+  return info;
+}
+
+function exists(path: string): boolean {
+  if (!lstatSync(path, { throwIfNoEntry: false })) return false;
+  lstatChecked(path);
+  return true;
+}
+
+function listDir(dir: string, named: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch (err) {
+    throw new MlflowImportError(`${named}: cannot list (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+function readChecked(file: string): string {
+  lstatChecked(file);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new MlflowImportError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
