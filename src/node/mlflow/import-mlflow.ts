@@ -63,9 +63,14 @@ export async function importMlflow(path: string, target: ImportTarget): Promise<
 }
 
 async function uploadBlob(base: string, token: string, detail: RunDetail): Promise<void> {
-  const res = await fetch(`${base}/blobs/${detail.sha256}`, {
-    method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: detail.blob,
-  });
+  let res: Response;
+  try {
+    res = await fetch(`${base}/blobs/${detail.sha256}`, {
+      method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: detail.blob,
+    });
+  } catch (err) {
+    throw new Error(`could not reach ${new URL(base).origin} (${(err as Error).message}); nothing was written to the workspace`);
+  }
   if (res.ok) return;
   const body = (await res.json().catch(() => ({}))) as { error?: string };
   throw new Error(`the server refused the detail blob of run ${detail.summary.source} (${res.status}): ${body.error ?? res.statusText}; nothing was written to the workspace`);
