@@ -73,4 +73,26 @@ describe('LocalCache', () => {
     expect(Y.encodeStateVector(restored)).toEqual(Y.encodeStateVector(doc));
     again.close();
   });
+
+  it('hands out the snapshot and the log after it unmerged, to apply in order', () => {
+    const cache = new LocalCache({ file: tempFile() });
+    expect(cache.loadDocUpdates('ws_c')).toEqual([]);
+    const doc = new Y.Doc();
+    const updates = recordUpdates(doc);
+    for (let i = 0; i < COMPACT_AFTER + 1; i++) createIncident(doc, { title: `incident ${i}`, severity: 'low' }, ctx);
+    cache.appendUpdates('ws_c', updates.splice(0));
+    expect(cache.loadDocUpdates('ws_c')).toHaveLength(1); // past COMPACT_AFTER: compacted first
+    createIncident(doc, { title: 'later', severity: 'high' }, ctx);
+    createIncident(doc, { title: 'later still', severity: 'high' }, ctx);
+    cache.appendUpdates('ws_c', updates.splice(0));
+
+    const parts = cache.loadDocUpdates('ws_c');
+    expect(parts).toHaveLength(3);
+    const restored = new Y.Doc();
+    restored.transact(() => parts.forEach((u) => Y.applyUpdate(restored, u)));
+    expect(listIncidents(restored)).toHaveLength(COMPACT_AFTER + 3);
+    expect(Y.encodeStateVector(restored)).toEqual(Y.encodeStateVector(doc));
+    expect(cache.logLength('ws_c')).toBe(2); // loading does not compact a short log
+    cache.close();
+  });
 });

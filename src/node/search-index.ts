@@ -53,15 +53,21 @@ interface OpenWorkspace {
   rebuild: Key[] | null;
 }
 
+/**
+ * A doc's cached state as `cache.load` read it: the updates to apply in order (the snapshot and
+ * the log after it, see LocalCache.loadDocUpdates), or one update, or null for nothing cached.
+ */
+type CachedState = Uint8Array | readonly Uint8Array[] | null;
+
 type Queued =
-  | { kind: 'load'; workspaceId: string; update: Uint8Array | null; stale: boolean }
+  | { kind: 'load'; workspaceId: string; update: CachedState; stale: boolean }
   | { kind: 'append'; workspaceId: string; updates: Uint8Array[] };
 
 export class SearchIndex {
   private readonly store: SearchStore;
   private readonly open = new Map<string, OpenWorkspace>();
   /** What a window loaded of a workspace whose index is in step: the doc is built from it at the first append. */
-  private readonly baselines = new Map<string, Uint8Array | null>();
+  private readonly baselines = new Map<string, CachedState>();
   private readonly queue: Queued[] = [];
   private drainTimer: ReturnType<typeof setImmediate> | null = null;
   private rebuildTimer: ReturnType<typeof setImmediate> | null = null;
@@ -81,7 +87,7 @@ export class SearchIndex {
   }
 
   /** The host read a doc from the cache for a window (`cache.load`): keep a copy to follow its updates. */
-  afterLoad(docId: string, update: Uint8Array | null): void {
+  afterLoad(docId: string, update: CachedState): void {
     this.guard(docId, () => {
       const name = parseDocName(docId);
       if (name?.kind !== 'workspace' || this.open.has(docId) || this.baselines.has(docId) || this.queue.some((q) => q.workspaceId === docId)) return;
@@ -200,9 +206,10 @@ export class SearchIndex {
     if (indexed.length > 0) this.guard('pending marks', () => this.store.transaction(() => indexed.forEach((id) => this.store.clearPending(id))));
   }
 
-  private openWorkspace(workspaceId: string, update: Uint8Array | null, stale: boolean): OpenWorkspace {
+  private openWorkspace(workspaceId: string, update: CachedState, stale: boolean): OpenWorkspace {
     const doc = new Y.Doc();
-    if (update) Y.applyUpdate(doc, update);
+    const updates = update === null ? [] : update instanceof Uint8Array ? [update] : update;
+    doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)));
     const touched = new Map<string, Key>();
     const unwatch = watchSearchDocuments(doc, (kind, id) => touched.set(`${kind}\u0000${id}`, { kind, id }));
     const ws: OpenWorkspace = { doc, touched, unwatch, rebuild: null };

@@ -55,10 +55,11 @@ export async function startWebHost(options: WebHostOptions) {
       const caller = { id: randomUUID() };
       const detach = app.events.attach(caller.id, (message) => ws.send(encodeWire({ event: message })));
       ws.on('close', detach);
-      ws.on('message', async (data) => {
+      ws.on('message', async (data, isBinary) => {
         let id: unknown = null;
         try {
-          const msg = decodeWire(data.toString()) as { id?: unknown; channel?: unknown; req?: unknown };
+          // Messages that carry bytes come as binary frames (see wire-json.ts); ws hands them over as a Buffer.
+          const msg = decodeWire(isBinary ? (data as Buffer) : data.toString()) as { id?: unknown; channel?: unknown; req?: unknown };
           id = msg.id;
           const reply = await dispatchHostCall(app.handlers, msg.channel, msg.req, caller);
           ws.send(encodeWire({ id, reply }));

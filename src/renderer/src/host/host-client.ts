@@ -57,6 +57,8 @@ function createWebSocketHost(url: string): HostApi {
   const connect = (): Promise<WebSocket> => {
     socket ??= new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
+      // Replies that carry bytes (a doc's cached state) are binary frames; read them without a Blob round trip.
+      ws.binaryType = 'arraybuffer';
       ws.onopen = () => resolve(ws);
       ws.onerror = () => reject(new HostCallError('lost the connection to the Driftdesk host; is `npm run web` still running?'));
       ws.onclose = () => {
@@ -65,7 +67,7 @@ function createWebSocketHost(url: string): HostApi {
         pending.clear();
       };
       ws.onmessage = (event) => {
-        const msg = decodeWire(String(event.data)) as { id: number; reply: HostReply } | { event: HostEventMessage };
+        const msg = decodeWire(event.data as string | ArrayBuffer) as { id: number; reply: HostReply } | { event: HostEventMessage };
         if ('event' in msg) return events.dispatch(msg.event);
         pending.get(msg.id)?.resolve(msg.reply);
         pending.delete(msg.id);

@@ -6,11 +6,15 @@ import type { WorkspaceSession } from './workspace-session';
 export function useDocValue<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
   const [version, bump] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
-    doc.on('update', bump);
+    // 'afterTransaction', not 'update': a listener to 'update' makes Yjs encode every
+    // transaction into an update, which for the cached state of a large workspace costs as much
+    // as applying it (see DocSync.applyCached). `changed` is empty when nothing visible changed.
+    const onTransaction = (tr: Y.Transaction) => tr.changed.size > 0 && bump();
+    doc.on('afterTransaction', onTransaction);
     // An update applied between this render and the subscription (say, the local cache
     // arriving) would otherwise never be seen: read once more now that we listen.
     bump();
-    return () => doc.off('update', bump);
+    return () => doc.off('afterTransaction', onTransaction);
   }, [doc]);
   return useMemo(() => read(doc), [doc, read, version]);
 }

@@ -19,6 +19,7 @@ import {
 } from '../../../core/workspace';
 import { listMonitors } from '../../../core/monitor';
 import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
+import { useIncrementalRows } from '../components/use-incremental-rows';
 import { navigate, setHashQuery, useDocValue, useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { IncidentFilters } from './incident-filters';
@@ -61,6 +62,7 @@ export function IncidentsPage({ session }: { session: WorkspaceSession }) {
     return everyIncident.filter((i) => matchesFilter(i, applied, me, (id) => monitorName.get(id)));
   }, [everyIncident, monitors, filter, view, me]);
   const [moveError, setMoveError] = useState<string | null>(null);
+  const rows = useIncrementalRows(incidents.length);
   const [creating, setCreating] = useState(false);
   const canCreate = session.connection.role === 'owner' || session.connection.role === 'editor';
   const ws = session.connection.workspaceId;
@@ -155,7 +157,7 @@ export function IncidentsPage({ session }: { session: WorkspaceSession }) {
             <tr><th scope="col">Severity</th><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Assignee</th><th scope="col">Comments</th><th scope="col">Opened</th></tr>
           </thead>
           <tbody>
-            {incidents.map((i) => (
+            {incidents.slice(0, rows.shown).map((i) => (
               <tr key={i.id}>
                 <td><SeverityBadge severity={i.severity} /></td>
                 <td><a href={`#/w/${ws}/incidents/${i.id}`}>{i.title}</a></td>
@@ -165,6 +167,14 @@ export function IncidentsPage({ session }: { session: WorkspaceSession }) {
                 <td className="muted"><TimeAgo at={i.createdAt} /> by {i.createdByName}</td>
               </tr>
             ))}
+            {rows.shown < incidents.length && (
+              <tr ref={rows.sentinelRef} className="more-rows">
+                <td colSpan={6} className="muted">
+                  Showing {rows.shown} of {incidents.length} incidents; more appear as you scroll.{' '}
+                  <button type="button" className="link" onClick={rows.showAll}>Show all</button>
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       )}

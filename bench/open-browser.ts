@@ -1,0 +1,321 @@
+/**
+ * The Chromium side of `bench:open`: one measured open of the real app, the bare-apply
+ * baseline page, search round trips through the web host, and an optional CPU profile.
+ *
+ * How an open is timed: a fresh page navigates to `<host>/#/w/<id>/incidents`. The clock is
+ * the page's own (`performance.now()`, zero at navigation start). An init script, installed
+ * before any page script runs, records by wrapping `WebSocket`: when the host socket opens,
+ * and every host call's send and reply (arrival, and how long the receiving message handler
+ * took). The app itself marks (DocSync) `driftdesk:cache-loaded`, when it has the cached state
+ * in hand, and `driftdesk:cache-applied`, when Y.applyUpdate of it is done. The init script
+ * also records `rowInDom`, when a MutationObserver first sees a row in the incidents table (the
+ * end of React's commit), and `rowPainted`, the first task after the next animation frame, i.e.
+ * after the browser has laid out and painted that frame. `rowPainted` is the number reported.
+ * So an open includes: fetching and running the renderer's scripts from the host, React's
+ * first render, the host calls (`workspaces.open`; `cache.load`: the host's SQLite read and
+ * the transfer), Y.applyUpdate, the views' queries, rendering the list, layout and paint. It
+ * does not include starting the host or the browser.
+ *
+ * For builds without the marks (before they were added), `loaded` is the end of the
+ * `cache.load` reply's handler and `applied` the first task after it: the awaiting code runs in
+ * the microtasks right after the handler, before any task React schedules.
+ */
+import type { Browser, BrowserContext, CDPSession, Page } from '@playwright/test';
+
+export interface HostCall {
+  channel: string;
+  sent: number;
+  arrived: number;
+  /** The client's message handler (decode, resolve) for this reply. */
+  handlerMs: number;
+  replyBytes: number;
+}
+
+export interface OpenSample {
+  navigation: { responseEnd: number; domContentLoaded: number };
+  socketOpen: number;
+  calls: HostCall[];
+  loaded: number;
+  applied: number;
+  rowInDom: number;
+  rowPainted: number;
+  rows: number;
+  /** JS heap (CDP Performance.getMetrics) right after the first row, and after a forced GC once settled. */
+  heapAtRowMb: number;
+  heapAfterGcMb: number;
+}
+
+/** Runs in the page before its scripts (see the header). Self-contained: it is serialized. */
+function instrumentOpen(): void {
+  const rec = {
+    socketOpen: NaN,
+    calls: [] as { id: string; channel: string; sent: number; arrived: number; handlerMs: number; replyBytes: number }[],
+    applied: NaN,
+    rowInDom: NaN,
+    rowPainted: NaN,
+    rows: 0,
+  };
+  (window as unknown as { __openBench: typeof rec }).__openBench = rec;
+  const byId = new Map<string, (typeof rec.calls)[number]>();
+  const idOf = (text: string) => /"id":(\d+)/.exec(text)?.[1];
+  const textOf = (data: unknown): string =>
+    typeof data === 'string' ? data.slice(0, 300) : new TextDecoder().decode(new Uint8Array(data as ArrayBuffer, 0, Math.min(300, (data as ArrayBuffer).byteLength)));
+  const sizeOf = (data: unknown): number => (typeof data === 'string' ? data.length : data instanceof Blob ? data.size : (data as ArrayBuffer).byteLength);
+  const Native = window.WebSocket;
+  const hostSockets = new WeakSet<WebSocket>();
+  class Instrumented extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      if (!String(url).endsWith('/host')) return;
+      hostSockets.add(this);
+      this.addEventListener('open', () => (rec.socketOpen = performance.now()));
+      // Registered before the app sets onmessage, so it runs first: the arrival time.
+      this.addEventListener('message', (e) => {
+        const id = idOf(textOf(e.data));
+        const call = id ? byId.get(id) : undefined;
+        if (call) {
+          call.arrived = performance.now();
+          call.replyBytes = sizeOf(e.data);
+        }
+      });
+    }
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      if (hostSockets.has(this)) {
+        const text = typeof data === 'string' ? data.slice(0, 300) : data instanceof Blob ? '' : textOf(ArrayBuffer.isView(data) ? data.buffer.slice(data.byteOffset, data.byteOffset + Math.min(300, data.byteLength)) : data);
+        const id = idOf(text);
+        const channel = /"channel":"([^"]+)"/.exec(text);
+        if (id && channel) {
+          const call = { id, channel: channel[1]!, sent: performance.now(), arrived: NaN, handlerMs: NaN, replyBytes: 0 };
+          byId.set(call.id, call);
+          rec.calls.push(call);
+        }
+      }
+      super.send(data);
+    }
+    override set onmessage(handler: ((this: WebSocket, ev: MessageEvent) => unknown) | null) {
+      if (!handler || !hostSockets.has(this)) {
+        super.onmessage = handler;
+        return;
+      }
+      super.onmessage = function (this: WebSocket, e: MessageEvent) {
+        const started = performance.now();
+        const id = idOf(textOf(e.data));
+        const call = id ? byId.get(id) : undefined;
+        try {
+          return handler.call(this, e);
+        } finally {
+          if (call) {
+            call.handlerMs = performance.now() - started;
+            if (call.channel === 'cache.load' && Number.isNaN(rec.applied)) {
+              const after = new MessageChannel();
+              after.port1.onmessage = () => (rec.applied = performance.now());
+              after.port2.postMessage(0);
+            }
+          }
+        }
+      };
+    }
+    override get onmessage() {
+      return super.onmessage;
+    }
+  }
+  window.WebSocket = Instrumented;
+  new MutationObserver((_m, observer) => {
+    const rows = document.querySelectorAll('table.incidents tbody tr');
+    if (rows.length === 0) return;
+    rec.rowInDom = performance.now();
+    rec.rows = rows.length;
+    observer.disconnect();
+    requestAnimationFrame(() => {
+      const painted = new MessageChannel();
+      painted.port1.onmessage = () => (rec.rowPainted = performance.now());
+      painted.port2.postMessage(0);
+    });
+  }).observe(document, { childList: true, subtree: true });
+}
+
+/**
+ * The init script's source. tsx compiles with esbuild's keepNames, which wraps named functions
+ * in a `__name(...)` helper that exists in this process but not in the page: define it there.
+ */
+function initScript(fn: () => void): { content: string } {
+  return { content: `var __name = (f) => f;\n(${fn.toString()})();` };
+}
+
+async function heapMb(cdp: CDPSession): Promise<number> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 2 ** 20;
+}
+
+/**
+ * One open of the workspace in a fresh page of `context`; the page is closed afterwards unless
+ * `keep`. The runner gives each host one context, so after its first page the renderer's
+ * scripts come from the browser's cache with their compiled code, as they would in a browser
+ * that has run the app before (and as Electron's code cache does); the first page pays for both.
+ */
+export async function measureOpen(context: BrowserContext, hostUrl: string, workspaceId: string, options: { settleMs?: number; keep?: boolean } = {}): Promise<{ sample: OpenSample; page: Page }> {
+  const page = await context.newPage();
+  await page.addInitScript(initScript(instrumentOpen));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.goto(`${hostUrl}/#/w/${workspaceId}/incidents`);
+  await waitForFirstRow(page);
+  const heapAtRowMb = await heapMb(cdp);
+  await page.waitForTimeout(options.settleMs ?? 1000);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heapAfterGcMb = await heapMb(cdp);
+  const rec = await page.evaluate((workspaceId) => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const r = (window as unknown as { __openBench: Omit<OpenSample, 'navigation' | 'loaded' | 'heapAtRowMb' | 'heapAfterGcMb'> }).__openBench;
+    // (No named functions in here: tsx would wrap them in a helper the page does not have.)
+    const marks = Object.fromEntries(
+      performance.getEntriesByType('mark').filter((m) => (m as PerformanceMark).detail === workspaceId).map((m) => [m.name, m.startTime]),
+    ) as Record<string, number | undefined>;
+    const load = r.calls.find((c) => c.channel === 'cache.load');
+    return {
+      ...r,
+      loaded: marks['driftdesk:cache-loaded'] ?? (load ? load.arrived + load.handlerMs : NaN),
+      applied: marks['driftdesk:cache-applied'] ?? r.applied,
+      navigation: { responseEnd: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd },
+    };
+  }, workspaceId);
+  await cdp.detach();
+  if (!options.keep) await page.close();
+  return { sample: { ...rec, heapAtRowMb, heapAfterGcMb }, page };
+}
+
+function waitForFirstRow(page: Page) {
+  return page.waitForFunction(() => !Number.isNaN((window as unknown as { __openBench: { rowPainted: number } }).__openBench.rowPainted), null, { timeout: 120_000, polling: 50 });
+}
+
+export interface ApplySample {
+  /** First Y.applyUpdate of the state in a fresh page (cold code, as the app's open is). */
+  coldMs: number;
+  /** Median of three more, each into a fresh Y.Doc (warm code). */
+  warmMs: number;
+  /** Live JS heap held by the applied doc, after a forced GC. */
+  docHeapMb: number;
+}
+
+/**
+ * The baseline: a page that loads only yjs (bundled by `yjsBundle`) and applies the state to a
+ * fresh Y.Doc. The page, the script and the bytes are served through Playwright routes from
+ * one made-up origin; the bytes are fetched and copied before the clock starts.
+ */
+export async function measureApply(browser: Browser, yjsBundle: string, state: Uint8Array): Promise<ApplySample> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const origin = 'http://bench.invalid';
+    await page.route(`${origin}/**`, (route) => {
+      const path = new URL(route.request().url()).pathname;
+      if (path === '/y.js') return route.fulfill({ contentType: 'text/javascript', body: yjsBundle });
+      if (path === '/state.bin') return route.fulfill({ contentType: 'application/octet-stream', body: Buffer.from(state.buffer, state.byteOffset, state.byteLength) });
+      return route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><script src="/y.js"></script>' });
+    });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.goto(`${origin}/`);
+    await page.evaluate(async () => {
+      (window as unknown as { bytes: Uint8Array }).bytes = new Uint8Array(await (await fetch('/state.bin')).arrayBuffer());
+    });
+    await cdp.send('HeapProfiler.collectGarbage');
+    const before = await heapMb(cdp);
+    const times = await page.evaluate(() => {
+      type W = { BenchY: typeof import('yjs'); bytes: Uint8Array; keep: unknown[] };
+      const w = window as unknown as W;
+      const out: number[] = [];
+      w.keep = [];
+      for (let i = 0; i < 4; i++) {
+        const doc = new w.BenchY.Doc();
+        const t = performance.now();
+        w.BenchY.applyUpdate(doc, w.bytes);
+        out.push(performance.now() - t);
+        if (i === 0) w.keep.push(doc);
+        else doc.destroy();
+      }
+      return out;
+    });
+    await cdp.send('HeapProfiler.collectGarbage');
+    const after = await heapMb(cdp);
+    const warm = times.slice(1).sort((a, b) => a - b);
+    return { coldMs: times[0]!, warmMs: warm[1]!, docHeapMb: after - before };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Round trips of `search.query` through the host's WebSocket, from a page of the app (the same origin). */
+export async function searchRoundTrips(page: Page, workspaceId: string, queries: string[], reps: number): Promise<Record<string, number[]>> {
+  return page.evaluate(
+    async ({ workspaceId, queries, reps }) => {
+      const ws = new WebSocket(`ws://${location.host}/host`);
+      ws.binaryType = 'arraybuffer';
+      await new Promise((resolve, reject) => {
+        ws.onopen = resolve;
+        ws.onerror = reject;
+      });
+      let nextId = 1;
+      const waiting = new Map<number, () => void>();
+      ws.onmessage = (e) => {
+        const text = typeof e.data === 'string' ? e.data : new TextDecoder().decode(new Uint8Array(e.data as ArrayBuffer).subarray(0, 64));
+        const id = Number(/"id":(\d+)/.exec(text)?.[1]);
+        waiting.get(id)?.();
+        waiting.delete(id);
+      };
+      const out: Record<string, number[]> = {};
+      for (const text of queries) {
+        out[text] = [];
+        for (let i = 0; i <= reps; i++) {
+          const id = nextId++;
+          const t = performance.now();
+          await new Promise<void>((resolve) => {
+            waiting.set(id, resolve);
+            ws.send(JSON.stringify({ id, channel: 'search.query', req: { workspaceId, text, limit: 20 } }));
+          });
+          if (i > 0) out[text]!.push(performance.now() - t); // the first is a warm-up
+        }
+      }
+      ws.close();
+      return out;
+    },
+    { workspaceId, queries, reps },
+  );
+}
+
+/** A CPU profile (CDP Profiler) of one open in a fresh page of `context`, from before navigation until the first row is painted. */
+export async function profileOpen(context: BrowserContext, hostUrl: string, workspaceId: string): Promise<unknown> {
+  const page = await context.newPage();
+  try {
+    await page.addInitScript(initScript(instrumentOpen));
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+    await page.goto(`${hostUrl}/#/w/${workspaceId}/incidents`);
+    await waitForFirstRow(page);
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
+    return profile;
+  } finally {
+    await page.close();
+  }
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time per function (ms), largest first: where a profile's time went. */
+export function topFunctions(profile: unknown, count = 25): { ms: number; name: string }[] {
+  const p = profile as CpuProfile;
+  const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const f = nodes.get(id)!.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, ms]) => ({ ms, name }));
+}
