@@ -1,7 +1,8 @@
+// Reads the real fixture files, so it lives on the Node side; the code under test is src/core/repro.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { logicalLines, parseRequirements } from './requirements-file.ts';
-import { EnvParseError, pinnedVersion, type Requirement } from './types.ts';
+import { logicalLines, parseRequirements } from '../../core/repro/requirements-file.ts';
+import { EnvParseError, pinnedVersion, type Requirement } from '../../core/repro/types.ts';
 
 const fixture = (path: string) => readFileSync(new URL(`../../../test/fixtures/envs/${path}`, import.meta.url), 'utf8');
 const parse = (path: string) => parseRequirements(fixture(path), path);

@@ -1,8 +1,9 @@
+// Reads the real fixture files, so it lives on the Node side; the code under test is src/core/repro.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseMlmodel } from './mlmodel.ts';
-import { parsePythonEnv } from './python-env.ts';
-import { EnvParseError } from './types.ts';
+import { parseMlmodel } from '../../core/repro/mlmodel.ts';
+import { parsePythonEnv } from '../../core/repro/python-env.ts';
+import { EnvParseError } from '../../core/repro/types.ts';
 
 const fixture = (path: string) => readFileSync(new URL(`../../../test/fixtures/envs/${path}`, import.meta.url), 'utf8');
 const RES = 'mlflow__mlflow/tests/resources';
