@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { shownNotifications, watchNotifications } from './notifications';
 import { StartScreen, WorkspaceScreen } from './pages';
 
 test('an @mention reaches the member’s inbox and a desktop notification, and stays read after a reload', async ({ launchApp }) => {
@@ -12,20 +13,7 @@ test('an @mention reaches the member’s inbox and a desktop notification, and s
   const link = await invite.getByLabel(/Invite link/).inputValue();
 
   const bob = await launchApp('Bob');
-  // Watch the browser's Notification API (the real one still runs): what would the OS show?
-  await bob.page.context().grantPermissions(['notifications']);
-  await bob.page.addInitScript(() => {
-    const Real = window.Notification;
-    const shown: { title: string; body: string }[] = [];
-    (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
-    window.Notification = class extends Real {
-      constructor(title: string, options?: NotificationOptions) {
-        shown.push({ title, body: options?.body ?? '' });
-        super(title, options);
-      }
-    } as typeof Notification;
-  });
-  await bob.page.reload();
+  await watchNotifications(bob.page);
   await new StartScreen(bob.page).join(link, '');
   await expect(bob.page.getByRole('heading', { name: 'Label quality' })).toBeVisible();
   await bob.page.getByRole('link', { name: /^Inbox/ }).click();
@@ -44,7 +32,7 @@ test('an @mention reaches the member’s inbox and a desktop notification, and s
   await expect(item).toContainText('Ada mentioned you in a comment on an incident');
   // Rendered as text.
   await expect(item).toContainText('<img src=x onerror=alert(1)>');
-  await expect.poll(() => bob.page.evaluate(() => (window as unknown as { shownNotifications: { title: string; body: string }[] }).shownNotifications)).toEqual([
+  await expect.poll(() => shownNotifications(bob.page)).toEqual([
     { title: 'Ada mentioned you', body: '@Bob please check the labeling job <img src=x onerror=alert(1)>' },
   ]);
 

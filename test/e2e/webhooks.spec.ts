@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { cli, expect, test } from './fixtures';
+import { shownNotifications, watchNotifications } from './notifications';
 import { StartScreen, workspaceIdFrom } from './pages';
 import { seattleWeatherYear } from '../helpers/seattle-weather';
 
@@ -19,20 +20,8 @@ test('an owner adds a webhook; a drifted batch reaches a local receiver signed, 
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/slack`;
   try {
     const ada = await launchApp('Ada');
-    // Watch the browser's Notification API (the real one still runs).
-    await ada.page.context().grantPermissions(['notifications']);
-    await ada.page.addInitScript(() => {
-      const Real = window.Notification;
-      const shown: { title: string; body: string }[] = [];
-      (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
-      window.Notification = class extends Real {
-        constructor(title: string, options?: NotificationOptions) {
-          shown.push({ title, body: options?.body ?? '' });
-          super(title, options);
-        }
-      } as typeof Notification;
-    });
-    await ada.page.reload();
+    // The owner should hear about new incidents on her desktop.
+    await watchNotifications(ada.page);
     const start = new StartScreen(ada.page);
     const serverUrl = await start.localServerUrl();
     await start.createWorkspace('Rain model', 'Ada');
@@ -67,7 +56,7 @@ test('an owner adds a webhook; a drifted batch reaches a local receiver signed, 
 
     // Ada, an owner, is told on her desktop.
     await expect
-      .poll(() => ada.page.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications))
+      .poll(() => shownNotifications(ada.page))
       .toEqual([{ title: 'New critical incident', body: 'Rain model: drift in temp_max' }]);
     // The app's delivery log (refreshed every few seconds) shows it delivered.
     await expect(ada.page.getByRole('table', { name: 'Deliveries' }).getByRole('row', { name: /incident\.opened/ })).toContainText('delivered', { timeout: 10_000 });
