@@ -141,6 +141,25 @@ describe('resolving threads', () => {
     expect(threadResolution(doc, first.id)).toEqual(threadResolution(other, first.id));
     expect(threadResolution(doc, first.id)!.id).toBe('zzz');
   });
+
+  it('keeps the order a person acted in when their clock does not move (resolve, reopen, resolve in one millisecond)', () => {
+    const { doc, ada, first } = setup();
+    // Ids that sort against the order of writing, so neither clock nor id can stand in for it.
+    const ids = ['c', 'b', 'a'];
+    const frozen = { ...ada, now: () => 1_800_000_000_000, newId: () => ids.shift()! };
+    resolveThread(doc, { commentId: first.id }, frozen);
+    reopenThread(doc, { commentId: first.id }, frozen);
+    resolveThread(doc, { commentId: first.id }, frozen);
+    expect(threadResolution(doc, first.id)).toMatchObject({ id: 'a', resolved: true, seq: 3 });
+  });
+
+  it('lets a reopen win over a resolve it saw even when the resolver\'s clock ran ahead', () => {
+    const { doc, ada, bob, first } = setup();
+    resolveThread(doc, { commentId: first.id }, { ...ada, now: () => 1_900_000_000_000 });
+    const reopened = reopenThread(doc, { commentId: first.id }, { ...bob, now: () => 1_800_000_000_000 });
+    expect(threadResolution(doc, first.id)).toEqual(reopened);
+    expect(listThreads(doc, 'incident', first.target.id)[0]!.resolution?.resolved).toBe(false);
+  });
 });
 
 describe('incidentThreadedTimeline', () => {

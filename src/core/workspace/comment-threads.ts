@@ -78,7 +78,7 @@ function setResolved(command: string, doc: Y.Doc, input: unknown, resolved: bool
   if (root.parentId !== undefined) throw new CommandError(command, [{ path: 'commentId', message: 'a reply is not a thread: use its first comment' }]);
   const current = threadResolution(doc, commentId);
   if ((current?.resolved ?? false) === resolved) return current;
-  const record: ThreadResolutionRecord = { id: ctx.newId(), commentId, resolved, byId: ctx.actor.id, byName: ctx.actor.name, at: ctx.now() };
+  const record: ThreadResolutionRecord = { id: ctx.newId(), commentId, resolved, byId: ctx.actor.id, byName: ctx.actor.name, at: ctx.now(), seq: (current?.seq ?? 0) + 1 };
   doc.getMap<ThreadResolutionRecord>(DOC_KEYS.threadResolutions).set(record.id, record);
   return record;
 }
@@ -141,14 +141,22 @@ function getComment(doc: Y.Doc, id: string): CommentRecord | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/**
+ * Which of two resolutions of a thread came last: the one written after seeing the other (higher
+ * seq); two written concurrently (same seq), the later clock, then the id, so every replica picks
+ * the same one.
+ */
+function resolutionOrder(a: ThreadResolutionRecord, b: ThreadResolutionRecord): number {
+  return (a.seq ?? 0) - (b.seq ?? 0) || a.at - b.at || (a.id > b.id ? 1 : a.id < b.id ? -1 : 0);
+}
+
 function latestResolutions(doc: Y.Doc): Map<string, ThreadResolutionRecord> {
   const latest = new Map<string, ThreadResolutionRecord>();
   for (const value of doc.getMap(DOC_KEYS.threadResolutions).values()) {
     const parsed = threadResolutionSchema.safeParse(value);
     if (!parsed.success) continue;
     const seen = latest.get(parsed.data.commentId);
-    // Two people resolving at once: the later one wins, and the id breaks a tie the same way everywhere.
-    if (!seen || parsed.data.at > seen.at || (parsed.data.at === seen.at && parsed.data.id > seen.id)) latest.set(parsed.data.commentId, parsed.data);
+    if (!seen || resolutionOrder(parsed.data, seen) > 0) latest.set(parsed.data.commentId, parsed.data);
   }
   return latest;
 }

@@ -204,6 +204,12 @@ export const threadResolutionSchema = z.object({
   byId: id,
   byName: z.string().max(200),
   at: timestamp,
+  /**
+   * One more than the resolution its writer last saw for this thread (a Lamport clock): a
+   * resolve, reopen and resolve in the same millisecond, or after someone whose clock runs
+   * ahead, still order as they happened. Absent in records written before it existed (0).
+   */
+  seq: z.number().int().nonnegative().optional(),
 });
 export type ThreadResolutionRecord = z.infer<typeof threadResolutionSchema>;
 
