@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listRuns } from '../../src/core/workspace/index.ts';
+import { listRuns, parseRunDetail } from '../../src/core/workspace/index.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { connectClient, synced } from '../helpers/sync-clients.ts';
 
@@ -83,7 +83,7 @@ describe('driftdesk import mlflow', () => {
     const blob = await fetch(`${server.url}/api/v1/workspaces/${ws.id}/blobs/${owl.detailBlob}`, { headers: { authorization: `Bearer ${ws.token}` } });
     expect(blob.status).toBe(200);
     const detail = await blob.json();
-    expect(detail).toMatchObject({ kind: 'mlflow-run', runId: OWL, params: { learning_rate: '0.01' } });
+    expect(parseRunDetail(detail)).toMatchObject({ kind: 'driftdesk-run', source: `mlflow:${OWL}`, params: { learning_rate: '0.01' } });
     expect(detail.metrics.loss).toHaveLength(12);
     expect(detail.artifacts).toContainEqual({ path: 'model/MLmodel', bytes: 533 });
   });

@@ -12,3 +12,4 @@ export * from './incident-events.ts';
 export * from './comment-threads.ts';
 export * from './incident-workflow.ts';
 export * from './runs.ts';
+export * from './run-detail.ts';

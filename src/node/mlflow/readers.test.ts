@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileStore } from './file-store.ts';
 import { readMlflowStore } from './import-mlflow.ts';
+import { parseRunDetail } from '../../core/workspace/index.ts';
 import { runDetail } from './run-detail.ts';
 import { readSqliteStore } from './sqlite-store.ts';
 
@@ -64,7 +65,8 @@ describe('readFileStore on real mlruns/ trees', () => {
     expect(a.sha256).toBe(b.sha256);
     expect(a.summary.detailBlob).toBe(a.sha256);
     const blob = JSON.parse(new TextDecoder().decode(a.blob));
-    expect(blob).toMatchObject({ kind: 'mlflow-run', runId: a.summary.source.slice('mlflow:'.length) });
+    // The one run-detail format every importer writes; parsing it back checks every field.
+    expect(parseRunDetail(blob)).toMatchObject({ kind: 'driftdesk-run', source: a.summary.source });
     expect(Array.isArray(blob.artifacts)).toBe(true);
   });
 });

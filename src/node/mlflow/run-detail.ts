@@ -5,7 +5,7 @@
  * unchanged run again yields the same hash and the summary is left as it was.
  */
 import { createHash } from 'node:crypto';
-import type { RunSummaryInput } from '../../core/workspace/index.ts';
+import { RUN_DETAIL_KIND, type RunDetailRecord, type RunSummaryInput, mlflowCode } from '../../core/workspace/index.ts';
 import type { ImportedRun, MetricPoint } from './imported-run.ts';
 
 /** Headline params shown in a runs list; the full set is in the blob. Keeps the doc small. */
@@ -20,22 +20,27 @@ export interface RunDetail {
 
 /** `source` is `mlflow:<run uuid>`: MLflow run ids are uuids, unique across its stores. */
 export function runDetail(run: ImportedRun): RunDetail {
-  const json = JSON.stringify({
-    kind: 'mlflow-run',
+  const tags = sortedRecord(run.tags);
+  const code = mlflowCode(tags);
+  const detail: RunDetailRecord = {
+    kind: RUN_DETAIL_KIND,
     version: 1,
-    runId: run.runId,
+    source: `mlflow:${run.runId}`,
     name: run.name,
-    experimentId: run.experimentId,
     experiment: run.experiment,
     status: run.status,
     startTime: run.startTime,
     endTime: run.endTime ?? null,
     params: sortedRecord(run.params),
-    tags: sortedRecord(run.tags),
+    tags,
     // JSON has no NaN or Infinity; MLflow's own REST API writes them as these strings too.
-    metrics: Object.fromEntries(Object.keys(run.metrics).sort().map((k) => [k, run.metrics[k]!.map((p) => ({ ...p, value: Number.isFinite(p.value) ? p.value : String(p.value) }))])),
+    metrics: Object.fromEntries(Object.keys(run.metrics).sort().map((k) => [k, run.metrics[k]!.map((p) => ({ ...p, value: Number.isFinite(p.value) ? p.value : (String(p.value) as 'NaN' | 'Infinity' | '-Infinity') }))])),
     artifacts: run.artifacts,
-  });
+    ...(code ? { code } : {}),
+    dataVersions: [],
+    environment: [],
+  };
+  const json = JSON.stringify(detail);
   const blob = new TextEncoder().encode(json);
   const sha256 = createHash('sha256').update(blob).digest('hex');
   const params = Object.keys(run.params).sort().slice(0, HEADLINE_PARAMS);
