@@ -49,6 +49,9 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
   return {
     'app.info': async () => ({ ...info, localServerUrl: localServer?.url ?? null }),
 
+    // A browser tab has no dock badge; the Electron main process replaces this (src/main/ipc-handlers.ts).
+    'app.unreadMentions': async () => ({ badge: false }),
+
     'workspaces.list': async () => cache.listConnections().map(current),
 
     'workspaces.create': async ({ name, yourName }) => {

@@ -149,6 +149,11 @@ export const hostRequests = {
     rules: z.array(alertRuleSchema).min(1, 'add at least one rule').max(100),
     expectBatchEveryMs: z.number().int().positive().optional(),
   }),
+  /**
+   * How many of this person's mentions in the window's workspace are unread: the desktop host
+   * sums them over its windows into the dock/taskbar badge. Browser mode shows no badge.
+   */
+  'app.unreadMentions': z.object({ workspaceId: docId, count: z.number().int().min(0).max(1_000_000) }),
 } as const;
 
 export type HostChannel = keyof typeof hostRequests;
@@ -193,6 +198,8 @@ export interface HostResponses {
   'inbox.markRead': { marked: number };
   /** The new monitor, and the dataset version the server recorded for its reference. */
   'monitors.create': { monitorId: string; referenceVersionId: string };
+  /** Whether a badge shows the count (false in browser mode, and where the OS has no badge). */
+  'app.unreadMentions': { badge: boolean };
 }
 
 export interface WebhookInfo {
