@@ -8,7 +8,7 @@ const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patter
 const layer = (names, message) => ({ group: names.flatMap((n) => [`**/${n}`, `**/${n}/**`]), message });
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'build/native/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'native/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

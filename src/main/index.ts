@@ -1,29 +1,53 @@
 /**
- * Electron main: hardened windows (policy in window-policy.ts), the renderer served from
- * app://driftdesk with a CSP computed from the joined servers, the host contract over IPC from
- * our own page only, and a warning when quitting with unpushed edits.
+ * Electron main: one instance per data folder; hardened windows (window-policy.ts) showing the
+ * renderer from app://driftdesk with a CSP computed from the joined servers; the host contract
+ * over IPC from our own page only; the menu, driftdesk:// links, the unread-mentions badge,
+ * recent workspaces, opt-in auto-update, and a warning when quitting with unpushed edits.
  */
-import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session, shell } from 'electron';
+import { Menu, app, dialog, ipcMain, nativeImage, net, protocol, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startAppHost } from '../node/app-host.ts';
+import { sqliteNativeBinding } from '../node/native-binding.ts';
 import { appResponseHeaders, resolveAppRequest } from './app-protocol.ts';
-import { desktopHandlers, handleHostInvoke, windowCallerId } from './ipc-handlers.ts';
-import { UnreadMentions } from './unread-badge.ts';
-import {
-  APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, navigationDecision, needsCspReload, permissionDecision, rendererCsp, serverOrigins,
-  windowOpenDecision, windowWebPreferences,
-} from './window-policy.ts';
+import { loadDesktopSettings, settingsFile, updateDecision } from './auto-update.ts';
+import { linkFromArgv } from './deep-link-route.ts';
+import { DesktopWindows } from './desktop-windows.ts';
+import { desktopHandlers, handleHostInvoke } from './ipc-handlers.ts';
+import { buildMenuTemplate } from './menu-template.ts';
+import { loadRecent, pushRecent, reconcileRecent, recentFile, saveRecent } from './recent-workspaces.ts';
+import { createLinkHandler } from './link-handler.ts';
+import { UnreadMentions, badgePlan } from './unread-badge.ts';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, navigationDecision, permissionDecision, rendererCsp, serverOrigins, windowOpenDecision, windowWebPreferences } from './window-policy.ts';
+import { windowStateFile } from './window-state.ts';
 
 app.setName('Driftdesk');
 // Every renderer sandboxed, whatever a window's options say.
 app.enableSandbox();
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
-// better-sqlite3 built against Electron's ABI lives beside the Node build (see README),
-// so tests and the app never rebuild each other's binary.
-const electronBinding = join(app.getAppPath(), 'build/native/electron/better_sqlite3.node');
+// One instance per data folder: the lock lives in userData, so point it at the data folder
+// first (tests and portable installs run several apps side by side, each on its own folder).
+const dataDir = process.env.DRIFTDESK_DATA_DIR ? resolve(process.env.DRIFTDESK_DATA_DIR) : app.getPath('userData');
+app.setPath('userData', dataDir);
+const isPrimary = app.requestSingleInstanceLock();
+if (!isPrimary) app.quit();
+
+// Unpackaged (npm start) Electron runs as `electron <app dir>`: register that, not the bare binary.
+if (process.defaultApp) app.setAsDefaultProtocolClient('driftdesk', process.execPath, [resolve(process.argv[1] ?? '.')]);
+else app.setAsDefaultProtocolClient('driftdesk');
+
+// Links that arrive before the windows exist (macOS open-url at launch; argv on Windows/Linux).
+const earlyLinks: string[] = [];
+let handleLink: ((link: string) => void) | null = null;
+const takeLink = (link: string) => (handleLink ? handleLink(link) : earlyLinks.push(link));
+const startLink = linkFromArgv(process.argv);
+if (startLink) earlyLinks.push(startLink);
+app.on('open-url', (event, url) => {
+  event.preventDefault();
+  takeLink(url);
+});
 
 // Before any window: no page, whatever loads in it, opens windows, navigates away or embeds a webview.
 app.on('web-contents-created', (_event, contents) => {
@@ -44,22 +68,39 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 async function boot(): Promise<void> {
-  const dataDir = process.env.DRIFTDESK_DATA_DIR || app.getPath('userData');
+  let nativeBinding: string | undefined;
+  try {
+    nativeBinding = sqliteNativeBinding(app.getAppPath());
+  } catch (err) {
+    dialog.showErrorBox('Driftdesk cannot open its database', (err as Error).message);
+    app.exit(1);
+    return;
+  }
   const host = await startAppHost({
     dataDir,
     mode: 'electron',
     version: app.getVersion(),
     demoFile: join(app.getAppPath(), 'resources/demo-workspace.json'),
-    nativeBinding: existsSync(electronBinding) ? electronBinding : undefined,
+    nativeBinding,
     // Long jobs run the CLI with Electron's own Node (ELECTRON_RUN_AS_NODE).
     cli: { node: process.execPath, cli: join(app.getAppPath(), 'bin/driftdesk'), env: { ELECTRON_RUN_AS_NODE: '1' } },
   });
   const rendererDir = join(__dirname, '../renderer');
+
+  // Dock/taskbar badge: unread mentions over the open windows.
   const unread = new UnreadMentions();
+  const overlay = nativeImage.createFromPath(join(app.getAppPath(), 'resources/badge-overlay.png'));
+  /** Shows the total; answers whether the OS shows it (Linux: only launchers that support badges). */
+  const showBadge = (): boolean => {
+    const plan = badgePlan(process.platform, unread.total());
+    if (plan.kind === 'count') return app.setBadgeCount(plan.count);
+    for (const w of windows.all()) w.setOverlayIcon(plan.description ? overlay : null, plan.description ?? '');
+    return true;
+  };
   const handlers = desktopHandlers(host.handlers, {
     setUnreadMentions: (windowId, workspaceId, count) => {
-      if (unread.set(windowId, workspaceId, count)) app.setBadgeCount(unread.total());
-      return process.platform !== 'win32';
+      unread.set(windowId, workspaceId, count);
+      return showBadge();
     },
   });
   const knownOrigins = async () => serverOrigins((await handlers['workspaces.list']({}, { id: 'main' })).map((c) => c.serverUrl));
@@ -72,51 +113,82 @@ async function boot(): Promise<void> {
     return new Response(file.body, { status: 200, headers: appResponseHeaders(target.contentType, rendererCsp(await knownOrigins())) });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(permissionDecision(permission, details.requestingUrl)));
-  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-    permissionDecision(permission, details.requestingUrl ?? requestingOrigin),
-  );
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => permissionDecision(permission, details.requestingUrl ?? requestingOrigin));
 
   ipcMain.handle('driftdesk:host', (event, channel: unknown, req: unknown) =>
     handleHostInvoke(handlers, { windowId: event.sender.id, frame: event.senderFrame ? { url: event.senderFrame.url, isMainFrame: event.senderFrame.parent === null } : null }, channel, req),
   );
 
-  const openWindow = async (): Promise<void> => {
-    const win = new BrowserWindow({
-      width: 1280,
-      height: 820,
-      title: 'Driftdesk',
-      webPreferences: windowWebPreferences(join(__dirname, '../preload/index.cjs')),
-    });
-    const callerId = windowCallerId(win.webContents.id);
-    // Windows on one workspace stay in step through the host (doc.updated events).
-    const detach = host.events.attach(callerId, (message) => win.webContents.send('driftdesk:event', message));
-    let admitted: string[] = [];
-    win.webContents.on('did-navigate', () => void knownOrigins().then((o) => (admitted = o)));
-    // Route changes are in-page; a workspace on a server this page's CSP predates needs a reload.
-    win.webContents.on('did-navigate-in-page', (_e, url) => {
-      const workspaceId = /#\/w\/([^/?]+)/.exec(url)?.[1];
-      if (!workspaceId) return;
-      void handlers['workspaces.list']({}, { id: callerId }).then((list) => {
-        const conn = list.find((c) => c.workspaceId === decodeURIComponent(workspaceId));
-        if (conn && needsCspReload(admitted, conn.serverUrl) && !win.isDestroyed()) win.webContents.reload();
-      });
-    });
-    win.on('closed', () => {
-      detach();
-      if (unread.remove(callerId)) app.setBadgeCount(unread.total());
-    });
-    await win.loadURL(APP_INDEX_URL);
+  // Recent workspaces: the JSON list, kept to the workspaces still joined, and the menu built from it.
+  const recentPath = recentFile(dataDir);
+  let recent = loadRecent(recentPath);
+  const rebuildMenu = () => {
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        buildMenuTemplate({
+          platform: process.platform,
+          isDev: !app.isPackaged,
+          recent,
+          actions: {
+            newWindow: () => void windows.open(),
+            openWorkspace: () => openRoute('#/'),
+            openRecent: (id) => openRoute(`#/w/${encodeURIComponent(id)}/incidents`),
+            clearRecent: () => {
+              recent = [];
+              saveRecent(recentPath, recent);
+              rebuildMenu();
+            },
+            commandPalette: () => {
+              const win = windows.current();
+              if (win) windows.command(win, { kind: 'palette' });
+            },
+            openDocs: () => void shell.openPath(join(app.getAppPath(), 'README.md')),
+          },
+        }),
+      ),
+    );
   };
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
-      { label: 'File', submenu: [{ label: 'New Window', accelerator: 'CmdOrCtrl+Shift+N', click: () => void openWindow() }, { role: 'quit' }] },
-      { role: 'editMenu' },
-      { role: 'viewMenu' },
-      { role: 'windowMenu' },
-    ]),
-  );
-  await openWindow();
+  const windows: DesktopWindows = new DesktopWindows({
+    preload: join(__dirname, '../preload/index.cjs'),
+    stateFile: windowStateFile(dataDir),
+    handlers,
+    events: host.events,
+    knownOrigins,
+    webPreferences: windowWebPreferences,
+    onWorkspaceShown: (workspaceId) =>
+      void handlers['workspaces.list']({}, { id: 'main' }).then((joined) => {
+        const conn = joined.find((c) => c.workspaceId === workspaceId);
+        if (!conn || recent[0]?.workspaceId === workspaceId) return;
+        recent = reconcileRecent(pushRecent(recent, { workspaceId, name: conn.name, openedAt: Date.now() }), joined);
+        saveRecent(recentPath, recent);
+        rebuildMenu();
+      }),
+    onClosed: (callerId) => {
+      if (unread.remove(callerId)) showBadge();
+    },
+  });
+  /** A route in the focused window, or a new window when there is none. */
+  const openRoute = (hash: string) => {
+    const win = windows.current();
+    if (win) windows.command(win, { kind: 'navigate', hash });
+    else void windows.open(hash);
+  };
+  rebuildMenu();
+
+  handleLink = createLinkHandler({ windows, handlers });
+  app.on('second-instance', (_event, argv) => {
+    const link = linkFromArgv(argv);
+    if (link) return handleLink!(link);
+    const win = windows.current();
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    } else void windows.open();
+  });
+  if (earlyLinks.length > 0) for (const link of earlyLinks.splice(0)) handleLink(link);
+  else await windows.open();
+
+  void startAutoUpdate();
 
   // Quitting with edits the server has not got: they are safe on this device, but say so, since
   // teammates will not see them until the app runs again with the server reachable.
@@ -143,8 +215,25 @@ async function boot(): Promise<void> {
   });
 }
 
+/** electron-updater, only when turned on (auto-update.ts); loaded lazily so it costs nothing when off. */
+async function startAutoUpdate(): Promise<void> {
+  const decision = updateDecision({ isPackaged: app.isPackaged, env: process.env, settings: loadDesktopSettings(settingsFile(dataDir)) });
+  if (decision.kind === 'off') return;
+  try {
+    const updater = await import('electron-updater');
+    const autoUpdater = updater.autoUpdater ?? (updater as unknown as { default: typeof updater }).default.autoUpdater;
+    autoUpdater.setFeedURL({ provider: 'generic', url: decision.feedUrl });
+    autoUpdater.on('error', (err) => console.error(`update check failed (${decision.feedUrl}):`, err.message));
+    await autoUpdater.checkForUpdatesAndNotify();
+  } catch (err) {
+    console.error(`update check failed (${decision.feedUrl}):`, err);
+  }
+}
+
 app.on('window-all-closed', () => app.quit());
-app.whenReady().then(boot).catch((err: unknown) => {
-  console.error('Driftdesk failed to start:', err);
-  app.exit(1);
-});
+if (isPrimary) {
+  app.whenReady().then(boot).catch((err: unknown) => {
+    console.error('Driftdesk failed to start:', err);
+    app.exit(1);
+  });
+}

@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as Y from 'yjs';
 import type { WorkspaceConnection } from '../shared/host-contract.ts';
+import { sqliteNativeBinding } from './native-binding.ts';
 
 /** Fold the log into the snapshot once it holds this many updates. */
 export const COMPACT_AFTER = 500;
@@ -35,7 +36,9 @@ export class LocalCache {
 
   constructor(options: LocalCacheOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    // Inside Electron without an explicit binary: the Electron build, or a clear error saying how to get it.
+    const nativeBinding = options.nativeBinding ?? sqliteNativeBinding();
+    this.db = new Database(options.file, nativeBinding ? { nativeBinding } : {});
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');

@@ -231,10 +231,15 @@ export interface SyncPending {
 /**
  * What a host tells its windows without being asked. `doc.updated`: another window of this
  * app saved an update to a doc, so windows on one workspace stay in step without the server.
+ * `shell.command`: the desktop shell asks one window to do something (a menu item, a deep link).
  */
 export interface HostEvents {
   'doc.updated': { docId: string; update: Uint8Array };
+  'shell.command': ShellCommand;
 }
+
+/** What the desktop shell asks a window to do: go to a route (`#/…`), or open the command palette. */
+export type ShellCommand = { kind: 'navigate'; hash: string } | { kind: 'palette' };
 export type HostEventName = keyof HostEvents;
 export type HostEventMessage = { [E in HostEventName]: { event: E; payload: HostEvents[E] } }[HostEventName];
 

@@ -4,7 +4,8 @@ import type { WorkspaceSession } from '../session/workspace-session';
 
 /**
  * A desktop notification for each new unread mention of this person (made after the workspace
- * was opened, so opening it does not replay old ones). Renders nothing.
+ * was opened, so opening it does not replay old ones), and the unread count for the desktop
+ * badge. Renders nothing.
  */
 export function MentionNotifier({ session }: { session: WorkspaceSession }) {
   const { unread } = useInbox(session);
@@ -23,6 +24,14 @@ export function MentionNotifier({ session }: { session: WorkspaceSession }) {
       };
     }
   }, [unread, session]);
+  // The desktop shell sums this over its windows into the dock/taskbar badge; leaving the
+  // workspace takes its count off.
+  const count = unread.length;
+  const workspaceId = session.connection.workspaceId;
+  useEffect(() => {
+    void session.host.call('app.unreadMentions', { workspaceId, count }).catch(() => {});
+  }, [session, workspaceId, count]);
+  useEffect(() => () => void session.host.call('app.unreadMentions', { workspaceId, count: 0 }).catch(() => {}), [session, workspaceId]);
   return null;
 }
 

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm run rebuild:electron`: builds better-sqlite3 against Electron's ABI into
+// native/electron/better_sqlite3.node, beside (never over) the Node build in node_modules that
+// the tests, the CLI and the server use. The app picks it at run time (src/node/native-binding.ts).
+//
+// How: a copy of the installed better-sqlite3 package is staged in a temp folder and rebuilt
+// there with @electron/rebuild (which downloads Electron's headers, or a prebuilt binary, so it
+// needs network access); only the resulting .node file is kept.
+//
+//   node scripts/rebuild-electron-sqlite.mjs [--arch x64|arm64] [--dry-run]
+//
+// --dry-run stages the copy and prints the plan as JSON without building (no network).
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { arch: { type: 'string', default: process.arch }, 'dry-run': { type: 'boolean', default: false } } });
+
+const pkg = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'));
+const electronVersion = pkg('electron').version;
+const sqliteVersion = pkg('better-sqlite3').version;
+const outDir = join(root, 'native', 'electron');
+const output = join(outDir, 'better_sqlite3.node');
+
+const stage = mkdtempSync(join(tmpdir(), 'driftdesk-electron-sqlite-'));
+try {
+  const staged = join(stage, 'node_modules', 'better-sqlite3');
+  // The sources and binding.gyp, not the Node build (build/) that must stay as it is.
+  cpSync(join(root, 'node_modules', 'better-sqlite3'), staged, { recursive: true, filter: (src) => !relative(join(root, 'node_modules', 'better-sqlite3'), src).startsWith('build') });
+  writeFileSync(join(stage, 'package.json'), JSON.stringify({ name: 'driftdesk-electron-sqlite-stage', private: true, dependencies: { 'better-sqlite3': sqliteVersion } }));
+  const plan = { electronVersion, betterSqlite3: sqliteVersion, arch: values.arch, platform: process.platform, stage, output: relative(root, output), staged: existsSync(join(staged, 'binding.gyp')) && !existsSync(join(staged, 'build')) };
+  if (values['dry-run']) console.log(JSON.stringify(plan));
+  else await build(staged);
+} catch (err) {
+  console.error(`rebuild:electron failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error('It needs network access to download Electron\'s headers (https://www.electronjs.org/headers) and a C++ toolchain (python3, make, g++; Xcode CLT on macOS; VS Build Tools on Windows).');
+  process.exitCode = 1;
+} finally {
+  rmSync(stage, { recursive: true, force: true });
+}
+
+async function build(staged) {
+  console.log(`building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (${process.platform}-${values.arch}) …`);
+  const { rebuild } = await import('@electron/rebuild');
+  await rebuild({ buildPath: stage, electronVersion, arch: values.arch, onlyModules: ['better-sqlite3'], force: true });
+  const built = join(staged, 'build', 'Release', 'better_sqlite3.node');
+  if (!existsSync(built)) throw new Error(`@electron/rebuild finished but ${built} is missing`);
+  mkdirSync(outDir, { recursive: true });
+  cpSync(built, output);
+  writeFileSync(join(outDir, 'build-info.json'), `${JSON.stringify({ electronVersion, betterSqlite3: sqliteVersion, platform: process.platform, arch: values.arch, builtAt: new Date().toISOString() }, null, 2)}\n`);
+  console.log(`wrote ${relative(root, output)}; the Node build in node_modules is unchanged.`);
+}
