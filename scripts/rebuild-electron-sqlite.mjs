@@ -7,9 +7,12 @@
 // there with @electron/rebuild (which downloads Electron's headers, or a prebuilt binary, so it
 // needs network access); only the resulting .node file is kept.
 //
-//   node scripts/rebuild-electron-sqlite.mjs [--arch x64|arm64] [--dry-run]
+//   node scripts/rebuild-electron-sqlite.mjs [--arch x64|arm64|universal] [--dry-run]
+//
+// `universal` (macOS, for the universal dmg) builds x64 and arm64 and joins them with lipo.
 //
 // --dry-run stages the copy and prints the plan as JSON without building (no network).
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -43,13 +46,25 @@ try {
 }
 
 async function build(staged) {
-  console.log(`building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (${process.platform}-${values.arch}) …`);
   const { rebuild } = await import('@electron/rebuild');
-  await rebuild({ buildPath: stage, electronVersion, arch: values.arch, onlyModules: ['better-sqlite3'], force: true });
-  const built = join(staged, 'build', 'Release', 'better_sqlite3.node');
-  if (!existsSync(built)) throw new Error(`@electron/rebuild finished but ${built} is missing`);
+  const archs = values.arch === 'universal' ? ['x64', 'arm64'] : [values.arch];
+  if (values.arch === 'universal' && process.platform !== 'darwin') throw new Error('--arch universal is for macOS (it needs lipo)');
+  const builds = [];
+  for (const arch of archs) {
+    console.log(`building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (${process.platform}-${arch}) …`);
+    await rebuild({ buildPath: stage, electronVersion, arch, onlyModules: ['better-sqlite3'], force: true });
+    const built = join(staged, 'build', 'Release', 'better_sqlite3.node');
+    if (!existsSync(built)) throw new Error(`@electron/rebuild finished but ${built} is missing`);
+    const kept = join(stage, `better_sqlite3-${arch}.node`);
+    cpSync(built, kept);
+    builds.push(kept);
+  }
   mkdirSync(outDir, { recursive: true });
-  cpSync(built, output);
+  if (builds.length === 1) cpSync(builds[0], output);
+  else {
+    const lipo = spawnSync('lipo', ['-create', ...builds, '-output', output], { stdio: 'inherit' });
+    if (lipo.status !== 0) throw new Error('lipo -create failed');
+  }
   writeFileSync(join(outDir, 'build-info.json'), `${JSON.stringify({ electronVersion, betterSqlite3: sqliteVersion, platform: process.platform, arch: values.arch, builtAt: new Date().toISOString() }, null, 2)}\n`);
   console.log(`wrote ${relative(root, output)}; the Node build in node_modules is unchanged.`);
 }
