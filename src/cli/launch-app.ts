@@ -4,11 +4,12 @@
  * serves the same app in browser mode instead.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../node/app-paths.ts';
+import { chooseSqliteBinding } from '../node/native-binding.ts';
 import { startWebHost } from '../web-host/web-host.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,7 +34,14 @@ function findElectron(): { kind: 'found'; path: string } | { kind: 'missing'; re
     timeout: 120_000,
   });
   const path = probe.stdout?.trim();
-  if (probe.status === 0 && path && existsSync(path)) return { kind: 'found', path };
+  if (probe.status === 0 && path && existsSync(path)) {
+    // The app cannot open its cache without better-sqlite3 built for Electron's ABI: say so here,
+    // in the one line, rather than start a window that can only show an error.
+    const electronVersion = (JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+    const binding = chooseSqliteBinding({ electronVersion, appRoot: root, exists: existsSync });
+    if (binding.kind === 'missing') return { kind: 'missing', reason: `better-sqlite3 is not built for Electron ${electronVersion}; run "npm run rebuild:electron" on a machine with network access` };
+    return { kind: 'found', path };
+  }
   const downloadFailed = /failed to install|download/i.test(probe.stderr ?? '');
   return {
     kind: 'missing',

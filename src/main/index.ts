@@ -34,9 +34,11 @@ app.setPath('userData', dataDir);
 const isPrimary = app.requestSingleInstanceLock();
 if (!isPrimary) app.quit();
 
-// Unpackaged (npm start) Electron runs as `electron <app dir>`: register that, not the bare binary.
-if (process.defaultApp) app.setAsDefaultProtocolClient('driftdesk', process.execPath, [resolve(process.argv[1] ?? '.')]);
-else app.setAsDefaultProtocolClient('driftdesk');
+// The OS sends driftdesk:// links to the installed app (the installers register it too; this
+// covers AppImage and portable installs). A checkout (npm start, the e2e tests) does not take
+// the scheme over unless asked: it runs as `electron <app dir>`, so register that, not the binary.
+if (app.isPackaged) app.setAsDefaultProtocolClient('driftdesk');
+else if (process.env.DRIFTDESK_REGISTER_PROTOCOL === '1') app.setAsDefaultProtocolClient('driftdesk', process.execPath, [resolve(process.argv[1] ?? '.')]);
 
 // Links that arrive before the windows exist (macOS open-url at launch; argv on Windows/Linux).
 const earlyLinks: string[] = [];

@@ -4,10 +4,11 @@
  * Playwright's Electron driver. Both hand back a Page, so the specs do not care which.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, type Page, _electron, chromium, test as base } from '@playwright/test';
+import { chooseSqliteBinding } from '../../src/node/native-binding.ts';
 
 export type AppKind = 'web' | 'electron';
 export const repoRoot = resolve(import.meta.dirname, '../..');
@@ -30,7 +31,12 @@ export interface RunningApp {
 
 export function electronAvailability(): { ok: true } | { ok: false; reason: string } {
   const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
-  if (probe.status === 0 && probe.stdout) return { ok: true };
+  if (probe.status === 0 && probe.stdout) {
+    // The app opens its cache with better-sqlite3 built for Electron (npm run rebuild:electron).
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'node_modules/electron/package.json'), 'utf8')) as { version: string };
+    const binding = chooseSqliteBinding({ electronVersion: version, appRoot: repoRoot, exists: existsSync });
+    return binding.kind === 'missing' ? { ok: false, reason: binding.message } : { ok: true };
+  }
   const line = (probe.stderr ?? '').split('\n').find((l) => l.startsWith('Error')) ?? 'binary missing';
   return { ok: false, reason: `Electron runtime not available here (${line.trim()})` };
 }
