@@ -81,9 +81,10 @@ export class DesktopWindows {
 
     // Windows on one workspace stay in step through the host (doc.updated events).
     const detach = this.deps.events.attach(callerId, (message) => win.webContents.send('driftdesk:event', message));
-    let admitted: string[] = [];
+    // The origins the current document's CSP admits (what the app:// handler computed as it loaded).
+    let admitted: Promise<string[]> = Promise.resolve([]);
     win.webContents.on('did-navigate', (_e, url) => {
-      void this.deps.knownOrigins().then((o) => (admitted = o));
+      admitted = this.deps.knownOrigins();
       const workspaceId = workspaceOfUrl(url);
       if (workspaceId) this.deps.onWorkspaceShown(workspaceId);
     });
@@ -92,9 +93,9 @@ export class DesktopWindows {
       const workspaceId = workspaceOfUrl(url);
       if (!workspaceId) return;
       this.deps.onWorkspaceShown(workspaceId);
-      void this.deps.handlers['workspaces.list']({}, { id: callerId }).then((list) => {
+      void Promise.all([admitted, this.deps.handlers['workspaces.list']({}, { id: callerId })]).then(([origins, list]) => {
         const conn = list.find((c) => c.workspaceId === workspaceId);
-        if (conn && needsCspReload(admitted, conn.serverUrl) && !win.isDestroyed()) win.webContents.reload();
+        if (conn && needsCspReload(origins, conn.serverUrl) && !win.isDestroyed()) win.webContents.reload();
       });
     });
 
