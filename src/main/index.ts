@@ -23,6 +23,8 @@ import { APP_SCHEME, APP_SCHEME_PRIVILEGES, navigationDecision, permissionDecisi
 import { windowStateFile } from './window-state.ts';
 
 app.setName('Driftdesk');
+// Windows shows a page's notifications only for an app with this id (the installer's appId).
+if (process.platform === 'win32') app.setAppUserModelId('dev.driftdesk.app');
 // Every renderer sandboxed, whatever a window's options say.
 app.enableSandbox();
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);

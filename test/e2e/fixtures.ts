@@ -78,7 +78,9 @@ async function launchWeb(browser: Browser, dataDir: string, name: string): Promi
 }
 
 async function launchElectron(dataDir: string, name: string): Promise<RunningApp> {
-  const app = await _electron.launch({ args: [repoRoot], cwd: repoRoot, env: { ...process.env, DRIFTDESK_DATA_DIR: dataDir, DRIFTDESK_USER_NAME: name, DRIFTDESK_SNAPSHOT_INTERVAL_MS: '0' } });
+  // As for Chromium above: Chromium's sandbox cannot start as root (CI containers), so there only.
+  const sandboxArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  const app = await _electron.launch({ args: [...sandboxArgs, repoRoot], cwd: repoRoot, env: { ...process.env, DRIFTDESK_DATA_DIR: dataDir, DRIFTDESK_USER_NAME: name, DRIFTDESK_SNAPSHOT_INTERVAL_MS: '0' } });
   const page = await app.firstWindow();
   const crash = async () => {
     app.process().kill('SIGKILL');
