@@ -15,7 +15,7 @@ import { loadDesktopSettings, settingsFile, updateDecision } from './auto-update
 import { linkFromArgv } from './deep-link-route.ts';
 import { DesktopWindows } from './desktop-windows.ts';
 import { desktopHandlers, handleHostInvoke } from './ipc-handlers.ts';
-import { buildMenuTemplate } from './menu-template.ts';
+import { buildMenuTemplate, dockMenuTemplate } from './menu-template.ts';
 import { loadRecent, pushRecent, reconcileRecent, recentFile, saveRecent } from './recent-workspaces.ts';
 import { createLinkHandler } from './link-handler.ts';
 import { UnreadMentions, badgePlan } from './unread-badge.ts';
@@ -151,6 +151,7 @@ async function boot(): Promise<void> {
         }),
       ),
     );
+    app.dock?.setMenu(Menu.buildFromTemplate(dockMenuTemplate(recent, { newWindow: () => void windows.open(), openRecent: (id) => openRoute(`#/w/${encodeURIComponent(id)}/incidents`) })));
   };
   const windows: DesktopWindows = new DesktopWindows({
     preload: join(__dirname, '../preload/index.cjs'),

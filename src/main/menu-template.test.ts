@@ -1,6 +1,6 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { buildMenuTemplate } from './menu-template.ts';
+import { buildMenuTemplate, dockMenuTemplate } from './menu-template.ts';
 
 function setup(platform: string, isDev: boolean, recent = [{ workspaceId: 'ws_a', name: 'Churn & Co', openedAt: 2 }, { workspaceId: 'ws_b', name: 'Fraud', openedAt: 1 }]) {
   const calls: string[] = [];
@@ -58,5 +58,18 @@ describe('application menu', () => {
     const { template, calls } = setup('linux', false);
     click(sub(template.at(-1))[0]);
     expect(calls).toEqual(['openDocs']);
+  });
+});
+
+describe('dock menu (macOS)', () => {
+  it('lists up to five recent workspaces, then New Window', () => {
+    const calls: string[] = [];
+    const recent = Array.from({ length: 7 }, (_, i) => ({ workspaceId: `ws_${i}`, name: `W${i}`, openedAt: i }));
+    const dock = dockMenuTemplate(recent, { newWindow: () => calls.push('new'), openRecent: (id) => calls.push(id) });
+    expect(dock.map((i) => i.label ?? i.type)).toEqual(['W0', 'W1', 'W2', 'W3', 'W4', 'separator', 'New Window']);
+    click(dock[1]);
+    click(dock.at(-1));
+    expect(calls).toEqual(['ws_1', 'new']);
+    expect(dockMenuTemplate([], { newWindow: () => {}, openRecent: () => {} }).map((i) => i.label)).toEqual(['New Window']);
   });
 });

@@ -76,3 +76,12 @@ export function buildMenuTemplate({ platform, isDev, recent, actions }: MenuOpti
     },
   ];
 }
+
+/** macOS dock menu: the recent workspaces and New Window (the dock adds Quit itself). */
+export function dockMenuTemplate(recent: readonly RecentWorkspace[], actions: Pick<MenuActions, 'newWindow' | 'openRecent'>): MenuItemConstructorOptions[] {
+  return [
+    ...recent.slice(0, 5).map((r): MenuItemConstructorOptions => ({ label: r.name.replace(/&/g, '&&'), click: () => actions.openRecent(r.workspaceId) })),
+    ...(recent.length > 0 ? [{ type: 'separator' } as const] : []),
+    { label: 'New Window', click: () => actions.newWindow() },
+  ];
+}

@@ -15,8 +15,9 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * The renderer's CSP, sent as a header in browser mode (Electron gets the same from the
- * <meta> tag in index.html). Keep the two in step.
+ * The renderer's CSP in browser mode, sent as a header; index.html carries the same as a
+ * <meta> tag. Keep the two in step. (Electron sends its own, stricter header with connect-src
+ * limited to the joined servers: rendererCsp in src/main/window-policy.ts.)
  *
  * Scripts come from the app's own files only: no inline script, no eval. Styles also allow
  * 'unsafe-inline' because the notes editor (Monaco) cannot work without it: it draws each
