@@ -15,3 +15,4 @@ export * from './runs.ts';
 export * from './run-detail.ts';
 export * from './models.ts';
 export * from './handoffs.ts';
+export * from './list-preview.ts';
