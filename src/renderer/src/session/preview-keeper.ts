@@ -10,6 +10,8 @@ import type { DocSync } from './doc-sync';
 
 /** Quiet time after the last save before the preview is rewritten (reading the list costs a few ms per 1,000 incidents). */
 const PREVIEW_DELAY_MS = 2000;
+/** After the load: soon, so that a window opened only for a glance still leaves a preview behind. */
+const FIRST_PREVIEW_DELAY_MS = 300;
 
 export class PreviewKeeper {
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -23,7 +25,7 @@ export class PreviewKeeper {
 
   /** Call once the doc is loaded. */
   start(): void {
-    this.schedule();
+    this.schedule(FIRST_PREVIEW_DELAY_MS);
   }
 
   dispose(): void {
@@ -32,10 +34,10 @@ export class PreviewKeeper {
     this.stopSaved();
   }
 
-  private schedule = (): void => {
+  private schedule = (delayMs = PREVIEW_DELAY_MS): void => {
     if (this.disposed) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(this.write, PREVIEW_DELAY_MS);
+    this.timer = setTimeout(this.write, delayMs);
   };
 
   private write = (): void => {
