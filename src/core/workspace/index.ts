@@ -13,3 +13,6 @@ export * from './comment-threads.ts';
 export * from './incident-workflow.ts';
 export * from './runs.ts';
 export * from './run-detail.ts';
+export * from './models.ts';
+export * from './handoffs.ts';
+export * from './list-preview.ts';
