@@ -11,7 +11,7 @@ import { isTrustedSender } from './window-policy.ts';
 /** What the desktop shell does for the handlers it overrides. */
 export interface DesktopShell {
   /** Records one window's unread mentions; answers whether the OS shows a badge for them. */
-  setUnreadMentions(windowId: string, workspaceId: string, count: number): boolean;
+  setUnreadMentions(windowId: string, workspaceId: string | null, count: number): boolean;
 }
 
 /**

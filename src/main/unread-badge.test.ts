@@ -15,6 +15,17 @@ describe('unread mentions badge', () => {
     expect(u.total()).toBe(0);
   });
 
+  it('a window leaving its workspace stops counting, without zeroing another window on it', () => {
+    const u = new UnreadMentions();
+    u.set('w1', 'ws_a', 3);
+    u.set('w2', 'ws_a', 3);
+    u.set('w3', 'ws_b', 1);
+    expect(u.set('w1', null, 0)).toBe(false);
+    expect(u.total()).toBe(4);
+    expect(u.set('w2', null, 0)).toBe(true);
+    expect(u.total()).toBe(1);
+  });
+
   it('is a count on macOS and Linux and an overlay with a description on Windows', () => {
     expect(badgePlan('darwin', 4)).toEqual({ kind: 'count', count: 4 });
     expect(badgePlan('linux', 0)).toEqual({ kind: 'count', count: 0 });

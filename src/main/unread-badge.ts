@@ -13,8 +13,12 @@ export type BadgePlan =
 export class UnreadMentions {
   private readonly byWindow = new Map<string, { workspaceId: string; count: number }>();
 
-  /** Records a window's count; answers whether the total changed. */
-  set(windowId: string, workspaceId: string, count: number): boolean {
+  /**
+   * Records a window's count (`workspaceId` null: the window shows no workspace now, and no
+   * longer counts); answers whether the total changed.
+   */
+  set(windowId: string, workspaceId: string | null, count: number): boolean {
+    if (workspaceId === null) return this.remove(windowId);
     const before = this.total();
     this.byWindow.set(windowId, { workspaceId, count });
     // Windows on one workspace show one inbox: the newest report is the count for all of them.

@@ -155,9 +155,10 @@ export const hostRequests = {
   }),
   /**
    * How many of this person's mentions in the window's workspace are unread: the desktop host
-   * sums them over its windows into the dock/taskbar badge. Browser mode shows no badge.
+   * sums them over its windows into the dock/taskbar badge. `workspaceId: null` when the window
+   * leaves its workspace (it no longer counts). Browser mode shows no badge.
    */
-  'app.unreadMentions': z.object({ workspaceId: docId, count: z.number().int().min(0).max(1_000_000) }),
+  'app.unreadMentions': z.object({ workspaceId: docId.nullable(), count: z.number().int().min(0).max(1_000_000) }),
 } as const;
 
 export type HostChannel = keyof typeof hostRequests;

@@ -31,7 +31,7 @@ export function MentionNotifier({ session }: { session: WorkspaceSession }) {
   useEffect(() => {
     void session.host.call('app.unreadMentions', { workspaceId, count }).catch(() => {});
   }, [session, workspaceId, count]);
-  useEffect(() => () => void session.host.call('app.unreadMentions', { workspaceId, count: 0 }).catch(() => {}), [session, workspaceId]);
+  useEffect(() => () => void session.host.call('app.unreadMentions', { workspaceId: null, count: 0 }).catch(() => {}), [session, workspaceId]);
   return null;
 }
 
