@@ -27,6 +27,11 @@ export interface RunningApp {
   restart(): Promise<RunningApp>;
   /** Kills the host process outright (SIGKILL): no flush, no goodbye — a crash. */
   crash(): Promise<void>;
+  /**
+   * The system clipboard's text. The page reads it in the browser; the Electron app refuses
+   * pages clipboard reads (window-policy.ts), so there it is read from the main process.
+   */
+  readClipboard(): Promise<string>;
 }
 
 export function electronAvailability(): { ok: true } | { ok: false; reason: string } {
@@ -74,7 +79,8 @@ async function launchWeb(browser: Browser, dataDir: string, name: string): Promi
     child.kill('SIGKILL');
     await exited;
   };
-  return { page, dataDir, stop, crash, restart: async () => launchWeb(browser, dataDir, name) };
+  const readClipboard = () => page.evaluate(() => navigator.clipboard.readText());
+  return { page, dataDir, stop, crash, readClipboard, restart: async () => launchWeb(browser, dataDir, name) };
 }
 
 async function launchElectron(dataDir: string, name: string): Promise<RunningApp> {
@@ -85,7 +91,8 @@ async function launchElectron(dataDir: string, name: string): Promise<RunningApp
   const crash = async () => {
     app.process().kill('SIGKILL');
   };
-  return { page, dataDir, stop: () => app.close(), crash, restart: () => launchElectron(dataDir, name) };
+  const readClipboard = () => app.evaluate(({ clipboard }) => clipboard.readText());
+  return { page, dataDir, stop: () => app.close(), crash, readClipboard, restart: () => launchElectron(dataDir, name) };
 }
 
 export const test = base.extend<{ appKind: AppKind; launchApp: (name: string) => Promise<RunningApp> }, { sharedBrowser: Browser }>({

@@ -6,7 +6,8 @@ import type { Page } from '@playwright/test';
  * place; read the record with `shownNotifications(page)`.
  */
 export async function watchNotifications(page: Page): Promise<void> {
-  await page.context().grantPermissions(['notifications']);
+  // The Electron app grants its own pages notifications (window-policy.ts); nothing to grant there.
+  await page.context().grantPermissions(['notifications']).catch(() => {});
   await page.addInitScript(() => {
     const Real = window.Notification;
     const shown: { title: string; body: string }[] = [];

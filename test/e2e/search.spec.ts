@@ -81,7 +81,7 @@ test('palette commands: Escape returns focus, a copied page link opens that page
   await palette.arrowTo('Copy link to this page');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: 'Link copied' })).toContainText('driftdesk://workspace/');
-  const link = await page.evaluate(() => navigator.clipboard.readText());
+  const link = await app.readClipboard();
   expect(link).toMatch(/^driftdesk:\/\/workspace\/[^/]+\/incidents\/[^/]+$/);
 
   // Elsewhere, the pasted link goes back to the incident.
