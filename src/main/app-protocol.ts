@@ -14,7 +14,10 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.json': 'application/json',
+  '.woff': 'font/woff',
   '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
   '.ttf': 'font/ttf',
   '.wasm': 'application/wasm',
 };
