@@ -32,7 +32,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('Electron main, booted on a stand-in runtime', () => {
   it('registers the app scheme, sandboxes every renderer and opens a hardened window on app://', () => {
     const names = out.calls.map((c: unknown[]) => c[0]);
-    expect(names).toEqual(expect.arrayContaining(['app.enableSandbox', 'protocol.registerSchemesAsPrivileged', 'protocol.handle', 'ipcMain.handle']));
+    expect(names).toEqual(expect.arrayContaining(['app.enableSandbox', 'protocol.registerSchemesAsPrivileged', 'protocol.handle']));
+    // One IPC channel, generic over the contract.
+    expect(out.calls.filter((c: unknown[]) => c[0] === 'ipcMain.handle')).toEqual([['ipcMain.handle', 'driftdesk:host']]);
     // A checkout does not take over the driftdesk:// scheme.
     expect(names).not.toContain('app.setAsDefaultProtocolClient');
     expect(out.window.url).toBe('app://driftdesk/index.html');
@@ -62,6 +64,11 @@ describe('Electron main, booted on a stand-in runtime', () => {
     expect(badges).toEqual([4, 0]);
   });
 
+  it('asks before joining from an invite link, and joins nothing when told no', () => {
+    expect(out.calls.filter((c: unknown[]) => c[0] === 'dialog.showMessageBox').map((c: unknown[]) => c[1])).toEqual(['Join a workspace on http://10.9.9.9:4455?']);
+    expect(out.afterInvite.value).toHaveLength(1);
+  });
+
   it('keeps pages on the app: https opens outside, file:// and new windows are refused', () => {
     expect(out.prevented).toEqual(['https', 'file']);
     expect(out.windowOpen).toEqual([{ action: 'deny' }, { action: 'deny' }]);
@@ -78,6 +85,9 @@ describe('Electron main, booted on a stand-in runtime', () => {
     expect(out.menuAfter).toEqual(['Demo · churn-model', null, 'Clear Recent Workspaces']);
     const recent = JSON.parse(readFileSync(join(dir, 'recent-workspaces.json'), 'utf8'));
     expect(recent.workspaces.map((w: { workspaceId: string }) => w.workspaceId)).toEqual([ws]);
+    // open-url (macOS): a workspace no window shows gets a new window, on that page.
+    expect(out.calls.map((c: unknown[]) => c[0])).toContain('open-url.preventDefault');
+    expect(out.windows).toEqual([`app://driftdesk/index.html#/w/${ws}/incidents`, 'app://driftdesk/index.html#/w/ws_elsewhere/runs/r%201']);
     const state = JSON.parse(readFileSync(join(dir, 'window-state.json'), 'utf8'));
     expect(state.windows[0]).toEqual({ bounds: { x: 320, y: 130, width: 1280, height: 820 }, maximized: false });
   });

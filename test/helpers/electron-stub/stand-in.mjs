@@ -94,7 +94,13 @@ export const session = {
   },
 };
 export const Menu = { buildFromTemplate: (t) => ((menuTemplate = t), t), setApplicationMenu: () => {} };
-export const dialog = { showErrorBox: (...a) => record('dialog.showErrorBox', ...a), showMessageBox: async () => ({ response: 1 }), showMessageBoxSync: () => 0 };
+// Every question is answered with its cancel button.
+const lastArg = (args) => args[args.length - 1];
+export const dialog = {
+  showErrorBox: (...a) => record('dialog.showErrorBox', ...a),
+  showMessageBox: async (...a) => (record('dialog.showMessageBox', lastArg(a).message), { response: lastArg(a).cancelId }),
+  showMessageBoxSync: () => 0,
+};
 export const shell = { openExternal: async (url) => record('shell.openExternal', url), openPath: async (p) => record('shell.openPath', p) };
 export const nativeImage = { createFromPath: (p) => ({ path: p }) };
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
@@ -137,6 +143,13 @@ async function probe() {
   win.webContents.emit('did-navigate-in-page', {}, win.webContents.url);
   await wait(300);
   out.menuAfter = menuTemplate[0].submenu.find((i) => i.label === 'Recent Workspaces').submenu.map((i) => i.label);
+  // macOS hands links over with open-url: a workspace no window shows opens a new window.
+  app.emit('open-url', { preventDefault: () => record('open-url.preventDefault') }, 'driftdesk://workspace/ws_elsewhere/runs/r%201');
+  // An invite asks first; cancelled, nothing is joined.
+  app.emit('second-instance', {}, ['/usr/bin/driftdesk', 'driftdesk://join?server=http%3A%2F%2F10.9.9.9%3A4455&token=ddt_x']);
+  await wait(300);
+  out.windows = BrowserWindow.getAllWindows().map((w) => w.webContents.url);
+  out.afterInvite = await invoke(frame('app://driftdesk/index.html'), 'workspaces.list', {});
   out.sent = win.webContents.sent.map(([channel, message]) => [channel, message]);
   win.emit('close');
   win.destroyed = true;
