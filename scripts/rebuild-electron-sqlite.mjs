@@ -9,7 +9,7 @@
 //
 //   node scripts/rebuild-electron-sqlite.mjs [--arch x64|arm64|universal] [--dry-run]
 //
-// `universal` (macOS, for the universal dmg) builds x64 and arm64 and joins them with lipo.
+// `universal` (macOS, for the universal dmg; the default there) builds x64 and arm64 and joins them with lipo.
 //
 // --dry-run stages the copy and prints the plan as JSON without building (no network).
 import { spawnSync } from 'node:child_process';
@@ -20,7 +20,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { arch: { type: 'string', default: process.arch }, 'dry-run': { type: 'boolean', default: false } } });
+// macOS defaults to universal: the dmg is universal (build/electron-builder.yml), and `npm run dist` runs this first.
+const defaultArch = process.platform === 'darwin' ? 'universal' : process.arch;
+const { values } = parseArgs({ options: { arch: { type: 'string', default: defaultArch }, 'dry-run': { type: 'boolean', default: false } } });
+if (!['x64', 'arm64', 'ia32', 'armv7l', 'universal'].includes(values.arch)) {
+  console.error(`rebuild:electron: --arch must be x64, arm64, ia32, armv7l or universal (macOS), not ${values.arch}`);
+  process.exit(2);
+}
 
 const pkg = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'));
 const electronVersion = pkg('electron').version;
