@@ -61,14 +61,15 @@ app.on('web-contents-created', (_event, contents) => {
     if (decision.kind === 'external') void shell.openExternal(decision.url);
     return { action: 'deny' };
   });
-  const guard = (event: { preventDefault(): void }, url: string) => {
+  // A link the person followed may open outside; a redirect nobody clicked only stops.
+  const guard = (openOutside: boolean) => (event: { preventDefault(): void }, url: string) => {
     const decision = navigationDecision(url);
     if (decision.kind === 'allow') return;
     event.preventDefault();
-    if (decision.kind === 'external') void shell.openExternal(decision.url);
+    if (decision.kind === 'external' && openOutside) void shell.openExternal(decision.url);
   };
-  contents.on('will-navigate', guard);
-  contents.on('will-redirect', guard);
+  contents.on('will-navigate', guard(true));
+  contents.on('will-redirect', guard(false));
 });
 
 async function boot(): Promise<void> {

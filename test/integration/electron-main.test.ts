@@ -70,7 +70,8 @@ describe('Electron main, booted on a stand-in runtime', () => {
   });
 
   it('keeps pages on the app: https opens outside, file:// and new windows are refused', () => {
-    expect(out.prevented).toEqual(['https', 'file']);
+    // A redirect off the app stops there: nothing opens outside for a link nobody clicked.
+    expect(out.prevented).toEqual(['https', 'file', 'redirect']);
     expect(out.windowOpen).toEqual([{ action: 'deny' }, { action: 'deny' }]);
     const external = out.calls.filter((c: unknown[]) => c[0] === 'shell.openExternal').map((c: unknown[]) => c[1]);
     expect(external).toEqual(['https://example.com/docs', 'https://example.com/x']);

@@ -130,6 +130,7 @@ async function probe() {
   win.webContents.emit('will-navigate', { preventDefault: () => prevented.push('https') }, 'https://example.com/docs');
   win.webContents.emit('will-navigate', { preventDefault: () => prevented.push('file') }, 'file:///etc/passwd');
   win.webContents.emit('will-navigate', { preventDefault: () => prevented.push('app') }, 'app://driftdesk/index.html#/');
+  win.webContents.emit('will-redirect', { preventDefault: () => prevented.push('redirect') }, 'https://example.com/redirected');
   out.prevented = prevented;
   out.windowOpen = [win.webContents.openHandler({ url: 'https://example.com/x' }), win.webContents.openHandler({ url: 'app://driftdesk/index.html' })];
   out.permissions = await Promise.all(
