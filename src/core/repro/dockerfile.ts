@@ -102,7 +102,7 @@ interface PythonPin { image: string; conda: string }
 function pythonVersion(env: Environment | null, warnings: string[]): PythonPin | undefined {
   const py = env?.python;
   if (!py) {
-    warnings.push('Python version not recorded: the base image is python:3-slim, whatever that is today');
+    warnings.push('Python version not recorded: the image gets whatever Python 3 is current');
     return undefined;
   }
   if (!/^\d+(\.\d+){0,2}$/.test(py.version)) {

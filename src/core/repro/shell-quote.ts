@@ -15,7 +15,11 @@ export function shQuote(s: string): string {
   return `'${s.replaceAll("'", "'\\''")}'`;
 }
 
+// Matching control characters is the point here.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_ALL = /[\u0000-\u001f\u007f\u2028\u2029]/g;
 
 /** True when `s` has no control characters (newline, CR, NUL, …). */
 export const isOneLine = (s: string): boolean => !CONTROL.test(s);
@@ -27,7 +31,7 @@ export function safeWord(s: string): string | undefined {
 
 /** Text as it may appear after `# ` on one line: control characters escaped, no trailing `\`. */
 export function commentText(s: string): string {
-  const escaped = s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
+  const escaped = s.replace(CONTROL_ALL, (c) => {
     const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
     return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
