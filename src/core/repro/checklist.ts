@@ -67,7 +67,7 @@ function codeItem(d: RunDetailRecord): ChecklistItem {
   if (!commit) {
     return item('code', label, 'fail', 'No git commit recorded. Run from a git checkout (MLflow records mlflow.source.git.commit) or send code.commit to the ingest API.', 0);
   }
-  const where = `${d.code?.repo ? `${d.code.repo} ` : ''}@ ${commit}${d.code?.branch ? ` (${d.code.branch})` : ''}`;
+  const where = `${d.code?.repo ? `${d.code.repo} @ ` : 'commit '}${commit}${d.code?.branch ? ` (${d.code.branch})` : ''}`;
   if (!/^[0-9a-f]{7,40}$/i.test(commit)) {
     return item('code', label, 'partial', `"${commit}" is not a git commit hash; record the full commit id (git rev-parse HEAD).`, 0.5);
   }
