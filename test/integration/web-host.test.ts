@@ -89,7 +89,9 @@ describe('web host', () => {
     const badId = await call(ws, 'cache.load', { docId: '../../etc/passwd' });
     expect(badId).toMatchObject({ kind: 'error', message: expect.stringContaining('docId') });
     const saved = await call(ws, 'cache.append', { docId: 'ws_x', updates: [new Uint8Array([0, 0])] });
-    expect(saved).toEqual({ kind: 'ok', value: { saved: 1 } });
+    expect(saved).toEqual({ kind: 'ok', value: { saved: 1, version: 1 } });
+    // The doc's version moves with every append (a kept list preview is served only at its version).
+    expect(await call(ws, 'cache.append', { docId: 'ws_x', updates: [new Uint8Array([0, 0])] })).toEqual({ kind: 'ok', value: { saved: 1, version: 2 } });
     ws.close();
   });
 
