@@ -20,7 +20,7 @@ function stageBlocker(doc: Y.Doc, versionId: string, stage: HandoffStage, member
   if (teamRoleOf(doc, memberId) !== route.from) {
     const names = new Map(listMembers(doc).map((m) => [m.id, m.name]));
     const who = listTeamRoles(doc).filter((r) => r.teamRole === route.from).map((r) => names.get(r.memberId)).filter(Boolean);
-    return `Only a ${roleName(route.from)} can request this handoff${who.length > 0 ? ` (here: ${who.join(', ')})` : ' — nobody has that team role yet; an owner sets team roles on the Members page'}.`;
+    return `Only ${route.from === 'data-scientist' ? 'a' : 'an'} ${roleName(route.from)} can request this handoff${who.length > 0 ? ` (here: ${who.join(', ')})` : ' — nobody has that team role yet; an owner sets team roles on the Members page'}.`;
   }
   const states = listHandoffStates(doc).filter((s) => s.handoff.versionId === versionId);
   if (stage === 'to-ops' && !states.some((s) => s.handoff.stage === 'to-ml-engineering' && s.status === 'accepted')) return 'ML engineering has not accepted this version yet: hand it to ML engineering first.';
