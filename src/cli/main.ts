@@ -39,6 +39,9 @@ const USAGE = `usage: driftdesk <command> [options]
   import mlflow PATH --server URL --workspace ID --token T [--dry-run]
                                                      import MLflow runs (mlruns/ folder or
                                                      mlflow.db); re-runs update, never duplicate
+  import gto PATH --server URL --workspace ID --token T [--repo NAME] [--dry-run]
+                                                     import a GTO registry (a git repository's
+                                                     tags, or gto show/history --json output)
   start                                              open the app (Electron, or browser mode)
   web [--port 5155]                                  open the app in browser mode`;
 

@@ -77,3 +77,6 @@ export function applyGtoPlan(doc: Y.Doc, plan: GtoPlan, repo: string, ctx: Comma
   }
   return report;
 }
+
+/** What an import says about protected stages: GTO's `prod` stays the alias `prod`; only `production` is guarded. */
+export const PROTECTED_NOTE = `note: GTO stages keep their names as aliases (prod stays "prod"). Stages named ${PROTECTED_ALIASES.map((a) => `"${a}"`).join(', ')} are protected in Driftdesk: importing them needs an owner's token, and each move is recorded as an owner's override naming its tag.`;
