@@ -157,6 +157,27 @@ test('a model version goes from data science to ML engineering to ops, with chan
     await expect(screen.page.getByRole('table', { name: 'Versions' })).toContainText('to ops: accepted');
   }
   await dana.page.screenshot({ path: join(SCREENS, 'model-audit.png'), fullPage: true });
+
+  // Other aliases move freely; production's rule is said before anyone tries, and only owners see the override.
+  const danaAlias = d.page.getByRole('form', { name: 'Move an alias' });
+  await danaAlias.getByLabel('Alias', { exact: true }).fill('champion');
+  await danaAlias.getByRole('button', { name: 'Move alias' }).click();
+  await expect(danaAlias.getByRole('status')).toHaveText('Moved champion to v1 (1.0.0).');
+  await danaAlias.getByLabel('Alias', { exact: true }).fill('production');
+  await expect(danaAlias).toContainText('production is protected: it moves only to a version whose handoff to ops was accepted. This version has one (accepted by Ada). An owner may override, with a recorded reason.');
+  await expect(danaAlias.getByLabel('Override the handoff rule')).toHaveCount(0);
+  const adaAlias = a.page.getByRole('form', { name: 'Move an alias' });
+  await adaAlias.getByLabel('Alias', { exact: true }).fill('production');
+  await adaAlias.getByLabel('To version').selectOption({ label: '— remove the alias —' });
+  await adaAlias.getByLabel('Override the handoff rule').check();
+  await adaAlias.getByLabel(/^Reason for the override/).fill('Rollback drill: serve the fallback model for an hour');
+  await adaAlias.getByRole('button', { name: 'Remove alias' }).click();
+  await expect(adaAlias.getByRole('status')).toHaveText('Removed production.');
+  for (const screen of [a, d]) {
+    await expect(screen.auditTrail()).toContainText('Ada removed production (override: Rollback drill: serve the fallback model for an hour)');
+    await expect(screen.auditTrail()).toContainText('Dana moved champion to v1 (1.0.0)');
+  }
+  await ada.page.screenshot({ path: join(SCREENS, 'model-override.png'), fullPage: true });
   // Nothing waits for anyone any more.
   for (const screen of [a, d, m]) await expect(screen.waitingCount()).toHaveCount(0);
 });
