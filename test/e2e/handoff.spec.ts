@@ -89,7 +89,7 @@ test('a model version goes from data science to ML engineering to ops, with chan
   expect(await a.actionReason('Accept')).toBe('Waiting for an ML engineer');
   expect(await a.actionReason('Withdraw')).toBe('Only the data scientist who asked can withdraw');
   await expect(a.page.getByRole('list', { name: 'Checklist: manual checks' }).getByRole('checkbox')).toHaveCount(0);
-  await expect(a.page.getByRole('region', { name: 'Checklist' })).toContainText('only the data scientist asking or the ML engineer receiving can tick items');
+  await expect(a.page.getByRole('region', { name: 'Checklist' })).toContainText('Only the data scientist asking or the ML engineer receiving can tick items.');
   await ada.page.screenshot({ path: join(SCREENS, 'handoff-wrong-role.png'), fullPage: true });
 
   // Max: it waits for him (sidebar count, notification, the list on the models page).

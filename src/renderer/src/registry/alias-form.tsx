@@ -69,7 +69,7 @@ export function AliasForm({ session, modelId }: { session: WorkspaceSession; mod
         <div className="rule" id="production-rule">
           <p className="small">
             <strong>{alias.trim()}</strong> is protected: it moves only to a version whose handoff to ops was accepted.{' '}
-            {target === '-' ? 'Removing it needs the same.' : handoff
+            {target === '-' ? 'Removing it takes an owner’s override.' : handoff
               ? <span className="ok">This version has one (accepted by {handoff.decisions.filter((d) => d.decision === 'accepted').at(-1)?.byName ?? 'ops'}).</span>
               : <span className="error">This version has no accepted handoff to ops yet.</span>}
             {owner ? ' As an owner you may override; the override and your reason are recorded in the audit trail.' : ' An owner may override, with a recorded reason.'}

@@ -45,7 +45,7 @@ export function ChecklistView({ items, checks, canTick, tickBlocker, onTick, lab
           );
         })}
       </ul>
-      {checks && !canTick && tickBlocker && <p className="muted small">{tickBlocker}</p>}
+      {checks && !canTick && tickBlocker && <p className="muted small">{tickBlocker.charAt(0).toUpperCase() + tickBlocker.slice(1)}.</p>}
     </div>
   );
 }
