@@ -105,10 +105,21 @@ test('a model version goes from data science to ML engineering to ops, with chan
   await m.decide('Ask for changes', 'Add the calibration plot to the model card, please.');
   await expect(m.handoffStatus()).toHaveText('changes requested');
   await expect(m.waitingCount()).toHaveCount(0);
+  const maxComment = m.page.getByRole('form', { name: 'Add a comment' });
+  await maxComment.getByLabel('Comment').fill('@Dana the calibration notebook is in the repo under eval/.');
+  await maxComment.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(m.page.getByRole('list', { name: 'Comments' })).toContainText('the calibration notebook is in the repo under eval/.');
 
   // Dana: the changes wait for her; she resubmits.
   await expect(d.waitingCount()).toHaveText('1');
   await expect.poll(() => shownNotifications(dana.page)).toContainEqual({ title: 'Waiting for you: churn-classifier v1 (1.0.0) to ML engineering', body: 'changes were asked for: resubmit or withdraw' });
+  // The mention reaches her inbox, which leads back to the handoff.
+  await expect(d.page.getByTestId('inbox-unread')).toHaveText('1');
+  await d.page.getByRole('link', { name: /^Inbox/ }).click();
+  const mention = d.page.getByRole('list', { name: 'Mentions' }).getByRole('listitem');
+  await expect(mention).toContainText('Max mentioned you in a comment on a handoff');
+  await mention.getByRole('link').click();
+  await expect(d.page.getByRole('heading', { name: /^Handoff to ML engineering/ })).toBeVisible();
   await expect(d.page.getByRole('list', { name: 'Decisions' })).toContainText('Max (ML engineer) asked for changes');
   await expect(d.page.getByRole('list', { name: 'Decisions' })).toContainText('Add the calibration plot to the model card, please.');
   await d.decide('Resubmit');
