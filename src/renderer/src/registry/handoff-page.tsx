@@ -5,7 +5,7 @@
  */
 import { useCallback } from 'react';
 import type * as Y from 'yjs';
-import { roleName } from '../../../core/handoff';
+import { FINAL_STATUSES, roleName } from '../../../core/handoff';
 import { aliasContext, aliasesOfVersion, checkHandoffItem, getHandoffState, getModel, getModelVersion, handoffActions, moveAlias } from '../../../core/workspace';
 import { TimeAgo } from '../components/badges';
 import { useDocValue } from '../session/hooks';
@@ -37,6 +37,8 @@ export function HandoffPage({ session, handoffId }: { session: WorkspaceSession;
   const vName = version ? versionName(version) : 'a removed version';
   const canEdit = session.connection.role === 'owner' || session.connection.role === 'editor';
   const canMoveProduction = h.stage === 'to-ops' && state.status === 'accepted' && !aliases.includes('production');
+  // The decision that made it final (a losing concurrent one stays in the timeline but is not it).
+  const finalBy = state.decisions.filter((d) => d.decision === state.status).at(-1)?.byName;
   const tick = (itemId: string, checked: boolean) => act(() => checkHandoffItem(session.doc, { handoffId, itemId, checked }, session.commandContext()));
   const moveProduction = () => act(() => moveAlias(session.doc, { modelId: h.modelId, alias: 'production', versionId: h.versionId, handoffId }, aliasContext(session.doc, session.commandContext())));
 
@@ -75,7 +77,12 @@ export function HandoffPage({ session, handoffId }: { session: WorkspaceSession;
           </section>
         </div>
         <div>
-          <HandoffActions session={session} state={state} actions={actions} facts={facts} />
+          {FINAL_STATUSES.includes(state.status) ? (
+            <section className="card decide" aria-labelledby="decide-title">
+              <h3 id="decide-title">Decided</h3>
+              <p>This handoff was {state.status}{finalBy ? ` by ${finalBy}` : ''}; that is final. {state.status === 'accepted' ? '' : 'A new request, from the version’s page, starts over.'}</p>
+            </section>
+          ) : <HandoffActions session={session} state={state} actions={actions} facts={facts} />}
           {h.stage === 'to-ops' && state.status === 'accepted' && (
             <section className="card" aria-labelledby="production-title">
               <h3 id="production-title">Production</h3>
