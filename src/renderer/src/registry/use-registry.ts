@@ -11,6 +11,7 @@ import {
   type RunDetailRecord,
   type TeamRole,
   getModelVersion,
+  listDatasetVersions,
   listHandoffStates,
   listRuns,
   parseRunDetail,
@@ -70,9 +71,10 @@ export function useVersionFacts(session: WorkspaceSession, versionId: string): F
   const read = useCallback((doc: Y.Doc) => {
     const version = getModelVersion(doc, versionId);
     const run = version?.runId ? listRuns(doc).find((r) => r.id === version.runId) : undefined;
-    return { version, blob: run?.detailBlob, hasRun: run !== undefined };
+    const datasets = listDatasetVersions(doc).map((d) => ({ id: d.id, md5: d.md5 }));
+    return { version, blob: run?.detailBlob, hasRun: run !== undefined, datasets };
   }, [versionId]);
-  const { version, blob, hasRun } = useDocValue(session.doc, read);
+  const { version, blob, hasRun, datasets } = useDocValue(session.doc, read);
   const loaded = useJsonBlob<unknown>(session, blob);
   if (!version) return { kind: 'error', message: `no model version ${versionId}` };
   if (!blob) {
@@ -83,7 +85,7 @@ export function useVersionFacts(session: WorkspaceSession, versionId: string): F
   if (loaded.kind === 'error') return { kind: 'error', message: `could not load the run's detail: ${loaded.message}` };
   try {
     const detail = parseRunDetail(loaded.value);
-    return { kind: 'ready', facts: handoffFacts(detail, version.baselineDatasetVersionId, reproScoreFor(detail)), detail };
+    return { kind: 'ready', facts: handoffFacts(detail, version.baselineDatasetVersionId, reproScoreFor(detail, datasets)), detail };
   } catch (err) {
     return { kind: 'error', message: `the run's detail does not read: ${errorText(err)}` };
   }
