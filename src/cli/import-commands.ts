@@ -13,7 +13,8 @@ import { importMlflow, prepareImport } from '../node/mlflow/import-mlflow.ts';
 import { UsageError } from './usage-error.ts';
 
 export async function importCommand(kind: string | undefined, args: string[]): Promise<number> {
-  if (kind !== 'mlflow') throw new UsageError(`import takes "mlflow", got ${kind ?? 'nothing'}`);
+  if (kind === 'gto') return (await import('./import-gto-command.ts')).importGtoCommand(args);
+  if (kind !== 'mlflow') throw new UsageError(`import takes "mlflow" or "gto", got ${kind ?? 'nothing'}`);
   const { values, positionals } = parseArgs({
     args, allowPositionals: true, strict: true,
     options: { server: { type: 'string' }, workspace: { type: 'string' }, token: { type: 'string' }, 'dry-run': { type: 'boolean' } },

@@ -44,6 +44,9 @@ const USAGE = `usage: driftdesk <command> [options]
   import mlflow PATH --server URL --workspace ID --token T [--dry-run]
                                                      import MLflow runs (mlruns/ folder or
                                                      mlflow.db); re-runs update, never duplicate
+  import gto PATH --server URL --workspace ID --token T [--repo NAME] [--dry-run]
+                                                     import a GTO registry (a git repository's
+                                                     tags, or gto show/history --json output)
   repro check RUN --server URL --workspace ID --token T [--min 80] [--json] [--dvc-repo PATH]
                                                      reproducibility checklist and score of a
                                                      run (id, source or name); exit 1 below --min

@@ -32,6 +32,8 @@ const SECTIONS = [
   ['monitors', 'Monitors', 'production batches alert rules ci'],
   ['datasets', 'Datasets', 'data versions comparisons drift'],
   ['runs', 'Runs', 'experiments mlflow'],
+  ['models', 'Models', 'registry versions aliases production gto'],
+  ['handoffs', 'Handoffs', 'waiting for me review accept checklist'],
   ['notes', 'Notes', 'docs writing'],
   ['members', 'Members', 'people roles invite'],
   ['history', 'History', 'snapshots restore'],

@@ -11,6 +11,9 @@ function describeView(viewing: string): string {
   if (viewing === 'notes') return 'viewing notes';
   if (viewing === 'inbox') return 'reading their inbox';
   if (viewing === 'webhooks') return 'viewing webhooks';
+  if (viewing.startsWith('models') || viewing.startsWith('model-versions/')) return 'viewing models';
+  if (viewing.startsWith('handoffs/')) return 'viewing a handoff';
+  if (viewing === 'handoffs') return 'viewing handoffs';
   return 'viewing incidents';
 }
 

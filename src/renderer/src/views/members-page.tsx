@@ -1,11 +1,35 @@
 import { type FormEvent, useState } from 'react';
 import type * as Y from 'yjs';
-import { ROLES, type Role, listMembers } from '../../../core/workspace';
+import { roleName } from '../../../core/handoff';
+import { type MemberRecord, ROLES, type Role, TEAM_ROLES, type TeamRole, listMembers, listTeamRoles, setTeamRole } from '../../../core/workspace';
 import { RoleBadge, TimeAgo } from '../components/badges';
+import { errorText } from '../registry/use-registry';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 
-const readMembers = (doc: Y.Doc) => listMembers(doc);
+const readMembers = (doc: Y.Doc) => ({ members: listMembers(doc), teamRoles: new Map(listTeamRoles(doc).map((r) => [r.memberId, r.teamRole])) });
+
+/** What a member does on the team (who handoffs go to). Owners set it; everyone sees it. */
+function TeamRoleCell({ session, member, teamRole, onError }: { session: WorkspaceSession; member: MemberRecord; teamRole: TeamRole | undefined; onError: (m: string | null) => void }) {
+  if (session.connection.role !== 'owner') return teamRole ? <>{roleName(teamRole)}</> : <span className="muted">not set</span>;
+  return (
+    <select
+      aria-label={`Team role of ${member.name}`}
+      value={teamRole ?? ''}
+      onChange={(e) => {
+        try {
+          setTeamRole(session.doc, { memberId: member.id, teamRole: (e.target.value || null) as TeamRole | null }, session.commandContext());
+          onError(null);
+        } catch (err) {
+          onError(errorText(err));
+        }
+      }}
+    >
+      <option value="">not set</option>
+      {TEAM_ROLES.map((r) => <option key={r} value={r}>{roleName(r)}</option>)}
+    </select>
+  );
+}
 
 function InviteForm({ session }: { session: WorkspaceSession }) {
   const [name, setName] = useState('');
@@ -57,26 +81,30 @@ function InviteForm({ session }: { session: WorkspaceSession }) {
 }
 
 export function MembersPage({ session }: { session: WorkspaceSession }) {
-  const members = useDocValue(session.doc, readMembers);
+  const { members, teamRoles } = useDocValue(session.doc, readMembers);
+  const [teamRoleError, setTeamRoleError] = useState<string | null>(null);
   const online = new Set(session.presence().map((p) => p.memberId));
   return (
     <section aria-labelledby="members-title">
       <h2 id="members-title">Members</h2>
       <p className="muted">
         Roles: owners and editors change anything, commenters comment, viewers read. Owners invite people here;
-        on the server, <code>driftdesk token list|revoke|role</code> manage them.
+        on the server, <code>driftdesk token list|revoke|role</code> manage them. Team roles (data scientist, ML engineer,
+        ops) say who a model handoff goes to; owners set them.
       </p>
       {session.connection.role === 'owner' && <InviteForm session={session} />}
+      {teamRoleError && <p role="alert" className="error">{teamRoleError}</p>}
       {members.length === 0 ? (
         <p className="empty">No members listed yet: they appear once the workspace syncs with its server.</p>
       ) : (
         <table>
-          <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Joined</th><th scope="col">Online</th></tr></thead>
+          <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Team role</th><th scope="col">Joined</th><th scope="col">Online</th></tr></thead>
           <tbody>
             {members.map((m) => (
               <tr key={m.id}>
                 <td>{m.name}</td>
                 <td><RoleBadge role={m.role} /></td>
+                <td><TeamRoleCell session={session} member={m} teamRole={teamRoles.get(m.id)} onError={setTeamRoleError} /></td>
                 <td className="muted"><TimeAgo at={m.joinedAt} /></td>
                 <td>{online.has(m.id) ? 'online' : <span className="muted">—</span>}</td>
               </tr>

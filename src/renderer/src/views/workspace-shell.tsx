@@ -17,6 +17,9 @@ import { IncidentNotifier } from '../components/incident-notifier';
 import { MentionNotifier } from '../components/mention-notifier';
 import { PageErrorBoundary } from '../components/page-error-boundary';
 import { useInbox } from '../session/use-inbox';
+import { HandoffNotifier } from '../registry/handoff-notifier';
+import { ModelsNavLink } from '../registry/registry-nav';
+import { REGISTRY_SECTIONS, RegistryRoute } from '../registry/registry-routes';
 
 // The dataset views carry the chart library; load them when someone opens them.
 const DatasetsPage = lazy(() => import('./datasets-page').then((m) => ({ default: m.DatasetsPage })));
@@ -53,6 +56,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           </a>
           <a href={`#/w/${ws}/incidents`} aria-current={section === 'incidents' ? 'page' : undefined}>Incidents</a>
           <a href={`#/w/${ws}/monitors`} aria-current={section === 'monitors' ? 'page' : undefined}>Monitors</a>
+          <ModelsNavLink session={session} section={section} />
           <a href={`#/w/${ws}/datasets`} aria-current={section === 'datasets' || section === 'comparisons' ? 'page' : undefined}>Datasets</a>
           <a href={`#/w/${ws}/notes`} aria-current={section === 'notes' ? 'page' : undefined}>Notes</a>
           <a href={`#/w/${ws}/members`} aria-current={section === 'members' ? 'page' : undefined}>Members</a>
@@ -62,6 +66,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
         <SyncIndicator session={session} />
         <MentionNotifier session={session} />
         <IncidentNotifier session={session} />
+        <HandoffNotifier session={session} />
         <PresenceList session={session} />
       </aside>
       <main className="content" id="main-content" tabIndex={-1}>
@@ -75,6 +80,8 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           <WebhooksPage session={session} />
         ) : section === 'history' ? (
           <HistoryPage session={session} />
+        ) : REGISTRY_SECTIONS.includes(section) ? (
+          <RegistryRoute session={session} section={section} itemId={itemId} />
         ) : section === 'datasets' ? (
           itemId ? <DatasetVersionPage session={session} versionId={itemId} /> : <DatasetsPage session={session} />
         ) : section === 'notes' ? (

@@ -1,0 +1,94 @@
+/**
+ * Imports a GTO registry into a workspace on a sync server, so a failure leaves it as it was:
+ *   1. read and check everything (src/node/gto/read-gto.ts): any bad tag or field stops here;
+ *   2. ask the server who the token is (`GET /api/v1/me`): an editor or owner of this workspace,
+ *      and an owner when the registry moves `production`;
+ *   3. sync the workspace, apply the whole plan to a copy of it (src/core/gto/gto-apply.ts) — any
+ *      refusal stops here, with nothing sent — then send the difference as ONE update and wait
+ *      until the server's state vector shows it holds it.
+ */
+import { randomUUID } from 'node:crypto';
+import { WebSocket as WebSocketPolyfill } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { GtoImportError, type GtoApplyReport, applyGtoPlan, protectedMovesOf } from '../../core/gto/index.ts';
+import { type GtoSource, readGtoSource } from './read-gto.ts';
+
+export interface GtoImportTarget {
+  server: string;
+  workspaceId: string;
+  token: string;
+  timeoutMs?: number;
+}
+
+export interface GtoImportReport extends GtoApplyReport {
+  source: Pick<GtoSource, 'kind' | 'repo'>;
+  skippedTags: number;
+}
+
+interface Me { memberId: string; name: string; role: string; workspaceId: string }
+
+export async function importGto(path: string, target: GtoImportTarget, repoName?: string): Promise<GtoImportReport> {
+  const source = await readGtoSource(path, repoName);
+  const origin = target.server.replace(/\/+$/, '');
+  const me = await whoAmI(origin, target.token);
+  if (me.workspaceId !== target.workspaceId) throw new GtoImportError([`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`]);
+  if (me.role !== 'owner' && me.role !== 'editor') throw new GtoImportError([`${me.name} is a ${me.role}: importing needs an editor's or owner's token; nothing was written`]);
+  const protectedMoves = protectedMovesOf(source.plan);
+  if (protectedMoves.length > 0 && me.role !== 'owner') {
+    throw new GtoImportError([`the registry moves a protected alias, which only an owner may import (${protectedMoves.join('; ')}): use an owner's token; nothing was written`]);
+  }
+  const timeoutMs = target.timeoutMs ?? 15_000;
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(`${origin.replace(/^http/, 'ws')}/sync`, target.workspaceId, doc, {
+    WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
+    disableBc: true,
+    params: { token: target.token },
+  });
+  try {
+    // Until synced, our doc lacks what an earlier import wrote, and everything would look new.
+    await until(async () => provider.synced, timeoutMs, `the workspace to sync from ${origin}`);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+    const ctx = { actor: { id: me.memberId, name: me.name }, now: () => Date.now(), newId: () => randomUUID() };
+    const report = applyGtoPlan(copy, source.plan, source.repo, ctx);
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(copy, Y.encodeStateVector(doc)));
+    copy.destroy();
+    const mine = Y.decodeStateVector(Y.encodeStateVector(doc));
+    await until(() => serverHas(origin, target, mine), timeoutMs, 'the server to store the import');
+    return { ...report, source: { kind: source.kind, repo: source.repo }, skippedTags: source.plan.skippedTags.length };
+  } finally {
+    provider.destroy();
+    doc.destroy();
+  }
+}
+
+async function whoAmI(origin: string, token: string): Promise<Me> {
+  let res: Response;
+  try {
+    res = await fetch(`${origin}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  } catch (err) {
+    throw new Error(`could not reach ${origin} (${(err as Error).message}); nothing was written to the workspace`);
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { error?: string };
+    throw new Error(`the server refused the token (${res.status}): ${body.error ?? res.statusText}; nothing was written to the workspace`);
+  }
+  return (await res.json()) as Me;
+}
+
+async function serverHas(origin: string, target: GtoImportTarget, mine: Map<number, number>): Promise<boolean> {
+  const res = await fetch(`${origin}/api/v1/workspaces/${encodeURIComponent(target.workspaceId)}/docs/${encodeURIComponent(target.workspaceId)}/state-vector`, { headers: { authorization: `Bearer ${target.token}` } });
+  if (!res.ok) throw new Error(`the server refused the state-vector check (${res.status})`);
+  const theirs = Y.decodeStateVector(new Uint8Array(await res.arrayBuffer()));
+  for (const [client, clock] of mine) if ((theirs.get(client) ?? 0) < clock) return false;
+  return true;
+}
+
+async function until(predicate: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const start = Date.now();
+  while (!(await predicate())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
