@@ -101,7 +101,7 @@ test('a model version goes from data science to ML engineering to ops, with chan
   await m.page.getByRole('list', { name: 'Handoffs waiting for me' }).getByRole('link', { name: /churn-classifier v1/ }).click();
   expect(await m.actionReason('Accept')).toContain('Not yet: Evaluation on held-out data reviewed; Model card written (intended use, limits); Fairness report reviewed');
   expect(await m.actionReason('Ask for changes')).toBe('Say why in the comment box first');
-  expect(await m.actionReason('Resubmit')).toBe('A handoff that is pending cannot be resubmitted');
+  expect(await m.actionReason('Resubmit')).toBe('A handoff waiting for a decision cannot be resubmitted');
   await m.decide('Ask for changes', 'Add the calibration plot to the model card, please.');
   await expect(m.handoffStatus()).toHaveText('changes requested');
   await expect(m.waitingCount()).toHaveCount(0);

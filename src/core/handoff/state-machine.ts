@@ -105,9 +105,9 @@ export function actionBlocker(state: HandoffState, actor: HandoffActor, action: 
     return receiver || requester ? null : `only the ${roleName(state.handoff.fromRole)} asking or the ${roleName(state.handoff.toRole)} receiving can tick items`;
   }
   const decision = DECISION_OF[action];
-  if (TRANSITIONS[state.status][decision] === undefined) return `a handoff that is ${state.status} cannot be ${decision.replace('-', ' ')}`;
+  if (TRANSITIONS[state.status][decision] === undefined) return `a handoff ${STATUS_PHRASE[state.status]} cannot be ${DECISION_PHRASE[decision]}`;
   if (action === 'resubmit' || action === 'withdraw') return requester ? null : `only the ${roleName(state.handoff.fromRole)} who asked can ${action}`;
-  if (!receiver) return `waiting for ${article(state.handoff.toRole)} ${roleName(state.handoff.toRole)}`;
+  if (!receiver) return `waiting for ${withArticle(state.handoff.toRole)}`;
   if (action === 'accept') {
     const open = unmetItems(state);
     if (open.length > 0) return `not yet: ${open.map((i) => i.label).join('; ')}`;
@@ -134,6 +134,22 @@ export function roleName(role: TeamRole): string {
   return ROLE_NAMES[role];
 }
 
-function article(role: TeamRole): string {
-  return role === 'ops' || role === 'ml-engineer' ? 'an' : 'a';
+/** "a data scientist", "an ML engineer", "an ops engineer". */
+export function withArticle(role: TeamRole): string {
+  return `${role === 'data-scientist' ? 'a' : 'an'} ${roleName(role)}`;
 }
+
+const STATUS_PHRASE: Readonly<Record<HandoffStatus, string>> = {
+  pending: 'waiting for a decision',
+  'changes-requested': 'sent back for changes',
+  accepted: 'already accepted',
+  rejected: 'already rejected',
+  withdrawn: 'already withdrawn',
+};
+const DECISION_PHRASE: Readonly<Record<HandoffDecision, string>> = {
+  accepted: 'accepted',
+  rejected: 'rejected',
+  'changes-requested': 'sent back for changes',
+  resubmitted: 'resubmitted',
+  withdrawn: 'withdrawn',
+};

@@ -88,7 +88,7 @@ describe('handoff from data science to ML engineering to ops', () => {
     checkHandoffItem(doc, { handoffId: h.id, itemId: 'model-card', checked: true }, people.ds);
     decideHandoff(doc, { handoffId: h.id, action: 'request-changes', comment: 'capture the environment' }, people.mle);
     expect(waitingFor(doc, 'm_ds').map((s) => s.status)).toEqual(['changes-requested']);
-    expect(() => decideHandoff(doc, { handoffId: h.id, action: 'accept' }, people.mle)).toThrow(/changes-requested cannot be accepted/);
+    expect(() => decideHandoff(doc, { handoffId: h.id, action: 'accept' }, people.mle)).toThrow(/a handoff sent back for changes cannot be accepted/);
     expect(() => decideHandoff(doc, { handoffId: h.id, action: 'resubmit' }, people.mle)).toThrow(/only the data scientist who asked/);
     const again = decideHandoff(doc, { handoffId: h.id, action: 'resubmit', comment: 'done' }, people.ds, good);
     expect(again.status).toBe('pending');

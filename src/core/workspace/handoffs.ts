@@ -10,7 +10,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { DEFAULT_REPRO_THRESHOLD, type HandoffFacts, buildHandoffChecklist } from '../handoff/checklist.ts';
-import { type HandoffAction, type HandoffState, actionBlocker, decisionOf, handoffState, isWaitingFor } from '../handoff/state-machine.ts';
+import { type HandoffAction, type HandoffState, actionBlocker, decisionOf, handoffState, isWaitingFor, withArticle } from '../handoff/state-machine.ts';
 import { type CommandContext, CommandError, parseInput } from './command-context.ts';
 import { aliasHistory, getModelVersion, listModelVersions, memberRole, teamRoleOf } from './models.ts';
 import { parseRecord } from './queries.ts';
@@ -94,7 +94,7 @@ export function requestHandoff(doc: Y.Doc, input: RequestHandoffInput, facts: Ha
   const route = HANDOFF_ROUTES[data.stage];
   const role = memberRole(doc, ctx.actor.id);
   if (role !== 'owner' && role !== 'editor') fail('', 'only owners and editors can request handoffs');
-  if (teamRoleOf(doc, ctx.actor.id) !== route.from) fail('stage', `only a ${route.from.replace('-', ' ')} can request this handoff (set team roles on the Members page)`);
+  if (teamRoleOf(doc, ctx.actor.id) !== route.from) fail('stage', `only ${withArticle(route.from)} can request this handoff (set team roles on the Members page)`);
   const states = listHandoffStates(doc).filter((s) => s.handoff.versionId === data.versionId);
   if (data.stage === 'to-ops' && !states.some((s) => s.handoff.stage === 'to-ml-engineering' && s.status === 'accepted')) {
     fail('stage', 'ML engineering has not accepted this version yet: hand it to ML engineering first');
