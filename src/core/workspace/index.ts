@@ -13,3 +13,4 @@ export * from './comment-threads.ts';
 export * from './incident-workflow.ts';
 export * from './runs.ts';
 export * from './run-detail.ts';
+export * from './run-annotations.ts';

@@ -53,6 +53,7 @@ export function runDetail(run: ImportedRun): RunDetail {
     source: `mlflow:${run.runId}`,
     params: Object.fromEntries(params.map((k) => [k, truncate(run.params[k]!, PARAM_CHARS)])),
     metrics: headlineMetrics(run.metrics),
+    ...(Object.keys(headlineTags(tags)).length > 0 ? { tags: headlineTags(tags) } : {}),
     detailBlob: sha256,
   };
   return { summary, blob, sha256 };
@@ -71,6 +72,17 @@ export function headlineMetrics(metrics: Record<string, MetricPoint[]>): Record<
     if (latest && Number.isFinite(latest.value)) out[key] = latest.value;
   }
   return out;
+}
+
+/** System tags a runs list filters by; the other `mlflow.*` tags are bookkeeping (in the blob). */
+const LISTED_SYSTEM_TAGS = ['mlflow.user', 'mlflow.parentRunId', 'mlflow.source.git.commit'];
+const HEADLINE_TAGS = 30;
+const TAG_CHARS = 300;
+
+/** People's own tags (not `mlflow.*`) and a few system ones, for filtering the runs list. */
+export function headlineTags(tags: Record<string, string>): Record<string, string> {
+  const keys = Object.keys(tags).filter((k) => !k.startsWith('mlflow.') || LISTED_SYSTEM_TAGS.includes(k)).sort().slice(0, HEADLINE_TAGS);
+  return Object.fromEntries(keys.map((k) => [k, truncate(tags[k]!, TAG_CHARS)]));
 }
 
 function sortedRecord(record: Record<string, string>): Record<string, string> {
