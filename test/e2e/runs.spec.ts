@@ -52,5 +52,78 @@ test('import MLflow runs, sort, filter and choose columns; open a run; compare r
   expect(importMlflow(LIGHTNING, target)).toContain('imported 2');
   expect(importMlflow(MLFLOW_DB, target)).toContain('imported 4');
   await expect(page.getByTestId('runs-count')).toHaveText('8 runs');
+
+  // Three runs from a training script, with real environment files (MLflow's own test models).
+  const day = Date.UTC(2026, 5, 1);
+  await seedRuns(target, [
+    detailedRun({ name: 'churn-a', experiment: 'churn', params: { lr: '0.001', optimizer: 'sgd', epochs: '4' }, loss: [0.9, 0.7, 0.5, 0.42], environment: modelEnvironment('mlflow__mlflow/tests/resources/pyfunc_models/2.7.1'), startTime: day, dataVersions: [{ name: 'train', hash: 'a3f5c1d2e4b6a7c8d9e0f1a2b3c4d5e6', kind: 'dvc', path: 'data/train.csv' }] }),
+    detailedRun({ name: 'churn-b', experiment: 'churn', params: { lr: '0.01', optimizer: 'adam', epochs: '4' }, loss: [0.8, 0.5, 0.3, 0.25], environment: modelEnvironment('mlflow__mlflow/tests/resources/pyfunc_models/2.8.1'), startTime: day + 3_600_000, dataVersions: [{ name: 'train', hash: 'b4e6d2c3f5a7b8c9d0e1f2a3b4c5d6e7', kind: 'dvc', path: 'data/train.csv' }] }),
+    detailedRun({ name: 'churn-c', experiment: 'churn', params: { lr: '0.1', optimizer: 'adamw', epochs: '4' }, loss: [0.7, 0.45, 0.35, 0.31], environment: [], startTime: day + 7_200_000 }),
+  ]);
+  await expect(page.getByTestId('runs-count')).toHaveText('11 runs');
   await screenshot(page, info, 'runs-table');
+
+  // Sort by name, both ways (keyboard: the header is a button).
+  const runsTable = page.getByRole('table', { name: 'Runs' });
+  const nameHeader = runsTable.getByRole('columnheader', { name: /^Run/ });
+  await nameHeader.getByRole('button').focus();
+  await page.keyboard.press('Enter');
+  await expect(nameHeader).toHaveAttribute('aria-sort', 'ascending');
+  const ascending = await rowNames(page);
+  expect(ascending).toEqual([...ascending].sort((a, b) => a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' })));
+  await page.keyboard.press('Enter');
+  await expect(nameHeader).toHaveAttribute('aria-sort', 'descending');
+  expect(await rowNames(page)).toEqual([...ascending].reverse());
+
+  // Filter: a typo is explained, not crashed on; a good filter narrows the rows and is in the URL.
+  const filter = page.getByRole('searchbox', { name: 'Filter' });
+  await filter.fill('experiment = churn lss < 0.3');
+  await expect(page.getByRole('alert')).toContainText('no run has a metric, param or tag "lss" — did you mean loss?');
+  await expect(page.getByTestId('runs-count')).toHaveText('3 of 11 runs');
+  await filter.fill('experiment = churn loss < 0.3');
+  await expect(page.getByTestId('runs-count')).toHaveText('1 of 11 runs');
+  expect(await rowNames(page)).toEqual(['churn-b']);
+  await filter.fill('tags.team = vision lr >= 0.01');
+  await expect(page.getByTestId('runs-count')).toHaveText('2 of 11 runs');
+  expect(new URL(page.url()).hash).toContain('q=tags.team');
+
+  // Choose a column; it sorts like any other, and stays chosen after a reload.
+  await page.getByText(/^Columns \(/).click();
+  await page.getByRole('group', { name: /^Params/ }).getByRole('checkbox', { name: 'optimizer', exact: true }).check();
+  await page.getByText(/^Columns \(/).click();
+  await filter.fill('experiment = churn');
+  const optimizer = runsTable.getByRole('columnheader', { name: /^optimizer / });
+  await optimizer.getByRole('button').click();
+  await expect(optimizer).toHaveAttribute('aria-sort', 'ascending');
+  expect(await rowNames(page)).toEqual(['churn-b', 'churn-c', 'churn-a']);
+  await page.reload();
+  await expect(runsTable.getByRole('columnheader', { name: /^optimizer / })).toHaveAttribute('aria-sort', 'ascending');
+  await expect(filter).toHaveValue('experiment = churn');
+  await screenshot(page, info, 'runs-table-filtered');
+
+  // The run page: params, a drawn metric chart on each axis, environment, lineage, a comment and a note.
+  await runsTable.getByRole('link', { name: 'churn-b' }).click();
+  await expect(page.getByRole('heading', { name: /churn-b/, level: 2 })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Params' })).toContainText('optimizer');
+  const lossChart = page.getByRole('figure', { name: 'Chart of loss' });
+  await expect(lossChart.locator('path.recharts-curve')).toHaveCount(1);
+  expect(await lossChart.locator('path.recharts-curve').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+/);
+  await page.getByRole('group', { name: 'X axis' }).getByRole('button', { name: 'Relative time' }).click();
+  await expect(lossChart).toContainText('Relative time');
+  await expect(lossChart).toContainText('1m 0s');
+  await expect(page.getByTestId('python-version')).toContainText('3.11.12');
+  await expect(page.getByRole('table', { name: 'ML packages' })).toContainText('mlflow');
+  await expect(page.getByRole('table', { name: 'Data versions used' })).toContainText('data/train.csv');
+  await page.getByRole('form', { name: 'Comment on this run' }).getByLabel('Comment').fill('Loss still falling at step 3: train longer?');
+  await page.getByRole('form', { name: 'Comment on this run' }).getByRole('button', { name: 'Comment' }).click();
+  await expect(page.getByRole('list', { name: 'Comments on this run' })).toContainText('Loss still falling at step 3');
+  await page.getByRole('button', { name: 'Add a note' }).click();
+  await page.getByRole('form', { name: 'Edit the run note' }).getByLabel('Note').fill('Best churn run so far; adam beats sgd.');
+  await page.getByRole('button', { name: 'Save note' }).click();
+  await expect(page.getByTestId('run-note-text')).toHaveText('Best churn run so far; adam beats sgd.');
+  await screenshot(page, info, 'run-page');
+
+  // A run imported from MLflow: its own series, MLflow's system tags folded away.
+  await page.goBack();
+  await page.goBack();
 });

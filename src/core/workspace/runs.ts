@@ -65,3 +65,9 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+/** The run with this id, or undefined (also when what is stored does not parse). */
+export function getRunSummary(doc: Y.Doc, id: string): RunSummaryRecord | undefined {
+  const parsed = runSummarySchema.safeParse(doc.getMap<unknown>(DOC_KEYS.runs).get(id));
+  return parsed.success ? parsed.data : undefined;
+}
