@@ -123,7 +123,40 @@ test('import MLflow runs, sort, filter and choose columns; open a run; compare r
   await expect(page.getByTestId('run-note-text')).toHaveText('Best churn run so far; adam beats sgd.');
   await screenshot(page, info, 'run-page');
 
-  // A run imported from MLflow: its own series, MLflow's system tags folded away.
-  await page.goBack();
-  await page.goBack();
+  // Compare three runs: differences only, overlaid charts, environment diff, data versions.
+  await page.goBack(); // Back returns to the table as it was left
+  await expect(filter).toHaveValue('experiment = churn');
+  const compareButton = page.getByRole('button', { name: /^Compare \(/ });
+  await expect(compareButton).toBeDisabled();
+  for (const name of ['churn-a', 'churn-b', 'churn-c']) await page.getByRole('checkbox', { name: `Select ${name}` }).check();
+  await expect(compareButton).toHaveText('Compare (3)');
+  await compareButton.click();
+  await expect(page.getByRole('heading', { name: 'Compare runs' })).toBeVisible();
+  const paramsTable = page.getByRole('table', { name: 'Params side by side' });
+  await expect(paramsTable.locator('tbody tr')).toHaveCount(3);
+  await page.getByRole('switch', { name: 'Differences only' }).check();
+  await expect(paramsTable.locator('tbody tr')).toHaveCount(2);
+  await expect(paramsTable.locator('tbody th')).toHaveText(['lr (differs)', 'optimizer (differs)']);
+  await expect(page.getByTestId('params-summary')).toHaveText('2 of 3 params differ');
+  const overlay = page.getByRole('figure', { name: 'Chart of loss' });
+  await expect(overlay.locator('path.recharts-curve')).toHaveCount(3);
+  await expect(overlay.locator('.recharts-legend-wrapper')).toContainText('churn-c');
+  const dashes = await overlay.locator('path.recharts-curve').evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke-dasharray') ?? ''));
+  expect(new Set(dashes).size).toBe(3);
+  const envDiff = page.getByTestId('env-diff');
+  await expect(envDiff).toHaveCount(1);
+  await expect(envDiff).toContainText('churn-a → churn-b');
+  await expect(envDiff).toContainText('Python: 3.9.13 → 3.11.12 minor');
+  await expect(envDiff.getByRole('row', { name: /mlflow/ })).toContainText('minor');
+  await expect(envDiff.getByRole('row', { name: /mlflow/ })).toContainText('2.7.1');
+  await expect(page.getByText('churn-a → churn-c: churn-c has no captured environment')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Data versions side by side' }).getByRole('row', { name: /train/ })).toContainText('differs');
+  await screenshot(page, info, 'compare');
+  await page.getByLabel('Baseline').selectOption({ label: 'churn-b' });
+  await expect(envDiff).toContainText('churn-b → churn-a');
+  await expect(envDiff).toContainText('downgrade');
+  // The view is in the link: a reload brings the same one back.
+  await page.reload();
+  await expect(page.getByRole('switch', { name: 'Differences only' })).toBeChecked();
+  await expect(page.getByTestId('env-diff')).toContainText('churn-b → churn-a');
 });

@@ -35,6 +35,7 @@ export function MetricChart({ title, lines, axis }: { title: string; lines: Char
               type="number"
               domain={['dataMin', 'dataMax']}
               allowDuplicatedCategory={false}
+              allowDecimals={axis !== 'step'}
               tick={{ fontSize: 10 }}
               tickFormatter={(x: number) => formatAxisTick(axis, x)}
               label={{ value: AXIS_LABELS[axis], position: 'insideBottomRight', offset: -2, fontSize: 10 }}

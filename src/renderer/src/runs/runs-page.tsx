@@ -120,7 +120,8 @@ export function RunsPage({ session }: { session: WorkspaceSession }) {
         )}
       </div>
       <div className="compare-bar">
-        <button type="button" disabled={!canCompare} aria-describedby="compare-hint" onClick={() => (location.hash = `#/w/${ws}/compare?runs=${selectedRuns.map((r) => encodeURIComponent(r.id)).join(',')}`)}>
+        {/* Oldest first: compare reads left to right as the runs happened. */}
+        <button type="button" disabled={!canCompare} aria-describedby="compare-hint" onClick={() => (location.hash = `#/w/${ws}/compare?${new URLSearchParams({ runs: [...selectedRuns].sort((a, b) => a.startedAt - b.startedAt).map((r) => r.id).join(',') }).toString()}`)}>
           Compare ({selectedRuns.length})
         </button>
         <span id="compare-hint" className="muted small">
