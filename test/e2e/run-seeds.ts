@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { type EnvironmentFile, RUN_DETAIL_KIND, type RunDetailInput, type RunSummaryInput, upsertRunSummary } from '../../src/core/workspace/index.ts';
+import { type EnvironmentFile, RUN_DETAIL_KIND, type RunDetailInput, type RunSummaryInput, upsertRunSummaries } from '../../src/core/workspace/index.ts';
 import { connectClient, synced } from '../helpers/sync-clients';
 import { repoRoot } from './fixtures';
 
@@ -40,9 +40,7 @@ export async function seedRuns(target: SeedTarget, runs: SeedRun[]): Promise<voi
   try {
     await synced(client.provider);
     const ctx = { now: () => Date.now(), newId: () => randomUUID() };
-    client.doc.transact(() => {
-      for (const s of summaries) upsertRunSummary(client.doc, s, ctx);
-    });
+    upsertRunSummaries(client.doc, summaries, ctx);
     const mine = Y.decodeStateVector(Y.encodeStateVector(client.doc));
     const start = Date.now();
     for (;;) {

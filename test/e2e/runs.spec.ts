@@ -159,4 +159,54 @@ test('import MLflow runs, sort, filter and choose columns; open a run; compare r
   await page.reload();
   await expect(page.getByRole('switch', { name: 'Differences only' })).toBeChecked();
   await expect(page.getByTestId('env-diff')).toContainText('churn-b → churn-a');
+
+  // A run imported from MLflow's file store: its 12-step series drawn, MLflow's tags folded away.
+  await page.getByRole('link', { name: 'Runs', exact: true }).click();
+  await page.getByRole('searchbox', { name: 'Filter' }).fill('owl');
+  await page.getByRole('table', { name: 'Runs' }).getByRole('link', { name: 'entertaining-owl-269' }).click();
+  await expect(page.getByRole('table', { name: 'Params' })).toContainText('learning_rate');
+  await expect(page.getByRole('figure', { name: 'Chart of loss' }).locator('path.recharts-curve')).toHaveCount(1);
+  await expect(page.getByText(/^\d+ MLflow system tags$/)).toBeVisible();
+  await expect(page.getByRole('table', { name: 'MLflow system tags' })).toBeHidden();
+  await expect(page.getByRole('table', { name: 'Artifacts' })).toContainText('model/MLmodel');
+});
+
+test('5,000 runs: the table renders a window of rows, and sorts and filters all of them', async ({ launchApp }, info) => {
+  test.setTimeout(120_000);
+  const { page, target } = await openWorkspace(launchApp, 'Sweep');
+  const start = Date.UTC(2026, 0, 1);
+  await seedRuns(target, Array.from({ length: 5000 }, (_, i) => ({
+    summary: {
+      name: `sweep-${String(i).padStart(4, '0')}`, experiment: i % 2 ? 'sweep-odd' : 'sweep-even', status: i % 10 === 0 ? 'failed' as const : 'finished' as const,
+      startedAt: start + i * 60_000, endedAt: start + i * 60_000 + 30_000, source: `api:sweep-${i}`,
+      params: { lr: String((i % 100) / 1000), batch_size: String(32 << (i % 3)) }, metrics: { loss: ((i * 7919) % 5000) / 5000, accuracy: (i % 1000) / 1000 },
+    },
+  })));
+  await page.getByRole('link', { name: 'Runs', exact: true }).click();
+  await expect(page.getByTestId('runs-count')).toHaveText('5,000 runs', { timeout: 30_000 });
+  const table = page.getByRole('table', { name: 'Runs' });
+  await expect(table).toHaveAttribute('aria-rowcount', '5001');
+  const domRows = () => table.locator('tbody tr.run-row').count();
+  expect(await domRows()).toBeLessThan(60);
+  expect(await rowNames(page)).toContain('sweep-4999');
+
+  // Scrolled to the end: the last runs are drawn, still only a window of them.
+  await page.getByTestId('runs-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(table.getByRole('link', { name: 'sweep-0000' })).toBeVisible();
+  expect(await domRows()).toBeLessThan(60);
+
+  // Sorting and filtering work on all 5,000, not the window.
+  await table.getByRole('columnheader', { name: /^loss / }).getByRole('button').click();
+  await expect(table.getByRole('columnheader', { name: /^loss / })).toHaveAttribute('aria-sort', 'descending');
+  await page.getByTestId('runs-scroll').evaluate((el) => (el.scrollTop = 0));
+  await expect(table.locator('tbody tr.run-row').first()).toContainText('0.9998');
+  await page.getByRole('searchbox', { name: 'Filter' }).fill('status = failed lr >= 0.05');
+  await expect(page.getByTestId('runs-count')).toHaveText('250 of 5,000 runs');
+  await page.getByRole('searchbox', { name: 'Filter' }).fill('');
+  await page.getByRole('checkbox', { name: 'Group by experiment' }).check();
+  await expect(table.getByRole('button', { name: /sweep-even · 2500 runs/ })).toBeVisible();
+  await table.getByRole('button', { name: /sweep-even · 2500 runs/ }).click();
+  await expect(table).toHaveAttribute('aria-rowcount', String(2500 + 2 + 1));
+  expect(await domRows()).toBeLessThan(60);
+  await screenshot(page, info, 'runs-5000');
 });
