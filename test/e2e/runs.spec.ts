@@ -124,7 +124,7 @@ test('import MLflow runs, sort, filter and choose columns; open a run; compare r
   await screenshot(page, info, 'run-page');
 
   // Compare three runs: differences only, overlaid charts, environment diff, data versions.
-  await page.goBack(); // Back returns to the table as it was left
+  await page.getByRole('link', { name: '← Runs' }).click(); // back to the table as it was left
   await expect(filter).toHaveValue('experiment = churn');
   const compareButton = page.getByRole('button', { name: /^Compare \(/ });
   await expect(compareButton).toBeDisabled();

@@ -11,6 +11,9 @@ function describeView(viewing: string): string {
   if (viewing === 'notes') return 'viewing notes';
   if (viewing === 'inbox') return 'reading their inbox';
   if (viewing === 'webhooks') return 'viewing webhooks';
+  if (viewing.startsWith('runs/')) return 'viewing a run';
+  if (viewing === 'runs') return 'viewing runs';
+  if (viewing === 'compare') return 'comparing runs';
   return 'viewing incidents';
 }
 

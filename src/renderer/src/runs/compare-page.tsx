@@ -19,6 +19,7 @@ import { metricSeries, parseAxis } from './metric-series';
 import { runEnvironment } from './run-environment';
 import { MAX_COMPARE } from './runs-page';
 import { type DetailState, useRunDetails } from './use-run-detail';
+import { runsHref } from './runs-link';
 import './runs.css';
 
 export function ComparePage({ session }: { session: WorkspaceSession }) {
@@ -53,7 +54,7 @@ export function ComparePage({ session }: { session: WorkspaceSession }) {
   const header = (
     <div className="page-header">
       <h2 id="compare-title">Compare runs</h2>
-      <a href={`#/w/${ws}/runs`}>← Runs</a>
+      <a href={runsHref(ws)}>← Runs</a>
     </div>
   );
   if (ids.length < 2 || ids.length > MAX_COMPARE) {

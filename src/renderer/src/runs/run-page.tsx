@@ -17,6 +17,7 @@ import { ArtifactsSection, CodeSection, LineageSection, ParamsSection, TagsSecti
 import { formatDuration } from './run-table';
 import { RunStatusBadge } from './runs-page';
 import { useRunDetails } from './use-run-detail';
+import { runsHref } from './runs-link';
 import './runs.css';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -34,7 +35,7 @@ export function RunPage({ session, runId }: { session: WorkspaceSession; runId: 
   const ended = run.endedAt;
   return (
     <article aria-labelledby="run-title" className="run-page">
-      <a href={`#/w/${ws}/runs`} className="muted small">← Runs</a>
+      <a href={runsHref(ws)} className="muted small">← Runs</a>
       <header className="run-header">
         <h2 id="run-title">{run.name} <RunStatusBadge status={run.status} /></h2>
         <p className="meta">

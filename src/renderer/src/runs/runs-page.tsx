@@ -4,7 +4,7 @@
  * by experiment on request, with the param and metric columns each person picks. The filter,
  * sort, experiment and grouping are the URL's query, so a copied link shows the same runs.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import { type RunSummaryRecord, listRuns } from '../../../core/workspace';
 import { formatNumber } from '../components/charts';
@@ -12,7 +12,8 @@ import { setHashQuery, useDocValue, useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { ColumnChooser, clearColumns, loadColumns, saveColumns } from './column-chooser';
 import { RunsEmpty } from './runs-empty';
-import { matchesRunFilter, parseRunFilter } from './run-filter';
+import { rememberRunsQuery } from './runs-link';
+import { isNumber, matchesRunFilter, parseRunFilter } from './run-filter';
 import { type ColumnId, type SortSpec, cellValue, columnLabel, defaultColumns, defaultDir, formatDuration, parseSort, runVocabulary, sortRuns, tableRows } from './run-table';
 import { useWindowedRows } from './use-windowed-rows';
 import './runs.css';
@@ -45,6 +46,8 @@ export function RunsPage({ session }: { session: WorkspaceSession }) {
   }, [runs, experiment, filter, sort]);
   const rows = useMemo(() => tableRows(shown, grouped, collapsed), [shown, grouped, collapsed]);
   const win = useWindowedRows(rows.length, ROW_HEIGHT);
+  const queryText = query.toString();
+  useEffect(() => rememberRunsQuery(ws, queryText), [ws, queryText]);
 
   const setQuery = useCallback(
     (over: Record<string, string>, replace = false) => {
@@ -215,7 +218,7 @@ function RunRow({ run, columns, ws, index, selected, onSelect }: {
         if (c === 'duration') return <td key={c} className="num">{run.status === 'running' && run.endedAt === undefined ? 'running' : formatDuration(cellValue(run, c) as number | undefined)}</td>;
         const value = cellValue(run, c);
         if (typeof value === 'number') return <td key={c} className="num" title={String(value)}>{formatNumber(value)}</td>;
-        return <td key={c} title={value}>{value ?? <span className="muted" aria-label="none">—</span>}</td>;
+        return <td key={c} title={value} className={value !== undefined && isNumber(value) ? 'num' : undefined}>{value ?? <span className="muted" aria-label="none">—</span>}</td>;
       })}
     </tr>
   );
