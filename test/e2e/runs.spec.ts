@@ -6,6 +6,9 @@
  * renders a window of rows, not all of them.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
 import { cli, expect, repoRoot, test } from './fixtures';
@@ -53,11 +56,26 @@ test('import MLflow runs, sort, filter and choose columns; open a run; compare r
   expect(importMlflow(MLFLOW_DB, target)).toContain('imported 4');
   await expect(page.getByTestId('runs-count')).toHaveText('8 runs');
 
+  // A dataset version in the workspace (seattle-weather 2012): a run that read it links to it.
+  const dataDir = mkdtempSync(join(tmpdir(), 'driftdesk-e2e-runs-'));
+  const lines = readFileSync(join(repoRoot, 'node_modules/vega-datasets/data/seattle-weather.csv'), 'utf8').trim().split('\n');
+  const csv = join(dataDir, 'seattle-2012.csv');
+  writeFileSync(csv, [lines[0], ...lines.slice(1).filter((l) => l.startsWith('2012'))].join('\n') + '\n');
+  const trainMd5 = createHash('md5').update(readFileSync(csv)).digest('hex');
+  await page.getByRole('link', { name: 'Datasets' }).click();
+  const add = page.getByRole('form', { name: 'Add a dataset version' });
+  await add.getByLabel('File on this machine').fill(csv);
+  await add.getByLabel('Dataset').fill('seattle-weather');
+  await add.getByRole('button', { name: 'Profile and add' }).click();
+  await expect(add.getByRole('status').filter({ hasText: 'Added' })).toContainText(/rows, 6 columns/, { timeout: 30_000 });
+  rmSync(dataDir, { recursive: true, force: true });
+  await page.getByRole('link', { name: 'Runs', exact: true }).click();
+
   // Three runs from a training script, with real environment files (MLflow's own test models).
   const day = Date.UTC(2026, 5, 1);
   await seedRuns(target, [
     detailedRun({ name: 'churn-a', experiment: 'churn', params: { lr: '0.001', optimizer: 'sgd', epochs: '4' }, loss: [0.9, 0.7, 0.5, 0.42], environment: modelEnvironment('mlflow__mlflow/tests/resources/pyfunc_models/2.7.1'), startTime: day, dataVersions: [{ name: 'train', hash: 'a3f5c1d2e4b6a7c8d9e0f1a2b3c4d5e6', kind: 'dvc', path: 'data/train.csv' }] }),
-    detailedRun({ name: 'churn-b', experiment: 'churn', params: { lr: '0.01', optimizer: 'adam', epochs: '4' }, loss: [0.8, 0.5, 0.3, 0.25], environment: modelEnvironment('mlflow__mlflow/tests/resources/pyfunc_models/2.8.1'), startTime: day + 3_600_000, dataVersions: [{ name: 'train', hash: 'b4e6d2c3f5a7b8c9d0e1f2a3b4c5d6e7', kind: 'dvc', path: 'data/train.csv' }] }),
+    detailedRun({ name: 'churn-b', experiment: 'churn', params: { lr: '0.01', optimizer: 'adam', epochs: '4' }, loss: [0.8, 0.5, 0.3, 0.25], environment: modelEnvironment('mlflow__mlflow/tests/resources/pyfunc_models/2.8.1'), startTime: day + 3_600_000, dataVersions: [{ name: 'train', hash: trainMd5, kind: 'dvc', path: 'data/train.csv' }] }),
     detailedRun({ name: 'churn-c', experiment: 'churn', params: { lr: '0.1', optimizer: 'adamw', epochs: '4' }, loss: [0.7, 0.45, 0.35, 0.31], environment: [], startTime: day + 7_200_000 }),
   ]);
   await expect(page.getByTestId('runs-count')).toHaveText('11 runs');
@@ -114,6 +132,9 @@ test('import MLflow runs, sort, filter and choose columns; open a run; compare r
   await expect(page.getByTestId('python-version')).toContainText('3.11.12');
   await expect(page.getByRole('table', { name: 'ML packages' })).toContainText('mlflow');
   await expect(page.getByRole('table', { name: 'Data versions used' })).toContainText('data/train.csv');
+  await page.getByRole('table', { name: 'Data versions used' }).getByRole('link', { name: 'seattle-weather · seattle-2012.csv' }).click();
+  await expect(page.getByRole('heading', { name: 'seattle-weather · seattle-2012.csv' })).toBeVisible();
+  await page.goBack();
   await page.getByRole('form', { name: 'Comment on this run' }).getByLabel('Comment').fill('Loss still falling at step 3: train longer?');
   await page.getByRole('form', { name: 'Comment on this run' }).getByRole('button', { name: 'Comment' }).click();
   await expect(page.getByRole('list', { name: 'Comments on this run' })).toContainText('Loss still falling at step 3');

@@ -4,8 +4,7 @@
  * when someone made one, else both versions' pages and the place to compare them.
  */
 import type { DataVersionRef, DatasetComparisonRecord, DatasetVersionRecord, RunSummaryRecord } from '../../../core/workspace';
-import { dataVersionRows } from './compare-rows';
-import { linkedVersion } from './run-sections';
+import { dataVersionRows, driftLinks, linkedVersion } from './compare-rows';
 
 export function CompareData({ ws, runs, refs, versions, comparisons }: {
   ws: string;
@@ -48,25 +47,25 @@ export function CompareData({ ws, runs, refs, versions, comparisons }: {
   );
 }
 
-/** For each differing name: the first run's version against each other one the workspace has. */
 function DriftLinks({ ws, rows, versions, comparisons }: {
   ws: string;
   rows: ReturnType<typeof dataVersionRows>;
   versions: readonly DatasetVersionRecord[];
   comparisons: readonly DatasetComparisonRecord[];
 }) {
-  const links: { key: string; text: string; href?: string }[] = [];
-  for (const row of rows.filter((r) => r.differs)) {
-    const linked = row.values.map((ref) => (ref ? linkedVersion(ref, versions) : undefined));
-    const first = linked.find((v) => v !== undefined);
-    for (const other of linked) {
-      if (!first || !other || other.id === first.id || links.some((l) => l.key === `${row.key}:${other.id}`)) continue;
-      const existing = comparisons.find((c) => (c.referenceVersionId === first.id && c.currentVersionId === other.id) || (c.referenceVersionId === other.id && c.currentVersionId === first.id));
-      links.push(existing
-        ? { key: `${row.key}:${other.id}`, text: `${row.key}: drift report ${first.fileName} → ${other.fileName}`, href: `#/w/${ws}/comparisons/${encodeURIComponent(existing.id)}` }
-        : { key: `${row.key}:${other.id}`, text: `${row.key}: no drift comparison of ${first.fileName} and ${other.fileName} yet — compare them on the Datasets page`, href: `#/w/${ws}/datasets` });
-    }
-  }
+  const links = driftLinks(rows, versions, comparisons);
   if (links.length === 0) return null;
-  return <ul className="small">{links.map((l) => <li key={l.key}>{l.href ? <a href={l.href}>{l.text}</a> : l.text}</li>)}</ul>;
+  return (
+    <ul className="small">
+      {links.map((l) => (
+        <li key={`${l.name}:${l.from.id}:${l.to.id}`}>
+          {l.kind === 'comparison' ? (
+            <a href={`#/w/${ws}/comparisons/${encodeURIComponent(l.comparisonId)}`}>{l.name}: drift report {l.from.fileName} → {l.to.fileName}</a>
+          ) : (
+            <>{l.name}: no drift comparison of {l.from.fileName} and {l.to.fileName} yet — <a href={`#/w/${ws}/datasets`}>compare them on the Datasets page</a></>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareRows, dataVersionRows, parseRunIds } from './compare-rows';
+import type { DatasetVersionRecord } from '../../../core/workspace';
+import { compareRows, dataVersionRows, driftLinks, linkedVersion, parseRunIds } from './compare-rows';
 
 describe('compareRows', () => {
   const params: Record<string, string>[] = [
@@ -37,5 +38,30 @@ describe('parseRunIds', () => {
   it('reads ids in order without blanks or repeats', () => {
     expect(parseRunIds('b, a,,b,c')).toEqual(['b', 'a', 'c']);
     expect(parseRunIds(null)).toEqual([]);
+  });
+});
+
+describe('linkedVersion and driftLinks', () => {
+  const version = (id: string, md5: string): DatasetVersionRecord => ({
+    id, dataset: 'seattle-weather', fileName: `${id}.csv`, format: 'csv', md5, size: 1, rows: 1, columns: 1,
+    profileBlob: 'a'.repeat(64), addedBy: 'ada', addedByName: 'Ada', addedAt: 1,
+  });
+  const versions = [version('v2012', '1'.repeat(32)), version('v2015', '2'.repeat(32)), version('v2013', '3'.repeat(32))];
+  const ref = (hash: string, datasetVersionId?: string) => ({ name: 'train', hash, kind: 'driftdesk' as const, ...(datasetVersionId ? { datasetVersionId } : {}) });
+
+  it('links a reference by dataset version id, else by content hash', () => {
+    expect(linkedVersion(ref('f'.repeat(32), 'v2013'), versions)?.id).toBe('v2013');
+    expect(linkedVersion(ref('2'.repeat(32)), versions)?.id).toBe('v2015');
+    expect(linkedVersion(ref('9'.repeat(32), 'gone'), versions)).toBeUndefined();
+  });
+
+  it('points differing versions at an existing comparison (either direction), else says none exists', () => {
+    const rows = dataVersionRows([[ref('1'.repeat(32))], [ref('2'.repeat(32))], [ref('3'.repeat(32))], [ref('1'.repeat(32))]]);
+    const comparison = { id: 'cmp1', referenceVersionId: 'v2015', currentVersionId: 'v2012', reportBlob: 'b'.repeat(64), datasetDrift: true, driftedColumns: 4, testedColumns: 6, createdBy: 'ada', createdByName: 'Ada', createdAt: 1 };
+    expect(driftLinks(rows, versions, [comparison]).map((l) => [l.kind, l.from.id, l.to.id])).toEqual([
+      ['comparison', 'v2012', 'v2015'],
+      ['not-compared', 'v2012', 'v2013'],
+    ]);
+    expect(driftLinks(dataVersionRows([[ref('1'.repeat(32))], [ref('1'.repeat(32))]]), versions, [comparison])).toEqual([]);
   });
 });

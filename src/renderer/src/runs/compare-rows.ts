@@ -2,7 +2,7 @@
  * Side-by-side rows for comparing runs: one row per param (or metric, or data reference) name
  * across the runs, and whether the runs differ on it — what the "differences only" switch keeps.
  */
-import type { DataVersionRef } from '../../../core/workspace';
+import type { DataVersionRef, DatasetComparisonRecord, DatasetVersionRecord } from '../../../core/workspace';
 import { isNumber } from './run-filter';
 
 export interface CompareRow<T> {
@@ -51,4 +51,39 @@ export function dataVersionRows(perRun: readonly (readonly DataVersionRef[])[]):
 /** Reads `?runs=a,b,c`: the ids in order, without blanks or repeats. */
 export function parseRunIds(text: string | null): string[] {
   return [...new Set((text ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+}
+
+/** The workspace dataset version a run's data reference points at: by id, else by content hash. */
+export function linkedVersion(ref: DataVersionRef, versions: readonly DatasetVersionRecord[]): DatasetVersionRecord | undefined {
+  if (ref.datasetVersionId) {
+    const byId = versions.find((v) => v.id === ref.datasetVersionId);
+    if (byId) return byId;
+  }
+  return versions.find((v) => v.md5 === ref.hash);
+}
+
+export type DriftLink =
+  | { kind: 'comparison'; name: string; from: DatasetVersionRecord; to: DatasetVersionRecord; comparisonId: string }
+  | { kind: 'not-compared'; name: string; from: DatasetVersionRecord; to: DatasetVersionRecord };
+
+/**
+ * For each data name whose version differs: the first run's version against each other version
+ * the workspace holds — the drift comparison someone made of the two (either direction), or a
+ * note that none exists yet.
+ */
+export function driftLinks(rows: readonly CompareRow<DataVersionRef>[], versions: readonly DatasetVersionRecord[], comparisons: readonly DatasetComparisonRecord[]): DriftLink[] {
+  const links: DriftLink[] = [];
+  for (const row of rows.filter((r) => r.differs)) {
+    const linked = row.values.map((ref) => (ref ? linkedVersion(ref, versions) : undefined));
+    const from = linked.find((v) => v !== undefined);
+    if (!from) continue;
+    const seen = new Set([from.id]);
+    for (const to of linked) {
+      if (!to || seen.has(to.id)) continue;
+      seen.add(to.id);
+      const made = comparisons.find((c) => (c.referenceVersionId === from.id && c.currentVersionId === to.id) || (c.referenceVersionId === to.id && c.currentVersionId === from.id));
+      links.push(made ? { kind: 'comparison', name: row.key, from, to, comparisonId: made.id } : { kind: 'not-compared', name: row.key, from, to });
+    }
+  }
+  return links;
 }

@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import type { DatasetVersionRecord, RunDetailRecord } from '../../../core/workspace';
 import { formatBytes } from '../views/datasets-page';
+import { linkedVersion } from './compare-rows';
 
 export function ParamsSection({ params }: { params: Record<string, string> }) {
   const [search, setSearch] = useState('');
@@ -77,15 +78,6 @@ export function CodeSection({ code, seed }: { code: RunDetailRecord['code']; see
       <p className="small">Seed: {seed === undefined ? <span className="muted">not recorded</span> : <code>{seed}</code>}</p>
     </section>
   );
-}
-
-/** The workspace dataset version a run's data reference points at: by id, else by content hash. */
-export function linkedVersion(ref: RunDetailRecord['dataVersions'][number], versions: readonly DatasetVersionRecord[]): DatasetVersionRecord | undefined {
-  if (ref.datasetVersionId) {
-    const byId = versions.find((v) => v.id === ref.datasetVersionId);
-    if (byId) return byId;
-  }
-  return versions.find((v) => v.md5 === ref.hash);
 }
 
 export function LineageSection({ refs, versions, ws }: { refs: RunDetailRecord['dataVersions']; versions: readonly DatasetVersionRecord[]; ws: string }) {
