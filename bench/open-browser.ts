@@ -161,6 +161,8 @@ export async function measureOpen(context: BrowserContext, hostUrl: string, work
   await page.goto(`${hostUrl}/#/w/${workspaceId}/incidents`);
   await waitForFirstRow(page);
   const heapAtRowMb = await heapMb(cdp);
+  // A first row drawn from the kept preview comes before the doc is applied: wait for that too.
+  await page.waitForFunction(() => performance.getEntriesByName('driftdesk:cache-applied').length > 0, null, { timeout: 120_000, polling: 50 });
   await page.waitForTimeout(options.settleMs ?? 1000);
   await cdp.send('HeapProfiler.collectGarbage');
   const heapAfterGcMb = await heapMb(cdp);

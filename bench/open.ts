@@ -201,8 +201,10 @@ function phases(s: OpenSample) {
     total: s.rowPainted,
     appStart: open ? open.arrived : NaN,
     waitForState: open ? Math.max(0, s.loaded - open.arrived) : NaN,
+    appliedAt: s.applied,
     apply: s.applied - s.loaded,
-    render: s.rowInDom - s.applied,
+    // From the kept preview the row is drawn before the apply; else after it.
+    render: s.rowInDom < s.applied ? s.rowInDom - (open ? open.arrived : 0) : s.rowInDom - s.applied,
     paint: s.rowPainted - s.rowInDom,
     loadSent: load?.sent ?? NaN,
     loadArrived: load?.arrived ?? NaN,
@@ -274,11 +276,13 @@ async function main(): Promise<void> {
     row('measure', cols);
     row('---', cols.map(() => '---'));
     row('**open → first incidents row painted**', per((p) => p.total).map((v) => `**${v}**`));
+    row('first row drawn from the kept list preview (opens after the first)', layouts.map((l) => `${opens.get(l)!.slice(1).filter((s) => s.rowPainted < s.applied).length} of ${opens.get(l)!.length - 1}`));
+    row('**open → whole workspace applied** (`driftdesk:cache-applied`; the page responds from here)', per((p) => p.appliedAt).map((v) => `**${v}**`));
     row('first open after the host started (cold browser cache too)', layouts.map((l) => fmt(opens.get(l)![0]!.rowPainted)));
     row('· page load and app start: navigation → `workspaces.open` answered', per((p) => p.appStart));
     row('· then waiting for the cached state (`driftdesk:cache-loaded`)', per((p) => p.waitForState));
     row('· Y.applyUpdate of the cached state (→ `driftdesk:cache-applied`)', per((p) => p.apply));
-    row('· queries + React render + commit → first row in the DOM', per((p) => p.render));
+    row('· queries + React render + commit → first row in the DOM (from the preview: after `workspaces.open`; else after the apply)', per((p) => p.render));
     row('· layout + paint → next frame', per((p) => p.paint));
     row('`cache.load` sent at (ms after navigation)', per((p) => p.loadSent));
     row('`cache.load` answered at (host: SQLite read, frame; transfer)', per((p) => p.loadArrived));
@@ -287,6 +291,7 @@ async function main(): Promise<void> {
     row('baseline: bare Y.applyUpdate, warm', layouts.map(() => fmt(applyWarm)));
     const ratios = layouts.map((l) => median(opens.get(l)!.slice(1).map((s) => s.rowPainted)) / applyCold);
     row('**open / bare apply (cold)**', ratios.map((r) => `**${fmt(r, 2)}×**`));
+    row('whole workspace applied / bare apply (cold)', layouts.map((l) => `${fmt(median(opens.get(l)!.slice(1).map((s) => s.applied)) / applyCold, 2)}×`));
     const medians = layouts.map((l) => median(opens.get(l)!.slice(1).map((s) => s.rowPainted)));
     row(`goal < ${GOAL_MS} ms`, medians.map((m) => (m < GOAL_MS ? 'met' : `not met (${fmt(m)} ms)`)));
     row(`goal ≤ ${GOAL_RATIO}× bare apply`, ratios.map((r) => (r <= GOAL_RATIO ? 'met' : `not met (${fmt(r, 2)}×)`)));

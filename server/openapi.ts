@@ -41,6 +41,14 @@ export const OPENAPI = {
         required: ['ruleId', 'band', 'summary', 'value'],
         properties: { ruleId: { type: 'string' }, band: { enum: ['ok', 'warning', 'critical'] }, summary: { type: 'string' }, value: { type: 'number' } },
       },
+      IngestedRun: {
+        type: 'object',
+        required: ['id', 'source', 'outcome', 'detailBlob', 'reproScore', 'warnings'],
+        properties: {
+          id: { type: 'string' }, source: { type: 'string' }, outcome: { enum: ['inserted', 'updated', 'unchanged'] }, detailBlob: { type: 'string' },
+          reproScore: { type: 'integer', minimum: 0, maximum: 100 }, warnings: { type: 'array', items: { type: 'string' } },
+        },
+      },
       IncidentRef: { type: 'object', required: ['id', 'title'], properties: { id: { type: 'string' }, title: { type: 'string' } } },
       Findings: {
         type: 'object',
@@ -104,6 +112,45 @@ export const OPENAPI = {
         summary: 'Request a retrain: calls the retrain webhooks with monitor, model and data versions; the outcome goes on the incident timeline',
         parameters: [ws, { name: 'incidentId', in: 'path', required: true, schema: { type: 'string' } }],
         responses: { 200: { description: 'delivered', content: json({ type: 'object', required: ['outcome', 'deliveries'], properties: { outcome: { const: 'ok' }, deliveries: { type: 'array' } } }) }, 502: { description: 'no retrain webhook accepted it (retries continue)', content: json({ type: 'object' }) }, ...errors(401, 403, 404, 409) },
+      },
+    },
+    '/api/v1/workspaces/{workspaceId}/runs': {
+      post: {
+        summary: 'Record a run from any training script (owners, editors): the detail is stored as a blob, the summary upserted in the workspace; the same clientRunId updates its run (source `api:<clientRunId>`)',
+        parameters: [ws],
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object', additionalProperties: false, required: ['name', 'experiment', 'status', 'startTime'],
+            properties: {
+              name: { type: 'string', maxLength: 300 }, experiment: { type: 'string', maxLength: 300 },
+              status: { enum: ['running', 'scheduled', 'finished', 'failed', 'killed'] },
+              startTime: { oneOf: [{ type: 'integer', description: 'ms since the epoch' }, { type: 'string', format: 'date-time' }] },
+              endTime: { oneOf: [{ type: 'integer' }, { type: 'string', format: 'date-time' }] },
+              params: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+              metrics: {
+                type: 'object',
+                additionalProperties: {
+                  oneOf: [
+                    { type: 'number', description: 'the latest value' },
+                    { type: 'array', items: { type: 'object', required: ['step', 'timestamp', 'value'], properties: { step: { type: 'integer' }, timestamp: { type: 'number' }, value: { oneOf: [{ type: 'number' }, { enum: ['NaN', 'Infinity', '-Infinity'] }] } } } },
+                  ],
+                },
+              },
+              tags: { type: 'object', additionalProperties: { type: 'string' } },
+              code: { type: 'object', properties: { repo: { type: 'string' }, commit: { type: 'string' }, branch: { type: 'string' }, dirty: { type: 'boolean' }, entryPoint: { type: 'string' } } },
+              dataVersions: { type: 'array', maxItems: 1000, items: { type: 'object', required: ['name', 'hash', 'kind'], properties: { name: { type: 'string' }, hash: { type: 'string' }, kind: { enum: ['driftdesk', 'dvc', 'url'] }, path: { type: 'string' }, datasetVersionId: { type: 'string' }, url: { type: 'string' }, remote: { type: 'string' } } } },
+              environment: { type: 'array', maxItems: 20, items: { type: 'object', required: ['kind', 'path', 'text'], properties: { kind: { enum: ['pip', 'conda', 'python_env', 'mlmodel'] }, path: { type: 'string' }, text: { type: 'string', maxLength: 2000000 } } } },
+              seed: { type: ['integer', 'string'] },
+              clientRunId: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,200}$' },
+            },
+          }),
+        },
+        responses: {
+          201: { description: 'a new run', content: json({ $ref: '#/components/schemas/IngestedRun' }) },
+          200: { description: 'the run with this clientRunId, updated or unchanged', content: json({ $ref: '#/components/schemas/IngestedRun' }) },
+          ...errors(400, 401, 403, 413, 415),
+        },
       },
     },
     '/api/v1/workspaces/{workspaceId}/monitors': {

@@ -13,6 +13,7 @@ import { DEFAULT_MAX_BLOB_BYTES, handleBlob, matchBlobRoute } from './blob-route
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, handleMonitor, matchMonitorRoute, notify } from './monitor-routes.ts';
+import { handleRunIngest, matchRunRoute } from './run-routes.ts';
 import { OPENAPI } from './openapi.ts';
 import { handleWebhooks, matchWebhookRoute } from './webhook-routes.ts';
 import { WebhookSender } from './webhooks.ts';
@@ -369,7 +370,8 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
   const docRoute = matchDocRoute(url.pathname);
   const monitorRoute = matchMonitorRoute(url.pathname);
   const webhookRoute = matchWebhookRoute(url.pathname);
-  if (url.pathname === '/api/v1/me' || blob || history || invites || docRoute || monitorRoute || webhookRoute) {
+  const runRoute = matchRunRoute(url.pathname);
+  if (url.pathname === '/api/v1/me' || blob || history || invites || docRoute || monitorRoute || webhookRoute || runRoute) {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
     if (!token) return reply(401, { error: 'missing bearer token' });
@@ -378,6 +380,7 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
     if (blob) return handleBlob(req, res, blob, identity, store, reply, maxBlobBytes);
     if (docRoute) return handleDoc(req, res, docRoute, identity, withRoom, reply, maxUpdateBytes);
     if (monitorRoute) return handleMonitor(req, res, monitorRoute, identity, { store, withRoom, engine: deps.engine, webhooks: deps.webhooks, maxBytes: maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES }, reply);
+    if (runRoute) return handleRunIngest(req, runRoute, identity, { store, withRoom }, reply);
     if (webhookRoute) return handleWebhooks(req, webhookRoute, identity, { store, withRoom, webhooks: deps.webhooks }, reply);
     if (invites && req.method === 'POST') {
       if (identity.workspaceId !== invites[1]) return reply(403, { error: 'token is not for this workspace' });

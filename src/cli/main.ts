@@ -36,9 +36,20 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      rule fired (incident opened or extended)
   push metrics FILE --server URL --workspace ID --monitor M --token T
                                                      send [{"name","value","timestamp"}] metrics
+  push run FILE.json --server URL --workspace ID --token T
+                                                     record a run from any training script
+                                                     (name, experiment, status, startTime,
+                                                     params, metrics, code, dataVersions,
+                                                     environment, seed, clientRunId)
   import mlflow PATH --server URL --workspace ID --token T [--dry-run]
                                                      import MLflow runs (mlruns/ folder or
                                                      mlflow.db); re-runs update, never duplicate
+  repro check RUN --server URL --workspace ID --token T [--min 80] [--json] [--dvc-repo PATH]
+                                                     reproducibility checklist and score of a
+                                                     run (id, source or name); exit 1 below --min
+  repro dockerfile RUN --server URL --workspace ID --token T [--out DIR [--force]] [--dvc-repo PATH]
+                                                     Dockerfile (stdout), or Dockerfile,
+                                                     requirements.txt and fetch-data.sh in DIR
   start                                              open the app (Electron, or browser mode)
   web [--port 5155]                                  open the app in browser mode`;
 
@@ -66,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./push-commands.ts')).pushCommand(sub, rest);
       case 'import':
         return await (await import('./import-commands.ts')).importCommand(sub, rest);
+      case 'repro':
+        return await (await import('./repro-commands.ts')).reproCommand(sub, rest);
       case 'env':
         return await (await import('./env-commands.ts')).envCommand(sub, rest);
       case 'start':

@@ -108,15 +108,19 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
     'cache.load': async ({ docId }) => {
       const updates = cache.loadDocUpdates(docId);
       search?.afterLoad(docId, updates);
-      return { updates };
+      return { updates, version: cache.docVersion(docId) };
     },
+
+    'cache.preview': async ({ docId, list }) => ({ json: cache.loadPreview(docId, list) }),
+
+    'cache.savePreview': async ({ docId, list, version, json }) => ({ saved: cache.savePreview(docId, list, version, json) }),
 
     'cache.append': async ({ docId, updates, local }, caller) => {
       const saved = cache.appendUpdates(docId, updates, local);
       search?.afterAppend(docId, updates);
       // Other windows on this doc take it now, whether or not a server is reachable.
       events?.emit({ event: 'doc.updated', payload: { docId, update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates) } }, caller.id);
-      return { saved };
+      return { saved, version: cache.docVersion(docId) };
     },
 
     'sync.push': async ({ workspaceId }) => pushPendingEdits(cache, connection(workspaceId)),

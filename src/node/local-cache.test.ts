@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createIncident, listIncidents } from '../core/workspace/index.ts';
+import { addComment, createIncident, incidentsPreview, listIncidents, parseIncidentsPreview } from '../core/workspace/index.ts';
 import { COMPACT_AFTER, LocalCache } from './local-cache.ts';
 
 const dirs: string[] = [];
@@ -94,5 +94,40 @@ describe('LocalCache', () => {
     expect(Y.encodeStateVector(restored)).toEqual(Y.encodeStateVector(doc));
     expect(cache.logLength('ws_c')).toBe(2); // loading does not compact a short log
     cache.close();
+  });
+
+  it('serves a list preview only while the doc is at the version it was drawn from, across compaction and reopen', () => {
+    const file = tempFile();
+    const doc = new Y.Doc();
+    const updates = recordUpdates(doc);
+    const cache = new LocalCache({ file });
+    expect(cache.docVersion('ws_p')).toBe(0);
+    const first = createIncident(doc, { title: 'Drift on income', severity: 'high' }, ctx);
+    addComment(doc, { target: { kind: 'incident', id: first.id }, body: 'Looking' }, ctx);
+    cache.appendUpdates('ws_p', updates.splice(0));
+    // A log long enough to be compacted at the next load.
+    for (let i = 0; i < COMPACT_AFTER; i++) cache.appendUpdates('ws_p', [Y.encodeStateAsUpdate(doc)]);
+    const version = cache.docVersion('ws_p');
+    expect(version).toBe(COMPACT_AFTER + 1);
+    const json = JSON.stringify(incidentsPreview(doc));
+    expect(cache.savePreview('ws_p', 'incidents', version, json)).toBe(true);
+    expect(parseIncidentsPreview(cache.loadPreview('ws_p', 'incidents'))).toMatchObject({ total: 1, rows: [{ incident: { title: 'Drift on income' }, comments: 1 }] });
+
+    // Compaction changes no content: still served, and after a reopen too.
+    cache.loadDocUpdates('ws_p');
+    expect(cache.logLength('ws_p')).toBe(0);
+    cache.close();
+    const reopened = new LocalCache({ file });
+    expect(reopened.loadPreview('ws_p', 'incidents')).toBe(json);
+
+    // Any append (an edit here, another window's, the server's) makes it stale: not served, and
+    // a preview drawn before that append is refused.
+    createIncident(doc, { title: 'Missing batch', severity: 'medium' }, ctx);
+    reopened.appendUpdates('ws_p', updates.splice(0));
+    expect(reopened.loadPreview('ws_p', 'incidents')).toBeNull();
+    expect(reopened.savePreview('ws_p', 'incidents', version, json)).toBe(false);
+    expect(reopened.savePreview('ws_p', 'incidents', version + 1, JSON.stringify(incidentsPreview(doc)))).toBe(true);
+    expect(parseIncidentsPreview(reopened.loadPreview('ws_p', 'incidents'))?.total).toBe(2);
+    reopened.close();
   });
 });

@@ -61,6 +61,12 @@ export class LocalCache {
       CREATE TABLE IF NOT EXISTS inbox_reads (
         workspace_id TEXT NOT NULL, item_id TEXT NOT NULL, read_at INTEGER NOT NULL,
         PRIMARY KEY (workspace_id, item_id));
+      -- One number per doc that every append raises (compaction changes no content, so not it):
+      -- a list preview is served only while the doc is at the version it was computed from.
+      CREATE TABLE IF NOT EXISTS doc_versions (doc_id TEXT PRIMARY KEY, version INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS list_previews (
+        doc_id TEXT NOT NULL, list TEXT NOT NULL, version INTEGER NOT NULL, json TEXT NOT NULL,
+        written_at INTEGER NOT NULL, PRIMARY KEY (doc_id, list));
     `);
   }
 
@@ -112,11 +118,42 @@ export class LocalCache {
       if (!local?.[i]) return;
       for (const [client, clock] of Y.parseUpdateMeta(update).to) reaches[client] = Math.max(reaches[client] ?? 0, clock);
     });
+    const bump = this.db.prepare('INSERT INTO doc_versions (doc_id, version) VALUES (?, 1) ON CONFLICT(doc_id) DO UPDATE SET version = version + 1');
     this.db.transaction(() => {
       for (const update of updates) insert.run(docId, update);
       if (Object.keys(reaches).length > 0) pending.run(docId, JSON.stringify(reaches));
+      bump.run(docId);
     })();
     return updates.length;
+  }
+
+  /** The doc's version: raised by every append (0 for a doc never appended to). */
+  docVersion(docId: string): number {
+    return (this.db.prepare('SELECT version FROM doc_versions WHERE doc_id = ?').get(docId) as { version: number } | undefined)?.version ?? 0;
+  }
+
+  /**
+   * Keeps a list as the app last drew it from the doc at `version` (see
+   * src/core/workspace/list-preview.ts), so the next open can draw it before the doc is applied.
+   * Refused (false) when the doc has moved on since: a preview must match the doc exactly.
+   */
+  savePreview(docId: string, list: string, version: number, json: string, now = Date.now()): boolean {
+    return this.db.transaction(() => {
+      if (this.docVersion(docId) !== version) return false;
+      this.db
+        .prepare(
+          `INSERT INTO list_previews (doc_id, list, version, json, written_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(doc_id, list) DO UPDATE SET version = excluded.version, json = excluded.json, written_at = excluded.written_at`,
+        )
+        .run(docId, list, version, json, now);
+      return true;
+    })();
+  }
+
+  /** The saved preview of a list, or null when there is none or the doc changed after it was saved. */
+  loadPreview(docId: string, list: string): string | null {
+    const row = this.db.prepare('SELECT version, json FROM list_previews WHERE doc_id = ? AND list = ?').get(docId, list) as { version: number; json: string } | undefined;
+    return row && row.version === this.docVersion(docId) ? row.json : null;
   }
 
   /** Docs (of this workspace: its own doc and its note docs) with edits the server may lack. */

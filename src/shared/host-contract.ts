@@ -106,6 +106,10 @@ export const hostRequests = {
   'workspaces.open': z.object({ workspaceId: docId }),
   'workspaces.check': z.object({ workspaceId: docId }),
   'cache.load': z.object({ docId }),
+  /** A list as last drawn from the doc (src/core/workspace/list-preview.ts), if the doc has not changed since. */
+  'cache.preview': z.object({ docId, list: z.enum(['incidents']) }),
+  /** Keeps a list as drawn from the doc at `version` (what the last cache.load/cache.append answered). */
+  'cache.savePreview': z.object({ docId, list: z.enum(['incidents']), version: z.number().int().nonnegative(), json: z.string().max(2_000_000) }),
   'blobs.get': z.object({ workspaceId: docId, sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest') }),
   'datasets.profile': z.object({ workspaceId: docId, path: z.string().trim().min(1, 'file path is required').max(4096) }),
   'datasets.compare': z.object({ workspaceId: docId, referenceMd5: z.string().min(32).max(40), currentMd5: z.string().min(32).max(40) }),
@@ -165,7 +169,9 @@ export interface HostResponses {
    * The cached state of a doc as updates to apply in order, in one transaction (the snapshot,
    * then the log after it; not merged, see LocalCache.loadDocUpdates); empty when nothing is cached.
    */
-  'cache.load': { updates: Uint8Array[] };
+  'cache.load': { updates: Uint8Array[]; version: number };
+  'cache.preview': { json: string | null };
+  'cache.savePreview': { saved: boolean };
   'blobs.get': { data: Uint8Array };
   'datasets.profile': { jobId: string };
   'datasets.compare': { jobId: string };
@@ -186,7 +192,8 @@ export interface HostResponses {
   'webhooks.delete': { deleted: string };
   'webhooks.deliveries': { deliveries: WebhookDelivery[] };
   'incidents.retrain': { outcome: 'ok' | 'failed'; deliveries: WebhookDelivery[] };
-  'cache.append': { saved: number };
+  /** `version`: the doc's version after this append (LocalCache.docVersion). */
+  'cache.append': { saved: number; version: number };
   /** Edits made on this device that the server does not have yet, over all the workspace's docs. */
   'sync.push': SyncPending;
   'inbox.reads': { itemIds: string[] };

@@ -128,7 +128,7 @@ const addCommentInput = z.object({
 export type AddCommentInput = z.input<typeof addCommentInput>;
 
 /**
- * Adds a comment to an incident, run, dataset version or note (a note comment may anchor to a
+ * Adds a comment to an incident, run, dataset version, note, model version or handoff (a note comment may anchor to a
  * range). The target must exist. Members @mentioned by name in the body are recorded in
  * `mentions`, which is what fills their inbox. With `parentId` it is a reply: the parent must be
  * the first comment of a thread on the same target (threads are one level deep).
@@ -136,7 +136,7 @@ export type AddCommentInput = z.input<typeof addCommentInput>;
 export function addComment(doc: Y.Doc, input: AddCommentInput, ctx: CommandContext): CommentRecord {
   const data = parseInput('addComment', addCommentInput, input);
   if (!targetExists(doc, data.target)) {
-    const what = { incident: 'incident', run: 'run', datasetVersion: 'dataset version', note: 'note' }[data.target.kind];
+    const what = { incident: 'incident', run: 'run', datasetVersion: 'dataset version', note: 'note', modelVersion: 'model version', handoff: 'handoff' }[data.target.kind];
     throw new CommandError('addComment', [{ path: 'target.id', message: `no ${what} ${data.target.id}` }]);
   }
   if (data.parentId !== undefined) {
@@ -172,5 +172,9 @@ function targetExists(doc: Y.Doc, target: CommentTarget): boolean {
       return doc.getMap(DATASET_KEYS.versions).has(target.id);
     case 'note':
       return doc.getMap(DOC_KEYS.notes).has(target.id);
+    case 'modelVersion':
+      return doc.getMap(DOC_KEYS.modelVersions).has(target.id);
+    case 'handoff':
+      return doc.getMap(DOC_KEYS.handoffs).has(target.id);
   }
 }

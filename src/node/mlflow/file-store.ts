@@ -6,7 +6,9 @@
  *   mlruns/<experiment id>/<run id>/params/<key>     the value, whole file (keys may contain `/`)
  *   mlruns/<experiment id>/<run id>/tags/<key>       likewise
  *   mlruns/<experiment id>/<run id>/metrics/<key>    one line per point: `timestamp value step`
- *   mlruns/<experiment id>/<run id>/artifacts/…      listed (names and sizes), never read
+ *   mlruns/<experiment id>/<run id>/artifacts/…      listed (names and sizes); only the
+ *        environment files MLflow logs with a model (MLmodel, conda.yaml, python_env.yaml,
+ *        requirements.txt) are read, as text, up to ENV_FILE_MAX_BYTES each
  *
  * The store is often copied from someone else's machine, so it is read as untrusted: symbolic
  * links are refused rather than followed, ids in meta.yaml must match their folder (an id like
@@ -15,6 +17,7 @@
  */
 import { lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EnvironmentFile } from '../../core/workspace/index.ts';
 import { parse as parseYaml } from 'yaml';
 import {
   type ArtifactEntry, type ImportedRun, type ImportedStore, type MetricPoint,
@@ -71,6 +74,8 @@ function readRun(runDir: string, runId: string, experimentId: string, experiment
     metrics: readMetrics(join(runDir, 'metrics')),
     artifacts: exists(join(runDir, 'artifacts')) ? listArtifacts(join(runDir, 'artifacts')) : [],
   };
+  const environment = readEnvironmentFiles(join(runDir, 'artifacts'), run.artifacts ?? []);
+  if (environment.length > 0) run.environment = environment;
   return { run, deleted: meta['lifecycle_stage'] === 'deleted' };
 }
 
@@ -131,6 +136,28 @@ function readMetrics(dir: string): Record<string, MetricPoint[]> {
       }
       out[key]!.push({ timestamp, value, step });
     });
+  }
+  return out;
+}
+
+/** The file names MLflow gives a logged model's environment, and what each is. */
+const ENV_FILE_KIND: Readonly<Record<string, EnvironmentFile['kind']>> = { MLmodel: 'mlmodel', 'conda.yaml': 'conda', 'python_env.yaml': 'python_env', 'requirements.txt': 'pip' };
+/** Environment files are a few KB; a bigger one is not what MLflow wrote, and is left out. */
+export const ENV_FILE_MAX_BYTES = 1024 * 1024;
+const ENV_FILES_PER_RUN = 40;
+
+/**
+ * The environment files among a run's artifacts (already listed, so inside the artifacts folder
+ * and free of symlinks), read as text. A file over the cap or holding NUL bytes is skipped:
+ * it is not an environment file MLflow wrote, and the run still imports.
+ */
+function readEnvironmentFiles(dir: string, artifacts: ArtifactEntry[]): EnvironmentFile[] {
+  const out: EnvironmentFile[] = [];
+  for (const a of artifacts) {
+    const kind = ENV_FILE_KIND[a.path.slice(a.path.lastIndexOf('/') + 1)];
+    if (!kind || a.bytes > ENV_FILE_MAX_BYTES || out.length >= ENV_FILES_PER_RUN) continue;
+    const text = readChecked(join(dir, a.path));
+    if (!text.includes('\0')) out.push({ kind, path: a.path, text });
   }
   return out;
 }

@@ -2,7 +2,7 @@
  * What both MLflow readers (the `mlruns/` file store and the `mlflow.db` SQLite backend) produce:
  * plain runs, fully read and checked before anything is sent, so a bad store imports nothing.
  */
-import type { RunStatus } from '../../core/workspace/index.ts';
+import type { EnvironmentFile, RunStatus } from '../../core/workspace/index.ts';
 
 export interface MetricPoint {
   /** Milliseconds since the Unix epoch, as MLflow logs them. */
@@ -32,6 +32,8 @@ export interface ImportedRun {
   metrics: Record<string, MetricPoint[]>;
   /** Null when the backend does not hold artifacts (the SQLite store keeps them elsewhere). */
   artifacts: ArtifactEntry[] | null;
+  /** Environment files found among the artifacts (MLmodel, conda.yaml, python_env.yaml, requirements.txt), as text. */
+  environment?: EnvironmentFile[];
 }
 
 export interface ImportedStore {

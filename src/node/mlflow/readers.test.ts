@@ -2,13 +2,14 @@
  * The MLflow readers on real stores (test/fixtures/mlflow, see its SOURCES.md) and on damaged
  * copies of them: each damage must stop the read with an error naming the file.
  */
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFileStore } from './file-store.ts';
+import { reproChecklist } from '../../core/repro/index.ts';
+import { ENV_FILE_MAX_BYTES, readFileStore } from './file-store.ts';
 import { readMlflowStore } from './import-mlflow.ts';
 import { parseRunDetail } from '../../core/workspace/index.ts';
 import { runDetail } from './run-detail.ts';
@@ -70,6 +71,42 @@ describe('readFileStore on real mlruns/ trees', () => {
     // The one run-detail format every importer writes; parsing it back checks every field.
     expect(parseRunDetail(blob)).toMatchObject({ kind: 'driftdesk-run', source: a.summary.source });
     expect(Array.isArray(blob.artifacts)).toBe(true);
+  });
+});
+
+describe('environment files among the artifacts', () => {
+  it("keeps the country-guess model's MLmodel, conda.yaml, python_env.yaml and requirements.txt as text in the detail", () => {
+    const owl = readFileStore(COUNTRY).runs.find((r) => r.runId === OWL)!;
+    const detail = parseRunDetail(JSON.parse(new TextDecoder().decode(runDetail(owl).blob)));
+    expect(detail.environment.map((f) => [f.kind, f.path])).toEqual([
+      ['mlmodel', 'model/MLmodel'], ['conda', 'model/conda.yaml'], ['python_env', 'model/python_env.yaml'], ['pip', 'model/requirements.txt'],
+    ]);
+    expect(detail.environment.find((f) => f.kind === 'pip')!.text).toContain('torch==2.5.1');
+    // The checklist reads them: captured, pinned, Python 3.12.8.
+    const env = reproChecklist(detail).items.find((i) => i.id === 'environment')!;
+    expect(env).toMatchObject({ status: 'pass', earned: 30 });
+    expect(env.detail).toContain('Python 3.12.8');
+  });
+
+  it('leaves out a file over the size cap or with NUL bytes; the other run still has its own', () => {
+    const root = copyStore();
+    const model = join(root, '0', OWL, 'artifacts', 'model');
+    writeFileSync(join(model, 'requirements.txt'), `${'numpy==1.26.0\n'.repeat(ENV_FILE_MAX_BYTES / 14 + 1)}`);
+    writeFileSync(join(model, 'conda.yaml'), 'name: x\0binary');
+    const owl = readFileStore(root).runs.find((r) => r.runId === OWL)!;
+    expect(owl.environment!.map((f) => f.path)).toEqual(['model/MLmodel', 'model/python_env.yaml']);
+    const gnu = readFileStore(root).runs.find((r) => r.runId !== OWL)!;
+    expect(gnu.environment!.map((f) => f.path)).toEqual(['model/MLmodel', 'model/conda.yaml', 'model/python_env.yaml', 'model/requirements.txt']);
+    // The SQLite backend holds no artifacts, so no environment either.
+    expect(readSqliteStore(DB).runs.every((r) => r.environment === undefined)).toBe(true);
+  });
+
+  it('a symbolic link named MLmodel stops the import like any link', () => {
+    const root = copyStore();
+    const link = join(root, '0', OWL, 'artifacts', 'other', 'MLmodel');
+    mkdirSync(dirname(link));
+    symlinkSync('/etc/hostname', link);
+    expect(() => readFileStore(root)).toThrow(`${link}: is a symbolic link`);
   });
 });
 

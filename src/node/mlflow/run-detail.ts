@@ -38,7 +38,7 @@ export function runDetail(run: ImportedRun): RunDetail {
     artifacts: run.artifacts,
     ...(code ? { code } : {}),
     dataVersions: [],
-    environment: [],
+    environment: run.environment ?? [],
   };
   const json = JSON.stringify(detail);
   const blob = new TextEncoder().encode(json);

@@ -32,9 +32,13 @@ export class DocSync {
   saveError: string | null = null;
   /** Set once the cached state is applied (the doc is ready to show). */
   loaded = false;
+  /** The cache's version of this doc as of the last load or save answered (LocalCache.docVersion). */
+  cacheVersion: number | null = null;
   private unsaved: { update: Uint8Array; local: boolean }[] = [];
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private saving: Promise<void> = Promise.resolve();
+  /** Batches handed to `saving` and not yet answered. */
+  private inFlight = 0;
   private readonly listeners = new Set<() => void>();
   private readonly savedListeners = new Set<() => void>();
   private stopRelay: (() => void) | null = null;
@@ -49,14 +53,21 @@ export class DocSync {
     this.doc.on('update', this.onDocUpdate);
   }
 
-  /** Loads the cached doc (so the UI can render at once), then joins other windows and the server. */
-  async start(): Promise<void> {
+  /**
+   * Loads the cached doc (so the UI can render at once), then joins other windows and the server.
+   * `beforeApply` (a list preview being painted) is waited for before the cached state is applied,
+   * which blocks the page for as long as it takes; the load itself is asked for at once.
+   */
+  async start(beforeApply?: Promise<unknown>): Promise<void> {
     // Listen first: an update another window saves while the cache loads must not be missed.
     this.stopRelay = this.host.on('doc.updated', ({ docId, update }) => {
       if (docId === this.docName && !this.disposed) Y.applyUpdate(this.doc, update, SAVED_ORIGIN);
     });
-    const { updates } = await this.host.call('cache.load', { docId: this.docName });
+    const loading = this.host.call('cache.load', { docId: this.docName });
+    await beforeApply;
+    const { updates, version } = await loading;
     if (this.disposed) return;
+    this.cacheVersion = version;
     // For profiles and bench:open: when the cached state was in hand, and when it was in the doc.
     performance.mark('driftdesk:cache-loaded', { detail: this.docName });
     this.applyCached(updates);
@@ -129,6 +140,11 @@ export class DocSync {
     return () => this.savedListeners.delete(listener);
   }
 
+  /** True when every update of the doc is in the cache and no save is under way. */
+  get settled(): boolean {
+    return this.loaded && this.unsaved.length === 0 && this.inFlight === 0;
+  }
+
   /** Number of updates not yet written to the local cache. */
   get pendingSaves(): number {
     return this.unsaved.length;
@@ -141,9 +157,11 @@ export class DocSync {
     const batch = this.unsaved;
     if (batch.length === 0) return this.saving;
     this.unsaved = [];
+    this.inFlight += 1;
     this.saving = this.saving.then(async () => {
       try {
-        await this.host.call('cache.append', { docId: this.docName, updates: batch.map((b) => b.update), local: batch.map((b) => b.local) });
+        const { version } = await this.host.call('cache.append', { docId: this.docName, updates: batch.map((b) => b.update), local: batch.map((b) => b.local) });
+        this.cacheVersion = version;
         this.saveError = null;
         for (const l of this.savedListeners) l();
       } catch (err) {
@@ -151,6 +169,8 @@ export class DocSync {
         this.unsaved = [...batch, ...this.unsaved];
         this.saveError = `Could not save to this device: ${(err as Error).message}`;
         this.saveTimer ??= setTimeout(() => void this.flush(), 2000);
+      } finally {
+        this.inFlight -= 1;
       }
       this.emit();
     });

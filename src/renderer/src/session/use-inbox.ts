@@ -22,6 +22,6 @@ export function useInbox(session: WorkspaceSession): Inbox {
 /** Where an inbox item leads, as a hash route. */
 export function inboxItemHref(workspaceId: string, item: InboxItem): string {
   if (item.kind === 'note') return `#/w/${workspaceId}/notes/${encodeURIComponent(item.noteId)}`;
-  const section = { incident: 'incidents', run: 'runs', datasetVersion: 'datasets', note: 'notes' }[item.target.kind];
+  const section = { incident: 'incidents', run: 'runs', datasetVersion: 'datasets', note: 'notes', modelVersion: 'model-versions', handoff: 'handoffs' }[item.target.kind];
   return `#/w/${workspaceId}/${section}/${encodeURIComponent(item.target.id)}`;
 }

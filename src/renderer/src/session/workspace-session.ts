@@ -6,9 +6,10 @@
  */
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import type { CommandContext } from '../../../core/workspace';
+import { type CommandContext, type IncidentsPreview, parseIncidentsPreview } from '../../../core/workspace';
 import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
 import { DocSync, type SyncState } from './doc-sync';
+import { PreviewKeeper } from './preview-keeper';
 
 export type { SyncState };
 
@@ -49,6 +50,9 @@ export class WorkspaceSession {
   private readonly unsubscribers: (() => void)[] = [];
   /** Edits saved on this device that the server is not known to have (all the workspace's docs). */
   pending = 0;
+  /** The incidents list as last drawn, shown until the doc is loaded (list-preview.ts); null when there is none. */
+  incidentsPreview: IncidentsPreview | null = null;
+  private readonly previews: PreviewKeeper;
   /** Inbox items read on this device; null until loaded. */
   inboxReads: ReadonlySet<string> | null = null;
   /** When this session began: mentions newer than this get a desktop notification. */
@@ -60,6 +64,12 @@ export class WorkspaceSession {
   ) {
     this.main = new DocSync(host, connection, connection.workspaceId);
     this.unsubscribers.push(this.main.subscribe(this.emit), this.main.onSaved(this.schedulePushCheck));
+    this.previews = new PreviewKeeper(this.main);
+  }
+
+  /** Whether the workspace doc's cached state is applied (until then, views show the preview or a loading state). */
+  get loaded(): boolean {
+    return this.main.loaded;
   }
 
   get doc(): Y.Doc {
@@ -86,7 +96,21 @@ export class WorkspaceSession {
       this.inboxReads = new Set(itemIds);
       this.emit();
     }, () => (this.inboxReads = new Set()));
-    await this.main.start();
+    // The incidents list as last drawn is on screen before the doc's cached state is applied
+    // (which blocks the page for as long as it takes); the load is asked for meanwhile.
+    const previewPainted = this.host.call('cache.preview', { docId: this.connection.workspaceId, list: 'incidents' }).then(
+      ({ json }) => {
+        this.incidentsPreview = parseIncidentsPreview(json);
+        if (!this.incidentsPreview || this.disposed) return;
+        this.emit();
+        return nextPaint();
+      },
+      () => {},
+    );
+    await this.main.start(previewPainted);
+    this.incidentsPreview = null;
+    if (this.disposed) return;
+    this.previews.start();
     const provider = this.main.provider;
     if (!provider || this.disposed) return;
     provider.on('status', ({ status }: { status: string }) => {
@@ -244,6 +268,7 @@ export class WorkspaceSession {
   async dispose(): Promise<void> {
     this.disposed = true;
     if (this.pushTimer) clearTimeout(this.pushTimer);
+    this.previews.dispose();
     for (const u of this.unsubscribers.splice(0)) u();
     this.main.awareness.off('change', this.emit);
     await Promise.all([this.main.dispose(), ...[...this.opened.values()].map(({ sync }) => sync.dispose())]);
@@ -254,6 +279,11 @@ export class WorkspaceSession {
   private emit = (): void => {
     for (const l of this.listeners) l();
   };
+}
+
+/** Resolves after the browser has painted what was rendered before the call. */
+function nextPaint(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
 
 function hash(text: string): number {

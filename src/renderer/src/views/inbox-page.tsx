@@ -4,7 +4,7 @@ import { TimeAgo } from '../components/badges';
 import { inboxItemHref, useInbox } from '../session/use-inbox';
 import type { WorkspaceSession } from '../session/workspace-session';
 
-const WHERE = { incident: 'an incident', run: 'a run', datasetVersion: 'a dataset version', note: 'a note' } as const;
+const WHERE = { incident: 'an incident', run: 'a run', datasetVersion: 'a dataset version', note: 'a note', modelVersion: 'a model version', handoff: 'a handoff' } as const;
 
 function describe(item: InboxItem): string {
   return item.kind === 'note' ? `mentioned you in the note “${item.noteTitle}”` : `mentioned you in a comment on ${WHERE[item.target.kind]}`;

@@ -127,7 +127,9 @@ export function IncidentsPage({ session }: { session: WorkspaceSession }) {
           }}
         />
       )}
-      {everyIncident.length === 0 ? (
+      {!session.loaded ? (
+        <IncidentsPreviewTable session={session} plain={view === 'list' && !isFiltering(filter)} />
+      ) : everyIncident.length === 0 ? (
         <p className="empty">
           No incidents yet. When a monitor or a teammate spots drift, open one here{canCreate ? ' with "New incident"' : ''} so the team can triage it together.
         </p>
@@ -154,19 +156,10 @@ export function IncidentsPage({ session }: { session: WorkspaceSession }) {
       ) : (
         <table className="incidents">
           <thead>
-            <tr><th scope="col">Severity</th><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Assignee</th><th scope="col">Comments</th><th scope="col">Opened</th></tr>
+            <IncidentHeaderRow />
           </thead>
           <tbody>
-            {incidents.slice(0, rows.shown).map((i) => (
-              <tr key={i.id}>
-                <td><SeverityBadge severity={i.severity} /></td>
-                <td><a href={`#/w/${ws}/incidents/${i.id}`}>{i.title}</a></td>
-                <td><StatusBadge status={i.status} /></td>
-                <td>{i.assigneeName ?? <span className="muted">Unassigned</span>}</td>
-                <td>{comments.get(i.id) ?? 0}</td>
-                <td className="muted"><TimeAgo at={i.createdAt} /> by {i.createdByName}</td>
-              </tr>
-            ))}
+            {incidents.slice(0, rows.shown).map((i) => <IncidentRow key={i.id} ws={ws} incident={i} comments={comments.get(i.id) ?? 0} />)}
             {rows.shown < incidents.length && (
               <tr ref={rows.sentinelRef} className="more-rows">
                 <td colSpan={6} className="muted">
@@ -179,6 +172,50 @@ export function IncidentsPage({ session }: { session: WorkspaceSession }) {
         </table>
       )}
     </section>
+  );
+}
+
+function IncidentHeaderRow() {
+  return <tr><th scope="col">Severity</th><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Assignee</th><th scope="col">Comments</th><th scope="col">Opened</th></tr>;
+}
+
+function IncidentRow({ ws, incident: i, comments }: { ws: string; incident: IncidentRecord; comments: number }) {
+  return (
+    <tr>
+      <td><SeverityBadge severity={i.severity} /></td>
+      <td><a href={`#/w/${ws}/incidents/${i.id}`}>{i.title}</a></td>
+      <td><StatusBadge status={i.status} /></td>
+      <td>{i.assigneeName ?? <span className="muted">Unassigned</span>}</td>
+      <td>{comments}</td>
+      <td className="muted"><TimeAgo at={i.createdAt} /> by {i.createdByName}</td>
+    </tr>
+  );
+}
+
+/**
+ * Before the doc is applied: the list as it was last drawn (list-preview.ts), when the view is
+ * the plain list the preview is of; else a loading line (never the "no incidents" empty state,
+ * which an unloaded doc would wrongly show).
+ */
+function IncidentsPreviewTable({ session, plain }: { session: WorkspaceSession; plain: boolean }) {
+  const preview = session.incidentsPreview;
+  if (!preview || !plain || preview.total === 0) return <p className="muted" role="status">Opening the workspace from this device…</p>;
+  const ws = session.connection.workspaceId;
+  return (
+    <>
+      <p className="muted small" role="status">Showing the list as you last saw it while the workspace opens…</p>
+      <table className="incidents" aria-busy="true">
+        <thead>
+          <IncidentHeaderRow />
+        </thead>
+        <tbody>
+          {preview.rows.map(({ incident, comments }) => <IncidentRow key={incident.id} ws={ws} incident={incident} comments={comments} />)}
+          {preview.rows.length < preview.total && (
+            <tr className="more-rows"><td colSpan={6} className="muted">Showing {preview.rows.length} of {preview.total} incidents.</td></tr>
+          )}
+        </tbody>
+      </table>
+    </>
   );
 }
 

@@ -1,0 +1,93 @@
+/**
+ * Fetches one run from a workspace on a sync server for the `driftdesk repro` commands: its
+ * summary from the workspace doc (a y-websocket client, read-only: it writes nothing) and its
+ * detail blob over HTTP, plus the workspace's dataset versions (the checklist resolves
+ * `driftdesk` data refs against them).
+ *
+ * A run is named by id, by source (`api:<clientRunId>`, `mlflow:<uuid>`) or by name; a name
+ * several runs share is refused with their ids, so the wrong run is never rebuilt.
+ */
+import { WebSocket as WebSocketPolyfill } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { type DatasetVersionRecord, listDatasetVersions, listRuns, parseRunDetail, type RunDetailRecord, type RunSummaryRecord } from '../../core/workspace/index.ts';
+
+export interface RunTarget {
+  server: string;
+  workspaceId: string;
+  token: string;
+  timeoutMs?: number;
+}
+
+export interface FetchedRun {
+  summary: RunSummaryRecord;
+  detail: RunDetailRecord;
+  datasetVersions: DatasetVersionRecord[];
+}
+
+/** The run is not there, or not unambiguous; the message says what to pass instead. */
+export class RunLookupError extends Error {
+  override readonly name = 'RunLookupError';
+}
+
+export async function fetchRun(target: RunTarget, runRef: string): Promise<FetchedRun> {
+  const { runs, datasetVersions } = await readWorkspace(target);
+  const summary = pickRun(runs, runRef);
+  if (!summary.detailBlob) throw new RunLookupError(`run ${summary.name} (${summary.id}) has no detail blob: re-import it to record one`);
+  const base = `${target.server.replace(/\/+$/, '')}/api/v1/workspaces/${encodeURIComponent(target.workspaceId)}`;
+  const res = await fetch(`${base}/blobs/${summary.detailBlob}`, { headers: { authorization: `Bearer ${target.token}` } });
+  if (res.status === 404) throw new RunLookupError(`run ${summary.name} (${summary.id}): its detail blob ${summary.detailBlob} is not on the server`);
+  if (!res.ok) throw new Error(`the server refused the run's detail blob (${res.status})`);
+  const detail = parseRunDetail(await res.json());
+  return { summary, detail, datasetVersions };
+}
+
+/** By id, then source, then name (unique). */
+export function pickRun(runs: RunSummaryRecord[], ref: string): RunSummaryRecord {
+  const byId = runs.find((r) => r.id === ref) ?? runs.find((r) => r.source === ref);
+  if (byId) return byId;
+  const named = runs.filter((r) => r.name === ref);
+  if (named.length === 1) return named[0]!;
+  if (named.length > 1) {
+    throw new RunLookupError(`${named.length} runs are named "${ref}"; pass one id: ${named.map((r) => `${r.id} (${r.experiment || 'no experiment'}, ${new Date(r.startedAt).toISOString()})`).join(', ')}`);
+  }
+  const some = runs.slice(0, 10).map((r) => `${r.name} (${r.id})`).join(', ');
+  throw new RunLookupError(`no run "${ref}" in this workspace (by id, source or name)${runs.length ? `; runs include ${some}` : '; it has no runs yet'}`);
+}
+
+async function readWorkspace(target: RunTarget): Promise<{ runs: RunSummaryRecord[]; datasetVersions: DatasetVersionRecord[] }> {
+  await checkToken(target);
+  const timeoutMs = target.timeoutMs ?? 15_000;
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(`${target.server.replace(/^http/, 'ws').replace(/\/+$/, '')}/sync`, target.workspaceId, doc, {
+    WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
+    // Without it two clients in one process would sync over BroadcastChannel and skip the server.
+    disableBc: true,
+    params: { token: target.token },
+  });
+  try {
+    const start = Date.now();
+    while (!provider.synced) {
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for workspace ${target.workspaceId} to sync from ${target.server} (is the server up and the token right?)`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return { runs: listRuns(doc), datasetVersions: listDatasetVersions(doc) };
+  } finally {
+    provider.destroy();
+    doc.destroy();
+  }
+}
+
+/** A websocket refused before the upgrade only retries; ask over HTTP first for a clear answer. */
+async function checkToken(target: RunTarget): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(`${target.server.replace(/\/+$/, '')}/api/v1/me`, { headers: { authorization: `Bearer ${target.token}` } });
+  } catch (err) {
+    throw new Error(`could not reach ${target.server} (${(err as Error).message})`);
+  }
+  if (res.status === 401) throw new RunLookupError('the server refused the token (unknown or revoked)');
+  if (!res.ok) throw new Error(`the server answered ${res.status} to /api/v1/me`);
+  const me = (await res.json()) as { workspaceId?: string };
+  if (me.workspaceId !== target.workspaceId) throw new RunLookupError(`the token is for workspace ${me.workspaceId ?? '?'}, not ${target.workspaceId}`);
+}

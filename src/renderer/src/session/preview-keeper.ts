@@ -1,0 +1,56 @@
+/**
+ * Keeps the incidents list's preview (src/core/workspace/list-preview.ts) in the host: once after
+ * the doc is loaded — so even a workspace opened only to read opens fast the next time — and a
+ * while after each save. Written only while every update of the doc is in the cache and no save
+ * is under way, with the version the cache last answered; the host refuses it if the doc has
+ * moved on meanwhile (another window saved), so a preview never shows what the doc does not.
+ */
+import { incidentsPreview } from '../../../core/workspace';
+import type { DocSync } from './doc-sync';
+
+/** Quiet time after the last save before the preview is rewritten (reading the list costs a few ms per 1,000 incidents). */
+const PREVIEW_DELAY_MS = 2000;
+/** After the load: soon, so that a window opened only for a glance still leaves a preview behind. */
+const FIRST_PREVIEW_DELAY_MS = 300;
+
+export class PreviewKeeper {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private written: { version: number; json: string } | null = null;
+  private readonly stopSaved: () => void;
+  private disposed = false;
+
+  constructor(private readonly sync: DocSync) {
+    this.stopSaved = sync.onSaved(this.schedule);
+  }
+
+  /** Call once the doc is loaded. */
+  start(): void {
+    this.schedule(FIRST_PREVIEW_DELAY_MS);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.stopSaved();
+  }
+
+  private schedule = (delayMs = PREVIEW_DELAY_MS): void => {
+    if (this.disposed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(this.write, delayMs);
+  };
+
+  private write = (): void => {
+    this.timer = null;
+    const { sync } = this;
+    const version = sync.cacheVersion;
+    // Not settled: a save is coming, and its onSaved schedules the next try.
+    if (this.disposed || !sync.settled || version === null) return;
+    const json = JSON.stringify(incidentsPreview(sync.doc));
+    if (this.written?.version === version && this.written.json === json) return;
+    sync.host.call('cache.savePreview', { docId: sync.docName, list: 'incidents', version, json }).then(
+      ({ saved }) => saved && (this.written = { version, json }),
+      () => {}, // a preview is an optimisation: the next open applies the doc as before
+    );
+  };
+}
