@@ -100,3 +100,17 @@ export function getRunSummary(doc: Y.Doc, id: string): RunSummaryRecord | undefi
   const parsed = runSummarySchema.safeParse(doc.getMap<unknown>(DOC_KEYS.runs).get(id));
   return parsed.success ? parsed.data : undefined;
 }
+
+/** System tags a runs list filters by; the other `mlflow.*` tags are bookkeeping (in the blob). */
+const LISTED_SYSTEM_TAGS = ['mlflow.user', 'mlflow.parentRunId', 'mlflow.source.git.commit'];
+const HEADLINE_TAGS = 30;
+const TAG_CHARS = 300;
+
+/**
+ * The tags a run summary keeps for filtering the runs list: people's own (not `mlflow.*`, A→Z, at
+ * most 30, values cut to 300 characters) and a few system ones; every tag stays in the blob.
+ */
+export function headlineTags(tags: Record<string, string>): Record<string, string> {
+  const keys = Object.keys(tags).filter((k) => !k.startsWith('mlflow.') || LISTED_SYSTEM_TAGS.includes(k)).sort().slice(0, HEADLINE_TAGS);
+  return Object.fromEntries(keys.map((k) => [k, tags[k]!.length <= TAG_CHARS ? tags[k]! : `${tags[k]!.slice(0, TAG_CHARS - 1)}…`]));
+}

@@ -5,7 +5,7 @@
  * unchanged run again yields the same hash and the summary is left as it was.
  */
 import { createHash } from 'node:crypto';
-import { RUN_DETAIL_KIND, type RunDetailRecord, type RunSummaryInput, mlflowCode } from '../../core/workspace/index.ts';
+import { RUN_DETAIL_KIND, type RunDetailRecord, type RunSummaryInput, headlineTags, mlflowCode } from '../../core/workspace/index.ts';
 import type { ImportedRun, MetricPoint } from './imported-run.ts';
 
 /** Headline params shown in a runs list; the full set is in the blob. Keeps the doc small. */
@@ -72,17 +72,6 @@ export function headlineMetrics(metrics: Record<string, MetricPoint[]>): Record<
     if (latest && Number.isFinite(latest.value)) out[key] = latest.value;
   }
   return out;
-}
-
-/** System tags a runs list filters by; the other `mlflow.*` tags are bookkeeping (in the blob). */
-const LISTED_SYSTEM_TAGS = ['mlflow.user', 'mlflow.parentRunId', 'mlflow.source.git.commit'];
-const HEADLINE_TAGS = 30;
-const TAG_CHARS = 300;
-
-/** People's own tags (not `mlflow.*`) and a few system ones, for filtering the runs list. */
-export function headlineTags(tags: Record<string, string>): Record<string, string> {
-  const keys = Object.keys(tags).filter((k) => !k.startsWith('mlflow.') || LISTED_SYSTEM_TAGS.includes(k)).sort().slice(0, HEADLINE_TAGS);
-  return Object.fromEntries(keys.map((k) => [k, truncate(tags[k]!, TAG_CHARS)]));
 }
 
 function sortedRecord(record: Record<string, string>): Record<string, string> {

@@ -6,7 +6,7 @@
  */
 import { useCallback, useMemo } from 'react';
 import type * as Y from 'yjs';
-import { diffEnvironments } from '../../../core/repro';
+import { diffEnvironments, runEnvironment } from '../../../core/repro';
 import { type RunSummaryRecord, getRunSummary, listComparisons, listDatasetVersions } from '../../../core/workspace';
 import { formatNumber } from '../components/charts';
 import { setHashQuery, useDocValue, useHashQuery } from '../session/hooks';
@@ -16,7 +16,6 @@ import { compareRows, parseRunIds } from './compare-rows';
 import { EnvDiffView } from './env-diff-view';
 import { AxisSwitch, MetricChart, RUN_COLORS, RUN_DASHES } from './metric-chart';
 import { metricSeries, parseAxis } from './metric-series';
-import { runEnvironment } from './run-environment';
 import { MAX_COMPARE } from './runs-page';
 import { type DetailState, useRunDetails } from './use-run-detail';
 import { runsHref } from './runs-link';
@@ -48,7 +47,7 @@ export function ComparePage({ session }: { session: WorkspaceSession }) {
   const metricNames = [...new Set(runs.flatMap((_, i) => Object.keys(detailOf(i)?.metrics ?? {})))].sort((a, b) => a.localeCompare(b));
   const envs = runs.map((_, i) => runEnvironment(detailOf(i)?.environment ?? []));
   // The baseline: the one the link names, else the first run that has an environment to diff against.
-  const baselineId = runs.some((r) => r.id === query.get('baseline')) ? query.get('baseline')! : (runs.find((_, i) => envs[i]!.kind === 'ok') ?? runs[0])?.id;
+  const baselineId = runs.some((r) => r.id === query.get('baseline')) ? query.get('baseline')! : (runs.find((_, i) => envs[i]!.environment) ?? runs[0])?.id;
   const baseIndex = Math.max(0, runs.findIndex((r) => r.id === baselineId));
 
   const header = (
@@ -145,9 +144,9 @@ export function ComparePage({ session }: { session: WorkspaceSession }) {
           if (i === baseIndex) return null;
           const [a, b] = [envs[baseIndex]!, envs[i]!];
           const from = runs[baseIndex]!.name;
-          if (a.kind === 'ok' && b.kind === 'ok') return <EnvDiffView key={r.id} diff={diffEnvironments(a.env, b.env)} from={from} to={r.name} />;
-          const why = (name: string, e: typeof a) => (e.kind === 'error' ? `${name}'s environment does not read: ${e.message}` : `${name} has no captured environment`);
-          return <p key={r.id} className="muted small">{from} → {r.name}: {a.kind !== 'ok' ? why(from, a) : why(r.name, b)}.</p>;
+          if (a.environment && b.environment) return <EnvDiffView key={r.id} diff={diffEnvironments(a.environment, b.environment)} from={from} to={r.name} />;
+          const why = (name: string, e: typeof a) => (e.problems.length > 0 ? `${name}'s environment does not read: ${e.problems.join('; ')}` : `${name} has no captured environment`);
+          return <p key={r.id} className="muted small">{from} → {r.name}: {a.environment ? why(r.name, b) : why(from, a)}.</p>;
         })}
       </section>
 

@@ -1,19 +1,25 @@
 /** A run's environment: Python, then the packages that matter for a model first, then the rest. */
-import { type EnvPackage, describeOrigin, mlPackageRank } from '../../../core/repro';
-import type { RunEnvironment } from './run-environment';
+import { type EnvPackage, type Environment, type RunEnvironment, describeOrigin, mlPackageRank } from '../../../core/repro';
 
+/** The run's environment as src/core/repro's runEnvironment reads it (as the checklist does). */
 export function EnvironmentSection({ environment }: { environment: RunEnvironment }) {
+  const { environment: env, problems } = environment;
   return (
     <section className="card run-section" aria-labelledby="env-title">
       <h3 id="env-title">Environment</h3>
-      {environment.kind === 'none' && <p className="muted small">No environment was captured with this run (no pip freeze, conda file or MLmodel).</p>}
-      {environment.kind === 'error' && <p role="alert" className="error">Could not read the environment: {environment.message}</p>}
-      {environment.kind === 'ok' && <EnvironmentBody env={environment.env} />}
+      {!env && problems.length === 0 && <p className="muted small">No environment was captured with this run (no pip freeze, conda file or MLmodel).</p>}
+      {problems.length > 0 && (
+        <div role="alert" className="error small">
+          {env ? 'Some environment files could not be read:' : 'Could not read the environment:'}
+          <ul>{problems.map((p) => <li key={p}>{p}</li>)}</ul>
+        </div>
+      )}
+      {env && <EnvironmentBody env={env} />}
     </section>
   );
 }
 
-function EnvironmentBody({ env }: { env: Extract<RunEnvironment, { kind: 'ok' }>['env'] }) {
+function EnvironmentBody({ env }: { env: Environment }) {
   const rank = (p: EnvPackage) => mlPackageRank(p.key) ?? Infinity;
   const ml = env.packages.filter((p) => rank(p) !== Infinity).sort((a, b) => rank(a) - rank(b));
   const rest = env.packages.filter((p) => rank(p) === Infinity);

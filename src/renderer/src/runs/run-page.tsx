@@ -5,6 +5,7 @@
  */
 import { useCallback, useMemo } from 'react';
 import type * as Y from 'yjs';
+import { runEnvironment } from '../../../core/repro';
 import { getRunSummary, listDatasetVersions, runSeed } from '../../../core/workspace';
 import { setHashQuery, useDocValue, useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
@@ -12,7 +13,6 @@ import { EnvironmentSection } from './environment-section';
 import { AxisSwitch, MetricChart, RUN_COLORS } from './metric-chart';
 import { metricSeries, parseAxis } from './metric-series';
 import { RunComments, RunNote } from './run-discussion';
-import { runEnvironment } from './run-environment';
 import { ArtifactsSection, CodeSection, LineageSection, ParamsSection, TagsSection } from './run-sections';
 import { formatDuration } from './run-table';
 import { RunStatusBadge } from './runs-page';

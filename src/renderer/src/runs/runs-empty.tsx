@@ -18,7 +18,8 @@ export function RunsEmpty({ session }: { session: WorkspaceSession }) {
             <CopyButton text={importCommand} label="Copy the import command" />
           </li>
           <li>
-            Or send each run from your training script over the HTTP API:
+            Or send each run from your training script as JSON (name, experiment, status, startTime, params, metrics, tags, environment …), with{' '}
+            <code>driftdesk push run run.json --server {serverUrl} --workspace {workspaceId} --token $DRIFTDESK_TOKEN</code>, or over the HTTP API:
             <pre aria-label="HTTP API" tabIndex={0}><code>{curl}</code></pre>
             <CopyButton text={curl} label="Copy the curl command" />
           </li>
