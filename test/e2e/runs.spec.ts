@@ -34,6 +34,13 @@ function importMlflow(path: string, target: SeedTarget): string {
 
 async function openWorkspace(launchApp: (name: string) => Promise<{ page: Page; dataDir: string }>, name: string) {
   const app = await launchApp('Ada');
+  // Every page here must run under the app's CSP without a refusal (as csp.spec checks the others).
+  await app.page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as { __cspViolations?: string[] }).__cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+  });
+  await app.page.reload();
   const start = new StartScreen(app.page);
   const serverUrl = await start.localServerUrl();
   const workspaceId = await start.createWorkspace(name, 'Ada');
@@ -190,6 +197,7 @@ test('import MLflow runs, sort, filter and choose columns; open a run; compare r
   await expect(page.getByText(/^\d+ MLflow system tags$/)).toBeVisible();
   await expect(page.getByRole('table', { name: 'MLflow system tags' })).toBeHidden();
   await expect(page.getByRole('table', { name: 'Artifacts' })).toContainText('model/MLmodel');
+  expect(await page.evaluate(() => (window as { __cspViolations?: string[] }).__cspViolations)).toEqual([]);
 });
 
 test('5,000 runs: the table renders a window of rows, and sorts and filters all of them', async ({ launchApp }, info) => {
