@@ -17,3 +17,4 @@ export * from './run-detail.ts';
 export * from './models.ts';
 export * from './handoffs.ts';
 export * from './list-preview.ts';
+export * from './run-annotations.ts';

@@ -16,6 +16,7 @@ import { DOC_KEYS } from './schema.ts';
 const RECORD_MAPS = [
   DOC_KEYS.comments, DOC_KEYS.reactions, DOC_KEYS.threadResolutions, DOC_KEYS.runs, DOC_KEYS.notes, DOC_KEYS.noteMentions,
   DATASET_KEYS.versions, DATASET_KEYS.comparisons, 'monitors',
+  DOC_KEYS.runAnnotations,
 ];
 /** Registries whose entries are nested Y.Maps (field-level merge). */
 const NESTED_MAPS = [DOC_KEYS.incidents];

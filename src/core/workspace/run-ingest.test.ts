@@ -15,6 +15,12 @@ describe('run ingest', () => {
     expect(ingestedRun(runIngestSchema.parse({ ...base, clientRunId: 'job-1' }), () => 'x').detail.source).toBe('api:job-1');
   });
 
+  it('keeps people\'s tags (and a few of MLflow\'s) in the summary, so the runs table can filter by them', () => {
+    const run = runIngestSchema.parse({ ...base, tags: { team: 'vision', 'mlflow.runName': 'r', 'mlflow.user': 'ada' } });
+    expect(ingestedRun(run, () => 'g').summary.tags).toEqual({ 'mlflow.user': 'ada', team: 'vision' });
+    expect(ingestedRun(runIngestSchema.parse(base), () => 'g').summary.tags).toBeUndefined();
+  });
+
   it('picks the latest point as MLflow does: highest step, then latest timestamp; a NaN latest is left out', () => {
     expect(headlineMetrics({
       loss: [{ step: 2, timestamp: 5, value: 0.5 }, { step: 2, timestamp: 9, value: 0.4 }, { step: 1, timestamp: 99, value: 9 }],

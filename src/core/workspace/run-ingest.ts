@@ -17,7 +17,7 @@
  */
 import { z } from 'zod';
 import { codeVersionSchema, dataVersionRefSchema, environmentFileSchema, metricPointSchema, RUN_DETAIL_KIND, type MetricPointRecord, type RunDetailRecord } from './run-detail.ts';
-import type { RunSummaryInput } from './runs.ts';
+import { type RunSummaryInput, headlineTags } from './runs.ts';
 import { runStatusSchema } from './schema.ts';
 
 export const MAX_INGEST_POINTS = 1_000_000;
@@ -115,6 +115,7 @@ export function ingestedRun(run: RunIngest, newRunId: () => string): { detail: R
     source,
     params: Object.fromEntries(paramKeys.map((k) => [k, clip(detail.params[k]!)])),
     metrics: headlineMetrics(metrics),
+    ...(Object.keys(headlineTags(detail.tags)).length > 0 ? { tags: headlineTags(detail.tags) } : {}),
   };
   return { detail, summary };
 }

@@ -31,25 +31,54 @@ export interface UpsertRunResult {
  * to delete: removing a run someone may have commented on is not an importer's call.
  */
 export function upsertRunSummary(doc: Y.Doc, input: RunSummaryInput, ctx: Pick<CommandContext, 'now' | 'newId'>): UpsertRunResult {
-  const summary = parseInput('upsertRunSummary', upsertRunSummaryInput, input);
-  const runs = doc.getMap<unknown>(DOC_KEYS.runs);
-  const existing = findRunBySource(doc, summary.source);
-  const record: RunSummaryRecord = existing
-    ? { ...summary, id: existing.id, createdAt: existing.createdAt }
-    : { ...summary, id: ctx.newId(), createdAt: ctx.now() };
-  if (existing && sameRecord(existing, record)) return { outcome: 'unchanged', record: existing };
-  doc.transact(() => runs.set(record.id, record));
-  return { outcome: existing ? 'updated' : 'inserted', record };
+  return upsertRunSummaries(doc, [input], ctx)[0]!;
 }
+
+/**
+ * upsertRunSummary for many runs in one transaction: every input is validated before anything
+ * is written (one bad summary writes none), and the doc's runs are indexed by source once —
+ * looking each run up anew made an import of 5,000 runs take seconds of map scans.
+ */
+export function upsertRunSummaries(doc: Y.Doc, inputs: readonly RunSummaryInput[], ctx: Pick<CommandContext, 'now' | 'newId'>): UpsertRunResult[] {
+  const summaries = inputs.map((input, i) => parseInput(inputs.length === 1 ? 'upsertRunSummary' : `upsertRunSummaries[${i}]`, upsertRunSummaryInput, input));
+  const runs = doc.getMap<unknown>(DOC_KEYS.runs);
+  const wanted = new Set(summaries.map((s) => s.source));
+  const bySource = new Map<string, RunSummaryRecord>();
+  for (const value of runs.values()) {
+    const source = (value as { source?: unknown } | null)?.source;
+    if (typeof source !== 'string' || !wanted.has(source)) continue;
+    const parsed = runSummarySchema.safeParse(value);
+    if (parsed.success && isOlder(parsed.data, bySource.get(source))) bySource.set(source, parsed.data);
+  }
+  const results: UpsertRunResult[] = [];
+  doc.transact(() => {
+    for (const summary of summaries) {
+      const existing = bySource.get(summary.source);
+      const record: RunSummaryRecord = existing
+        ? { ...summary, id: existing.id, createdAt: existing.createdAt }
+        : { ...summary, id: ctx.newId(), createdAt: ctx.now() };
+      if (existing && sameRecord(existing, record)) {
+        results.push({ outcome: 'unchanged', record: existing });
+        continue;
+      }
+      runs.set(record.id, record);
+      bySource.set(summary.source, record);
+      results.push({ outcome: existing ? 'updated' : 'inserted', record });
+    }
+  });
+  return results;
+}
+
+const isOlder = (r: RunSummaryRecord, than: RunSummaryRecord | undefined) => !than || r.createdAt < than.createdAt || (r.createdAt === than.createdAt && r.id < than.id);
 
 /** The run imported from `source`, or null (oldest first when several share it). */
 export function findRunBySource(doc: Y.Doc, source: string): RunSummaryRecord | null {
   let found: RunSummaryRecord | null = null;
   for (const value of doc.getMap<unknown>(DOC_KEYS.runs).values()) {
+    // A raw look first: only a record with this source is worth a parse.
+    if ((value as { source?: unknown } | null)?.source !== source) continue;
     const parsed = runSummarySchema.safeParse(value);
-    if (!parsed.success || parsed.data.source !== source) continue;
-    const r = parsed.data;
-    if (!found || r.createdAt < found.createdAt || (r.createdAt === found.createdAt && r.id < found.id)) found = r;
+    if (parsed.success && isOlder(parsed.data, found ?? undefined)) found = parsed.data;
   }
   return found;
 }
@@ -64,4 +93,24 @@ function sortKeys(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)]));
   }
   return value;
+}
+
+/** The run with this id, or undefined (also when what is stored does not parse). */
+export function getRunSummary(doc: Y.Doc, id: string): RunSummaryRecord | undefined {
+  const parsed = runSummarySchema.safeParse(doc.getMap<unknown>(DOC_KEYS.runs).get(id));
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** System tags a runs list filters by; the other `mlflow.*` tags are bookkeeping (in the blob). */
+const LISTED_SYSTEM_TAGS = ['mlflow.user', 'mlflow.parentRunId', 'mlflow.source.git.commit'];
+const HEADLINE_TAGS = 30;
+const TAG_CHARS = 300;
+
+/**
+ * The tags a run summary keeps for filtering the runs list: people's own (not `mlflow.*`, A→Z, at
+ * most 30, values cut to 300 characters) and a few system ones; every tag stays in the blob.
+ */
+export function headlineTags(tags: Record<string, string>): Record<string, string> {
+  const keys = Object.keys(tags).filter((k) => !k.startsWith('mlflow.') || LISTED_SYSTEM_TAGS.includes(k)).sort().slice(0, HEADLINE_TAGS);
+  return Object.fromEntries(keys.map((k) => [k, tags[k]!.length <= TAG_CHARS ? tags[k]! : `${tags[k]!.slice(0, TAG_CHARS - 1)}…`]));
 }

@@ -10,6 +10,8 @@
  *               so the server can tell a comment-only update from any other (commenter role)
  * - `runs`      Y.Map<runId, RunSummaryRecord>: the small summary a runs list needs; a run's full
  *               params, metric series and environment are blobs
+ * - `runAnnotations` Y.Map<runId, RunAnnotationRecord>: the short note people keep on a run, apart
+ *               from the summary so a re-import (which rewrites the summary) never touches it
  * - `notes`     Y.Map<noteId, NoteRecord>: the notes registry; each note's text is a Y.Text in
  *               its own doc (`noteDocName`), opened lazily
  * - `noteMentions` Y.Map<`<noteId>:<memberId>`, NoteMentionRecord>: who was @mentioned in which
@@ -41,6 +43,7 @@ export const DOC_KEYS = {
   incidents: 'incidents',
   comments: 'comments',
   runs: 'runs',
+  runAnnotations: 'runAnnotations',
   notes: 'notes',
   noteMentions: 'noteMentions',
   reactions: 'reactions',
@@ -247,10 +250,25 @@ export const runSummarySchema = z.object({
   source: z.string().max(300),
   params: z.record(z.string(), z.string().max(500)),
   metrics: z.record(z.string(), z.number()),
+  /**
+   * Headline tags a runs list filters by (people's own tags and a few system ones such as
+   * `mlflow.user`); every tag is in the blob. Absent in summaries written before it existed.
+   */
+  tags: z.record(z.string(), z.string().max(300)).optional(),
   detailBlob: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   createdAt: timestamp,
 });
 export type RunSummaryRecord = z.infer<typeof runSummarySchema>;
+
+/** The run note: one per run, the latest save wins (it is a short note, not a document). */
+export const runAnnotationSchema = z.object({
+  runId: id,
+  text: z.string().max(4000),
+  updatedAt: timestamp,
+  updatedById: id,
+  updatedByName: z.string().max(200),
+});
+export type RunAnnotationRecord = z.infer<typeof runAnnotationSchema>;
 
 export const noteSchema = z.object({
   id,

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { WebSocket as WebSocketPolyfill } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { upsertRunSummary } from '../../core/workspace/index.ts';
+import { upsertRunSummaries } from '../../core/workspace/index.ts';
 import { type ImportedStore, MlflowImportError } from './imported-run.ts';
 import { readFileStore } from './file-store.ts';
 import { type RunDetail, runDetail } from './run-detail.ts';
@@ -90,12 +90,7 @@ async function writeSummaries(details: RunDetail[], target: ImportTarget): Promi
     await until(() => provider.synced, timeoutMs, `the workspace to sync from ${target.server}`);
     const counts = { imported: 0, updated: 0, unchanged: 0 };
     const ctx = { now: () => Date.now(), newId: () => randomUUID() };
-    doc.transact(() => {
-      for (const d of details) {
-        const { outcome } = upsertRunSummary(doc, d.summary, ctx);
-        counts[outcome === 'inserted' ? 'imported' : outcome] += 1;
-      }
-    });
+    for (const { outcome } of upsertRunSummaries(doc, details.map((d) => d.summary), ctx)) counts[outcome === 'inserted' ? 'imported' : outcome] += 1;
     const mine = Y.decodeStateVector(Y.encodeStateVector(doc));
     const base = `${target.server.replace(/\/+$/, '')}/api/v1/workspaces/${encodeURIComponent(target.workspaceId)}`;
     await untilAsync(async () => serverHas(base, target, mine), timeoutMs, 'the server to store the runs (is the token an editor\'s?)');

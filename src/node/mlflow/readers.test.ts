@@ -45,6 +45,8 @@ describe('readFileStore on real mlruns/ trees', () => {
     expect(owl.tags['mlflow.user']).toBe('jortdejong');
     expect(owl.artifacts).toContainEqual({ path: 'model/MLmodel', bytes: 533 });
     expect(owl.artifacts!.map((a) => a.path)).toContain('model/data/pickle_module_info.txt');
+    // The summary keeps the tags a runs list filters by, not MLflow's bookkeeping.
+    expect(runDetail(owl).summary.tags).toEqual({ 'mlflow.user': 'jortdejong' });
   });
 
   it('reads the PyTorch Lightning autolog runs and picks the highest step as the headline value', () => {

@@ -5,7 +5,7 @@
  * unchanged run again yields the same hash and the summary is left as it was.
  */
 import { createHash } from 'node:crypto';
-import { RUN_DETAIL_KIND, type RunDetailRecord, type RunSummaryInput, mlflowCode } from '../../core/workspace/index.ts';
+import { RUN_DETAIL_KIND, type RunDetailRecord, type RunSummaryInput, headlineTags, mlflowCode } from '../../core/workspace/index.ts';
 import type { ImportedRun, MetricPoint } from './imported-run.ts';
 
 /** Headline params shown in a runs list; the full set is in the blob. Keeps the doc small. */
@@ -53,6 +53,7 @@ export function runDetail(run: ImportedRun): RunDetail {
     source: `mlflow:${run.runId}`,
     params: Object.fromEntries(params.map((k) => [k, truncate(run.params[k]!, PARAM_CHARS)])),
     metrics: headlineMetrics(run.metrics),
+    ...(Object.keys(headlineTags(tags)).length > 0 ? { tags: headlineTags(tags) } : {}),
     detailBlob: sha256,
   };
   return { summary, blob, sha256 };

@@ -14,6 +14,9 @@ function describeView(viewing: string): string {
   if (viewing.startsWith('models') || viewing.startsWith('model-versions/')) return 'viewing models';
   if (viewing.startsWith('handoffs/')) return 'viewing a handoff';
   if (viewing === 'handoffs') return 'viewing handoffs';
+  if (viewing.startsWith('runs/')) return 'viewing a run';
+  if (viewing === 'runs') return 'viewing runs';
+  if (viewing === 'compare') return 'comparing runs';
   return 'viewing incidents';
 }
 

@@ -14,7 +14,8 @@ export interface ExportFile {
 /** The three files in the order they are saved. */
 export function exportFiles(files: ReproFiles): ExportFile[] {
   return [
-    { name: 'Dockerfile', mime: 'text/plain', text: files.dockerfile },
+    // Not text/plain: Chromium would save a file with no extension as "Dockerfile.txt".
+    { name: 'Dockerfile', mime: 'application/octet-stream', text: files.dockerfile },
     { name: 'requirements.txt', mime: 'text/plain', text: files.requirements },
     { name: 'fetch-data.sh', mime: 'text/x-shellscript', text: files.fetchData },
   ];

@@ -29,6 +29,10 @@ const ComparisonPage = lazy(() => import('./comparison-page').then((m) => ({ def
 const NotesPage = lazy(() => import('./notes-page').then((m) => ({ default: m.NotesPage })));
 const NotePage = lazy(() => import('./note-page').then((m) => ({ default: m.NotePage })));
 const MonitorsPage = lazy(() => import('./monitors-page').then((m) => ({ default: m.MonitorsPage })));
+// Runs carry recharts (metric charts) too.
+const RunsPage = lazy(() => import('../runs/runs-page').then((m) => ({ default: m.RunsPage })));
+const RunPage = lazy(() => import('../runs/run-page').then((m) => ({ default: m.RunPage })));
+const ComparePage = lazy(() => import('../runs/compare-page').then((m) => ({ default: m.ComparePage })));
 const MonitorDetail = lazy(() => import('./monitor-detail').then((m) => ({ default: m.MonitorDetail })));
 
 /** Sidebar (workspace, navigation, sync state, who is here) and the routed page. */
@@ -56,6 +60,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           </a>
           <a href={`#/w/${ws}/incidents`} aria-current={section === 'incidents' ? 'page' : undefined}>Incidents</a>
           <a href={`#/w/${ws}/monitors`} aria-current={section === 'monitors' ? 'page' : undefined}>Monitors</a>
+          <a href={`#/w/${ws}/runs`} aria-current={section === 'runs' || section === 'compare' ? 'page' : undefined}>Runs</a>
           <ModelsNavLink session={session} section={section} />
           <a href={`#/w/${ws}/datasets`} aria-current={section === 'datasets' || section === 'comparisons' ? 'page' : undefined}>Datasets</a>
           <a href={`#/w/${ws}/notes`} aria-current={section === 'notes' ? 'page' : undefined}>Notes</a>
@@ -84,6 +89,10 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           <RegistryRoute session={session} section={section} itemId={itemId} />
         ) : section === 'datasets' ? (
           itemId ? <DatasetVersionPage session={session} versionId={itemId} /> : <DatasetsPage session={session} />
+        ) : section === 'runs' ? (
+          itemId ? <RunPage key={itemId} session={session} runId={itemId} /> : <RunsPage session={session} />
+        ) : section === 'compare' ? (
+          <ComparePage session={session} />
         ) : section === 'notes' ? (
           itemId ? <NotePage key={itemId} session={session} noteId={itemId} /> : <NotesPage session={session} />
         ) : section === 'monitors' ? (

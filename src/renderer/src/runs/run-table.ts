@@ -1,0 +1,154 @@
+/**
+ * The runs table's columns, sort and rows, as plain data: which value a column shows for a run,
+ * how runs sort by it, and the row list (with experiment group headers) the windowed table draws.
+ */
+import type { RunSummaryRecord } from '../../../core/workspace';
+import { isNumber } from './run-filter';
+
+/** Fixed columns, then `param:<key>` and `metric:<key>` columns the person picks. */
+export const FIXED_COLUMNS = ['name', 'status', 'experiment', 'started', 'duration'] as const;
+export type FixedColumn = (typeof FIXED_COLUMNS)[number];
+export type ColumnId = FixedColumn | `param:${string}` | `metric:${string}`;
+
+export type SortDir = 'asc' | 'desc';
+export interface SortSpec {
+  column: ColumnId;
+  dir: SortDir;
+}
+
+/** Newest first: what a person opening the runs list looks for. */
+export const DEFAULT_SORT: SortSpec = { column: 'started', dir: 'desc' };
+
+export function columnLabel(column: ColumnId): string {
+  if (column.startsWith('param:')) return column.slice('param:'.length);
+  if (column.startsWith('metric:')) return column.slice('metric:'.length);
+  return { name: 'Run', status: 'Status', experiment: 'Experiment', started: 'Started', duration: 'Duration' }[column as FixedColumn];
+}
+
+/** Reads a column id from a URL or storage; null when it is not one. */
+export function parseColumnId(text: string | null | undefined): ColumnId | null {
+  if (!text) return null;
+  if ((FIXED_COLUMNS as readonly string[]).includes(text)) return text as FixedColumn;
+  if (/^(param|metric):.+/s.test(text)) return text as ColumnId;
+  return null;
+}
+
+export function parseSort(column: string | null, dir: string | null): SortSpec {
+  const c = parseColumnId(column);
+  if (!c) return DEFAULT_SORT;
+  return { column: c, dir: dir === 'asc' || dir === 'desc' ? dir : defaultDir(c) };
+}
+
+/** Numbers and times sort high-first on the first click; words A→Z. */
+export function defaultDir(column: ColumnId): SortDir {
+  return column === 'name' || column === 'status' || column === 'experiment' || column.startsWith('param:') ? 'asc' : 'desc';
+}
+
+/** The value a cell holds (undefined: the run does not have it). */
+export function cellValue(run: RunSummaryRecord, column: ColumnId): string | number | undefined {
+  switch (column) {
+    case 'name': return run.name;
+    case 'status': return run.status;
+    case 'experiment': return run.experiment;
+    case 'started': return run.startedAt;
+    case 'duration': return run.endedAt === undefined ? undefined : run.endedAt - run.startedAt;
+  }
+  if (column.startsWith('param:')) return run.params[column.slice(6)];
+  return run.metrics[column.slice(7)];
+}
+
+/**
+ * Sorts a copy of `runs` by `sort`. Params that are all numbers compare as numbers (`lr`
+ * 0.001 < 0.01), other text naturally (`run-2` before `run-10`). Runs without the value go last
+ * in both directions, so sorting by a metric never starts with a screen of blanks. Ties keep
+ * newest first, then id, so the order is the same on every machine.
+ */
+export function sortRuns(runs: readonly RunSummaryRecord[], sort: SortSpec): RunSummaryRecord[] {
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  const keyed = runs.map((run) => ({ run, value: cellValue(run, sort.column) }));
+  keyed.sort((a, b) => {
+    if (a.value === undefined || b.value === undefined) {
+      if (a.value === undefined && b.value !== undefined) return 1;
+      if (b.value === undefined && a.value !== undefined) return -1;
+    } else {
+      const order = compareValues(a.value, b.value);
+      if (order !== 0) return order * sign;
+    }
+    return b.run.startedAt - a.run.startedAt || (a.run.id < b.run.id ? -1 : a.run.id > b.run.id ? 1 : 0);
+  });
+  return keyed.map((k) => k.run);
+}
+
+function compareValues(a: string | number, b: string | number): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const [x, y] = [String(a), String(b)];
+  if (isNumber(x) && isNumber(y)) return Number(x) - Number(y);
+  return x.localeCompare(y, undefined, { numeric: true, sensitivity: 'base' });
+}
+
+export type TableRow =
+  | { kind: 'group'; experiment: string; count: number; collapsed: boolean }
+  | { kind: 'run'; run: RunSummaryRecord };
+
+/**
+ * The rows to draw: runs in order, or with `groupByExperiment` a header per experiment (A→Z)
+ * followed by its runs in the sort order, unless the group is collapsed.
+ */
+export function tableRows(runs: readonly RunSummaryRecord[], groupByExperiment: boolean, collapsed: ReadonlySet<string>): TableRow[] {
+  if (!groupByExperiment) return runs.map((run) => ({ kind: 'run', run }));
+  const groups = new Map<string, RunSummaryRecord[]>();
+  for (const run of runs) {
+    const list = groups.get(run.experiment);
+    if (list) list.push(run);
+    else groups.set(run.experiment, [run]);
+  }
+  const rows: TableRow[] = [];
+  for (const experiment of [...groups.keys()].sort((a, b) => a.localeCompare(b))) {
+    const list = groups.get(experiment)!;
+    const isCollapsed = collapsed.has(experiment);
+    rows.push({ kind: 'group', experiment, count: list.length, collapsed: isCollapsed });
+    if (!isCollapsed) for (const run of list) rows.push({ kind: 'run', run });
+  }
+  return rows;
+}
+
+/**
+ * Every param, metric and tag name some run has, sorted A→Z, and how many runs have each (the
+ * column chooser's and the filter's vocabulary).
+ */
+export function runVocabulary(runs: readonly RunSummaryRecord[]): {
+  params: string[]; metrics: string[]; tags: string[]; experiments: string[]; counts: Map<string, number>;
+} {
+  const counts = new Map<string, number>();
+  const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  const tags = new Set<string>();
+  const experiments = new Set<string>();
+  for (const r of runs) {
+    for (const k in r.params) count(`param:${k}`);
+    for (const k in r.metrics) count(`metric:${k}`);
+    for (const k in r.tags ?? {}) tags.add(k);
+    experiments.add(r.experiment);
+  }
+  const names = (prefix: string) => [...counts.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  const sorted = (s: Iterable<string>) => [...s].sort((a, b) => a.localeCompare(b));
+  return { params: sorted(names('param:')), metrics: sorted(names('metric:')), tags: sorted(tags), experiments: sorted(experiments), counts };
+}
+
+/** Columns shown before a person chooses: the metrics and then the params most runs have. */
+export function defaultColumns(vocab: { params: string[]; metrics: string[]; counts: Map<string, number> }): ColumnId[] {
+  const top = (prefix: 'metric:' | 'param:', names: string[], n: number) =>
+    names.map((name) => `${prefix}${name}` as ColumnId).sort((a, b) => (vocab.counts.get(b) ?? 0) - (vocab.counts.get(a) ?? 0)).slice(0, n);
+  return [...top('metric:', vocab.metrics, 4), ...top('param:', vocab.params, 4)];
+}
+
+/** `1 h 4 min`, `3 min 12 s`, `850 ms`. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
+}
