@@ -60,6 +60,11 @@ test('a model version goes from data science to ML engineering to ops, with chan
   await register.getByRole('button', { name: 'Register version' }).click();
   await expect(d.page.getByRole('heading', { name: 'churn-classifier v1 (1.0.0)' })).toBeVisible();
 
+  // The version's reproducibility checklist is its run's, with the score the handoff checks.
+  const repro = d.page.getByRole('region', { name: 'Reproducibility' });
+  await expect(repro.getByRole('list', { name: 'Reproducibility checklist' }).getByRole('listitem')).toHaveCount(5);
+  await expect(repro.getByRole('meter', { name: 'Reproducibility score' })).toHaveAttribute('value', /^\d+$/);
+
   // The checklist preview: everything but the drift baseline holds; Dana sets it.
   const request = d.page.getByRole('form', { name: 'Request a handoff' });
   const preview = request.getByRole('list', { name: 'Preview: automatic checks' });

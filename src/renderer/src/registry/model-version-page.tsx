@@ -6,8 +6,11 @@ import { useCallback } from 'react';
 import type * as Y from 'yjs';
 import { aliasesOfVersion, getDatasetVersion, getModel, getModelVersion, listHandoffStates, listRuns } from '../../../core/workspace';
 import { TimeAgo } from '../components/badges';
+import { RunRepro } from '../repro/run-repro';
+import { useRunDetails } from '../runs/use-run-detail';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
+import { productionComparison } from './production-compare';
 import { AliasBadge, HandoffList } from './registry-bits';
 import { RequestHandoff } from './request-handoff';
 import { TargetComments } from './target-comments';
@@ -26,14 +29,16 @@ export function ModelVersionPage({ session, versionId }: { session: WorkspaceSes
       baseline: version.baselineDatasetVersionId ? getDatasetVersion(doc, version.baselineDatasetVersionId) : undefined,
       aliases: aliasesOfVersion(doc, version),
       handoffs: listHandoffStates(doc).filter((s) => s.handoff.versionId === versionId),
+      vsProduction: productionComparison(doc, session.connection.workspaceId, version),
     };
-  }, [versionId]);
+  }, [versionId, session]);
   const data = useDocValue(session.doc, read);
   const facts = useVersionFacts(session, versionId);
+  const [detail] = useRunDetails(session, [data?.run?.detailBlob]);
   const ws = session.connection.workspaceId;
   const canEdit = session.connection.role === 'owner' || session.connection.role === 'editor';
   if (!data) return <section><p className="empty">No such model version here. It may not have synced yet, or the link is wrong. <a href={`#/w/${ws}/models`}>All models</a></p></section>;
-  const { version, model, run, baseline, aliases, handoffs } = data;
+  const { version, model, run, baseline, aliases, handoffs, vsProduction } = data;
   return (
     <section aria-labelledby="version-title" className="registry">
       <p><a href={`#/w/${ws}/models/${encodeURIComponent(version.modelId)}`}>← {model?.name ?? 'Model'}</a></p>
@@ -49,7 +54,9 @@ export function ModelVersionPage({ session, versionId }: { session: WorkspaceSes
         <dd>{baseline ? <a href={`#/w/${ws}/datasets/${encodeURIComponent(baseline.id)}`}>{baseline.dataset} · {baseline.fileName}</a> : <span className="muted">not set</span>}</dd>
         <dt>Registered</dt>
         <dd>by {version.createdByName} <TimeAgo at={version.createdAt} /></dd>
+        {vsProduction && (<><dt>Production</dt><dd><a href={vsProduction.href}>Compare with production ({versionName(vsProduction.production)}): params, metrics, environment diff</a></dd></>)}
       </dl>
+      {detail?.kind === 'ready' && <RunRepro session={session} detail={detail.detail} />}
       <section aria-labelledby="version-handoffs">
         <h3 id="version-handoffs">Handoffs</h3>
         <HandoffList doc={session.doc} states={handoffs} workspaceId={ws} label="Handoffs of this version" empty="No handoffs yet. A data scientist hands a version to ML engineering, who hand it to ops." />
