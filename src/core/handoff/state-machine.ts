@@ -9,7 +9,9 @@
  *   changes-requested ──resubmit──▶ pending (requester; the checklist is evaluated again)
  *                     └──withdraw──▶ withdrawn
  *
- * accepted, rejected and withdrawn are final (a new request starts over). Events are immutable
+ * An accept counts only if every item holds at its place in the order (see handoffState), and
+ * a resubmission clears the ticks. accepted, rejected and withdrawn are final (a new request
+ * starts over). Events are immutable
  * records ordered by a Lamport `seq` (then clock, then id): a decision taken on one replica
  * after seeing another's comes after it everywhere. Two conflicting decisions made at once
  * (both `seq` n) — say an accept and a reject offline — resolve the same way on every replica,
@@ -67,8 +69,15 @@ export function handoffState(handoff: HandoffRecord, events: readonly HandoffEve
     decisions.push(event);
     const next: HandoffStatus | undefined = TRANSITIONS[status][event.decision];
     if (next === undefined) continue;
+    // The rule "every item holds" is judged again here, not only by the client that accepted:
+    // an untick made concurrently on another replica and ordered first makes the accept void.
+    if (event.decision === 'accepted' && unmet(checklist, checks).length > 0) continue;
     status = next;
-    if (event.decision === 'resubmitted' && event.checklist) checklist = event.checklist;
+    if (event.decision === 'resubmitted') {
+      if (event.checklist) checklist = event.checklist;
+      // A resubmission asks for a fresh look: the ticks start over, on every replica alike.
+      checks.clear();
+    }
   }
   const nextSeq = Math.max(0, ...mine.map((e) => e.seq)) + 1;
   return { handoff, status, checklist, checks, decisions, nextSeq };
@@ -117,7 +126,11 @@ export function actionBlocker(state: HandoffState, actor: HandoffActor, action: 
 
 /** Checklist items that do not hold: failed automatic ones and unticked manual ones. */
 export function unmetItems(state: HandoffState): HandoffChecklistItem[] {
-  return state.checklist.filter((item) => (item.kind === 'automatic' ? item.passed !== true : !state.checks.has(item.id)));
+  return unmet(state.checklist, state.checks);
+}
+
+function unmet(checklist: readonly HandoffChecklistItem[], checks: ReadonlyMap<string, unknown>): HandoffChecklistItem[] {
+  return checklist.filter((item) => (item.kind === 'automatic' ? item.passed !== true : !checks.has(item.id)));
 }
 
 /** Whether this person is the one a handoff waits for now: the receiver while pending, the requester after "changes requested". */

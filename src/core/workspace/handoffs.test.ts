@@ -128,6 +128,50 @@ describe('handoff from data science to ML engineering to ops', () => {
     expect(a.decisions).toHaveLength(2); // the loser stays in the trail
   });
 
+  it('voids an accept that a concurrent untick, ordered first, leaves with an unmet item — on both replicas', () => {
+    const { doc, people, version } = setup();
+    const h = requestHandoff(doc, { versionId: version.id, stage: 'to-ml-engineering' }, good, people.ds);
+    for (const item of ['evaluation-reviewed', 'model-card']) checkHandoffItem(doc, { handoffId: h.id, itemId: item, checked: true }, people.ds);
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+    // Same seq on both; the untick's earlier clock orders it first.
+    checkHandoffItem(other, { handoffId: h.id, itemId: 'model-card', checked: false }, { ...people.ds, now: () => 1 });
+    decideHandoff(doc, { handoffId: h.id, action: 'accept' }, people.mle);
+    expect(getHandoffState(doc, h.id)!.status).toBe('accepted'); // as far as this replica knew
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(other));
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+    for (const d of [doc, other]) {
+      const state = getHandoffState(d, h.id)!;
+      expect(state.status).toBe('pending');
+      expect(state.decisions.map((e) => e.decision)).toEqual(['accepted']); // still in the trail
+    }
+  });
+
+  it('starts the ticks over at a resubmission, including a tick made concurrently elsewhere', () => {
+    const { doc, people, version } = setup();
+    const h = requestHandoff(doc, { versionId: version.id, stage: 'to-ml-engineering' }, good, people.ds);
+    decideHandoff(doc, { handoffId: h.id, action: 'request-changes', comment: 'add the model card' }, people.mle);
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+    checkHandoffItem(other, { handoffId: h.id, itemId: 'model-card', checked: true }, { ...people.mle, now: () => 1 });
+    decideHandoff(doc, { handoffId: h.id, action: 'resubmit' }, people.ds, good);
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(other));
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+    for (const d of [doc, other]) expect(getHandoffState(d, h.id)!).toMatchObject({ status: 'pending', checks: new Map() });
+  });
+
+  it('ignores a production move written around the command: no accepted handoff, or an override by a non-owner', () => {
+    const { doc, model, version } = setup();
+    const forged = (id: string, extra: object) => doc.getMap('aliasEvents').set(id, { id, modelId: model.id, alias: 'production', versionId: version.id, byId: 'm_ops', byName: 'Oz', at: 5, seq: 1, ...extra });
+    forged('f1', {});
+    forged('f2', { override: { reason: 'trust me' } });
+    forged('f3', { handoffId: 'nope' });
+    expect(currentAliases(doc, model.id).has('production')).toBe(false);
+    // An unprotected alias written the same way counts: only production is guarded.
+    doc.getMap('aliasEvents').set('f4', { id: 'f4', modelId: model.id, alias: 'champion', versionId: version.id, byId: 'm_ops', byName: 'Oz', at: 5, seq: 1 });
+    expect([...currentAliases(doc, model.id).keys()]).toEqual(['champion']);
+  });
+
   it('lets an owner override production with a recorded reason, and computes facts from a run detail', () => {
     const { doc, people, model, version } = setup();
     const ev = moveAlias(doc, { modelId: model.id, alias: 'production', versionId: version.id, overrideReason: 'incident 42 rollback' }, aliasContext(doc, people.owner));

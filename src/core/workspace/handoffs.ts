@@ -153,18 +153,8 @@ export function decideHandoff(doc: Y.Doc, input: DecideHandoffInput, ctx: Comman
     ...(teamRoleOf(doc, ctx.actor.id) ? { byTeamRole: teamRoleOf(doc, ctx.actor.id)! } : {}),
     ...(data.action === 'resubmit' && facts ? { checklist: buildHandoffChecklist(state.handoff.stage, facts, extra, threshold) } : {}),
   };
-  doc.transact(() => {
-    const events = doc.getMap<HandoffEvent>(DOC_KEYS.handoffEvents);
-    events.set(event.id, event);
-    // A resubmission asks for a fresh look: the manual ticks start over.
-    if (data.action === 'resubmit') {
-      let seq = state.nextSeq + 1;
-      for (const itemId of state.checks.keys()) {
-        const untick: HandoffEvent = { kind: 'check', id: ctx.newId(), handoffId: data.handoffId, itemId, checked: false, byId: ctx.actor.id, byName: ctx.actor.name, at: ctx.now(), seq: seq++ };
-        events.set(untick.id, untick);
-      }
-    }
-  });
+  // A resubmission's ticks start over in the replay itself (handoffState), on every replica.
+  doc.getMap<HandoffEvent>(DOC_KEYS.handoffEvents).set(event.id, event);
   return getHandoffState(doc, data.handoffId)!;
 }
 

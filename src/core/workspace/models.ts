@@ -14,6 +14,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { type CommandContext, CommandError, parseInput } from './command-context.ts';
+import { handoffState } from '../handoff/state-machine.ts';
 import { DATASET_KEYS } from './datasets.ts';
 import { parseRecord } from './queries.ts';
 import {
@@ -26,6 +27,8 @@ import {
   type TeamRoleRecord,
   aliasEventSchema,
   aliasNameSchema,
+  handoffEventSchema,
+  handoffSchema,
   memberSchema,
   modelNameSchema,
   modelSchema,
@@ -185,13 +188,23 @@ export function aliasHistory(doc: Y.Doc, modelId: string): AliasEventRecord[] {
   return [...doc.getMap(DOC_KEYS.aliasEvents).values()]
     .flatMap((v) => parseRecord(aliasEventSchema, v) ?? [])
     .filter((e) => e.modelId === modelId)
-    .sort((a, b) => (a.alias === b.alias ? aliasEventOrder(a, b) : a.at - b.at || aliasEventOrder(a, b)));
+    // One total order (a comparator mixing per-alias seq with cross-alias clocks could cycle, and
+    // the trail would then depend on map iteration order): clock, then alias, then causal order.
+    .sort((a, b) => a.at - b.at || (a.alias < b.alias ? -1 : a.alias > b.alias ? 1 : aliasEventOrder(a, b)));
 }
 
-/** Where each alias of a model points now (removed aliases are absent), by the latest event per alias. */
+/**
+ * Where each alias of a model points now (removed aliases are absent), by the latest event per
+ * alias. A move of a protected alias counts only if it carries what `moveAlias` asks for — an
+ * accepted handoff to ops of that version, or an override by a member who is an owner — so a
+ * client that skips the command's check cannot move `production` for everyone else. (The
+ * server does not check who wrote an event, so the owner's id could still be claimed falsely;
+ * the audit trail shows every such move.)
+ */
 export function currentAliases(doc: Y.Doc, modelId: string): Map<string, AliasEventRecord> {
   const latest = new Map<string, AliasEventRecord>();
   for (const event of aliasHistory(doc, modelId)) {
+    if (PROTECTED_ALIASES.includes(event.alias) && !protectedMoveAllowed(doc, event)) continue;
     const seen = latest.get(event.alias);
     if (!seen || aliasEventOrder(event, seen) > 0) latest.set(event.alias, event);
   }
@@ -269,6 +282,16 @@ export function moveAlias(
   };
   doc.getMap<AliasEventRecord>(DOC_KEYS.aliasEvents).set(record.id, record);
   return record;
+}
+
+/** Whether a protected alias's event carries an accepted to-ops handoff of its version, or an owner's override. */
+export function protectedMoveAllowed(doc: Y.Doc, event: AliasEventRecord): boolean {
+  if (event.override !== undefined) return memberRole(doc, event.byId) === 'owner';
+  if (event.handoffId === undefined || event.versionId === null) return false;
+  const handoff = parseRecord(handoffSchema, doc.getMap(DOC_KEYS.handoffs).get(event.handoffId));
+  if (!handoff || handoff.stage !== 'to-ops' || handoff.versionId !== event.versionId) return false;
+  const events = [...doc.getMap(DOC_KEYS.handoffEvents).values()].flatMap((v) => parseRecord(handoffEventSchema, v) ?? []);
+  return handoffState(handoff, events).status === 'accepted';
 }
 
 function datasetVersionExists(doc: Y.Doc, id: string): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addComment, createIncident, getIncident, listComments, listIncidentEvents, listIncidents, restoreWorkspace, updateIncident, upsertMember } from './index.ts';
+import { addComment, createIncident, createModel, getIncident, listComments, listCommentsOn, listIncidentEvents, listIncidents, listModels, listRuns, registerModelVersion, restoreWorkspace, toggleReaction, updateIncident, upsertMember, upsertRunSummary } from './index.ts';
 
 let n = 0;
 const ctx = { actor: { id: 'm1', name: 'Ada' }, now: () => 1000 + n, newId: () => `id${++n}` };
@@ -67,5 +67,25 @@ describe('restoreWorkspace', () => {
     expect(listIncidentEvents(doc, a.id)).toHaveLength(2);
     expect(doc.getMap('monitors').get('mon1')).toEqual({ id: 'mon1', name: 'Rain model' });
     expect(doc.getMap('notes').get('n1')).toEqual({ id: 'n1', title: 'Plan' });
+  });
+
+  it('never rolls back the model registry, nor the runs and comments it refers to', () => {
+    const doc = new Y.Doc();
+    upsertMember(doc, { id: 'm1', name: 'Ada', role: 'owner', joinedAt: 1 });
+    const snapshot = new Y.Doc();
+    Y.applyUpdate(snapshot, Y.encodeStateAsUpdate(doc));
+    const run = (name: string) => upsertRunSummary(doc, { name, experiment: 'e', status: 'finished', startedAt: 1, source: `api:${name}`, params: {}, metrics: {} }, ctx).record;
+    const [used, unused] = [run('trained-v1'), run('scratch')];
+    const model = createModel(doc, { name: 'churn' }, ctx);
+    const version = registerModelVersion(doc, { modelId: model.id, runId: used.id }, ctx);
+    const comment = addComment(doc, { target: { kind: 'modelVersion', id: version.id }, body: 'AUC checked' }, ctx);
+    toggleReaction(doc, { commentId: comment.id, emoji: '+1' }, ctx);
+
+    restoreWorkspace(doc, snapshot);
+    expect(listModels(doc).map((m) => m.name)).toEqual(['churn']);
+    expect(listRuns(doc).map((r) => r.name)).toEqual(['trained-v1']); // the scratch run goes, the version's stays
+    expect(listRuns(doc).map((r) => r.id)).not.toContain(unused.id);
+    expect(listCommentsOn(doc, 'modelVersion', version.id).map((c) => c.body)).toEqual(['AUC checked']);
+    expect(doc.getMap('reactions').size).toBe(1);
   });
 });

@@ -3,6 +3,11 @@
  * are edited until they equal the snapshot's, so the restore syncs (and can itself be undone
  * by restoring a later snapshot) like any other edit. Members and the workspace's meta are
  * the server's, and stay as they are.
+ *
+ * The model registry (team roles, models, versions, alias moves, handoffs and their decisions)
+ * is an audit trail and is never rolled back; so what it refers to stays too: the runs its
+ * versions came from, and the comments on model versions and handoffs with their reactions and
+ * resolutions.
  */
 import * as Y from 'yjs';
 import { DATASET_KEYS } from './datasets.ts';
@@ -18,6 +23,23 @@ const RECORD_MAPS = [
   DATASET_KEYS.versions, DATASET_KEYS.comparisons, 'monitors',
   DOC_KEYS.runAnnotations,
 ];
+/** Per record map, the live entries the registry refers to (kept as they are by a restore). */
+function registryReferences(doc: Y.Doc): Map<string, (key: string, value: unknown) => boolean> {
+  const runIds = new Set<string>();
+  for (const v of doc.getMap<{ runId?: unknown }>(DOC_KEYS.modelVersions).values()) if (typeof v?.runId === 'string') runIds.add(v.runId);
+  const commentIds = new Set<string>();
+  for (const [id, v] of doc.getMap<{ target?: { kind?: unknown } }>(DOC_KEYS.comments).entries()) {
+    if (v?.target?.kind === 'modelVersion' || v?.target?.kind === 'handoff') commentIds.add(id);
+  }
+  const onKeptComment = (_key: string, value: unknown) => commentIds.has(String((value as { commentId?: unknown } | undefined)?.commentId));
+  return new Map<string, (key: string, value: unknown) => boolean>([
+    [DOC_KEYS.runs, (key) => runIds.has(key)],
+    [DOC_KEYS.comments, (key) => commentIds.has(key)],
+    [DOC_KEYS.reactions, onKeptComment],
+    [DOC_KEYS.threadResolutions, onKeptComment],
+  ]);
+}
+
 /** Registries whose entries are nested Y.Maps (field-level merge). */
 const NESTED_MAPS = [DOC_KEYS.incidents];
 
@@ -32,12 +54,15 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 /** Makes `doc` hold what `snapshot` holds, in one transaction. Returns what it changed. */
 export function restoreWorkspace(doc: Y.Doc, snapshot: Y.Doc): RestoreSummary {
   const summary: RestoreSummary = { added: 0, removed: 0, changed: 0 };
+  const kept = registryReferences(doc);
   doc.transact(() => {
     for (const name of RECORD_MAPS) {
       const live = doc.getMap<unknown>(name);
       const past = snapshot.getMap<unknown>(name);
-      for (const key of [...live.keys()]) if (!past.has(key)) { live.delete(key); summary.removed++; }
+      const keep = kept.get(name);
+      for (const key of [...live.keys()]) if (!past.has(key) && !keep?.(key, live.get(key))) { live.delete(key); summary.removed++; }
       for (const [key, value] of past.entries()) {
+        if (live.has(key) && keep?.(key, live.get(key))) continue;
         if (!live.has(key)) { live.set(key, value); summary.added++; }
         else if (!same(live.get(key), value)) { live.set(key, value); summary.changed++; }
       }
