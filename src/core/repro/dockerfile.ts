@@ -19,7 +19,7 @@ import type { RunDetailRecord } from '../workspace/run-detail.ts';
 import type { Environment, EnvPackage } from './environment.ts';
 import { fetchDataScript } from './fetch-data-script.ts';
 import { runEnvironment, unpinnedReason } from './run-environment.ts';
-import { comment, commentText, isOneLine, safeWord, shQuote } from './shell-quote.ts';
+import { REPO_SCHEMES, comment, commentText, isOneLine, safeUrl, safeWord, shQuote } from './shell-quote.ts';
 
 export interface ReproFiles {
   dockerfile: string;
@@ -54,10 +54,12 @@ export function reproFiles(detail: RunDetailRecord): ReproFiles {
   warnings.push(...fetch.warnings.map((w) => `data: ${w}`));
 
   const code = detail.code;
-  const repo = code?.repo ? safeWord(code.repo) : undefined;
-  const commit = code?.commit && /^[0-9A-Za-z._/-]{1,100}$/.test(code.commit) ? code.commit : undefined;
+  const repo = code?.repo ? safeUrl(code.repo, REPO_SCHEMES) : undefined;
+  // A full or abbreviated commit hash only: a branch or tag moves, and a value starting with `-` would be an option.
+  const commit = code?.commit && /^[0-9a-f]{7,40}$/i.test(code.commit) ? code.commit : undefined;
   if (!code?.commit) warnings.push('code version not recorded: the image copies the build context as it is');
-  else if (!commit) warnings.push(`code commit "${code.commit}" is not a git revision; not checked out`);
+  else if (!commit) warnings.push(`code commit "${code.commit}" is not a git commit hash; not checked out`);
+  if (code?.repo && !repo) warnings.push(`repository "${code.repo}" is not an https, ssh or git URL; not cloned`);
   if (code?.dirty) warnings.push(`the working tree had uncommitted changes at ${code.commit ?? 'an unknown commit'}: the checkout lacks them`);
   if (code?.repo && !repo) warnings.push('the repository URL holds a control character; not cloned');
   const clone = repo && commit;
@@ -80,7 +82,7 @@ export function reproFiles(detail: RunDetailRecord): ReproFiles {
     out.push(`FROM python:${python?.image ?? '3-slim'}`, `RUN ${APT_TOOLS}`);
   }
   out.push('WORKDIR /opt/repro', 'COPY requirements.txt fetch-data.sh ./');
-  if (clone) out.push(`RUN git clone ${repo} /work/code && git -C /work/code checkout ${shQuote(commit)}`);
+  if (clone) out.push(`RUN git clone -- ${repo} /work/code && git -C /work/code checkout ${shQuote(commit)}`);
   else out.push(comment(commit ? `Build from a checkout of commit ${commit}.` : 'The code version was not recorded: build from the checkout you mean to run.'), 'COPY . /work/code');
   if (useConda) {
     out.push('RUN chown -R $MAMBA_USER:$MAMBA_USER /work /opt/repro', 'USER $MAMBA_USER', comment('Lets RUN use the base environment\'s python and pip.'), 'ARG MAMBA_DOCKERFILE_ACTIVATE=1');

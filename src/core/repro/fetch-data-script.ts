@@ -14,7 +14,7 @@
  * leave the folder or a value with a newline is not used, and a comment says why.
  */
 import type { DataVersionRef } from '../workspace/run-detail.ts';
-import { comment, safeRelativePath, safeWord, shQuote } from './shell-quote.ts';
+import { REPO_SCHEMES, comment, safeRelativePath, safeUrl, safeWord, shQuote } from './shell-quote.ts';
 
 export interface FetchScript {
   text: string;
@@ -54,9 +54,9 @@ export function fetchDataScript(refs: readonly DataVersionRef[], runLabel: strin
     if (ref.kind === 'dvc') {
       usesDvc = true;
       if (ref.url) {
-        const url = safeWord(ref.url);
+        const url = safeUrl(ref.url, REPO_SCHEMES);
         if (!url) {
-          skip(ref, 'its repository URL holds a control character');
+          skip(ref, 'its repository is not an https, ssh or git URL');
           continue;
         }
         warnings.push(`${ref.name}: dvc get fetches the current version of ${ref.url}; the run read md5 ${ref.hash}`);
@@ -72,9 +72,9 @@ export function fetchDataScript(refs: readonly DataVersionRef[], runLabel: strin
       lines.push(`dvc pull${remote ? ` -r ${remote}` : ''} -- ${shQuote(path)}`);
       continue;
     }
-    const url = ref.url === undefined ? undefined : safeWord(ref.url);
+    const url = ref.url === undefined ? undefined : safeUrl(ref.url);
     if (!url) {
-      skip(ref, ref.url === undefined ? 'no URL recorded' : 'its URL holds a control character');
+      skip(ref, ref.url === undefined ? 'no URL recorded' : 'its URL is not an http or https URL');
       continue;
     }
     usesCurl = true;

@@ -29,6 +29,22 @@ export function safeWord(s: string): string | undefined {
   return isOneLine(s) ? shQuote(s) : undefined;
 }
 
+/**
+ * A URL as a quoted word when it names a scheme the tools take (`https://…`, `ssh://…`,
+ * `s3://…`, or git's `user@host:path`); undefined otherwise. Quoting stops the shell from
+ * reading it, but not the tool: a "URL" starting with `-` (`-K./x.cfg`, `--upload-pack=…`) would
+ * be an option to curl or git, so anything that is not recognisably a URL is refused.
+ */
+export function safeUrl(s: string, schemes: readonly string[] = ['https', 'http']): string | undefined {
+  if (!isOneLine(s) || /\s/.test(s)) return undefined;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\/[^/\s]/i.exec(s)?.[1]?.toLowerCase();
+  const scp = schemes.includes('ssh') && /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+$/.test(s);
+  return (scheme !== undefined && schemes.includes(scheme)) || scp ? shQuote(s) : undefined;
+}
+
+/** The schemes git and DVC fetch code and data from. */
+export const REPO_SCHEMES = ['https', 'http', 'ssh', 'git'] as const;
+
 /** Text as it may appear after `# ` on one line: control characters escaped, no trailing `\`. */
 export function commentText(s: string): string {
   const escaped = s.replace(CONTROL_ALL, (c) => {

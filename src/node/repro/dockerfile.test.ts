@@ -46,7 +46,7 @@ describe('reproFiles', () => {
     const files = reproFiles(detail());
     expect(instructions(files.dockerfile).every((l) => INSTRUCTION.test(l))).toBe(true);
     expect(files.dockerfile).toContain('FROM python:3.12.8-slim\n');
-    expect(files.dockerfile).toContain("RUN git clone 'https://github.com/JortdeJong13/country-guess.git' /work/code && git -C /work/code checkout '3ea7b47e1c2d3f4a5b6c7d8e9f0a1b2c3d4e5f60'\n");
+    expect(files.dockerfile).toContain("RUN git clone -- 'https://github.com/JortdeJong13/country-guess.git' /work/code && git -C /work/code checkout '3ea7b47e1c2d3f4a5b6c7d8e9f0a1b2c3d4e5f60'\n");
     expect(files.dockerfile).toContain('RUN pip install --no-cache-dir -r requirements.txt\n');
     expect(files.requirements.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual([
       'cloudpickle==3.1.0', 'dill==0.3.9', 'geopandas==1.0.1', 'mlflow==2.17.0', 'numpy==1.26.0', 'pandas==2.2.3', 'scikit-image==0.24.0', 'torch==2.5.1',
@@ -104,9 +104,10 @@ describe('reproFiles', () => {
   it('keeps quotes, $(…), backticks and newlines in run data from running as commands', () => {
     const evil = {
       path: "data/it's $(touch pwned-path) `touch pwned-tick`.csv",
-      url: "https://example.org/x?a=$(touch pwned-url)&b='q'",
+      // (No spaces: a URL with a raw space is not a URL and is refused; ${IFS} does the shell's part.)
+      url: "https://example.org/x?a=$(touch${IFS}pwned-url)&b='q'`touch${IFS}pwned-tick2`",
       remote: "s3'; touch pwned-remote; '",
-      repo: "https://example.org/r.git'; touch pwned-repo; echo '",
+      repo: "https://example.org/r.git';touch${IFS}pwned-repo;echo${IFS}'",
     };
     const refs: DataVersionRef[] = [
       { name: 'evil-url', kind: 'url', hash: helloSha, url: evil.url, path: evil.path },
@@ -139,7 +140,7 @@ describe('reproFiles', () => {
     // The git clone line, run by sh as docker would, hands git the URL as one argument.
     const clone = files.dockerfile.split('\n').find((l) => l.startsWith('RUN git clone '))!.slice('RUN '.length);
     execFileSync('sh', ['-c', clone], { cwd: box.work, env: box.env });
-    expect(box.log().at(-2)).toEqual(['git', 'clone', evil.repo, '/work/code']);
+    expect(box.log().at(-2)).toEqual(['git', 'clone', '--', evil.repo, '/work/code']);
     expect(readdirSync(box.work).filter((f) => f.includes('pwned'))).toEqual([]);
     // The one file written is the download, under its literal (hostile) name.
     expect(readdirSync(join(box.work, 'data'))).toEqual([evil.path.slice('data/'.length)]);
@@ -152,6 +153,28 @@ describe('reproFiles', () => {
     const files = reproFiles(detail({ code: { repo: 'https://x/r.git\nRUN touch /pwned', commit: 'abc; touch pwned' } }));
     expect(files.dockerfile).not.toContain('git clone');
     expect(instructions(files.dockerfile).every((l) => INSTRUCTION.test(l) && !l.includes('pwned'))).toBe(true);
-    expect(files.warnings).toContain('code commit "abc; touch pwned" is not a git revision; not checked out');
+    expect(files.warnings).toContain('code commit "abc; touch pwned" is not a git commit hash; not checked out');
+  });
+
+  it('never hands git, dvc or curl an option disguised as a URL or a commit', () => {
+    const files = reproFiles(detail({
+      code: { repo: '--upload-pack=touch /tmp/pwned', commit: '--output=/tmp/pwned' },
+      dataVersions: [
+        { name: 'curl-config', kind: 'url', hash: helloSha, url: '-K./x.cfg', path: 'data/a.csv' },
+        { name: 'file-url', kind: 'url', hash: helloSha, url: 'file:///etc/passwd', path: 'data/b.csv' },
+        { name: 'dvc-get', kind: 'dvc', hash: '2a592caac70651d359b2331ff674beec', url: '--help', path: 'data/c' },
+      ],
+    }));
+    expect(files.dockerfile).not.toContain('git clone');
+    expect(files.dockerfile).not.toContain('upload-pack=touch /tmp/pwned\n');
+    expect(instructions(files.dockerfile).some((l) => l.includes('--output'))).toBe(false);
+    expect(files.fetchData).not.toMatch(/^(curl|dvc get) /m);
+    expect(files.warnings).toEqual(expect.arrayContaining([
+      'code commit "--output=/tmp/pwned" is not a git commit hash; not checked out',
+      'repository "--upload-pack=touch /tmp/pwned" is not an https, ssh or git URL; not cloned',
+    ]));
+    expect(files.fetchData).toContain('# SKIPPED curl-config: its URL is not an http or https URL');
+    expect(files.fetchData).toContain('# SKIPPED file-url: its URL is not an http or https URL');
+    expect(files.fetchData).toContain('# SKIPPED dvc-get: its repository is not an https, ssh or git URL');
   });
 });
