@@ -9,6 +9,9 @@ describe('deep links', () => {
       ['#/w/ws_1', 'driftdesk://workspace/ws_1'],
       ['#/w/ws_1/runs/run%201%2F2', 'driftdesk://workspace/ws_1/runs/run%201%2F2'],
       ['#/w/ws_1/incidents?view=board&q=income+drift', 'driftdesk://workspace/ws_1/incidents?view=board&q=income+drift'],
+      ['#/w/ws_1/models/m_1', 'driftdesk://workspace/ws_1/models/m_1'],
+      ['#/w/ws_1/model-versions/v_3', 'driftdesk://workspace/ws_1/model-versions/v_3'],
+      ['#/w/ws_1/handoffs/h_9', 'driftdesk://workspace/ws_1/handoffs/h_9'],
     ];
     for (const [hash, link] of cases) {
       expect(deepLinkFromHash(hash)).toBe(link);

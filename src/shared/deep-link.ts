@@ -10,7 +10,7 @@
  */
 
 /** The pages of a workspace a link may name. A new page adds its section here. */
-export const LINK_SECTIONS = ['incidents', 'datasets', 'comparisons', 'runs', 'compare', 'notes', 'members', 'history', 'inbox'] as const;
+export const LINK_SECTIONS = ['incidents', 'datasets', 'comparisons', 'runs', 'compare', 'models', 'model-versions', 'handoffs', 'notes', 'members', 'history', 'inbox'] as const;
 export type LinkSection = (typeof LINK_SECTIONS)[number];
 
 export interface WorkspaceLocation {

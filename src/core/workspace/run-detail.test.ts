@@ -25,6 +25,11 @@ describe('parseRunDetail', () => {
     expect(runSeed(detail)).toBe('42');
   });
 
+  it('leaves out an MLflow source tag too long for its field instead of storing an unreadable blob', () => {
+    const detail = parseRunDetail({ ...legacy, tags: { 'mlflow.source.git.commit': 'c'.repeat(101), 'mlflow.source.name': 'train.py' } });
+    expect(detail.code).toEqual({ entryPoint: 'train.py' });
+  });
+
   it('names the fields that are wrong', () => {
     expect(() => parseRunDetail({ ...parseRunDetail(legacy), status: 'done', dataVersions: [{ name: 'x' }] })).toThrow(RunDetailError);
     expect(() => parseRunDetail({ ...parseRunDetail(legacy), status: 'done' })).toThrow(/status/);

@@ -141,11 +141,18 @@ function fromLegacyMlflowRun(old: Record<string, unknown>): unknown {
 
 /** The code version MLflow records in its system tags (`mlflow.source.*`). */
 export function mlflowCode(tags: Record<string, string>): CodeVersion | undefined {
+  // MLflow tags hold up to 5,000 characters; a value too long for its field is left out rather
+  // than cut (a cut commit or URL would name something else).
+  const field = (tag: string, max: number) => {
+    const value = tags[tag];
+    return value && value.length <= max ? value : undefined;
+  };
+  const [repo, commit, branch, entryPoint] = [field('mlflow.source.git.repoURL', 2000), field('mlflow.source.git.commit', 100), field('mlflow.source.git.branch', 300), field('mlflow.source.name', 1000)];
   const code: CodeVersion = {
-    ...(tags['mlflow.source.git.repoURL'] ? { repo: tags['mlflow.source.git.repoURL'] } : {}),
-    ...(tags['mlflow.source.git.commit'] ? { commit: tags['mlflow.source.git.commit'] } : {}),
-    ...(tags['mlflow.source.git.branch'] ? { branch: tags['mlflow.source.git.branch'] } : {}),
-    ...(tags['mlflow.source.name'] ? { entryPoint: tags['mlflow.source.name'] } : {}),
+    ...(repo ? { repo } : {}),
+    ...(commit ? { commit } : {}),
+    ...(branch ? { branch } : {}),
+    ...(entryPoint ? { entryPoint } : {}),
   };
   return Object.keys(code).length > 0 ? code : undefined;
 }

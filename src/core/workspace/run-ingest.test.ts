@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { headlineMetrics, ingestedRun, ingestIssues, runIngestSchema } from './run-ingest.ts';
+import { runSummarySchema } from './schema.ts';
 
 const base = { name: 'r', experiment: 'e', status: 'finished', startTime: 1000 };
 
@@ -13,6 +14,16 @@ describe('run ingest', () => {
     expect(detail.params).toEqual({ y: 'false', z: '1' });
     expect(summary).toMatchObject({ source: 'api:generated', startedAt: 1000, endedAt: 5000, metrics: { a: 1, b: 2 } });
     expect(ingestedRun(runIngestSchema.parse({ ...base, clientRunId: 'job-1' }), () => 'x').detail.source).toBe('api:job-1');
+  });
+
+  it('keeps at most 100 headline metrics in the summary (the doc holds every run\'s); the detail keeps them all', () => {
+    const metrics = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`m${String(i).padStart(3, '0')}`, i]));
+    const { detail, summary } = ingestedRun(runIngestSchema.parse({ ...base, metrics }), () => 'g');
+    expect(Object.keys(detail.metrics)).toHaveLength(150);
+    expect(Object.keys(summary.metrics)).toHaveLength(100);
+    expect(summary.metrics.m099).toBe(99);
+    expect(summary.metrics.m100).toBeUndefined();
+    expect(runSummarySchema.shape.metrics.safeParse(metrics).success).toBe(false); // no writer can put them all in
   });
 
   it('keeps people\'s tags (and a few of MLflow\'s) in the summary, so the runs table can filter by them', () => {

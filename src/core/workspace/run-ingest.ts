@@ -18,7 +18,7 @@
 import { z } from 'zod';
 import { codeVersionSchema, dataVersionRefSchema, environmentFileSchema, metricPointSchema, RUN_DETAIL_KIND, type MetricPointRecord, type RunDetailRecord } from './run-detail.ts';
 import { type RunSummaryInput, headlineTags } from './runs.ts';
-import { runStatusSchema } from './schema.ts';
+import { HEADLINE_LIMIT, runStatusSchema } from './schema.ts';
 
 export const MAX_INGEST_POINTS = 1_000_000;
 const HEADLINE_PARAMS = 50;
@@ -114,7 +114,7 @@ export function ingestedRun(run: RunIngest, newRunId: () => string): { detail: R
     ...(run.endTime === undefined ? {} : { endedAt: run.endTime }),
     source,
     params: Object.fromEntries(paramKeys.map((k) => [k, clip(detail.params[k]!)])),
-    metrics: headlineMetrics(metrics),
+    metrics: Object.fromEntries(Object.entries(headlineMetrics(metrics)).sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, HEADLINE_LIMIT)),
     ...(Object.keys(headlineTags(detail.tags)).length > 0 ? { tags: headlineTags(detail.tags) } : {}),
   };
   return { detail, summary };

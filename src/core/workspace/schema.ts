@@ -231,6 +231,9 @@ export const threadResolutionSchema = z.object({
 });
 export type ThreadResolutionRecord = z.infer<typeof threadResolutionSchema>;
 
+/** Headline params or metrics a run summary may carry: the doc holds every run's, so they are capped; all are in the detail blob. */
+export const HEADLINE_LIMIT = 100;
+
 export const RUN_STATUSES = ['running', 'finished', 'failed', 'killed', 'scheduled'] as const;
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof runStatusSchema>;
@@ -248,8 +251,8 @@ export const runSummarySchema = z.object({
   endedAt: timestamp.optional(),
   /** Where it came from, e.g. `mlflow:<run uuid>` (re-imports update instead of duplicating). */
   source: z.string().max(300),
-  params: z.record(z.string(), z.string().max(500)),
-  metrics: z.record(z.string(), z.number()),
+  params: z.record(z.string().max(250), z.string().max(500)).refine((r) => Object.keys(r).length <= HEADLINE_LIMIT, `at most ${HEADLINE_LIMIT} headline params (the rest belong in the detail blob)`),
+  metrics: z.record(z.string().max(250), z.number()).refine((r) => Object.keys(r).length <= HEADLINE_LIMIT, `at most ${HEADLINE_LIMIT} headline metrics (the rest belong in the detail blob)`),
   /**
    * Headline tags a runs list filters by (people's own tags and a few system ones such as
    * `mlflow.user`); every tag is in the blob. Absent in summaries written before it existed.

@@ -5,7 +5,7 @@
  * unchanged run again yields the same hash and the summary is left as it was.
  */
 import { createHash } from 'node:crypto';
-import { RUN_DETAIL_KIND, type RunDetailRecord, type RunSummaryInput, headlineTags, mlflowCode } from '../../core/workspace/index.ts';
+import { HEADLINE_LIMIT, RUN_DETAIL_KIND, type RunDetailRecord, type RunSummaryInput, headlineTags, mlflowCode, parseRunDetail } from '../../core/workspace/index.ts';
 import type { ImportedRun, MetricPoint } from './imported-run.ts';
 
 /** Headline params shown in a runs list; the full set is in the blob. Keeps the doc small. */
@@ -40,6 +40,8 @@ export function runDetail(run: ImportedRun): RunDetail {
     dataVersions: [],
     environment: run.environment ?? [],
   };
+  // Checked as every reader will check it: a blob the run page cannot read must not be stored.
+  parseRunDetail(detail);
   const json = JSON.stringify(detail);
   const blob = new TextEncoder().encode(json);
   const sha256 = createHash('sha256').update(blob).digest('hex');
@@ -52,7 +54,7 @@ export function runDetail(run: ImportedRun): RunDetail {
     ...(run.endTime === undefined ? {} : { endedAt: run.endTime }),
     source: `mlflow:${run.runId}`,
     params: Object.fromEntries(params.map((k) => [k, truncate(run.params[k]!, PARAM_CHARS)])),
-    metrics: headlineMetrics(run.metrics),
+    metrics: Object.fromEntries(Object.entries(headlineMetrics(run.metrics)).sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, HEADLINE_LIMIT)),
     ...(Object.keys(headlineTags(tags)).length > 0 ? { tags: headlineTags(tags) } : {}),
     detailBlob: sha256,
   };

@@ -12,11 +12,12 @@ const decoder = new TextDecoder();
  * detail is an error naming what is wrong, never a crash. Results follow `blobs` by position.
  */
 export function useRunDetails(session: WorkspaceSession, blobs: readonly (string | undefined)[]): DetailState[] {
-  const key = blobs.join(',');
+  // JSON, not a join: [undefined] must stay one "missing" entry, not collapse to no entries.
+  const key = JSON.stringify(blobs.map((b) => b ?? null));
   const [states, setStates] = useState<DetailState[]>(() => blobs.map((b) => (b ? { kind: 'loading' } : { kind: 'missing' })));
   useEffect(() => {
     let cancelled = false;
-    const list = key === '' ? [] : key.split(',');
+    const list = (JSON.parse(key) as (string | null)[]).map((b) => b ?? undefined);
     setStates(list.map((b) => (b ? { kind: 'loading' } : { kind: 'missing' })));
     list.forEach((sha256, i) => {
       if (!sha256) return;
