@@ -48,19 +48,38 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   const file = normalize(join(root, relative));
   if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return notFound(res);
   try {
-    if (!(await stat(file)).isFile()) return notFound(res);
-    const body = await readFile(file);
-    res.writeHead(200, {
+    const info = await stat(file);
+    if (!info.isFile()) return notFound(res);
+    const headers: Record<string, string> = {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
-      'cache-control': 'no-cache',
-    });
+      'cache-control': cacheControl(relative),
+      etag: `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`,
+    };
+    // The browser keeps what it fetched and asks again with the validator: a 304 lets it reuse
+    // the file, and, for scripts, V8's compiled code (no parse and compile on the next open).
+    if (req.headers['if-none-match'] === headers.etag) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    const body = await readFile(file);
+    res.writeHead(200, headers);
     res.end(body);
   } catch {
     notFound(res);
   }
+}
+
+/**
+ * Vite names every built script and sheet under `assets/` after a hash of its content, so such a
+ * file never changes under its name: the browser keeps it without asking (and keeps V8's code
+ * cache for it). Everything else (index.html names those files) is checked on every load.
+ */
+export function cacheControl(relativePath: string): string {
+  return /^assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/.test(relativePath) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
 function notFound(res: ServerResponse): void {

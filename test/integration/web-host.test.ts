@@ -15,6 +15,8 @@ beforeAll(async () => {
   const rendererDir = join(dir, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
+  mkdirSync(join(rendererDir, 'assets'));
+  writeFileSync(join(rendererDir, 'assets', 'index-Bq3_x-Z9.js'), 'console.log(1)');
   writeFileSync(join(dir, 'secret.txt'), 'outside the renderer');
   host = await startWebHost({
     dataDir: join(dir, 'data'),
@@ -30,10 +32,10 @@ afterAll(async () => {
 });
 
 /** A raw GET, so the path reaches the server exactly as written (fetch would normalize `..`). */
-function rawGet(path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   const { port } = new URL(host.url);
   return new Promise((res, rej) => {
-    request({ host: '127.0.0.1', port, path }, (r) => {
+    request({ host: '127.0.0.1', port, path, headers }, (r) => {
       let body = '';
       r.on('data', (d) => (body += d));
       r.on('end', () => res({ status: r.statusCode!, headers: r.headers, body }));
@@ -70,6 +72,27 @@ describe('web host', () => {
       const res = await rawGet(path);
       expect(res.body, path).not.toContain('outside the renderer');
     }
+  });
+
+  it('lets the browser keep hashed assets and revalidate the rest (304 on a matching ETag)', async () => {
+    const asset = await rawGet('/assets/index-Bq3_x-Z9.js');
+    expect(asset.status).toBe(200);
+    expect(asset.body).toBe('console.log(1)');
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const index = await rawGet('/');
+    expect(index.headers['cache-control']).toBe('no-cache');
+    const etag = String(index.headers.etag);
+    expect(etag).toMatch(/^W\/"/);
+    const again = await rawGet('/', { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(again.body).toBe('');
+    expect(again.headers['content-security-policy']).toContain("script-src 'self'");
+    expect((await rawGet('/', { 'if-none-match': 'W/"other"' })).status).toBe(200);
+    // A file that changes gets a new validator, so the browser fetches it again.
+    writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><title>changed</title>');
+    const changed = await rawGet('/', { 'if-none-match': etag });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toContain('changed');
   });
 
   it('refuses host-API sockets from another origin', async () => {
