@@ -57,7 +57,7 @@ function instrumentOpen(): void {
   };
   (window as unknown as { __openBench: typeof rec }).__openBench = rec;
   const byId = new Map<string, (typeof rec.calls)[number]>();
-  const idOf = (text: string) => /"id":(\d+)/.exec(text)?.[1];
+  const idOf = (text: string) => /"id":"?([\w-]+)"?/.exec(text)?.[1];
   const textOf = (data: unknown): string =>
     typeof data === 'string' ? data.slice(0, 300) : new TextDecoder().decode(new Uint8Array(data as ArrayBuffer, 0, Math.min(300, (data as ArrayBuffer).byteLength)));
   const sizeOf = (data: unknown): number => (typeof data === 'string' ? data.length : data instanceof Blob ? data.size : (data as ArrayBuffer).byteLength);
@@ -66,8 +66,17 @@ function instrumentOpen(): void {
   class Instrumented extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
-      if (!String(url).endsWith('/host')) return;
+      const parsed = new URL(String(url));
+      if (parsed.pathname !== '/host') return;
       hostSockets.add(this);
+      // A `?boot=` socket (public/boot.js) is answered the page's first calls unasked: count them as sent now.
+      if (parsed.searchParams.has('boot')) {
+        for (const [id, channel] of [['boot-1', 'workspaces.open'], ['boot-2', 'cache.preview']] as const) {
+          const call = { id, channel, sent: performance.now(), arrived: NaN, handlerMs: NaN, replyBytes: 0 };
+          byId.set(id, call);
+          rec.calls.push(call);
+        }
+      }
       this.addEventListener('open', () => (rec.socketOpen = performance.now()));
       // Registered before the app sets onmessage, so it runs first: the arrival time.
       this.addEventListener('message', (e) => {

@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { dispatchHostCall } from '../shared/host-contract.ts';
+import { type HostChannel, dispatchHostCall } from '../shared/host-contract.ts';
 import { decodeWire, encodeWire } from '../shared/wire-json.ts';
 import { startAppHost } from '../node/app-host.ts';
 import { serveStatic } from './static-files.ts';
@@ -45,7 +45,7 @@ export async function startWebHost(options: WebHostOptions) {
 
   http.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    const path = (req.url ?? '').split('?')[0];
+    const [path, query = ''] = (req.url ?? '').split('?');
     if (path !== '/host' || !allowedOrigins.has(req.headers.origin ?? '')) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
@@ -55,18 +55,26 @@ export async function startWebHost(options: WebHostOptions) {
       const caller = { id: randomUUID() };
       const detach = app.events.attach(caller.id, (message) => ws.send(encodeWire({ event: message })));
       ws.on('close', detach);
+      const answer = async (id: unknown, channel: unknown, request: unknown) => {
+        const reply = await dispatchHostCall(app.handlers, channel, request, caller);
+        ws.send(encodeWire({ id, reply }));
+      };
       ws.on('message', async (data, isBinary) => {
         let id: unknown = null;
         try {
           // Messages that carry bytes come as binary frames (see wire-json.ts); ws hands them over as a Buffer.
           const msg = decodeWire(isBinary ? (data as Buffer) : data.toString()) as { id?: unknown; channel?: unknown; req?: unknown };
           id = msg.id;
-          const reply = await dispatchHostCall(app.handlers, msg.channel, msg.req, caller);
-          ws.send(encodeWire({ id, reply }));
+          await answer(id, msg.channel, msg.req);
         } catch (err) {
           ws.send(encodeWire({ id, reply: { kind: 'error', message: `bad host message: ${String(err)}` } }));
         }
       });
+      // `/host?boot=<workspaceId>` (public/boot.js): the calls a page opening that workspace starts
+      // with are answered at once, without waiting for the page to send them — it is still loading
+      // its scripts, and a message it sent would wait for them.
+      const boot = new URLSearchParams(query).get('boot');
+      if (boot !== null) for (const call of bootCalls(boot)) void answer(call.id, call.channel, call.req).catch(() => {});
     });
   });
 
@@ -88,4 +96,16 @@ export async function startWebHost(options: WebHostOptions) {
       await app.close();
     },
   };
+}
+
+/**
+ * What a page opened on `#/w/<workspaceId>/…` asks first, answered unasked on a `?boot=` socket.
+ * public/boot.js lists the same calls (same ids, channels and requests), so the app's host
+ * client can match its own calls to these answers; test/e2e/open-preview.spec.ts checks that it does.
+ */
+export function bootCalls(workspaceId: string): { id: string; channel: HostChannel; req: unknown }[] {
+  return [
+    { id: 'boot-1', channel: 'workspaces.open', req: { workspaceId } },
+    { id: 'boot-2', channel: 'cache.preview', req: { docId: workspaceId, list: 'incidents' } },
+  ];
 }

@@ -59,3 +59,48 @@ test('the incidents list is drawn from the kept preview before the doc is applie
   const afterEdit = await firstPaint(page);
   expect(afterEdit?.titles.includes('Fresh incident after the preview') || afterEdit?.appliedBefore).toBe(true);
 });
+
+test('a page opened on a workspace takes its first answers from the boot socket and asks for nothing twice', async ({ launchApp, appKind }) => {
+  test.skip(appKind === 'electron', 'the desktop app talks to its host over IPC; boot.js opens no socket there');
+  const { page } = await launchApp('Ada');
+  await page.addInitScript(() => {
+    const w = window as unknown as { __hostSockets: string[]; __hostSent: string[] };
+    w.__hostSockets = [];
+    w.__hostSent = [];
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        if (new URL(String(url)).pathname === '/host') w.__hostSockets.push(String(url));
+      }
+      override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+        if (typeof data === 'string') w.__hostSent.push(/"channel":"([^"]+)"/.exec(data)?.[1] ?? '?');
+        super.send(data);
+      }
+    };
+  });
+  await page.getByRole('button', { name: /Demo · churn-model/ }).click();
+  await expect(page.locator('table.incidents tbody tr').first()).toBeVisible();
+  const workspaceId = /#\/w\/([^/]+)/.exec(page.url())![1]!;
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Drift incidents' })).toBeVisible();
+  await expect(page.locator('table.incidents tbody tr').first()).toBeVisible();
+  const { sockets, sent } = await page.evaluate(() => {
+    const w = window as unknown as { __hostSockets: string[]; __hostSent: string[] };
+    return { sockets: w.__hostSockets, sent: w.__hostSent };
+  });
+  // One socket, opened by boot.js with the workspace; the app took it over and its answers.
+  expect(sockets).toEqual([expect.stringMatching(new RegExp(`/host\\?boot=${workspaceId}$`))]);
+  expect(sent).toContain('cache.load');
+  expect(sent).not.toContain('workspaces.open');
+  expect(sent).not.toContain('cache.preview');
+
+  // Opening another workspace from the same page asks the usual way; a workspace this machine
+  // does not have gets the host's reason, from the boot answer as from a call.
+  await page.goto(page.url().replace(/#\/w\/.*$/, '#/w/not-on-this-machine/incidents'));
+  await expect(page.getByRole('alert')).toContainText('workspace not-on-this-machine is not on this machine');
+  await page.getByRole('button', { name: 'Back to workspaces' }).click();
+  await page.getByRole('button', { name: /Demo · churn-model/ }).click();
+  await expect(page.locator('table.incidents tbody tr').first()).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __hostSent: string[] }).__hostSent)).toContain('workspaces.open');
+});

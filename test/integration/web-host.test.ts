@@ -43,9 +43,9 @@ function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ s
   });
 }
 
-function hostSocket(origin: string): Promise<WebSocket> {
+function hostSocket(origin: string, query = ''): Promise<WebSocket> {
   return new Promise((res, rej) => {
-    const ws = new WebSocket(`${host.url.replace('http', 'ws')}/host`, { origin });
+    const ws = new WebSocket(`${host.url.replace('http', 'ws')}/host${query}`, { origin });
     ws.on('open', () => res(ws));
     ws.on('unexpected-response', (_q, r) => rej(new Error(`status ${r.statusCode}`)));
   });
@@ -116,6 +116,30 @@ describe('web host', () => {
     // The doc's version moves with every append (a kept list preview is served only at its version).
     expect(await call(ws, 'cache.append', { docId: 'ws_x', updates: [new Uint8Array([0, 0])] })).toEqual({ kind: 'ok', value: { saved: 1, version: 2 } });
     ws.close();
+  });
+
+  it('answers the first calls of a page opening a workspace unasked on a ?boot= socket (public/boot.js)', async () => {
+    const ws = await hostSocket(host.url);
+    const [demo] = (await call(ws, 'workspaces.list', {})).value as { workspaceId: string }[];
+    ws.close();
+    const replies = async (query: string) => {
+      const boot = new WebSocket(`${host.url.replace('http', 'ws')}/host${query}`, { origin: host.url });
+      const got: { id: string; reply: { kind: string; value?: unknown; message?: string } }[] = [];
+      await new Promise<void>((resolve, reject) => {
+        boot.on('message', (d) => got.push(decodeWire(d.toString()) as never) === 2 && resolve());
+        boot.on('error', reject);
+      });
+      boot.close();
+      return Object.fromEntries(got.map((m) => [m.id, m.reply]));
+    };
+    const answered = await replies(`?boot=${encodeURIComponent(demo!.workspaceId)}`);
+    expect(answered['boot-1']).toMatchObject({ kind: 'ok', value: { workspaceId: demo!.workspaceId } });
+    expect(answered['boot-2']).toEqual({ kind: 'ok', value: { json: null } });
+    // The id goes through the same checks as a call's: an error reply, nothing read.
+    const bad = await replies(`?boot=${encodeURIComponent('../../etc/passwd')}`);
+    expect(bad['boot-1']).toMatchObject({ kind: 'error', message: expect.stringContaining('workspaceId') });
+    expect(bad['boot-2']).toMatchObject({ kind: 'error', message: expect.stringContaining('docId') });
+    await expect(hostSocket('http://evil.example', `?boot=${demo!.workspaceId}`)).rejects.toThrow('status 403');
   });
 
   it('explains a wrong server URL and a refused token when joining', async () => {

@@ -2,7 +2,7 @@
  * A list preview: the first rows of a list as the app last drew them from the doc, kept by the
  * host (LocalCache.savePreview) with the doc's version, so the next open can draw the list at
  * once and apply the doc after. Applying a large workspace's cached state takes about a second
- * (a 15 MB doc, bench:open) and blocks the page meanwhile; drawing 100 rows from a preview takes
+ * (a 15 MB doc, bench:open) and blocks the page meanwhile; drawing its first rows from a preview takes
  * milliseconds. A preview is served only while the doc is at the version it was made from, so
  * what it shows is exactly what the doc would show; anything else falls back to the doc.
  *
@@ -13,8 +13,8 @@ import { z } from 'zod';
 import { countCommentsByIncident, listIncidents } from './queries.ts';
 import { type IncidentRecord, incidentSchema } from './schema.ts';
 
-/** Rows a preview holds: the first screenfuls, as many as the list renders before scrolling. */
-export const PREVIEW_ROWS = 100;
+/** Rows a preview holds: as many as the live list renders at first (use-incremental-rows.ts): a screenful and more. */
+export const PREVIEW_ROWS = 50;
 
 export const incidentsPreviewSchema = z.object({
   kind: z.literal('incidents'),

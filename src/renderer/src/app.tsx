@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { HostApi, WorkspaceConnection } from '../../shared/host-contract';
+import { takeEarlyOpen } from './session/early-open';
 import { navigate, useHashRoute } from './session/hooks';
 import { WorkspaceSession } from './session/workspace-session';
 import { StartPage } from './views/start-page';
@@ -17,11 +18,12 @@ export function App({ host }: { host: HostApi }) {
     let live: WorkspaceSession | null = null;
     let cancelled = false;
     setError(null);
-    host
-      .call('workspaces.open', { workspaceId })
+    // Sent as the page started (early-open.ts) when the page was opened on this workspace.
+    const early = takeEarlyOpen(workspaceId);
+    (early?.connection ?? host.call('workspaces.open', { workspaceId }))
       .then(async (conn: WorkspaceConnection) => {
         if (cancelled) return;
-        live = new WorkspaceSession(host, conn);
+        live = new WorkspaceSession(host, conn, early?.previewJson);
         setSession(live);
         await live.start();
       })

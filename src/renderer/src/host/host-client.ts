@@ -8,7 +8,16 @@ import { decodeWire, encodeWire } from '../../../shared/wire-json';
 declare global {
   interface Window {
     driftdeskHost?: { invoke(channel: string, req: unknown): Promise<HostReply>; onEvent(listener: (message: unknown) => void): () => void };
+    /** Left by public/boot.js: the host socket it opened and the calls it sent before the app loaded. */
+    __driftdeskBoot?: BootSocket;
   }
+}
+
+export interface BootSocket {
+  socket: WebSocket;
+  /** Messages that arrived before the app took the socket, in order. */
+  inbox: MessageEvent[];
+  calls: { id: string; channel: string; req: unknown }[];
 }
 
 export class HostCallError extends Error {}
@@ -45,39 +54,74 @@ export function createHostClient(): HostApi {
       on: (event, listener) => events.on(event, listener),
     };
   }
-  return createWebSocketHost(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/host`);
+  const boot = window.__driftdeskBoot;
+  window.__driftdeskBoot = undefined;
+  return createWebSocketHost(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/host`, boot);
 }
 
-function createWebSocketHost(url: string): HostApi {
+/**
+ * The host over a WebSocket. `boot` (public/boot.js) is a socket opened before the app loaded,
+ * with calls already sent on it: the client takes the socket over, and a `call` identical to
+ * one of those (same channel, same request) gets that call's answer instead of asking again.
+ */
+export function createWebSocketHost(url: string, boot?: BootSocket): HostApi {
   let socket: Promise<WebSocket> | null = null;
   let nextId = 1;
-  const pending = new Map<number, { resolve: (r: HostReply) => void }>();
+  const pending = new Map<number | string, { resolve: (r: HostReply) => void }>();
   const events = new EventListeners();
+  /** Calls boot.js sent, by `channel + request`, each answered to at most one `call`. */
+  const early = new Map<string, Promise<HostReply>>();
+
+  const onMessage = (event: MessageEvent): void => {
+    const msg = decodeWire(event.data as string | ArrayBuffer) as { id: number | string; reply: HostReply } | { event: HostEventMessage };
+    if ('event' in msg) return events.dispatch(msg.event);
+    pending.get(msg.id)?.resolve(msg.reply);
+    pending.delete(msg.id);
+  };
+
+  const attach = (ws: WebSocket, reject: (err: Error) => void): void => {
+    // Replies that carry bytes (a doc's cached state) are binary frames; read them without a Blob round trip.
+    ws.binaryType = 'arraybuffer';
+    ws.onerror = () => reject(new HostCallError('lost the connection to the Driftdesk host; is `npm run web` still running?'));
+    ws.onclose = () => {
+      socket = null;
+      for (const p of pending.values()) p.resolve({ kind: 'error', message: 'the Driftdesk host went away' });
+      pending.clear();
+    };
+    ws.onmessage = onMessage;
+  };
 
   const connect = (): Promise<WebSocket> => {
     socket ??= new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
-      // Replies that carry bytes (a doc's cached state) are binary frames; read them without a Blob round trip.
-      ws.binaryType = 'arraybuffer';
+      attach(ws, reject);
       ws.onopen = () => resolve(ws);
-      ws.onerror = () => reject(new HostCallError('lost the connection to the Driftdesk host; is `npm run web` still running?'));
-      ws.onclose = () => {
-        socket = null;
-        for (const p of pending.values()) p.resolve({ kind: 'error', message: 'the Driftdesk host went away' });
-        pending.clear();
-      };
-      ws.onmessage = (event) => {
-        const msg = decodeWire(event.data as string | ArrayBuffer) as { id: number; reply: HostReply } | { event: HostEventMessage };
-        if ('event' in msg) return events.dispatch(msg.event);
-        pending.get(msg.id)?.resolve(msg.reply);
-        pending.delete(msg.id);
-      };
     });
     return socket;
   };
 
+  if (boot && boot.socket.readyState <= boot.socket.OPEN) {
+    const ws = boot.socket;
+    for (const c of boot.calls) {
+      early.set(earlyKey(c.channel, c.req), new Promise((resolve) => pending.set(c.id, { resolve })));
+    }
+    socket = new Promise((resolve, reject) => {
+      attach(ws, reject);
+      if (ws.readyState === ws.OPEN) resolve(ws);
+      else ws.addEventListener('open', () => resolve(ws));
+    });
+    socket.catch(() => {});
+    for (const event of boot.inbox.splice(0)) onMessage(event);
+  }
+
   return {
     async call<C extends HostChannel>(channel: C, req: HostRequest<C>): Promise<HostResponses[C]> {
+      const key = earlyKey(channel, req);
+      const answered = early.get(key);
+      if (answered) {
+        early.delete(key);
+        return unwrap<HostResponses[C]>(await answered);
+      }
       const ws = await connect();
       const id = nextId++;
       const reply = await new Promise<HostReply>((resolve) => {
@@ -92,4 +136,8 @@ function createWebSocketHost(url: string): HostApi {
       return events.on(event, listener);
     },
   };
+}
+
+function earlyKey(channel: string, req: unknown): string {
+  return `${channel} ${JSON.stringify(req)}`;
 }

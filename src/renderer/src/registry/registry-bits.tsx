@@ -3,7 +3,6 @@ import { type HandoffState, type HandoffStatus, roleName } from '../../../core/h
 import { type HandoffStage, type ModelVersionRecord, PROTECTED_ALIASES, getModel, getModelVersion } from '../../../core/workspace';
 import type * as Y from 'yjs';
 import { TimeAgo } from '../components/badges';
-import { versionName } from './use-registry';
 
 export function AliasBadge({ alias, version }: { alias: string; version?: Pick<ModelVersionRecord, 'version'> }) {
   const protectedAlias = PROTECTED_ALIASES.includes(alias);
@@ -61,4 +60,8 @@ export function HandoffList({ doc, states, workspaceId, label, empty }: {
       ))}
     </ul>
   );
+}
+
+export function versionName(version: Pick<ModelVersionRecord, 'version' | 'label'>): string {
+  return version.label ? `v${version.version} (${version.label})` : `v${version.version}`;
 }

@@ -8,8 +8,6 @@ import { ModelPage } from './model-page';
 import { ModelVersionPage } from './model-version-page';
 import { ModelsPage } from './models-page';
 
-export const REGISTRY_SECTIONS = ['models', 'model-versions', 'handoffs'];
-
 export function RegistryRoute({ session, section, itemId }: { session: WorkspaceSession; section: string; itemId: string | undefined }) {
   if (section === 'handoffs') return itemId ? <HandoffPage key={itemId} session={session} handoffId={itemId} /> : <HandoffsPage session={session} />;
   if (section === 'model-versions' && itemId) return <ModelVersionPage key={itemId} session={session} versionId={itemId} />;

@@ -6,8 +6,6 @@ import { useCallback, useState } from 'react';
 import type * as Y from 'yjs';
 import { type HandoffFacts, type HandoffState, handoffFacts } from '../../../core/handoff';
 import {
-  CommandError,
-  type ModelVersionRecord,
   type RunDetailRecord,
   type TeamRole,
   getModelVersion,
@@ -16,18 +14,18 @@ import {
   listRuns,
   parseRunDetail,
   teamRoleOf,
-  waitingFor,
 } from '../../../core/workspace';
+import { errorText } from '../components/format';
 import { useDocValue } from '../session/hooks';
 import { useJsonBlob } from '../session/use-blob';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { reproScoreFor } from './repro-score';
 
-/** What a command's refusal says to a person: each field's message, without the command's name. */
-export function errorText(err: unknown): string {
-  if (err instanceof CommandError) return err.issues.map((i) => i.message).join('; ');
-  return err instanceof Error ? err.message : String(err);
-}
+// Light helpers live where the sidebar can import them without the pages' dependencies.
+export { versionName } from './registry-bits';
+export { useWaitingForMe } from './registry-nav';
+export { errorText };
+
 
 /** Runs a command, keeping its error (or null after a success) for an alert under the form. */
 export function useAction(): { error: string | null; act: (f: () => void) => boolean; clear: () => void } {
@@ -51,11 +49,6 @@ export function useMyTeamRole(session: WorkspaceSession): TeamRole | undefined {
   return useDocValue(session.doc, useCallback((doc: Y.Doc) => teamRoleOf(doc, me), [me]));
 }
 
-/** Handoffs waiting for this person (to review, or to rework after "changes requested"). */
-export function useWaitingForMe(session: WorkspaceSession) {
-  const me = session.connection.memberId;
-  return useDocValue(session.doc, useCallback((doc: Y.Doc) => waitingFor(doc, me), [me]));
-}
 
 export type FactsState =
   | { kind: 'loading' }
@@ -91,9 +84,6 @@ export function useVersionFacts(session: WorkspaceSession, versionId: string): F
   }
 }
 
-export function versionName(version: Pick<ModelVersionRecord, 'version' | 'label'>): string {
-  return version.label ? `v${version.version} (${version.label})` : `v${version.version}`;
-}
 
 /** The accepted handoff to ops of a version (what moving `production` to it needs), if there is one. */
 export function acceptedOpsHandoff(doc: Y.Doc, versionId: string): HandoffState | undefined {

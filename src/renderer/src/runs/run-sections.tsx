@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { DatasetVersionRecord, RunDetailRecord } from '../../../core/workspace';
-import { formatBytes } from '../views/datasets-page';
+import { formatBytes } from '../components/format';
 import { linkedVersion } from './compare-rows';
 
 export function ParamsSection({ params }: { params: Record<string, string> }) {

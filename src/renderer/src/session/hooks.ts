@@ -38,7 +38,12 @@ function subscribeHash(cb: () => void): () => void {
 /** Reads the hash route (`#/w/<id>/incidents/<incidentId>`), without its query, and keeps it current. */
 export function useHashRoute(): string[] {
   const hash = useSyncExternalStore(subscribeHash, () => location.hash);
-  return useMemo(() => hash.replace(/^#\/?/, '').replace(/\?.*$/, '').split('/').filter(Boolean).map(safeDecode), [hash]);
+  return useMemo(() => parseHashRoute(hash), [hash]);
+}
+
+/** `#/w/<id>/incidents?view=board` → ['w', '<id>', 'incidents']. */
+export function parseHashRoute(hash: string): string[] {
+  return hash.replace(/^#\/?/, '').replace(/\?.*$/, '').split('/').filter(Boolean).map(safeDecode);
 }
 
 /**

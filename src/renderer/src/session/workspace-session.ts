@@ -61,6 +61,8 @@ export class WorkspaceSession {
   constructor(
     readonly host: HostApi,
     readonly connection: WorkspaceConnection,
+    /** The kept incidents list, when it was already asked for (early-open.ts); otherwise start() asks. */
+    private readonly previewJson?: Promise<string | null>,
   ) {
     this.main = new DocSync(host, connection, connection.workspaceId);
     this.unsubscribers.push(this.main.subscribe(this.emit), this.main.onSaved(this.schedulePushCheck));
@@ -98,15 +100,15 @@ export class WorkspaceSession {
     }, () => (this.inboxReads = new Set()));
     // The incidents list as last drawn is on screen before the doc's cached state is applied
     // (which blocks the page for as long as it takes); the load is asked for meanwhile.
-    const previewPainted = this.host.call('cache.preview', { docId: this.connection.workspaceId, list: 'incidents' }).then(
-      ({ json }) => {
-        this.incidentsPreview = parseIncidentsPreview(json);
-        if (!this.incidentsPreview || this.disposed) return;
-        this.emit();
-        return nextPaint();
-      },
-      () => {},
-    );
+    const previewJson =
+      this.previewJson ??
+      this.host.call('cache.preview', { docId: this.connection.workspaceId, list: 'incidents' }).then(({ json }) => json, () => null);
+    const previewPainted = previewJson.then((json) => {
+      this.incidentsPreview = parseIncidentsPreview(json);
+      if (!this.incidentsPreview || this.disposed) return;
+      this.emit();
+      return nextPaint();
+    }).catch(() => {}); // without a preview the list waits for the doc, as before
     await this.main.start(previewPainted);
     this.incidentsPreview = null;
     if (this.disposed) return;

@@ -7,7 +7,7 @@ import { CategoryChart, HistogramChart, formatNumber } from '../components/chart
 import { useDocValue } from '../session/hooks';
 import { useJsonBlob } from '../session/use-blob';
 import type { WorkspaceSession } from '../session/workspace-session';
-import { formatBytes } from './datasets-page';
+import { formatBytes } from '../components/format';
 
 /** One dataset version: its hash and size, and a profile card per column. */
 export function DatasetVersionPage({ session, versionId }: { session: WorkspaceSession; versionId: string }) {

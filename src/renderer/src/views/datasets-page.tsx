@@ -10,22 +10,13 @@ import {
 } from '../../../core/workspace';
 import type { ComparedFiles, ProfiledFile } from '../../../shared/host-contract';
 import { TimeAgo } from '../components/badges';
+import { formatBytes } from '../components/format';
 import { JobProgress } from '../components/job-progress';
 import { navigate, useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 
 const readDatasets = (doc: Y.Doc) => ({ versions: listDatasetVersions(doc), comparisons: listComparisons(doc) });
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
 
 const versionLabel = (v: DatasetVersionRecord) => `${v.dataset} · ${v.fileName} (${v.md5.slice(0, 8)})`;
 

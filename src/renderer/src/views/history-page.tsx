@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { listComments, listIncidents, listDatasetVersions, restoreWorkspace } from '../../../core/workspace';
 import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
 import type { WorkspaceSession } from '../session/workspace-session';
-import { formatBytes } from './datasets-page';
+import { formatBytes } from '../components/format';
 
 type Snapshot = { id: number; createdAt: number; bytes: number };
 

@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import { roleName } from '../../../core/handoff';
 import { type MemberRecord, ROLES, type Role, TEAM_ROLES, type TeamRole, listMembers, listTeamRoles, setTeamRole } from '../../../core/workspace';
 import { RoleBadge, TimeAgo } from '../components/badges';
-import { errorText } from '../registry/use-registry';
+import { errorText } from '../components/format';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 

@@ -18,8 +18,7 @@ import { MentionNotifier } from '../components/mention-notifier';
 import { PageErrorBoundary } from '../components/page-error-boundary';
 import { useInbox } from '../session/use-inbox';
 import { HandoffNotifier } from '../registry/handoff-notifier';
-import { ModelsNavLink } from '../registry/registry-nav';
-import { REGISTRY_SECTIONS, RegistryRoute } from '../registry/registry-routes';
+import { ModelsNavLink, REGISTRY_SECTIONS } from '../registry/registry-nav';
 
 // The dataset views carry the chart library; load them when someone opens them.
 const DatasetsPage = lazy(() => import('./datasets-page').then((m) => ({ default: m.DatasetsPage })));
@@ -33,6 +32,8 @@ const MonitorsPage = lazy(() => import('./monitors-page').then((m) => ({ default
 const RunsPage = lazy(() => import('../runs/runs-page').then((m) => ({ default: m.RunsPage })));
 const RunPage = lazy(() => import('../runs/run-page').then((m) => ({ default: m.RunPage })));
 const ComparePage = lazy(() => import('../runs/compare-page').then((m) => ({ default: m.ComparePage })));
+// The registry's pages carry the environment parsers (YAML) for checklists and diffs.
+const RegistryRoute = lazy(() => import('../registry/registry-routes').then((m) => ({ default: m.RegistryRoute })));
 const MonitorDetail = lazy(() => import('./monitor-detail').then((m) => ({ default: m.MonitorDetail })));
 
 /** Sidebar (workspace, navigation, sync state, who is here) and the routed page. */
