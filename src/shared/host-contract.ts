@@ -90,6 +90,9 @@ const docId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_:-]+$/, 'letters, di
 // Yjs hands out Uint8Array<ArrayBufferLike>; accept any backing buffer.
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes');
 
+/** What the host keeps per doc version for a fast open: the incidents list's rows, and the screen they were on. */
+export const PREVIEW_LISTS = ['incidents', 'splash'] as const;
+
 export const hostRequests = {
   'app.info': z.object({}),
   'workspaces.list': z.object({}),
@@ -106,10 +109,13 @@ export const hostRequests = {
   'workspaces.open': z.object({ workspaceId: docId }),
   'workspaces.check': z.object({ workspaceId: docId }),
   'cache.load': z.object({ docId }),
-  /** A list as last drawn from the doc (src/core/workspace/list-preview.ts), if the doc has not changed since. */
-  'cache.preview': z.object({ docId, list: z.enum(['incidents']) }),
+  /**
+   * A list as last drawn from the doc (src/core/workspace/list-preview.ts), or the screen it was on
+   * (`splash`: src/renderer/src/session/splash.ts), if the doc has not changed since.
+   */
+  'cache.preview': z.object({ docId, list: z.enum(PREVIEW_LISTS) }),
   /** Keeps a list as drawn from the doc at `version` (what the last cache.load/cache.append answered). */
-  'cache.savePreview': z.object({ docId, list: z.enum(['incidents']), version: z.number().int().nonnegative(), json: z.string().max(2_000_000) }),
+  'cache.savePreview': z.object({ docId, list: z.enum(PREVIEW_LISTS), version: z.number().int().nonnegative(), json: z.string().max(2_000_000) }),
   'blobs.get': z.object({ workspaceId: docId, sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest') }),
   'datasets.profile': z.object({ workspaceId: docId, path: z.string().trim().min(1, 'file path is required').max(4096) }),
   'datasets.compare': z.object({ workspaceId: docId, referenceMd5: z.string().min(32).max(40), currentMd5: z.string().min(32).max(40) }),

@@ -107,5 +107,6 @@ export function bootCalls(workspaceId: string): { id: string; channel: HostChann
   return [
     { id: 'boot-1', channel: 'workspaces.open', req: { workspaceId } },
     { id: 'boot-2', channel: 'cache.preview', req: { docId: workspaceId, list: 'incidents' } },
+    { id: 'boot-3', channel: 'cache.preview', req: { docId: workspaceId, list: 'splash' } },
   ];
 }

@@ -104,3 +104,99 @@ test('a page opened on a workspace takes its first answers from the boot socket 
   await expect(page.locator('table.incidents tbody tr').first()).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { __hostSent: string[] }).__hostSent)).toContain('workspaces.open');
 });
+
+/** Calls the page's host over a socket of its own (the page's origin), as the app would. */
+function hostCall(page: Page, channel: string, req: unknown): Promise<{ kind: string; value?: unknown; message?: string }> {
+  return page.evaluate(
+    ({ channel, req }) =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://${location.host}/host`);
+        ws.binaryType = 'arraybuffer';
+        ws.onerror = () => reject(new Error('no host socket'));
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel, req }));
+        ws.onmessage = (e) => {
+          // A reply with bytes is a binary frame (wire-json.ts): u32 length, then its JSON; the bytes are not needed here.
+          const text = typeof e.data === 'string' ? e.data : new TextDecoder().decode(new Uint8Array(e.data as ArrayBuffer, 4, new DataView(e.data as ArrayBuffer).getUint32(0, true)));
+          const msg = JSON.parse(text) as { id?: number; reply?: unknown };
+          if (msg.id !== 1) return;
+          ws.close();
+          resolve(msg.reply as never);
+        };
+      }),
+    { channel, req },
+  );
+}
+
+test('a reopen paints the last screen before the app has loaded (the splash), and the app takes it over', async ({ launchApp, appKind }) => {
+  test.skip(appKind === 'electron', 'the splash is drawn from the boot socket of browser mode');
+  const { page } = await launchApp('Ada');
+  await page.getByRole('button', { name: /Demo · churn-model/ }).click();
+  await expect(page.locator('#root table.incidents tbody tr').first()).toBeVisible();
+  const workspaceId = /#\/w\/([^/]+)/.exec(page.url())![1]!;
+  // The app keeps the screen shortly after it shows the list drawn from the doc.
+  await expect.poll(async () => ((await hostCall(page, 'cache.preview', { docId: workspaceId, list: 'splash' })).value as { json: string | null }).json, { timeout: 10_000 }).not.toBeNull();
+  const liveTitles = await titlesNow(page);
+
+  await page.addInitScript(() => {
+    new MutationObserver((_m, observer) => {
+      const row = document.querySelector('table.incidents tbody tr');
+      if (!row) return;
+      observer.disconnect();
+      const splash = document.getElementById('splash');
+      (window as { __firstRows?: unknown }).__firstRows = {
+        inSplash: splash?.contains(row) ?? false,
+        inert: splash?.inert ?? false,
+        hidden: splash?.getAttribute('aria-hidden'),
+        appStarted: document.querySelector('#root .shell') !== null,
+        titles: [...(splash ?? document).querySelectorAll('table.incidents tbody tr:not(.more-rows) td:nth-child(2)')].map((td) => td.textContent),
+      };
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.reload();
+  await expect(page.locator('#root table.incidents tbody tr').first()).toBeVisible();
+  await expect(page.locator('#splash')).toHaveCount(0);
+  const first = await page.evaluate(() => (window as { __firstRows?: { inSplash: boolean; inert: boolean; hidden: string | null; appStarted: boolean; titles: string[] } }).__firstRows);
+  expect(first).toMatchObject({ inSplash: true, inert: true, hidden: 'true', appStarted: false });
+  expect(first!.titles).toEqual(liveTitles);
+  await expect.poll(() => titlesNow(page)).toEqual(liveTitles);
+  // The app's own screen is there and works.
+  await page.getByRole('link', { name: liveTitles[0]! }).click();
+  await expect(page.getByRole('heading', { name: liveTitles[0]! })).toBeVisible();
+});
+
+test('a kept screen is drawn as structure and text only: no script, handler, foreign link or unknown element survives', async ({ launchApp, appKind }) => {
+  test.skip(appKind === 'electron', 'the splash is drawn from the boot socket of browser mode');
+  const { page } = await launchApp('Ada');
+  await page.getByRole('button', { name: /Demo · churn-model/ }).click();
+  await expect(page.locator('#root table.incidents tbody tr').first()).toBeVisible();
+  const workspaceId = /#\/w\/([^/]+)/.exec(page.url())![1]!;
+  const hostile = [
+    'div', { class: 'shell', onclick: 'window.__pwned = 1', style: 'background: red' },
+    ['script', 0, 'window.__pwned = 2'],
+    ['img', { src: 'x', onerror: 'window.__pwned = 3' }],
+    ['a', { href: 'javascript:window.__pwned = 4' }, 'bad link'],
+    ['a', { href: '#/w/x/incidents' }, 'good link'],
+    ['p', 0, '<img src=x onerror="window.__pwned = 5">'],
+    ['svg', 0, ['script', 0, 'window.__pwned = 6']],
+    ['iframe', { srcdoc: '<script>parent.__pwned = 7</script>' }],
+    ['table', { class: 'incidents' }, ['tbody', 0, ['tr', 0, ['td', { colspan: '2', onmouseover: 'x' }, 'row']]]],
+  ];
+  // Keep it at the doc's current version (else the host would not serve it), and keep the app
+  // from starting on the reload, so it cannot replace it with its own.
+  const { value } = await hostCall(page, 'cache.load', { docId: workspaceId });
+  const saved = await hostCall(page, 'cache.savePreview', { docId: workspaceId, list: 'splash', version: (value as { version: number }).version, json: JSON.stringify(hostile) });
+  expect(saved).toEqual({ kind: 'ok', value: { saved: true } });
+  await page.route('**/assets/start-app-*.js', (route) => route.abort());
+  await page.reload();
+  const splash = page.locator('#splash');
+  await expect(splash).toHaveCount(1);
+  expect(await splash.evaluate((el) => el.innerHTML)).toBe(
+    '<div class="shell"><a>bad link</a><a href="#/w/x/incidents">good link</a><p>&lt;img src=x onerror="window.__pwned = 5"&gt;</p>' +
+      '<table class="incidents"><tbody><tr><td colspan="2">row</td></tr></tbody></table></div>',
+  );
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+  // The next route is another screen: the splash goes with the hash change.
+  await page.evaluate(() => (location.hash = '#/'));
+  await expect(splash).toHaveCount(0);
+});

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useState } from 'react';
 import type { HostApi, WorkspaceConnection } from '../../shared/host-contract';
 import { takeEarlyOpen } from './session/early-open';
 import { navigate, useHashRoute } from './session/hooks';
+import { dismissSplash } from './session/splash';
 import { WorkspaceSession } from './session/workspace-session';
 import { StartPage } from './views/start-page';
 import { WorkspaceShell } from './views/workspace-shell';
@@ -34,6 +35,11 @@ export function App({ host }: { host: HostApi }) {
       void live?.dispose();
     };
   }, [host, workspaceId]);
+
+  // No workspace screen to show (the start page, an error): boot.js's splash, if any, goes now.
+  useLayoutEffect(() => {
+    if (!workspaceId || error) dismissSplash();
+  }, [workspaceId, error]);
 
   if (!workspaceId) return <StartPage host={host} onOpen={(id) => navigate('w', id, 'incidents')} />;
   if (error) {

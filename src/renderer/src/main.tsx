@@ -1,19 +1,14 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app';
-import { createHostClient } from './host/host-client';
-import { listenShellCommands } from './host/shell-commands';
-import { startEarlyOpen } from './session/early-open';
-import { parseHashRoute } from './session/hooks';
+/**
+ * The page's entry, small on purpose. public/boot.js may be drawing the last screen of the
+ * workspace being opened (splash.ts): the app's scripts, which keep the page busy for a few
+ * hundred milliseconds while they load, start after that paint — or at once when there is
+ * nothing to draw, and never more than a moment later (boot.js gives up waiting).
+ *
+ * The first screen's styles are imported here so they are in the page's <head> for the splash.
+ */
 import './styles.css';
+import './views/incidents.css';
+import './components/command-palette.css';
 
-const host = createHostClient();
-// A link or reload into a workspace: ask the host for it now, while React starts.
-startEarlyOpen(host, parseHashRoute(location.hash));
-// For the page's lifetime: the desktop shell's menu items and deep links (no-op in browser mode).
-listenShellCommands(host);
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App host={host} />
-  </StrictMode>,
-);
+const splashSettled: Promise<unknown> = window.__driftdeskBoot?.splashSettled ?? Promise.resolve();
+void splashSettled.then(() => import('./start-app'));

@@ -24,7 +24,7 @@ function describeView(viewing: string): string {
 export function PresenceList({ session }: { session: WorkspaceSession }) {
   const people = session.presence();
   return (
-    <section className="presence" aria-labelledby="presence-title">
+    <section className="presence" aria-labelledby="presence-title" data-splash="skip">
       <h2 id="presence-title" className="small-heading">Here now</h2>
       {people.length === 0 ? (
         <p className="muted small">Nobody, not even you: waiting for the server.</p>

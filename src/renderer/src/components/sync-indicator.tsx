@@ -20,6 +20,8 @@ export function SyncIndicator({ session }: { session: WorkspaceSession }) {
       data-state={shown}
       data-pending={pending}
       data-unsaved={session.pendingSaves}
+      // Only true now: never part of a splash of this screen (session/splash.ts).
+      data-splash="skip"
     >
       <span className="dot" aria-hidden="true" />
       <span>{LABELS[shown]}</span>

@@ -18,6 +18,8 @@ export interface BootSocket {
   /** Messages that arrived before the app took the socket, in order. */
   inbox: MessageEvent[];
   calls: { id: string; channel: string; req: unknown }[];
+  /** Resolves once the splash is painted, or there is none to draw (main.tsx starts the app then). */
+  splashSettled: Promise<void>;
 }
 
 export class HostCallError extends Error {}

@@ -7,6 +7,7 @@
  */
 import { incidentsPreview } from '../../../core/workspace';
 import type { DocSync } from './doc-sync';
+import { splashOfScreen } from './splash';
 
 /** Quiet time after the last save before the preview is rewritten (reading the list costs a few ms per 1,000 incidents). */
 const PREVIEW_DELAY_MS = 2000;
@@ -16,12 +17,19 @@ const FIRST_PREVIEW_DELAY_MS = 300;
 export class PreviewKeeper {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private written: { version: number; json: string } | null = null;
+  private writtenSplash: { version: number; json: string } | null = null;
   private readonly stopSaved: () => void;
   private disposed = false;
 
   constructor(private readonly sync: DocSync) {
     this.stopSaved = sync.onSaved(this.schedule);
+    // Coming back to the incidents list is a screen worth keeping (splash.ts), saves or not.
+    window.addEventListener('hashchange', this.onRoute);
   }
+
+  private onRoute = (): void => {
+    if (this.sync.loaded) this.schedule(FIRST_PREVIEW_DELAY_MS);
+  };
 
   /** Call once the doc is loaded. */
   start(): void {
@@ -32,6 +40,7 @@ export class PreviewKeeper {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     this.stopSaved();
+    window.removeEventListener('hashchange', this.onRoute);
   }
 
   private schedule = (delayMs = PREVIEW_DELAY_MS): void => {
@@ -47,10 +56,20 @@ export class PreviewKeeper {
     // Not settled: a save is coming, and its onSaved schedules the next try.
     if (this.disposed || !sync.settled || version === null) return;
     const json = JSON.stringify(incidentsPreview(sync.doc));
-    if (this.written?.version === version && this.written.json === json) return;
-    sync.host.call('cache.savePreview', { docId: sync.docName, list: 'incidents', version, json }).then(
-      ({ saved }) => saved && (this.written = { version, json }),
-      () => {}, // a preview is an optimisation: the next open applies the doc as before
-    );
+    if (this.written?.version !== version || this.written.json !== json) {
+      sync.host.call('cache.savePreview', { docId: sync.docName, list: 'incidents', version, json }).then(
+        ({ saved }) => saved && (this.written = { version, json }),
+        () => {}, // a preview is an optimisation: the next open applies the doc as before
+      );
+    }
+    // The screen too, when it is the incidents list drawn from the doc (else the kept one goes
+    // stale with this version and is no longer served).
+    const splash = splashOfScreen();
+    if (splash !== null && (this.writtenSplash?.version !== version || this.writtenSplash.json !== splash)) {
+      sync.host.call('cache.savePreview', { docId: sync.docName, list: 'splash', version, json: splash }).then(
+        ({ saved }) => saved && (this.writtenSplash = { version, json: splash }),
+        () => {},
+      );
+    }
   };
 }

@@ -99,7 +99,8 @@ export function IncidentsPage({ session }: { session: WorkspaceSession }) {
         )}
       </div>
       {!canCreate && <p className="muted">As a {session.connection.role} you can read incidents{session.connection.role === 'commenter' ? ' and comment on them' : ''}.</p>}
-      {everyIncident.length > 0 && (
+      {/* Also over the kept preview, so the list does not move when the doc is in. */}
+      {(everyIncident.length > 0 || (!session.loaded && session.incidentsPreview !== null)) && (
         <div className="incidents-toolbar">
           <div className="view-switch" role="group" aria-label="View">
             {(['list', 'board'] as const).map((v) => (
@@ -154,7 +155,7 @@ export function IncidentsPage({ session }: { session: WorkspaceSession }) {
           }}
         />
       ) : (
-        <table className="incidents">
+        <table className="incidents" data-live="">
           <thead>
             <IncidentHeaderRow />
           </thead>

@@ -1,4 +1,4 @@
-import { Suspense, lazy, useCallback, useEffect } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useLayoutEffect } from 'react';
 import type * as Y from 'yjs';
 import { readWorkspaceMeta } from '../../../core/workspace';
 import { CommandPalette } from '../components/command-palette';
@@ -6,6 +6,7 @@ import { PresenceList } from '../components/presence-list';
 import { SkipLink } from '../components/skip-link';
 import { SyncIndicator } from '../components/sync-indicator';
 import { navigate, useDocValue, useSessionVersion } from '../session/hooks';
+import { dismissSplash } from '../session/splash';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { IncidentDetail } from './incident-detail';
 import { IncidentsPage } from './incidents-page';
@@ -46,6 +47,12 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
   const unread = useInbox(session).unread.length;
 
   useEffect(() => session.setViewing(viewing), [session, viewing]);
+  // boot.js may be showing the incidents list as last drawn (session/splash.ts): it goes when this
+  // screen has its own list (from the kept preview or the doc), or at once for any other page.
+  const waitingForList = section === 'incidents' && !itemId && !session.loaded && !session.incidentsPreview;
+  useLayoutEffect(() => {
+    if (!waitingForList) dismissSplash();
+  }, [waitingForList]);
 
   return (
     <div className="shell">
