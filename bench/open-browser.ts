@@ -11,6 +11,10 @@
  * also records `rowInDom`, when a MutationObserver first sees a row in the incidents table (the
  * end of React's commit), and `rowPainted`, the first task after the next animation frame, i.e.
  * after the browser has laid out and painted that frame. `rowPainted` is the number reported.
+ * That first row may be boot.ts's splash (the last screen, rebuilt before the app's scripts
+ * load; `fromSplash`); `appRowInDom` is when the app's own list is in #root with the splash
+ * gone. A `?boot=` socket is answered the page's first calls unasked, so those count as sent
+ * when the socket is made.
  * So an open includes: fetching and running the renderer's scripts from the host, React's
  * first render, the host calls (`workspaces.open`; `cache.load`: the host's SQLite read and
  * the transfer), Y.applyUpdate, the views' queries, rendering the list, layout and paint. It
@@ -40,6 +44,10 @@ export interface OpenSample {
   rowInDom: number;
   rowPainted: number;
   rows: number;
+  /** Whether the first row was boot.ts's splash (the last screen, drawn before the app loaded). */
+  fromSplash: boolean;
+  /** When the app's own list (React's, in #root) was in the DOM with the splash gone: the list responds from here. */
+  appRowInDom: number;
   /** JS heap (CDP Performance.getMetrics) right after the first row, and after a forced GC once settled. */
   heapAtRowMb: number;
   heapAfterGcMb: number;
@@ -54,6 +62,8 @@ function instrumentOpen(): void {
     rowInDom: NaN,
     rowPainted: NaN,
     rows: 0,
+    fromSplash: false,
+    appRowInDom: NaN,
   };
   (window as unknown as { __openBench: typeof rec }).__openBench = rec;
   const byId = new Map<string, (typeof rec.calls)[number]>();
@@ -132,14 +142,20 @@ function instrumentOpen(): void {
   new MutationObserver((_m, observer) => {
     const rows = document.querySelectorAll('table.incidents tbody tr');
     if (rows.length === 0) return;
-    rec.rowInDom = performance.now();
-    rec.rows = rows.length;
-    observer.disconnect();
-    requestAnimationFrame(() => {
-      const painted = new MessageChannel();
-      painted.port1.onmessage = () => (rec.rowPainted = performance.now());
-      painted.port2.postMessage(0);
-    });
+    if (Number.isNaN(rec.rowInDom)) {
+      rec.rowInDom = performance.now();
+      rec.rows = rows.length;
+      rec.fromSplash = document.getElementById('splash')?.contains(rows[0]!) ?? false;
+      requestAnimationFrame(() => {
+        const painted = new MessageChannel();
+        painted.port1.onmessage = () => (rec.rowPainted = performance.now());
+        painted.port2.postMessage(0);
+      });
+    }
+    if (!document.getElementById('splash') && document.querySelector('#root table.incidents tbody tr')) {
+      rec.appRowInDom = performance.now();
+      observer.disconnect();
+    }
   }).observe(document, { childList: true, subtree: true });
 }
 
