@@ -48,6 +48,12 @@ export interface OpenSample {
   fromSplash: boolean;
   /** When the app's own list (React's, in #root) was in the DOM with the splash gone: the list responds from here. */
   appRowInDom: number;
+  /**
+   * When an incident title was first presented on screen, as the browser reports it (Element
+   * Timing, `elementtiming="incident-title"`): the paint itself, which `rowPainted` (the main
+   * thread's next frame) only approximates — raster and presentation can lag when the CPU is busy.
+   */
+  rowPresented: number;
   /** JS heap (CDP Performance.getMetrics) right after the first row, and after a forced GC once settled. */
   heapAtRowMb: number;
   heapAfterGcMb: number;
@@ -64,7 +70,14 @@ function instrumentOpen(): void {
     rows: 0,
     fromSplash: false,
     appRowInDom: NaN,
+    rowPresented: NaN,
   };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as (PerformanceEntry & { renderTime: number })[]) {
+      const t = e.renderTime || e.startTime;
+      if (Number.isNaN(rec.rowPresented) || t < rec.rowPresented) rec.rowPresented = t;
+    }
+  }).observe({ type: 'element', buffered: true });
   (window as unknown as { __openBench: typeof rec }).__openBench = rec;
   const byId = new Map<string, (typeof rec.calls)[number]>();
   const idOf = (text: string) => /"id":"?([\w-]+)"?/.exec(text)?.[1];

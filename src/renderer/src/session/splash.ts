@@ -20,7 +20,7 @@ export const SPLASH_TAGS = new Set([
   'a', 'aside', 'button', 'code', 'div', 'em', 'h1', 'h2', 'h3', 'input', 'kbd', 'label', 'li', 'main', 'nav',
   'ol', 'option', 'p', 'section', 'select', 'small', 'span', 'strong', 'table', 'tbody', 'td', 'th', 'thead', 'time', 'tr', 'ul',
 ]);
-export const SPLASH_ATTRS = /^(class|role|title|datetime|colspan|scope|type|placeholder|value|href|aria-(label|current|pressed|busy|hidden|keyshortcuts))$/;
+export const SPLASH_ATTRS = /^(class|role|title|datetime|colspan|scope|type|placeholder|value|href|elementtiming|aria-(label|current|pressed|busy|hidden|keyshortcuts))$/;
 /** Bigger than this, no snapshot is kept (a screen of the incidents list is ~30 KB). */
 export const SPLASH_MAX_NODES = 5000;
 
