@@ -92,7 +92,7 @@ function instrumentOpen(): void {
       const parsed = new URL(String(url));
       if (parsed.pathname !== '/host') return;
       hostSockets.add(this);
-      // A `?boot=` socket (public/boot.js) is answered the page's first calls unasked: count them as sent now.
+      // A `?boot=` socket (boot.ts) is answered the page's first calls unasked: count them as sent now.
       if (parsed.searchParams.has('boot')) {
         for (const [id, channel] of [['boot-1', 'workspaces.open'], ['boot-2', 'cache.preview']] as const) {
           const call = { id, channel, sent: performance.now(), arrived: NaN, handlerMs: NaN, replyBytes: 0 };

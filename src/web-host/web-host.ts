@@ -70,7 +70,7 @@ export async function startWebHost(options: WebHostOptions) {
           ws.send(encodeWire({ id, reply: { kind: 'error', message: `bad host message: ${String(err)}` } }));
         }
       });
-      // `/host?boot=<workspaceId>` (public/boot.js): the calls a page opening that workspace starts
+      // `/host?boot=<workspaceId>` (boot.ts): the calls a page opening that workspace starts
       // with are answered at once, without waiting for the page to send them — it is still loading
       // its scripts, and a message it sent would wait for them.
       const boot = new URLSearchParams(query).get('boot');
@@ -100,7 +100,7 @@ export async function startWebHost(options: WebHostOptions) {
 
 /**
  * What a page opened on `#/w/<workspaceId>/…` asks first, answered unasked on a `?boot=` socket.
- * public/boot.js lists the same calls (same ids, channels and requests), so the app's host
+ * boot.ts lists the same calls (same ids, channels and requests), so the app's host
  * client can match its own calls to these answers; test/e2e/open-preview.spec.ts checks that it does.
  */
 export function bootCalls(workspaceId: string): { id: string; channel: HostChannel; req: unknown }[] {

@@ -61,7 +61,7 @@ test('the incidents list is drawn from the kept preview before the doc is applie
 });
 
 test('a page opened on a workspace takes its first answers from the boot socket and asks for nothing twice', async ({ launchApp, appKind }) => {
-  test.skip(appKind === 'electron', 'the desktop app talks to its host over IPC; boot.js opens no socket there');
+  test.skip(appKind === 'electron', 'the desktop app talks to its host over IPC; boot.ts opens no socket there');
   const { page } = await launchApp('Ada');
   await page.addInitScript(() => {
     const w = window as unknown as { __hostSockets: string[]; __hostSent: string[] };
@@ -89,7 +89,7 @@ test('a page opened on a workspace takes its first answers from the boot socket 
     const w = window as unknown as { __hostSockets: string[]; __hostSent: string[] };
     return { sockets: w.__hostSockets, sent: w.__hostSent };
   });
-  // One socket, opened by boot.js with the workspace; the app took it over and its answers.
+  // One socket, opened by boot.ts with the workspace; the app took it over and its answers.
   expect(sockets).toEqual([expect.stringMatching(new RegExp(`/host\\?boot=${workspaceId}$`))]);
   expect(sent).toContain('cache.load');
   expect(sent).not.toContain('workspaces.open');

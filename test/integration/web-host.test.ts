@@ -118,7 +118,7 @@ describe('web host', () => {
     ws.close();
   });
 
-  it('answers the first calls of a page opening a workspace unasked on a ?boot= socket (public/boot.js)', async () => {
+  it('answers the first calls of a page opening a workspace unasked on a ?boot= socket (boot.ts)', async () => {
     const ws = await hostSocket(host.url);
     const [demo] = (await call(ws, 'workspaces.list', {})).value as { workspaceId: string }[];
     ws.close();

@@ -36,7 +36,7 @@ export function App({ host }: { host: HostApi }) {
     };
   }, [host, workspaceId]);
 
-  // No workspace screen to show (the start page, an error): boot.js's splash, if any, goes now.
+  // No workspace screen to show (the start page, an error): boot.ts's splash, if any, goes now.
   useLayoutEffect(() => {
     if (!workspaceId || error) dismissSplash();
   }, [workspaceId, error]);

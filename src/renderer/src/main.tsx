@@ -1,8 +1,8 @@
 /**
- * The page's entry, small on purpose. public/boot.js may be drawing the last screen of the
+ * The page's entry, small on purpose. boot.ts may be drawing the last screen of the
  * workspace being opened (splash.ts): the app's scripts, which keep the page busy for a few
  * hundred milliseconds while they load, start after that paint — or at once when there is
- * nothing to draw, and never more than a moment later (boot.js gives up waiting).
+ * nothing to draw, and never more than a moment later (boot.ts gives up waiting).
  *
  * The first screen's styles are imported here so they are in the page's <head> for the splash.
  */

@@ -1,6 +1,6 @@
 /**
  * The app itself: the host client, the early open of a workspace, React. Loaded by main.tsx
- * once boot.js has drawn what it can of the last screen (or at once, when it has nothing to draw).
+ * once boot.ts has drawn what it can of the last screen (or at once, when it has nothing to draw).
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -8,7 +8,7 @@ import { decodeWire, encodeWire } from '../../../shared/wire-json';
 declare global {
   interface Window {
     driftdeskHost?: { invoke(channel: string, req: unknown): Promise<HostReply>; onEvent(listener: (message: unknown) => void): () => void };
-    /** Left by public/boot.js: the host socket it opened and the calls it sent before the app loaded. */
+    /** Left by boot.ts: the host socket it opened and the calls it sent before the app loaded. */
     __driftdeskBoot?: BootSocket;
   }
 }
@@ -62,7 +62,7 @@ export function createHostClient(): HostApi {
 }
 
 /**
- * The host over a WebSocket. `boot` (public/boot.js) is a socket opened before the app loaded,
+ * The host over a WebSocket. `boot` (boot.ts) is a socket opened before the app loaded,
  * with calls already sent on it: the client takes the socket over, and a `call` identical to
  * one of those (same channel, same request) gets that call's answer instead of asking again.
  */
@@ -71,7 +71,7 @@ export function createWebSocketHost(url: string, boot?: BootSocket): HostApi {
   let nextId = 1;
   const pending = new Map<number | string, { resolve: (r: HostReply) => void }>();
   const events = new EventListeners();
-  /** Calls boot.js sent, by `channel + request`, each answered to at most one `call`. */
+  /** Calls boot.ts sent, by `channel + request`, each answered to at most one `call`. */
   const early = new Map<string, Promise<HostReply>>();
 
   const onMessage = (event: MessageEvent): void => {

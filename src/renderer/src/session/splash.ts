@@ -1,12 +1,12 @@
 /**
- * The splash: the workspace's incidents screen as the app last drew it, redrawn by public/boot.js
+ * The splash: the workspace's incidents screen as the app last drew it, redrawn by boot.ts
  * before the app's scripts have loaded, the way an editor paints its last layout at start-up.
  * The app keeps a snapshot of that screen's DOM next to the list preview (same doc version, so
  * it is served only while the doc is still as it was drawn), and takes the splash down when its
  * own first screen is ready.
  *
  * A snapshot is structure and text only: elements from an allow-list with a few presentational
- * attributes, text as text. boot.js rebuilds it with createElement/textContent under the same
+ * attributes, text as text. boot.ts rebuilds it with createElement and text nodes (buildSplash) under the same
  * allow-list (it cannot trust what the cache hands it either), inert and hidden from assistive
  * technology: it is a picture of the screen, not the screen. Parts marked `data-splash="skip"`
  * (presence, sync state: things that are only true now) are left out.

@@ -47,7 +47,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
   const unread = useInbox(session).unread.length;
 
   useEffect(() => session.setViewing(viewing), [session, viewing]);
-  // boot.js may be showing the incidents list as last drawn (session/splash.ts): it goes when this
+  // boot.ts may be showing the incidents list as last drawn (session/splash.ts): it goes when this
   // screen has its own list (from the kept preview or the doc), or at once for any other page.
   const waitingForList = section === 'incidents' && !itemId && !session.loaded && !session.incidentsPreview;
   useLayoutEffect(() => {
