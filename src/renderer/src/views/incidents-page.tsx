@@ -94,6 +94,10 @@ export function IncidentsPage({ session }: { session: WorkspaceSession }) {
     <section aria-labelledby="incidents-title">
       <div className="page-header">
         <h2 id="incidents-title">Drift incidents</h2>
+        {/* In the header, not above the table: the list stays where it is when the doc comes in. */}
+        {!session.loaded && session.incidentsPreview !== null && session.incidentsPreview.total > 0 && view === 'list' && !isFiltering(filter) && (
+          <span className="muted small" role="status">Showing the list as you last saw it while the workspace opens…</span>
+        )}
         {canCreate && !creating && (
           <button type="button" onClick={() => setCreating(true)} aria-keyshortcuts="n">New incident <kbd>N</kbd></button>
         )}
@@ -211,7 +215,6 @@ function IncidentsPreviewTable({ session, plain }: { session: WorkspaceSession; 
   const ws = session.connection.workspaceId;
   return (
     <>
-      <p className="muted small" role="status">Showing the list as you last saw it while the workspace opens…</p>
       <table className="incidents" aria-busy="true">
         <thead>
           <IncidentHeaderRow />
