@@ -28,7 +28,7 @@ export const OPENAPI = {
     description: 'Bearer member tokens (`Authorization: Bearer ddt_…`). The y-websocket endpoint is `ws(s)://HOST/sync/<docName>?token=…`.',
   },
   components: {
-    securitySchemes: { member: { type: 'http', scheme: 'bearer' } },
+    securitySchemes: { member: { type: 'http', scheme: 'bearer' }, metrics: { type: 'http', scheme: 'bearer', description: 'the server’s --metrics-token; without one set, /metrics answers loopback requests only' } },
     schemas: {
       Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
       Identity: {
@@ -64,7 +64,8 @@ export const OPENAPI = {
   security: [{ member: [] }],
   paths: {
     '/healthz': { get: { security: [], summary: 'Liveness', responses: { 200: { description: 'ok', content: json({ type: 'object', properties: { status: { const: 'ok' } } }) } } } },
-    '/metrics': { get: { security: [], summary: 'Prometheus metrics', responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+    // Listed as public: it is, to this machine; elsewhere it takes the metrics token (401/403 without).
+    '/metrics': { get: { security: [], summary: 'Prometheus metrics (with the metrics token, or from the server’s own machine when none is set)', responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } }, ...errors(401, 403) } } },
     '/api/v1/openapi.json': { get: { security: [], summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } } } },
     '/api/v1/me': { get: { summary: 'Who a token belongs to', responses: { 200: { description: 'identity', content: json({ $ref: '#/components/schemas/Identity' }) }, ...errors(401) } } },
     '/api/v1/workspaces/{workspaceId}/invites': {

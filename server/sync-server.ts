@@ -3,6 +3,7 @@
  * `ws://HOST:PORT/sync/<workspaceId>?token=…` on one port. Auth happens on the HTTP upgrade
  * request, so a refused client never gets a websocket and nothing is buffered for it.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -53,6 +54,12 @@ export interface SyncServerOptions {
   webhookRetryMs?: number;
   /** better-sqlite3 native build to load (the Electron-ABI one inside the desktop app). */
   nativeBinding?: string;
+  /**
+   * `/metrics` answers requests that carry `Authorization: Bearer <metricsToken>`; without a
+   * token set, it answers only requests from this machine (loopback), so a server reachable by a
+   * team does not publish its counters to everyone who can reach it.
+   */
+  metricsToken?: string;
 }
 
 export interface SyncServer<S extends Store = ServerStore> {
@@ -91,6 +98,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 
   const http: Server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/metrics') {
+      const refused = metricsRefusal(req, options.metricsToken);
+      if (refused) return json(res, refused.status, { error: refused.error });
       metrics.docsLoaded.set(rooms.size);
       void metrics.registry.metrics().then((text) => {
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
@@ -430,4 +439,18 @@ function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
 /** The request path without its query string, so tokens never reach a log. */
 function safePath(req: IncomingMessage): string {
   return (req.url ?? '').split('?')[0] ?? '';
+}
+
+/** Why a `/metrics` request is refused (see SyncServerOptions.metricsToken), or null. */
+export function metricsRefusal(req: IncomingMessage, token: string | undefined): { status: 401 | 403; error: string } | null {
+  if (token) {
+    const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+    const wanted = Buffer.from(token);
+    return given.length === wanted.length && timingSafeEqual(given, wanted) ? null : { status: 401, error: 'metrics need the metrics token: Authorization: Bearer <token>' };
+  }
+  return isLoopback(req.socket.remoteAddress) ? null : { status: 403, error: 'metrics are served to this machine only; start the server with --metrics-token to scrape it from elsewhere' };
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address));
 }

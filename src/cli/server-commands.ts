@@ -24,6 +24,7 @@ export async function serverCommand(args: string[]): Promise<number> {
     redis: { type: 'string' },
     'max-message-bytes': { type: 'string' },
     'snapshot-every': { type: 'string' },
+    'metrics-token': { type: 'string' },
   });
   const snapshotMinutes = v['snapshot-every'] === undefined ? 10 : Number(v['snapshot-every']);
   if (!(snapshotMinutes >= 0)) throw new UsageError(`--snapshot-every takes minutes (≥ 0), got ${v['snapshot-every']}`);
@@ -36,7 +37,10 @@ export async function serverCommand(args: string[]): Promise<number> {
   const log = (event: Record<string, unknown>) => console.error(JSON.stringify({ time: new Date().toISOString(), ...event }));
   const { store } = await openStore(v);
   const fanout = v.redis ? await RedisFanout.connect(v.redis, (err) => log({ event: 'redis_error', error: String(err) })) : undefined;
-  const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, snapshotEveryMs: snapshotMinutes * 60_000, log });
+  // From the environment too, so the token need not show in the process list.
+  const metricsToken = v['metrics-token'] ?? process.env.DRIFTDESK_METRICS_TOKEN ?? undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new UsageError('--metrics-token must be at least 16 characters');
+  const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, snapshotEveryMs: snapshotMinutes * 60_000, log, metricsToken });
   console.log(`driftdesk sync server listening on ${server.url} (websocket: ${server.url.replace(/^http/, 'ws')}/sync/<workspaceId>)`);
   await new Promise<void>((done) => {
     const stop = () => {
