@@ -11,6 +11,7 @@
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import { stampAwarenessUpdate } from './awareness-stamp.ts';
 import * as syncProtocol from 'y-protocols/sync';
 import * as authProtocol from 'y-protocols/auth';
 import * as encoding from 'lib0/encoding';
@@ -232,9 +233,18 @@ export class Room {
         Y.applyUpdate(this.doc, payload, conn);
         return;
       }
-      case MESSAGE_AWARENESS:
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), conn);
+      case MESSAGE_AWARENESS: {
+        // Who a connection is comes from its token, not from what it says (awareness-stamp.ts).
+        const others = [...this.connections].filter((other) => other !== conn);
+        const { update, clientIds } = stampAwarenessUpdate(decoding.readVarUint8Array(decoder), conn.identity, (clientId) =>
+          others.some((other) => other.awarenessIds.has(clientId) && other.identity.memberId !== conn.identity.memberId),
+        );
+        // A reconnect: the client is this socket's now, so the old socket's close does not remove it.
+        for (const id of clientIds) for (const other of others) other.awarenessIds.delete(id);
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
+        for (const id of clientIds) if (this.awareness.getStates().has(id)) conn.awarenessIds.add(id);
         return;
+      }
       case MESSAGE_QUERY_AWARENESS:
         this.send(conn, encoding.encode((e) => {
           encoding.writeVarUint(e, MESSAGE_AWARENESS);

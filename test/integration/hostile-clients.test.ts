@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import { createIncident, listIncidents } from '../../src/core/workspace/index.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
@@ -155,5 +156,34 @@ describe('hostile clients', () => {
     await waitFor(() => listIncidents(fresh.doc).length === 1, 'the small incident');
     await new Promise((r) => setTimeout(r, 200));
     expect(listIncidents(fresh.doc).map((i) => i.title)).toEqual(['small']);
+  });
+
+  it('presence says who a connection is, not what it claims, and nobody can clear another member’s', async () => {
+    await start({});
+    const ws = server.store.createWorkspace('W', 'Ada');
+    const bob = server.store.createMemberToken(ws.id, 'editor', 'Bob');
+    const carol = server.store.createMemberToken(ws.id, 'viewer', 'Carol');
+    const a = connectClient(server.url, ws.id, ws.token);
+    const b = connectClient(server.url, ws.id, bob.token);
+    const c = connectClient(server.url, ws.id, carol.token);
+    disposers.push(a.dispose, b.dispose, c.dispose);
+    await Promise.all([synced(a.provider), synced(b.provider), synced(c.provider)]);
+    a.provider.awareness.setLocalStateField('user', { memberId: ws.memberId, name: 'Ada', role: 'owner', color: '#2563eb' });
+    // Bob claims to be Ada, an owner.
+    b.provider.awareness.setLocalStateField('user', { memberId: ws.memberId, name: 'Ada', role: 'owner', color: '#dc2626' });
+    const userOf = (clientId: number) => (c.provider.awareness.getStates().get(clientId) as { user?: unknown } | undefined)?.user;
+    await waitFor(() => userOf(b.doc.clientID) !== undefined && userOf(a.doc.clientID) !== undefined, 'both in Carol’s presence');
+    expect(userOf(b.doc.clientID)).toEqual({ memberId: bob.memberId, name: 'Bob', role: 'editor', color: '#dc2626' });
+    expect(userOf(a.doc.clientID)).toEqual({ memberId: ws.memberId, name: 'Ada', role: 'owner', color: '#2563eb' });
+    // Bob tries to take Ada out of everyone's presence: his removal of her client goes to the server.
+    awarenessProtocol.removeAwarenessStates(b.provider.awareness, [a.doc.clientID], 'bob');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(userOf(a.doc.clientID)).toEqual({ memberId: ws.memberId, name: 'Ada', role: 'owner', color: '#2563eb' });
+    // A fresh observer sees the same.
+    const d = connectClient(server.url, ws.id, carol.token);
+    disposers.push(d.dispose);
+    await synced(d.provider);
+    await waitFor(() => d.provider.awareness.getStates().has(a.doc.clientID), 'Ada in a new observer’s presence');
+    expect((d.provider.awareness.getStates().get(b.doc.clientID) as { user?: { name?: string } }).user?.name).toBe('Bob');
   });
 });
