@@ -60,6 +60,12 @@ export interface SyncServerOptions {
    * team does not publish its counters to everyone who can reach it.
    */
   metricsToken?: string;
+  /**
+   * Send webhooks to loopback and private-network addresses too (webhook-address.ts). Off for a
+   * team server (`--allow-private-webhooks` turns it on); the desktop app's embedded server,
+   * on the person's own machine, turns it on.
+   */
+  allowPrivateWebhooks?: boolean;
 }
 
 export interface SyncServer<S extends Store = ServerStore> {
@@ -86,7 +92,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   store.onCompactionError = (workspace, err) => log({ event: 'compaction_failed', workspace, error: String(err) });
   const fanout = options.fanout ?? null;
   const engine = new MonitorEngine();
-  const webhooks = new WebhookSender(store, { baseRetryMs: options.webhookRetryMs, log });
+  const allowPrivateWebhooks = options.allowPrivateWebhooks ?? false;
+  const webhooks = new WebhookSender(store, { baseRetryMs: options.webhookRetryMs, log, allowPrivate: allowPrivateWebhooks });
   /** Loaded (or loading) rooms; a promise so that concurrent joins share one load. */
   const rooms = new Map<string, Promise<Room>>();
   const wss = new WebSocketServer({
@@ -107,7 +114,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       });
       return;
     }
-    handleHttp(req, res, { store, withRoom, engine, webhooks, maxUpdateBytes: limits.maxMessageBytes, maxBlobBytes: options.maxBlobBytes }).catch((err: unknown) => {
+    handleHttp(req, res, { store, withRoom, engine, webhooks, allowPrivateWebhooks, maxUpdateBytes: limits.maxMessageBytes, maxBlobBytes: options.maxBlobBytes }).catch((err: unknown) => {
       log({ event: 'http_error', error: String(err) });
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -363,6 +370,7 @@ interface HttpDeps {
   withRoom: WithRoom;
   engine: MonitorEngine;
   webhooks: WebhookSender;
+  allowPrivateWebhooks: boolean;
   maxUpdateBytes: number;
   maxBlobBytes?: number;
 }
@@ -390,7 +398,7 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
     if (docRoute) return handleDoc(req, res, docRoute, identity, withRoom, reply, maxUpdateBytes);
     if (monitorRoute) return handleMonitor(req, res, monitorRoute, identity, { store, withRoom, engine: deps.engine, webhooks: deps.webhooks, maxBytes: maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES }, reply);
     if (runRoute) return handleRunIngest(req, runRoute, identity, { store, withRoom }, reply);
-    if (webhookRoute) return handleWebhooks(req, webhookRoute, identity, { store, withRoom, webhooks: deps.webhooks }, reply);
+    if (webhookRoute) return handleWebhooks(req, webhookRoute, identity, { store, withRoom, webhooks: deps.webhooks, allowPrivateWebhooks: deps.allowPrivateWebhooks }, reply);
     if (invites && req.method === 'POST') {
       if (identity.workspaceId !== invites[1]) return reply(403, { error: 'token is not for this workspace' });
       if (identity.role !== 'owner') return reply(403, { error: 'only owners can invite' });

@@ -8,6 +8,7 @@
  *         calls the workspace's retrain webhooks with the monitor, model and data versions, and
  *         records the outcome on the incident's timeline.
  */
+import { privateTargetReason } from './webhook-address.ts';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
@@ -44,7 +45,7 @@ export async function handleWebhooks(
   req: IncomingMessage,
   route: WebhookRoute,
   identity: MemberIdentity,
-  deps: { store: Store; withRoom: WithRoom; webhooks: WebhookSender },
+  deps: { store: Store; withRoom: WithRoom; webhooks: WebhookSender; allowPrivateWebhooks: boolean },
   reply: Reply,
 ): Promise<void> {
   if (identity.workspaceId !== route.workspaceId) return reply(403, { error: 'token is not for this workspace' });
@@ -62,6 +63,9 @@ export async function handleWebhooks(
       {
         const parsed = createInput.safeParse(await readJson(req));
         if (!parsed.success) return reply(400, { error: `expected {"url","purpose":"incidents"|"retrain"}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}` });
+        // Said now rather than at the first delivery; each delivery checks again (webhook-address.ts).
+        const refused = deps.allowPrivateWebhooks ? null : await privateTargetReason(parsed.data.url);
+        if (refused) return reply(400, { error: `url: ${refused}` });
         return reply(201, await store.createWebhook(route.workspaceId, parsed.data.url, parsed.data.purpose, Date.now()));
       }
     case 'webhook':

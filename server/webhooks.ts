@@ -7,7 +7,11 @@
  * delivery log the app shows.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import type { DeliveryInfo, Store, WebhookPurpose } from './store-contract.ts';
+import { PrivateAddressError, isPrivateAddress, publicOnlyLookup } from './webhook-address.ts';
 
 export const SIGNATURE_HEADER = 'x-driftdesk-signature';
 export const TIMESTAMP_HEADER = 'x-driftdesk-timestamp';
@@ -27,6 +31,8 @@ export interface WebhookOptions {
   maxAttempts?: number;
   timeoutMs?: number;
   log?: (event: Record<string, unknown>) => void;
+  /** Send to loopback and private-network addresses too (webhook-address.ts); default false. */
+  allowPrivate?: boolean;
 }
 
 /** The signature a receiver recomputes: HMAC-SHA256 over `v1:<timestamp>:<raw body>`. */
@@ -72,28 +78,26 @@ export class WebhookSender {
     const timestamp = String(Math.floor(Date.now() / 1000));
     delivery.attempts += 1;
     try {
-      const res = await fetch(delivery.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Driftdesk-Webhook/1',
-          'x-driftdesk-delivery': delivery.id,
-          'x-driftdesk-event': delivery.event,
-          [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signPayload(secret, timestamp, body),
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
-      await res.body?.cancel().catch(() => {});
+      const res = await postJson(delivery.url, {
+        'content-type': 'application/json',
+        'user-agent': 'Driftdesk-Webhook/1',
+        'x-driftdesk-delivery': delivery.id,
+        'x-driftdesk-event': delivery.event,
+        [TIMESTAMP_HEADER]: timestamp,
+        [SIGNATURE_HEADER]: signPayload(secret, timestamp, body),
+      }, body, this.options.timeoutMs ?? 10_000, this.options.allowPrivate ?? false);
+      const ok = res.status >= 200 && res.status < 300;
       delivery.lastStatus = res.status;
-      delivery.lastError = res.ok ? null : `answered ${res.status} ${res.statusText}`.trim();
-      delivery.status = res.ok ? 'delivered' : 'pending';
+      delivery.lastError = ok ? null : `answered ${res.status} ${res.statusText}`.trim();
+      delivery.status = ok ? 'delivered' : 'pending';
     } catch (err) {
       delivery.lastStatus = null;
-      delivery.lastError = (err as Error).name === 'TimeoutError' ? 'no answer in time' : `could not connect: ${(err as Error).message}`;
-      delivery.status = 'pending';
+      delivery.lastError =
+        err instanceof PrivateAddressError ? `refused: ${err.message}`
+        : (err as Error).name === 'TimeoutError' ? 'no answer in time'
+        : `could not connect: ${(err as Error).message}`;
+      // Refused by rule: retrying would be refused again.
+      delivery.status = err instanceof PrivateAddressError ? 'failed' : 'pending';
     }
     const maxAttempts = this.options.maxAttempts ?? 4;
     if (delivery.status === 'pending' && delivery.attempts >= maxAttempts) delivery.status = 'failed';
@@ -121,4 +125,29 @@ export class WebhookSender {
 /** Slack reads `<…>` as links and `&` as an entity start; people's text must stay text. */
 function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * One POST (no redirects followed: a 3xx is an answer like any other). Unless `allowPrivate`,
+ * the address connected to must be public: IP literals are checked here, names by the lookup
+ * the connection itself uses (webhook-address.ts).
+ */
+function postJson(url: string, headers: Record<string, string>, body: string, timeoutMs: number, allowPrivate: boolean): Promise<{ status: number; statusText: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (!allowPrivate && isIP(host) && isPrivateAddress(host)) return reject(new PrivateAddressError(host, host));
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: allowPrivate ? undefined : publicOnlyLookup, timeout: timeoutMs }, (res) => {
+      res.resume(); // the answer's body is not needed
+      resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '' });
+    });
+    req.on('timeout', () => {
+      const err = new Error('no answer in time');
+      err.name = 'TimeoutError';
+      req.destroy(err);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

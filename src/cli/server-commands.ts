@@ -25,6 +25,7 @@ export async function serverCommand(args: string[]): Promise<number> {
     'max-message-bytes': { type: 'string' },
     'snapshot-every': { type: 'string' },
     'metrics-token': { type: 'string' },
+    'allow-private-webhooks': { type: 'boolean' },
   });
   const snapshotMinutes = v['snapshot-every'] === undefined ? 10 : Number(v['snapshot-every']);
   if (!(snapshotMinutes >= 0)) throw new UsageError(`--snapshot-every takes minutes (≥ 0), got ${v['snapshot-every']}`);
@@ -40,7 +41,7 @@ export async function serverCommand(args: string[]): Promise<number> {
   // From the environment too, so the token need not show in the process list.
   const metricsToken = v['metrics-token'] ?? process.env.DRIFTDESK_METRICS_TOKEN ?? undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new UsageError('--metrics-token must be at least 16 characters');
-  const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, snapshotEveryMs: snapshotMinutes * 60_000, log, metricsToken });
+  const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, snapshotEveryMs: snapshotMinutes * 60_000, log, metricsToken, allowPrivateWebhooks: v['allow-private-webhooks'] ?? false });
   console.log(`driftdesk sync server listening on ${server.url} (websocket: ${server.url.replace(/^http/, 'ws')}/sync/<workspaceId>)`);
   await new Promise<void>((done) => {
     const stop = () => {

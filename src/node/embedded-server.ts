@@ -30,10 +30,10 @@ export async function startEmbeddedServer(dataDir: string, nativeBinding?: strin
   const snapshotEveryMs = Number.isFinite(every) && every >= 0 ? every : undefined;
   let server: SyncServer;
   try {
-    server = await startSyncServer({ host: '127.0.0.1', port: Number.isInteger(lastPort) ? lastPort : 0, dataDir, nativeBinding, snapshotEveryMs });
+    server = await startSyncServer({ host: '127.0.0.1', port: Number.isInteger(lastPort) ? lastPort : 0, dataDir, nativeBinding, snapshotEveryMs, allowPrivateWebhooks: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    server = await startSyncServer({ host: '127.0.0.1', port: 0, dataDir, nativeBinding, snapshotEveryMs });
+    server = await startSyncServer({ host: '127.0.0.1', port: 0, dataDir, nativeBinding, snapshotEveryMs, allowPrivateWebhooks: true });
   }
   writeFileSync(portFile, String(server.port));
   return { server, local: { url: server.url, createWorkspace: (name, owner) => createSeededWorkspace(server.store, name, owner) } };

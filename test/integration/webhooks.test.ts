@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listIncidentEvents } from '../../src/core/workspace/index.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
+import { WebhookSender } from '../../server/webhooks.ts';
 import { seattleWeatherYear } from '../helpers/seattle-weather.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
 
@@ -41,7 +42,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
-  server = await startSyncServer({ port: 0, dataDir: dir, webhookRetryMs: 50 });
+  // The receiver is on this machine, as the desktop app's embedded server allows (a team server refuses it: below).
+  server = await startSyncServer({ port: 0, dataDir: dir, webhookRetryMs: 50, allowPrivateWebhooks: true });
   ws = server.store.createWorkspace('Weather', 'Ada');
   viewer = server.store.createMemberToken(ws.id, 'viewer', 'Vic').token;
 });
@@ -118,5 +120,50 @@ describe('webhooks', () => {
     }
     expect(deliveries.map((d) => `${d.event} ${d.status} ${d.attempts} ${d.lastStatus}`)).toEqual(['retrain.requested delivered 3 200', 'incident.opened delivered 1 200']);
     live.dispose();
+  });
+});
+
+describe('a team server and private addresses (server-side request forgery)', () => {
+  let team: SyncServer;
+  let teamDir: string;
+  let owner: { id: string; token: string };
+  beforeAll(async () => {
+    teamDir = mkdtempSync(join(tmpdir(), 'driftdesk-webhooks-team-'));
+    team = await startSyncServer({ port: 0, dataDir: teamDir, webhookRetryMs: 50 });
+    owner = team.store.createWorkspace('Team', 'Ada');
+  });
+  afterAll(async () => {
+    await team.close();
+    rmSync(teamDir, { recursive: true, force: true });
+  });
+  const add = (url: string) =>
+    fetch(`${team.url}/api/v1/workspaces/${owner.id}/webhooks`, { method: 'POST', headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ url, purpose: 'incidents' }) });
+
+  it('refuses to add a webhook to a loopback, private, link-local or metadata address, by IP or by name', async () => {
+    for (const url of [receiverUrl, 'http://10.1.2.3/hook', 'http://192.168.0.10/hook', 'http://169.254.169.254/latest/meta-data/', 'http://[::1]:8080/hook', 'http://[::ffff:127.0.0.1]/hook', 'http://[fd00::1]/hook', 'http://0.0.0.0:9/hook', 'http://localhost:1234/hook']) {
+      const res = await add(url);
+      expect(`${url} → ${res.status}`).toBe(`${url} → 400`);
+      expect(((await res.json()) as { error: string }).error).toContain('--allow-private-webhooks');
+    }
+    expect(await team.store.listWebhooks(owner.id)).toEqual([]);
+    // A public address is taken (nothing is sent until an event).
+    expect((await add('https://93.184.216.34/hook')).status).toBe(201);
+  });
+
+  it('refuses to deliver to a private address at send time too (a hook kept from before, or a name that now resolves inside)', async () => {
+    const before = received.length;
+    const planted = await team.store.createWebhook(owner.id, receiverUrl.replace('127.0.0.1', 'localhost'), 'retrain', Date.now());
+    const sender = new WebhookSender(team.store, { baseRetryMs: 50 });
+    const [delivery] = await sender.send(owner.id, 'retrain', { event: 'retrain.requested', text: 'retrain', data: {} });
+    sender.close();
+    expect(delivery).toMatchObject({ webhookId: planted.id, status: 'failed', attempts: 1, lastStatus: null, lastError: expect.stringMatching(/^refused: localhost is 127\.0\.0\.1, a private or local address/) });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received.length).toBe(before);
+    // The same sender allowed private addresses delivers (the embedded server's case).
+    const allowed = new WebhookSender(team.store, { allowPrivate: true });
+    const [ok] = await allowed.send(owner.id, 'retrain', { event: 'retrain.requested', text: 'retrain', data: {} });
+    allowed.close();
+    expect(ok).toMatchObject({ status: 'delivered', lastStatus: 200 });
+    expect(received.length).toBe(before + 1);
   });
 });
