@@ -138,16 +138,21 @@ function postJson(url: string, headers: Record<string, string>, body: string, ti
     const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
     if (!allowPrivate && isIP(host) && isPrivateAddress(host)) return reject(new PrivateAddressError(host, host));
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: allowPrivate ? undefined : publicOnlyLookup, timeout: timeoutMs }, (res) => {
+    const req = send(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: allowPrivate ? undefined : publicOnlyLookup }, (res) => {
+      clearTimeout(timer);
       res.resume(); // the answer's body is not needed
       resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '' });
     });
-    req.on('timeout', () => {
+    // The whole exchange, not an idle gap: a receiver that drips its answer still times out.
+    const timer = setTimeout(() => {
       const err = new Error('no answer in time');
       err.name = 'TimeoutError';
       req.destroy(err);
+    }, timeoutMs);
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
     });
-    req.on('error', reject);
     req.end(body);
   });
 }
