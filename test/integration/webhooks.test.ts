@@ -166,4 +166,16 @@ describe('a team server and private addresses (server-side request forgery)', ()
     expect(ok).toMatchObject({ status: 'delivered', lastStatus: 200 });
     expect(received.length).toBe(before + 1);
   });
+
+  it('gives up on a receiver that does not answer in time', async () => {
+    const silent = createServer(() => {}); // takes the request, never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const hook = await team.store.createWebhook(owner.id, `http://127.0.0.1:${(silent.address() as { port: number }).port}/hook`, 'retrain', Date.now());
+    const sender = new WebhookSender(team.store, { allowPrivate: true, timeoutMs: 300, maxAttempts: 1 });
+    const deliveries = await sender.send(owner.id, 'retrain', { event: 'retrain.requested', text: 'retrain', data: {} });
+    sender.close();
+    silent.closeAllConnections();
+    await new Promise<void>((r) => silent.close(() => r()));
+    expect(deliveries.find((d) => d.webhookId === hook.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'no answer in time' });
+  });
 });
