@@ -148,6 +148,9 @@ test('a reopen paints the last screen before the app has loaded (the splash), an
         inert: splash?.inert ?? false,
         hidden: splash?.getAttribute('aria-hidden'),
         appStarted: document.querySelector('#root .shell') !== null,
+        // What is only true now (presence, sync state) is never part of a kept screen.
+        liveParts: splash?.querySelectorAll('.presence, .sync').length ?? -1,
+        sidebar: splash?.querySelector('.sidebar h1')?.textContent ?? null,
         titles: [...(splash ?? document).querySelectorAll('table.incidents tbody tr:not(.more-rows) td:nth-child(2)')].map((td) => td.textContent),
       };
     }).observe(document, { childList: true, subtree: true });
@@ -155,8 +158,8 @@ test('a reopen paints the last screen before the app has loaded (the splash), an
   await page.reload();
   await expect(page.locator('#root table.incidents tbody tr').first()).toBeVisible();
   await expect(page.locator('#splash')).toHaveCount(0);
-  const first = await page.evaluate(() => (window as { __firstRows?: { inSplash: boolean; inert: boolean; hidden: string | null; appStarted: boolean; titles: string[] } }).__firstRows);
-  expect(first).toMatchObject({ inSplash: true, inert: true, hidden: 'true', appStarted: false });
+  const first = await page.evaluate(() => (window as { __firstRows?: { inSplash: boolean; inert: boolean; hidden: string | null; appStarted: boolean; liveParts: number; sidebar: string | null; titles: string[] } }).__firstRows);
+  expect(first).toMatchObject({ inSplash: true, inert: true, hidden: 'true', appStarted: false, liveParts: 0, sidebar: 'Demo · churn-model' });
   expect(first!.titles).toEqual(liveTitles);
   await expect.poll(() => titlesNow(page)).toEqual(liveTitles);
   // The app's own screen is there and works.
