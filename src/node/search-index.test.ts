@@ -10,13 +10,16 @@ import {
   addComment,
   addDatasetVersion,
   createIncident,
+  createModel,
   createNote,
   deleteNote,
   noteDocName,
+  registerModelVersion,
   renameNote,
   restoreWorkspace,
   updateIncident,
 } from '../core/workspace/index.ts';
+import { entityLocation, hashOf } from '../shared/deep-link.ts';
 import { LocalCache } from './local-cache.ts';
 import { SearchIndex } from './search-index.ts';
 import { CANDIDATES, SearchStore } from './search-store.ts';
@@ -91,6 +94,30 @@ describe('SearchIndex', () => {
     expect(index.query('ws1', 'parquet').map((h) => h.kind)).toEqual(['datasetVersion']);
     expect(index.query('ws1', 'transactions').map((h) => h.kind).sort()).toEqual(['datasetVersion', 'note']);
     expect(index.query('ws1', 'weekly')).toMatchObject([{ kind: 'note', id: note.id, title: 'Retraining plan' }]);
+  });
+
+  it('finds models, model versions and handoffs, and comments on versions and handoffs, each opening its page', () => {
+    const { cache, index } = start();
+    const doc = savedDoc(cache, index, 'ws1');
+    const model = createModel(doc, { name: 'churn-classifier', description: 'Predicts which subscribers cancel next month.' }, ctx);
+    const version = registerModelVersion(doc, { modelId: model.id, label: 'winter-retrain', description: 'Retrained on the holiday season.' }, ctx);
+    doc.getMap(DOC_KEYS.handoffs).set('h1', {
+      id: 'h1', modelId: model.id, versionId: version.id, stage: 'to-ml-engineering', fromRole: 'data-scientist', toRole: 'ml-engineer',
+      message: 'Calibration checked against the October cohort.', checklist: [], requestedById: 'm1', requestedByName: 'Ada', at: 1,
+    });
+    addComment(doc, { target: { kind: 'modelVersion', id: version.id }, body: 'Latency budget is fine for the batch scorer.' }, ctx);
+    addComment(doc, { target: { kind: 'handoff', id: 'h1' }, body: 'Please attach the feature importance plot.' }, ctx);
+    index.flush();
+
+    expect(index.query('ws1', 'subscribers')).toMatchObject([{ kind: 'model', id: model.id, title: 'churn-classifier' }]);
+    expect(index.query('ws1', 'winter')).toMatchObject([{ kind: 'modelVersion', id: version.id, title: 'churn-classifier v1 winter-retrain' }]);
+    expect(index.query('ws1', 'churn-classifier v1').map((h) => h.kind)).toContain('modelVersion');
+    expect(index.query('ws1', 'calibration')).toMatchObject([{ kind: 'handoff', id: 'h1', title: 'Handoff of churn-classifier v1 to ml-engineer' }]);
+    expect(index.query('ws1', 'latency')).toMatchObject([{ kind: 'comment', target: { kind: 'modelVersion', id: version.id, title: 'churn-classifier v1 winter-retrain' } }]);
+    expect(index.query('ws1', 'importance')).toMatchObject([{ kind: 'comment', target: { kind: 'handoff', id: 'h1' } }]);
+    expect(hashOf(entityLocation('ws1', 'modelVersion', version.id))).toBe(`#/w/ws1/model-versions/${version.id}`);
+    expect(hashOf(entityLocation('ws1', 'handoff', 'h1'))).toBe('#/w/ws1/handoffs/h1');
+    expect(hashOf(entityLocation('ws1', 'model', model.id))).toBe(`#/w/ws1/models/${model.id}`);
   });
 
   it('ranks a match in the title above one in the text', () => {

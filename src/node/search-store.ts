@@ -22,7 +22,8 @@ import type { SearchHit } from '../shared/host-contract.ts';
 import { MATCH_CLOSE, MATCH_OPEN, ftsQuery, plainText, segments } from './fts-query.ts';
 
 /** Bump when the tables or what is indexed change: the index is derived, so it is rebuilt. */
-const INDEX_VERSION = 1;
+/** 2: models, model versions and handoffs (and comments on them) are searched too. */
+const INDEX_VERSION = 2;
 /** bm25 column weights: title, body, extra. */
 const WEIGHTS = '10.0, 2.0, 1.0';
 export const CANDIDATES = 2000;

@@ -47,8 +47,12 @@ export function parseDeepLink(text: string): WorkspaceLocation | null {
 }
 
 /** The route of the page that shows one searchable entity (a comment shows on its target's page). */
-export function entityLocation(workspaceId: string, kind: 'incident' | 'run' | 'datasetVersion' | 'note', id: string): WorkspaceLocation {
-  const section = ({ incident: 'incidents', run: 'runs', datasetVersion: 'datasets', note: 'notes' } as const)[kind];
+export function entityLocation(
+  workspaceId: string,
+  kind: 'incident' | 'run' | 'datasetVersion' | 'note' | 'model' | 'modelVersion' | 'handoff',
+  id: string,
+): WorkspaceLocation {
+  const section = ({ incident: 'incidents', run: 'runs', datasetVersion: 'datasets', note: 'notes', model: 'models', modelVersion: 'model-versions', handoff: 'handoffs' } as const)[kind];
   return { workspaceId, section, itemId: id };
 }
 

@@ -1,6 +1,7 @@
 /**
  * What full-text search sees of a workspace doc: one flat, plain-text document per searchable
- * entity (incident, comment, run, dataset version, note), and which of them a doc change
+ * entity (incident, comment, run, dataset version, note, model, model version, handoff), and
+ * which of them a doc change
  * touched. The host's search index (src/node/search-index.ts) stores these in SQLite FTS5;
  * keeping the extraction here keeps it pure and next to the schema it reads.
  *
@@ -9,9 +10,9 @@
  */
 import * as Y from 'yjs';
 import { DATASET_KEYS, datasetVersionSchema } from './datasets.ts';
-import { type CommentTarget, DOC_KEYS, commentSchema, incidentSchema, noteSchema, runSummarySchema } from './schema.ts';
+import { type CommentTarget, DOC_KEYS, commentSchema, handoffSchema, incidentSchema, modelSchema, modelVersionSchema, noteSchema, runSummarySchema } from './schema.ts';
 
-export const SEARCH_KINDS = ['incident', 'comment', 'run', 'datasetVersion', 'note'] as const;
+export const SEARCH_KINDS = ['incident', 'comment', 'run', 'datasetVersion', 'note', 'model', 'modelVersion', 'handoff'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 
 /** One searchable entity as plain text. */
@@ -36,6 +37,9 @@ const REGISTRIES: Record<SearchKind, string> = {
   run: DOC_KEYS.runs,
   datasetVersion: DATASET_KEYS.versions,
   note: DOC_KEYS.notes,
+  model: DOC_KEYS.models,
+  modelVersion: DOC_KEYS.modelVersions,
+  handoff: DOC_KEYS.handoffs,
 };
 
 /**
@@ -82,7 +86,34 @@ export function readSearchDocument(doc: Y.Doc, kind: SearchKind, id: string): Se
       if (!p.success) return undefined;
       return { kind, id, label: p.data.title, title: p.data.title, body: '', extra: p.data.createdByName };
     }
+    case 'model': {
+      const p = modelSchema.safeParse(value);
+      if (!p.success) return undefined;
+      const m = p.data;
+      return { kind, id, label: m.name, title: m.name, body: m.description, extra: join(m.createdByName, m.source) };
+    }
+    case 'modelVersion': {
+      const p = modelVersionSchema.safeParse(value);
+      if (!p.success) return undefined;
+      const v = p.data;
+      // A version is found by its model's name and its number ("churn v3"); names do not change.
+      const name = join(modelName(doc, v.modelId), `v${v.version}`, v.label);
+      return { kind, id, label: name, title: name, body: v.description, extra: join(v.createdByName, v.source) };
+    }
+    case 'handoff': {
+      const p = handoffSchema.safeParse(value);
+      if (!p.success) return undefined;
+      const h = p.data;
+      const version = modelVersionSchema.safeParse(doc.getMap(DOC_KEYS.modelVersions).get(h.versionId));
+      const what = join(modelName(doc, h.modelId), version.success ? `v${version.data.version}` : undefined);
+      return { kind, id, label: `Handoff of ${what || 'a model version'} to ${h.toRole}`, title: join(what, 'handoff'), body: h.message, extra: join(h.requestedByName, h.stage, h.fromRole, h.toRole) };
+    }
   }
+}
+
+function modelName(doc: Y.Doc, modelId: string): string | undefined {
+  const m = modelSchema.safeParse(doc.getMap(DOC_KEYS.models).get(modelId));
+  return m.success ? m.data.name : undefined;
 }
 
 /** Name of the top-level Y.Map that holds entities of this kind. */

@@ -25,8 +25,12 @@ interface Item {
   run: () => FocusAfter | 'stay';
 }
 
-const KIND_LABEL: Record<SearchHit['kind'], string> = { incident: 'Incident', comment: 'Comment', run: 'Run', datasetVersion: 'Dataset', note: 'Note' };
-const TARGET_LABEL: Record<NonNullable<SearchHit['target']>['kind'], string> = { incident: 'incident', run: 'run', datasetVersion: 'dataset version', note: 'note' };
+const KIND_LABEL: Record<SearchHit['kind'], string> = {
+  incident: 'Incident', comment: 'Comment', run: 'Run', datasetVersion: 'Dataset', note: 'Note', model: 'Model', modelVersion: 'Version', handoff: 'Handoff',
+};
+const TARGET_LABEL: Record<NonNullable<SearchHit['target']>['kind'], string> = {
+  incident: 'incident', run: 'run', datasetVersion: 'dataset version', note: 'note', modelVersion: 'model version', handoff: 'handoff',
+};
 const NOTICE_MS = 6000;
 /** Saves landing while the palette is open ask again, at most this often. */
 const REFRESH_MS = 300;
