@@ -45,7 +45,7 @@ import { appDataLayout } from '../src/node/app-paths.ts';
 import { LocalCache } from '../src/node/local-cache.ts';
 import { SearchIndex } from '../src/node/search-index.ts';
 
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 4; // 4: the search index is version 2 (models, versions, handoffs)
 /** Log rows after the snapshot in the `log` layout: "a few hundred", below COMPACT_AFTER. */
 export const LOG_ROWS = 300;
 /** Where the workspace's server would be: a port nothing listens on (cache only; not one Chromium blocks as unsafe, like 9). */
