@@ -16,15 +16,16 @@
  *
  * 3. The splash (session/splash.ts): on the plain incidents list, the screen as the app last drew
  *    it, rebuilt from the kept snapshot, inert and hidden from assistive technology, until the app
- *    takes it down. main.tsx loads the app once it is painted (`splashSettled`), at once when there
- *    is nothing to draw, and never more than WAIT_MS after this script started.
+ *    takes it down. main.tsx loads the app once the splash is on screen (`splashSettled`), at once
+ *    when there is nothing to draw, and in any case WAIT_MS after this script started: waiting
+ *    longer for the paint delays the app's own list more than it speeds the splash (bench:open).
  */
 import type { BootSocket } from './host/host-client';
 import { buildSplash } from './session/splash';
 
 (globalThis as { __zod_globalConfig?: object }).__zod_globalConfig = { ...(globalThis as { __zod_globalConfig?: object }).__zod_globalConfig, jitless: true };
 
-/** The longest the app's start waits for a splash. */
+/** The longest the app's start waits, from this script's start, for a splash to be on screen. */
 const WAIT_MS = 250;
 /** A splash the app never took down (it failed to start) goes anyway. */
 const SPLASH_MAX_MS = 15_000;
@@ -82,7 +83,7 @@ function boot(): void {
     }
     // The app starts once the splash is on screen: its scripts would otherwise take the CPU from
     // the painting (two cores, measured). On screen = a title's Element Timing entry (the
-    // browser's own report of presentation); PRESENT_MS at most.
+    // browser's own report of presentation); WAIT_MS from the start at most.
     if (drawn) whenPresented(done);
     else done();
   };
