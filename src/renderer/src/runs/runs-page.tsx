@@ -49,13 +49,12 @@ export function RunsPage({ session }: { session: WorkspaceSession }) {
   const queryText = query.toString();
   useEffect(() => rememberRunsQuery(ws, queryText), [ws, queryText]);
 
-  const setQuery = useCallback(
-    (over: Record<string, string>, replace = false) => {
-      const next = { q: filterText, exp: experiment, group: grouped ? 'experiment' : '', sort: query.get('sort') ?? '', dir: query.get('dir') ?? '', ...over };
-      setHashQuery(Object.entries(next), { replace });
-    },
-    [filterText, experiment, grouped, query],
-  );
+  // From the URL as it is when called, not as of the last render: two changes in quick
+  // succession (clearing the filter, then ticking "Group by experiment") must both land.
+  const setQuery = useCallback((over: Record<string, string>, replace = false) => {
+    const now = Object.fromEntries(new URLSearchParams(/\?(.*)$/.exec(location.hash)?.[1] ?? ''));
+    setHashQuery(Object.entries({ ...now, ...over }), { replace });
+  }, []);
   const chooseColumns = (next: ColumnId[] | null) => {
     setStoredColumns(next);
     if (next) saveColumns(ws, next);
