@@ -15,11 +15,16 @@ describe('metricSeries', () => {
     expect(metricSeries(points, 'relative')).toEqual([{ x: 0, y: 0.9 }, { x: 120, y: 0.3 }]);
   });
 
-  it('thins long series and keeps the last point', () => {
-    const long = Array.from({ length: 10_001 }, (_, i) => ({ step: i, timestamp: i, value: i }));
+  it('thins long series to MAX_CHART_POINTS, keeping the first and last points and the spikes', () => {
+    // A smooth loss curve with two one-step spikes that stride thinning (every 7th point) would miss.
+    const long = Array.from({ length: 10_001 }, (_, i) => ({ step: i, timestamp: i, value: i === 4_003 ? 9 : i === 8_641 ? -3 : 1 / (1 + i / 1000) }));
     const series = metricSeries(long, 'step');
-    expect(series.length).toBeLessThanOrEqual(MAX_CHART_POINTS + 1);
-    expect(series.at(-1)).toEqual({ x: 10_000, y: 10_000 });
+    expect(series.length).toBe(MAX_CHART_POINTS);
+    expect(series[0]).toEqual({ x: 0, y: 1 });
+    expect(series.at(-1)).toEqual({ x: 10_000, y: 1 / 11 });
+    expect(series).toContainEqual({ x: 4_003, y: 9 });
+    expect(series).toContainEqual({ x: 8_641, y: -3 });
+    expect(series.map((p) => p.x)).toEqual([...series.map((p) => p.x)].sort((a, b) => a - b));
   });
 
   it('reads an axis from the URL and formats ticks', () => {

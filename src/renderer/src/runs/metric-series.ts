@@ -2,6 +2,10 @@
  * A metric's points as chart coordinates on the axis a person picked: the step, the wall-clock
  * time, or the time since the run started (which lines up runs started on different days).
  */
+// LTTB (Largest-Triangle-Three-Buckets, Steinarsson 2013) from `downsample`: the method chart
+// libraries use to thin a series while keeping what the eye would see — a loss spike at one
+// step survives, where keeping every k-th point drops it.
+import { LTTB } from 'downsample/methods/LTTB';
 import { type MetricPointRecord, metricPointValue } from '../../../core/workspace';
 
 export const METRIC_AXES = ['step', 'wall', 'relative'] as const;
@@ -18,13 +22,14 @@ export interface ChartPoint {
   y: number;
 }
 
-/** More points than a chart's width can show: beyond this, keep every k-th (and the last). */
+/** More points than a chart's width can show: beyond this, a series is thinned (LTTB) to this many. */
 export const MAX_CHART_POINTS = 1500;
 
 /**
  * Points sorted by x. Relative time is seconds since `startTime` (the run's start; the first point
  * when the run has none). NaN and ±Infinity values are left out (a chart cannot draw them); long
- * series are thinned to MAX_CHART_POINTS by stride, keeping the last point.
+ * series are thinned to MAX_CHART_POINTS with LTTB, which keeps the first and last points and
+ * each bucket's most prominent one (spikes and dips stay).
  */
 export function metricSeries(points: readonly MetricPointRecord[], axis: MetricAxis, startTime?: number): ChartPoint[] {
   const origin = startTime ?? Math.min(...points.map((p) => p.timestamp));
@@ -37,10 +42,8 @@ export function metricSeries(points: readonly MetricPointRecord[], axis: MetricA
   }
   out.sort((a, b) => a.x - b.x);
   if (out.length <= MAX_CHART_POINTS) return out;
-  const stride = Math.ceil(out.length / MAX_CHART_POINTS);
-  const thinned = out.filter((_, i) => i % stride === 0);
-  if (thinned.at(-1) !== out.at(-1)) thinned.push(out.at(-1)!);
-  return thinned;
+  // It hands back the input's own point objects, in x order.
+  return Array.from(LTTB(out, MAX_CHART_POINTS) as ArrayLike<ChartPoint>);
 }
 
 const wallFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });

@@ -65,12 +65,11 @@ export function setHashQuery(entries: [string, string][], { replace = false }: {
   const query = new URLSearchParams(entries.filter(([, v]) => v !== '')).toString();
   const next = query ? `${path}?${query}` : path;
   if (next === location.hash) return;
-  if (!replace) {
-    location.hash = next;
-    return;
-  }
-  history.replaceState(history.state, '', next);
-  // replaceState fires no hashchange; the route hooks listen for one.
+  // Not `location.hash = next`: its hashchange comes a task later, and a controlled input (a
+  // checkbox bound to the query) would be put back by React in between — so a click seemed
+  // not to take (seen in CI). push/replaceState fire nothing; the route hooks are told now.
+  if (replace) history.replaceState(history.state, '', next);
+  else history.pushState(history.state, '', next);
   window.dispatchEvent(new HashChangeEvent('hashchange'));
 }
 
