@@ -21,6 +21,7 @@
  *    longer for the paint delays the app's own list more than it speeds the splash (bench:open).
  */
 import type { BootSocket } from './host/host-client';
+import { isPlainIncidentsList, parseHashRoute } from './session/hash-route';
 import { buildSplash } from './session/splash';
 
 (globalThis as { __zod_globalConfig?: object }).__zod_globalConfig = { ...(globalThis as { __zod_globalConfig?: object }).__zod_globalConfig, jitless: true };
@@ -29,8 +30,6 @@ import { buildSplash } from './session/splash';
 const WAIT_MS = 250;
 /** A splash the app never took down (it failed to start) goes anyway. */
 const SPLASH_MAX_MS = 15_000;
-/** The routes with a splash: the plain incidents list (no item, no query). */
-const LIST_ROUTE = /^#\/?w\/[^/?]+(\/incidents)?\/?$/;
 
 boot();
 
@@ -45,15 +44,9 @@ function boot(): void {
   setTimeout(done, WAIT_MS);
   if (window.driftdeskHost || (location.protocol !== 'http:' && location.protocol !== 'https:')) return done();
 
-  const match = /^#\/?w\/([^/?]+)/.exec(location.hash);
-  let workspaceId: string | null = null;
-  if (match) {
-    try {
-      workspaceId = decodeURIComponent(match[1]!);
-    } catch {
-      workspaceId = match[1]!; // taken as written, as the app's router does
-    }
-  }
+  // Read as the app reads it (start-app.tsx asks for the same workspace: host-client.ts matches the calls).
+  const route = parseHashRoute(location.hash);
+  const workspaceId = route[0] === 'w' && route[1] ? route[1] : null;
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/host`;
   let socket: WebSocket;
   try {
@@ -71,7 +64,7 @@ function boot(): void {
     { id: 'boot-2', channel: 'cache.preview', req: { docId: workspaceId, list: 'incidents' } },
     { id: 'boot-3', channel: 'cache.preview', req: { docId: workspaceId, list: 'splash' } },
   );
-  const wantSplash = LIST_ROUTE.test(location.hash);
+  const wantSplash = isPlainIncidentsList(location.hash);
   socket.onmessage = (event: MessageEvent) => {
     state.inbox.push(event);
     if (settled || !wantSplash || typeof event.data !== 'string' || !event.data.includes('"boot-3"')) return;

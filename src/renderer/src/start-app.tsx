@@ -8,7 +8,7 @@ import { App } from './app';
 import { createHostClient } from './host/host-client';
 import { listenShellCommands } from './host/shell-commands';
 import { startEarlyOpen } from './session/early-open';
-import { parseHashRoute } from './session/hooks';
+import { parseHashRoute } from './session/hash-route';
 
 const host = createHostClient();
 // A link or reload into a workspace: ask the host for it now, while React starts.

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import { type RunSummaryRecord, listRuns } from '../../../core/workspace';
 import { formatNumber } from '../components/charts';
+import { parseHashQuery } from '../session/hash-route';
 import { setHashQuery, useDocValue, useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { ColumnChooser, clearColumns, loadColumns, saveColumns } from './column-chooser';
@@ -52,7 +53,7 @@ export function RunsPage({ session }: { session: WorkspaceSession }) {
   // From the URL as it is when called, not as of the last render: two changes in quick
   // succession (clearing the filter, then ticking "Group by experiment") must both land.
   const setQuery = useCallback((over: Record<string, string>, replace = false) => {
-    const now = Object.fromEntries(new URLSearchParams(/\?(.*)$/.exec(location.hash)?.[1] ?? ''));
+    const now = Object.fromEntries(parseHashQuery(location.hash));
     setHashQuery(Object.entries({ ...now, ...over }), { replace });
   }, []);
   const chooseColumns = (next: ColumnId[] | null) => {

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useReducer, useState, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
+import { parseHashQuery, parseHashRoute } from './hash-route';
 import type { WorkspaceSession } from './workspace-session';
 
 /** Re-reads `read(doc)` whenever the doc changes. `read` should be a stable function. */
@@ -41,10 +42,6 @@ export function useHashRoute(): string[] {
   return useMemo(() => parseHashRoute(hash), [hash]);
 }
 
-/** `#/w/<id>/incidents?view=board` → ['w', '<id>', 'incidents']. */
-export function parseHashRoute(hash: string): string[] {
-  return hash.replace(/^#\/?/, '').replace(/\?.*$/, '').split('/').filter(Boolean).map(safeDecode);
-}
 
 /**
  * The query of the hash route (`#/w/<id>/incidents?view=board&severity=critical`): how a page
@@ -52,7 +49,7 @@ export function parseHashRoute(hash: string): string[] {
  */
 export function useHashQuery(): URLSearchParams {
   const hash = useSyncExternalStore(subscribeHash, () => location.hash);
-  return useMemo(() => new URLSearchParams(/\?(.*)$/.exec(hash)?.[1] ?? ''), [hash]);
+  return useMemo(() => parseHashQuery(hash), [hash]);
 }
 
 /**
@@ -75,13 +72,4 @@ export function setHashQuery(entries: [string, string][], { replace = false }: {
 
 export function navigate(...parts: string[]): void {
   location.hash = `#/${parts.map(encodeURIComponent).join('/')}`;
-}
-
-/** A typed or pasted hash with a broken escape (`%E0`) is taken as written rather than thrown on. */
-function safeDecode(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
 }

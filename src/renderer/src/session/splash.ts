@@ -12,6 +12,8 @@
  * (presence, sync state: things that are only true now) are left out.
  */
 
+import { isPlainIncidentsList } from './hash-route';
+
 /** `text` | [tag, attributes or 0, ...children] */
 export type SplashNode = string | [string, Record<string, string> | 0, ...SplashNode[]];
 
@@ -63,7 +65,7 @@ export function snapshotDom(root: Element): SplashNode | null {
 export function splashOfScreen(doc: Document = document): string | null {
   const shell = doc.querySelector('.shell');
   if (!shell?.querySelector('table.incidents[data-live]') || shell.querySelector('form.new-incident, dialog[open], [role="dialog"]')) return null;
-  if (!/^#\/?w\/[^/?]+(\/incidents)?\/?$/.test(doc.defaultView?.location.hash ?? '')) return null;
+  if (!isPlainIncidentsList(doc.defaultView?.location.hash ?? '')) return null;
   const snapshot = snapshotDom(shell);
   return snapshot === null ? null : JSON.stringify(snapshot);
 }
