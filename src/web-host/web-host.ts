@@ -10,7 +10,8 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { type HostChannel, dispatchHostCall } from '../shared/host-contract.ts';
+import { bootCalls } from '../shared/boot-calls.ts';
+import { dispatchHostCall } from '../shared/host-contract.ts';
 import { decodeWire, encodeWire } from '../shared/wire-json.ts';
 import { startAppHost } from '../node/app-host.ts';
 import { serveStatic } from './static-files.ts';
@@ -96,17 +97,4 @@ export async function startWebHost(options: WebHostOptions) {
       await app.close();
     },
   };
-}
-
-/**
- * What a page opened on `#/w/<workspaceId>/…` asks first, answered unasked on a `?boot=` socket.
- * boot.ts lists the same calls (same ids, channels and requests), so the app's host
- * client can match its own calls to these answers; test/e2e/open-preview.spec.ts checks that it does.
- */
-export function bootCalls(workspaceId: string): { id: string; channel: HostChannel; req: unknown }[] {
-  return [
-    { id: 'boot-1', channel: 'workspaces.open', req: { workspaceId } },
-    { id: 'boot-2', channel: 'cache.preview', req: { docId: workspaceId, list: 'incidents' } },
-    { id: 'boot-3', channel: 'cache.preview', req: { docId: workspaceId, list: 'splash' } },
-  ];
 }

@@ -9,7 +9,7 @@
  *
  * 2. Browser mode: open the socket to the host now. When the page opens on a workspace
  *    (`#/w/<id>/…`) the socket says so (`?boot=<id>`) and the host answers the calls the app
- *    starts with (bootCalls in src/web-host/web-host.ts: `workspaces.open`, the kept incidents
+ *    starts with (src/shared/boot-calls.ts: `workspaces.open`, the kept incidents
  *    list and the kept screen) unasked, so the answers are waiting when the app has loaded. The
  *    app's host client (host-client.ts) takes over the socket, the messages that came meanwhile
  *    and those answers. In the desktop app (`window.driftdeskHost`, IPC) there is no socket.
@@ -20,6 +20,7 @@
  *    when there is nothing to draw, and in any case WAIT_MS after this script started: waiting
  *    longer for the paint delays the app's own list more than it speeds the splash (bench:open).
  */
+import { SPLASH_CALL_ID, bootCalls } from '../../shared/boot-calls';
 import type { BootSocket } from './host/host-client';
 import { isPlainIncidentsList, parseHashRoute } from './session/hash-route';
 import { buildSplash } from './session/splash';
@@ -58,16 +59,12 @@ function boot(): void {
   const state: BootSocket = { socket, inbox: [], calls: [], splashSettled };
   window.__driftdeskBoot = state;
   if (workspaceId === null) return done();
-  // The host answers these on a `?boot=` socket unasked (bootCalls in src/web-host/web-host.ts).
-  state.calls.push(
-    { id: 'boot-1', channel: 'workspaces.open', req: { workspaceId } },
-    { id: 'boot-2', channel: 'cache.preview', req: { docId: workspaceId, list: 'incidents' } },
-    { id: 'boot-3', channel: 'cache.preview', req: { docId: workspaceId, list: 'splash' } },
-  );
+  // The host answers these on a `?boot=` socket unasked.
+  state.calls.push(...bootCalls(workspaceId));
   const wantSplash = isPlainIncidentsList(location.hash);
   socket.onmessage = (event: MessageEvent) => {
     state.inbox.push(event);
-    if (settled || !wantSplash || typeof event.data !== 'string' || !event.data.includes('"boot-3"')) return;
+    if (settled || !wantSplash || typeof event.data !== 'string' || !event.data.includes(`"${SPLASH_CALL_ID}"`)) return;
     let drawn = false;
     try {
       drawn = drawSplash(event.data);
@@ -104,7 +101,7 @@ function whenPresented(then: () => void): void {
 
 function drawSplash(text: string): boolean {
   const msg = JSON.parse(text) as { id?: unknown; reply?: { kind?: unknown; value?: { json?: unknown } } };
-  const json = msg.id === 'boot-3' && msg.reply?.kind === 'ok' ? msg.reply.value?.json : null;
+  const json = msg.id === SPLASH_CALL_ID && msg.reply?.kind === 'ok' ? msg.reply.value?.json : null;
   if (typeof json !== 'string') return false;
   const tree = buildSplash(JSON.parse(json));
   const root = document.getElementById('root');

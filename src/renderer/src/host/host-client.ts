@@ -3,6 +3,7 @@
  * host's WebSocket at `/host` (browser mode). Either way one generic `call`.
  */
 import type { HostApi, HostChannel, HostEventMessage, HostEventName, HostEvents, HostReply, HostRequest, HostResponses } from '../../../shared/host-contract';
+import type { BootCall } from '../../../shared/boot-calls';
 import { decodeWire, encodeWire } from '../../../shared/wire-json';
 
 declare global {
@@ -17,7 +18,7 @@ export interface BootSocket {
   socket: WebSocket;
   /** Messages that arrived before the app took the socket, in order. */
   inbox: MessageEvent[];
-  calls: { id: string; channel: string; req: unknown }[];
+  calls: BootCall[];
   /** Resolves once the splash is painted, or there is none to draw (main.tsx starts the app then). */
   splashSettled: Promise<void>;
 }
@@ -66,7 +67,7 @@ export function createHostClient(): HostApi {
  * with calls already sent on it: the client takes the socket over, and a `call` identical to
  * one of those (same channel, same request) gets that call's answer instead of asking again.
  */
-export function createWebSocketHost(url: string, boot?: BootSocket): HostApi {
+function createWebSocketHost(url: string, boot?: BootSocket): HostApi {
   let socket: Promise<WebSocket> | null = null;
   let nextId = 1;
   const pending = new Map<number | string, { resolve: (r: HostReply) => void }>();
