@@ -80,22 +80,17 @@ function boot(): void {
   socket.addEventListener('error', done);
 }
 
-/** The longest the app waits for the splash to be reported on screen. */
-const PRESENT_MS = 300;
-
+/** Calls `then` when the browser reports an `elementtiming` element on screen (the WAIT_MS timer is the bound). */
 function whenPresented(then: () => void): void {
-  const timer = setTimeout(finish, PRESENT_MS);
-  let observer: PerformanceObserver | null = null;
-  function finish() {
-    clearTimeout(timer);
-    observer?.disconnect();
-    then();
-  }
   try {
-    observer = new PerformanceObserver((list) => list.getEntries().length > 0 && finish());
+    const observer = new PerformanceObserver((list) => {
+      if (list.getEntries().length === 0) return;
+      observer.disconnect();
+      then();
+    });
     observer.observe({ type: 'element', buffered: true });
   } catch {
-    // no Element Timing: the timer decides
+    // no Element Timing: the WAIT_MS timer decides
   }
 }
 
