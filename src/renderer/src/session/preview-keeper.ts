@@ -6,8 +6,11 @@
  * moved on meanwhile (another window saved), so a preview never shows what the doc does not.
  */
 import { incidentsPreview } from '../../../core/workspace';
+import type { PREVIEW_LISTS } from '../../../shared/host-contract';
 import type { DocSync } from './doc-sync';
 import { splashOfScreen } from './splash';
+
+type PreviewList = (typeof PREVIEW_LISTS)[number];
 
 /** Quiet time after the last save before the preview is rewritten (reading the list costs a few ms per 1,000 incidents). */
 const PREVIEW_DELAY_MS = 2000;
@@ -16,8 +19,8 @@ const FIRST_PREVIEW_DELAY_MS = 300;
 
 export class PreviewKeeper {
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private written: { version: number; json: string } | null = null;
-  private writtenSplash: { version: number; json: string } | null = null;
+  /** What the host last took, per list: nothing is sent again while it is unchanged. */
+  private readonly written = new Map<PreviewList, { version: number; json: string }>();
   private readonly stopSaved: () => void;
   private disposed = false;
 
@@ -55,21 +58,19 @@ export class PreviewKeeper {
     const version = sync.cacheVersion;
     // Not settled: a save is coming, and its onSaved schedules the next try.
     if (this.disposed || !sync.settled || version === null) return;
-    const json = JSON.stringify(incidentsPreview(sync.doc));
-    if (this.written?.version !== version || this.written.json !== json) {
-      sync.host.call('cache.savePreview', { docId: sync.docName, list: 'incidents', version, json }).then(
-        ({ saved }) => saved && (this.written = { version, json }),
-        () => {}, // a preview is an optimisation: the next open applies the doc as before
-      );
-    }
+    this.keep('incidents', version, JSON.stringify(incidentsPreview(sync.doc)));
     // The screen too, when it is the incidents list drawn from the doc (else the kept one goes
     // stale with this version and is no longer served).
     const splash = splashOfScreen();
-    if (splash !== null && (this.writtenSplash?.version !== version || this.writtenSplash.json !== splash)) {
-      sync.host.call('cache.savePreview', { docId: sync.docName, list: 'splash', version, json: splash }).then(
-        ({ saved }) => saved && (this.writtenSplash = { version, json: splash }),
-        () => {},
-      );
-    }
+    if (splash !== null) this.keep('splash', version, splash);
   };
+
+  private keep(list: PreviewList, version: number, json: string): void {
+    const last = this.written.get(list);
+    if (last?.version === version && last.json === json) return;
+    this.sync.host.call('cache.savePreview', { docId: this.sync.docName, list, version, json }).then(
+      ({ saved }) => saved && this.written.set(list, { version, json }),
+      () => {}, // a preview is an optimisation: the next open applies the doc as before
+    );
+  }
 }
