@@ -55,10 +55,20 @@ export function publicOnlyLookup(hostname: string, options: LookupOptions, callb
   });
 }
 
+/**
+ * A URL whose host is an IP literal on a private address, as an error; null otherwise. Needed
+ * besides the lookup: a connection to an IP literal asks no lookup.
+ */
+export function privateLiteral(url: URL): PrivateAddressError | null {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return isIP(host) && isPrivateAddress(host) ? new PrivateAddressError(host, host) : null;
+}
+
 /** Resolves a URL's host now and says why it is refused, or null (used when a hook is added, to say so at once). */
 export async function privateTargetReason(url: string): Promise<string | null> {
-  const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
-  if (isIP(host)) return isPrivateAddress(host) ? new PrivateAddressError(host, host).message : null;
+  const target = new URL(url);
+  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(host)) return privateLiteral(target)?.message ?? null;
   return new Promise((resolve) =>
     publicOnlyLookup(host, { all: true }, (err) => resolve(err instanceof PrivateAddressError ? err.message : null)),
   );

@@ -9,9 +9,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
 import type { DeliveryInfo, Store, WebhookPurpose } from './store-contract.ts';
-import { PrivateAddressError, isPrivateAddress, publicOnlyLookup } from './webhook-address.ts';
+import { PrivateAddressError, privateLiteral, publicOnlyLookup } from './webhook-address.ts';
 
 export const SIGNATURE_HEADER = 'x-driftdesk-signature';
 export const TIMESTAMP_HEADER = 'x-driftdesk-timestamp';
@@ -135,8 +134,8 @@ function escapeMrkdwn(text: string): string {
 function postJson(url: string, headers: Record<string, string>, body: string, timeoutMs: number, allowPrivate: boolean): Promise<{ status: number; statusText: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
-    const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (!allowPrivate && isIP(host) && isPrivateAddress(host)) return reject(new PrivateAddressError(host, host));
+    const literal = allowPrivate ? null : privateLiteral(target);
+    if (literal) return reject(literal);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: allowPrivate ? undefined : publicOnlyLookup }, (res) => {
       clearTimeout(timer);
