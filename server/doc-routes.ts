@@ -52,15 +52,10 @@ export async function handleDoc(
   if (req.method !== 'POST') return reply(405, { error: 'use POST' });
   const body = await readBytes(req, maxBytes);
   if (body === null) return reply(413, { error: `update larger than ${maxBytes} bytes` });
-  try {
-    Y.decodeUpdate(body);
-  } catch (err) {
-    return reply(400, { error: `not a Yjs update: ${(err as Error).message}` });
-  }
   const outcome = await withRoom(route.docName, async (room) => {
-    const verdict = room.verdictFor(identity, body);
+    const verdict = room.acceptPushed(identity, body);
+    if (verdict.kind === 'malformed') return { status: 400, error: verdict.reason };
     if (verdict.kind === 'denied') return { status: 403, error: verdict.reason };
-    room.applyPushed(body);
     await room.flushed();
     if (room.broken) return { status: 503, error: 'storage unavailable; try again' };
     return { status: 200, vector: Y.encodeStateVector(room.doc) };

@@ -178,6 +178,14 @@ export class PostgresStore implements Store {
     return merged;
   }
 
+  async replaceDoc(docName: string, state: Uint8Array) {
+    const { workspaceId, doc } = docKey(docName);
+    await this.tx(async (c) => {
+      await c.query('DELETE FROM doc_updates WHERE workspace_id = $1 AND doc = $2', [workspaceId, doc]);
+      await c.query('INSERT INTO doc_updates (workspace_id, doc, data) VALUES ($1, $2, $3)', [workspaceId, doc, Buffer.from(state)]);
+    });
+  }
+
   async addSnapshot(workspaceId: string, state: Uint8Array, at: number) {
     await this.pool.query('INSERT INTO doc_history (workspace_id, created_at, data) VALUES ($1, $2, $3)', [workspaceId, at, Buffer.from(state)]);
   }

@@ -16,11 +16,13 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as authProtocol from 'y-protocols/auth';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { parseDocName, upsertMember } from '../src/core/workspace/index.ts';
+import { type RestoreSummary, parseDocName, restoreWorkspace, upsertMember } from '../src/core/workspace/index.ts';
 import type { Fanout } from './fanout.ts';
 import type { MemberIdentity, Store } from './store-contract.ts';
 import type { Metrics } from './metrics.ts';
-import { type Verdict, checkCommenterUpdate } from './write-policy.ts';
+import { type Verdict, judgeUpdate } from './write-policy.ts';
+import { checkUpdateStructure } from './update-structure.ts';
+import { docHealth, repairStoredDoc } from './doc-repair.ts';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -42,6 +44,13 @@ const LOAD_ORIGIN = Symbol('load');
 /** Updates and awareness from another server process: already persisted, already published. */
 const FANOUT_ORIGIN = Symbol('fanout');
 
+export type AcceptOutcome = { kind: 'applied' } | { kind: 'denied'; reason: string } | { kind: 'malformed'; reason: string };
+
+/** A client's update is malformed or incomplete: its connection is closed with this reason (1007). */
+export class UpdateRefused extends Error {
+  override readonly name = 'UpdateRefused';
+}
+
 export interface RoomOptions {
   maxDocBytes: number;
   /** A history snapshot is taken at most this often while the doc changes (ms). */
@@ -50,14 +59,19 @@ export interface RoomOptions {
   fanout: Fanout | null;
   /** Persistence failed: the room must not go on accepting updates it cannot keep. */
   onBroken(room: Room, error: unknown): void;
+  /** A stored doc was repaired on load (what was dropped, for the log). */
+  onRepaired?(docName: string, dropped: Record<string, unknown>): void;
 }
 
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<Connection>();
-  /** Encoded size of the doc as loaded plus every update since: an upper bound, cheap to keep. */
-  private approxBytes = 0;
+  /** The doc's encoded size when last measured, and the bytes of every update applied since. */
+  private measuredBytes = 0;
+  private bytesSinceMeasure = 0;
+  /** Which member first wrote under each client id since the room loaded. */
+  private readonly clientOwners = new Map<number, string>();
   /** Updates are persisted one after another, in the order they were applied. */
   private persisting: Promise<void> = Promise.resolve();
   private unsubscribe: (() => Promise<void>) | null = null;
@@ -68,19 +82,42 @@ export class Room {
   /** A note doc: no members list, no history snapshots, only owners and editors write. */
   readonly isNote: boolean;
 
-  /** Subscribes to other processes' changes (if any), then loads the stored doc. */
+  /**
+   * Subscribes to other processes' changes (if any), then loads the stored doc. A stored doc
+   * that holds what the update checks refuse (zero-length structs, changes waiting on missing
+   * ones: written before those checks) is repaired and stored again, with a log line, rather
+   * than served (doc-repair.ts).
+   */
   static async load(docName: string, store: Store, options: RoomOptions): Promise<Room> {
-    const room = new Room(docName, store, options);
+    let room = new Room(docName, store, options);
     if (options.fanout) {
-      room.unsubscribe = await options.fanout.subscribe(docName, {
+      const unsubscribe = await options.fanout.subscribe(docName, {
         onUpdate: (update) => Y.applyUpdate(room.doc, update, FANOUT_ORIGIN),
         onAwareness: (update) => awarenessProtocol.applyAwarenessUpdate(room.awareness, update, FANOUT_ORIGIN),
       });
+      room.unsubscribe = unsubscribe;
     }
     const [stored, history] = await Promise.all([store.loadDoc(docName), room.isNote ? [] : store.listSnapshots(room.workspaceId)]);
+    let loaded = true;
+    try {
+      if (stored.byteLength > 0) Y.applyUpdate(room.doc, stored, LOAD_ORIGIN);
+    } catch {
+      loaded = false;
+    }
+    const health = loaded ? docHealth(room.doc) : null;
+    if (!health?.healthy) {
+      const repair = repairStoredDoc(stored);
+      await store.replaceDoc(docName, repair.state);
+      options.onRepaired?.(docName, { zeroLengthStructs: health?.zeroLength ?? repair.droppedStructs, ...repair, state: undefined });
+      const unsubscribe = room.unsubscribe;
+      room.awareness.destroy();
+      room.doc.destroy();
+      room = new Room(docName, store, options);
+      room.unsubscribe = unsubscribe;
+      Y.applyUpdate(room.doc, repair.state, LOAD_ORIGIN);
+    }
     room.lastSnapshotAt = history[0]?.createdAt ?? 0;
-    room.approxBytes = stored.byteLength;
-    if (stored.byteLength > 0) Y.applyUpdate(room.doc, stored, LOAD_ORIGIN);
+    room.measuredBytes = stored.byteLength;
     return room;
   }
 
@@ -97,7 +134,7 @@ export class Room {
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD_ORIGIN) return;
-      this.approxBytes += update.byteLength;
+      this.bytesSinceMeasure += update.byteLength;
       const message = encoding.encode((e) => {
         encoding.writeVarUint(e, MESSAGE_SYNC);
         syncProtocol.writeUpdate(e, update);
@@ -220,17 +257,14 @@ export class Room {
         if (subtype !== syncProtocol.messageYjsSyncStep2 && subtype !== syncProtocol.messageYjsUpdate) {
           throw new Error(`unknown sync message type ${subtype}`);
         }
-        // Decoding first throws on a malformed update before any of it touches the doc.
-        Y.decodeUpdate(payload);
-        const verdict = this.verdictFor(conn.identity, payload);
-        if (verdict.kind === 'denied') {
+        const outcome = this.accept(conn.identity, payload, conn);
+        if (outcome.kind === 'malformed') throw new UpdateRefused(outcome.reason);
+        if (outcome.kind === 'denied') {
           this.send(conn, encoding.encode((e) => {
             encoding.writeVarUint(e, MESSAGE_AUTH);
-            authProtocol.writePermissionDenied(e, verdict.reason);
+            authProtocol.writePermissionDenied(e, outcome.reason);
           }));
-          return;
         }
-        Y.applyUpdate(this.doc, payload, conn);
         return;
       }
       case MESSAGE_AWARENESS: {
@@ -260,30 +294,108 @@ export class Room {
   }
 
   /**
-   * Whether this member may apply this (already decoded) update here: viewers never; commenters
-   * only what server/write-policy.ts allows them (their own comments, replies and reactions,
-   * resolving threads they started — and nothing in a note); nobody past the doc size limit. A
-   * refusal is counted in the metrics by reason.
+   * Judges a client's update and applies it when allowed: first its structure
+   * (server/update-structure.ts: a malformed or incomplete update is refused, and its sender
+   * closed), then the write policy for the member's role (server/write-policy.ts), the client
+   * ids it writes under, and the doc size limit. Nothing refused touches the doc. Used for
+   * socket messages and for updates pushed over HTTP (doc-routes.ts) alike.
    */
-  verdictFor(identity: MemberIdentity, payload: Uint8Array): Verdict {
-    const verdict: Verdict =
-      identity.role === 'viewer' ? { kind: 'denied', reason: 'viewers cannot change this workspace' }
-      : this.approxBytes + payload.byteLength > this.options.maxDocBytes ? { kind: 'denied', reason: 'this workspace has reached its size limit' }
-      : identity.role === 'commenter' && this.isNote ? { kind: 'denied', reason: 'commenters can comment on a note but not edit it' }
-      : identity.role === 'commenter' ? checkCommenterUpdate(this.doc, payload, identity.memberId)
-      : { kind: 'allowed' };
-    if (verdict.kind === 'denied') {
-      this.options.metrics.denied.inc({ reason: identity.role === 'viewer' ? 'viewer' : verdict.reason.includes('size') ? 'doc_size' : 'commenter' });
+  accept(identity: MemberIdentity, payload: Uint8Array, origin: Connection | typeof SERVER_ORIGIN): AcceptOutcome {
+    const structure = checkUpdateStructure(this.doc, payload);
+    if (structure.kind === 'bad') {
+      this.options.metrics.denied.inc({ reason: 'malformed' });
+      return { kind: 'malformed', reason: structure.reason };
     }
+    if (!structure.changes) return { kind: 'applied' };
+    const verdict = this.verdictFor(identity, payload.byteLength, () =>
+      judgeUpdate({ doc: this.doc, isNote: this.isNote, identity, now: Date.now(), items: structure.items, runs: structure.runs, ds: structure.ds }),
+    );
+    if (verdict.kind === 'denied') return verdict;
+    // Client ids are not authenticated by Yjs: one member writing at another's client id could
+    // take that client's next clocks, and the other's later edits would be dropped everywhere.
+    for (const client of structure.runs.keys()) {
+      const owner = this.clientOwners.get(client);
+      if (owner !== undefined && owner !== identity.memberId) {
+        this.options.metrics.denied.inc({ reason: 'client_id' });
+        return { kind: 'denied', reason: 'this update writes under another member\'s client id' };
+      }
+    }
+    for (const client of structure.runs.keys()) this.clientOwners.set(client, identity.memberId);
+    try {
+      Y.applyUpdate(this.doc, payload, origin);
+    } catch (err) {
+      // The checks above should make this unreachable; if Yjs still throws, the doc in memory
+      // may be half-changed: drop the room (it reloads from the store) rather than serve it.
+      if (!this.broken) {
+        this.broken = true;
+        this.options.onBroken(this, err);
+      }
+      return { kind: 'malformed', reason: 'the update could not be applied' };
+    }
+    return { kind: 'applied' };
+  }
+
+  /**
+   * Restores the workspace to a history snapshot as the server (src/core/workspace/restore.ts):
+   * persisted and broadcast like any change; resolves once persisted.
+   */
+  async restoreTo(snapshot: Uint8Array): Promise<RestoreSummary> {
+    const past = new Y.Doc();
+    try {
+      Y.applyUpdate(past, snapshot);
+      let summary: RestoreSummary = { added: 0, removed: 0, changed: 0 };
+      this.doc.transact(() => {
+        summary = restoreWorkspace(this.doc, past);
+      }, SERVER_ORIGIN);
+      await this.flushed();
+      if (this.broken) throw new Error('storage unavailable; try again');
+      return summary;
+    } finally {
+      past.destroy();
+    }
+  }
+
+  /** An update pushed over HTTP (doc-routes.ts): judged as a socket's, then persisted and broadcast to everyone here. */
+  acceptPushed(identity: MemberIdentity, payload: Uint8Array): AcceptOutcome {
+    return this.accept(identity, payload, SERVER_ORIGIN);
+  }
+
+  /** Role, doc size and the write policy, counted in the metrics by reason when refused. */
+  private verdictFor(identity: MemberIdentity, bytes: number, policy: () => Verdict): Verdict {
+    let reason: string | null = null;
+    let verdict: Verdict;
+    if (identity.role === 'viewer') {
+      verdict = { kind: 'denied', reason: 'viewers cannot change this workspace' };
+      reason = 'viewer';
+    } else if (!this.hasRoomFor(bytes)) {
+      verdict = { kind: 'denied', reason: 'this workspace has reached its size limit' };
+      reason = 'doc_size';
+    } else {
+      verdict = policy();
+      if (verdict.kind === 'denied') reason = identity.role === 'commenter' ? 'commenter' : 'policy';
+    }
+    if (reason) this.options.metrics.denied.inc({ reason });
     return verdict;
   }
 
   /**
-   * Applies an update that came over HTTP (a client pushing edits made offline, see
-   * doc-routes.ts) exactly as one from a socket: persisted, then broadcast to everyone here.
+   * Whether `bytes` more fit under the doc size limit. The limit is on the doc's encoded size;
+   * encoding a large doc costs (~100 ms at 50 MB), so it is measured only when the cheap upper
+   * bound (last measure + every update since) passes the limit, and not again until a
+   * sixty-fourth of the limit has been added since — typing that inserts and deletes keeps the
+   * encoded size small, and is let through after a re-measure.
    */
-  applyPushed(payload: Uint8Array): void {
-    Y.applyUpdate(this.doc, payload, SERVER_ORIGIN);
+  private hasRoomFor(bytes: number): boolean {
+    const max = this.options.maxDocBytes;
+    if (this.measuredBytes + this.bytesSinceMeasure + bytes <= max) return true;
+    if (this.bytesSinceMeasure < max / 64 && this.measuredBytes + bytes > max - max / 64) return false;
+    this.measure();
+    return this.measuredBytes + bytes <= max;
+  }
+
+  private measure(): void {
+    this.measuredBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+    this.bytesSinceMeasure = 0;
   }
 
   async destroy(): Promise<void> {

@@ -72,6 +72,8 @@ export interface Store {
   appendUpdate(docName: string, update: Uint8Array): MaybePromise<void>;
   /** The whole state as one update; compacts a long log in one transaction. */
   loadDoc(docName: string): MaybePromise<Uint8Array>;
+  /** Replaces the doc's whole log by one state, in one transaction (a repaired doc). */
+  replaceDoc(docName: string, state: Uint8Array): MaybePromise<void>;
   /** History: a full-state snapshot, listed newest first and read back by id. */
   addSnapshot(workspaceId: string, state: Uint8Array, at: number): MaybePromise<void>;
   listSnapshots(workspaceId: string): MaybePromise<SnapshotInfo[]>;

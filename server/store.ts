@@ -201,6 +201,14 @@ export class ServerStore implements Store {
     return merged;
   }
 
+  replaceDoc(docName: string, state: Uint8Array): void {
+    const { workspaceId, doc } = docKey(docName);
+    this.db.transaction(() => {
+      this.sql('DELETE FROM doc_updates WHERE workspace_id = ? AND doc = ?').run(workspaceId, doc);
+      this.appendUpdate(docName, state);
+    })();
+  }
+
   addSnapshot(workspaceId: string, state: Uint8Array, at: number): void {
     this.sql('INSERT INTO doc_history (workspace_id, created_at, data) VALUES (?, ?, ?)').run(workspaceId, at, state);
   }

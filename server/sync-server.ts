@@ -21,7 +21,7 @@ import { WebhookSender } from './webhooks.ts';
 import { type WithRoom, handleDoc, matchDocRoute } from './doc-routes.ts';
 import { ConnectionRate, DEFAULT_LIMITS, type Limits, TokenBucket } from './limits.ts';
 import { createMetrics } from './metrics.ts';
-import { type Connection, Room } from './room.ts';
+import { type Connection, Room, UpdateRefused } from './room.ts';
 import type { Fanout } from './fanout.ts';
 import { ServerStore } from './store.ts';
 import type { MemberIdentity, Store } from './store-contract.ts';
@@ -155,6 +155,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         snapshotEveryMs: options.snapshotEveryMs ?? 10 * 60_000,
         metrics,
         fanout,
+        onRepaired: (doc, dropped) => log({ event: 'doc_repaired', doc, ...dropped }),
         onBroken: (room, err) => {
           // The store failed: close the room's clients (they keep their edits and resend them
           // on reconnect) and forget the room, so the next join loads it afresh.
@@ -207,7 +208,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         room!.receive(conn!, message);
       } catch (err) {
         log({ event: 'bad_message', workspace: identity.workspaceId, member: identity.memberId, error: String(err) });
-        closeWith(1007, 'malformed message', 'malformed');
+        // A refused update says why (a close reason is at most 123 bytes).
+        const reason = err instanceof UpdateRefused ? `update refused: ${err.message}` : 'malformed message';
+        closeWith(1007, Buffer.from(reason).subarray(0, 123).toString().replace(/\uFFFD+$/, ''), 'malformed');
       }
     };
     ws.on('message', (data, isBinary) => {
@@ -382,7 +385,7 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
   if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, { status: 'ok' });
   if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return reply(200, OPENAPI);
   const blob = matchBlobRoute(url.pathname);
-  const history = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/history(?:\/(\d{1,15}))?$/.exec(url.pathname);
+  const history = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/history(?:\/(\d{1,15}))?(\/restore)?$/.exec(url.pathname);
   const invites = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/invites$/.exec(url.pathname);
   const docRoute = matchDocRoute(url.pathname);
   const monitorRoute = matchMonitorRoute(url.pathname);
@@ -407,6 +410,17 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
       if (!parsed.success) return reply(400, { error: `expected {"name", "role"}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
       const created = await store.createMemberToken(identity.workspaceId, parsed.data.role, parsed.data.name);
       return reply(201, { token: created.token, memberId: created.memberId, role: parsed.data.role, name: parsed.data.name });
+    }
+    if (history && history[3]) {
+      // A restore re-adds records other people wrote, which no client may write under their
+      // names: the server does it, for owners and editors.
+      if (req.method !== 'POST') return reply(405, { error: 'use POST' });
+      if (identity.workspaceId !== history[1]) return reply(403, { error: 'token is not for this workspace' });
+      if (identity.role !== 'owner' && identity.role !== 'editor') return reply(403, { error: 'only owners and editors can restore the workspace' });
+      const state = await store.getSnapshot(history[1]!, Number(history[2]));
+      if (!state) return reply(404, { error: `no snapshot ${history[2]}` });
+      const summary = await withRoom(history[1]!, (room) => room.restoreTo(state));
+      return reply(200, summary);
     }
     if (history && req.method === 'GET') {
       if (identity.workspaceId !== history[1]) return reply(403, { error: 'token is not for this workspace' });

@@ -223,6 +223,10 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
       const res = await serverGet(conn, `/api/v1/workspaces/${conn.workspaceId}/history/${snapshotId}`);
       return { state: new Uint8Array(await res.arrayBuffer()) };
     },
+
+    // The server restores (it re-adds records other people wrote, which only it may write).
+    'history.restore': async ({ workspaceId, snapshotId }) =>
+      serverJson<{ added: number; removed: number; changed: number }>(connection(workspaceId), `/history/${snapshotId}/restore`, { method: 'POST' }),
   } satisfies HostHandlers;
 }
 

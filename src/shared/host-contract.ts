@@ -129,6 +129,7 @@ export const hostRequests = {
   }),
   'history.list': z.object({ workspaceId: docId }),
   'history.get': z.object({ workspaceId: docId, snapshotId: z.number().int().positive() }),
+  'history.restore': z.object({ workspaceId: docId, snapshotId: z.number().int().positive() }),
   'webhooks.list': z.object({ workspaceId: docId }),
   'webhooks.create': z.object({ workspaceId: docId, url: z.string().trim().url('a full http(s) URL'), purpose: z.enum(['incidents', 'retrain']) }),
   'webhooks.delete': z.object({ workspaceId: docId, webhookId: z.string().min(1).max(128) }),
@@ -198,6 +199,7 @@ export interface HostResponses {
   'history.list': { snapshots: { id: number; createdAt: number; bytes: number }[] };
   /** One snapshot's full state, as a Yjs update. */
   'history.get': { state: Uint8Array };
+  'history.restore': { added: number; removed: number; changed: number };
   'webhooks.list': { webhooks: WebhookInfo[] };
   /** The signing secret comes back once, here. */
   'webhooks.create': WebhookInfo & { secret: string };

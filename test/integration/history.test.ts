@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createIncident, listIncidents, restoreWorkspace, updateIncident } from '../../src/core/workspace/index.ts';
+import { createIncident, listIncidents, updateIncident } from '../../src/core/workspace/index.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
 
@@ -43,18 +43,25 @@ describe('history', () => {
     expect(snapshots.length).toBeGreaterThanOrEqual(3);
     // Find the snapshot that holds exactly the first incident, still open.
     let chosen: Y.Doc | null = null;
+    let chosenId = 0;
     for (const s of snapshots) {
       const doc = new Y.Doc();
       Y.applyUpdate(doc, new Uint8Array(await (await get(`/${s.id}`)).arrayBuffer()));
       const incidents = listIncidents(doc);
-      if (incidents.length === 1 && incidents[0]!.status === 'open') chosen = doc;
+      if (incidents.length === 1 && incidents[0]!.status === 'open') [chosen, chosenId] = [doc, s.id];
     }
     expect(chosen).not.toBeNull();
     expect((await get('/999999')).status).toBe(404);
     const other = server.store.createWorkspace('Other', 'Eve');
     expect((await get('', other.token)).status).toBe(403);
 
-    restoreWorkspace(a.doc, chosen!);
+    // A restore is the server's to do (it re-adds what others wrote): viewers may not ask.
+    const restore = (token: string) => fetch(`${server.url}/api/v1/workspaces/${ws.id}/history/${chosenId}/restore`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect((await restore(viewer.token)).status).toBe(403);
+    expect((await get(`/${chosenId}/restore`, ws.token)).status).toBe(405);
+    const restored = await restore(ws.token);
+    expect(restored.status).toBe(200);
+    expect(await restored.json()).toMatchObject({ removed: 1, changed: 1 });
     await waitFor(() => listIncidents(v.doc).length === 1 && listIncidents(v.doc)[0]!.status === 'open', 'restore reaches the viewer');
     expect(listIncidents(v.doc)[0]!.title).toBe('Drift on age');
   });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { DOC_KEYS, NOTE_TEXT_KEY, noteDocName } from '../../src/core/workspace/index.ts';
+import { DOC_KEYS, NOTE_TEXT_KEY, createNote, getNote, noteDocName } from '../../src/core/workspace/index.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
 
@@ -91,18 +91,18 @@ describe('doc HTTP API', () => {
 
     const offline = new Y.Doc();
     Y.applyUpdate(offline, Y.encodeStateAsUpdate(live.doc));
-    offline.getMap('incidents').set('i1', 'pushed while offline');
+    const note = createNote(offline, { title: 'pushed while offline' }, { actor: { id: ws.memberId, name: 'Ada' }, now: Date.now, newId: () => 'n1' });
     const before = new Uint8Array(await (await api(`/api/v1/workspaces/${ws.id}/docs/${ws.id}/state-vector`, ws.token)).arrayBuffer());
     const diff = Y.encodeStateAsUpdate(offline, before);
     const pushed = await api(`/api/v1/workspaces/${ws.id}/docs/${ws.id}/updates`, ws.token, { method: 'POST', body: Buffer.from(diff) });
     expect(pushed.status).toBe(200);
     const vector = Y.decodeStateVector(new Uint8Array(await pushed.arrayBuffer()));
     expect(vector.get(offline.clientID)).toBe(Y.decodeStateVector(Y.encodeStateVector(offline)).get(offline.clientID));
-    await waitFor(() => live.doc.getMap('incidents').get('i1') === 'pushed while offline', 'pushed update at live client');
+    await waitFor(() => getNote(live.doc, note.id)?.title === 'pushed while offline', 'pushed update at live client');
     // Persisted before the answer: a fresh load has it.
     const stored = new Y.Doc();
     Y.applyUpdate(stored, server.store.loadDoc(ws.id));
-    expect(stored.getMap('incidents').get('i1')).toBe('pushed while offline');
+    expect(getNote(stored, note.id)?.title).toBe('pushed while offline');
   });
 
   it('pushes to a note nobody has open, and refuses what a socket would refuse', async () => {

@@ -54,9 +54,9 @@ describe('sync server', () => {
     const b = client(ws.id, bob.token);
     await Promise.all([synced(a.provider), synced(b.provider)]);
 
-    const incident = createIncident(a.doc, { title: 'PSI on age > 0.2', severity: 'high' }, ctx('a', 'Ada'));
+    const incident = createIncident(a.doc, { title: 'PSI on age > 0.2', severity: 'high' }, ctx(ws.memberId, 'Ada'));
     await waitFor(() => listIncidents(b.doc).length === 1, 'incident at B');
-    addComment(b.doc, { target: { kind: 'incident', id: incident.id }, body: 'Looking at it' }, ctx('b', 'Bob'));
+    addComment(b.doc, { target: { kind: 'incident', id: incident.id }, body: 'Looking at it' }, ctx(bob.memberId, 'Bob'));
     await waitFor(() => listComments(a.doc, incident.id).length === 1, 'comment at A');
 
     expect(listIncidents(b.doc)[0]).toMatchObject({ title: 'PSI on age > 0.2', severity: 'high', status: 'open' });
@@ -81,7 +81,7 @@ describe('sync server', () => {
     const ws = server.store.createWorkspace('W', 'Ada');
     const a = client(ws.id, ws.token);
     await synced(a.provider);
-    createIncident(a.doc, { title: 'Label drift', severity: 'critical', description: 'p < 0.001' }, ctx('a', 'Ada'));
+    createIncident(a.doc, { title: 'Label drift', severity: 'critical', description: 'p < 0.001' }, ctx(ws.memberId, 'Ada'));
     // The server persists before it echoes; give the update a moment to reach it.
     await waitFor(() => (server.store.db.prepare('SELECT count(*) AS n FROM doc_updates').get() as { n: number }).n >= 2, 'persisted');
     // Graceful shutdown: the connected client is told why it is being closed.
@@ -106,8 +106,8 @@ describe('sync server', () => {
     const a = client(ws.id, ws.token);
     const v = client(ws.id, viewer.token);
     await Promise.all([synced(a.provider), synced(v.provider)]);
-    createIncident(v.doc, { title: 'viewer wrote this', severity: 'low' }, ctx('v', 'Vic'));
-    createIncident(a.doc, { title: 'owner wrote this', severity: 'low' }, ctx('a', 'Ada'));
+    createIncident(v.doc, { title: 'viewer wrote this', severity: 'low' }, ctx(viewer.memberId, 'Vic'));
+    createIncident(a.doc, { title: 'owner wrote this', severity: 'low' }, ctx(ws.memberId, 'Ada'));
     await waitFor(() => listIncidents(v.doc).some((i) => i.title === 'owner wrote this'), 'owner edit at viewer');
     expect(listIncidents(a.doc).map((i) => i.title)).toEqual(['owner wrote this']);
   });
@@ -121,7 +121,7 @@ describe('sync server', () => {
     await new Promise((r) => raw.on('open', r));
     raw.send(new Uint8Array([0, 2, 0xff, 0xff, 0xff, 0xff, 0xff]));
     expect(await closed).toBe(1007);
-    createIncident(a.doc, { title: 'still here', severity: 'low' }, ctx('a', 'Ada'));
+    createIncident(a.doc, { title: 'still here', severity: 'low' }, ctx(ws.memberId, 'Ada'));
     const b = client(ws.id, ws.token);
     await waitFor(() => listIncidents(b.doc).length === 1, 'sync after garbage');
   });

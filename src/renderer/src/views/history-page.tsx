@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
-import { listComments, listIncidents, listDatasetVersions, restoreWorkspace } from '../../../core/workspace';
+import { listComments, listIncidents, listDatasetVersions } from '../../../core/workspace';
 import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { formatBytes } from '../components/format';
@@ -33,12 +33,19 @@ export function HistoryPage({ session }: { session: WorkspaceSession }) {
     }
   }
 
-  function restore() {
+  async function restore() {
     if (!selected) return;
     const when = snapshots?.find((s) => s.id === selected.id);
     if (!window.confirm(`Restore the workspace to the snapshot of ${when ? new Date(when.createdAt).toLocaleString() : 'this time'}? Everyone sees the change; a later snapshot can undo it.`)) return;
-    const summary = restoreWorkspace(session.doc, selected.doc);
-    setMessage(`Restored: ${summary.added} added back, ${summary.removed} removed, ${summary.changed} changed.`);
+    setError(null);
+    setMessage('Restoring…');
+    try {
+      const summary = await session.host.call('history.restore', { workspaceId, snapshotId: selected.id });
+      setMessage(`Restored: ${summary.added} added back, ${summary.removed} removed, ${summary.changed} changed.`);
+    } catch (e) {
+      setMessage(null);
+      setError(`Could not restore: ${(e as Error).message}`);
+    }
   }
 
   return (
@@ -59,7 +66,7 @@ export function HistoryPage({ session }: { session: WorkspaceSession }) {
               </li>
             ))}
           </ul>
-          {selected && <SnapshotView id={selected.id} doc={selected.doc} canRestore={canRestore} onRestore={restore} />}
+          {selected && <SnapshotView id={selected.id} doc={selected.doc} canRestore={canRestore} onRestore={() => void restore()} />}
         </div>
       )}
       {message && <p role="status" className="ok">{message}</p>}
