@@ -283,7 +283,8 @@ class Judge {
     }
     for (const field of rule.dates) {
       if (before !== undefined && value[field] === before[field]) continue;
-      const why = this.date(what, value[field]);
+      // Imported records (GTO, MLflow) carry the other registry's times, which may be old.
+      const why = this.date(what, value[field], typeof value.source === 'string');
       if (why) return why;
     }
     return this.special(root, value);
@@ -354,9 +355,10 @@ class Judge {
     return null;
   }
 
-  private date(what: string, at: unknown): string | null {
+  private date(what: string, at: unknown, imported = false): string | null {
     if (typeof at !== 'number') return null;
     if (at > this.input.now + FUTURE_SKEW_MS) return `${what} is dated in the future (check this computer's clock)`;
+    if (imported) return null;
     const joined = memberSchema.safeParse(this.input.doc.getMap(DOC_KEYS.members).get(this.member));
     if (joined.success && at < joined.data.joinedAt - PAST_SKEW_MS) return `${what} is dated before you joined this workspace`;
     return null;

@@ -95,7 +95,7 @@ describe('hostile clients', () => {
           const closed = new Promise<number>((r) => sock.on('close', (code) => r(code)));
           sock.send(frame);
           // A frame that happens to be harmless leaves its socket open; give it a moment.
-          const code = await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(0), 200))]);
+          const code = await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(0), 1000))]);
           if (code === 1007) closedByServer++;
           sock.terminate();
         }),
