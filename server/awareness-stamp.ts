@@ -16,18 +16,27 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { MemberIdentity } from './store-contract.ts';
 
+/** A presence message over the limits: its connection is closed with this reason. */
+export class AwarenessRefused extends Error {
+  override readonly name = 'AwarenessRefused';
+}
+
 export function stampAwarenessUpdate(
   update: Uint8Array,
   identity: Pick<MemberIdentity, 'memberId' | 'name' | 'role'>,
   ownedByOthers: (clientId: number) => boolean,
+  limits: { maxEntries: number; maxStateBytes: number } = { maxEntries: Infinity, maxStateBytes: Infinity },
 ): { update: Uint8Array; clientIds: number[] } {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
+  // Judged before anything is read or relayed: one message must not cost every peer.
+  if (count > limits.maxEntries) throw new AwarenessRefused(`a presence message may carry at most ${limits.maxEntries} entries (${count} sent)`);
   const kept: { clientId: number; clock: number; state: string }[] = [];
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);
     const clock = decoding.readVarUint(decoder);
     const json = decoding.readVarString(decoder);
+    if (json.length > limits.maxStateBytes) throw new AwarenessRefused(`a presence state may be at most ${limits.maxStateBytes} bytes`);
     if (ownedByOthers(clientId)) continue;
     kept.push({ clientId, clock, state: stampState(json, identity) });
   }

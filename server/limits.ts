@@ -14,8 +14,22 @@ export interface Limits {
   /** New connections per IP within `connectionWindowMs`. */
   connectionsPerWindow: number;
   connectionWindowMs: number;
-  /** Largest workspace doc, bytes of its encoded state (approximate: stored state plus updates since). */
+  /** Largest workspace doc, bytes of its encoded state (measured when an upper bound passes it). */
   maxDocBytes: number;
+  /** Presence entries one awareness message may carry (a client sends its own, one). */
+  maxAwarenessEntries: number;
+  /** Largest presence state, bytes of its JSON (a name, a colour, a cursor). */
+  maxAwarenessStateBytes: number;
+  /** Presence client ids one connection may speak for (tabs of one window share a socket). */
+  maxAwarenessClientsPerConnection: number;
+  /**
+   * A connection whose unsent buffer stays above `slowReaderBytes` for `slowReaderMs` is closed
+   * (it is not reading, and the server would hold everything sent to it); above
+   * `maxBufferedBytes` it is closed at once.
+   */
+  slowReaderBytes: number;
+  slowReaderMs: number;
+  maxBufferedBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -27,6 +41,13 @@ export const DEFAULT_LIMITS: Limits = {
   connectionsPerWindow: 60,
   connectionWindowMs: 10_000,
   maxDocBytes: 64 * 1024 * 1024,
+  maxAwarenessEntries: 16,
+  maxAwarenessStateBytes: 16 * 1024,
+  maxAwarenessClientsPerConnection: 16,
+  slowReaderBytes: 4 * 1024 * 1024,
+  slowReaderMs: 10_000,
+  // A first sync of a doc at the size limit must fit, with room for what follows it.
+  maxBufferedBytes: 128 * 1024 * 1024,
 };
 
 /** A token bucket: `take(n)` is false once the sustained rate and the burst are used up. */

@@ -11,7 +11,7 @@
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { stampAwarenessUpdate } from './awareness-stamp.ts';
+import { AwarenessRefused, stampAwarenessUpdate } from './awareness-stamp.ts';
 import * as syncProtocol from 'y-protocols/sync';
 import * as authProtocol from 'y-protocols/auth';
 import * as encoding from 'lib0/encoding';
@@ -20,6 +20,7 @@ import { type RestoreSummary, parseDocName, restoreWorkspace, upsertMember } fro
 import type { Fanout } from './fanout.ts';
 import type { MemberIdentity, Store } from './store-contract.ts';
 import type { Metrics } from './metrics.ts';
+import type { Limits } from './limits.ts';
 import { type Verdict, judgeUpdate } from './write-policy.ts';
 import { checkUpdateStructure } from './update-structure.ts';
 import { docHealth, repairStoredDoc } from './doc-repair.ts';
@@ -36,6 +37,8 @@ export interface Connection {
   tokenHash: string;
   /** Awareness client ids this connection has announced; removed when it leaves. */
   awarenessIds: Set<number>;
+  /** Since when its unsent buffer has stayed above the slow-reader mark (null: it is reading). */
+  backlogSince: number | null;
 }
 
 const SERVER_ORIGIN = Symbol('server');
@@ -53,6 +56,8 @@ export class UpdateRefused extends Error {
 
 export interface RoomOptions {
   maxDocBytes: number;
+  /** Presence and slow-reader limits (limits.ts). */
+  limits: Pick<Limits, 'maxAwarenessEntries' | 'maxAwarenessStateBytes' | 'maxAwarenessClientsPerConnection' | 'slowReaderBytes' | 'slowReaderMs' | 'maxBufferedBytes'>;
   /** A history snapshot is taken at most this often while the doc changes (ms). */
   snapshotEveryMs: number;
   metrics: Metrics;
@@ -190,7 +195,7 @@ export class Room {
   }
 
   join(socket: WebSocket, identity: MemberIdentity, tokenHash: string, now: number): Connection {
-    const conn: Connection = { socket, identity, tokenHash, awarenessIds: new Set() };
+    const conn: Connection = { socket, identity, tokenHash, awarenessIds: new Set(), backlogSince: null };
     this.connections.add(conn);
     if (!this.isNote) {
       this.doc.transact(() => {
@@ -269,10 +274,18 @@ export class Room {
       }
       case MESSAGE_AWARENESS: {
         // Who a connection is comes from its token, not from what it says (awareness-stamp.ts).
-        const others = [...this.connections].filter((other) => other !== conn);
-        const { update, clientIds } = stampAwarenessUpdate(decoding.readVarUint8Array(decoder), conn.identity, (clientId) =>
-          others.some((other) => other.awarenessIds.has(clientId) && other.identity.memberId !== conn.identity.memberId),
+        const { maxAwarenessEntries, maxAwarenessStateBytes, maxAwarenessClientsPerConnection } = this.options.limits;
+        const { update, clientIds } = stampAwarenessUpdate(
+          decoding.readVarUint8Array(decoder),
+          conn.identity,
+          (clientId) => this.awarenessOwner(clientId, conn),
+          { maxEntries: maxAwarenessEntries, maxStateBytes: maxAwarenessStateBytes },
         );
+        const fresh = clientIds.filter((id) => !conn.awarenessIds.has(id)).length;
+        if (conn.awarenessIds.size + fresh > maxAwarenessClientsPerConnection) {
+          throw new AwarenessRefused(`one connection may speak for at most ${maxAwarenessClientsPerConnection} presence clients`);
+        }
+        const others = [...this.connections].filter((other) => other !== conn);
         // A reconnect: the client is this socket's now, so the old socket's close does not remove it.
         for (const id of clientIds) for (const other of others) other.awarenessIds.delete(id);
         awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
@@ -405,8 +418,30 @@ export class Room {
     this.doc.destroy();
   }
 
+  /** Whether another member's connection here has announced this presence client. */
+  private awarenessOwner(clientId: number, conn: Connection): boolean {
+    for (const other of this.connections) {
+      if (other !== conn && other.identity.memberId !== conn.identity.memberId && other.awarenessIds.has(clientId)) return true;
+    }
+    return false;
+  }
+
   private send(conn: Connection, message: Uint8Array): void {
     if (conn.socket.readyState !== conn.socket.OPEN) return;
+    // A client that does not read would make the server hold everything sent to it.
+    const { slowReaderBytes, slowReaderMs, maxBufferedBytes } = this.options.limits;
+    const buffered = conn.socket.bufferedAmount;
+    if (buffered <= slowReaderBytes) conn.backlogSince = null;
+    else {
+      const now = Date.now();
+      conn.backlogSince ??= now;
+      if (buffered > maxBufferedBytes || now - conn.backlogSince > slowReaderMs) {
+        this.options.metrics.closed.inc({ reason: 'slow_reader' });
+        conn.socket.terminate();
+        this.leave(conn);
+        return;
+      }
+    }
     this.options.metrics.messagesOut.inc();
     this.options.metrics.bytesOut.inc(message.byteLength);
     conn.socket.send(message, (err) => {

@@ -22,6 +22,7 @@ import { type WithRoom, handleDoc, matchDocRoute } from './doc-routes.ts';
 import { ConnectionRate, DEFAULT_LIMITS, type Limits, TokenBucket } from './limits.ts';
 import { createMetrics } from './metrics.ts';
 import { type Connection, Room, UpdateRefused } from './room.ts';
+import { AwarenessRefused } from './awareness-stamp.ts';
 import type { Fanout } from './fanout.ts';
 import { ServerStore } from './store.ts';
 import type { MemberIdentity, Store } from './store-contract.ts';
@@ -152,6 +153,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     if (!loading) {
       loading = Room.load(docName, store, {
         maxDocBytes: limits.maxDocBytes,
+        limits,
         snapshotEveryMs: options.snapshotEveryMs ?? 10 * 60_000,
         metrics,
         fanout,
@@ -209,8 +211,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       } catch (err) {
         log({ event: 'bad_message', workspace: identity.workspaceId, member: identity.memberId, error: String(err) });
         // A refused update says why (a close reason is at most 123 bytes).
+        if (err instanceof AwarenessRefused) return closeWith(1008, closeReason(err.message), 'awareness_limit');
         const reason = err instanceof UpdateRefused ? `update refused: ${err.message}` : 'malformed message';
-        closeWith(1007, Buffer.from(reason).subarray(0, 123).toString().replace(/\uFFFD+$/, ''), 'malformed');
+        closeWith(1007, closeReason(reason), 'malformed');
       }
     };
     ws.on('message', (data, isBinary) => {
@@ -450,6 +453,13 @@ async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
+}
+
+/** A websocket close reason is at most 123 bytes of UTF-8. */
+function closeReason(text: string): string {
+  const bytes = Buffer.from(text);
+  if (bytes.length <= 123) return text;
+  return bytes.subarray(0, 120).toString().replace(/\uFFFD+$/, '') + '…';
 }
 
 function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {

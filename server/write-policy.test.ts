@@ -61,7 +61,7 @@ function setup() {
     const structure = checkUpdateStructure(server, Y.mergeUpdates(updates));
     if (structure.kind === 'bad') return { kind: 'denied', reason: `structure: ${structure.reason}` };
     const [name, role] = people[memberId];
-    return judgeUpdate({ doc: server, isNote: false, identity: { workspaceId: 'ws', memberId, name, role: role as Role }, now, ...structure });
+    return judgeUpdate({ doc: server, isNote: false, identity: { workspaceId: 'ws', workspaceName: 'W', memberId, name, role: role as Role }, now, ...structure });
   };
   return { server, incident, thread, mine, model, version, run: run.record, judge };
 }
