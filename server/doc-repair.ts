@@ -10,7 +10,7 @@
  * the caller stores it in place of the old log and logs what was dropped.
  */
 import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
+import { decodeToRuns, encodeUpdateV1 } from './update-encode.ts';
 
 export interface DocHealth {
   healthy: boolean;
@@ -35,49 +35,22 @@ export interface Repair {
 
 /** A stored doc state without what poisons it (see the header). Throws if even that will not load. */
 export function repairStoredDoc(stored: Uint8Array): Repair {
-  const { structs, ds } = Y.decodeUpdate(stored);
+  const { runs, ds } = decodeToRuns(stored);
   let droppedStructs = 0;
-  const byClient = new Map<number, Y.AbstractStruct[]>();
-  for (const s of structs) {
-    if (s.length < 1) {
-      droppedStructs++;
-      continue;
-    }
-    const list = byClient.get(s.id.client) ?? [];
-    byClient.set(s.id.client, list);
-    list.push(s);
+  for (const [client, run] of runs) {
+    const kept = run.filter((s) => s.length > 0);
+    droppedStructs += run.length - kept.length;
+    runs.set(client, kept);
   }
   let droppedDeletes = 0;
-  const encoder = new Y.UpdateEncoderV1();
-  const clients = [...byClient.keys()].sort((a, b) => b - a);
-  encoding.writeVarUint(encoder.restEncoder, clients.length);
-  for (const client of clients) {
-    const list = byClient.get(client)!;
-    encoding.writeVarUint(encoder.restEncoder, list.length);
-    encoder.writeClient(client);
-    encoding.writeVarUint(encoder.restEncoder, list[0]!.id.clock);
-    for (const s of list) (s as Y.Item).write(encoder, 0);
-  }
-  const kept = [...ds.clients]
-    .map(([client, ranges]) => {
-      const good = ranges.filter((r) => r.len > 0);
-      droppedDeletes += ranges.length - good.length;
-      return [client, good] as const;
-    })
-    .filter(([, ranges]) => ranges.length > 0);
-  encoding.writeVarUint(encoder.restEncoder, kept.length);
-  for (const [client, ranges] of kept) {
-    encoder.resetDsCurVal();
-    encoding.writeVarUint(encoder.restEncoder, client);
-    encoding.writeVarUint(encoder.restEncoder, ranges.length);
-    for (const r of ranges) {
-      encoder.writeDsClock(r.clock);
-      encoder.writeDsLen(r.len);
-    }
+  for (const [client, ranges] of ds) {
+    const kept = ranges.filter((r) => r.len > 0);
+    droppedDeletes += ranges.length - kept.length;
+    ds.set(client, kept);
   }
   const doc = new Y.Doc({ gc: true });
   try {
-    Y.applyUpdate(doc, encoder.toUint8Array());
+    Y.applyUpdate(doc, encodeUpdateV1(runs, ds));
     const droppedPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
     doc.store.pendingStructs = null;
     doc.store.pendingDs = null;
