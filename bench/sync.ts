@@ -25,6 +25,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import * as encoding from 'lib0/encoding';
 import { ServerStore } from '../server/store.ts';
 import { BenchClient } from './sync-client.ts';
 import { cpuSeconds, rssKiB, shippedNodeOptions, startOurs, startStock, type ServerChild } from './sync-servers.ts';
@@ -57,6 +59,13 @@ interface Seat {
   workspaceId: string;
   token: string;
 }
+
+/**
+ * The room the latency scenarios write in: a note doc of the workspace (its text), because our
+ * server's write policy takes only valid workspace records in the workspace doc itself, and a
+ * note's text is what any editor may change freely. The stock server takes any room name.
+ */
+const benchRoom = (seat: Seat) => `${seat.workspaceId}:note:bench`;
 
 /** One round of one latency scenario on one server; rounds are pooled by `summarize`. */
 interface LatencyRound {
@@ -126,8 +135,10 @@ function createSeats(dataDir: string) {
         return seats;
       };
       const latency = new Map(observerCounts.map((n) => [n, seatsFor(`latency ${n}`, n + 1)]));
+      // For the perturbed scenario: a viewer that floods presence, on the 50-observer workspace.
+      const viewers = new Map([...latency].map(([n, seats]) => [n, { workspaceId: seats[0]!.workspaceId, token: store.createMemberToken(seats[0]!.workspaceId, 'viewer', 'flooding viewer').token }]));
       const idle = Array.from({ length: idleWorkspaces }, (_, w) => seatsFor(`idle ${w}`, idlePerWorkspace)).flat();
-      return { latency, idle };
+      return { latency, idle, viewers };
     })();
   } finally {
     store.close();
@@ -138,13 +149,13 @@ function createSeats(dataDir: string) {
  * Opens clients `batch` at a time (as a team's clients would trickle in) and waits for each to
  * sync. `applies(i)` says whether client i applies the updates it receives after syncing.
  */
-async function connectAll(server: ServerChild, seats: Seat[], applies: (i: number) => boolean = () => true, batch = 50): Promise<BenchClient[]> {
+async function connectAll(server: ServerChild, seats: Seat[], applies: (i: number) => boolean = () => true, batch = 50, room: (s: Seat) => string = (s) => s.workspaceId): Promise<BenchClient[]> {
   const base = server.url.replace(/^http/, 'ws');
   const clients: BenchClient[] = [];
   for (let i = 0; i < seats.length; i += batch) {
     const group = seats
       .slice(i, i + batch)
-      .map((s, j) => new BenchClient(`${base}/sync/${s.workspaceId}?token=${s.token}`, `client ${i + j}`, applies(i + j)));
+      .map((s, j) => new BenchClient(`${base}/sync/${room(s)}?token=${s.token}`, `client ${i + j}`, applies(i + j)));
     clients.push(...group);
     await Promise.all(group.map((c) => c.ready()));
   }
@@ -172,9 +183,9 @@ function sampledObservers(count: number): Set<number> {
   return new Set(Array.from({ length: sample }, (_, i) => Math.round(((i + 1) * count) / sample)));
 }
 
-async function measureLatency(server: ServerChild, seats: Seat[]): Promise<LatencyRound> {
+async function measureLatency(server: ServerChild, seats: Seat[], perturb?: () => Promise<() => void>): Promise<LatencyRound> {
   const sampled = sampledObservers(seats.length - 1);
-  const clients = await connectAll(server, seats, (i) => i === 0 || sampled.has(i));
+  const clients = await connectAll(server, seats, (i) => i === 0 || sampled.has(i), 50, benchRoom);
   const writer = clients[0]!;
   const observers = clients.filter((_, i) => sampled.has(i));
   const total = warmup + edits;
@@ -183,23 +194,24 @@ async function measureLatency(server: ServerChild, seats: Seat[]): Promise<Laten
   const lastSeenAt = new Float64Array(total);
   const pooled: number[] = [];
   for (const observer of observers) {
-    const map = observer.doc.getMap<{ seq: number }>('bench');
-    map.observe(() => {
+    const text = observer.doc.getText('body');
+    text.observe(() => {
       const now = performance.now();
-      const seq = map.get('edit')?.seq;
-      if (seq === undefined) return;
+      const seq = Number(text.toString());
+      if (!Number.isInteger(seq) || text.length === 0) return;
       seen[seq]!++;
       lastSeenAt[seq] = now;
       if (seq >= warmup) pooled.push(now - sentAt[seq]!);
     });
   }
   await settle(server.pid);
+  const stopPerturbing = (await perturb?.()) ?? (() => {});
 
   const interval = 1000 / rate;
   const start = performance.now();
   let cpuStart = 0;
   let clientStart = process.cpuUsage();
-  const writerMap = writer.doc.getMap('bench');
+  const writerText = writer.doc.getText('body');
   for (let seq = 0; seq < total; seq++) {
     const due = start + seq * interval;
     const wait = due - performance.now();
@@ -209,13 +221,17 @@ async function measureLatency(server: ServerChild, seats: Seat[]): Promise<Laten
       clientStart = process.cpuUsage();
     }
     sentAt[seq] = performance.now();
-    writerMap.set('edit', { seq, at: Date.now() });
+    writer.doc.transact(() => {
+      writerText.delete(0, writerText.length);
+      writerText.insert(0, String(seq));
+    });
   }
   // Wait for the last edits to reach everyone (at most 10 s).
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline && seen.slice(warmup).some((n) => n < observers.length)) await sleep(5);
   const cpu = cpuSeconds(server.pid) - cpuStart;
   const client = process.cpuUsage(clientStart);
+  stopPerturbing();
 
   const latencies: number[] = [];
   let missing = 0;
@@ -272,6 +288,66 @@ async function measureIdle(server: ServerChild, seats: Seat[]): Promise<IdleResu
     heapKibPerConnection: (after.heap - before.heap) / clients.length,
     idleCpuPercent: (idleCpu / idleSeconds) * 100,
   };
+}
+
+/**
+ * Issue 14's perturbation, started once the observers are synced: a viewer that floods presence
+ * (a 100k-entry awareness message, again on a new connection each time it is closed) and a
+ * client that never reads while asking for everyone's presence 150 times a second (each answer
+ * is all 50 observers' states, so unread answers pile up in the server unless it closes the
+ * connection). Returns a function that stops both.
+ */
+function perturber(server: ServerChild, viewer: Seat, room: string): () => Promise<() => void> {
+  return async () => {
+    const base = server.url.replace(/^http/, 'ws');
+    const url = `${base}/sync/${room}?token=${viewer.token}`;
+    let stopped = false;
+    const sockets = new Set<WebSocket>();
+    const flood = encoding.encode((e) => {
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarUint8Array(e, encoding.encode((a) => {
+        encoding.writeVarUint(a, 100_000);
+        for (let i = 0; i < 100_000; i++) {
+          encoding.writeVarUint(a, 2_000_000 + i);
+          encoding.writeVarUint(a, 1);
+          encoding.writeVarString(a, '{"user":{"name":"flood"}}');
+        }
+      }));
+    });
+    const floodOnce = () => {
+      if (stopped) return;
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      sockets.add(ws);
+      ws.on('error', () => {});
+      ws.on('open', () => ws.send(flood));
+      ws.on('close', () => {
+        sockets.delete(ws);
+        floodFloods++;
+        setTimeout(floodOnce, 20);
+      });
+    };
+    floodOnce();
+    const lazy = new WebSocket(url, { perMessageDeflate: false });
+    sockets.add(lazy);
+    lazy.on('error', () => {});
+    await new Promise((r) => lazy.once('open', r));
+    (lazy as unknown as { _socket: { pause(): void } })._socket.pause();
+    const ask = setInterval(() => {
+      if (lazy.readyState === WebSocket.OPEN) for (let i = 0; i < 15; i++) lazy.send(Uint8Array.from([3]));
+    }, 100);
+    return () => {
+      stopped = true;
+      clearInterval(ask);
+      for (const ws of sockets) ws.terminate();
+    };
+  };
+}
+let floodFloods = 0;
+
+async function metric(server: ServerChild, name: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(name));
+  return line ? Number(line.split(' ').pop()) : 0;
 }
 
 type Row = [scenario: string, measure: string, ours: number, stock: number, digits: number];
@@ -343,7 +419,40 @@ async function main(): Promise<void> {
       for (const [server, r] of result) if (r.missing > 0) notes.push(`${scenario}, ${server.label}: ${r.missing} edits did not reach every observer within 10 s (left out)`);
     }
 
+    // Perturbed: ours only, against its own unperturbed run of the same scenario (same seats).
+    const perturbN = observerCounts.includes(50) ? 50 : observerCounts[observerCounts.length - 1]!;
+    const perturbedRows: string[] = [];
+    {
+      const seatsN = seats.latency.get(perturbN)!;
+      const viewer = seats.viewers.get(perturbN)!;
+      const quiet: LatencyRound[] = [];
+      const loud: LatencyRound[] = [];
+      const rssBefore = (await memoryAfterGc(ours)).rss;
+      let rssPeak = rssBefore;
+      for (let round = 0; round < rounds; round++) {
+        process.stderr.write(`  ${perturbN} observers, perturbed vs quiet, round ${round + 1}/${rounds} …\n`);
+        quiet.push(await measureLatency(ours, seatsN));
+        const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssKiB(ours.pid))), 100);
+        loud.push(await measureLatency(ours, seatsN, perturber(ours, viewer, benchRoom(seatsN[0]!))));
+        clearInterval(sampler);
+      }
+      const rssAfter = (await memoryAfterGc(ours)).rss;
+      const q = summarize(quiet);
+      const l = summarize(loud);
+      perturbedRows.push('| scenario | measure | perturbed | quiet | perturbed / quiet |', '|---|---|---|---|---|');
+      for (const [measure, a, b] of [['latency p50, ms', l.p50, q.p50], ['latency p99, ms (last observer)', l.p99, q.p99], ['latency p99, ms (every observer)', l.pooledP99, q.pooledP99], ['server CPU, s per 1000 edits', l.cpuPer1000, q.cpuPer1000]] as const) {
+        perturbedRows.push(`| writer + ${perturbN} observers, one presence flooder + one non-reader | ${measure} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${(a / b).toFixed(2)}× |`);
+      }
+      notes.push(
+        `perturbed: server RSS ${(rssBefore / 1024).toFixed(1)} MiB before, peak ${(rssPeak / 1024).toFixed(1)} MiB during, ${(rssAfter / 1024).toFixed(1)} MiB after (GC); ` +
+          `${floodFloods} flooding connections closed; closed by the server: ${await metric(ours, 'driftdesk_closed_connections_total{reason="awareness_limit"}')} over the presence limit, ` +
+          `${await metric(ours, 'driftdesk_closed_connections_total{reason="slow_reader"}')} slow readers; ${l.missing} edits missing (perturbed)`,
+      );
+    }
+
     printTable([...rows, ...idleRows]);
+    console.log('');
+    for (const row of perturbedRows) console.log(row);
     console.log('');
     for (const note of notes) console.log(`- ${note}`);
     console.log(`- whole run ${((performance.now() - began) / 1000).toFixed(0)} s; load average now ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
