@@ -36,6 +36,8 @@ export interface Connection {
   awarenessIds: Set<number>;
 }
 
+export type JoinResult = { kind: 'joined'; conn: Connection } | { kind: 'refused'; error: unknown };
+
 const SERVER_ORIGIN = Symbol('server');
 /** Applying what is already stored must not write it again. */
 const LOAD_ORIGIN = Symbol('load');
@@ -152,14 +154,23 @@ export class Room {
     return this.persisting;
   }
 
-  join(socket: WebSocket, identity: MemberIdentity, tokenHash: string, now: number): Connection {
+  /**
+   * Adds a connection and lists its member. Refused, with nothing added, when the member's
+   * stored record does not pass the schema (say a name longer than MEMBER_NAME_MAX written by an
+   * older CLI): the caller closes that socket; nothing is thrown.
+   */
+  join(socket: WebSocket, identity: MemberIdentity, tokenHash: string, now: number): JoinResult {
     const conn: Connection = { socket, identity, tokenHash, awarenessIds: new Set() };
-    this.connections.add(conn);
     if (!this.isNote) {
-      this.doc.transact(() => {
-        upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
-      }, SERVER_ORIGIN);
+      try {
+        this.doc.transact(() => {
+          upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
+        }, SERVER_ORIGIN);
+      } catch (error) {
+        return { kind: 'refused', error };
+      }
     }
+    this.connections.add(conn);
     this.send(
       conn,
       encoding.encode((e) => {
@@ -177,7 +188,7 @@ export class Room {
         }),
       );
     }
-    return conn;
+    return { kind: 'joined', conn };
   }
 
   /** A member's role changed on the server: apply it to the connection and the members list. */

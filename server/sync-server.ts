@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { parseDocName, roleSchema } from '../src/core/workspace/index.ts';
+import { MEMBER_NAME_MAX, memberNameInputSchema, parseDocName, roleSchema } from '../src/core/workspace/index.ts';
 import { DEFAULT_MAX_BLOB_BYTES, handleBlob, matchBlobRoute } from './blob-routes.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
@@ -142,7 +142,12 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
           return;
         }
         socket.resume();
-        wss.handleUpgrade(req, socket, head, (ws) => void attach(ws, verdict.identity, verdict.tokenHash, verdict.docName));
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          attach(ws, verdict.identity, verdict.tokenHash, verdict.docName).catch((err: unknown) => {
+            log({ event: 'attach_failed', workspace: verdict.identity.workspaceId, member: verdict.identity.memberId, error: String(err) });
+            ws.close(1011, 'could not join the workspace; try again');
+          });
+        });
       });
   });
 
@@ -188,6 +193,17 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     }
   };
 
+  /** A room nobody uses any more is unloaded (a broken one is already forgotten). */
+  function unloadIfIdle(current: Room): void {
+    if (current.connections.size > 0 || current.broken) return;
+    void rooms.get(current.docName)?.then((loaded) => {
+      if (loaded === current && current.connections.size === 0 && !httpUsers.has(current.docName)) {
+        rooms.delete(current.docName);
+        void current.destroy();
+      }
+    }, () => {});
+  }
+
   async function attach(ws: WebSocket, identity: MemberIdentity, tokenHash: string, docName: string): Promise<void> {
     metrics.connections.inc();
     const messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst, Date.now());
@@ -229,15 +245,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       metrics.connections.dec();
       if (!room || !conn) return;
       room.leave(conn);
-      const current = room;
-      if (current.connections.size === 0 && !current.broken) {
-        void rooms.get(docName)?.then((loaded) => {
-          if (loaded === current && current.connections.size === 0 && !httpUsers.has(docName)) {
-            rooms.delete(docName);
-            void current.destroy();
-          }
-        });
-      }
+      unloadIfIdle(room);
     });
 
     try {
@@ -248,7 +256,18 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       return;
     }
     if (ws.readyState !== ws.OPEN) return;
-    conn = room.join(ws, identity, tokenHash, Date.now());
+    const joined = room.join(ws, identity, tokenHash, Date.now());
+    if (joined.kind === 'refused') {
+      // A stored record the doc schema refuses (a name over MEMBER_NAME_MAX from an older CLI):
+      // this member cannot be listed, so they are not let in; everyone else is unaffected.
+      const tooLong = identity.name.length > MEMBER_NAME_MAX;
+      log({ event: 'join_refused', workspace: identity.workspaceId, member: identity.memberId, error: String(joined.error) });
+      metrics.closed.inc({ reason: 'join_refused' });
+      ws.close(tooLong ? 1008 : 1011, tooLong ? `member name is over ${MEMBER_NAME_MAX} characters; ask an owner for a new invite` : 'could not join the workspace; try again');
+      unloadIfIdle(room);
+      return;
+    }
+    conn = joined.conn;
     for (const message of waiting.splice(0)) if (room.connections.has(conn)) handle(message);
   }
 
@@ -422,7 +441,7 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
   reply(404, { error: `no route ${req.method} ${url.pathname}` });
 }
 
-const inviteSchema = z.object({ name: z.string().trim().min(1).max(200), role: roleSchema });
+const inviteSchema = z.object({ name: memberNameInputSchema, role: roleSchema });
 
 async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   let text = '';
