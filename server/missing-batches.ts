@@ -28,7 +28,12 @@ export function watchMissingBatches(deps: {
   const check = (): Promise<number> => {
     running ??= (async () => {
       let recorded = 0;
-      for (const workspaceId of await deps.store.monitoredWorkspaces()) {
+      // The store can be away (PostgreSQL restarting): this pass finds nothing, the next tries again.
+      const workspaces = await Promise.resolve(deps.store.monitoredWorkspaces()).catch((err: unknown) => {
+        deps.log?.({ event: 'missing_batch_check_failed', error: String(err) });
+        return [] as string[];
+      });
+      for (const workspaceId of workspaces) {
         recorded += await deps.withRoom(workspaceId, async (room) => {
           let count = 0;
           const now = Date.now();

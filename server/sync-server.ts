@@ -24,7 +24,7 @@ import { createMetrics } from './metrics.ts';
 import { type Connection, Room } from './room.ts';
 import type { Fanout } from './fanout.ts';
 import { ServerStore } from './store.ts';
-import type { MemberIdentity, Store } from './store-contract.ts';
+import { type MemberIdentity, type Store, StorageUnavailableError } from './store-contract.ts';
 import { hashToken } from './tokens.ts';
 
 export interface SyncServerOptions {
@@ -115,9 +115,11 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       return;
     }
     handleHttp(req, res, { store, withRoom, engine, webhooks, allowPrivateWebhooks, maxUpdateBytes: limits.maxMessageBytes, maxBlobBytes: options.maxBlobBytes }).catch((err: unknown) => {
-      log({ event: 'http_error', error: String(err) });
-      if (!res.headersSent) json(res, 500, { error: 'internal error' });
-      else res.destroy();
+      const unavailable = err instanceof StorageUnavailableError;
+      log({ event: unavailable ? 'http_storage_unavailable' : 'http_error', path: safePath(req), error: String(err) });
+      if (res.headersSent) res.destroy();
+      else if (unavailable) json(res, 503, { error: 'storage unavailable; try again shortly', code: err.code });
+      else json(res, 500, { error: 'internal error' });
     });
   });
 
@@ -284,10 +286,24 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   // every live connection often enough that a change takes effect within a second.
   let seenAuthVersion = await store.authVersion();
   let rechecking = false;
+  // The store can be away (PostgreSQL restarting): say so once, and once when it is back,
+  // rather than every pass.
+  let recheckFailing = false;
   const recheck = setInterval(() => {
     if (rechecking) return;
     rechecking = true;
-    void recheckConnections().finally(() => (rechecking = false));
+    recheckConnections()
+      .then(
+        () => {
+          if (recheckFailing) log({ event: 'auth_recheck_recovered' });
+          recheckFailing = false;
+        },
+        (err: unknown) => {
+          if (!recheckFailing) log({ event: 'auth_recheck_failed', error: String(err) });
+          recheckFailing = true;
+        },
+      )
+      .finally(() => (rechecking = false));
   }, options.recheckMs ?? 400);
   async function recheckConnections(): Promise<void> {
     // One tiny query per pass; the per-connection check runs only after an auth change.
@@ -306,7 +322,14 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
           conn.socket.close(4001, 'token revoked');
           room.leave(conn);
         } else if (fresh.role !== conn.identity.role || fresh.name !== conn.identity.name) {
-          room.updateIdentity(conn, fresh, now);
+          try {
+            room.updateIdentity(conn, fresh, now);
+          } catch (err) {
+            // The changed record does not pass the schema: that member leaves, the pass goes on.
+            log({ event: 'identity_update_refused', workspace: room.workspaceId, member: conn.identity.memberId, error: String(err) });
+            conn.socket.close(1008, 'your member record changed and cannot be listed; reconnect');
+            room.leave(conn);
+          }
         }
       }
     }
@@ -318,7 +341,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     everyMs: options.missingBatchCheckMs ?? 60_000,
     log,
     onFindings: (workspaceId, monitorId, outcomes, applied) => {
-      void withRoom(workspaceId, async (room) => getMonitor(room.doc, monitorId)).then((monitor) => monitor && notify(webhooks, workspaceId, monitor, applied, outcomes));
+      withRoom(workspaceId, async (room) => getMonitor(room.doc, monitorId))
+        .then((monitor) => monitor && notify(webhooks, workspaceId, monitor, applied, outcomes))
+        .catch((err: unknown) => log({ event: 'missing_batch_notify_failed', workspace: workspaceId, monitor: monitorId, error: String(err) }));
     },
   });
 
