@@ -79,7 +79,15 @@ export class Room {
         onAwareness: (update) => awarenessProtocol.applyAwarenessUpdate(room.awareness, update, FANOUT_ORIGIN),
       });
     }
-    const [stored, history] = await Promise.all([store.loadDoc(docName), room.isNote ? [] : store.listSnapshots(room.workspaceId)]);
+    let stored: Uint8Array;
+    let history: { createdAt: number }[];
+    try {
+      [stored, history] = await Promise.all([store.loadDoc(docName), room.isNote ? [] : store.listSnapshots(room.workspaceId)]);
+    } catch (err) {
+      // The store is away: give back the subscription, or every retry would leave one behind.
+      await room.destroy();
+      throw err;
+    }
     room.lastSnapshotAt = history[0]?.createdAt ?? 0;
     room.approxBytes = stored.byteLength;
     if (stored.byteLength > 0) Y.applyUpdate(room.doc, stored, LOAD_ORIGIN);
@@ -295,6 +303,15 @@ export class Room {
    */
   applyPushed(payload: Uint8Array): void {
     Y.applyUpdate(this.doc, payload, SERVER_ORIGIN);
+  }
+
+  /**
+   * Applies the state read back from the store after fan-out messages may have been missed
+   * (Redis was away): like an update from another process, it is passed to this room's
+   * clients and not stored again.
+   */
+  catchUp(stored: Uint8Array): void {
+    if (stored.byteLength > 0) Y.applyUpdate(this.doc, stored, FANOUT_ORIGIN);
   }
 
   async destroy(): Promise<void> {

@@ -9,6 +9,10 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as authProtocol from 'y-protocols/auth';
+import * as syncProtocol from 'y-protocols/sync';
 import { MEMBER_NAME_MAX, memberNameInputSchema, parseDocName, roleSchema } from '../src/core/workspace/index.ts';
 import { DEFAULT_MAX_BLOB_BYTES, handleBlob, matchBlobRoute } from './blob-routes.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
@@ -21,7 +25,7 @@ import { WebhookSender } from './webhooks.ts';
 import { type WithRoom, handleDoc, matchDocRoute } from './doc-routes.ts';
 import { ConnectionRate, DEFAULT_LIMITS, type Limits, TokenBucket } from './limits.ts';
 import { createMetrics } from './metrics.ts';
-import { type Connection, Room } from './room.ts';
+import { type Connection, MESSAGE_AUTH, MESSAGE_SYNC, Room } from './room.ts';
 import type { Fanout } from './fanout.ts';
 import { ServerStore } from './store.ts';
 import { type MemberIdentity, type Store, StorageUnavailableError } from './store-contract.ts';
@@ -46,6 +50,8 @@ export interface SyncServerOptions {
   snapshotEveryMs?: number;
   /** How often live connections are re-checked for revoked tokens and changed roles (ms). */
   recheckMs?: number;
+  /** How often a room whose store write failed tries to load afresh (ms); default 1000. */
+  reviveMs?: number;
   /** Largest blob accepted by the blob API, in bytes. */
   maxBlobBytes?: number;
   /** How often monitors are checked for missing batches (ms); default 60 000. */
@@ -153,23 +159,27 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       });
   });
 
+  function newRoom(docName: string): Promise<Room> {
+    return Room.load(docName, store, {
+      maxDocBytes: limits.maxDocBytes,
+      snapshotEveryMs: options.snapshotEveryMs ?? 10 * 60_000,
+      metrics,
+      fanout,
+      onBroken: (room, err) => {
+        // The store failed. The room stays loaded and keeps answering reads, but takes no more
+        // writes (refused with a reason, see refuseWhileBroken); the revive pass replaces it
+        // once the store answers again and closes its clients, which reconnect and resend what
+        // was not stored.
+        log({ event: 'persistence_failed', workspace: room.workspaceId, doc: docName, error: String(err) });
+      },
+    });
+  }
+
   /** Rooms are keyed by doc name: a workspace id, or a note doc name within it. */
   function loadRoom(docName: string): Promise<Room> {
     let loading = rooms.get(docName);
     if (!loading) {
-      loading = Room.load(docName, store, {
-        maxDocBytes: limits.maxDocBytes,
-        snapshotEveryMs: options.snapshotEveryMs ?? 10 * 60_000,
-        metrics,
-        fanout,
-        onBroken: (room, err) => {
-          // The store failed: close the room's clients (they keep their edits and resend them
-          // on reconnect) and forget the room, so the next join loads it afresh.
-          log({ event: 'persistence_failed', workspace: room.workspaceId, doc: docName, error: String(err) });
-          if (rooms.get(docName) === loading) rooms.delete(docName);
-          for (const conn of room.connections) conn.socket.close(1011, 'storage unavailable; reconnect');
-        },
-      });
+      loading = newRoom(docName);
       rooms.set(docName, loading);
       loading.catch(() => rooms.get(docName) === loading && rooms.delete(docName));
     }
@@ -182,7 +192,11 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     httpUsers.set(docName, (httpUsers.get(docName) ?? 0) + 1);
     const loading = loadRoom(docName);
     try {
-      return await use(await loading);
+      const room = await loading;
+      // What a broken room holds may not all be stored: an HTTP answer (a state vector, "200
+      // persisted") must not vouch for it.
+      if (room.broken) throw new StorageUnavailableError(new Error(`${docName} could not be stored`));
+      return await use(room);
     } finally {
       const users = httpUsers.get(docName)! - 1;
       if (users === 0) httpUsers.delete(docName);
@@ -221,6 +235,12 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       if (room && conn) room.leave(conn);
     };
     const handle = (message: Uint8Array) => {
+      if (room!.broken && isDocWrite(message)) {
+        // Not applied: the client keeps the edit and sends it again when the room is revived.
+        metrics.denied.inc({ reason: 'storage_unavailable' });
+        if (ws.readyState === ws.OPEN) ws.send(STORAGE_DOWN_MESSAGE);
+        return;
+      }
       try {
         room!.receive(conn!, message);
       } catch (err) {
@@ -335,6 +355,63 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     }
   }
   recheck.unref();
+
+  // Rooms whose store write failed are replaced by a fresh load once the store answers again.
+  let reviving = false;
+  const revive = setInterval(() => {
+    if (reviving) return;
+    reviving = true;
+    reviveBrokenRooms()
+      .catch((err: unknown) => log({ event: 'revive_failed', error: String(err) }))
+      .finally(() => (reviving = false));
+  }, options.reviveMs ?? 1000);
+  revive.unref();
+  async function reviveBrokenRooms(): Promise<void> {
+    for (const [docName, loading] of [...rooms]) {
+      const broken = await loading.catch(() => null);
+      if (!broken?.broken || rooms.get(docName) !== loading) continue;
+      if (broken.connections.size === 0 && !httpUsers.has(docName)) {
+        rooms.delete(docName);
+        void broken.destroy();
+        continue;
+      }
+      const fresh = await newRoom(docName).catch(() => null);
+      if (!fresh) continue; // still away: the next pass tries again
+      if (rooms.get(docName) !== loading) {
+        void fresh.destroy();
+        continue;
+      }
+      rooms.set(docName, Promise.resolve(fresh));
+      log({ event: 'room_revived', workspace: broken.workspaceId, doc: docName, clients: broken.connections.size });
+      for (const conn of [...broken.connections]) {
+        metrics.closed.inc({ reason: 'storage_recovered' });
+        conn.socket.close(1012, 'storage is back; reconnect');
+        broken.leave(conn);
+      }
+      void broken.destroy();
+      // Its clients reconnect within a second or so; if none does, the fresh room goes too.
+      setTimeout(() => unloadIfIdle(fresh), 30_000).unref();
+    }
+  }
+
+  // Fan-out messages were missed (Redis was away): every loaded room catches up from the store.
+  const stopResync = fanout?.onResync(() => {
+    void catchUpRooms().catch((err: unknown) => log({ event: 'resync_failed', error: String(err) }));
+  });
+  async function catchUpRooms(): Promise<void> {
+    let count = 0;
+    for (const [docName, loading] of [...rooms]) {
+      const room = await loading.catch(() => null);
+      if (!room || room.broken) continue;
+      try {
+        room.catchUp(await store.loadDoc(docName));
+        count += 1;
+      } catch (err) {
+        log({ event: 'resync_failed', workspace: room.workspaceId, doc: docName, error: String(err) });
+      }
+    }
+    log({ event: 'fanout_resynced', rooms: count });
+  }
   const missing = watchMissingBatches({
     store,
     withRoom,
@@ -359,6 +436,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     },
     async close() {
       clearInterval(recheck);
+      clearInterval(revive);
+      stopResync?.();
       missing.stop();
       // Graceful: stop taking connections, persist every update already applied, then close
       // each socket with a reason (clients reconnect elsewhere, or later), then the store.
@@ -375,6 +454,24 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       await store.close();
     },
   };
+}
+
+/** Sent instead of applying an edit to a room that cannot store it (y-protocols auth message). */
+const STORAGE_DOWN_MESSAGE = encoding.encode((e) => {
+  encoding.writeVarUint(e, MESSAGE_AUTH);
+  authProtocol.writePermissionDenied(e, 'storage unavailable: this edit was not saved; it is kept on your device and sent again when the server reconnects');
+});
+
+/** A y-protocols sync step 2 or update: a message that would change the doc. */
+function isDocWrite(message: Uint8Array): boolean {
+  try {
+    const decoder = decoding.createDecoder(message);
+    if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return false;
+    const subtype = decoding.readVarUint(decoder);
+    return subtype === syncProtocol.messageYjsSyncStep2 || subtype === syncProtocol.messageYjsUpdate;
+  } catch {
+    return false; // malformed: Room.receive says so
+  }
 }
 
 type UpgradeVerdict =
