@@ -96,6 +96,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   if (!options.store && !options.dataDir) throw new Error('startSyncServer needs a dataDir or a store');
   const store: Store = options.store ?? new ServerStore(options.dataDir!, options.nativeBinding);
   store.onCompactionError = (workspace, err) => log({ event: 'compaction_failed', workspace, error: String(err) });
+  store.onConnectionError = (err) => log({ event: 'storage_connection_lost', error: String(err) });
   const fanout = options.fanout ?? null;
   const engine = new MonitorEngine();
   const allowPrivateWebhooks = options.allowPrivateWebhooks ?? false;
@@ -114,10 +115,16 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       const refused = metricsRefusal(req, options.metricsToken);
       if (refused) return json(res, refused.status, { error: refused.error });
       metrics.docsLoaded.set(rooms.size);
-      void metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
-      });
+      void metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        },
+        (err: unknown) => {
+          log({ event: 'metrics_failed', error: String(err) });
+          json(res, 500, { error: 'metrics unavailable' });
+        },
+      );
       return;
     }
     handleHttp(req, res, { store, withRoom, engine, webhooks, allowPrivateWebhooks, maxUpdateBytes: limits.maxMessageBytes, maxBlobBytes: options.maxBlobBytes }).catch((err: unknown) => {
