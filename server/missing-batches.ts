@@ -29,10 +29,13 @@ export function watchMissingBatches(deps: {
     running ??= (async () => {
       let recorded = 0;
       // The store can be away (PostgreSQL restarting): this pass finds nothing, the next tries again.
-      const workspaces = await Promise.resolve(deps.store.monitoredWorkspaces()).catch((err: unknown) => {
+      let workspaces: string[];
+      try {
+        workspaces = await deps.store.monitoredWorkspaces();
+      } catch (err) {
         deps.log?.({ event: 'missing_batch_check_failed', error: String(err) });
-        return [] as string[];
-      });
+        return 0;
+      }
       for (const workspaceId of workspaces) {
         recorded += await deps.withRoom(workspaceId, async (room) => {
           let count = 0;
@@ -61,7 +64,9 @@ export function watchMissingBatches(deps: {
     })().finally(() => (running = null));
     return running;
   };
-  const timer = setInterval(() => void check(), deps.everyMs);
+  const timer = setInterval(() => {
+    check().catch((err: unknown) => deps.log?.({ event: 'missing_batch_check_failed', error: String(err) }));
+  }, deps.everyMs);
   timer.unref();
   return { check, stop: () => clearInterval(timer) };
 }

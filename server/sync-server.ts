@@ -163,6 +163,10 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
             ws.close(1011, 'could not join the workspace; try again');
           });
         });
+      })
+      .catch((err: unknown) => {
+        log({ event: 'upgrade_failed', path: safePath(req), error: String(err) });
+        socket.destroy();
       });
   });
 
@@ -211,18 +215,22 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       const room = await loading.catch(() => null);
       if (room && users === 0 && room.connections.size === 0 && rooms.get(docName) === loading) {
         rooms.delete(docName);
-        void room.destroy();
+        dispose(room);
       }
     }
   };
 
-  /** A room nobody uses any more is unloaded (a broken one is already forgotten). */
+  function dispose(room: Room): void {
+    room.destroy().catch((err: unknown) => log({ event: 'room_destroy_failed', doc: room.docName, error: String(err) }));
+  }
+
+  /** A room nobody uses any more is unloaded (a broken one waits for the revive pass). */
   function unloadIfIdle(current: Room): void {
     if (current.connections.size > 0 || current.broken) return;
     void rooms.get(current.docName)?.then((loaded) => {
       if (loaded === current && current.connections.size === 0 && !httpUsers.has(current.docName)) {
         rooms.delete(current.docName);
-        void current.destroy();
+        dispose(current);
       }
     }, () => {});
   }
@@ -379,13 +387,13 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       if (!broken?.broken || rooms.get(docName) !== loading) continue;
       if (broken.connections.size === 0 && !httpUsers.has(docName)) {
         rooms.delete(docName);
-        void broken.destroy();
+        dispose(broken);
         continue;
       }
       const fresh = await newRoom(docName).catch(() => null);
       if (!fresh) continue; // still away: the next pass tries again
       if (rooms.get(docName) !== loading) {
-        void fresh.destroy();
+        dispose(fresh);
         continue;
       }
       rooms.set(docName, Promise.resolve(fresh));
@@ -395,7 +403,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         conn.socket.close(1012, 'storage is back; reconnect');
         broken.leave(conn);
       }
-      void broken.destroy();
+      dispose(broken);
       // Its clients reconnect within a second or so; if none does, the fresh room goes too.
       setTimeout(() => unloadIfIdle(fresh), 30_000).unref();
     }
