@@ -158,8 +158,18 @@ describe('dependency outages under writes, two processes', () => {
     const writes = writeContinuously(a.doc, b.doc, { id: ws.memberId, name: 'Ada' }, { id: bob.memberId, name: 'Bob' });
     await sleep(1000);
     db.pause();
-    await sleep(5000);
+    const down = Date.now();
+    await sleep(1500);
+    // The loaded rooms go on serving their clients: both stay connected, and presence still
+    // crosses processes, while their edits wait on their devices.
+    expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true);
+    a.provider.awareness.setLocalStateField('viewing', 'during the outage');
+    await waitFor(
+      () => [...b.provider.awareness.getStates().values()].some((s) => (s as { viewing?: string }).viewing === 'during the outage'),
+      'presence across processes while PostgreSQL is down',
+    );
     await expectAlive(one, two);
+    await sleep(5000 - (Date.now() - down));
     db.resume();
     await sleep(2000);
     writes.stop();
