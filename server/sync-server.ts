@@ -410,9 +410,27 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   }
 
   // Fan-out messages were missed (Redis was away): every loaded room catches up from the store.
-  const stopResync = fanout?.onResync(() => {
-    void catchUpRooms().catch((err: unknown) => log({ event: 'resync_failed', error: String(err) }));
-  });
+  // Requests come in bursts (both connections, every other process): one pass at a time, and at
+  // most one more for everything asked while it ran.
+  let catchingUp = false;
+  let catchUpAgain = false;
+  const requestCatchUp = (): void => {
+    if (catchingUp) {
+      catchUpAgain = true;
+      return;
+    }
+    catchingUp = true;
+    catchUpRooms()
+      .catch((err: unknown) => log({ event: 'resync_failed', error: String(err) }))
+      .finally(() => {
+        catchingUp = false;
+        if (catchUpAgain) {
+          catchUpAgain = false;
+          requestCatchUp();
+        }
+      });
+  };
+  const stopResync = fanout?.onResync(requestCatchUp);
   async function catchUpRooms(): Promise<void> {
     let count = 0;
     for (const [docName, loading] of [...rooms]) {
