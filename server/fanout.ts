@@ -14,5 +14,11 @@ export interface Fanout {
   subscribe(workspaceId: string, handlers: FanoutHandlers): Promise<() => Promise<void>>;
   publishUpdate(workspaceId: string, update: Uint8Array): Promise<void>;
   publishAwareness(workspaceId: string, update: Uint8Array): Promise<void>;
+  /**
+   * Calls `listener` whenever messages may have been missed (the connection to the broker
+   * dropped and is back, subscriptions restored): every loaded doc should catch up from the
+   * store. Returns the unsubscribe.
+   */
+  onResync(listener: () => void): () => void;
   close(): Promise<void>;
 }

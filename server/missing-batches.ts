@@ -28,7 +28,15 @@ export function watchMissingBatches(deps: {
   const check = (): Promise<number> => {
     running ??= (async () => {
       let recorded = 0;
-      for (const workspaceId of await deps.store.monitoredWorkspaces()) {
+      // The store can be away (PostgreSQL restarting): this pass finds nothing, the next tries again.
+      let workspaces: string[];
+      try {
+        workspaces = await deps.store.monitoredWorkspaces();
+      } catch (err) {
+        deps.log?.({ event: 'missing_batch_check_failed', error: String(err) });
+        return 0;
+      }
+      for (const workspaceId of workspaces) {
         recorded += await deps.withRoom(workspaceId, async (room) => {
           let count = 0;
           const now = Date.now();
@@ -56,7 +64,9 @@ export function watchMissingBatches(deps: {
     })().finally(() => (running = null));
     return running;
   };
-  const timer = setInterval(() => void check(), deps.everyMs);
+  const timer = setInterval(() => {
+    check().catch((err: unknown) => deps.log?.({ event: 'missing_batch_check_failed', error: String(err) }));
+  }, deps.everyMs);
   timer.unref();
   return { check, stop: () => clearInterval(timer) };
 }

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
-import { COMPACT_AFTER, type DeliveryInfo, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
+import { COMPACT_AFTER, type DeliveryInfo, StorageUnavailableError, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 
 const SCHEMA = `
@@ -48,36 +48,65 @@ const IDENTITY_SQL = `SELECT w.id AS "workspaceId", w.name AS "workspaceName", m
 export class PostgresStore implements Store {
   /** Called when a compaction fails (and rolls back); the server logs it. */
   onCompactionError: (workspaceId: string, error: unknown) => void = () => {};
+  /** Called when a connection drops outside a call (see Store.onConnectionError). */
+  onConnectionError: (error: unknown) => void = () => {};
 
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(url: string): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // pg's default is to wait for a connection forever; a call must fail while the database
+    // is away, so that the server can say so.
+    const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000, keepAlive: true });
+    // An idle pooled connection that the database drops (pg_terminate_backend, a restart) is
+    // reported as an 'error' on the pool, which would end the process if nobody listened. The
+    // pool has already discarded that connection; the next call opens a fresh one.
+    let store: PostgresStore | null = null;
+    pool.on('error', (err) => store?.onConnectionError(err));
     // One process creating the schema while another does the same must not fail either.
-    const client = await pool.connect();
-    try {
+    await withClient(pool, async (client) => {
       await client.query('SELECT pg_advisory_lock(4455)');
       await client.query(SCHEMA);
       await client.query('SELECT pg_advisory_unlock(4455)');
-    } finally {
-      client.release();
+    }).catch(async (err: unknown) => {
+      await pool.end().catch(() => {});
+      throw err;
+    });
+    store = new PostgresStore(pool);
+    return store;
+  }
+
+  /**
+   * One statement on a pooled connection. A dropped connection (terminated backend, restart) is
+   * tried once more on a fresh one — every statement sent this way may run twice without harm:
+   * a Yjs update applied twice is the same doc — and otherwise rejects with
+   * StorageUnavailableError.
+   */
+  private async query(sql: string, params: unknown[] = [], retry = true): Promise<pg.QueryResult> {
+    try {
+      return await this.pool.query(sql, params);
+    } catch (err) {
+      if (!isConnectionError(err)) throw err;
+      if (!retry) throw new StorageUnavailableError(err);
+      try {
+        return await this.pool.query(sql, params);
+      } catch (again) {
+        throw isConnectionError(again) ? new StorageUnavailableError(again) : again;
+      }
     }
-    return new PostgresStore(pool);
   }
 
   private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    return withClient(this.pool, async (client) => {
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    });
   }
 
   async createWorkspace(name: string, ownerName: string) {
@@ -104,7 +133,7 @@ export class PostgresStore implements Store {
   }
 
   async getWorkspace(id: string) {
-    const { rows } = await this.pool.query('SELECT id, name, created_at AS "createdAt" FROM workspaces WHERE id = $1', [id]);
+    const { rows } = await this.query('SELECT id, name, created_at AS "createdAt" FROM workspaces WHERE id = $1', [id]);
     const row = rows[0] as { id: string; name: string; createdAt: string } | undefined;
     return row && { id: row.id, name: row.name, createdAt: Number(row.createdAt) };
   }
@@ -114,17 +143,17 @@ export class PostgresStore implements Store {
   }
 
   async identityByHash(hash: string) {
-    const { rows } = await this.pool.query(IDENTITY_SQL, [hash]);
+    const { rows } = await this.query(IDENTITY_SQL, [hash]);
     return rows[0] as MemberIdentity | undefined;
   }
 
   async authVersion() {
-    const { rows } = await this.pool.query('SELECT version FROM auth_version WHERE id = 1');
+    const { rows } = await this.query('SELECT version FROM auth_version WHERE id = 1');
     return Number(rows[0]?.version ?? 0);
   }
 
   async listMembers(workspaceId: string): Promise<MemberListing[]> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.query(
       `SELECT m.id AS "memberId", m.name, m.role, m.created_at AS "createdAt",
          count(t.hash) FILTER (WHERE t.revoked_at IS NULL) AS "activeTokens",
          count(t.hash) FILTER (WHERE t.revoked_at IS NOT NULL) AS "revokedTokens"
@@ -159,12 +188,12 @@ export class PostgresStore implements Store {
 
   async appendUpdate(docName: string, update: Uint8Array) {
     const { workspaceId, doc } = docKey(docName);
-    await this.pool.query('INSERT INTO doc_updates (workspace_id, doc, data) VALUES ($1, $2, $3)', [workspaceId, doc, Buffer.from(update)]);
+    await this.query('INSERT INTO doc_updates (workspace_id, doc, data) VALUES ($1, $2, $3)', [workspaceId, doc, Buffer.from(update)]);
   }
 
   async loadDoc(docName: string) {
     const { workspaceId, doc } = docKey(docName);
-    const { rows } = await this.pool.query('SELECT seq, data FROM doc_updates WHERE workspace_id = $1 AND doc = $2 ORDER BY seq', [workspaceId, doc]);
+    const { rows } = await this.query('SELECT seq, data FROM doc_updates WHERE workspace_id = $1 AND doc = $2 ORDER BY seq', [workspaceId, doc]);
     if (rows.length === 0) return new Uint8Array(0);
     const merged = Y.mergeUpdates(rows.map((r) => new Uint8Array(r.data as Buffer)));
     if (rows.length > COMPACT_AFTER) {
@@ -187,11 +216,11 @@ export class PostgresStore implements Store {
   }
 
   async addSnapshot(workspaceId: string, state: Uint8Array, at: number) {
-    await this.pool.query('INSERT INTO doc_history (workspace_id, created_at, data) VALUES ($1, $2, $3)', [workspaceId, at, Buffer.from(state)]);
+    await this.query('INSERT INTO doc_history (workspace_id, created_at, data) VALUES ($1, $2, $3)', [workspaceId, at, Buffer.from(state)]);
   }
 
   async listSnapshots(workspaceId: string): Promise<SnapshotInfo[]> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.query(
       'SELECT id, created_at AS "createdAt", length(data) AS bytes FROM doc_history WHERE workspace_id = $1 ORDER BY created_at DESC, id DESC',
       [workspaceId],
     );
@@ -199,51 +228,52 @@ export class PostgresStore implements Store {
   }
 
   async getSnapshot(workspaceId: string, id: number) {
-    const { rows } = await this.pool.query('SELECT data FROM doc_history WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    const { rows } = await this.query('SELECT data FROM doc_history WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
     return rows[0] ? new Uint8Array(rows[0].data as Buffer) : undefined;
   }
 
   async putBlob(workspaceId: string, sha256: string, data: Uint8Array) {
-    await this.pool.query('INSERT INTO blobs (workspace_id, sha256, data, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+    await this.query('INSERT INTO blobs (workspace_id, sha256, data, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
       workspaceId, sha256, Buffer.from(data), Date.now(),
     ]);
   }
 
   async getBlob(workspaceId: string, sha256: string) {
-    const { rows } = await this.pool.query('SELECT data FROM blobs WHERE workspace_id = $1 AND sha256 = $2', [workspaceId, sha256]);
+    const { rows } = await this.query('SELECT data FROM blobs WHERE workspace_id = $1 AND sha256 = $2', [workspaceId, sha256]);
     return rows[0] ? new Uint8Array(rows[0].data as Buffer) : undefined;
   }
 
   async markMonitored(workspaceId: string) {
-    await this.pool.query('INSERT INTO monitored_workspaces (workspace_id) VALUES ($1) ON CONFLICT DO NOTHING', [workspaceId]);
+    await this.query('INSERT INTO monitored_workspaces (workspace_id) VALUES ($1) ON CONFLICT DO NOTHING', [workspaceId]);
   }
 
   async monitoredWorkspaces() {
-    return (await this.pool.query('SELECT workspace_id AS id FROM monitored_workspaces')).rows.map((r) => r.id as string);
+    return (await this.query('SELECT workspace_id AS id FROM monitored_workspaces')).rows.map((r) => r.id as string);
   }
 
   async createWebhook(workspaceId: string, url: string, purpose: WebhookPurpose, now: number) {
     const hook = { id: newId('wh'), url, purpose, createdAt: now, secret: newToken().replace(/^ddt_/, 'whsec_') };
-    await this.pool.query('INSERT INTO webhooks (id, workspace_id, url, secret, purpose, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [hook.id, workspaceId, url, hook.secret, purpose, now]);
+    // Not retried: if the first insert did land, a second would add a second hook.
+    await this.query('INSERT INTO webhooks (id, workspace_id, url, secret, purpose, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [hook.id, workspaceId, url, hook.secret, purpose, now], false);
     return hook;
   }
 
   async listWebhooks(workspaceId: string): Promise<WebhookInfo[]> {
-    const { rows } = await this.pool.query('SELECT id, url, purpose, created_at AS "createdAt" FROM webhooks WHERE workspace_id = $1 ORDER BY created_at', [workspaceId]);
+    const { rows } = await this.query('SELECT id, url, purpose, created_at AS "createdAt" FROM webhooks WHERE workspace_id = $1 ORDER BY created_at', [workspaceId]);
     return rows.map((r) => ({ ...r, createdAt: Number(r.createdAt) }));
   }
 
   async webhookTargets(workspaceId: string, purpose: WebhookPurpose) {
-    const { rows } = await this.pool.query('SELECT id, url, purpose, secret, created_at AS "createdAt" FROM webhooks WHERE workspace_id = $1 AND purpose = $2 ORDER BY created_at', [workspaceId, purpose]);
+    const { rows } = await this.query('SELECT id, url, purpose, secret, created_at AS "createdAt" FROM webhooks WHERE workspace_id = $1 AND purpose = $2 ORDER BY created_at', [workspaceId, purpose]);
     return rows.map((r) => ({ ...r, createdAt: Number(r.createdAt) })) as (WebhookInfo & { secret: string })[];
   }
 
   async deleteWebhook(workspaceId: string, id: string) {
-    return ((await this.pool.query('DELETE FROM webhooks WHERE workspace_id = $1 AND id = $2', [workspaceId, id])).rowCount ?? 0) > 0;
+    return ((await this.query('DELETE FROM webhooks WHERE workspace_id = $1 AND id = $2', [workspaceId, id])).rowCount ?? 0) > 0;
   }
 
   async saveDelivery(workspaceId: string, d: DeliveryInfo) {
-    await this.pool.query(
+    await this.query(
       `INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, url, event, status, attempts, last_status, last_error, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, last_status = excluded.last_status,
@@ -253,7 +283,7 @@ export class PostgresStore implements Store {
   }
 
   async listDeliveries(workspaceId: string, limit: number): Promise<DeliveryInfo[]> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.query(
       `SELECT id, webhook_id AS "webhookId", url, event, status, attempts, last_status AS "lastStatus", last_error AS "lastError",
          created_at AS "createdAt", updated_at AS "updatedAt" FROM webhook_deliveries WHERE workspace_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
       [workspaceId, limit],
@@ -264,4 +294,46 @@ export class PostgresStore implements Store {
   async close() {
     await this.pool.end();
   }
+}
+
+/**
+ * Runs `work` on a connection of its own. While it is checked out, a connection the database
+ * drops between two statements reports an 'error' on the client, not the pool; it is listened
+ * to here (the statement in flight rejects anyway) and the broken connection is discarded
+ * rather than returned to the pool.
+ */
+async function withClient<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw isConnectionError(err) ? new StorageUnavailableError(err) : err;
+  }
+  let dropped: unknown = null;
+  const onError = (err: unknown) => (dropped = err);
+  client.on('error', onError);
+  try {
+    return await work(client);
+  } catch (err) {
+    if (isConnectionError(err)) dropped ??= err;
+    throw dropped ? new StorageUnavailableError(err) : err;
+  } finally {
+    client.off('error', onError);
+    client.release(dropped ? (dropped as Error) : undefined);
+  }
+}
+
+/**
+ * Whether an error means the database was not reachable (as opposed to a refused statement):
+ * SQLSTATE class 08 (connection exception), 57P01–57P03 (terminated by an administrator, crash
+ * shutdown, cannot connect now), socket errors, and pg's own "Connection terminated".
+ */
+export function isConnectionError(err: unknown): boolean {
+  if (err instanceof StorageUnavailableError) return true;
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i.test(message);
 }

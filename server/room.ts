@@ -41,6 +41,8 @@ export interface Connection {
   backlogSince: number | null;
 }
 
+export type JoinResult = { kind: 'joined'; conn: Connection } | { kind: 'refused'; error: unknown };
+
 const SERVER_ORIGIN = Symbol('server');
 /** Applying what is already stored must not write it again. */
 const LOAD_ORIGIN = Symbol('load');
@@ -102,7 +104,15 @@ export class Room {
       });
       room.unsubscribe = unsubscribe;
     }
-    const [stored, history] = await Promise.all([store.loadDoc(docName), room.isNote ? [] : store.listSnapshots(room.workspaceId)]);
+    let stored: Uint8Array;
+    let history: { createdAt: number }[];
+    try {
+      [stored, history] = await Promise.all([store.loadDoc(docName), room.isNote ? [] : store.listSnapshots(room.workspaceId)]);
+    } catch (err) {
+      // The store is away: give back the subscription, or every retry would leave one behind.
+      await room.destroy();
+      throw err;
+    }
     let loaded = true;
     try {
       if (stored.byteLength > 0) Y.applyUpdate(room.doc, stored, LOAD_ORIGIN);
@@ -194,14 +204,23 @@ export class Room {
     return this.persisting;
   }
 
-  join(socket: WebSocket, identity: MemberIdentity, tokenHash: string, now: number): Connection {
+  /**
+   * Adds a connection and lists its member. Refused, with nothing added, when the member's
+   * stored record does not pass the schema (say a name longer than MEMBER_NAME_MAX written by an
+   * older CLI): the caller closes that socket; nothing is thrown.
+   */
+  join(socket: WebSocket, identity: MemberIdentity, tokenHash: string, now: number): JoinResult {
     const conn: Connection = { socket, identity, tokenHash, awarenessIds: new Set(), backlogSince: null };
-    this.connections.add(conn);
     if (!this.isNote) {
-      this.doc.transact(() => {
-        upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
-      }, SERVER_ORIGIN);
+      try {
+        this.doc.transact(() => {
+          upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
+        }, SERVER_ORIGIN);
+      } catch (error) {
+        return { kind: 'refused', error };
+      }
     }
+    this.connections.add(conn);
     this.send(
       conn,
       encoding.encode((e) => {
@@ -219,7 +238,7 @@ export class Room {
         }),
       );
     }
-    return conn;
+    return { kind: 'joined', conn };
   }
 
   /** A member's role changed on the server: apply it to the connection and the members list. */
@@ -409,6 +428,15 @@ export class Room {
   private measure(): void {
     this.measuredBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
     this.bytesSinceMeasure = 0;
+  }
+
+  /**
+   * Applies the state read back from the store after fan-out messages may have been missed
+   * (Redis was away): like an update from another process, it is passed to this room's
+   * clients and not stored again.
+   */
+  catchUp(stored: Uint8Array): void {
+    if (stored.byteLength > 0) Y.applyUpdate(this.doc, stored, FANOUT_ORIGIN);
   }
 
   async destroy(): Promise<void> {

@@ -94,6 +94,25 @@ export interface Store {
   close(): MaybePromise<void>;
   /** Called when a compaction fails and rolls back (the old log stays and loads). */
   onCompactionError: (workspaceId: string, error: unknown) => void;
+  /**
+   * Called when the store's connection to its database fails outside any call (PostgreSQL
+   * dropping a pooled connection, or restarting); the server logs it and goes on. Calls made
+   * while the database is away reject with StorageUnavailableError.
+   */
+  onConnectionError?: (error: unknown) => void;
+}
+
+/**
+ * The database could not be reached (connection refused or dropped, server shutting down). Not
+ * about the request: the same call may work a moment later. The server answers 503 and closes
+ * sockets with "storage unavailable; reconnect", so clients keep their edits and resend them.
+ */
+export class StorageUnavailableError extends Error {
+  override readonly name = 'StorageUnavailableError';
+  readonly code = 'storage_unavailable';
+  constructor(cause: unknown) {
+    super(`storage unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
 }
 
 /** Past this many log rows a workspace's updates are merged into one on load. */

@@ -9,7 +9,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { parseDocName, roleSchema } from '../src/core/workspace/index.ts';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as authProtocol from 'y-protocols/auth';
+import * as syncProtocol from 'y-protocols/sync';
+import { MEMBER_NAME_MAX, memberNameInputSchema, parseDocName, roleSchema } from '../src/core/workspace/index.ts';
 import { DEFAULT_MAX_BLOB_BYTES, handleBlob, matchBlobRoute } from './blob-routes.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
@@ -21,11 +25,11 @@ import { WebhookSender } from './webhooks.ts';
 import { type WithRoom, handleDoc, matchDocRoute } from './doc-routes.ts';
 import { ConnectionRate, DEFAULT_LIMITS, type Limits, TokenBucket } from './limits.ts';
 import { createMetrics } from './metrics.ts';
-import { type Connection, Room, UpdateRefused } from './room.ts';
+import { type Connection, MESSAGE_AUTH, MESSAGE_SYNC, Room, UpdateRefused } from './room.ts';
 import { AwarenessRefused } from './awareness-stamp.ts';
 import type { Fanout } from './fanout.ts';
 import { ServerStore } from './store.ts';
-import type { MemberIdentity, Store } from './store-contract.ts';
+import { type MemberIdentity, type Store, StorageUnavailableError } from './store-contract.ts';
 import { hashToken } from './tokens.ts';
 
 export interface SyncServerOptions {
@@ -47,6 +51,8 @@ export interface SyncServerOptions {
   snapshotEveryMs?: number;
   /** How often live connections are re-checked for revoked tokens and changed roles (ms). */
   recheckMs?: number;
+  /** How often a room whose store write failed tries to load afresh (ms); default 1000. */
+  reviveMs?: number;
   /** Largest blob accepted by the blob API, in bytes. */
   maxBlobBytes?: number;
   /** How often monitors are checked for missing batches (ms); default 60 000. */
@@ -91,6 +97,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   if (!options.store && !options.dataDir) throw new Error('startSyncServer needs a dataDir or a store');
   const store: Store = options.store ?? new ServerStore(options.dataDir!, options.nativeBinding);
   store.onCompactionError = (workspace, err) => log({ event: 'compaction_failed', workspace, error: String(err) });
+  store.onConnectionError = (err) => log({ event: 'storage_connection_lost', error: String(err) });
   const fanout = options.fanout ?? null;
   const engine = new MonitorEngine();
   const allowPrivateWebhooks = options.allowPrivateWebhooks ?? false;
@@ -109,16 +116,24 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       const refused = metricsRefusal(req, options.metricsToken);
       if (refused) return json(res, refused.status, { error: refused.error });
       metrics.docsLoaded.set(rooms.size);
-      void metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
-      });
+      void metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        },
+        (err: unknown) => {
+          log({ event: 'metrics_failed', error: String(err) });
+          json(res, 500, { error: 'metrics unavailable' });
+        },
+      );
       return;
     }
     handleHttp(req, res, { store, withRoom, engine, webhooks, allowPrivateWebhooks, maxUpdateBytes: limits.maxMessageBytes, maxBlobBytes: options.maxBlobBytes }).catch((err: unknown) => {
-      log({ event: 'http_error', error: String(err) });
-      if (!res.headersSent) json(res, 500, { error: 'internal error' });
-      else res.destroy();
+      const unavailable = err instanceof StorageUnavailableError;
+      log({ event: unavailable ? 'http_storage_unavailable' : 'http_error', path: safePath(req), error: String(err) });
+      if (res.headersSent) res.destroy();
+      else if (unavailable) json(res, 503, { error: 'storage unavailable; try again shortly', code: err.code });
+      else json(res, 500, { error: 'internal error' });
     });
   });
 
@@ -143,29 +158,42 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
           return;
         }
         socket.resume();
-        wss.handleUpgrade(req, socket, head, (ws) => void attach(ws, verdict.identity, verdict.tokenHash, verdict.docName));
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          attach(ws, verdict.identity, verdict.tokenHash, verdict.docName).catch((err: unknown) => {
+            log({ event: 'attach_failed', workspace: verdict.identity.workspaceId, member: verdict.identity.memberId, error: String(err) });
+            ws.close(1011, 'could not join the workspace; try again');
+          });
+        });
+      })
+      .catch((err: unknown) => {
+        log({ event: 'upgrade_failed', path: safePath(req), error: String(err) });
+        socket.destroy();
       });
   });
+
+  function newRoom(docName: string): Promise<Room> {
+    return Room.load(docName, store, {
+      maxDocBytes: limits.maxDocBytes,
+      limits,
+      onRepaired: (doc, dropped) => log({ event: 'doc_repaired', doc, ...dropped }),
+      snapshotEveryMs: options.snapshotEveryMs ?? 10 * 60_000,
+      metrics,
+      fanout,
+      onBroken: (room, err) => {
+        // The store failed. The room stays loaded and keeps answering reads, but takes no more
+        // writes (refused with a reason, see refuseWhileBroken); the revive pass replaces it
+        // once the store answers again and closes its clients, which reconnect and resend what
+        // was not stored.
+        log({ event: 'persistence_failed', workspace: room.workspaceId, doc: docName, error: String(err) });
+      },
+    });
+  }
 
   /** Rooms are keyed by doc name: a workspace id, or a note doc name within it. */
   function loadRoom(docName: string): Promise<Room> {
     let loading = rooms.get(docName);
     if (!loading) {
-      loading = Room.load(docName, store, {
-        maxDocBytes: limits.maxDocBytes,
-        limits,
-        snapshotEveryMs: options.snapshotEveryMs ?? 10 * 60_000,
-        metrics,
-        fanout,
-        onRepaired: (doc, dropped) => log({ event: 'doc_repaired', doc, ...dropped }),
-        onBroken: (room, err) => {
-          // The store failed: close the room's clients (they keep their edits and resend them
-          // on reconnect) and forget the room, so the next join loads it afresh.
-          log({ event: 'persistence_failed', workspace: room.workspaceId, doc: docName, error: String(err) });
-          if (rooms.get(docName) === loading) rooms.delete(docName);
-          for (const conn of room.connections) conn.socket.close(1011, 'storage unavailable; reconnect');
-        },
-      });
+      loading = newRoom(docName);
       rooms.set(docName, loading);
       loading.catch(() => rooms.get(docName) === loading && rooms.delete(docName));
     }
@@ -178,7 +206,11 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     httpUsers.set(docName, (httpUsers.get(docName) ?? 0) + 1);
     const loading = loadRoom(docName);
     try {
-      return await use(await loading);
+      const room = await loading;
+      // What a broken room holds may not all be stored: an HTTP answer (a state vector, "200
+      // persisted") must not vouch for it.
+      if (room.broken) throw new StorageUnavailableError(new Error(`${docName} could not be stored`));
+      return await use(room);
     } finally {
       const users = httpUsers.get(docName)! - 1;
       if (users === 0) httpUsers.delete(docName);
@@ -186,10 +218,25 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       const room = await loading.catch(() => null);
       if (room && users === 0 && room.connections.size === 0 && rooms.get(docName) === loading) {
         rooms.delete(docName);
-        void room.destroy();
+        dispose(room);
       }
     }
   };
+
+  function dispose(room: Room): void {
+    room.destroy().catch((err: unknown) => log({ event: 'room_destroy_failed', doc: room.docName, error: String(err) }));
+  }
+
+  /** A room nobody uses any more is unloaded (a broken one waits for the revive pass). */
+  function unloadIfIdle(current: Room): void {
+    if (current.connections.size > 0 || current.broken) return;
+    void rooms.get(current.docName)?.then((loaded) => {
+      if (loaded === current && current.connections.size === 0 && !httpUsers.has(current.docName)) {
+        rooms.delete(current.docName);
+        dispose(current);
+      }
+    }, () => {});
+  }
 
   async function attach(ws: WebSocket, identity: MemberIdentity, tokenHash: string, docName: string): Promise<void> {
     metrics.connections.inc();
@@ -206,6 +253,12 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       if (room && conn) room.leave(conn);
     };
     const handle = (message: Uint8Array) => {
+      if (room!.broken && isDocWrite(message)) {
+        // Not applied: the client keeps the edit and sends it again when the room is revived.
+        metrics.denied.inc({ reason: 'storage_unavailable' });
+        if (ws.readyState === ws.OPEN) ws.send(STORAGE_DOWN_MESSAGE);
+        return;
+      }
       try {
         room!.receive(conn!, message);
       } catch (err) {
@@ -235,15 +288,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       metrics.connections.dec();
       if (!room || !conn) return;
       room.leave(conn);
-      const current = room;
-      if (current.connections.size === 0 && !current.broken) {
-        void rooms.get(docName)?.then((loaded) => {
-          if (loaded === current && current.connections.size === 0 && !httpUsers.has(docName)) {
-            rooms.delete(docName);
-            void current.destroy();
-          }
-        });
-      }
+      unloadIfIdle(room);
     });
 
     try {
@@ -254,7 +299,18 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       return;
     }
     if (ws.readyState !== ws.OPEN) return;
-    conn = room.join(ws, identity, tokenHash, Date.now());
+    const joined = room.join(ws, identity, tokenHash, Date.now());
+    if (joined.kind === 'refused') {
+      // A stored record the doc schema refuses (a name over MEMBER_NAME_MAX from an older CLI):
+      // this member cannot be listed, so they are not let in; everyone else is unaffected.
+      const tooLong = identity.name.length > MEMBER_NAME_MAX;
+      log({ event: 'join_refused', workspace: identity.workspaceId, member: identity.memberId, error: String(joined.error) });
+      metrics.closed.inc({ reason: 'join_refused' });
+      ws.close(tooLong ? 1008 : 1011, tooLong ? `member name is over ${MEMBER_NAME_MAX} characters; ask an owner for a new invite` : 'could not join the workspace; try again');
+      unloadIfIdle(room);
+      return;
+    }
+    conn = joined.conn;
     for (const message of waiting.splice(0)) if (room.connections.has(conn)) handle(message);
   }
 
@@ -271,10 +327,24 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   // every live connection often enough that a change takes effect within a second.
   let seenAuthVersion = await store.authVersion();
   let rechecking = false;
+  // The store can be away (PostgreSQL restarting): say so once, and once when it is back,
+  // rather than every pass.
+  let recheckFailing = false;
   const recheck = setInterval(() => {
     if (rechecking) return;
     rechecking = true;
-    void recheckConnections().finally(() => (rechecking = false));
+    recheckConnections()
+      .then(
+        () => {
+          if (recheckFailing) log({ event: 'auth_recheck_recovered' });
+          recheckFailing = false;
+        },
+        (err: unknown) => {
+          if (!recheckFailing) log({ event: 'auth_recheck_failed', error: String(err) });
+          recheckFailing = true;
+        },
+      )
+      .finally(() => (rechecking = false));
   }, options.recheckMs ?? 400);
   async function recheckConnections(): Promise<void> {
     // One tiny query per pass; the per-connection check runs only after an auth change.
@@ -293,19 +363,103 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
           conn.socket.close(4001, 'token revoked');
           room.leave(conn);
         } else if (fresh.role !== conn.identity.role || fresh.name !== conn.identity.name) {
-          room.updateIdentity(conn, fresh, now);
+          try {
+            room.updateIdentity(conn, fresh, now);
+          } catch (err) {
+            // The changed record does not pass the schema: that member leaves, the pass goes on.
+            log({ event: 'identity_update_refused', workspace: room.workspaceId, member: conn.identity.memberId, error: String(err) });
+            conn.socket.close(1008, 'your member record changed and cannot be listed; reconnect');
+            room.leave(conn);
+          }
         }
       }
     }
   }
   recheck.unref();
+
+  // Rooms whose store write failed are replaced by a fresh load once the store answers again.
+  let reviving = false;
+  const revive = setInterval(() => {
+    if (reviving) return;
+    reviving = true;
+    reviveBrokenRooms()
+      .catch((err: unknown) => log({ event: 'revive_failed', error: String(err) }))
+      .finally(() => (reviving = false));
+  }, options.reviveMs ?? 1000);
+  revive.unref();
+  async function reviveBrokenRooms(): Promise<void> {
+    for (const [docName, loading] of [...rooms]) {
+      const broken = await loading.catch(() => null);
+      if (!broken?.broken || rooms.get(docName) !== loading) continue;
+      if (broken.connections.size === 0 && !httpUsers.has(docName)) {
+        rooms.delete(docName);
+        dispose(broken);
+        continue;
+      }
+      const fresh = await newRoom(docName).catch(() => null);
+      if (!fresh) continue; // still away: the next pass tries again
+      if (rooms.get(docName) !== loading) {
+        dispose(fresh);
+        continue;
+      }
+      rooms.set(docName, Promise.resolve(fresh));
+      log({ event: 'room_revived', workspace: broken.workspaceId, doc: docName, clients: broken.connections.size });
+      for (const conn of [...broken.connections]) {
+        metrics.closed.inc({ reason: 'storage_recovered' });
+        conn.socket.close(1012, 'storage is back; reconnect');
+        broken.leave(conn);
+      }
+      dispose(broken);
+      // Its clients reconnect within a second or so; if none does, the fresh room goes too.
+      setTimeout(() => unloadIfIdle(fresh), 30_000).unref();
+    }
+  }
+
+  // Fan-out messages were missed (Redis was away): every loaded room catches up from the store.
+  // Requests come in bursts (both connections, every other process): one pass at a time, and at
+  // most one more for everything asked while it ran.
+  let catchingUp = false;
+  let catchUpAgain = false;
+  const requestCatchUp = (): void => {
+    if (catchingUp) {
+      catchUpAgain = true;
+      return;
+    }
+    catchingUp = true;
+    catchUpRooms()
+      .catch((err: unknown) => log({ event: 'resync_failed', error: String(err) }))
+      .finally(() => {
+        catchingUp = false;
+        if (catchUpAgain) {
+          catchUpAgain = false;
+          requestCatchUp();
+        }
+      });
+  };
+  const stopResync = fanout?.onResync(requestCatchUp);
+  async function catchUpRooms(): Promise<void> {
+    let count = 0;
+    for (const [docName, loading] of [...rooms]) {
+      const room = await loading.catch(() => null);
+      if (!room || room.broken) continue;
+      try {
+        room.catchUp(await store.loadDoc(docName));
+        count += 1;
+      } catch (err) {
+        log({ event: 'resync_failed', workspace: room.workspaceId, doc: docName, error: String(err) });
+      }
+    }
+    log({ event: 'fanout_resynced', rooms: count });
+  }
   const missing = watchMissingBatches({
     store,
     withRoom,
     everyMs: options.missingBatchCheckMs ?? 60_000,
     log,
     onFindings: (workspaceId, monitorId, outcomes, applied) => {
-      void withRoom(workspaceId, async (room) => getMonitor(room.doc, monitorId)).then((monitor) => monitor && notify(webhooks, workspaceId, monitor, applied, outcomes));
+      withRoom(workspaceId, async (room) => getMonitor(room.doc, monitorId))
+        .then((monitor) => monitor && notify(webhooks, workspaceId, monitor, applied, outcomes))
+        .catch((err: unknown) => log({ event: 'missing_batch_notify_failed', workspace: workspaceId, monitor: monitorId, error: String(err) }));
     },
   });
 
@@ -321,6 +475,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     },
     async close() {
       clearInterval(recheck);
+      clearInterval(revive);
+      stopResync?.();
       missing.stop();
       // Graceful: stop taking connections, persist every update already applied, then close
       // each socket with a reason (clients reconnect elsewhere, or later), then the store.
@@ -337,6 +493,24 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       await store.close();
     },
   };
+}
+
+/** Sent instead of applying an edit to a room that cannot store it (y-protocols auth message). */
+const STORAGE_DOWN_MESSAGE = encoding.encode((e) => {
+  encoding.writeVarUint(e, MESSAGE_AUTH);
+  authProtocol.writePermissionDenied(e, 'storage unavailable: this edit was not saved; it is kept on your device and sent again when the server reconnects');
+});
+
+/** A y-protocols sync step 2 or update: a message that would change the doc. */
+function isDocWrite(message: Uint8Array): boolean {
+  try {
+    const decoder = decoding.createDecoder(message);
+    if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return false;
+    const subtype = decoding.readVarUint(decoder);
+    return subtype === syncProtocol.messageYjsSyncStep2 || subtype === syncProtocol.messageYjsUpdate;
+  } catch {
+    return false; // malformed: Room.receive says so
+  }
 }
 
 type UpgradeVerdict =
@@ -439,7 +613,7 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
   reply(404, { error: `no route ${req.method} ${url.pathname}` });
 }
 
-const inviteSchema = z.object({ name: z.string().trim().min(1).max(200), role: roleSchema });
+const inviteSchema = z.object({ name: memberNameInputSchema, role: roleSchema });
 
 async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   let text = '';

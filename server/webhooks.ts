@@ -101,9 +101,13 @@ export class WebhookSender {
     const maxAttempts = this.options.maxAttempts ?? 4;
     if (delivery.status === 'pending' && delivery.attempts >= maxAttempts) delivery.status = 'failed';
     delivery.updatedAt = Date.now();
-    await Promise.resolve(this.store.saveDelivery(workspaceId, { ...delivery })).catch((err: unknown) =>
-      this.options.log?.({ event: 'webhook_log_failed', error: String(err) }),
-    );
+    // The SQLite store throws synchronously, PostgreSQL rejects: either is caught here, because
+    // a retry runs from a timer where nothing else would catch it.
+    try {
+      await this.store.saveDelivery(workspaceId, { ...delivery });
+    } catch (err) {
+      this.options.log?.({ event: 'webhook_log_failed', error: String(err) });
+    }
     if (delivery.status !== 'pending') return;
     const delay = (this.options.baseRetryMs ?? 1000) * 4 ** (delivery.attempts - 1);
     const timer = setTimeout(() => {

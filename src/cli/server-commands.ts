@@ -2,17 +2,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { startSyncServer } from '../../server/index.ts';
 import { RedisFanout } from '../../server/redis-fanout.ts';
+import { memberNameInputSchema, workspaceNameInputSchema } from '../core/workspace/index.ts';
+import { nameOption } from './name-option.ts';
 import { openStore } from './open-store.ts';
 import { UsageError } from './usage-error.ts';
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
-}
-
-function required(values: Record<string, unknown>, name: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
-  return value;
 }
 
 export async function serverCommand(args: string[]): Promise<number> {
@@ -56,10 +52,11 @@ export async function serverCommand(args: string[]): Promise<number> {
 
 export async function workspaceCreate(args: string[]): Promise<number> {
   const v = parse(args, { data: { type: 'string' }, postgres: { type: 'string' }, name: { type: 'string' }, owner: { type: 'string' } });
-  const name = required(v, 'name').trim();
+  const name = nameOption('name', v.name, workspaceNameInputSchema);
+  const owner = v.owner === undefined || v.owner.trim() === '' ? 'Owner' : nameOption('owner', v.owner, memberNameInputSchema);
   const { store } = await openStore(v);
   try {
-    const { id, token } = await store.createWorkspace(name, v.owner?.trim() || 'Owner');
+    const { id, token } = await store.createWorkspace(name, owner);
     console.log(JSON.stringify({ id, token }));
     return 0;
   } finally {

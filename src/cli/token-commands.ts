@@ -1,6 +1,7 @@
 /** `driftdesk token create|list|revoke|role`, on a server's store (it may be running). */
 import { parseArgs } from 'node:util';
-import { ROLES, type Role } from '../core/workspace/index.ts';
+import { ROLES, type Role, memberNameInputSchema } from '../core/workspace/index.ts';
+import { nameOption } from './name-option.ts';
 import { openStore } from './open-store.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -40,7 +41,7 @@ export async function tokenCommand(sub: string | undefined, args: string[]): Pro
     };
     switch (sub) {
       case 'create': {
-        const { token, memberId } = await store.createMemberToken(await workspace(), role(values), required(values, 'name'));
+        const { token, memberId } = await store.createMemberToken(await workspace(), role(values), nameOption('name', values.name, memberNameInputSchema));
         console.log(JSON.stringify({ token, member: memberId }));
         return 0;
       }

@@ -5,7 +5,7 @@
  * because it crossed a process boundary.
  */
 import { z } from 'zod';
-import type { Role } from '../core/workspace/schema.ts';
+import { MEMBER_NAME_MAX, WORKSPACE_NAME_MAX, type Role } from '../core/workspace/schema.ts';
 import type { SearchKind } from '../core/workspace/search-documents.ts';
 import { alertRuleSchema } from '../core/monitor/rules.ts';
 
@@ -97,8 +97,8 @@ export const hostRequests = {
   'app.info': z.object({}),
   'workspaces.list': z.object({}),
   'workspaces.create': z.object({
-    name: z.string().trim().min(1, 'workspace name is required').max(200),
-    yourName: z.string().trim().min(1, 'your name is required').max(200),
+    name: z.string().trim().min(1, 'workspace name is required').max(WORKSPACE_NAME_MAX),
+    yourName: z.string().trim().min(1, 'your name is required').max(MEMBER_NAME_MAX),
   }),
   'workspaces.join': z
     .object({
@@ -124,7 +124,7 @@ export const hostRequests = {
   'search.query': z.object({ workspaceId: docId, text: z.string().max(1000), limit: z.number().int().min(1).max(100).default(20) }),
   'workspaces.invite': z.object({
     workspaceId: docId,
-    name: z.string().trim().min(1, 'name is required').max(200),
+    name: z.string().trim().min(1, 'name is required').max(MEMBER_NAME_MAX),
     role: z.enum(['owner', 'editor', 'commenter', 'viewer']),
   }),
   'history.list': z.object({ workspaceId: docId }),

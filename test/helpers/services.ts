@@ -29,6 +29,10 @@ function postgresBin(name: string): string {
 
 export interface RunningPostgres {
   url: string;
+  /** Stops the database server (fast shutdown: connections are dropped), keeping its data. */
+  pause(): void;
+  /** Starts it again on the same port with the same data. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -46,9 +50,12 @@ export async function startPostgres(): Promise<RunningPostgres> {
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const port = await freePort();
-  run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-l', join(dir, 'log'), 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-l', join(dir, 'log'), 'start']);
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    pause: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    resume: start,
     async stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
@@ -61,29 +68,41 @@ export async function startPostgres(): Promise<RunningPostgres> {
 
 export interface RunningRedis {
   url: string;
+  /** Stops the server (its pub/sub connections drop). */
   stop(): Promise<void>;
+  /** Starts a new server on the same port (after stop). */
+  restart(): Promise<void>;
 }
 
 export async function startRedis(): Promise<RunningRedis> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await new Promise<void>((resolve, reject) => {
-    const started = Date.now();
-    const probe = () => {
-      const s = createServer();
-      s.once('error', () => resolve()); // port taken: redis is listening
-      s.listen(port, '127.0.0.1', () => s.close(() => (Date.now() - started > 10_000 ? reject(new Error('redis-server did not start')) : setTimeout(probe, 50))));
-    };
-    child.once('error', (err) => reject(new Error(`redis-server could not start (${err.message}); apt-get install redis-server`)));
-    probe();
-  });
+  const launch = async (): Promise<ChildProcess> => {
+    const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await new Promise<void>((resolve, reject) => {
+      const started = Date.now();
+      const probe = () => {
+        const s = createServer();
+        s.once('error', () => resolve()); // port taken: redis is listening
+        s.listen(port, '127.0.0.1', () => s.close(() => (Date.now() - started > 10_000 ? reject(new Error('redis-server did not start')) : setTimeout(probe, 50))));
+      };
+      child.once('error', (err) => reject(new Error(`redis-server could not start (${err.message}); apt-get install redis-server`)));
+      probe();
+    });
+    return child;
+  };
+  let child = await launch();
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
   return {
     url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+    stop,
+    async restart() {
+      await stop();
+      child = await launch();
     },
   };
 }

@@ -96,9 +96,32 @@ const id = z.string().min(1).max(128);
 /** Milliseconds since the Unix epoch. */
 const timestamp = z.number().int().nonnegative();
 
+/**
+ * Longest member name and longest workspace name, in UTF-16 code units (what zod's `max`
+ * counts). One number for the doc schema, the HTTP API (invites), the CLI (`token create`,
+ * `workspace create`) and the app's forms: a name one of them accepts and another refuses would
+ * be stored by the first and then refused, at every join, by the second.
+ */
+export const MEMBER_NAME_MAX = 200;
+export const WORKSPACE_NAME_MAX = 200;
+
+/** A member name as a person types it (invite, CLI): trimmed, 1 to MEMBER_NAME_MAX characters. */
+export const memberNameInputSchema = z
+  .string()
+  .trim()
+  .min(1, 'a name is required')
+  .max(MEMBER_NAME_MAX, `a name is at most ${MEMBER_NAME_MAX} characters`);
+
+/** A workspace name as a person types it: trimmed, 1 to WORKSPACE_NAME_MAX characters. */
+export const workspaceNameInputSchema = z
+  .string()
+  .trim()
+  .min(1, 'a workspace name is required')
+  .max(WORKSPACE_NAME_MAX, `a workspace name is at most ${WORKSPACE_NAME_MAX} characters`);
+
 export const workspaceMetaSchema = z.object({
   id,
-  name: z.string().min(1).max(200),
+  name: z.string().min(1).max(WORKSPACE_NAME_MAX),
   createdAt: timestamp,
   schemaVersion: z.number().int().positive(),
 });
@@ -106,7 +129,7 @@ export type WorkspaceMeta = z.infer<typeof workspaceMetaSchema>;
 
 export const memberSchema = z.object({
   id,
-  name: z.string().min(1).max(200),
+  name: z.string().min(1).max(MEMBER_NAME_MAX),
   role: roleSchema,
   joinedAt: timestamp,
 });
