@@ -91,3 +91,14 @@ export function driftdeskModelName(name: string): string | null {
 /** The `source` of an imported model and of its versions: what re-imports match on. */
 export const mlflowModelSource = (name: string): string => `mlflow:${name}`.slice(0, 300);
 export const mlflowVersionSource = (name: string, version: number): string => `mlflow:${name}/versions/${version}`.slice(0, 300);
+
+/**
+ * The run a version's `source` names, for versions registered with an empty `run_id` (MLflow
+ * leaves it empty when a model is registered from a path, e.g. `mlflow.register_model(
+ * "/tmp/0/<run>/artifacts/model", …)`): `runs:/<run>/…`, or a path with `<run>/artifacts` in it,
+ * where `<run>` is MLflow's 32-hex run id. Null when it names no run.
+ */
+export function runIdFromSource(source: string): string | null {
+  const m = /^runs:\/([0-9a-f]{32})(?:\/|$)/i.exec(source) ?? /(?:^|\/)([0-9a-f]{32})\/artifacts(?:\/|$)/i.exec(source);
+  return m ? m[1]!.toLowerCase() : null;
+}
