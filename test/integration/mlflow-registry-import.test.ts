@@ -177,7 +177,7 @@ function buildDb(name: string, leaveOut: { tables?: string[]; columns?: Record<s
 }
 
 describe('driftdesk import mlflow: the model registry', () => {
-  it('brings an mlflow.db registry in as models, versions and a protected production alias, once', { timeout: 90_000 }, async () => {
+  it('brings an mlflow.db registry in as models, versions and a protected production alias (an owner\'s import), once', { timeout: 90_000 }, async () => {
     const ws = await server.store.createWorkspace('Psystock', 'Ada');
     const editor = await server.store.createMemberToken(ws.id, 'editor', 'Eve');
     const file = copyDb('psystock');
@@ -191,21 +191,34 @@ describe('driftdesk import mlflow: the model registry', () => {
     expect(sql.versions).toMatchObject([{ name: MODEL, version: 1, current_stage: 'Production', run_id: '' }]);
     expect(sql.versions[0]!.source).toContain(`/${TRAIN_RUN}/artifacts/`);
 
-    // An editor may not bring in a production move: refused, and nothing written (runs included).
-    const refused = await cli(importArgs(file, ws.id, editor.token));
+    // A viewer's import is refused with nothing written.
+    const viewer = await server.store.createMemberToken(ws.id, 'viewer', 'Vic');
+    const refused = await cli(importArgs(file, ws.id, viewer.token));
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("importing a move of production needs an owner's token");
-    expect(refused.stderr).toContain('nothing was written');
+    expect(refused.stderr).toContain("Vic is a viewer: importing needs an editor's or owner's token; nothing was written");
     const untouched = await snapshot(ws.id, ws.token);
     expect(untouched.runs).toHaveLength(0);
     expect(untouched.models).toHaveLength(0);
 
+    // An editor's import brings runs, the model and its version, and leaves production to an owner.
+    const byEditor = await cli(importArgs(file, ws.id, editor.token));
+    expect(byEditor.stderr).toBe('');
+    expect(byEditor.code).toBe(0);
+    expect(byEditor.stdout).toContain('imported 4, updated 0, unchanged 0, skipped deleted 8');
+    expect(byEditor.stdout).toContain('models: 1 created, 0 updated, 0 unchanged');
+    expect(byEditor.stdout).toContain('versions: 1 created, 0 updated, 0 unchanged');
+    expect(byEditor.stdout).toContain("aliases: 0 moved (by \"MLflow import\"), 0 as MLflow has them already, 1 left for an owner's import");
+    expect(byEditor.stdout).toContain(`${MODEL}: MLflow has v1 as stage Production, but production was not moved: only an owner's token imports moves of production`);
+    const partial = await snapshot(ws.id, ws.token);
+    expect(partial.models).toMatchObject([{ name: MODEL, createdById: editor.memberId, createdByName: 'MLflow import' }]);
+    expect(partial.current.get(MODEL)!.size).toBe(0);
+
     const first = await cli(importArgs(file, ws.id, ws.token));
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('imported 4, updated 0, unchanged 0, skipped deleted 8');
-    expect(first.stdout).toContain('models: 1 created, 0 updated, 0 unchanged');
-    expect(first.stdout).toContain('versions: 1 created, 0 updated, 0 unchanged');
+    expect(first.stdout).toContain('imported 0, updated 0, unchanged 4, skipped deleted 8');
+    expect(first.stdout).toContain('models: 0 created, 0 updated, 1 unchanged');
+    expect(first.stdout).toContain('versions: 0 created, 0 updated, 1 unchanged');
     expect(first.stdout).toContain(`move alias ${MODEL}: production → v1  (MLflow stage Production)`);
 
     const s = await snapshot(ws.id, ws.token);
@@ -216,7 +229,6 @@ describe('driftdesk import mlflow: the model registry', () => {
     expect(event).toMatchObject({ alias: 'production', source: 'mlflow', byName: 'MLflow import', byId: ws.memberId });
     expect(event!.override?.reason).toContain('imported from MLflow (stage Production there; MLflow does not record who moved it)');
     expect(s.protectedAllowed(event!)).toBe(true);
-    expect(s.models[0]).toMatchObject({ createdById: ws.memberId, createdByName: 'MLflow import' });
 
     // Experiment tags ride in each run's detail blob, as read from experiment_tags.
     const run = s.runs.find((r) => r.source === `mlflow:${TRAIN_RUN}`)!;

@@ -58,20 +58,24 @@ describe('names and sources', () => {
 });
 
 describe('applyMlflowImport', () => {
-  it('keeps MLflow\'s version numbers, tags and times; production needs an owner; an editor\'s import is refused', () => {
+  it('keeps MLflow\'s version numbers, tags and times; production is moved by an owner\'s import, left for one by an editor\'s', () => {
     const { doc, owner, editor } = workspace();
-    // Callers apply to a copy: a refusal part-way leaves that copy half-written.
-    const copy = new Y.Doc();
-    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-    expect(() => applyMlflowImport(copy, { runs: [], models: [model({ 1: 'Production' })] }, editor)).toThrow("importing a move of production needs an owner's token");
-    const report = applyMlflowImport(doc, { runs: [], models: [model({ 1: 'Production', 3: 'None' })] }, owner);
-    expect(report.versions.created).toBe(2);
+    const byEditor = applyMlflowImport(doc, { runs: [], models: [model({ 1: 'Production', 3: 'None' })] }, editor);
+    expect(byEditor.aliases).toEqual({ moved: 0, unchanged: 0, needOwner: 1 });
+    expect(byEditor.versions.created).toBe(2);
     const m = findModelByName(doc, 'churn')!;
-    expect(m).toMatchObject({ tags: { team: 'growth' }, createdAt: 10, createdById: 'm_own', createdByName: 'MLflow import' });
+    expect(currentAliases(doc, m.id).size).toBe(0);
+    expect(m).toMatchObject({ tags: { team: 'growth' }, createdAt: 10, createdById: 'm_ed', createdByName: 'MLflow import' });
     expect(listModelVersions(doc, m.id).map((v) => [v.version, v.createdAt, v.artifactUri])).toEqual([[3, 23, `runs:/${RUN}/model`], [1, 21, `runs:/${RUN}/model`]]);
     // The run is not in the workspace: no link, and a note says why.
     expect(listModelVersions(doc, m.id).every((v) => v.runId === undefined)).toBe(true);
-    expect(report.notes.filter((n) => n.includes(`its run ${RUN} is not in the workspace`))).toHaveLength(2);
+    expect(byEditor.notes.filter((n) => n.includes(`its run ${RUN} is not in the workspace`))).toHaveLength(2);
+
+    const byOwner = applyMlflowImport(doc, { runs: [], models: [model({ 1: 'Production', 3: 'None' })] }, owner);
+    expect(byOwner).toMatchObject({ versions: { created: 0, updated: 0, unchanged: 2 }, aliases: { moved: 1, unchanged: 0, needOwner: 0 } });
+    const production = currentAliases(doc, m.id).get('production')!;
+    expect(production).toMatchObject({ byId: 'm_own', byName: 'MLflow import', source: 'mlflow' });
+    expect(production.versionId).toBe(listModelVersions(doc, m.id)[1]!.id);
   });
 
   it('a move made in Driftdesk since is not undone by importing the same MLflow state; a stage emptied in MLflow is removed', () => {
@@ -81,7 +85,7 @@ describe('applyMlflowImport', () => {
     const [v2, v1] = listModelVersions(doc, m.id);
     moveAlias(doc, { modelId: m.id, alias: 'staging', versionId: v2!.id }, owner);
     const again = applyMlflowImport(doc, { runs: [], models: [model({ 1: 'Staging', 2: 'None' })] }, owner);
-    expect(again.aliases).toEqual({ moved: 0, unchanged: 1 });
+    expect(again.aliases).toEqual({ moved: 0, unchanged: 1, needOwner: 0 });
     expect(currentAliases(doc, m.id).get('staging')?.versionId).toBe(v2!.id);
 
     const emptied = applyMlflowImport(doc, { runs: [], models: [model({ 1: 'Archived', 2: 'None' })] }, owner);

@@ -1,7 +1,8 @@
 /**
  * Writes an MLflow import (run summaries and the model registry) into a workspace doc with the
  * workspace's own commands (upsertRunSummaries, createModel, registerModelVersion, moveAlias …),
- * so every rule holds for imports too — `production` moves only with an owner's override, and
+ * so every rule holds for imports too — `production` moves only with an owner's override (an
+ * editor's import brings everything else and says the production move waits for an owner), and
  * afterwards only by the handoff rule. It returns every change it made, so the same call on a
  * copy of the doc is the dry run.
  *
@@ -21,7 +22,7 @@
 import type * as Y from 'yjs';
 import { type CommandContext, CommandError } from '../workspace/command-context.ts';
 import {
-  PROTECTED_ALIASES, aliasHistory, createModel, findModelByName, listModelVersions, listModels, moveAlias,
+  PROTECTED_ALIASES, aliasHistory, createModel, findModelByName, listModelVersions, listModels, memberRole, moveAlias,
   registerModelVersion, updateModelDetails, updateModelVersionDetails,
 } from '../workspace/models.ts';
 import { type RunSummaryInput, findRunBySource, upsertRunSummaries } from '../workspace/runs.ts';
@@ -50,7 +51,8 @@ export interface MlflowApplyReport {
   runs: Tally;
   models: Tally;
   versions: Tally;
-  aliases: { moved: number; unchanged: number };
+  /** `needOwner`: protected moves (production) left out because the importer is not an owner. */
+  aliases: { moved: number; unchanged: number; needOwner: number };
   /** Every create, update and alias move, in the order made. */
   changes: MlflowChange[];
   /** What was left out or adjusted, and why (odd alias names, a run not in the workspace …). */
@@ -72,7 +74,7 @@ export class MlflowRegistryError extends Error {
  */
 export function applyMlflowImport(doc: Y.Doc, input: MlflowImportInput, ctx: CommandContext): MlflowApplyReport {
   const report: MlflowApplyReport = {
-    runs: tally(), models: tally(), versions: tally(), aliases: { moved: 0, unchanged: 0 }, changes: [], notes: [],
+    runs: tally(), models: tally(), versions: tally(), aliases: { moved: 0, unchanged: 0, needOwner: 0 }, changes: [], notes: [],
   };
   const importCtx: CommandContext = { ...ctx, actor: { id: ctx.actor.id, name: MLFLOW_IMPORT_ACTOR_NAME } };
   doc.transact(() => {
@@ -172,22 +174,27 @@ function applyModel(doc: Y.Doc, mlflow: MlflowRegisteredModel, ctx: CommandConte
       continue;
     }
     const isProtected = PROTECTED_ALIASES.includes(alias);
+    if (isProtected && memberRole(doc, ctx.actor.id) !== 'owner') {
+      // An editor's import still brings runs, models and the other aliases (as imports of runs
+      // always have); the protected move waits for an owner's import, which will make it.
+      report.aliases.needOwner += 1;
+      report.notes.push(`${name}: MLflow has ${want ? `v${want.version} as ${want.origin}` : `no version as ${alias}`}, but ${alias} was not moved: only an owner's token imports moves of ${alias} (run the import again with one), or hand the version off to ops in Driftdesk`);
+      continue;
+    }
     const reason = want
       ? `imported from MLflow (${want.origin} there; MLflow does not record who moved it)`
       : `imported from MLflow (no version has it there any more)`;
-    command(() => moveAlias(doc, { modelId, alias, versionId, source: MLFLOW_ALIAS_SOURCE, ...(isProtected ? { overrideReason: reason } : {}) }, ctx), `${mlflow.name}: ${alias}`, isProtected
-      ? `MLflow has ${want ? `v${want.version} as ${want.origin}` : `no version as ${alias}`}; importing a move of ${alias} needs an owner's token (in Driftdesk ${alias} moves only after an accepted handoff to ops, or by an owner)`
-      : undefined);
+    command(() => moveAlias(doc, { modelId, alias, versionId, source: MLFLOW_ALIAS_SOURCE, ...(isProtected ? { overrideReason: reason } : {}) }, ctx), `${mlflow.name}: ${alias}`);
     report.aliases.moved += 1;
     report.changes.push({ kind: 'alias', action: want ? 'move' : 'remove', text: want ? `${name}: ${alias} → v${want.version}  (MLflow ${want.origin})` : `${name}: ${alias} removed  (MLflow has no version there any more)` });
   }
 }
 
-function command<T>(run: () => T, where: string, explain?: string): T {
+function command<T>(run: () => T, where: string): T {
   try {
     return run();
   } catch (err) {
-    if (err instanceof CommandError) throw new MlflowRegistryError([`${where}: ${explain ?? err.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`]);
+    if (err instanceof CommandError) throw new MlflowRegistryError([`${where}: ${err.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`]);
     throw err;
   }
 }
