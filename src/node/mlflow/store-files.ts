@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { MlflowImportError } from './imported-run.ts';
 
+/** A meta.yaml as a mapping; bad YAML or anything but a mapping is an error naming the file. */
 export function readMeta(file: string): Record<string, unknown> {
   let parsed: unknown;
   try {
@@ -22,17 +23,20 @@ export function readMeta(file: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/** An id field (string, or a YAML integer kept exact); missing is an error naming the file. */
 export function idField(meta: Record<string, unknown>, key: string, file: string, fallback?: string): string {
   const raw = meta[key] ?? (fallback ? meta[fallback] : undefined);
   if (typeof raw === 'string' || typeof raw === 'bigint') return String(raw);
   throw new MlflowImportError(`${file}: ${key} is missing`);
 }
 
+/** A YAML number (bigint or number) as a number; anything else undefined. */
 export function toNumber(raw: unknown): number | undefined {
   if (typeof raw === 'bigint') return Number(raw);
   return typeof raw === 'number' ? raw : undefined;
 }
 
+/** A time in milliseconds since the epoch; absent or null is undefined, anything else non-negative-integer is an error. */
 export function timeField(meta: Record<string, unknown>, key: string, file: string): number | undefined {
   const raw = meta[key];
   if (raw === null || raw === undefined) return undefined;
@@ -63,6 +67,7 @@ export function walkFiles(dir: string, prefix = ''): string[] {
   return out;
 }
 
+/** lstat that refuses a symbolic link and a missing path, naming it. */
 export function lstatChecked(path: string) {
   const info = lstatSync(path, { throwIfNoEntry: false });
   if (!info) throw new MlflowImportError(`${path}: missing`);
@@ -72,12 +77,14 @@ export function lstatChecked(path: string) {
   return info;
 }
 
+/** Whether `path` exists; a symbolic link there is an error, not an answer. */
 export function exists(path: string): boolean {
   if (!lstatSync(path, { throwIfNoEntry: false })) return false;
   lstatChecked(path);
   return true;
 }
 
+/** Sorted entry names of `dir`; `named` is what the error calls it. */
 export function listDir(dir: string, named: string): string[] {
   try {
     return readdirSync(dir).sort();
@@ -86,6 +93,7 @@ export function listDir(dir: string, named: string): string[] {
   }
 }
 
+/** A regular file's text (UTF-8), refusing links, with the file named in any error. */
 export function readChecked(file: string): string {
   lstatChecked(file);
   try {
