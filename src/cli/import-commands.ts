@@ -1,15 +1,17 @@
 /**
  * `driftdesk import mlflow PATH --server URL --workspace ID --token T [--dry-run]`: brings MLflow
- * runs (an `mlruns/` file store or an `mlflow.db`) into a workspace (src/node/mlflow). Safe to run
- * again: runs already imported are updated, not added twice. `--dry-run` reads and checks the
- * store and prints what it would import, without contacting a server.
+ * runs and its model registry (an `mlruns/` file store or an `mlflow.db`) into a workspace
+ * (src/node/mlflow). Safe to run again: what was imported is updated, not added twice.
+ * `--dry-run` reads and checks the store and lists every run, model, version and alias move it
+ * would create or change — against the workspace when given a server, else against an empty one —
+ * and writes nothing.
  *
  * Exit codes: 0 imported; 2 bad input (the message names the file) or the server refused or
  * could not be reached — in every such case nothing was written to the workspace.
  */
 import { parseArgs } from 'node:util';
 import { MlflowImportError } from '../node/mlflow/imported-run.ts';
-import { importMlflow, prepareImport } from '../node/mlflow/import-mlflow.ts';
+import { type ImportReport, importMlflow, planOffline } from '../node/mlflow/import-mlflow.ts';
 import { UsageError } from './usage-error.ts';
 
 export async function importCommand(kind: string | undefined, args: string[]): Promise<number> {
@@ -22,19 +24,18 @@ export async function importCommand(kind: string | undefined, args: string[]): P
   if (positionals.length !== 1) throw new UsageError(`import mlflow needs one PATH (an mlruns/ folder or an mlflow.db), got ${positionals.length}`);
   const path = positionals[0]!;
   try {
-    if (values['dry-run']) {
-      const { store, details } = prepareImport(path);
-      console.log(`${path}: ${store.kind}, would import ${details.length} run(s), skipping ${store.skippedDeleted} deleted`);
-      for (const d of details) console.log(`  ${d.summary.source}  ${d.summary.experiment} / ${d.summary.name}  ${d.summary.status}`);
-      return 0;
-    }
+    const server = values.server;
     const need = (name: 'server' | 'workspace' | 'token') => {
       const v = values[name] ?? (name === 'token' ? process.env.DRIFTDESK_TOKEN : undefined);
       if (!v) throw new UsageError(`--${name} is required${name === 'token' ? ' (or DRIFTDESK_TOKEN)' : ''}`);
       return v;
     };
-    const report = await importMlflow(path, { server: need('server'), workspaceId: need('workspace'), token: need('token') });
-    console.log(`${path}: imported ${report.imported}, updated ${report.updated}, unchanged ${report.unchanged}, skipped deleted ${report.skippedDeleted}`);
+    // A dry run with a server compares with the workspace (what would be created or changed);
+    // without one it plans against an empty workspace. Either way it sends nothing.
+    const report = values['dry-run'] && server === undefined
+      ? planOffline(path)
+      : await importMlflow(path, { server: need('server'), workspaceId: need('workspace'), token: need('token') }, { dryRun: values['dry-run'] === true });
+    for (const line of reportLines(path, report)) console.log(line);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) throw err;
@@ -42,4 +43,20 @@ export async function importCommand(kind: string | undefined, args: string[]): P
     console.error(`driftdesk: ${message}`);
     return 2;
   }
+}
+
+const VERB = { create: 'create', update: 'update', move: 'move', remove: 'remove' } as const;
+
+/** The report as lines: run counts first (the line scripts read), then the registry, each change, notes. */
+export function reportLines(path: string, r: ImportReport): string[] {
+  const lines = r.dryRun
+    ? [`${path}: ${r.store}, dry run (nothing written): would import ${r.runs.created}, update ${r.runs.updated}, leave ${r.runs.unchanged} unchanged, skipping ${r.skippedDeleted} deleted`]
+    : [`${path}: imported ${r.runs.created}, updated ${r.runs.updated}, unchanged ${r.runs.unchanged}, skipped deleted ${r.skippedDeleted}`];
+  const would = r.dryRun ? 'would be ' : '';
+  lines.push(`  models: ${r.models.created} ${would}created, ${r.models.updated} ${would}updated, ${r.models.unchanged} unchanged`);
+  lines.push(`  versions: ${r.versions.created} ${would}created, ${r.versions.updated} ${would}updated, ${r.versions.unchanged} unchanged`);
+  lines.push(`  aliases: ${r.aliases.moved} ${r.dryRun ? 'would move' : 'moved'} (by "MLflow import"), ${r.aliases.unchanged} as MLflow has them already${r.aliases.needOwner ? `, ${r.aliases.needOwner} left for an owner's import` : ''}`);
+  for (const c of r.changes) lines.push(`  ${r.dryRun ? 'would ' : ''}${VERB[c.action]} ${c.kind} ${c.text}`);
+  for (const n of r.notes) lines.push(`  note: ${n}`);
+  return lines;
 }

@@ -43,8 +43,10 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      params, metrics, code, dataVersions,
                                                      environment, seed, clientRunId)
   import mlflow PATH --server URL --workspace ID --token T [--dry-run]
-                                                     import MLflow runs (mlruns/ folder or
-                                                     mlflow.db); re-runs update, never duplicate
+                                                     import MLflow runs and model registry
+                                                     (mlruns/ folder or mlflow.db); re-runs
+                                                     update, never duplicate; --dry-run lists
+                                                     the changes (vs the workspace if given)
   import gto PATH --server URL --workspace ID --token T [--repo NAME] [--dry-run]
                                                      import a GTO registry (a git repository's
                                                      tags, or gto show/history --json output)

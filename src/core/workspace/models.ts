@@ -33,6 +33,7 @@ import {
   modelNameSchema,
   modelSchema,
   modelVersionSchema,
+  registryTagsSchema,
   teamRoleRecordSchema,
   teamRoleSchema,
 } from './schema.ts';
@@ -75,6 +76,7 @@ const createModelInput = z.object({
   name: modelNameSchema,
   description: z.string().trim().max(5000).default(''),
   source: z.string().max(300).optional(),
+  tags: registryTagsSchema.optional(),
 });
 
 /** Registers a model. Names are unique in a workspace, ignoring case (as MLflow's registry). */
@@ -89,6 +91,34 @@ export function createModel(doc: Y.Doc, input: z.input<typeof createModelInput>,
     createdById: ctx.actor.id,
     createdByName: ctx.actor.name,
     ...(data.source ? { source: data.source } : {}),
+    ...(data.tags && Object.keys(data.tags).length > 0 ? { tags: data.tags } : {}),
+  };
+  doc.getMap<ModelRecord>(DOC_KEYS.models).set(record.id, record);
+  return record;
+}
+
+const updateModelInput = z.object({
+  modelId: z.string().min(1).max(128),
+  description: z.string().trim().max(5000).optional(),
+  /** Replaces all tags; an empty record clears them. */
+  tags: registryTagsSchema.optional(),
+});
+
+/**
+ * Changes a model's description or tags (what an import brings again when the source registry
+ * changed them). Name, creator and source stay: they identify the model.
+ */
+export function updateModelDetails(doc: Y.Doc, input: z.input<typeof updateModelInput>, ctx: CommandContext): ModelRecord {
+  const data = parseInput('updateModelDetails', updateModelInput, input);
+  const model = getModel(doc, data.modelId);
+  if (!model) throw new CommandError('updateModelDetails', [{ path: 'modelId', message: `no model ${data.modelId}` }]);
+  void ctx;
+  const { tags: _old, ...rest } = model;
+  const tags = data.tags ?? model.tags;
+  const record: ModelRecord = {
+    ...rest,
+    ...(data.description !== undefined ? { description: data.description } : {}),
+    ...(tags && Object.keys(tags).length > 0 ? { tags } : {}),
   };
   doc.getMap<ModelRecord>(DOC_KEYS.models).set(record.id, record);
   return record;
@@ -114,6 +144,14 @@ const registerVersionInput = z.object({
   description: z.string().trim().max(5000).default(''),
   baselineDatasetVersionId: z.string().min(1).max(128).optional(),
   source: z.string().max(300).optional(),
+  /**
+   * The number the source registry gave it (an import keeps MLflow's numbers, so "v3" means the
+   * same in both). Refused when this model already has that number.
+   */
+  version: z.number().int().positive().optional(),
+  tags: registryTagsSchema.optional(),
+  status: z.string().max(50).optional(),
+  artifactUri: z.string().max(1000).optional(),
 });
 export type RegisterVersionInput = z.input<typeof registerVersionInput>;
 
@@ -130,12 +168,15 @@ export function registerModelVersion(doc: Y.Doc, input: RegisterVersionInput, ct
   if (data.baselineDatasetVersionId !== undefined && !datasetVersionExists(doc, data.baselineDatasetVersionId)) {
     problems.push({ path: 'baselineDatasetVersionId', message: `no dataset version ${data.baselineDatasetVersionId}` });
   }
-  if (problems.length > 0) throw new CommandError('registerModelVersion', problems);
   const versions = listModelVersions(doc, data.modelId);
+  if (data.version !== undefined && versions.some((v) => v.version === data.version)) {
+    problems.push({ path: 'version', message: `this model already has a version ${data.version}` });
+  }
+  if (problems.length > 0) throw new CommandError('registerModelVersion', problems);
   const record: ModelVersionRecord = {
     id: ctx.newId(),
     modelId: data.modelId,
-    version: Math.max(0, ...versions.map((v) => v.version)) + 1,
+    version: data.version ?? Math.max(0, ...versions.map((v) => v.version)) + 1,
     description: data.description,
     createdAt: ctx.now(),
     createdById: ctx.actor.id,
@@ -144,6 +185,48 @@ export function registerModelVersion(doc: Y.Doc, input: RegisterVersionInput, ct
     ...(data.runId ? { runId: data.runId } : {}),
     ...(data.baselineDatasetVersionId ? { baselineDatasetVersionId: data.baselineDatasetVersionId } : {}),
     ...(data.source ? { source: data.source } : {}),
+    ...(data.tags && Object.keys(data.tags).length > 0 ? { tags: data.tags } : {}),
+    ...(data.status ? { status: data.status } : {}),
+    ...(data.artifactUri ? { artifactUri: data.artifactUri } : {}),
+  };
+  doc.getMap<ModelVersionRecord>(DOC_KEYS.modelVersions).set(record.id, record);
+  return record;
+}
+
+const updateVersionInput = z.object({
+  versionId: z.string().min(1).max(128),
+  description: z.string().trim().max(5000).optional(),
+  /** Replaces all tags; an empty record clears them. */
+  tags: registryTagsSchema.optional(),
+  /** null clears it. */
+  status: z.string().max(50).nullable().optional(),
+  artifactUri: z.string().max(1000).nullable().optional(),
+  /** Links the run it was trained in (e.g. once that run is imported); null unlinks. */
+  runId: z.string().min(1).max(128).nullable().optional(),
+});
+
+/**
+ * Changes what a source registry may change about a version after registering it: description,
+ * tags, status, where its files are, the run it came from. Number, model and creator stay.
+ */
+export function updateModelVersionDetails(doc: Y.Doc, input: z.input<typeof updateVersionInput>, ctx: CommandContext): ModelVersionRecord {
+  const data = parseInput('updateModelVersionDetails', updateVersionInput, input);
+  const version = getModelVersion(doc, data.versionId);
+  if (!version) throw new CommandError('updateModelVersionDetails', [{ path: 'versionId', message: `no model version ${data.versionId}` }]);
+  if (data.runId && !doc.getMap(DOC_KEYS.runs).has(data.runId)) throw new CommandError('updateModelVersionDetails', [{ path: 'runId', message: `no run ${data.runId}` }]);
+  void ctx;
+  const { tags: oldTags, status: oldStatus, artifactUri: oldUri, runId: oldRun, ...rest } = version;
+  const tags = data.tags ?? oldTags;
+  const status = data.status === undefined ? oldStatus : data.status;
+  const artifactUri = data.artifactUri === undefined ? oldUri : data.artifactUri;
+  const runId = data.runId === undefined ? oldRun : data.runId;
+  const record: ModelVersionRecord = {
+    ...rest,
+    ...(data.description !== undefined ? { description: data.description } : {}),
+    ...(runId ? { runId } : {}),
+    ...(tags && Object.keys(tags).length > 0 ? { tags } : {}),
+    ...(status ? { status } : {}),
+    ...(artifactUri ? { artifactUri } : {}),
   };
   doc.getMap<ModelVersionRecord>(DOC_KEYS.modelVersions).set(record.id, record);
   return record;

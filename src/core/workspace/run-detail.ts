@@ -71,6 +71,8 @@ export const runDetailSchema = z.object({
   endTime: z.number().nullable(),
   params: z.record(z.string(), z.string()),
   tags: z.record(z.string(), z.string()),
+  /** The tags of the run's experiment (MLflow keeps them apart from run tags); absent when it has none. */
+  experimentTags: z.record(z.string(), z.string()).optional(),
   metrics: z.record(z.string(), z.array(metricPointSchema)),
   /** Null when the source does not list artifacts (MLflow's SQLite backend). */
   artifacts: z.array(z.object({ path: z.string(), bytes: z.number().nonnegative() })).nullable(),

@@ -336,6 +336,12 @@ export type TeamRoleRecord = z.infer<typeof teamRoleRecordSchema>;
 /** Model names as MLflow and GTO accept them: letters, digits, `-`, `_`, `.`, `/`. */
 export const modelNameSchema = z.string().min(1).max(200).regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'use letters, digits, ".", "_", "-" or "/", starting with a letter or digit');
 
+/** At most this many tags per model or version: the doc holds them all. */
+export const REGISTRY_TAG_LIMIT = 100;
+/** Tag keys and values as long as MLflow's registry columns allow (250 and 5000 characters). */
+export const registryTagsSchema = z.record(z.string().min(1).max(250), z.string().max(5000))
+  .refine((r) => Object.keys(r).length <= REGISTRY_TAG_LIMIT, `at most ${REGISTRY_TAG_LIMIT} tags`);
+
 export const modelSchema = z.object({
   id,
   name: modelNameSchema,
@@ -345,6 +351,8 @@ export const modelSchema = z.object({
   createdByName: z.string().max(200),
   /** Where it came from when imported (`gto:<repo>`, `mlflow:<name>`). */
   source: z.string().max(300).optional(),
+  /** Key/value tags, as MLflow's registry keeps them (absent on models made before they existed). */
+  tags: registryTagsSchema.optional(),
 });
 export type ModelRecord = z.infer<typeof modelSchema>;
 
@@ -364,6 +372,11 @@ export const modelVersionSchema = z.object({
   createdById: id,
   createdByName: z.string().max(200),
   source: z.string().max(300).optional(),
+  tags: registryTagsSchema.optional(),
+  /** The source registry's registration status (MLflow: READY, PENDING_REGISTRATION, FAILED_REGISTRATION). */
+  status: z.string().max(50).optional(),
+  /** Where the model's files are, as the source registry says (MLflow's `source`, e.g. `runs:/…/model`). */
+  artifactUri: z.string().max(1000).optional(),
 });
 export type ModelVersionRecord = z.infer<typeof modelVersionSchema>;
 

@@ -2,6 +2,7 @@
  * Reads an MLflow file store (`mlruns/`), the layout `mlflow.store.tracking.file_store` writes:
  *
  *   mlruns/<experiment id>/meta.yaml                 experiment_id, name, lifecycle_stage
+ *   mlruns/<experiment id>/tags/<key>                an experiment tag, the value is the whole file
  *   mlruns/<experiment id>/<run id>/meta.yaml        run_id, run_name, status (1..5), start_time, …
  *   mlruns/<experiment id>/<run id>/params/<key>     the value, whole file (keys may contain `/`)
  *   mlruns/<experiment id>/<run id>/tags/<key>       likewise
@@ -10,19 +11,21 @@
  *        environment files MLflow logs with a model (MLmodel, conda.yaml, python_env.yaml,
  *        requirements.txt) are read, as text, up to ENV_FILE_MAX_BYTES each
  *
+ *   mlruns/models/…                                  the model registry (file-registry.ts)
+ *
  * The store is often copied from someone else's machine, so it is read as untrusted: symbolic
  * links are refused rather than followed, ids in meta.yaml must match their folder (an id like
  * `../x` cannot point elsewhere), and any unreadable part stops the whole import with the file's
  * name — a person fixes it and runs the import again.
  */
-import { lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentFile } from '../../core/workspace/index.ts';
-import { parse as parseYaml } from 'yaml';
 import {
   type ArtifactEntry, type ImportedRun, type ImportedStore, type MetricPoint,
   MlflowImportError, displayName, parseMetricValue, runStatusOf,
 } from './imported-run.ts';
+import { readFileRegistry } from './file-registry.ts';
+import { exists, idField, listDir, lstatChecked, readChecked, readKeyFiles, readMeta, timeField, toNumber, walkFiles } from './store-files.ts';
 
 /** Folders beside experiments, and beside runs, that MLflow uses for other things. */
 const NOT_EXPERIMENTS = new Set(['models', '.trash']);
@@ -43,19 +46,19 @@ export function readFileStore(root: string): ImportedStore {
     if (id !== expId) throw new MlflowImportError(`${metaFile}: experiment_id ${JSON.stringify(id)} does not match its folder ${expId}`);
     const experiment = typeof meta['name'] === 'string' ? meta['name'] : expId;
     const experimentDeleted = meta['lifecycle_stage'] === 'deleted';
+    const experimentTags = readKeyFiles(join(expDir, 'tags'));
     for (const runId of listDir(expDir, expDir)) {
       if (NOT_RUNS.has(runId) || runId === 'meta.yaml' || runId.startsWith('.')) continue;
       const runDir = join(expDir, runId);
       if (!lstatChecked(runDir).isDirectory()) continue;
-      const run = readRun(runDir, runId, expId, experiment);
+      const run = readRun(runDir, runId, expId, experiment, experimentTags);
       if (experimentDeleted || run.deleted) skippedDeleted += 1;
       else runs.push(run.run);
     }
   }
-  return { kind: 'file-store', runs, skippedDeleted };
+  return { kind: 'file-store', runs, skippedDeleted, models: readFileRegistry(join(root, 'models')) };
 }
-
-function readRun(runDir: string, runId: string, experimentId: string, experiment: string): { run: ImportedRun; deleted: boolean } {
+function readRun(runDir: string, runId: string, experimentId: string, experiment: string, experimentTags: Record<string, string>): { run: ImportedRun; deleted: boolean } {
   const metaFile = join(runDir, 'meta.yaml');
   if (!exists(metaFile)) throw new MlflowImportError(`${metaFile}: missing; ${runDir} is not a complete MLflow run`);
   const meta = readMeta(metaFile);
@@ -71,51 +74,13 @@ function readRun(runDir: string, runId: string, experimentId: string, experiment
     ...(endTime === undefined ? {} : { endTime }),
     params: readKeyFiles(join(runDir, 'params')),
     tags,
+    experimentTags,
     metrics: readMetrics(join(runDir, 'metrics')),
     artifacts: exists(join(runDir, 'artifacts')) ? listArtifacts(join(runDir, 'artifacts')) : [],
   };
   const environment = readEnvironmentFiles(join(runDir, 'artifacts'), run.artifacts ?? []);
   if (environment.length > 0) run.environment = environment;
   return { run, deleted: meta['lifecycle_stage'] === 'deleted' };
-}
-
-function readMeta(file: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    // Integers as bigint: a 32-digit run id must not turn into a rounded float.
-    parsed = parseYaml(readChecked(file), { intAsBigInt: true });
-  } catch (err) {
-    if (err instanceof MlflowImportError) throw err;
-    throw new MlflowImportError(`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new MlflowImportError(`${file}: expected a YAML mapping of MLflow fields`);
-  return parsed as Record<string, unknown>;
-}
-
-function idField(meta: Record<string, unknown>, key: string, file: string, fallback?: string): string {
-  const raw = meta[key] ?? (fallback ? meta[fallback] : undefined);
-  if (typeof raw === 'string' || typeof raw === 'bigint') return String(raw);
-  throw new MlflowImportError(`${file}: ${key} is missing`);
-}
-
-function toNumber(raw: unknown): number | undefined {
-  if (typeof raw === 'bigint') return Number(raw);
-  return typeof raw === 'number' ? raw : undefined;
-}
-
-function timeField(meta: Record<string, unknown>, key: string, file: string): number | undefined {
-  const raw = meta[key];
-  if (raw === null || raw === undefined) return undefined;
-  const n = toNumber(raw);
-  if (n === undefined || !Number.isSafeInteger(n) || n < 0) throw new MlflowImportError(`${file}: ${key} ${JSON.stringify(String(raw))} is not a time in milliseconds`);
-  return n;
-}
-
-/** `params/` or `tags/`: one file per key, the file's whole text is the value. */
-function readKeyFiles(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of walkFiles(dir)) out[key] = readChecked(join(dir, key));
-  return out;
 }
 
 function readMetrics(dir: string): Record<string, MetricPoint[]> {
@@ -164,51 +129,4 @@ function readEnvironmentFiles(dir: string, artifacts: ArtifactEntry[]): Environm
 
 function listArtifacts(dir: string): ArtifactEntry[] {
   return walkFiles(dir).map((path) => ({ path, bytes: lstatChecked(join(dir, path)).size }));
-}
-
-/** Files under `dir` (recursively, `/`-separated, sorted); links refused, missing dir = none. */
-function walkFiles(dir: string, prefix = ''): string[] {
-  if (!exists(dir)) return [];
-  const out: string[] = [];
-  for (const name of listDir(dir, dir)) {
-    const full = join(dir, name);
-    const rel = prefix ? `${prefix}/${name}` : name;
-    const info = lstatChecked(full);
-    if (info.isDirectory()) out.push(...walkFiles(full, rel));
-    else if (info.isFile()) out.push(rel);
-    else throw new MlflowImportError(`${full}: not a regular file or folder; the importer reads only those`);
-  }
-  return out;
-}
-
-function lstatChecked(path: string) {
-  const info = lstatSync(path, { throwIfNoEntry: false });
-  if (!info) throw new MlflowImportError(`${path}: missing`);
-  if (info.isSymbolicLink()) {
-    throw new MlflowImportError(`${path}: is a symbolic link; the importer does not follow links out of the store (copy the file in instead)`);
-  }
-  return info;
-}
-
-function exists(path: string): boolean {
-  if (!lstatSync(path, { throwIfNoEntry: false })) return false;
-  lstatChecked(path);
-  return true;
-}
-
-function listDir(dir: string, named: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch (err) {
-    throw new MlflowImportError(`${named}: cannot list (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-}
-
-function readChecked(file: string): string {
-  lstatChecked(file);
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new MlflowImportError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
 }

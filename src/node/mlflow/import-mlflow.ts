@@ -1,12 +1,15 @@
 /**
- * Imports an MLflow store into a workspace on a sync server, in three steps so a failure leaves
- * the workspace as it was:
+ * Imports an MLflow store (runs and model registry) into a workspace on a sync server, in steps
+ * so a failure leaves the workspace as it was:
  *   1. read and check the whole store (file store or SQLite): any bad file stops here;
- *   2. upload each run's detail blob (content-addressed, so a blob nobody points at is harmless
+ *   2. ask the server who the token is (`GET /api/v1/me`): an editor or owner of this workspace;
+ *   3. upload each run's detail blob (content-addressed, so a blob nobody points at is harmless
  *      and a repeated upload is a no-op);
- *   3. write every summary in ONE Yjs transaction through a y-websocket client, and wait until the
- *      server's state vector shows it holds that update before disconnecting.
- * Runs are matched by `mlflow:<run uuid>` (upsertRunSummary), so running it again updates.
+ *   4. sync the workspace, apply runs, models, versions and alias moves to a copy of it
+ *      (src/core/mlflow/registry-apply.ts) — any refusal stops here, with nothing sent — then send
+ *      the difference as ONE update and wait until the server's state vector shows it holds it.
+ * Everything is matched by its MLflow identity (`mlflow:<run uuid>`, `mlflow:<model>`, …), so
+ * running it again updates.
  */
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
@@ -14,7 +17,8 @@ import { join } from 'node:path';
 import { WebSocket as WebSocketPolyfill } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { upsertRunSummaries } from '../../core/workspace/index.ts';
+import { type MlflowApplyReport, MlflowRegistryError, applyMlflowImport } from '../../core/mlflow/index.ts';
+import { DOC_KEYS } from '../../core/workspace/index.ts';
 import { type ImportedStore, MlflowImportError } from './imported-run.ts';
 import { readFileStore } from './file-store.ts';
 import { type RunDetail, runDetail } from './run-detail.ts';
@@ -28,12 +32,11 @@ export interface ImportTarget {
   timeoutMs?: number;
 }
 
-export interface ImportReport {
+export interface ImportReport extends MlflowApplyReport {
   store: ImportedStore['kind'];
-  imported: number;
-  updated: number;
-  unchanged: number;
   skippedDeleted: number;
+  /** True for --dry-run: the report says what would change; nothing was sent. */
+  dryRun: boolean;
 }
 
 /**
@@ -54,12 +57,97 @@ export function prepareImport(path: string): { store: ImportedStore; details: Ru
   return { store, details: store.runs.map(runDetail) };
 }
 
-export async function importMlflow(path: string, target: ImportTarget): Promise<ImportReport> {
+/**
+ * The dry run without a server: what the import would create in an empty workspace. It is
+ * planned as an owner would import it (production moves included); the real import needs an
+ * owner's token for those.
+ */
+export function planOffline(path: string): ImportReport {
   const { store, details } = prepareImport(path);
-  const base = `${target.server.replace(/\/+$/, '')}/api/v1/workspaces/${encodeURIComponent(target.workspaceId)}`;
-  for (const d of details) await uploadBlob(base, target.token, d);
-  const counts = await writeSummaries(details, target);
-  return { store: store.kind, ...counts, skippedDeleted: store.skippedDeleted };
+  const doc = new Y.Doc();
+  try {
+    const actor = { id: 'dry-run', name: 'dry run' };
+    doc.getMap(DOC_KEYS.members).set(actor.id, { id: actor.id, name: actor.name, role: 'owner', joinedAt: 0 });
+    const report = applyMlflowImport(doc, { runs: details.map((d) => d.summary), models: store.models }, { actor, now: () => Date.now(), newId: () => randomUUID() });
+    return { ...report, store: store.kind, skippedDeleted: store.skippedDeleted, dryRun: true };
+  } catch (err) {
+    throw asImportError(path, err);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/**
+ * Imports `path` into the workspace (or with `dryRun`, syncs it and reports what the import would
+ * change, sending nothing: no blobs, no update).
+ */
+export async function importMlflow(path: string, target: ImportTarget, options: { dryRun?: boolean } = {}): Promise<ImportReport> {
+  const { store, details } = prepareImport(path);
+  const origin = target.server.replace(/\/+$/, '');
+  const base = `${origin}/api/v1/workspaces/${encodeURIComponent(target.workspaceId)}`;
+  const me = await whoAmI(origin, target.token);
+  if (me.workspaceId !== target.workspaceId) throw new MlflowImportError(`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`);
+  if (me.role !== 'owner' && me.role !== 'editor') throw new MlflowImportError(`${me.name} is a ${me.role}: importing needs an editor's or owner's token; nothing was written`);
+  if (!options.dryRun) for (const d of details) await uploadBlob(base, target.token, d);
+  const timeoutMs = target.timeoutMs ?? 15_000;
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(`${origin.replace(/^http/, 'ws')}/sync`, target.workspaceId, doc, {
+    WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
+    // Without it two clients in one process would sync over BroadcastChannel and skip the server.
+    disableBc: true,
+    params: { token: target.token },
+  });
+  try {
+    // Until synced, our doc lacks what earlier imports wrote and everything would look new.
+    await until(() => provider.synced, timeoutMs, `the workspace to sync from ${origin}`);
+    // Applied to a copy first: a refusal half-way (say, production without an owner's token)
+    // then leaves the workspace as it was, and the copy is the dry run.
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+    let report: MlflowApplyReport;
+    try {
+      // The importing member is the author of every record (the sync server requires a
+      // connection's records to carry its own member id); applyMlflowImport names the import,
+      // not the member, as who moved an alias, and marks those events `source: 'mlflow'`.
+      report = applyMlflowImport(copy, { runs: details.map((d) => d.summary), models: store.models }, {
+        actor: { id: me.memberId, name: me.name }, now: () => Date.now(), newId: () => randomUUID(),
+      });
+      if (!options.dryRun) Y.applyUpdate(doc, Y.encodeStateAsUpdate(copy, Y.encodeStateVector(doc)));
+    } catch (err) {
+      throw asImportError(path, err);
+    } finally {
+      copy.destroy();
+    }
+    if (!options.dryRun) {
+      const mine = Y.decodeStateVector(Y.encodeStateVector(doc));
+      await untilAsync(async () => serverHas(base, target, mine), timeoutMs, 'the server to store the import (is the token an editor\'s?)');
+    }
+    return { ...report, store: store.kind, skippedDeleted: store.skippedDeleted, dryRun: options.dryRun === true };
+  } finally {
+    provider.destroy();
+    doc.destroy();
+  }
+}
+
+function asImportError(path: string, err: unknown): Error {
+  if (err instanceof MlflowRegistryError) return new MlflowImportError(`${path}: ${err.message}; nothing was written`);
+  return err as Error;
+}
+
+interface Me { memberId: string; name: string; role: string; workspaceId: string }
+
+async function whoAmI(origin: string, token: string): Promise<Me> {
+  let res: Response;
+  try {
+    res = await fetch(`${origin}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  } catch (err) {
+    throw new Error(`could not reach ${origin} (${(err as Error).message}); nothing was written to the workspace`);
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { error?: string };
+    throw new Error(`the server refused the token (${res.status}): ${body.error ?? res.statusText}; nothing was written to the workspace`);
+  }
+  return (await res.json()) as Me;
 }
 
 async function uploadBlob(base: string, token: string, detail: RunDetail): Promise<void> {
@@ -74,31 +162,6 @@ async function uploadBlob(base: string, token: string, detail: RunDetail): Promi
   if (res.ok) return;
   const body = (await res.json().catch(() => ({}))) as { error?: string };
   throw new Error(`the server refused the detail blob of run ${detail.summary.source} (${res.status}): ${body.error ?? res.statusText}; nothing was written to the workspace`);
-}
-
-async function writeSummaries(details: RunDetail[], target: ImportTarget): Promise<Pick<ImportReport, 'imported' | 'updated' | 'unchanged'>> {
-  const timeoutMs = target.timeoutMs ?? 15_000;
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(`${target.server.replace(/^http/, 'ws').replace(/\/+$/, '')}/sync`, target.workspaceId, doc, {
-    WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
-    // Without it two clients in one process would sync over BroadcastChannel and skip the server.
-    disableBc: true,
-    params: { token: target.token },
-  });
-  try {
-    // Until synced, our doc lacks the runs already imported and every run would look new.
-    await until(() => provider.synced, timeoutMs, `the workspace to sync from ${target.server}`);
-    const counts = { imported: 0, updated: 0, unchanged: 0 };
-    const ctx = { now: () => Date.now(), newId: () => randomUUID() };
-    for (const { outcome } of upsertRunSummaries(doc, details.map((d) => d.summary), ctx)) counts[outcome === 'inserted' ? 'imported' : outcome] += 1;
-    const mine = Y.decodeStateVector(Y.encodeStateVector(doc));
-    const base = `${target.server.replace(/\/+$/, '')}/api/v1/workspaces/${encodeURIComponent(target.workspaceId)}`;
-    await untilAsync(async () => serverHas(base, target, mine), timeoutMs, 'the server to store the runs (is the token an editor\'s?)');
-    return counts;
-  } finally {
-    provider.destroy();
-    doc.destroy();
-  }
 }
 
 /** True when the server's state vector covers ours: it holds every update we made. */

@@ -2,6 +2,7 @@
  * What both MLflow readers (the `mlruns/` file store and the `mlflow.db` SQLite backend) produce:
  * plain runs, fully read and checked before anything is sent, so a bad store imports nothing.
  */
+import type { MlflowRegisteredModel } from '../../core/mlflow/index.ts';
 import type { EnvironmentFile, RunStatus } from '../../core/workspace/index.ts';
 
 export interface MetricPoint {
@@ -28,6 +29,8 @@ export interface ImportedRun {
   endTime?: number;
   params: Record<string, string>;
   tags: Record<string, string>;
+  /** The tags of its experiment (MLflow keeps them on the experiment, not the run). */
+  experimentTags: Record<string, string>;
   /** Every logged point per metric, in logging order. */
   metrics: Record<string, MetricPoint[]>;
   /** Null when the backend does not hold artifacts (the SQLite store keeps them elsewhere). */
@@ -41,6 +44,8 @@ export interface ImportedStore {
   runs: ImportedRun[];
   /** Runs MLflow marks deleted (`lifecycle_stage: deleted`), left out of the import. */
   skippedDeleted: number;
+  /** The model registry (empty when the store has none, e.g. an mlflow.db from before MLflow 1.4). */
+  models: MlflowRegisteredModel[];
 }
 
 /** The store cannot be imported; the message names the file (and line) and what is wrong. */

@@ -33,6 +33,8 @@ export function runDetail(run: ImportedRun): RunDetail {
     endTime: run.endTime ?? null,
     params: sortedRecord(run.params),
     tags,
+    // Only when there are any, so blobs of runs whose experiment has no tags keep their hash.
+    ...(Object.keys(run.experimentTags).length > 0 ? { experimentTags: sortedRecord(run.experimentTags) } : {}),
     // JSON has no NaN or Infinity; MLflow's own REST API writes them as these strings too.
     metrics: Object.fromEntries(Object.keys(run.metrics).sort().map((k) => [k, run.metrics[k]!.map((p) => ({ ...p, value: Number.isFinite(p.value) ? p.value : (String(p.value) as 'NaN' | 'Infinity' | '-Infinity') }))])),
     artifacts: run.artifacts,

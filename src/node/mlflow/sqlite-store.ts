@@ -5,12 +5,14 @@
  * never changes a tracking server's database, even one in use.
  *
  * Columns added by later MLflow versions (`runs.name`, `metrics.step`, `metrics.is_nan`) are read
- * when present, so databases from MLflow 1.x still import.
+ * when present, so databases from MLflow 1.x still import. The model registry and experiment tags
+ * are read by sqlite-registry.ts, in the same read-only connection.
  */
 import Database from 'better-sqlite3';
 import {
   type ImportedRun, type ImportedStore, type MetricPoint, MlflowImportError, displayName, runStatusOf,
 } from './imported-run.ts';
+import { readExperimentTags, readSqliteRegistry } from './sqlite-registry.ts';
 
 const REQUIRED_TABLES = ['experiments', 'runs', 'params', 'metrics', 'tags'];
 
@@ -58,6 +60,7 @@ function readOpen(db: Database.Database, file: string): ImportedStore {
   // rowid order is logging order within a key; MLflow's own history query orders by timestamp, step.
   const metrics = db.prepare(`SELECT key, value, timestamp, ${stepCol} AS step, ${nanCol} AS is_nan FROM metrics WHERE run_uuid = ? ORDER BY key, timestamp, step, rowid`);
 
+  const experimentTags = readExperimentTags(db);
   const runs: ImportedRun[] = [];
   let skippedDeleted = 0;
   for (const row of rows) {
@@ -84,12 +87,13 @@ function readOpen(db: Database.Database, file: string): ImportedStore {
       ...(row.end_time === null ? {} : { endTime: Number(row.end_time) }),
       params: toRecord(params.all(row.run_uuid) as { key: string; value: string | null }[]),
       tags: runTags,
+      experimentTags: experimentTags.get(String(row.experiment_id)) ?? {},
       metrics: series,
       // The SQLite backend keeps artifacts in a separate artifact store (often S3); not listed here.
       artifacts: null,
     });
   }
-  return { kind: 'sqlite', runs, skippedDeleted };
+  return { kind: 'sqlite', runs, skippedDeleted, models: readSqliteRegistry(db, file) };
 }
 
 function toRecord(rows: { key: string; value: string | null }[]): Record<string, string> {

@@ -11,7 +11,7 @@ import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { AliasForm } from './alias-form';
 import { AuditTrail } from './audit-trail';
-import { AliasBadge, HandoffStatusBadge, STAGE_TEXT } from './registry-bits';
+import { AliasBadge, HandoffStatusBadge, RegistryTags, STAGE_TEXT } from './registry-bits';
 import { BaselineForm, RegisterVersionForm } from './version-forms';
 import './registry.css';
 
@@ -38,6 +38,7 @@ export function ModelPage({ session, modelId }: { session: WorkspaceSession; mod
       <h2 id="model-title">{model.name}</h2>
       {model.description && <p className="prose">{model.description}</p>}
       <p className="muted small">Created by {model.createdByName} <TimeAgo at={model.createdAt} />{model.source ? ` · imported from ${model.source}` : ''}</p>
+      <RegistryTags tags={model.tags} label="Model tags" />
       <h3>Versions</h3>
       {versions.length === 0 ? (
         <p className="empty">No versions yet. {canEdit ? 'Register one from the run that trained it, below.' : 'An editor registers them from runs.'}</p>

@@ -11,7 +11,7 @@ import { useRunDetails } from '../runs/use-run-detail';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { productionComparison } from './production-compare';
-import { AliasBadge, HandoffList } from './registry-bits';
+import { AliasBadge, HandoffList, RegistryTags } from './registry-bits';
 import { RequestHandoff } from './request-handoff';
 import { TargetComments } from './target-comments';
 import { useVersionFacts, versionName } from './use-registry';
@@ -52,8 +52,11 @@ export function ModelVersionPage({ session, versionId }: { session: WorkspaceSes
         <dd>{aliases.length === 0 ? <span className="muted">none</span> : <span className="badges" aria-label="Aliases">{aliases.map((a) => <AliasBadge key={a} alias={a} />)}</span>}</dd>
         <dt>Drift baseline</dt>
         <dd>{baseline ? <a href={`#/w/${ws}/datasets/${encodeURIComponent(baseline.id)}`}>{baseline.dataset} · {baseline.fileName}</a> : <span className="muted">not set</span>}</dd>
+        {version.artifactUri && (<><dt>Model files</dt><dd className="mono">{version.artifactUri}</dd></>)}
+        {version.status && (<><dt>Status</dt><dd>{version.status}</dd></>)}
         <dt>Registered</dt>
-        <dd>by {version.createdByName} <TimeAgo at={version.createdAt} /></dd>
+        <dd>by {version.createdByName} <TimeAgo at={version.createdAt} />{version.source?.startsWith('mlflow:') ? ' (imported from MLflow)' : ''}</dd>
+        {version.tags && (<><dt>Tags</dt><dd><RegistryTags tags={version.tags} label="Version tags" /></dd></>)}
         {vsProduction && (<><dt>Production</dt><dd><a href={vsProduction.href}>Compare with production ({versionName(vsProduction.production)}): params, metrics, environment diff</a></dd></>)}
       </dl>
       {detail?.kind === 'ready' && <RunRepro session={session} detail={detail.detail} />}

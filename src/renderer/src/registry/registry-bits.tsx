@@ -65,3 +65,14 @@ export function HandoffList({ doc, states, workspaceId, label, empty }: {
 export function versionName(version: Pick<ModelVersionRecord, 'version' | 'label'>): string {
   return version.label ? `v${version.version} (${version.label})` : `v${version.version}`;
 }
+
+/** A model's or version's tags (MLflow registry tags come in with an import), as key/value rows. */
+export function RegistryTags({ tags, label }: { tags: Record<string, string> | undefined; label: string }) {
+  const entries = Object.entries(tags ?? {});
+  if (entries.length === 0) return null;
+  return (
+    <table className="kv-table" aria-label={label}>
+      <tbody>{entries.map(([k, v]) => <tr key={k}><td className="mono">{k}</td><td className="mono">{v}</td></tr>)}</tbody>
+    </table>
+  );
+}

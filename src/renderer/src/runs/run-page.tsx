@@ -76,7 +76,7 @@ export function RunPage({ session, runId }: { session: WorkspaceSession; runId: 
           {detail && <LineageSection refs={detail.dataVersions} versions={versions} ws={ws} />}
         </div>
         {detail && <EnvironmentSection environment={environment} />}
-        {detail && <TagsSection tags={detail.tags} />}
+        {detail && <TagsSection tags={detail.tags} experimentTags={detail.experimentTags} />}
         {detail && <div className="wide"><ArtifactsSection artifacts={detail.artifacts} /></div>}
       </div>
     </article>

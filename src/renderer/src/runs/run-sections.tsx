@@ -39,7 +39,8 @@ export function ParamsSection({ params }: { params: Record<string, string> }) {
 /** MLflow's bookkeeping tags (`mlflow.*`): kept, but out of the way. */
 const isSystemTag = (key: string) => key.startsWith('mlflow.');
 
-export function TagsSection({ tags }: { tags: Record<string, string> }) {
+export function TagsSection({ tags, experimentTags }: { tags: Record<string, string>; experimentTags?: Record<string, string> | undefined }) {
+  const experiment = Object.entries(experimentTags ?? {});
   const entries = Object.entries(tags);
   const own = entries.filter(([k]) => !isSystemTag(k));
   const system = entries.filter(([k]) => isSystemTag(k));
@@ -57,6 +58,13 @@ export function TagsSection({ tags }: { tags: Record<string, string> }) {
           <summary>{system.length} MLflow system tags</summary>
           <div className="scroll-box">{table(system, 'MLflow system tags')}</div>
         </details>
+      )}
+      {experiment.length > 0 && (
+        <>
+          <h4>Experiment tags</h4>
+          <p className="muted small">Set on the MLflow experiment this run belongs to, not on the run.</p>
+          {table(experiment, 'Experiment tags')}
+        </>
       )}
     </section>
   );

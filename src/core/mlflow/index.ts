@@ -1,0 +1,2 @@
+export * from './registry-plan.ts';
+export * from './registry-apply.ts';
