@@ -55,7 +55,7 @@ export function reportLines(path: string, r: ImportReport): string[] {
   const would = r.dryRun ? 'would be ' : '';
   lines.push(`  models: ${r.models.created} ${would}created, ${r.models.updated} ${would}updated, ${r.models.unchanged} unchanged`);
   lines.push(`  versions: ${r.versions.created} ${would}created, ${r.versions.updated} ${would}updated, ${r.versions.unchanged} unchanged`);
-  lines.push(`  aliases: ${r.aliases.moved} ${r.dryRun ? 'would move' : 'moved'} (by "MLflow import"), ${r.aliases.unchanged} as MLflow has them already${r.aliases.needOwner ? `, ${r.aliases.needOwner} left for an owner's import` : ''}`);
+  lines.push(`  aliases: ${r.aliases.moved} ${r.dryRun ? 'would move' : 'moved'} (marked as imported from MLflow), ${r.aliases.unchanged} as MLflow has them already${r.aliases.needOwner ? `, ${r.aliases.needOwner} left for an owner's import` : ''}`);
   for (const c of r.changes) lines.push(`  ${r.dryRun ? 'would ' : ''}${VERB[c.action]} ${c.kind} ${c.text}`);
   for (const n of r.notes) lines.push(`  note: ${n}`);
   return lines;

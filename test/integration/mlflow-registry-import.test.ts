@@ -207,10 +207,10 @@ describe('driftdesk import mlflow: the model registry', () => {
     expect(byEditor.stdout).toContain('imported 4, updated 0, unchanged 0, skipped deleted 8');
     expect(byEditor.stdout).toContain('models: 1 created, 0 updated, 0 unchanged');
     expect(byEditor.stdout).toContain('versions: 1 created, 0 updated, 0 unchanged');
-    expect(byEditor.stdout).toContain("aliases: 0 moved (by \"MLflow import\"), 0 as MLflow has them already, 1 left for an owner's import");
+    expect(byEditor.stdout).toContain("aliases: 0 moved (marked as imported from MLflow), 0 as MLflow has them already, 1 left for an owner's import");
     expect(byEditor.stdout).toContain(`${MODEL}: MLflow has v1 as stage Production, but production was not moved: only an owner's token imports moves of production`);
     const partial = await snapshot(ws.id, ws.token);
-    expect(partial.models).toMatchObject([{ name: MODEL, createdById: editor.memberId, createdByName: 'MLflow import' }]);
+    expect(partial.models).toMatchObject([{ name: MODEL, createdById: editor.memberId, createdByName: 'Eve' }]);
     expect(partial.current.get(MODEL)!.size).toBe(0);
 
     const first = await cli(importArgs(file, ws.id, ws.token));
@@ -226,7 +226,7 @@ describe('driftdesk import mlflow: the model registry', () => {
     expect(s.versions.get(MODEL)![0]!.runId).toBe(s.runs.find((r) => r.source === `mlflow:${TRAIN_RUN}`)!.id);
     expect(aliasTargets(s, MODEL)).toEqual({ production: 1 });
     const [event] = s.history.get(MODEL)!;
-    expect(event).toMatchObject({ alias: 'production', source: 'mlflow', byName: 'MLflow import', byId: ws.memberId });
+    expect(event).toMatchObject({ alias: 'production', source: 'mlflow', byName: 'Ada', byId: ws.memberId });
     expect(event!.override?.reason).toContain('imported from MLflow (stage Production there; MLflow does not record who moved it)');
     expect(s.protectedAllowed(event!)).toBe(true);
 
@@ -300,7 +300,7 @@ describe('driftdesk import mlflow: the model registry', () => {
     expect(history).toHaveLength(2);
     expect(history[0]!.id).toBe(before.history.get(MODEL)![0]!.id);
     const v2 = after.versions.get(MODEL)!.find((v) => v.version === 2)!;
-    expect(history[1]).toMatchObject({ alias: 'production', versionId: v2.id, source: 'mlflow', byName: 'MLflow import', byId: ws.memberId });
+    expect(history[1]).toMatchObject({ alias: 'production', versionId: v2.id, source: 'mlflow', byName: 'Ada', byId: ws.memberId });
     expect(aliasTargets(after, MODEL)).toEqual({ production: 2 });
     expect(after.models).toHaveLength(1);
     expect(after.versions.get(MODEL)).toHaveLength(2);
@@ -338,7 +338,7 @@ describe('driftdesk import mlflow: the model registry', () => {
     const s2 = await snapshot(ws2.id, ws2.token);
     expectVersionsMatchSql(s2, sql);
     expect(aliasTargets(s2, MODEL)).toEqual({ production: 1, ...Object.fromEntries(sql.aliases.map((a) => [a.alias, a.version])) });
-    expect(s2.history.get(MODEL)!.every((e) => e.source === 'mlflow' && e.byName === 'MLflow import')).toBe(true);
+    expect(s2.history.get(MODEL)!.every((e) => e.source === 'mlflow' && e.byName === 'Ada')).toBe(true);
   });
 
   it('reads a file store\'s models/ folder, and imports a version whose run was deleted without a run link', { timeout: 90_000 }, async () => {

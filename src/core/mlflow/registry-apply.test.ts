@@ -65,7 +65,7 @@ describe('applyMlflowImport', () => {
     expect(byEditor.versions.created).toBe(2);
     const m = findModelByName(doc, 'churn')!;
     expect(currentAliases(doc, m.id).size).toBe(0);
-    expect(m).toMatchObject({ tags: { team: 'growth' }, createdAt: 10, createdById: 'm_ed', createdByName: 'MLflow import' });
+    expect(m).toMatchObject({ tags: { team: 'growth' }, createdAt: 10, createdById: 'm_ed', createdByName: 'Eddie' });
     expect(listModelVersions(doc, m.id).map((v) => [v.version, v.createdAt, v.artifactUri])).toEqual([[3, 23, `runs:/${RUN}/model`], [1, 21, `runs:/${RUN}/model`]]);
     // The run is not in the workspace: no link, and a note says why.
     expect(listModelVersions(doc, m.id).every((v) => v.runId === undefined)).toBe(true);
@@ -74,7 +74,7 @@ describe('applyMlflowImport', () => {
     const byOwner = applyMlflowImport(doc, { runs: [], models: [model({ 1: 'Production', 3: 'None' })] }, owner);
     expect(byOwner).toMatchObject({ versions: { created: 0, updated: 0, unchanged: 2 }, aliases: { moved: 1, unchanged: 0, needOwner: 0 } });
     const production = currentAliases(doc, m.id).get('production')!;
-    expect(production).toMatchObject({ byId: 'm_own', byName: 'MLflow import', source: 'mlflow' });
+    expect(production).toMatchObject({ byId: 'm_own', byName: 'Olga', source: 'mlflow' });
     expect(production.versionId).toBe(listModelVersions(doc, m.id)[1]!.id);
   });
 

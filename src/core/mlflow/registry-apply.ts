@@ -12,9 +12,10 @@
  * with `source: 'mlflow'`), so a move made in Driftdesk since is not undone by importing the same
  * MLflow state again, and a stage changed in MLflow shows as one new move.
  *
- * Who acts: the importing member (their id is on every record, as the sync server requires of
- * what a connection writes) under the name "MLflow import", and alias events carry
- * `source: 'mlflow'`: MLflow does not record who moved a stage, so no person is named for it.
+ * Who acts: the importing member (their id and name are on every record, as the sync server
+ * requires of what a connection writes), and alias events carry `source: 'mlflow'`: MLflow does
+ * not record who moved a stage, so the audit trail shows such a move as MLflow's, with the
+ * member who ran the import.
  *
  * It throws MlflowRegistryError on the first refusal, having possibly written part of the
  * import: callers apply it to a copy of the doc and send the result only when it held.
@@ -29,7 +30,7 @@ import { type RunSummaryInput, findRunBySource, upsertRunSummaries } from '../wo
 import { REGISTRY_TAG_LIMIT, type AliasEventRecord, type ModelRecord, type ModelVersionRecord } from '../workspace/schema.ts';
 import { type MlflowRegisteredModel, driftdeskModelName, mlflowModelSource, mlflowVersionSource, wantedAliases } from './registry-plan.ts';
 
-/** The name alias events and records of an import carry: an import, not a person, moved them. */
+/** How the audit trail names the mover of an imported alias (who moved it in MLflow is unknown). */
 export const MLFLOW_IMPORT_ACTOR_NAME = 'MLflow import';
 /** `source` of every alias event an MLflow import writes. */
 export const MLFLOW_ALIAS_SOURCE = 'mlflow';
@@ -69,14 +70,16 @@ export class MlflowRegistryError extends Error {
 
 /**
  * Applies runs, then the registry, to `doc` in one transaction. `ctx.actor.id` must be the
- * importing member (a member's connection may write only records under its own id); its name is
- * replaced by MLFLOW_IMPORT_ACTOR_NAME.
+ * importing member (a member's connection may write only records under its own id and name).
  */
 export function applyMlflowImport(doc: Y.Doc, input: MlflowImportInput, ctx: CommandContext): MlflowApplyReport {
   const report: MlflowApplyReport = {
     runs: tally(), models: tally(), versions: tally(), aliases: { moved: 0, unchanged: 0, needOwner: 0 }, changes: [], notes: [],
   };
-  const importCtx: CommandContext = { ...ctx, actor: { id: ctx.actor.id, name: MLFLOW_IMPORT_ACTOR_NAME } };
+  // Records name the member who ran the import, as the server knows them (it refuses any other
+  // name); alias events say they were imported (`source`), and the audit trail shows them as
+  // MLflow's, run by that member.
+  const importCtx: CommandContext = ctx;
   doc.transact(() => {
     for (const { outcome, record } of upsertRunSummaries(doc, input.runs, ctx)) {
       const key = outcome === 'inserted' ? 'created' : outcome;

@@ -5,8 +5,8 @@
  */
 import { useCallback } from 'react';
 import type * as Y from 'yjs';
-import { MLFLOW_ALIAS_SOURCE } from '../../../core/mlflow';
-import { type AuditEntry, DOC_KEYS, type HandoffRecord, getModelVersion, memberSchema, parseRecord, registryAudit } from '../../../core/workspace';
+import { MLFLOW_ALIAS_SOURCE, MLFLOW_IMPORT_ACTOR_NAME } from '../../../core/mlflow';
+import { type AuditEntry, type HandoffRecord, getModelVersion, registryAudit } from '../../../core/workspace';
 import { TimeAgo } from '../components/badges';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
@@ -53,10 +53,6 @@ function entryKey(e: AuditEntry): string {
   return e.kind === 'version' ? `v:${e.version.id}` : e.kind === 'alias' || e.kind === 'handoff-event' ? `e:${e.event.id}` : `h:${e.handoff.id}`;
 }
 
-function memberName(doc: Y.Doc, memberId: string): string | undefined {
-  return parseRecord(memberSchema, doc.getMap(DOC_KEYS.members).get(memberId))?.name;
-}
-
 function vName(doc: Y.Doc, versionId: string): string {
   const v = getModelVersion(doc, versionId);
   return v ? versionName(v) : 'a removed version';
@@ -75,10 +71,10 @@ function AuditText({ doc, entry, ws }: { doc: Y.Doc; entry: AuditEntry; ws: stri
     case 'alias': {
       const e = entry.event;
       if (e.source === MLFLOW_ALIAS_SOURCE) {
-        // The member who ran the import is the event's author (byId); who moved the stage in MLflow is unknown.
-        const ran = memberName(doc, e.byId);
-        const why = ` (imported from MLflow, which does not record who moved it there${ran ? `; import run by ${ran}` : ''})`;
-        return e.versionId === null ? <>{who} removed {e.alias}{why}</> : <>{who} moved {e.alias} to {vName(doc, e.versionId)}{why}</>;
+        // The member who ran the import is the event's author; who moved the stage in MLflow is unknown.
+        const mlflow = <strong>{MLFLOW_IMPORT_ACTOR_NAME}</strong>;
+        const why = ` (imported from MLflow, which does not record who moved it there; import run by ${e.byName})`;
+        return e.versionId === null ? <>{mlflow} removed {e.alias}{why}</> : <>{mlflow} moved {e.alias} to {vName(doc, e.versionId)}{why}</>;
       }
       const why = e.source ? ` (imported from ${e.source})` : e.override ? ` (override: ${e.override.reason})` : e.handoffId ? ' after the accepted handoff to ops' : '';
       return e.versionId === null ? <>{who} removed {e.alias}{why}</> : <>{who} moved {e.alias} to {vName(doc, e.versionId)}{why}</>;
