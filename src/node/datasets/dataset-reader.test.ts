@@ -30,9 +30,9 @@ describe('DatasetReader', () => {
     const t = await reader.load(path);
     expect(t.rows).toBe(8);
     expect(t.columns).toEqual([
-      { name: 'a', kind: 'numerical', sqlType: 'DOUBLE' },
-      { name: 'b', kind: 'categorical', sqlType: 'VARCHAR' },
-      { name: 'c', kind: 'categorical', sqlType: 'BOOLEAN' },
+      { name: 'a', kind: 'numerical', sqlType: 'DOUBLE', dtype: 'float64' },
+      { name: 'b', kind: 'categorical', sqlType: 'VARCHAR', dtype: 'object' },
+      { name: 'c', kind: 'categorical', sqlType: 'BOOLEAN', dtype: 'object' },
     ]);
     expect(await reader.numericValues(t, 'a')).toEqual([1, 7.5]);
     expect(await reader.categoryValues(t, 'b')).toEqual(['x', 'y', 'z']);
@@ -50,6 +50,30 @@ describe('DatasetReader', () => {
     ]);
     expect(await reader.categoryValues(t, 'flag')).toEqual(['true', 'true', 'true', 'false', 'false']);
     expect(await reader.categoryValues(t, 'nans')).toEqual(['NAN', '+nan', '4', '5', '6']);
+  });
+
+  it('gives CSV columns the dtype pandas read_csv gives them (pandas is the oracle)', async () => {
+    // Integers as pandas' C parser reads them (" 7", "+3", "007"), an integer column with a
+    // missing value (float64), "1.0" (float64), booleans with and without a missing value.
+    const csv = 'ints,padded,ints_na,floaty,bools,bools_na,text,all_na\n' +
+      '1, 7,1,1.0,True,True,a,\n2,+3,,2.0,false,,b,NA\n3,007,3,3,TRUE,False,c,\n';
+    const fast = file('dtypes.csv', csv);
+    // "NAN" is a number to DuckDB but text to pandas: the fast path gives up and the all-text path types the file.
+    const strict = file('dtypes-strict.csv', csv.split('\n').map((line, i) => (line === '' ? line : `${line},${['nanword', '1.5', 'NAN', '2'][i]}`)).join('\n'));
+    for (const path of [fast, strict]) {
+      const run = spawnSync('/usr/bin/python3', ['-c', 'import sys, json, pandas as pd; print(json.dumps({c: str(t) for c, t in pd.read_csv(sys.argv[1]).dtypes.items()}))', path], { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      const t = await reader.load(path);
+      expect(Object.fromEntries(t.columns.map((c) => [c.name, c.dtype])), path).toEqual(JSON.parse(run.stdout));
+    }
+  });
+
+  it('gives Parquet integers with a missing value float64 and booleans with one object, as pyarrow does', async () => {
+    const parquet = join(dir, 'dtypes.parquet');
+    await reader.db.run(`COPY (SELECT range AS n, CASE WHEN range = 3 THEN NULL ELSE range % 3 END AS n_na, range % 2 = 0 AS b,
+      CASE WHEN range = 1 THEN NULL ELSE range % 2 = 0 END AS b_na, range / 2 AS x FROM range(6)) TO '${parquet}' (FORMAT parquet)`);
+    const t = await reader.load(parquet);
+    expect(t.columns.map((c) => [c.name, c.dtype])).toEqual([['n', 'int64'], ['n_na', 'float64'], ['b', 'bool'], ['b_na', 'object'], ['x', 'float64']]);
   });
 
   it('reads TSV, JSON Lines and Parquet', async () => {

@@ -10,6 +10,7 @@
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { access, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import type { PandasDtype } from '../../core/drift/index.ts';
 import { readCsvHeader } from './csv-header.ts';
 
 /** pandas' default `na_values` (pandas 2.x), plus the empty field. */
@@ -33,6 +34,12 @@ export interface TableColumn {
   kind: ColumnKind;
   /** The DuckDB type after typing (DOUBLE, VARCHAR, BOOLEAN, …). */
   sqlType: string;
+  /**
+   * The dtype pandas would give the column (`read_csv`, `read_json`, `read_parquet`): numbers
+   * are stored as DOUBLE either way, but Evidently types an int64 column with few values as
+   * categorical (see core/drift/column-type.ts).
+   */
+  dtype: PandasDtype;
 }
 
 export interface LoadedTable {
@@ -125,16 +132,16 @@ export class DatasetReader {
     if (described.length === 0) throw new DatasetError(`${path}: no columns`);
     const columns: TableColumn[] = [];
     const select: string[] = [];
+    const nulls = await this.nullColumns(raw, described.filter((d) => /INT|BOOLEAN/.test(d.column_type)).map((d) => d.column_name));
     for (const { column_name: name, column_type: type } of described) {
       const ident = quoteIdent(name);
       if (type === 'VARCHAR' && (format === 'csv' || format === 'tsv')) {
-        const typed = await this.pandasType(raw, ident);
-        const sqlType = typed === 'numerical' ? 'DOUBLE' : typed === 'boolean' ? 'BOOLEAN' : 'VARCHAR';
-        columns.push({ name, kind: typed === 'numerical' ? 'numerical' : 'categorical', sqlType });
+        const { dtype, sqlType } = await this.pandasType(raw, ident);
+        columns.push({ name, kind: sqlType === 'DOUBLE' ? 'numerical' : 'categorical', sqlType, dtype });
         select.push(sqlType === 'VARCHAR' ? ident : `CAST(${ident} AS ${sqlType}) AS ${ident}`);
       } else {
         const kind = classify(type);
-        columns.push({ name, kind, sqlType: kind === 'numerical' ? 'DOUBLE' : type });
+        columns.push({ name, kind, sqlType: kind === 'numerical' ? 'DOUBLE' : type, dtype: binaryDtype(type, nulls.has(name)) });
         select.push(kind === 'numerical' ? `CAST(${ident} AS DOUBLE) AS ${ident}` : ident);
       }
     }
@@ -148,6 +155,12 @@ export class DatasetReader {
     const c = quoteIdent(column);
     const reader = await this.db.runAndReadAll(`SELECT ${c} FROM ${t.table} WHERE ${c} IS NOT NULL AND isfinite(${c})`);
     return reader.getColumnsJS()[0] as number[] ?? [];
+  }
+
+  /** Distinct non-missing values of a column (pandas `nunique()`). */
+  async distinctCount(t: LoadedTable, column: string): Promise<number> {
+    const c = quoteIdent(column);
+    return Number((await this.db.runAndReadAll(`SELECT count(DISTINCT ${c}) AS n FROM ${t.table}`)).getRowObjectsJS()[0]!.n);
   }
 
   /** Non-missing values of a categorical column, as text. */
@@ -205,6 +218,7 @@ export class DatasetReader {
    * this returns null so the strict all-text path reads the file and explains the problem.
    */
   private async loadCsvTyped(path: string, format: 'csv' | 'tsv', table: string): Promise<TableColumn[] | null> {
+    let sniffed = new Map<string, string>();
     const header = await this.csvHeader(path, format);
     const nulls = `[${NULL_TOKENS.map(quoteLiteral).join(', ')}]`;
     const source = `read_csv(${quoteLiteral(path)}, delim=${quoteLiteral(format === 'csv' ? ',' : '\t')}, quote='"', escape='"',
@@ -214,6 +228,7 @@ export class DatasetReader {
       const described = (await this.db.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
       if (described.length !== header.length || described.some((d, i) => d.column_name !== header[i])) return null;
       const numeric = described.map((d) => d.column_type === 'BIGINT' || d.column_type === 'DOUBLE');
+      sniffed = new Map(described.map((d) => [d.column_name, d.column_type]));
       const select = described.map((d, i) => (numeric[i] ? `CAST(${quoteIdent(d.column_name)} AS DOUBLE) AS ${quoteIdent(d.column_name)}` : quoteIdent(d.column_name)));
       await this.db.run(`CREATE TABLE ${table} AS SELECT ${select.join(', ')} FROM ${source}`);
     } catch {
@@ -223,21 +238,21 @@ export class DatasetReader {
     const columns: TableColumn[] = [];
     const nanChecks: string[] = [];
     const described = (await this.db.runAndReadAll(`DESCRIBE ${table}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
+    // pandas reads a column of integers as int64 only when none is missing (else float64).
+    const withNulls = await this.nullColumns(table, described.filter((d) => sniffed.get(d.column_name) === 'BIGINT').map((d) => d.column_name));
     for (const { column_name: name, column_type: type } of described) {
       const ident = quoteIdent(name);
       if (type === 'DOUBLE') {
-        columns.push({ name, kind: 'numerical', sqlType: 'DOUBLE' });
+        const dtype = sniffed.get(name) === 'BIGINT' && !withNulls.has(name) ? 'int64' : 'float64';
+        columns.push({ name, kind: 'numerical', sqlType: 'DOUBLE', dtype });
         nanChecks.push(`count(*) FILTER (WHERE isnan(${ident}))`);
         continue;
       }
-      const typed = await this.pandasType(table, ident);
-      if (typed === 'text') {
-        columns.push({ name, kind: 'categorical', sqlType: 'VARCHAR' });
-      } else {
-        const sqlType = typed === 'numerical' ? 'DOUBLE' : 'BOOLEAN';
+      const { dtype, sqlType } = await this.pandasType(table, ident);
+      if (sqlType !== 'VARCHAR') {
         await this.db.run(`ALTER TABLE ${table} ALTER COLUMN ${ident} SET DATA TYPE ${sqlType} USING CAST(${ident} AS ${sqlType})`);
-        columns.push({ name, kind: typed === 'numerical' ? 'numerical' : 'categorical', sqlType });
       }
+      columns.push({ name, kind: sqlType === 'DOUBLE' ? 'numerical' : 'categorical', sqlType, dtype });
     }
     if (nanChecks.length > 0) {
       const counts = Object.values((await this.db.runAndReadAll(`SELECT ${nanChecks.join(', ')} FROM ${table}`)).getRowObjectsJS()[0]!);
@@ -256,13 +271,32 @@ export class DatasetReader {
    * pandas reads as text, so they are excluded: digit separators ("1_000") and NaN spellings
    * that are not NA tokens ("NAN", "+nan", "NaN "). Each query looks for one counter-example
    * and stops there, so a text column costs a chunk, not a scan.
+   *
+   * The dtype follows pandas' C parser: int64 when every value is an integer literal
+   * (optional blanks and sign, digits only: "007", " 7", "+3"; not "1.0" or "1e2") and none is
+   * missing; float64 for other numbers; bool for booleans with none missing, object (of
+   * booleans) with one missing.
    */
-  private async pandasType(table: string, ident: string): Promise<'numerical' | 'boolean' | 'text'> {
+  private async pandasType(table: string, ident: string): Promise<{ dtype: PandasDtype; sqlType: 'DOUBLE' | 'BOOLEAN' | 'VARCHAR' }> {
     const any = async (condition: string) =>
       (await this.db.runAndReadAll(`SELECT 1 FROM ${table} WHERE ${ident} IS NOT NULL AND (${condition}) LIMIT 1`)).getRows().length > 0;
+    const hasNull = async () => (await this.db.runAndReadAll(`SELECT 1 FROM ${table} WHERE ${ident} IS NULL LIMIT 1`)).getRows().length > 0;
     const number = `TRY_CAST(${ident} AS DOUBLE)`;
-    if (!(await any(`${number} IS NULL OR isnan(${number}) OR contains(${ident}, '_')`))) return 'numerical';
-    return (await any(`${ident} NOT IN (${PANDAS_BOOLEANS.map(quoteLiteral).join(', ')})`)) ? 'text' : 'boolean';
+    if (!(await any(`${number} IS NULL OR isnan(${number}) OR contains(${ident}, '_')`))) {
+      const integers = !(await hasNull()) && !(await any(`NOT regexp_full_match(${ident}, '[ \t]*[+-]?[0-9]+[ \t]*')`));
+      return { dtype: integers ? 'int64' : 'float64', sqlType: 'DOUBLE' };
+    }
+    if (await any(`${ident} NOT IN (${PANDAS_BOOLEANS.map(quoteLiteral).join(', ')})`)) return { dtype: 'object', sqlType: 'VARCHAR' };
+    return { dtype: (await hasNull()) ? 'object' : 'bool', sqlType: 'BOOLEAN' };
+  }
+
+  /** Which of `names` hold a missing value, in one scan of `table`. */
+  private async nullColumns(table: string, names: readonly string[]): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    const counts = (await this.db.runAndReadAll(
+      `SELECT ${names.map((n) => `count(*) FILTER (WHERE ${quoteIdent(n)} IS NULL)`).join(', ')} FROM ${table}`,
+    )).getRows()[0]!;
+    return new Set(names.filter((_, i) => Number(counts[i]) > 0));
   }
 
   private async run(path: string, sql: string): Promise<void> {
@@ -272,6 +306,14 @@ export class DatasetReader {
       throw new DatasetError(explainDuckDbError(path, (err as Error).message));
     }
   }
+}
+
+/** The dtype pandas gives a typed column (Parquet via pyarrow): no int or bool dtype with missing values. */
+function binaryDtype(duckType: string, hasNull: boolean): PandasDtype {
+  if (/^U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/.test(duckType)) return hasNull ? 'float64' : 'int64';
+  if (duckType === 'BOOLEAN') return hasNull ? 'object' : 'bool';
+  const kind = classify(duckType);
+  return kind === 'numerical' ? 'float64' : kind === 'categorical' ? 'object' : kind === 'datetime' ? 'datetime64' : 'other';
 }
 
 function classify(duckType: string): ColumnKind {
