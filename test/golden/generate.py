@@ -251,6 +251,30 @@ def types_file(name, n, seed, side):
     return write_csv(name, header, rows)
 
 
+def jsonl_file(name, n, seed, side):
+    """JSON Lines read by pd.read_json(lines=True) (issue 17): date-looking strings in columns whose
+    names pandas does not try as dates stay text and are tested; `date` and `updated_at` become
+    datetime64 and are skipped; numbers in strings become numbers; 1.0/2.0 become int64."""
+    rnd = random.Random(seed)
+    ref = side == "ref"
+    days = ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04"] if ref else ["2024-03-03", "2024-03-04", "2024-03-05"]
+    path = os.path.join(DATA, name)
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            row = {
+                "day": rnd.choice(days),  # date-looking text: categorical, chisquare
+                "shipped": rnd.choice(["2024-03-01T08:00:00", "2024-03-01 08:00:00"] if ref else ["2024-03-01T08:00:00"]),  # two spellings stay two categories: z
+                "date": f"2024-0{1 + i % 3}-1{i % 10}",  # pandas tries `date` as dates: datetime64, skipped
+                "updated_at": 1700000000 + i * 3600,  # epoch seconds in an `_at` column: datetime64, skipped
+                "visits": rnd.choice([1.0, 2.0, 3.0] if ref else [2.0, 3.0, 3.0]),  # floats equal to ints: int64, 3 values -> categorical
+                "zip": rnd.choice(["02139", "10001", "94103"]),  # strings of digits: read_json makes them int64
+                "active": rnd.random() < (0.5 if ref else 0.7),  # bool: categorical
+                "score": round(rnd.gauss(0 if ref else 0.3, 1), 3),  # float64: numerical, ks
+            }
+            f.write(json.dumps(row) + "\n")
+    return f"{REL_DATA}/{name}"
+
+
 # ---------------------------------------------------------------------------------------------
 # The oracle: pandas typing + Evidently's rules + drift_oracle.py's SciPy scores
 
@@ -389,9 +413,10 @@ def compare(name, ref_path, cur_path, options=None, note=""):
 def main():
     os.makedirs(DATA, exist_ok=True)
     for f in os.listdir(DATA):
-        if f.endswith(".csv"):
+        if f.endswith(".csv") or f.endswith(".jsonl"):
             os.remove(os.path.join(DATA, f))
     w, fl, pg, cars = weather_files(), flights_files(), penguins_files(), cars_files()
+    jsonl = {"ref": jsonl_file("events-ref.jsonl", 150, 31, "ref"), "cur": jsonl_file("events-cur.jsonl", 120, 32, "cur")}
     types = {
         "small-ref": types_file("types-small-ref.csv", 200, 21, "ref"),
         "small-cur": types_file("types-small-cur.csv", 180, 22, "cur"),
@@ -445,6 +470,7 @@ def main():
             {"categorical": ["price"], "columnTests": {"grade": "z", "price": "z", "code": "z", "flag": "chisquare"}},
             note="issue 17: z over 3 numeric categories orders them as numbers; --stattest z on an int64 column",
         ),
+        compare("jsonl-date-strings", jsonl["ref"], jsonl["cur"], note="issue 17: pd.read_json(lines=True) typing; date-looking text is tested"),
         compare(
             "types-small-numerical-override",
             types["small-ref"],

@@ -68,6 +68,26 @@ describe('DatasetReader', () => {
     }
   });
 
+  it.each(['jsonl', 'json'])('gives %s columns the dtype pandas read_json gives them: date-looking strings stay text (pandas is the oracle)', async (ext) => {
+    const rows = [
+      { day: '2021-01-01', date: '2021-01-01', created_at: '2021-01-02', t: '2021-01-03T10:00:00', n: '5', b: true, bn: true, f: 1.0, g: 1.5, m: 1, zip: '02139', ts_time: 1600000000, small_at: 5, s: 'x', mix: 5, Modified: '2021-01-01' },
+      { day: '2021-02-01', date: '2021-03-01', created_at: '2021-01-03T10:00:00', t: '2021-01-03 10:00:00', n: '7', b: false, bn: null, f: 2.0, g: 2, m: null, zip: '1e3', ts_time: 1600000001, small_at: 6, s: '1', mix: '7', Modified: '2021-01-02' },
+      { day: '2021-02-01', date: '2021-03-02', created_at: '2021-01-04', t: '2021-01-04', n: ' 9', b: true, bn: false, f: 3.0, g: 3, m: 4, zip: '1', ts_time: 1600000002, small_at: 7, s: 'y', mix: 8, Modified: '2021-01-03' },
+    ];
+    const path = file(`dtypes.${ext}`, ext === 'jsonl' ? rows.map((r) => JSON.stringify(r)).join('\n') + '\n' : JSON.stringify(rows));
+    const script = 'import sys, json, pandas as pd\n' +
+      'df = pd.read_json(sys.argv[1], lines=sys.argv[1].endswith(".jsonl"))\n' +
+      'print(json.dumps({c: "datetime64" if str(t).startswith("datetime64") else str(t) for c, t in df.dtypes.items()}))';
+    const run = spawnSync('/usr/bin/python3', ['-c', script, path], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const t = await reader.load(path);
+    expect(Object.fromEntries(t.columns.map((c) => [c.name, c.dtype]))).toEqual(JSON.parse(run.stdout));
+    // Text stays as written: two spellings of one time are two categories, as in pandas.
+    expect(await reader.categoryValues(t, 't')).toEqual(['2021-01-03T10:00:00', '2021-01-03 10:00:00', '2021-01-04']);
+    expect(t.columns.find((c) => c.name === 'day')!.kind).toBe('categorical');
+    expect(await reader.numericValues(t, 'zip')).toEqual([2139, 1000, 1]);
+  });
+
   it('gives Parquet integers with a missing value float64 and booleans with one object, as pyarrow does', async () => {
     const parquet = join(dir, 'dtypes.parquet');
     await reader.db.run(`COPY (SELECT range AS n, CASE WHEN range = 3 THEN NULL ELSE range % 3 END AS n_na, range % 2 = 0 AS b,

@@ -12,6 +12,7 @@ import { access, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { PandasDtype } from '../../core/drift/index.ts';
 import { readCsvHeader } from './csv-header.ts';
+import { needsText, pandasJsonType } from './pandas-json.ts';
 
 /** pandas' default `na_values` (pandas 2.x), plus the empty field. */
 export const NULL_TOKENS = [
@@ -128,14 +129,25 @@ export class DatasetReader {
     }
     const raw = `${table}_raw`;
     await this.run(path, `CREATE TABLE ${raw} AS SELECT * FROM ${await this.source(path, format)}`);
-    const described = (await this.db.runAndReadAll(`DESCRIBE ${raw}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
+    let described = (await this.db.runAndReadAll(`DESCRIBE ${raw}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
     if (described.length === 0) throw new DatasetError(`${path}: no columns`);
+    if ((format === 'json' || format === 'jsonl') && described.some((d) => needsText(d.column_name, d.column_type))) {
+      // Read again with those columns as text, as pandas keeps them (see pandas-json.ts).
+      const columns = described.map((d) => `${quoteLiteral(d.column_name)}: ${quoteLiteral(needsText(d.column_name, d.column_type) ? 'VARCHAR' : d.column_type)}`);
+      await this.db.run(`DROP TABLE ${raw}`);
+      await this.run(path, `CREATE TABLE ${raw} AS SELECT * FROM ${await this.source(path, format, `, columns={${columns.join(', ')}}`)}`);
+      described = (await this.db.runAndReadAll(`DESCRIBE ${raw}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
+    }
     const columns: TableColumn[] = [];
     const select: string[] = [];
     const nulls = await this.nullColumns(raw, described.filter((d) => /INT|BOOLEAN/.test(d.column_type)).map((d) => d.column_name));
     for (const { column_name: name, column_type: type } of described) {
       const ident = quoteIdent(name);
-      if (type === 'VARCHAR' && (format === 'csv' || format === 'tsv')) {
+      if (format === 'json' || format === 'jsonl') {
+        const typed = await pandasJsonType(this.db, raw, name, type);
+        columns.push({ name, kind: typed.kind, sqlType: typed.sqlType, dtype: typed.dtype });
+        select.push(typed.select);
+      } else if (type === 'VARCHAR' && (format === 'csv' || format === 'tsv')) {
         const { dtype, sqlType } = await this.pandasType(raw, ident);
         columns.push({ name, kind: sqlType === 'DOUBLE' ? 'numerical' : 'categorical', sqlType, dtype });
         select.push(sqlType === 'VARCHAR' ? ident : `CAST(${ident} AS ${sqlType}) AS ${ident}`);
@@ -175,7 +187,8 @@ export class DatasetReader {
     if (this.ownsInstance) this.instance.closeSync();
   }
 
-  private async source(path: string, format: FileFormat): Promise<string> {
+  /** The DuckDB table function reading `path`; `jsonOptions` are appended to read_json's. */
+  private async source(path: string, format: FileFormat, jsonOptions = ''): Promise<string> {
     const p = quoteLiteral(path);
     switch (format) {
       case 'csv':
@@ -190,9 +203,9 @@ export class DatasetReader {
       case 'parquet':
         return `read_parquet(${p})`;
       case 'json':
-        return `read_json(${p}, format='auto')`;
+        return `read_json(${p}, format='auto'${jsonOptions})`;
       case 'jsonl':
-        return `read_json(${p}, format='newline_delimited')`;
+        return `read_json(${p}, format='newline_delimited'${jsonOptions})`;
       case 'arrow':
         throw new Error('Arrow files are imported, not read by DuckDB');
     }
