@@ -124,18 +124,35 @@ async function compareWith(
   const outcomes: Outcome[] = new Array(ref.columns.length);
   let next = 0;
   let done = 0;
+  // The first column error stops both workers: the other one's query is interrupted and
+  // awaited before this returns, because the caller closes the connections next, and closing
+  // one under a running query left the process hanging (issue 17). An interrupt only stops a
+  // running query, and the other worker may be between two, so it repeats until that settles.
+  let failure: DatasetError | undefined;
+  let interrupting: ReturnType<typeof setInterval> | undefined;
   const worker = async (r: DatasetReader) => {
-    while (next < ref.columns.length) {
+    while (failure === undefined && next < ref.columns.length) {
       const i = next++;
       try {
         outcomes[i] = await testColumn(r, ref.columns[i]!);
       } catch (err) {
-        throw err instanceof DatasetError ? err : new DatasetError((err as Error).message);
+        if (failure === undefined) {
+          failure = err instanceof DatasetError ? err : new DatasetError((err as Error).message);
+          const other = r === reader ? second : reader;
+          other.db.interrupt();
+          interrupting = setInterval(() => other.db.interrupt(), 10);
+        }
+        return;
       }
       progress({ phase: 'testing columns', done: ++done, total: ref.columns.length });
     }
   };
-  await Promise.all([worker(reader), worker(second)]);
+  try {
+    await Promise.all([worker(reader), worker(second)]);
+  } finally {
+    clearInterval(interrupting);
+  }
+  if (failure !== undefined) throw failure;
   const reports = outcomes.flatMap((o) => (o.kind === 'report' ? [o.report] : []));
   const skipped = outcomes.flatMap((o) => (o.kind === 'skipped' ? [o.skip] : []));
   for (const col of cur.columns) if (!ref.columns.some((c) => c.name === col.name)) skipped.push({ name: col.name, reason: 'only in the current data' });
