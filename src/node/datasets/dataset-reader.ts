@@ -11,6 +11,7 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { access, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { PandasDtype } from '../../core/drift/index.ts';
+import { describeBinary, findBinary, printable } from './binary-text.ts';
 import { readCsvHeader } from './csv-header.ts';
 import { needsText, pandasJsonType } from './pandas-json.ts';
 
@@ -107,6 +108,11 @@ export class DatasetReader {
       const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
       throw new DatasetError(`${path}: cannot read the file (${why})`);
     }
+    if (TEXT_FORMATS.has(format)) {
+      // Binary content is named here, before DuckDB's parser quotes it back raw.
+      const binary = await findBinary(path, BINARY_SNIFF_BYTES);
+      if (binary) throw new DatasetError(describeBinary(path, binary));
+    }
     const table = `t${++tableCounter}`;
     if (format === 'arrow') {
       let columns;
@@ -115,7 +121,7 @@ export class DatasetReader {
         const { importArrowFile } = await import('./arrow-import.ts');
         columns = await importArrowFile(this.db, path, table);
       } catch (err) {
-        throw new DatasetError(`${path}: ${(err as Error).message}`);
+        throw new DatasetError(`${path}: ${printable((err as Error).message)}`);
       }
       const rows = Number((await this.db.runAndReadAll(`SELECT count(*) AS n FROM ${table}`)).getRowObjectsJS()[0]!.n);
       return { path, format, table, rows, columns };
@@ -217,7 +223,7 @@ export class DatasetReader {
     if (header.length === 0 || header.every((h) => h === '')) throw new DatasetError(`${path}: empty file, no header row`);
     const seen = new Set<string>();
     for (const [i, name] of header.entries()) {
-      if (seen.has(name)) throw new DatasetError(`${path}, line 1: column name "${name}" appears twice (column ${i + 1})`);
+      if (seen.has(name)) throw new DatasetError(`${path}, line 1: column name "${printable(name, 80)}" appears twice (column ${i + 1})`);
       seen.add(name);
     }
     return header.map((h, i) => (h === '' ? `column_${i}` : h));
@@ -316,7 +322,9 @@ export class DatasetReader {
     try {
       await this.db.run(sql);
     } catch (err) {
-      throw new DatasetError(explainDuckDbError(path, (err as Error).message));
+      // Binary data past the first bytes checked in load() is the likeliest cause; name it.
+      const binary = TEXT_FORMATS.has(detectFormat(path)) ? await findBinary(path, BINARY_SCAN_BYTES).catch(() => null) : null;
+      throw new DatasetError(binary ? describeBinary(path, binary) : explainDuckDbError(path, (err as Error).message));
     }
   }
 }
@@ -336,8 +344,15 @@ function classify(duckType: string): ColumnKind {
   return 'other';
 }
 
-/** Turns DuckDB's reader errors into "FILE, line N: what is wrong". */
-export function explainDuckDbError(path: string, message: string): string {
+const TEXT_FORMATS: ReadonlySet<FileFormat> = new Set(['csv', 'tsv', 'json', 'jsonl']);
+/** Bytes checked for binary content before every text file is read. */
+const BINARY_SNIFF_BYTES = 1 << 20;
+/** Bytes searched for binary content when DuckDB could not read a text file. */
+const BINARY_SCAN_BYTES = 1 << 30;
+
+/** Turns DuckDB's reader errors into "FILE, line N: what is wrong", never quoting raw bytes. */
+export function explainDuckDbError(path: string, raw: string): string {
+  const message = raw.split('\n').map((line) => printable(line, 300)).join('\n');
   const name = basename(path);
   const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
   const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
