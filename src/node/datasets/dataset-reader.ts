@@ -257,14 +257,16 @@ export class DatasetReader {
     const columns: TableColumn[] = [];
     const nanChecks: string[] = [];
     const described = (await this.db.runAndReadAll(`DESCRIBE ${table}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
-    // pandas reads a column of integers as int64 only when none is missing (else float64).
-    const withNulls = await this.nullColumns(table, described.filter((d) => sniffed.get(d.column_name) === 'BIGINT').map((d) => d.column_name));
+    // pandas reads a column of integers as int64 only when none is missing (else float64):
+    // integer columns are counted for missing values in the same scan as the NaN check.
+    const integerColumns: TableColumn[] = [];
     for (const { column_name: name, column_type: type } of described) {
       const ident = quoteIdent(name);
       if (type === 'DOUBLE') {
-        const dtype = sniffed.get(name) === 'BIGINT' && !withNulls.has(name) ? 'int64' : 'float64';
-        columns.push({ name, kind: 'numerical', sqlType: 'DOUBLE', dtype });
+        const column: TableColumn = { name, kind: 'numerical', sqlType: 'DOUBLE', dtype: 'float64' };
+        columns.push(column);
         nanChecks.push(`count(*) FILTER (WHERE isnan(${ident}))`);
+        if (sniffed.get(name) === 'BIGINT') integerColumns.push(column);
         continue;
       }
       const { dtype, sqlType } = await this.pandasType(table, ident);
@@ -274,11 +276,13 @@ export class DatasetReader {
       columns.push({ name, kind: sqlType === 'DOUBLE' ? 'numerical' : 'categorical', sqlType, dtype });
     }
     if (nanChecks.length > 0) {
-      const counts = Object.values((await this.db.runAndReadAll(`SELECT ${nanChecks.join(', ')} FROM ${table}`)).getRowObjectsJS()[0]!);
-      if (counts.some((n) => Number(n) > 0)) {
+      const nullChecks = integerColumns.map((c) => `count(*) FILTER (WHERE ${quoteIdent(c.name)} IS NULL)`);
+      const counts = (await this.db.runAndReadAll(`SELECT ${[...nanChecks, ...nullChecks].join(', ')} FROM ${table}`)).getRows()[0]!.map(Number);
+      if (counts.slice(0, nanChecks.length).some((n) => n > 0)) {
         await this.db.run(`DROP TABLE ${table}`);
         return null;
       }
+      integerColumns.forEach((c, i) => (c.dtype = counts[nanChecks.length + i] === 0 ? 'int64' : 'float64'));
     }
     return columns;
   }
