@@ -146,7 +146,10 @@ export class DatasetReader {
     }
     const columns: TableColumn[] = [];
     const select: string[] = [];
-    const nulls = await this.nullColumns(raw, described.filter((d) => /INT|BOOLEAN/.test(d.column_type)).map((d) => d.column_name));
+    // Typed files (Parquet): integers and booleans with a missing value change pandas dtype.
+    const nulls = format === 'parquet'
+      ? await this.nullColumns(raw, described.filter((d) => /INT|BOOLEAN/.test(d.column_type)).map((d) => d.column_name))
+      : new Set<string>();
     for (const { column_name: name, column_type: type } of described) {
       const ident = quoteIdent(name);
       if (format === 'json' || format === 'jsonl') {
@@ -235,6 +238,8 @@ export class DatasetReader {
    * columns then get the pandas check. Anything unusual — a ragged row, a value past the
    * sniffer's sample that does not fit its type, a NaN spelling pandas reads as text — and
    * this returns null so the strict all-text path reads the file and explains the problem.
+   * Known gap: DuckDB also reads hexadecimal literals ("0x10") as integers, where pandas
+   * reads text; such a column is typed numerical here.
    */
   private async loadCsvTyped(path: string, format: 'csv' | 'tsv', table: string): Promise<TableColumn[] | null> {
     let sniffed = new Map<string, string>();
