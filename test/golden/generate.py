@@ -13,8 +13,11 @@ PYTHONHASHSEED=0, because Evidently's code sums over Python sets, whose order fo
 
 What "the oracle" means here, step by step, as Evidently's legacy data drift does it:
   1. read each CSV with `pd.read_csv(path)` and its defaults (pandas' NA tokens, its typing);
-  2. type each column: numeric dtype -> numerical; object or bool dtype -> categorical
-     (Evidently's `select_dtypes(np.number)` split); `--categorical` / `--numerical` override;
+  2. type each column as Evidently's legacy `_get_column_type` does
+     (evidently/legacy/utils/data_preprocessing.py; see `evidently_type` below): an integer
+     dtype with at most NUMBER_UNIQUE_AS_CATEGORICAL = 5 distinct reference values, bool and
+     object -> categorical; other numbers -> numerical; `--categorical` / `--numerical` override.
+     A column numeric on one side and not on the other is skipped (see below);
   3. per column, replace +-inf by NaN and drop NaN (evidently/legacy/calculations/data_drift.py,
      get_one_column_drift), then pick the default test from what is left
      (registry._get_default_stattest) unless a test is forced;
@@ -220,16 +223,108 @@ def edge_file(name, n, seed, side):
     return write_csv(name, header, rows)
 
 
+def types_file(name, n, seed, side):
+    """Columns for Evidently's typing rules (issue 17); `side` is "ref" or "cur"."""
+    rnd = random.Random(seed)
+    ref = side == "ref"
+    header = [
+        "flag",  # integers 0/1, none missing: int64 with 2 values -> categorical (z)
+        "level",  # integers 1..3 with a missing value: float64 -> numerical (chisquare by count)
+        "ok",  # booleans, none missing: bool -> categorical
+        "code",  # integers 1..5 in the reference, 1..7 in the current: categorical, chisquare
+        "count",  # integers 0..11: int64 with more than 5 values -> numerical
+        "grade",  # integers 2, 10, 30: categorical; z orders them as numbers (2 first)
+        "price",  # floats 2.0, 10.0, 30.0: numerical unless --categorical; z orders as numbers
+        "mixed",  # 3 integers, missing in the reference only: float64 vs int64 -> Evidently looks at the current's int64
+    ]
+    rows = []
+    for i in range(n):
+        flag = "1" if rnd.random() < (0.3 if ref else 0.4) else "0"
+        level = "NA" if i == 3 else str(rnd.choice([1, 2, 2, 3] if ref else [1, 2, 3, 3]))
+        ok = rnd.choice(["True", "False", "False"] if ref else ["True", "True", "False"])
+        code = str(rnd.randint(1, 5) if ref else rnd.choice([1, 2, 3, 4, 5, 6, 7]))
+        count = str(rnd.randint(0, 11 if ref else 9))
+        grade = str(rnd.choice([2, 10, 30, 30] if ref else [2, 10, 10, 30]))
+        price = rnd.choice(["2.0", "10.0", "10.0", "30.0"] if ref else ["2.0", "10.0", "30.0", "30.0"])
+        mixed = "" if ref and i % 7 == 2 else str(rnd.choice([4, 5, 6]))
+        rows.append([flag, level, ok, code, count, grade, price, mixed])
+    return write_csv(name, header, rows)
+
+
+def jsonl_file(name, n, seed, side):
+    """JSON Lines read by pd.read_json(lines=True) (issue 17): date-looking strings in columns whose
+    names pandas does not try as dates stay text and are tested; `date` and `updated_at` become
+    datetime64 and are skipped; numbers in strings become numbers; 1.0/2.0 become int64."""
+    rnd = random.Random(seed)
+    ref = side == "ref"
+    days = ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04"] if ref else ["2024-03-03", "2024-03-04", "2024-03-05"]
+    path = os.path.join(DATA, name)
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            row = {
+                "day": rnd.choice(days),  # date-looking text: categorical, chisquare
+                "shipped": rnd.choice(["2024-03-01T08:00:00", "2024-03-01 08:00:00"] if ref else ["2024-03-01T08:00:00"]),  # two spellings stay two categories: z
+                "date": f"2024-0{1 + i % 3}-1{i % 10}",  # pandas tries `date` as dates: datetime64, skipped
+                "updated_at": 1700000000 + i * 3600,  # epoch seconds in an `_at` column: datetime64, skipped
+                "visits": rnd.choice([1.0, 2.0, 3.0] if ref else [2.0, 3.0, 3.0]),  # floats equal to ints: int64, 3 values -> categorical
+                "zip": rnd.choice(["02139", "10001", "94103"]),  # strings of digits: read_json makes them int64
+                "active": rnd.random() < (0.5 if ref else 0.7),  # bool: categorical
+                "score": round(rnd.gauss(0 if ref else 0.3, 1), 3),  # float64: numerical, ks
+            }
+            f.write(json.dumps(row) + "\n")
+    return f"{REL_DATA}/{name}"
+
+
 # ---------------------------------------------------------------------------------------------
 # The oracle: pandas typing + Evidently's rules + drift_oracle.py's SciPy scores
 
 
 def column_kind(series):
+    """What a column holds, to find columns numeric on one side only (Driftdesk skips those)."""
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_object_dtype(series):
         return "categorical"
+    if pd.api.types.is_datetime64_dtype(series):
+        return "datetime"
     if pd.api.types.is_numeric_dtype(series):
         return "numerical"
     raise ValueError(f"unexpected dtype {series.dtype} for {series.name}")
+
+
+NUMBER_UNIQUE_AS_CATEGORICAL = 5
+
+
+def evidently_type(ref, cur):
+    """evidently/legacy/utils/data_preprocessing.py::_get_column_type (Evidently 0.7, the branch
+    for features other than target and prediction, no column mapping), copied line by line."""
+    ref_type, cur_type = ref.dtype, cur.dtype
+    try:
+        ref_unique = ref.nunique()
+    except TypeError:
+        ref_unique = None
+    try:
+        cur_unique = cur.nunique()
+    except TypeError:
+        cur_unique = None
+    if ref_type != cur_type:
+        available_set = ["i", "u", "f", "c", "m", "M"]
+        if ref_type.kind not in available_set or cur_type.kind not in available_set:
+            cur_type = ref_type
+        if pd.api.types.is_dtype_equal(cur_type, ref_type):
+            cur_type = ref_type
+    nunique = ref_unique or cur_unique
+    column_dtype = cur_type
+    if pd.api.types.is_integer_dtype(column_dtype):
+        nunique = ref_unique or cur_unique
+        if nunique is not None and nunique <= NUMBER_UNIQUE_AS_CATEGORICAL:
+            return "categorical"
+        return "numerical"
+    if pd.api.types.is_numeric_dtype(column_dtype):
+        if column_dtype == bool:
+            return "categorical"
+        return "numerical"
+    if pd.api.types.is_datetime64_dtype(column_dtype):
+        return "datetime"
+    return "categorical"
 
 
 def clean(series, kind):
@@ -239,10 +334,20 @@ def clean(series, kind):
     return s.tolist()
 
 
+def read(path):
+    """pandas' reader for the file type, with its defaults (as a user of Evidently would load it)."""
+    full = os.path.join(ROOT, path)
+    if path.endswith(".jsonl"):
+        return pd.read_json(full, lines=True)
+    if path.endswith(".json"):
+        return pd.read_json(full)
+    return pd.read_csv(full, sep="\t" if path.endswith(".tsv") else ",")
+
+
 def compare(name, ref_path, cur_path, options=None, note=""):
     options = options or {}
-    ref = pd.read_csv(os.path.join(ROOT, ref_path))
-    cur = pd.read_csv(os.path.join(ROOT, cur_path))
+    ref = read(ref_path)
+    cur = read(cur_path)
     forced_cat = set(options.get("categorical", []))
     forced_num = set(options.get("numerical", []))
     column_tests = options.get("columnTests", {})
@@ -257,10 +362,13 @@ def compare(name, ref_path, cur_path, options=None, note=""):
         elif col in forced_num:
             kind = "numerical"
         else:
-            kind = column_kind(ref[col])
-            if column_kind(cur[col]) != kind:
+            if column_kind(cur[col]) != column_kind(ref[col]):
                 skipped.append({"name": col, "why": "numerical on one side, categorical on the other"})
                 continue
+            kind = evidently_type(ref[col], cur[col])
+        if kind == "datetime":
+            skipped.append({"name": col, "why": "datetime: not tested"})
+            continue
         r, c = clean(ref[col], kind), clean(cur[col], kind)
         if len(r) == 0 or len(c) == 0:
             skipped.append({"name": col, "why": "all values missing on one side: not testable"})
@@ -305,9 +413,16 @@ def compare(name, ref_path, cur_path, options=None, note=""):
 def main():
     os.makedirs(DATA, exist_ok=True)
     for f in os.listdir(DATA):
-        if f.endswith(".csv"):
+        if f.endswith(".csv") or f.endswith(".jsonl"):
             os.remove(os.path.join(DATA, f))
     w, fl, pg, cars = weather_files(), flights_files(), penguins_files(), cars_files()
+    jsonl = {"ref": jsonl_file("events-ref.jsonl", 150, 31, "ref"), "cur": jsonl_file("events-cur.jsonl", 120, 32, "cur")}
+    types = {
+        "small-ref": types_file("types-small-ref.csv", 200, 21, "ref"),
+        "small-cur": types_file("types-small-cur.csv", 180, 22, "cur"),
+        "large-ref": types_file("types-large-ref.csv", 1200, 23, "ref"),
+        "large-cur": types_file("types-large-cur.csv", 1100, 24, "cur"),
+    }
     edge = {
         "small-ref": edge_file("edge-small-ref.csv", 240, 11, "ref"),
         "small-cur": edge_file("edge-small-cur.csv", 180, 12, "cur"),
@@ -346,6 +461,23 @@ def main():
         compare("edge-small", edge["small-ref"], edge["small-cur"], note="hand-made, 240 vs 180 rows"),
         compare("edge-large", edge["large-ref"], edge["large-cur"], note="hand-made, 1200 vs 1100 rows"),
         compare("edge-large-psi", edge["large-ref"], edge["large-cur"], {"test": "psi"}, note="--stattest psi"),
+        compare("types-small", types["small-ref"], types["small-cur"], note="issue 17: int64 with <= 5 values, bool, int with NA"),
+        compare("types-large", types["large-ref"], types["large-cur"], note="issue 17, 1200 reference rows: jensenshannon on int categories"),
+        compare(
+            "types-small-z-numeric",
+            types["small-ref"],
+            types["small-cur"],
+            {"categorical": ["price"], "columnTests": {"grade": "z", "price": "z", "code": "z", "flag": "chisquare"}},
+            note="issue 17: z over 3 numeric categories orders them as numbers; --stattest z on an int64 column",
+        ),
+        compare("jsonl-date-strings", jsonl["ref"], jsonl["cur"], note="issue 17: pd.read_json(lines=True) typing; date-looking text is tested"),
+        compare(
+            "types-small-numerical-override",
+            types["small-ref"],
+            types["small-cur"],
+            {"numerical": ["code", "grade"]},
+            note="--numerical overrides Evidently's int64 rule",
+        ),
         compare(
             "edge-small-categorical-count",
             edge["small-ref"],

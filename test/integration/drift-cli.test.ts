@@ -66,7 +66,7 @@ const data = (name: string) => `${DATA}/${name}`;
 const closeTo = (a: number, b: number) => Math.abs(a - b) <= Math.max(1e-9, 1e-6 * Math.abs(b));
 
 let runs: Record<string, Run>;
-let files: { ragged: string; headerOnly: string; a: string; b: string };
+let files: { ragged: string; headerOnly: string; a: string; b: string; binary: string };
 
 beforeAll(async () => {
   files = {
@@ -74,7 +74,10 @@ beforeAll(async () => {
     headerOnly: tmp('header-only.csv', 'precipitation,temp_max,temp_min,wind,weather\n'),
     a: tmp('v1.csv', 'id,x,kind,old\n1,0.5,a,k\n2,1.5,b,k\n3,NA,a,\n4,2.5,c,k\n'),
     b: tmp('v2.csv', 'id,x,kind,new\n1,low,a,True\n2,high,b,False\n3,low,a,true\n4,mid,b,\n5,low,a,false\n'),
+    binary: join(dir, 'garbage.csv'),
   };
+  // A CSV that turns into binary on line 3: a NUL, an escape, bytes that are not UTF-8.
+  writeFileSync(files.binary, Buffer.concat([Buffer.from('a,b,c\n1,2,3\n4,'), Buffer.from([0x00, 0x1b, 0x5b, 0x32, 0x4a, 0xff, 0xfe, 0x07]), Buffer.from(',6\n')]));
   runs = await runAll({
     drifting: ['drift', data('edge-small-ref.csv'), data('edge-small-cur.csv'), '--json', '--fail-on-drift'],
     steady: ['drift', data('flights-delays-jan-3000.csv'), data('flights-delays-mar-3000.csv'), '--fail-on-drift'],
@@ -85,6 +88,8 @@ beforeAll(async () => {
     headerOnly: ['drift', data('weather-2012.csv'), files.headerOnly, '--json'],
     unknownTest: ['drift', data('weather-2012.csv'), data('weather-2015.csv'), '--json', '--stattest', 'wind=anderson'],
     badShare: ['drift', data('weather-2012.csv'), data('weather-2015.csv'), '--json', '--drift-share', '2'],
+    binary: ['drift', data('weather-2012.csv'), files.binary, '--json'],
+    intZ: ['drift', data('types-small-ref.csv'), data('types-small-cur.csv'), '--json', '--stattest', 'code=z'],
     profile: ['profile', files.a, '--json'],
     diff: ['dataset', 'diff', files.a, files.b, '--json'],
   });
@@ -172,12 +177,30 @@ describe('driftdesk drift', () => {
     report.columns.forEach((c, i) => expect(closeTo(c.score, expected[i]!.score as number), c.name).toBe(true));
   });
 
+  it('accepts --stattest COLUMN=z on an integer column with at most 5 values (categorical, as in Evidently)', () => {
+    const run = runs.intZ!;
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const code = (JSON.parse(run.stdout) as { columns: { name: string; type: string; test: string }[] }).columns.find((c) => c.name === 'code');
+    expect(code).toMatchObject({ type: 'categorical', test: 'z' });
+  });
+
+  it('never writes raw bytes of a binary file to the terminal', () => {
+    const err = runs.binary!.stderr;
+    expect(err).toMatch(/garbage\.csv/);
+    expect([...err].filter((ch) => !/[\x20-\x7e\n…]/.test(ch))).toEqual([]);
+  });
+
   it.each([
     ['a missing file', 'missing', /^driftdesk: test\/golden\/data\/no-such-file\.csv: cannot read the file \(no such file\)$/],
     ['a ragged CSV', 'ragged', /^driftdesk: \S*ragged\.csv, line 4: expected 2 fields, found 3$/],
     ['a file with a header and no rows', 'headerOnly', /^driftdesk: \S*header-only\.csv: no rows, so there is nothing to compare$/],
     ['an unknown test name', 'unknownTest', /^driftdesk: --stattest: unknown test "anderson"; use one of ks, chisquare, z, wasserstein/],
     ['--drift-share 2', 'badShare', /^driftdesk: --drift-share must be between 0 and 1, got 2/],
+    [
+      'binary data, quoted as printable text',
+      'binary',
+      /^driftdesk: \S*garbage\.csv, line 3 \(byte offset 14\): binary data, not UTF-8 text: a NUL byte \(0x00\) in "4,\\x00\\x1B\[2J\\xFF\\xFE\\x07,6\\n"/,
+    ],
   ])('exits 2 on %s, saying what and where', (_what, key, message) => {
     const run = runs[key]!;
     expect(run.code).toBe(2);

@@ -1,8 +1,9 @@
 /**
  * Golden test (issue 3, "Correctness"): Driftdesk's `compareFiles` — DuckDB reading, pandas-style
  * typing and missing values, Evidently's test choice, the drift engine — on real and hand-made
- * CSV pairs, against test/golden/drift-golden.json, which test/golden/generate.py computed with
- * pandas `read_csv` and SciPy/NumPy (see its header for the data, its sources and licenses).
+ * CSV and JSON Lines pairs, against test/golden/drift-golden.json, which test/golden/generate.py
+ * computed with pandas `read_csv` / `read_json`, Evidently's column typing and SciPy/NumPy (see its
+ * header for the data, its sources and licenses).
  *
  * Scores agree to a relative 1e-6, or an absolute 1e-9 near zero; column types, test names,
  * thresholds, drift flags, counts, the dataset verdict and the skipped columns agree exactly.
@@ -119,5 +120,22 @@ describe('drift of real CSV pairs matches pandas + SciPy (test/golden)', () => {
     expect(pairs.some((p) => p.columns.some((c) => c.values[0] < p.reference.rows))).toBe(true);
     const skipped = new Set(pairs.flatMap((p) => p.skipped_columns.map((s) => s.why)));
     expect(skipped.size).toBeGreaterThanOrEqual(4);
+  });
+
+  it('covers what issue 17 asks of the golden data', () => {
+    const column = (pair: string, name: string) => GOLDEN.pairs.find((p) => p.name === pair)!.columns.find((c) => c.name === name)!;
+    // An integer flag (int64, 2 values) and an int64 with values only in the current data: categorical.
+    expect([column('types-small', 'flag').type, column('types-small', 'code').type]).toEqual(['categorical', 'categorical']);
+    expect(column('types-small', 'code').score).toBe(0);
+    // A 3-value integer column with a missing value is float64: numerical.
+    expect(column('types-small', 'level').type).toBe('numerical');
+    expect(column('types-small', 'ok').type).toBe('categorical');
+    // z over three numeric categories, on an int64 column and on a float column forced categorical.
+    expect([column('types-small-z-numeric', 'grade').test, column('types-small-z-numeric', 'price').test]).toEqual(['z', 'z']);
+    // JSON Lines: date-looking text is tested; columns pandas reads as dates are skipped.
+    const jsonl = GOLDEN.pairs.find((p) => p.name === 'jsonl-date-strings')!;
+    expect(jsonl.reference.path.endsWith('.jsonl')).toBe(true);
+    expect(column('jsonl-date-strings', 'day').type).toBe('categorical');
+    expect(jsonl.skipped_columns.map((s) => s.name)).toEqual(['date', 'updated_at']);
   });
 });

@@ -100,3 +100,33 @@ describe('bad input', () => {
     );
   });
 });
+
+describe('numeric categories', () => {
+  it('accepts numbers as categories and orders them as numbers in z (2 before 10)', () => {
+    // As strings, "10" would sort first and be coded 0; as numbers 2 is coded 0.
+    const ref = [2, 10, 10, 30, 30, 30];
+    const cur = [2, 2, 2, 10, 30, 30];
+    const asNumbers = detectColumnDrift(ref, cur, { type: 'categorical', test: 'z' });
+    const asText = detectColumnDrift(ref.map(String), cur.map(String), { type: 'categorical', test: 'z' });
+    expect(asNumbers.score).not.toBeCloseTo(asText.score, 6);
+    // p for 1 of 6 vs 3 of 6 coded 0, computed by hand: z = (5/6 − 3/6) / √(P(1−P)(1/6+1/6)), P = 8/12.
+    const pooled = 8 / 12;
+    const z = (5 / 6 - 3 / 6) / Math.sqrt(pooled * (1 - pooled) * (2 / 6));
+    expect(asNumbers.score).toBeCloseTo(2 * (1 - 0.5 * (1 + erf(z / Math.SQRT2))), 12);
+  });
+
+  it('refuses numbers on one side and strings on the other', () => {
+    expect(() => detectColumnDrift([1, 2], ['1', '2'], { type: 'categorical', name: 'c' })).toThrow(/column "c".*numbers.*strings/);
+  });
+});
+
+/** erf by its Maclaurin series; plenty for |x| < 2 at 1e-12. */
+function erf(x: number): number {
+  let sum = 0;
+  let term = x;
+  for (let n = 0; n < 60; n++) {
+    sum += term / (2 * n + 1);
+    term *= (-x * x) / (n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}

@@ -16,10 +16,13 @@ function checkValues(values: readonly unknown[], side: string, type: ColumnType,
   if (values.length === 0) {
     throw new Error(`${where}: ${side} has no values (after removing missing ones), so drift cannot be tested`);
   }
+  // Categories are strings, or all finite numbers when a numeric column is compared as
+  // categories (pandas keeps them numbers, so Evidently's z-test orders them numerically).
+  const numbers = type === 'numerical' || typeof values[0] === 'number';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (type === 'numerical' ? typeof v !== 'number' || !Number.isFinite(v) : typeof v !== 'string') {
-      const expected = type === 'numerical' ? 'a finite number' : 'a string';
+    if (numbers ? typeof v !== 'number' || !Number.isFinite(v) : typeof v !== 'string') {
+      const expected = numbers ? 'a finite number' : 'a string';
       throw new Error(
         `${where}: ${side} value #${i} is ${describe(v)}, expected ${expected} in a ${type} column` +
           (type === 'numerical' ? ' (remove missing values first, or declare the column categorical)' : ''),
@@ -65,8 +68,9 @@ export function resolveStatTest(
  * the test's default threshold unless `options.threshold` is set; `drifted` follows the
  * test's rule (p-value tests: p < threshold, ks: p ≤ threshold; distances: ≥ threshold).
  *
- * Numerical values must be finite numbers and categorical values strings, with missing
- * values already removed. Throws an Error naming the column for an empty side, a value of
+ * Numerical values must be finite numbers and categorical values strings (or, for a numeric
+ * column compared as categories, finite numbers on both sides), with missing values already
+ * removed. Throws an Error naming the column for an empty side, a value of
  * the wrong kind, an unknown test, a test not valid for the type, or a bad threshold.
  */
 export function detectColumnDrift(
@@ -81,6 +85,9 @@ export function detectColumnDrift(
   }
   checkValues(reference, 'reference', type, where);
   checkValues(current, 'current', type, where);
+  if (type === 'categorical' && typeof reference[0] !== typeof current[0]) {
+    throw new Error(`${where}: reference categories are ${typeof reference[0]}s but current ones are ${typeof current[0]}s; use one kind on both sides`);
+  }
   const test = resolveStatTest(options.test, reference, current, type, name);
   const spec = STAT_TESTS[test];
   const threshold = options.threshold ?? spec.defaultThreshold;

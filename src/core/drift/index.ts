@@ -1,5 +1,12 @@
 export * from './types.ts';
 export { detectColumnDrift, resolveStatTest } from './column-drift.ts';
+export {
+  evidentlyColumnType,
+  NUMBER_UNIQUE_AS_CATEGORICAL,
+  type ColumnSide,
+  type EvidentlyColumnType,
+  type PandasDtype,
+} from './column-type.ts';
 export { detectDatasetDrift, summarizeDrift, DEFAULT_DRIFT_SHARE } from './dataset-drift.ts';
 export { STAT_TESTS, defaultStatTest, defaultStatTestFor, isStatTestName, SMALL_REFERENCE_MAX_ROWS, type StatTestSpec } from './stat-tests.ts';
 export { ksTwoSample, ksStatistic, KS_MAX_EXACT_N, type KsResult } from './ks.ts';

@@ -60,8 +60,9 @@ export type DatasetColumn =
   | {
       readonly name: string;
       readonly type: 'categorical';
-      readonly reference: readonly string[];
-      readonly current: readonly string[];
+      /** Strings, or finite numbers on both sides for a numeric column compared as categories. */
+      readonly reference: readonly string[] | readonly number[];
+      readonly current: readonly string[] | readonly number[];
       readonly test?: string;
       readonly threshold?: number;
     };

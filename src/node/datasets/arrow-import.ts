@@ -7,6 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DataType, type Field, tableFromIPC } from 'apache-arrow';
 import { readFile } from 'node:fs/promises';
+import type { PandasDtype } from '../../core/drift/index.ts';
 
 export type ArrowColumnKind = 'numerical' | 'categorical' | 'datetime' | 'other';
 
@@ -14,6 +15,7 @@ export interface ImportedArrowColumn {
   name: string;
   kind: ArrowColumnKind;
   sqlType: string;
+  dtype: PandasDtype;
 }
 
 function kindOf(field: Field): { kind: ArrowColumnKind; sql: 'DOUBLE' | 'VARCHAR' } {
@@ -22,6 +24,20 @@ function kindOf(field: Field): { kind: ArrowColumnKind; sql: 'DOUBLE' | 'VARCHAR
   if (DataType.isUtf8(t) || DataType.isLargeUtf8(t) || DataType.isBool(t) || DataType.isDictionary(t)) return { kind: 'categorical', sql: 'VARCHAR' };
   if (DataType.isDate(t) || DataType.isTimestamp(t)) return { kind: 'datetime', sql: 'VARCHAR' };
   return { kind: 'other', sql: 'VARCHAR' };
+}
+
+/**
+ * The dtype pyarrow's `to_pandas()` gives a field: integers with a null become float64 and
+ * booleans with a null become object (pandas has neither with missing values).
+ */
+function dtypeOf(field: Field, nullCount: number): PandasDtype {
+  const t = field.type;
+  if (DataType.isInt(t)) return nullCount === 0 ? 'int64' : 'float64';
+  if (DataType.isFloat(t) || DataType.isDecimal(t)) return 'float64';
+  if (DataType.isBool(t)) return nullCount === 0 ? 'bool' : 'object';
+  if (DataType.isUtf8(t) || DataType.isLargeUtf8(t) || DataType.isDictionary(t)) return 'object';
+  if (DataType.isDate(t) || DataType.isTimestamp(t)) return 'datetime64';
+  return 'other';
 }
 
 function toText(value: unknown, kind: ArrowColumnKind): string {
@@ -57,5 +73,10 @@ export async function importArrowFile(db: DuckDBConnection, path: string, table:
     appender.endRow();
   }
   appender.closeSync();
-  return fields.map((f, i) => ({ name: f.name, kind: kinds[i]!.kind, sqlType: kinds[i]!.kind === 'datetime' ? 'TIMESTAMP' : kinds[i]!.sql }));
+  return fields.map((f, i) => ({
+    name: f.name,
+    kind: kinds[i]!.kind,
+    sqlType: kinds[i]!.kind === 'datetime' ? 'TIMESTAMP' : kinds[i]!.sql,
+    dtype: dtypeOf(f, vectors[i]!.nullCount),
+  }));
 }

@@ -9,6 +9,7 @@ import {
   STAT_TESTS,
   defaultStatTestFor,
   detectColumnDrift,
+  evidentlyColumnType,
   summarizeDrift,
 } from '../../core/drift/index.ts';
 import { DatasetError, type DatasetReader, type LoadedTable, type TableColumn } from './dataset-reader.ts';
@@ -83,7 +84,11 @@ async function compareWith(
   async function testColumn(r: DatasetReader, col: TableColumn): Promise<Outcome> {
     const other = curByName.get(col.name);
     if (!other) return skip(col.name, 'only in the reference');
-    const type = forcedCat.has(col.name) ? 'categorical' : forcedNum.has(col.name) ? 'numerical' : sameKind(col.kind, other.kind);
+    // Both sides hold numbers (DOUBLE): a numeric column compared as categories keeps its
+    // values as numbers, as pandas does (inf dropped, z orders them numerically).
+    const numericBoth = col.kind === 'numerical' && other.kind === 'numerical';
+    const type = forcedCat.has(col.name) ? 'categorical' : forcedNum.has(col.name) ? 'numerical'
+      : numericBoth ? await evidentlyNumericType(r, ref, cur, col, other) : sameKind(col.kind, other.kind);
     if (type === null) {
       return skip(col.name, col.kind === other.kind
         ? `${col.kind} columns are not tested for drift`
@@ -91,14 +96,15 @@ async function compareWith(
     }
     const requested = options.columnTests?.[col.name] ?? options.test;
     // Large samples with the default test never leave DuckDB (see sql-drift.ts).
-    const inDatabase = requested === undefined && (type === 'categorical' || (col.kind === 'numerical' && other.kind === 'numerical'));
+    const inDatabase = requested === undefined && (type === 'categorical' || numericBoth);
+    const storage = numericBoth ? 'numerical' : 'categorical';
     if (inDatabase) {
-      const summary = type === 'numerical' ? await numericalSummary(r, ref, cur, col.name) : await valueCounts(r, ref, cur, col.name, type);
+      const summary = type === 'numerical' ? await numericalSummary(r, ref, cur, col.name) : await valueCounts(r, ref, cur, col.name, storage);
       if (summary.reference === 0 || summary.current === 0) return notTestable(col.name, summary.reference === 0 ? 'reference' : 'current data');
       const test = defaultStatTestFor(summary.reference, (k) => summary.distinct > k, type);
       if (test === 'wasserstein' || test === 'jensenshannon') {
         const score = 'wasserstein' in summary
-          ? test === 'wasserstein' ? summary.wasserstein : jensenShannonFromCounts(await valueCounts(r, ref, cur, col.name, type))
+          ? test === 'wasserstein' ? summary.wasserstein : jensenShannonFromCounts(await valueCounts(r, ref, cur, col.name, storage))
           : jensenShannonFromCounts(summary);
         const spec = STAT_TESTS[test];
         return { kind: 'report', report: { name: col.name, type, test, score, threshold: spec.defaultThreshold, drifted: spec.isDrift(score, spec.defaultThreshold) } };
@@ -107,7 +113,9 @@ async function compareWith(
     // Values leave DuckDB one column at a time (per worker), so memory holds few at once.
     const [reference, current] = type === 'numerical'
       ? [await numbers(r, ref, col.name), await numbers(r, cur, col.name)]
-      : [await r.categoryValues(ref, col.name), await r.categoryValues(cur, col.name)];
+      : numericBoth
+        ? [await r.numericValues(ref, col.name), await r.numericValues(cur, col.name)]
+        : [await r.categoryValues(ref, col.name), await r.categoryValues(cur, col.name)];
     if (reference.length === 0 || current.length === 0) return notTestable(col.name, reference.length === 0 ? 'reference' : 'current data');
     const result = detectColumnDrift(reference, current, { type, name: col.name, test: requested });
     return { kind: 'report', report: { name: col.name, type, test: result.test, score: result.score, threshold: result.threshold, drifted: result.drifted } };
@@ -116,18 +124,35 @@ async function compareWith(
   const outcomes: Outcome[] = new Array(ref.columns.length);
   let next = 0;
   let done = 0;
+  // The first column error stops both workers: the other one's query is interrupted and
+  // awaited before this returns, because the caller closes the connections next, and closing
+  // one under a running query left the process hanging (issue 17). An interrupt only stops a
+  // running query, and the other worker may be between two, so it repeats until that settles.
+  let failure: DatasetError | undefined;
+  let interrupting: ReturnType<typeof setInterval> | undefined;
   const worker = async (r: DatasetReader) => {
-    while (next < ref.columns.length) {
+    while (failure === undefined && next < ref.columns.length) {
       const i = next++;
       try {
         outcomes[i] = await testColumn(r, ref.columns[i]!);
       } catch (err) {
-        throw err instanceof DatasetError ? err : new DatasetError((err as Error).message);
+        if (failure === undefined) {
+          failure = err instanceof DatasetError ? err : new DatasetError((err as Error).message);
+          const other = r === reader ? second : reader;
+          other.db.interrupt();
+          interrupting = setInterval(() => other.db.interrupt(), 10);
+        }
+        return;
       }
       progress({ phase: 'testing columns', done: ++done, total: ref.columns.length });
     }
   };
-  await Promise.all([worker(reader), worker(second)]);
+  try {
+    await Promise.all([worker(reader), worker(second)]);
+  } finally {
+    clearInterval(interrupting);
+  }
+  if (failure !== undefined) throw failure;
   const reports = outcomes.flatMap((o) => (o.kind === 'report' ? [o.report] : []));
   const skipped = outcomes.flatMap((o) => (o.kind === 'skipped' ? [o.skip] : []));
   for (const col of cur.columns) if (!ref.columns.some((c) => c.name === col.name)) skipped.push({ name: col.name, reason: 'only in the current data' });
@@ -150,6 +175,26 @@ async function compareWith(
     }
   }
   return result;
+}
+
+/**
+ * Evidently's type for a column that holds numbers on both sides (core/drift/column-type.ts):
+ * categorical when its dtype is int64 with at most 5 distinct values, else numerical. The
+ * distinct count is pandas' `nunique()` of the reference, or of the current data when the
+ * reference has none; it is only counted when the dtype makes it matter.
+ */
+async function evidentlyNumericType(
+  reader: DatasetReader,
+  ref: LoadedTable,
+  cur: LoadedTable,
+  refCol: TableColumn,
+  curCol: TableColumn,
+): Promise<'numerical' | 'categorical'> {
+  if (refCol.dtype !== 'int64' && curCol.dtype !== 'int64') return 'numerical';
+  const refUnique = await reader.distinctCount(ref, refCol.name);
+  const curUnique = refUnique === 0 ? await reader.distinctCount(cur, curCol.name) : 0;
+  const type = evidentlyColumnType({ dtype: refCol.dtype, unique: refUnique }, { dtype: curCol.dtype, unique: curUnique });
+  return type === 'categorical' ? 'categorical' : 'numerical';
 }
 
 function sameKind(a: string, b: string): 'numerical' | 'categorical' | null {

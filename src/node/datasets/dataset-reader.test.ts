@@ -30,9 +30,9 @@ describe('DatasetReader', () => {
     const t = await reader.load(path);
     expect(t.rows).toBe(8);
     expect(t.columns).toEqual([
-      { name: 'a', kind: 'numerical', sqlType: 'DOUBLE' },
-      { name: 'b', kind: 'categorical', sqlType: 'VARCHAR' },
-      { name: 'c', kind: 'categorical', sqlType: 'BOOLEAN' },
+      { name: 'a', kind: 'numerical', sqlType: 'DOUBLE', dtype: 'float64' },
+      { name: 'b', kind: 'categorical', sqlType: 'VARCHAR', dtype: 'object' },
+      { name: 'c', kind: 'categorical', sqlType: 'BOOLEAN', dtype: 'object' },
     ]);
     expect(await reader.numericValues(t, 'a')).toEqual([1, 7.5]);
     expect(await reader.categoryValues(t, 'b')).toEqual(['x', 'y', 'z']);
@@ -50,6 +50,50 @@ describe('DatasetReader', () => {
     ]);
     expect(await reader.categoryValues(t, 'flag')).toEqual(['true', 'true', 'true', 'false', 'false']);
     expect(await reader.categoryValues(t, 'nans')).toEqual(['NAN', '+nan', '4', '5', '6']);
+  });
+
+  it('gives CSV columns the dtype pandas read_csv gives them (pandas is the oracle)', async () => {
+    // Integers as pandas' C parser reads them (" 7", "+3", "007"), an integer column with a
+    // missing value (float64), "1.0" (float64), booleans with and without a missing value.
+    const csv = 'ints,padded,ints_na,floaty,bools,bools_na,text,all_na\n' +
+      '1, 7,1,1.0,True,True,a,\n2,+3,,2.0,false,,b,NA\n3,007,3,3,TRUE,False,c,\n';
+    const fast = file('dtypes.csv', csv);
+    // "NAN" is a number to DuckDB but text to pandas: the fast path gives up and the all-text path types the file.
+    const strict = file('dtypes-strict.csv', csv.split('\n').map((line, i) => (line === '' ? line : `${line},${['nanword', '1.5', 'NAN', '2'][i]}`)).join('\n'));
+    for (const path of [fast, strict]) {
+      const run = spawnSync('/usr/bin/python3', ['-c', 'import sys, json, pandas as pd; print(json.dumps({c: str(t) for c, t in pd.read_csv(sys.argv[1]).dtypes.items()}))', path], { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      const t = await reader.load(path);
+      expect(Object.fromEntries(t.columns.map((c) => [c.name, c.dtype])), path).toEqual(JSON.parse(run.stdout));
+    }
+  });
+
+  it.each(['jsonl', 'json'])('gives %s columns the dtype pandas read_json gives them: date-looking strings stay text (pandas is the oracle)', async (ext) => {
+    const rows = [
+      { day: '2021-01-01', date: '2021-01-01', created_at: '2021-01-02', t: '2021-01-03T10:00:00', n: '5', b: true, bn: true, f: 1.0, g: 1.5, m: 1, zip: '02139', ts_time: 1600000000, small_at: 5, s: 'x', mix: 5, Modified: '2021-01-01' },
+      { day: '2021-02-01', date: '2021-03-01', created_at: '2021-01-03T10:00:00', t: '2021-01-03 10:00:00', n: '7', b: false, bn: null, f: 2.0, g: 2, m: null, zip: '1e3', ts_time: 1600000001, small_at: 6, s: '1', mix: '7', Modified: '2021-01-02' },
+      { day: '2021-02-01', date: '2021-03-02', created_at: '2021-01-04', t: '2021-01-04', n: ' 9', b: true, bn: false, f: 3.0, g: 3, m: 4, zip: '1', ts_time: 1600000002, small_at: 7, s: 'y', mix: 8, Modified: '2021-01-03' },
+    ];
+    const path = file(`dtypes.${ext}`, ext === 'jsonl' ? rows.map((r) => JSON.stringify(r)).join('\n') + '\n' : JSON.stringify(rows));
+    const script = 'import sys, json, pandas as pd\n' +
+      'df = pd.read_json(sys.argv[1], lines=sys.argv[1].endswith(".jsonl"))\n' +
+      'print(json.dumps({c: "datetime64" if str(t).startswith("datetime64") else str(t) for c, t in df.dtypes.items()}))';
+    const run = spawnSync('/usr/bin/python3', ['-c', script, path], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const t = await reader.load(path);
+    expect(Object.fromEntries(t.columns.map((c) => [c.name, c.dtype]))).toEqual(JSON.parse(run.stdout));
+    // Text stays as written: two spellings of one time are two categories, as in pandas.
+    expect(await reader.categoryValues(t, 't')).toEqual(['2021-01-03T10:00:00', '2021-01-03 10:00:00', '2021-01-04']);
+    expect(t.columns.find((c) => c.name === 'day')!.kind).toBe('categorical');
+    expect(await reader.numericValues(t, 'zip')).toEqual([2139, 1000, 1]);
+  });
+
+  it('gives Parquet integers with a missing value float64 and booleans with one object, as pyarrow does', async () => {
+    const parquet = join(dir, 'dtypes.parquet');
+    await reader.db.run(`COPY (SELECT range AS n, CASE WHEN range = 3 THEN NULL ELSE range % 3 END AS n_na, range % 2 = 0 AS b,
+      CASE WHEN range = 1 THEN NULL ELSE range % 2 = 0 END AS b_na, range / 2 AS x FROM range(6)) TO '${parquet}' (FORMAT parquet)`);
+    const t = await reader.load(parquet);
+    expect(t.columns.map((c) => [c.name, c.dtype])).toEqual([['n', 'int64'], ['n_na', 'float64'], ['b', 'bool'], ['b_na', 'object'], ['x', 'float64']]);
   });
 
   it('reads TSV, JSON Lines and Parquet', async () => {

@@ -10,7 +10,10 @@
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { access, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import type { PandasDtype } from '../../core/drift/index.ts';
+import { describeBinary, findBinary, printable } from './binary-text.ts';
 import { readCsvHeader } from './csv-header.ts';
+import { needsText, pandasJsonType } from './pandas-json.ts';
 
 /** pandas' default `na_values` (pandas 2.x), plus the empty field. */
 export const NULL_TOKENS = [
@@ -33,6 +36,12 @@ export interface TableColumn {
   kind: ColumnKind;
   /** The DuckDB type after typing (DOUBLE, VARCHAR, BOOLEAN, …). */
   sqlType: string;
+  /**
+   * The dtype pandas would give the column (`read_csv`, `read_json`, `read_parquet`): numbers
+   * are stored as DOUBLE either way, but Evidently types an int64 column with few values as
+   * categorical (see core/drift/column-type.ts).
+   */
+  dtype: PandasDtype;
 }
 
 export interface LoadedTable {
@@ -99,6 +108,11 @@ export class DatasetReader {
       const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
       throw new DatasetError(`${path}: cannot read the file (${why})`);
     }
+    if (TEXT_FORMATS.has(format)) {
+      // Binary content is named here, before DuckDB's parser quotes it back raw.
+      const binary = await findBinary(path, BINARY_SNIFF_BYTES);
+      if (binary) throw new DatasetError(describeBinary(path, binary));
+    }
     const table = `t${++tableCounter}`;
     if (format === 'arrow') {
       let columns;
@@ -107,7 +121,7 @@ export class DatasetReader {
         const { importArrowFile } = await import('./arrow-import.ts');
         columns = await importArrowFile(this.db, path, table);
       } catch (err) {
-        throw new DatasetError(`${path}: ${(err as Error).message}`);
+        throw new DatasetError(`${path}: ${printable((err as Error).message)}`);
       }
       const rows = Number((await this.db.runAndReadAll(`SELECT count(*) AS n FROM ${table}`)).getRowObjectsJS()[0]!.n);
       return { path, format, table, rows, columns };
@@ -121,20 +135,34 @@ export class DatasetReader {
     }
     const raw = `${table}_raw`;
     await this.run(path, `CREATE TABLE ${raw} AS SELECT * FROM ${await this.source(path, format)}`);
-    const described = (await this.db.runAndReadAll(`DESCRIBE ${raw}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
+    let described = (await this.db.runAndReadAll(`DESCRIBE ${raw}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
     if (described.length === 0) throw new DatasetError(`${path}: no columns`);
+    if ((format === 'json' || format === 'jsonl') && described.some((d) => needsText(d.column_name, d.column_type))) {
+      // Read again with those columns as text, as pandas keeps them (see pandas-json.ts).
+      const columns = described.map((d) => `${quoteLiteral(d.column_name)}: ${quoteLiteral(needsText(d.column_name, d.column_type) ? 'VARCHAR' : d.column_type)}`);
+      await this.db.run(`DROP TABLE ${raw}`);
+      await this.run(path, `CREATE TABLE ${raw} AS SELECT * FROM ${await this.source(path, format, `, columns={${columns.join(', ')}}`)}`);
+      described = (await this.db.runAndReadAll(`DESCRIBE ${raw}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
+    }
     const columns: TableColumn[] = [];
     const select: string[] = [];
+    // Typed files (Parquet): integers and booleans with a missing value change pandas dtype.
+    const nulls = format === 'parquet'
+      ? await this.nullColumns(raw, described.filter((d) => /INT|BOOLEAN/.test(d.column_type)).map((d) => d.column_name))
+      : new Set<string>();
     for (const { column_name: name, column_type: type } of described) {
       const ident = quoteIdent(name);
-      if (type === 'VARCHAR' && (format === 'csv' || format === 'tsv')) {
-        const typed = await this.pandasType(raw, ident);
-        const sqlType = typed === 'numerical' ? 'DOUBLE' : typed === 'boolean' ? 'BOOLEAN' : 'VARCHAR';
-        columns.push({ name, kind: typed === 'numerical' ? 'numerical' : 'categorical', sqlType });
+      if (format === 'json' || format === 'jsonl') {
+        const typed = await pandasJsonType(this.db, raw, name, type);
+        columns.push({ name, kind: typed.kind, sqlType: typed.sqlType, dtype: typed.dtype });
+        select.push(typed.select);
+      } else if (type === 'VARCHAR' && (format === 'csv' || format === 'tsv')) {
+        const { dtype, sqlType } = await this.pandasType(raw, ident);
+        columns.push({ name, kind: sqlType === 'DOUBLE' ? 'numerical' : 'categorical', sqlType, dtype });
         select.push(sqlType === 'VARCHAR' ? ident : `CAST(${ident} AS ${sqlType}) AS ${ident}`);
       } else {
         const kind = classify(type);
-        columns.push({ name, kind, sqlType: kind === 'numerical' ? 'DOUBLE' : type });
+        columns.push({ name, kind, sqlType: kind === 'numerical' ? 'DOUBLE' : type, dtype: binaryDtype(type, nulls.has(name)) });
         select.push(kind === 'numerical' ? `CAST(${ident} AS DOUBLE) AS ${ident}` : ident);
       }
     }
@@ -150,6 +178,12 @@ export class DatasetReader {
     return reader.getColumnsJS()[0] as number[] ?? [];
   }
 
+  /** Distinct non-missing values of a column (pandas `nunique()`). */
+  async distinctCount(t: LoadedTable, column: string): Promise<number> {
+    const c = quoteIdent(column);
+    return Number((await this.db.runAndReadAll(`SELECT count(DISTINCT ${c}) AS n FROM ${t.table}`)).getRowObjectsJS()[0]!.n);
+  }
+
   /** Non-missing values of a categorical column, as text. */
   async categoryValues(t: LoadedTable, column: string): Promise<string[]> {
     const c = quoteIdent(column);
@@ -162,7 +196,8 @@ export class DatasetReader {
     if (this.ownsInstance) this.instance.closeSync();
   }
 
-  private async source(path: string, format: FileFormat): Promise<string> {
+  /** The DuckDB table function reading `path`; `jsonOptions` are appended to read_json's. */
+  private async source(path: string, format: FileFormat, jsonOptions = ''): Promise<string> {
     const p = quoteLiteral(path);
     switch (format) {
       case 'csv':
@@ -177,9 +212,9 @@ export class DatasetReader {
       case 'parquet':
         return `read_parquet(${p})`;
       case 'json':
-        return `read_json(${p}, format='auto')`;
+        return `read_json(${p}, format='auto'${jsonOptions})`;
       case 'jsonl':
-        return `read_json(${p}, format='newline_delimited')`;
+        return `read_json(${p}, format='newline_delimited'${jsonOptions})`;
       case 'arrow':
         throw new Error('Arrow files are imported, not read by DuckDB');
     }
@@ -191,7 +226,7 @@ export class DatasetReader {
     if (header.length === 0 || header.every((h) => h === '')) throw new DatasetError(`${path}: empty file, no header row`);
     const seen = new Set<string>();
     for (const [i, name] of header.entries()) {
-      if (seen.has(name)) throw new DatasetError(`${path}, line 1: column name "${name}" appears twice (column ${i + 1})`);
+      if (seen.has(name)) throw new DatasetError(`${path}, line 1: column name "${printable(name, 80)}" appears twice (column ${i + 1})`);
       seen.add(name);
     }
     return header.map((h, i) => (h === '' ? `column_${i}` : h));
@@ -203,8 +238,11 @@ export class DatasetReader {
    * columns then get the pandas check. Anything unusual — a ragged row, a value past the
    * sniffer's sample that does not fit its type, a NaN spelling pandas reads as text — and
    * this returns null so the strict all-text path reads the file and explains the problem.
+   * Known gap: DuckDB also reads hexadecimal literals ("0x10") as integers, where pandas
+   * reads text; such a column is typed numerical here.
    */
   private async loadCsvTyped(path: string, format: 'csv' | 'tsv', table: string): Promise<TableColumn[] | null> {
+    let sniffed = new Map<string, string>();
     const header = await this.csvHeader(path, format);
     const nulls = `[${NULL_TOKENS.map(quoteLiteral).join(', ')}]`;
     const source = `read_csv(${quoteLiteral(path)}, delim=${quoteLiteral(format === 'csv' ? ',' : '\t')}, quote='"', escape='"',
@@ -214,6 +252,7 @@ export class DatasetReader {
       const described = (await this.db.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
       if (described.length !== header.length || described.some((d, i) => d.column_name !== header[i])) return null;
       const numeric = described.map((d) => d.column_type === 'BIGINT' || d.column_type === 'DOUBLE');
+      sniffed = new Map(described.map((d) => [d.column_name, d.column_type]));
       const select = described.map((d, i) => (numeric[i] ? `CAST(${quoteIdent(d.column_name)} AS DOUBLE) AS ${quoteIdent(d.column_name)}` : quoteIdent(d.column_name)));
       await this.db.run(`CREATE TABLE ${table} AS SELECT ${select.join(', ')} FROM ${source}`);
     } catch {
@@ -223,28 +262,32 @@ export class DatasetReader {
     const columns: TableColumn[] = [];
     const nanChecks: string[] = [];
     const described = (await this.db.runAndReadAll(`DESCRIBE ${table}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
+    // pandas reads a column of integers as int64 only when none is missing (else float64):
+    // integer columns are counted for missing values in the same scan as the NaN check.
+    const integerColumns: TableColumn[] = [];
     for (const { column_name: name, column_type: type } of described) {
       const ident = quoteIdent(name);
       if (type === 'DOUBLE') {
-        columns.push({ name, kind: 'numerical', sqlType: 'DOUBLE' });
+        const column: TableColumn = { name, kind: 'numerical', sqlType: 'DOUBLE', dtype: 'float64' };
+        columns.push(column);
         nanChecks.push(`count(*) FILTER (WHERE isnan(${ident}))`);
+        if (sniffed.get(name) === 'BIGINT') integerColumns.push(column);
         continue;
       }
-      const typed = await this.pandasType(table, ident);
-      if (typed === 'text') {
-        columns.push({ name, kind: 'categorical', sqlType: 'VARCHAR' });
-      } else {
-        const sqlType = typed === 'numerical' ? 'DOUBLE' : 'BOOLEAN';
+      const { dtype, sqlType } = await this.pandasType(table, ident);
+      if (sqlType !== 'VARCHAR') {
         await this.db.run(`ALTER TABLE ${table} ALTER COLUMN ${ident} SET DATA TYPE ${sqlType} USING CAST(${ident} AS ${sqlType})`);
-        columns.push({ name, kind: typed === 'numerical' ? 'numerical' : 'categorical', sqlType });
       }
+      columns.push({ name, kind: sqlType === 'DOUBLE' ? 'numerical' : 'categorical', sqlType, dtype });
     }
     if (nanChecks.length > 0) {
-      const counts = Object.values((await this.db.runAndReadAll(`SELECT ${nanChecks.join(', ')} FROM ${table}`)).getRowObjectsJS()[0]!);
-      if (counts.some((n) => Number(n) > 0)) {
+      const nullChecks = integerColumns.map((c) => `count(*) FILTER (WHERE ${quoteIdent(c.name)} IS NULL)`);
+      const counts = (await this.db.runAndReadAll(`SELECT ${[...nanChecks, ...nullChecks].join(', ')} FROM ${table}`)).getRows()[0]!.map(Number);
+      if (counts.slice(0, nanChecks.length).some((n) => n > 0)) {
         await this.db.run(`DROP TABLE ${table}`);
         return null;
       }
+      integerColumns.forEach((c, i) => (c.dtype = counts[nanChecks.length + i] === 0 ? 'int64' : 'float64'));
     }
     return columns;
   }
@@ -256,22 +299,51 @@ export class DatasetReader {
    * pandas reads as text, so they are excluded: digit separators ("1_000") and NaN spellings
    * that are not NA tokens ("NAN", "+nan", "NaN "). Each query looks for one counter-example
    * and stops there, so a text column costs a chunk, not a scan.
+   *
+   * The dtype follows pandas' C parser: int64 when every value is an integer literal
+   * (optional blanks and sign, digits only: "007", " 7", "+3"; not "1.0" or "1e2") and none is
+   * missing; float64 for other numbers; bool for booleans with none missing, object (of
+   * booleans) with one missing.
    */
-  private async pandasType(table: string, ident: string): Promise<'numerical' | 'boolean' | 'text'> {
+  private async pandasType(table: string, ident: string): Promise<{ dtype: PandasDtype; sqlType: 'DOUBLE' | 'BOOLEAN' | 'VARCHAR' }> {
     const any = async (condition: string) =>
       (await this.db.runAndReadAll(`SELECT 1 FROM ${table} WHERE ${ident} IS NOT NULL AND (${condition}) LIMIT 1`)).getRows().length > 0;
+    const hasNull = async () => (await this.db.runAndReadAll(`SELECT 1 FROM ${table} WHERE ${ident} IS NULL LIMIT 1`)).getRows().length > 0;
     const number = `TRY_CAST(${ident} AS DOUBLE)`;
-    if (!(await any(`${number} IS NULL OR isnan(${number}) OR contains(${ident}, '_')`))) return 'numerical';
-    return (await any(`${ident} NOT IN (${PANDAS_BOOLEANS.map(quoteLiteral).join(', ')})`)) ? 'text' : 'boolean';
+    if (!(await any(`${number} IS NULL OR isnan(${number}) OR contains(${ident}, '_')`))) {
+      const integers = !(await hasNull()) && !(await any(`NOT regexp_full_match(${ident}, '[ \t]*[+-]?[0-9]+[ \t]*')`));
+      return { dtype: integers ? 'int64' : 'float64', sqlType: 'DOUBLE' };
+    }
+    if (await any(`${ident} NOT IN (${PANDAS_BOOLEANS.map(quoteLiteral).join(', ')})`)) return { dtype: 'object', sqlType: 'VARCHAR' };
+    return { dtype: (await hasNull()) ? 'object' : 'bool', sqlType: 'BOOLEAN' };
+  }
+
+  /** Which of `names` hold a missing value, in one scan of `table`. */
+  private async nullColumns(table: string, names: readonly string[]): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    const counts = (await this.db.runAndReadAll(
+      `SELECT ${names.map((n) => `count(*) FILTER (WHERE ${quoteIdent(n)} IS NULL)`).join(', ')} FROM ${table}`,
+    )).getRows()[0]!;
+    return new Set(names.filter((_, i) => Number(counts[i]) > 0));
   }
 
   private async run(path: string, sql: string): Promise<void> {
     try {
       await this.db.run(sql);
     } catch (err) {
-      throw new DatasetError(explainDuckDbError(path, (err as Error).message));
+      // Binary data past the first bytes checked in load() is the likeliest cause; name it.
+      const binary = TEXT_FORMATS.has(detectFormat(path)) ? await findBinary(path, BINARY_SCAN_BYTES).catch(() => null) : null;
+      throw new DatasetError(binary ? describeBinary(path, binary) : explainDuckDbError(path, (err as Error).message));
     }
   }
+}
+
+/** The dtype pandas gives a typed column (Parquet via pyarrow): no int or bool dtype with missing values. */
+function binaryDtype(duckType: string, hasNull: boolean): PandasDtype {
+  if (/^U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/.test(duckType)) return hasNull ? 'float64' : 'int64';
+  if (duckType === 'BOOLEAN') return hasNull ? 'object' : 'bool';
+  const kind = classify(duckType);
+  return kind === 'numerical' ? 'float64' : kind === 'categorical' ? 'object' : kind === 'datetime' ? 'datetime64' : 'other';
 }
 
 function classify(duckType: string): ColumnKind {
@@ -281,8 +353,15 @@ function classify(duckType: string): ColumnKind {
   return 'other';
 }
 
-/** Turns DuckDB's reader errors into "FILE, line N: what is wrong". */
-export function explainDuckDbError(path: string, message: string): string {
+const TEXT_FORMATS: ReadonlySet<FileFormat> = new Set(['csv', 'tsv', 'json', 'jsonl']);
+/** Bytes checked for binary content before every text file is read. */
+const BINARY_SNIFF_BYTES = 1 << 20;
+/** Bytes searched for binary content when DuckDB could not read a text file. */
+const BINARY_SCAN_BYTES = 1 << 30;
+
+/** Turns DuckDB's reader errors into "FILE, line N: what is wrong", never quoting raw bytes. */
+export function explainDuckDbError(path: string, raw: string): string {
+  const message = raw.split('\n').map((line) => printable(line, 300)).join('\n');
   const name = basename(path);
   const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
   const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
