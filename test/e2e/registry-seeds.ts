@@ -47,7 +47,9 @@ export async function seedTrainingRun(target: SeedTarget, runName: string): Prom
   const client = connectClient(target.serverUrl, target.workspaceId, target.token);
   try {
     await synced(client.provider);
-    const ctx = { actor: { id: 'seed', name: target.memberName }, now: () => Date.now(), newId: () => randomUUID() };
+    // The server takes records only under the writer's own member id and name.
+    const me = (await (await fetch(`${target.serverUrl}/api/v1/me`, { headers: { authorization: `Bearer ${target.token}` } })).json()) as { memberId: string; name: string };
+    const ctx = { actor: { id: me.memberId, name: me.name }, now: () => Date.now(), newId: () => randomUUID() };
     client.doc.transact(() => {
       upsertRunSummary(client.doc, {
         name: runName, experiment: 'churn', status: 'finished', startedAt: start, endedAt: start + 600_000, source: `api:${runName}`,
