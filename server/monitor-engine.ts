@@ -65,13 +65,16 @@ export class MonitorEngine {
         start: () => {
           void (async () => {
             const reader = await (this.reader ??= this.open());
+            let outcome: { ok: true; value: T } | { ok: false; error: unknown };
             try {
-              resolve(await work(reader));
-            } catch (err) {
-              reject(err as Error);
-            } finally {
-              await dropAll(reader).catch(() => {});
+              outcome = { ok: true, value: await work(reader) };
+            } catch (error) {
+              outcome = { ok: false, error };
             }
+            // Dropped before the caller hears back, so "answered" means "nothing left behind".
+            await dropAll(reader).catch(() => {});
+            if (outcome.ok) resolve(outcome.value);
+            else reject(outcome.error as Error);
           })().catch(reject).finally(() => this.next());
         },
       });
@@ -246,7 +249,8 @@ async function catalog(reader: DatasetReader): Promise<{ kind: 'TABLE' | 'VIEW';
     `SELECT 'TABLE' AS kind, database_name AS d, schema_name AS s, table_name AS t FROM duckdb_tables() WHERE NOT internal
      UNION ALL SELECT 'VIEW', database_name, schema_name, view_name FROM duckdb_views() WHERE NOT internal`,
   )).getRowObjectsJS() as { kind: 'TABLE' | 'VIEW'; d: string; s: string; t: string }[];
-  return rows.map((r) => ({ kind: r.kind, name: [r.d, r.s, r.t].map(quoteIdent).join('.') }));
+  // Views first: they read tables.
+  return rows.map((r) => ({ kind: r.kind, name: [r.d, r.s, r.t].map(quoteIdent).join('.') })).sort((a, b) => b.kind.localeCompare(a.kind));
 }
 
 async function dropAll(reader: DatasetReader): Promise<void> {
