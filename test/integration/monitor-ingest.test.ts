@@ -28,9 +28,9 @@ let referenceSha: string;
 const planted: Record<'stale' | 'stray' | 'live', string> = { stale: '', stray: '', live: '' };
 
 const COLUMNS = ['date', 'precipitation', 'temp_max', 'temp_min', 'wind', 'weather'];
-const post = (path: string, body: string | Uint8Array, type: string, token = ws.token, workspace = ws.id) =>
+const post = (path: string, body: string | Uint8Array<ArrayBuffer>, type: string, token = ws.token, workspace = ws.id) =>
   fetch(`${server.url}/api/v1/workspaces/${workspace}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
-const batch = (body: string | Uint8Array, type = 'text/csv') => post(`/monitors/${monitorId}/batches`, body, type);
+const batch = (body: string | Uint8Array<ArrayBuffer>, type = 'text/csv') => post(`/monitors/${monitorId}/batches`, body, type);
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** Every file under the server's temp root (directories not counted). */
@@ -45,14 +45,14 @@ async function gauge(name: string): Promise<number> {
   return Number(line.split(' ')[1]);
 }
 
-async function parquet(select: string): Promise<Uint8Array> {
+async function parquet(select: string): Promise<Uint8Array<ArrayBuffer>> {
   const path = join(dir, `batch-${Math.random().toString(36).slice(2)}.parquet`);
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   await db.run(`COPY (${select}) TO '${path}' (FORMAT parquet)`);
   db.closeSync();
   instance.closeSync();
-  return readFileSync(path);
+  return new Uint8Array(readFileSync(path));
 }
 
 beforeAll(async () => {
