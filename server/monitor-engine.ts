@@ -128,6 +128,7 @@ export class MonitorEngine {
 
   async close(): Promise<void> {
     while (this.running) await this.idle;
+    await this.sideQueue;
     for (const handle of [this.side, this.reader]) if (handle) (await handle.catch(() => null))?.close();
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -43,12 +43,12 @@ import {
   describeMismatch,
   duplicatesOf,
   jsonColumns,
+  recordColumns,
 } from '../src/node/datasets/batch-columns.ts';
 import { compareFiles } from '../src/node/datasets/compare.ts';
 import { DatasetError } from '../src/node/datasets/dataset-reader.ts';
 import { profileFile } from '../src/node/datasets/profile.ts';
 import { compareWithProfile, isDatasetProfile } from '../src/node/datasets/profile-compare.ts';
-import type { DatasetProfile } from '../src/core/profile/index.ts';
 import type { WithRoom } from './doc-routes.ts';
 import { EngineBusy, type MonitorEngine } from './monitor-engine.ts';
 import type { WebhookSender } from './webhooks.ts';
@@ -161,13 +161,14 @@ export async function handleMonitor(
       if (read.kind === 'refused') throw new DatasetError(`the reference: ${read.message}`);
       return read.names;
     });
-    // A JSON object with columns and rows is a profile (`driftdesk profile --json`), not rows.
-    const profile = format === 'json' ? asProfile(body) : null;
+    // Parsed once: a JSON object with columns and rows is a profile (`driftdesk profile --json`), not rows.
+    const json = format === 'json' ? parseJson(body) : null;
+    const profile = json?.ok && isDatasetProfile(json.value) ? json.value : null;
     let batchPath: string | null = null;
     const batch = () => (batchPath ??= files.write(body, format));
     const read: ColumnsRead = profile
       ? { kind: 'columns', names: profile.columns.map((c) => c.name), duplicated: duplicatesOf(profile.columns.map((c) => c.name)) }
-      : await columnsOf(deps.engine, body, format, batch, MAX_HEADER_BYTES);
+      : json?.ok ? recordColumns(json.value) : await columnsOf(deps.engine, body, json ? 'jsonl' : format, batch, MAX_HEADER_BYTES);
     if (read.kind === 'refused') return reply(read.status, { error: `the batch could not be read: ${read.message}`, code: read.code });
     const mismatch = columnMismatch(referenceColumns, read.names, read.duplicated);
     if (mismatch) {
@@ -328,11 +329,6 @@ function worstPerRule(outcomes: RuleOutcome[]): RuleOutcome[] {
 
 function summarize(applied: { opened: { id: string; title: string }[]; updated: { id: string; title: string }[] }) {
   return { opened: applied.opened.map(({ id, title }) => ({ id, title })), updated: applied.updated.map(({ id, title }) => ({ id, title })) };
-}
-
-function asProfile(body: Uint8Array): DatasetProfile | null {
-  const json = parseJson(body);
-  return json.ok && isDatasetProfile(json.value) ? json.value : null;
 }
 
 function parseJson(body: Uint8Array): { ok: true; value: unknown } | { ok: false; message: string } {

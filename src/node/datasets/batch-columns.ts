@@ -42,7 +42,6 @@ export function delimitedColumns(bytes: Uint8Array, delimiter: ',' | '\t', maxBy
  * requests while it is checked.
  */
 export async function jsonColumns(text: string, format: 'json' | 'jsonl'): Promise<ColumnsRead> {
-  const keys = new Set<string>();
   if (format === 'json') {
     let value: unknown;
     try {
@@ -51,13 +50,9 @@ export async function jsonColumns(text: string, format: 'json' | 'jsonl'): Promi
       // read_json(format='auto') also reads newline-delimited records sent as application/json.
       return jsonColumns(text, 'jsonl');
     }
-    const records = Array.isArray(value) ? value : [value];
-    for (const [i, record] of records.entries()) {
-      if (!isRecord(record)) return refused(400, 'not_records', `record ${i + 1} is not a JSON object; a JSON batch is an array of objects, one per row`);
-      for (const key of Object.keys(record)) keys.add(key);
-    }
-    return { kind: 'columns', names: [...keys], duplicated: [] };
+    return recordColumns(value);
   }
+  const keys = new Set<string>();
   let line = 0;
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
@@ -75,6 +70,17 @@ export async function jsonColumns(text: string, format: 'json' | 'jsonl'): Promi
     if (!isRecord(record)) return refused(400, 'not_records', `line ${line} is not a JSON object; a JSON Lines batch has one object per row`);
     for (const key of Object.keys(record)) keys.add(key);
     if (line % 5000 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { kind: 'columns', names: [...keys], duplicated: [] };
+}
+
+/** The keys of parsed JSON rows: an array of objects, or one object (one row). */
+export function recordColumns(value: unknown): ColumnsRead {
+  const keys = new Set<string>();
+  const records = Array.isArray(value) ? value : [value];
+  for (const [i, record] of records.entries()) {
+    if (!isRecord(record)) return refused(400, 'not_records', `record ${i + 1} is not a JSON object; a JSON batch is an array of objects, one per row`);
+    for (const key of Object.keys(record)) keys.add(key);
   }
   return { kind: 'columns', names: [...keys], duplicated: [] };
 }
