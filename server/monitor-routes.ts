@@ -102,6 +102,9 @@ const metricsInput = z
   .min(1, 'send at least one metric')
   .max(10_000);
 
+/** The monitor's own reference cannot be read (the server's problem, not the batch's: 409). */
+class ReferenceUnreadable extends Error {}
+
 /** A reference written before header checks existed may have a longer header than a new one may. */
 const MAX_REFERENCE_HEADER_BYTES = 16 * 1024 * 1024;
 /** Names listed in the `missing`/`unexpected`/`duplicated` arrays of a refusal. */
@@ -158,7 +161,7 @@ export async function handleMonitor(
     const reference = () => (referencePath ??= files.write(referenceData, monitor.referenceFormat, 'reference'));
     const referenceColumns = await deps.engine.referenceColumns(route.workspaceId, monitor.referenceBlob, monitor.referenceFormat, async () => {
       const read = await columnsOf(deps.engine, referenceData, monitor.referenceFormat, reference, MAX_REFERENCE_HEADER_BYTES);
-      if (read.kind === 'refused') throw new DatasetError(`the reference: ${read.message}`);
+      if (read.kind === 'refused') throw new ReferenceUnreadable(read.message);
       return read.names;
     });
     // Parsed once: a JSON object with columns and rows is a profile (`driftdesk profile --json`), not rows.
@@ -186,16 +189,18 @@ export async function handleMonitor(
     );
   } catch (err) {
     if (err instanceof EngineBusy) return busy(res, err, reply);
+    if (err instanceof ReferenceUnreadable) return reply(409, { error: `the monitor's reference data cannot be read: ${files.hidePaths(err.message)}`, code: 'reference_unreadable' });
     if (err instanceof DatasetError) return reply(400, { error: `the batch could not be compared: ${files.hidePaths(err.message)}` });
     throw err;
   } finally {
     files.remove();
   }
+  // Kept behind the header check: what DuckDB loaded is what counts, should the two ever differ.
   const missing = report.skipped_columns.filter((s) => s.reason === 'only in the reference').map((s) => s.name);
   const unexpected = report.skipped_columns.filter((s) => s.reason === 'only in the current data').map((s) => s.name);
   if (missing.length > 0 || unexpected.length > 0) {
-    const parts = [missing.length ? `missing ${missing.join(', ')}` : '', unexpected.length ? `unexpected ${unexpected.join(', ')}` : ''].filter(Boolean);
-    return reply(400, { error: `batch columns do not match the reference: ${parts.join('; ')}`, missing, unexpected });
+    const loaded = { missing: missing.slice(0, LISTED), unexpected: unexpected.slice(0, LISTED), duplicated: [] };
+    return reply(400, { error: `batch columns do not match the reference: ${describeMismatch({ missing, unexpected, duplicated: [] })}`, code: 'columns_mismatch', ...loaded });
   }
   const shared = { ...report, reference: { ...report.reference, path: monitor.name + ' reference' }, current: { ...report.current, path: `batch ${new Date().toISOString()}` } };
   const reportBytes = new TextEncoder().encode(JSON.stringify(shared));

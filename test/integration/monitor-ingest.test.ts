@@ -157,6 +157,40 @@ describe('a batch whose columns are not the reference’s is refused before it i
   });
 });
 
+describe('references', () => {
+  const rules = [{ kind: 'driftShare', id: 's', critical: 0.5 }];
+  async function createOn(data: Uint8Array<ArrayBuffer> | string, format: string) {
+    const sha = sha256(data);
+    const put = await fetch(`${server.url}/api/v1/workspaces/${ws.id}/blobs/${sha}`, { method: 'PUT', headers: { authorization: `Bearer ${ws.token}` }, body: data });
+    expect(put.ok).toBe(true);
+    return post('/monitors', JSON.stringify({ name: `m-${format}`, reference: { sha256: sha, fileName: `ref.${format}`, format }, rules }), 'application/json');
+  }
+
+  it('are held to the same limits before they are profiled: 1001 columns or a 300 KiB header is 413', async () => {
+    const wide = Array.from({ length: 1001 }, (_, i) => `c${i}`).join(',');
+    const tooWide = await createOn(`${wide}
+${wide.replace(/c\d+/g, '1')}
+`, 'csv');
+    expect(tooWide.status).toBe(413);
+    expect(await tooWide.json()).toMatchObject({ code: 'too_many_columns', error: 'the reference has 1001 columns; a monitor takes at most 1000' });
+    const longHeader = await createOn(`${'y'.repeat(300 * 1024)},b\n1,2\n`, 'csv');
+    expect(longHeader.status).toBe(413);
+    expect(await longHeader.json()).toMatchObject({ code: 'header_too_long' });
+  });
+
+  it('in Parquet have their columns read from metadata, and batches are checked against them', async () => {
+    const created = await createOn(await parquet('SELECT range AS a, (range * 7) % 13 AS b FROM range(300)'), 'parquet');
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { monitorId: string }).monitorId;
+    const rows = Array.from({ length: 300 }, (_, i) => `${i},${(i * 5) % 13}`).join('\n');
+    const ok = await post(`/monitors/${id}/batches`, `b,a\n${rows.split('\n').map((r) => r.split(',').reverse().join(',')).join('\n')}\n`, 'text/csv');
+    expect(ok.status).toBe(200);
+    const wrong = await post(`/monitors/${id}/batches`, `a,c\n${rows}\n`, 'text/csv');
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: string }).error).toBe('batch columns do not match the reference: missing b; unexpected c');
+  });
+});
+
 describe('a reference is read only by its own workspace', () => {
   it("refuses a monitor on a hash only another workspace uploaded, and a monitor record that names one", async () => {
     const other = server.store.createWorkspace('Other team', 'Bo');
