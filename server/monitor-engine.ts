@@ -88,8 +88,7 @@ export class MonitorEngine {
     // The same table functions as DatasetReader.load, so the names are the ones it will load.
     const file = `'${path.replace(/'/g, "''")}'`;
     const from = format === 'parquet' ? `read_parquet(${file})` : `read_json(${file}, format='${format === 'json' ? 'auto' : 'newline_delimited'}')`;
-    const next = this.sideQueue.then(async () => {
-      const side = await (this.side ??= (this.reader ??= this.open()).then((r) => r.fork()));
+    return this.onSide(async (side) => {
       try {
         const described = await side.db.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
         return (described.getRowObjectsJS() as { column_name: string }[]).map((r) => r.column_name);
@@ -97,8 +96,6 @@ export class MonitorEngine {
         throw new DatasetError(explainDuckDbError(path, (err as Error).message));
       }
     });
-    this.sideQueue = next.catch(() => {});
-    return next;
   }
 
   /** A scope for temp files: each written 0600 into this process's directory, all removed by `remove()`. */
@@ -123,7 +120,15 @@ export class MonitorEngine {
   /** Tables and views now in the engine's database (0 between jobs). */
   async tableCount(): Promise<number> {
     if (!this.reader) return 0;
-    return (await catalog(await this.reader)).length;
+    // On the second connection: the first may be in the middle of a job's query.
+    return this.onSide(async (side) => (await catalog(side)).length);
+  }
+
+  /** Short reads on the second connection, one at a time. */
+  private onSide<T>(read: (side: DatasetReader) => Promise<T>): Promise<T> {
+    const next = this.sideQueue.then(async () => read(await (this.side ??= (this.reader ??= this.open()).then((r) => r.fork()))));
+    this.sideQueue = next.catch(() => {});
+    return next;
   }
 
   async close(): Promise<void> {
