@@ -11,13 +11,14 @@
  * Nothing is written to the workspace unless the whole request is valid.
  *
  * Drift runs in this process on DuckDB (src/node/datasets), one request at a time, so a burst
- * of batches queues instead of multiplying memory.
+ * of batches queues instead of multiplying memory (monitor-engine.ts: round-robin over
+ * workspaces, tables dropped and temp files removed after each). A batch's columns are read
+ * from its header (or keys, or Parquet metadata) and checked against the reference's before
+ * it queues, so a wrong or enormous batch is refused in microseconds, not after DuckDB has
+ * loaded it.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { STAT_TESTS } from '../src/core/drift/index.ts';
 import {
@@ -33,12 +34,23 @@ import {
   recordFindings,
 } from '../src/core/monitor/index.ts';
 import { type CommandContext, CommandError, addDatasetVersion, getDatasetVersion } from '../src/core/workspace/index.ts';
+import {
+  type ColumnsRead,
+  MAX_HEADER_BYTES,
+  MAX_MONITOR_COLUMNS,
+  columnMismatch,
+  delimitedColumns,
+  describeMismatch,
+  duplicatesOf,
+  jsonColumns,
+  recordColumns,
+} from '../src/node/datasets/batch-columns.ts';
 import { compareFiles } from '../src/node/datasets/compare.ts';
-import { DatasetError, DatasetReader } from '../src/node/datasets/dataset-reader.ts';
+import { DatasetError } from '../src/node/datasets/dataset-reader.ts';
 import { profileFile } from '../src/node/datasets/profile.ts';
 import { compareWithProfile, isDatasetProfile } from '../src/node/datasets/profile-compare.ts';
-import type { DatasetProfile } from '../src/core/profile/index.ts';
 import type { WithRoom } from './doc-routes.ts';
+import { EngineBusy, type MonitorEngine } from './monitor-engine.ts';
 import type { WebhookSender } from './webhooks.ts';
 import type { MemberIdentity, Store } from './store-contract.ts';
 
@@ -90,24 +102,13 @@ const metricsInput = z
   .min(1, 'send at least one metric')
   .max(10_000);
 
-/** Serializes the DuckDB work of this server and keeps one reader for it. */
-export class MonitorEngine {
-  private queue: Promise<unknown> = Promise.resolve();
-  private reader: Promise<DatasetReader> | null = null;
-  readonly dir = join(tmpdir(), `driftdesk-monitor-${process.pid}-${randomUUID().slice(0, 8)}`);
+/** The monitor's own reference cannot be read (the server's problem, not the batch's: 409). */
+class ReferenceUnreadable extends Error {}
 
-  run<T>(work: (reader: DatasetReader) => Promise<T>): Promise<T> {
-    const next = this.queue.then(async () => work(await (this.reader ??= DatasetReader.open())));
-    this.queue = next.catch(() => {});
-    return next;
-  }
-
-  async close(): Promise<void> {
-    await this.queue;
-    if (this.reader) (await this.reader.catch(() => null))?.close();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
+/** A reference written before header checks existed may have a longer header than a new one may. */
+const MAX_REFERENCE_HEADER_BYTES = 16 * 1024 * 1024;
+/** Names listed in the `missing`/`unexpected`/`duplicated` arrays of a refusal. */
+const LISTED = 100;
 
 export async function handleMonitor(
   req: IncomingMessage,
@@ -124,7 +125,7 @@ export async function handleMonitor(
   const body = await readBody(req, deps.maxBytes);
   if (body === null) return reply(413, { error: `body larger than ${deps.maxBytes} bytes` });
 
-  if (route.action === 'create') return createFromReference(body, route, ctx, deps, reply);
+  if (route.action === 'create') return createFromReference(res, body, route, ctx, deps, reply);
 
   // The monitor must exist before any work is done on the body.
   const monitor = await deps.withRoom(route.workspaceId, async (room) => getMonitor(room.doc, route.monitorId!));
@@ -149,28 +150,57 @@ export async function handleMonitor(
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const format = FORMAT_OF_TYPE[type];
   if (!format) return reply(415, { error: `Content-Type ${type || '(none)'} is not a batch format; use ${Object.keys(FORMAT_OF_TYPE).join(', ')}` });
-  const reference = await referenceFile(deps, route.workspaceId, monitor.referenceBlob, monitor.referenceFormat);
-  if (!reference) return reply(409, { error: `the monitor's reference data (blob ${monitor.referenceBlob}) is missing from the blob store` });
-  // A JSON object with columns and rows is a profile (`driftdesk profile --json`), not rows.
-  const profile = format === 'json' ? asProfile(body) : null;
-  const batchPath = join(deps.engine.dir, `batch-${randomUUID()}.${format}`);
-  if (!profile) writeFileSync(batchPath, body);
+  // Read from this workspace's blobs on every batch: a monitor record names a hash, and only
+  // the workspace's own blob of that hash may be read for it.
+  const referenceData = await deps.store.getBlob(route.workspaceId, monitor.referenceBlob);
+  if (!referenceData) return reply(409, { error: `the monitor's reference data (blob ${monitor.referenceBlob}) is missing from this workspace's blob store` });
+  const files = deps.engine.files();
   let report;
   try {
-    report = await deps.engine.run((reader) =>
-      profile ? compareWithProfile(reader, reference, profile) : compareFiles(reader, reference, batchPath, { histograms: true }),
+    let referencePath: string | null = null;
+    const reference = () => (referencePath ??= files.write(referenceData, monitor.referenceFormat, 'reference'));
+    const referenceColumns = await deps.engine.referenceColumns(route.workspaceId, monitor.referenceBlob, monitor.referenceFormat, async () => {
+      const read = await columnsOf(deps.engine, referenceData, monitor.referenceFormat, reference, MAX_REFERENCE_HEADER_BYTES);
+      if (read.kind === 'refused') throw new ReferenceUnreadable(read.message);
+      return read.names;
+    });
+    // Parsed once: a JSON object with columns and rows is a profile (`driftdesk profile --json`), not rows.
+    const json = format === 'json' ? parseJson(body) : null;
+    const profile = json?.ok && isDatasetProfile(json.value) ? json.value : null;
+    let batchPath: string | null = null;
+    const batch = () => (batchPath ??= files.write(body, format));
+    const read: ColumnsRead = profile
+      ? { kind: 'columns', names: profile.columns.map((c) => c.name), duplicated: duplicatesOf(profile.columns.map((c) => c.name)) }
+      : json?.ok ? recordColumns(json.value) : await columnsOf(deps.engine, body, json ? 'jsonl' : format, batch, MAX_HEADER_BYTES);
+    if (read.kind === 'refused') return reply(read.status, { error: `the batch could not be read: ${read.message}`, code: read.code });
+    const mismatch = columnMismatch(referenceColumns, read.names, read.duplicated);
+    if (mismatch) {
+      const tooMany = read.names.length > MAX_MONITOR_COLUMNS;
+      const error = tooMany
+        ? `the batch has ${read.names.length} columns, more than the ${MAX_MONITOR_COLUMNS} a monitor takes (the reference has ${referenceColumns.length}): ${describeMismatch(mismatch)}`
+        : `batch columns do not match the reference: ${describeMismatch(mismatch)}`;
+      return reply(tooMany ? 413 : 400, {
+        error, code: tooMany ? 'too_many_columns' : 'columns_mismatch',
+        missing: mismatch.missing.slice(0, LISTED), unexpected: mismatch.unexpected.slice(0, LISTED), duplicated: mismatch.duplicated.slice(0, LISTED),
+      });
+    }
+    report = await deps.engine.run(route.workspaceId, (reader) =>
+      profile ? compareWithProfile(reader, reference(), profile) : compareFiles(reader, reference(), batch(), { histograms: true }),
     );
   } catch (err) {
-    if (err instanceof DatasetError) return reply(400, { error: `the batch could not be compared: ${err.message.replaceAll(batchPath, 'the batch').replaceAll(reference, 'the reference')}` });
+    if (err instanceof EngineBusy) return busy(res, err, reply);
+    if (err instanceof ReferenceUnreadable) return reply(409, { error: `the monitor's reference data cannot be read: ${files.hidePaths(err.message)}`, code: 'reference_unreadable' });
+    if (err instanceof DatasetError) return reply(400, { error: `the batch could not be compared: ${files.hidePaths(err.message)}` });
     throw err;
   } finally {
-    rmSync(batchPath, { force: true });
+    files.remove();
   }
+  // Kept behind the header check: what DuckDB loaded is what counts, should the two ever differ.
   const missing = report.skipped_columns.filter((s) => s.reason === 'only in the reference').map((s) => s.name);
   const unexpected = report.skipped_columns.filter((s) => s.reason === 'only in the current data').map((s) => s.name);
   if (missing.length > 0 || unexpected.length > 0) {
-    const parts = [missing.length ? `missing ${missing.join(', ')}` : '', unexpected.length ? `unexpected ${unexpected.join(', ')}` : ''].filter(Boolean);
-    return reply(400, { error: `batch columns do not match the reference: ${parts.join('; ')}`, missing, unexpected });
+    const loaded = { missing: missing.slice(0, LISTED), unexpected: unexpected.slice(0, LISTED), duplicated: [] };
+    return reply(400, { error: `batch columns do not match the reference: ${describeMismatch({ missing, unexpected, duplicated: [] })}`, code: 'columns_mismatch', ...loaded });
   }
   const shared = { ...report, reference: { ...report.reference, path: monitor.name + ' reference' }, current: { ...report.current, path: `batch ${new Date().toISOString()}` } };
   const reportBytes = new TextEncoder().encode(JSON.stringify(shared));
@@ -192,20 +222,32 @@ export async function handleMonitor(
   reply(200, { rows: report.current.rows, datasetDrift: report.dataset_drift, driftedColumns: report.drifted_columns, testedColumns: report.columns.length, reportBlob, outcomes, ...summarize(applied) });
 }
 
-async function createFromReference(body: Uint8Array, route: MonitorRoute, ctx: CommandContext, deps: Parameters<typeof handleMonitor>[4], reply: Reply) {
+async function createFromReference(res: ServerResponse, body: Uint8Array, route: MonitorRoute, ctx: CommandContext, deps: Parameters<typeof handleMonitor>[4], reply: Reply) {
   const json = parseJson(body);
   if (!json.ok) return reply(400, { error: `the body is not JSON: ${json.message}` });
   const parsed = createInput.safeParse(json.value);
   if (!parsed.success) return reply(400, { error: `expected {"name","reference":{"sha256","fileName","format"},"rules":[…]}: ${issues(parsed.error)}` });
   const input = parsed.data;
-  const path = await referenceFile(deps, route.workspaceId, input.reference.sha256, input.reference.format);
-  if (!path) return reply(400, { error: `reference.sha256: no blob ${input.reference.sha256} in this workspace; upload it first with PUT /api/v1/workspaces/${route.workspaceId}/blobs/${input.reference.sha256}` });
+  const data = await deps.store.getBlob(route.workspaceId, input.reference.sha256);
+  if (!data) return reply(400, { error: `reference.sha256: no blob ${input.reference.sha256} in this workspace; upload it first with PUT /api/v1/workspaces/${route.workspaceId}/blobs/${input.reference.sha256}` });
+  const files = deps.engine.files();
   let profile;
   try {
-    profile = await deps.engine.run((reader) => profileFile(reader, path));
+    let path: string | null = null;
+    const file = () => (path ??= files.write(data, input.reference.format, 'reference'));
+    // Every batch is held to the reference's columns, so the reference is held to the limits first.
+    const read = await columnsOf(deps.engine, data, input.reference.format, file, MAX_HEADER_BYTES);
+    if (read.kind === 'refused') return reply(read.status, { error: `the reference could not be read: ${read.message}`, code: read.code });
+    if (read.names.length > MAX_MONITOR_COLUMNS) {
+      return reply(413, { error: `the reference has ${read.names.length} columns; a monitor takes at most ${MAX_MONITOR_COLUMNS}`, code: 'too_many_columns' });
+    }
+    profile = await deps.engine.run(route.workspaceId, (reader) => profileFile(reader, file()));
   } catch (err) {
-    if (err instanceof DatasetError) return reply(400, { error: `the reference could not be read: ${err.message.replaceAll(path, input.reference.fileName)}` });
+    if (err instanceof EngineBusy) return busy(res, err, reply);
+    if (err instanceof DatasetError) return reply(400, { error: `the reference could not be read: ${files.hidePaths(err.message, input.reference.fileName)}` });
     throw err;
+  } finally {
+    files.remove();
   }
   const profileBytes = new TextEncoder().encode(JSON.stringify({ ...profile, path: input.reference.fileName }));
   const profileBlob = createHash('sha256').update(profileBytes).digest('hex');
@@ -243,15 +285,21 @@ async function createFromReference(body: Uint8Array, route: MonitorRoute, ctx: C
   }
 }
 
-/** The reference blob as a file DuckDB can read (written once per server process). */
-async function referenceFile(deps: { store: Store; engine: MonitorEngine }, workspaceId: string, sha256: string, format: Format): Promise<string | null> {
-  const path = join(deps.engine.dir, `reference-${sha256}.${format}`);
-  if (existsSync(path)) return path;
-  const data = await deps.store.getBlob(workspaceId, sha256);
-  if (!data) return null;
-  mkdirSync(deps.engine.dir, { recursive: true });
-  writeFileSync(path, data);
-  return path;
+/**
+ * The columns of a batch or reference, read before DuckDB loads it: CSV/TSV from the header
+ * bytes, JSON from its keys, Parquet from its metadata (which needs the file: `file()` writes it).
+ */
+async function columnsOf(engine: MonitorEngine, data: Uint8Array, format: Format, file: () => string, maxHeaderBytes: number): Promise<ColumnsRead> {
+  if (format === 'csv' || format === 'tsv') return delimitedColumns(data, format === 'csv' ? ',' : '\t', maxHeaderBytes);
+  if (format === 'json' || format === 'jsonl') return jsonColumns(new TextDecoder().decode(data), format);
+  const names = await engine.describe(file(), format);
+  return { kind: 'columns', names, duplicated: duplicatesOf(names) };
+}
+
+/** The engine has enough of this workspace's work waiting: come back shortly. */
+function busy(res: ServerResponse, err: EngineBusy, reply: Reply): void {
+  res.setHeader('retry-after', '5');
+  reply(503, { error: `${err.message}; try again in a few seconds`, code: 'engine_busy' });
 }
 
 /** Tells the workspace's incident webhooks (in the background: the caller is not kept waiting). */
@@ -286,11 +334,6 @@ function worstPerRule(outcomes: RuleOutcome[]): RuleOutcome[] {
 
 function summarize(applied: { opened: { id: string; title: string }[]; updated: { id: string; title: string }[] }) {
   return { opened: applied.opened.map(({ id, title }) => ({ id, title })), updated: applied.updated.map(({ id, title }) => ({ id, title })) };
-}
-
-function asProfile(body: Uint8Array): DatasetProfile | null {
-  const json = parseJson(body);
-  return json.ok && isDatasetProfile(json.value) ? json.value : null;
 }
 
 function parseJson(body: Uint8Array): { ok: true; value: unknown } | { ok: false; message: string } {

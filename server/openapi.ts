@@ -15,6 +15,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'the request conflicts with what the server holds',
   413: 'body too large',
   415: 'unsupported Content-Type',
+  503: 'busy: too much of this workspace\'s work is waiting; retry after `Retry-After` seconds',
 };
 const ws = { name: 'workspaceId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' } };
 const octets = { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } };
@@ -30,7 +31,7 @@ export const OPENAPI = {
   components: {
     securitySchemes: { member: { type: 'http', scheme: 'bearer' }, metrics: { type: 'http', scheme: 'bearer', description: 'the server’s --metrics-token; without one set, /metrics answers loopback requests only' } },
     schemas: {
-      Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
+      Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, code: { type: 'string', description: 'a short machine code, where the route gives one (e.g. columns_mismatch, too_many_columns, header_too_long, engine_busy)' } } },
       Identity: {
         type: 'object',
         required: ['workspaceId', 'workspaceName', 'memberId', 'name', 'role'],
@@ -168,7 +169,7 @@ export const OPENAPI = {
             },
           }),
         },
-        responses: { 201: { description: 'created', content: json({ type: 'object', required: ['monitorId', 'referenceVersionId'], properties: { monitorId: { type: 'string' }, referenceVersionId: { type: 'string' } } }) }, ...errors(400, 401, 403, 413) },
+        responses: { 201: { description: 'created', content: json({ type: 'object', required: ['monitorId', 'referenceVersionId'], properties: { monitorId: { type: 'string' }, referenceVersionId: { type: 'string' } } }) }, ...errors(400, 401, 403, 413, 503) },
       },
     },
     '/api/v1/workspaces/{workspaceId}/monitors/{monitorId}/batches': {
@@ -177,7 +178,8 @@ export const OPENAPI = {
         requestBody: { required: true, content: { 'text/csv': {}, 'text/tab-separated-values': {}, 'application/x-ndjson': {}, 'application/json': {}, 'application/vnd.apache.parquet': {} } },
         responses: {
           200: { description: 'judged', content: json({ allOf: [{ $ref: '#/components/schemas/Findings' }, { type: 'object', required: ['datasetDrift', 'driftedColumns', 'testedColumns', 'reportBlob'], properties: { datasetDrift: { type: 'boolean' }, driftedColumns: { type: 'integer' }, testedColumns: { type: 'integer' }, reportBlob: { type: 'string' } } }] }) },
-          ...errors(400, 401, 403, 404, 409, 413, 415),
+          // 400/413 before anything is loaded when the batch's columns are not the reference's.
+          ...errors(400, 401, 403, 404, 409, 413, 415, 503),
         },
       },
     },

@@ -17,7 +17,8 @@ import { MEMBER_NAME_MAX, memberNameInputSchema, parseDocName, roleSchema } from
 import { DEFAULT_MAX_BLOB_BYTES, handleBlob, matchBlobRoute } from './blob-routes.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
-import { MonitorEngine, handleMonitor, matchMonitorRoute, notify } from './monitor-routes.ts';
+import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
+import { handleMonitor, matchMonitorRoute, notify } from './monitor-routes.ts';
 import { handleRunIngest, matchRunRoute } from './run-routes.ts';
 import { OPENAPI } from './openapi.ts';
 import { handleWebhooks, matchWebhookRoute } from './webhook-routes.ts';
@@ -55,6 +56,12 @@ export interface SyncServerOptions {
   reviveMs?: number;
   /** Largest blob accepted by the blob API, in bytes. */
   maxBlobBytes?: number;
+  /**
+   * Where batch and reference files wait for DuckDB (made 0700; what a crashed server left is
+   * removed at start-up). Default: `<dataDir>/monitor-tmp`, else a per-user folder in the
+   * system temp directory.
+   */
+  monitorTempDir?: string;
   /** How often monitors are checked for missing batches (ms); default 60 000. */
   missingBatchCheckMs?: number;
   /** First webhook retry after this many ms (then ×4 each time); default 1000. */
@@ -99,7 +106,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   store.onCompactionError = (workspace, err) => log({ event: 'compaction_failed', workspace, error: String(err) });
   store.onConnectionError = (err) => log({ event: 'storage_connection_lost', error: String(err) });
   const fanout = options.fanout ?? null;
-  const engine = new MonitorEngine();
+  const engine = new MonitorEngine(options.monitorTempDir ?? defaultTempRoot(options.store ? undefined : options.dataDir), metrics.registry);
   const allowPrivateWebhooks = options.allowPrivateWebhooks ?? false;
   const webhooks = new WebhookSender(store, { baseRetryMs: options.webhookRetryMs, log, allowPrivate: allowPrivateWebhooks });
   /** Loaded (or loading) rooms; a promise so that concurrent joins share one load. */

@@ -1,4 +1,5 @@
 /** `driftdesk server` and `driftdesk workspace create`. */
+import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { startSyncServer } from '../../server/index.ts';
 import { RedisFanout } from '../../server/redis-fanout.ts';
@@ -22,6 +23,7 @@ export async function serverCommand(args: string[]): Promise<number> {
     'snapshot-every': { type: 'string' },
     'metrics-token': { type: 'string' },
     'allow-private-webhooks': { type: 'boolean' },
+    'monitor-temp': { type: 'string' },
   });
   const snapshotMinutes = v['snapshot-every'] === undefined ? 10 : Number(v['snapshot-every']);
   if (!(snapshotMinutes >= 0)) throw new UsageError(`--snapshot-every takes minutes (≥ 0), got ${v['snapshot-every']}`);
@@ -37,7 +39,9 @@ export async function serverCommand(args: string[]): Promise<number> {
   // From the environment too, so the token need not show in the process list.
   const metricsToken = v['metrics-token'] ?? process.env.DRIFTDESK_METRICS_TOKEN ?? undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new UsageError('--metrics-token must be at least 16 characters');
-  const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, snapshotEveryMs: snapshotMinutes * 60_000, log, metricsToken, allowPrivateWebhooks: v['allow-private-webhooks'] ?? false });
+  const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, snapshotEveryMs: snapshotMinutes * 60_000, log, metricsToken, allowPrivateWebhooks: v['allow-private-webhooks'] ?? false,
+    // Batches wait for DuckDB beside the data they belong to (a disk the operator chose), unless told otherwise.
+    monitorTempDir: v['monitor-temp'] ?? (v.data ? join(v.data, 'monitor-tmp') : undefined) });
   console.log(`driftdesk sync server listening on ${server.url} (websocket: ${server.url.replace(/^http/, 'ws')}/sync/<workspaceId>)`);
   await new Promise<void>((done) => {
     const stop = () => {

@@ -19,6 +19,15 @@ export async function readCsvHeader(path: string, delimiter: string): Promise<st
 }
 
 export function parseFirstRecord(text: string, delimiter: string): string[] {
+  return scanFirstRecord(text, delimiter).fields;
+}
+
+/**
+ * The first record's fields, and whether a line end closed it (`ended`): false when `text`
+ * ran out inside the record, so a caller that passed a prefix of a file knows the header
+ * goes on past it.
+ */
+export function scanFirstRecord(text: string, delimiter: string): { fields: string[]; ended: boolean } {
   const fields: string[] = [];
   let field = '';
   let quoted = false;
@@ -36,9 +45,9 @@ export function parseFirstRecord(text: string, delimiter: string): string[] {
       field = '';
     } else if (ch === '\n' || ch === '\r') {
       fields.push(field);
-      return fields;
+      return { fields, ended: true };
     } else field += ch;
   }
   if (field !== '' || fields.length > 0) fields.push(field);
-  return fields;
+  return { fields, ended: false };
 }
