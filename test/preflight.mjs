@@ -68,6 +68,14 @@ export function installLine(missing) {
 }
 
 /**
+ * "install it with: …" or "install them with: …", by the number of packages.
+ * @param {import('./preflight.d.mts').Requirement[]} missing
+ */
+function installAdvice(missing) {
+  return `install ${new Set(missing.map((r) => r.pkg)).size === 1 ? 'it' : 'them'} with: ${installLine(missing)}`;
+}
+
+/**
  * Checks, installs where it may (as root with apt-get, unless `install` is false), and says what happened. Returns the exit code: 0 when
  * everything is there (or was installed), 1 otherwise, with one sentence in `log`.
  * @param {import('./preflight.d.mts').PreflightOptions} [options]
@@ -78,7 +86,7 @@ export function preflight({ probe = systemProbe, run = systemRunner, log = conso
   if (missing.length === 0) return 0;
   const names = missing.map((r) => r.what).join(', ');
   if (!install || !probe.isRoot() || !probe.command('apt-get')) {
-    log(`npm test stopped before running anything: this machine lacks ${names}; install them with: ${installLine(missing)}`);
+    log(`npm test stopped before running anything: this machine lacks ${names}; ${installAdvice(missing)}`);
     return 1;
   }
   const packages = [...new Set(missing.map((r) => r.pkg))];
@@ -91,7 +99,7 @@ export function preflight({ probe = systemProbe, run = systemRunner, log = conso
   for (const service of new Set(missing.flatMap((r) => (r.service ? [r.service] : [])))) run('service', [service, 'stop']);
   const still = missingRequirements(probe, requirements);
   if (still.length > 0) {
-    log(`npm test stopped before running anything: apt-get did not install ${still.map((r) => r.what).join(', ')} (see its errors above); install them with: ${installLine(still)}`);
+    log(`npm test stopped before running anything: apt-get did not install ${still.map((r) => r.what).join(', ')} (see its errors above); ${installAdvice(still)}`);
     return 1;
   }
   return 0;

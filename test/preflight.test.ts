@@ -57,7 +57,7 @@ describe('preflight', () => {
     const m = machine({ installed: ALL.filter((p) => p !== 'postgresql'), root: true, apt: false });
     expect(m.code()).toBe(1);
     expect(m.runs).toEqual([]);
-    expect(m.log[0]).toMatch(/lacks PostgreSQL \(scale-out and store tests\); install them with: sudo apt-get install -y --no-install-recommends postgresql$/);
+    expect(m.log[0]).toMatch(/lacks PostgreSQL \(scale-out and store tests\); install it with: sudo apt-get install -y --no-install-recommends postgresql$/);
   });
 
   it('as root with apt-get: updates once, installs only what is missing, stops the services those packages started', () => {
@@ -86,7 +86,7 @@ describe('preflight', () => {
     expect(m.installed.has('git')).toBe(true);
     expect(m.log.at(-1)).toBe(
       'npm test stopped before running anything: apt-get did not install Chromium (end-to-end tests) (see its errors above); ' +
-        'install them with: sudo apt-get install -y --no-install-recommends chromium',
+        'install it with: sudo apt-get install -y --no-install-recommends chromium',
     );
   });
 
@@ -117,7 +117,7 @@ describe('the real probes', () => {
   it('run as a script with --check, reports this machine without installing anything', () => {
     const missing = missingRequirements(systemProbe);
     const run = spawnSync(process.execPath, ['test/preflight.mjs', '--check'], { encoding: 'utf8' });
-    expect(run.stdout).toBe(missing.length === 0 ? '' : `npm test stopped before running anything: this machine lacks ${missing.map((r) => r.what).join(', ')}; install them with: ${installLine(missing)}\n`);
+    expect(run.stdout).toBe(missing.length === 0 ? '' : `npm test stopped before running anything: this machine lacks ${missing.map((r) => r.what).join(', ')}; install ${missing.length === 1 ? 'it' : 'them'} with: ${installLine(missing)}\n`);
     expect(run.status).toBe(missing.length === 0 ? 0 : 1);
   });
 
