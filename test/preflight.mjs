@@ -18,7 +18,8 @@ const PYTHON = '/usr/bin/python3';
  */
 export const REQUIREMENTS = [
   {
-    what: 'Chromium (end-to-end tests)',
+    // Ubuntu ships Chromium as a snap, which most containers cannot run: there, point CHROMIUM_PATH at a Chromium.
+    what: 'Chromium at /usr/bin/chromium or $CHROMIUM_PATH (end-to-end tests)',
     pkg: 'chromium',
     present: (probe) => (probe.env.CHROMIUM_PATH ? probe.file(probe.env.CHROMIUM_PATH) : probe.file('/usr/bin/chromium')),
   },

@@ -85,7 +85,7 @@ describe('preflight', () => {
     expect(m.code()).toBe(1);
     expect(m.installed.has('git')).toBe(true);
     expect(m.log.at(-1)).toBe(
-      'npm test stopped before running anything: apt-get did not install Chromium (end-to-end tests) (see its errors above); ' +
+      'npm test stopped before running anything: apt-get did not install Chromium at /usr/bin/chromium or $CHROMIUM_PATH (end-to-end tests) (see its errors above); ' +
         'install it with: sudo apt-get install -y --no-install-recommends chromium',
     );
   });
@@ -95,7 +95,7 @@ describe('preflight', () => {
     expect(machine({ installed: others, root: false, env: { CHROMIUM_PATH: '/opt/chrome/chrome' }, files: ['/opt/chrome/chrome'] }).code()).toBe(0);
     const wrong = machine({ installed: ALL, root: false, env: { CHROMIUM_PATH: '/opt/chrome/missing' } });
     expect(wrong.code()).toBe(1);
-    expect(wrong.log[0]).toContain('lacks Chromium (end-to-end tests)');
+    expect(wrong.log[0]).toContain('lacks Chromium at /usr/bin/chromium or $CHROMIUM_PATH (end-to-end tests)');
   });
 
   it('covers every package .ci/run used to install', () => {
