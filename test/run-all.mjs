@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 // `npm test`: build, type-check, lint, unit + integration (Vitest), end to end (Playwright).
-// Every step runs even when an earlier one fails, and the last line is the total:
+// First the preflight (test/preflight.mjs): it installs the system packages the tests need (as
+// root with apt-get) or stops here with one sentence naming them. After it, every step runs
+// even when an earlier one fails, and the last line is the total:
 // "N passed, N failed, N skipped". Skipped tests are listed with their reason.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { preflight } from './preflight.mjs';
+
+const ready = preflight();
+if (ready !== 0) process.exit(ready);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, 'test-results');

@@ -13,20 +13,24 @@ import * as Y from 'yjs';
 import { createIncident, listIncidents } from '../../src/core/workspace/index.ts';
 import { PostgresStore } from '../../server/postgres-store.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
-import { type RunningPostgres, type RunningRedis, startPostgres, startRedis } from '../helpers/services.ts';
+import { type RunningPostgres, type RunningRedis, serviceOwner, startPostgres, startRedis } from '../helpers/services.ts';
 
 let db: RunningPostgres;
 let redis: RunningRedis;
 const processes: ChildProcess[] = [];
 const disposers: (() => void)[] = [];
+const services = serviceOwner();
 
 beforeAll(async () => {
-  [db, redis] = await Promise.all([startPostgres(), startRedis()]);
+  [db, redis] = await Promise.all([services.start(startPostgres()), services.start(startRedis())]);
 }, 60_000);
 afterAll(async () => {
-  for (const d of disposers) d();
-  for (const p of processes) if (p.exitCode === null) p.kill('SIGKILL');
-  await Promise.allSettled([db?.stop(), redis?.stop()]);
+  try {
+    for (const d of disposers) d();
+    for (const p of processes) if (p.exitCode === null) p.kill('SIGKILL');
+  } finally {
+    await services.stop();
+  }
 });
 
 interface ServerProcess {

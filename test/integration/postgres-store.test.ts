@@ -4,17 +4,21 @@ import * as Y from 'yjs';
 import { createIncident, listIncidents } from '../../src/core/workspace/index.ts';
 import { PostgresStore } from '../../server/postgres-store.ts';
 import { COMPACT_AFTER } from '../../server/store-contract.ts';
-import { type RunningPostgres, startPostgres } from '../helpers/services.ts';
+import { type RunningPostgres, serviceOwner, startPostgres } from '../helpers/services.ts';
 
 let pg: RunningPostgres;
 let store: PostgresStore;
+const services = serviceOwner();
 beforeAll(async () => {
-  pg = await startPostgres();
+  pg = await services.start(startPostgres());
   store = await PostgresStore.open(pg.url);
 }, 60_000);
 afterAll(async () => {
-  await store?.close();
-  await pg?.stop();
+  try {
+    await store?.close();
+  } finally {
+    await services.stop();
+  }
 });
 
 const ctx = { actor: { id: 'm', name: 'Ada' }, now: () => 1, newId: () => crypto.randomUUID() };

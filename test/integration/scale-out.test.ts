@@ -10,20 +10,24 @@ import { WebSocket as WebSocketPolyfill } from 'ws';
 import { addComment, createIncident, listComments, listIncidents } from '../../src/core/workspace/index.ts';
 import { PostgresStore } from '../../server/postgres-store.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
-import { type RunningPostgres, type RunningRedis, startPostgres, startRedis } from '../helpers/services.ts';
+import { type RunningPostgres, type RunningRedis, serviceOwner, startPostgres, startRedis } from '../helpers/services.ts';
 
 let pg: RunningPostgres;
 let redis: RunningRedis;
 const processes: ChildProcess[] = [];
 const disposers: (() => void)[] = [];
+const services = serviceOwner();
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+  [pg, redis] = await Promise.all([services.start(startPostgres()), services.start(startRedis())]);
 }, 60_000);
 afterAll(async () => {
-  for (const d of disposers) d();
-  for (const p of processes) if (p.exitCode === null) p.kill('SIGKILL');
-  await Promise.allSettled([pg?.stop(), redis?.stop()]);
+  try {
+    for (const d of disposers) d();
+    for (const p of processes) if (p.exitCode === null) p.kill('SIGKILL');
+  } finally {
+    await services.stop();
+  }
 });
 
 async function serverProcess(): Promise<{ url: string; child: ChildProcess }> {
