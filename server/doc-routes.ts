@@ -50,6 +50,7 @@ export async function handleDoc(
     return octets(res, vector);
   }
   if (req.method !== 'POST') return reply(405, { error: 'use POST' });
+  if (!/^application\/octet-stream\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return reply(415, { error: 'send the update as application/octet-stream' });
   const body = await readBytes(req, maxBytes);
   if (body === null) return reply(413, { error: `update larger than ${maxBytes} bytes` });
   const outcome = await withRoom(route.docName, async (room) => {

@@ -48,7 +48,7 @@ import {
 import { compareFiles } from '../src/node/datasets/compare.ts';
 import { DatasetError } from '../src/node/datasets/dataset-reader.ts';
 import { profileFile } from '../src/node/datasets/profile.ts';
-import { compareWithProfile, isDatasetProfile } from '../src/node/datasets/profile-compare.ts';
+import { compareWithProfile, isDatasetProfile, parseBatchProfile } from '../src/node/datasets/profile-compare.ts';
 import type { WithRoom } from './doc-routes.ts';
 import { EngineBusy, type MonitorEngine } from './monitor-engine.ts';
 import type { WebhookSender } from './webhooks.ts';
@@ -166,7 +166,9 @@ export async function handleMonitor(
     });
     // Parsed once: a JSON object with columns and rows is a profile (`driftdesk profile --json`), not rows.
     const json = format === 'json' ? parseJson(body) : null;
-    const profile = json?.ok && isDatasetProfile(json.value) ? json.value : null;
+    const asProfile = json?.ok && isDatasetProfile(json.value) ? parseBatchProfile(json.value) : null;
+    if (asProfile && !asProfile.ok) return reply(400, { error: `the batch profile is not valid: ${asProfile.why}`, code: 'bad_profile' });
+    const profile = asProfile?.ok ? asProfile.profile : null;
     let batchPath: string | null = null;
     const batch = () => (batchPath ??= files.write(body, format));
     const read: ColumnsRead = profile

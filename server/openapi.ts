@@ -73,7 +73,7 @@ export const OPENAPI = {
       post: {
         summary: 'Create a member token (owners)', parameters: [ws],
         requestBody: { required: true, content: json({ type: 'object', required: ['name', 'role'], properties: { name: { type: 'string' }, role: { enum: ['owner', 'editor', 'commenter', 'viewer'] } } }) },
-        responses: { 201: { description: 'the new token', content: json({ type: 'object', required: ['token', 'memberId'], properties: { token: { type: 'string' }, memberId: { type: 'string' } } }) }, ...errors(400, 401, 403) },
+        responses: { 201: { description: 'the new token', content: json({ type: 'object', required: ['token', 'memberId'], properties: { token: { type: 'string' }, memberId: { type: 'string' } } }) }, ...errors(400, 401, 403, 405, 413, 415) },
       },
     },
     '/api/v1/workspaces/{workspaceId}/blobs/{sha256}': {
@@ -85,13 +85,19 @@ export const OPENAPI = {
     '/api/v1/workspaces/{workspaceId}/history/{snapshotId}': {
       get: { summary: 'One snapshot as a Yjs update', parameters: [ws, { name: 'snapshotId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Yjs update', content: octets }, ...errors(401, 403, 404) } },
     },
+    '/api/v1/workspaces/{workspaceId}/history/{snapshotId}/restore': {
+      post: {
+        summary: 'Restore the workspace to a snapshot, as a new change the server makes (owners, editors)', parameters: [ws, { name: 'snapshotId', in: 'path', required: true, schema: { type: 'integer' } }],
+        responses: { 200: { description: 'what changed', content: json({ type: 'object', required: ['added', 'removed', 'changed'], properties: { added: { type: 'integer' }, removed: { type: 'integer' }, changed: { type: 'integer' } } }) }, ...errors(401, 403, 404, 405) },
+      },
+    },
     '/api/v1/workspaces/{workspaceId}/docs/{docName}/state-vector': {
       get: { summary: 'The server’s Yjs state vector of a doc (persisted)', parameters: [ws, { name: 'docName', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'state vector', content: octets }, ...errors(401, 403, 404) } },
     },
     '/api/v1/workspaces/{workspaceId}/docs/{docName}/updates': {
       post: {
         summary: 'Push a Yjs update made offline; answered once persisted, with the new state vector', parameters: [ws, { name: 'docName', in: 'path', required: true, schema: { type: 'string' } }],
-        requestBody: { required: true, content: octets }, responses: { 200: { description: 'state vector', content: octets }, ...errors(400, 401, 403, 404, 413) },
+        requestBody: { required: true, content: octets }, responses: { 200: { description: 'state vector', content: octets }, ...errors(400, 401, 403, 404, 413, 415) },
       },
     },
     '/api/v1/workspaces/{workspaceId}/webhooks': {

@@ -586,11 +586,16 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
     if (monitorRoute) return handleMonitor(req, res, monitorRoute, identity, { store, withRoom, engine: deps.engine, webhooks: deps.webhooks, maxBytes: maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES }, reply);
     if (runRoute) return handleRunIngest(req, runRoute, identity, { store, withRoom }, reply);
     if (webhookRoute) return handleWebhooks(req, webhookRoute, identity, { store, withRoom, webhooks: deps.webhooks, allowPrivateWebhooks: deps.allowPrivateWebhooks }, reply);
-    if (invites && req.method === 'POST') {
+    if (url.pathname === '/api/v1/me') return req.method === 'GET' ? reply(200, identity) : reply(405, { error: 'use GET' });
+    if (invites) {
+      if (req.method !== 'POST') return reply(405, { error: 'use POST' });
       if (identity.workspaceId !== invites[1]) return reply(403, { error: 'token is not for this workspace' });
       if (identity.role !== 'owner') return reply(403, { error: 'only owners can invite' });
-      const body = await readJson(req, 4096).catch(() => null);
-      const parsed = inviteSchema.safeParse(body);
+      if (!isJson(req)) return reply(415, { error: 'send the invite as application/json' });
+      const body = await readJson(req, 4096);
+      if (body.kind === 'too-large') return reply(413, { error: 'an invite is at most 4096 bytes' });
+      if (body.kind === 'bad-json') return reply(400, { error: `not JSON: ${body.message}` });
+      const parsed = inviteSchema.safeParse(body.value);
       if (!parsed.success) return reply(400, { error: `expected {"name", "role"}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
       const created = await store.createMemberToken(identity.workspaceId, parsed.data.role, parsed.data.name);
       return reply(201, { token: created.token, memberId: created.memberId, role: parsed.data.role, name: parsed.data.name });
@@ -606,7 +611,8 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
       const summary = await withRoom(history[1]!, (room) => room.restoreTo(state));
       return reply(200, summary);
     }
-    if (history && req.method === 'GET') {
+    if (history) {
+      if (req.method !== 'GET') return reply(405, { error: 'use GET' });
       if (identity.workspaceId !== history[1]) return reply(403, { error: 'token is not for this workspace' });
       if (!history[2]) return reply(200, { snapshots: await store.listSnapshots(history[1]!) });
       const state = await store.getSnapshot(history[1]!, Number(history[2]));
@@ -615,24 +621,42 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
       res.end(state);
       return;
     }
-    if (req.method === 'GET') return reply(200, identity);
   }
+  // Nothing unknown is ever answered 200.
   reply(404, { error: `no route ${req.method} ${url.pathname}` });
 }
 
 const inviteSchema = z.object({ name: memberNameInputSchema, role: roleSchema });
 
-async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  let text = '';
-  for await (const chunk of req) {
-    text += chunk;
-    if (text.length > maxBytes) throw new Error('body too large');
+/** Whether the request says its body is JSON. */
+function isJson(req: IncomingMessage): boolean {
+  return /^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+}
+
+type JsonBody = { kind: 'ok'; value: unknown } | { kind: 'too-large' } | { kind: 'bad-json'; message: string };
+
+/** A JSON body of at most `maxBytes` (the rest is not read). */
+async function readJson(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) return { kind: 'too-large' };
+    chunks.push(chunk);
   }
-  return JSON.parse(text);
+  try {
+    return { kind: 'ok', value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch (err) {
+    return { kind: 'bad-json', message: (err as Error).message };
+  }
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+  // Route modules answer a wrong method with {"error": "use GET or POST"}: say the same in Allow.
+  const use = status === 405 ? /^use ([A-Z]+(?:(?:, | or )[A-Z]+)*)$/.exec((body as { error?: string } | null)?.error ?? '') : null;
+  if (use) headers.allow = use[1]!.split(/, | or /).join(', ');
+  res.writeHead(status, headers);
   res.end(JSON.stringify(body));
 }
 

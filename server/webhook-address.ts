@@ -25,13 +25,55 @@ for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::'
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  if (family === 6) {
-    // An IPv4 address written as IPv6 (::ffff:10.0.0.1) is that IPv4 address.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
-    return PRIVATE.check(address, 'ipv6');
+  if (family === 4) return PRIVATE.check(address, 'ipv4');
+  if (PRIVATE.check(address, 'ipv6')) return true;
+  // An IPv6 address that carries an IPv4 one reaches that IPv4 address (or a NAT64 gateway's
+  // view of it): judge the IPv4 address inside.
+  const inner = embeddedIpv4(address);
+  return inner !== null && PRIVATE.check(inner, 'ipv4');
+}
+
+/**
+ * The IPv4 address inside an IPv6 one, in every form that routes to it: IPv4-mapped
+ * (::ffff:a.b.c.d, RFC 4291), IPv4-compatible (::a.b.c.d, deprecated but still parsed), NAT64
+ * (64:ff9b::/96, RFC 6052, and the local-use 64:ff9b:1::/48, RFC 8215) and 6to4 (2002::/16,
+ * RFC 3056). Null for any other address.
+ */
+export function embeddedIpv4(address: string): string | null {
+  const words = ipv6Words(address);
+  if (!words) return null;
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  const zero = (from: number, to: number) => words.slice(from, to).every((w) => w === 0);
+  if (zero(0, 5) && words[5] === 0xffff) return v4(words[6]!, words[7]!);
+  if (zero(0, 6)) return v4(words[6]!, words[7]!);
+  if (words[0] === 0x64 && words[1] === 0xff9b && (zero(2, 6) || words[2] === 1)) return v4(words[6]!, words[7]!);
+  if (words[0] === 0x2002) return v4(words[1]!, words[2]!);
+  return null;
+}
+
+/** The eight 16-bit words of an IPv6 literal (with :: expanded and a dotted tail read). */
+function ipv6Words(address: string): number[] | null {
+  if (isIP(address) !== 6) return null;
+  let text = address.toLowerCase().replace(/%.*$/, '');
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  return PRIVATE.check(address, 'ipv4');
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const part = (p: string) => (p ? p.split(':').map((w) => parseInt(w, 16)) : []);
+  const left = part(head);
+  const right = tail === undefined ? [] : part(tail);
+  const words = tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return words.length === 8 ? words : null;
+}
+
+/**
+ * Names that mean this machine whatever DNS says (RFC 6761): `localhost` and its subdomains,
+ * with or without the trailing dot of a fully qualified name.
+ */
+export function isLocalName(hostname: string): boolean {
+  return /^(?:.+\.)?localhost\.?$/i.test(hostname);
 }
 
 export class PrivateAddressError extends Error {
@@ -45,6 +87,7 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
 
 /** A `lookup` for http.request/net.connect that fails on private addresses (every one it would try). */
 export function publicOnlyLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  if (isLocalName(hostname)) return callback(new PrivateAddressError(hostname, 'this machine'), '');
   dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, '');
     const list = addresses as LookupAddress[];
@@ -69,6 +112,7 @@ export async function privateTargetReason(url: string): Promise<string | null> {
   const target = new URL(url);
   const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
   if (isIP(host)) return privateLiteral(target)?.message ?? null;
+  if (isLocalName(host)) return new PrivateAddressError(host, 'this machine').message;
   return new Promise((resolve) =>
     publicOnlyLookup(host, { all: true }, (err) => resolve(err instanceof PrivateAddressError ? err.message : null)),
   );

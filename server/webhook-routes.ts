@@ -74,6 +74,8 @@ export async function handleWebhooks(
       return (await store.deleteWebhook(route.workspaceId, route.id!)) ? reply(200, { deleted: route.id }) : reply(404, { error: `no webhook ${route.id}` });
     case 'deliveries':
       if (req.method !== 'GET') return reply(405, { error: 'use GET' });
+      // Entries carry the webhook URL, which is often a credential (Slack-style): as for the list.
+      if (!canWrite) return reply(403, { error: `a ${identity.role} cannot see webhook deliveries` });
       return reply(200, { deliveries: await store.listDeliveries(route.workspaceId, 100) });
     case 'retrain': {
       if (req.method !== 'POST') return reply(405, { error: 'use POST' });

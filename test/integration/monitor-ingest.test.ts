@@ -227,6 +227,14 @@ describe('a reference is read only by its own workspace', () => {
     expect(put.status).toBe(201);
     expect((await post('/monitors', body, 'application/json', other.token, other.id)).status).toBe(201);
   });
+
+  it('answers a batch profile with a wrong field type with 400 and the field, not a server error', async () => {
+    const res = await batch(JSON.stringify({ path: 'b.csv', rows: 10, columns: COLUMNS.map((name) => (name === 'weather'
+      ? { name, kind: 'categorical', count: 10, missing: 0, top: 'sun' }
+      : { name, kind: 'numerical', histogram: { edges: 'x', counts: 5 } })) }), 'application/json');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'bad_profile', error: expect.stringMatching(/columns\.\d\.histogram\.edges/) });
+  });
 });
 
 describe('after hundreds of batches', () => {

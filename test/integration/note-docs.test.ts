@@ -94,7 +94,7 @@ describe('doc HTTP API', () => {
     const note = createNote(offline, { title: 'pushed while offline' }, { actor: { id: ws.memberId, name: 'Ada' }, now: Date.now, newId: () => 'n1' });
     const before = new Uint8Array(await (await api(`/api/v1/workspaces/${ws.id}/docs/${ws.id}/state-vector`, ws.token)).arrayBuffer());
     const diff = Y.encodeStateAsUpdate(offline, before);
-    const pushed = await api(`/api/v1/workspaces/${ws.id}/docs/${ws.id}/updates`, ws.token, { method: 'POST', body: Buffer.from(diff) });
+    const pushed = await api(`/api/v1/workspaces/${ws.id}/docs/${ws.id}/updates`, ws.token, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(diff) });
     expect(pushed.status).toBe(200);
     const vector = Y.decodeStateVector(new Uint8Array(await pushed.arrayBuffer()));
     expect(vector.get(offline.clientID)).toBe(Y.decodeStateVector(Y.encodeStateVector(offline)).get(offline.clientID));
@@ -117,23 +117,25 @@ describe('doc HTTP API', () => {
     const path = `/api/v1/workspaces/${ws.id}/docs/${room}/updates`;
 
     const refusals = await Promise.all([
-      api(path, viewer.token, { method: 'POST', body: Buffer.from(update) }),
-      api(path, commenter.token, { method: 'POST', body: Buffer.from(update) }),
-      api(path, other.token, { method: 'POST', body: Buffer.from(update) }),
-      api(path, ws.token, { method: 'POST', body: new Uint8Array([0, 255, 255, 255, 255, 7]) }),
-      api(`/api/v1/workspaces/${ws.id}/docs/${other.id}/updates`, ws.token, { method: 'POST', body: Buffer.from(update) }),
-      api(path, 'ddt_not-a-token', { method: 'POST', body: Buffer.from(update) }),
+      api(path, viewer.token, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(update) }),
+      api(path, commenter.token, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(update) }),
+      api(path, other.token, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(update) }),
+      api(path, ws.token, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([0, 255, 255, 255, 255, 7]) }),
+      api(path, ws.token, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: Buffer.from(update) }),
+      api(`/api/v1/workspaces/${ws.id}/docs/${other.id}/updates`, ws.token, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(update) }),
+      api(path, 'ddt_not-a-token', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(update) }),
     ]);
     const bodies = await Promise.all(refusals.map(async (r) => `${r.status} ${((await r.json()) as { error: string }).error}`));
     expect(bodies[0]).toMatch(/^403 viewers cannot/);
     expect(bodies[1]).toMatch(/^403 commenters can comment on a note but not edit it/);
     expect(bodies[2]).toMatch(/^403 token is not for this workspace/);
     expect(bodies[3]).toMatch(/^400 not a Yjs update/);
-    expect(bodies[4]).toMatch(/^404 .* is not a doc of workspace/);
-    expect(bodies[5]).toMatch(/^401 /);
+    expect(bodies[4]).toMatch(/^415 send the update as application\/octet-stream/);
+    expect(bodies[5]).toMatch(/^404 .* is not a doc of workspace/);
+    expect(bodies[6]).toMatch(/^401 /);
     expect(server.store.loadDoc(room).byteLength).toBe(0);
 
-    expect((await api(path, ws.token, { method: 'POST', body: Buffer.from(update) })).status).toBe(200);
+    expect((await api(path, ws.token, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(update) })).status).toBe(200);
     const reader = client(room, viewer.token);
     await waitFor(() => reader.doc.getText(NOTE_TEXT_KEY).toString() === 'written on a plane', 'pushed note at a later reader');
   });

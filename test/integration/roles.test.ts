@@ -95,7 +95,7 @@ describe('roles on the server', () => {
     const ws = server.store.createWorkspace('W', 'Ada');
     const editor = server.store.createMemberToken(ws.id, 'editor', 'Ed');
     const invite = (token: string, body: unknown) =>
-      fetch(`${server.url}/api/v1/workspaces/${ws.id}/invites`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      fetch(`${server.url}/api/v1/workspaces/${ws.id}/invites`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const created = await invite(ws.token, { name: 'Grace', role: 'commenter' });
     expect(created.status).toBe(201);
     const { token } = (await created.json()) as { token: string };

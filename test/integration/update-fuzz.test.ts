@@ -159,7 +159,7 @@ describe('update fuzzer', () => {
     for (const docName of [note, ws.id]) {
       let writer = new Y.Doc();
       let serverDoc = new Y.Doc();
-      const push = (update: Uint8Array) => fetch(`${server.url}/api/v1/workspaces/${ws.id}/docs/${docName}/updates`, { method: 'POST', headers: { authorization: `Bearer ${ws.token}` }, body: Buffer.from(update) });
+      const push = (update: Uint8Array) => fetch(`${server.url}/api/v1/workspaces/${ws.id}/docs/${docName}/updates`, { method: 'POST', headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'application/octet-stream' }, body: Buffer.from(update) });
       /** The invariant, read from the store as a fresh client would; also resyncs the writer. */
       /** After a refusal nothing changed on the server: the writer starts again from what it has. */
       const resync = () => {

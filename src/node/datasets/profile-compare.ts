@@ -11,17 +11,40 @@
  */
 import { jensenShannonDistance, populationStabilityIndex, summarizeDrift, type ColumnReport } from '../../core/drift/index.ts';
 import type { DatasetProfile, DriftComparison, Overlay, SkippedColumn } from '../../core/profile/index.ts';
+import { z } from 'zod';
 import { DatasetError, type DatasetReader } from './dataset-reader.ts';
 
 const PSI_THRESHOLD = 0.1;
 const JS_THRESHOLD = 0.1;
 const OTHER = '(other values)';
 
-/** True when `value` looks like `driftdesk profile --json` output rather than rows. */
-export function isDatasetProfile(value: unknown): value is DatasetProfile {
+/** True when `value` looks like `driftdesk profile --json` output rather than rows (an object with rows and columns). */
+export function isDatasetProfile(value: unknown): boolean {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const v = value as Partial<DatasetProfile>;
-  return typeof v.rows === 'number' && Array.isArray(v.columns) && v.columns.every((c) => c && typeof c.name === 'string' && typeof c.kind === 'string');
+  return 'rows' in value && 'columns' in value;
+}
+
+const count = z.number().int().nonnegative();
+/** What compareWithProfile reads of a batch profile; other fields are the profile's own and kept. */
+const batchProfileSchema = z.looseObject({
+  path: z.string().max(4096).optional(),
+  rows: count,
+  columns: z.array(z.discriminatedUnion('kind', [
+    z.looseObject({ kind: z.literal('numerical'), name: z.string().min(1).max(1000), histogram: z.object({ edges: z.array(z.number()).max(1001), counts: z.array(count).max(1000) }).nullable().optional() }),
+    z.looseObject({ kind: z.literal('categorical'), name: z.string().min(1).max(1000), count, missing: count, top: z.array(z.object({ value: z.string(), count })).max(1000) }),
+    z.looseObject({ kind: z.enum(['datetime', 'other']), name: z.string().min(1).max(1000) }),
+  ])).max(10_000),
+});
+
+/**
+ * A batch profile checked field by field before anything reads it, or the first problems with
+ * their paths (`columns.2.histogram.counts: expected array`): a profile with a wrong field type
+ * is bad input, not a server error.
+ */
+export function parseBatchProfile(value: unknown): { ok: true; profile: DatasetProfile } | { ok: false; why: string } {
+  const parsed = batchProfileSchema.safeParse(value);
+  if (parsed.success) return { ok: true, profile: { path: 'profile', format: 'profile', md5: '', size: 0, ...parsed.data } as unknown as DatasetProfile };
+  return { ok: false, why: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(profile)'}: ${i.message}`).join('; ') };
 }
 
 export async function compareWithProfile(reader: DatasetReader, referencePath: string, batch: DatasetProfile): Promise<DriftComparison> {
