@@ -25,8 +25,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
-import * as encoding from 'lib0/encoding';
+import { spawn } from 'node:child_process';
 import { ServerStore } from '../server/store.ts';
 import { BenchClient } from './sync-client.ts';
 import { cpuSeconds, rssKiB, shippedNodeOptions, startOurs, startStock, type ServerChild } from './sync-servers.ts';
@@ -291,58 +290,24 @@ async function measureIdle(server: ServerChild, seats: Seat[]): Promise<IdleResu
 }
 
 /**
- * Issue 14's perturbation, started once the observers are synced: a viewer that floods presence
- * (a 100k-entry awareness message, again on a new connection each time it is closed) and a
- * client that never reads while asking for everyone's presence 150 times a second (each answer
- * is all 50 observers' states, so unread answers pile up in the server unless it closes the
- * connection). Returns a function that stops both.
+ * Issue 14's perturbation (bench/sync-perturber.ts), started once the observers are synced, in a
+ * child process of its own: making the flood must not slow the observers, which share this
+ * process's event loop. Returns a function that stops it.
  */
 function perturber(server: ServerChild, viewer: Seat, room: string): () => Promise<() => void> {
   return async () => {
-    const base = server.url.replace(/^http/, 'ws');
-    const url = `${base}/sync/${room}?token=${viewer.token}`;
-    let stopped = false;
-    const sockets = new Set<WebSocket>();
-    const flood = encoding.encode((e) => {
-      encoding.writeVarUint(e, 1);
-      encoding.writeVarUint8Array(e, encoding.encode((a) => {
-        encoding.writeVarUint(a, 100_000);
-        for (let i = 0; i < 100_000; i++) {
-          encoding.writeVarUint(a, 2_000_000 + i);
-          encoding.writeVarUint(a, 1);
-          encoding.writeVarString(a, '{"user":{"name":"flood"}}');
-        }
-      }));
-    });
-    const floodOnce = () => {
-      if (stopped) return;
-      const ws = new WebSocket(url, { perMessageDeflate: false });
-      sockets.add(ws);
-      ws.on('error', () => {});
-      ws.on('open', () => ws.send(flood));
-      ws.on('close', () => {
-        sockets.delete(ws);
-        floodFloods++;
-        setTimeout(floodOnce, 20);
-      });
-    };
-    floodOnce();
-    const lazy = new WebSocket(url, { perMessageDeflate: false });
-    sockets.add(lazy);
-    lazy.on('error', () => {});
-    await new Promise((r) => lazy.once('open', r));
-    (lazy as unknown as { _socket: { pause(): void } })._socket.pause();
-    const ask = setInterval(() => {
-      if (lazy.readyState === WebSocket.OPEN) for (let i = 0; i < 15; i++) lazy.send(Uint8Array.from([3]));
-    }, 100);
+    const url = `${server.url.replace(/^http/, 'ws')}/sync/${room}?token=${viewer.token}`;
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sync-perturber.ts'), url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    await sleep(300);
     return () => {
-      stopped = true;
-      clearInterval(ask);
-      for (const ws of sockets) ws.terminate();
+      child.once('exit', () => perturbations.push(out.trim()));
+      child.kill('SIGTERM');
     };
   };
 }
-let floodFloods = 0;
+const perturbations: string[] = [];
 
 async function metric(server: ServerChild, name: string): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
@@ -445,7 +410,7 @@ async function main(): Promise<void> {
       }
       notes.push(
         `perturbed: server RSS ${(rssBefore / 1024).toFixed(1)} MiB before, peak ${(rssPeak / 1024).toFixed(1)} MiB during, ${(rssAfter / 1024).toFixed(1)} MiB after (GC); ` +
-          `${floodFloods} flooding connections closed; closed by the server: ${await metric(ours, 'driftdesk_closed_connections_total{reason="awareness_limit"}')} over the presence limit, ` +
+          `perturber counts ${perturbations.join(', ')}; closed by the server: ${await metric(ours, 'driftdesk_closed_connections_total{reason="awareness_limit"}')} over the presence limit, ` +
           `${await metric(ours, 'driftdesk_closed_connections_total{reason="slow_reader"}')} slow readers; ${l.missing} edits missing (perturbed)`,
       );
     }

@@ -30,6 +30,8 @@ export interface Limits {
   slowReaderBytes: number;
   slowReaderMs: number;
   maxBufferedBytes: number;
+  /** How long a token closed for a large presence flood must wait to connect again. */
+  abuseCooldownMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -48,6 +50,7 @@ export const DEFAULT_LIMITS: Limits = {
   slowReaderMs: 10_000,
   // A first sync of a doc at the size limit must fit, with room for what follows it.
   maxBufferedBytes: 128 * 1024 * 1024,
+  abuseCooldownMs: 10_000,
 };
 
 /** A token bucket: `take(n)` is false once the sustained rate and the burst are used up. */

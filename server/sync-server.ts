@@ -144,13 +144,28 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     });
   });
 
+  /**
+   * A token whose connection was closed for a large presence flood waits this long before it may
+   * connect again: reconnecting at once would make each attempt cost the server a whole
+   * oversized frame. Refused before the token is looked up (429). Small bad frames cost little
+   * and are left to the per-IP connection rate.
+   */
+  const COSTLY_FRAME_BYTES = 64 * 1024;
+  const cooldowns = new Map<string, number>();
+  const ABUSE_COOLDOWN_MS = limits.abuseCooldownMs;
+  const cooldownSweep = setInterval(() => {
+    const now = Date.now();
+    for (const [hash, until] of cooldowns) if (until <= now) cooldowns.delete(hash);
+  }, 60_000);
+  cooldownSweep.unref();
+
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     // Nothing from the client is read until its token checks out.
     socket.pause();
     const ip = req.socket.remoteAddress ?? 'unknown';
     const checking: Promise<UpgradeVerdict> = connectionRate.allow(ip, Date.now())
-      ? authorizeUpgrade(req, store)
+      ? authorizeUpgrade(req, store, (tokenHash) => (cooldowns.get(tokenHash) ?? 0) > Date.now())
       : Promise.resolve({ kind: 'refused', status: 429, reason: 'Too Many Connections' });
     checking
       .catch((err: unknown): UpgradeVerdict => {
@@ -271,7 +286,10 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       } catch (err) {
         log({ event: 'bad_message', workspace: identity.workspaceId, member: identity.memberId, error: String(err) });
         // A refused update says why (a close reason is at most 123 bytes).
-        if (err instanceof AwarenessRefused) return closeWith(1008, closeReason(err.message), 'awareness_limit');
+        if (err instanceof AwarenessRefused) {
+          if (message.byteLength >= COSTLY_FRAME_BYTES) cooldowns.set(tokenHash, Date.now() + ABUSE_COOLDOWN_MS);
+          return closeWith(1008, closeReason(err.message), 'awareness_limit');
+        }
         const reason = err instanceof UpdateRefused ? `update refused: ${err.message}` : 'malformed message';
         closeWith(1007, closeReason(reason), 'malformed');
       }
@@ -482,6 +500,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     },
     async close() {
       clearInterval(recheck);
+      clearInterval(cooldownSweep);
       clearInterval(revive);
       stopResync?.();
       missing.stop();
@@ -524,7 +543,7 @@ type UpgradeVerdict =
   | { kind: 'accepted'; identity: MemberIdentity; tokenHash: string; docName: string }
   | { kind: 'refused'; status: 400 | 401 | 403 | 404 | 429 | 503; reason: string };
 
-async function authorizeUpgrade(req: IncomingMessage, store: Store): Promise<UpgradeVerdict> {
+async function authorizeUpgrade(req: IncomingMessage, store: Store, coolingDown: (tokenHash: string) => boolean): Promise<UpgradeVerdict> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const match = /^\/sync\/([A-Za-z0-9_:-]{1,300})$/.exec(url.pathname);
   const docName = match ? parseDocName(match[1]!) : null;
@@ -534,6 +553,7 @@ async function authorizeUpgrade(req: IncomingMessage, store: Store): Promise<Upg
   const token = url.searchParams.get('token') ?? tokenFromProtocols(req.headers['sec-websocket-protocol']);
   if (!token) return { kind: 'refused', status: 401, reason: 'Token Required' };
   const tokenHash = hashToken(token);
+  if (coolingDown(tokenHash)) return { kind: 'refused', status: 429, reason: 'Too Many Requests' };
   const identity = await store.identityByHash(tokenHash);
   if (!identity) return { kind: 'refused', status: 401, reason: 'Invalid Token' };
   if (identity.workspaceId !== workspaceId) return { kind: 'refused', status: 403, reason: 'Token Not For This Workspace' };

@@ -269,7 +269,15 @@ describe('one low-privilege socket cannot cost everyone', () => {
     // The others saw none of it.
     expect([...t.ada.provider.awareness.getStates().keys()].filter((id) => id >= 1_000_000 && id < 1_100_000)).toEqual([]);
     expect(t.ada.provider.wsconnected).toBe(true);
-    await freshClientReadsCleanly(t.ws.id, t.vic.token);
+    // Flooding again at once would cost a whole oversized frame per attempt: the token waits.
+    const again = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${t.ws.id}`, [`driftdesk.token.${t.vic.token}`]);
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => { ws.close(); resolve(101); });
+      ws.on('error', () => {});
+    });
+    expect(again).toBe(429);
+    await freshClientReadsCleanly(t.ws.id, t.cleo.token);
   });
 
   it('closes a client that never reads, instead of buffering for it forever', async () => {
