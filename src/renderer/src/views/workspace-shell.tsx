@@ -5,6 +5,7 @@ import { CommandPalette } from '../components/command-palette';
 import { PresenceList } from '../components/presence-list';
 import { SkipLink } from '../components/skip-link';
 import { SyncIndicator } from '../components/sync-indicator';
+import { RefusedEditsPanel } from '../components/refused-edits';
 import { navigate, useDocValue, useSessionVersion } from '../session/hooks';
 import { dismissSplash } from '../session/splash';
 import type { WorkspaceSession } from '../session/workspace-session';
@@ -60,7 +61,8 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
       <aside className="sidebar" aria-label="Workspace">
         <button type="button" className="link muted" onClick={() => navigate()}>← All workspaces</button>
         <h1 className="workspace-name">{meta?.name ?? session.connection.name}</h1>
-        <p className="muted small">You are {session.connection.memberName} ({session.connection.role})</p>
+        <p className="muted small" data-testid="you-are">You are {session.connection.memberName} ({session.connection.role})</p>
+        {session.roleNotice && <p className="small role-notice" role="status" data-testid="role-notice">{session.roleNotice}</p>}
         <CommandPalette session={session} />
         <nav aria-label="Sections">
           <a href={`#/w/${ws}/inbox`} aria-current={section === 'inbox' ? 'page' : undefined}>
@@ -77,6 +79,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           <a href={`#/w/${ws}/webhooks`} aria-current={section === 'webhooks' ? 'page' : undefined}>Webhooks</a>
         </nav>
         <SyncIndicator session={session} />
+        <RefusedEditsPanel session={session} />
         <MentionNotifier session={session} />
         <IncidentNotifier session={session} />
         <HandoffNotifier session={session} />
@@ -84,7 +87,8 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
       </aside>
       <main className="content" id="main-content" tabIndex={-1}>
         <PageErrorBoundary resetKey={route.join('/')}>
-        <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
+        {/* Remounted when a doc is replaced by the server's state or the role changes: no view keeps the old doc or controls. */}
+        <Suspense key={`${session.generation}:${session.connection.role}`} fallback={<p className="muted" role="status">Loading…</p>}>
         {section === 'inbox' ? (
           <InboxPage session={session} />
         ) : section === 'members' ? (

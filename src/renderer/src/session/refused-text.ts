@@ -1,0 +1,43 @@
+/**
+ * What a set of refused Yjs changes wrote, as text a person can copy back: the characters typed
+ * into texts (a note, a comment body) and the values set in maps (a severity, a record's
+ * fields), in the order the update holds them. Deletions write nothing, so they add nothing.
+ */
+import * as Y from 'yjs';
+
+/**
+ * The text of an update's inserted content; '' when it only deletes. `from`, the doc the update
+ * was taken from, names the map key of a value that replaced another (an update names a key
+ * only for the first value set under it).
+ */
+export function refusedText(update: Uint8Array, from?: Y.Doc): string {
+  // A text run still open for more typing is marked `open`.
+  const parts: { text: string; open: boolean }[] = [];
+  for (const struct of Y.decodeUpdate(update).structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    const content = struct.content as { str?: unknown; arr?: unknown };
+    if (typeof content.str === 'string') {
+      // Consecutive typing in one text arrives as neighbouring items: keep it one line.
+      const last = parts[parts.length - 1];
+      if (last?.open) last.text += content.str;
+      else parts.push({ text: content.str, open: true });
+    } else if (Array.isArray(content.arr)) {
+      const sub = struct.parentSub ?? (from ? integrated(from, struct.id)?.parentSub : null);
+      const key = sub ? `${sub}: ` : '';
+      for (const value of content.arr) {
+        if (value === undefined || value === null) continue;
+        parts.push({ text: key + (typeof value === 'string' ? value : JSON.stringify(value)), open: false });
+      }
+    }
+  }
+  return parts.map((p) => p.text).filter((t) => t.trim() !== '').join('\n');
+}
+
+/** The item with this id as integrated in `doc`, if any. */
+function integrated(doc: Y.Doc, id: Y.Item['id']): Y.Item | null {
+  const structs = doc.store.clients.get(id.client) ?? [];
+  for (const s of structs) {
+    if (s.id.clock <= id.clock && id.clock < s.id.clock + s.length) return s instanceof Y.Item ? s : null;
+  }
+  return null;
+}
