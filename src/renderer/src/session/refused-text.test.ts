@@ -19,6 +19,7 @@ describe('refusedText', () => {
       const text = doc.getText('body');
       for (const ch of ' world') text.insert(text.length, ch);
       doc.getMap('incident').set('severity', 'high');
+      doc.getMap('incident').set('updatedAt', 1_700_000_000_000);
       doc.getMap('incident').set('note', { why: 'spike' });
     });
     expect(refusedText(update, edited).split('\n').sort()).toEqual([' world', 'note: {"why":"spike"}', 'severity: high'].sort());

@@ -25,7 +25,8 @@ export function refusedText(update: Uint8Array, from?: Y.Doc): string {
       const sub = struct.parentSub ?? (from ? integrated(from, struct.id)?.parentSub : null);
       const key = sub ? `${sub}: ` : '';
       for (const value of content.arr) {
-        if (value === undefined || value === null) continue;
+        // Bookkeeping the command added (updatedAt: a clock reading) is not what anyone wrote.
+        if (value === undefined || value === null || (typeof value === 'number' && typeof sub === 'string' && sub.endsWith('At'))) continue;
         parts.push({ text: key + (typeof value === 'string' ? value : JSON.stringify(value)), open: false });
       }
     }
