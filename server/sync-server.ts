@@ -1,7 +1,9 @@
 /**
  * The Driftdesk sync server: HTTP (health, a small API) and the y-websocket endpoint
- * `ws://HOST:PORT/sync/<workspaceId>?token=…` on one port. Auth happens on the HTTP upgrade
- * request, so a refused client never gets a websocket and nothing is buffered for it.
+ * `ws://HOST:PORT/sync/<workspaceId>` on one port, the token offered as the subprotocol
+ * `driftdesk.token.<token>` beside `driftdesk.v1` (the one answered). `?token=` is still taken
+ * from older and stock y-websocket clients, never logged (safePath). Auth happens on the HTTP
+ * upgrade request, so a refused client never gets a websocket and nothing is buffered for it.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -13,6 +13,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { GtoImportError, type GtoApplyReport, applyGtoPlan, protectedMovesOf } from '../../core/gto/index.ts';
 import { type GtoSource, readGtoSource } from './read-gto.ts';
+import { syncProtocols } from '../../shared/sync-messages.ts';
 
 export interface GtoImportTarget {
   server: string;
@@ -43,7 +44,8 @@ export async function importGto(path: string, target: GtoImportTarget, repoName?
   const provider = new WebsocketProvider(`${origin.replace(/^http/, 'ws')}/sync`, target.workspaceId, doc, {
     WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
     disableBc: true,
-    params: { token: target.token },
+    // The token rides in a subprotocol, never in the URL (sync-messages.ts).
+    protocols: syncProtocols(target.token),
   });
   try {
     // Until synced, our doc lacks what an earlier import wrote, and everything would look new.

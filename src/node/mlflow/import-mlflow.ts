@@ -23,6 +23,7 @@ import { type ImportedStore, MlflowImportError } from './imported-run.ts';
 import { readFileStore } from './file-store.ts';
 import { type RunDetail, runDetail } from './run-detail.ts';
 import { readSqliteStore } from './sqlite-store.ts';
+import { syncProtocols } from '../../shared/sync-messages.ts';
 
 export interface ImportTarget {
   server: string;
@@ -95,7 +96,8 @@ export async function importMlflow(path: string, target: ImportTarget, options: 
     WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
     // Without it two clients in one process would sync over BroadcastChannel and skip the server.
     disableBc: true,
-    params: { token: target.token },
+    // The token rides in a subprotocol, never in the URL (sync-messages.ts).
+    protocols: syncProtocols(target.token),
   });
   try {
     // Until synced, our doc lacks what earlier imports wrote and everything would look new.
