@@ -90,6 +90,11 @@ test('an editor demoted while editing sees the relabel and the refused edit as n
   await expect(cy.page.getByTestId('role-notice')).toHaveText('An owner changed your role from viewer to editor: editing is on again.');
   await cySeverity.getByLabel('Severity').selectOption('critical');
   await expect(adaWs.incidentRow('PSI on age above 0.2')).toContainText('critical');
+  // Ada's timeline has Cy's severity change, and never the refused one.
+  await adaWs.openIncident('PSI on age above 0.2');
+  await expect(adaWs.comments()).toContainText('Cy raised the severity from high to critical');
+  await expect(adaWs.comments()).not.toContainText('low');
+  await ada.page.getByRole('link', { name: 'Incidents', exact: true }).click();
   await expect(cyWs.syncStatus()).toHaveAttribute('data-state', 'synced');
   await expect(cyWs.syncStatus()).toHaveAttribute('data-pending', '0');
 
