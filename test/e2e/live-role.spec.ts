@@ -45,6 +45,8 @@ test('an editor demoted while editing sees the relabel and the refused edit as n
   const cyWs = new WorkspaceScreen(cy.page);
   await expect(cy.page.getByTestId('you-are')).toHaveText('You are Cy (editor)');
   await cyWs.openIncident('PSI on age above 0.2');
+  await expect(cy.page).toHaveTitle('PSI on age above 0.2 · Incidents · Team day — Driftdesk');
+  await expect(cy.page.getByRole('link', { name: 'Webhooks' })).toBeVisible();
   await expect(cyWs.syncStatus()).toHaveAttribute('data-state', 'synced');
   const cySeverity = cy.page.getByRole('region', { name: 'Severity' });
 
@@ -69,6 +71,8 @@ test('an editor demoted while editing sees the relabel and the refused edit as n
   await expect(notSent.getByTestId('refused-text')).toContainText('severity: low');
   // The incident shows what the server has: still high, and no severity control.
   await expect(cySeverity.getByLabel('Severity')).toHaveCount(0);
+  // A viewer is not shown what a viewer cannot use.
+  await expect(cy.page.getByRole('link', { name: 'Webhooks' })).toHaveCount(0);
   await expect(cySeverity).toContainText('high');
   await expect(cyWs.syncStatus()).toHaveAttribute('data-state', 'synced');
   await expect(cyWs.syncStatus()).toHaveAttribute('data-pending', '0');
@@ -88,6 +92,7 @@ test('an editor demoted while editing sees the relabel and the refused edit as n
   setRole('editor');
   await expect(cy.page.getByTestId('you-are')).toHaveText('You are Cy (editor)');
   await expect(cy.page.getByTestId('role-notice')).toHaveText('An owner changed your role from viewer to editor: editing is on again.');
+  await expect(cy.page.getByRole('link', { name: 'Webhooks' })).toBeVisible();
   await cySeverity.getByLabel('Severity').selectOption('critical');
   await expect(adaWs.incidentRow('PSI on age above 0.2')).toContainText('critical');
   // Ada's timeline has Cy's severity change, and never the refused one.

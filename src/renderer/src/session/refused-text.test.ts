@@ -20,9 +20,12 @@ describe('refusedText', () => {
       for (const ch of ' world') text.insert(text.length, ch);
       doc.getMap('incident').set('severity', 'high');
       doc.getMap('incident').set('updatedAt', 1_700_000_000_000);
-      doc.getMap('incident').set('note', { why: 'spike' });
+      doc.getMap('comments').set('c1', { id: 'c1', body: 'The vendor changed the feed', authorId: 'm_cy', createdAt: 1 });
+      const events = new Y.Array();
+      doc.getMap('incident').set('events', events);
+      events.push([{ kind: 'severity', id: 'e1', at: 1, byId: 'm_cy', byName: 'Cy', from: 'low', to: 'high' }]);
     });
-    expect(refusedText(update, edited).split('\n').sort()).toEqual([' world', 'note: {"why":"spike"}', 'severity: high'].sort());
+    expect(refusedText(update, edited).split('\n').sort()).toEqual([' world', 'body: The vendor changed the feed', 'severity: high'].sort());
   });
 
   it('is empty for an update that only deletes', () => {

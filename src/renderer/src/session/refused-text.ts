@@ -1,7 +1,9 @@
 /**
  * What a set of refused Yjs changes wrote, as text a person can copy back: the characters typed
  * into texts (a note, a comment body) and the values set in maps (a severity, a record's
- * fields), in the order the update holds them. Deletions write nothing, so they add nothing.
+ * fields), in the order the update holds them. Of a whole record (a comment, a timeline event)
+ * only its prose is kept — a comment's body, a title — not the ids and clocks the command added.
+ * Deletions write nothing, so they add nothing.
  */
 import * as Y from 'yjs';
 
@@ -27,7 +29,9 @@ export function refusedText(update: Uint8Array, from?: Y.Doc): string {
       for (const value of content.arr) {
         // Bookkeeping the command added (updatedAt: a clock reading) is not what anyone wrote.
         if (value === undefined || value === null || (typeof value === 'number' && typeof sub === 'string' && sub.endsWith('At'))) continue;
-        parts.push({ text: key + (typeof value === 'string' ? value : JSON.stringify(value)), open: false });
+        // A record sits under its id, which says nothing to a person: its prose stands alone.
+        const text = typeof value === 'object' ? proseOf(value as Record<string, unknown>) : key + String(value);
+        if (text) parts.push({ text, open: false });
       }
     }
   }
@@ -41,4 +45,12 @@ function integrated(doc: Y.Doc, id: Y.Item['id']): Y.Item | null {
     if (s.id.clock <= id.clock && id.clock < s.id.clock + s.length) return s instanceof Y.Item ? s : null;
   }
   return null;
+}
+
+/** Fields people write in records; the rest (ids, dates, who) the app fills in. */
+const PROSE_FIELDS = ['title', 'body', 'description', 'message', 'comment', 'text'];
+
+function proseOf(record: Record<string, unknown>): string {
+  if (Array.isArray(record)) return record.filter((v) => typeof v === 'string').join(', ');
+  return PROSE_FIELDS.flatMap((f) => (typeof record[f] === 'string' && record[f] !== '' ? [`${f}: ${record[f]}`] : [])).join('\n');
 }

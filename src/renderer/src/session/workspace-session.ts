@@ -9,6 +9,7 @@ import type * as Y from 'yjs';
 import { type CommandContext, type IncidentsPreview, parseIncidentsPreview } from '../../../core/workspace';
 import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
 import { DocSync, type RefusedEdits, type SyncState } from './doc-sync';
+import { memberColor } from './member-colors';
 import { PreviewKeeper } from './preview-keeper';
 
 export type { RefusedEdits, SyncState };
@@ -37,7 +38,6 @@ export interface DocHandle {
   release(): void;
 }
 
-const COLORS = ['#2563eb', '#16a34a', '#db2777', '#d97706', '#7c3aed', '#0891b2', '#dc2626'];
 /** How long after the last save to ask the server what it has (a burst of edits is one ask). */
 const PUSH_CHECK_DELAY_MS = 800;
 
@@ -66,6 +66,8 @@ export class WorkspaceSession {
   generation = 0;
   /** Why editing was turned off or on, after the server changed this member's role; null before. */
   roleNotice: string | null = null;
+  /** This person's colour once the members list is known (setColor). */
+  private color: string | null = null;
 
   constructor(
     readonly host: HostApi,
@@ -230,7 +232,7 @@ export class WorkspaceSession {
       memberId: this.connection.memberId,
       name: this.connection.memberName,
       role: this.connection.role,
-      color: COLORS[hash(this.connection.memberId) % COLORS.length]!,
+      color: this.color ?? memberColor(this.connection.memberId, []),
       viewing,
     };
   }
@@ -298,6 +300,15 @@ export class WorkspaceSession {
     return out.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
   }
 
+  /** This person's colour (member-colors.ts), in the presence of every doc open here. */
+  setColor(color: string): void {
+    this.color = color;
+    for (const sync of [this.main, ...[...this.opened.values()].map((e) => e.sync)]) {
+      const user = sync.awareness.getLocalState()?.user as PresenceUser | undefined;
+      if (user && user.color !== color) sync.awareness.setLocalStateField('user', { ...user, color });
+    }
+  }
+
   setViewing(viewing: string): void {
     const awareness = this.main.awareness;
     const user = awareness.getLocalState()?.user as PresenceUser | undefined;
@@ -362,10 +373,4 @@ export function roleSentence(before: string, role: string): string {
 /** Resolves after the browser has painted what was rendered before the call. */
 function nextPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-}
-
-function hash(text: string): number {
-  let h = 0;
-  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0;
-  return h;
 }

@@ -8,6 +8,7 @@ import { SyncIndicator } from '../components/sync-indicator';
 import { RefusedEditsPanel } from '../components/refused-edits';
 import { navigate, useDocValue, useSessionVersion } from '../session/hooks';
 import { dismissSplash } from '../session/splash';
+import { itemName, pageTitle } from '../session/page-title';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { IncidentDetail } from './incident-detail';
 import { IncidentsPage } from './incidents-page';
@@ -48,6 +49,12 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
   const unread = useInbox(session).unread.length;
 
   useEffect(() => session.setViewing(viewing), [session, viewing]);
+  const item = useDocValue(session.doc, useCallback((doc: Y.Doc) => (itemId ? itemName(doc, section, itemId) : undefined), [section, itemId]));
+  const workspaceName = meta?.name ?? session.connection.name;
+  useEffect(() => {
+    document.title = pageTitle({ section, item, workspace: workspaceName, unread });
+  }, [section, item, workspaceName, unread]);
+  useEffect(() => () => void (document.title = 'Driftdesk'), []);
   // boot.ts may be showing the incidents list as last drawn (session/splash.ts): it goes when this
   // screen has its own list (from the kept preview or the doc), or at once for any other page.
   const waitingForList = section === 'incidents' && !itemId && !session.loaded && !session.incidentsPreview;
@@ -76,7 +83,10 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           <a href={`#/w/${ws}/notes`} aria-current={section === 'notes' ? 'page' : undefined}>Notes</a>
           <a href={`#/w/${ws}/members`} aria-current={section === 'members' ? 'page' : undefined}>Members</a>
           <a href={`#/w/${ws}/history`} aria-current={section === 'history' ? 'page' : undefined}>History</a>
-          <a href={`#/w/${ws}/webhooks`} aria-current={section === 'webhooks' ? 'page' : undefined}>Webhooks</a>
+          {/* The server shows webhooks to owners and editors only. */}
+          {(session.connection.role === 'owner' || session.connection.role === 'editor') && (
+            <a href={`#/w/${ws}/webhooks`} aria-current={section === 'webhooks' ? 'page' : undefined}>Webhooks</a>
+          )}
         </nav>
         <SyncIndicator session={session} />
         <RefusedEditsPanel session={session} />
