@@ -26,7 +26,7 @@ export const OPENAPI = {
   info: {
     title: 'Driftdesk sync server API',
     version: '1',
-    description: 'Bearer member tokens (`Authorization: Bearer ddt_…`). The y-websocket endpoint is `ws(s)://HOST/sync/<docName>?token=…`.',
+    description: 'Bearer member tokens (`Authorization: Bearer ddt_…`). The y-websocket endpoint is `ws(s)://HOST/sync/<docName>`, the token offered in `Sec-WebSocket-Protocol` as `driftdesk.token.<token>` beside `driftdesk.v1` (the one the server answers; the token is never echoed). `?token=` is still accepted from older clients.',
   },
   components: {
     securitySchemes: { member: { type: 'http', scheme: 'bearer' }, metrics: { type: 'http', scheme: 'bearer', description: 'the server’s --metrics-token; without one set, /metrics answers loopback requests only' } },

@@ -24,6 +24,7 @@ import type { Limits } from './limits.ts';
 import { type Verdict, judgeUpdate } from './write-policy.ts';
 import { checkUpdateStructure } from './update-structure.ts';
 import { docHealth, repairStoredDoc } from './doc-repair.ts';
+import { encodeDriftdeskMessage } from '../src/shared/sync-messages.ts';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -244,10 +245,14 @@ export class Room {
   /** A member's role changed on the server: apply it to the connection and the members list. */
   updateIdentity(conn: Connection, identity: MemberIdentity, now: number): void {
     conn.identity = identity;
-    if (this.isNote) return;
-    this.doc.transact(() => {
-      upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
-    }, SERVER_ORIGIN);
+    if (!this.isNote) {
+      this.doc.transact(() => {
+        upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
+      }, SERVER_ORIGIN);
+    }
+    // The member's own app learns it from this connection at once (a note doc has no members
+    // map to read it from), and turns editing off or on.
+    this.send(conn, encodeDriftdeskMessage({ kind: 'identity', role: identity.role, name: identity.name }));
   }
 
   leave(conn: Connection): void {

@@ -1,7 +1,9 @@
 /**
  * The Driftdesk sync server: HTTP (health, a small API) and the y-websocket endpoint
- * `ws://HOST:PORT/sync/<workspaceId>?token=…` on one port. Auth happens on the HTTP upgrade
- * request, so a refused client never gets a websocket and nothing is buffered for it.
+ * `ws://HOST:PORT/sync/<workspaceId>` on one port, the token offered as the subprotocol
+ * `driftdesk.token.<token>` beside `driftdesk.v1` (the one answered). `?token=` is still taken
+ * from older and stock y-websocket clients, never logged (safePath). Auth happens on the HTTP
+ * upgrade request, so a refused client never gets a websocket and nothing is buffered for it.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -32,6 +34,7 @@ import type { Fanout } from './fanout.ts';
 import { ServerStore } from './store.ts';
 import { type MemberIdentity, type Store, StorageUnavailableError } from './store-contract.ts';
 import { hashToken } from './tokens.ts';
+import { STORAGE_DOWN_REASON, SYNC_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../src/shared/sync-messages.ts';
 
 export interface SyncServerOptions {
   host?: string;
@@ -92,7 +95,7 @@ export interface SyncServer<S extends Store = ServerStore> {
   close(): Promise<void>;
 }
 
-export const TOKEN_PROTOCOL_PREFIX = 'driftdesk.token.';
+export { TOKEN_PROTOCOL_PREFIX };
 
 export async function startSyncServer(options: SyncServerOptions & { dataDir: string; store?: undefined }): Promise<SyncServer<ServerStore>>;
 export async function startSyncServer<S extends Store>(options: SyncServerOptions & { store: S }): Promise<SyncServer<S>>;
@@ -114,8 +117,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxMessageBytes,
-    // A browser needs one offered subprotocol echoed: prefer the plain one over the token.
-    handleProtocols: (protocols) => (protocols.has('driftdesk.v1') ? 'driftdesk.v1' : ([...protocols][0] ?? false)),
+    // A browser needs one offered subprotocol echoed: only ever the plain one. Echoing the token
+    // one would put the token in a response header (and in whatever logs headers).
+    handleProtocols: (protocols) => (protocols.has(SYNC_PROTOCOL) ? SYNC_PROTOCOL : false),
   });
 
   const http: Server = createServer((req, res) => {
@@ -524,7 +528,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 /** Sent instead of applying an edit to a room that cannot store it (y-protocols auth message). */
 const STORAGE_DOWN_MESSAGE = encoding.encode((e) => {
   encoding.writeVarUint(e, MESSAGE_AUTH);
-  authProtocol.writePermissionDenied(e, 'storage unavailable: this edit was not saved; it is kept on your device and sent again when the server reconnects');
+  authProtocol.writePermissionDenied(e, `${STORAGE_DOWN_REASON}: this edit was not saved; it is kept on your device and sent again when the server reconnects`);
 });
 
 /** A y-protocols sync step 2 or update: a message that would change the doc. */

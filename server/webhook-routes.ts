@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { appendIncidentEvent, getIncident } from '../src/core/workspace/index.ts';
 import type { WithRoom } from './doc-routes.ts';
-import type { MemberIdentity, Store } from './store-contract.ts';
+import type { DeliveryInfo, MemberIdentity, Store } from './store-contract.ts';
 import type { WebhookSender } from './webhooks.ts';
 
 type Reply = (status: number, body: unknown) => void;
@@ -88,6 +88,22 @@ export async function handleWebhooks(
       const targets = await store.webhookTargets(route.workspaceId, 'retrain');
       if (targets.length === 0) return reply(409, { error: 'no retrain webhook is configured for this workspace; an owner can add one under Settings → Webhooks' });
       const { incident, monitor } = found;
+      // The timeline shows the request's final outcome: its first event says how the first
+      // attempts went, and each retry appends a follow-up (`follows`: that event) which the
+      // timeline folds into it (listIncidentEvents). Appended, not edited in place: timelines
+      // are append-only audit trails, for the server too, and an append never conflicts with
+      // what people write meanwhile.
+      const ctx = { actor: { id: identity.memberId, name: identity.name }, now: () => Date.now(), newId: () => randomUUID() };
+      let firstEvent: (id: string | null) => void = () => {};
+      const firstEventId = new Promise<string | null>((resolve) => (firstEvent = resolve));
+      let written = '';
+      let writing: Promise<void> = Promise.resolve();
+      const record = (outcome: RetrainOutcome, follows: string | undefined) =>
+        deps.withRoom(route.workspaceId, async (room) => {
+          const event = appendIncidentEvent(room.doc, incident.id, { kind: 'action', action: 'retrain', ...outcome, ...(follows ? { follows } : {}) }, ctx);
+          await room.flushed();
+          return event.id;
+        });
       const deliveries = await deps.webhooks.send(route.workspaceId, 'retrain', {
         event: 'retrain.requested',
         text: `${identity.name} requested a retrain of ${incident.model ?? monitor?.model ?? 'the model'} for incident “${incident.title}”`,
@@ -98,14 +114,27 @@ export async function handleWebhooks(
           model: incident.model ?? monitor?.model ?? null,
           data: { referenceVersionId: incident.referenceVersionId ?? monitor?.referenceVersionId ?? null, currentVersionId: incident.currentVersionId ?? null, reportBlob: incident.reportBlob ?? null },
         },
+      }, (all) => {
+        // One write at a time, in attempt order; an unchanged outcome is not written again.
+        writing = writing.catch(() => {}).then(async () => {
+          const id = await firstEventId;
+          const outcome = retrainOutcome(all);
+          const key = JSON.stringify(outcome);
+          if (!id || key === written) return;
+          written = key;
+          await record(outcome, id);
+        });
+        return writing;
       });
       const ok = deliveries.some((d) => d.status === 'delivered');
-      const detail = deliveries.map((d) => `${d.url}: ${d.status === 'delivered' ? `delivered (${d.lastStatus})` : `${d.lastError}; retrying`}`).join('; ');
-      const ctx = { actor: { id: identity.memberId, name: identity.name }, now: () => Date.now(), newId: () => randomUUID() };
-      await deps.withRoom(route.workspaceId, async (room) => {
-        appendIncidentEvent(room.doc, incident.id, { kind: 'action', action: 'retrain', outcome: ok ? 'ok' : 'failed', detail }, ctx);
-        await room.flushed();
-      });
+      const first = retrainOutcome(deliveries);
+      written = JSON.stringify(first);
+      try {
+        firstEvent(await record(first, undefined));
+      } catch (err) {
+        firstEvent(null);
+        throw err;
+      }
       return reply(ok ? 200 : 502, { outcome: ok ? 'ok' : 'failed', deliveries });
     }
   }
@@ -122,4 +151,22 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     return null;
   }
+}
+
+type RetrainOutcome = { outcome: 'ok' | 'failed' | 'pending'; detail: string };
+
+/**
+ * Where a retrain request stands over its deliveries: done once one receiver took it, pending
+ * while one is still retried, failed once every one gave up.
+ */
+export function retrainOutcome(deliveries: DeliveryInfo[]): RetrainOutcome {
+  const outcome = deliveries.some((d) => d.status === 'delivered') ? 'ok' : deliveries.some((d) => d.status === 'pending') ? 'pending' : 'failed';
+  const attempts = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`;
+  const detail = deliveries
+    .map((d) =>
+      d.status === 'delivered' ? `${d.url}: delivered (${d.lastStatus})${d.attempts > 1 ? ` after ${attempts(d.attempts)}` : ''}`
+      : d.status === 'pending' ? `${d.url}: ${d.lastError}; retrying`
+      : `${d.url}: ${d.lastError}; gave up after ${attempts(d.attempts)}`)
+    .join('; ');
+  return { outcome, detail };
 }

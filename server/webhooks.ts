@@ -50,29 +50,38 @@ export class WebhookSender {
 
   /**
    * Sends the event to every webhook of `purpose` in the workspace. Resolves after each first
-   * attempt with its delivery record (retries go on in the background).
+   * attempt with its delivery record (retries go on in the background). `onRetried` is called
+   * with every delivery of this event (as they stand) after each later attempt, so the caller
+   * can record the outcome as it changes; what it throws or rejects with is logged.
    */
-  async send(workspaceId: string, purpose: WebhookPurpose, event: WebhookEvent): Promise<DeliveryInfo[]> {
+  async send(workspaceId: string, purpose: WebhookPurpose, event: WebhookEvent, onRetried?: (deliveries: DeliveryInfo[]) => unknown): Promise<DeliveryInfo[]> {
     const targets = await this.store.webhookTargets(workspaceId, purpose);
     const body = JSON.stringify({
       text: escapeMrkdwn(event.text),
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(event.text) } }],
       driftdesk: { event: event.event, workspaceId, ...event.data },
     });
-    return Promise.all(
-      targets.map(async (target) => {
-        const now = Date.now();
-        const delivery: DeliveryInfo = {
-          id: randomUUID(), webhookId: target.id, url: target.url, event: event.event, status: 'pending',
-          attempts: 0, lastStatus: null, lastError: null, createdAt: now, updatedAt: now,
-        };
-        await this.attempt(workspaceId, delivery, target.secret, body);
-        return delivery;
-      }),
-    );
+    const now = Date.now();
+    const deliveries = targets.map((target) => ({
+      secret: target.secret,
+      delivery: {
+        id: randomUUID(), webhookId: target.id, url: target.url, event: event.event, status: 'pending',
+        attempts: 0, lastStatus: null, lastError: null, createdAt: now, updatedAt: now,
+      } satisfies DeliveryInfo as DeliveryInfo,
+    }));
+    const all = deliveries.map((d) => d.delivery);
+    const retried = onRetried
+      ? () => {
+          void Promise.resolve()
+            .then(() => onRetried(all))
+            .catch((err: unknown) => this.options.log?.({ event: 'webhook_outcome_failed', workspace: workspaceId, error: String(err) }));
+        }
+      : null;
+    await Promise.all(deliveries.map(({ delivery, secret }) => this.attempt(workspaceId, delivery, secret, body, retried)));
+    return all;
   }
 
-  private async attempt(workspaceId: string, delivery: DeliveryInfo, secret: string, body: string): Promise<void> {
+  private async attempt(workspaceId: string, delivery: DeliveryInfo, secret: string, body: string, retried: (() => void) | null): Promise<void> {
     if (this.closed) return;
     const timestamp = String(Math.floor(Date.now() / 1000));
     delivery.attempts += 1;
@@ -108,11 +117,12 @@ export class WebhookSender {
     } catch (err) {
       this.options.log?.({ event: 'webhook_log_failed', error: String(err) });
     }
+    if (delivery.attempts > 1) retried?.();
     if (delivery.status !== 'pending') return;
     const delay = (this.options.baseRetryMs ?? 1000) * 4 ** (delivery.attempts - 1);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.attempt(workspaceId, delivery, secret, body);
+      void this.attempt(workspaceId, delivery, secret, body, retried);
     }, delay);
     timer.unref();
     this.timers.add(timer);

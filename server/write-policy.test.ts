@@ -129,6 +129,8 @@ describe('editors and owners', () => {
   it.each([
     ['write a comment as someone else', (d: Y.Doc, s: ReturnType<typeof setup>) => addComment(d, { target: { kind: 'incident', id: s.incident.id }, body: 'forged' }, ada), 'your own member id'],
     ['append a timeline event as someone else', (d: Y.Doc, s: ReturnType<typeof setup>) => appendIncidentEvent(d, s.incident.id, { kind: 'status', from: 'open', to: 'resolved' }, ada), 'your own member id'],
+    ['record the later outcome of an action (the server does, for each webhook retry)', (d: Y.Doc, s: ReturnType<typeof setup>) => appendIncidentEvent(d, s.incident.id, { kind: 'action', action: 'retrain', outcome: 'ok', detail: 'delivered', follows: 'id1' }, bob), 'only the server records'],
+    ['append a severity change as someone else', (d: Y.Doc, s: ReturnType<typeof setup>) => appendIncidentEvent(d, s.incident.id, { kind: 'severity', from: 'high', to: 'low' }, ada), 'your own member id'],
     ['open an incident in someone else\'s name', (d: Y.Doc) => createIncident(d, { title: 'X', severity: 'low' }, ada), 'your own member id'],
     ['claim a version was created by someone else', (d: Y.Doc, s: ReturnType<typeof setup>) => d.getMap(DOC_KEYS.modelVersions).set(s.version.id, { ...s.version, createdById: 'm_bob', createdByName: 'Bob' }), 'cannot be changed'],
     ['record an owner\'s override of production', (d: Y.Doc, s: ReturnType<typeof setup>) => moveAlias(d, { modelId: s.model.id, alias: 'production', versionId: s.version.id, overrideReason: 'x' }, ada), 'your own member id'],

@@ -225,6 +225,8 @@ class Judge {
       for (const event of item.content.arr) {
         const why = this.checkRecord('incident event', incidentEventSchema, event, ['byId', 'byName'], ['at']);
         if (why) return why;
+        // An action's later outcome (a webhook retry's) is the server's word, never a client's.
+        if ((event as { follows?: unknown }).follows !== undefined) return 'only the server records the outcome of an action';
       }
       return null;
     }

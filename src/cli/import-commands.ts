@@ -10,7 +10,7 @@
  * could not be reached — in every such case nothing was written to the workspace.
  */
 import { parseArgs } from 'node:util';
-import { MlflowImportError } from '../node/mlflow/imported-run.ts';
+import { MlflowImportError, MlflowImportRefused } from '../node/mlflow/imported-run.ts';
 import { type ImportReport, importMlflow, planOffline } from '../node/mlflow/import-mlflow.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -41,7 +41,8 @@ export async function importCommand(kind: string | undefined, args: string[]): P
     if (err instanceof UsageError) throw err;
     const message = err instanceof MlflowImportError ? err.message : `${path}: ${(err as Error).message}`;
     console.error(`driftdesk: ${message}`);
-    return 2;
+    // README: 1 when the command fails (refused by the server's rules), 2 on bad input.
+    return err instanceof MlflowImportRefused ? 1 : 2;
   }
 }
 

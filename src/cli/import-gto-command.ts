@@ -9,7 +9,7 @@
  * or could not be reached — in every such case nothing was written to the workspace.
  */
 import { parseArgs } from 'node:util';
-import { GtoImportError, PROTECTED_NOTE, protectedMovesOf } from '../core/gto/index.ts';
+import { GtoImportError, GtoImportRefused, PROTECTED_NOTE, protectedMovesOf } from '../core/gto/index.ts';
 import { importGto } from '../node/gto/import-gto.ts';
 import { readGtoSource } from '../node/gto/read-gto.ts';
 import { UsageError } from './usage-error.ts';
@@ -55,6 +55,7 @@ export async function importGtoCommand(args: string[]): Promise<number> {
     if (err instanceof UsageError) throw err;
     const message = err instanceof GtoImportError ? err.message : `${path}: ${(err as Error).message}`;
     console.error(`driftdesk: ${message}`);
-    return 2;
+    // README: 1 when the command fails (refused by the server's rules), 2 on bad input.
+    return err instanceof GtoImportRefused ? 1 : 2;
   }
 }

@@ -126,6 +126,11 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
       return { saved, version: cache.docVersion(docId) };
     },
 
+    'cache.replace': async ({ docId, state, reason }) => {
+      cache.replaceDoc(docId, state, reason);
+      return { version: cache.docVersion(docId) };
+    },
+
     'sync.push': async ({ workspaceId }) => pushPendingEdits(cache, connection(workspaceId)),
 
     'inbox.reads': async ({ workspaceId }) => ({ itemIds: cache.inboxReads(workspaceId) }),

@@ -51,6 +51,33 @@ describe('LocalCache', () => {
     reopened.close();
   });
 
+  it('replaces a doc with the server\'s state after a refusal: the refused edit is gone and no longer pending, across reopen', () => {
+    const file = tempFile();
+    const server = new Y.Doc();
+    createIncident(server, { title: 'On the server', severity: 'high' }, ctx);
+    const local = new Y.Doc();
+    Y.applyUpdate(local, Y.encodeStateAsUpdate(server));
+    const updates = recordUpdates(local);
+    createIncident(local, { title: 'Refused', severity: 'low' }, ctx);
+    const cache = new LocalCache({ file });
+    cache.appendUpdates('ws_a', [Y.encodeStateAsUpdate(server)], [false]);
+    cache.appendUpdates('ws_a', updates, [true]);
+    expect(cache.pendingEdits(['ws_a'])).toBe(1);
+    const before = cache.docVersion('ws_a');
+
+    cache.replaceDoc('ws_a', Y.encodeStateAsUpdate(server), 'viewers cannot change this workspace');
+    cache.close();
+    const reopened = new LocalCache({ file });
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, reopened.loadDoc('ws_a')!);
+    expect(listIncidents(doc).map((i) => i.title)).toEqual(['On the server']);
+    expect(reopened.pendingEdits(['ws_a'])).toBe(0);
+    expect(reopened.docsWithPendingEdits('ws_a')).toEqual([]);
+    expect(reopened.refusedEdits(['ws_a'])).toBe(1);
+    expect(reopened.docVersion('ws_a')).toBeGreaterThan(before);
+    reopened.close();
+  });
+
   it('compacts a long log into a snapshot without losing an edit', () => {
     const file = tempFile();
     const cache = new LocalCache({ file });

@@ -61,6 +61,10 @@ export class LocalCache {
       CREATE TABLE IF NOT EXISTS pending_edits (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, reaches TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS pending_edits_doc ON pending_edits(doc_id, seq);
+      -- Pending edits the server refused (a role it no longer allows, the write policy): kept
+      -- aside, with why, and never pushed again.
+      CREATE TABLE IF NOT EXISTS refused_edits (
+        seq INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, reaches TEXT NOT NULL, reason TEXT NOT NULL, refused_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS inbox_reads (
         workspace_id TEXT NOT NULL, item_id TEXT NOT NULL, read_at INTEGER NOT NULL,
         PRIMARY KEY (workspace_id, item_id));
@@ -177,6 +181,45 @@ export class LocalCache {
       for (const r of covered) remove.run(r.seq);
     })();
     return rows.length - covered.length;
+  }
+
+  /**
+   * The server refused this doc's pending edits: they move to `refused_edits` (with why), so the
+   * pusher stops sending them — each push would only be refused again. Returns how many moved.
+   */
+  markRefused(docId: string, reason: string, now = Date.now()): number {
+    return this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO refused_edits (seq, doc_id, reaches, reason, refused_at) SELECT seq, doc_id, reaches, ?, ? FROM pending_edits WHERE doc_id = ?')
+        .run(reason, now, docId);
+      return this.db.prepare('DELETE FROM pending_edits WHERE doc_id = ?').run(docId).changes;
+    })();
+  }
+
+  /** How many of these docs' edits the server refused (see markRefused, replaceDoc). */
+  refusedEdits(docIds: string[]): number {
+    const count = this.db.prepare('SELECT count(*) AS n FROM refused_edits WHERE doc_id = ?');
+    return docIds.reduce((sum, id) => sum + (count.get(id) as { n: number }).n, 0);
+  }
+
+  /**
+   * Replaces the doc's cached state with `state` (the server's, after it refused edits made
+   * here): the log and snapshot go, `state` becomes the snapshot, and the doc's pending edits
+   * are marked refused — what the person may still want is in the app's "not sent" panel, not
+   * in the doc, so it cannot reach the server later unnoticed. One transaction.
+   */
+  replaceDoc(docId: string, state: Uint8Array, reason: string, now = Date.now()): void {
+    this.db.transaction(() => {
+      this.markRefused(docId, reason, now);
+      this.db.prepare('DELETE FROM doc_updates WHERE doc_id = ?').run(docId);
+      this.db
+        .prepare(
+          `INSERT INTO doc_snapshots (doc_id, data, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT(doc_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+        )
+        .run(docId, state, now);
+      this.db.prepare('INSERT INTO doc_versions (doc_id, version) VALUES (?, 1) ON CONFLICT(doc_id) DO UPDATE SET version = version + 1').run(docId);
+    })();
   }
 
   /** How many saved edits of these docs the server is not known to have. */

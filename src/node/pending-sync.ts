@@ -25,6 +25,9 @@ export async function pushPendingEdits(cache: LocalCache, conn: WorkspaceConnect
       error = (err as Error).message;
       // The server is down or refuses this token: the other docs would fail the same way.
       if (!(err instanceof RefusedUpdate)) break;
+      // Refused for what it is: sending it again gets the same answer, so it is not retried
+      // (the app reloads the doc from the server when it next opens it, see DocSync).
+      cache.markRefused(docId, err.message);
     }
   }
   return { pending: cache.pendingEdits(docs), error };

@@ -143,6 +143,11 @@ export const hostRequests = {
   'cache.append': z
     .object({ docId, updates: z.array(bytes).min(1).max(10_000), local: z.array(z.boolean()).max(10_000).optional() })
     .refine((v) => v.local === undefined || v.local.length === v.updates.length, { message: 'local must have one flag per update', path: ['local'] }),
+  /**
+   * The server refused edits made here: the doc's cached state becomes `state` (the server's),
+   * and its pending edits are marked refused so they are never pushed (LocalCache.replaceDoc).
+   */
+  'cache.replace': z.object({ docId, state: bytes, reason: z.string().max(2000) }),
   /** Pushes every doc of the workspace with edits the server lacks (open or not); answers what is left. */
   'sync.push': z.object({ workspaceId: docId }),
   /** Which inbox items this person has read (kept on this device). */
@@ -208,6 +213,8 @@ export interface HostResponses {
   'incidents.retrain': { outcome: 'ok' | 'failed'; deliveries: WebhookDelivery[] };
   /** `version`: the doc's version after this append (LocalCache.docVersion). */
   'cache.append': { saved: number; version: number };
+  /** `version`: the doc's version after the replace. */
+  'cache.replace': { version: number };
   /** Edits made on this device that the server does not have yet, over all the workspace's docs. */
   'sync.push': SyncPending;
   'inbox.reads': { itemIds: string[] };

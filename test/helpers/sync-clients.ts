@@ -1,14 +1,17 @@
 import { WebSocket as WebSocketPolyfill } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { syncProtocols } from '../../src/shared/sync-messages.ts';
 
-/** A real y-websocket client in Node. `disableBc` so two clients in one process sync through the server. */
+/**
+ * A real y-websocket client in Node, its token in the subprotocol as the app sends it.
+ * `disableBc` so two clients in one process sync through the server.
+ */
 export function connectClient(serverUrl: string, workspaceId: string, token: string | null, doc = new Y.Doc()) {
-  const params: Record<string, string> = token === null ? {} : { token };
   const provider = new WebsocketProvider(`${serverUrl.replace(/^http/, 'ws')}/sync`, workspaceId, doc, {
     WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
     disableBc: true,
-    params,
+    protocols: token === null ? [] : syncProtocols(token),
   });
   return { doc, provider, dispose: () => { provider.destroy(); doc.destroy(); } };
 }

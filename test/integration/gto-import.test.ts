@@ -168,7 +168,7 @@ describe('driftdesk import gto', () => {
     const head = git(repo, ['rev-parse', 'HEAD']);
     git(repo, ['tag', '-a', 'churn#production#3', '-m', 'Promoting churn to production', head]);
     const refused = await cli(importArgs(repo, ws.id, editor.token));
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(1); // refused by the owner-only rule, not bad input
     expect(refused.stderr).toContain('only an owner may import (churn: production → v3.1.0 (churn#production#3))');
     expect(listModels(await workspaceDoc(ws.id, ws.token))).toEqual([]);
 

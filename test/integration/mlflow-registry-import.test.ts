@@ -194,8 +194,12 @@ describe('driftdesk import mlflow: the model registry', () => {
     // A viewer's import is refused with nothing written.
     const viewer = await server.store.createMemberToken(ws.id, 'viewer', 'Vic');
     const refused = await cli(importArgs(file, ws.id, viewer.token));
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(1); // refused, not bad input (README: exit codes)
     expect(refused.stderr).toContain("Vic is a viewer: importing needs an editor's or owner's token; nothing was written");
+    const commenter = await server.store.createMemberToken(ws.id, 'commenter', 'Cleo');
+    const byCommenter = await cli(importArgs(file, ws.id, commenter.token));
+    expect(byCommenter.code).toBe(1);
+    expect(byCommenter.stderr).toContain("Cleo is a commenter: importing needs an editor's or owner's token");
     const untouched = await snapshot(ws.id, ws.token);
     expect(untouched.runs).toHaveLength(0);
     expect(untouched.models).toHaveLength(0);

@@ -79,15 +79,19 @@ describe('pushPendingEdits', () => {
     expect(result.error).toMatch(/unreachable.*edits stay on this device/);
   });
 
-  it('keeps a refused edit pending with the server\'s reason, and does not touch other workspaces', async () => {
+  it('marks a refused edit refused with the server\'s reason, never pushes it again, and does not touch other workspaces', async () => {
     const ws = server.store.createWorkspace('W_1', 'Ada');
     const other = server.store.createWorkspace('W', 'Bo');
     const viewer = server.store.createMemberToken(ws.id, 'viewer', 'Vic');
     editOffline(ws.id, (doc) => doc.getMap('incidents').set('x', 1));
     editOffline(other.id, (doc) => doc.getMap('incidents').set('y', 1));
     const result = await pushPendingEdits(cache, connection(ws.id, viewer.token));
-    expect(result).toEqual({ pending: 1, error: 'the server refused an edit: viewers cannot change this workspace' });
+    expect(result).toEqual({ pending: 0, error: 'the server refused an edit: viewers cannot change this workspace' });
+    expect(cache.refusedEdits([ws.id])).toBe(1);
     expect(server.store.loadDoc(ws.id).byteLength).toBe(0);
     expect(cache.docsWithPendingEdits(other.id)).toEqual([other.id]);
+    // Not sent again: nothing of this workspace is pending any more.
+    expect(await pushPendingEdits(cache, connection(ws.id, viewer.token))).toEqual({ pending: 0, error: null });
+    expect(cache.refusedEdits([ws.id])).toBe(1);
   });
 });

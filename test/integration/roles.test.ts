@@ -118,5 +118,20 @@ describe('roles on the server', () => {
       });
     expect(await outcome(['driftdesk.v1', `driftdesk.token.${ws.token}`])).toBe('open:driftdesk.v1');
     expect(await outcome(['driftdesk.v1', 'driftdesk.token.ddt_wrong'])).toBe('401');
+    // The token protocol is never echoed: offered alone, no protocol is answered (a browser or
+    // ws then fails the handshake), so a client must offer driftdesk.v1.
+    expect(await outcome([`driftdesk.token.${ws.token}`])).toBe('error');
+  });
+
+  it('never puts the token in the handshake answer', async () => {
+    const ws = server.store.createWorkspace('W', 'Ada');
+    const sock = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${ws.id}`, [`driftdesk.token.${ws.token}`, 'driftdesk.v1']);
+    const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      sock.on('upgrade', (res) => resolve(res.headers));
+      sock.on('error', reject);
+    });
+    sock.close();
+    expect(headers['sec-websocket-protocol']).toBe('driftdesk.v1');
+    expect(JSON.stringify(headers)).not.toContain(ws.token);
   });
 });

@@ -64,10 +64,15 @@ export interface GtoPlan {
 
 /** The source cannot be imported; `problems` lists each bad tag or field, and nothing is written. */
 export class GtoImportError extends Error {
-  override readonly name = 'GtoImportError';
+  override readonly name: string = 'GtoImportError';
   constructor(readonly problems: string[]) {
     super(problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`);
   }
+}
+
+/** The import was refused (the token's role or workspace), not malformed: the CLI exits 1, not 2. */
+export class GtoImportRefused extends GtoImportError {
+  override readonly name = 'GtoImportRefused';
 }
 
 interface ArtifactState extends PlannedArtifact {

@@ -107,13 +107,17 @@ export function updateIncident(doc: Y.Doc, input: UpdateIncidentInput, ctx: Comm
   if (!(entry instanceof Y.Map) || !getIncident(doc, incidentId)) {
     throw new CommandError('updateIncident', [{ path: 'incidentId', message: `no incident ${incidentId}` }]);
   }
-  const before = getIncident(doc, incidentId)!.status;
+  const { status: before, severity: severityBefore } = getIncident(doc, incidentId)!;
   doc.transact(() => {
     for (const [key, value] of Object.entries(fields)) if (value !== undefined) entry.set(key, value);
     entry.set('updatedAt', ctx.now());
-    // Who moved it and when: the timeline shows every status change, reopening included.
+    // Who moved it and when: the timeline shows every status change, reopening included, and
+    // every severity change.
     if (fields.status !== undefined && fields.status !== before) {
       appendIncidentEvent(doc, incidentId, { kind: 'status', from: before, to: fields.status }, ctx);
+    }
+    if (fields.severity !== undefined && fields.severity !== severityBefore) {
+      appendIncidentEvent(doc, incidentId, { kind: 'severity', from: severityBefore, to: fields.severity }, ctx);
     }
   });
   return getIncident(doc, incidentId)!;

@@ -50,8 +50,17 @@ export function assignIncident(doc: Y.Doc, input: z.input<typeof assignInput>, c
   return getIncident(doc, incidentId)!;
 }
 
-/** The incident's events, oldest first; events that do not parse are left out. */
+/**
+ * The incident's events, oldest first; events that do not parse are left out. An action shows
+ * its final outcome: later outcomes of it (action events that `follows` it) are folded into it
+ * rather than listed, the latest one winning (foldActionOutcomes).
+ */
 export function listIncidentEvents(doc: Y.Doc, incidentId: string): IncidentEvent[] {
+  return foldActionOutcomes(listRawIncidentEvents(doc, incidentId));
+}
+
+/** Every event as written, follow-ups included, oldest first: the audit trail. */
+export function listRawIncidentEvents(doc: Y.Doc, incidentId: string): IncidentEvent[] {
   const events = doc.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(incidentId)?.get(INCIDENT_EVENTS_KEY);
   if (!(events instanceof Y.Array)) return [];
   const out: IncidentEvent[] = [];
@@ -60,6 +69,27 @@ export function listIncidentEvents(doc: Y.Doc, incidentId: string): IncidentEven
     if (parsed.success) out.push(parsed.data);
   }
   return out.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+}
+
+/**
+ * Folds each action's later outcomes into it: the action keeps its place (when it was asked
+ * for) and who asked, and takes the outcome and detail of its latest follow-up by the same
+ * person (the server writes follow-ups for the requester; one by anyone else is ignored). A
+ * follow-up whose action is not there is dropped. `events` must be oldest first.
+ */
+export function foldActionOutcomes(events: IncidentEvent[]): IncidentEvent[] {
+  const actions = new Map<string, IncidentEvent & { kind: 'action' }>();
+  for (const e of events) if (e.kind === 'action' && e.follows === undefined) actions.set(e.id, { ...e });
+  const out: IncidentEvent[] = [];
+  for (const e of events) {
+    if (e.kind !== 'action') out.push(e);
+    else if (e.follows === undefined) out.push(actions.get(e.id)!);
+    else {
+      const action = actions.get(e.follows);
+      if (action && action.byId === e.byId) Object.assign(action, { outcome: e.outcome, detail: e.detail });
+    }
+  }
+  return out;
 }
 
 export type TimelineEntry = { kind: 'event'; at: number; event: IncidentEvent } | { kind: 'comment'; at: number; comment: CommentRecord };

@@ -164,10 +164,15 @@ export const INCIDENT_EVENTS_KEY = 'events';
 
 /**
  * What happened to an incident, for its timeline (people's comments live in `comments` and are
- * merged in when shown). `finding`: a monitor rule fired again for this incident.
+ * merged in when shown). `finding`: a monitor rule fired again for this incident. `action`: a
+ * request sent on (a retrain); `pending` while it is retried. An action event with `follows` is
+ * the server's later word on the action event with that id (each webhook retry's outcome): the
+ * timeline shows the action with its latest outcome (listIncidentEvents folds them), and the
+ * audit trail keeps every one — events are append-only.
  */
 export const incidentEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('status'), id, at: timestamp, byId: id, byName: z.string().max(200), from: incidentStatusSchema, to: incidentStatusSchema }),
+  z.object({ kind: z.literal('severity'), id, at: timestamp, byId: id, byName: z.string().max(200), from: severitySchema, to: severitySchema }),
   z.object({ kind: z.literal('assigned'), id, at: timestamp, byId: id, byName: z.string().max(200), assigneeId: id.nullable(), assigneeName: z.string().max(200) }),
   z.object({
     kind: z.literal('finding'), id, at: timestamp, byId: id, byName: z.string().max(200),
@@ -176,7 +181,8 @@ export const incidentEventSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('action'), id, at: timestamp, byId: id, byName: z.string().max(200),
-    action: z.string().max(100), outcome: z.enum(['ok', 'failed']), detail: z.string().max(2000),
+    action: z.string().max(100), outcome: z.enum(['ok', 'failed', 'pending']), detail: z.string().max(2000),
+    follows: id.optional(),
   }),
 ]);
 export type IncidentEvent = z.infer<typeof incidentEventSchema>;

@@ -11,8 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { WebSocket as WebSocketPolyfill } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { GtoImportError, type GtoApplyReport, applyGtoPlan, protectedMovesOf } from '../../core/gto/index.ts';
+import { GtoImportRefused, type GtoApplyReport, applyGtoPlan, protectedMovesOf } from '../../core/gto/index.ts';
 import { type GtoSource, readGtoSource } from './read-gto.ts';
+import { syncProtocols } from '../../shared/sync-messages.ts';
 
 export interface GtoImportTarget {
   server: string;
@@ -32,18 +33,19 @@ export async function importGto(path: string, target: GtoImportTarget, repoName?
   const source = await readGtoSource(path, repoName);
   const origin = target.server.replace(/\/+$/, '');
   const me = await whoAmI(origin, target.token);
-  if (me.workspaceId !== target.workspaceId) throw new GtoImportError([`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`]);
-  if (me.role !== 'owner' && me.role !== 'editor') throw new GtoImportError([`${me.name} is a ${me.role}: importing needs an editor's or owner's token; nothing was written`]);
+  if (me.workspaceId !== target.workspaceId) throw new GtoImportRefused([`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`]);
+  if (me.role !== 'owner' && me.role !== 'editor') throw new GtoImportRefused([`${me.name} is a ${me.role}: importing needs an editor's or owner's token; nothing was written`]);
   const protectedMoves = protectedMovesOf(source.plan);
   if (protectedMoves.length > 0 && me.role !== 'owner') {
-    throw new GtoImportError([`the registry moves a protected alias, which only an owner may import (${protectedMoves.join('; ')}): use an owner's token; nothing was written`]);
+    throw new GtoImportRefused([`the registry moves a protected alias, which only an owner may import (${protectedMoves.join('; ')}): use an owner's token; nothing was written`]);
   }
   const timeoutMs = target.timeoutMs ?? 15_000;
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(`${origin.replace(/^http/, 'ws')}/sync`, target.workspaceId, doc, {
     WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
     disableBc: true,
-    params: { token: target.token },
+    // The token rides in a subprotocol, never in the URL (sync-messages.ts).
+    protocols: syncProtocols(target.token),
   });
   try {
     // Until synced, our doc lacks what an earlier import wrote, and everything would look new.

@@ -19,10 +19,11 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { type MlflowApplyReport, MlflowRegistryError, applyMlflowImport } from '../../core/mlflow/index.ts';
 import { DOC_KEYS } from '../../core/workspace/index.ts';
-import { type ImportedStore, MlflowImportError } from './imported-run.ts';
+import { type ImportedStore, MlflowImportError, MlflowImportRefused } from './imported-run.ts';
 import { readFileStore } from './file-store.ts';
 import { type RunDetail, runDetail } from './run-detail.ts';
 import { readSqliteStore } from './sqlite-store.ts';
+import { syncProtocols } from '../../shared/sync-messages.ts';
 
 export interface ImportTarget {
   server: string;
@@ -86,8 +87,8 @@ export async function importMlflow(path: string, target: ImportTarget, options: 
   const origin = target.server.replace(/\/+$/, '');
   const base = `${origin}/api/v1/workspaces/${encodeURIComponent(target.workspaceId)}`;
   const me = await whoAmI(origin, target.token);
-  if (me.workspaceId !== target.workspaceId) throw new MlflowImportError(`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`);
-  if (me.role !== 'owner' && me.role !== 'editor') throw new MlflowImportError(`${me.name} is a ${me.role}: importing needs an editor's or owner's token; nothing was written`);
+  if (me.workspaceId !== target.workspaceId) throw new MlflowImportRefused(`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`);
+  if (me.role !== 'owner' && me.role !== 'editor') throw new MlflowImportRefused(`${me.name} is a ${me.role}: importing needs an editor's or owner's token; nothing was written`);
   if (!options.dryRun) for (const d of details) await uploadBlob(base, target.token, d);
   const timeoutMs = target.timeoutMs ?? 15_000;
   const doc = new Y.Doc();
@@ -95,7 +96,8 @@ export async function importMlflow(path: string, target: ImportTarget, options: 
     WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
     // Without it two clients in one process would sync over BroadcastChannel and skip the server.
     disableBc: true,
-    params: { token: target.token },
+    // The token rides in a subprotocol, never in the URL (sync-messages.ts).
+    protocols: syncProtocols(target.token),
   });
   try {
     // Until synced, our doc lacks what earlier imports wrote and everything would look new.

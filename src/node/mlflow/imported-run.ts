@@ -50,7 +50,12 @@ export interface ImportedStore {
 
 /** The store cannot be imported; the message names the file (and line) and what is wrong. */
 export class MlflowImportError extends Error {
-  override readonly name = 'MlflowImportError';
+  override readonly name: string = 'MlflowImportError';
+}
+
+/** The import was refused (the token's role or workspace), not malformed: the CLI exits 1, not 2. */
+export class MlflowImportRefused extends MlflowImportError {
+  override readonly name = 'MlflowImportRefused';
 }
 
 /** MLflow's RunStatus enum (mlflow/protos/service.proto): RUNNING=1 … KILLED=5. */

@@ -11,6 +11,7 @@ import { WebSocket as WebSocketPolyfill } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { type DatasetVersionRecord, listDatasetVersions, listRuns, parseRunDetail, type RunDetailRecord, type RunSummaryRecord } from '../../core/workspace/index.ts';
+import { syncProtocols } from '../../shared/sync-messages.ts';
 
 export interface RunTarget {
   server: string;
@@ -63,7 +64,8 @@ async function readWorkspace(target: RunTarget): Promise<{ runs: RunSummaryRecor
     WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
     // Without it two clients in one process would sync over BroadcastChannel and skip the server.
     disableBc: true,
-    params: { token: target.token },
+    // The token rides in a subprotocol, never in the URL (sync-messages.ts).
+    protocols: syncProtocols(target.token),
   });
   try {
     const start = Date.now();

@@ -15,7 +15,10 @@ import { type WorkspaceLocation, entityLocation, hashOf, parseDeepLink } from '.
 import type { SearchHit, TextSegment } from '../../../shared/host-contract';
 import { useSearch } from '../session/use-search';
 import type { WorkspaceSession } from '../session/workspace-session';
-import { type FocusAfter, PALETTE_KEY, SHORTCUTS, matchCommands, workspaceCommands } from './palette-commands';
+import type * as Y from 'yjs';
+import { listMonitors } from '../../../core/monitor';
+import { useDocValue } from '../session/hooks';
+import { type FocusAfter, PALETTE_KEY, SHORTCUTS, matchCommands, monitorCommands, monitorResults, workspaceCommands } from './palette-commands';
 import './command-palette.css';
 
 interface Item {
@@ -131,6 +134,8 @@ export function CommandPalette({ session }: { session: WorkspaceSession }) {
     [ws, canEdit],
   );
 
+  const monitors = useDocValue(session.doc, useCallback((doc: Y.Doc) => monitorCommands(ws, listMonitors(doc)), [ws]));
+
   const items = useMemo((): Item[] => {
     if (link) {
       const go = () => {
@@ -155,8 +160,21 @@ export function CommandPalette({ session }: { session: WorkspaceSession }) {
         },
       }),
     );
-    return [...matched, ...hits];
-  }, [link, showingShortcuts, commands, text, search.hits, ws]);
+    const monitorHits = monitorResults(monitors, text).map(
+      (c): Item => ({
+        key: `monitor:${c.id}`,
+        group: 'Results',
+        content: (
+          <>
+            <span className="palette-kind kind-monitor">Monitor</span>
+            <span className="palette-main"><span className="palette-title">{c.label}</span></span>
+          </>
+        ),
+        run: c.run,
+      }),
+    );
+    return [...matched, ...monitorHits, ...hits];
+  }, [link, showingShortcuts, commands, monitors, text, search.hits, ws]);
 
   const activeIndex = Math.max(0, items.findIndex((i) => i.key === activeKey));
   const optionId = (i: number) => `${listId}-option-${i}`;

@@ -99,6 +99,28 @@ export function workspaceCommands({ workspaceId, canEdit, notify, showShortcuts 
   ];
 }
 
+/**
+ * One entry per monitor, to open it: the search index covers the registries people write in,
+ * and monitors (created by the server) are found here from the doc instead. Shown only for
+ * typed text that matches (see monitorResults), not in the palette's default list.
+ */
+export function monitorCommands(workspaceId: string, monitors: { id: string; name: string; model?: string }[]): PaletteCommand[] {
+  return monitors.map((m) => ({
+    id: `monitor-${m.id}`,
+    label: m.name,
+    keywords: `monitor ${m.model ?? ''}`,
+    run: (): FocusAfter => {
+      navigate('w', workspaceId, 'monitors', m.id);
+      return 'main';
+    },
+  }));
+}
+
+/** The monitors typed text finds: none for no text (the list would bury the commands). */
+export function monitorResults(commands: PaletteCommand[], text: string): PaletteCommand[] {
+  return text.trim() === '' ? [] : matchCommands(commands, text);
+}
+
 /** Lower case without accents, so "resume" finds "Résumé". */
 export function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();

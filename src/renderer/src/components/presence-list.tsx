@@ -1,3 +1,8 @@
+import { useCallback, useEffect } from 'react';
+import type * as Y from 'yjs';
+import { listMembers } from '../../../core/workspace';
+import { useDocValue } from '../session/hooks';
+import { memberColor } from '../session/member-colors';
 import type { WorkspaceSession } from '../session/workspace-session';
 
 function describeView(viewing: string): string {
@@ -23,6 +28,10 @@ function describeView(viewing: string): string {
 /** Who else has this workspace open right now, and what they look at. */
 export function PresenceList({ session }: { session: WorkspaceSession }) {
   const people = session.presence();
+  const members = useDocValue(session.doc, useCallback((doc: Y.Doc) => listMembers(doc), []));
+  const mine = memberColor(session.connection.memberId, members);
+  // Others draw this person's cursor in a note with the colour their presence carries.
+  useEffect(() => session.setColor(mine), [session, mine]);
   return (
     <section className="presence" aria-labelledby="presence-title" data-splash="skip">
       <h2 id="presence-title" className="small-heading">Here now</h2>
@@ -32,7 +41,7 @@ export function PresenceList({ session }: { session: WorkspaceSession }) {
         <ul data-testid="presence">
           {people.map((p) => (
             <li key={p.clientId}>
-              <span className="avatar" style={{ background: p.color }} aria-hidden="true">{p.name.slice(0, 1).toUpperCase()}</span>
+              <span className="avatar" style={{ background: memberColor(p.memberId, members) }} aria-hidden="true">{p.name.slice(0, 1).toUpperCase()}</span>
               <span>
                 {p.name}{p.self ? ' (you)' : ''} <span className="muted small">· {p.role} · {describeView(p.viewing)}</span>
               </span>

@@ -10,16 +10,10 @@ import { type AuditEntry, type HandoffRecord, getModelVersion, registryAudit } f
 import { TimeAgo } from '../components/badges';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
+import { DECISION_VERB } from './decision-text';
 import { STAGE_TEXT } from './registry-bits';
 import { versionName } from './use-registry';
 
-const DECISION_TEXT = {
-  accepted: 'accepted',
-  rejected: 'rejected',
-  'changes-requested': 'asked for changes to',
-  resubmitted: 'resubmitted',
-  withdrawn: 'withdrawn',
-} as const;
 
 export function AuditTrail({ session, modelId }: { session: WorkspaceSession; modelId: string }) {
   const read = useCallback((doc: Y.Doc) => ({ entries: registryAudit(doc, modelId), doc }), [modelId]);
@@ -88,7 +82,7 @@ function AuditText({ doc, entry, ws }: { doc: Y.Doc; entry: AuditEntry; ws: stri
         return <>{who} {e.checked ? 'ticked' : 'unticked'} “{label}” on <HandoffRef doc={doc} handoff={entry.handoff} ws={ws} /></>;
       }
       const again = e.decision === 'resubmitted' ? ' (checklist evaluated again, ticks cleared)' : '';
-      return <>{who} {DECISION_TEXT[e.decision]} <HandoffRef doc={doc} handoff={entry.handoff} ws={ws} />{again}{e.comment ? `: “${e.comment}”` : ''}</>;
+      return <>{who} {DECISION_VERB[e.decision]} <HandoffRef doc={doc} handoff={entry.handoff} ws={ws} />{again}{e.comment ? `: “${e.comment}”` : ''}</>;
     }
   }
 }

@@ -65,7 +65,8 @@ export function ModelVersionPage({ session, versionId }: { session: WorkspaceSes
         <HandoffList doc={session.doc} states={handoffs} workspaceId={ws} label="Handoffs of this version" empty="No handoffs yet. A data scientist hands a version to ML engineering, who hand it to ops." />
       </section>
       {canEdit && <BaselineForm session={session} modelId={version.modelId} versionId={version.id} />}
-      <RequestHandoff session={session} versionId={version.id} facts={facts} />
+      {/* Only owners and editors request handoffs: nobody else is shown a form they cannot use. */}
+      {canEdit && <RequestHandoff session={session} versionId={version.id} facts={facts} />}
       <TargetComments session={session} kind="modelVersion" id={version.id} empty="No comments on this version yet. Ask about its evaluation, or @mention who should look." />
     </section>
   );

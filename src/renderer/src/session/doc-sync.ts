@@ -8,9 +8,12 @@
  * The owner calls `dispose()`, which saves what is pending and closes everything.
  */
 import { Awareness } from 'y-protocols/awareness';
+import * as authProtocol from 'y-protocols/auth';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
+import { type DriftdeskMessage, MESSAGE_DRIFTDESK, STORAGE_DOWN_REASON, readDriftdeskMessage, syncProtocols } from '../../../shared/sync-messages';
+import { refusedText } from './refused-text';
 
 export type SyncState =
   | { kind: 'offline'; detail: string }
@@ -18,16 +21,39 @@ export type SyncState =
   | { kind: 'synced'; detail: string }
   | { kind: 'refused'; detail: string };
 
+/** Edits the server refused, kept aside (not in the doc) for the person to copy or discard. */
+export interface RefusedEdits {
+  /** The server's words, e.g. "viewers cannot change this workspace". */
+  reason: string;
+  /** What the refused edits wrote, as text (refused-text.ts); empty when they only deleted. */
+  text: string;
+  at: number;
+}
+
+/** y-protocols' auth message: the only thing it says is "permission denied". */
+const MESSAGE_AUTH = 2;
+
 /** Updates read from the local cache or relayed by the host: already saved, not to save again. */
 const SAVED_ORIGIN = Symbol('saved');
 /** Writes to the local cache are batched at most this long (issue: 100–300 ms). */
 export const SAVE_DELAY_MS = 150;
 
 export class DocSync {
-  readonly doc = new Y.Doc();
+  /**
+   * Replaced (with `awareness` and `provider`) when the server refuses an edit: see
+   * reloadFromServer. Views read it afresh on each render and remount on `generation`.
+   */
+  doc = new Y.Doc();
   /** Presence in this doc; exists from the start, the provider shares it once connected. */
-  readonly awareness = new Awareness(this.doc);
+  awareness = new Awareness(this.doc);
   provider: WebsocketProvider | null = null;
+  /** Raised each time the doc is replaced by the server's state. */
+  generation = 0;
+  /** Edits the server refused since this doc was opened, or null. */
+  refused: RefusedEdits | null = null;
+  private reloading = false;
+  private readonly identityListeners = new Set<(message: Extract<DriftdeskMessage, { kind: 'identity' }>) => void>();
+  private readonly providerListeners = new Set<(provider: WebsocketProvider) => void>();
   sync: SyncState = { kind: 'syncing', detail: 'Loading from this device…' };
   saveError: string | null = null;
   /** Set once the cached state is applied (the doc is ready to show). */
@@ -43,6 +69,7 @@ export class DocSync {
   private readonly savedListeners = new Set<() => void>();
   private stopRelay: (() => void) | null = null;
   private disposed = false;
+  private readonly disposeListeners = new Set<() => void>();
 
   constructor(
     readonly host: HostApi,
@@ -97,24 +124,128 @@ export class DocSync {
   }
 
   private connect(): void {
+    this.provider = this.createProvider(this.doc, this.awareness);
+    for (const l of this.providerListeners) l(this.provider);
+  }
+
+  private createProvider(doc: Y.Doc, awareness: Awareness): WebsocketProvider {
     const { serverUrl, token } = this.connection;
-    const provider = new WebsocketProvider(`${serverUrl.replace(/^http/, 'ws')}/sync`, this.docName, this.doc, {
-      params: { token },
-      awareness: this.awareness,
+    const provider = new WebsocketProvider(`${serverUrl.replace(/^http/, 'ws')}/sync`, this.docName, doc, {
+      // The token rides in a subprotocol, never in the URL (which ends up in console errors and
+      // access logs); the server answers with the plain one.
+      protocols: syncProtocols(token),
+      awareness,
       // Windows of this app talk through the host; BroadcastChannel would let a stale tab skip
       // the server's auth checks.
       disableBc: true,
     });
-    this.provider = provider;
+    provider.messageHandlers[MESSAGE_DRIFTDESK] = (_encoder, decoder) => {
+      const message = readDriftdeskMessage(decoder);
+      if (message?.kind === 'identity') for (const l of this.identityListeners) l(message);
+    };
+    provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
+      authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => {
+        // A room whose store is down refuses every edit for now, not this one: it is kept
+        // and sent again on reconnect, so nothing is reloaded.
+        if (!reason.startsWith(STORAGE_DOWN_REASON) && provider === this.provider) void this.reloadFromServer(reason);
+      });
+    };
     provider.on('status', ({ status }: { status: string }) => {
+      if (provider !== this.provider || this.reloading) return;
       if (status === 'connected') this.setSync({ kind: 'syncing', detail: 'Connected; syncing…' });
       else if (status === 'disconnected' && this.sync.kind !== 'refused') {
         this.setSync({ kind: 'offline', detail: 'Offline: edits are kept on this device and sent when the server is back.' });
       }
     });
     provider.on('sync', (isSynced: boolean) => {
-      if (isSynced) this.setSync({ kind: 'synced', detail: `Synced with ${serverUrl}` });
+      if (isSynced && provider === this.provider && !this.reloading) this.setSync({ kind: 'synced', detail: `Synced with ${serverUrl}` });
     });
+    return provider;
+  }
+
+  /** Called when the server says this member's role or name changed (this connection's). */
+  onIdentity(listener: (message: Extract<DriftdeskMessage, { kind: 'identity' }>) => void): () => void {
+    this.identityListeners.add(listener);
+    return () => this.identityListeners.delete(listener);
+  }
+
+  /** Called with each provider this doc connects through (a new one after a reload). */
+  onProvider(listener: (provider: WebsocketProvider) => void): () => void {
+    this.providerListeners.add(listener);
+    if (this.provider) listener(this.provider);
+    return () => this.providerListeners.delete(listener);
+  }
+
+  /**
+   * The server refused an edit. The doc here holds it, and every later edit of this Yjs client
+   * would depend on it — which the server refuses too (closing the socket) — so the doc is
+   * replaced by a fresh one with the server's state, under a new client id. What the server
+   * lacks (the refused edits and any sent after them) is kept aside as text (`refused`) for the
+   * person to copy or discard, and the local cache is replaced the same way, so the refused
+   * edits are never pushed later, here or by the host's pusher.
+   */
+  private async reloadFromServer(reason: string): Promise<void> {
+    if (this.reloading || this.disposed) return;
+    this.reloading = true;
+    this.setSync({ kind: 'syncing', detail: `The server refused an edit (${reason}); loading the workspace as the server has it…` });
+    const fresh = new Y.Doc();
+    const freshAwareness = new Awareness(fresh);
+    const user = this.awareness.getLocalState()?.user;
+    if (user) freshAwareness.setLocalStateField('user', user);
+    const provider = this.createProvider(fresh, freshAwareness);
+    await new Promise<void>((resolve) => {
+      const done = (isSynced: boolean) => {
+        if (!isSynced && !this.disposed) return;
+        provider.off('sync', done);
+        resolve();
+      };
+      provider.on('sync', done);
+      // dispose() must not leave this waiting forever.
+      this.disposeListeners.add(() => done(true));
+    });
+    if (this.disposed) {
+      provider.destroy();
+      freshAwareness.destroy();
+      fresh.destroy();
+      return;
+    }
+    // Swap in one go: nothing awaits between reading the old doc and listening to the new one.
+    const old = this.doc;
+    old.off('update', this.onDocUpdate);
+    this.provider?.destroy();
+    this.awareness.destroy();
+    const diff = Y.diffUpdate(Y.encodeStateAsUpdate(old), Y.encodeStateVector(fresh));
+    const text = refusedText(diff, old);
+    const previous = this.refused?.text ?? '';
+    this.refused = { reason, text: [previous, text].filter(Boolean).join('\n'), at: Date.now() };
+    // What was not yet saved belongs to the old doc: it is in `diff`, not to be saved.
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    this.unsaved = [];
+    const state = Y.encodeStateAsUpdate(fresh);
+    this.doc = fresh;
+    this.awareness = freshAwareness;
+    this.provider = provider;
+    fresh.on('update', this.onDocUpdate);
+    this.saving = this.saving.then(async () => {
+      try {
+        const { version } = await this.host.call('cache.replace', { docId: this.docName, state, reason });
+        this.cacheVersion = version;
+      } catch (err) {
+        this.saveError = `Could not replace the refused edits on this device: ${(err as Error).message}`;
+      }
+    });
+    old.destroy();
+    this.generation += 1;
+    this.reloading = false;
+    this.setSync({ kind: 'synced', detail: `Synced with ${this.connection.serverUrl}` });
+    for (const l of this.providerListeners) l(provider);
+  }
+
+  /** The person has copied what they needed, or does not want it: forget the refused edits. */
+  discardRefused(): void {
+    this.refused = null;
+    this.emit();
   }
 
   /** Stops retrying (the server refused this token); edits keep being saved on this device. */
@@ -179,6 +310,7 @@ export class DocSync {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    for (const l of this.disposeListeners) l();
     await this.flush();
     this.stopRelay?.();
     this.provider?.destroy();
@@ -187,6 +319,8 @@ export class DocSync {
     this.doc.destroy();
     this.listeners.clear();
     this.savedListeners.clear();
+    this.identityListeners.clear();
+    this.providerListeners.clear();
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {

@@ -8,10 +8,11 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { type CommandContext, type IncidentsPreview, parseIncidentsPreview } from '../../../core/workspace';
 import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
-import { DocSync, type SyncState } from './doc-sync';
+import { DocSync, type RefusedEdits, type SyncState } from './doc-sync';
+import { memberColor } from './member-colors';
 import { PreviewKeeper } from './preview-keeper';
 
-export type { SyncState };
+export type { RefusedEdits, SyncState };
 
 export interface PresenceUser {
   memberId: string;
@@ -28,15 +29,15 @@ export interface PresenceEntry extends PresenceUser {
 
 /** A note doc (or any other doc of the workspace) held open by one or more views. */
 export interface DocHandle {
-  doc: Y.Doc;
+  /** The doc as of now: replaced when the server refuses an edit (the session's `generation` rises). */
+  readonly doc: Y.Doc;
   /** This person's presence in the doc ('user' field set: name, colour, member id). */
-  awareness: Awareness;
+  readonly awareness: Awareness;
   readonly synced: boolean;
   subscribe(listener: () => void): () => void;
   release(): void;
 }
 
-const COLORS = ['#2563eb', '#16a34a', '#db2777', '#d97706', '#7c3aed', '#0891b2', '#dc2626'];
 /** How long after the last save to ask the server what it has (a burst of edits is one ask). */
 const PUSH_CHECK_DELAY_MS = 800;
 
@@ -58,14 +59,25 @@ export class WorkspaceSession {
   /** When this session began: mentions newer than this get a desktop notification. */
   readonly startedAt = Date.now();
 
+  /**
+   * Raised whenever one of the session's docs is replaced by the server's state (an edit was
+   * refused): views remount on it, so none keeps the replaced doc.
+   */
+  generation = 0;
+  /** Why editing was turned off or on, after the server changed this member's role; null before. */
+  roleNotice: string | null = null;
+  /** This person's colour once the members list is known (setColor). */
+  private color: string | null = null;
+
   constructor(
     readonly host: HostApi,
-    readonly connection: WorkspaceConnection,
+    /** Who this person is here; the role follows the server live (see applyIdentity). */
+    public connection: WorkspaceConnection,
     /** The kept incidents list, when it was already asked for (early-open.ts); otherwise start() asks. */
     private readonly previewJson?: Promise<string | null>,
   ) {
     this.main = new DocSync(host, connection, connection.workspaceId);
-    this.unsubscribers.push(this.main.subscribe(this.emit), this.main.onSaved(this.schedulePushCheck));
+    this.unsubscribers.push(this.main.subscribe(this.emit), this.main.onSaved(this.schedulePushCheck), ...this.watch(this.main));
     this.previews = new PreviewKeeper(this.main);
   }
 
@@ -90,10 +102,55 @@ export class WorkspaceSession {
     return this.main.saveError;
   }
 
+  /** Role changes and reloads of one of this session's docs. */
+  private watch(sync: DocSync): (() => void)[] {
+    let generation = sync.generation;
+    return [
+      sync.onIdentity(({ role, name }) => this.applyIdentity(role, name)),
+      sync.subscribe(() => {
+        if (sync.generation === generation) return;
+        generation = sync.generation;
+        this.generation += 1;
+        this.emit();
+      }),
+    ];
+  }
+
+  /**
+   * The server changed this member's role (or name): relabel, turn editing off or on by
+   * re-rendering with the new role, say why, and keep it for the next start (workspaces.check
+   * saves what the server says).
+   */
+  applyIdentity(role: WorkspaceConnection['role'], name: string): void {
+    const before = this.connection.role;
+    if (role === before && name === this.connection.memberName) return;
+    this.connection = { ...this.connection, role, memberName: name };
+    if (role !== before) this.roleNotice = roleSentence(before, role);
+    for (const sync of [this.main, ...[...this.opened.values()].map((e) => e.sync)]) {
+      const user = sync.awareness.getLocalState()?.user as PresenceUser | undefined;
+      if (user) sync.awareness.setLocalStateField('user', { ...user, name, role });
+    }
+    void this.host.call('workspaces.check', { workspaceId: this.connection.workspaceId }).catch(() => {});
+    this.emit();
+  }
+
+  /** Edits the server refused, per doc, kept aside for the person to copy or discard. */
+  refusedEdits(): { docName: string; refused: RefusedEdits }[] {
+    return [this.main, ...[...this.opened.values()].map((e) => e.sync)].flatMap((sync) => (sync.refused ? [{ docName: sync.docName, refused: sync.refused }] : []));
+  }
+
+  discardRefused(docName: string): void {
+    this.docSync(docName)?.discardRefused();
+  }
+
   /** Loads the cached doc (so the UI can render at once), then connects to the server. */
   async start(): Promise<void> {
     this.main.awareness.setLocalStateField('user', this.user('incidents'));
     this.main.awareness.on('change', this.emit);
+    // The role kept on this device may be old (changed while the app was closed): ask.
+    void this.host.call('workspaces.check', { workspaceId: this.connection.workspaceId }).then((check) => {
+      if (check.kind === 'ok' && !this.disposed) this.applyIdentity(check.role, check.memberName);
+    }, () => {});
     void this.host.call('inbox.reads', { workspaceId: this.connection.workspaceId }).then(({ itemIds }) => {
       this.inboxReads = new Set(itemIds);
       this.emit();
@@ -113,15 +170,19 @@ export class WorkspaceSession {
     this.incidentsPreview = null;
     if (this.disposed) return;
     this.previews.start();
-    const provider = this.main.provider;
-    if (!provider || this.disposed) return;
-    provider.on('status', ({ status }: { status: string }) => {
-      if (status === 'disconnected' && this.sync.kind !== 'refused') void this.explainDisconnect();
-    });
-    // Back online: push every doc with edits made offline, open or not.
-    provider.on('sync', (isSynced: boolean) => isSynced && this.schedulePushCheck());
-    provider.on('connection-error', () => void this.explainDisconnect());
-    this.schedulePushCheck();
+    if (this.disposed) return;
+    // Each provider the workspace doc connects through (a new one after a reload).
+    this.unsubscribers.push(this.main.onProvider((provider) => {
+      provider.on('status', ({ status }: { status: string }) => {
+        if (provider === this.main.provider && status === 'disconnected' && this.sync.kind !== 'refused') void this.explainDisconnect();
+      });
+      // Back online: push every doc with edits made offline, open or not.
+      provider.on('sync', (isSynced: boolean) => isSynced && this.schedulePushCheck());
+      provider.on('connection-error', () => provider === this.main.provider && void this.explainDisconnect());
+      this.main.awareness.off('change', this.emit);
+      this.main.awareness.on('change', this.emit);
+      this.schedulePushCheck();
+    }));
   }
 
   /** Opens a doc of this workspace (a note) or shares the one already open. */
@@ -131,7 +192,7 @@ export class WorkspaceSession {
       const sync = new DocSync(this.host, this.connection, docName);
       entry = { sync, users: 0 };
       this.opened.set(docName, entry);
-      this.unsubscribers.push(sync.onSaved(this.schedulePushCheck));
+      this.unsubscribers.push(sync.onSaved(this.schedulePushCheck), ...this.watch(sync));
       sync.awareness.setLocalStateField('user', this.user(`doc/${docName}`));
       void sync.start();
     }
@@ -139,8 +200,12 @@ export class WorkspaceSession {
     const { sync } = entry;
     let released = false;
     return {
-      doc: sync.doc,
-      awareness: sync.awareness,
+      get doc() {
+        return sync.doc;
+      },
+      get awareness() {
+        return sync.awareness;
+      },
       get synced() {
         return sync.sync.kind === 'synced';
       },
@@ -167,7 +232,7 @@ export class WorkspaceSession {
       memberId: this.connection.memberId,
       name: this.connection.memberName,
       role: this.connection.role,
-      color: COLORS[hash(this.connection.memberId) % COLORS.length]!,
+      color: this.color ?? memberColor(this.connection.memberId, []),
       viewing,
     };
   }
@@ -235,6 +300,15 @@ export class WorkspaceSession {
     return out.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
   }
 
+  /** This person's colour (member-colors.ts), in the presence of every doc open here. */
+  setColor(color: string): void {
+    this.color = color;
+    for (const sync of [this.main, ...[...this.opened.values()].map((e) => e.sync)]) {
+      const user = sync.awareness.getLocalState()?.user as PresenceUser | undefined;
+      if (user && user.color !== color) sync.awareness.setLocalStateField('user', { ...user, color });
+    }
+  }
+
   setViewing(viewing: string): void {
     const awareness = this.main.awareness;
     const user = awareness.getLocalState()?.user as PresenceUser | undefined;
@@ -283,13 +357,20 @@ export class WorkspaceSession {
   };
 }
 
+/** Why editing changed, in the person's words. */
+export function roleSentence(before: string, role: string): string {
+  const what =
+    role === 'viewer'
+      ? 'editing is off: you can read this workspace but not change it'
+      : role === 'commenter'
+        ? 'you can read and comment, but not edit'
+        : before === 'viewer' || before === 'commenter'
+          ? 'editing is on again'
+          : 'you can edit this workspace';
+  return `An owner changed your role from ${before} to ${role}: ${what}.`;
+}
+
 /** Resolves after the browser has painted what was rendered before the call. */
 function nextPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-}
-
-function hash(text: string): number {
-  let h = 0;
-  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0;
-  return h;
 }

@@ -8,6 +8,7 @@ import type * as Y from 'yjs';
 import {
   CommandError,
   INCIDENT_STATUSES,
+  SEVERITIES,
   type IncidentEvent,
   type IncidentRecord,
   type IncidentStatus,
@@ -66,7 +67,8 @@ export function IncidentTimeline({ session, incident, can, shownReport, onShowRe
   );
 }
 
-const ICONS: Record<IncidentEvent['kind'], string> = { status: '●', assigned: '⇢', finding: '⚠', action: '⚙' };
+const ICONS: Record<IncidentEvent['kind'], string> = { status: '●', severity: '▲', assigned: '⇢', finding: '⚠', action: '⚙' };
+const OUTCOME = { ok: 'done', failed: 'failed', pending: 'not delivered yet' } as const;
 
 const order = (s: IncidentStatus) => INCIDENT_STATUSES.indexOf(s);
 
@@ -80,6 +82,8 @@ function EventText({ event: e }: { event: IncidentEvent }) {
         : { acknowledged: 'acknowledged', investigating: 'started investigating', mitigated: 'marked it mitigated', resolved: 'resolved it' }[e.to];
       return <>{who} {verb}</>;
     }
+    case 'severity':
+      return <>{who} {SEVERITIES.indexOf(e.to) < SEVERITIES.indexOf(e.from) ? 'raised' : 'lowered'} the severity from {e.from} to {e.to}</>;
     case 'assigned':
       return e.assigneeId === null ? <>{who} unassigned it</>
         : e.assigneeId === e.byId ? <>{who} took it</>
@@ -87,7 +91,7 @@ function EventText({ event: e }: { event: IncidentEvent }) {
     case 'finding':
       return <>{who} reported a {e.band} finding: {e.summary}</>;
     case 'action':
-      return <>{who} {e.action}: {e.outcome === 'ok' ? 'done' : 'failed'}{e.detail ? ` — ${e.detail}` : ''}</>;
+      return <>{who} {e.action}: {OUTCOME[e.outcome]}{e.detail ? ` — ${e.detail}` : ''}</>;
   }
 }
 

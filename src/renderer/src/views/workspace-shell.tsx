@@ -5,8 +5,10 @@ import { CommandPalette } from '../components/command-palette';
 import { PresenceList } from '../components/presence-list';
 import { SkipLink } from '../components/skip-link';
 import { SyncIndicator } from '../components/sync-indicator';
+import { RefusedEditsPanel } from '../components/refused-edits';
 import { navigate, useDocValue, useSessionVersion } from '../session/hooks';
 import { dismissSplash } from '../session/splash';
+import { itemName, pageTitle } from '../session/page-title';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { IncidentDetail } from './incident-detail';
 import { IncidentsPage } from './incidents-page';
@@ -47,6 +49,12 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
   const unread = useInbox(session).unread.length;
 
   useEffect(() => session.setViewing(viewing), [session, viewing]);
+  const item = useDocValue(session.doc, useCallback((doc: Y.Doc) => (itemId ? itemName(doc, section, itemId) : undefined), [section, itemId]));
+  const workspaceName = meta?.name ?? session.connection.name;
+  useEffect(() => {
+    document.title = pageTitle({ section, item, workspace: workspaceName, unread });
+  }, [section, item, workspaceName, unread]);
+  useEffect(() => () => void (document.title = 'Driftdesk'), []);
   // boot.ts may be showing the incidents list as last drawn (session/splash.ts): it goes when this
   // screen has its own list (from the kept preview or the doc), or at once for any other page.
   const waitingForList = section === 'incidents' && !itemId && !session.loaded && !session.incidentsPreview;
@@ -60,7 +68,8 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
       <aside className="sidebar" aria-label="Workspace">
         <button type="button" className="link muted" onClick={() => navigate()}>← All workspaces</button>
         <h1 className="workspace-name">{meta?.name ?? session.connection.name}</h1>
-        <p className="muted small">You are {session.connection.memberName} ({session.connection.role})</p>
+        <p className="muted small" data-testid="you-are">You are {session.connection.memberName} ({session.connection.role})</p>
+        {session.roleNotice && <p className="small role-notice" role="status" data-testid="role-notice">{session.roleNotice}</p>}
         <CommandPalette session={session} />
         <nav aria-label="Sections">
           <a href={`#/w/${ws}/inbox`} aria-current={section === 'inbox' ? 'page' : undefined}>
@@ -74,9 +83,13 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           <a href={`#/w/${ws}/notes`} aria-current={section === 'notes' ? 'page' : undefined}>Notes</a>
           <a href={`#/w/${ws}/members`} aria-current={section === 'members' ? 'page' : undefined}>Members</a>
           <a href={`#/w/${ws}/history`} aria-current={section === 'history' ? 'page' : undefined}>History</a>
-          <a href={`#/w/${ws}/webhooks`} aria-current={section === 'webhooks' ? 'page' : undefined}>Webhooks</a>
+          {/* The server shows webhooks to owners and editors only. */}
+          {(session.connection.role === 'owner' || session.connection.role === 'editor') && (
+            <a href={`#/w/${ws}/webhooks`} aria-current={section === 'webhooks' ? 'page' : undefined}>Webhooks</a>
+          )}
         </nav>
         <SyncIndicator session={session} />
+        <RefusedEditsPanel session={session} />
         <MentionNotifier session={session} />
         <IncidentNotifier session={session} />
         <HandoffNotifier session={session} />
@@ -84,7 +97,8 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
       </aside>
       <main className="content" id="main-content" tabIndex={-1}>
         <PageErrorBoundary resetKey={route.join('/')}>
-        <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
+        {/* Remounted when a doc is replaced by the server's state or the role changes: no view keeps the old doc or controls. */}
+        <Suspense key={`${session.generation}:${session.connection.role}`} fallback={<p className="muted" role="status">Loading…</p>}>
         {section === 'inbox' ? (
           <InboxPage session={session} />
         ) : section === 'members' ? (
