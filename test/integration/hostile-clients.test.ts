@@ -14,6 +14,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { createIncident, listIncidents } from '../../src/core/workspace/index.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
+import { prng } from '../helpers/prng.ts';
 
 let dataDir: string;
 let server: SyncServer;
@@ -30,16 +31,6 @@ afterEach(async () => {
   await server.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** Mulberry32: a seeded PRNG so a failing frame can be reproduced. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Frames that start like real y-protocols messages and then go wrong in many ways. */
 function malformedFrames(count: number, seed: number): Uint8Array[] {

@@ -107,7 +107,7 @@ interface RawSocket {
   closed: Promise<{ code: number; reason: string }>;
 }
 async function rawSocket(docName: string, token: string): Promise<RawSocket> {
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${docName}`, [`driftdesk.token.${token}`]);
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${docName}`, ['driftdesk.v1', `driftdesk.token.${token}`]);
   const received: Uint8Array[] = [];
   ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)));
   const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
@@ -271,7 +271,7 @@ describe('one low-privilege socket cannot cost everyone', () => {
     expect(t.ada.provider.wsconnected).toBe(true);
     // Flooding again at once would cost a whole oversized frame per attempt: the token waits.
     const again = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${t.ws.id}`, [`driftdesk.token.${t.vic.token}`]);
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${t.ws.id}`, ['driftdesk.v1', `driftdesk.token.${t.vic.token}`]);
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
       ws.on('open', () => { ws.close(); resolve(101); });
       ws.on('error', () => {});

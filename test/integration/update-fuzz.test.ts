@@ -16,6 +16,7 @@ import { DOC_KEYS, NOTE_TEXT_KEY, addComment, createIncident, noteDocName, updat
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { decodeToRuns, encodeUpdateV1 } from '../../server/update-encode.ts';
 import { connectClient, synced } from '../helpers/sync-clients.ts';
+import { prng } from '../helpers/prng.ts';
 
 let dataDir: string;
 let server: SyncServer;
@@ -27,15 +28,6 @@ afterAll(async () => {
   await server.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mutation = (runs: Map<number, Y.AbstractStruct[]>, ds: Map<number, { clock: number; len: number }[]>, pick: (n: number) => number, server: Y.Doc) => Uint8Array | null;
 const endOf = (run: Y.AbstractStruct[]) => run[run.length - 1]!.id.clock + run[run.length - 1]!.length;

@@ -65,7 +65,7 @@ describe('recordFindings', () => {
     updateIncident(doc, { incidentId: incident!.id, status: 'resolved' }, ada);
     updateIncident(doc, { incidentId: incident!.id, status: 'open' }, ada);
     const steps = incidentTimeline(doc, incident!.id).map((e) => (e.kind === 'event' && e.event.kind === 'status' ? `${e.event.byName}: ${e.event.from}→${e.event.to}` : e.kind === 'event' ? e.event.kind : 'comment'));
-    expect(steps).toEqual(['finding', 'Ada: open→acknowledged', 'Ada: acknowledged→mitigated', 'Ada: mitigated→resolved', 'Ada: resolved→open']);
+    expect(steps).toEqual(['finding', 'Ada: open→acknowledged', 'severity', 'Ada: acknowledged→mitigated', 'Ada: mitigated→resolved', 'Ada: resolved→open']);
   });
 });
 
