@@ -8,23 +8,13 @@
  * Prints one JSON line of counts on SIGTERM, then exits.
  */
 import WebSocket from 'ws';
-import * as encoding from 'lib0/encoding';
+import { presenceFlood } from '../test/helpers/presence-flood.ts';
 
 const url = process.argv[2];
 if (!url) throw new Error('usage: tsx bench/sync-perturber.ts WS_URL');
 const counts = { floods: 0, floodClosed: 0, floodRefused: 0, queries: 0, lazyClosed: false };
 
-const flood = encoding.encode((e) => {
-  encoding.writeVarUint(e, 1);
-  encoding.writeVarUint8Array(e, encoding.encode((a) => {
-    encoding.writeVarUint(a, 100_000);
-    for (let i = 0; i < 100_000; i++) {
-      encoding.writeVarUint(a, 2_000_000 + i);
-      encoding.writeVarUint(a, 1);
-      encoding.writeVarString(a, '{"user":{"name":"flood"}}');
-    }
-  }));
-});
+const flood = presenceFlood(100_000, 2_000_000);
 
 function floodOnce(): void {
   const ws = new WebSocket(url!, { perMessageDeflate: false });

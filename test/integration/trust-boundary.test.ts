@@ -29,6 +29,7 @@ import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import type { Limits } from '../../server/limits.ts';
 import { decodeToRuns, encodeUpdateV1 } from '../../server/update-encode.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
+import { presenceFlood } from '../helpers/presence-flood.ts';
 
 let dataDir: string;
 let server: SyncServer;
@@ -253,17 +254,7 @@ describe('one low-privilege socket cannot cost everyone', () => {
     await start();
     const t = await team();
     const sock = await rawSocket(t.ws.id, t.vic.token);
-    const flood = encoding.encode((e) => {
-      encoding.writeVarUint(e, 1);
-      encoding.writeVarUint8Array(e, encoding.encode((a) => {
-        encoding.writeVarUint(a, 100_000);
-        for (let i = 0; i < 100_000; i++) {
-          encoding.writeVarUint(a, 1_000_000 + i);
-          encoding.writeVarUint(a, 1);
-          encoding.writeVarString(a, '{"user":{"name":"x"}}');
-        }
-      }));
-    });
+    const flood = presenceFlood(100_000, 1_000_000);
     sock.ws.send(flood);
     expect(await sock.closed).toEqual({ code: 1008, reason: expect.stringContaining('at most 16 entries') });
     // The others saw none of it.
