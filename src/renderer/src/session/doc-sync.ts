@@ -154,7 +154,7 @@ export class DocSync {
       if (provider !== this.provider || this.reloading) return;
       if (status === 'connected') this.setSync({ kind: 'syncing', detail: 'Connected; syncing…' });
       else if (status === 'disconnected' && this.sync.kind !== 'refused') {
-        this.setSync({ kind: 'offline', detail: 'Offline: edits are kept on this device and sent when the server is back.' });
+        this.setSync({ kind: 'offline', detail: 'The server cannot be reached; reconnecting…' });
       }
     });
     provider.on('sync', (isSynced: boolean) => {

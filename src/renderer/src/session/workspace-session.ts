@@ -278,12 +278,12 @@ export class WorkspaceSession {
     if (this.disposed || this.provider?.wsconnected) return;
     if (check.kind === 'refused') {
       // Retrying a refused token only hammers the server; stop until the person acts.
-      const detail = `${check.message} Your edits stay on this device.`;
+      const detail = check.message;
       this.main.refuse(detail);
       for (const { sync } of this.opened.values()) sync.refuse(detail);
     } else {
       const why = check.kind === 'unreachable' ? check.message : 'Reconnecting…';
-      this.main.setSync({ kind: 'offline', detail: `Offline: ${why} Edits are kept on this device.` });
+      this.main.setSync({ kind: 'offline', detail: why });
     }
   }
 
