@@ -109,8 +109,11 @@ function counts(target: readonly number[], pred: readonly number[]): Counts {
   const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
   pred.forEach((y, i) => {
     const t = target[i];
-    if (y === 1) t === 1 ? c.tp++ : c.fp++;
-    else t === 1 ? c.fn++ : c.tn++;
+    if (y === 1) {
+      if (t === 1) c.tp++;
+      else c.fp++;
+    } else if (t === 1) c.fn++;
+    else c.tn++;
   });
   return c;
 }
