@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  CBPE_METRICS, ChunkingError, estimateBinaryPerformance, isCbpeMetric, reconstructionDrift,
-  type CalibrationMode, type CbpeMetric, type ChunkSpec, type FeatureColumn,
+  CBPE_METRICS, ChunkingError, estimateBinaryPerformance, estimateMulticlassPerformance, isCbpeMetric, reconstructionDrift,
+  type CalibrationMode, type CbpeMetric, type CbpeResult, type ChunkSpec, type FeatureColumn,
 } from '../core/monitor/index.ts';
 import { DatasetError, DatasetReader, type LoadedTable } from '../node/datasets/dataset-reader.ts';
 import { numberColumn, textColumn, timeColumn } from '../node/datasets/ordered-columns.ts';
@@ -79,7 +79,7 @@ export async function estimateCommand(args: string[]): Promise<number> {
     options: {
       ...CHUNK_OPTIONS,
       target: { type: 'string' },
-      proba: { type: 'string' },
+      proba: { type: 'string', multiple: true },
       prediction: { type: 'string' },
       metrics: { type: 'string' },
       calibration: { type: 'string' },
@@ -89,7 +89,6 @@ export async function estimateCommand(args: string[]): Promise<number> {
   for (const flag of ['target', 'proba', 'prediction'] as const) {
     if (!values[flag]) throw new UsageError(`estimate needs --${flag} COLUMN`);
   }
-  if (values.proba!.includes('=')) throw new UsageError('--proba CLASS=COLUMN (multiclass) is not supported yet; give the positive class score column of a binary classifier');
   const metrics = values.metrics === undefined ? [...CBPE_METRICS] : list(values.metrics);
   if (metrics.length === 0) throw new UsageError('--metrics needs at least one metric');
   for (const m of metrics) if (!isCbpeMetric(m)) throw new UsageError(`--metrics: unknown metric "${m}"; use ${CBPE_METRICS.join(', ')}`);
@@ -97,7 +96,30 @@ export async function estimateCommand(args: string[]): Promise<number> {
   if (!['auto', 'on', 'off'].includes(calibration)) throw new UsageError(`--calibration must be auto, on or off, got "${values.calibration}"`);
   const chunks = chunkSpec(values);
   const [refPath, anaPath] = positionals as [string, string];
-  const { target, proba, prediction, timestamp } = values as { target: string; proba: string; prediction: string; timestamp?: string };
+  const { target, prediction, timestamp } = values as { target: string; prediction: string; timestamp?: string };
+  const probaSpecs = values.proba!;
+  const perClass = probaSpecs.some((p) => p.includes('='));
+  if (!perClass && probaSpecs.length > 1) throw new UsageError('--proba is given once (binary: the positive class score column) or once per class as CLASS=COLUMN (multiclass)');
+  if (perClass) {
+    const classes: string[] = [];
+    const columns: string[] = [];
+    for (const spec of probaSpecs) {
+      const eq = spec.indexOf('=');
+      if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--proba ${spec}: expected CLASS=COLUMN (give every class this way for a multiclass model)`);
+      const cls = spec.slice(0, eq);
+      if (classes.includes(cls)) throw new UsageError(`--proba: class "${cls}" is given twice`);
+      classes.push(cls);
+      columns.push(spec.slice(eq + 1));
+    }
+    if (classes.length < 2) throw new UsageError('--proba CLASS=COLUMN needs at least two classes');
+    const order = classes.map((_, i) => i).sort((a, b) => (classes[a]! < classes[b]! ? -1 : classes[a]! > classes[b]! ? 1 : 0));
+    const multiclass = await estimateMulticlass(refPath, anaPath, {
+      classes: order.map((i) => classes[i]!), columns: order.map((i) => columns[i]!), target, prediction, timestamp,
+      metrics: metrics as CbpeMetric[], chunks, calibration,
+    });
+    return printEstimate(values.json === true, refPath, anaPath, chunks, multiclass);
+  }
+  const proba = probaSpecs[0]!;
 
   const result = await withOrderedReader(async (reader) => {
     const ref = await reader.load(refPath);
@@ -121,11 +143,16 @@ export async function estimateCommand(args: string[]): Promise<number> {
     if (analysis.target) checkBinary(ana, target, 'target', analysis.target, false);
     return estimateBinaryPerformance(reference, analysis, { metrics: metrics as CbpeMetric[], chunks, calibration });
   });
-  if (values.json) {
+  return printEstimate(values.json === true, refPath, anaPath, chunks, result);
+}
+
+function printEstimate(json: boolean, refPath: string, anaPath: string, chunks: ChunkSpec, result: CbpeResult): number {
+  if (json) {
     console.log(toJson({ reference: refPath, analysis: anaPath, chunking: chunks, ...result }));
     return 0;
   }
-  console.log(`reference ${refPath} (${result.reference_chunks} chunks) → analysis ${anaPath}; calibration ${result.calibrated ? 'on' : 'off'}`);
+  const classes = result.calibrated_classes ? ` (${result.calibrated_classes.join(', ') || 'no class'})` : '';
+  console.log(`reference ${refPath} (${result.reference_chunks} chunks) → analysis ${anaPath}; calibration ${result.calibrated ? 'on' : 'off'}${classes}`);
   for (const m of result.metrics) {
     console.log(`\n${m.metric}  thresholds ${fmt(m.thresholds.lower)} – ${fmt(m.thresholds.upper)}`);
     for (const c of m.chunks) {
@@ -134,6 +161,63 @@ export async function estimateCommand(args: string[]): Promise<number> {
     }
   }
   return 0;
+}
+
+interface MulticlassArgs {
+  classes: string[];
+  columns: string[];
+  target: string;
+  prediction: string;
+  timestamp?: string;
+  metrics: CbpeMetric[];
+  chunks: ChunkSpec;
+  calibration: CalibrationMode;
+}
+
+/** Labels as text: numbers as JavaScript prints them (1, not 1.0), so `--proba 1=p1` names class 1. */
+async function labelColumn(reader: DatasetReader, t: LoadedTable, name: string, role: string): Promise<(string | null)[]> {
+  const col = t.columns.find((c) => c.name === name);
+  if (col && col.kind === 'numerical') return (await numberColumn(reader, t, name, role)).map((v) => (Number.isNaN(v) ? null : String(v)));
+  return textColumn(reader, t, name, role);
+}
+
+function checkLabels(t: LoadedTable, name: string, role: string, values: readonly (string | null)[], classes: readonly string[], complete: boolean): void {
+  const bad = values.findIndex((v) => (v === null ? complete : !classes.includes(v)));
+  if (bad === -1) return;
+  const v = values[bad];
+  throw new DatasetError(`${t.path}: row ${bad + 1}: column "${name}" (${role}) ${v === null ? 'is missing' : `is "${v}", not one of the classes ${classes.join(', ')}`}`);
+}
+
+async function estimateMulticlass(refPath: string, anaPath: string, a: MulticlassArgs): Promise<CbpeResult> {
+  return withOrderedReader(async (reader) => {
+    const ref = await reader.load(refPath);
+    const ana = await reader.load(anaPath);
+    if (ref.rows === 0) throw new DatasetError(`${refPath}: no rows`);
+    if (ana.rows === 0) throw new DatasetError(`${anaPath}: no rows`);
+    const load = async (t: LoadedTable, withTarget: boolean, complete: boolean) => {
+      const proba: number[][] = [];
+      for (const column of a.columns) {
+        const p = await numberColumn(reader, t, column, 'predicted probability');
+        checkProba(t, column, p, complete);
+        proba.push(p);
+      }
+      const pred = await labelColumn(reader, t, a.prediction, 'prediction');
+      checkLabels(t, a.prediction, 'prediction', pred, a.classes, complete);
+      let target: (string | null)[] | undefined;
+      if (withTarget) {
+        target = await labelColumn(reader, t, a.target, 'target');
+        checkLabels(t, a.target, 'target', target, a.classes, complete);
+      }
+      const timestamps = a.timestamp ? await timeColumn(reader, t, a.timestamp) : undefined;
+      return { proba, pred, target, timestamps };
+    };
+    const reference = await load(ref, true, true);
+    const seen = new Set(reference.target);
+    const absent = a.classes.filter((c) => !seen.has(c));
+    if (absent.length) throw new DatasetError(`${refPath}: column "${a.target}" (target) never holds class ${absent.join(', ')}; the reference must show every class`);
+    const analysis = await load(ana, ana.columns.some((c) => c.name === a.target), false);
+    return estimateMulticlassPerformance(reference, analysis, { classes: a.classes, metrics: a.metrics, chunks: a.chunks, calibration: a.calibration });
+  });
 }
 
 export async function multivariateCommand(args: string[]): Promise<number> {

@@ -29,10 +29,11 @@ const USAGE = `usage: driftdesk <command> [options]
   profile FILE [--json]                              column profiles and content hash
   dataset diff A B [--json]                          schema, row count, stat deltas, drift
   estimate REF ANALYSIS --target Y --proba P --prediction YHAT [--json] [--timestamp T]
+        (multiclass: --proba CLASS=COLUMN once per class)
         [--chunk-size N | --chunk-number K | --chunk-period day|week|month]
         [--metrics roc_auc,f1,precision,recall,specificity,accuracy] [--calibration auto|on|off]
-                                                     estimate a binary classifier's performance
-                                                     per chunk without labels (NannyML's CBPE)
+                                                     estimate a classifier's performance per
+                                                     chunk without labels (NannyML's CBPE)
   multivariate REF ANALYSIS [--json] [--columns A,B] [--timestamp T] [same chunk options]
                                                      PCA reconstruction error per chunk
   env diff A B [--json]                              environment diff: requirements.txt or pip

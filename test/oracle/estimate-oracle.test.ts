@@ -29,6 +29,10 @@ interface Expected {
   periods: Record<string, { key: string; rows: number; start: string; end: string }[]>;
 }
 let expected: Expected;
+let multiclass: Expected['cbpe'];
+const MC_REF = join(dir, 'mc_reference.csv');
+const MC_ANA = join(dir, 'mc_analysis.csv');
+const MC = ['estimate', MC_REF, MC_ANA, '--target', 'y', '--prediction', 'yhat', '--proba', '2=p2', '--proba', '0=p0', '--proba', '1=p1'];
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -65,7 +69,24 @@ beforeAll(() => {
   const py = spawnSync('/usr/bin/python3', [join(ROOT, 'test/oracle/estimate_oracle.py'), dir], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (py.status !== 0) throw new Error(`estimate_oracle.py failed (is python3-sklearn installed?): ${py.stderr}`);
   expected = JSON.parse(py.stdout) as Expected;
+  const mc = spawnSync('/usr/bin/python3', [join(ROOT, 'test/oracle/estimate_multiclass_oracle.py'), dir], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (mc.status !== 0) throw new Error(`estimate_multiclass_oracle.py failed: ${mc.stderr}`);
+  multiclass = JSON.parse(mc.stdout) as Expected['cbpe'];
 });
+
+type MetricOut = { metric: string; thresholds: { lower: number | null; upper: number | null }; reference_values: (number | null)[]; chunks: Record<string, unknown>[] };
+
+function compareMetrics(metrics: MetricOut[], want: Expected['cbpe'][string], name: string): void {
+  expect(metrics.map((m) => m.metric)).toEqual(Object.keys(want));
+  for (const m of metrics) {
+    const w = want[m.metric]!;
+    close(m.thresholds.lower, w.thresholds[0], `${name}.${m.metric}.lower threshold`);
+    close(m.thresholds.upper, w.thresholds[1], `${name}.${m.metric}.upper threshold`);
+    m.reference_values.forEach((v, i) => close(v, w.reference_values[i], `${name}.${m.metric}.reference[${i}]`));
+    expect(m.chunks).toHaveLength(w.chunks.length);
+    m.chunks.forEach((c, i) => closeAll(c, w.chunks[i]!, `${name}.${m.metric}[${i}]`));
+  }
+}
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const BASE = ['estimate', REF, ANA, '--target', 'y', '--proba', 'p', '--prediction', 'yhat'];
@@ -78,17 +99,8 @@ describe('driftdesk estimate (binary CBPE) against scikit-learn and NannyML form
   for (const [name, flags] of cases) {
     it(`matches the oracle to 1e-9 (${name}): estimate, sampling error, band, realized, thresholds, alerts`, async () => {
       const out = await json([...BASE, ...flags]);
-      const metrics = out.metrics as { metric: string; thresholds: { lower: number | null; upper: number | null }; reference_values: (number | null)[]; chunks: Record<string, unknown>[] }[];
-      const want = expected.cbpe[name]!;
-      expect(metrics.map((m) => m.metric)).toEqual(Object.keys(want));
-      for (const m of metrics) {
-        const w = want[m.metric]!;
-        close(m.thresholds.lower, w.thresholds[0], `${m.metric}.lower threshold`);
-        close(m.thresholds.upper, w.thresholds[1], `${m.metric}.upper threshold`);
-        m.reference_values.forEach((v, i) => close(v, w.reference_values[i], `${m.metric}.reference[${i}]`));
-        expect(m.chunks).toHaveLength(w.chunks.length);
-        m.chunks.forEach((c, i) => closeAll(c, w.chunks[i]!, `${name}.${m.metric}[${i}]`));
-      }
+      const metrics = out.metrics as MetricOut[];
+      compareMetrics(metrics, expected.cbpe[name]!, name);
       // Labels were held back for the later rows: the last chunks have no realized value.
       expect(metrics[0]!.chunks.at(-1)!.realized).toBeNull();
     });
@@ -105,6 +117,19 @@ describe('driftdesk estimate (binary CBPE) against scikit-learn and NannyML form
       const chunks = (out.metrics as { chunks: { key: string; rows: number; start: string; end: string }[] }[])[0]!.chunks;
       expect(chunks.map(({ key, rows, start, end }) => ({ key, rows, start, end }))).toEqual(expected.periods[period]);
     }
+  });
+});
+
+describe('driftdesk estimate (multiclass CBPE) against scikit-learn and NannyML formulas', () => {
+  for (const [name, calibration] of [['size20_on', 'on'], ['size20_off', 'off']] as const) {
+    it(`matches the oracle to 1e-9 (${name}): one-vs-rest calibration renormalised, macro estimates, sampling errors, alerts`, async () => {
+      const out = await json([...MC, '--chunk-size', '20', '--calibration', calibration]);
+      compareMetrics(out.metrics as MetricOut[], multiclass[name]!, name);
+      expect(out.calibrated_classes).toEqual(calibration === 'on' ? ['0', '1', '2'] : []);
+    });
+  }
+  it('alerts on at least one chunk of the imperfect model, as the oracle does', () => {
+    expect(Object.values(multiclass.size20_on!).some((m) => m.chunks.some((c) => c.alert === true))).toBe(true);
   });
 });
 
@@ -148,6 +173,9 @@ describe('bad input exits 2 and says what and where', () => {
     ['a score outside [0, 1]', ['estimate', REF, ANA, '--target', 'y', '--proba', 'area_error', '--prediction', 'yhat'], /reference\.csv: row 1: column "area_error" \(predicted probability\) must be between 0 and 1/],
     ['more chunks than rows', [...BASE, '--chunk-number', '1000'], /^driftdesk: 230 rows cannot make 1000 chunks/],
     ['a text column as a timestamp', [...BASE, '--timestamp', 'tissue', '--chunk-period', 'day'], /column "tissue" \(timestamp\) holds values that are not dates or times/],
+    ['a multiclass spec without a column', [...MC, '--proba', '3='], /^driftdesk: --proba 3=: expected CLASS=COLUMN/],
+    ['a class the reference never shows', [...MC, '--proba', '7=p2'], /mc_reference\.csv: column "y" \(target\) never holds class 7/],
+    ['a prediction outside the classes', ['estimate', MC_REF, MC_ANA, '--target', 'y', '--prediction', 'yhat', '--proba', '0=p0', '--proba', '1=p1'], /mc_reference\.csv: row \d+: column "yhat" \(prediction\) is "2", not one of the classes 0, 1/],
     ['an unknown multivariate column', ['multivariate', REF, ANA, '--columns', 'mean_radius,nope'], /no column "nope" \(feature\)/],
   ];
   for (const [what, args, message] of cases) {

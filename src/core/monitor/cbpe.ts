@@ -69,6 +69,8 @@ export interface CbpeMetricResult {
 
 export interface CbpeResult {
   readonly calibrated: boolean;
+  /** Multiclass: the classes whose scores were calibrated. */
+  readonly calibrated_classes?: readonly string[];
   readonly reference_chunks: number;
   readonly metrics: readonly CbpeMetricResult[];
 }

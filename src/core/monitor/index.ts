@@ -8,3 +8,4 @@ export * from './cbpe-metrics.ts';
 export * from './calibration.ts';
 export * from './cbpe.ts';
 export * from './reconstruction.ts';
+export * from './cbpe-multiclass.ts';
