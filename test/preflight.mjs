@@ -26,6 +26,7 @@ export const REQUIREMENTS = [
   { what: `NumPy for ${PYTHON} (statistics oracles)`, pkg: 'python3-numpy', present: (probe) => probe.pythonModule('numpy') },
   { what: `SciPy for ${PYTHON} (statistics oracles)`, pkg: 'python3-scipy', present: (probe) => probe.pythonModule('scipy') },
   { what: `pandas for ${PYTHON} (dataset oracles)`, pkg: 'python3-pandas', present: (probe) => probe.pythonModule('pandas') },
+  { what: `scikit-learn for ${PYTHON} (performance-estimation oracles)`, pkg: 'python3-sklearn', present: (probe) => probe.pythonModule('sklearn') },
   { what: 'redis-server (scale-out tests)', pkg: 'redis-server', service: 'redis-server', present: (probe) => probe.command('redis-server') },
   { what: 'PostgreSQL (scale-out and store tests)', pkg: 'postgresql', service: 'postgresql', present: (probe) => probe.postgres() },
   { what: 'git (GTO import tests)', pkg: 'git', present: (probe) => probe.command('git') },

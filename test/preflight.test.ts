@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { type Probe, REQUIREMENTS, installLine, missingRequirements, preflight, systemProbe } from './preflight.mjs';
 
-const ALL = ['chromium', 'python3-numpy', 'python3-scipy', 'python3-pandas', 'redis-server', 'postgresql', 'git'];
+const ALL = ['chromium', 'python3-numpy', 'python3-scipy', 'python3-pandas', 'python3-sklearn', 'redis-server', 'postgresql', 'git'];
 
 /** A Debian machine that has `installed` and grows whatever a successful `apt-get install` names. */
 function machine(opts: { installed: string[]; root: boolean; apt?: boolean; env?: Record<string, string>; aptFails?: string[]; files?: string[] }) {
@@ -48,8 +48,8 @@ describe('preflight', () => {
     expect(m.runs).toEqual([]);
     expect(m.log).toEqual([
       'npm test stopped before running anything: this machine lacks SciPy for /usr/bin/python3 (statistics oracles), ' +
-        'pandas for /usr/bin/python3 (dataset oracles), redis-server (scale-out tests); ' +
-        'install them with: sudo apt-get install -y --no-install-recommends python3-scipy python3-pandas redis-server',
+        'pandas for /usr/bin/python3 (dataset oracles), scikit-learn for /usr/bin/python3 (performance-estimation oracles), redis-server (scale-out tests); ' +
+        'install them with: sudo apt-get install -y --no-install-recommends python3-scipy python3-pandas python3-sklearn redis-server',
     ]);
   });
 
@@ -65,12 +65,13 @@ describe('preflight', () => {
     expect(m.code()).toBe(0);
     expect(m.runs).toEqual([
       'apt-get update -qq',
-      'apt-get install -y -qq --no-install-recommends python3-numpy python3-scipy python3-pandas redis-server postgresql',
+      'apt-get install -y -qq --no-install-recommends python3-numpy python3-scipy python3-pandas python3-sklearn redis-server postgresql',
       'service redis-server stop',
       'service postgresql stop',
     ]);
-    expect(m.log).toEqual(['npm test preflight: installing python3-numpy python3-scipy python3-pandas redis-server postgresql (missing: ' +
+    expect(m.log).toEqual(['npm test preflight: installing python3-numpy python3-scipy python3-pandas python3-sklearn redis-server postgresql (missing: ' +
       'NumPy for /usr/bin/python3 (statistics oracles), SciPy for /usr/bin/python3 (statistics oracles), pandas for /usr/bin/python3 (dataset oracles), ' +
+      'scikit-learn for /usr/bin/python3 (performance-estimation oracles), ' +
       'redis-server (scale-out tests), PostgreSQL (scale-out and store tests))']);
   });
 
@@ -99,7 +100,7 @@ describe('preflight', () => {
   });
 
   it('covers every package .ci/run used to install', () => {
-    expect(REQUIREMENTS.map((r) => r.pkg)).toEqual(expect.arrayContaining(['chromium', 'python3-scipy', 'python3-numpy', 'python3-pandas', 'redis-server', 'postgresql']));
+    expect(REQUIREMENTS.map((r) => r.pkg)).toEqual(expect.arrayContaining(['chromium', 'python3-scipy', 'python3-numpy', 'python3-pandas', 'python3-sklearn', 'redis-server', 'postgresql']));
   });
 });
 
@@ -127,6 +128,6 @@ describe('the real probes', () => {
     const code = preflight({ probe, install: false, run: (cmd, args) => (m.runs.push([cmd, ...args].join(' ')), true), log: (l) => m.log.push(l) });
     expect(code).toBe(1);
     expect(m.runs).toEqual([]);
-    expect(m.log[0]).toContain('install them with: sudo apt-get install -y --no-install-recommends chromium python3-numpy python3-scipy python3-pandas redis-server postgresql git');
+    expect(m.log[0]).toContain('install them with: sudo apt-get install -y --no-install-recommends chromium python3-numpy python3-scipy python3-pandas python3-sklearn redis-server postgresql git');
   });
 });

@@ -28,6 +28,14 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      dataset drift with --fail-on-drift)
   profile FILE [--json]                              column profiles and content hash
   dataset diff A B [--json]                          schema, row count, stat deltas, drift
+  estimate REF ANALYSIS --target Y --proba P --prediction YHAT [--json] [--timestamp T]
+        (multiclass: --proba CLASS=COLUMN once per class)
+        [--chunk-size N | --chunk-number K | --chunk-period day|week|month]
+        [--metrics roc_auc,f1,precision,recall,specificity,accuracy] [--calibration auto|on|off]
+                                                     estimate a classifier's performance per
+                                                     chunk without labels (NannyML's CBPE)
+  multivariate REF ANALYSIS [--json] [--columns A,B] [--timestamp T] [same chunk options]
+                                                     PCA reconstruction error per chunk
   env diff A B [--json]                              environment diff: requirements.txt or pip
                                                      freeze, conda environment.yml, MLmodel or
                                                      its folder; exit 0 same, 1 different
@@ -78,6 +86,12 @@ export async function main(argv: string[]): Promise<number> {
         if (command === 'profile') return await datasets.profileCommand(argv.slice(1));
         if (sub === 'diff') return await datasets.datasetDiffCommand(rest);
         throw new UsageError(`unknown dataset command: ${sub ?? '(none)'}`);
+      }
+      case 'estimate':
+      case 'multivariate': {
+        const commands = await import('./estimate-commands.ts');
+        const args = argv.slice(1);
+        return command === 'estimate' ? await commands.estimateCommand(args) : await commands.multivariateCommand(args);
       }
       case 'push':
         return await (await import('./push-commands.ts')).pushCommand(sub, rest);

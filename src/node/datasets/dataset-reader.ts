@@ -90,10 +90,13 @@ export class DatasetReader {
     return new DatasetReader(this.instance, await this.instance.connect(), false);
   }
 
-  static async open(): Promise<DatasetReader> {
-    // Row order never matters to a profile or a drift test, and not keeping it lets DuckDB
-    // load a file on every core (and with less memory).
-    const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: 'false' });
+  /**
+   * `keepRowOrder`: rows stay in file order (chunking in `driftdesk estimate` needs it); off by
+   * default because row order never matters to a profile or a drift test, and not keeping it
+   * lets DuckDB load a file on every core (and with less memory).
+   */
+  static async open(options: { keepRowOrder?: boolean } = {}): Promise<DatasetReader> {
+    const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: options.keepRowOrder ? 'true' : 'false' });
     return new DatasetReader(instance, await instance.connect());
   }
 
