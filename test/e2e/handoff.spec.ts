@@ -122,7 +122,7 @@ test('a model version goes from data science to ML engineering to ops, with chan
   await expect(d.page.getByTestId('inbox-unread')).toHaveText('1');
   await d.page.getByRole('link', { name: /^Inbox/ }).click();
   const mention = d.page.getByRole('list', { name: 'Mentions' }).getByRole('listitem');
-  await expect(mention).toContainText('Max mentioned you in a comment on a handoff');
+  await expect(mention).toContainText('Max mentioned you in a comment on the handoff of “churn-classifier 1.0.0”');
   await mention.getByRole('link').click();
   await expect(d.page.getByRole('heading', { name: /^Handoff to ML engineering/ })).toBeVisible();
   await expect(d.page.getByRole('list', { name: 'Decisions' })).toContainText('Max (ML engineer) asked for changes');

@@ -1,4 +1,5 @@
-import { expect, test } from './fixtures';
+import { join } from 'node:path';
+import { expect, repoRoot, test } from './fixtures';
 import { shownNotifications, watchNotifications } from './notifications';
 import { StartScreen, WorkspaceScreen } from './pages';
 
@@ -29,7 +30,7 @@ test('an @mention reaches the member’s inbox and a desktop notification, and s
   const item = bob.page.getByRole('list', { name: 'Mentions' }).getByRole('listitem');
   await expect(item).toHaveCount(1);
   await expect(item).toHaveAttribute('data-unread', 'true');
-  await expect(item).toContainText('Ada mentioned you in a comment on an incident');
+  await expect(item).toContainText('Ada mentioned you in a comment on the incident “Label noise after vendor switch”');
   // Rendered as text.
   await expect(item).toContainText('<img src=x onerror=alert(1)>');
   await expect.poll(() => shownNotifications(bob.page)).toEqual([
@@ -38,6 +39,15 @@ test('an @mention reaches the member’s inbox and a desktop notification, and s
 
   await item.getByRole('link').click();
   await expect(bob.page.getByRole('heading', { name: 'Label noise after vendor switch' })).toBeVisible();
+  // It opens at the comment, marked and in view.
+  const opened = bob.page.locator('.comment[data-focused]');
+  await expect(opened).toContainText('@Bob please check the labeling job');
+  await expect(opened).toBeInViewport();
+  await expect(opened).toBeFocused();
+  for (const [width, height] of [[1400, 900], [1920, 1080]] as const) {
+    await bob.page.setViewportSize({ width, height });
+    await bob.page.screenshot({ path: join(repoRoot, 'test-results', 'screens', `inbox-opened-comment-${width}.png`) });
+  }
   await expect(badge).toHaveCount(0);
   await bob.page.reload();
   await expect(bob.page.getByRole('heading', { name: 'Label noise after vendor switch' })).toBeVisible();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addComment, createIncident, createNote, deleteNote, listInbox, recordNoteMentions, upsertMember } from './index.ts';
+import { DOC_KEYS, addComment, createIncident, createModel, createNote, deleteNote, listInbox, recordNoteMentions, registerModelVersion, targetTitle, upsertMember } from './index.ts';
 
 function setup() {
   const doc = new Y.Doc();
@@ -39,5 +39,31 @@ describe('inbox', () => {
       'comment: @Bo Chen can you look?',
     ]);
     expect(listInbox(doc, 'm_ada').map((i) => i.byName)).toEqual(['Bo Chen']);
+  });
+
+  it('names what a comment is on and finds mentions in handoff messages and decisions (not the writer\'s own)', () => {
+    const { doc, ada, bo } = setup();
+    const incident = createIncident(doc, { title: 'PSI drift', severity: 'high' }, ada);
+    const comment = addComment(doc, { target: { kind: 'incident', id: incident.id }, body: '@Bo Chen look' }, ada);
+    const model = createModel(doc, { name: 'churn', description: '' }, ada);
+    const version = registerModelVersion(doc, { modelId: model.id, label: '1.2.0' }, ada);
+    doc.getMap(DOC_KEYS.handoffs).set('h1', {
+      id: 'h1', modelId: model.id, versionId: version.id, stage: 'to-ml-engineering', fromRole: 'data-scientist', toRole: 'ml-engineer',
+      message: 'Ready for review, @Bo Chen', checklist: [], requestedById: 'm_ada', requestedByName: 'Ada', at: 1_800_000_000_000,
+    });
+    const decision = (id: string, by: typeof bo, comment: string, at: number) => doc.getMap(DOC_KEYS.handoffEvents).set(id, {
+      kind: 'decision', id, handoffId: 'h1', decision: 'changes-requested', comment, byId: by.actor.id, byName: by.actor.name, at, seq: 1,
+    });
+    decision('e1', ada, 'and the plot, @Bo Chen', 1_800_000_001_000);
+    decision('e2', bo, 'done, @Bo Chen wrote it', 1_800_000_002_000); // his own: not in his inbox
+    const inbox = listInbox(doc, 'm_bo');
+    expect(inbox.map((i) => (i.kind === 'handoff' ? `handoff ${i.handoffTitle}: ${i.text}` : i.kind === 'comment' ? `comment on ${i.targetTitle} (${i.commentId})` : i.kind))).toEqual([
+      'handoff churn 1.2.0: and the plot, @Bo Chen',
+      'handoff churn 1.2.0: Ready for review, @Bo Chen',
+      `comment on PSI drift (${comment.id})`,
+    ]);
+    expect(targetTitle(doc, { kind: 'modelVersion', id: version.id })).toBe('churn 1.2.0');
+    expect(targetTitle(doc, { kind: 'handoff', id: 'h1' })).toBe('churn 1.2.0');
+    expect(targetTitle(doc, { kind: 'run', id: 'gone' })).toBe('');
   });
 });

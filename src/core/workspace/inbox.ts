@@ -4,17 +4,21 @@
  * `recordNoteMentions`, which the note editor calls as its author types, because an inbox must
  * not have to open every note doc to find them.
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { z } from 'zod';
 import type { CommandContext } from './command-context.ts';
 import { parseInput } from './command-context.ts';
 import { findMentions } from './mentions.ts';
 import { listMembers, listMentionsOf } from './queries.ts';
-import { type CommentTarget, DOC_KEYS, type NoteMentionRecord, type NoteRecord, noteMentionSchema, noteSchema } from './schema.ts';
+import { DATASET_KEYS } from './datasets.ts';
+import { type CommentTarget, DOC_KEYS, type NoteMentionRecord, type NoteRecord, handoffEventSchema, handoffSchema, modelSchema, modelVersionSchema, noteMentionSchema, noteSchema } from './schema.ts';
 
 export type InboxItem =
-  | { kind: 'comment'; id: string; at: number; byName: string; text: string; target: CommentTarget }
-  | { kind: 'note'; id: string; at: number; byName: string; text: string; noteId: string; noteTitle: string };
+  /** `commentId` is the comment to scroll to; `targetTitle` names what it is on ("Drift on age"). */
+  | { kind: 'comment'; id: string; at: number; byName: string; text: string; target: CommentTarget; commentId: string; targetTitle: string }
+  | { kind: 'note'; id: string; at: number; byName: string; text: string; noteId: string; noteTitle: string }
+  /** An @mention in a handoff's request message or in a decision's comment. */
+  | { kind: 'handoff'; id: string; at: number; byName: string; text: string; handoffId: string; handoffTitle: string };
 
 const recordInput = z.object({ noteId: z.string().min(1).max(128), text: z.string().max(2_000_000) });
 
@@ -53,8 +57,9 @@ export function listInbox(doc: Y.Doc, memberId: string): InboxItem[] {
     if (parsed.success) notes.set(parsed.data.id, parsed.data);
   }
   const items: InboxItem[] = listMentionsOf(doc, memberId).map((c) => ({
-    kind: 'comment', id: `comment:${c.id}`, at: c.createdAt, byName: c.authorName, text: c.body, target: c.target,
+    kind: 'comment', id: `comment:${c.id}`, at: c.createdAt, byName: c.authorName, text: c.body, target: c.target, commentId: c.id, targetTitle: targetTitle(doc, c.target),
   }));
+  items.push(...handoffMentions(doc, memberId));
   for (const value of doc.getMap(DOC_KEYS.noteMentions).values()) {
     const parsed = noteMentionSchema.safeParse(value);
     if (!parsed.success || parsed.data.memberId !== memberId) continue;
@@ -64,6 +69,58 @@ export function listInbox(doc: Y.Doc, memberId: string): InboxItem[] {
     items.push({ kind: 'note', id: `note:${m.id}`, at: m.createdAt, byName: m.byName, text: m.excerpt, noteId: m.noteId, noteTitle: note.title });
   }
   return items.sort((a, b) => b.at - a.at || a.id.localeCompare(b.id));
+}
+
+/** What a comment is on, as a person names it: the incident's title, the run's name … ('' when it is gone). */
+export function targetTitle(doc: Y.Doc, target: CommentTarget): string {
+  /** A field of the record under the target's id (an incident is a Y.Map of fields; the rest plain records). */
+  const field = (key: string, name: string): string => {
+    const value: unknown = doc.getMap(key).get(target.id);
+    const got: unknown = value instanceof Y.Map ? value.get(name) : value && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
+    return typeof got === 'string' ? got : '';
+  };
+  switch (target.kind) {
+    case 'incident': return field(DOC_KEYS.incidents, 'title');
+    case 'run': return field(DOC_KEYS.runs, 'name');
+    case 'note': return field(DOC_KEYS.notes, 'title');
+    case 'datasetVersion': return field(DATASET_KEYS.versions, 'fileName');
+    case 'modelVersion': return versionTitle(doc, target.id);
+    case 'handoff': {
+      const handoff = handoffSchema.safeParse(doc.getMap(DOC_KEYS.handoffs).get(target.id));
+      return handoff.success ? versionTitle(doc, handoff.data.versionId) : '';
+    }
+  }
+}
+
+/** "churn v3" (or "churn 1.2.0"): the model's name and the version's label or number. */
+function versionTitle(doc: Y.Doc, versionId: string): string {
+  const version = modelVersionSchema.safeParse(doc.getMap(DOC_KEYS.modelVersions).get(versionId));
+  if (!version.success) return '';
+  const model = modelSchema.safeParse(doc.getMap(DOC_KEYS.models).get(version.data.modelId));
+  return `${model.success ? model.data.name : 'a model'} ${version.data.label ?? `v${version.data.version}`}`;
+}
+
+/**
+ * Handoff requests and decisions whose text @mentions the member (read from their text when the
+ * inbox is listed, as a handoff's message cannot change), except the writer's own.
+ */
+function handoffMentions(doc: Y.Doc, memberId: string): InboxItem[] {
+  const members = listMembers(doc);
+  const out: InboxItem[] = [];
+  const mentions = (text: string) => text.includes('@') && findMentions(text, members).includes(memberId);
+  for (const value of doc.getMap(DOC_KEYS.handoffs).values()) {
+    const h = handoffSchema.safeParse(value);
+    if (!h.success || h.data.requestedById === memberId || !mentions(h.data.message)) continue;
+    out.push({ kind: 'handoff', id: `handoff:${h.data.id}`, at: h.data.at, byName: h.data.requestedByName, text: h.data.message, handoffId: h.data.id, handoffTitle: versionTitle(doc, h.data.versionId) });
+  }
+  for (const value of doc.getMap(DOC_KEYS.handoffEvents).values()) {
+    const e = handoffEventSchema.safeParse(value);
+    if (!e.success || e.data.kind !== 'decision' || e.data.byId === memberId || !mentions(e.data.comment)) continue;
+    const h = handoffSchema.safeParse(doc.getMap(DOC_KEYS.handoffs).get(e.data.handoffId));
+    if (!h.success) continue;
+    out.push({ kind: 'handoff', id: `handoff-event:${e.data.id}`, at: e.data.at, byName: e.data.byName, text: e.data.comment, handoffId: h.data.id, handoffTitle: versionTitle(doc, h.data.versionId) });
+  }
+  return out;
 }
 
 function lineMentioning(text: string, name: string): string {

@@ -4,8 +4,9 @@
  * timeline reads as what is still open. Bodies are text: @mentions of members are marked up
  * by splitting the text, never by parsing it as markup.
  */
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { type CommentRecord, type CommentThread, type ReactionSummary, reopenThread, replyToComment, resolveThread } from '../../../core/workspace';
+import { useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { TimeAgo } from './badges';
 import { Reactions } from './reactions';
@@ -25,7 +26,9 @@ export function CommentThreadView({ session, thread, memberNames, can, onError }
 }) {
   const { root, replies, resolution } = thread;
   const resolved = resolution?.resolved ?? false;
-  const [expanded, setExpanded] = useState(false);
+  // Opened from the inbox on a comment of this thread: a resolved thread shows it.
+  const focus = useHashQuery().get('comment');
+  const [expanded, setExpanded] = useState(() => focus !== null && (root.id === focus || replies.some((r) => r.id === focus)));
   const [replying, setReplying] = useState(false);
   const canResolve = can.resolveAny || (can.comment && root.authorId === session.connection.memberId);
   const run = (f: () => void) => {
@@ -83,8 +86,16 @@ function CommentItem({ session, comment, reactions, memberNames, canReact, onErr
   canReact: boolean;
   onError: (err: unknown) => void;
 }) {
+  // Opened from the inbox (`?comment=<id>`): scroll to this comment, mark it, and move focus to it.
+  const focused = useHashQuery().get('comment') === comment.id;
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!focused) return;
+    ref.current?.scrollIntoView({ block: 'center' });
+    ref.current?.focus({ preventScroll: true });
+  }, [focused]);
   return (
-    <div className="comment">
+    <div className={focused ? 'comment highlighted' : 'comment'} id={`comment-${comment.id}`} ref={ref} tabIndex={focused ? -1 : undefined} data-focused={focused || undefined}>
       <p className="small"><strong>{comment.authorName}</strong> <span className="muted"><TimeAgo at={comment.createdAt} /></span></p>
       <p className="prose"><CommentBody body={comment.body} mentioned={(comment.mentions ?? []).flatMap((id) => memberNames.get(id) ?? [])} /></p>
       <Reactions session={session} commentId={comment.id} summary={reactions} canReact={canReact} onError={onError} />

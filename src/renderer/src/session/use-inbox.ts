@@ -20,8 +20,10 @@ export function useInbox(session: WorkspaceSession): Inbox {
 }
 
 /** Where an inbox item leads, as a hash route. */
+/** Where an inbox item opens: the page it is on, with `?comment=` naming the comment to scroll to. */
 export function inboxItemHref(workspaceId: string, item: InboxItem): string {
   if (item.kind === 'note') return `#/w/${workspaceId}/notes/${encodeURIComponent(item.noteId)}`;
+  if (item.kind === 'handoff') return `#/w/${workspaceId}/handoffs/${encodeURIComponent(item.handoffId)}`;
   const section = { incident: 'incidents', run: 'runs', datasetVersion: 'datasets', note: 'notes', modelVersion: 'model-versions', handoff: 'handoffs' }[item.target.kind];
-  return `#/w/${workspaceId}/${section}/${encodeURIComponent(item.target.id)}`;
+  return `#/w/${workspaceId}/${section}/${encodeURIComponent(item.target.id)}?comment=${encodeURIComponent(item.commentId)}`;
 }

@@ -4,10 +4,20 @@ import { TimeAgo } from '../components/badges';
 import { inboxItemHref, useInbox } from '../session/use-inbox';
 import type { WorkspaceSession } from '../session/workspace-session';
 
-const WHERE = { incident: 'an incident', run: 'a run', datasetVersion: 'a dataset version', note: 'a note', modelVersion: 'a model version', handoff: 'a handoff' } as const;
+const WHERE = { incident: 'the incident', run: 'the run', datasetVersion: 'the dataset version', note: 'the note', modelVersion: 'the model version', handoff: 'the handoff of' } as const;
+const SOME = { incident: 'an incident', run: 'a run', datasetVersion: 'a dataset version', note: 'a note', modelVersion: 'a model version', handoff: 'a handoff' } as const;
 
+/** "mentioned you in a comment on the incident “Drift on age”": what it is, by name. */
 function describe(item: InboxItem): string {
-  return item.kind === 'note' ? `mentioned you in the note “${item.noteTitle}”` : `mentioned you in a comment on ${WHERE[item.target.kind]}`;
+  if (item.kind === 'note') return `mentioned you in the note “${item.noteTitle}”`;
+  if (item.kind === 'handoff') return `mentioned you in the handoff of ${item.handoffTitle || 'a model version'}`;
+  return item.targetTitle ? `mentioned you in a comment on ${WHERE[item.target.kind]} “${item.targetTitle}”` : `mentioned you in a comment on ${SOME[item.target.kind]}`;
+}
+
+/** The mention itself, on one line (the page shows the rest). */
+function quote(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return `“${line.length > 160 ? `${line.slice(0, 159)}…` : line}”`;
 }
 
 /** Mentions of this person, newest first; opening one marks it read. */
@@ -50,7 +60,7 @@ export function InboxPage({ session }: { session: WorkspaceSession }) {
                   <strong>{item.byName}</strong> {describe(item)}
                 </span>
                 <span className="muted small"><TimeAgo at={item.at} /></span>
-                <span className="inbox-text">{item.text}</span>
+                <span className="inbox-text">{quote(item.text)}</span>
               </a>
             </li>
           ))}
