@@ -57,4 +57,26 @@ test('an @mention reaches the member’s inbox and a desktop notification, and s
   // Ada was not mentioned: her inbox is empty.
   await ada.page.getByRole('link', { name: /^Inbox/ }).click();
   await expect(ada.page.getByText('Nothing here yet.')).toBeVisible();
+
+  // The @-picker, by keyboard: "@b" lists Bob (not Ada herself); Enter puts "@Bob " in the text.
+  await ada.page.goBack();
+  const box = ada.page.getByRole('form', { name: 'Add a comment' }).getByRole('combobox', { name: 'Comment' });
+  await box.click();
+  await box.pressSequentially('Also @b');
+  const options = ada.page.getByRole('listbox', { name: 'Members to mention' }).getByRole('option');
+  await expect(options).toHaveText([/^@Bob/]);
+  await expect(box).toHaveAttribute('aria-expanded', 'true');
+  await ada.page.screenshot({ path: join(repoRoot, 'test-results', 'screens', 'mention-picker.png') });
+  await box.press('Enter');
+  await expect(box).toHaveValue('Also @Bob ');
+  await expect(options).toHaveCount(0);
+  await box.pressSequentially('the second batch too');
+  await box.press('Control+Enter');
+  await expect(bob.page.getByTestId('inbox-unread')).toHaveText('1');
+  // Escape closes only the list; the text stays.
+  await box.pressSequentially('@');
+  await expect(options).toHaveCount(1);
+  await box.press('Escape');
+  await expect(options).toHaveCount(0);
+  await expect(box).toHaveValue('@');
 });

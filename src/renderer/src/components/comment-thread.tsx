@@ -10,6 +10,7 @@ import { useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { TimeAgo } from './badges';
 import { Reactions } from './reactions';
+import { MentionTextarea } from './mention-textarea';
 
 export interface ThreadPermissions {
   comment: boolean;
@@ -132,11 +133,12 @@ function ReplyForm({ session, root, onDone, onError }: { session: WorkspaceSessi
     <form className="reply-box" aria-label={`Reply to ${root.authorName}`} onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onDone()}>
       <label>
         Reply
-        <textarea
+        <MentionTextarea
+          session={session}
           autoFocus
           rows={2}
           value={body}
-          onChange={(e) => setBody(e.target.value)}
+          onValue={setBody}
           placeholder="Write a reply; @Name mentions a teammate (Ctrl+Enter to send)"
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit();

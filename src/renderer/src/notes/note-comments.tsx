@@ -8,6 +8,7 @@ import type * as Y from 'yjs';
 import { type CommentRecord, CommandError, type NoteAnchor, addComment, resolveNoteAnchor } from '../../../core/workspace';
 import { TimeAgo } from '../components/badges';
 import type { WorkspaceSession } from '../session/workspace-session';
+import { MentionTextarea } from '../components/mention-textarea';
 
 function message(err: unknown): string {
   return err instanceof CommandError ? err.issues.map((i) => i.message).join('; ') : String(err);
@@ -88,12 +89,13 @@ export function NoteCommentBox({ session, noteId, anchor, onClearAnchor, inputRe
       )}
       <label>
         Comment
-        <textarea
-          ref={inputRef}
+        <MentionTextarea
+          session={session}
+          textareaRef={inputRef}
           value={body}
-          onChange={(e) => setBody(e.target.value)}
+          onValue={setBody}
           rows={3}
-          placeholder="Write a comment (Ctrl+Enter to send)"
+          placeholder="Write a comment; @Name mentions a teammate (Ctrl+Enter to send)"
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit();
             if (e.key === 'Escape' && anchor) onClearAnchor();

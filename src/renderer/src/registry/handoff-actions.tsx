@@ -8,6 +8,7 @@ import type { HandoffAction, HandoffState } from '../../../core/handoff';
 import { decideHandoff } from '../../../core/workspace';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { type FactsState, useAction } from './use-registry';
+import { MentionTextarea } from '../components/mention-textarea';
 
 type Decision = Exclude<HandoffAction, 'check'>;
 const BUTTONS: { action: Decision; label: string; needsComment?: boolean }[] = [
@@ -43,7 +44,7 @@ export function HandoffActions({ session, state, actions, facts }: {
       <h3 id="decide-title">Decide</h3>
       <label>
         Comment (required to reject or ask for changes)
-        <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={3} maxLength={20000} placeholder="What to change, or why" />
+        <MentionTextarea session={session} value={comment} onValue={setComment} rows={3} maxLength={20000} placeholder="What to change, or why; @Name mentions a teammate" />
       </label>
       <ul className="plain action-list" aria-label="Actions">
         {BUTTONS.map((b) => {

@@ -12,6 +12,7 @@ import type { WorkspaceSession } from '../session/workspace-session';
 import { ChecklistView } from './checklist-view';
 import { STAGE_TEXT } from './registry-bits';
 import { type FactsState, useAction } from './use-registry';
+import { MentionTextarea } from '../components/mention-textarea';
 
 /** Why this person cannot ask for this stage now, or null when they can. Mirrors requestHandoff's checks, worded for the page. */
 function stageBlocker(doc: Y.Doc, versionId: string, stage: HandoffStage, memberId: string, role: string): string | null {
@@ -64,7 +65,7 @@ export function RequestHandoff({ session, versionId, facts }: { session: Workspa
       </fieldset>
       {blocker ? <p id="request-blocker" className="blocker">{blocker}</p> : (
         <>
-          <label>Message to the {roleName(route.to)}<textarea value={message} onChange={(e) => setMessage(e.target.value)} rows={3} maxLength={20000} placeholder="What it is for, what you checked, what to look at" /></label>
+          <label>Message to the {roleName(route.to)}<MentionTextarea session={session} value={message} onValue={setMessage} rows={3} maxLength={20000} placeholder="What it is for, what you checked, what to look at; @Name mentions a teammate" /></label>
           <label>Extra checklist items (one per line, optional)<textarea value={extra} onChange={(e) => setExtra(e.target.value)} rows={2} placeholder="Fairness report reviewed" /></label>
         </>
       )}

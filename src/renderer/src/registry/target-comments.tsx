@@ -10,6 +10,7 @@ import { CommentThreadView } from '../components/comment-thread';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { errorText } from './use-registry';
+import { MentionTextarea } from '../components/mention-textarea';
 
 export function TargetComments({ session, kind, id, empty }: { session: WorkspaceSession; kind: 'modelVersion' | 'handoff'; id: string; empty: string }) {
   const read = useCallback((doc: Y.Doc) => ({ threads: listThreads(doc, kind, id), members: listMembers(doc) }), [kind, id]);
@@ -41,7 +42,7 @@ export function TargetComments({ session, kind, id, empty }: { session: Workspac
         <form onSubmit={submit} className="comment-box" aria-label="Add a comment">
           <label>
             Comment
-            <textarea value={body} onChange={(e) => setBody(e.target.value)} rows={3} placeholder="Write a comment; @Name mentions a teammate (Ctrl+Enter to send)"
+            <MentionTextarea session={session} value={body} onValue={setBody} rows={3} placeholder="Write a comment; @Name mentions a teammate (Ctrl+Enter to send)"
               onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit(); }} />
           </label>
           {error && <p role="alert" className="error">{error}</p>}

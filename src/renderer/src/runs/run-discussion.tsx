@@ -9,6 +9,7 @@ import { TimeAgo } from '../components/badges';
 import { CommentThreadView } from '../components/comment-thread';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
+import { MentionTextarea } from '../components/mention-textarea';
 
 function message(err: unknown): string {
   return err instanceof CommandError ? err.issues.map((i) => i.message).join('; ') : String(err);
@@ -95,11 +96,12 @@ export function RunComments({ session, runId }: { session: WorkspaceSession; run
         <form onSubmit={submit} className="comment-box" aria-label="Comment on this run">
           <label>
             Comment
-            <textarea
+            <MentionTextarea
+              session={session}
               value={body}
               rows={3}
-              onChange={(e) => setBody(e.target.value)}
-              placeholder="Write a comment; @name to mention someone (Ctrl+Enter to send)"
+              onValue={setBody}
+              placeholder="Write a comment; @Name mentions a teammate (Ctrl+Enter to send)"
               onKeyDown={(e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && submit()}
             />
           </label>

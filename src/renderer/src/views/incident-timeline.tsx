@@ -20,6 +20,7 @@ import { TimeAgo } from '../components/badges';
 import { CommentThreadView, type ThreadPermissions } from '../components/comment-thread';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
+import { MentionTextarea } from '../components/mention-textarea';
 
 export function IncidentTimeline({ session, incident, can, shownReport, onShowReport, onError }: {
   session: WorkspaceSession;
@@ -112,9 +113,10 @@ function CommentBox({ session, incidentId }: { session: WorkspaceSession; incide
     <form onSubmit={submit} className="comment-box" aria-label="Add a comment">
       <label>
         Comment
-        <textarea
+        <MentionTextarea
+          session={session}
           value={body}
-          onChange={(e) => setBody(e.target.value)}
+          onValue={setBody}
           rows={3}
           placeholder="Write a comment; @Name mentions a teammate (Ctrl+Enter to send)"
           onKeyDown={(e) => {
