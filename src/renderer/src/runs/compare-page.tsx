@@ -13,6 +13,7 @@ import { setHashQuery, useDocValue, useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { CompareData } from './compare-data';
 import { compareRows, parseRunIds } from './compare-rows';
+import { runLabels } from './run-table';
 import { EnvDiffView } from './env-diff-view';
 import { AxisSwitch, MetricChart, RUN_COLORS, RUN_DASHES } from './metric-chart';
 import { metricSeries, parseAxis } from './metric-series';
@@ -29,7 +30,10 @@ export function ComparePage({ session }: { session: WorkspaceSession }) {
   const found = useDocValue(session.doc, readRuns);
   const versions = useDocValue(session.doc, listDatasetVersions);
   const comparisons = useDocValue(session.doc, listComparisons);
-  const runs = found.filter((r): r is RunSummaryRecord => r !== undefined);
+  const picked = found.filter((r): r is RunSummaryRecord => r !== undefined);
+  // Two runs with one name are told apart by a short run id wherever this page names them.
+  const labels = runLabels(picked);
+  const runs = picked.map((r) => ({ ...r, name: labels.get(r.id) ?? r.name }));
   const missing = ids.filter((_, i) => !found[i]);
   const details = useRunDetails(session, runs.map((r) => r.detailBlob));
   const differencesOnly = query.get('diff') === '1';

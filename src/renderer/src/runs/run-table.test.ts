@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummaryRecord } from '../../../core/workspace';
-import { defaultColumns, formatDuration, parseSort, runVocabulary, sortRuns, tableRows } from './run-table';
+import { defaultColumns, formatDuration, parseSort, runLabels, runVocabulary, sortRuns, tableRows } from './run-table';
 
 const run = (id: string, over: Partial<RunSummaryRecord> = {}): RunSummaryRecord => ({
   id, name: id, experiment: 'Default', status: 'finished', startedAt: 100, source: `mlflow:${id}`, params: {}, metrics: {}, createdAt: 1, ...over,
@@ -58,9 +58,21 @@ describe('runVocabulary and formatDuration', () => {
     const v = runVocabulary([run('a', { params: { lr: '1' }, tags: { team: 'x' } }), run('b', { metrics: { loss: 1 }, experiment: 'E' })]);
     expect(v).toMatchObject({ params: ['lr'], metrics: ['loss'], tags: ['team'], experiments: ['Default', 'E'] });
   });
-  it('defaults to the metrics and params most runs have', () => {
-    const runs = [run('a', { metrics: { rare: 1, loss: 1 }, params: { lr: '1' } }), run('b', { metrics: { loss: 2, acc: 1 } }), run('c', { metrics: { loss: 3, acc: 2 } })];
-    expect(defaultColumns(runVocabulary(runs))).toEqual(['metric:loss', 'metric:acc', 'metric:rare', 'param:lr']);
+  it('defaults to the metrics and params that tell the runs apart, constants last', () => {
+    const runs = [
+      run('a', { metrics: { rare: 1, loss: 1 }, params: { lr: '0.1', amsgrad: 'False', betas: '(0.9, 0.999)', maximize: 'False', depth: '3' } }),
+      run('b', { metrics: { loss: 2, acc: 1 }, params: { lr: '0.01', amsgrad: 'False', betas: '(0.9, 0.999)', maximize: 'False' } }),
+      run('c', { metrics: { loss: 3, acc: 2 }, params: { lr: '0.001', amsgrad: 'False', betas: '(0.9, 0.999)', maximize: 'False', depth: '5' } }),
+    ];
+    expect(defaultColumns(runs)).toEqual(['metric:loss', 'metric:acc', 'metric:rare', 'param:lr', 'param:depth', 'param:amsgrad', 'param:betas']);
+  });
+  it('tells runs with the same name apart by a short run id', () => {
+    const labels = runLabels([
+      { id: 'r1', name: 'chapter02', source: 'mlflow:3f9c2a1b7e4d' },
+      { id: 'r2', name: 'chapter02', source: 'mlflow:8e7d6c5b4a39' },
+      { id: 'r3', name: 'baseline', source: 'api:baseline' },
+    ]);
+    expect([...labels.values()]).toEqual(['chapter02 · 3f9c2a', 'chapter02 · 8e7d6c', 'baseline']);
   });
   it('formats durations', () => {
     expect([formatDuration(undefined), formatDuration(850), formatDuration(262_012), formatDuration(3_840_000)]).toEqual(['—', '850 ms', '4 min 22 s', '1 h 4 min']);

@@ -73,6 +73,11 @@ export function sortRuns(runs: readonly RunSummaryRecord[], sort: SortSpec): Run
     } else {
       const order = compareValues(a.value, b.value);
       if (order !== 0) return order * sign;
+      // Runs that share a name are shown with a short run id (runLabels): order by it too.
+      if (sort.column === 'name' && a.run.name === b.run.name) {
+        const [x, y] = [shortRunId(a.run), shortRunId(b.run)];
+        if (x !== y) return (x < y ? -1 : 1) * sign;
+      }
     }
     return b.run.startedAt - a.run.startedAt || (a.run.id < b.run.id ? -1 : a.run.id > b.run.id ? 1 : 0);
   });
@@ -134,11 +139,49 @@ export function runVocabulary(runs: readonly RunSummaryRecord[]): {
   return { params: sorted(names('param:')), metrics: sorted(names('metric:')), tags: sorted(tags), experiments: sorted(experiments), counts };
 }
 
-/** Columns shown before a person chooses: the metrics and then the params most runs have. */
-export function defaultColumns(vocab: { params: string[]; metrics: string[]; counts: Map<string, number> }): ColumnId[] {
-  const top = (prefix: 'metric:' | 'param:', names: string[], n: number) =>
-    names.map((name) => `${prefix}${name}` as ColumnId).sort((a, b) => (vocab.counts.get(b) ?? 0) - (vocab.counts.get(a) ?? 0)).slice(0, n);
-  return [...top('metric:', vocab.metrics, 4), ...top('param:', vocab.params, 4)];
+/**
+ * Columns shown before a person chooses: four metrics and four params, picked by what tells the
+ * runs apart. A param with one value in every run that has it (an optimizer's `amsgrad`,
+ * `betas`) says nothing in a table, so params are ranked by how many runs have them times
+ * whether their value varies, and constant ones come last; metrics by how many runs have them,
+ * those that vary first. Ties go A→Z, so the choice is stable.
+ */
+export function defaultColumns(runs: readonly RunSummaryRecord[]): ColumnId[] {
+  const stats = new Map<ColumnId, { runs: number; values: Set<string> }>();
+  const see = (id: ColumnId, value: string) => {
+    const s = stats.get(id) ?? { runs: 0, values: new Set<string>() };
+    s.runs++;
+    s.values.add(value);
+    stats.set(id, s);
+  };
+  for (const r of runs) {
+    for (const [k, v] of Object.entries(r.params)) see(`param:${k}`, v);
+    for (const [k, v] of Object.entries(r.metrics)) see(`metric:${k}`, String(v));
+  }
+  const pick = (prefix: 'metric:' | 'param:', n: number) =>
+    [...stats.entries()]
+      .filter(([id]) => id.startsWith(prefix))
+      .map(([id, s]) => ({ id, varies: s.values.size > 1 ? 1 : 0, runs: s.runs }))
+      .sort((a, b) => b.varies - a.varies || b.runs - a.runs || a.id.localeCompare(b.id))
+      .slice(0, n)
+      .map((c) => c.id);
+  return [...pick('metric:', 4), ...pick('param:', 4)];
+}
+
+/**
+ * How a run is named wherever runs are listed together: its name, and when another run shares
+ * the name, a short run id after it ("chapter02 · 3f9c2a") so the two can be told apart.
+ */
+export function runLabels(runs: readonly Pick<RunSummaryRecord, 'id' | 'name' | 'source'>[]): Map<string, string> {
+  const byName = new Map<string, number>();
+  for (const r of runs) byName.set(r.name, (byName.get(r.name) ?? 0) + 1);
+  return new Map(runs.map((r) => [r.id, (byName.get(r.name) ?? 0) > 1 ? `${r.name} · ${shortRunId(r)}` : r.name]));
+}
+
+/** Six characters that tell runs apart: of the source's run id when imported (MLflow's uuid), else of ours. */
+export function shortRunId(run: Pick<RunSummaryRecord, 'id' | 'source'>): string {
+  const fromSource = /([0-9a-f]{6,})$/i.exec(run.source)?.[1];
+  return (fromSource ?? run.id.replace(/[^A-Za-z0-9]/g, '')).slice(0, 6);
 }
 
 /** `1 h 4 min`, `3 min 12 s`, `850 ms`. */

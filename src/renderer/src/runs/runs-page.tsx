@@ -15,7 +15,7 @@ import { ColumnChooser, clearColumns, loadColumns, saveColumns } from './column-
 import { RunsEmpty } from './runs-empty';
 import { rememberRunsQuery } from './runs-link';
 import { isNumber, matchesRunFilter, parseRunFilter } from './run-filter';
-import { type ColumnId, type SortSpec, cellValue, columnLabel, defaultColumns, defaultDir, formatDuration, parseSort, runVocabulary, sortRuns, tableRows } from './run-table';
+import { type ColumnId, type SortSpec, cellValue, columnLabel, defaultColumns, defaultDir, formatDuration, parseSort, runLabels, runVocabulary, sortRuns, tableRows } from './run-table';
 import { useWindowedRows } from './use-windowed-rows';
 import './runs.css';
 
@@ -37,7 +37,9 @@ export function RunsPage({ session }: { session: WorkspaceSession }) {
     [filterText, vocab],
   );
   const [storedColumns, setStoredColumns] = useState(() => loadColumns(ws));
-  const columns = storedColumns ?? defaultColumns(vocab);
+  const defaults = useMemo(() => defaultColumns(runs), [runs]);
+  const labels = useMemo(() => runLabels(runs), [runs]);
+  const columns = storedColumns ?? defaults;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
 
@@ -163,7 +165,7 @@ export function RunsPage({ session }: { session: WorkspaceSession }) {
                     </tr>
                   );
                 }
-                return <RunRow key={row.run.id} run={row.run} columns={allColumns} ws={ws} index={index} selected={selected.has(row.run.id)} onSelect={toggleRun} />;
+                return <RunRow key={row.run.id} run={row.run} label={labels.get(row.run.id) ?? row.run.name} columns={allColumns} ws={ws} index={index} selected={selected.has(row.run.id)} onSelect={toggleRun} />;
               })}
               {win.padBottom > 0 && <tr aria-hidden="true" style={{ height: win.padBottom }} />}
             </tbody>
@@ -198,7 +200,9 @@ function SortHeader({ column, sort, onSort }: { column: ColumnId; sort: SortSpec
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-function RunRow({ run, columns, ws, index, selected, onSelect }: {
+function RunRow({ run, label, columns, ws, index, selected, onSelect }: {
+  /** The name shown: with a short run id when another run has the same name (runLabels). */
+  label: string;
   run: RunSummaryRecord;
   columns: ColumnId[];
   ws: string;
@@ -209,10 +213,10 @@ function RunRow({ run, columns, ws, index, selected, onSelect }: {
   return (
     <tr className={selected ? 'run-row selected' : 'run-row'} aria-rowindex={index + 2} aria-selected={selected}>
       <td className="select-col">
-        <input type="checkbox" checked={selected} onChange={(e) => onSelect(run.id, e.target.checked)} aria-label={`Select ${run.name}`} />
+        <input type="checkbox" checked={selected} onChange={(e) => onSelect(run.id, e.target.checked)} aria-label={`Select ${label}`} />
       </td>
       {columns.map((c) => {
-        if (c === 'name') return <td key={c}><a href={`#/w/${ws}/runs/${encodeURIComponent(run.id)}`} title={run.name}>{run.name}</a></td>;
+        if (c === 'name') return <td key={c}><a href={`#/w/${ws}/runs/${encodeURIComponent(run.id)}`} title={label}>{label}</a></td>;
         if (c === 'status') return <td key={c}><RunStatusBadge status={run.status} /></td>;
         if (c === 'started') return <td key={c} className="num"><time dateTime={new Date(run.startedAt).toISOString()}>{dateTime.format(run.startedAt)}</time></td>;
         if (c === 'duration') return <td key={c} className="num">{run.status === 'running' && run.endedAt === undefined ? 'running' : formatDuration(cellValue(run, c) as number | undefined)}</td>;
