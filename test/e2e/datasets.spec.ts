@@ -56,6 +56,13 @@ test('add dataset versions, compare them, and a teammate sees profile and drift'
     const table = page.getByRole('table', { name: 'Drift by column' });
     await expect(table.getByRole('row', { name: /weather categorical chisquare/ })).toContainText('drift');
     await expect(page.getByRole('figure', { name: 'Reference and current distribution of temp_max' })).toBeVisible();
+    // Every category of a categorical column is labelled (it was 3 labels for 5 bars).
+    const weather = page.getByRole('figure', { name: 'Reference and current distribution of weather' });
+    await weather.scrollIntoViewIfNeeded();
+    // Each tick's text holds a <title> with the full name and the (possibly cut) label.
+    await expect.poll(async () => (await weather.locator('svg text > title').allTextContents()).sort())
+      .toEqual(['drizzle', 'fog', 'rain', 'snow', 'sun']);
+    await page.screenshot({ path: join(repoRoot, 'test-results', 'screens', 'drift-report.png'), fullPage: true });
 
     // A teammate on another machine: the profile and report come from the server's blob store.
     const token = cli('token', 'create', '--data', join(ada.dataDir, 'server'), '--workspace', workspaceId, '--role', 'viewer', '--name', 'Bob').token!;

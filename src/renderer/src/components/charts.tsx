@@ -4,6 +4,7 @@
  */
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Histogram } from '../../../core/profile';
+import { niceTicks, percentDecimals, shortLabel } from './chart-scale';
 
 const REFERENCE = '#64748b';
 const CURRENT = '#2563eb';
@@ -48,18 +49,41 @@ export function CategoryChart({ values, label }: { values: { value: string; coun
   );
 }
 
-/** Reference and current side by side on shared bins, as shares so different sizes compare. */
-export function OverlayChart({ labels, reference, current, label }: { labels: string[]; reference: number[]; current: number[]; label: string }) {
+/** A category's name under its bars: slanted so every one fits, cut when long, whole on hover. */
+function CategoryTick({ x, y, payload }: { x?: number; y?: number; payload?: { value: string } }) {
+  const text = String(payload?.value ?? '');
+  return (
+    <g transform={`translate(${x ?? 0},${y ?? 0})`}>
+      <text dy={10} textAnchor="end" transform="rotate(-35)" fontSize={10} fill="currentColor">
+        <title>{text}</title>
+        {shortLabel(text)}
+      </text>
+    </g>
+  );
+}
+
+/**
+ * Reference and current side by side on shared bins, as shares so different sizes compare.
+ * Every category is labelled (slanted, cut with the full name on hover); numeric bins keep
+ * the first and last label when there is no room for all. Share ticks are "nice" steps.
+ */
+export function OverlayChart({ labels, reference, current, label, kind = 'numerical' }: { labels: string[]; reference: number[]; current: number[]; label: string; kind?: 'numerical' | 'categorical' }) {
   const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0) || 1;
   const [rt, ct] = [total(reference), total(current)];
   const data = labels.map((bin, i) => ({ bin, reference: (reference[i] ?? 0) / rt, current: (current[i] ?? 0) / ct }));
+  const ticks = niceTicks(Math.max(0, ...data.map((d) => Math.max(d.reference, d.current))));
+  const decimals = percentDecimals(ticks);
+  const categorical = kind === 'categorical';
   return (
     <figure className="chart" aria-label={label}>
-      <ResponsiveContainer width="100%" height={180}>
-        <BarChart data={data} margin={{ top: 4, right: 8, bottom: 4, left: 0 }} barGap={0} barCategoryGap={2}>
+      <ResponsiveContainer width="100%" height={categorical ? 220 : 180}>
+        <BarChart data={data} margin={{ top: 4, right: 8, bottom: 4, left: categorical ? 16 : 0 }} barGap={0} barCategoryGap={2}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="bin" tick={{ fontSize: 10 }} interval="preserveStartEnd" />
-          <YAxis tick={{ fontSize: 10 }} width={44} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} />
+          {categorical
+            // Up to a dozen categories each get a label; past that, labels are thinned so none overlap.
+            ? <XAxis dataKey="bin" interval={labels.length <= 12 ? 0 : 'preserveStartEnd'} minTickGap={4} tick={<CategoryTick />} height={64} />
+            : <XAxis dataKey="bin" tick={{ fontSize: 10 }} interval="preserveStartEnd" />}
+          <YAxis tick={{ fontSize: 10 }} width={48} ticks={ticks} domain={[0, ticks[ticks.length - 1]!]} tickFormatter={(v: number) => `${(v * 100).toFixed(decimals)}%`} />
           <Tooltip formatter={(v) => `${(Number(v) * 100).toFixed(1)}%`} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
           <Bar dataKey="reference" fill={REFERENCE} isAnimationActive={false} />

@@ -35,7 +35,7 @@ export function DriftReport({ report: r }: { report: DriftComparison }) {
           return (
             <section key={c.name} className="card column-card" aria-label={`Reference and current ${c.name}`}>
               <h3>{c.name} {c.drifted && <span className="badge severity-critical">drift</span>}</h3>
-              <OverlayChart labels={labels} reference={h.reference} current={h.current} label={`Reference and current distribution of ${c.name}`} />
+              <OverlayChart kind={h.kind === 'numerical' ? 'numerical' : 'categorical'} labels={labels} reference={h.reference} current={h.current} label={`Reference and current distribution of ${c.name}`} />
             </section>
           );
         })}
