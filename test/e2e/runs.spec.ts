@@ -88,6 +88,15 @@ test('import MLflow runs, sort, filter and choose columns; open a run; compare r
   ]);
   await expect(page.getByTestId('runs-count')).toHaveText('11 runs');
   await screenshot(page, info, 'runs-table');
+  // At 1400 px the table uses the window's width, and the run's name stays in view when it
+  // scrolls sideways.
+  await page.setViewportSize({ width: 1400, height: 900 });
+  const scroller = page.getByTestId('runs-scroll');
+  expect((await scroller.boundingBox())!.width).toBeGreaterThan(1100);
+  await scroller.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+  await expect(page.getByRole('table', { name: 'Runs' }).locator('td.name-col').first()).toBeInViewport({ ratio: 0.9 });
+  await page.screenshot({ path: join(repoRoot, 'test-results', 'screens', 'runs-table-1400.png') });
+  await scroller.evaluate((el) => el.scrollTo({ left: 0 }));
 
   // Sort by name, both ways (keyboard: the header is a button).
   const runsTable = page.getByRole('table', { name: 'Runs' });

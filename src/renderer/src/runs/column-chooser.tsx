@@ -3,7 +3,7 @@
  * machine (localStorage): it is how this person reads the table, not something to sync.
  */
 import { useId, useState } from 'react';
-import type { ColumnId } from './run-table';
+import { type ColumnId, insertColumn } from './run-table';
 
 const storageKey = (workspaceId: string) => `driftdesk.runs.columns.${workspaceId}`;
 
@@ -46,7 +46,7 @@ export function ColumnChooser({ metrics, params, chosen, onChange, onReset }: {
   const [search, setSearch] = useState('');
   const searchId = useId();
   const needle = search.trim().toLowerCase();
-  const toggle = (column: ColumnId, on: boolean) => onChange(on ? [...chosen, column] : chosen.filter((c) => c !== column));
+  const toggle = (column: ColumnId, on: boolean) => onChange(on ? insertColumn(chosen, column) : chosen.filter((c) => c !== column));
   const group = (title: string, prefix: 'metric' | 'param', names: string[]) => {
     const shown = names.filter((n) => n.toLowerCase().includes(needle));
     return (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummaryRecord } from '../../../core/workspace';
-import { defaultColumns, formatDuration, parseSort, runLabels, runVocabulary, sortRuns, tableRows } from './run-table';
+import { defaultColumns, formatDuration, insertColumn, parseSort, runLabels, runVocabulary, sortRuns, tableRows } from './run-table';
 
 const run = (id: string, over: Partial<RunSummaryRecord> = {}): RunSummaryRecord => ({
   id, name: id, experiment: 'Default', status: 'finished', startedAt: 100, source: `mlflow:${id}`, params: {}, metrics: {}, createdAt: 1, ...over,
@@ -65,6 +65,13 @@ describe('runVocabulary and formatDuration', () => {
       run('c', { metrics: { loss: 3, acc: 2 }, params: { lr: '0.001', amsgrad: 'False', betas: '(0.9, 0.999)', maximize: 'False', depth: '5' } }),
     ];
     expect(defaultColumns(runs)).toEqual(['metric:loss', 'metric:acc', 'metric:rare', 'param:lr', 'param:depth', 'param:amsgrad', 'param:betas']);
+  });
+  it('puts a newly chosen column next to its kind', () => {
+    const chosen = ['metric:loss', 'metric:acc', 'param:lr'] as const;
+    expect(insertColumn([...chosen], 'metric:f1')).toEqual(['metric:loss', 'metric:acc', 'metric:f1', 'param:lr']);
+    expect(insertColumn([...chosen], 'param:depth')).toEqual(['metric:loss', 'metric:acc', 'param:lr', 'param:depth']);
+    expect(insertColumn(['param:lr'], 'metric:f1')).toEqual(['metric:f1', 'param:lr']);
+    expect(insertColumn(['metric:loss'], 'param:lr')).toEqual(['metric:loss', 'param:lr']);
   });
   it('tells runs with the same name apart by a short run id', () => {
     const labels = runLabels([

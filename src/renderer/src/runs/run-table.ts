@@ -184,6 +184,23 @@ export function shortRunId(run: Pick<RunSummaryRecord, 'id' | 'source'>): string
   return (fromSource ?? run.id.replace(/[^A-Za-z0-9]/g, '')).slice(0, 6);
 }
 
+/**
+ * The columns after a person ticks `column` in the chooser: next to the columns of its kind
+ * (after the last metric, or the last param), not at the far end behind the others; a kind not
+ * shown yet goes after the run's own columns, metrics before params.
+ */
+export function insertColumn(chosen: readonly ColumnId[], column: ColumnId): ColumnId[] {
+  if (chosen.includes(column)) return [...chosen];
+  const kindOf = (c: ColumnId) => (c.startsWith('metric:') ? 'metric' : c.startsWith('param:') ? 'param' : 'run');
+  const kind = kindOf(column);
+  const lastOfKind = chosen.map(kindOf).lastIndexOf(kind);
+  if (lastOfKind >= 0) return [...chosen.slice(0, lastOfKind + 1), column, ...chosen.slice(lastOfKind + 1)];
+  // No column of this kind yet: metrics go before the first param, params after everything else.
+  const firstParam = chosen.findIndex((c) => kindOf(c) === 'param');
+  const at = kind === 'metric' && firstParam >= 0 ? firstParam : chosen.length;
+  return [...chosen.slice(0, at), column, ...chosen.slice(at)];
+}
+
 /** `1 h 4 min`, `3 min 12 s`, `850 ms`. */
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined || ms < 0) return '—';

@@ -187,7 +187,7 @@ function SortHeader({ column, sort, onSort }: { column: ColumnId; sort: SortSpec
   const active = sort.column === column;
   const kind = column.startsWith('metric:') ? 'metric' : column.startsWith('param:') ? 'param' : undefined;
   return (
-    <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={kind ? `col-${kind}` : undefined}>
+    <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={kind ? `col-${kind}` : column === 'name' ? 'name-col' : undefined}>
       <button type="button" className="sort-button" onClick={() => onSort(column)} title={kind ? `${kind} ${columnLabel(column)}` : undefined}>
         {kind && <span className="col-kind" aria-hidden="true">{kind === 'metric' ? 'M' : 'P'}</span>}
         {columnLabel(column)}
@@ -216,7 +216,7 @@ function RunRow({ run, label, columns, ws, index, selected, onSelect }: {
         <input type="checkbox" checked={selected} onChange={(e) => onSelect(run.id, e.target.checked)} aria-label={`Select ${label}`} />
       </td>
       {columns.map((c) => {
-        if (c === 'name') return <td key={c}><a href={`#/w/${ws}/runs/${encodeURIComponent(run.id)}`} title={label}>{label}</a></td>;
+        if (c === 'name') return <td key={c} className="name-col"><a href={`#/w/${ws}/runs/${encodeURIComponent(run.id)}`} title={label}>{label}</a></td>;
         if (c === 'status') return <td key={c}><RunStatusBadge status={run.status} /></td>;
         if (c === 'started') return <td key={c} className="num"><time dateTime={new Date(run.startedAt).toISOString()}>{dateTime.format(run.startedAt)}</time></td>;
         if (c === 'duration') return <td key={c} className="num">{run.status === 'running' && run.endedAt === undefined ? 'running' : formatDuration(cellValue(run, c) as number | undefined)}</td>;
