@@ -126,6 +126,36 @@ describe('note anchors', () => {
     expect(quoted(text, anchor)).toBe('quick');
   });
 
+  it('reads the same in three windows through delete, undo and redo in one of them', () => {
+    const wins = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+    const [a, b, c] = wins as [Y.Doc, Y.Doc, Y.Doc];
+    a.getText(NOTE_TEXT_KEY).insert(0, 'intro: ' + SENTENCE + ' — quick again later');
+    const sync = () => {
+      for (const from of wins) for (const to of wins) if (from !== to) Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
+    };
+    sync();
+    const ta = a.getText(NOTE_TEXT_KEY);
+    const undo = new Y.UndoManager(ta, { captureTimeout: 0 });
+    const anchor = createNoteAnchor(ta, ta.toString().indexOf('quick'), 5);
+    const everywhere = () => wins.map((d) => {
+      const t = d.getText(NOTE_TEXT_KEY);
+      const at = resolveNoteAnchor(t, anchor);
+      return at && `${at.index}:${t.toString().slice(at.index, at.index + at.length)}`;
+    });
+    const first = ta.toString().indexOf('quick');
+    ta.delete(first - 4, 15); // "the quick brown"
+    sync();
+    // Gone in every window, except that the same word later in the text is the nearest match.
+    expect(new Set(everywhere()).size).toBe(1);
+    expect(everywhere()[0]).toMatch(/:quick$/);
+    undo.undo();
+    sync();
+    expect(everywhere()).toEqual([`${first}:quick`, `${first}:quick`, `${first}:quick`]);
+    undo.redo();
+    sync();
+    expect(new Set(everywhere()).size).toBe(1);
+  });
+
   it('resolves to null when the words have not arrived yet, belong to another text, or the anchor is malformed', () => {
     const { ta } = replicas();
     const anchor = createNoteAnchor(ta, 0, 3);

@@ -12,6 +12,13 @@
  * Text typed inside the range grows it. When a named character is deleted, Yjs resolves the
  * position to where that character was; once every character of the range is gone, start and
  * end meet and the anchor resolves to null ("the text was removed").
+ *
+ * Undo is the exception that must read the same in every window: Yjs' UndoManager puts deleted
+ * words back as new characters and links the old ones to them (`Item.redone`) only in the window
+ * that undid; Yjs follows that link by default, so that window re-anchored while the others said
+ * "removed". So positions are resolved without following it, everywhere, and when the range is
+ * gone the anchor looks for its quote in the text, nearest to where the words were: the words an
+ * undo restored are found again, by every window alike.
  */
 import * as Y from 'yjs';
 import type { NoteAnchor } from './schema.ts';
@@ -53,18 +60,29 @@ export interface ResolvedAnchor {
  * or when it belongs to another text (anchors come from other clients; a bad one is not an
  * error, just nowhere).
  */
-export function resolveNoteAnchor(text: Y.Text, anchor: Pick<NoteAnchor, 'start' | 'end'>): ResolvedAnchor | null {
+export function resolveNoteAnchor(text: Y.Text, anchor: Pick<NoteAnchor, 'start' | 'end'> & { quote?: string }): ResolvedAnchor | null {
   const doc = text.doc;
   if (!doc) return null;
   const start = absolute(anchor.start, doc, text);
   const end = absolute(anchor.end, doc, text);
-  if (start === null || end === null || end <= start) return null;
-  return { index: start, length: end - start };
+  if (start !== null && end !== null && end > start) return { index: start, length: end - start };
+  if (start === null || !anchor.quote) return null;
+  return nearestQuote(text.toString(), anchor.quote, start);
+}
+
+/** The occurrence of `quote` in `content` nearest to `near` (ties: the earlier), or null. */
+function nearestQuote(content: string, quote: string, near: number): ResolvedAnchor | null {
+  let best: number | null = null;
+  for (let at = content.indexOf(quote); at >= 0; at = content.indexOf(quote, at + 1)) {
+    if (best === null || Math.abs(at - near) < Math.abs(best - near)) best = at;
+  }
+  return best === null ? null : { index: best, length: quote.length };
 }
 
 function absolute(json: Record<string, unknown>, doc: Y.Doc, text: Y.Text): number | null {
   try {
-    const position = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(json), doc);
+    // false: do not follow `redone` links, which only the window that undid has (see the header).
+    const position = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(json), doc, false);
     return position !== null && position.type === text ? position.index : null;
   } catch {
     // A malformed position from another client (wrong field types) throws inside Yjs.
