@@ -194,4 +194,14 @@ test('a commenter comments on words of a note it cannot edit; a viewer only read
   await expect(adaNotes.preview()).toHaveText('Drop the zip_code feature.');
   expect((await vicNotes.editorLines()).join('')).not.toContain('vandalism');
   expect((await cleoNotes.editorLines()).join('')).toBe('Drop the zip_code feature.');
+
+  // Note comments are threads, as on incidents: Ada replies with a mention, reacts, resolves.
+  const thread = ada.page.getByRole('article', { name: 'Thread started by Cleo' });
+  await thread.getByRole('button', { name: 'Reply' }).click();
+  await thread.getByRole('combobox', { name: 'Reply' }).fill('@Cleo fine, until March then.');
+  await thread.getByRole('button', { name: 'Send reply' }).click();
+  await expect(cleo.page.getByRole('list', { name: 'Replies to Cleo' })).toContainText('fine, until March then.');
+  await expect(cleo.page.getByTestId('inbox-unread')).toHaveText('1');
+  await thread.getByRole('button', { name: 'Resolve thread' }).click();
+  await expect(cleo.page.getByRole('article', { name: 'Thread started by Cleo' })).toContainText('Resolved by Ada');
 });

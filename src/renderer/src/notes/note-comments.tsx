@@ -1,12 +1,13 @@
 /**
- * A note's comment thread. A comment may hang on a range of the note (an anchor): it shows the
+ * A note's comment threads. A thread may hang on a range of the note (an anchor): it shows the
  * words it was made on, and a button that highlights where those words are now; when they were
  * deleted it says so and keeps the quote, so the comment still makes sense.
  */
-import { type FormEvent, type RefObject, useState } from 'react';
+import { type FormEvent, type RefObject, useCallback, useState } from 'react';
 import type * as Y from 'yjs';
-import { type CommentRecord, CommandError, type NoteAnchor, addComment, resolveNoteAnchor } from '../../../core/workspace';
-import { TimeAgo } from '../components/badges';
+import { type CommentRecord, CommandError, type NoteAnchor, addComment, listMembers, listThreads, resolveNoteAnchor } from '../../../core/workspace';
+import { CommentThreadView } from '../components/comment-thread';
+import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { MentionTextarea } from '../components/mention-textarea';
 
@@ -15,44 +16,52 @@ function message(err: unknown): string {
 }
 
 interface ThreadProps {
-  comments: readonly CommentRecord[];
+  session: WorkspaceSession;
+  noteId: string;
   text: Y.Text;
   activeId: string | null;
   onShow: (comment: CommentRecord) => void;
 }
 
-export function NoteCommentThread({ comments, text, activeId, onShow }: ThreadProps) {
-  if (comments.length === 0) {
+/**
+ * The note's comment threads, as incidents have them (replies, reactions, resolve, @mentions:
+ * CommentThreadView); a thread started on words shows them above it.
+ */
+export function NoteCommentThread({ session, noteId, text, activeId, onShow }: ThreadProps) {
+  const read = useCallback((doc: Y.Doc) => ({ threads: listThreads(doc, 'note', noteId), members: listMembers(doc) }), [noteId]);
+  const { threads, members } = useDocValue(session.doc, read);
+  const [error, setError] = useState<string | null>(null);
+  const memberNames = new Map(members.map((m) => [m.id, m.name]));
+  const role = session.connection.role;
+  const can = { comment: role !== 'viewer', resolveAny: role === 'owner' || role === 'editor' };
+  if (threads.length === 0) {
     return <p className="empty">No comments yet. Select words in the note and choose “Comment on selection” to ask about them, or comment on the whole note below.</p>;
   }
   return (
-    <ol className="comments note-comments" aria-label="Comments">
-      {comments.map((c) => {
-        const anchor = c.target.kind === 'note' ? c.target.anchor : undefined;
-        const gone = anchor !== undefined && resolveNoteAnchor(text, anchor) === null;
-        return (
-          <li key={c.id} className={c.id === activeId ? 'active' : undefined} data-testid="note-comment">
-            <p className="small"><strong>{c.authorName}</strong> <span className="muted"><TimeAgo at={c.createdAt} /></span></p>
-            {anchor && (gone ? (
-              <p className="quote removed small">
-                <span className="muted">Text was removed:</span> <q>{anchor.quote}</q>
-              </p>
-            ) : (
-              <button
-                type="button"
-                className="quote small"
-                aria-pressed={c.id === activeId}
-                title="Highlight these words in the note"
-                onClick={() => onShow(c)}
-              >
-                <q>{anchor.quote}</q>
-              </button>
-            ))}
-            <p className="prose">{c.body}</p>
-          </li>
-        );
-      })}
-    </ol>
+    <>
+      {error && <p role="alert" className="error">{error}</p>}
+      <ol className="comments note-comments" aria-label="Comments">
+        {threads.map((t) => {
+          const c = t.root;
+          const anchor = c.target.kind === 'note' ? c.target.anchor : undefined;
+          const gone = anchor !== undefined && resolveNoteAnchor(text, anchor) === null;
+          return (
+            <li key={c.id} className={c.id === activeId ? 'active' : undefined} data-testid="note-comment">
+              {anchor && (gone ? (
+                <p className="quote removed small">
+                  <span className="muted">Text was removed:</span> <q>{anchor.quote}</q>
+                </p>
+              ) : (
+                <button type="button" className="quote small" aria-pressed={c.id === activeId} title="Highlight these words in the note" onClick={() => onShow(c)}>
+                  <q>{anchor.quote}</q>
+                </button>
+              ))}
+              <CommentThreadView session={session} thread={t} memberNames={memberNames} can={can} onError={(err) => setError(message(err))} />
+            </li>
+          );
+        })}
+      </ol>
+    </>
   );
 }
 

@@ -123,7 +123,7 @@ function OpenNote({ session, noteId }: { session: WorkspaceSession; noteId: stri
       )}
       <section aria-labelledby="note-comments-title" className="note-thread">
         <h3 id="note-comments-title">Comments ({comments.length})</h3>
-        {text && <NoteCommentThread comments={comments} text={text} activeId={activeId} onShow={show} />}
+        {text && <NoteCommentThread session={session} noteId={noteId} text={text} activeId={activeId} onShow={show} />}
         {canComment ? (
           <NoteCommentBox session={session} noteId={noteId} anchor={pendingAnchor} onClearAnchor={() => setPendingAnchor(null)} inputRef={commentInput} />
         ) : (
