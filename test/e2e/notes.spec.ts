@@ -142,8 +142,16 @@ test('two members write a note together: live text, named cursors, anchored comm
   await expect(adaNotes.comments()).toContainText('last 90 days');
 
   // Ada @mentions Bob in the note: it lands in his inbox, once.
+  // By the @-picker: "@b" offers Bob (not Ada herself); Enter writes "@Bob ".
   await adaNotes.caretAtEnd();
-  await adaNotes.insert('\n\n@Bob please check the 90-day window.');
+  await adaNotes.insert('\n\n');
+  await ada.page.keyboard.type('@b');
+  const suggestion = ada.page.locator('.suggest-widget .monaco-list-row');
+  await expect(suggestion).toHaveCount(1);
+  await expect(suggestion).toContainText('@Bob');
+  await ada.page.keyboard.press('Enter');
+  await adaNotes.insert('please check the 90-day window.');
+  await expect(adaNotes.preview()).toContainText('@Bob please check the 90-day window.');
   await expect(bob.page.getByTestId('inbox-unread')).toHaveText('1', { timeout: 15_000 });
   await bob.page.getByRole('link', { name: /Inbox/ }).click();
   await expect(bob.page.getByRole('list', { name: 'Mentions' })).toContainText('mentioned you in the note “Retraining plan”');

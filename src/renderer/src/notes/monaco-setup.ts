@@ -21,6 +21,8 @@ import 'monaco-editor/editor/contrib/multicursor/browser/multicursor';
 import 'monaco-editor/editor/contrib/wordOperations/browser/wordOperations';
 // Ctrl+M makes Tab move focus out of the editor, so keyboard users are not trapped in it.
 import 'monaco-editor/editor/contrib/toggleTabFocusMode/browser/toggleTabFocusMode';
+// The suggest widget, for @mentions of members in the text (note-mention-completion.ts).
+import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
 // "Cannot edit in read-only editor" for commenters and viewers.
 import 'monaco-editor/editor/contrib/readOnlyMessage/browser/contribution';
 import 'monaco-editor/editor/common/standaloneStrings';

@@ -12,6 +12,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { type NoteAnchor, createNoteAnchor, resolveNoteAnchor } from '../../../core/workspace';
 import { monaco } from './monaco-setup';
+import { type Mentionable, offerMentions } from './note-mention-completion';
 
 export interface NoteEditorApi {
   /** An anchor on the current selection, or null when nothing is selected. */
@@ -37,14 +38,16 @@ interface Props {
   onSelectionChange: (hasSelection: boolean) => void;
   /** Ctrl/Cmd+Alt+M in the editor, as in other editors with comments. */
   onCommentShortcut: () => void;
+  /** Who "@" offers to mention in the text (the other members). */
+  mentionables: readonly Mentionable[];
 }
 
-export function NoteEditor({ text, awareness, readOnly, anchors, activeId, onReady, onSelectionChange, onCommentShortcut }: Props) {
+export function NoteEditor({ text, awareness, readOnly, anchors, activeId, onReady, onSelectionChange, onCommentShortcut, mentionables }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   // Callbacks change every render; the editor is made once per note, so it reads them here.
-  const latest = useRef({ onSelectionChange, onCommentShortcut, anchors, activeId });
-  latest.current = { onSelectionChange, onCommentShortcut, anchors, activeId };
+  const latest = useRef({ onSelectionChange, onCommentShortcut, anchors, activeId, mentionables });
+  latest.current = { onSelectionChange, onCommentShortcut, anchors, activeId, mentionables };
   const paint = useRef<() => void>(() => {});
 
   useEffect(() => {
@@ -71,6 +74,7 @@ export function NoteEditor({ text, awareness, readOnly, anchors, activeId, onRea
       unicodeHighlight: { ambiguousCharacters: false },
     });
     editorRef.current = editor;
+    const stopOffering = offerMentions(model, () => latest.current.mentionables);
     const binding = new MonacoBinding(text, model, new Set([editor]), awareness);
     // Monaco's own undo stack knows nothing of remote edits (y-monaco applies them outside it),
     // so undoing after a teammate typed could remove the wrong characters. Y.UndoManager undoes
@@ -132,6 +136,7 @@ export function NoteEditor({ text, awareness, readOnly, anchors, activeId, onRea
 
     return () => {
       onReady(null);
+      stopOffering();
       text.unobserve(repaint);
       selection.dispose();
       undo.destroy();

@@ -5,7 +5,7 @@
  */
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
-import { type CommentRecord, NOTE_TEXT_KEY, type NoteAnchor, getNote, listCommentsOn, noteDocName } from '../../../core/workspace';
+import { type CommentRecord, NOTE_TEXT_KEY, type NoteAnchor, getNote, listCommentsOn, listMembers, noteDocName } from '../../../core/workspace';
 import { TimeAgo } from '../components/badges';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
@@ -34,6 +34,8 @@ function OpenNote({ session, noteId }: { session: WorkspaceSession; noteId: stri
   const ws = session.connection.workspaceId;
   const note = useDocValue(session.doc, useCallback((doc: Y.Doc) => getNote(doc, noteId), [noteId]))!;
   const comments = useDocValue(session.doc, useCallback((doc: Y.Doc) => listCommentsOn(doc, 'note', noteId), [noteId]));
+  const members = useDocValue(session.doc, useCallback((doc: Y.Doc) => listMembers(doc), []));
+  const mentionables = useMemo(() => members.filter((m) => m.id !== session.connection.memberId), [members, session.connection.memberId]);
   const handle = useOpenDoc(session, noteDocName(ws, noteId));
   const role = session.connection.role;
   const canEdit = role === 'owner' || role === 'editor';
@@ -117,6 +119,7 @@ function OpenNote({ session, noteId }: { session: WorkspaceSession; noteId: stri
             onReady={onReady}
             onSelectionChange={setHasSelection}
             onCommentShortcut={commentOnSelection}
+            mentionables={mentionables}
           />
           {preview && <NotePreview text={text} />}
         </div>
