@@ -78,7 +78,12 @@ export class DocSync {
     readonly docName: string,
   ) {
     this.doc.on('update', this.onDocUpdate);
+    // A page being left (reload, close, a link away) saves what waits now, not SAVE_DELAY_MS
+    // later, when the page is gone: the save is on its way before the page unloads.
+    globalThis.addEventListener?.('pagehide', this.onPageHide);
   }
+
+  private onPageHide = (): void => void this.flush();
 
   /**
    * Loads the cached doc (so the UI can render at once), then joins other windows and the server.
@@ -310,6 +315,7 @@ export class DocSync {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    globalThis.removeEventListener?.('pagehide', this.onPageHide);
     for (const l of this.disposeListeners) l();
     await this.flush();
     this.stopRelay?.();
