@@ -1,16 +1,9 @@
 /** Talks to a sync server's HTTP API from the host (never from the renderer). */
-import { z } from 'zod';
-import { roleSchema } from '../core/workspace/schema.ts';
 import type { ConnectionCheck } from '../shared/host-contract.ts';
+import { type MemberIdentity, memberIdentitySchema } from '../shared/server-api.ts';
 
-const identitySchema = z.object({
-  workspaceId: z.string(),
-  workspaceName: z.string(),
-  memberId: z.string(),
-  name: z.string(),
-  role: roleSchema,
-});
-export type ServerIdentity = z.infer<typeof identitySchema>;
+
+export type ServerIdentity = MemberIdentity;
 
 /**
  * Accepts what people paste: `http(s)://host:port`, `ws(s)://host:port/sync`, with or without
@@ -47,7 +40,7 @@ export async function fetchIdentity(serverUrl: string, token: string, timeoutMs 
     return { kind: 'refused', message: `The server at ${serverUrl} refused this token: it is unknown or was revoked. Ask the workspace owner for a new one.` };
   }
   if (!res.ok) return { kind: 'unreachable', message: `The server at ${serverUrl} answered ${res.status}; is this a Driftdesk server?` };
-  const parsed = identitySchema.safeParse(await res.json().catch(() => null));
+  const parsed = memberIdentitySchema.safeParse(await res.json().catch(() => null));
   if (!parsed.success) return { kind: 'unreachable', message: `The server at ${serverUrl} did not answer like a Driftdesk server.` };
   return { kind: 'ok', identity: parsed.data };
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { MEMBER_NAME_MAX, WORKSPACE_NAME_MAX, type Role } from '../core/workspace/schema.ts';
 import type { SearchKind } from '../core/workspace/search-documents.ts';
 import { alertRuleSchema } from '../core/monitor/rules.ts';
+import type { DeliveryInfo as WebhookDelivery, WebhookInfo } from './server-api.ts';
 
 /** A workspace this person has joined: where its server is and who they are there. */
 export interface WorkspaceConnection {
@@ -225,25 +226,8 @@ export interface HostResponses {
   'app.unreadMentions': { badge: boolean };
 }
 
-export interface WebhookInfo {
-  id: string;
-  url: string;
-  purpose: 'incidents' | 'retrain';
-  createdAt: number;
-}
-
-export interface WebhookDelivery {
-  id: string;
-  webhookId: string;
-  url: string;
-  event: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  lastStatus: number | null;
-  lastError: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
+/** Wire types shared with the server's HTTP API live in server-api.ts. */
+export type { WebhookInfo, DeliveryInfo as WebhookDelivery } from './server-api.ts';
 
 export interface SyncPending {
   pending: number;
