@@ -1,0 +1,33 @@
+/**
+ * Every operation's handler, one module per part of the API. Operations listed in
+ * LEGACY_OPERATIONS are still answered by the old dispatch in sync-server.ts while they move;
+ * handlers.test.ts checks that each operation of the map has exactly one of the two.
+ */
+import type { OperationName } from '../../../src/shared/server-api.ts';
+import type { ServerHandlers } from '../answer.ts';
+import { accountHandlers } from './account.ts';
+import type { HandlerDeps } from './deps.ts';
+import { historyHandlers } from './history.ts';
+
+export type { HandlerDeps };
+
+export function createHandlers(deps: HandlerDeps) {
+  return { ...accountHandlers(deps), ...historyHandlers(deps) } satisfies Partial<ServerHandlers>;
+}
+
+/** Operations not moved yet: the router falls through to sync-server.ts's handleHttp for them. */
+export const LEGACY_OPERATIONS: readonly OperationName[] = [
+  'blobs.get',
+  'blobs.put',
+  'docs.stateVector',
+  'docs.pushUpdate',
+  'webhooks.list',
+  'webhooks.create',
+  'webhooks.delete',
+  'webhooks.deliveries',
+  'incidents.retrain',
+  'runs.ingest',
+  'monitors.create',
+  'monitors.batch',
+  'monitors.metrics',
+];
