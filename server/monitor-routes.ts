@@ -49,7 +49,7 @@ import { compareFiles } from '../src/node/datasets/compare.ts';
 import { DatasetError } from '../src/node/datasets/dataset-reader.ts';
 import { profileFile } from '../src/node/datasets/profile.ts';
 import { compareWithProfile, isDatasetProfile, parseBatchProfile } from '../src/node/datasets/profile-compare.ts';
-import type { WithRoom } from './doc-routes.ts';
+import type { WithRoom } from './room.ts';
 import { EngineBusy, type MonitorEngine } from './monitor-engine.ts';
 import type { WebhookSender } from './webhooks.ts';
 import type { MemberIdentity, Store } from './store-contract.ts';

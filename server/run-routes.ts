@@ -13,7 +13,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { reproChecklist, runEnvironment } from '../src/core/repro/index.ts';
 import { type CommandContext, CommandError, ingestIssues, ingestedRun, runIngestSchema, upsertRunSummary } from '../src/core/workspace/index.ts';
-import type { WithRoom } from './doc-routes.ts';
+import type { WithRoom } from './room.ts';
 import type { MemberIdentity, Store } from './store-contract.ts';
 
 type Reply = (status: number, body: unknown) => void;

@@ -15,7 +15,7 @@ import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import { MEMBER_NAME_MAX, parseDocName } from '../src/core/workspace/index.ts';
-import { DEFAULT_MAX_BLOB_BYTES, handleBlob, matchBlobRoute } from './blob-routes.ts';
+import { DEFAULT_MAX_BLOB_BYTES } from '../src/shared/server-api.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
@@ -26,10 +26,9 @@ import { createHandlers } from './http/handlers/index.ts';
 import { createRouter } from './http/router.ts';
 import { handleWebhooks, matchWebhookRoute } from './webhook-routes.ts';
 import { WebhookSender } from './webhooks.ts';
-import { type WithRoom, handleDoc, matchDocRoute } from './doc-routes.ts';
 import { ConnectionRate, DEFAULT_LIMITS, type Limits, TokenBucket } from './limits.ts';
 import { createMetrics } from './metrics.ts';
-import { type Connection, MESSAGE_AUTH, MESSAGE_SYNC, Room, UpdateRefused } from './room.ts';
+import { type Connection, MESSAGE_AUTH, MESSAGE_SYNC, Room, UpdateRefused, type WithRoom } from './room.ts';
 import { AwarenessRefused } from './awareness-stamp.ts';
 import type { Fanout } from './fanout.ts';
 import { ServerStore } from './store.ts';
@@ -140,7 +139,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       );
       return;
     }
-    const legacy = () => handleHttp(req, res, { store, withRoom, engine, webhooks, allowPrivateWebhooks, maxUpdateBytes: limits.maxMessageBytes, maxBlobBytes: options.maxBlobBytes });
+    const legacy = () => handleHttp(req, res, { store, withRoom, engine, webhooks, allowPrivateWebhooks, maxBlobBytes: options.maxBlobBytes });
     api(req, res, legacy).catch((err: unknown) => {
       const unavailable = err instanceof StorageUnavailableError;
       log({ event: unavailable ? 'http_storage_unavailable' : 'http_error', path: safePath(req), error: String(err) });
@@ -594,29 +593,24 @@ interface HttpDeps {
   engine: MonitorEngine;
   webhooks: WebhookSender;
   allowPrivateWebhooks: boolean;
-  maxUpdateBytes: number;
   maxBlobBytes?: number;
 }
 
 async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
-  const { store, withRoom, maxUpdateBytes, maxBlobBytes } = deps;
+  const { store, withRoom, maxBlobBytes } = deps;
   const url = new URL(req.url ?? '/', 'http://localhost');
   const reply = (status: number, body: unknown) => json(res, status, body);
   if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, { status: 'ok' });
   if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return reply(200, OPENAPI);
-  const blob = matchBlobRoute(url.pathname);
-  const docRoute = matchDocRoute(url.pathname);
   const monitorRoute = matchMonitorRoute(url.pathname);
   const webhookRoute = matchWebhookRoute(url.pathname);
   const runRoute = matchRunRoute(url.pathname);
-  if (blob || docRoute || monitorRoute || webhookRoute || runRoute) {
+  if (monitorRoute || webhookRoute || runRoute) {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
     if (!token) return reply(401, { error: 'missing bearer token' });
     const identity = await store.authenticate(token);
     if (!identity) return reply(401, { error: 'token refused: unknown or revoked' });
-    if (blob) return handleBlob(req, res, blob, identity, store, reply, maxBlobBytes);
-    if (docRoute) return handleDoc(req, res, docRoute, identity, withRoom, reply, maxUpdateBytes);
     if (monitorRoute) return handleMonitor(req, res, monitorRoute, identity, { store, withRoom, engine: deps.engine, webhooks: deps.webhooks, maxBytes: maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES }, reply);
     if (runRoute) return handleRunIngest(req, runRoute, identity, { store, withRoom }, reply);
     if (webhookRoute) return handleWebhooks(req, webhookRoute, identity, { store, withRoom, webhooks: deps.webhooks, allowPrivateWebhooks: deps.allowPrivateWebhooks }, reply);

@@ -14,7 +14,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { appendIncidentEvent, getIncident } from '../src/core/workspace/index.ts';
-import type { WithRoom } from './doc-routes.ts';
+import type { WithRoom } from './room.ts';
 import type { DeliveryInfo, MemberIdentity, Store } from './store-contract.ts';
 import type { WebhookSender } from './webhooks.ts';
 

@@ -118,7 +118,7 @@ async function readRequestBody(req: IncomingMessage, spec: BodySpec, contentType
   }
   const allowed = spec.kind === 'json' ? ['application/json'] : spec.contentTypes;
   if (allowed.length > 0 && !allowed.includes(contentType)) {
-    return { kind: 'refused', status: 415, error: `Content-Type ${contentType || '(none)'} is not accepted; send ${allowed.join(', ')}`, code: 'unsupported_content_type' };
+    return { kind: 'refused', status: 415, error: `send ${spec.what ?? 'the body'} as ${allowed.join(' or ')}; Content-Type ${contentType || '(none)'} is not accepted`, code: 'unsupported_content_type' };
   }
   const maxBytes = maxOverride ?? spec.maxBytes;
   const tooLarge: BodyRead = { kind: 'refused', status: 413, error: `body larger than ${maxBytes} bytes`, code: 'body_too_large' };

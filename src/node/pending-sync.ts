@@ -5,7 +5,7 @@
  *
  * Per doc: ask the server for its state vector, send `Y.diffUpdate(local state, that vector)`
  * if it is not empty, and forget the pending edits the server's answer covers. The server
- * answers a push only once it has persisted it (server/doc-routes.ts), so an edit leaves the
+ * answers a push only once it has persisted it (server/http/handlers/docs.ts), so an edit leaves the
  * pending list only when it is safe on the server.
  */
 import * as Y from 'yjs';

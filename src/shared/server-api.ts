@@ -55,9 +55,9 @@ export type SnapshotInfo = z.infer<typeof snapshotInfoSchema>;
 export const apiErrorSchema = z.object({ error: z.string(), code: z.string().optional() });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
-const outcomeSchema = z.object({ ruleId: z.string(), band: z.enum(['ok', 'warning', 'critical']), summary: z.string(), value: z.number() }).loose();
-const incidentRefSchema = z.object({ id: z.string(), title: z.string() }).loose();
-export const findingsSchema = z.object({ outcomes: z.array(outcomeSchema), opened: z.array(incidentRefSchema), updated: z.array(incidentRefSchema) }).loose();
+const outcomeSchema = z.object({ ruleId: z.string(), band: z.enum(['ok', 'warning', 'critical']), summary: z.string(), value: z.number() });
+const incidentRefSchema = z.object({ id: z.string(), title: z.string() });
+export const findingsSchema = z.object({ outcomes: z.array(outcomeSchema), opened: z.array(incidentRefSchema), updated: z.array(incidentRefSchema) });
 
 // ── request bodies that are only this API's ───────────────────────────────────────────────────
 
@@ -94,9 +94,10 @@ export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 export type BodySpec =
   | { kind: 'none' }
   /** JSON of at most `maxBytes`, checked against `schema`; `hint` opens a 400's message. */
-  | { kind: 'json'; schema: z.ZodType; maxBytes: number; hint?: string }
+  | { kind: 'json'; schema: z.ZodType; maxBytes: number; hint?: string; what?: string }
   /** Raw bytes of one of `contentTypes` (any, when empty), at most `maxBytes` (a server option may change it). */
-  | { kind: 'bytes'; contentTypes: readonly string[]; maxBytes: number };
+  | { kind: 'bytes'; contentTypes: readonly string[]; maxBytes: number; what?: string };
+// `what` names the body in a refusal ("send the update as …"); default "the body".
 
 export interface OperationSpec {
   method: HttpMethod;
@@ -158,7 +159,7 @@ export const serverApi = {
   me: { method: 'GET', path: '/api/v1/me', summary: 'Who a token belongs to', body: NONE, response: memberIdentitySchema, statuses: [200], roles: ANY },
   'invites.create': {
     method: 'POST', path: `${WS}/invites`, summary: 'Create a member token (owners)',
-    body: { kind: 'json', schema: inviteInputSchema, maxBytes: 4 * KiB, hint: 'expected {"name", "role"}' },
+    body: { kind: 'json', schema: inviteInputSchema, maxBytes: 4 * KiB, hint: 'expected {"name", "role"}', what: 'the invite' },
     response: z.object({ token: z.string(), memberId: z.string(), role: roleSchema, name: z.string() }), statuses: [201], roles: OWNERS, denied: 'invite members', errors: [400, 413, 415],
   },
   'blobs.get': { method: 'GET', path: `${WS}/blobs/:sha256`, summary: 'Read a blob', body: NONE, response: 'bytes', statuses: [200], roles: ANY },
@@ -174,14 +175,14 @@ export const serverApi = {
   'history.get': { method: 'GET', path: `${WS}/history/:snapshotId`, summary: 'One snapshot as a Yjs update', body: NONE, response: 'bytes', statuses: [200], roles: ANY },
   'history.restore': {
     method: 'POST', path: `${WS}/history/:snapshotId/restore`, summary: 'Restore the workspace to a snapshot, as a new change the server makes (owners, editors)', body: NONE,
-    response: z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int() }).loose(), statuses: [200], roles: WRITERS, denied: 'restore the workspace',
+    response: z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int() }), statuses: [200], roles: WRITERS, denied: 'restore the workspace',
   },
   'docs.stateVector': {
     method: 'GET', path: `${WS}/docs/:docName/state-vector`, summary: 'The server’s Yjs state vector of a doc (persisted)', body: NONE, response: 'bytes', statuses: [200], roles: ANY,
   },
   'docs.pushUpdate': {
     method: 'POST', path: `${WS}/docs/:docName/updates`, summary: 'Push a Yjs update made offline; answered once persisted, with the new state vector',
-    body: { kind: 'bytes', contentTypes: ['application/octet-stream'], maxBytes: DEFAULT_MAX_UPDATE_BYTES },
+    body: { kind: 'bytes', contentTypes: ['application/octet-stream'], maxBytes: DEFAULT_MAX_UPDATE_BYTES, what: 'the update' },
     // Each role's own limits (a commenter on a note, a viewer) are judged by the room, per update.
     response: 'bytes', statuses: [200], roles: ANY, errors: [400, 413, 415, 503],
   },
@@ -211,7 +212,7 @@ export const serverApi = {
   'runs.ingest': {
     method: 'POST', path: `${WS}/runs`,
     summary: 'Record a run from any training script (owners, editors): the detail is stored as a blob, the summary upserted in the workspace; the same clientRunId updates its run (source `api:<clientRunId>`)',
-    body: { kind: 'json', schema: runIngestSchema, maxBytes: MAX_RUN_BODY_BYTES },
+    body: { kind: 'json', schema: runIngestSchema, maxBytes: MAX_RUN_BODY_BYTES, what: 'the run' },
     response: z.object({
       id: z.string(), source: z.string(), outcome: z.enum(['inserted', 'updated', 'unchanged']), detailBlob: z.string(),
       reproScore: z.number().int().min(0).max(100), warnings: z.array(z.string()),

@@ -6,21 +6,19 @@
 import type { OperationName } from '../../../src/shared/server-api.ts';
 import type { ServerHandlers } from '../answer.ts';
 import { accountHandlers } from './account.ts';
+import { blobHandlers } from './blobs.ts';
 import type { HandlerDeps } from './deps.ts';
+import { docHandlers } from './docs.ts';
 import { historyHandlers } from './history.ts';
 
 export type { HandlerDeps };
 
 export function createHandlers(deps: HandlerDeps) {
-  return { ...accountHandlers(deps), ...historyHandlers(deps) } satisfies Partial<ServerHandlers>;
+  return { ...accountHandlers(deps), ...historyHandlers(deps), ...blobHandlers(deps), ...docHandlers(deps) } satisfies Partial<ServerHandlers>;
 }
 
 /** Operations not moved yet: the router falls through to sync-server.ts's handleHttp for them. */
 export const LEGACY_OPERATIONS: readonly OperationName[] = [
-  'blobs.get',
-  'blobs.put',
-  'docs.stateVector',
-  'docs.pushUpdate',
   'webhooks.list',
   'webhooks.create',
   'webhooks.delete',
