@@ -24,7 +24,6 @@ import { handleRunIngest, matchRunRoute } from './run-routes.ts';
 import { OPENAPI } from './openapi.ts';
 import { createHandlers } from './http/handlers/index.ts';
 import { createRouter } from './http/router.ts';
-import { handleWebhooks, matchWebhookRoute } from './webhook-routes.ts';
 import { WebhookSender } from './webhooks.ts';
 import { ConnectionRate, DEFAULT_LIMITS, type Limits, TokenBucket } from './limits.ts';
 import { createMetrics } from './metrics.ts';
@@ -603,9 +602,8 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
   if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, { status: 'ok' });
   if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return reply(200, OPENAPI);
   const monitorRoute = matchMonitorRoute(url.pathname);
-  const webhookRoute = matchWebhookRoute(url.pathname);
   const runRoute = matchRunRoute(url.pathname);
-  if (monitorRoute || webhookRoute || runRoute) {
+  if (monitorRoute || runRoute) {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
     if (!token) return reply(401, { error: 'missing bearer token' });
@@ -613,7 +611,6 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
     if (!identity) return reply(401, { error: 'token refused: unknown or revoked' });
     if (monitorRoute) return handleMonitor(req, res, monitorRoute, identity, { store, withRoom, engine: deps.engine, webhooks: deps.webhooks, maxBytes: maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES }, reply);
     if (runRoute) return handleRunIngest(req, runRoute, identity, { store, withRoom }, reply);
-    if (webhookRoute) return handleWebhooks(req, webhookRoute, identity, { store, withRoom, webhooks: deps.webhooks, allowPrivateWebhooks: deps.allowPrivateWebhooks }, reply);
   }
   // Nothing unknown is ever answered 200.
   reply(404, { error: `no route ${req.method} ${url.pathname}` });
