@@ -20,7 +20,6 @@ import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
 import { handleMonitor, matchMonitorRoute, notify } from './monitor-routes.ts';
-import { handleRunIngest, matchRunRoute } from './run-routes.ts';
 import { OPENAPI } from './openapi.ts';
 import { createHandlers } from './http/handlers/index.ts';
 import { createRouter } from './http/router.ts';
@@ -602,15 +601,13 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
   if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, { status: 'ok' });
   if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return reply(200, OPENAPI);
   const monitorRoute = matchMonitorRoute(url.pathname);
-  const runRoute = matchRunRoute(url.pathname);
-  if (monitorRoute || runRoute) {
+  if (monitorRoute) {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
     if (!token) return reply(401, { error: 'missing bearer token' });
     const identity = await store.authenticate(token);
     if (!identity) return reply(401, { error: 'token refused: unknown or revoked' });
     if (monitorRoute) return handleMonitor(req, res, monitorRoute, identity, { store, withRoom, engine: deps.engine, webhooks: deps.webhooks, maxBytes: maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES }, reply);
-    if (runRoute) return handleRunIngest(req, runRoute, identity, { store, withRoom }, reply);
   }
   // Nothing unknown is ever answered 200.
   reply(404, { error: `no route ${req.method} ${url.pathname}` });

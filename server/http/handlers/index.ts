@@ -10,17 +10,17 @@ import { blobHandlers } from './blobs.ts';
 import type { HandlerDeps } from './deps.ts';
 import { docHandlers } from './docs.ts';
 import { historyHandlers } from './history.ts';
+import { runHandlers } from './runs.ts';
 import { webhookHandlers } from './webhooks.ts';
 
 export type { HandlerDeps };
 
 export function createHandlers(deps: HandlerDeps) {
-  return { ...accountHandlers(deps), ...historyHandlers(deps), ...blobHandlers(deps), ...docHandlers(deps), ...webhookHandlers(deps) } satisfies Partial<ServerHandlers>;
+  return { ...accountHandlers(deps), ...historyHandlers(deps), ...blobHandlers(deps), ...docHandlers(deps), ...webhookHandlers(deps), ...runHandlers(deps) } satisfies Partial<ServerHandlers>;
 }
 
 /** Operations not moved yet: the router falls through to sync-server.ts's handleHttp for them. */
 export const LEGACY_OPERATIONS: readonly OperationName[] = [
-  'runs.ingest',
   'monitors.create',
   'monitors.batch',
   'monitors.metrics',
