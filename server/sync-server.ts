@@ -20,7 +20,7 @@ import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
 import { handleMonitor, matchMonitorRoute, notify } from './monitor-routes.ts';
-import { OPENAPI } from './openapi.ts';
+import { buildOpenApi } from './http/openapi.ts';
 import { createHandlers } from './http/handlers/index.ts';
 import { createRouter } from './http/router.ts';
 import { WebhookSender } from './webhooks.ts';
@@ -599,7 +599,7 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpD
   const url = new URL(req.url ?? '/', 'http://localhost');
   const reply = (status: number, body: unknown) => json(res, status, body);
   if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, { status: 'ok' });
-  if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return reply(200, OPENAPI);
+  if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return reply(200, buildOpenApi());
   const monitorRoute = matchMonitorRoute(url.pathname);
   if (monitorRoute) {
     const auth = req.headers.authorization ?? '';
