@@ -15,11 +15,10 @@ import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import { MEMBER_NAME_MAX, parseDocName } from '../src/core/workspace/index.ts';
-import { DEFAULT_MAX_BLOB_BYTES } from '../src/shared/server-api.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
-import { handleMonitor, matchMonitorRoute, notify } from './monitor-routes.ts';
+import { notify } from './http/handlers/monitors.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { createHandlers } from './http/handlers/index.ts';
 import { createRouter } from './http/router.ts';
@@ -137,8 +136,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       );
       return;
     }
-    const legacy = () => handleHttp(req, res, { store, withRoom, engine, webhooks, allowPrivateWebhooks, maxBlobBytes: options.maxBlobBytes });
-    api(req, res, legacy).catch((err: unknown) => {
+    api(req, res, () => outsideApi(req, res)).catch((err: unknown) => {
       const unavailable = err instanceof StorageUnavailableError;
       log({ event: unavailable ? 'http_storage_unavailable' : 'http_error', path: safePath(req), error: String(err) });
       if (res.headersSent) res.destroy();
@@ -585,40 +583,17 @@ function tokenFromProtocols(header: string | undefined): string | null {
   return null;
 }
 
-interface HttpDeps {
-  store: Store;
-  withRoom: WithRoom;
-  engine: MonitorEngine;
-  webhooks: WebhookSender;
-  allowPrivateWebhooks: boolean;
-  maxBlobBytes?: number;
-}
-
-async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
-  const { store, withRoom, maxBlobBytes } = deps;
+/** What the server answers outside the API's map: liveness, the API's own description, and 404. */
+function outsideApi(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const reply = (status: number, body: unknown) => json(res, status, body);
-  if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, { status: 'ok' });
-  if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return reply(200, buildOpenApi());
-  const monitorRoute = matchMonitorRoute(url.pathname);
-  if (monitorRoute) {
-    const auth = req.headers.authorization ?? '';
-    const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
-    if (!token) return reply(401, { error: 'missing bearer token' });
-    const identity = await store.authenticate(token);
-    if (!identity) return reply(401, { error: 'token refused: unknown or revoked' });
-    if (monitorRoute) return handleMonitor(req, res, monitorRoute, identity, { store, withRoom, engine: deps.engine, webhooks: deps.webhooks, maxBytes: maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES }, reply);
-  }
+  if (req.method === 'GET' && url.pathname === '/healthz') return json(res, 200, { status: 'ok' });
+  if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return json(res, 200, buildOpenApi());
   // Nothing unknown is ever answered 200.
-  reply(404, { error: `no route ${req.method} ${url.pathname}` });
+  json(res, 404, { error: `no route ${req.method} ${url.pathname}` });
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-  // Route modules answer a wrong method with {"error": "use GET or POST"}: say the same in Allow.
-  const use = status === 405 ? /^use ([A-Z]+(?:(?:, | or )[A-Z]+)*)$/.exec((body as { error?: string } | null)?.error ?? '') : null;
-  if (use) headers.allow = use[1]!.split(/, | or /).join(', ');
-  res.writeHead(status, headers);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
 }
 

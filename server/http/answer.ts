@@ -17,7 +17,8 @@ export interface Call<Op extends OperationName> {
   req: IncomingMessage;
 }
 
-export type ErrorAnswer = { status: number; error: string; code?: string };
+/** `details`: more fields of the error body (e.g. which columns are missing); `headers`: e.g. Retry-After. */
+export type ErrorAnswer = { status: number; error: string; code?: string; details?: Record<string, unknown>; headers?: Record<string, string> };
 export type Answer<Op extends OperationName> =
   | (ResponseOf<Op> extends Uint8Array ? { status?: number; bytes: Uint8Array; headers?: Record<string, string> } : { status?: number; json: ResponseOf<Op> })
   | ErrorAnswer;
@@ -33,7 +34,7 @@ export type ServerHandlers = { [Op in OperationName]: Handler<Op> };
 export const fail = (status: number, error: string, code?: string): ErrorAnswer => ({ status, error, code });
 
 export function sendAnswer(res: ServerResponse, answer: AnyAnswer): void {
-  if ('error' in answer) return sendError(res, answer.status, answer.error, answer.code);
+  if ('error' in answer) return sendJson(res, answer.status, { error: answer.error, ...(answer.code ? { code: answer.code } : {}), ...answer.details }, answer.headers);
   if ('bytes' in answer) {
     res.writeHead(answer.status ?? 200, { 'content-type': 'application/octet-stream', 'content-length': answer.bytes.byteLength, 'cache-control': 'no-store', ...answer.headers });
     res.end(answer.bytes);

@@ -58,29 +58,27 @@ export function matchRoute(pathname: string): { route: Route; params: Record<str
 
 export interface RouterOptions {
   store: Store;
-  handlers: Partial<ServerHandlers>;
+  handlers: ServerHandlers;
   /** Body limits that a server option changes (e.g. `maxBlobBytes`), per operation. */
   maxBytes?: Partial<Record<OperationName, number>>;
 }
 
 /**
- * Returns the request handler. It answers every `/api/v1` path of the map; a request for an
- * operation that has no handler yet is left to `fallback` (the old dispatch, while operations
- * move), and so is every other path.
+ * Returns the request handler. It answers every path of the map; any other path is left to
+ * `outside` (health, metrics, the OpenAPI document, and the 404 for everything else).
  */
 export function createRouter(options: RouterOptions) {
-  return async function route(req: IncomingMessage, res: ServerResponse, fallback: () => Promise<void>): Promise<void> {
+  return async function route(req: IncomingMessage, res: ServerResponse, outside: () => void): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const found = matchRoute(url.pathname);
-    if (!found) return fallback();
+    if (!found) return outside();
     const method = (req.method ?? 'GET').toUpperCase() as HttpMethod;
     const name = found.route.operations.get(method);
     if (!name) {
       const allow = [...found.route.operations.keys()].join(', ');
       return sendError(res, 405, `use ${allow.replace(/, ([A-Z]+)$/, ' or $1')}`, undefined, { allow });
     }
-    const handler = options.handlers[name] as ((call: never) => Promise<AnyAnswer>) | undefined;
-    if (!handler) return fallback();
+    const handler = options.handlers[name] as (call: never) => Promise<AnyAnswer>;
     const op: OperationSpec = serverApi[name];
 
     const auth = req.headers.authorization ?? '';

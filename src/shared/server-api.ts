@@ -143,7 +143,7 @@ const OWNERS: readonly Role[] = ['owner'];
 const NONE: BodySpec = { kind: 'none' };
 const WS = '/api/v1/workspaces/:workspaceId';
 
-/** Content types a monitor batch may come as (server/monitor-routes.ts reads each). */
+/** Content types a monitor batch may come as (server/http/handlers/monitors.ts reads each). */
 export const BATCH_CONTENT_TYPES = [
   'text/csv',
   'text/tab-separated-values',
@@ -221,21 +221,21 @@ export const serverApi = {
   },
   'monitors.create': {
     method: 'POST', path: `${WS}/monitors`, summary: 'Create a monitor from a reference file already uploaded as a blob (owners, editors)',
-    body: { kind: 'json', schema: monitorInputSchema, maxBytes: DEFAULT_MAX_BLOB_BYTES },
+    body: { kind: 'json', schema: monitorInputSchema, maxBytes: DEFAULT_MAX_BLOB_BYTES, hint: 'expected {"name","reference":{"sha256","fileName","format"},"rules":[…]}', what: 'the monitor' },
     response: z.object({ monitorId: z.string(), referenceVersionId: z.string() }), statuses: [201], roles: WRITERS, denied: 'create monitors', errors: [400, 409, 413, 503],
   },
   'monitors.batch': {
     method: 'POST', path: `${WS}/monitors/:monitorId/batches`,
     summary: 'A production batch (rows, or a `driftdesk profile --json` profile as application/json): drift against the reference, rules judged, incidents opened or extended',
     // Batches are files: several formats, and the blob limit rather than a JSON body's.
-    body: { kind: 'bytes', contentTypes: BATCH_CONTENT_TYPES, maxBytes: DEFAULT_MAX_BLOB_BYTES },
-    response: findingsSchema.extend({ datasetDrift: z.boolean(), driftedColumns: z.number().int(), testedColumns: z.number().int(), reportBlob: z.string() }),
+    body: { kind: 'bytes', contentTypes: BATCH_CONTENT_TYPES, maxBytes: DEFAULT_MAX_BLOB_BYTES, what: 'a batch' },
+    response: findingsSchema.extend({ rows: z.number().int(), datasetDrift: z.boolean(), driftedColumns: z.number().int(), testedColumns: z.number().int(), reportBlob: z.string() }),
     statuses: [200], roles: WRITERS, denied: 'send monitoring data', errors: [400, 409, 413, 415, 503],
   },
   'monitors.metrics': {
     method: 'POST', path: `${WS}/monitors/:monitorId/metrics`, summary: 'Model metrics: [{"name","value","timestamp"}]',
-    body: { kind: 'json', schema: metricsInputSchema, maxBytes: DEFAULT_MAX_BLOB_BYTES, hint: 'expected [{"name","value","timestamp"}]' },
-    response: findingsSchema, statuses: [200], roles: WRITERS, denied: 'send monitoring data', errors: [400, 413, 415],
+    body: { kind: 'json', schema: metricsInputSchema, maxBytes: DEFAULT_MAX_BLOB_BYTES, hint: 'expected [{"name","value","timestamp"}]', what: 'the metrics' },
+    response: findingsSchema.extend({ metrics: z.number().int() }), statuses: [200], roles: WRITERS, denied: 'send monitoring data', errors: [400, 413, 415],
   },
 } as const satisfies Record<string, OperationSpec>;
 
