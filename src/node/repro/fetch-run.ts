@@ -12,6 +12,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { type DatasetVersionRecord, listDatasetVersions, listRuns, parseRunDetail, type RunDetailRecord, type RunSummaryRecord } from '../../core/workspace/index.ts';
 import { syncProtocols } from '../../shared/sync-messages.ts';
+import { ServerCallError, createServerClient } from '../server-api-client.ts';
 
 export interface RunTarget {
   server: string;
@@ -35,11 +36,14 @@ export async function fetchRun(target: RunTarget, runRef: string): Promise<Fetch
   const { runs, datasetVersions } = await readWorkspace(target);
   const summary = pickRun(runs, runRef);
   if (!summary.detailBlob) throw new RunLookupError(`run ${summary.name} (${summary.id}) has no detail blob: re-import it to record one`);
-  const base = `${target.server.replace(/\/+$/, '')}/api/v1/workspaces/${encodeURIComponent(target.workspaceId)}`;
-  const res = await fetch(`${base}/blobs/${summary.detailBlob}`, { headers: { authorization: `Bearer ${target.token}` } });
-  if (res.status === 404) throw new RunLookupError(`run ${summary.name} (${summary.id}): its detail blob ${summary.detailBlob} is not on the server`);
-  if (!res.ok) throw new Error(`the server refused the run's detail blob (${res.status})`);
-  const detail = parseRunDetail(await res.json());
+  let blob: Uint8Array;
+  try {
+    blob = await client(target).call('blobs.get', { params: { sha256: summary.detailBlob } });
+  } catch (err) {
+    if (err instanceof ServerCallError && err.status === 404) throw new RunLookupError(`run ${summary.name} (${summary.id}): its detail blob ${summary.detailBlob} is not on the server`);
+    throw err;
+  }
+  const detail = parseRunDetail(JSON.parse(new TextDecoder().decode(blob)));
   return { summary, detail, datasetVersions };
 }
 
@@ -82,14 +86,14 @@ async function readWorkspace(target: RunTarget): Promise<{ runs: RunSummaryRecor
 
 /** A websocket refused before the upgrade only retries; ask over HTTP first for a clear answer. */
 async function checkToken(target: RunTarget): Promise<void> {
-  let res: Response;
+  let me;
   try {
-    res = await fetch(`${target.server.replace(/\/+$/, '')}/api/v1/me`, { headers: { authorization: `Bearer ${target.token}` } });
+    me = await client(target).call('me');
   } catch (err) {
-    throw new Error(`could not reach ${target.server} (${(err as Error).message})`);
+    if (err instanceof ServerCallError && err.kind === 'refused') throw new RunLookupError(err.message);
+    throw err;
   }
-  if (res.status === 401) throw new RunLookupError('the server refused the token (unknown or revoked)');
-  if (!res.ok) throw new Error(`the server answered ${res.status} to /api/v1/me`);
-  const me = (await res.json()) as { workspaceId?: string };
-  if (me.workspaceId !== target.workspaceId) throw new RunLookupError(`the token is for workspace ${me.workspaceId ?? '?'}, not ${target.workspaceId}`);
+  if (me.workspaceId !== target.workspaceId) throw new RunLookupError(`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}`);
 }
+
+const client = (target: RunTarget) => createServerClient({ serverUrl: target.server, token: target.token, workspaceId: target.workspaceId });
