@@ -4,7 +4,7 @@
  * answer against the operation's schema, and is the one place that turns "unreachable",
  * "refused" and "answered N" into a sentence for a person.
  */
-import { type OperationName, type RequestOf, type ResponseOf, fillPath, serverApi } from '../shared/server-api.ts';
+import { type InputOf, type OperationName, type ResponseOf, fillPath, serverApi } from '../shared/server-api.ts';
 
 /** Where calls go: a server's base URL (`http(s)://host:port`), a member token, and usually its workspace. */
 export interface ServerTarget {
@@ -42,7 +42,7 @@ export class ServerCallError extends Error {
 export interface CallRequest<Op extends OperationName> {
   /** Path parameters; `workspaceId` defaults to the target's. */
   params?: Record<string, string>;
-  body?: RequestOf<Op>;
+  body?: InputOf<Op>;
   /** For a bytes body with several allowed types (monitor batches); default: the first allowed. */
   contentType?: string;
   timeoutMs?: number;
@@ -50,7 +50,7 @@ export interface CallRequest<Op extends OperationName> {
 
 export interface ServerClient {
   readonly target: ServerTarget;
-  call<Op extends OperationName>(op: Op, ...request: RequestOf<Op> extends undefined ? [CallRequest<Op>?] : [CallRequest<Op> & { body: RequestOf<Op> }]): Promise<ResponseOf<Op>>;
+  call<Op extends OperationName>(op: Op, ...request: InputOf<Op> extends undefined ? [CallRequest<Op>?] : [CallRequest<Op> & { body: InputOf<Op> }]): Promise<ResponseOf<Op>>;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;

@@ -249,6 +249,13 @@ export type RequestOf<Op extends OperationName> = ServerApi[Op]['body'] extends 
     ? Uint8Array
     : undefined;
 
+/** What a client sends for `op` (a JSON body before its schema's defaults and transforms). */
+export type InputOf<Op extends OperationName> = ServerApi[Op]['body'] extends { kind: 'json'; schema: infer S extends z.ZodType }
+  ? z.input<S>
+  : ServerApi[Op]['body'] extends { kind: 'bytes' }
+    ? Uint8Array
+    : undefined;
+
 /** What a call of `op` answers on success. */
 export type ResponseOf<Op extends OperationName> = ServerApi[Op]['response'] extends z.ZodType ? z.output<ServerApi[Op]['response']> : Uint8Array;
 
