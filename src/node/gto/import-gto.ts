@@ -14,6 +14,8 @@ import * as Y from 'yjs';
 import { GtoImportRefused, type GtoApplyReport, applyGtoPlan, protectedMovesOf } from '../../core/gto/index.ts';
 import { type GtoSource, readGtoSource } from './read-gto.ts';
 import { syncProtocols } from '../../shared/sync-messages.ts';
+import { identityBeforeImport, serverHolds } from '../import-server.ts';
+import { createServerClient } from '../server-api-client.ts';
 
 export interface GtoImportTarget {
   server: string;
@@ -27,12 +29,12 @@ export interface GtoImportReport extends GtoApplyReport {
   skippedTags: number;
 }
 
-interface Me { memberId: string; name: string; role: string; workspaceId: string }
 
 export async function importGto(path: string, target: GtoImportTarget, repoName?: string): Promise<GtoImportReport> {
   const source = await readGtoSource(path, repoName);
   const origin = target.server.replace(/\/+$/, '');
-  const me = await whoAmI(origin, target.token);
+  const api = createServerClient({ serverUrl: origin, token: target.token, workspaceId: target.workspaceId });
+  const me = await identityBeforeImport(api);
   if (me.workspaceId !== target.workspaceId) throw new GtoImportRefused([`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`]);
   if (me.role !== 'owner' && me.role !== 'editor') throw new GtoImportRefused([`${me.name} is a ${me.role}: importing needs an editor's or owner's token; nothing was written`]);
   const protectedMoves = protectedMovesOf(source.plan);
@@ -57,34 +59,12 @@ export async function importGto(path: string, target: GtoImportTarget, repoName?
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(copy, Y.encodeStateVector(doc)));
     copy.destroy();
     const mine = Y.decodeStateVector(Y.encodeStateVector(doc));
-    await until(() => serverHas(origin, target, mine), timeoutMs, 'the server to store the import');
+    await until(() => serverHolds(api, target.workspaceId, mine), timeoutMs, 'the server to store the import');
     return { ...report, source: { kind: source.kind, repo: source.repo }, skippedTags: source.plan.skippedTags.length };
   } finally {
     provider.destroy();
     doc.destroy();
   }
-}
-
-async function whoAmI(origin: string, token: string): Promise<Me> {
-  let res: Response;
-  try {
-    res = await fetch(`${origin}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
-  } catch (err) {
-    throw new Error(`could not reach ${origin} (${(err as Error).message}); nothing was written to the workspace`);
-  }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { error?: string };
-    throw new Error(`the server refused the token (${res.status}): ${body.error ?? res.statusText}; nothing was written to the workspace`);
-  }
-  return (await res.json()) as Me;
-}
-
-async function serverHas(origin: string, target: GtoImportTarget, mine: Map<number, number>): Promise<boolean> {
-  const res = await fetch(`${origin}/api/v1/workspaces/${encodeURIComponent(target.workspaceId)}/docs/${encodeURIComponent(target.workspaceId)}/state-vector`, { headers: { authorization: `Bearer ${target.token}` } });
-  if (!res.ok) throw new Error(`the server refused the state-vector check (${res.status})`);
-  const theirs = Y.decodeStateVector(new Uint8Array(await res.arrayBuffer()));
-  for (const [client, clock] of mine) if ((theirs.get(client) ?? 0) < clock) return false;
-  return true;
 }
 
 async function until(predicate: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {

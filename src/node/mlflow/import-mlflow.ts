@@ -24,6 +24,8 @@ import { readFileStore } from './file-store.ts';
 import { type RunDetail, runDetail } from './run-detail.ts';
 import { readSqliteStore } from './sqlite-store.ts';
 import { syncProtocols } from '../../shared/sync-messages.ts';
+import { identityBeforeImport, serverHolds } from '../import-server.ts';
+import { ServerCallError, type ServerClient, createServerClient } from '../server-api-client.ts';
 
 export interface ImportTarget {
   server: string;
@@ -85,11 +87,11 @@ export function planOffline(path: string): ImportReport {
 export async function importMlflow(path: string, target: ImportTarget, options: { dryRun?: boolean } = {}): Promise<ImportReport> {
   const { store, details } = prepareImport(path);
   const origin = target.server.replace(/\/+$/, '');
-  const base = `${origin}/api/v1/workspaces/${encodeURIComponent(target.workspaceId)}`;
-  const me = await whoAmI(origin, target.token);
+  const api = createServerClient({ serverUrl: origin, token: target.token, workspaceId: target.workspaceId });
+  const me = await identityBeforeImport(api);
   if (me.workspaceId !== target.workspaceId) throw new MlflowImportRefused(`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`);
   if (me.role !== 'owner' && me.role !== 'editor') throw new MlflowImportRefused(`${me.name} is a ${me.role}: importing needs an editor's or owner's token; nothing was written`);
-  if (!options.dryRun) for (const d of details) await uploadBlob(base, target.token, d);
+  if (!options.dryRun) for (const d of details) await uploadBlob(api, d);
   const timeoutMs = target.timeoutMs ?? 15_000;
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(`${origin.replace(/^http/, 'ws')}/sync`, target.workspaceId, doc, {
@@ -122,7 +124,7 @@ export async function importMlflow(path: string, target: ImportTarget, options: 
     }
     if (!options.dryRun) {
       const mine = Y.decodeStateVector(Y.encodeStateVector(doc));
-      await untilAsync(async () => serverHas(base, target, mine), timeoutMs, 'the server to store the import (is the token an editor\'s?)');
+      await untilAsync(async () => serverHolds(api, target.workspaceId, mine), timeoutMs, 'the server to store the import (is the token an editor\'s?)');
     }
     return { ...report, store: store.kind, skippedDeleted: store.skippedDeleted, dryRun: options.dryRun === true };
   } finally {
@@ -136,43 +138,14 @@ function asImportError(path: string, err: unknown): Error {
   return err as Error;
 }
 
-interface Me { memberId: string; name: string; role: string; workspaceId: string }
-
-async function whoAmI(origin: string, token: string): Promise<Me> {
-  let res: Response;
+async function uploadBlob(api: ServerClient, detail: RunDetail): Promise<void> {
   try {
-    res = await fetch(`${origin}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    await api.call('blobs.put', { params: { sha256: detail.sha256 }, body: detail.blob });
   } catch (err) {
-    throw new Error(`could not reach ${origin} (${(err as Error).message}); nothing was written to the workspace`);
+    if (!(err instanceof ServerCallError)) throw err;
+    if (err.kind === 'unreachable') throw new Error(`${err.message.replace(/\.$/, '')}; nothing was written to the workspace`);
+    throw new Error(`the server refused the detail blob of run ${detail.summary.source} (${err.status}): ${err.reason ?? err.message}; nothing was written to the workspace`);
   }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { error?: string };
-    throw new Error(`the server refused the token (${res.status}): ${body.error ?? res.statusText}; nothing was written to the workspace`);
-  }
-  return (await res.json()) as Me;
-}
-
-async function uploadBlob(base: string, token: string, detail: RunDetail): Promise<void> {
-  let res: Response;
-  try {
-    res = await fetch(`${base}/blobs/${detail.sha256}`, {
-      method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: detail.blob,
-    });
-  } catch (err) {
-    throw new Error(`could not reach ${new URL(base).origin} (${(err as Error).message}); nothing was written to the workspace`);
-  }
-  if (res.ok) return;
-  const body = (await res.json().catch(() => ({}))) as { error?: string };
-  throw new Error(`the server refused the detail blob of run ${detail.summary.source} (${res.status}): ${body.error ?? res.statusText}; nothing was written to the workspace`);
-}
-
-/** True when the server's state vector covers ours: it holds every update we made. */
-async function serverHas(base: string, target: ImportTarget, mine: Map<number, number>): Promise<boolean> {
-  const res = await fetch(`${base}/docs/${encodeURIComponent(target.workspaceId)}/state-vector`, { headers: { authorization: `Bearer ${target.token}` } });
-  if (!res.ok) throw new Error(`the server refused the state-vector check (${res.status})`);
-  const theirs = Y.decodeStateVector(new Uint8Array(await res.arrayBuffer()));
-  for (const [client, clock] of mine) if ((theirs.get(client) ?? 0) < clock) return false;
-  return true;
 }
 
 async function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
