@@ -76,8 +76,10 @@ export function createServerClient(target: ServerTarget): ServerClient {
       try {
         res = await fetch(`${base}${path}`, { method: op.method, headers, body, signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
       } catch (err) {
-        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-        throw new ServerCallError(`Could not reach the server at ${base} (${cause}). Check the URL, or work offline until it is back.`, 'unreachable', null, null, null);
+        // undici puts the reason in `cause` (ECONNREFUSED, ENOTFOUND, "bad port"); a timeout is the error itself.
+        const { cause } = err as { cause?: { code?: string; message?: string } };
+        const why = cause?.code ?? cause?.message ?? (err as Error).name;
+        throw new ServerCallError(`Could not reach the server at ${base} (${why}). Check the URL, or work offline until it is back.`, 'unreachable', null, null, null);
       }
       if (!op.statuses.includes(res.status as never)) throw await failure(base, op.summary, res);
       if (op.response === 'bytes') return new Uint8Array(await res.arrayBuffer()) as ResponseOf<Op>;
