@@ -44,7 +44,8 @@ export function matchRoute(pathname: string): { route: Route; params: Record<str
     if (route.segments.length !== parts.length) continue;
     const params: Record<string, string> = {};
     const matches = route.segments.every((segment, i) => {
-      const part = parts[i]!;
+      const part = decodeSegment(parts[i]!);
+      if (part === null) return false;
       if (!segment.startsWith(':')) return segment === part;
       const name = segment.slice(1);
       if (!(PARAMS[name] ?? /^[^/]{1,300}$/).test(part)) return false;
@@ -54,6 +55,15 @@ export function matchRoute(pathname: string): { route: Route; params: Record<str
     if (matches) return { route, params };
   }
   return null;
+}
+
+/** A path segment as sent (clients may percent-encode `:` in a doc name), or null if malformed. */
+function decodeSegment(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
 }
 
 export interface RouterOptions {
