@@ -13,6 +13,18 @@ export interface ServerTarget {
   workspaceId?: string;
 }
 
+/** A workspace on a server, as the CLI's commands name it (`--server`, `--workspace`, `--token`). */
+export interface WorkspaceTarget {
+  server: string;
+  workspaceId: string;
+  token: string;
+  /** How long to wait for the server (to sync, to acknowledge a write). */
+  timeoutMs?: number;
+}
+
+/** The client for a CLI target. */
+export const clientFor = (target: WorkspaceTarget): ServerClient => createServerClient({ serverUrl: target.server, token: target.token, workspaceId: target.workspaceId });
+
 export type ServerCallFailure =
   /** No answer: the server is down, the URL is wrong, or it took too long. */
   | 'unreachable'

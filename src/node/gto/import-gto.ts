@@ -15,14 +15,10 @@ import { GtoImportRefused, type GtoApplyReport, applyGtoPlan, protectedMovesOf }
 import { type GtoSource, readGtoSource } from './read-gto.ts';
 import { syncProtocols } from '../../shared/sync-messages.ts';
 import { identityBeforeImport, serverHolds } from '../import-server.ts';
-import { createServerClient } from '../server-api-client.ts';
+import { clientFor, type WorkspaceTarget } from '../server-api-client.ts';
 
-export interface GtoImportTarget {
-  server: string;
-  workspaceId: string;
-  token: string;
-  timeoutMs?: number;
-}
+/** Server, workspace and token (one type for every command that talks to a server). */
+export type GtoImportTarget = WorkspaceTarget;
 
 export interface GtoImportReport extends GtoApplyReport {
   source: Pick<GtoSource, 'kind' | 'repo'>;
@@ -33,7 +29,7 @@ export interface GtoImportReport extends GtoApplyReport {
 export async function importGto(path: string, target: GtoImportTarget, repoName?: string): Promise<GtoImportReport> {
   const source = await readGtoSource(path, repoName);
   const origin = target.server.replace(/\/+$/, '');
-  const api = createServerClient({ serverUrl: origin, token: target.token, workspaceId: target.workspaceId });
+  const api = clientFor(target);
   const me = await identityBeforeImport(api);
   if (me.workspaceId !== target.workspaceId) throw new GtoImportRefused([`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`]);
   if (me.role !== 'owner' && me.role !== 'editor') throw new GtoImportRefused([`${me.name} is a ${me.role}: importing needs an editor's or owner's token; nothing was written`]);

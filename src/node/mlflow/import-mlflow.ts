@@ -25,15 +25,10 @@ import { type RunDetail, runDetail } from './run-detail.ts';
 import { readSqliteStore } from './sqlite-store.ts';
 import { syncProtocols } from '../../shared/sync-messages.ts';
 import { identityBeforeImport, serverHolds } from '../import-server.ts';
-import { ServerCallError, type ServerClient, createServerClient } from '../server-api-client.ts';
+import { ServerCallError, type ServerClient, clientFor, type WorkspaceTarget } from '../server-api-client.ts';
 
-export interface ImportTarget {
-  server: string;
-  workspaceId: string;
-  token: string;
-  /** How long to wait for the server to sync and to acknowledge the write. */
-  timeoutMs?: number;
-}
+/** Server, workspace and token (one type for every command that talks to a server). */
+export type ImportTarget = WorkspaceTarget;
 
 export interface ImportReport extends MlflowApplyReport {
   store: ImportedStore['kind'];
@@ -87,7 +82,7 @@ export function planOffline(path: string): ImportReport {
 export async function importMlflow(path: string, target: ImportTarget, options: { dryRun?: boolean } = {}): Promise<ImportReport> {
   const { store, details } = prepareImport(path);
   const origin = target.server.replace(/\/+$/, '');
-  const api = createServerClient({ serverUrl: origin, token: target.token, workspaceId: target.workspaceId });
+  const api = clientFor(target);
   const me = await identityBeforeImport(api);
   if (me.workspaceId !== target.workspaceId) throw new MlflowImportRefused(`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`);
   if (me.role !== 'owner' && me.role !== 'editor') throw new MlflowImportRefused(`${me.name} is a ${me.role}: importing needs an editor's or owner's token; nothing was written`);

@@ -12,14 +12,10 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { type DatasetVersionRecord, listDatasetVersions, listRuns, parseRunDetail, type RunDetailRecord, type RunSummaryRecord } from '../../core/workspace/index.ts';
 import { syncProtocols } from '../../shared/sync-messages.ts';
-import { ServerCallError, createServerClient } from '../server-api-client.ts';
+import { ServerCallError, clientFor, type WorkspaceTarget } from '../server-api-client.ts';
 
-export interface RunTarget {
-  server: string;
-  workspaceId: string;
-  token: string;
-  timeoutMs?: number;
-}
+/** Server, workspace and token (one type for every command that talks to a server). */
+export type RunTarget = WorkspaceTarget;
 
 export interface FetchedRun {
   summary: RunSummaryRecord;
@@ -96,4 +92,4 @@ async function checkToken(target: RunTarget): Promise<void> {
   if (me.workspaceId !== target.workspaceId) throw new RunLookupError(`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}`);
 }
 
-const client = (target: RunTarget) => createServerClient({ serverUrl: target.server, token: target.token, workspaceId: target.workspaceId });
+const client = clientFor;
