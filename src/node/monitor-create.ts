@@ -2,7 +2,7 @@
  * `monitors.create` on the host: a monitor's reference is a dataset version whose file is on
  * this machine. The server judges batches against the reference data itself, not its profile,
  * so the host uploads the file to the workspace's blob store and then asks the server to create
- * the monitor from that blob (server/monitor-routes.ts profiles it and writes the monitor into
+ * the monitor from that blob (server/http/handlers/monitors.ts profiles it and writes the monitor into
  * the workspace doc, where every member sees it).
  */
 import { createHash } from 'node:crypto';
