@@ -8,13 +8,11 @@
  *      until the server's state vector shows it holds it.
  */
 import { randomUUID } from 'node:crypto';
-import { WebSocket as WebSocketPolyfill } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { GtoImportRefused, type GtoApplyReport, applyGtoPlan, protectedMovesOf } from '../../core/gto/index.ts';
 import { type GtoSource, readGtoSource } from './read-gto.ts';
-import { syncProtocols } from '../../shared/sync-messages.ts';
 import { identityBeforeImport, serverHolds } from '../import-server.ts';
+import { openDoc } from '../open-doc.ts';
 import { clientFor, type WorkspaceTarget } from '../server-api-client.ts';
 
 /** Server, workspace and token (one type for every command that talks to a server). */
@@ -28,7 +26,6 @@ export interface GtoImportReport extends GtoApplyReport {
 
 export async function importGto(path: string, target: GtoImportTarget, repoName?: string): Promise<GtoImportReport> {
   const source = await readGtoSource(path, repoName);
-  const origin = target.server.replace(/\/+$/, '');
   const api = clientFor(target);
   const me = await identityBeforeImport(api);
   if (me.workspaceId !== target.workspaceId) throw new GtoImportRefused([`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`]);
@@ -38,16 +35,9 @@ export async function importGto(path: string, target: GtoImportTarget, repoName?
     throw new GtoImportRefused([`the registry moves a protected alias, which only an owner may import (${protectedMoves.join('; ')}): use an owner's token; nothing was written`]);
   }
   const timeoutMs = target.timeoutMs ?? 15_000;
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(`${origin.replace(/^http/, 'ws')}/sync`, target.workspaceId, doc, {
-    WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
-    disableBc: true,
-    // The token rides in a subprotocol, never in the URL (sync-messages.ts).
-    protocols: syncProtocols(target.token),
-  });
+  // Until synced, our doc lacks what an earlier import wrote, and everything would look new.
+  const { doc, close } = await openDoc(target);
   try {
-    // Until synced, our doc lacks what an earlier import wrote, and everything would look new.
-    await until(async () => provider.synced, timeoutMs, `the workspace to sync from ${origin}`);
     const copy = new Y.Doc();
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
     const ctx = { actor: { id: me.memberId, name: me.name }, now: () => Date.now(), newId: () => randomUUID() };
@@ -58,8 +48,7 @@ export async function importGto(path: string, target: GtoImportTarget, repoName?
     await until(() => serverHolds(api, target.workspaceId, mine), timeoutMs, 'the server to store the import');
     return { ...report, source: { kind: source.kind, repo: source.repo }, skippedTags: source.plan.skippedTags.length };
   } finally {
-    provider.destroy();
-    doc.destroy();
+    close();
   }
 }
 

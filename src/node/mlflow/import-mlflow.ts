@@ -14,8 +14,6 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { WebSocket as WebSocketPolyfill } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { type MlflowApplyReport, MlflowRegistryError, applyMlflowImport } from '../../core/mlflow/index.ts';
 import { DOC_KEYS } from '../../core/workspace/index.ts';
@@ -23,8 +21,8 @@ import { type ImportedStore, MlflowImportError, MlflowImportRefused } from './im
 import { readFileStore } from './file-store.ts';
 import { type RunDetail, runDetail } from './run-detail.ts';
 import { readSqliteStore } from './sqlite-store.ts';
-import { syncProtocols } from '../../shared/sync-messages.ts';
 import { identityBeforeImport, serverHolds } from '../import-server.ts';
+import { openDoc } from '../open-doc.ts';
 import { ServerCallError, type ServerClient, clientFor, type WorkspaceTarget } from '../server-api-client.ts';
 
 /** Server, workspace and token (one type for every command that talks to a server). */
@@ -81,24 +79,15 @@ export function planOffline(path: string): ImportReport {
  */
 export async function importMlflow(path: string, target: ImportTarget, options: { dryRun?: boolean } = {}): Promise<ImportReport> {
   const { store, details } = prepareImport(path);
-  const origin = target.server.replace(/\/+$/, '');
   const api = clientFor(target);
   const me = await identityBeforeImport(api);
   if (me.workspaceId !== target.workspaceId) throw new MlflowImportRefused(`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`);
   if (me.role !== 'owner' && me.role !== 'editor') throw new MlflowImportRefused(`${me.name} is a ${me.role}: importing needs an editor's or owner's token; nothing was written`);
   if (!options.dryRun) for (const d of details) await uploadBlob(api, d);
   const timeoutMs = target.timeoutMs ?? 15_000;
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(`${origin.replace(/^http/, 'ws')}/sync`, target.workspaceId, doc, {
-    WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
-    // Without it two clients in one process would sync over BroadcastChannel and skip the server.
-    disableBc: true,
-    // The token rides in a subprotocol, never in the URL (sync-messages.ts).
-    protocols: syncProtocols(target.token),
-  });
+  // Until synced, our doc lacks what earlier imports wrote and everything would look new.
+  const { doc, close } = await openDoc(target);
   try {
-    // Until synced, our doc lacks what earlier imports wrote and everything would look new.
-    await until(() => provider.synced, timeoutMs, `the workspace to sync from ${origin}`);
     // Applied to a copy first: a refusal half-way (say, production without an owner's token)
     // then leaves the workspace as it was, and the copy is the dry run.
     const copy = new Y.Doc();
@@ -123,8 +112,7 @@ export async function importMlflow(path: string, target: ImportTarget, options: 
     }
     return { ...report, store: store.kind, skippedDeleted: store.skippedDeleted, dryRun: options.dryRun === true };
   } finally {
-    provider.destroy();
-    doc.destroy();
+    close();
   }
 }
 
@@ -141,10 +129,6 @@ async function uploadBlob(api: ServerClient, detail: RunDetail): Promise<void> {
     if (err.kind === 'unreachable') throw new Error(`${err.message.replace(/\.$/, '')}; nothing was written to the workspace`);
     throw new Error(`the server refused the detail blob of run ${detail.summary.source} (${err.status}): ${err.reason ?? err.message}; nothing was written to the workspace`);
   }
-}
-
-async function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  return untilAsync(async () => predicate(), timeoutMs, what);
 }
 
 async function untilAsync(predicate: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

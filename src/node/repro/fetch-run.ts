@@ -7,11 +7,8 @@
  * A run is named by id, by source (`api:<clientRunId>`, `mlflow:<uuid>`) or by name; a name
  * several runs share is refused with their ids, so the wrong run is never rebuilt.
  */
-import { WebSocket as WebSocketPolyfill } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { type DatasetVersionRecord, listDatasetVersions, listRuns, parseRunDetail, type RunDetailRecord, type RunSummaryRecord } from '../../core/workspace/index.ts';
-import { syncProtocols } from '../../shared/sync-messages.ts';
+import { openDoc } from '../open-doc.ts';
 import { ServerCallError, clientFor, type WorkspaceTarget } from '../server-api-client.ts';
 
 /** Server, workspace and token (one type for every command that talks to a server). */
@@ -58,25 +55,11 @@ export function pickRun(runs: RunSummaryRecord[], ref: string): RunSummaryRecord
 
 async function readWorkspace(target: RunTarget): Promise<{ runs: RunSummaryRecord[]; datasetVersions: DatasetVersionRecord[] }> {
   await checkToken(target);
-  const timeoutMs = target.timeoutMs ?? 15_000;
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(`${target.server.replace(/^http/, 'ws').replace(/\/+$/, '')}/sync`, target.workspaceId, doc, {
-    WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
-    // Without it two clients in one process would sync over BroadcastChannel and skip the server.
-    disableBc: true,
-    // The token rides in a subprotocol, never in the URL (sync-messages.ts).
-    protocols: syncProtocols(target.token),
-  });
+  const { doc, close } = await openDoc(target);
   try {
-    const start = Date.now();
-    while (!provider.synced) {
-      if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for workspace ${target.workspaceId} to sync from ${target.server} (is the server up and the token right?)`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
     return { runs: listRuns(doc), datasetVersions: listDatasetVersions(doc) };
   } finally {
-    provider.destroy();
-    doc.destroy();
+    close();
   }
 }
 
