@@ -6,7 +6,7 @@
  */
 import { listMonitors, evaluateMissing, recordFindings, type RuleOutcome } from '../src/core/monitor/index.ts';
 import { listIncidents } from '../src/core/workspace/index.ts';
-import type { WithRoom } from './doc-routes.ts';
+import type { WithRoom } from './room.ts';
 import type { Store } from './store-contract.ts';
 
 export interface MissingBatchWatch {

@@ -71,6 +71,9 @@ export interface RoomOptions {
   onRepaired?(docName: string, dropped: Record<string, unknown>): void;
 }
 
+/** Runs `use` with the doc's room loaded (loading it if nobody has it open, unloading after). */
+export type WithRoom = <T>(docName: string, use: (room: Room) => Promise<T>) => Promise<T>;
+
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
@@ -335,7 +338,7 @@ export class Room {
    * (server/update-structure.ts: a malformed or incomplete update is refused, and its sender
    * closed), then the write policy for the member's role (server/write-policy.ts), the client
    * ids it writes under, and the doc size limit. Nothing refused touches the doc. Used for
-   * socket messages and for updates pushed over HTTP (doc-routes.ts) alike.
+   * socket messages and for updates pushed over HTTP (server/http/handlers/docs.ts) alike.
    */
   accept(identity: MemberIdentity, payload: Uint8Array, origin: Connection | typeof SERVER_ORIGIN): AcceptOutcome {
     const structure = checkUpdateStructure(this.doc, payload);
@@ -392,7 +395,7 @@ export class Room {
     }
   }
 
-  /** An update pushed over HTTP (doc-routes.ts): judged as a socket's, then persisted and broadcast to everyone here. */
+  /** An update pushed over HTTP (server/http/handlers/docs.ts): judged as a socket's, then persisted and broadcast to everyone here. */
   acceptPushed(identity: MemberIdentity, payload: Uint8Array): AcceptOutcome {
     return this.accept(identity, payload, SERVER_ORIGIN);
   }

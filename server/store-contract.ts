@@ -4,16 +4,12 @@
  * one code path serves both.
  */
 import type { Role } from '../src/core/workspace/index.ts';
+// Wire types: one home, the HTTP contract.
+import type { DeliveryInfo, MemberIdentity, SnapshotInfo, WebhookInfo, WebhookPurpose } from '../src/shared/server-api.ts';
 
 export type MaybePromise<T> = T | Promise<T>;
 
-export interface MemberIdentity {
-  workspaceId: string;
-  workspaceName: string;
-  memberId: string;
-  name: string;
-  role: Role;
-}
+export type { DeliveryInfo, MemberIdentity, SnapshotInfo, WebhookInfo, WebhookPurpose };
 
 export interface MemberListing {
   memberId: string;
@@ -22,35 +18,6 @@ export interface MemberListing {
   createdAt: number;
   activeTokens: number;
   revokedTokens: number;
-}
-
-export interface SnapshotInfo {
-  id: number;
-  createdAt: number;
-  bytes: number;
-}
-
-export type WebhookPurpose = 'incidents' | 'retrain';
-
-export interface WebhookInfo {
-  id: string;
-  url: string;
-  purpose: WebhookPurpose;
-  createdAt: number;
-}
-
-export interface DeliveryInfo {
-  id: string;
-  webhookId: string;
-  url: string;
-  event: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  /** HTTP status of the last attempt, or null when it got no answer. */
-  lastStatus: number | null;
-  lastError: string | null;
-  createdAt: number;
-  updatedAt: number;
 }
 
 export interface Store {

@@ -10,25 +10,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { z } from 'zod';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
-import { MEMBER_NAME_MAX, memberNameInputSchema, parseDocName, roleSchema } from '../src/core/workspace/index.ts';
-import { DEFAULT_MAX_BLOB_BYTES, handleBlob, matchBlobRoute } from './blob-routes.ts';
+import { MEMBER_NAME_MAX, parseDocName } from '../src/core/workspace/index.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
-import { handleMonitor, matchMonitorRoute, notify } from './monitor-routes.ts';
-import { handleRunIngest, matchRunRoute } from './run-routes.ts';
-import { OPENAPI } from './openapi.ts';
-import { handleWebhooks, matchWebhookRoute } from './webhook-routes.ts';
+import { notify } from './http/handlers/monitors.ts';
+import { buildOpenApi } from './http/openapi.ts';
+import { createHandlers } from './http/handlers/index.ts';
+import { createRouter } from './http/router.ts';
 import { WebhookSender } from './webhooks.ts';
-import { type WithRoom, handleDoc, matchDocRoute } from './doc-routes.ts';
 import { ConnectionRate, DEFAULT_LIMITS, type Limits, TokenBucket } from './limits.ts';
 import { createMetrics } from './metrics.ts';
-import { type Connection, MESSAGE_AUTH, MESSAGE_SYNC, Room, UpdateRefused } from './room.ts';
+import { type Connection, MESSAGE_AUTH, MESSAGE_SYNC, Room, UpdateRefused, type WithRoom } from './room.ts';
 import { AwarenessRefused } from './awareness-stamp.ts';
 import type { Fanout } from './fanout.ts';
 import { ServerStore } from './store.ts';
@@ -139,7 +136,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       );
       return;
     }
-    handleHttp(req, res, { store, withRoom, engine, webhooks, allowPrivateWebhooks, maxUpdateBytes: limits.maxMessageBytes, maxBlobBytes: options.maxBlobBytes }).catch((err: unknown) => {
+    api(req, res, () => outsideApi(req, res)).catch((err: unknown) => {
       const unavailable = err instanceof StorageUnavailableError;
       log({ event: unavailable ? 'http_storage_unavailable' : 'http_error', path: safePath(req), error: String(err) });
       if (res.headersSent) res.destroy();
@@ -248,6 +245,16 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       }
     }
   };
+
+  // The HTTP API (server/http): answered from the contract; what has not moved falls through to handleHttp.
+  const api = createRouter({
+    store,
+    handlers: createHandlers({ store, withRoom, engine, webhooks, allowPrivateWebhooks }),
+    maxBytes: {
+      'docs.pushUpdate': limits.maxMessageBytes,
+      ...(options.maxBlobBytes ? { 'blobs.put': options.maxBlobBytes, 'monitors.create': options.maxBlobBytes, 'monitors.batch': options.maxBlobBytes, 'monitors.metrics': options.maxBlobBytes } : {}),
+    },
+  });
 
   function dispose(room: Room): void {
     room.destroy().catch((err: unknown) => log({ event: 'room_destroy_failed', doc: room.docName, error: String(err) }));
@@ -576,111 +583,17 @@ function tokenFromProtocols(header: string | undefined): string | null {
   return null;
 }
 
-interface HttpDeps {
-  store: Store;
-  withRoom: WithRoom;
-  engine: MonitorEngine;
-  webhooks: WebhookSender;
-  allowPrivateWebhooks: boolean;
-  maxUpdateBytes: number;
-  maxBlobBytes?: number;
-}
-
-async function handleHttp(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
-  const { store, withRoom, maxUpdateBytes, maxBlobBytes } = deps;
+/** What the server answers outside the API's map: liveness, the API's own description, and 404. */
+function outsideApi(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const reply = (status: number, body: unknown) => json(res, status, body);
-  if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, { status: 'ok' });
-  if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return reply(200, OPENAPI);
-  const blob = matchBlobRoute(url.pathname);
-  const history = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/history(?:\/(\d{1,15}))?(\/restore)?$/.exec(url.pathname);
-  const invites = /^\/api\/v1\/workspaces\/([A-Za-z0-9_-]{1,128})\/invites$/.exec(url.pathname);
-  const docRoute = matchDocRoute(url.pathname);
-  const monitorRoute = matchMonitorRoute(url.pathname);
-  const webhookRoute = matchWebhookRoute(url.pathname);
-  const runRoute = matchRunRoute(url.pathname);
-  if (url.pathname === '/api/v1/me' || blob || history || invites || docRoute || monitorRoute || webhookRoute || runRoute) {
-    const auth = req.headers.authorization ?? '';
-    const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
-    if (!token) return reply(401, { error: 'missing bearer token' });
-    const identity = await store.authenticate(token);
-    if (!identity) return reply(401, { error: 'token refused: unknown or revoked' });
-    if (blob) return handleBlob(req, res, blob, identity, store, reply, maxBlobBytes);
-    if (docRoute) return handleDoc(req, res, docRoute, identity, withRoom, reply, maxUpdateBytes);
-    if (monitorRoute) return handleMonitor(req, res, monitorRoute, identity, { store, withRoom, engine: deps.engine, webhooks: deps.webhooks, maxBytes: maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES }, reply);
-    if (runRoute) return handleRunIngest(req, runRoute, identity, { store, withRoom }, reply);
-    if (webhookRoute) return handleWebhooks(req, webhookRoute, identity, { store, withRoom, webhooks: deps.webhooks, allowPrivateWebhooks: deps.allowPrivateWebhooks }, reply);
-    if (url.pathname === '/api/v1/me') return req.method === 'GET' ? reply(200, identity) : reply(405, { error: 'use GET' });
-    if (invites) {
-      if (req.method !== 'POST') return reply(405, { error: 'use POST' });
-      if (identity.workspaceId !== invites[1]) return reply(403, { error: 'token is not for this workspace' });
-      if (identity.role !== 'owner') return reply(403, { error: 'only owners can invite' });
-      if (!isJson(req)) return reply(415, { error: 'send the invite as application/json' });
-      const body = await readJson(req, 4096);
-      if (body.kind === 'too-large') return reply(413, { error: 'an invite is at most 4096 bytes' });
-      if (body.kind === 'bad-json') return reply(400, { error: `not JSON: ${body.message}` });
-      const parsed = inviteSchema.safeParse(body.value);
-      if (!parsed.success) return reply(400, { error: `expected {"name", "role"}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
-      const created = await store.createMemberToken(identity.workspaceId, parsed.data.role, parsed.data.name);
-      return reply(201, { token: created.token, memberId: created.memberId, role: parsed.data.role, name: parsed.data.name });
-    }
-    if (history && history[3]) {
-      // A restore re-adds records other people wrote, which no client may write under their
-      // names: the server does it, for owners and editors.
-      if (req.method !== 'POST') return reply(405, { error: 'use POST' });
-      if (identity.workspaceId !== history[1]) return reply(403, { error: 'token is not for this workspace' });
-      if (identity.role !== 'owner' && identity.role !== 'editor') return reply(403, { error: 'only owners and editors can restore the workspace' });
-      const state = await store.getSnapshot(history[1]!, Number(history[2]));
-      if (!state) return reply(404, { error: `no snapshot ${history[2]}` });
-      const summary = await withRoom(history[1]!, (room) => room.restoreTo(state));
-      return reply(200, summary);
-    }
-    if (history) {
-      if (req.method !== 'GET') return reply(405, { error: 'use GET' });
-      if (identity.workspaceId !== history[1]) return reply(403, { error: 'token is not for this workspace' });
-      if (!history[2]) return reply(200, { snapshots: await store.listSnapshots(history[1]!) });
-      const state = await store.getSnapshot(history[1]!, Number(history[2]));
-      if (!state) return reply(404, { error: `no snapshot ${history[2]}` });
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': state.byteLength });
-      res.end(state);
-      return;
-    }
-  }
+  if (req.method === 'GET' && url.pathname === '/healthz') return json(res, 200, { status: 'ok' });
+  if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return json(res, 200, buildOpenApi());
   // Nothing unknown is ever answered 200.
-  reply(404, { error: `no route ${req.method} ${url.pathname}` });
-}
-
-const inviteSchema = z.object({ name: memberNameInputSchema, role: roleSchema });
-
-/** Whether the request says its body is JSON. */
-function isJson(req: IncomingMessage): boolean {
-  return /^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
-}
-
-type JsonBody = { kind: 'ok'; value: unknown } | { kind: 'too-large' } | { kind: 'bad-json'; message: string };
-
-/** A JSON body of at most `maxBytes` (the rest is not read). */
-async function readJson(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) return { kind: 'too-large' };
-    chunks.push(chunk);
-  }
-  try {
-    return { kind: 'ok', value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
-  } catch (err) {
-    return { kind: 'bad-json', message: (err as Error).message };
-  }
+  json(res, 404, { error: `no route ${req.method} ${url.pathname}` });
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-  // Route modules answer a wrong method with {"error": "use GET or POST"}: say the same in Allow.
-  const use = status === 405 ? /^use ([A-Z]+(?:(?:, | or )[A-Z]+)*)$/.exec((body as { error?: string } | null)?.error ?? '') : null;
-  if (use) headers.allow = use[1]!.split(/, | or /).join(', ');
-  res.writeHead(status, headers);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
 }
 

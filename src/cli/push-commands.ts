@@ -7,6 +7,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { InputOf } from '../shared/server-api.ts';
+import { ServerCallError, createServerClient } from '../node/server-api-client.ts';
 import { UsageError } from './usage-error.ts';
 
 const TYPE_OF_EXTENSION: Record<string, string> = {
@@ -34,19 +36,28 @@ export async function pushCommand(kind: string | undefined, args: string[]): Pro
   if (!type) throw new UsageError(`${file}: cannot tell the format from the extension; use ${Object.keys(TYPE_OF_EXTENSION).join(', ')}`);
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) throw new UsageError(`${file}: no such file`);
-  const url = `${server.replace(/\/+$/, '')}/api/v1/workspaces/${encodeURIComponent(workspace)}/monitors/${encodeURIComponent(monitor)}/${kind === 'batch' ? 'batches' : 'metrics'}`;
-  let res: Response;
+  const client = createServerClient({ serverUrl: server, token, workspaceId: workspace });
+  const data = new Uint8Array(await readFile(file));
+  let body: { opened: unknown[]; updated: unknown[] };
   try {
-    res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body: new Uint8Array(await readFile(file)) });
+    if (kind === 'batch') {
+      body = await client.call('monitors.batch', { params: { monitorId: monitor }, body: data, contentType: type });
+    } else {
+      let metrics: unknown;
+      try {
+        metrics = JSON.parse(new TextDecoder().decode(data));
+      } catch (err) {
+        console.error(`driftdesk: ${file}: not JSON: ${(err as Error).message}`);
+        return 2;
+      }
+      // Checked by the server against the metrics schema; sent as written.
+      body = await client.call('monitors.metrics', { params: { monitorId: monitor }, body: metrics as InputOf<'monitors.metrics'> });
+    }
   } catch (err) {
-    console.error(`driftdesk: could not reach ${server}: ${(err as Error).message}`);
-    return 2;
-  }
-  const body = (await res.json().catch(() => ({ error: `the server answered ${res.status} without JSON` }))) as { error?: string; opened?: unknown[]; updated?: unknown[] };
-  if (!res.ok) {
-    console.error(`driftdesk: ${file}: the server refused it (${res.status}): ${body.error ?? res.statusText}`);
+    if (!(err instanceof ServerCallError)) throw err;
+    console.error(`driftdesk: ${file}: ${err.kind === 'unreachable' ? err.message : `the server refused it (${err.status}): ${err.reason ?? err.message}`}`);
     return 2;
   }
   console.log(JSON.stringify(body, null, 2));
-  return (body.opened?.length ?? 0) + (body.updated?.length ?? 0) > 0 ? 1 : 0;
+  return body.opened.length + body.updated.length > 0 ? 1 : 0;
 }

@@ -7,7 +7,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ingestIssues, runIngestSchema } from '../core/workspace/index.ts';
+import { type RunIngestInput, ingestIssues, runIngestSchema } from '../core/workspace/index.ts';
+import { ServerCallError, createServerClient } from '../node/server-api-client.ts';
 import { UsageError } from './usage-error.ts';
 
 const MAX_BYTES = 16 * 1024 * 1024;
@@ -44,18 +45,13 @@ export async function pushRunCommand(args: string[]): Promise<number> {
     console.error(`driftdesk: ${file}: ${ingestIssues(parsed.error)}`);
     return 2;
   }
-  let res: Response;
+  let body;
   try {
-    res = await fetch(`${server.replace(/\/+$/, '')}/api/v1/workspaces/${encodeURIComponent(workspace)}/runs`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: text,
-    });
+    // The file as written (checked above), not the parsed value: the server applies the schema itself.
+    body = await createServerClient({ serverUrl: server, token, workspaceId: workspace }).call('runs.ingest', { body: json as RunIngestInput });
   } catch (err) {
-    console.error(`driftdesk: could not reach ${server}: ${(err as Error).message}`);
-    return 2;
-  }
-  const body = (await res.json().catch(() => ({ error: `the server answered ${res.status} without JSON` }))) as { error?: string };
-  if (!res.ok) {
-    console.error(`driftdesk: ${file}: the server refused it (${res.status}): ${body.error ?? res.statusText}`);
+    if (!(err instanceof ServerCallError)) throw err;
+    console.error(`driftdesk: ${file}: ${err.message}`);
     return 2;
   }
   console.log(JSON.stringify(body, null, 2));

@@ -15,6 +15,7 @@ import type { LocalCache } from './local-cache.ts';
 import { createMonitorFromVersion } from './monitor-create.ts';
 import { pushPendingEdits } from './pending-sync.ts';
 import type { SearchIndex } from './search-index.ts';
+import { ServerCallError, type ServerClient, createServerClient } from './server-api-client.ts';
 import { fetchIdentity, normalizeServerUrl } from './server-client.ts';
 
 /** The embedded sync server as the host sees it. */
@@ -188,50 +189,30 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
 
     'workspaces.invite': async ({ workspaceId, name, role }) => {
       const conn = connection(workspaceId);
-      const res = await serverRequest(conn, `/api/v1/workspaces/${conn.workspaceId}/invites`, 'invites', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, role }),
-      });
-      const body = (await res.json().catch(() => ({}))) as { token?: string; error?: string };
-      if (!res.ok || !body.token) throw new Error(body.error ?? `the server answered ${res.status}`);
+      const body = await onServer(conn, (api) => api.call('invites.create', { body: { name, role } }));
       return { link: inviteLink(conn.serverUrl, body.token), serverUrl: conn.serverUrl, token: body.token };
     },
 
-    'history.list': async ({ workspaceId }) => {
-      const conn = connection(workspaceId);
-      const res = await serverGet(conn, `/api/v1/workspaces/${conn.workspaceId}/history`);
-      return (await res.json()) as { snapshots: { id: number; createdAt: number; bytes: number }[] };
-    },
+    'history.list': async ({ workspaceId }) => onServer(connection(workspaceId), (api) => api.call('history.list')),
 
-    'webhooks.list': async ({ workspaceId }) => serverJson(connection(workspaceId), '/webhooks'),
+    'webhooks.list': async ({ workspaceId }) => onServer(connection(workspaceId), (api) => api.call('webhooks.list')),
 
-    'webhooks.create': async ({ workspaceId, url, purpose }) =>
-      serverJson(connection(workspaceId), '/webhooks', { method: 'POST', body: JSON.stringify({ url, purpose }) }),
+    'webhooks.create': async ({ workspaceId, url, purpose }) => onServer(connection(workspaceId), (api) => api.call('webhooks.create', { body: { url, purpose } })),
 
-    'webhooks.delete': async ({ workspaceId, webhookId }) =>
-      serverJson(connection(workspaceId), `/webhooks/${encodeURIComponent(webhookId)}`, { method: 'DELETE' }),
+    'webhooks.delete': async ({ workspaceId, webhookId }) => onServer(connection(workspaceId), (api) => api.call('webhooks.delete', { params: { webhookId } })),
 
-    'webhooks.deliveries': async ({ workspaceId }) => serverJson(connection(workspaceId), '/webhooks/deliveries'),
+    'webhooks.deliveries': async ({ workspaceId }) => onServer(connection(workspaceId), (api) => api.call('webhooks.deliveries')),
 
-    'incidents.retrain': async ({ workspaceId, incidentId }) => {
-      const conn = connection(workspaceId);
-      const res = await serverRequest(conn, `/api/v1/workspaces/${conn.workspaceId}/incidents/${encodeURIComponent(incidentId)}/retrain`, 'retrain requests', { method: 'POST' });
-      const body = (await res.json().catch(() => ({}))) as { outcome?: 'ok' | 'failed'; deliveries?: never[]; error?: string };
-      // 502: sent, but no receiver took it yet (retries go on); that is an outcome, not an error.
-      if ((res.ok || res.status === 502) && body.outcome) return { outcome: body.outcome, deliveries: body.deliveries ?? [] };
-      throw new Error(body.error ?? `the server answered ${res.status}`);
-    },
+    // 502 (sent, but no receiver took it yet; retries go on) is an outcome, not an error: the map lists it.
+    'incidents.retrain': async ({ workspaceId, incidentId }) => onServer(connection(workspaceId), (api) => api.call('incidents.retrain', { params: { incidentId } })),
 
-    'history.get': async ({ workspaceId, snapshotId }) => {
-      const conn = connection(workspaceId);
-      const res = await serverGet(conn, `/api/v1/workspaces/${conn.workspaceId}/history/${snapshotId}`);
-      return { state: new Uint8Array(await res.arrayBuffer()) };
-    },
+    'history.get': async ({ workspaceId, snapshotId }) => ({
+      state: await onServer(connection(workspaceId), (api) => api.call('history.get', { params: { snapshotId: String(snapshotId) } })),
+    }),
 
     // The server restores (it re-adds records other people wrote, which only it may write).
     'history.restore': async ({ workspaceId, snapshotId }) =>
-      serverJson<{ added: number; removed: number; changed: number }>(connection(workspaceId), `/history/${snapshotId}/restore`, { method: 'POST' }),
+      onServer(connection(workspaceId), (api) => api.call('history.restore', { params: { snapshotId: String(snapshotId) } })),
   } satisfies HostHandlers;
 }
 
@@ -244,33 +225,15 @@ async function checkedFile(path: string): Promise<string> {
   return path;
 }
 
-/** A request to the workspace's server with the member's token; an unreachable server becomes a message for a person. */
-async function serverRequest(conn: WorkspaceConnection, path: string, purpose: string, init: RequestInit = {}): Promise<Response> {
+/**
+ * A call to the workspace's server with the member's token (server-api-client.ts). An
+ * unreachable server keeps the client's sentence; a refusal becomes the server's own reason.
+ */
+async function onServer<T>(conn: WorkspaceConnection, call: (api: ServerClient) => Promise<T>): Promise<T> {
   try {
-    return await fetch(`${conn.serverUrl}${path}`, {
-      ...init,
-      headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${conn.token}` },
-      signal: AbortSignal.timeout(15_000),
-    });
+    return await call(createServerClient({ serverUrl: conn.serverUrl, token: conn.token, workspaceId: conn.workspaceId }));
   } catch (err) {
-    throw new Error(`the server at ${conn.serverUrl} is unreachable (${(err as Error).message}); ${purpose} need the server`);
+    if (!(err instanceof ServerCallError)) throw err;
+    throw new Error(err.kind === 'unreachable' ? err.message : (err.reason ?? err.message));
   }
-}
-
-/** A JSON call to `/api/v1/workspaces/<id><path>`; a refusal becomes an error carrying the server's reason. */
-async function serverJson<T>(conn: WorkspaceConnection, path: string, init: RequestInit = {}): Promise<T> {
-  const res = await serverRequest(conn, `/api/v1/workspaces/${conn.workspaceId}${path}`, 'webhooks', {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) },
-  });
-  const body = (await res.json().catch(() => ({}))) as T & { error?: string };
-  if (!res.ok) throw new Error(body.error ?? `the server answered ${res.status}`);
-  return body;
-}
-
-/** A GET that must succeed; anything but 2xx becomes an error with the server's answer. */
-async function serverGet(conn: WorkspaceConnection, path: string): Promise<Response> {
-  const res = await serverRequest(conn, path, 'history');
-  if (!res.ok) throw new Error(`the server answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-  return res;
 }

@@ -2,7 +2,7 @@
  * `monitors.create` on the host: a monitor's reference is a dataset version whose file is on
  * this machine. The server judges batches against the reference data itself, not its profile,
  * so the host uploads the file to the workspace's blob store and then asks the server to create
- * the monitor from that blob (server/monitor-routes.ts profiles it and writes the monitor into
+ * the monitor from that blob (server/http/handlers/monitors.ts profiles it and writes the monitor into
  * the workspace doc, where every member sees it).
  */
 import { createHash } from 'node:crypto';
@@ -12,6 +12,7 @@ import type { AlertRule } from '../core/monitor/index.ts';
 import { getDatasetVersion } from '../core/workspace/index.ts';
 import type { WorkspaceConnection } from '../shared/host-contract.ts';
 import { storeBlob } from './blob-sync.ts';
+import { ServerCallError, createServerClient } from './server-api-client.ts';
 import { pushPendingEdits } from './pending-sync.ts';
 import type { LocalCache } from './local-cache.ts';
 
@@ -60,25 +61,19 @@ export async function createMonitorFromVersion(
   const pushed = await pushPendingEdits(cache, conn);
   if (pushed.error) throw new Error(`the workspace could not be brought up to date on the server, so no monitor was created: ${pushed.error}`);
 
-  let res: Response;
+  const client = createServerClient({ serverUrl: conn.serverUrl, token: conn.token, workspaceId: conn.workspaceId });
   try {
-    res = await fetch(`${conn.serverUrl}/api/v1/workspaces/${encodeURIComponent(conn.workspaceId)}/monitors`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${conn.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: input.name, model: input.model, rules: input.rules, expectBatchEveryMs: input.expectBatchEveryMs,
+    return await client.call('monitors.create', {
+      body: {
+        name: input.name, model: input.model ?? '', rules: input.rules, expectBatchEveryMs: input.expectBatchEveryMs,
         // The version already in the workspace: the server links it instead of recording a copy.
         reference: { sha256, fileName: version.fileName, format, versionId: version.id },
-      }),
+      },
       // The server profiles the reference before answering; a large file takes a while.
-      signal: AbortSignal.timeout(120_000),
+      timeoutMs: 120_000,
     });
   } catch (err) {
-    throw new Error(`the server at ${conn.serverUrl} is unreachable (${(err as Error).message}); creating a monitor needs the server`);
+    if (!(err instanceof ServerCallError)) throw err;
+    throw new Error(err.kind === 'unreachable' ? `creating a monitor needs the server: ${err.message}` : `the server refused the monitor (${err.status}): ${err.reason ?? err.message}`);
   }
-  const body = (await res.json().catch(() => ({}))) as { monitorId?: string; referenceVersionId?: string; error?: string };
-  if (!res.ok || !body.monitorId || !body.referenceVersionId) {
-    throw new Error(`the server refused the monitor (${res.status}): ${body.error ?? res.statusText}`);
-  }
-  return { monitorId: body.monitorId, referenceVersionId: body.referenceVersionId };
 }

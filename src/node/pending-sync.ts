@@ -5,12 +5,13 @@
  *
  * Per doc: ask the server for its state vector, send `Y.diffUpdate(local state, that vector)`
  * if it is not empty, and forget the pending edits the server's answer covers. The server
- * answers a push only once it has persisted it (server/doc-routes.ts), so an edit leaves the
+ * answers a push only once it has persisted it (server/http/handlers/docs.ts), so an edit leaves the
  * pending list only when it is safe on the server.
  */
 import * as Y from 'yjs';
 import type { SyncPending, WorkspaceConnection } from '../shared/host-contract.ts';
 import type { LocalCache } from './local-cache.ts';
+import { ServerCallError, createServerClient } from './server-api-client.ts';
 
 const TIMEOUT_MS = 10_000;
 
@@ -36,16 +37,13 @@ export async function pushPendingEdits(cache: LocalCache, conn: WorkspaceConnect
 class RefusedUpdate extends Error {}
 
 async function pushDoc(cache: LocalCache, conn: WorkspaceConnection, docId: string): Promise<void> {
-  const base = `${conn.serverUrl}/api/v1/workspaces/${conn.workspaceId}/docs/${docId}`;
-  const headers = { authorization: `Bearer ${conn.token}` };
-  const vectorRes = await request(`${base}/state-vector`, { headers });
-  let serverVector = new Uint8Array(await vectorRes.arrayBuffer());
+  const api = createServerClient({ serverUrl: conn.serverUrl, token: conn.token, workspaceId: conn.workspaceId });
+  let serverVector = await request(() => api.call('docs.stateVector', { params: { docName: docId }, timeoutMs: TIMEOUT_MS }));
   const local = cache.loadDoc(docId);
   if (local) {
     const diff = Y.diffUpdate(local, serverVector);
     if (Y.parseUpdateMeta(diff).to.size > 0 || hasDeletes(diff)) {
-      const pushed = await request(`${base}/updates`, { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: Buffer.from(diff) });
-      serverVector = new Uint8Array(await pushed.arrayBuffer());
+      serverVector = await request(() => api.call('docs.pushUpdate', { params: { docName: docId }, body: diff, timeoutMs: TIMEOUT_MS }));
     }
   }
   cache.markServerHas(docId, Y.decodeStateVector(serverVector));
@@ -55,15 +53,15 @@ function hasDeletes(update: Uint8Array): boolean {
   return Y.decodeUpdate(update).ds.clients.size > 0;
 }
 
-async function request(url: string, init: RequestInit): Promise<Response> {
-  let res: Response;
+/** A call whose failure says what happens to the edits: kept (server away), or refused for good. */
+async function request<T>(call: () => Promise<T>): Promise<T> {
   try {
-    res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    return await call();
   } catch (err) {
-    throw new Error(`the server is unreachable (${(err as Error).message}); edits stay on this device and are sent when it is back`);
+    if (!(err instanceof ServerCallError)) throw err;
+    if (err.kind === 'unreachable') throw new Error(`the server is unreachable (${err.message}); edits stay on this device and are sent when it is back`);
+    const detail = err.reason ?? err.message;
+    if (err.status === 403 || err.status === 400 || err.status === 413) throw new RefusedUpdate(`the server refused an edit: ${detail}`);
+    throw new Error(`the server answered ${err.status}: ${detail}`);
   }
-  if (res.ok) return res;
-  const detail = ((await res.json().catch(() => ({}))) as { error?: string }).error ?? res.statusText;
-  if (res.status === 403 || res.status === 400 || res.status === 413) throw new RefusedUpdate(`the server refused an edit: ${detail}`);
-  throw new Error(`the server answered ${res.status}: ${detail}`);
 }

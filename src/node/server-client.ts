@@ -1,16 +1,10 @@
 /** Talks to a sync server's HTTP API from the host (never from the renderer). */
-import { z } from 'zod';
-import { roleSchema } from '../core/workspace/schema.ts';
 import type { ConnectionCheck } from '../shared/host-contract.ts';
+import type { MemberIdentity } from '../shared/server-api.ts';
+import { ServerCallError, createServerClient } from './server-api-client.ts';
 
-const identitySchema = z.object({
-  workspaceId: z.string(),
-  workspaceName: z.string(),
-  memberId: z.string(),
-  name: z.string(),
-  role: roleSchema,
-});
-export type ServerIdentity = z.infer<typeof identitySchema>;
+
+export type ServerIdentity = MemberIdentity;
 
 /**
  * Accepts what people paste: `http(s)://host:port`, `ws(s)://host:port/sync`, with or without
@@ -33,21 +27,15 @@ export type IdentityResult = { kind: 'ok'; identity: ServerIdentity } | Exclude<
 
 /** Asks the server who a token belongs to. Never throws: every failure becomes a message for a person. */
 export async function fetchIdentity(serverUrl: string, token: string, timeoutMs = 5000): Promise<IdentityResult> {
-  let res: Response;
   try {
-    res = await fetch(`${serverUrl}/api/v1/me`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    return { kind: 'ok', identity: await createServerClient({ serverUrl, token }).call('me', { timeoutMs }) };
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-    return { kind: 'unreachable', message: `Could not reach the server at ${serverUrl} (${cause}). Check the URL, or work offline until it is back.` };
+    if (!(err instanceof ServerCallError)) throw err;
+    if (err.kind === 'unreachable') return { kind: 'unreachable', message: err.message };
+    if (err.kind === 'refused' || err.kind === 'forbidden') {
+      return { kind: 'refused', message: `The server at ${serverUrl} refused this token: it is unknown or was revoked. Ask the workspace owner for a new one.` };
+    }
+    if (err.status !== null && err.status !== 200) return { kind: 'unreachable', message: `The server at ${serverUrl} answered ${err.status}; is this a Driftdesk server?` };
+    return { kind: 'unreachable', message: err.message };
   }
-  if (res.status === 401 || res.status === 403) {
-    return { kind: 'refused', message: `The server at ${serverUrl} refused this token: it is unknown or was revoked. Ask the workspace owner for a new one.` };
-  }
-  if (!res.ok) return { kind: 'unreachable', message: `The server at ${serverUrl} answered ${res.status}; is this a Driftdesk server?` };
-  const parsed = identitySchema.safeParse(await res.json().catch(() => null));
-  if (!parsed.success) return { kind: 'unreachable', message: `The server at ${serverUrl} did not answer like a Driftdesk server.` };
-  return { kind: 'ok', identity: parsed.data };
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { MEMBER_NAME_MAX, WORKSPACE_NAME_MAX, type Role } from '../core/workspace/schema.ts';
 import type { SearchKind } from '../core/workspace/search-documents.ts';
 import { alertRuleSchema } from '../core/monitor/rules.ts';
+import type { ResponseOf as ServerResponse } from './server-api.ts';
 
 /** A workspace this person has joined: where its server is and who they are there. */
 export interface WorkspaceConnection {
@@ -201,16 +202,17 @@ export interface HostResponses {
   /** A new member's token and a link that carries server and token together. */
   'workspaces.invite': { link: string; serverUrl: string; token: string };
   /** History snapshots on the workspace's server, newest first. */
-  'history.list': { snapshots: { id: number; createdAt: number; bytes: number }[] };
+  'history.list': ServerResponse<'history.list'>;
   /** One snapshot's full state, as a Yjs update. */
   'history.get': { state: Uint8Array };
-  'history.restore': { added: number; removed: number; changed: number };
-  'webhooks.list': { webhooks: WebhookInfo[] };
+  'history.restore': ServerResponse<'history.restore'>;
+  // The host passes these on from the server: their answers are the server's (server-api.ts).
+  'webhooks.list': ServerResponse<'webhooks.list'>;
   /** The signing secret comes back once, here. */
-  'webhooks.create': WebhookInfo & { secret: string };
-  'webhooks.delete': { deleted: string };
-  'webhooks.deliveries': { deliveries: WebhookDelivery[] };
-  'incidents.retrain': { outcome: 'ok' | 'failed'; deliveries: WebhookDelivery[] };
+  'webhooks.create': ServerResponse<'webhooks.create'>;
+  'webhooks.delete': ServerResponse<'webhooks.delete'>;
+  'webhooks.deliveries': ServerResponse<'webhooks.deliveries'>;
+  'incidents.retrain': ServerResponse<'incidents.retrain'>;
   /** `version`: the doc's version after this append (LocalCache.docVersion). */
   'cache.append': { saved: number; version: number };
   /** `version`: the doc's version after the replace. */
@@ -220,30 +222,13 @@ export interface HostResponses {
   'inbox.reads': { itemIds: string[] };
   'inbox.markRead': { marked: number };
   /** The new monitor, and the dataset version the server recorded for its reference. */
-  'monitors.create': { monitorId: string; referenceVersionId: string };
+  'monitors.create': ServerResponse<'monitors.create'>;
   /** Whether a badge shows the count (false in browser mode, and where the OS has no badge). */
   'app.unreadMentions': { badge: boolean };
 }
 
-export interface WebhookInfo {
-  id: string;
-  url: string;
-  purpose: 'incidents' | 'retrain';
-  createdAt: number;
-}
-
-export interface WebhookDelivery {
-  id: string;
-  webhookId: string;
-  url: string;
-  event: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  lastStatus: number | null;
-  lastError: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
+/** Wire types shared with the server's HTTP API live in server-api.ts. */
+export type { WebhookInfo, DeliveryInfo as WebhookDelivery } from './server-api.ts';
 
 export interface SyncPending {
   pending: number;

@@ -73,3 +73,27 @@ describe('routes', () => {
     },
   );
 });
+
+describe('the router over server-api.ts', () => {
+  const json = { 'content-type': 'application/json' };
+  const answer = async (res: Response) => [res.status, (await res.json()) as { error: string; code?: string }] as const;
+
+  it('refuses a role with the reason and a code, before reading the body', async () => {
+    const [status, body] = await answer(await call(`/api/v1/workspaces/${ws.id}/webhooks`, { method: 'POST', token: viewer.token, headers: json, body: '{not json' }));
+    expect([status, body]).toEqual([403, { error: 'a viewer cannot add webhooks', code: 'role_refused' }]);
+  });
+
+  it('says which fields of a JSON body are wrong, with their paths', async () => {
+    const [status, body] = await answer(await call(`/api/v1/workspaces/${ws.id}/webhooks`, { method: 'POST', headers: json, body: JSON.stringify({ url: 'ftp://x', purpose: 'pager' }) }));
+    expect(status).toBe(400);
+    expect(body.code).toBe('invalid_body');
+    expect(body.error).toMatch(/url: only http\(s\) URLs/);
+    expect(body.error).toMatch(/purpose: /);
+  });
+
+  it('refuses a token of another workspace with 403, and a missing token with 401', async () => {
+    const other = server.store.createWorkspace('Other', 'Ola');
+    expect((await call(`/api/v1/workspaces/${ws.id}/history`, { token: other.token })).status).toBe(403);
+    expect((await fetch(`${server.url}/api/v1/workspaces/${ws.id}/history`)).status).toBe(401);
+  });
+});

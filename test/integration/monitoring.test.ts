@@ -113,7 +113,7 @@ describe('bad input changes nothing', () => {
       [post('/monitors/nope/batches', editor, batch), 404, /no monitor nope in workspace/],
       [post(`/monitors/${monitorId}/batches`, editor, 'date,temp_max\n2015-01-01,"unterminated\n'), 400, /./],
       [post(`/monitors/${monitorId}/batches`, editor, batch.replace('temp_max', 'tmax').replace('wind,', 'gust,')), 400, /batch columns do not match the reference: missing temp_max, wind; unexpected tmax, gust/],
-      [post(`/monitors/${monitorId}/batches`, editor, batch, 'image/png'), 415, /not a batch format/],
+      [post(`/monitors/${monitorId}/batches`, editor, batch, 'image/png'), 415, /send a batch as text\/csv .*Content-Type image\/png is not accepted/],
       [post(`/monitors/${monitorId}/metrics`, editor, '[{"name":"accuracy","value":"high"}]', 'application/json'), 400, /0\.value.*0\.timestamp|0\.timestamp.*0\.value/],
       [post(`/monitors/${monitorId}/metrics`, editor, '{not json', 'application/json'), 400, /the body is not JSON/],
       [post('/monitors', editor, JSON.stringify({ name: 'x', reference: { sha256: 'e'.repeat(64), fileName: 'a.csv', format: 'csv' }, rules: [{ kind: 'driftShare', id: 's', critical: 0.5 }] }), 'application/json'), 400, /no blob e+ in this workspace/],

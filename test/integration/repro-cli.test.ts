@@ -129,7 +129,7 @@ describe('driftdesk push run / repro', () => {
 
     const badToken = await cli(['repro', 'check', 'owl', '--server', server.url, '--workspace', ws.id, '--token', 'ddt_wrong']);
     expect(badToken.code).toBe(2);
-    expect(badToken.stderr).toContain('the server refused the token');
+    expect(badToken.stderr).toContain('refused this token: it is unknown or was revoked');
 
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ name: 'x', experiment: 'e', status: 'finished', startTime: 1, metric: {} }));

@@ -8,31 +8,26 @@
  *      until the server's state vector shows it holds it.
  */
 import { randomUUID } from 'node:crypto';
-import { WebSocket as WebSocketPolyfill } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { GtoImportRefused, type GtoApplyReport, applyGtoPlan, protectedMovesOf } from '../../core/gto/index.ts';
 import { type GtoSource, readGtoSource } from './read-gto.ts';
-import { syncProtocols } from '../../shared/sync-messages.ts';
+import { identityBeforeImport, serverHolds } from '../import-server.ts';
+import { openDoc } from '../open-doc.ts';
+import { clientFor, type WorkspaceTarget } from '../server-api-client.ts';
 
-export interface GtoImportTarget {
-  server: string;
-  workspaceId: string;
-  token: string;
-  timeoutMs?: number;
-}
+/** Server, workspace and token (one type for every command that talks to a server). */
+export type GtoImportTarget = WorkspaceTarget;
 
 export interface GtoImportReport extends GtoApplyReport {
   source: Pick<GtoSource, 'kind' | 'repo'>;
   skippedTags: number;
 }
 
-interface Me { memberId: string; name: string; role: string; workspaceId: string }
 
 export async function importGto(path: string, target: GtoImportTarget, repoName?: string): Promise<GtoImportReport> {
   const source = await readGtoSource(path, repoName);
-  const origin = target.server.replace(/\/+$/, '');
-  const me = await whoAmI(origin, target.token);
+  const api = clientFor(target);
+  const me = await identityBeforeImport(api);
   if (me.workspaceId !== target.workspaceId) throw new GtoImportRefused([`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`]);
   if (me.role !== 'owner' && me.role !== 'editor') throw new GtoImportRefused([`${me.name} is a ${me.role}: importing needs an editor's or owner's token; nothing was written`]);
   const protectedMoves = protectedMovesOf(source.plan);
@@ -40,16 +35,9 @@ export async function importGto(path: string, target: GtoImportTarget, repoName?
     throw new GtoImportRefused([`the registry moves a protected alias, which only an owner may import (${protectedMoves.join('; ')}): use an owner's token; nothing was written`]);
   }
   const timeoutMs = target.timeoutMs ?? 15_000;
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(`${origin.replace(/^http/, 'ws')}/sync`, target.workspaceId, doc, {
-    WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
-    disableBc: true,
-    // The token rides in a subprotocol, never in the URL (sync-messages.ts).
-    protocols: syncProtocols(target.token),
-  });
+  // Until synced, our doc lacks what an earlier import wrote, and everything would look new.
+  const { doc, close } = await openDoc(target);
   try {
-    // Until synced, our doc lacks what an earlier import wrote, and everything would look new.
-    await until(async () => provider.synced, timeoutMs, `the workspace to sync from ${origin}`);
     const copy = new Y.Doc();
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
     const ctx = { actor: { id: me.memberId, name: me.name }, now: () => Date.now(), newId: () => randomUUID() };
@@ -57,34 +45,11 @@ export async function importGto(path: string, target: GtoImportTarget, repoName?
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(copy, Y.encodeStateVector(doc)));
     copy.destroy();
     const mine = Y.decodeStateVector(Y.encodeStateVector(doc));
-    await until(() => serverHas(origin, target, mine), timeoutMs, 'the server to store the import');
+    await until(() => serverHolds(api, target.workspaceId, mine), timeoutMs, 'the server to store the import');
     return { ...report, source: { kind: source.kind, repo: source.repo }, skippedTags: source.plan.skippedTags.length };
   } finally {
-    provider.destroy();
-    doc.destroy();
+    close();
   }
-}
-
-async function whoAmI(origin: string, token: string): Promise<Me> {
-  let res: Response;
-  try {
-    res = await fetch(`${origin}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
-  } catch (err) {
-    throw new Error(`could not reach ${origin} (${(err as Error).message}); nothing was written to the workspace`);
-  }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { error?: string };
-    throw new Error(`the server refused the token (${res.status}): ${body.error ?? res.statusText}; nothing was written to the workspace`);
-  }
-  return (await res.json()) as Me;
-}
-
-async function serverHas(origin: string, target: GtoImportTarget, mine: Map<number, number>): Promise<boolean> {
-  const res = await fetch(`${origin}/api/v1/workspaces/${encodeURIComponent(target.workspaceId)}/docs/${encodeURIComponent(target.workspaceId)}/state-vector`, { headers: { authorization: `Bearer ${target.token}` } });
-  if (!res.ok) throw new Error(`the server refused the state-vector check (${res.status})`);
-  const theirs = Y.decodeStateVector(new Uint8Array(await res.arrayBuffer()));
-  for (const [client, clock] of mine) if ((theirs.get(client) ?? 0) < clock) return false;
-  return true;
 }
 
 async function until(predicate: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {

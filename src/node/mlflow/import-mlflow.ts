@@ -14,8 +14,6 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { WebSocket as WebSocketPolyfill } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { type MlflowApplyReport, MlflowRegistryError, applyMlflowImport } from '../../core/mlflow/index.ts';
 import { DOC_KEYS } from '../../core/workspace/index.ts';
@@ -23,15 +21,12 @@ import { type ImportedStore, MlflowImportError, MlflowImportRefused } from './im
 import { readFileStore } from './file-store.ts';
 import { type RunDetail, runDetail } from './run-detail.ts';
 import { readSqliteStore } from './sqlite-store.ts';
-import { syncProtocols } from '../../shared/sync-messages.ts';
+import { identityBeforeImport, serverHolds } from '../import-server.ts';
+import { openDoc } from '../open-doc.ts';
+import { ServerCallError, type ServerClient, clientFor, type WorkspaceTarget } from '../server-api-client.ts';
 
-export interface ImportTarget {
-  server: string;
-  workspaceId: string;
-  token: string;
-  /** How long to wait for the server to sync and to acknowledge the write. */
-  timeoutMs?: number;
-}
+/** Server, workspace and token (one type for every command that talks to a server). */
+export type ImportTarget = WorkspaceTarget;
 
 export interface ImportReport extends MlflowApplyReport {
   store: ImportedStore['kind'];
@@ -84,24 +79,15 @@ export function planOffline(path: string): ImportReport {
  */
 export async function importMlflow(path: string, target: ImportTarget, options: { dryRun?: boolean } = {}): Promise<ImportReport> {
   const { store, details } = prepareImport(path);
-  const origin = target.server.replace(/\/+$/, '');
-  const base = `${origin}/api/v1/workspaces/${encodeURIComponent(target.workspaceId)}`;
-  const me = await whoAmI(origin, target.token);
+  const api = clientFor(target);
+  const me = await identityBeforeImport(api);
   if (me.workspaceId !== target.workspaceId) throw new MlflowImportRefused(`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`);
   if (me.role !== 'owner' && me.role !== 'editor') throw new MlflowImportRefused(`${me.name} is a ${me.role}: importing needs an editor's or owner's token; nothing was written`);
-  if (!options.dryRun) for (const d of details) await uploadBlob(base, target.token, d);
+  if (!options.dryRun) for (const d of details) await uploadBlob(api, d);
   const timeoutMs = target.timeoutMs ?? 15_000;
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(`${origin.replace(/^http/, 'ws')}/sync`, target.workspaceId, doc, {
-    WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
-    // Without it two clients in one process would sync over BroadcastChannel and skip the server.
-    disableBc: true,
-    // The token rides in a subprotocol, never in the URL (sync-messages.ts).
-    protocols: syncProtocols(target.token),
-  });
+  // Until synced, our doc lacks what earlier imports wrote and everything would look new.
+  const { doc, close } = await openDoc(target);
   try {
-    // Until synced, our doc lacks what earlier imports wrote and everything would look new.
-    await until(() => provider.synced, timeoutMs, `the workspace to sync from ${origin}`);
     // Applied to a copy first: a refusal half-way (say, production without an owner's token)
     // then leaves the workspace as it was, and the copy is the dry run.
     const copy = new Y.Doc();
@@ -122,12 +108,11 @@ export async function importMlflow(path: string, target: ImportTarget, options: 
     }
     if (!options.dryRun) {
       const mine = Y.decodeStateVector(Y.encodeStateVector(doc));
-      await untilAsync(async () => serverHas(base, target, mine), timeoutMs, 'the server to store the import (is the token an editor\'s?)');
+      await untilAsync(async () => serverHolds(api, target.workspaceId, mine), timeoutMs, 'the server to store the import (is the token an editor\'s?)');
     }
     return { ...report, store: store.kind, skippedDeleted: store.skippedDeleted, dryRun: options.dryRun === true };
   } finally {
-    provider.destroy();
-    doc.destroy();
+    close();
   }
 }
 
@@ -136,47 +121,14 @@ function asImportError(path: string, err: unknown): Error {
   return err as Error;
 }
 
-interface Me { memberId: string; name: string; role: string; workspaceId: string }
-
-async function whoAmI(origin: string, token: string): Promise<Me> {
-  let res: Response;
+async function uploadBlob(api: ServerClient, detail: RunDetail): Promise<void> {
   try {
-    res = await fetch(`${origin}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    await api.call('blobs.put', { params: { sha256: detail.sha256 }, body: detail.blob });
   } catch (err) {
-    throw new Error(`could not reach ${origin} (${(err as Error).message}); nothing was written to the workspace`);
+    if (!(err instanceof ServerCallError)) throw err;
+    if (err.kind === 'unreachable') throw new Error(`${err.message.replace(/\.$/, '')}; nothing was written to the workspace`);
+    throw new Error(`the server refused the detail blob of run ${detail.summary.source} (${err.status}): ${err.reason ?? err.message}; nothing was written to the workspace`);
   }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { error?: string };
-    throw new Error(`the server refused the token (${res.status}): ${body.error ?? res.statusText}; nothing was written to the workspace`);
-  }
-  return (await res.json()) as Me;
-}
-
-async function uploadBlob(base: string, token: string, detail: RunDetail): Promise<void> {
-  let res: Response;
-  try {
-    res = await fetch(`${base}/blobs/${detail.sha256}`, {
-      method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: detail.blob,
-    });
-  } catch (err) {
-    throw new Error(`could not reach ${new URL(base).origin} (${(err as Error).message}); nothing was written to the workspace`);
-  }
-  if (res.ok) return;
-  const body = (await res.json().catch(() => ({}))) as { error?: string };
-  throw new Error(`the server refused the detail blob of run ${detail.summary.source} (${res.status}): ${body.error ?? res.statusText}; nothing was written to the workspace`);
-}
-
-/** True when the server's state vector covers ours: it holds every update we made. */
-async function serverHas(base: string, target: ImportTarget, mine: Map<number, number>): Promise<boolean> {
-  const res = await fetch(`${base}/docs/${encodeURIComponent(target.workspaceId)}/state-vector`, { headers: { authorization: `Bearer ${target.token}` } });
-  if (!res.ok) throw new Error(`the server refused the state-vector check (${res.status})`);
-  const theirs = Y.decodeStateVector(new Uint8Array(await res.arrayBuffer()));
-  for (const [client, clock] of mine) if ((theirs.get(client) ?? 0) < clock) return false;
-  return true;
-}
-
-async function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  return untilAsync(async () => predicate(), timeoutMs, what);
 }
 
 async function untilAsync(predicate: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

@@ -7,18 +7,12 @@
  * A run is named by id, by source (`api:<clientRunId>`, `mlflow:<uuid>`) or by name; a name
  * several runs share is refused with their ids, so the wrong run is never rebuilt.
  */
-import { WebSocket as WebSocketPolyfill } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { type DatasetVersionRecord, listDatasetVersions, listRuns, parseRunDetail, type RunDetailRecord, type RunSummaryRecord } from '../../core/workspace/index.ts';
-import { syncProtocols } from '../../shared/sync-messages.ts';
+import { openDoc } from '../open-doc.ts';
+import { ServerCallError, clientFor, type WorkspaceTarget } from '../server-api-client.ts';
 
-export interface RunTarget {
-  server: string;
-  workspaceId: string;
-  token: string;
-  timeoutMs?: number;
-}
+/** Server, workspace and token (one type for every command that talks to a server). */
+export type RunTarget = WorkspaceTarget;
 
 export interface FetchedRun {
   summary: RunSummaryRecord;
@@ -35,11 +29,14 @@ export async function fetchRun(target: RunTarget, runRef: string): Promise<Fetch
   const { runs, datasetVersions } = await readWorkspace(target);
   const summary = pickRun(runs, runRef);
   if (!summary.detailBlob) throw new RunLookupError(`run ${summary.name} (${summary.id}) has no detail blob: re-import it to record one`);
-  const base = `${target.server.replace(/\/+$/, '')}/api/v1/workspaces/${encodeURIComponent(target.workspaceId)}`;
-  const res = await fetch(`${base}/blobs/${summary.detailBlob}`, { headers: { authorization: `Bearer ${target.token}` } });
-  if (res.status === 404) throw new RunLookupError(`run ${summary.name} (${summary.id}): its detail blob ${summary.detailBlob} is not on the server`);
-  if (!res.ok) throw new Error(`the server refused the run's detail blob (${res.status})`);
-  const detail = parseRunDetail(await res.json());
+  let blob: Uint8Array;
+  try {
+    blob = await client(target).call('blobs.get', { params: { sha256: summary.detailBlob } });
+  } catch (err) {
+    if (err instanceof ServerCallError && err.status === 404) throw new RunLookupError(`run ${summary.name} (${summary.id}): its detail blob ${summary.detailBlob} is not on the server`);
+    throw err;
+  }
+  const detail = parseRunDetail(JSON.parse(new TextDecoder().decode(blob)));
   return { summary, detail, datasetVersions };
 }
 
@@ -58,38 +55,24 @@ export function pickRun(runs: RunSummaryRecord[], ref: string): RunSummaryRecord
 
 async function readWorkspace(target: RunTarget): Promise<{ runs: RunSummaryRecord[]; datasetVersions: DatasetVersionRecord[] }> {
   await checkToken(target);
-  const timeoutMs = target.timeoutMs ?? 15_000;
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(`${target.server.replace(/^http/, 'ws').replace(/\/+$/, '')}/sync`, target.workspaceId, doc, {
-    WebSocketPolyfill: WebSocketPolyfill as unknown as typeof WebSocket,
-    // Without it two clients in one process would sync over BroadcastChannel and skip the server.
-    disableBc: true,
-    // The token rides in a subprotocol, never in the URL (sync-messages.ts).
-    protocols: syncProtocols(target.token),
-  });
+  const { doc, close } = await openDoc(target);
   try {
-    const start = Date.now();
-    while (!provider.synced) {
-      if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for workspace ${target.workspaceId} to sync from ${target.server} (is the server up and the token right?)`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
     return { runs: listRuns(doc), datasetVersions: listDatasetVersions(doc) };
   } finally {
-    provider.destroy();
-    doc.destroy();
+    close();
   }
 }
 
 /** A websocket refused before the upgrade only retries; ask over HTTP first for a clear answer. */
 async function checkToken(target: RunTarget): Promise<void> {
-  let res: Response;
+  let me;
   try {
-    res = await fetch(`${target.server.replace(/\/+$/, '')}/api/v1/me`, { headers: { authorization: `Bearer ${target.token}` } });
+    me = await client(target).call('me');
   } catch (err) {
-    throw new Error(`could not reach ${target.server} (${(err as Error).message})`);
+    if (err instanceof ServerCallError && err.kind === 'refused') throw new RunLookupError(err.message);
+    throw err;
   }
-  if (res.status === 401) throw new RunLookupError('the server refused the token (unknown or revoked)');
-  if (!res.ok) throw new Error(`the server answered ${res.status} to /api/v1/me`);
-  const me = (await res.json()) as { workspaceId?: string };
-  if (me.workspaceId !== target.workspaceId) throw new RunLookupError(`the token is for workspace ${me.workspaceId ?? '?'}, not ${target.workspaceId}`);
+  if (me.workspaceId !== target.workspaceId) throw new RunLookupError(`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}`);
 }
+
+const client = clientFor;

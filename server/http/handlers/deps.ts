@@ -1,0 +1,13 @@
+/** What the API's handlers are given by the server that starts them. */
+import type { WithRoom } from '../../room.ts';
+import type { MonitorEngine } from '../../monitor-engine.ts';
+import type { Store } from '../../store-contract.ts';
+import type { WebhookSender } from '../../webhooks.ts';
+
+export interface HandlerDeps {
+  store: Store;
+  withRoom: WithRoom;
+  engine: MonitorEngine;
+  webhooks: WebhookSender;
+  allowPrivateWebhooks: boolean;
+}

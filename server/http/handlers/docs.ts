@@ -1,0 +1,35 @@
+/**
+ * A doc's state over HTTP, for docs nobody has open. `:docName` is the workspace id itself or a
+ * note doc name (`<id>:note:<noteId>`).
+ * - state-vector: what the server has of a doc, so a client knows which of its edits the server
+ *   holds ("N changes not yet on the server");
+ * - updates: a Yjs update made offline, checked like a socket's (role, commenter policy, doc
+ *   size), applied through the room so live clients get it, answered once persisted with the
+ *   new state vector.
+ */
+import * as Y from 'yjs';
+import { parseDocName } from '../../../src/core/workspace/index.ts';
+import { fail, type ServerHandlers } from '../answer.ts';
+import type { HandlerDeps } from './deps.ts';
+
+const notADoc = (docName: string, workspaceId: string) => fail(404, `${docName} is not a doc of workspace ${workspaceId}`, 'not_found');
+const isDocOf = (docName: string, workspaceId: string) => parseDocName(docName)?.workspaceId === workspaceId;
+
+export const docHandlers = ({ withRoom }: HandlerDeps) =>
+  ({
+    'docs.stateVector': async ({ params }) => {
+      if (!isDocOf(params.docName!, params.workspaceId!)) return notADoc(params.docName!, params.workspaceId!);
+      return { bytes: await withRoom(params.docName!, async (room) => Y.encodeStateVector(room.doc)) };
+    },
+    'docs.pushUpdate': async ({ params, identity, body }) => {
+      if (!isDocOf(params.docName!, params.workspaceId!)) return notADoc(params.docName!, params.workspaceId!);
+      return withRoom(params.docName!, async (room) => {
+        const verdict = room.acceptPushed(identity, body);
+        if (verdict.kind === 'malformed') return fail(400, verdict.reason, 'malformed_update');
+        if (verdict.kind === 'denied') return fail(403, verdict.reason, 'update_refused');
+        await room.flushed();
+        if (room.broken) return fail(503, 'storage unavailable; try again', 'storage_unavailable');
+        return { bytes: Y.encodeStateVector(room.doc) };
+      });
+    },
+  }) satisfies Pick<ServerHandlers, 'docs.stateVector' | 'docs.pushUpdate'>;

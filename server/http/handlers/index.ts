@@ -1,0 +1,20 @@
+/**
+ * Every operation's handler, one module per part of the API; `satisfies ServerHandlers` makes
+ * the compiler hold each to its operation's request and answer, and index.test.ts checks that
+ * each operation of the map has exactly one.
+ */
+import type { ServerHandlers } from '../answer.ts';
+import { accountHandlers } from './account.ts';
+import { blobHandlers } from './blobs.ts';
+import type { HandlerDeps } from './deps.ts';
+import { docHandlers } from './docs.ts';
+import { historyHandlers } from './history.ts';
+import { monitorHandlers } from './monitors.ts';
+import { runHandlers } from './runs.ts';
+import { webhookHandlers } from './webhooks.ts';
+
+export type { HandlerDeps };
+
+export function createHandlers(deps: HandlerDeps) {
+  return { ...accountHandlers(deps), ...historyHandlers(deps), ...blobHandlers(deps), ...docHandlers(deps), ...webhookHandlers(deps), ...runHandlers(deps), ...monitorHandlers(deps) } satisfies ServerHandlers;
+}

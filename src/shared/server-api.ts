@@ -1,0 +1,274 @@
+/**
+ * The host/CLI ↔ sync server HTTP contract: every operation of `/api/v1` once, with its method,
+ * path, request body, answer and the roles that may call it. The server's router
+ * (server/http/router.ts) routes, authorizes and checks bodies from this map; the OpenAPI
+ * document (server/http/openapi.ts) is generated from it; clients take their types from it. It
+ * is also the one home of the wire types that the server store, the host contract and the
+ * clients share (member identity, webhooks, deliveries).
+ *
+ * `/healthz` and `/metrics` are outside the API (no member token) and not listed here.
+ */
+import { z } from 'zod';
+import { alertRuleSchema } from '../core/monitor/rules.ts';
+import { ROLES, type Role, memberNameInputSchema, roleSchema } from '../core/workspace/schema.ts';
+import { runIngestSchema } from '../core/workspace/run-ingest.ts';
+
+// ── wire types ────────────────────────────────────────────────────────────────────────────────
+
+export const memberIdentitySchema = z.object({
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  memberId: z.string(),
+  name: z.string(),
+  role: roleSchema,
+});
+/** Who a member token belongs to (`GET /api/v1/me`). */
+export type MemberIdentity = z.infer<typeof memberIdentitySchema>;
+
+export const webhookPurposeSchema = z.enum(['incidents', 'retrain']);
+export type WebhookPurpose = z.infer<typeof webhookPurposeSchema>;
+
+export const webhookInfoSchema = z.object({ id: z.string(), url: z.string(), purpose: webhookPurposeSchema, createdAt: z.number() });
+/** An outgoing webhook as listed (never with its secret). */
+export type WebhookInfo = z.infer<typeof webhookInfoSchema>;
+
+export const deliveryInfoSchema = z.object({
+  id: z.string(),
+  webhookId: z.string(),
+  url: z.string(),
+  event: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  /** HTTP status of the last attempt, or null when it got no answer. */
+  lastStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+/** One webhook delivery (the delivery log, a retrain request's answer). */
+export type DeliveryInfo = z.infer<typeof deliveryInfoSchema>;
+
+export const snapshotInfoSchema = z.object({ id: z.number().int(), createdAt: z.number(), bytes: z.number().int() });
+export type SnapshotInfo = z.infer<typeof snapshotInfoSchema>;
+
+/** Every answer that is not a success: `error` says what and where; `code` is for code to branch on. */
+export const apiErrorSchema = z.object({ error: z.string(), code: z.string().optional() });
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+const outcomeSchema = z.object({ ruleId: z.string(), band: z.enum(['ok', 'warning', 'critical']), summary: z.string(), value: z.number() });
+const incidentRefSchema = z.object({ id: z.string(), title: z.string() });
+export const findingsSchema = z.object({ outcomes: z.array(outcomeSchema), opened: z.array(incidentRefSchema), updated: z.array(incidentRefSchema) });
+
+// ── request bodies that are only this API's ───────────────────────────────────────────────────
+
+export const inviteInputSchema = z.object({ name: memberNameInputSchema, role: roleSchema });
+
+export const webhookInputSchema = z.object({
+  url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'only http(s) URLs'),
+  purpose: webhookPurposeSchema,
+});
+
+export const monitorInputSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  model: z.string().trim().max(300).default(''),
+  reference: z.object({
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected the sha256 of a blob uploaded with PUT …/blobs/:sha256'),
+    fileName: z.string().trim().min(1).max(500),
+    format: z.enum(['csv', 'tsv', 'parquet', 'json', 'jsonl']),
+    /** A dataset version of the workspace with this very content (same md5): linked, not copied. */
+    versionId: z.string().min(1).max(128).optional(),
+  }),
+  rules: z.array(alertRuleSchema).min(1).max(100),
+  expectBatchEveryMs: z.number().int().positive().optional(),
+});
+
+export const metricsInputSchema = z
+  .array(z.object({ name: z.string().min(1).max(200), value: z.number().finite(), timestamp: z.union([z.number(), z.string().datetime({ offset: true })]) }))
+  .min(1, 'send at least one metric')
+  .max(10_000);
+
+// ── the map ──────────────────────────────────────────────────────────────────────────────────
+
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
+
+export type BodySpec =
+  | { kind: 'none' }
+  /** JSON of at most `maxBytes`, checked against `schema`; `hint` opens a 400's message. */
+  | { kind: 'json'; schema: z.ZodType; maxBytes: number; hint?: string; what?: string }
+  /** Raw bytes of one of `contentTypes` (any, when empty), at most `maxBytes` (a server option may change it). */
+  | { kind: 'bytes'; contentTypes: readonly string[]; maxBytes: number; what?: string };
+// `what` names the body in a refusal ("send the update as …"); default "the body".
+
+export interface OperationSpec {
+  method: HttpMethod;
+  /** `:name` segments are path parameters, each matched by `PARAMS[name]`. */
+  path: string;
+  summary: string;
+  body: BodySpec;
+  /** The success answer's JSON, or raw bytes (application/octet-stream). */
+  response: z.ZodType | 'bytes';
+  /** Success statuses, first the usual one. */
+  statuses: readonly number[];
+  /** Roles whose token may call it (a token is for one workspace: it must be the path's). */
+  roles: readonly Role[];
+  /** What a refused role is told it cannot do: "a viewer cannot <denied>". */
+  denied?: string;
+  /** Error statuses the operation may answer besides 401/403/404/405 (for the OpenAPI document). */
+  errors?: readonly number[];
+}
+
+/** Path parameters: what each may look like (anything else is a 404). */
+export const PARAMS: Record<string, RegExp> = {
+  workspaceId: /^[A-Za-z0-9_-]{1,128}$/,
+  sha256: /^[0-9a-f]{64}$/,
+  snapshotId: /^\d{1,15}$/,
+  docName: /^[A-Za-z0-9_:-]{1,300}$/,
+  monitorId: /^[A-Za-z0-9_-]{1,128}$/,
+  webhookId: /^[A-Za-z0-9_-]{1,128}$/,
+  incidentId: /^[A-Za-z0-9_-]{1,128}$/,
+};
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+/** Default largest blob (a server's `maxBlobBytes` changes it). */
+export const DEFAULT_MAX_BLOB_BYTES = 64 * MiB;
+/** Largest run body: a run with long metric series and a few environment files fits well under it. */
+export const MAX_RUN_BODY_BYTES = 16 * MiB;
+/** Default largest pushed Yjs update (the server's `maxMessageBytes` changes it). */
+export const DEFAULT_MAX_UPDATE_BYTES = 8 * MiB;
+
+const ANY: readonly Role[] = ROLES;
+const WRITERS: readonly Role[] = ['owner', 'editor'];
+const OWNERS: readonly Role[] = ['owner'];
+const NONE: BodySpec = { kind: 'none' };
+const WS = '/api/v1/workspaces/:workspaceId';
+
+/** Content types a monitor batch may come as (server/http/handlers/monitors.ts reads each). */
+export const BATCH_CONTENT_TYPES = [
+  'text/csv',
+  'text/tab-separated-values',
+  'application/x-ndjson',
+  'application/jsonl',
+  'application/x-jsonlines',
+  'application/json',
+  'application/vnd.apache.parquet',
+  'application/x-parquet',
+] as const;
+
+export const serverApi = {
+  me: { method: 'GET', path: '/api/v1/me', summary: 'Who a token belongs to', body: NONE, response: memberIdentitySchema, statuses: [200], roles: ANY },
+  'invites.create': {
+    method: 'POST', path: `${WS}/invites`, summary: 'Create a member token (owners)',
+    body: { kind: 'json', schema: inviteInputSchema, maxBytes: 4 * KiB, hint: 'expected {"name", "role"}', what: 'the invite' },
+    response: z.object({ token: z.string(), memberId: z.string(), role: roleSchema, name: z.string() }), statuses: [201], roles: OWNERS, denied: 'invite members', errors: [400, 413, 415],
+  },
+  'blobs.get': { method: 'GET', path: `${WS}/blobs/:sha256`, summary: 'Read a blob', body: NONE, response: 'bytes', statuses: [200], roles: ANY },
+  'blobs.put': {
+    method: 'PUT', path: `${WS}/blobs/:sha256`, summary: 'Store a blob (owners, editors); the body must hash to :sha256',
+    body: { kind: 'bytes', contentTypes: [], maxBytes: DEFAULT_MAX_BLOB_BYTES },
+    response: z.object({ sha256: z.string(), size: z.number().int() }), statuses: [201], roles: WRITERS, denied: 'upload blobs', errors: [400, 413],
+  },
+  'history.list': {
+    method: 'GET', path: `${WS}/history`, summary: 'History snapshots, newest first', body: NONE,
+    response: z.object({ snapshots: z.array(snapshotInfoSchema) }), statuses: [200], roles: ANY,
+  },
+  'history.get': { method: 'GET', path: `${WS}/history/:snapshotId`, summary: 'One snapshot as a Yjs update', body: NONE, response: 'bytes', statuses: [200], roles: ANY },
+  'history.restore': {
+    method: 'POST', path: `${WS}/history/:snapshotId/restore`, summary: 'Restore the workspace to a snapshot, as a new change the server makes (owners, editors)', body: NONE,
+    response: z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int() }), statuses: [200], roles: WRITERS, denied: 'restore the workspace',
+  },
+  'docs.stateVector': {
+    method: 'GET', path: `${WS}/docs/:docName/state-vector`, summary: 'The server’s Yjs state vector of a doc (persisted)', body: NONE, response: 'bytes', statuses: [200], roles: ANY,
+  },
+  'docs.pushUpdate': {
+    method: 'POST', path: `${WS}/docs/:docName/updates`, summary: 'Push a Yjs update made offline; answered once persisted, with the new state vector',
+    body: { kind: 'bytes', contentTypes: ['application/octet-stream'], maxBytes: DEFAULT_MAX_UPDATE_BYTES, what: 'the update' },
+    // Each role's own limits (a commenter on a note, a viewer) are judged by the room, per update.
+    response: 'bytes', statuses: [200], roles: ANY, errors: [400, 413, 415, 503],
+  },
+  'webhooks.list': {
+    method: 'GET', path: `${WS}/webhooks`, summary: 'Outgoing webhooks (owners, editors; secrets never listed)', body: NONE,
+    response: z.object({ webhooks: z.array(webhookInfoSchema) }), statuses: [200], roles: WRITERS, denied: 'see webhooks',
+  },
+  'webhooks.create': {
+    method: 'POST', path: `${WS}/webhooks`, summary: 'Add a webhook (owners); the signing secret is returned once',
+    body: { kind: 'json', schema: webhookInputSchema, maxBytes: 16 * KiB, hint: 'expected {"url","purpose":"incidents"|"retrain"}' },
+    response: webhookInfoSchema.extend({ secret: z.string() }), statuses: [201], roles: OWNERS, denied: 'add webhooks', errors: [400, 413, 415],
+  },
+  'webhooks.delete': {
+    method: 'DELETE', path: `${WS}/webhooks/:webhookId`, summary: 'Remove a webhook (owners)', body: NONE,
+    response: z.object({ deleted: z.string() }), statuses: [200], roles: OWNERS, denied: 'remove webhooks',
+  },
+  'webhooks.deliveries': {
+    method: 'GET', path: `${WS}/webhooks/deliveries`, summary: 'Delivery log, newest first (last 100)', body: NONE,
+    // Entries carry the webhook URL, often a credential (Slack-style): as for the list.
+    response: z.object({ deliveries: z.array(deliveryInfoSchema) }), statuses: [200], roles: WRITERS, denied: 'see webhook deliveries',
+  },
+  'incidents.retrain': {
+    method: 'POST', path: `${WS}/incidents/:incidentId/retrain`,
+    summary: 'Request a retrain: calls the retrain webhooks with monitor, model and data versions; the outcome goes on the incident timeline', body: NONE,
+    response: z.object({ outcome: z.enum(['ok', 'failed']), deliveries: z.array(deliveryInfoSchema) }), statuses: [200, 502], roles: WRITERS, denied: 'request a retrain', errors: [409],
+  },
+  'runs.ingest': {
+    method: 'POST', path: `${WS}/runs`,
+    summary: 'Record a run from any training script (owners, editors): the detail is stored as a blob, the summary upserted in the workspace; the same clientRunId updates its run (source `api:<clientRunId>`)',
+    body: { kind: 'json', schema: runIngestSchema, maxBytes: MAX_RUN_BODY_BYTES, what: 'the run' },
+    response: z.object({
+      id: z.string(), source: z.string(), outcome: z.enum(['inserted', 'updated', 'unchanged']), detailBlob: z.string(),
+      reproScore: z.number().int().min(0).max(100), warnings: z.array(z.string()),
+    }),
+    statuses: [201, 200], roles: WRITERS, denied: 'add runs', errors: [400, 413, 415, 503],
+  },
+  'monitors.create': {
+    method: 'POST', path: `${WS}/monitors`, summary: 'Create a monitor from a reference file already uploaded as a blob (owners, editors)',
+    body: { kind: 'json', schema: monitorInputSchema, maxBytes: DEFAULT_MAX_BLOB_BYTES, hint: 'expected {"name","reference":{"sha256","fileName","format"},"rules":[…]}', what: 'the monitor' },
+    response: z.object({ monitorId: z.string(), referenceVersionId: z.string() }), statuses: [201], roles: WRITERS, denied: 'create monitors', errors: [400, 409, 413, 503],
+  },
+  'monitors.batch': {
+    method: 'POST', path: `${WS}/monitors/:monitorId/batches`,
+    summary: 'A production batch (rows, or a `driftdesk profile --json` profile as application/json): drift against the reference, rules judged, incidents opened or extended',
+    // Batches are files: several formats, and the blob limit rather than a JSON body's.
+    body: { kind: 'bytes', contentTypes: BATCH_CONTENT_TYPES, maxBytes: DEFAULT_MAX_BLOB_BYTES, what: 'a batch' },
+    response: findingsSchema.extend({ rows: z.number().int(), datasetDrift: z.boolean(), driftedColumns: z.number().int(), testedColumns: z.number().int(), reportBlob: z.string() }),
+    statuses: [200], roles: WRITERS, denied: 'send monitoring data', errors: [400, 409, 413, 415, 503],
+  },
+  'monitors.metrics': {
+    method: 'POST', path: `${WS}/monitors/:monitorId/metrics`, summary: 'Model metrics: [{"name","value","timestamp"}]',
+    body: { kind: 'json', schema: metricsInputSchema, maxBytes: DEFAULT_MAX_BLOB_BYTES, hint: 'expected [{"name","value","timestamp"}]', what: 'the metrics' },
+    response: findingsSchema.extend({ metrics: z.number().int() }), statuses: [200], roles: WRITERS, denied: 'send monitoring data', errors: [400, 413, 415],
+  },
+} as const satisfies Record<string, OperationSpec>;
+
+export type ServerApi = typeof serverApi;
+export type OperationName = keyof ServerApi;
+
+/** What a call of `op` sends, once checked (undefined without a body; bytes for a bytes body). */
+export type RequestOf<Op extends OperationName> = ServerApi[Op]['body'] extends { kind: 'json'; schema: infer S extends z.ZodType }
+  ? z.output<S>
+  : ServerApi[Op]['body'] extends { kind: 'bytes' }
+    ? Uint8Array
+    : undefined;
+
+/** What a client sends for `op` (a JSON body before its schema's defaults and transforms). */
+export type InputOf<Op extends OperationName> = ServerApi[Op]['body'] extends { kind: 'json'; schema: infer S extends z.ZodType }
+  ? z.input<S>
+  : ServerApi[Op]['body'] extends { kind: 'bytes' }
+    ? Uint8Array
+    : undefined;
+
+/** What a call of `op` answers on success. */
+export type ResponseOf<Op extends OperationName> = ServerApi[Op]['response'] extends z.ZodType ? z.output<ServerApi[Op]['response']> : Uint8Array;
+
+/** `:name` segments of a path pattern. */
+export function pathParams(path: string): string[] {
+  return [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+}
+
+/** A path with its `:name` segments filled in (each URI-encoded). */
+export function fillPath(path: string, params: Record<string, string>): string {
+  return path.replace(/:(\w+)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${path}: no value for :${name}`);
+    return encodeURIComponent(value);
+  });
+}
