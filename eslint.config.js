@@ -48,4 +48,15 @@ export default tseslint.config(
     files: ['src/node/**/*.ts', 'server/**/*.ts', 'src/web-host/**/*.ts'],
     rules: restrict({ group: ['electron'], message: 'no Electron outside src/main and src/preload' }, layer(['renderer', 'main', 'preload'], 'Node code does not reach into UI or Electron layers')),
   },
+  {
+    // Data engines (DuckDB reader, profiles, drift over files): core only, used by the server,
+    // the host and the CLI alike.
+    files: ['src/data/**/*.ts'],
+    rules: restrict({ group: ['electron'], message: 'no Electron outside src/main and src/preload' }, layer(['node', 'main', 'preload', 'renderer', 'server', 'web-host', 'cli'], 'src/data sees core and shared only')),
+  },
+  {
+    // The server sees core, shared and data: never the host (src/node), which embeds it.
+    files: ['server/**/*.ts'],
+    rules: restrict({ group: ['electron'], message: 'no Electron outside src/main and src/preload' }, layer(['node', 'renderer', 'main', 'preload', 'web-host', 'cli'], 'server/ sees core, shared and data only')),
+  },
 );

@@ -1,6 +1,6 @@
 /**
  * Where `driftdesk drift` spends its time and memory on the bench:drift data: the steps of
- * `compareFiles` (src/node/datasets/compare.ts) replayed in this process with a timer around
+ * `compareFiles` (src/data/datasets/compare.ts) replayed in this process with a timer around
  * each, without changing engine code. Every SQL statement the DatasetReader sends is timed by
  * wrapping its connection's `run`/`runAndReadAll`, so `load` splits into parsing the file,
  * typing the columns and materialising the typed table; value extraction splits into the
@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { detectColumnDrift, resolveStatTest, STAT_TESTS, type ColumnType } from '../src/core/drift/index.ts';
 import { populationStd, sortedCopy } from '../src/core/drift/numeric.ts';
 import { countValues, hasMoreDistinctThan } from '../src/core/drift/binning.ts';
-import { DatasetReader, NULL_TOKENS, quoteIdent, type LoadedTable } from '../src/node/datasets/dataset-reader.ts';
+import { DatasetReader, NULL_TOKENS, quoteIdent, type LoadedTable } from '../src/data/datasets/dataset-reader.ts';
 import { ensureDriftData } from './drift-data.ts';
 
 const { values: opts } = parseArgs({ options: { format: { type: 'string', default: 'csv' }, rows: { type: 'string', default: '1000000' } } });

@@ -20,7 +20,7 @@ import { chmodSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Gauge, type Registry } from 'prom-client';
-import { DatasetError, DatasetReader, explainDuckDbError, quoteIdent } from '../src/node/datasets/dataset-reader.ts';
+import { DatasetError, DatasetReader, explainDuckDbError, quoteIdent } from '../src/data/datasets/dataset-reader.ts';
 
 /** Jobs one workspace may have waiting for the engine before it is told to come back later. */
 export const MAX_QUEUED_PER_KEY = 8;

@@ -5,7 +5,6 @@
  * from older and stock y-websocket clients, never logged (safePath). Auth happens on the HTTP
  * upgrade request, so a refused client never gets a websocket and nothing is buffered for it.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -14,7 +13,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
-import { MEMBER_NAME_MAX, parseDocName } from '../src/core/workspace/index.ts';
+import { MEMBER_NAME_MAX } from '../src/core/workspace/index.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
@@ -30,7 +29,8 @@ import { AwarenessRefused } from './awareness-stamp.ts';
 import type { Fanout } from './fanout.ts';
 import { ServerStore } from './store.ts';
 import { type MemberIdentity, type Store, StorageUnavailableError } from './store-contract.ts';
-import { hashToken } from './tokens.ts';
+import { type UpgradeVerdict, authorizeUpgrade } from './upgrade-auth.ts';
+import { metricsRefusal } from './metrics-access.ts';
 import { STORAGE_DOWN_REASON, SYNC_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../src/shared/sync-messages.ts';
 
 export interface SyncServerOptions {
@@ -550,39 +550,6 @@ function isDocWrite(message: Uint8Array): boolean {
   }
 }
 
-type UpgradeVerdict =
-  | { kind: 'accepted'; identity: MemberIdentity; tokenHash: string; docName: string }
-  | { kind: 'refused'; status: 400 | 401 | 403 | 404 | 429 | 503; reason: string };
-
-async function authorizeUpgrade(req: IncomingMessage, store: Store, coolingDown: (tokenHash: string) => boolean): Promise<UpgradeVerdict> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const match = /^\/sync\/([A-Za-z0-9_:-]{1,300})$/.exec(url.pathname);
-  const docName = match ? parseDocName(match[1]!) : null;
-  if (!docName) return { kind: 'refused', status: 404, reason: 'Not Found' };
-  const workspaceId = docName.workspaceId;
-  if (!(await store.getWorkspace(workspaceId))) return { kind: 'refused', status: 404, reason: 'Unknown Workspace' };
-  const token = url.searchParams.get('token') ?? tokenFromProtocols(req.headers['sec-websocket-protocol']);
-  if (!token) return { kind: 'refused', status: 401, reason: 'Token Required' };
-  const tokenHash = hashToken(token);
-  if (coolingDown(tokenHash)) return { kind: 'refused', status: 429, reason: 'Too Many Requests' };
-  const identity = await store.identityByHash(tokenHash);
-  if (!identity) return { kind: 'refused', status: 401, reason: 'Invalid Token' };
-  if (identity.workspaceId !== workspaceId) return { kind: 'refused', status: 403, reason: 'Token Not For This Workspace' };
-  return { kind: 'accepted', identity, tokenHash, docName: match![1]! };
-}
-
-/**
- * Browsers cannot set headers on a WebSocket, so a token may also ride in
- * `Sec-WebSocket-Protocol` as `driftdesk.token.<token>` (kept out of URLs and access logs).
- */
-function tokenFromProtocols(header: string | undefined): string | null {
-  for (const p of (header ?? '').split(',')) {
-    const value = p.trim();
-    if (value.startsWith(TOKEN_PROTOCOL_PREFIX)) return value.slice(TOKEN_PROTOCOL_PREFIX.length);
-  }
-  return null;
-}
-
 /** What the server answers outside the API's map: liveness, the API's own description, and 404. */
 function outsideApi(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -613,18 +580,4 @@ function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
 /** The request path without its query string, so tokens never reach a log. */
 function safePath(req: IncomingMessage): string {
   return (req.url ?? '').split('?')[0] ?? '';
-}
-
-/** Why a `/metrics` request is refused (see SyncServerOptions.metricsToken), or null. */
-export function metricsRefusal(req: IncomingMessage, token: string | undefined): { status: 401 | 403; error: string } | null {
-  if (token) {
-    const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
-    const wanted = Buffer.from(token);
-    return given.length === wanted.length && timingSafeEqual(given, wanted) ? null : { status: 401, error: 'metrics need the metrics token: Authorization: Bearer <token>' };
-  }
-  return isLoopback(req.socket.remoteAddress) ? null : { status: 403, error: 'metrics are served to this machine only; start the server with --metrics-token to scrape it from elsewhere' };
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address));
 }

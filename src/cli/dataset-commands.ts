@@ -2,9 +2,9 @@
 import { parseArgs } from 'node:util';
 import { STAT_TEST_NAMES, isStatTestName } from '../core/drift/index.ts';
 import { diffProfiles } from '../core/profile/index.ts';
-import { compareFiles, type DriftComparison, type Progress } from '../node/datasets/compare.ts';
-import { DatasetError, DatasetReader } from '../node/datasets/dataset-reader.ts';
-import { profileFile } from '../node/datasets/profile.ts';
+import { compareFiles, type DriftComparison, type Progress } from '../data/datasets/compare.ts';
+import { DatasetError, DatasetReader } from '../data/datasets/dataset-reader.ts';
+import { profileFile } from '../data/datasets/profile.ts';
 import { UsageError } from './usage-error.ts';
 
 async function withReader<T>(work: (reader: DatasetReader) => Promise<T>): Promise<T> {

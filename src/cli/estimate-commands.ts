@@ -8,8 +8,8 @@ import {
   CBPE_METRICS, ChunkingError, estimateBinaryPerformance, estimateMulticlassPerformance, isCbpeMetric, reconstructionDrift,
   type CalibrationMode, type CbpeMetric, type CbpeResult, type ChunkSpec, type FeatureColumn,
 } from '../core/monitor/index.ts';
-import { DatasetError, DatasetReader, type LoadedTable } from '../node/datasets/dataset-reader.ts';
-import { numberColumn, textColumn, timeColumn } from '../node/datasets/ordered-columns.ts';
+import { DatasetError, DatasetReader, type LoadedTable } from '../data/datasets/dataset-reader.ts';
+import { numberColumn, textColumn, timeColumn } from '../data/datasets/ordered-columns.ts';
 import { UsageError } from './usage-error.ts';
 
 const CHUNK_OPTIONS = {

@@ -8,7 +8,7 @@ import { basename, isAbsolute } from 'node:path';
 import type { DatasetProfile } from '../core/profile/index.ts';
 import { type AppInfo, type ComparedFiles, type HostHandlers, type ProfiledFile, type WorkspaceConnection, inviteLink, parseInviteLink } from '../shared/host-contract.ts';
 import { loadBlob, storeBlob } from './blob-sync.ts';
-import type { DriftComparison } from './datasets/compare.ts';
+import type { DriftComparison } from '../data/datasets/compare.ts';
 import type { HostEventBus } from './host-events.ts';
 import type { JobRunner } from './jobs.ts';
 import type { LocalCache } from './local-cache.ts';

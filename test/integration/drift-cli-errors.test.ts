@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareFiles } from '../../src/node/datasets/compare.ts';
-import { DatasetReader } from '../../src/node/datasets/dataset-reader.ts';
+import { compareFiles } from '../../src/data/datasets/compare.ts';
+import { DatasetReader } from '../../src/data/datasets/dataset-reader.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ROWS = 8_000;

@@ -14,8 +14,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareFiles, type CompareOptions } from '../../src/node/datasets/compare.ts';
-import { DatasetReader } from '../../src/node/datasets/dataset-reader.ts';
+import { compareFiles, type CompareOptions } from '../../src/data/datasets/compare.ts';
+import { DatasetReader } from '../../src/data/datasets/dataset-reader.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RTOL = 1e-6;

@@ -5,13 +5,13 @@
  *      file already in the blob store (the server profiles it and records it as a dataset version);
  * `POST /api/v1/workspaces/:id/monitors/:monitor/batches`   a production batch (CSV, TSV, JSONL,
  *      JSON or Parquet body, by Content-Type; or a profile from `driftdesk profile --json`, see
- *      src/node/datasets/profile-compare.ts): drift against the reference, rules judged, and a
+ *      src/data/datasets/profile-compare.ts): drift against the reference, rules judged, and a
  *      fired rule opens or extends an incident — written into the workspace doc by the server,
  *      so every connected client sees it live;
  * `POST /api/v1/workspaces/:id/monitors/:monitor/metrics`   `[{"name","value","timestamp"}]`.
  * Nothing is written to the workspace unless the whole request is valid.
  *
- * Drift runs in this process on DuckDB (src/node/datasets), one request at a time, so a burst
+ * Drift runs in this process on DuckDB (src/data/datasets), one request at a time, so a burst
  * of batches queues instead of multiplying memory (monitor-engine.ts: round-robin over
  * workspaces, tables dropped and temp files removed after each). A batch's columns are read
  * from its header (or keys, or Parquet metadata) and checked against the reference's before
@@ -42,11 +42,11 @@ import {
   duplicatesOf,
   jsonColumns,
   recordColumns,
-} from '../../../src/node/datasets/batch-columns.ts';
-import { compareFiles } from '../../../src/node/datasets/compare.ts';
-import { DatasetError } from '../../../src/node/datasets/dataset-reader.ts';
-import { profileFile } from '../../../src/node/datasets/profile.ts';
-import { compareWithProfile, isDatasetProfile, parseBatchProfile } from '../../../src/node/datasets/profile-compare.ts';
+} from '../../../src/data/datasets/batch-columns.ts';
+import { compareFiles } from '../../../src/data/datasets/compare.ts';
+import { DatasetError } from '../../../src/data/datasets/dataset-reader.ts';
+import { profileFile } from '../../../src/data/datasets/profile.ts';
+import { compareWithProfile, isDatasetProfile, parseBatchProfile } from '../../../src/data/datasets/profile-compare.ts';
 import { EngineBusy, type MonitorEngine } from '../../monitor-engine.ts';
 import type { WebhookSender } from '../../webhooks.ts';
 
