@@ -125,15 +125,8 @@ export function checkUpdateStructure(doc: Y.Doc, update: Uint8Array): StructureV
 export function findStruct(store: Y.Doc['store'], runs: StructRuns, id: Y.ID): Y.Item | Y.GC | null {
   if (id.clock < Y.getState(store, id.client)) return Y.getItem(store, id) as Y.Item | Y.GC;
   const run = runs.get(id.client);
-  if (!run) return null;
-  let lo = 0;
-  let hi = run.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = run[mid]!;
-    if (id.clock < s.id.clock) hi = mid - 1;
-    else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
-    else return s;
-  }
-  return null;
+  const last = run?.[run.length - 1];
+  if (!run || !last || id.clock < run[0]!.id.clock || id.clock >= last.id.clock + last.length) return null;
+  // A run is contiguous (checked above), so Yjs' own search over a client's structs applies.
+  return run[Y.findIndexSS(run, id.clock)]!;
 }

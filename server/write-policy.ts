@@ -64,7 +64,7 @@ export function judgeUpdate(input: PolicyInput): Verdict {
     const at = place.ofNew(item);
     if (at && !at.dead) added.push({ item, at });
   }
-  const removed: { item: Y.Item; at: Place }[] = [];
+  const removed: Place[] = [];
   for (const [client, ranges] of input.ds) {
     const structs = input.doc.store.clients.get(client);
     if (!structs) continue;
@@ -75,13 +75,13 @@ export function judgeUpdate(input: PolicyInput): Verdict {
         const s = structs[i]!;
         if (!(s instanceof Y.Item) || s.deleted) continue;
         const at = place.ofRoom(s);
-        if (at && !at.dead) removed.push({ item: s, at });
+        if (at && !at.dead) removed.push(at);
       }
     }
   }
 
   if (input.isNote) {
-    for (const { at } of [...added, ...removed]) if (at.root !== NOTE_TEXT_KEY) return denied(`a note holds only its text, not "${at.root}"`);
+    for (const at of [...added.map((a) => a.at), ...removed]) if (at.root !== NOTE_TEXT_KEY) return denied(`a note holds only its text, not "${at.root}"`);
     return allowed;
   }
   const judge = new Judge(input);
@@ -89,8 +89,8 @@ export function judgeUpdate(input: PolicyInput): Verdict {
     const why = judge.add(a.item, a.at);
     if (why) return denied(why);
   }
-  for (const r of removed) {
-    const why = judge.remove(r.item, r.at);
+  for (const at of removed) {
+    const why = judge.remove(at);
     if (why) return denied(why);
   }
   const why = judge.finish();
@@ -171,7 +171,7 @@ class Judge {
     return null;
   }
 
-  remove(item: Y.Item, at: Place): string | null {
+  remove(at: Place): string | null {
     if (at.root === DOC_KEYS.members || at.root === DOC_KEYS.meta) return 'members and the workspace\'s settings are written by the server';
     if (at.root === DOC_KEYS.incidents) {
       const [incidentId, field, element] = at.path;
@@ -188,7 +188,6 @@ class Judge {
     const keys = this.removals.get(at.root) ?? new Set<string>();
     this.removals.set(at.root, keys);
     keys.add(key);
-    void item;
     return null;
   }
 
