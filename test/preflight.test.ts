@@ -8,7 +8,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { type Probe, REQUIREMENTS, installLine, missingRequirements, preflight, systemProbe } from './preflight.mjs';
 
-const ALL = ['chromium', 'python3-numpy', 'python3-scipy', 'python3-pandas', 'python3-sklearn', 'redis-server', 'postgresql', 'git'];
+const NOTEBOOK_TOOLS = ['python3-nbformat', 'python3-nbconvert', 'python3-ipykernel', 'python3-matplotlib'];
+const ALL = ['chromium', 'python3-numpy', 'python3-scipy', 'python3-pandas', 'python3-sklearn', ...NOTEBOOK_TOOLS, 'redis-server', 'postgresql', 'git'];
 
 /** A Debian machine that has `installed` and grows whatever a successful `apt-get install` names. */
 function machine(opts: { installed: string[]; root: boolean; apt?: boolean; env?: Record<string, string>; aptFails?: string[]; files?: string[] }) {
@@ -43,7 +44,7 @@ describe('preflight', () => {
   });
 
   it('names each missing thing once and prints the one install line, without root: exit 1, nothing run', () => {
-    const m = machine({ installed: ['chromium', 'python3-numpy', 'postgresql', 'git'], root: false });
+    const m = machine({ installed: ['chromium', 'python3-numpy', ...NOTEBOOK_TOOLS, 'postgresql', 'git'], root: false });
     expect(m.code()).toBe(1);
     expect(m.runs).toEqual([]);
     expect(m.log).toEqual([
@@ -61,7 +62,7 @@ describe('preflight', () => {
   });
 
   it('as root with apt-get: updates once, installs only what is missing, stops the services those packages started', () => {
-    const m = machine({ installed: ['chromium', 'git'], root: true });
+    const m = machine({ installed: ['chromium', ...NOTEBOOK_TOOLS, 'git'], root: true });
     expect(m.code()).toBe(0);
     expect(m.runs).toEqual([
       'apt-get update -qq',
@@ -128,6 +129,6 @@ describe('the real probes', () => {
     const code = preflight({ probe, install: false, run: (cmd, args) => (m.runs.push([cmd, ...args].join(' ')), true), log: (l) => m.log.push(l) });
     expect(code).toBe(1);
     expect(m.runs).toEqual([]);
-    expect(m.log[0]).toContain('install them with: sudo apt-get install -y --no-install-recommends chromium python3-numpy python3-scipy python3-pandas python3-sklearn redis-server postgresql git');
+    expect(m.log[0]).toContain('install them with: sudo apt-get install -y --no-install-recommends chromium python3-numpy python3-scipy python3-pandas python3-sklearn python3-nbformat python3-nbconvert python3-ipykernel python3-matplotlib redis-server postgresql git');
   });
 });
