@@ -27,7 +27,7 @@ const LAYERS = {
   'src/node': server,
   'src/main': host,
   'src/web-host': host,
-  // `driftdesk app` starts the browser-mode app, so the CLI may start the web host.
+  // `driftdesk web` (and `start` without Electron) serves the browser-mode app: the CLI starts the web host.
   'src/cli': [...host, 'src/web-host'],
   'src/renderer': shared,
   'src/preload': ['src/shared'],
