@@ -56,6 +56,10 @@ export interface ProfiledFile {
   profileBlob: string;
   /** Null when the blob reached the server; otherwise why not (it stays in the local cache). */
   uploadError: string | null;
+  /** The file's sha256 once the workspace's blob store has the whole file (teammates can then compare it exactly); else null. */
+  fileBlob: string | null;
+  /** Why the file was not shared, when it was not. */
+  fileUploadError: string | null;
 }
 
 /** What `datasets.compare` produces once its job is done. */
@@ -65,6 +69,10 @@ export interface ComparedFiles {
   driftedColumns: number;
   testedColumns: number;
   uploadError: string | null;
+  /** `profiles` when a file was not available anywhere and only the stored profiles were compared. */
+  basis: 'files' | 'profiles';
+  /** For `profiles`: why, and which tests ran, as the report says it. */
+  basisNote: string | null;
 }
 
 /** A run of text in a search result; `match` marks the words that matched. Plain text: render it as text. */
@@ -90,6 +98,15 @@ export interface SearchHit {
 const docId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _ : - only');
 // Yjs hands out Uint8Array<ArrayBufferLike>; accept any backing buffer.
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes');
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest');
+/** A dataset version as a comparison needs it (the fields of its workspace record). */
+const versionFileSchema = z.object({
+  md5: z.string().min(32).max(40),
+  fileName: z.string().min(1).max(500),
+  profileBlob: sha256Hex,
+  fileBlob: sha256Hex.optional(),
+});
 
 /** What the host keeps per doc version for a fast open: the incidents list's rows, and the screen they were on. */
 export const PREVIEW_LISTS = ['incidents', 'splash'] as const;
@@ -119,7 +136,11 @@ export const hostRequests = {
   'cache.savePreview': z.object({ docId, list: z.enum(PREVIEW_LISTS), version: z.number().int().nonnegative(), json: z.string().max(2_000_000) }),
   'blobs.get': z.object({ workspaceId: docId, sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest') }),
   'datasets.profile': z.object({ workspaceId: docId, path: z.string().trim().min(1, 'file path is required').max(4096) }),
-  'datasets.compare': z.object({ workspaceId: docId, referenceMd5: z.string().min(32).max(40), currentMd5: z.string().min(32).max(40) }),
+  /**
+   * Compares two versions: on their files when this machine has them or can download them from
+   * the blob store, else on their stored profiles (the report says which).
+   */
+  'datasets.compare': z.object({ workspaceId: docId, reference: versionFileSchema, current: versionFileSchema }),
   'datasets.localFiles': z.object({ md5s: z.array(z.string().max(40)).max(10_000) }),
   'jobs.get': z.object({ jobId: z.string().uuid() }),
   'search.query': z.object({ workspaceId: docId, text: z.string().max(1000), limit: z.number().int().min(1).max(100).default(20) }),

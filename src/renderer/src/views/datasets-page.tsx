@@ -103,11 +103,15 @@ function AddVersionForm({ session }: { session: WorkspaceSession }) {
     setJobId(null);
     const file = result as ProfiledFile;
     try {
-      const { uploadError, ...fields } = file;
+      const { uploadError, fileBlob, fileUploadError, ...fields } = file;
       const name = dataset.trim() || file.fileName.replace(/\.[^.]+$/, '');
-      const version = addDatasetVersion(session.doc, { ...fields, dataset: name }, session.commandContext());
+      const version = addDatasetVersion(session.doc, { ...fields, ...(fileBlob ? { fileBlob } : {}), dataset: name }, session.commandContext());
       setPath('');
-      setMessage({ kind: 'ok', text: `Added ${version.fileName}: ${version.rows.toLocaleString()} rows, ${version.columns} columns.${uploadError ? ` The profile is kept on this device for now: ${uploadError}` : ''}` });
+      const notes = [
+        uploadError ? ` The profile is kept on this device for now: ${uploadError}` : '',
+        fileUploadError ? ` Not shared: ${fileUploadError}.` : ' The file is shared with the team, so anyone can compare it.',
+      ];
+      setMessage({ kind: 'ok', text: `Added ${version.fileName}: ${version.rows.toLocaleString()} rows, ${version.columns} columns.${notes.join('')}` });
     } catch (err) {
       setMessage({ kind: 'error', text: err instanceof CommandError ? err.message : String(err) });
     }
@@ -151,10 +155,11 @@ function CompareForm({ session, versions }: { session: WorkspaceSession; version
     setError(null);
     if (reference === current) return setError('Pick two different versions.');
     try {
+      const side = (v: DatasetVersionRecord) => ({ md5: v.md5, fileName: v.fileName, profileBlob: v.profileBlob, ...(v.fileBlob ? { fileBlob: v.fileBlob } : {}) });
       const { jobId: id } = await session.host.call('datasets.compare', {
         workspaceId: session.connection.workspaceId,
-        referenceMd5: find(reference).md5,
-        currentMd5: find(current).md5,
+        reference: side(find(reference)),
+        current: side(find(current)),
       });
       setJobId(id);
     } catch (err) {
@@ -177,7 +182,7 @@ function CompareForm({ session, versions }: { session: WorkspaceSession; version
   }
 
   const option = (v: DatasetVersionRecord) => (
-    <option key={v.id} value={v.id}>{versionLabel(v)}{local.has(v.md5) ? '' : ' — file not on this machine'}</option>
+    <option key={v.id} value={v.id}>{versionLabel(v)}{local.has(v.md5) ? '' : v.fileBlob ? ' — file downloads from the team' : ' — file not shared: profile only'}</option>
   );
   return (
     <form className="card compare" onSubmit={submit} aria-label="Compare two versions">
