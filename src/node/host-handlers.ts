@@ -6,9 +6,10 @@ import { stat } from 'node:fs/promises';
 import * as Y from 'yjs';
 import { basename, isAbsolute, join } from 'node:path';
 import { type DatasetProfile, compareProfiles } from '../core/profile/index.ts';
-import { type AppInfo, type ComparedFiles, type HostHandlers, type ProfiledFile, type WorkspaceConnection, inviteLink, parseInviteLink } from '../shared/host-contract.ts';
+import { type AppInfo, type ComparedFiles, DEFAULT_HOST_FILE_BYTES, type HostHandlers, type ProfiledFile, type WorkspaceConnection, inviteLink, parseInviteLink } from '../shared/host-contract.ts';
 import { loadBlob, storeBlob } from './blob-sync.ts';
 import { fetchDatasetFile, uploadDatasetFile } from './dataset-files.ts';
+import { FileReceiver } from './file-receiver.ts';
 import type { DriftComparison } from '../data/datasets/compare.ts';
 import { md5File } from '../data/datasets/content-hash.ts';
 import type { HostEventBus } from './host-events.ts';
@@ -36,9 +37,12 @@ export interface HostDeps {
   /** Full-text search, kept in step with every appended update (absent in tests that do not search). */
   search?: SearchIndex;
   now?: () => number;
+  /** Largest file a page may hand over (`files.begin`); default DEFAULT_HOST_FILE_BYTES. */
+  maxReceivedFileBytes?: number;
 }
 
-export function createHostHandlers({ cache, jobs, localServer, info, events, search, now = Date.now }: HostDeps) {
+export function createHostHandlers({ cache, jobs, localServer, info, events, search, now = Date.now, maxReceivedFileBytes = DEFAULT_HOST_FILE_BYTES }: HostDeps) {
+  const received = new FileReceiver(join(info.dataDir, 'received-files'), maxReceivedFileBytes);
   // The embedded server picks a free port at each start, so a local workspace's URL is
   // always the current one rather than the one saved when it was created.
   const current = (conn: WorkspaceConnection): WorkspaceConnection =>
@@ -210,6 +214,14 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
     'datasets.localFiles': async ({ md5s }) => ({ available: md5s.filter((m) => cache.localFile(m) !== undefined) }),
 
     'jobs.get': async ({ jobId }) => jobs.get(jobId),
+
+    'files.begin': async ({ name, size }) => received.begin(name, size),
+    'files.piece': async ({ uploadId, offset, bytes }) => received.piece(uploadId, offset, bytes),
+    'files.finish': async ({ uploadId }) => received.finish(uploadId),
+    'files.cancel': async ({ uploadId }) => {
+      await received.cancel(uploadId);
+      return { cancelled: true };
+    },
 
     'search.query': async ({ workspaceId, text, limit }) => {
       if (!search) throw new Error('search is not available in this host');

@@ -108,6 +108,11 @@ const versionFileSchema = z.object({
   fileBlob: sha256Hex.optional(),
 });
 
+/** Largest file a page may hand its host by default (FileReceiver; a host option changes it). */
+export const DEFAULT_HOST_FILE_BYTES = 512 * 1024 * 1024;
+/** Largest piece of a file per `files.piece` call: far under the web host's 64 MiB message limit. */
+export const HOST_FILE_CHUNK_BYTES = 4 * 1024 * 1024;
+
 /** What the host keeps per doc version for a fast open: the incidents list's rows, and the screen they were on. */
 export const PREVIEW_LISTS = ['incidents', 'splash'] as const;
 
@@ -143,6 +148,15 @@ export const hostRequests = {
   'datasets.compare': z.object({ workspaceId: docId, reference: versionFileSchema, current: versionFileSchema }),
   'datasets.localFiles': z.object({ md5s: z.array(z.string().max(40)).max(10_000) }),
   'jobs.get': z.object({ jobId: z.string().uuid() }),
+  /**
+   * A file picked or dropped on the page, handed to the host in pieces (browser mode has no
+   * path on the host's disk): begin with its name and size, send each piece at the offset the
+   * host has, finish to get the path on the host (then `datasets.profile`).
+   */
+  'files.begin': z.object({ name: z.string().trim().min(1, 'the file needs a name').max(500), size: z.number().int().positive('the file is empty') }),
+  'files.piece': z.object({ uploadId: z.string().uuid(), offset: z.number().int().nonnegative(), bytes }),
+  'files.finish': z.object({ uploadId: z.string().uuid() }),
+  'files.cancel': z.object({ uploadId: z.string().uuid() }),
   'search.query': z.object({ workspaceId: docId, text: z.string().max(1000), limit: z.number().int().min(1).max(100).default(20) }),
   'workspaces.invite': z.object({
     workspaceId: docId,
@@ -218,6 +232,12 @@ export interface HostResponses {
   /** Which of the given content hashes have their file on this machine. */
   'datasets.localFiles': { available: string[] };
   'jobs.get': JobState;
+  'files.begin': { uploadId: string; maxBytes: number; chunkBytes: number };
+  /** Bytes the host has of the file so far. */
+  'files.piece': { received: number };
+  /** Where the file is on the host. */
+  'files.finish': { path: string };
+  'files.cancel': { cancelled: boolean };
   /** Entities matching the text, best first; the last word is a prefix. */
   'search.query': { hits: SearchHit[] };
   /** A new member's token and a link that carries server and token together. */
