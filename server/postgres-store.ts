@@ -38,7 +38,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS monitored_workspaces (workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id));
   CREATE TABLE IF NOT EXISTS uploads (
     workspace_id TEXT NOT NULL REFERENCES workspaces(id), sha256 TEXT NOT NULL, size BIGINT NOT NULL,
-    received BIGINT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, sha256));
+    received BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, sha256));
   CREATE TABLE IF NOT EXISTS upload_pieces (
     workspace_id TEXT NOT NULL, sha256 TEXT NOT NULL, at BIGINT NOT NULL, data BYTEA NOT NULL,
     PRIMARY KEY (workspace_id, sha256, at));
@@ -250,7 +250,7 @@ export class PostgresStore implements Store {
   }
 
   async startUpload(workspaceId: string, sha256: string, size: number, now: number) {
-    await this.query('INSERT INTO uploads (workspace_id, sha256, size, received, created_at) VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING', [workspaceId, sha256, size, now]);
+    await this.query('INSERT INTO uploads (workspace_id, sha256, size, received, created_at, updated_at) VALUES ($1, $2, $3, 0, $4, $4) ON CONFLICT DO NOTHING', [workspaceId, sha256, size, now]);
     return (await this.uploadState(workspaceId, sha256))!;
   }
 
@@ -259,10 +259,10 @@ export class PostgresStore implements Store {
     return rows[0] ? { size: Number(rows[0].size), received: Number(rows[0].received) } : undefined;
   }
 
-  async appendUpload(workspaceId: string, sha256: string, offset: number, data: Uint8Array) {
+  async appendUpload(workspaceId: string, sha256: string, offset: number, data: Uint8Array, now: number) {
     return this.tx(async (c) => {
       // The row update is the lock: a second piece at the same offset waits, then finds received moved on.
-      const moved = await c.query('UPDATE uploads SET received = received + $1 WHERE workspace_id = $2 AND sha256 = $3 AND received = $4', [data.byteLength, workspaceId, sha256, offset]);
+      const moved = await c.query('UPDATE uploads SET received = received + $1, updated_at = $5 WHERE workspace_id = $2 AND sha256 = $3 AND received = $4', [data.byteLength, workspaceId, sha256, offset, now]);
       if (!moved.rowCount) return null;
       await c.query('INSERT INTO upload_pieces (workspace_id, sha256, at, data) VALUES ($1, $2, $3, $4)', [workspaceId, sha256, offset, Buffer.from(data)]);
       return offset + data.byteLength;
@@ -278,6 +278,15 @@ export class PostgresStore implements Store {
     await this.tx(async (c) => {
       await c.query('DELETE FROM upload_pieces WHERE workspace_id = $1 AND sha256 = $2', [workspaceId, sha256]);
       await c.query('DELETE FROM uploads WHERE workspace_id = $1 AND sha256 = $2', [workspaceId, sha256]);
+    });
+  }
+
+  async pruneUploads(workspaceId: string, idleSince: number) {
+    return this.tx(async (c) => {
+      await c.query('DELETE FROM upload_pieces p USING uploads u WHERE u.workspace_id = $1 AND u.updated_at < $2 AND p.workspace_id = u.workspace_id AND p.sha256 = u.sha256', [workspaceId, idleSince]);
+      await c.query('DELETE FROM uploads WHERE workspace_id = $1 AND updated_at < $2', [workspaceId, idleSince]);
+      const { rows } = await c.query('SELECT count(*) AS n FROM uploads WHERE workspace_id = $1', [workspaceId]);
+      return Number(rows[0].n);
     });
   }
 

@@ -60,10 +60,12 @@ export interface Store {
    * received so far (two racing senders cannot interleave); answers the new total, or null when
    * the offset was not that (or the upload is gone).
    */
-  appendUpload(workspaceId: string, sha256: string, offset: number, data: Uint8Array): MaybePromise<number | null>;
+  appendUpload(workspaceId: string, sha256: string, offset: number, data: Uint8Array, now: number): MaybePromise<number | null>;
   /** The pieces in order, as one buffer. */
   readUpload(workspaceId: string, sha256: string): MaybePromise<Uint8Array>;
   dropUpload(workspaceId: string, sha256: string): MaybePromise<void>;
+  /** Drops the workspace's uploads that got no piece since `idleSince` (abandoned); answers how many are left under way. */
+  pruneUploads(workspaceId: string, idleSince: number): MaybePromise<number>;
   /** Workspaces with monitors, so the missing-batch watch knows where to look after a restart. */
   markMonitored(workspaceId: string): MaybePromise<void>;
   monitoredWorkspaces(): MaybePromise<string[]>;

@@ -197,7 +197,7 @@ export const serverApi = {
   'uploads.start': {
     method: 'POST', path: `${WS}/uploads`, summary: 'Start (or resume) uploading a file as a blob (owners, editors): declares its sha256 and size; answers how many bytes the server has',
     body: { kind: 'json', schema: uploadStartSchema, maxBytes: 4 * KiB, hint: 'expected {"sha256","size"}', what: 'the upload' },
-    response: uploadStateSchema, statuses: [201, 200], roles: WRITERS, denied: 'upload files', errors: [400, 409, 413, 415],
+    response: uploadStateSchema, statuses: [201, 200], roles: WRITERS, denied: 'upload files', errors: [400, 409, 413, 415, 429],
   },
   'uploads.status': {
     method: 'GET', path: `${WS}/uploads/:sha256`, summary: 'How many bytes of an upload the server has (owners, editors)', body: NONE,

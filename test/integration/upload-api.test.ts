@@ -139,6 +139,22 @@ describe('resumable uploads', () => {
     expect((await piece(ws.id, ws.token, hash, 0, file)).status).toBe(201);
   });
 
+  it('holds at most 8 uploads under way per workspace, resumes one of them, and drops abandoned ones (SQLite store)', async () => {
+    const ws = server.store.createWorkspace('W', 'Ada');
+    const hashes = Array.from({ length: 8 }, (_, i) => sha(`file ${i}`));
+    for (const h of hashes) expect((await start(ws.id, ws.token, { sha256: h, size: 10 })).status).toBe(201);
+    const ninth = await start(ws.id, ws.token, { sha256: sha('file 8'), size: 10 });
+    expect(ninth.status).toBe(429);
+    expect((await ninth.json()).code).toBe('too_many_uploads');
+    // One already under way resumes; another workspace is not held up.
+    expect((await start(ws.id, ws.token, { sha256: hashes[0], size: 10 })).status).toBe(201);
+    const other = server.store.createWorkspace('Other', 'Eve');
+    expect((await start(other.id, other.token, { sha256: sha('file 8'), size: 10 })).status).toBe(201);
+    // A day later nothing arrived: the abandoned ones go when the next upload starts.
+    expect(server.store.pruneUploads(ws.id, Date.now() + 1)).toBe(0);
+    expect((await start(ws.id, ws.token, { sha256: sha('file 8'), size: 10 })).status).toBe(201);
+  });
+
   it('refuses a server limit above what one stored value can hold', async () => {
     await expect(startSyncServer({ port: 0, dataDir: join(dataDir, 'x'), maxUploadBytes: 2 ** 31 })).rejects.toThrow(/maxUploadBytes/);
   });

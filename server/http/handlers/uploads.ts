@@ -9,7 +9,9 @@
  * exactly what the server holds is refused (409 `offset_mismatch`, with `received`), so the
  * stored bytes are always one prefix of the file. When the last piece arrives, the whole file is
  * hashed; a mismatch discards the upload (400 `hash_mismatch`) and nothing is stored.
- * The server's limit (`maxUploadBytes`) is checked on the declared size (413 `upload_too_large`).
+ * The server's limit (`maxUploadBytes`) is checked on the declared size (413 `upload_too_large`);
+ * a workspace has at most MAX_OPEN_UPLOADS under way (429 `too_many_uploads`), and one idle for
+ * a day is dropped, so what an editor starts and abandons cannot fill the database.
  *
  * Why not a library: tus itself (@tus/server, maintained) serves its own routes and headers
  * outside the contract map and router (roles, codes, the OpenAPI document), needs a DataStore
@@ -25,6 +27,10 @@ import { type ErrorAnswer, fail, type ServerHandlers } from '../answer.ts';
 import type { HandlerDeps } from './deps.ts';
 
 const MiB = 1024 * 1024;
+/** Uploads under way per workspace at once: each may hold up to the limit in the database. */
+export const MAX_OPEN_UPLOADS = 8;
+/** An upload that got no piece for this long is abandoned: dropped when the workspace next starts one. */
+export const UPLOAD_IDLE_MS = 24 * 60 * 60 * 1000;
 const mib = (n: number) => `${(n / MiB).toFixed(n % MiB === 0 ? 0 : 1)} MiB`;
 
 export const uploadHandlers = ({ store, maxUploadBytes }: HandlerDeps) => {
@@ -43,6 +49,9 @@ export const uploadHandlers = ({ store, maxUploadBytes }: HandlerDeps) => {
       if (body.size > maxUploadBytes) return tooLarge(body.size);
       if (await store.hasBlob(ws, body.sha256)) return { status: 200, json: state(body.sha256, body.size, body.size, true) };
       const now = Date.now();
+      if (!(await store.uploadState(ws, body.sha256)) && (await store.pruneUploads(ws, now - UPLOAD_IDLE_MS)) >= MAX_OPEN_UPLOADS) {
+        return { status: 429, code: 'too_many_uploads', error: `${MAX_OPEN_UPLOADS} uploads are already under way in this workspace; finish one (or wait a day for abandoned ones to expire)` };
+      }
       const existing = await store.startUpload(ws, body.sha256, body.size, now);
       if (existing.size !== body.size) {
         return { status: 409, code: 'size_mismatch', error: `an upload of ${body.sha256} is under way with ${existing.size} bytes, not ${body.size}: the same hash cannot have two sizes`, details: { size: existing.size } };
@@ -72,7 +81,7 @@ export const uploadHandlers = ({ store, maxUploadBytes }: HandlerDeps) => {
       if (offset + body.byteLength > upload.size) {
         return { status: 400, code: 'beyond_declared_size', error: `this piece ends at byte ${offset + body.byteLength}, past the ${upload.size} bytes declared for the upload`, details: { received: upload.received } };
       }
-      const received = await store.appendUpload(ws, sha, offset, body);
+      const received = await store.appendUpload(ws, sha, offset, body, Date.now());
       // Another request took this offset between the check and the write.
       if (received === null) return offsetMismatch(offset, (await store.uploadState(ws, sha))?.received ?? 0);
       if (received < upload.size) return { status: 200, json: state(sha, upload.size, received, false) };
