@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { HOST_FILE_CHUNK_BYTES } from '../shared/host-contract.ts';
 import { safeFileName } from './dataset-files.ts';
 
@@ -74,6 +74,12 @@ export class FileReceiver {
     this.open.delete(uploadId);
     await r.file.close().catch(() => {});
     await rm(join(this.dir, uploadId), { recursive: true, force: true });
+  }
+
+  /** True for a file this receiver wrote (one folder per upload under its own). */
+  holds(path: string): boolean {
+    const rel = relative(this.dir, path);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep).length === 2;
   }
 
   async close(): Promise<void> {

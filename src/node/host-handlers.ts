@@ -2,9 +2,9 @@
  * The host services behind the contract, shared by the Electron main process and the web
  * host: the local cache, joined workspaces, and the embedded server when one runs.
  */
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import * as Y from 'yjs';
-import { basename, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { type DatasetProfile, compareProfiles } from '../core/profile/index.ts';
 import { type AppInfo, type ComparedFiles, DEFAULT_HOST_FILE_BYTES, type HostHandlers, type ProfiledFile, type WorkspaceConnection, inviteLink, parseInviteLink } from '../shared/host-contract.ts';
 import { loadBlob, storeBlob } from './blob-sync.ts';
@@ -151,7 +151,15 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
     'datasets.profile': async ({ workspaceId, path }) => {
       const conn = connection(workspaceId);
       const file = await checkedFile(path);
-      const jobId = jobs.start(`Profiling ${basename(file)}`, ['profile', file, '--json', '--progress'], async (output, report) => {
+      const jobId = jobs.run(`Profiling ${basename(file)}`, async (report) => {
+        let output: unknown;
+        try {
+          output = await jobs.runCli(['profile', file, '--json', '--progress'], report);
+        } catch (err) {
+          // A file the page handed over that cannot be read as data is of no use to keep.
+          if (received.holds(file)) await rm(dirname(file), { recursive: true, force: true });
+          throw err;
+        }
         const profile = output as DatasetProfile;
         cache.recordLocalFile(profile.md5, file);
         // Teammates see the file name, not where it sits on this machine.

@@ -44,6 +44,22 @@ describe('files handed to the host in pieces', () => {
     expect(readFileSync(path).equals(Buffer.from(bytes))).toBe(true);
   });
 
+  it('drops a handed-over file that cannot be profiled (random bytes are not data)', async () => {
+    cache.saveConnection({ workspaceId: 'ws1', name: 'W', serverUrl: 'http://127.0.0.1:9', token: 't', memberId: 'm', memberName: 'Ada', role: 'owner', local: false, lastOpenedAt: 0 });
+    const { uploadId } = await ok<{ uploadId: string }>('files.begin', { name: 'noise.csv', size: 64 });
+    await ok('files.piece', { uploadId, offset: 0, bytes: new Uint8Array(randomBytes(64)) });
+    const { path } = await ok<{ path: string }>('files.finish', { uploadId });
+    const { jobId } = await ok<{ jobId: string }>('datasets.profile', { workspaceId: 'ws1', path });
+    let state: { kind: string; message?: string };
+    do {
+      await new Promise((r) => setTimeout(r, 50));
+      state = await ok('jobs.get', { jobId });
+    } while (state.kind === 'running');
+    expect(state.kind).toBe('failed');
+    expect(state.message).toContain('noise.csv');
+    expect(existsSync(dirname(path))).toBe(false);
+  }, 60_000);
+
   it('refuses a file over the limit, pieces out of order or past the size, unknown uploads and early finishes', async () => {
     expect(await call('files.begin', { name: 'big.csv', size: 10_001 })).toEqual({ kind: 'error', message: 'big.csv is 10001 bytes; the app takes files of at most 10000 bytes' });
     expect(await call('files.begin', { name: 'empty.csv', size: 0 })).toMatchObject({ kind: 'error', message: 'size: the file is empty' });
