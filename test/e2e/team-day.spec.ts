@@ -103,6 +103,9 @@ test('a team of five works a day: roles change while editing, a retrain recovers
     const adaWs = new WorkspaceScreen(ada.page);
     await adaWs.createIncident({ title: INCIDENT, severity: 'high', description: 'Since the vendor switch on Monday.' });
     await expect(ada.page.getByRole('heading', { name: INCIDENT })).toBeVisible();
+    // A long page, as a busy incident's is: the mention lands below the fold.
+    for (let hour = 1; hour <= 10; hour++) await adaWs.comment(`Hourly check ${hour}: PSI on tenure_months is 0.2${hour}.`);
+    await expect(adaWs.comments()).toContainText('Hourly check 10');
     await adaWs.comment('@Max @Cleo the tenure feed changed on Monday; can you check the nulls?');
 
     for (const app of [max, cleo]) {
