@@ -62,6 +62,15 @@ test('add dataset versions, compare them, and a teammate sees profile and drift'
     // Each tick's text holds a <title> with the full name and the (possibly cut) label.
     await expect.poll(async () => (await weather.locator('svg text > title').allTextContents()).sort())
       .toEqual(['drizzle', 'fog', 'rain', 'snow', 'sun']);
+    // A date column is binned by calendar period (quarters over 2012–2015) and both sides are
+    // drawn: as categories, the two years shared no value and only the reference had bars.
+    const dates = page.getByRole('figure', { name: 'Reference and current distribution of date' });
+    await dates.scrollIntoViewIfNeeded();
+    await expect(dates).toContainText('2012Q1');
+    for (const side of [0, 1]) {
+      await expect.poll(() => dates.locator('.recharts-bar').nth(side).locator('path.recharts-rectangle').count()).toBeGreaterThanOrEqual(4);
+    }
+    await expect(dates.locator('.recharts-legend-wrapper')).toContainText('current');
     await page.screenshot({ path: join(repoRoot, 'test-results', 'screens', 'drift-report.png'), fullPage: true });
 
     // A teammate on another machine: the profile and report come from the server's blob store.

@@ -4,16 +4,21 @@
  * the columns that could not be tested, and optional reference-vs-current histograms.
  */
 import type { DatasetDriftReport } from '../drift/index.ts';
+import type { Period } from './period-bins.ts';
 
 export interface SkippedColumn {
   name: string;
   reason: string;
 }
 
-/** Reference-vs-current counts on shared bins (numerical) or shared categories (categorical). */
+/**
+ * Reference-vs-current counts on shared bins (numerical), shared categories (categorical), or
+ * shared calendar periods (datetime: a column of dates, whatever type its test gave it).
+ */
 export type Overlay =
   | { kind: 'numerical'; name: string; edges: number[]; reference: number[]; current: number[] }
-  | { kind: 'categorical'; name: string; categories: string[]; reference: number[]; current: number[] };
+  | { kind: 'categorical'; name: string; categories: string[]; reference: number[]; current: number[] }
+  | { kind: 'datetime'; name: string; period: Period; step: number; periods: string[]; reference: number[]; current: number[] };
 
 export interface DriftComparison extends DatasetDriftReport {
   reference: { path: string; rows: number };

@@ -2,3 +2,4 @@ export * from './types.ts';
 export * from './diff.ts';
 export * from './drift-report.ts';
 export * from './profile-drift.ts';
+export * from './period-bins.ts';

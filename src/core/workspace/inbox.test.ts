@@ -62,6 +62,8 @@ describe('inbox', () => {
       'handoff churn 1.2.0: Ready for review, @Bo Chen',
       `comment on PSI drift (${comment.id})`,
     ]);
+    // Each says what to scroll to: the decision, or the request's message.
+    expect(inbox.flatMap((i) => (i.kind === 'handoff' ? [i.decisionId] : []))).toEqual(['e1', null]);
     expect(targetTitle(doc, { kind: 'modelVersion', id: version.id })).toBe('churn 1.2.0');
     expect(targetTitle(doc, { kind: 'handoff', id: 'h1' })).toBe('churn 1.2.0');
     expect(targetTitle(doc, { kind: 'run', id: 'gone' })).toBe('');

@@ -16,8 +16,8 @@ export type InboxItem =
   /** `commentId` is the comment to scroll to; `targetTitle` names what it is on ("Drift on age"). */
   | { kind: 'comment'; id: string; at: number; byName: string; text: string; target: CommentTarget; commentId: string; targetTitle: string }
   | { kind: 'note'; id: string; at: number; byName: string; text: string; noteId: string; noteTitle: string }
-  /** An @mention in a handoff's request message or in a decision's comment. */
-  | { kind: 'handoff'; id: string; at: number; byName: string; text: string; handoffId: string; handoffTitle: string };
+  /** An @mention in a handoff's request message (`decisionId` null) or in a decision's comment. */
+  | { kind: 'handoff'; id: string; at: number; byName: string; text: string; handoffId: string; handoffTitle: string; decisionId: string | null };
 
 const recordInput = z.object({ noteId: z.string().min(1).max(128), text: z.string().max(2_000_000) });
 
@@ -110,14 +110,14 @@ function handoffMentions(doc: Y.Doc, memberId: string): InboxItem[] {
   for (const value of doc.getMap(DOC_KEYS.handoffs).values()) {
     const h = handoffSchema.safeParse(value);
     if (!h.success || h.data.requestedById === memberId || !mentions(h.data.message)) continue;
-    out.push({ kind: 'handoff', id: `handoff:${h.data.id}`, at: h.data.at, byName: h.data.requestedByName, text: h.data.message, handoffId: h.data.id, handoffTitle: versionTitle(doc, h.data.versionId) });
+    out.push({ kind: 'handoff', id: `handoff:${h.data.id}`, at: h.data.at, byName: h.data.requestedByName, text: h.data.message, handoffId: h.data.id, handoffTitle: versionTitle(doc, h.data.versionId), decisionId: null });
   }
   for (const value of doc.getMap(DOC_KEYS.handoffEvents).values()) {
     const e = handoffEventSchema.safeParse(value);
     if (!e.success || e.data.kind !== 'decision' || e.data.byId === memberId || !mentions(e.data.comment)) continue;
     const h = handoffSchema.safeParse(doc.getMap(DOC_KEYS.handoffs).get(e.data.handoffId));
     if (!h.success) continue;
-    out.push({ kind: 'handoff', id: `handoff-event:${e.data.id}`, at: e.data.at, byName: e.data.byName, text: e.data.comment, handoffId: h.data.id, handoffTitle: versionTitle(doc, h.data.versionId) });
+    out.push({ kind: 'handoff', id: `handoff-event:${e.data.id}`, at: e.data.at, byName: e.data.byName, text: e.data.comment, handoffId: h.data.id, handoffTitle: versionTitle(doc, h.data.versionId), decisionId: e.data.id });
   }
   return out;
 }

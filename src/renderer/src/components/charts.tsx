@@ -85,7 +85,8 @@ export function OverlayChart({ labels, reference, current, label, kind = 'numeri
             : <XAxis dataKey="bin" tick={{ fontSize: 10 }} interval="preserveStartEnd" />}
           <YAxis tick={{ fontSize: 10 }} width={48} ticks={ticks} domain={[0, ticks[ticks.length - 1]!]} tickFormatter={(v: number) => `${(v * 100).toFixed(decimals)}%`} />
           <Tooltip formatter={(v) => `${(Number(v) * 100).toFixed(1)}%`} />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
+          {/* In the bars' order (reference, then current), not recharts' default alphabetical one. */}
+          <Legend wrapperStyle={{ fontSize: 11 }} itemSorter={null} />
           <Bar dataKey="reference" fill={REFERENCE} isAnimationActive={false} />
           <Bar dataKey="current" fill={CURRENT} isAnimationActive={false} />
         </BarChart>

@@ -1,6 +1,7 @@
 /**
  * A drift report as the drift engine writes it (a comparison's, or the one behind an incident):
- * the verdict, the per-column table, and reference-vs-current histograms on shared bins.
+ * the verdict, the per-column table, and reference-vs-current histograms on shared bins
+ * (a date column's bins are calendar periods, drawn on an ordered axis like numbers).
  */
 import type { DriftComparison } from '../../../core/profile';
 import { OverlayChart, formatNumber, overlayLabels } from './charts';
@@ -33,11 +34,11 @@ export function DriftReport({ report: r }: { report: DriftComparison }) {
         {r.columns.map((c) => {
           const h = charts.get(c.name);
           if (!h) return null;
-          const labels = h.kind === 'numerical' ? overlayLabels(h.edges) : h.categories;
+          const labels = h.kind === 'numerical' ? overlayLabels(h.edges) : h.kind === 'datetime' ? h.periods : h.categories;
           return (
             <section key={c.name} className="card column-card" aria-label={`Reference and current ${c.name}`}>
               <h3>{c.name} {c.drifted && <span className="badge severity-critical">drift</span>}</h3>
-              <OverlayChart kind={h.kind === 'numerical' ? 'numerical' : 'categorical'} labels={labels} reference={h.reference} current={h.current} label={`Reference and current distribution of ${c.name}`} />
+              <OverlayChart kind={h.kind === 'categorical' ? 'categorical' : 'numerical'} labels={labels} reference={h.reference} current={h.current} label={`Reference and current distribution of ${c.name}`} />
             </section>
           );
         })}

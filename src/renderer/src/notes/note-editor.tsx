@@ -40,14 +40,16 @@ interface Props {
   onCommentShortcut: () => void;
   /** Who "@" offers to mention in the text (the other members). */
   mentionables: readonly Mentionable[];
+  /** Opened from the inbox: this person's name, whose first @mention is marked and scrolled to. */
+  mentionOf?: string | null;
 }
 
-export function NoteEditor({ text, awareness, readOnly, anchors, activeId, onReady, onSelectionChange, onCommentShortcut, mentionables }: Props) {
+export function NoteEditor({ text, awareness, readOnly, anchors, activeId, onReady, onSelectionChange, onCommentShortcut, mentionables, mentionOf = null }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   // Callbacks change every render; the editor is made once per note, so it reads them here.
-  const latest = useRef({ onSelectionChange, onCommentShortcut, anchors, activeId, mentionables });
-  latest.current = { onSelectionChange, onCommentShortcut, anchors, activeId, mentionables };
+  const latest = useRef({ onSelectionChange, onCommentShortcut, anchors, activeId, mentionables, mentionOf });
+  latest.current = { onSelectionChange, onCommentShortcut, anchors, activeId, mentionables, mentionOf };
   const paint = useRef<() => void>(() => {});
 
   useEffect(() => {
@@ -84,10 +86,21 @@ export function NoteEditor({ text, awareness, readOnly, anchors, activeId, onRea
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.KeyZ, () => undo.redo());
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyY, () => undo.redo());
     const decorations = editor.createDecorationsCollection();
+    // The note's text may arrive after the editor opens, so the mention is looked for on every
+    // paint and scrolled to the first time it is found.
+    let revealedMention = false;
 
     paint.current = () => {
-      const { anchors: ranges, activeId: active } = latest.current;
+      const { anchors: ranges, activeId: active, mentionOf: name } = latest.current;
       const next: monaco.editor.IModelDeltaDecoration[] = [];
+      const mention = name ? mentionRange(model, name) : null;
+      if (mention) {
+        next.push({ range: mention, options: { inlineClassName: 'note-mention-focused', stickiness: monaco.editor.TrackedRangeStickiness.NeverGrowsWhenTypingAtEdges } });
+        if (!revealedMention) {
+          revealedMention = true;
+          editor.revealRangeInCenter(mention);
+        }
+      }
       for (const { id, anchor } of ranges) {
         const at = resolveNoteAnchor(text, anchor);
         if (!at) continue;
@@ -154,7 +167,17 @@ export function NoteEditor({ text, awareness, readOnly, anchors, activeId, onRea
     editorRef.current?.updateOptions({ readOnly, ariaLabel: readOnly ? 'Note text (read only)' : 'Note text' });
   }, [readOnly]);
 
-  useEffect(() => paint.current(), [anchors, activeId]);
+  useEffect(() => paint.current(), [anchors, activeId, mentionOf]);
 
   return <div ref={host} className="note-editor" data-testid="note-editor" />;
+}
+
+/** Where "@name" first stands in the note as a whole word (any case), or null. */
+function mentionRange(model: monaco.editor.ITextModel, name: string): monaco.Range | null {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`@${escaped}(?![\\p{L}\\p{N}_])`, 'iu').exec(model.getValue());
+  if (!match) return null;
+  const start = model.getPositionAt(match.index);
+  const end = model.getPositionAt(match.index + match[0].length);
+  return new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column);
 }

@@ -3,12 +3,12 @@
  * ticks), the decisions so far with their comments, the actions open to this person (and why the
  * others are closed), moving `production` once ops accepted, and the comment threads.
  */
-import { useCallback } from 'react';
+import { type ReactNode, useCallback, useEffect, useRef } from 'react';
 import type * as Y from 'yjs';
 import { FINAL_STATUSES, roleName } from '../../../core/handoff';
 import { aliasContext, aliasesOfVersion, checkHandoffItem, getHandoffState, getModel, getModelVersion, handoffActions, moveAlias } from '../../../core/workspace';
 import { TimeAgo } from '../components/badges';
-import { useDocValue } from '../session/hooks';
+import { useDocValue, useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { ChecklistView } from './checklist-view';
 import { HandoffActions } from './handoff-actions';
@@ -30,6 +30,8 @@ export function HandoffPage({ session, handoffId }: { session: WorkspaceSession;
   const data = useDocValue(session.doc, read);
   const facts = useVersionFacts(session, data?.state.handoff.versionId ?? '');
   const { error, act } = useAction();
+  // Opened from the inbox (`?mention=request` or a decision's id): that entry is scrolled to and marked.
+  const mention = useHashQuery().get('mention');
   const ws = session.connection.workspaceId;
   if (!data) return <section><p className="empty">No such handoff here. It may not have synced yet, or the link is wrong. <a href={`#/w/${ws}/handoffs`}>All handoffs</a></p></section>;
   const { state, version, model, actions, aliases } = data;
@@ -59,19 +61,19 @@ export function HandoffPage({ session, handoffId }: { session: WorkspaceSession;
           <section aria-labelledby="decisions-title">
             <h3 id="decisions-title">Decisions</h3>
             <ol className="timeline" aria-label="Decisions">
-              <li className="event">
+              <Entry className="event" focused={mention === 'request'}>
                 <span className="event-icon" aria-hidden="true">✉</span>
                 <span><strong>{h.requestedByName}</strong> asked {STAGE_TEXT[h.stage].replace('to ', '')} to take {vName} <TimeAgo at={h.at} />{h.message && <span className="prose block">{h.message}</span>}</span>
-              </li>
+              </Entry>
               {state.decisions.map((d) => (
-                <li key={d.id} className={`event decision-${d.decision}`}>
+                <Entry key={d.id} className={`event decision-${d.decision}`} focused={mention === d.id}>
                   <span className="event-icon" aria-hidden="true">●</span>
                   <span>
                     <strong>{d.byName}</strong>{d.byTeamRole ? ` (${roleName(d.byTeamRole)})` : ''} {DECISION_TEXT[d.decision]} <TimeAgo at={d.at} />
                     {d.decision === 'resubmitted' && <span className="muted"> — the checklist was evaluated again and the ticks start over</span>}
                     {d.comment && <span className="prose block">{d.comment}</span>}
                   </span>
-                </li>
+                </Entry>
               ))}
             </ol>
           </section>
@@ -99,5 +101,20 @@ export function HandoffPage({ session, handoffId }: { session: WorkspaceSession;
       </div>
       <TargetComments session={session} kind="handoff" id={handoffId} empty="No comments yet. Discuss the checklist here; @mention whoever should act." />
     </section>
+  );
+}
+
+/** A decisions entry; the one an inbox item named is scrolled to the middle, marked and focused, as a mentioned comment is. */
+function Entry({ className, focused, children }: { className: string; focused: boolean; children: ReactNode }) {
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (!focused) return;
+    ref.current?.scrollIntoView({ block: 'center' });
+    ref.current?.focus({ preventScroll: true });
+  }, [focused]);
+  return (
+    <li ref={ref} className={focused ? `${className} highlighted` : className} tabIndex={focused ? -1 : undefined} data-focused={focused || undefined}>
+      {children}
+    </li>
   );
 }

@@ -19,11 +19,13 @@ export function useInbox(session: WorkspaceSession): Inbox {
   return { items, unread: reads ? items.filter((i) => !reads.has(i.id)) : [] };
 }
 
-/** Where an inbox item leads, as a hash route. */
-/** Where an inbox item opens: the page it is on, with `?comment=` naming the comment to scroll to. */
+/**
+ * Where an inbox item opens: the page it is on, with what to scroll to and mark: `?comment=`
+ * a comment, `?mention=` a handoff's request ("request") or decision, or the line of a note.
+ */
 export function inboxItemHref(workspaceId: string, item: InboxItem): string {
-  if (item.kind === 'note') return `#/w/${workspaceId}/notes/${encodeURIComponent(item.noteId)}`;
-  if (item.kind === 'handoff') return `#/w/${workspaceId}/handoffs/${encodeURIComponent(item.handoffId)}`;
+  if (item.kind === 'note') return `#/w/${workspaceId}/notes/${encodeURIComponent(item.noteId)}?mention=you`;
+  if (item.kind === 'handoff') return `#/w/${workspaceId}/handoffs/${encodeURIComponent(item.handoffId)}?mention=${encodeURIComponent(item.decisionId ?? 'request')}`;
   const section = { incident: 'incidents', run: 'runs', datasetVersion: 'datasets', note: 'notes', modelVersion: 'model-versions', handoff: 'handoffs' }[item.target.kind];
   return `#/w/${workspaceId}/${section}/${encodeURIComponent(item.target.id)}?comment=${encodeURIComponent(item.commentId)}`;
 }

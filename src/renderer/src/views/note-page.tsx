@@ -7,7 +7,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import { type CommentRecord, NOTE_TEXT_KEY, type NoteAnchor, getNote, listCommentsOn, listMembers, noteDocName } from '../../../core/workspace';
 import { TimeAgo } from '../components/badges';
-import { useDocValue } from '../session/hooks';
+import { useDocValue, useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { NoteCommentBox, NoteCommentThread } from '../notes/note-comments';
 import { type AnchoredRange, NoteEditor, type NoteEditorApi } from '../notes/note-editor';
@@ -51,6 +51,8 @@ function OpenNote({ session, noteId }: { session: WorkspaceSession; noteId: stri
   const editorApi = useRef<NoteEditorApi | null>(null);
   const commentInput = useRef<HTMLTextAreaElement | null>(null);
   const onReady = useCallback((api: NoteEditorApi | null) => (editorApi.current = api), []);
+  // Opened from the inbox (`?mention=you`): this person's @mention is marked and scrolled to.
+  const mentionOf = useHashQuery().get('mention') ? session.connection.memberName : null;
 
   const text = handle?.doc.getText(NOTE_TEXT_KEY) ?? null;
   useTextVersion(text); // re-resolves anchors ("text was removed") as the note changes
@@ -120,6 +122,7 @@ function OpenNote({ session, noteId }: { session: WorkspaceSession; noteId: stri
             onSelectionChange={setHasSelection}
             onCommentShortcut={commentOnSelection}
             mentionables={mentionables}
+            mentionOf={mentionOf}
           />
           {preview && <NotePreview text={text} />}
         </div>
