@@ -229,6 +229,12 @@ export class LocalCache {
     return docIds.reduce((sum, id) => sum + (count.get(id) as { n: number }).n, 0);
   }
 
+  /** Yjs clients with edits in this doc that the server has not confirmed (pending or refused). */
+  unsentClients(docId: string): number[] {
+    const rows = this.db.prepare('SELECT reaches FROM pending_edits WHERE doc_id = ? UNION ALL SELECT reaches FROM refused_edits WHERE doc_id = ?').all(docId, docId) as { reaches: string }[];
+    return [...new Set(rows.flatMap((r) => Object.keys(JSON.parse(r.reaches) as Record<string, number>).map(Number)))];
+  }
+
   /** The doc's cached state as one update (snapshot plus log), or null if nothing is cached. */
   loadDoc(docId: string): Uint8Array | null {
     const parts = this.loadDocUpdates(docId);

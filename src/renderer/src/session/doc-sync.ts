@@ -7,10 +7,13 @@
  * - synced with the server by a y-websocket provider, whose connection state this reports.
  * The owner calls `dispose()`, which saves what is pending and closes everything.
  */
+import * as decoding from 'lib0/decoding';
 import { Awareness } from 'y-protocols/awareness';
 import * as authProtocol from 'y-protocols/auth';
+import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { type ServerBehind, serverBehind } from '../../../core/workspace/server-behind';
 import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
 import { type DriftdeskMessage, MESSAGE_DRIFTDESK, STORAGE_DOWN_REASON, readDriftdeskMessage, syncProtocols } from '../../../shared/sync-messages';
 import { refusedText } from './refused-text';
@@ -32,6 +35,8 @@ export interface RefusedEdits {
 
 /** y-protocols' auth message: the only thing it says is "permission denied". */
 const MESSAGE_AUTH = 2;
+/** y-websocket's sync message (y-protocols/sync inside). */
+const MESSAGE_SYNC = 0;
 
 /** Updates read from the local cache or relayed by the host: already saved, not to save again. */
 const SAVED_ORIGIN = Symbol('saved');
@@ -51,6 +56,8 @@ export class DocSync {
   generation = 0;
   /** Edits the server refused since this doc was opened, or null. */
   refused: RefusedEdits | null = null;
+  /** The server knew less than this copy when it last connected (restored from a backup), or null. */
+  behind: (ServerBehind & { at: number }) | null = null;
   private reloading = false;
   private readonly identityListeners = new Set<(message: Extract<DriftdeskMessage, { kind: 'identity' }>) => void>();
   private readonly providerListeners = new Set<(provider: WebsocketProvider) => void>();
@@ -148,6 +155,17 @@ export class DocSync {
       const message = readDriftdeskMessage(decoder);
       if (message?.kind === 'identity') for (const l of this.identityListeners) l(message);
     };
+    // The server opens with its state vector (sync step 1): kept, with this copy's at that
+    // moment, to tell whether the server lost edits this copy has (see checkServerBehind).
+    const handleSync = provider.messageHandlers[MESSAGE_SYNC]!;
+    let vectors: { server: Map<number, number>; local: Map<number, number> } | null = null;
+    provider.messageHandlers[MESSAGE_SYNC] = (encoder, decoder, ...rest) => {
+      const peek = decoding.createDecoder(decoder.arr.subarray(decoder.pos));
+      if (decoding.readVarUint(peek) === syncProtocol.messageYjsSyncStep1) {
+        vectors = { server: Y.decodeStateVector(decoding.readVarUint8Array(peek)), local: Y.decodeStateVector(Y.encodeStateVector(doc)) };
+      }
+      handleSync(encoder, decoder, ...rest);
+    };
     provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
       authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => {
         // A room whose store is down refuses every edit for now, not this one: it is kept
@@ -164,6 +182,8 @@ export class DocSync {
     });
     provider.on('sync', (isSynced: boolean) => {
       if (isSynced && provider === this.provider && !this.reloading) this.setSync({ kind: 'synced', detail: `Synced with ${serverUrl}` });
+      if (isSynced && vectors) void this.checkServerBehind(vectors);
+      vectors = null;
     });
     return provider;
   }
@@ -248,6 +268,30 @@ export class DocSync {
   }
 
   /** The person has copied what they needed, or does not want it: forget the refused edits. */
+  /**
+   * Says so when the server lacked edits this copy had, beyond the ones waiting to be sent from
+   * here (a server restored from a backup). The sync has already sent them back.
+   */
+  private async checkServerBehind(vectors: { server: Map<number, number>; local: Map<number, number> }): Promise<void> {
+    const { clients } = await this.host.call('sync.unsentClients', { docId: this.docName }).catch(() => ({ clients: null }));
+    // Without knowing what is unsent, a loss cannot be told from offline work: say nothing.
+    if (!clients || this.disposed) return;
+    const behind = serverBehind(vectors.local, vectors.server, new Set([...clients, ...this.unsentHere()]));
+    if (!behind) return;
+    this.behind = { ...behind, at: Date.now() };
+    this.emit();
+  }
+
+  /** Clients of edits made here and not yet handed to the cache (their pending rows do not exist yet). */
+  private unsentHere(): number[] {
+    return this.unsaved.some((u) => u.local) || this.inFlight > 0 ? [this.doc.clientID] : [];
+  }
+
+  dismissBehind(): void {
+    this.behind = null;
+    this.emit();
+  }
+
   discardRefused(): void {
     this.refused = null;
     this.emit();
