@@ -9,9 +9,7 @@
  * must keep them); "updated" fields name whoever wrote this version of the record.
  */
 import type { z } from 'zod';
-import { MONITOR_KEYS, monitorSchema } from '../src/core/monitor/index.ts';
 import {
-  DATASET_KEYS,
   DOC_KEYS,
   aliasEventSchema,
   commentSchema,
@@ -21,6 +19,7 @@ import {
   handoffSchema,
   modelSchema,
   modelVersionSchema,
+  monitorSchema,
   noteMentionSchema,
   noteSchema,
   reactionKey,
@@ -79,9 +78,9 @@ export const RECORD_RULES: Record<string, RecordRule> = {
   [DOC_KEYS.aliasEvents]: { schema: aliasEventSchema, key: byId, created: ['byId', 'byName'], dates: ['at'], add: WRITERS, change: NOBODY, remove: NOBODY },
   [DOC_KEYS.handoffs]: { schema: handoffSchema, key: byId, created: ['requestedById', 'requestedByName'], dates: ['at'], add: WRITERS, change: NOBODY, remove: NOBODY },
   [DOC_KEYS.handoffEvents]: { schema: handoffEventSchema, key: byId, created: ['byId', 'byName'], dates: ['at'], add: WRITERS, change: NOBODY, remove: NOBODY },
-  [DATASET_KEYS.versions]: { schema: datasetVersionSchema, key: byId, created: ['addedBy', 'addedByName'], dates: ['addedAt'], add: WRITERS, change: NOBODY, remove: NOBODY },
-  [DATASET_KEYS.comparisons]: { schema: datasetComparisonSchema, key: byId, created: ['createdBy', 'createdByName'], dates: ['createdAt'], add: WRITERS, change: NOBODY, remove: NOBODY },
-  [MONITOR_KEYS.monitors]: { schema: monitorSchema, key: byId, created: ['createdBy'], dates: ['createdAt'], add: WRITERS, change: WRITERS, remove: NOBODY },
+  [DOC_KEYS.datasetVersions]: { schema: datasetVersionSchema, key: byId, created: ['addedBy', 'addedByName'], dates: ['addedAt'], add: WRITERS, change: NOBODY, remove: NOBODY },
+  [DOC_KEYS.datasetComparisons]: { schema: datasetComparisonSchema, key: byId, created: ['createdBy', 'createdByName'], dates: ['createdAt'], add: WRITERS, change: NOBODY, remove: NOBODY },
+  [DOC_KEYS.monitors]: { schema: monitorSchema, key: byId, created: ['createdBy'], dates: ['createdAt'], add: WRITERS, change: WRITERS, remove: NOBODY },
 };
 
 /**

@@ -2,7 +2,7 @@
  * `driftdesk env diff A B [--json]`: what differs between two environments (run vs run, run vs
  * production). A and B are each a requirements.txt / `pip freeze` output, a conda
  * environment.yml, an MLflow python_env.yaml, an MLmodel file or an MLflow model folder (how
- * the kind is told: src/node/repro/read-environment.ts).
+ * the kind is told: src/data/repro/read-environment.ts).
  *
  * Exit codes, as diff(1): 0 the same, 1 different, 2 bad input (the message names the file and
  * line). A Python version only one side records is shown but does not make them differ.
@@ -18,7 +18,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type ChangeLevel, type Environment, EnvParseError, type EnvironmentDiff, type PackageChange, type PackageState, diffEnvironments } from '../core/repro/index.ts';
-import { EnvReadError, readEnvironment } from '../node/repro/read-environment.ts';
+import { EnvReadError, readEnvironment } from '../data/repro/read-environment.ts';
 import { UsageError } from './usage-error.ts';
 
 export async function envCommand(sub: string | undefined, args: string[]): Promise<number> {

@@ -1,7 +1,8 @@
 /**
  * `driftdesk import mlflow PATH --server URL --workspace ID --token T [--dry-run]`: brings MLflow
  * runs and its model registry (an `mlruns/` file store or an `mlflow.db`) into a workspace
- * (src/node/mlflow). Safe to run again: what was imported is updated, not added twice.
+ * (readers in src/data/mlflow, the import in src/node/mlflow). Safe to run again: what was
+ * imported is updated, not added twice.
  * `--dry-run` reads and checks the store and lists every run, model, version and alias move it
  * would create or change — against the workspace when given a server, else against an empty one —
  * and writes nothing.
@@ -10,7 +11,7 @@
  * could not be reached — in every such case nothing was written to the workspace.
  */
 import { parseArgs } from 'node:util';
-import { MlflowImportError, MlflowImportRefused } from '../node/mlflow/imported-run.ts';
+import { MlflowImportError, MlflowImportRefused } from '../data/mlflow/imported-run.ts';
 import { type ImportReport, importMlflow, planOffline } from '../node/mlflow/import-mlflow.ts';
 import { UsageError } from './usage-error.ts';
 

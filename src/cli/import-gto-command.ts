@@ -1,8 +1,8 @@
 /**
  * `driftdesk import gto PATH --server URL --workspace ID --token T [--repo NAME] [--dry-run]`:
- * brings a GTO registry (src/node/gto) into a workspace: artifacts become models, registered
- * versions become versions (labelled with GTO's version), stage assignments become aliases, in
- * the order they happened. Safe to run again. `--dry-run` reads and checks the registry and prints
+ * brings a GTO registry (src/data/gto reads it, src/node/gto imports it) into a workspace:
+ * artifacts become models, registered versions become versions (labelled with GTO's version),
+ * stage assignments become aliases, in the order they happened. Safe to run again. `--dry-run` reads and checks the registry and prints
  * what it would import, without contacting a server.
  *
  * Exit codes: 0 imported; 2 bad input (the message names the tag or field) or the server refused
@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { GtoImportError, GtoImportRefused, PROTECTED_NOTE, protectedMovesOf } from '../core/gto/index.ts';
 import { importGto } from '../node/gto/import-gto.ts';
-import { readGtoSource } from '../node/gto/read-gto.ts';
+import { readGtoSource } from '../data/gto/read-gto.ts';
 import { UsageError } from './usage-error.ts';
 
 const KIND_TEXT = { git: 'git tags', history: 'gto history JSON', show: 'gto show JSON' } as const;

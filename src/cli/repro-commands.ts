@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { EnvParseError, type ReproChecklist, reproChecklist, reproFiles } from '../core/repro/index.ts';
 import type { RunDetailRecord } from '../core/workspace/index.ts';
 import { type FetchedRun, fetchRun, RunLookupError } from '../node/repro/fetch-run.ts';
-import { DvcReadError, dvcRepoDataVersions, readDvcRepo } from '../node/repro/read-dvc.ts';
+import { DvcReadError, dvcRepoDataVersions, readDvcRepo } from '../data/repro/read-dvc.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Thrown for output that must not be replaced; exit 2. */

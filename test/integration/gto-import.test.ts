@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { planFromHistory, planFromTags } from '../../src/core/gto/index.ts';
 import { aliasHistory, currentAliases, findModelByName, listModelVersions, listModels } from '../../src/core/workspace/index.ts';
-import { readGitTags } from '../../src/node/gto/read-gto.ts';
+import { readGitTags } from '../../src/data/gto/read-gto.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { connectClient, synced } from '../helpers/sync-clients.ts';
 

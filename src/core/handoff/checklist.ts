@@ -5,7 +5,8 @@
  * so the receiver sees what held when it was asked. Manual items are what no program can see
  * ("rollback plan written"); people tick them.
  */
-import type { DataVersionRef, EnvironmentFile, HandoffChecklistItem, HandoffStage, RunDetailRecord } from '../workspace/index.ts';
+import type { DataVersionRef, EnvironmentFile, RunDetailRecord } from '../workspace/run-detail.ts';
+import type { HandoffChecklistItem, HandoffStage } from '../workspace/schema.ts';
 
 /** What the automatic items look at; the app computes it from the version, its run's detail blob and the repro checklist. */
 export interface HandoffFacts {

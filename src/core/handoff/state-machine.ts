@@ -17,7 +17,7 @@
  * (both `seq` n) — say an accept and a reject offline — resolve the same way on every replica,
  * and the loser stays in the audit trail.
  */
-import type { HandoffChecklistItem, HandoffDecision, HandoffEvent, HandoffRecord, Role, TeamRole } from '../workspace/index.ts';
+import type { HandoffChecklistItem, HandoffDecision, HandoffEvent, HandoffRecord, Role, TeamRole } from '../workspace/schema.ts';
 
 export type HandoffStatus = 'pending' | 'changes-requested' | 'accepted' | 'rejected' | 'withdrawn';
 

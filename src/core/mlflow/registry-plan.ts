@@ -1,5 +1,5 @@
 /**
- * MLflow's model registry as plain data (what both readers of src/node/mlflow produce), and what
+ * MLflow's model registry as plain data (what both readers of src/data/mlflow produce), and what
  * its stages and aliases mean as Driftdesk aliases.
  *
  * MLflow has two ways to name a version: stages (MLflow ≤ 2: None, Staging, Production,

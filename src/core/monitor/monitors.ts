@@ -8,40 +8,23 @@ import { z } from 'zod';
 import {
   type CommandContext,
   CommandError,
-  DATASET_KEYS,
   DOC_KEYS,
   type IncidentRecord,
+  type MonitorRecord,
   type Severity,
   appendIncidentEvent,
   createIncident,
   getIncident,
   listIncidents,
+  monitorSchema,
   parseInput,
 } from '../workspace/index.ts';
 import { type AlertRule, type RuleOutcome, alertRuleSchema } from './rules.ts';
 
-export const MONITOR_KEYS = { monitors: 'monitors' } as const;
+// The monitor record is part of the workspace schema, with every other record.
+export { type MonitorRecord, monitorSchema } from '../workspace/schema.ts';
 
 const id = z.string().min(1).max(128);
-
-export const monitorSchema = z.object({
-  id,
-  name: z.string().min(1).max(200),
-  /** The model (or dataset) watched, as people name it. */
-  model: z.string().max(300),
-  /** The dataset version batches are compared against. */
-  referenceVersionId: id,
-  /** The reference data itself, in the server's blob store (sha256), and its file format. */
-  referenceBlob: z.string().regex(/^[0-9a-f]{64}$/),
-  referenceFormat: z.enum(['csv', 'tsv', 'parquet', 'json', 'jsonl']),
-  /** Batches are expected this often (ms); a `batchMissing` rule judges lateness. */
-  expectBatchEveryMs: z.number().int().positive().optional(),
-  rules: z.array(alertRuleSchema).max(100),
-  createdAt: z.number().int().nonnegative(),
-  createdBy: id,
-  lastBatchAt: z.number().int().nonnegative().optional(),
-});
-export type MonitorRecord = z.infer<typeof monitorSchema>;
 
 const createMonitorInput = z.object({
   name: z.string().trim().min(1, 'name is required').max(200),
@@ -56,22 +39,22 @@ const createMonitorInput = z.object({
 
 export function createMonitor(doc: Y.Doc, input: z.input<typeof createMonitorInput>, ctx: CommandContext): MonitorRecord {
   const data = parseInput('createMonitor', createMonitorInput, input);
-  if (!doc.getMap(DATASET_KEYS.versions).has(data.referenceVersionId)) {
+  if (!doc.getMap(DOC_KEYS.datasetVersions).has(data.referenceVersionId)) {
     throw new CommandError('createMonitor', [{ path: 'referenceVersionId', message: `no dataset version ${data.referenceVersionId}` }]);
   }
   const record: MonitorRecord = { id: ctx.newId(), ...data, createdAt: ctx.now(), createdBy: ctx.actor.id };
-  doc.getMap<MonitorRecord>(MONITOR_KEYS.monitors).set(record.id, record);
+  doc.getMap<MonitorRecord>(DOC_KEYS.monitors).set(record.id, record);
   return record;
 }
 
 export function getMonitor(doc: Y.Doc, monitorId: string): MonitorRecord | undefined {
-  const parsed = monitorSchema.safeParse(doc.getMap(MONITOR_KEYS.monitors).get(monitorId));
+  const parsed = monitorSchema.safeParse(doc.getMap(DOC_KEYS.monitors).get(monitorId));
   return parsed.success ? parsed.data : undefined;
 }
 
 export function listMonitors(doc: Y.Doc): MonitorRecord[] {
   const out: MonitorRecord[] = [];
-  for (const value of doc.getMap(MONITOR_KEYS.monitors).values()) {
+  for (const value of doc.getMap(DOC_KEYS.monitors).values()) {
     const parsed = monitorSchema.safeParse(value);
     if (parsed.success) out.push(parsed.data);
   }
@@ -107,7 +90,7 @@ export function recordFindings(
 ): FindingsApplied {
   const applied: FindingsApplied = { opened: [], updated: [] };
   doc.transact(() => {
-    if (batchAt !== undefined) doc.getMap<MonitorRecord>(MONITOR_KEYS.monitors).set(monitor.id, { ...monitor, lastBatchAt: batchAt });
+    if (batchAt !== undefined) doc.getMap<MonitorRecord>(DOC_KEYS.monitors).set(monitor.id, { ...monitor, lastBatchAt: batchAt });
     for (const outcome of outcomes) {
       if (outcome.band === 'ok') continue;
       const rule = monitor.rules.find((r) => r.id === outcome.ruleId);

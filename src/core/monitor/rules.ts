@@ -14,24 +14,13 @@
  * - `metric`      a model metric (e.g. accuracy) is below, or above, its bounds;
  * - `batchMissing` no batch has arrived for longer than the bound (ms).
  */
-import { z } from 'zod';
+import type { AlertRule } from '../workspace/schema.ts';
+
+// The rule grammar is part of the workspace schema (a monitor record holds its rules).
+export { type AlertRule, alertRuleSchema } from '../workspace/schema.ts';
 
 export const BANDS = ['ok', 'warning', 'critical'] as const;
 export type Band = (typeof BANDS)[number];
-
-const id = z.string().min(1).max(128);
-const share = z.number().min(0).max(1);
-
-export const alertRuleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('driftShare'), id, warning: share.optional(), critical: share }),
-  z.object({ kind: z.literal('columnDrift'), id, column: z.string().min(1).max(300), warning: z.number().optional(), critical: z.number().optional() }),
-  z.object({
-    kind: z.literal('metric'), id, metric: z.string().min(1).max(200), direction: z.enum(['below', 'above']),
-    warning: z.number().optional(), critical: z.number(),
-  }),
-  z.object({ kind: z.literal('batchMissing'), id, warningAfterMs: z.number().int().positive().optional(), criticalAfterMs: z.number().int().positive() }),
-]);
-export type AlertRule = z.infer<typeof alertRuleSchema>;
 
 /** What a batch's drift comparison says, as the rules need it. */
 export interface BatchDrift {

@@ -19,7 +19,6 @@ import {
   memberSchema,
   severitySchema,
 } from './schema.ts';
-import { DATASET_KEYS } from './datasets.ts';
 import { appendIncidentEvent } from './incident-events.ts';
 import { findMentions } from './mentions.ts';
 import { getIncident, listMembers } from './queries.ts';
@@ -70,7 +69,7 @@ export function createIncident(doc: Y.Doc, input: CreateIncidentInput, ctx: Comm
   const data = parseInput('createIncident', createIncidentInput, input);
   for (const path of ['referenceVersionId', 'currentVersionId'] as const) {
     const versionId = data[path];
-    if (versionId !== undefined && !doc.getMap(DATASET_KEYS.versions).has(versionId)) {
+    if (versionId !== undefined && !doc.getMap(DOC_KEYS.datasetVersions).has(versionId)) {
       throw new CommandError('createIncident', [{ path, message: `no dataset version ${versionId}` }]);
     }
   }
@@ -173,7 +172,7 @@ function targetExists(doc: Y.Doc, target: CommentTarget): boolean {
     case 'run':
       return doc.getMap(DOC_KEYS.runs).has(target.id);
     case 'datasetVersion':
-      return doc.getMap(DATASET_KEYS.versions).has(target.id);
+      return doc.getMap(DOC_KEYS.datasetVersions).has(target.id);
     case 'note':
       return doc.getMap(DOC_KEYS.notes).has(target.id);
     case 'modelVersion':

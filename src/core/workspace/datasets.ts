@@ -6,42 +6,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { type CommandContext, CommandError, parseInput } from './command-context.ts';
-
-export const DATASET_KEYS = { versions: 'datasetVersions', comparisons: 'datasetComparisons' } as const;
-
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest');
-const md5 = z.string().regex(/^[0-9a-f]{32}(\.dir)?$/, 'expected an md5 hex digest (DVC style)');
-
-export const datasetVersionSchema = z.object({
-  id: z.string().min(1).max(128),
-  /** The dataset this is a version of, e.g. "transactions". */
-  dataset: z.string().min(1).max(200),
-  fileName: z.string().min(1).max(500),
-  format: z.string().min(1).max(20),
-  md5,
-  size: z.number().int().nonnegative(),
-  rows: z.number().int().nonnegative(),
-  columns: z.number().int().nonnegative(),
-  profileBlob: sha256,
-  addedBy: z.string().min(1),
-  addedByName: z.string().max(200),
-  addedAt: z.number().int().nonnegative(),
-});
-export type DatasetVersionRecord = z.infer<typeof datasetVersionSchema>;
-
-export const datasetComparisonSchema = z.object({
-  id: z.string().min(1).max(128),
-  referenceVersionId: z.string().min(1),
-  currentVersionId: z.string().min(1),
-  reportBlob: sha256,
-  datasetDrift: z.boolean(),
-  driftedColumns: z.number().int().nonnegative(),
-  testedColumns: z.number().int().nonnegative(),
-  createdBy: z.string().min(1),
-  createdByName: z.string().max(200),
-  createdAt: z.number().int().nonnegative(),
-});
-export type DatasetComparisonRecord = z.infer<typeof datasetComparisonSchema>;
+import { DOC_KEYS, type DatasetComparisonRecord, type DatasetVersionRecord, datasetComparisonSchema, datasetVersionSchema } from './schema.ts';
 
 const addVersionInput = datasetVersionSchema.omit({ id: true, addedBy: true, addedByName: true, addedAt: true }).extend({
   dataset: z.string().trim().min(1, 'dataset name is required').max(200),
@@ -52,7 +17,7 @@ export type AddDatasetVersionInput = z.input<typeof addVersionInput>;
 export function addDatasetVersion(doc: Y.Doc, input: AddDatasetVersionInput, ctx: CommandContext): DatasetVersionRecord {
   const data = parseInput('addDatasetVersion', addVersionInput, input);
   const record: DatasetVersionRecord = { id: ctx.newId(), ...data, addedBy: ctx.actor.id, addedByName: ctx.actor.name, addedAt: ctx.now() };
-  doc.getMap<DatasetVersionRecord>(DATASET_KEYS.versions).set(record.id, record);
+  doc.getMap<DatasetVersionRecord>(DOC_KEYS.datasetVersions).set(record.id, record);
   return record;
 }
 
@@ -66,23 +31,23 @@ export function recordComparison(doc: Y.Doc, input: RecordComparisonInput, ctx: 
     if (!getDatasetVersion(doc, id)) throw new CommandError('recordComparison', [{ path, message: `no dataset version ${id}` }]);
   }
   const record: DatasetComparisonRecord = { id: ctx.newId(), ...data, createdBy: ctx.actor.id, createdByName: ctx.actor.name, createdAt: ctx.now() };
-  doc.getMap<DatasetComparisonRecord>(DATASET_KEYS.comparisons).set(record.id, record);
+  doc.getMap<DatasetComparisonRecord>(DOC_KEYS.datasetComparisons).set(record.id, record);
   return record;
 }
 
 export function getDatasetVersion(doc: Y.Doc, id: string): DatasetVersionRecord | undefined {
-  const parsed = datasetVersionSchema.safeParse(doc.getMap(DATASET_KEYS.versions).get(id));
+  const parsed = datasetVersionSchema.safeParse(doc.getMap(DOC_KEYS.datasetVersions).get(id));
   return parsed.success ? parsed.data : undefined;
 }
 
 /** Versions, newest first. */
 export function listDatasetVersions(doc: Y.Doc): DatasetVersionRecord[] {
-  return parseValues(doc.getMap(DATASET_KEYS.versions), datasetVersionSchema).sort((a, b) => b.addedAt - a.addedAt || a.id.localeCompare(b.id));
+  return parseValues(doc.getMap(DOC_KEYS.datasetVersions), datasetVersionSchema).sort((a, b) => b.addedAt - a.addedAt || a.id.localeCompare(b.id));
 }
 
 /** Comparisons, newest first. */
 export function listComparisons(doc: Y.Doc): DatasetComparisonRecord[] {
-  return parseValues(doc.getMap(DATASET_KEYS.comparisons), datasetComparisonSchema).sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
+  return parseValues(doc.getMap(DOC_KEYS.datasetComparisons), datasetComparisonSchema).sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
 }
 
 function parseValues<S extends z.ZodType>(map: Y.Map<unknown>, schema: S): z.infer<S>[] {

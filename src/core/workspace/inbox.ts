@@ -10,7 +10,6 @@ import type { CommandContext } from './command-context.ts';
 import { parseInput } from './command-context.ts';
 import { findMentions } from './mentions.ts';
 import { listMembers, listMentionsOf } from './queries.ts';
-import { DATASET_KEYS } from './datasets.ts';
 import { type CommentTarget, DOC_KEYS, type NoteMentionRecord, type NoteRecord, handoffEventSchema, handoffSchema, modelSchema, modelVersionSchema, noteMentionSchema, noteSchema } from './schema.ts';
 
 export type InboxItem =
@@ -83,7 +82,7 @@ export function targetTitle(doc: Y.Doc, target: CommentTarget): string {
     case 'incident': return field(DOC_KEYS.incidents, 'title');
     case 'run': return field(DOC_KEYS.runs, 'name');
     case 'note': return field(DOC_KEYS.notes, 'title');
-    case 'datasetVersion': return field(DATASET_KEYS.versions, 'fileName');
+    case 'datasetVersion': return field(DOC_KEYS.datasetVersions, 'fileName');
     case 'modelVersion': return versionTitle(doc, target.id);
     case 'handoff': {
       const handoff = handoffSchema.safeParse(doc.getMap(DOC_KEYS.handoffs).get(target.id));

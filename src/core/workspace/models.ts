@@ -15,7 +15,6 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import { type CommandContext, CommandError, parseInput } from './command-context.ts';
 import { handoffState } from '../handoff/state-machine.ts';
-import { DATASET_KEYS } from './datasets.ts';
 import { parseRecord } from './queries.ts';
 import {
   type AliasEventRecord,
@@ -378,5 +377,5 @@ export function protectedMoveAllowed(doc: Y.Doc, event: AliasEventRecord): boole
 }
 
 function datasetVersionExists(doc: Y.Doc, id: string): boolean {
-  return doc.getMap(DATASET_KEYS.versions).has(id);
+  return doc.getMap(DOC_KEYS.datasetVersions).has(id);
 }

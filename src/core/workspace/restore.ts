@@ -10,17 +10,15 @@
  * resolutions.
  */
 import * as Y from 'yjs';
-import { DATASET_KEYS } from './datasets.ts';
 import { DOC_KEYS } from './schema.ts';
 
 /**
- * Registries whose entries are plain records. `monitors` is MONITOR_KEYS.monitors, spelled out
- * because src/core/monitor builds on this module and importing it here would be circular. A
- * note's text is its own doc, with its own history; the registry entry is restored here.
+ * Registries whose entries are plain records. A note's text is its own doc, with its own
+ * history; the registry entry is restored here.
  */
 const RECORD_MAPS = [
   DOC_KEYS.comments, DOC_KEYS.reactions, DOC_KEYS.threadResolutions, DOC_KEYS.runs, DOC_KEYS.notes, DOC_KEYS.noteMentions,
-  DATASET_KEYS.versions, DATASET_KEYS.comparisons, 'monitors',
+  DOC_KEYS.datasetVersions, DOC_KEYS.datasetComparisons, DOC_KEYS.monitors,
   DOC_KEYS.runAnnotations,
 ];
 /** Per record map, the live entries the registry refers to (kept as they are by a restore). */

@@ -29,6 +29,14 @@
  *               version 3); an alias points where its latest event says, so the log is the audit trail
  * - `handoffs`  Y.Map<id, HandoffRecord>: immutable handoff requests with their checklist;
  *   `handoffEvents` Y.Map<id, HandoffEventRecord>: append-only decisions and checks on them
+ * - `datasetVersions`, `datasetComparisons` Y.Map<id, record>: profiled dataset versions and
+ *               drift comparisons between two of them (profile and report are blobs)
+ * - `monitors`  Y.Map<id, MonitorRecord>: what a monitor watches and its alert rules
+ *
+ * Every doc key and record schema lives here and nowhere else, so any module (restore, the
+ * server's write policy, src/core/monitor, src/core/handoff) can name a registry without
+ * importing the commands that change it, and src/core has no import cycle (schema.ts imports
+ * nothing of ours; src/core/import-cycles.test.ts checks it).
  *
  * Everything read back from a doc is parsed with these schemas: a doc is shared with other
  * clients, and a record that does not parse is skipped rather than trusted.
@@ -54,6 +62,9 @@ export const DOC_KEYS = {
   aliasEvents: 'aliasEvents',
   handoffs: 'handoffs',
   handoffEvents: 'handoffEvents',
+  datasetVersions: 'datasetVersions',
+  datasetComparisons: 'datasetComparisons',
+  monitors: 'monitors',
 } as const;
 
 /** The Y.Text that holds a note's markdown, inside the note's own doc. */
@@ -455,3 +466,70 @@ export const handoffEventSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type HandoffEvent = z.infer<typeof handoffEventSchema>;
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest');
+const md5 = z.string().regex(/^[0-9a-f]{32}(\.dir)?$/, 'expected an md5 hex digest (DVC style)');
+
+export const datasetVersionSchema = z.object({
+  id: z.string().min(1).max(128),
+  /** The dataset this is a version of, e.g. "transactions". */
+  dataset: z.string().min(1).max(200),
+  fileName: z.string().min(1).max(500),
+  format: z.string().min(1).max(20),
+  md5,
+  size: z.number().int().nonnegative(),
+  rows: z.number().int().nonnegative(),
+  columns: z.number().int().nonnegative(),
+  profileBlob: sha256,
+  addedBy: z.string().min(1),
+  addedByName: z.string().max(200),
+  addedAt: z.number().int().nonnegative(),
+});
+export type DatasetVersionRecord = z.infer<typeof datasetVersionSchema>;
+
+export const datasetComparisonSchema = z.object({
+  id: z.string().min(1).max(128),
+  referenceVersionId: z.string().min(1),
+  currentVersionId: z.string().min(1),
+  reportBlob: sha256,
+  datasetDrift: z.boolean(),
+  driftedColumns: z.number().int().nonnegative(),
+  testedColumns: z.number().int().nonnegative(),
+  createdBy: z.string().min(1),
+  createdByName: z.string().max(200),
+  createdAt: z.number().int().nonnegative(),
+});
+export type DatasetComparisonRecord = z.infer<typeof datasetComparisonSchema>;
+
+const share = z.number().min(0).max(1);
+
+/** A monitor's alert rule; how each kind is judged is src/core/monitor/rules.ts. */
+export const alertRuleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('driftShare'), id, warning: share.optional(), critical: share }),
+  z.object({ kind: z.literal('columnDrift'), id, column: z.string().min(1).max(300), warning: z.number().optional(), critical: z.number().optional() }),
+  z.object({
+    kind: z.literal('metric'), id, metric: z.string().min(1).max(200), direction: z.enum(['below', 'above']),
+    warning: z.number().optional(), critical: z.number(),
+  }),
+  z.object({ kind: z.literal('batchMissing'), id, warningAfterMs: z.number().int().positive().optional(), criticalAfterMs: z.number().int().positive() }),
+]);
+export type AlertRule = z.infer<typeof alertRuleSchema>;
+
+export const monitorSchema = z.object({
+  id,
+  name: z.string().min(1).max(200),
+  /** The model (or dataset) watched, as people name it. */
+  model: z.string().max(300),
+  /** The dataset version batches are compared against. */
+  referenceVersionId: id,
+  /** The reference data itself, in the server's blob store (sha256), and its file format. */
+  referenceBlob: z.string().regex(/^[0-9a-f]{64}$/),
+  referenceFormat: z.enum(['csv', 'tsv', 'parquet', 'json', 'jsonl']),
+  /** Batches are expected this often (ms); a `batchMissing` rule judges lateness. */
+  expectBatchEveryMs: z.number().int().positive().optional(),
+  rules: z.array(alertRuleSchema).max(100),
+  createdAt: z.number().int().nonnegative(),
+  createdBy: id,
+  lastBatchAt: z.number().int().nonnegative().optional(),
+});
+export type MonitorRecord = z.infer<typeof monitorSchema>;

@@ -9,8 +9,7 @@
  * body; the index fills it from the note doc.
  */
 import * as Y from 'yjs';
-import { DATASET_KEYS, datasetVersionSchema } from './datasets.ts';
-import { type CommentTarget, DOC_KEYS, commentSchema, handoffSchema, incidentSchema, modelSchema, modelVersionSchema, noteSchema, runSummarySchema } from './schema.ts';
+import { type CommentTarget, DOC_KEYS, commentSchema, datasetVersionSchema, handoffSchema, incidentSchema, modelSchema, modelVersionSchema, noteSchema, runSummarySchema } from './schema.ts';
 
 export const SEARCH_KINDS = ['incident', 'comment', 'run', 'datasetVersion', 'note', 'model', 'modelVersion', 'handoff'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
@@ -35,7 +34,7 @@ const REGISTRIES: Record<SearchKind, string> = {
   incident: DOC_KEYS.incidents,
   comment: DOC_KEYS.comments,
   run: DOC_KEYS.runs,
-  datasetVersion: DATASET_KEYS.versions,
+  datasetVersion: DOC_KEYS.datasetVersions,
   note: DOC_KEYS.notes,
   model: DOC_KEYS.models,
   modelVersion: DOC_KEYS.modelVersions,

@@ -1,6 +1,6 @@
 /**
  * Imports a GTO registry into a workspace on a sync server, so a failure leaves it as it was:
- *   1. read and check everything (src/node/gto/read-gto.ts): any bad tag or field stops here;
+ *   1. read and check everything (src/data/gto/read-gto.ts): any bad tag or field stops here;
  *   2. ask the server who the token is (`GET /api/v1/me`): an editor or owner of this workspace,
  *      and an owner when the registry moves `production`;
  *   3. sync the workspace, apply the whole plan to a copy of it (src/core/gto/gto-apply.ts) — any
@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { GtoImportRefused, type GtoApplyReport, applyGtoPlan, protectedMovesOf } from '../../core/gto/index.ts';
-import { type GtoSource, readGtoSource } from './read-gto.ts';
+import { type GtoSource, readGtoSource } from '../../data/gto/read-gto.ts';
 import { identityBeforeImport, serverHolds } from '../import-server.ts';
 import { openDoc } from '../open-doc.ts';
 import { clientFor, type WorkspaceTarget } from '../server-api-client.ts';

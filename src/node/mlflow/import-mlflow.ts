@@ -1,7 +1,7 @@
 /**
  * Imports an MLflow store (runs and model registry) into a workspace on a sync server, in steps
  * so a failure leaves the workspace as it was:
- *   1. read and check the whole store (file store or SQLite): any bad file stops here;
+ *   1. read and check the whole store (src/data/mlflow/read-store.ts): any bad file stops here;
  *   2. ask the server who the token is (`GET /api/v1/me`): an editor or owner of this workspace;
  *   3. upload each run's detail blob (content-addressed, so a blob nobody points at is harmless
  *      and a repeated upload is a no-op);
@@ -12,15 +12,12 @@
  * running it again updates.
  */
 import { randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import * as Y from 'yjs';
 import { type MlflowApplyReport, MlflowRegistryError, applyMlflowImport } from '../../core/mlflow/index.ts';
 import { DOC_KEYS } from '../../core/workspace/index.ts';
-import { type ImportedStore, MlflowImportError, MlflowImportRefused } from './imported-run.ts';
-import { readFileStore } from './file-store.ts';
-import { type RunDetail, runDetail } from './run-detail.ts';
-import { readSqliteStore } from './sqlite-store.ts';
+import { type ImportedStore, MlflowImportError, MlflowImportRefused } from '../../data/mlflow/imported-run.ts';
+import { prepareImport } from '../../data/mlflow/read-store.ts';
+import type { RunDetail } from '../../data/mlflow/run-detail.ts';
 import { identityBeforeImport, serverHolds } from '../import-server.ts';
 import { openDoc } from '../open-doc.ts';
 import { ServerCallError, type ServerClient, clientFor, type WorkspaceTarget } from '../server-api-client.ts';
@@ -33,24 +30,6 @@ export interface ImportReport extends MlflowApplyReport {
   skippedDeleted: number;
   /** True for --dry-run: the report says what would change; nothing was sent. */
   dryRun: boolean;
-}
-
-/**
- * Reads `path`: a folder is a file store (`mlruns/` itself, or a folder holding `mlruns/`), a file
- * is an SQLite database.
- */
-export function readMlflowStore(path: string): ImportedStore {
-  const info = statSync(path, { throwIfNoEntry: false });
-  if (!info) throw new MlflowImportError(`${path}: no such file or folder`);
-  if (info.isFile()) return readSqliteStore(path);
-  const nested = join(path, 'mlruns');
-  return readFileStore(statSync(nested, { throwIfNoEntry: false })?.isDirectory() ? nested : path);
-}
-
-/** Reads, checks and builds every run's summary and blob; nothing is sent. */
-export function prepareImport(path: string): { store: ImportedStore; details: RunDetail[] } {
-  const store = readMlflowStore(path);
-  return { store, details: store.runs.map(runDetail) };
 }
 
 /**

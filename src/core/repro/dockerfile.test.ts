@@ -1,13 +1,13 @@
-// reproFiles is pure core (src/core/repro/dockerfile.ts). These tests feed it real environment
-// fixtures and run the generated shell with sh, so they live on the Node side.
+// reproFiles on real environment fixtures, and the generated shell run with sh in a temp folder.
+// Only the test uses node:* (src/core/tsconfig.json leaves *.test.ts out); reproFiles stays pure.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MICROMAMBA_IMAGE, reproFiles, shQuote } from '../../core/repro/index.ts';
-import type { DataVersionRef } from '../../core/workspace/index.ts';
+import { MICROMAMBA_IMAGE, reproFiles, shQuote } from './index.ts';
+import type { DataVersionRef } from '../workspace/index.ts';
 import { detail, envFile } from '../../../test/helpers/repro-details.ts';
 
 const INSTRUCTION = /^(FROM|RUN|WORKDIR|COPY|USER|ARG) /;

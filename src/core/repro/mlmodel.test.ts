@@ -1,11 +1,10 @@
-// Reads the real fixture files, so it lives on the Node side; the code under test is src/core/repro.
-import { readFileSync } from 'node:fs';
+// On the real fixture files (test/fixtures/envs), read by a test helper: the code under test stays pure.
 import { describe, expect, it } from 'vitest';
-import { parseMlmodel } from '../../core/repro/mlmodel.ts';
-import { parsePythonEnv } from '../../core/repro/python-env.ts';
-import { EnvParseError } from '../../core/repro/types.ts';
+import { parseMlmodel } from './mlmodel.ts';
+import { parsePythonEnv } from './python-env.ts';
+import { EnvParseError } from './types.ts';
+import { envFixture as fixture } from '../../../test/helpers/repro-details.ts';
 
-const fixture = (path: string) => readFileSync(new URL(`../../../test/fixtures/envs/${path}`, import.meta.url), 'utf8');
 const RES = 'mlflow__mlflow/tests/resources';
 const COUNTRY = 'JortdeJong13__country-guess/mlruns/0/73a1c9a8038c4ad8bb32cf6ddfa937e7/artifacts/model';
 const PACKT = 'PacktPublishing__Practical-Deep-Learning-at-Scale-with-MLFlow/chapter02/mlruns/1/34e6c900bbec484aa32ca9a4827a0c85/artifacts/model';

@@ -1,10 +1,9 @@
-// Reads the real fixture files, so it lives on the Node side; the code under test is src/core/repro.
-import { readFileSync } from 'node:fs';
+// On the real fixture files (test/fixtures/envs), read by a test helper: the code under test stays pure.
 import { describe, expect, it } from 'vitest';
-import { logicalLines, parseRequirements } from '../../core/repro/requirements-file.ts';
-import { EnvParseError, pinnedVersion, type Requirement } from '../../core/repro/types.ts';
+import { logicalLines, parseRequirements } from './requirements-file.ts';
+import { EnvParseError, pinnedVersion, type Requirement } from './types.ts';
+import { envFixture as fixture } from '../../../test/helpers/repro-details.ts';
 
-const fixture = (path: string) => readFileSync(new URL(`../../../test/fixtures/envs/${path}`, import.meta.url), 'utf8');
 const parse = (path: string) => parseRequirements(fixture(path), path);
 const byName = (reqs: Requirement[], name: string) => reqs.find((r) => r.name === name)!;
 const errorOf = (text: string, file = 'requirements.txt'): EnvParseError => {

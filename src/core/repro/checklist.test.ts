@@ -1,7 +1,6 @@
-// The checklist is pure core (src/core/repro/checklist.ts); these tests feed it real environment
-// files from test/fixtures/envs, so they live on the Node side.
+// The checklist on real environment files from test/fixtures/envs, read by a test helper.
 import { describe, expect, it } from 'vitest';
-import { CHECKLIST_WEIGHTS, type ChecklistItemId, reproChecklist } from '../../core/repro/index.ts';
+import { CHECKLIST_WEIGHTS, type ChecklistItemId, reproChecklist } from './index.ts';
 import { countryGuessModel, detail, envFile } from '../../../test/helpers/repro-details.ts';
 
 const byId = (c: ReturnType<typeof reproChecklist>, id: ChecklistItemId) => c.items.find((i) => i.id === id)!;

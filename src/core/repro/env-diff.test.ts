@@ -1,14 +1,13 @@
-// Reads the real fixture files, so it lives on the Node side; the code under test is src/core/repro.
-import { readFileSync } from 'node:fs';
+// On the real fixture files (test/fixtures/envs), read by a test helper: the code under test stays pure.
 import { describe, expect, it } from 'vitest';
-import { parseCondaEnvironment } from '../../core/repro/conda-environment.ts';
-import { type PackageChange, diffEnvironments } from '../../core/repro/env-diff.ts';
-import { environmentFromConda, environmentFromModel, environmentFromRequirements } from '../../core/repro/environment.ts';
-import { parseMlmodel } from '../../core/repro/mlmodel.ts';
-import { parsePythonEnv } from '../../core/repro/python-env.ts';
-import { parseRequirements } from '../../core/repro/requirements-file.ts';
+import { parseCondaEnvironment } from './conda-environment.ts';
+import { type PackageChange, diffEnvironments } from './env-diff.ts';
+import { environmentFromConda, environmentFromModel, environmentFromRequirements } from './environment.ts';
+import { parseMlmodel } from './mlmodel.ts';
+import { parsePythonEnv } from './python-env.ts';
+import { parseRequirements } from './requirements-file.ts';
+import { envFixture as fixture } from '../../../test/helpers/repro-details.ts';
 
-const fixture = (path: string) => readFileSync(new URL(`../../../test/fixtures/envs/${path}`, import.meta.url), 'utf8');
 const pip = (text: string, file = 'requirements.txt') => environmentFromRequirements(parseRequirements(text, file));
 const conda = (text: string, file = 'environment.yml') => environmentFromConda(parseCondaEnvironment(text, file));
 const model = (dir: string) =>

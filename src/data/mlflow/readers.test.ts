@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reproChecklist } from '../../core/repro/index.ts';
 import { ENV_FILE_MAX_BYTES, readFileStore } from './file-store.ts';
-import { readMlflowStore } from './import-mlflow.ts';
+import { readMlflowStore } from './read-store.ts';
 import { parseRunDetail } from '../../core/workspace/index.ts';
 import { runDetail } from './run-detail.ts';
 import { readSqliteStore } from './sqlite-store.ts';
