@@ -38,8 +38,10 @@ test('restore drill: the data directory is gone, the newest backup is imported, 
   const port = await freePort();
   const serverUrl = `http://127.0.0.1:${port}`;
   const first = join(root, 'data');
-  const { id, token: adaToken } = cli('workspace', 'create', '--data', first, '--name', 'Fraud model', '--owner', 'Ada');
-  const { token: bobToken } = cli('token', 'create', '--data', first, '--workspace', id, '--role', 'editor', '--name', 'Bob');
+  const created = cli('workspace', 'create', '--data', first, '--name', 'Fraud model', '--owner', 'Ada');
+  const id = created.id!;
+  const adaToken = created.token!;
+  const bobToken = cli('token', 'create', '--data', first, '--workspace', id, '--role', 'editor', '--name', 'Bob').token!;
   let server = await startServer(first, port);
   try {
     const ada = await launchApp('Ada');
@@ -96,7 +98,7 @@ test('restore drill: the data directory is gone, the newest backup is imported, 
     await expect(adaWs.comments()).toContainText('Written while the server was gone.');
 
     // A newcomer who never had a copy sees everything: it is on the server again.
-    const { token: cyToken } = cli('token', 'create', '--data', second, '--workspace', id, '--role', 'viewer', '--name', 'Cy');
+    const cyToken = cli('token', 'create', '--data', second, '--workspace', id, '--role', 'viewer', '--name', 'Cy').token!;
     const cy = await launchApp('Cy');
     await new StartScreen(cy.page).join(serverUrl, cyToken);
     const cyWs = new WorkspaceScreen(cy.page);
