@@ -3,7 +3,12 @@
  * 1M + 1M rows × 20 columns, from CSV and from Parquet, against the named baseline
  * "pandas+scipy" (bench/drift_baseline.py on Debian's /usr/bin/python3) in the same run.
  *
- * Both sides run as child processes, alternately, REPS times per format; the table shows
+ * Issue 17 adds a floor: DuckDB alone reading both files into tables (bench/drift-floor.mjs,
+ * plain Node and DuckDB, none of our code), the least any engine that reads these files must
+ * do; the table prints our time as a ratio of it, against the goals (CSV ≤ 2×, Parquet ≤ 1.5×,
+ * peak RSS < 1 GB).
+ *
+ * All three run as child processes, in turn, REPS times per format; the table shows
  * medians of wall time and of peak RSS (`/usr/bin/time -f %M`, or polling VmHWM in
  * /proc/PID/status where GNU time is missing). It also prints whether each column's test
  * and drift verdict agree with the baseline. A benchmark, not a test: nothing is asserted.
@@ -35,7 +40,7 @@ interface ColumnResult {
 interface Measured {
   seconds: number;
   peakMb: number;
-  output: { columns: ColumnResult[]; reader?: string; timings?: Record<string, number> };
+  output: { columns: ColumnResult[]; reader?: string; timings?: Record<string, number>; read_s?: number };
 }
 
 const { values: opts } = parseArgs({
@@ -123,17 +128,17 @@ async function main(): Promise<void> {
   if (!existsSync(PYTHON)) throw new Error(`${PYTHON} not found: the baseline needs Debian's python3 with python3-pandas and python3-scipy`);
   const files = await ensureDriftData(rows, log);
   const scratch = await mkdtemp(join(tmpdir(), 'driftdesk-bench-run-'));
-  const results: { format: string; ours: Measured[]; base: Measured[] }[] = [];
+  const results: { format: string; ours: Measured[]; base: Measured[]; floor: Measured[] }[] = [];
   const notes: string[] = [];
   try {
     for (const format of formats) {
       const { reference, current } = files[format];
-      const entry = { format, ours: [] as Measured[], base: [] as Measured[] };
+      const entry = { format, ours: [] as Measured[], base: [] as Measured[], floor: [] as Measured[] };
       results.push(entry);
       for (let rep = 1; rep <= reps; rep++) {
         // Stop early if the remaining repetitions would overrun the budget; say so below.
         const spent = (performance.now() - runStarted) / 1000;
-        const perRep = median(results.flatMap((r) => r.ours.map((o, i) => o.seconds + (r.base[i]?.seconds ?? 0)))) || 0;
+        const perRep = median(results.flatMap((r) => r.ours.map((o, i) => o.seconds + (r.base[i]?.seconds ?? 0) + (r.floor[i]?.seconds ?? 0)))) || 0;
         const repsLeftHere = reps - rep + 1;
         const formatsLeft = formats.length - formats.indexOf(format) - 1;
         if (rep > 1 && spent + perRep * (repsLeftHere + formatsLeft * reps) > budgetSeconds) {
@@ -143,11 +148,14 @@ async function main(): Promise<void> {
         // Alternate the two so a slow spell on a shared machine hits both.
         const ours = await measure(process.execPath, ['bin/driftdesk', 'drift', reference, current, '--json'], scratch);
         const base = await measure(PYTHON, ['bench/drift_baseline.py', reference, current], scratch);
+        const floor = await measure(process.execPath, ['bench/drift-floor.mjs', reference, current], scratch);
         entry.ours.push(ours);
         entry.base.push(base);
+        entry.floor.push(floor);
         log(`  ${format} rep ${rep}: ours ${ours.seconds.toFixed(2)} s / ${ours.peakMb.toFixed(0)} MB; ` +
           `pandas+scipy ${base.seconds.toFixed(2)} s / ${base.peakMb.toFixed(0)} MB ` +
-          `(import ${base.output.timings?.import_s?.toFixed(2)} s, read ${base.output.timings?.read_s?.toFixed(2)} s, tests ${base.output.timings?.tests_s?.toFixed(2)} s)`);
+          `(import ${base.output.timings?.import_s?.toFixed(2)} s, read ${base.output.timings?.read_s?.toFixed(2)} s, tests ${base.output.timings?.tests_s?.toFixed(2)} s); ` +
+          `DuckDB floor ${floor.seconds.toFixed(2)} s / ${floor.peakMb.toFixed(0)} MB (reading ${floor.output.read_s?.toFixed(2)} s)`);
       }
     }
   } finally {
@@ -171,7 +179,22 @@ async function main(): Promise<void> {
   });
   log(table(['format', 'ours (s)', 'pandas+scipy (s)', 'speedup (×)', 'ours peak RSS (MB)', 'baseline peak RSS (MB)', 'reps'], body));
   log('');
-  log('goal: speedup ≥ 3×, our peak RSS < 1536 MB');
+  log('against the floor: DuckDB alone reading both files into tables (bench/drift-floor.mjs, a Node process with DuckDB and nothing else)');
+  log('');
+  const floorGoal = (format: string) => (format === 'csv' ? 2 : 1.5);
+  log(table(['format', 'ours (s)', 'floor (s)', 'of which DuckDB reading (s)', 'ours / floor (×)', 'goal (×)', 'floor peak RSS (MB)'], results.map(({ format, ours, floor }) => {
+    const [o, f] = [median(ours.map((m) => m.seconds)), median(floor.map((m) => m.seconds))];
+    return [format, o.toFixed(2), f.toFixed(2), median(floor.map((m) => m.output.read_s ?? NaN)).toFixed(2), `${(o / f).toFixed(2)}×`, `≤ ${floorGoal(format)}×`, median(floor.map((m) => m.peakMb)).toFixed(0)];
+  })));
+  log('');
+  log(`goal (issue 17): ours within 2× of the floor for CSV, 1.5× for Parquet, peak RSS < 1024 MB`);
+  for (const { format, ours, floor } of results) {
+    const ratio = median(ours.map((m) => m.seconds)) / median(floor.map((m) => m.seconds));
+    const peak = median(ours.map((m) => m.peakMb));
+    log(`  ${format}: ${ratio <= floorGoal(format) ? 'meets' : 'MISSES'} ${floorGoal(format)}× (${ratio.toFixed(2)}×); memory ${peak < 1024 ? 'meets' : 'MISSES'} 1 GB (${peak.toFixed(0)} MB)`);
+  }
+  log('');
+  log('goal (issue 3): speedup ≥ 3×, our peak RSS < 1536 MB');
   for (const { format, ours, base } of results) {
     const speedup = median(base.map((m) => m.seconds)) / median(ours.map((m) => m.seconds));
     const peak = median(ours.map((m) => m.peakMb));

@@ -38,6 +38,12 @@ const SCHEMA = `
     last_status INT, last_error TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
   CREATE INDEX IF NOT EXISTS webhook_deliveries_ws ON webhook_deliveries(workspace_id, created_at);
   CREATE TABLE IF NOT EXISTS monitored_workspaces (workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id));
+  CREATE TABLE IF NOT EXISTS uploads (
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id), sha256 TEXT NOT NULL, size BIGINT NOT NULL,
+    received BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, sha256));
+  CREATE TABLE IF NOT EXISTS upload_pieces (
+    workspace_id TEXT NOT NULL, sha256 TEXT NOT NULL, at BIGINT NOT NULL, data BYTEA NOT NULL,
+    PRIMARY KEY (workspace_id, sha256, at));
   -- Databases made before note docs had one log per workspace: every row is the workspace doc's.
   ALTER TABLE doc_updates ADD COLUMN IF NOT EXISTS doc TEXT NOT NULL DEFAULT '';
   CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates(workspace_id, doc, seq);
@@ -238,6 +244,52 @@ export class PostgresStore implements Store {
     await this.query('INSERT INTO blobs (workspace_id, sha256, data, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
       workspaceId, sha256, Buffer.from(data), Date.now(),
     ]);
+  }
+
+  async hasBlob(workspaceId: string, sha256: string) {
+    const { rows } = await this.query('SELECT 1 FROM blobs WHERE workspace_id = $1 AND sha256 = $2', [workspaceId, sha256]);
+    return rows.length > 0;
+  }
+
+  async startUpload(workspaceId: string, sha256: string, size: number, now: number) {
+    await this.query('INSERT INTO uploads (workspace_id, sha256, size, received, created_at, updated_at) VALUES ($1, $2, $3, 0, $4, $4) ON CONFLICT DO NOTHING', [workspaceId, sha256, size, now]);
+    return (await this.uploadState(workspaceId, sha256))!;
+  }
+
+  async uploadState(workspaceId: string, sha256: string) {
+    const { rows } = await this.query('SELECT size, received FROM uploads WHERE workspace_id = $1 AND sha256 = $2', [workspaceId, sha256]);
+    return rows[0] ? { size: Number(rows[0].size), received: Number(rows[0].received) } : undefined;
+  }
+
+  async appendUpload(workspaceId: string, sha256: string, offset: number, data: Uint8Array, now: number) {
+    return this.tx(async (c) => {
+      // The row update is the lock: a second piece at the same offset waits, then finds received moved on.
+      const moved = await c.query('UPDATE uploads SET received = received + $1, updated_at = $5 WHERE workspace_id = $2 AND sha256 = $3 AND received = $4', [data.byteLength, workspaceId, sha256, offset, now]);
+      if (!moved.rowCount) return null;
+      await c.query('INSERT INTO upload_pieces (workspace_id, sha256, at, data) VALUES ($1, $2, $3, $4)', [workspaceId, sha256, offset, Buffer.from(data)]);
+      return offset + data.byteLength;
+    });
+  }
+
+  async readUpload(workspaceId: string, sha256: string) {
+    const { rows } = await this.query('SELECT data FROM upload_pieces WHERE workspace_id = $1 AND sha256 = $2 ORDER BY at', [workspaceId, sha256]);
+    return new Uint8Array(Buffer.concat(rows.map((r) => r.data as Buffer)));
+  }
+
+  async dropUpload(workspaceId: string, sha256: string) {
+    await this.tx(async (c) => {
+      await c.query('DELETE FROM upload_pieces WHERE workspace_id = $1 AND sha256 = $2', [workspaceId, sha256]);
+      await c.query('DELETE FROM uploads WHERE workspace_id = $1 AND sha256 = $2', [workspaceId, sha256]);
+    });
+  }
+
+  async pruneUploads(workspaceId: string, idleSince: number) {
+    return this.tx(async (c) => {
+      await c.query('DELETE FROM upload_pieces p USING uploads u WHERE u.workspace_id = $1 AND u.updated_at < $2 AND p.workspace_id = u.workspace_id AND p.sha256 = u.sha256', [workspaceId, idleSince]);
+      await c.query('DELETE FROM uploads WHERE workspace_id = $1 AND updated_at < $2', [workspaceId, idleSince]);
+      const { rows } = await c.query('SELECT count(*) AS n FROM uploads WHERE workspace_id = $1', [workspaceId]);
+      return Number(rows[0].n);
+    });
   }
 
   async getBlob(workspaceId: string, sha256: string) {

@@ -48,6 +48,25 @@ export interface Store {
   getSnapshot(workspaceId: string, id: number): MaybePromise<Uint8Array | undefined>;
   putBlob(workspaceId: string, sha256: string, data: Uint8Array): MaybePromise<void>;
   getBlob(workspaceId: string, sha256: string): MaybePromise<Uint8Array | undefined>;
+  hasBlob(workspaceId: string, sha256: string): MaybePromise<boolean>;
+  /**
+   * Resumable uploads (server/http/handlers/uploads.ts): the pieces received so far, kept in the
+   * database rather than on one process's disk, so the next piece may reach any server process.
+   * `startUpload` keeps an upload already under way (and its declared size).
+   */
+  startUpload(workspaceId: string, sha256: string, size: number, now: number): MaybePromise<{ size: number; received: number }>;
+  uploadState(workspaceId: string, sha256: string): MaybePromise<{ size: number; received: number } | undefined>;
+  /**
+   * Adds the piece at `offset` in one transaction, only if `offset` is exactly the bytes
+   * received so far (two racing senders cannot interleave); answers the new total, or null when
+   * the offset was not that (or the upload is gone).
+   */
+  appendUpload(workspaceId: string, sha256: string, offset: number, data: Uint8Array, now: number): MaybePromise<number | null>;
+  /** The pieces in order, as one buffer. */
+  readUpload(workspaceId: string, sha256: string): MaybePromise<Uint8Array>;
+  dropUpload(workspaceId: string, sha256: string): MaybePromise<void>;
+  /** Drops the workspace's uploads that got no piece since `idleSince` (abandoned); answers how many are left under way. */
+  pruneUploads(workspaceId: string, idleSince: number): MaybePromise<number>;
   /** Workspaces with monitors, so the missing-batch watch knows where to look after a restart. */
   markMonitored(workspaceId: string): MaybePromise<void>;
   monitoredWorkspaces(): MaybePromise<string[]>;

@@ -67,6 +67,12 @@ export class ServerStore implements Store {
         last_status INTEGER, last_error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS webhook_deliveries_ws ON webhook_deliveries(workspace_id, created_at);
       CREATE TABLE IF NOT EXISTS monitored_workspaces (workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id));
+      CREATE TABLE IF NOT EXISTS uploads (
+        workspace_id TEXT NOT NULL REFERENCES workspaces(id), sha256 TEXT NOT NULL, size INTEGER NOT NULL,
+        received INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, sha256));
+      CREATE TABLE IF NOT EXISTS upload_pieces (
+        workspace_id TEXT NOT NULL, sha256 TEXT NOT NULL, at INTEGER NOT NULL, data BLOB NOT NULL,
+        PRIMARY KEY (workspace_id, sha256, at));
     `);
     // Stores made before note docs had one log per workspace: every row is the workspace doc's.
     const columns = this.db.prepare('PRAGMA table_info(doc_updates)').all() as { name: string }[];
@@ -233,6 +239,51 @@ export class ServerStore implements Store {
   getBlob(workspaceId: string, sha256: string): Uint8Array | undefined {
     const row = this.sql('SELECT data FROM blobs WHERE workspace_id = ? AND sha256 = ?').get(workspaceId, sha256) as { data: Buffer } | undefined;
     return row ? new Uint8Array(row.data) : undefined;
+  }
+
+  hasBlob(workspaceId: string, sha256: string): boolean {
+    return this.sql('SELECT 1 FROM blobs WHERE workspace_id = ? AND sha256 = ?').get(workspaceId, sha256) !== undefined;
+  }
+
+  startUpload(workspaceId: string, sha256: string, size: number, now = Date.now()): { size: number; received: number } {
+    this.sql('INSERT OR IGNORE INTO uploads (workspace_id, sha256, size, received, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)').run(workspaceId, sha256, size, now, now);
+    return this.uploadState(workspaceId, sha256)!;
+  }
+
+  uploadState(workspaceId: string, sha256: string): { size: number; received: number } | undefined {
+    return this.sql('SELECT size, received FROM uploads WHERE workspace_id = ? AND sha256 = ?').get(workspaceId, sha256) as { size: number; received: number } | undefined;
+  }
+
+  appendUpload(workspaceId: string, sha256: string, offset: number, data: Uint8Array, now = Date.now()): number | null {
+    return this.db.transaction(() => {
+      const moved = this.sql('UPDATE uploads SET received = received + ?, updated_at = ? WHERE workspace_id = ? AND sha256 = ? AND received = ?').run(data.byteLength, now, workspaceId, sha256, offset);
+      if (moved.changes === 0) return null;
+      this.sql('INSERT INTO upload_pieces (workspace_id, sha256, at, data) VALUES (?, ?, ?, ?)').run(workspaceId, sha256, offset, data);
+      return offset + data.byteLength;
+    })();
+  }
+
+  readUpload(workspaceId: string, sha256: string): Uint8Array {
+    const rows = this.sql('SELECT data FROM upload_pieces WHERE workspace_id = ? AND sha256 = ? ORDER BY at').all(workspaceId, sha256) as { data: Buffer }[];
+    return new Uint8Array(Buffer.concat(rows.map((r) => r.data)));
+  }
+
+  dropUpload(workspaceId: string, sha256: string): void {
+    this.db.transaction(() => {
+      this.sql('DELETE FROM upload_pieces WHERE workspace_id = ? AND sha256 = ?').run(workspaceId, sha256);
+      this.sql('DELETE FROM uploads WHERE workspace_id = ? AND sha256 = ?').run(workspaceId, sha256);
+    })();
+  }
+
+  pruneUploads(workspaceId: string, idleSince: number): number {
+    return this.db.transaction(() => {
+      const stale = this.sql('SELECT sha256 FROM uploads WHERE workspace_id = ? AND updated_at < ?').all(workspaceId, idleSince) as { sha256: string }[];
+      for (const { sha256 } of stale) {
+        this.sql('DELETE FROM upload_pieces WHERE workspace_id = ? AND sha256 = ?').run(workspaceId, sha256);
+        this.sql('DELETE FROM uploads WHERE workspace_id = ? AND sha256 = ?').run(workspaceId, sha256);
+      }
+      return (this.sql('SELECT count(*) AS n FROM uploads WHERE workspace_id = ?').get(workspaceId) as { n: number }).n;
+    })();
   }
 
   markMonitored(workspaceId: string): void {

@@ -33,6 +33,7 @@ import { type UpgradeVerdict, authorizeUpgrade } from './upgrade-auth.ts';
 import { metricsRefusal } from './metrics-access.ts';
 import { type BackupOptions, type Backups, startBackups } from './backups.ts';
 import { STORAGE_DOWN_REASON, SYNC_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../src/shared/sync-messages.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES_CEILING } from '../src/shared/server-api.ts';
 
 export interface SyncServerOptions {
   host?: string;
@@ -57,6 +58,11 @@ export interface SyncServerOptions {
   reviveMs?: number;
   /** Largest blob accepted by the blob API, in bytes. */
   maxBlobBytes?: number;
+  /**
+   * Largest file a resumable upload (a dataset version's file) may declare, in bytes; default
+   * DEFAULT_MAX_UPLOAD_BYTES, at most MAX_UPLOAD_BYTES_CEILING (what one stored value can hold).
+   */
+  maxUploadBytes?: number;
   /**
    * Where batch and reference files wait for DuckDB (made 0700; what a crashed server left is
    * removed at start-up). Default: `<dataDir>/monitor-tmp`, else a per-user folder in the
@@ -107,6 +113,10 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const metrics = createMetrics();
   const connectionRate = new ConnectionRate(limits);
   if (!options.store && !options.dataDir) throw new Error('startSyncServer needs a dataDir or a store');
+  const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  if (!(Number.isInteger(maxUploadBytes) && maxUploadBytes > 0 && maxUploadBytes <= MAX_UPLOAD_BYTES_CEILING)) {
+    throw new Error(`maxUploadBytes must be a whole number of bytes from 1 to ${MAX_UPLOAD_BYTES_CEILING}, got ${options.maxUploadBytes}`);
+  }
   const store: Store = options.store ?? new ServerStore(options.dataDir!, options.nativeBinding);
   store.onCompactionError = (workspace, err) => log({ event: 'compaction_failed', workspace, error: String(err) });
   store.onConnectionError = (err) => log({ event: 'storage_connection_lost', error: String(err) });
@@ -256,7 +266,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   // The HTTP API (server/http): answered from the contract; what has not moved falls through to handleHttp.
   const api = createRouter({
     store,
-    handlers: createHandlers({ store, withRoom, engine, webhooks, allowPrivateWebhooks }),
+    handlers: createHandlers({ store, withRoom, engine, webhooks, allowPrivateWebhooks, maxUploadBytes }),
     maxBytes: {
       'docs.pushUpdate': limits.maxMessageBytes,
       ...(options.maxBlobBytes ? { 'blobs.put': options.maxBlobBytes, 'monitors.create': options.maxBlobBytes, 'monitors.batch': options.maxBlobBytes, 'monitors.metrics': options.maxBlobBytes } : {}),

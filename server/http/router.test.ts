@@ -21,10 +21,13 @@ describe('matchRoute', () => {
     expect(matchRoute('/api/v1/workspaces/ws_a/docs/ws_a%3Anote%3An1/state-vector')?.params.docName).toBe('ws_a:note:n1');
     expect(matchRoute('/api/v1/workspaces/ws_a/docs/%E0%A4%A/state-vector')).toBeNull();
     expect(matchRoute('/api/v1/workspaces/ws%2Fa/history')).toBeNull();
+    expect(matchRoute(`/api/v1/workspaces/ws_a/uploads/${'a'.repeat(64)}/4096`)?.params.offset).toBe('4096');
+    expect(matchRoute(`/api/v1/workspaces/ws_a/uploads/${'a'.repeat(64)}/-1`)).toBeNull();
+    expect(matchRoute(`/api/v1/workspaces/ws_a/uploads/${'a'.repeat(64)}/1e3`)).toBeNull();
   });
 
   it('finds every operation of the map at its own path, and nothing else', () => {
-    const sample: Record<string, string> = { workspaceId: 'ws_a', sha256: 'b'.repeat(64), snapshotId: '3', docName: 'ws_a', monitorId: 'mon_1', webhookId: 'wh_1', incidentId: 'inc_1' };
+    const sample: Record<string, string> = { workspaceId: 'ws_a', sha256: 'b'.repeat(64), snapshotId: '3', docName: 'ws_a', monitorId: 'mon_1', webhookId: 'wh_1', incidentId: 'inc_1', offset: '0' };
     for (const [name, op] of Object.entries(serverApi)) {
       const path = op.path.replace(/:(\w+)/g, (_, p: string) => sample[p]!);
       expect(operationsOf(path)?.[op.method], name).toBe(name);

@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { startSyncServer } from '../../server/index.ts';
 import { type BackupOptions, parseEvery } from '../../server/backups.ts';
 import { RedisFanout } from '../../server/redis-fanout.ts';
+import { MAX_UPLOAD_BYTES_CEILING } from '../shared/server-api.ts';
 import { memberNameInputSchema, workspaceNameInputSchema } from '../core/workspace/index.ts';
 import { nameOption } from './name-option.ts';
 import { openStore } from './open-store.ts';
@@ -21,6 +22,7 @@ export async function serverCommand(args: string[]): Promise<number> {
     postgres: { type: 'string' },
     redis: { type: 'string' },
     'max-message-bytes': { type: 'string' },
+    'max-upload-bytes': { type: 'string' },
     'snapshot-every': { type: 'string' },
     'metrics-token': { type: 'string' },
     'allow-private-webhooks': { type: 'boolean' },
@@ -38,13 +40,17 @@ export async function serverCommand(args: string[]): Promise<number> {
   if (maxMessage !== undefined && !(Number.isInteger(maxMessage) && maxMessage > 0)) {
     throw new UsageError(`--max-message-bytes must be a positive integer, got ${v['max-message-bytes']}`);
   }
+  const maxUpload = v['max-upload-bytes'] === undefined ? undefined : Number(v['max-upload-bytes']);
+  if (maxUpload !== undefined && !(Number.isInteger(maxUpload) && maxUpload > 0 && maxUpload <= MAX_UPLOAD_BYTES_CEILING)) {
+    throw new UsageError(`--max-upload-bytes must be a whole number from 1 to ${MAX_UPLOAD_BYTES_CEILING}, got ${v['max-upload-bytes']}`);
+  }
   const log = (event: Record<string, unknown>) => console.error(JSON.stringify({ time: new Date().toISOString(), ...event }));
   const { store } = await openStore(v);
   const fanout = v.redis ? await RedisFanout.connect(v.redis, (err) => log({ event: 'redis_error', error: String(err) })) : undefined;
   // From the environment too, so the token need not show in the process list.
   const metricsToken = v['metrics-token'] ?? process.env.DRIFTDESK_METRICS_TOKEN ?? undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new UsageError('--metrics-token must be at least 16 characters');
-  const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, snapshotEveryMs: snapshotMinutes * 60_000, log, metricsToken, allowPrivateWebhooks: v['allow-private-webhooks'] ?? false,
+  const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, maxUploadBytes: maxUpload, snapshotEveryMs: snapshotMinutes * 60_000, log, metricsToken, allowPrivateWebhooks: v['allow-private-webhooks'] ?? false,
     // Batches wait for DuckDB beside the data they belong to (a disk the operator chose), unless told otherwise.
     monitorTempDir: v['monitor-temp'] ?? (v.data ? join(v.data, 'monitor-tmp') : undefined), backup });
   console.log(`driftdesk sync server listening on ${server.url} (websocket: ${server.url.replace(/^http/, 'ws')}/sync/<workspaceId>)`);

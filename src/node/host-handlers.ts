@@ -2,13 +2,16 @@
  * The host services behind the contract, shared by the Electron main process and the web
  * host: the local cache, joined workspaces, and the embedded server when one runs.
  */
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import * as Y from 'yjs';
-import { basename, isAbsolute } from 'node:path';
-import type { DatasetProfile } from '../core/profile/index.ts';
-import { type AppInfo, type ComparedFiles, type HostHandlers, type ProfiledFile, type WorkspaceConnection, inviteLink, parseInviteLink } from '../shared/host-contract.ts';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { type DatasetProfile, compareProfiles } from '../core/profile/index.ts';
+import { type AppInfo, type ComparedFiles, DEFAULT_HOST_FILE_BYTES, type HostHandlers, type ProfiledFile, type WorkspaceConnection, inviteLink, parseInviteLink } from '../shared/host-contract.ts';
 import { loadBlob, storeBlob } from './blob-sync.ts';
+import { fetchDatasetFile, uploadDatasetFile } from './dataset-files.ts';
+import { FileReceiver } from './file-receiver.ts';
 import type { DriftComparison } from '../data/datasets/compare.ts';
+import { md5File } from '../data/datasets/content-hash.ts';
 import type { HostEventBus } from './host-events.ts';
 import type { JobRunner } from './jobs.ts';
 import type { LocalCache } from './local-cache.ts';
@@ -34,9 +37,12 @@ export interface HostDeps {
   /** Full-text search, kept in step with every appended update (absent in tests that do not search). */
   search?: SearchIndex;
   now?: () => number;
+  /** Largest file a page may hand over (`files.begin`); default DEFAULT_HOST_FILE_BYTES. */
+  maxReceivedFileBytes?: number;
 }
 
-export function createHostHandlers({ cache, jobs, localServer, info, events, search, now = Date.now }: HostDeps) {
+export function createHostHandlers({ cache, jobs, localServer, info, events, search, now = Date.now, maxReceivedFileBytes = DEFAULT_HOST_FILE_BYTES }: HostDeps) {
+  const received = new FileReceiver(join(info.dataDir, 'received-files'), maxReceivedFileBytes);
   // The embedded server picks a free port at each start, so a local workspace's URL is
   // always the current one rather than the one saved when it was created.
   const current = (conn: WorkspaceConnection): WorkspaceConnection =>
@@ -146,33 +152,69 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
     'datasets.profile': async ({ workspaceId, path }) => {
       const conn = connection(workspaceId);
       const file = await checkedFile(path);
-      const jobId = jobs.start(`Profiling ${basename(file)}`, ['profile', file, '--json', '--progress'], async (output) => {
+      const jobId = jobs.run(`Profiling ${basename(file)}`, async (report) => {
+        let output: unknown;
+        try {
+          output = await jobs.runCli(['profile', file, '--json', '--progress'], report);
+        } catch (err) {
+          // A file the page handed over that cannot be read as data is of no use to keep.
+          if (received.holds(file)) await rm(dirname(file), { recursive: true, force: true });
+          throw err;
+        }
         const profile = output as DatasetProfile;
         cache.recordLocalFile(profile.md5, file);
         // Teammates see the file name, not where it sits on this machine.
         const shared = { ...profile, path: basename(file) };
         const { sha256, uploadError } = await storeBlob(cache, conn, new TextEncoder().encode(JSON.stringify(shared)));
+        // The file itself too, so any member can run the exact comparison (dataset-files.ts).
+        const { fileBlob, fileUploadError } = await uploadDatasetFile(conn, file, report);
         return {
           fileName: basename(file), format: profile.format, md5: profile.md5, size: profile.size, rows: profile.rows,
-          columns: profile.columns.length, profileBlob: sha256, uploadError,
+          columns: profile.columns.length, profileBlob: sha256, uploadError, fileBlob, fileUploadError,
         } satisfies ProfiledFile;
       });
       return { jobId };
     },
 
-    'datasets.compare': async ({ workspaceId, referenceMd5, currentMd5 }) => {
+    'datasets.compare': async ({ workspaceId, reference, current }) => {
       const conn = connection(workspaceId);
-      const [ref, cur] = [cache.localFile(referenceMd5), cache.localFile(currentMd5)];
-      if (!ref || !cur) {
-        throw new Error(`the ${!ref ? 'reference' : 'current'} file is not on this machine; whoever added that version can run the comparison`);
-      }
-      const jobId = jobs.start(`Comparing ${basename(ref)} with ${basename(cur)}`, ['drift', ref, cur, '--json', '--histograms', '--progress'], async (output) => {
-        const report = output as DriftComparison;
-        const shared = { ...report, reference: { ...report.reference, path: basename(ref) }, current: { ...report.current, path: basename(cur) } };
-        const { sha256, uploadError } = await storeBlob(cache, conn, new TextEncoder().encode(JSON.stringify(shared)));
+      const jobId = jobs.run(`Comparing ${reference.fileName} with ${current.fileName}`, async (report) => {
+        // Each file from this machine, else from the blob store; what is missing anywhere sends the comparison to the profiles.
+        const sides = [] as { path: string | null; why: string | null }[];
+        for (const [role, v] of [['reference', reference], ['current', current]] as const) {
+          const local = cache.localFile(v.md5);
+          if (local && (await stat(local).catch(() => null))?.isFile()) {
+            sides.push({ path: local, why: null });
+          } else if (!v.fileBlob) {
+            sides.push({ path: null, why: `the ${role} file (${v.fileName}) is not on this machine and was not uploaded by whoever added it` });
+          } else {
+            try {
+              const path = await fetchDatasetFile(conn, join(info.dataDir, 'dataset-files'), v.fileBlob, v.fileName, report);
+              // The record's two hashes come from whoever added it: the file must be the version the profile describes.
+              const md5 = await md5File(path);
+              if (md5 !== v.md5) throw new Error(`it is not this version's file (md5 ${md5.slice(0, 10)}…, the version's is ${v.md5.slice(0, 10)}…)`);
+              cache.recordLocalFile(v.md5, path);
+              sides.push({ path, why: null });
+            } catch (err) {
+              sides.push({ path: null, why: `the ${role} file (${v.fileName}) could not be downloaded: ${(err as Error).message}` });
+            }
+          }
+        }
+        const [ref, cur] = sides as [{ path: string | null; why: string | null }, { path: string | null; why: string | null }];
+        let comparison: DriftComparison;
+        if (ref.path && cur.path) {
+          const output = (await jobs.runCli(['drift', ref.path, cur.path, '--json', '--histograms', '--progress'], report)) as DriftComparison;
+          comparison = { ...output, basis: 'files', reference: { ...output.reference, path: reference.fileName }, current: { ...output.current, path: current.fileName } };
+        } else {
+          report({ phase: 'comparing the stored profiles', done: 0, total: 1 });
+          const load = async (v: { profileBlob: string; fileName: string }) => ({ ...(JSON.parse(new TextDecoder().decode(await loadBlob(cache, conn, v.profileBlob))) as DatasetProfile), path: v.fileName });
+          const why = [ref.why, cur.why].filter((w): w is string => w !== null).join('; ');
+          comparison = compareProfiles(await load(reference), await load(current), why.charAt(0).toUpperCase() + why.slice(1));
+        }
+        const { sha256, uploadError } = await storeBlob(cache, conn, new TextEncoder().encode(JSON.stringify(comparison)));
         return {
-          reportBlob: sha256, datasetDrift: report.dataset_drift, driftedColumns: report.drifted_columns,
-          testedColumns: report.columns.length, uploadError,
+          reportBlob: sha256, datasetDrift: comparison.dataset_drift, driftedColumns: comparison.drifted_columns,
+          testedColumns: comparison.columns.length, uploadError, basis: comparison.basis ?? 'files', basisNote: comparison.basis_note ?? null,
         } satisfies ComparedFiles;
       });
       return { jobId };
@@ -181,6 +223,14 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
     'datasets.localFiles': async ({ md5s }) => ({ available: md5s.filter((m) => cache.localFile(m) !== undefined) }),
 
     'jobs.get': async ({ jobId }) => jobs.get(jobId),
+
+    'files.begin': async ({ name, size }) => received.begin(name, size),
+    'files.piece': async ({ uploadId, offset, bytes }) => received.piece(uploadId, offset, bytes),
+    'files.finish': async ({ uploadId }) => received.finish(uploadId),
+    'files.cancel': async ({ uploadId }) => {
+      await received.cancel(uploadId);
+      return { cancelled: true };
+    },
 
     'search.query': async ({ workspaceId, text, limit }) => {
       if (!search) throw new Error('search is not available in this host');

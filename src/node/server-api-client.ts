@@ -58,6 +58,8 @@ export interface CallRequest<Op extends OperationName> {
   /** For a bytes body with several allowed types (monitor batches); default: the first allowed. */
   contentType?: string;
   timeoutMs?: number;
+  /** For an answer of bytes: hears the bytes received so far and the total (Content-Length, when sent). */
+  onProgress?: (received: number, total: number | null) => void;
 }
 
 export interface ServerClient {
@@ -94,12 +96,27 @@ export function createServerClient(target: ServerTarget): ServerClient {
         throw new ServerCallError(`Could not reach the server at ${base} (${why}). Check the URL, or work offline until it is back.`, 'unreachable', null, null, null);
       }
       if (!op.statuses.includes(res.status as never)) throw await failure(base, op.summary, res);
-      if (op.response === 'bytes') return new Uint8Array(await res.arrayBuffer()) as ResponseOf<Op>;
+      if (op.response === 'bytes') return (request.onProgress ? await readWithProgress(res, request.onProgress) : new Uint8Array(await res.arrayBuffer())) as ResponseOf<Op>;
       const parsed = op.response.safeParse(await res.json().catch(() => undefined));
       if (!parsed.success) throw new ServerCallError(`The server at ${base} did not answer like a Driftdesk server (${op.method} ${op.path}).`, 'answered', res.status, null, null);
       return parsed.data as ResponseOf<Op>;
     },
   } as ServerClient;
+}
+
+async function readWithProgress(res: Response, onProgress: (received: number, total: number | null) => void): Promise<Uint8Array> {
+  const declared = Number(res.headers.get('content-length'));
+  const total = Number.isSafeInteger(declared) && declared >= 0 ? declared : null;
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  onProgress(0, total);
+  const reader = res.body?.getReader();
+  for (let next = await reader?.read(); next && !next.done; next = await reader!.read()) {
+    chunks.push(next.value);
+    received += next.value.byteLength;
+    onProgress(received, total);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 /** The sentence for a status that is not the operation's success, with the server's reason. */

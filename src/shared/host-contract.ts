@@ -56,6 +56,10 @@ export interface ProfiledFile {
   profileBlob: string;
   /** Null when the blob reached the server; otherwise why not (it stays in the local cache). */
   uploadError: string | null;
+  /** The file's sha256 once the workspace's blob store has the whole file (teammates can then compare it exactly); else null. */
+  fileBlob: string | null;
+  /** Why the file was not shared, when it was not. */
+  fileUploadError: string | null;
 }
 
 /** What `datasets.compare` produces once its job is done. */
@@ -65,6 +69,10 @@ export interface ComparedFiles {
   driftedColumns: number;
   testedColumns: number;
   uploadError: string | null;
+  /** `profiles` when a file was not available anywhere and only the stored profiles were compared. */
+  basis: 'files' | 'profiles';
+  /** For `profiles`: why, and which tests ran, as the report says it. */
+  basisNote: string | null;
 }
 
 /** A run of text in a search result; `match` marks the words that matched. Plain text: render it as text. */
@@ -90,6 +98,20 @@ export interface SearchHit {
 const docId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _ : - only');
 // Yjs hands out Uint8Array<ArrayBufferLike>; accept any backing buffer.
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes');
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest');
+/** A dataset version as a comparison needs it (the fields of its workspace record). */
+const versionFileSchema = z.object({
+  md5: z.string().min(32).max(40),
+  fileName: z.string().min(1).max(500),
+  profileBlob: sha256Hex,
+  fileBlob: sha256Hex.optional(),
+});
+
+/** Largest file a page may hand its host by default (FileReceiver; a host option changes it). */
+export const DEFAULT_HOST_FILE_BYTES = 512 * 1024 * 1024;
+/** Largest piece of a file per `files.piece` call: far under the web host's 64 MiB message limit. */
+export const HOST_FILE_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** What the host keeps per doc version for a fast open: the incidents list's rows, and the screen they were on. */
 export const PREVIEW_LISTS = ['incidents', 'splash'] as const;
@@ -119,9 +141,22 @@ export const hostRequests = {
   'cache.savePreview': z.object({ docId, list: z.enum(PREVIEW_LISTS), version: z.number().int().nonnegative(), json: z.string().max(2_000_000) }),
   'blobs.get': z.object({ workspaceId: docId, sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest') }),
   'datasets.profile': z.object({ workspaceId: docId, path: z.string().trim().min(1, 'file path is required').max(4096) }),
-  'datasets.compare': z.object({ workspaceId: docId, referenceMd5: z.string().min(32).max(40), currentMd5: z.string().min(32).max(40) }),
+  /**
+   * Compares two versions: on their files when this machine has them or can download them from
+   * the blob store, else on their stored profiles (the report says which).
+   */
+  'datasets.compare': z.object({ workspaceId: docId, reference: versionFileSchema, current: versionFileSchema }),
   'datasets.localFiles': z.object({ md5s: z.array(z.string().max(40)).max(10_000) }),
   'jobs.get': z.object({ jobId: z.string().uuid() }),
+  /**
+   * A file picked or dropped on the page, handed to the host in pieces (browser mode has no
+   * path on the host's disk): begin with its name and size, send each piece at the offset the
+   * host has, finish to get the path on the host (then `datasets.profile`).
+   */
+  'files.begin': z.object({ name: z.string().trim().min(1, 'the file needs a name').max(500), size: z.number().int().positive('the file is empty') }),
+  'files.piece': z.object({ uploadId: z.string().uuid(), offset: z.number().int().nonnegative(), bytes }),
+  'files.finish': z.object({ uploadId: z.string().uuid() }),
+  'files.cancel': z.object({ uploadId: z.string().uuid() }),
   'search.query': z.object({ workspaceId: docId, text: z.string().max(1000), limit: z.number().int().min(1).max(100).default(20) }),
   'workspaces.invite': z.object({
     workspaceId: docId,
@@ -199,6 +234,12 @@ export interface HostResponses {
   /** Which of the given content hashes have their file on this machine. */
   'datasets.localFiles': { available: string[] };
   'jobs.get': JobState;
+  'files.begin': { uploadId: string; maxBytes: number; chunkBytes: number };
+  /** Bytes the host has of the file so far. */
+  'files.piece': { received: number };
+  /** Where the file is on the host. */
+  'files.finish': { path: string };
+  'files.cancel': { cancelled: boolean };
   /** Entities matching the text, best first; the last word is a prefix. */
   'search.query': { hits: SearchHit[] };
   /** A new member's token and a link that carries server and token together. */

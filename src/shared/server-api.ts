@@ -82,6 +82,20 @@ export const monitorInputSchema = z.object({
   expectBatchEveryMs: z.number().int().positive().optional(),
 });
 
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest');
+export const uploadStartSchema = z.object({ sha256: sha256Hex, size: z.number().int().positive('an upload has at least one byte') });
+
+/**
+ * Where a resumable upload stands: `received` bytes of `size` are on the server (always a
+ * prefix: pieces are taken only in order); `complete` once the blob is stored under its hash.
+ * `maxBytes` is the server's limit for one upload, `chunkBytes` for one piece.
+ */
+export const uploadStateSchema = z.object({
+  sha256: z.string(), size: z.number().int(), received: z.number().int(), complete: z.boolean(),
+  maxBytes: z.number().int(), chunkBytes: z.number().int(),
+});
+export type UploadState = z.infer<typeof uploadStateSchema>;
+
 export const metricsInputSchema = z
   .array(z.object({ name: z.string().min(1).max(200), value: z.number().finite(), timestamp: z.union([z.number(), z.string().datetime({ offset: true })]) }))
   .min(1, 'send at least one metric')
@@ -126,12 +140,22 @@ export const PARAMS: Record<string, RegExp> = {
   monitorId: /^[A-Za-z0-9_-]{1,128}$/,
   webhookId: /^[A-Za-z0-9_-]{1,128}$/,
   incidentId: /^[A-Za-z0-9_-]{1,128}$/,
+  offset: /^\d{1,15}$/,
 };
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 /** Default largest blob (a server's `maxBlobBytes` changes it). */
 export const DEFAULT_MAX_BLOB_BYTES = 64 * MiB;
+/**
+ * Default largest file a resumable upload may declare (a server's `maxUploadBytes` changes it).
+ * Both stores keep a finished upload as one blob: SQLite's and PostgreSQL's largest value is
+ * just under 1 GB, so a server cannot be set above MAX_UPLOAD_BYTES_CEILING.
+ */
+export const DEFAULT_MAX_UPLOAD_BYTES = 512 * MiB;
+export const MAX_UPLOAD_BYTES_CEILING = 900 * MiB;
+/** Largest piece of a resumable upload per request: a dropped connection loses at most this. */
+export const UPLOAD_CHUNK_BYTES = 8 * MiB;
 /** Largest run body: a run with long metric series and a few environment files fits well under it. */
 export const MAX_RUN_BODY_BYTES = 16 * MiB;
 /** Default largest pushed Yjs update (the server's `maxMessageBytes` changes it). */
@@ -162,11 +186,28 @@ export const serverApi = {
     body: { kind: 'json', schema: inviteInputSchema, maxBytes: 4 * KiB, hint: 'expected {"name", "role"}', what: 'the invite' },
     response: z.object({ token: z.string(), memberId: z.string(), role: roleSchema, name: z.string() }), statuses: [201], roles: OWNERS, denied: 'invite members', errors: [400, 413, 415],
   },
+  // Every member reads blobs (a teammate's dataset file included): viewers and commenters read, so they may download.
   'blobs.get': { method: 'GET', path: `${WS}/blobs/:sha256`, summary: 'Read a blob', body: NONE, response: 'bytes', statuses: [200], roles: ANY },
   'blobs.put': {
     method: 'PUT', path: `${WS}/blobs/:sha256`, summary: 'Store a blob (owners, editors); the body must hash to :sha256',
     body: { kind: 'bytes', contentTypes: [], maxBytes: DEFAULT_MAX_BLOB_BYTES },
     response: z.object({ sha256: z.string(), size: z.number().int() }), statuses: [201], roles: WRITERS, denied: 'upload blobs', errors: [400, 413],
+  },
+  // Resumable uploads (server/http/handlers/uploads.ts): start, ask how far, send the next piece.
+  'uploads.start': {
+    method: 'POST', path: `${WS}/uploads`, summary: 'Start (or resume) uploading a file as a blob (owners, editors): declares its sha256 and size; answers how many bytes the server has',
+    body: { kind: 'json', schema: uploadStartSchema, maxBytes: 4 * KiB, hint: 'expected {"sha256","size"}', what: 'the upload' },
+    response: uploadStateSchema, statuses: [201, 200], roles: WRITERS, denied: 'upload files', errors: [400, 409, 413, 415, 429],
+  },
+  'uploads.status': {
+    method: 'GET', path: `${WS}/uploads/:sha256`, summary: 'How many bytes of an upload the server has (owners, editors)', body: NONE,
+    response: uploadStateSchema, statuses: [200], roles: WRITERS, denied: 'upload files',
+  },
+  'uploads.put': {
+    method: 'PUT', path: `${WS}/uploads/:sha256/:offset`,
+    summary: 'The piece of an upload that starts at :offset, which must be the bytes the server has; the last piece stores the blob once the whole file hashes to :sha256',
+    body: { kind: 'bytes', contentTypes: ['application/octet-stream'], maxBytes: UPLOAD_CHUNK_BYTES, what: 'an upload piece' },
+    response: uploadStateSchema, statuses: [200, 201], roles: WRITERS, denied: 'upload files', errors: [400, 409, 413, 415, 503],
   },
   'history.list': {
     method: 'GET', path: `${WS}/history`, summary: 'History snapshots, newest first', body: NONE,

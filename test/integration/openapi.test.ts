@@ -27,7 +27,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const SAMPLE: Record<string, string> = { workspaceId: 'ws_x', sha256: 'a'.repeat(64), snapshotId: '1', docName: 'ws_x', monitorId: 'mon_1', webhookId: 'wh_1', incidentId: 'inc_1' };
+const SAMPLE: Record<string, string> = { workspaceId: 'ws_x', sha256: 'a'.repeat(64), snapshotId: '1', docName: 'ws_x', monitorId: 'mon_1', webhookId: 'wh_1', incidentId: 'inc_1', offset: '0' };
 
 it('serves the document generated from the map', () => {
   expect(served).toEqual(JSON.parse(JSON.stringify(buildOpenApi())));

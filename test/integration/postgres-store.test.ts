@@ -58,6 +58,29 @@ describe('PostgresStore', () => {
     expect((await store.listMembers(ws.id)).map((m) => [m.name, m.activeTokens, m.revokedTokens])).toEqual([['Ada', 1, 0], ['Bob', 0, 1]]);
   });
 
+  it('keeps resumable uploads: pieces only at the offset received so far, even when two race, read back in order', async () => {
+    const ws = await store.createWorkspace('W', 'Ada');
+    const sha = 'c'.repeat(64);
+    expect(await store.startUpload(ws.id, sha, 6, 1)).toEqual({ size: 6, received: 0 });
+    expect(await store.appendUpload(ws.id, sha, 2, new Uint8Array([9]), 3)).toBeNull();
+    // Two senders of the same piece at once: exactly one is taken.
+    const both = await Promise.all([store.appendUpload(ws.id, sha, 0, new Uint8Array([1, 2]), 3), store.appendUpload(ws.id, sha, 0, new Uint8Array([1, 2]), 3)]);
+    expect(both.filter((r) => r === 2)).toHaveLength(1);
+    expect(both.filter((r) => r === null)).toHaveLength(1);
+    expect(await store.startUpload(ws.id, sha, 6, 2)).toEqual({ size: 6, received: 2 });
+    expect(await store.appendUpload(ws.id, sha, 2, new Uint8Array([3, 4, 5, 6]), 5)).toBe(6);
+    expect(await store.readUpload(ws.id, sha)).toEqual(new Uint8Array([1, 2, 3, 4, 5, 6]));
+    // Idle since its last piece (at 5): kept when pruning what is idle since 5, dropped since 6.
+    expect(await store.pruneUploads(ws.id, 5)).toBe(1);
+    expect(await store.pruneUploads(ws.id, 6)).toBe(0);
+    expect(await store.uploadState(ws.id, sha)).toBeUndefined();
+    expect(await store.readUpload(ws.id, sha)).toEqual(new Uint8Array([]));
+    await store.startUpload(ws.id, sha, 6, 7);
+    await store.dropUpload(ws.id, sha);
+    expect(await store.uploadState(ws.id, sha)).toBeUndefined();
+    expect(await store.hasBlob(ws.id, sha)).toBe(false);
+  });
+
   it('keeps note docs apart from the workspace doc, webhooks and their delivery log', async () => {
     const ws = await store.createWorkspace('W', 'Ada');
     const note = new Y.Doc();

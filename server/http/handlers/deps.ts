@@ -10,4 +10,6 @@ export interface HandlerDeps {
   engine: MonitorEngine;
   webhooks: WebhookSender;
   allowPrivateWebhooks: boolean;
+  /** Largest file a resumable upload may declare (server option `maxUploadBytes`). */
+  maxUploadBytes: number;
 }

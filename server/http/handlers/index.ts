@@ -11,10 +11,11 @@ import { docHandlers } from './docs.ts';
 import { historyHandlers } from './history.ts';
 import { monitorHandlers } from './monitors.ts';
 import { runHandlers } from './runs.ts';
+import { uploadHandlers } from './uploads.ts';
 import { webhookHandlers } from './webhooks.ts';
 
 export type { HandlerDeps };
 
 export function createHandlers(deps: HandlerDeps) {
-  return { ...accountHandlers(deps), ...historyHandlers(deps), ...blobHandlers(deps), ...docHandlers(deps), ...webhookHandlers(deps), ...runHandlers(deps), ...monitorHandlers(deps) } satisfies ServerHandlers;
+  return { ...accountHandlers(deps), ...historyHandlers(deps), ...blobHandlers(deps), ...uploadHandlers(deps), ...docHandlers(deps), ...webhookHandlers(deps), ...runHandlers(deps), ...monitorHandlers(deps) } satisfies ServerHandlers;
 }

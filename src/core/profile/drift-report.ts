@@ -20,4 +20,13 @@ export interface DriftComparison extends DatasetDriftReport {
   current: { path: string; rows: number };
   skipped_columns: SkippedColumn[];
   histograms?: Overlay[];
+  /**
+   * What was compared: the files (absent in reports written before profiles could be compared),
+   * or only their stored profiles (profile-drift.ts), when a file was not available anywhere.
+   */
+  basis?: 'files' | 'profiles';
+  /** For a profile comparison: why, and which tests a profile allows, in a sentence for the report. */
+  basis_note?: string;
+  /** Columns whose test on profiles is an approximation of the file test (coarser bins, re-binned histograms). */
+  approximate_columns?: string[];
 }

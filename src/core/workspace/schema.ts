@@ -481,6 +481,8 @@ export const datasetVersionSchema = z.object({
   rows: z.number().int().nonnegative(),
   columns: z.number().int().nonnegative(),
   profileBlob: sha256,
+  /** The file itself in the workspace's blob store (sha256), when its upload finished: any member can then compare it exactly. */
+  fileBlob: sha256.optional(),
   addedBy: z.string().min(1),
   addedByName: z.string().max(200),
   addedAt: z.number().int().nonnegative(),

@@ -7,8 +7,10 @@ import { OverlayChart, formatNumber, overlayLabels } from './charts';
 
 export function DriftReport({ report: r }: { report: DriftComparison }) {
   const charts = new Map((r.histograms ?? []).map((h) => [h.name, h]));
+  const approximate = new Set(r.approximate_columns ?? []);
   return (
     <>
+      {r.basis === 'profiles' && <p className="notice" role="note" data-testid="drift-basis">{r.basis_note}</p>}
       <p className={r.dataset_drift ? 'verdict drift' : 'verdict ok'} data-testid="drift-verdict">
         {r.dataset_drift ? 'Dataset drift' : 'No dataset drift'}: {r.drifted_columns} of {r.columns.length} columns drifted
         (share {formatNumber(r.share_drifted)}, threshold {r.drift_share}). Reference {r.reference.rows.toLocaleString()} rows, current {r.current.rows.toLocaleString()} rows.
@@ -18,7 +20,7 @@ export function DriftReport({ report: r }: { report: DriftComparison }) {
         <tbody>
           {r.columns.map((c) => (
             <tr key={c.name}>
-              <td>{c.name}</td><td>{c.type}</td><td>{c.test}</td><td>{formatNumber(c.score)}</td><td>{c.threshold}</td>
+              <td>{c.name}</td><td>{c.type}</td><td>{c.test}{approximate.has(c.name) && <span className="muted small" title="from the profiles, an approximation of the file test"> (approx.)</span>}</td><td>{formatNumber(c.score)}</td><td>{c.threshold}</td>
               <td>{c.drifted ? <span className="badge severity-critical">drift</span> : <span className="muted">no</span>}</td>
             </tr>
           ))}

@@ -12,6 +12,7 @@ import type { ComparedFiles, ProfiledFile } from '../../../shared/host-contract'
 import { TimeAgo } from '../components/badges';
 import { formatBytes } from '../components/format';
 import { JobProgress } from '../components/job-progress';
+import { sendFileToHost } from '../host/send-file';
 import { navigate, useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 
@@ -82,51 +83,123 @@ export function DatasetsPage({ session }: { session: WorkspaceSession }) {
   );
 }
 
+/** Formats the profiler reads (dataset-reader.ts), for the file picker's filter. */
+const DATA_FILES = '.csv,.tsv,.tab,.txt,.parquet,.pq,.json,.jsonl,.ndjson,.arrow,.feather,.ipc';
+
+/**
+ * Adds versions from a path on the host's machine, from the file picker, or from files dropped
+ * anywhere on the page. Picked and dropped files are handed to the host first (send-file.ts),
+ * then profiled, one after another, each with its progress.
+ */
 function AddVersionForm({ session }: { session: WorkspaceSession }) {
   const [path, setPath] = useState('');
   const [dataset, setDataset] = useState('');
   const [jobId, setJobId] = useState<string | null>(null);
+  const [queue, setQueue] = useState<File[]>([]);
+  const [sending, setSending] = useState<{ name: string; sent: number; total: number } | null>(null);
+  const [dragging, setDragging] = useState(false);
   const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+  const busy = jobId !== null || sending !== null;
+
+  async function profile(hostPath: string) {
+    const { jobId: id } = await session.host.call('datasets.profile', { workspaceId: session.connection.workspaceId, path: hostPath });
+    setJobId(id);
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setMessage(null);
     try {
-      const { jobId: id } = await session.host.call('datasets.profile', { workspaceId: session.connection.workspaceId, path });
-      setJobId(id);
+      await profile(path);
     } catch (err) {
       setMessage({ kind: 'error', text: (err as Error).message });
     }
   }
 
+  // The next picked or dropped file goes once the one before is added (or failed).
+  useEffect(() => {
+    if (busy || queue.length === 0) return;
+    const [file, ...rest] = queue as [File, ...File[]];
+    setQueue(rest);
+    setSending({ name: file.name, sent: 0, total: file.size });
+    sendFileToHost(session.host, file, (sent, total) => setSending({ name: file.name, sent, total }))
+      .then((hostPath) => profile(hostPath))
+      .catch((err: Error) => setMessage({ kind: 'error', text: `${file.name}: ${err.message}` }))
+      .finally(() => setSending(null));
+  }, [busy, queue]);
+
+  // Files dropped anywhere on the page (the browser would otherwise open them in place of the app).
+  useEffect(() => {
+    const over = (e: DragEvent) => {
+      if (!e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+      setDragging(true);
+    };
+    const leave = (e: DragEvent) => {
+      if (e.relatedTarget === null) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      if (!e.dataTransfer?.files.length) return;
+      e.preventDefault();
+      setDragging(false);
+      setMessage(null);
+      const files = [...e.dataTransfer.files];
+      setQueue((q) => [...q, ...files]);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
+
   function done(result: unknown) {
     setJobId(null);
     const file = result as ProfiledFile;
     try {
-      const { uploadError, ...fields } = file;
+      const { uploadError, fileBlob, fileUploadError, ...fields } = file;
       const name = dataset.trim() || file.fileName.replace(/\.[^.]+$/, '');
-      const version = addDatasetVersion(session.doc, { ...fields, dataset: name }, session.commandContext());
+      const version = addDatasetVersion(session.doc, { ...fields, ...(fileBlob ? { fileBlob } : {}), dataset: name }, session.commandContext());
       setPath('');
-      setMessage({ kind: 'ok', text: `Added ${version.fileName}: ${version.rows.toLocaleString()} rows, ${version.columns} columns.${uploadError ? ` The profile is kept on this device for now: ${uploadError}` : ''}` });
+      const notes = [
+        uploadError ? ` The profile is kept on this device for now: ${uploadError}` : '',
+        fileUploadError ? ` Not shared: ${fileUploadError}.` : ' The file is shared with the team, so anyone can compare it.',
+      ];
+      setMessage({ kind: 'ok', text: `Added ${version.fileName}: ${version.rows.toLocaleString()} rows, ${version.columns} columns.${notes.join('')}` });
     } catch (err) {
       setMessage({ kind: 'error', text: err instanceof CommandError ? err.message : String(err) });
     }
   }
 
   return (
-    <form className="card add-version" onSubmit={submit} aria-label="Add a dataset version">
+    <form className={`card add-version${dragging ? ' dropping' : ''}`} onSubmit={submit} aria-label="Add a dataset version">
       <div className="row">
         <label className="grow">
           File on this machine
-          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/data/transactions/2026-11-24.parquet" required disabled={jobId !== null} />
+          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/data/transactions/2026-11-24.parquet" required disabled={busy} />
         </label>
         <label>
           Dataset
-          <input value={dataset} onChange={(e) => setDataset(e.target.value)} placeholder="from the file name" disabled={jobId !== null} />
+          <input value={dataset} onChange={(e) => setDataset(e.target.value)} placeholder="from the file name" disabled={busy} />
         </label>
-        <button type="submit" disabled={jobId !== null}>Profile and add</button>
+        <button type="submit" disabled={busy}>Profile and add</button>
       </div>
-      <p className="muted small">CSV, TSV, Parquet, JSON or JSON Lines. Hashing and profiling run in the background.</p>
+      <p className="muted small">
+        Or <label className="file-pick">choose files<input type="file" multiple accept={DATA_FILES} aria-label="Choose data files"
+          onChange={(e) => { const files = [...(e.target.files ?? [])]; e.target.value = ''; setMessage(null); setQueue((q) => [...q, ...files]); }} /></label>{' '}
+        or drop them anywhere on this page. CSV, TSV, Parquet, JSON, JSON Lines or Arrow. Hashing, profiling and sharing the file run in the background.
+      </p>
+      {dragging && <p className="drop-hint" role="status">Drop to add as dataset versions</p>}
+      {sending && (
+        <div className="job" role="status" aria-live="polite">
+          <span className="small">Handing {sending.name} to the app: {formatBytes(sending.sent)} of {formatBytes(sending.total)}</span>
+          <progress max={Math.max(1, sending.total)} value={sending.sent} aria-label={`Handing ${sending.name} to the app`} />
+        </div>
+      )}
+      {queue.length > 0 && <p className="muted small">{queue.length} more file{queue.length === 1 ? '' : 's'} waiting.</p>}
       {jobId && <JobProgress host={session.host} jobId={jobId} onDone={done} onFailed={(text) => { setJobId(null); setMessage({ kind: 'error', text }); }} />}
       {message && <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error' : 'ok'}>{message.text}</p>}
     </form>
@@ -151,10 +224,11 @@ function CompareForm({ session, versions }: { session: WorkspaceSession; version
     setError(null);
     if (reference === current) return setError('Pick two different versions.');
     try {
+      const side = (v: DatasetVersionRecord) => ({ md5: v.md5, fileName: v.fileName, profileBlob: v.profileBlob, ...(v.fileBlob ? { fileBlob: v.fileBlob } : {}) });
       const { jobId: id } = await session.host.call('datasets.compare', {
         workspaceId: session.connection.workspaceId,
-        referenceMd5: find(reference).md5,
-        currentMd5: find(current).md5,
+        reference: side(find(reference)),
+        current: side(find(current)),
       });
       setJobId(id);
     } catch (err) {
@@ -177,7 +251,7 @@ function CompareForm({ session, versions }: { session: WorkspaceSession; version
   }
 
   const option = (v: DatasetVersionRecord) => (
-    <option key={v.id} value={v.id}>{versionLabel(v)}{local.has(v.md5) ? '' : ' — file not on this machine'}</option>
+    <option key={v.id} value={v.id}>{versionLabel(v)}{local.has(v.md5) ? '' : v.fileBlob ? ' — file downloads from the team' : ' — file not shared: profile only'}</option>
   );
   return (
     <form className="card compare" onSubmit={submit} aria-label="Compare two versions">
