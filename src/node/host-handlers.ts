@@ -139,7 +139,7 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
     },
 
     'sync.push': async ({ workspaceId }) => pushPendingEdits(cache, connection(workspaceId)),
-    'sync.unsentClients': async ({ docId }) => ({ clients: cache.unsentClients(docId) }),
+    'sync.clients': async ({ docId }) => ({ own: cache.ownClients(docId), unsent: cache.unsentClients(docId) }),
 
     'inbox.reads': async ({ workspaceId }) => ({ itemIds: cache.inboxReads(workspaceId) }),
 

@@ -20,7 +20,7 @@ function startServer(dataDir: string, port: number): Promise<ChildProcess> {
       out += d.toString();
       if (out.includes('listening on')) resolve(child);
     });
-    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); if (process.env.DRILL_DEBUG) console.log('SERVER', d.toString()); });
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   });
 }

@@ -8,12 +8,13 @@
  * The owner calls `dispose()`, which saves what is pending and closes everything.
  */
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { Awareness } from 'y-protocols/awareness';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { type ServerBehind, serverBehind } from '../../../core/workspace/server-behind';
+import { type ServerBehind, ownDiffVector, serverBehind } from '../../../core/workspace/server-behind';
 import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
 import { type DriftdeskMessage, MESSAGE_DRIFTDESK, STORAGE_DOWN_REASON, readDriftdeskMessage, syncProtocols } from '../../../shared/sync-messages';
 import { refusedText } from './refused-text';
@@ -56,6 +57,8 @@ export class DocSync {
   generation = 0;
   /** Edits the server refused since this doc was opened, or null. */
   refused: RefusedEdits | null = null;
+  /** Yjs clients that wrote this doc on this device (the cache's own_clients, and this session's). */
+  private readonly ownClients = new Set<number>();
   /** The server knew less than this copy when it last connected (restored from a backup), or null. */
   behind: (ServerBehind & { at: number }) | null = null;
   private reloading = false;
@@ -113,6 +116,11 @@ export class DocSync {
     performance.mark('driftdesk:cache-applied', { detail: this.docName });
     this.loaded = true;
     this.emit();
+    // Which edits are this device's to send (see createProvider); a host that cannot say leaves
+    // this session's own, which is what a device that never wrote here has anyway.
+    const clients = await this.host.call('sync.clients', { docId: this.docName }).catch(() => null);
+    if (this.disposed) return;
+    for (const c of clients?.own ?? []) this.ownClients.add(c);
     this.connect();
   }
 
@@ -155,16 +163,21 @@ export class DocSync {
       const message = readDriftdeskMessage(decoder);
       if (message?.kind === 'identity') for (const l of this.identityListeners) l(message);
     };
-    // The server opens with its state vector (sync step 1): kept, with this copy's at that
-    // moment, to tell whether the server lost edits this copy has (see checkServerBehind).
+    // The server opens with its state vector (sync step 1). The answer (step 2) carries this
+    // device's own edits only: after a restore from a backup the server lacks others' edits too,
+    // and would refuse the whole answer for relaying them (server-behind.ts). Both vectors are
+    // kept to tell the person what the server had lost (checkServerBehind).
     const handleSync = provider.messageHandlers[MESSAGE_SYNC]!;
     let vectors: { server: Map<number, number>; local: Map<number, number> } | null = null;
     provider.messageHandlers[MESSAGE_SYNC] = (encoder, decoder, ...rest) => {
       const peek = decoding.createDecoder(decoder.arr.subarray(decoder.pos));
-      if (decoding.readVarUint(peek) === syncProtocol.messageYjsSyncStep1) {
-        vectors = { server: Y.decodeStateVector(decoding.readVarUint8Array(peek)), local: Y.decodeStateVector(Y.encodeStateVector(doc)) };
-      }
-      handleSync(encoder, decoder, ...rest);
+      if (decoding.readVarUint(peek) !== syncProtocol.messageYjsSyncStep1) return handleSync(encoder, decoder, ...rest);
+      decoding.readVarUint(decoder);
+      const server = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+      const local = Y.decodeStateVector(Y.encodeStateVector(doc));
+      vectors = { server, local };
+      encoding.writeVarUint(encoder, MESSAGE_SYNC);
+      syncProtocol.writeSyncStep2(encoder, doc, Y.encodeStateVector(ownDiffVector(local, server, this.own(doc))));
     };
     provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
       authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => {
@@ -273,18 +286,20 @@ export class DocSync {
    * here (a server restored from a backup). The sync has already sent them back.
    */
   private async checkServerBehind(vectors: { server: Map<number, number>; local: Map<number, number> }): Promise<void> {
-    const { clients } = await this.host.call('sync.unsentClients', { docId: this.docName }).catch(() => ({ clients: null }));
+    const clients = await this.host.call('sync.clients', { docId: this.docName }).catch(() => null);
     // Without knowing what is unsent, a loss cannot be told from offline work: say nothing.
     if (!clients || this.disposed) return;
-    const behind = serverBehind(vectors.local, vectors.server, new Set([...clients, ...this.unsentHere()]));
+    for (const c of clients.own) this.ownClients.add(c);
+    const unsent = new Set([...clients.unsent, ...(this.unsaved.some((u) => u.local) || this.inFlight > 0 ? [this.doc.clientID] : [])]);
+    const behind = serverBehind(vectors.local, vectors.server, this.own(this.doc), unsent);
     if (!behind) return;
     this.behind = { ...behind, at: Date.now() };
     this.emit();
   }
 
-  /** Clients of edits made here and not yet handed to the cache (their pending rows do not exist yet). */
-  private unsentHere(): number[] {
-    return this.unsaved.some((u) => u.local) || this.inFlight > 0 ? [this.doc.clientID] : [];
+  /** The Yjs clients whose edits this device may send as its own: those that wrote here. */
+  private own(doc: Y.Doc): Set<number> {
+    return new Set([...this.ownClients, doc.clientID]);
   }
 
   dismissBehind(): void {
