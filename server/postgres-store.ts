@@ -8,6 +8,8 @@ import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
 import { COMPACT_AFTER, type DeliveryInfo, StorageUnavailableError, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
+import type { ArchiveSink, ArchiveSource } from './archive/archive-store.ts';
+import { pgArchiveSink, pgArchiveSource } from './archive/pg-archive.ts';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL);
@@ -341,6 +343,26 @@ export class PostgresStore implements Store {
       [workspaceId, limit],
     );
     return rows.map((r) => ({ ...r, createdAt: Number(r.createdAt), updatedAt: Number(r.updatedAt) })) as DeliveryInfo[];
+  }
+
+  async workspaceIds() {
+    return (await this.query('SELECT id FROM workspaces ORDER BY id')).rows.map((r) => String(r.id));
+  }
+
+  async openArchiveSource(workspaceId: string): Promise<ArchiveSource> {
+    return pgArchiveSource(await this.connect(), workspaceId);
+  }
+
+  async openArchiveSink(): Promise<ArchiveSink> {
+    return pgArchiveSink(await this.connect());
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (err) {
+      throw isConnectionError(err) ? new StorageUnavailableError(err) : err;
+    }
   }
 
   async close() {

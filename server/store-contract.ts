@@ -4,6 +4,7 @@
  * one code path serves both.
  */
 import type { Role } from '../src/core/workspace/index.ts';
+import type { ArchiveSink, ArchiveSource } from './archive/archive-store.ts';
 // Wire types: one home, the HTTP contract.
 import type { DeliveryInfo, MemberIdentity, SnapshotInfo, WebhookInfo, WebhookPurpose } from '../src/shared/server-api.ts';
 
@@ -77,6 +78,12 @@ export interface Store {
   /** The delivery log: one row per (event, webhook), updated after every attempt. */
   saveDelivery(workspaceId: string, delivery: DeliveryInfo): MaybePromise<void>;
   listDeliveries(workspaceId: string, limit: number): MaybePromise<DeliveryInfo[]>;
+  /** Every workspace id (what a backup run archives). */
+  workspaceIds(): MaybePromise<string[]>;
+  /** One consistent read of a workspace on a connection of its own (export, backups). */
+  openArchiveSource(workspaceId: string): Promise<ArchiveSource>;
+  /** One transaction to import an archive into (see server/archive/import-workspace.ts). */
+  openArchiveSink(): Promise<ArchiveSink>;
   close(): MaybePromise<void>;
   /** Called when a compaction fails and rolls back (the old log stays and loads). */
   onCompactionError: (workspaceId: string, error: unknown) => void;

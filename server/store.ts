@@ -10,6 +10,8 @@ import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
 import { COMPACT_AFTER, type DeliveryInfo, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
+import type { ArchiveSink, ArchiveSource } from './archive/archive-store.ts';
+import { sqliteArchiveSink, sqliteArchiveSource, sqliteWorkspaceIds } from './archive/sqlite-archive.ts';
 
 export type { MemberIdentity };
 export { COMPACT_AFTER };
@@ -24,7 +26,7 @@ export class ServerStore implements Store {
 
   constructor(
     readonly dataDir: string,
-    nativeBinding?: string,
+    private readonly nativeBinding?: string,
   ) {
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, 'driftdesk-server.sqlite'), nativeBinding ? { nativeBinding } : {});
@@ -323,6 +325,19 @@ export class ServerStore implements Store {
     return this.sql(`SELECT id, webhook_id AS webhookId, url, event, status, attempts, last_status AS lastStatus, last_error AS lastError,
       created_at AS createdAt, updated_at AS updatedAt FROM webhook_deliveries WHERE workspace_id = ? ORDER BY created_at DESC, id LIMIT ?`)
       .all(workspaceId, limit) as DeliveryInfo[];
+  }
+
+  workspaceIds(): string[] {
+    return sqliteWorkspaceIds(this.db);
+  }
+
+  /** On a read-only connection of its own: the server's writes never wait for an export. */
+  async openArchiveSource(workspaceId: string): Promise<ArchiveSource> {
+    return sqliteArchiveSource(join(this.dataDir, 'driftdesk-server.sqlite'), workspaceId, this.nativeBinding);
+  }
+
+  async openArchiveSink(): Promise<ArchiveSink> {
+    return sqliteArchiveSink(this.db);
   }
 
   close(): void {

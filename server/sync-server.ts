@@ -31,6 +31,7 @@ import { ServerStore } from './store.ts';
 import { type MemberIdentity, type Store, StorageUnavailableError } from './store-contract.ts';
 import { type UpgradeVerdict, authorizeUpgrade } from './upgrade-auth.ts';
 import { metricsRefusal } from './metrics-access.ts';
+import { type BackupOptions, type Backups, startBackups } from './backups.ts';
 import { STORAGE_DOWN_REASON, SYNC_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../src/shared/sync-messages.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES_CEILING } from '../src/shared/server-api.ts';
 
@@ -86,6 +87,8 @@ export interface SyncServerOptions {
    * on the person's own machine, turns it on.
    */
   allowPrivateWebhooks?: boolean;
+  /** Online backups: an archive of every workspace this often into a folder (server/backups.ts). */
+  backup?: BackupOptions;
 }
 
 export interface SyncServer<S extends Store = ServerStore> {
@@ -95,6 +98,8 @@ export interface SyncServer<S extends Store = ServerStore> {
   store: S;
   /** Resolves once every update received so far is persisted. */
   flushed(): Promise<void>;
+  /** Online backups, when `backup` was given. */
+  backups?: Backups;
   close(): Promise<void>;
 }
 
@@ -221,6 +226,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       },
     });
   }
+
+  const backups = options.backup ? startBackups(store, options.backup, metrics.registry, log) : undefined;
 
   /** Rooms are keyed by doc name: a workspace id, or a note doc name within it. */
   function loadRoom(docName: string): Promise<Room> {
@@ -519,7 +526,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     async flushed() {
       for (const loading of rooms.values()) await (await loading.catch(() => null))?.flushed();
     },
+    backups,
     async close() {
+      await backups?.stop();
       clearInterval(recheck);
       clearInterval(cooldownSweep);
       clearInterval(revive);

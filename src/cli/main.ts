@@ -12,10 +12,16 @@ const USAGE = `usage: driftdesk <command> [options]
          [--max-message-bytes 8388608] [--max-upload-bytes 536870912]
          [--snapshot-every 10] [--metrics-token T]
          [--allow-private-webhooks] [--monitor-temp DIR]
+         [--backup-dir DIR [--backup-every 1h] [--keep 48]]
                                                      run the sync server; several processes
                                                      share one PostgreSQL and fan out via Redis
   workspace create (--data DIR | --postgres URL) --name NAME [--owner WHO]
                                                      create a workspace; prints {"id","token"}
+  workspace export ID (--data DIR | --postgres URL) --out FILE [--include-secrets]
+                                                     one archive (.tar.gz) of the workspace: docs,
+                                                     history, blobs, members, token hashes
+  workspace import FILE (--data DIR | --postgres URL) [--as NEW_ID] [--skip-secrets]
+                                                     verify every entry, then import all or nothing
   token create --data DIR --workspace ID --role owner|editor|commenter|viewer --name WHO
                                                      create a member token; prints {"token","member"}
   token list --data DIR --workspace ID               members, roles and their live/revoked tokens
@@ -76,6 +82,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./server-commands.ts')).serverCommand(argv.slice(1));
       case 'workspace':
         if (sub === 'create') return await (await import('./server-commands.ts')).workspaceCreate(rest);
+        if (sub === 'export') return await (await import('./workspace-archive-commands.ts')).workspaceExport(rest);
+        if (sub === 'import') return await (await import('./workspace-archive-commands.ts')).workspaceImport(rest);
         throw new UsageError(`unknown workspace command: ${sub ?? '(none)'}`);
       case 'token':
         return await (await import('./token-commands.ts')).tokenCommand(sub, rest);

@@ -1,7 +1,8 @@
 /** `driftdesk server` and `driftdesk workspace create`. */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { startSyncServer } from '../../server/index.ts';
+import { type BackupOptions, parseEvery } from '../../server/backups.ts';
 import { RedisFanout } from '../../server/redis-fanout.ts';
 import { MAX_UPLOAD_BYTES_CEILING } from '../shared/server-api.ts';
 import { memberNameInputSchema, workspaceNameInputSchema } from '../core/workspace/index.ts';
@@ -26,7 +27,11 @@ export async function serverCommand(args: string[]): Promise<number> {
     'metrics-token': { type: 'string' },
     'allow-private-webhooks': { type: 'boolean' },
     'monitor-temp': { type: 'string' },
+    'backup-dir': { type: 'string' },
+    'backup-every': { type: 'string' },
+    keep: { type: 'string' },
   });
+  const backup = backupOption(v['backup-dir'], v['backup-every'], v.keep);
   const snapshotMinutes = v['snapshot-every'] === undefined ? 10 : Number(v['snapshot-every']);
   if (!(snapshotMinutes >= 0)) throw new UsageError(`--snapshot-every takes minutes (≥ 0), got ${v['snapshot-every']}`);
   const port = Number(v.port ?? '4455');
@@ -47,7 +52,7 @@ export async function serverCommand(args: string[]): Promise<number> {
   if (metricsToken !== undefined && metricsToken.length < 16) throw new UsageError('--metrics-token must be at least 16 characters');
   const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, maxUploadBytes: maxUpload, snapshotEveryMs: snapshotMinutes * 60_000, log, metricsToken, allowPrivateWebhooks: v['allow-private-webhooks'] ?? false,
     // Batches wait for DuckDB beside the data they belong to (a disk the operator chose), unless told otherwise.
-    monitorTempDir: v['monitor-temp'] ?? (v.data ? join(v.data, 'monitor-tmp') : undefined) });
+    monitorTempDir: v['monitor-temp'] ?? (v.data ? join(v.data, 'monitor-tmp') : undefined), backup });
   console.log(`driftdesk sync server listening on ${server.url} (websocket: ${server.url.replace(/^http/, 'ws')}/sync/<workspaceId>)`);
   await new Promise<void>((done) => {
     const stop = () => {
@@ -58,6 +63,19 @@ export async function serverCommand(args: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   return 0;
+}
+
+/** `--backup-dir DIR [--backup-every 1h] [--keep 48]`; the other two mean nothing without a folder. */
+function backupOption(dir: string | undefined, every: string | undefined, keep: string | undefined): BackupOptions | undefined {
+  if (dir === undefined) {
+    if (every !== undefined || keep !== undefined) throw new UsageError('--backup-every and --keep need --backup-dir DIR');
+    return undefined;
+  }
+  const everyMs = every === undefined ? 3_600_000 : parseEvery(every);
+  if (everyMs === undefined) throw new UsageError(`--backup-every takes a duration like 30m, 1h or 1d, got ${every}`);
+  const kept = keep === undefined ? 48 : Number(keep);
+  if (!Number.isInteger(kept) || kept < 1) throw new UsageError(`--keep takes a whole number of archives (≥ 1), got ${keep}`);
+  return { dir: resolve(dir), everyMs, keep: kept };
 }
 
 export async function workspaceCreate(args: string[]): Promise<number> {

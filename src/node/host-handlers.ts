@@ -139,6 +139,7 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
     },
 
     'sync.push': async ({ workspaceId }) => pushPendingEdits(cache, connection(workspaceId)),
+    'sync.clients': async ({ docId }) => ({ own: cache.ownClients(docId), unsent: cache.unsentClients(docId) }),
 
     'inbox.reads': async ({ workspaceId }) => ({ itemIds: cache.inboxReads(workspaceId) }),
 

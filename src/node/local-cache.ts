@@ -65,6 +65,9 @@ export class LocalCache {
       -- aside, with why, and never pushed again.
       CREATE TABLE IF NOT EXISTS refused_edits (
         seq INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, reaches TEXT NOT NULL, reason TEXT NOT NULL, refused_at INTEGER NOT NULL);
+      -- The Yjs clients that wrote edits on this device, per doc: what this device may send the
+      -- server as its own (a server restored from a backup refuses edits relayed for others).
+      CREATE TABLE IF NOT EXISTS own_clients (doc_id TEXT NOT NULL, client INTEGER NOT NULL, PRIMARY KEY (doc_id, client));
       CREATE TABLE IF NOT EXISTS inbox_reads (
         workspace_id TEXT NOT NULL, item_id TEXT NOT NULL, read_at INTEGER NOT NULL,
         PRIMARY KEY (workspace_id, item_id));
@@ -126,9 +129,11 @@ export class LocalCache {
       for (const [client, clock] of Y.parseUpdateMeta(update).to) reaches[client] = Math.max(reaches[client] ?? 0, clock);
     });
     const bump = this.db.prepare('INSERT INTO doc_versions (doc_id, version) VALUES (?, 1) ON CONFLICT(doc_id) DO UPDATE SET version = version + 1');
+    const own = this.db.prepare('INSERT OR IGNORE INTO own_clients (doc_id, client) VALUES (?, ?)');
     this.db.transaction(() => {
       for (const update of updates) insert.run(docId, update);
       if (Object.keys(reaches).length > 0) pending.run(docId, JSON.stringify(reaches));
+      for (const client of Object.keys(reaches)) own.run(docId, Number(client));
       bump.run(docId);
     })();
     return updates.length;
@@ -227,6 +232,17 @@ export class LocalCache {
     if (docIds.length === 0) return 0;
     const count = this.db.prepare('SELECT count(*) AS n FROM pending_edits WHERE doc_id = ?');
     return docIds.reduce((sum, id) => sum + (count.get(id) as { n: number }).n, 0);
+  }
+
+  /** Yjs clients that wrote this doc's edits on this device (see own_clients). */
+  ownClients(docId: string): number[] {
+    return (this.db.prepare('SELECT client FROM own_clients WHERE doc_id = ?').all(docId) as { client: number }[]).map((r) => r.client);
+  }
+
+  /** Yjs clients with edits in this doc that the server has not confirmed (pending or refused). */
+  unsentClients(docId: string): number[] {
+    const rows = this.db.prepare('SELECT reaches FROM pending_edits WHERE doc_id = ? UNION ALL SELECT reaches FROM refused_edits WHERE doc_id = ?').all(docId, docId) as { reaches: string }[];
+    return [...new Set(rows.flatMap((r) => Object.keys(JSON.parse(r.reaches) as Record<string, number>).map(Number)))];
   }
 
   /** The doc's cached state as one update (snapshot plus log), or null if nothing is cached. */

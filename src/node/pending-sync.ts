@@ -9,6 +9,7 @@
  * pending list only when it is safe on the server.
  */
 import * as Y from 'yjs';
+import { ownDiffVector } from '../core/workspace/server-behind.ts';
 import type { SyncPending, WorkspaceConnection } from '../shared/host-contract.ts';
 import type { LocalCache } from './local-cache.ts';
 import { ServerCallError, createServerClient } from './server-api-client.ts';
@@ -41,7 +42,11 @@ async function pushDoc(cache: LocalCache, conn: WorkspaceConnection, docId: stri
   let serverVector = await request(() => api.call('docs.stateVector', { params: { docName: docId }, timeoutMs: TIMEOUT_MS }));
   const local = cache.loadDoc(docId);
   if (local) {
-    const diff = Y.diffUpdate(local, serverVector);
+    // Only this device's own edits: others' that the server lacks (it was restored from a
+    // backup) are theirs to send; relayed, the whole push would be refused (server-behind.ts).
+    const own = new Set(cache.ownClients(docId));
+    const vector = ownDiffVector(Y.decodeStateVector(Y.encodeStateVectorFromUpdate(local)), Y.decodeStateVector(serverVector), own);
+    const diff = Y.diffUpdate(local, Y.encodeStateVector(vector));
     if (Y.parseUpdateMeta(diff).to.size > 0 || hasDeletes(diff)) {
       serverVector = await request(() => api.call('docs.pushUpdate', { params: { docName: docId }, body: diff, timeoutMs: TIMEOUT_MS }));
     }

@@ -186,6 +186,11 @@ export const hostRequests = {
   'cache.replace': z.object({ docId, state: bytes, reason: z.string().max(2000) }),
   /** Pushes every doc of the workspace with edits the server lacks (open or not); answers what is left. */
   'sync.push': z.object({ workspaceId: docId }),
+  /**
+   * Yjs clients of a doc as this device knows them (src/core/workspace/server-behind.ts): `own`
+   * wrote edits here, `unsent` have edits the server has not confirmed.
+   */
+  'sync.clients': z.object({ docId }),
   /** Which inbox items this person has read (kept on this device). */
   'inbox.reads': z.object({ workspaceId: docId }),
   'inbox.markRead': z.object({ workspaceId: docId, itemIds: z.array(z.string().min(1).max(300)).min(1).max(10_000) }),
@@ -260,6 +265,7 @@ export interface HostResponses {
   'cache.replace': { version: number };
   /** Edits made on this device that the server does not have yet, over all the workspace's docs. */
   'sync.push': SyncPending;
+  'sync.clients': { own: number[]; unsent: number[] };
   'inbox.reads': { itemIds: string[] };
   'inbox.markRead': { marked: number };
   /** The new monitor, and the dataset version the server recorded for its reference. */

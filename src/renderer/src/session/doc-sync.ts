@@ -7,10 +7,14 @@
  * - synced with the server by a y-websocket provider, whose connection state this reports.
  * The owner calls `dispose()`, which saves what is pending and closes everything.
  */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { Awareness } from 'y-protocols/awareness';
 import * as authProtocol from 'y-protocols/auth';
+import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { type ServerBehind, ownDiffVector, serverBehind } from '../../../core/workspace/server-behind';
 import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
 import { type DriftdeskMessage, MESSAGE_DRIFTDESK, STORAGE_DOWN_REASON, readDriftdeskMessage, syncProtocols } from '../../../shared/sync-messages';
 import { refusedText } from './refused-text';
@@ -32,6 +36,8 @@ export interface RefusedEdits {
 
 /** y-protocols' auth message: the only thing it says is "permission denied". */
 const MESSAGE_AUTH = 2;
+/** y-websocket's sync message (y-protocols/sync inside). */
+const MESSAGE_SYNC = 0;
 
 /** Updates read from the local cache or relayed by the host: already saved, not to save again. */
 const SAVED_ORIGIN = Symbol('saved');
@@ -51,6 +57,10 @@ export class DocSync {
   generation = 0;
   /** Edits the server refused since this doc was opened, or null. */
   refused: RefusedEdits | null = null;
+  /** Yjs clients that wrote this doc on this device (the cache's own_clients, and this session's). */
+  private readonly ownClients = new Set<number>();
+  /** The server knew less than this copy when it last connected (restored from a backup), or null. */
+  behind: (ServerBehind & { at: number }) | null = null;
   private reloading = false;
   private readonly identityListeners = new Set<(message: Extract<DriftdeskMessage, { kind: 'identity' }>) => void>();
   private readonly providerListeners = new Set<(provider: WebsocketProvider) => void>();
@@ -106,6 +116,11 @@ export class DocSync {
     performance.mark('driftdesk:cache-applied', { detail: this.docName });
     this.loaded = true;
     this.emit();
+    // Which edits are this device's to send (see createProvider); a host that cannot say leaves
+    // this session's own, which is what a device that never wrote here has anyway.
+    const clients = await this.host.call('sync.clients', { docId: this.docName }).catch(() => null);
+    if (this.disposed) return;
+    for (const c of clients?.own ?? []) this.ownClients.add(c);
     this.connect();
   }
 
@@ -148,6 +163,22 @@ export class DocSync {
       const message = readDriftdeskMessage(decoder);
       if (message?.kind === 'identity') for (const l of this.identityListeners) l(message);
     };
+    // The server opens with its state vector (sync step 1). The answer (step 2) carries this
+    // device's own edits only: after a restore from a backup the server lacks others' edits too,
+    // and would refuse the whole answer for relaying them (server-behind.ts). Both vectors are
+    // kept to tell the person what the server had lost (checkServerBehind).
+    const handleSync = provider.messageHandlers[MESSAGE_SYNC]!;
+    let vectors: { server: Map<number, number>; local: Map<number, number> } | null = null;
+    provider.messageHandlers[MESSAGE_SYNC] = (encoder, decoder, ...rest) => {
+      const peek = decoding.createDecoder(decoder.arr.subarray(decoder.pos));
+      if (decoding.readVarUint(peek) !== syncProtocol.messageYjsSyncStep1) return handleSync(encoder, decoder, ...rest);
+      decoding.readVarUint(decoder);
+      const server = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+      const local = Y.decodeStateVector(Y.encodeStateVector(doc));
+      vectors = { server, local };
+      encoding.writeVarUint(encoder, MESSAGE_SYNC);
+      syncProtocol.writeSyncStep2(encoder, doc, Y.encodeStateVector(ownDiffVector(local, server, this.own(doc))));
+    };
     provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
       authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => {
         // A room whose store is down refuses every edit for now, not this one: it is kept
@@ -164,6 +195,8 @@ export class DocSync {
     });
     provider.on('sync', (isSynced: boolean) => {
       if (isSynced && provider === this.provider && !this.reloading) this.setSync({ kind: 'synced', detail: `Synced with ${serverUrl}` });
+      if (isSynced && vectors) void this.checkServerBehind(vectors);
+      vectors = null;
     });
     return provider;
   }
@@ -248,6 +281,32 @@ export class DocSync {
   }
 
   /** The person has copied what they needed, or does not want it: forget the refused edits. */
+  /**
+   * Says so when the server lacked edits this copy had, beyond the ones waiting to be sent from
+   * here (a server restored from a backup). The sync has already sent them back.
+   */
+  private async checkServerBehind(vectors: { server: Map<number, number>; local: Map<number, number> }): Promise<void> {
+    const clients = await this.host.call('sync.clients', { docId: this.docName }).catch(() => null);
+    // Without knowing what is unsent, a loss cannot be told from offline work: say nothing.
+    if (!clients || this.disposed) return;
+    for (const c of clients.own) this.ownClients.add(c);
+    const unsent = new Set([...clients.unsent, ...(this.unsaved.some((u) => u.local) || this.inFlight > 0 ? [this.doc.clientID] : [])]);
+    const behind = serverBehind(vectors.local, vectors.server, this.own(this.doc), unsent);
+    if (!behind) return;
+    this.behind = { ...behind, at: Date.now() };
+    this.emit();
+  }
+
+  /** The Yjs clients whose edits this device may send as its own: those that wrote here. */
+  private own(doc: Y.Doc): Set<number> {
+    return new Set([...this.ownClients, doc.clientID]);
+  }
+
+  dismissBehind(): void {
+    this.behind = null;
+    this.emit();
+  }
+
   discardRefused(): void {
     this.refused = null;
     this.emit();

@@ -139,6 +139,15 @@ export class WorkspaceSession {
     return [this.main, ...[...this.opened.values()].map((e) => e.sync)].flatMap((sync) => (sync.refused ? [{ docName: sync.docName, refused: sync.refused }] : []));
   }
 
+  /** Docs whose server knew less than this copy when it connected (restored from a backup). */
+  serverBehind(): { docName: string; behind: NonNullable<DocSync['behind']> }[] {
+    return [this.main, ...[...this.opened.values()].map((e) => e.sync)].flatMap((sync) => (sync.behind ? [{ docName: sync.docName, behind: sync.behind }] : []));
+  }
+
+  dismissServerBehind(docName: string): void {
+    this.docSync(docName)?.dismissBehind();
+  }
+
   discardRefused(docName: string): void {
     this.docSync(docName)?.discardRefused();
   }

@@ -6,6 +6,7 @@ import { PresenceList } from '../components/presence-list';
 import { SkipLink } from '../components/skip-link';
 import { SyncIndicator } from '../components/sync-indicator';
 import { RefusedEditsPanel } from '../components/refused-edits';
+import { ServerBehindNotice } from '../components/server-behind';
 import { navigate, useDocValue, useSessionVersion } from '../session/hooks';
 import { dismissSplash } from '../session/splash';
 import { itemName, pageTitle } from '../session/page-title';
@@ -90,6 +91,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
         </nav>
         <SyncIndicator session={session} />
         <RefusedEditsPanel session={session} />
+        <ServerBehindNotice session={session} />
         <MentionNotifier session={session} />
         <IncidentNotifier session={session} />
         <HandoffNotifier session={session} />

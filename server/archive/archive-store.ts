@@ -1,0 +1,49 @@
+/**
+ * What export reads from a store and import writes to one, for SQLite and PostgreSQL alike.
+ * A source is one consistent read (a read transaction on its own connection), so an archive
+ * taken while the server serves is the workspace at one moment, and the server's writes never
+ * wait for it. A sink writes everything in one transaction: an import lands whole or not at all.
+ */
+import type { Role } from '../../src/core/workspace/index.ts';
+import type { DeliveryInfo, WebhookPurpose } from '../store-contract.ts';
+
+export interface MemberRow { id: string; name: string; role: Role; createdAt: number }
+export interface TokenRow { hash: string; memberId: string; createdAt: number; revokedAt: number | null }
+export interface WebhookRow { id: string; url: string; secret: string; purpose: WebhookPurpose; createdAt: number }
+export interface WorkspaceRow { id: string; name: string; createdAt: number }
+
+export interface ArchiveSource {
+  workspace(): Promise<WorkspaceRow | undefined>;
+  members(): Promise<MemberRow[]>;
+  tokens(): Promise<TokenRow[]>;
+  webhooks(): Promise<WebhookRow[]>;
+  deliveries(): Promise<DeliveryInfo[]>;
+  monitored(): Promise<boolean>;
+  /** Doc names within the workspace: '' for the workspace doc, `note:<id>` for notes. */
+  docNames(): Promise<string[]>;
+  /** A doc's whole log merged into one update. */
+  docState(doc: string): Promise<Uint8Array>;
+  snapshots(): Promise<{ id: number; createdAt: number }[]>;
+  snapshot(id: number): Promise<Uint8Array>;
+  blobs(): Promise<{ sha256: string; createdAt: number }[]>;
+  blob(sha256: string): Promise<Uint8Array>;
+  /** Ends the read transaction and closes the source's own connection. */
+  close(): Promise<void>;
+}
+
+export interface ArchiveSink {
+  /** Ids already taken in the target store (the workspace, a member, a token, a webhook). */
+  taken(rows: { workspaceId: string; memberIds: string[]; tokenHashes: string[]; webhookIds: string[] }): Promise<string[]>;
+  workspace(row: WorkspaceRow): Promise<void>;
+  member(workspaceId: string, row: MemberRow): Promise<void>;
+  token(row: TokenRow): Promise<void>;
+  webhook(workspaceId: string, row: WebhookRow): Promise<void>;
+  delivery(workspaceId: string, row: DeliveryInfo): Promise<void>;
+  markMonitored(workspaceId: string): Promise<void>;
+  doc(workspaceId: string, doc: string, state: Uint8Array): Promise<void>;
+  snapshot(workspaceId: string, createdAt: number, state: Uint8Array): Promise<void>;
+  blob(workspaceId: string, sha256: string, createdAt: number, data: Uint8Array): Promise<void>;
+  commit(): Promise<void>;
+  /** Undoes everything written since the sink was opened. */
+  rollback(): Promise<void>;
+}

@@ -1,0 +1,204 @@
+/**
+ * Reads a workspace archive into a store, all or nothing. Two passes over the file:
+ *   1. verify — every entry's SHA-256 and size against the manifest, no entry missing or extra,
+ *      a known format version, workspace.json well-formed — before the store is touched;
+ *   2. import — in one transaction, hashing every entry again (the file could change between
+ *      passes) and checking each doc state as the server checks a client's update. Any failure
+ *      rolls back, so a refused archive leaves the store exactly as it was.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import tar from 'tar-stream';
+import * as Y from 'yjs';
+import { checkUpdateStructure } from '../update-structure.ts';
+import { ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveError, type Manifest, type WorkspaceRows, isArchivePath, manifestSchema, workspaceRowsSchema } from './archive-format.ts';
+import type { ArchiveSink } from './archive-store.ts';
+import { unseal } from './seal.ts';
+
+/** workspace.json and manifest.json are read whole; past this they are not ours. */
+const MAX_JSON_ENTRY = 256 * 1024 * 1024;
+
+interface Entry { path: string; sha256: string; bytes: number; data?: Buffer }
+
+/**
+ * Streams the archive's entries in order. `keep(path)` says which entries to hand over whole;
+ * the rest are only hashed. Errors name the entry they happened in (or after).
+ */
+async function readEntries(file: string, keep: (path: string) => boolean, onEntry: (e: Entry) => Promise<void>): Promise<void> {
+  const extract = tar.extract();
+  const gunzip = createGunzip();
+  const feed = pipeline(createReadStream(file), gunzip, extract);
+  let last: string | undefined;
+  feed.catch(() => {});
+  try {
+    for await (const entry of extract) {
+      const path = entry.header.name;
+      if (entry.header.type !== 'file') throw new ArchiveError('bad_entry', `is a ${entry.header.type}, not a file`, path);
+      if (!isArchivePath(path)) throw new ArchiveError('bad_entry', 'is not an entry a workspace archive has', path);
+      last = path;
+      const hash = createHash('sha256');
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      const whole = keep(path);
+      for await (const chunk of entry as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        bytes += chunk.byteLength;
+        if ((path === 'workspace.json' || path === 'manifest.json') && bytes > MAX_JSON_ENTRY) throw new ArchiveError('bad_entry', 'is larger than any workspace needs', path);
+        if (whole) chunks.push(chunk);
+      }
+      await onEntry({ path, sha256: hash.digest('hex'), bytes, ...(whole ? { data: Buffer.concat(chunks) } : {}) });
+    }
+    await feed;
+  } catch (err) {
+    if (err instanceof ArchiveError) throw err;
+    const message = (err as Error).message;
+    if (/incorrect header check|not in gzip format|invalid/i.test(message) && last === undefined) {
+      throw new ArchiveError('not_an_archive', `${file} is not a Driftdesk workspace archive (${message})`);
+    }
+    throw new ArchiveError('truncated', `the archive is cut short or corrupt (${message})${last ? ` after entry ${last}` : ''}`);
+  } finally {
+    extract.destroy();
+  }
+}
+
+export interface VerifiedArchive {
+  manifest: Manifest;
+  rows: WorkspaceRows;
+}
+
+/** Pass 1: checks the whole archive without writing anything; returns what it holds. */
+export async function verifyArchive(file: string): Promise<VerifiedArchive> {
+  const seen = new Map<string, { sha256: string; bytes: number }>();
+  let manifestBytes: Buffer | undefined;
+  let rowsBytes: Buffer | undefined;
+  await readEntries(file, (p) => p === 'manifest.json' || p === 'workspace.json', async (e) => {
+    if (seen.has(e.path) || (e.path === 'manifest.json' && manifestBytes)) throw new ArchiveError('tampered', 'appears twice', e.path);
+    if (e.path === 'manifest.json') manifestBytes = e.data;
+    else {
+      seen.set(e.path, { sha256: e.sha256, bytes: e.bytes });
+      if (e.path === 'workspace.json') rowsBytes = e.data;
+      if (e.path.startsWith('blobs/') && e.path.slice(6) !== e.sha256) throw new ArchiveError('tampered', 'its bytes do not hash to its name', e.path);
+    }
+  });
+  if (!manifestBytes) throw new ArchiveError('truncated', 'the archive has no manifest.json (it is cut short, or not a workspace archive)');
+  const rawManifest = parseJson(manifestBytes, 'manifest.json') as { format?: unknown; version?: unknown };
+  if (rawManifest.format !== ARCHIVE_FORMAT) throw new ArchiveError('not_an_archive', 'is not a Driftdesk workspace archive manifest', 'manifest.json');
+  if (typeof rawManifest.version === 'number' && rawManifest.version > ARCHIVE_VERSION) {
+    throw new ArchiveError('newer_format', `archive format ${rawManifest.version} is newer than this Driftdesk reads (${ARCHIVE_VERSION}); import it with a newer Driftdesk`, 'manifest.json');
+  }
+  const manifest = parsed(manifestSchema, rawManifest, 'manifest.json');
+  const listed = new Set<string>();
+  for (const m of manifest.entries) {
+    if (listed.has(m.path)) throw new ArchiveError('tampered', 'is listed twice in the manifest', m.path);
+    listed.add(m.path);
+    const got = seen.get(m.path);
+    if (!got) throw new ArchiveError('truncated', 'is in the manifest but not in the archive', m.path);
+    if (got.bytes !== m.bytes || got.sha256 !== m.sha256) throw new ArchiveError('tampered', `does not match the manifest (sha256 ${got.sha256.slice(0, 12)}…, ${got.bytes} bytes; manifest says ${m.sha256.slice(0, 12)}…, ${m.bytes} bytes)`, m.path);
+  }
+  for (const path of seen.keys()) if (!listed.has(path)) throw new ArchiveError('tampered', 'is not listed in the manifest', path);
+  if (!rowsBytes) throw new ArchiveError('truncated', 'the archive has no workspace.json');
+  const rows = parsed(workspaceRowsSchema, parseJson(rowsBytes, 'workspace.json'), 'workspace.json');
+  if (rows.workspace.id !== manifest.workspaceId) throw new ArchiveError('tampered', 'names another workspace than the manifest', 'workspace.json');
+  for (const d of rows.docs) if (!seen.has(d.path)) throw new ArchiveError('truncated', `lists doc "${d.doc}" whose entry is missing`, d.path);
+  for (const s of rows.snapshots) if (!seen.has(s.path)) throw new ArchiveError('truncated', 'is a listed history snapshot that is missing', s.path);
+  for (const b of rows.blobs) if (!seen.has(`blobs/${b.sha256}`)) throw new ArchiveError('truncated', 'is a listed blob that is missing', `blobs/${b.sha256}`);
+  const members = new Set(rows.members.map((m) => m.id));
+  for (const t of rows.tokens) if (!members.has(t.memberId)) throw new ArchiveError('bad_entry', `a token belongs to member ${t.memberId}, who is not in the archive`, 'workspace.json');
+  return { manifest, rows };
+}
+
+function parseJson(bytes: Buffer, path: string): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new ArchiveError('bad_entry', `is not JSON (${(err as Error).message})`, path);
+  }
+}
+
+function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, path: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new ArchiveError('bad_entry', `${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`, path);
+}
+
+export interface ImportOptions {
+  /** Import under another workspace id (the archive's is taken, or a copy is wanted elsewhere). */
+  as?: string;
+  /** Opens sealed webhook secrets; without it an archive with sealed secrets is refused… */
+  passphrase?: string;
+  /** …unless the person chose to import without its webhooks. */
+  skipSecrets?: boolean;
+}
+
+export interface ImportSummary {
+  workspaceId: string;
+  docs: number;
+  snapshots: number;
+  blobs: number;
+  members: number;
+  webhooks: number;
+  /** Webhooks whose URL and secret were not in the archive: add them again (origin shown). */
+  webhooksToReAdd: { id: string; purpose: string; origin: string }[];
+}
+
+/** Verifies, then imports in one transaction on `openSink()`'s connection. */
+export async function importWorkspace(file: string, openSink: () => Promise<ArchiveSink>, options: ImportOptions = {}): Promise<ImportSummary> {
+  const { manifest, rows } = await verifyArchive(file);
+  const ws = options.as ?? rows.workspace.id;
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(ws)) throw new ArchiveError('bad_entry', `--as ${ws}: a workspace id is letters, digits, _ and - (at most 128)`);
+  const sealed = rows.webhooks.filter((h) => h.sealed);
+  if (sealed.length > 0 && !options.passphrase && !options.skipSecrets) {
+    throw new ArchiveError('passphrase', `the archive holds ${sealed.length} webhook secret(s) sealed with a passphrase: give it (DRIFTDESK_ARCHIVE_PASSPHRASE or --passphrase-file), or import without them (--skip-secrets)`);
+  }
+  // Unseal before the transaction: a wrong passphrase refuses the archive with nothing written.
+  const webhooks = options.passphrase
+    ? sealed.map((h) => ({ ...h, ...(JSON.parse(unseal(h.sealed!, options.passphrase!, `workspace.json webhook ${h.id}`)) as { url: string; secret: string }) }))
+    : [];
+  const hashes = new Map(manifest.entries.map((e) => [e.path, e]));
+  const docByPath = new Map(rows.docs.map((d) => [d.path, d.doc]));
+  const snapshotAt = new Map(rows.snapshots.map((s) => [s.path, s.createdAt]));
+  const blobAt = new Map(rows.blobs.map((b) => [`blobs/${b.sha256}`, b.createdAt]));
+
+  const sink = await openSink();
+  try {
+    const taken = await sink.taken({ workspaceId: ws, memberIds: rows.members.map((m) => m.id), tokenHashes: rows.tokens.map((t) => t.hash), webhookIds: webhooks.map((h) => h.id) });
+    if (taken.length > 0) {
+      throw new ArchiveError('conflict', `this store already has ${taken.slice(0, 3).join(', ')}${taken.length > 3 ? ` and ${taken.length - 3} more` : ''}: import into another store, or remove that workspace first${taken[0]!.startsWith('workspace') ? ' (or choose another id with --as)' : ''}`);
+    }
+    await sink.workspace({ ...rows.workspace, id: ws });
+    for (const m of rows.members) await sink.member(ws, m);
+    for (const t of rows.tokens) await sink.token(t);
+    for (const h of webhooks) await sink.webhook(ws, { id: h.id, url: h.url, secret: h.secret, purpose: h.purpose, createdAt: h.createdAt });
+    for (const d of rows.deliveries) await sink.delivery(ws, { id: d.id, webhookId: d.webhookId, url: d.origin, event: d.event, status: d.status, attempts: d.attempts, lastStatus: d.lastStatus, lastError: d.lastError, createdAt: d.createdAt, updatedAt: d.updatedAt });
+    if (rows.monitored) await sink.markMonitored(ws);
+    await readEntries(file, (p) => p !== 'manifest.json' && p !== 'workspace.json', async (e) => {
+      if (!e.data) return;
+      const expected = hashes.get(e.path);
+      if (!expected || expected.sha256 !== e.sha256) throw new ArchiveError('tampered', 'changed while it was being imported', e.path);
+      const bytes = new Uint8Array(e.data.buffer, e.data.byteOffset, e.data.byteLength);
+      const doc = docByPath.get(e.path);
+      if (doc !== undefined) {
+        const verdict = checkUpdateStructure(new Y.Doc({ gc: false }), bytes);
+        if (verdict.kind === 'bad') throw new ArchiveError('bad_entry', `is not a sound Yjs document (${verdict.reason})`, e.path);
+        await sink.doc(ws, doc, bytes);
+      } else if (snapshotAt.has(e.path)) {
+        await sink.snapshot(ws, snapshotAt.get(e.path)!, bytes);
+      } else if (blobAt.has(e.path)) {
+        await sink.blob(ws, e.sha256, blobAt.get(e.path)!, bytes);
+      } else {
+        throw new ArchiveError('tampered', 'is not listed in workspace.json', e.path);
+      }
+    });
+    await sink.commit();
+  } catch (err) {
+    await sink.rollback();
+    throw err;
+  }
+  return {
+    workspaceId: ws, docs: rows.docs.length, snapshots: rows.snapshots.length, blobs: rows.blobs.length, members: rows.members.length, webhooks: webhooks.length,
+    webhooksToReAdd: rows.webhooks.filter((h) => !h.sealed || !options.passphrase).map((h) => ({ id: h.id, purpose: h.purpose, origin: h.origin })),
+  };
+}

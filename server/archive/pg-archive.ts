@@ -1,0 +1,99 @@
+/**
+ * Archive source and sink for the PostgreSQL store, each on one connection of its own. The
+ * source reads in a REPEATABLE READ, READ ONLY transaction: every query sees the same snapshot
+ * while other server processes keep writing. The sink is one transaction.
+ */
+import type pg from 'pg';
+import * as Y from 'yjs';
+import type { DeliveryInfo } from '../store-contract.ts';
+import type { ArchiveSink, ArchiveSource, MemberRow, TokenRow, WebhookRow, WorkspaceRow } from './archive-store.ts';
+
+const num = (v: unknown) => (v === null ? null : Number(v));
+
+export async function pgArchiveSource(client: pg.PoolClient, workspaceId: string): Promise<ArchiveSource> {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  const ws = workspaceId;
+  const rows = async (sql: string, params: unknown[] = [ws]) => (await client.query(sql, params)).rows as Record<string, unknown>[];
+  let open = true;
+  return {
+    workspace: async () => {
+      const [r] = await rows('SELECT id, name, created_at FROM workspaces WHERE id = $1');
+      return r ? ({ id: String(r.id), name: String(r.name), createdAt: Number(r.created_at) } satisfies WorkspaceRow) : undefined;
+    },
+    members: async () =>
+      (await rows('SELECT id, name, role, created_at FROM members WHERE workspace_id = $1 ORDER BY created_at, id')).map(
+        (r) => ({ id: String(r.id), name: String(r.name), role: r.role, createdAt: Number(r.created_at) }) as MemberRow,
+      ),
+    tokens: async () =>
+      (await rows('SELECT t.hash, t.member_id, t.created_at, t.revoked_at FROM tokens t JOIN members m ON m.id = t.member_id WHERE m.workspace_id = $1 ORDER BY t.created_at, t.hash')).map(
+        (r): TokenRow => ({ hash: String(r.hash), memberId: String(r.member_id), createdAt: Number(r.created_at), revokedAt: num(r.revoked_at) }),
+      ),
+    webhooks: async () =>
+      (await rows('SELECT id, url, secret, purpose, created_at FROM webhooks WHERE workspace_id = $1 ORDER BY created_at, id')).map(
+        (r) => ({ id: String(r.id), url: String(r.url), secret: String(r.secret), purpose: r.purpose, createdAt: Number(r.created_at) }) as WebhookRow,
+      ),
+    deliveries: async () =>
+      (await rows('SELECT * FROM webhook_deliveries WHERE workspace_id = $1 ORDER BY created_at, id')).map(
+        (r) =>
+          ({
+            id: String(r.id), webhookId: String(r.webhook_id), url: String(r.url), event: String(r.event), status: r.status, attempts: Number(r.attempts),
+            lastStatus: num(r.last_status), lastError: r.last_error === null ? null : String(r.last_error), createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+          }) as DeliveryInfo,
+      ),
+    monitored: async () => (await rows('SELECT 1 FROM monitored_workspaces WHERE workspace_id = $1')).length > 0,
+    docNames: async () => (await rows('SELECT DISTINCT doc FROM doc_updates WHERE workspace_id = $1 ORDER BY doc')).map((r) => String(r.doc)),
+    docState: async (doc) => Y.mergeUpdates((await rows('SELECT data FROM doc_updates WHERE workspace_id = $1 AND doc = $2 ORDER BY seq', [ws, doc])).map((r) => new Uint8Array(r.data as Buffer))),
+    snapshots: async () => (await rows('SELECT id, created_at FROM doc_history WHERE workspace_id = $1 ORDER BY created_at, id')).map((r) => ({ id: Number(r.id), createdAt: Number(r.created_at) })),
+    snapshot: async (id) => new Uint8Array((await rows('SELECT data FROM doc_history WHERE workspace_id = $1 AND id = $2', [ws, id]))[0]!.data as Buffer),
+    blobs: async () => (await rows('SELECT sha256, created_at FROM blobs WHERE workspace_id = $1 ORDER BY sha256')).map((r) => ({ sha256: String(r.sha256), createdAt: Number(r.created_at) })),
+    blob: async (sha256) => new Uint8Array((await rows('SELECT data FROM blobs WHERE workspace_id = $1 AND sha256 = $2', [ws, sha256]))[0]!.data as Buffer),
+    close: async () => {
+      if (!open) return;
+      open = false;
+      await client.query('COMMIT').catch(() => {});
+      client.release();
+    },
+  };
+}
+
+export async function pgArchiveSink(client: pg.PoolClient): Promise<ArchiveSink> {
+  await client.query('BEGIN');
+  let open = true;
+  const run = async (sql: string, params: unknown[]) => void (await client.query(sql, params));
+  const end = async (sql: string) => {
+    if (!open) return;
+    open = false;
+    try {
+      await client.query(sql);
+    } finally {
+      client.release();
+    }
+  };
+  return {
+    taken: async ({ workspaceId, memberIds, tokenHashes, webhookIds }) => {
+      const q = async (sql: string, values: string[]) => ((await client.query(sql, [values])).rows as { v: string }[]).map((r) => r.v);
+      return [
+        ...(await q('SELECT id AS v FROM workspaces WHERE id = ANY($1)', [workspaceId])).map((v) => `workspace ${v}`),
+        ...(await q('SELECT id AS v FROM members WHERE id = ANY($1)', memberIds)).map((v) => `member ${v}`),
+        ...(await q('SELECT hash AS v FROM tokens WHERE hash = ANY($1)', tokenHashes)).map((v) => `token ${v.slice(0, 12)}…`),
+        ...(await q('SELECT id AS v FROM webhooks WHERE id = ANY($1)', webhookIds)).map((v) => `webhook ${v}`),
+      ];
+    },
+    workspace: (w) => run('INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)', [w.id, w.name, w.createdAt]),
+    member: (ws, m) => run('INSERT INTO members (id, workspace_id, name, role, created_at) VALUES ($1, $2, $3, $4, $5)', [m.id, ws, m.name, m.role, m.createdAt]),
+    token: (t) => run('INSERT INTO tokens (hash, member_id, created_at, revoked_at) VALUES ($1, $2, $3, $4)', [t.hash, t.memberId, t.createdAt, t.revokedAt]),
+    webhook: (ws, h) => run('INSERT INTO webhooks (id, workspace_id, url, secret, purpose, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [h.id, ws, h.url, h.secret, h.purpose, h.createdAt]),
+    delivery: (ws, d) =>
+      run(
+        `INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, url, event, status, attempts, last_status, last_error, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [d.id, ws, d.webhookId, d.url, d.event, d.status, d.attempts, d.lastStatus, d.lastError, d.createdAt, d.updatedAt],
+      ),
+    markMonitored: (ws) => run('INSERT INTO monitored_workspaces (workspace_id) VALUES ($1) ON CONFLICT DO NOTHING', [ws]),
+    doc: (ws, doc, state) => run('INSERT INTO doc_updates (workspace_id, doc, data) VALUES ($1, $2, $3)', [ws, doc, Buffer.from(state)]),
+    snapshot: (ws, at, state) => run('INSERT INTO doc_history (workspace_id, created_at, data) VALUES ($1, $2, $3)', [ws, at, Buffer.from(state)]),
+    blob: (ws, sha, at, data) => run('INSERT INTO blobs (workspace_id, sha256, data, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [ws, sha, Buffer.from(data), at]),
+    commit: () => end('COMMIT'),
+    rollback: () => end('ROLLBACK'),
+  };
+}
