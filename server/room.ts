@@ -395,6 +395,20 @@ export class Room {
     }
   }
 
+  /**
+   * Merges a whole doc state in as the server, then lets `adjust` correct it in the same
+   * transaction (a workspace moved here: server/archive/adopt-workspace.ts); resolves once
+   * persisted. Live clients get it as any change.
+   */
+  async mergeAsServer(state: Uint8Array, adjust: (doc: Y.Doc) => void = () => {}): Promise<void> {
+    this.doc.transact(() => {
+      Y.applyUpdate(this.doc, state);
+      adjust(this.doc);
+    }, SERVER_ORIGIN);
+    await this.flushed();
+    if (this.broken) throw new Error('storage unavailable; try again');
+  }
+
   /** An update pushed over HTTP (server/http/handlers/docs.ts): judged as a socket's, then persisted and broadcast to everyone here. */
   acceptPushed(identity: MemberIdentity, payload: Uint8Array): AcceptOutcome {
     return this.accept(identity, payload, SERVER_ORIGIN);

@@ -43,6 +43,8 @@ export interface ArchiveSink {
   doc(workspaceId: string, doc: string, state: Uint8Array): Promise<void>;
   snapshot(workspaceId: string, createdAt: number, state: Uint8Array): Promise<void>;
   blob(workspaceId: string, sha256: string, createdAt: number, data: Uint8Array): Promise<void>;
+  /** Moves `from`'s tokens to `to` and removes member `from` (a person mapped to their archived self). */
+  retireMember(workspaceId: string, from: string, to: string): Promise<void>;
   commit(): Promise<void>;
   /** Undoes everything written since the sink was opened. */
   rollback(): Promise<void>;

@@ -17,6 +17,8 @@ export interface ExportOptions {
   /** Seal webhook URLs and secrets with this passphrase; without it they are left out. */
   passphrase?: string;
   now?: number;
+  /** Leave blobs out (false): for a move, which sends them through the blob API first. */
+  blobs?: boolean;
 }
 
 export interface ExportSummary {
@@ -73,7 +75,7 @@ export async function exportWorkspace(source: ArchiveSource, file: string, optio
       monitored: await source.monitored(),
       docs: [],
       snapshots: [],
-      blobs: await source.blobs(),
+      blobs: options.blobs === false ? [] : await source.blobs(),
     };
     for (const doc of await source.docNames()) {
       const path = docEntryPath(doc);

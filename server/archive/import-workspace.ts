@@ -8,10 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import * as Y from 'yjs';
+import { DOC_KEYS } from '../../src/core/workspace/index.ts';
 import { checkUpdateStructure } from '../update-structure.ts';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveError, type Manifest, type WorkspaceRows, isArchivePath, manifestSchema, workspaceRowsSchema } from './archive-format.ts';
 import type { ArchiveSink } from './archive-store.ts';
@@ -20,16 +22,19 @@ import { unseal } from './seal.ts';
 /** workspace.json and manifest.json are read whole; past this they are not ours. */
 const MAX_JSON_ENTRY = 256 * 1024 * 1024;
 
-interface Entry { path: string; sha256: string; bytes: number; data?: Buffer }
+export interface Entry { path: string; sha256: string; bytes: number; data?: Buffer }
+/** A path to an archive file, or its bytes (an archive sent over HTTP). */
+export type ArchiveInput = string | Uint8Array;
 
 /**
  * Streams the archive's entries in order. `keep(path)` says which entries to hand over whole;
  * the rest are only hashed. Errors name the entry they happened in (or after).
  */
-async function readEntries(file: string, keep: (path: string) => boolean, onEntry: (e: Entry) => Promise<void>): Promise<void> {
+export async function readEntries(archive: ArchiveInput, keep: (path: string) => boolean, onEntry: (e: Entry) => Promise<void>): Promise<void> {
   const extract = tar.extract();
   const gunzip = createGunzip();
-  const feed = pipeline(createReadStream(file), gunzip, extract);
+  const file = typeof archive === 'string' ? archive : 'the archive';
+  const feed = pipeline(typeof archive === 'string' ? createReadStream(archive) : Readable.from([archive]), gunzip, extract);
   let last: string | undefined;
   feed.catch(() => {});
   try {
@@ -69,7 +74,7 @@ export interface VerifiedArchive {
 }
 
 /** Pass 1: checks the whole archive without writing anything; returns what it holds. */
-export async function verifyArchive(file: string): Promise<VerifiedArchive> {
+export async function verifyArchive(file: ArchiveInput): Promise<VerifiedArchive> {
   const seen = new Map<string, { sha256: string; bytes: number }>();
   let manifestBytes: Buffer | undefined;
   let rowsBytes: Buffer | undefined;
@@ -122,6 +127,15 @@ function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } |
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   throw new ArchiveError('bad_entry', `${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`, path);
+}
+
+/** The workspace doc under another id (`--as`) says so itself: its meta record names the workspace. */
+function retarget(state: Uint8Array, workspaceId: string): Uint8Array {
+  const doc = new Y.Doc({ gc: false });
+  Y.applyUpdate(doc, state);
+  const meta = doc.getMap(DOC_KEYS.meta);
+  if (meta.has('id')) meta.set('id', workspaceId);
+  return Y.encodeStateAsUpdate(doc);
 }
 
 export interface ImportOptions {
@@ -183,7 +197,7 @@ export async function importWorkspace(file: string, openSink: () => Promise<Arch
       if (doc !== undefined) {
         const verdict = checkUpdateStructure(new Y.Doc({ gc: false }), bytes);
         if (verdict.kind === 'bad') throw new ArchiveError('bad_entry', `is not a sound Yjs document (${verdict.reason})`, e.path);
-        await sink.doc(ws, doc, bytes);
+        await sink.doc(ws, doc, doc === '' && ws !== rows.workspace.id ? retarget(bytes, ws) : bytes);
       } else if (snapshotAt.has(e.path)) {
         await sink.snapshot(ws, snapshotAt.get(e.path)!, bytes);
       } else if (blobAt.has(e.path)) {

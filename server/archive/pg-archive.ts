@@ -93,6 +93,11 @@ export async function pgArchiveSink(client: pg.PoolClient): Promise<ArchiveSink>
     doc: (ws, doc, state) => run('INSERT INTO doc_updates (workspace_id, doc, data) VALUES ($1, $2, $3)', [ws, doc, Buffer.from(state)]),
     snapshot: (ws, at, state) => run('INSERT INTO doc_history (workspace_id, created_at, data) VALUES ($1, $2, $3)', [ws, at, Buffer.from(state)]),
     blob: (ws, sha, at, data) => run('INSERT INTO blobs (workspace_id, sha256, data, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [ws, sha, Buffer.from(data), at]),
+    retireMember: async (ws, from, to) => {
+      await run('UPDATE tokens SET member_id = $1 WHERE member_id = $2', [to, from]);
+      await run('DELETE FROM members WHERE id = $1 AND workspace_id = $2', [from, ws]);
+      await run('UPDATE auth_version SET version = version + 1 WHERE id = 1', []);
+    },
     commit: () => end('COMMIT'),
     rollback: () => end('ROLLBACK'),
   };

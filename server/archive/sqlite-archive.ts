@@ -84,6 +84,12 @@ export function sqliteArchiveSink(db: Database.Database): ArchiveSink {
     doc: async (ws, doc, state) => run('INSERT INTO doc_updates (workspace_id, doc, data) VALUES (?, ?, ?)', ws, doc, state),
     snapshot: async (ws, at, state) => run('INSERT INTO doc_history (workspace_id, created_at, data) VALUES (?, ?, ?)', ws, at, state),
     blob: async (ws, sha, at, data) => run('INSERT OR IGNORE INTO blobs (workspace_id, sha256, data, created_at) VALUES (?, ?, ?, ?)', ws, sha, data, at),
+    retireMember: async (ws, from, to) => {
+      run('UPDATE tokens SET member_id = ? WHERE member_id = ?', to, from);
+      run('DELETE FROM members WHERE id = ? AND workspace_id = ?', from, ws);
+      // Live connections are re-checked when this changes: the caller's becomes `to`.
+      run('UPDATE auth_version SET version = version + 1 WHERE id = 1');
+    },
     commit: async () => void db.exec('COMMIT'),
     rollback: async () => {
       if (db.inTransaction) db.exec('ROLLBACK');

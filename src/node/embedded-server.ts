@@ -36,7 +36,10 @@ export async function startEmbeddedServer(dataDir: string, nativeBinding?: strin
     server = await startSyncServer({ host: '127.0.0.1', port: 0, dataDir, nativeBinding, snapshotEveryMs, allowPrivateWebhooks: true });
   }
   writeFileSync(portFile, String(server.port));
-  return { server, local: { url: server.url, createWorkspace: (name, owner) => createSeededWorkspace(server.store, name, owner) } };
+  return {
+    server,
+    local: { url: server.url, createWorkspace: (name, owner) => createSeededWorkspace(server.store, name, owner), openArchiveSource: (id) => server.store.openArchiveSource(id) },
+  };
 }
 
 /** Creates a workspace with its meta record and owner already in the doc. */

@@ -10,12 +10,14 @@ import { type AppInfo, type ComparedFiles, DEFAULT_HOST_FILE_BYTES, type HostHan
 import { loadBlob, storeBlob } from './blob-sync.ts';
 import { fetchDatasetFile, uploadDatasetFile } from './dataset-files.ts';
 import { FileReceiver } from './file-receiver.ts';
+import type { ArchiveSource } from '../../server/archive/archive-store.ts';
 import type { DriftComparison } from '../data/datasets/compare.ts';
 import { md5File } from '../data/datasets/content-hash.ts';
 import type { HostEventBus } from './host-events.ts';
 import type { JobRunner } from './jobs.ts';
 import type { LocalCache } from './local-cache.ts';
 import { createMonitorFromVersion } from './monitor-create.ts';
+import { moveWorkspace } from './move-workspace.ts';
 import { pushPendingEdits } from './pending-sync.ts';
 import type { SearchIndex } from './search-index.ts';
 import { ServerCallError, type ServerClient, createServerClient } from './server-api-client.ts';
@@ -25,6 +27,8 @@ import { fetchIdentity, normalizeServerUrl } from './server-client.ts';
 export interface LocalServer {
   url: string;
   createWorkspace(name: string, ownerName: string): { id: string; token: string; memberId: string };
+  /** One consistent read of a workspace it hosts (a move to a team server). */
+  openArchiveSource(workspaceId: string): Promise<ArchiveSource>;
 }
 
 export interface HostDeps {
@@ -236,6 +240,12 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
       if (!search) throw new Error('search is not available in this host');
       connection(workspaceId);
       return { hits: search.query(workspaceId, text, limit) };
+    },
+
+    'workspaces.move': async ({ workspaceId, serverUrl, token }) => {
+      if (!localServer) throw new Error('no local server is running here, so there is nothing to move');
+      const target = parseInviteLink(serverUrl) ?? { serverUrl, token };
+      return moveWorkspace({ cache, openArchiveSource: (id) => localServer.openArchiveSource(id), now }, connection(workspaceId), target);
     },
 
     'workspaces.invite': async ({ workspaceId, name, role }) => {

@@ -92,6 +92,11 @@ export class LocalCache {
       .run({ ...conn, local: conn.local ? 1 : 0 });
   }
 
+  /** Forgets a joined workspace (its cached docs stay). */
+  removeConnection(workspaceId: string): void {
+    this.db.prepare('DELETE FROM connections WHERE workspace_id = ?').run(workspaceId);
+  }
+
   touchConnection(workspaceId: string, now: number): void {
     this.db.prepare('UPDATE connections SET last_opened_at = ? WHERE workspace_id = ?').run(now, workspaceId);
   }

@@ -10,6 +10,12 @@ import type { SearchKind } from '../core/workspace/search-documents.ts';
 import { alertRuleSchema } from '../core/monitor/rules.ts';
 import type { ResponseOf as ServerResponse } from './server-api.ts';
 
+/** A workspace moved to a team server: its new connection, and invites for the other members. */
+export interface MoveResult {
+  connection: WorkspaceConnection;
+  invites: { name: string; role: Role; link: string }[];
+}
+
 /** A workspace this person has joined: where its server is and who they are there. */
 export interface WorkspaceConnection {
   workspaceId: string;
@@ -158,6 +164,15 @@ export const hostRequests = {
   'files.finish': z.object({ uploadId: z.string().uuid() }),
   'files.cancel': z.object({ uploadId: z.string().uuid() }),
   'search.query': z.object({ workspaceId: docId, text: z.string().max(1000), limit: z.number().int().min(1).max(100).default(20) }),
+  /**
+   * Moves a workspace of this computer's own server to a team server, given the owner token of
+   * an empty workspace there (src/node/move-workspace.ts).
+   */
+  'workspaces.move': z.object({
+    workspaceId: docId,
+    serverUrl: z.string().trim().min(1, 'the team server’s address (or an invite link) is required').max(2000),
+    token: z.string().trim().max(500).default(''),
+  }),
   'workspaces.invite': z.object({
     workspaceId: docId,
     name: z.string().trim().min(1, 'name is required').max(MEMBER_NAME_MAX),
@@ -247,6 +262,7 @@ export interface HostResponses {
   'search.query': { hits: SearchHit[] };
   /** A new member's token and a link that carries server and token together. */
   'workspaces.invite': { link: string; serverUrl: string; token: string };
+  'workspaces.move': MoveResult;
   /** History snapshots on the workspace's server, newest first. */
   'history.list': ServerResponse<'history.list'>;
   /** One snapshot's full state, as a Yjs update. */

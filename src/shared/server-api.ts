@@ -186,6 +186,19 @@ export const serverApi = {
     body: { kind: 'json', schema: inviteInputSchema, maxBytes: 4 * KiB, hint: 'expected {"name", "role"}', what: 'the invite' },
     response: z.object({ token: z.string(), memberId: z.string(), role: roleSchema, name: z.string() }), statuses: [201], roles: OWNERS, denied: 'invite members', errors: [400, 413, 415],
   },
+  // A workspace moved here from someone's desktop (server/archive/adopt-workspace.ts): an empty
+  // workspace's owner sends its archive (without blobs, which go through blobs.put first).
+  'workspaces.adopt': {
+    method: 'POST', path: `${WS}/adopt/:memberId`,
+    summary: 'Fill this empty workspace from a workspace archive (owners); :memberId is the archive member the caller becomes; answers invites for the others',
+    body: { kind: 'bytes', contentTypes: ['application/gzip'], maxBytes: 256 * MiB, what: 'the workspace archive' },
+    response: z.object({
+      members: z.number().int(),
+      docs: z.number().int(),
+      invites: z.array(z.object({ memberId: z.string(), name: z.string(), role: roleSchema, token: z.string() })),
+    }),
+    statuses: [200], roles: OWNERS, denied: 'move a workspace here', errors: [400, 409, 413, 415],
+  },
   // Every member reads blobs (a teammate's dataset file included): viewers and commenters read, so they may download.
   'blobs.get': { method: 'GET', path: `${WS}/blobs/:sha256`, summary: 'Read a blob', body: NONE, response: 'bytes', statuses: [200], roles: ANY },
   'blobs.put': {

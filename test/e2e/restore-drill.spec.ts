@@ -4,33 +4,13 @@
  * what the backup missed — confirmed edits made after it, and edits made offline meanwhile — so
  * the only loss would be edits on no client. The app says when the server knew less than it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../helpers/services';
-import { cli, expect, repoRoot, test } from './fixtures';
+import { cli, expect, test } from './fixtures';
+import { killTeamServer as kill, startTeamServer as startServer } from './team-server';
 import { StartScreen, WorkspaceScreen } from './pages';
-
-function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/driftdesk', 'server', '--port', String(port), '--data', dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('listening on')) resolve(child);
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 test('restore drill: the data directory is gone, the newest backup is imported, clients put back what it missed', async ({ launchApp }) => {
   test.setTimeout(180_000);

@@ -19,7 +19,7 @@ import { importWorkspace, verifyArchive } from '../../server/archive/import-work
 import { PostgresStore } from '../../server/postgres-store.ts';
 import { ServerStore } from '../../server/store.ts';
 import type { Store } from '../../server/store-contract.ts';
-import { addComment, createIncident, createNote } from '../../src/core/workspace/index.ts';
+import { addComment, createIncident, createNote, initWorkspace } from '../../src/core/workspace/index.ts';
 import { type RunningPostgres, serviceOwner, startPostgres } from '../helpers/services.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -61,6 +61,7 @@ function seed(store: ServerStore) {
   const log = (doc: Y.Doc, docName: string) => doc.on('update', (u: Uint8Array) => store.appendUpdate(docName, u));
   log(ada, ws.id);
   log(bob, ws.id);
+  initWorkspace(ada, { id: ws.id, name: 'Churn model' }, { now: Date.now });
   for (let i = 0; i < 30; i++) {
     const incident = createIncident(ada, { title: `Drift on feature ${i}`, severity: i % 2 ? 'high' : 'low' }, ctx(ws.memberId, 'Ada'));
     Y.applyUpdate(bob, Y.encodeStateAsUpdate(ada));
@@ -259,6 +260,12 @@ describe('workspace archives', () => {
     const skipped = await cli(['workspace', 'import', archive, '--data', join(dir, 'sealed-a'), '--skip-secrets', '--as', 'ws_copy'], { DRIFTDESK_ARCHIVE_PASSPHRASE: '' });
     expect(skipped.code).toBe(0);
     expect(JSON.parse(skipped.stdout)).toMatchObject({ workspaceId: 'ws_copy', webhooks: 0 });
+    // The copy's doc names the copy.
+    const copy = new ServerStore(join(dir, 'sealed-a'));
+    const copied = new Y.Doc();
+    Y.applyUpdate(copied, copy.loadDoc('ws_copy'));
+    copy.close();
+    expect(copied.getMap('meta').get('id')).toBe('ws_copy');
     // --include-secrets without a passphrase is a usage error, not an archive without them.
     expect((await cli(['workspace', 'export', seeded.ws.id, '--data', join(dir, 'sealed-origin'), '--out', join(dir, 'x.tar.gz'), '--include-secrets'], { DRIFTDESK_ARCHIVE_PASSPHRASE: '' })).code).toBe(2);
   }, 120_000);

@@ -5,6 +5,7 @@
  */
 import type { ServerHandlers } from '../answer.ts';
 import { accountHandlers } from './account.ts';
+import { adoptHandlers } from './adopt.ts';
 import { blobHandlers } from './blobs.ts';
 import type { HandlerDeps } from './deps.ts';
 import { docHandlers } from './docs.ts';
@@ -17,5 +18,5 @@ import { webhookHandlers } from './webhooks.ts';
 export type { HandlerDeps };
 
 export function createHandlers(deps: HandlerDeps) {
-  return { ...accountHandlers(deps), ...historyHandlers(deps), ...blobHandlers(deps), ...uploadHandlers(deps), ...docHandlers(deps), ...webhookHandlers(deps), ...runHandlers(deps), ...monitorHandlers(deps) } satisfies ServerHandlers;
+  return { ...accountHandlers(deps), ...adoptHandlers(deps), ...historyHandlers(deps), ...blobHandlers(deps), ...uploadHandlers(deps), ...docHandlers(deps), ...webhookHandlers(deps), ...runHandlers(deps), ...monitorHandlers(deps) } satisfies ServerHandlers;
 }

@@ -6,6 +6,7 @@ import { RoleBadge, TimeAgo } from '../components/badges';
 import { errorText } from '../components/format';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
+import { MoveWorkspaceForm } from './move-workspace-form';
 
 const readMembers = (doc: Y.Doc) => ({ members: listMembers(doc), teamRoles: new Map(listTeamRoles(doc).map((r) => [r.memberId, r.teamRole])) });
 
@@ -93,6 +94,7 @@ export function MembersPage({ session }: { session: WorkspaceSession }) {
         ops) say who a model handoff goes to; owners set them.
       </p>
       {session.connection.role === 'owner' && <InviteForm session={session} />}
+      {session.connection.role === 'owner' && session.connection.local && <MoveWorkspaceForm session={session} />}
       {teamRoleError && <p role="alert" className="error">{teamRoleError}</p>}
       {members.length === 0 ? (
         <p className="empty">No members listed yet: they appear once the workspace syncs with its server.</p>

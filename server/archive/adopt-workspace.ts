@@ -1,0 +1,89 @@
+/**
+ * A workspace moved to this server from someone's desktop ("Move to a team server…"). The team
+ * server's admin creates an empty workspace and gives the person its owner token; the person's
+ * app sends the archive of their local workspace (blobs first, through the blob API), naming the
+ * archived member they are. Then, in this order:
+ *   1. the archive is verified as `driftdesk workspace import` verifies it;
+ *   2. in one transaction: the archive's members join this workspace with their ids (the doc's
+ *      records name them), the caller's token moves to their archived self (so their own records
+ *      stay theirs to edit) and the placeholder member goes, the others get new tokens to be sent
+ *      as invites, history snapshots are added (the archive's tokens stay on the desktop);
+ *   3. each doc's state is merged into its room as the server, so live clients see it at once.
+ * A retry after a failure in step 3 finds the members already mapped and merges again (a CRDT
+ * merge of the same state changes nothing twice).
+ */
+import { DOC_KEYS } from '../../src/core/workspace/index.ts';
+import type { WithRoom } from '../room.ts';
+import type { MemberIdentity, Store } from '../store-contract.ts';
+import { hashToken, newToken } from '../tokens.ts';
+import { ArchiveError } from './archive-format.ts';
+import { type ArchiveInput, readEntries, verifyArchive } from './import-workspace.ts';
+
+export interface AdoptResult {
+  members: number;
+  docs: number;
+  invites: { memberId: string; name: string; role: MemberIdentity['role']; token: string }[];
+}
+
+/** Refused because of what is already here (409), not because of the archive (400). */
+export class AdoptConflict extends Error {
+  override readonly name = 'AdoptConflict';
+}
+
+export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, caller: MemberIdentity, archivedSelf: string, archive: ArchiveInput, now = Date.now()): Promise<AdoptResult> {
+  const { store, withRoom } = deps;
+  const ws = caller.workspaceId;
+  const { rows } = await verifyArchive(archive);
+  if (rows.blobs.length > 0) throw new ArchiveError('bad_entry', 'a move sends blobs through the blob API first; this archive carries them', 'workspace.json');
+  const me = rows.members.find((m) => m.id === archivedSelf);
+  if (!me) throw new ArchiveError('bad_entry', `the archive has no member ${archivedSelf}`, 'workspace.json');
+  const entries = new Map<string, Buffer>();
+  await readEntries(archive, (p) => p !== 'manifest.json' && p !== 'workspace.json', async (e) => void entries.set(e.path, e.data!));
+
+  const here = await store.listMembers(ws);
+  const archivedIds = new Set(rows.members.map((m) => m.id));
+  const retry = caller.memberId === me.id && here.every((m) => archivedIds.has(m.memberId) || m.activeTokens === 0);
+  const invites: AdoptResult['invites'] = [];
+  if (!retry) {
+    // Members whose every token was revoked cannot come back; anyone else would find their workspace replaced.
+    const others = here.filter((m) => m.memberId !== caller.memberId && m.activeTokens > 0);
+    if (others.length > 0) throw new AdoptConflict(`workspace ${ws} already has other members (${others.map((m) => m.name).join(', ')}): a workspace is moved into an empty one`);
+    // Every registry of the workspace doc is a map keyed by record id (schema.ts).
+    const used = await withRoom(ws, async (room) => Object.values(DOC_KEYS).filter((key) => key !== DOC_KEYS.meta && key !== DOC_KEYS.members && room.doc.getMap(key).size > 0));
+    if (used.length > 0) throw new AdoptConflict(`workspace ${ws} is not empty (it has ${used.join(', ')}): a workspace is moved into an empty one`);
+    const sink = await store.openArchiveSink();
+    try {
+      const taken = await sink.taken({ workspaceId: '', memberIds: rows.members.map((m) => m.id), tokenHashes: [], webhookIds: [] });
+      if (taken.length > 0) throw new AdoptConflict(`this server already has ${taken.slice(0, 3).join(', ')}: was this workspace moved here before?`);
+      for (const m of rows.members) await sink.member(ws, m.id === me.id ? { ...m, role: 'owner' } : m);
+      for (const m of rows.members) {
+        if (m.id === me.id) continue;
+        const token = newToken();
+        await sink.token({ hash: hashToken(token), memberId: m.id, createdAt: now, revokedAt: null });
+        invites.push({ memberId: m.id, name: m.name, role: m.role, token });
+      }
+      await sink.retireMember(ws, caller.memberId, me.id);
+      for (const s of rows.snapshots) await sink.snapshot(ws, s.createdAt, entries.get(s.path)!);
+      await sink.commit();
+    } catch (err) {
+      await sink.rollback();
+      throw err;
+    }
+  }
+  for (const d of rows.docs) {
+    const state = entries.get(d.path)!;
+    const docName = d.doc === '' ? ws : `${ws}:${d.doc}`;
+    await withRoom(docName, (room) =>
+      room.mergeAsServer(state, (doc) => {
+        if (d.doc !== '') return;
+        // The workspace is this one now, under the team server's name for it; the placeholder
+        // member the caller was before the move is gone.
+        const meta = doc.getMap(DOC_KEYS.meta);
+        if (meta.get('id') !== ws) meta.set('id', ws);
+        if (meta.get('name') !== caller.workspaceName) meta.set('name', caller.workspaceName);
+        if (caller.memberId !== me.id) doc.getMap(DOC_KEYS.members).delete(caller.memberId);
+      }),
+    );
+  }
+  return { members: rows.members.length, docs: rows.docs.length, invites };
+}
