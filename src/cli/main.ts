@@ -24,6 +24,10 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      change a member's role (applies live)
   drift REF CUR [--json] [--stattest TEST] [--stattest COLUMN=TEST] [--categorical A,B]
         [--numerical C] [--drift-share 0.5] [--fail-on-drift]
+        [--timestamp COL] [--id COL] [--target COL] [--prediction COL]
+        [--proba COL | --proba CLASS=COL …] [--ignore A,B]
+                                                     column mapping: timestamp, id and ignored
+                                                     columns are not tested
                                                      test every column for drift (exit 1 on
                                                      dataset drift with --fail-on-drift)
   profile FILE [--json]                              column profiles and content hash
