@@ -5,11 +5,20 @@
  */
 import type { Role } from '../src/core/workspace/index.ts';
 // Wire types: one home, the HTTP contract.
-import type { DeliveryInfo, MemberIdentity, SnapshotInfo, WebhookInfo, WebhookPurpose } from '../src/shared/server-api.ts';
+import type { DeliveryInfo, MemberIdentity, MonitorBatch, MonitorHistoryQuery, SnapshotInfo, WebhookInfo, WebhookPurpose } from '../src/shared/server-api.ts';
 
 export type MaybePromise<T> = T | Promise<T>;
 
-export type { DeliveryInfo, MemberIdentity, SnapshotInfo, WebhookInfo, WebhookPurpose };
+export type { DeliveryInfo, MemberIdentity, MonitorBatch, MonitorHistoryQuery, SnapshotInfo, WebhookInfo, WebhookPurpose };
+
+/** A page of a monitor's history: `next` is the cursor of the page after it (null at the end). */
+export interface MonitorHistoryPage {
+  batches: MonitorBatch[];
+  next: string | null;
+}
+
+/** What may change on a stored batch after it is recorded: the incidents its findings went to, labels that came later. */
+export type BatchPatch = Partial<Pick<MonitorBatch, 'realized' | 'labelled' | 'outcomes' | 'incidents' | 'predictionsBlob'>>;
 
 export interface MemberListing {
   memberId: string;
@@ -50,6 +59,16 @@ export interface Store {
   /** Workspaces with monitors, so the missing-batch watch knows where to look after a restart. */
   markMonitored(workspaceId: string): MaybePromise<void>;
   monitoredWorkspaces(): MaybePromise<string[]>;
+  /**
+   * A monitor's history, outside the workspace doc: one row per batch or metrics post, never
+   * removed with the monitor (a deleted monitor's history stays readable). Returns the new id.
+   */
+  addMonitorBatch(workspaceId: string, batch: Omit<MonitorBatch, 'id'>): MaybePromise<number>;
+  /** Oldest first by (`at`, id), within [from, to], after the cursor. */
+  listMonitorBatches(workspaceId: string, monitorId: string, query: MonitorHistoryQuery): MaybePromise<MonitorHistoryPage>;
+  getMonitorBatch(workspaceId: string, monitorId: string, id: number): MaybePromise<MonitorBatch | undefined>;
+  /** Changes a stored batch (see BatchPatch); an unknown id changes nothing. */
+  updateMonitorBatch(workspaceId: string, monitorId: string, id: number, patch: BatchPatch): MaybePromise<void>;
   /** Outgoing webhooks: the secret is returned only here and by webhookTargets (for signing). */
   createWebhook(workspaceId: string, url: string, purpose: WebhookPurpose, now: number): MaybePromise<WebhookInfo & { secret: string }>;
   listWebhooks(workspaceId: string): MaybePromise<WebhookInfo[]>;
@@ -92,4 +111,23 @@ export const COMPACT_AFTER = 500;
 export function docKey(docName: string): { workspaceId: string; doc: string } {
   const at = docName.indexOf(':');
   return at === -1 ? { workspaceId: docName, doc: '' } : { workspaceId: docName.slice(0, at), doc: docName.slice(at + 1) };
+}
+
+/** A monitor_batches row as read (both stores keep the batch's fields as JSON beside its keys). */
+export interface BatchRow {
+  id: number | string;
+  monitorId: string;
+  at: number | string;
+  data: string;
+}
+
+export function batchOfRow(row: BatchRow): MonitorBatch {
+  return { ...(JSON.parse(row.data) as Omit<MonitorBatch, 'id' | 'monitorId' | 'at'>), id: Number(row.id), monitorId: row.monitorId, at: Number(row.at) };
+}
+
+/** `limit + 1` rows in: the extra one only says there is a next page. */
+export function historyPage(rows: BatchRow[], limit: number): MonitorHistoryPage {
+  const batches = rows.slice(0, limit).map(batchOfRow);
+  const last = batches[batches.length - 1];
+  return { batches, next: rows.length > limit && last ? `${last.at}:${last.id}` : null };
 }

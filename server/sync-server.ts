@@ -17,7 +17,7 @@ import { MEMBER_NAME_MAX } from '../src/core/workspace/index.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
-import { notify } from './http/handlers/monitors.ts';
+import { notify } from './http/handlers/monitor-shared.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { createHandlers } from './http/handlers/index.ts';
 import { createRouter } from './http/router.ts';

@@ -4,7 +4,7 @@
  * operation's JSON, bytes, or an error with its status — so no handler writes headers by hand.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MemberIdentity, OperationName, RequestOf, ResponseOf } from '../../src/shared/server-api.ts';
+import type { MemberIdentity, OperationName, QueryOf, RequestOf, ResponseOf } from '../../src/shared/server-api.ts';
 
 /** What the router hands a handler. */
 export interface Call<Op extends OperationName> {
@@ -12,6 +12,8 @@ export interface Call<Op extends OperationName> {
   /** The path's `:name` parameters, each already matched against its pattern (server-api PARAMS). */
   params: Record<string, string>;
   body: RequestOf<Op>;
+  /** The query string's fields, checked against the operation's `query` schema. */
+  query: QueryOf<Op>;
   /** The request's media type, lower case, without parameters. */
   contentType: string;
   req: IncomingMessage;

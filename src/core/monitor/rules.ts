@@ -22,14 +22,17 @@ export type Band = (typeof BANDS)[number];
 const id = z.string().min(1).max(128);
 const share = z.number().min(0).max(1);
 
+/** `ownIncident`: this rule's findings go to an incident of its own, not the monitor's shared one. */
+const ownIncident = z.boolean().optional();
+
 export const alertRuleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('driftShare'), id, warning: share.optional(), critical: share }),
-  z.object({ kind: z.literal('columnDrift'), id, column: z.string().min(1).max(300), warning: z.number().optional(), critical: z.number().optional() }),
+  z.object({ kind: z.literal('driftShare'), id, ownIncident, warning: share.optional(), critical: share }),
+  z.object({ kind: z.literal('columnDrift'), id, ownIncident, column: z.string().min(1).max(300), warning: z.number().optional(), critical: z.number().optional() }),
   z.object({
-    kind: z.literal('metric'), id, metric: z.string().min(1).max(200), direction: z.enum(['below', 'above']),
+    kind: z.literal('metric'), id, ownIncident, metric: z.string().min(1).max(200), direction: z.enum(['below', 'above']),
     warning: z.number().optional(), critical: z.number(),
   }),
-  z.object({ kind: z.literal('batchMissing'), id, warningAfterMs: z.number().int().positive().optional(), criticalAfterMs: z.number().int().positive() }),
+  z.object({ kind: z.literal('batchMissing'), id, ownIncident, warningAfterMs: z.number().int().positive().optional(), criticalAfterMs: z.number().int().positive() }),
 ]);
 export type AlertRule = z.infer<typeof alertRuleSchema>;
 

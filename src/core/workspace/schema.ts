@@ -147,7 +147,11 @@ export const incidentSchema = z.object({
   updatedAt: timestamp,
   assigneeId: id.optional(),
   assigneeName: z.string().max(200).optional(),
-  /** Set when a monitor's rule opened it: further findings of that rule go to this incident. */
+  /**
+   * Set when a monitor opened it. `ruleId` only for a rule with an incident of its own (and on
+   * incidents opened before a monitor's findings were grouped): without it, the monitor's fired
+   * rules all add their findings here while it is open.
+   */
   monitorId: id.optional(),
   ruleId: id.optional(),
   /** What the monitor watches, and the data a finding was about (links in the UI). */
@@ -178,6 +182,10 @@ export const incidentEventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('finding'), id, at: timestamp, byId: id, byName: z.string().max(200),
     band: z.enum(['warning', 'critical']), summary: z.string().max(2000), reportBlob: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     currentVersionId: id.optional(),
+    /** The rule that fired (one incident may hold the findings of several rules of a monitor). */
+    ruleId: id.optional(),
+    /** The monitor history entry the finding came from (the server's batch id). */
+    batchId: z.number().int().nonnegative().optional(),
   }),
   z.object({
     kind: z.literal('action'), id, at: timestamp, byId: id, byName: z.string().max(200),
