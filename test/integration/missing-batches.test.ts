@@ -35,7 +35,7 @@ it('opens a "batch missing" incident once and escalates it once, by the system a
   }))).json()) as { monitorId: string };
 
   await waitFor(() => listIncidents(live.doc).length === 1, 'late incident', 5000);
-  expect(listIncidents(live.doc)[0]).toMatchObject({ title: 'Nightly scoring: batch missing', severity: 'medium', monitorId, ruleId: 'late' });
+  expect(listIncidents(live.doc)[0]).toMatchObject({ title: 'Nightly scoring: batch missing', severity: 'medium', monitorId });
   await waitFor(() => listIncidents(live.doc)[0]!.severity === 'critical', 'escalation', 5000);
   await new Promise((r) => setTimeout(r, 500)); // several more checks
   const events = listIncidentEvents(live.doc, listIncidents(live.doc)[0]!.id);
