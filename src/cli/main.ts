@@ -49,6 +49,9 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      rule fired (incident opened or extended)
   push metrics FILE --server URL --workspace ID --monitor M --token T
                                                      send [{"name","value","timestamp"}] metrics
+  push labels FILE --server URL --workspace ID --monitor M --token T
+                                                     labels that came later (CSV/JSONL with the
+                                                     mapping's id and target), joined by id
   push run FILE.json --server URL --workspace ID --token T
                                                      record a run from any training script
                                                      (name, experiment, status, startTime,

@@ -8,7 +8,7 @@
  * copied; labels pushed later are joined by id and give realized performance equal to
  * scikit-learn's on the same rows.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -285,6 +285,24 @@ print(json.dumps(out))
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.realized).sort()).toEqual(['accuracy', 'f1', 'precision', 'recall', 'roc_auc', 'specificity']);
   });
+
+  it('takes labels from `driftdesk push labels FILE`, exit 1 when a rule fires', async () => {
+    const file = join(dir, 'labels-q3.csv');
+    writeFileSync(file, ['row_id,y', ...production.trim().split('\n').slice(1).filter((l) => ['07', '08', '09'].includes(l.slice(5, 7))).map((l) => { const f = l.split(','); return `${f[6]},${f[9]}`; })].join('\n'));
+    // Not spawnSync: the server answering it runs in this process.
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['bin/driftdesk', 'push', 'labels', file, '--server', server.url, '--workspace', ws.id, '--monitor', model, '--token', ws.token], { cwd: join(import.meta.dirname, '../..') });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject).on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ labels: 92, matched: 92, unmatched: 0, batches: [{ labelled: 92 }] });
+    expect((await history(model)).body.batches.map((b) => b.labelled)).toEqual([90, 91, 92, 0, 90]);
+  }, 30_000);
 
   it('refuses hostile label files with the reason', async () => {
     const cases: [string, string, number, string | RegExp][] = [
