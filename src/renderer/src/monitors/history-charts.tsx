@@ -65,7 +65,10 @@ export function MonitorHistory({ session, monitor }: { session: WorkspaceSession
           <div className="history-grid">
             {performance.map((p) => (
               <figure key={p.metric} className="chart history-chart" aria-label={`${p.metric} over time`}>
-                <figcaption>{p.metric}: estimated (band ± 3 sampling errors) and realized</figcaption>
+                <figcaption>
+                  {p.metric}: estimated (band ± 3 sampling errors) and realized{' '}
+                  <span className="muted small" data-testid="realized-count">realized on {p.points.filter((x) => x.realized !== null).length} of {p.points.length} batches</span>
+                </figcaption>
                 <ResponsiveContainer width="100%" height={180}>
                   <ComposedChart data={p.points} margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
                     <CartesianGrid strokeDasharray="3 3" vertical={false} />
