@@ -7,7 +7,7 @@ import pg from 'pg';
 import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
 import { COMPACT_AFTER, type DeliveryInfo, StorageUnavailableError, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
-import { type BatchPatch, type BatchRow, type MonitorBatch, type MonitorHistoryQuery, batchOfRow, historyPage } from './store-contract.ts';
+import { type BatchPatch, type BatchRow, type MonitorBatch, type HistoryRead, batchOfRow, historyPage, rowOfBatch } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 
 const SCHEMA = `
@@ -39,7 +39,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS monitored_workspaces (workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id));
   CREATE TABLE IF NOT EXISTS monitor_batches (
     id BIGSERIAL PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), monitor_id TEXT NOT NULL,
-    at BIGINT NOT NULL, data TEXT NOT NULL);
+    at BIGINT NOT NULL, data TEXT NOT NULL, columns TEXT);
   CREATE INDEX IF NOT EXISTS monitor_batches_at ON monitor_batches(workspace_id, monitor_id, at, id);
   -- Databases made before note docs had one log per workspace: every row is the workspace doc's.
   ALTER TABLE doc_updates ADD COLUMN IF NOT EXISTS doc TEXT NOT NULL DEFAULT '';
@@ -252,17 +252,17 @@ export class PostgresStore implements Store {
     await this.query('INSERT INTO monitored_workspaces (workspace_id) VALUES ($1) ON CONFLICT DO NOTHING', [workspaceId]);
   }
 
-  async addMonitorBatch(workspaceId: string, batch: Omit<MonitorBatch, 'id'>) {
-    const { monitorId, at, ...rest } = batch;
+  async addMonitorBatch(workspaceId: string, batch: Omit<MonitorBatch, 'id'>, summaryColumns: readonly string[] = []) {
+    const row = rowOfBatch(batch, summaryColumns);
     // Not retried: a second insert would record the batch twice.
-    const { rows } = await this.query('INSERT INTO monitor_batches (workspace_id, monitor_id, at, data) VALUES ($1, $2, $3, $4) RETURNING id', [workspaceId, monitorId, at, JSON.stringify(rest)], false);
+    const { rows } = await this.query('INSERT INTO monitor_batches (workspace_id, monitor_id, at, data, columns) VALUES ($1, $2, $3, $4, $5) RETURNING id', [workspaceId, row.monitorId, row.at, row.data, row.columns], false);
     return Number(rows[0]!.id);
   }
 
-  async listMonitorBatches(workspaceId: string, monitorId: string, query: MonitorHistoryQuery) {
+  async listMonitorBatches(workspaceId: string, monitorId: string, query: HistoryRead) {
     const [afterAt, afterId] = query.after ? query.after.split(':').map(Number) as [number, number] : [-1, -1];
     const { rows } = await this.query(
-      `SELECT id, monitor_id AS "monitorId", at, data FROM monitor_batches
+      `SELECT id, monitor_id AS "monitorId", at, data${query.view === 'summary' ? '' : ', columns'} FROM monitor_batches
        WHERE workspace_id = $1 AND monitor_id = $2 AND at >= $3 AND at <= $4 AND (at > $5 OR (at = $5 AND id > $6))
        ORDER BY at, id LIMIT $7`,
       [workspaceId, monitorId, query.from ?? 0, query.to ?? Number.MAX_SAFE_INTEGER, afterAt, afterId, query.limit + 1],
@@ -271,16 +271,17 @@ export class PostgresStore implements Store {
   }
 
   async getMonitorBatch(workspaceId: string, monitorId: string, id: number) {
-    const { rows } = await this.query('SELECT id, monitor_id AS "monitorId", at, data FROM monitor_batches WHERE workspace_id = $1 AND monitor_id = $2 AND id = $3', [workspaceId, monitorId, id]);
+    const { rows } = await this.query('SELECT id, monitor_id AS "monitorId", at, data, columns FROM monitor_batches WHERE workspace_id = $1 AND monitor_id = $2 AND id = $3', [workspaceId, monitorId, id]);
     return rows[0] ? batchOfRow(rows[0] as BatchRow) : undefined;
   }
 
   async updateMonitorBatch(workspaceId: string, monitorId: string, id: number, patch: BatchPatch) {
-    const current = await this.getMonitorBatch(workspaceId, monitorId, id);
-    if (!current) return;
-    const { id: _, monitorId: __, at: ___, ...rest } = { ...current, ...patch };
+    // One statement: the patch's fields all live in `data` (JSON text), merged in the database.
     // The same patch twice leaves the same row: safe to retry.
-    await this.query('UPDATE monitor_batches SET data = $1 WHERE id = $2 AND workspace_id = $3', [JSON.stringify(rest), id, workspaceId]);
+    await this.query(
+      'UPDATE monitor_batches SET data = ((data::jsonb) || $1::jsonb)::text WHERE workspace_id = $2 AND monitor_id = $3 AND id = $4',
+      [JSON.stringify(patch), workspaceId, monitorId, id],
+    );
   }
 
   async monitoredWorkspaces() {

@@ -11,6 +11,9 @@ export type MaybePromise<T> = T | Promise<T>;
 
 export type { DeliveryInfo, MemberIdentity, MonitorBatch, MonitorHistoryQuery, SnapshotInfo, WebhookInfo, WebhookPurpose };
 
+/** What a history read asks for (the checked query of `GET …/history`; `view` defaults to full). */
+export type HistoryRead = Omit<MonitorHistoryQuery, 'view'> & { view?: MonitorHistoryQuery['view'] };
+
 /** A page of a monitor's history: `next` is the cursor of the page after it (null at the end). */
 export interface MonitorHistoryPage {
   batches: MonitorBatch[];
@@ -63,9 +66,9 @@ export interface Store {
    * A monitor's history, outside the workspace doc: one row per batch or metrics post, never
    * removed with the monitor (a deleted monitor's history stays readable). Returns the new id.
    */
-  addMonitorBatch(workspaceId: string, batch: Omit<MonitorBatch, 'id'>): MaybePromise<number>;
+  addMonitorBatch(workspaceId: string, batch: Omit<MonitorBatch, 'id'>, summaryColumns?: readonly string[]): MaybePromise<number>;
   /** Oldest first by (`at`, id), within [from, to], after the cursor. */
-  listMonitorBatches(workspaceId: string, monitorId: string, query: MonitorHistoryQuery): MaybePromise<MonitorHistoryPage>;
+  listMonitorBatches(workspaceId: string, monitorId: string, query: HistoryRead): MaybePromise<MonitorHistoryPage>;
   getMonitorBatch(workspaceId: string, monitorId: string, id: number): MaybePromise<MonitorBatch | undefined>;
   /** Changes a stored batch (see BatchPatch); an unknown id changes nothing. */
   updateMonitorBatch(workspaceId: string, monitorId: string, id: number, patch: BatchPatch): MaybePromise<void>;
@@ -119,10 +122,27 @@ export interface BatchRow {
   monitorId: string;
   at: number | string;
   data: string;
+  /**
+   * The per-column results, apart: most reads (the rule charts) do not need them, and they are
+   * most of the bytes. `data` keeps the few that rules name (the summary view's `columns`).
+   */
+  columns?: string | null;
 }
 
 export function batchOfRow(row: BatchRow): MonitorBatch {
-  return { ...(JSON.parse(row.data) as Omit<MonitorBatch, 'id' | 'monitorId' | 'at'>), id: Number(row.id), monitorId: row.monitorId, at: Number(row.at) };
+  const data = JSON.parse(row.data) as Omit<MonitorBatch, 'id' | 'monitorId' | 'at' | 'columns'> & { columns?: MonitorBatch['columns'] };
+  const columns = row.columns ? (JSON.parse(row.columns) as MonitorBatch['columns']) : data.columns ?? [];
+  return { ...data, columns, id: Number(row.id), monitorId: row.monitorId, at: Number(row.at) };
+}
+
+/**
+ * What a batch row stores: its keys, its fields as JSON (with the results of `summaryColumns`
+ * only), and all its per-column results as JSON apart.
+ */
+export function rowOfBatch(batch: Omit<MonitorBatch, 'id'>, summaryColumns: readonly string[] = []): { monitorId: string; at: number; data: string; columns: string } {
+  const { monitorId, at, columns, ...rest } = batch;
+  const named = new Set(summaryColumns);
+  return { monitorId, at, data: JSON.stringify({ ...rest, columns: columns.filter((c) => named.has(c.name)) }), columns: JSON.stringify(columns) };
 }
 
 /** `limit + 1` rows in: the extra one only says there is a next page. */

@@ -145,11 +145,11 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
 
     'monitors.delete': async ({ workspaceId, monitorId }) => onServer(connection(workspaceId), (api) => api.call('monitors.delete', { params: { monitorId } })),
 
-    'monitors.history': async ({ workspaceId, monitorId, from, to, limit }) => onServer(connection(workspaceId), async (api) => {
+    'monitors.history': async ({ workspaceId, monitorId, from, to, limit, view }) => onServer(connection(workspaceId), async (api) => {
       const batches: MonitorBatch[] = [];
       let after: string | undefined;
       do {
-        const page = await api.call('monitors.history', { params: { monitorId }, query: { from, to, after, limit: Math.min(10_000, limit - batches.length + 1) } });
+        const page = await api.call('monitors.history', { params: { monitorId }, query: { from, to, after, view, limit: Math.min(10_000, limit - batches.length + 1) } });
         batches.push(...page.batches);
         after = page.next ?? undefined;
       } while (after && batches.length <= limit);

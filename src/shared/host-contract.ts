@@ -184,6 +184,8 @@ export const hostRequests = {
     from: z.number().int().nonnegative().optional(),
     to: z.number().int().nonnegative().optional(),
     limit: z.number().int().min(1).max(100_000).default(10_000),
+    /** `summary` (the rule and performance charts) leaves out per-column results; `full` has them. */
+    view: z.enum(['full', 'summary']).default('summary'),
   }),
   /**
    * How many of this person's mentions in the window's workspace are unread: the desktop host

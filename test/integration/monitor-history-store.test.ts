@@ -47,7 +47,8 @@ describe.each([['SQLite', () => sqlite as Store], ['PostgreSQL', () => postgres 
     const other = await store.createWorkspace('Other', 'Bo');
     // Arrival order is not time order; two batches share a time.
     const ids: number[] = [];
-    for (const [at, rows] of [[300, 3], [100, 1], [200, 2], [200, 4]] as const) ids.push(await store.addMonitorBatch(ws.id, entry('m1', at, rows)));
+    // The first keeps temp_max's result in the summary view (a rule names it).
+    for (const [at, rows] of [[300, 3], [100, 1], [200, 2], [200, 4]] as const) ids.push(await store.addMonitorBatch(ws.id, entry('m1', at, rows), rows === 3 ? ['temp_max'] : []));
     await store.addMonitorBatch(ws.id, entry('m2', 150, 9));
     await store.addMonitorBatch(other.id, entry('m1', 150, 8));
 
@@ -65,9 +66,15 @@ describe.each([['SQLite', () => sqlite as Store], ['PostgreSQL', () => postgres 
     } while (after);
     expect(seen).toEqual([1, 2, 4, 3]);
     expect((await store.listMonitorBatches(ws.id, 'm1', { limit: 100, from: 150, to: 250 })).batches.map((b) => b.rows)).toEqual([2, 4]);
+    // The summary view leaves out the per-column results that no rule names, and only them.
+    const summary = await store.listMonitorBatches(ws.id, 'm1', { limit: 100, view: 'summary' });
+    expect(summary.batches).toEqual(all.batches.map((b) => ({ ...b, columns: b.rows === 3 ? b.columns : [] })));
+    expect(summary.batches[3]!.columns.map((c) => c.name)).toEqual(['temp_max']);
 
     await store.updateMonitorBatch(ws.id, 'm1', ids[0]!, { realized: { accuracy: 0.75 }, labelled: 3, incidents: { r: 'inc1' } });
     expect(await store.getMonitorBatch(ws.id, 'm1', ids[0]!)).toEqual({ ...entry('m1', 300, 3), id: ids[0], realized: { accuracy: 0.75 }, labelled: 3, incidents: { r: 'inc1' } });
+    // A patch leaves the summary's columns as they were.
+    expect((await store.listMonitorBatches(ws.id, 'm1', { limit: 100, view: 'summary', from: 300 })).batches[0]!.columns.map((c) => c.name)).toEqual(['temp_max']);
     // Another monitor's or workspace's id is not reachable from here.
     expect(await store.getMonitorBatch(ws.id, 'm2', ids[0]!)).toBeUndefined();
     expect(await store.getMonitorBatch(other.id, 'm1', ids[0]!)).toBeUndefined();

@@ -146,9 +146,12 @@ describe('a monitor with a column mapping', () => {
     const second = await history(weather, `?limit=1&after=${first.body.next}`);
     expect(second.body.batches.map((b) => b.at)).toEqual([Date.UTC(2015, 11, 31)]);
     expect(second.body.next).toBeNull();
+    // The summary view keeps only the columns the rules name.
+    const summary = await history(weather, '?view=summary');
+    expect(summary.body.batches.map((b) => b.columns.map((c) => c.name))).toEqual([['temp_max'], ['temp_max']]);
     const ranged = await history(weather, `?from=${Date.UTC(2014, 0, 1)}&to=${Date.UTC(2016, 0, 1)}`);
     expect(ranged.body.batches.map((b) => b.at)).toEqual([Date.UTC(2015, 11, 31)]);
-    for (const [query, field] of [['?limit=0', 'query.limit'], ['?after=x', 'query.after'], ['?color=red', 'query'], [`?from=5&to=1`, 'query.from']]) {
+    for (const [query, field] of [['?limit=0', 'query.limit'], ['?after=x', 'query.after'], ['?view=tiny', 'query.view'], ['?color=red', 'query'], [`?from=5&to=1`, 'query.from']]) {
       const res = await json<{ error: string; code: string }>(await api(`/monitors/${weather}/history${query}`));
       expect(res.status).toBe(400);
       expect(res.body.error).toContain(field);

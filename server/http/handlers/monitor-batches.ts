@@ -205,7 +205,8 @@ export const monitorBatchHandlers = (deps: HandlerDeps) => {
         columns: report.columns.map((c) => ({ name: c.name, test: c.test, score: c.score, threshold: c.threshold, drifted: c.drifted })),
         metrics: {}, estimated, realized, labelled, outcomes, incidents: {}, reportBlob, predictionsBlob,
       };
-      const batchId = await store.addMonitorBatch(workspaceId, entry);
+      // The summary view keeps the columns that rules name, for their charts.
+      const batchId = await store.addMonitorBatch(workspaceId, entry, monitor.rules.flatMap((r) => (r.kind === 'columnDrift' ? [r.column] : [])));
       const applied = await withRoom(workspaceId, async (room) => {
         const current = getMonitor(room.doc, monitor.id)!;
         const result = recordFindings(room.doc, current, outcomes, { reportBlob, batchId }, commandContext(identity), arrivedAt);

@@ -71,7 +71,7 @@ export const labelHandlers = (deps: HandlerDeps) => {
       let after: string | undefined;
       let seen = 0;
       do {
-        const page = await store.listMonitorBatches(workspaceId, monitor.id, { limit: 1000, after });
+        const page = await store.listMonitorBatches(workspaceId, monitor.id, { limit: 1000, after, view: 'summary' });
         after = page.next ?? undefined;
         for (const batch of page.batches) {
           if (++seen > MAX_JOINED_BATCHES) break;

@@ -42,7 +42,6 @@ export function MonitorHistory({ session, monitor }: { session: WorkspaceSession
 
   const batches = loaded.kind === 'ready' ? loaded.batches : [];
   const rules = useMemo(() => ruleSeries(monitor.rules, batches), [monitor.rules, batches]);
-  const columns = useMemo(() => columnSeries(batches), [batches]);
   const performance = useMemo(() => performanceSeries(batches), [batches]);
   const span = batches.length ? batches[batches.length - 1]!.at - batches[0]!.at : 0;
 
@@ -86,31 +85,58 @@ export function MonitorHistory({ session, monitor }: { session: WorkspaceSession
           </div>
         </>
       )}
-      <details className="history-columns">
-        <summary>Columns over time ({columns.length})</summary>
-        <div className="history-grid">
-          {columns.map((c) => (
-            <figure key={c.name} className="chart history-chart" aria-label={`${c.name} drift over time`} id={`column-${encodeURIComponent(c.name)}`}>
-              <figcaption>{c.name} · {c.test} score (threshold {formatNumber(c.threshold)})</figcaption>
-              <ResponsiveContainer width="100%" height={140}>
-                <ComposedChart data={c.points} margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
-                  <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                  <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={(v: number) => timeLabel(v, span)} tick={{ fontSize: 10 }} />
-                  <YAxis tick={{ fontSize: 10 }} width={44} tickFormatter={(v: number) => formatNumber(v)} />
-                  <Tooltip labelFormatter={(v) => timeLabel(Number(v), span)} formatter={(v) => formatNumber(Number(v))} />
-                  <ReferenceLine y={c.threshold} stroke={BAND_FILL.critical} strokeDasharray="4 3" />
-                  <Line dataKey="score" stroke={LINE} isAnimationActive={false}
-                    dot={(props: { cx?: number; cy?: number; payload?: { drifted: boolean; batchId: number } }) => (
-                      <circle key={props.payload?.batchId} cx={props.cx} cy={props.cy} r={props.payload?.drifted ? 4 : 2.5} fill={props.payload?.drifted ? DOT.critical : DOT.ok} />
-                    )}
-                  />
-                </ComposedChart>
-              </ResponsiveContainer>
-            </figure>
-          ))}
-        </div>
-      </details>
+      <ColumnsOverTime session={session} monitor={monitor} span={span} />
     </section>
+  );
+}
+
+/**
+ * Each tested column's drift score over time, read (the full history, with per-column results)
+ * only when a person opens it: most of a history's bytes are these.
+ */
+function ColumnsOverTime({ session, monitor, span }: { session: WorkspaceSession; monitor: MonitorRecord; span: number }) {
+  const [open, setOpen] = useState(false);
+  const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
+  const workspaceId = session.connection.workspaceId;
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    session.host.call('monitors.history', { workspaceId, monitorId: monitor.id, view: 'full' }).then(
+      (r) => live && setLoaded({ kind: 'ready', batches: r.batches, truncated: r.truncated }),
+      (e: Error) => live && setLoaded({ kind: 'error', message: e.message }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [open, session, workspaceId, monitor.id, monitor.lastBatchAt]);
+  const columns = useMemo(() => columnSeries(loaded.kind === 'ready' ? loaded.batches : []), [loaded]);
+  return (
+    <details className="history-columns" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary>Columns over time</summary>
+      {loaded.kind === 'loading' && open && <p className="muted" role="status">Loading each column’s scores…</p>}
+      {loaded.kind === 'error' && <p role="alert" className="error">The column history could not be loaded: {loaded.message}</p>}
+      <div className="history-grid">
+        {columns.map((c) => (
+          <figure key={c.name} className="chart history-chart" aria-label={`${c.name} drift over time`} id={`column-${encodeURIComponent(c.name)}`}>
+            <figcaption>{c.name} · {c.test} score (threshold {formatNumber(c.threshold)})</figcaption>
+            <ResponsiveContainer width="100%" height={140}>
+              <ComposedChart data={c.points} margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
+                <CartesianGrid strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={(v: number) => timeLabel(v, span)} tick={{ fontSize: 10 }} />
+                <YAxis tick={{ fontSize: 10 }} width={44} tickFormatter={(v: number) => formatNumber(v)} />
+                <Tooltip labelFormatter={(v) => timeLabel(Number(v), span)} formatter={(v) => formatNumber(Number(v))} />
+                <ReferenceLine y={c.threshold} stroke={BAND_FILL.critical} strokeDasharray="4 3" />
+                <Line dataKey="score" stroke={LINE} isAnimationActive={false}
+                  dot={(props: { cx?: number; cy?: number; payload?: { drifted: boolean; batchId: number } }) => (
+                    <circle key={props.payload?.batchId} cx={props.cx} cy={props.cy} r={props.payload?.drifted ? 4 : 2.5} fill={props.payload?.drifted ? DOT.critical : DOT.ok} />
+                  )}
+                />
+              </ComposedChart>
+            </ResponsiveContainer>
+          </figure>
+        ))}
+      </div>
+    </details>
   );
 }
 
