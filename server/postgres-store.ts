@@ -56,7 +56,11 @@ export class PostgresStore implements Store {
   /** Called when a connection drops outside a call (see Store.onConnectionError). */
   onConnectionError: (error: unknown) => void = () => {};
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    /** The database's URL, for what shares it (the monitor job queue). */
+    readonly url: string,
+  ) {}
 
   static async open(url: string): Promise<PostgresStore> {
     // pg's default is to wait for a connection forever; a call must fail while the database
@@ -76,7 +80,7 @@ export class PostgresStore implements Store {
       await pool.end().catch(() => {});
       throw err;
     });
-    store = new PostgresStore(pool);
+    store = new PostgresStore(pool, url);
     return store;
   }
 
