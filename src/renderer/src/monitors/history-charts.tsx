@@ -2,15 +2,23 @@
  * A monitor's history over time (read from the server through the host): each rule and each
  * column as a time series with its warning and critical bands shaded and alerts marked, the
  * incidents they opened linked, and model performance — estimated with its band beside realized.
- * Reloads when a new batch is recorded (`lastBatchAt` changes in the workspace doc).
+ * Reloads when a new batch is recorded (`lastBatchAt` changes in the workspace doc). A point
+ * opens that batch's drift report (`?batch=<id>` in the route), and a column of a report opens
+ * its own history (`?column=<name>`), so both survive a reload and can be linked to.
  */
-import { useEffect, useMemo, useState } from 'react';
+
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Band, MonitorRecord } from '../../../core/monitor';
+import type { DriftComparison } from '../../../core/profile';
 import type { MonitorBatch } from '../../../shared/server-api';
 import { formatNumber } from '../components/charts';
+import { DriftReport } from '../components/drift-report';
+import { setHashQuery, useHashQuery } from '../session/hooks';
+import { useJsonBlob } from '../session/use-blob';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { type RuleSeries, columnSeries, performanceSeries, ruleSeries } from './history-series';
+import { columnHistoryHref } from './monitor-links';
 import { describeRule } from './rule-text';
 
 const BAND_FILL = { warning: '#fdb022', critical: '#f04438' } as const;
@@ -41,6 +49,9 @@ export function MonitorHistory({ session, monitor }: { session: WorkspaceSession
   }, [session, workspaceId, monitor.id, monitor.lastBatchAt]);
 
   const batches = loaded.kind === 'ready' ? loaded.batches : [];
+  const query = useHashQuery();
+  const picked = Number(query.get('batch') ?? NaN);
+  const column = query.get('column');
   const rules = useMemo(() => ruleSeries(monitor.rules, batches), [monitor.rules, batches]);
   const performance = useMemo(() => performanceSeries(batches), [batches]);
   const span = batches.length ? batches[batches.length - 1]!.at - batches[0]!.at : 0;
@@ -58,6 +69,7 @@ export function MonitorHistory({ session, monitor }: { session: WorkspaceSession
       <div className="history-grid">
         {rules.map((s) => <RuleChart key={s.rule.id} series={s} span={span} workspaceId={workspaceId} />)}
       </div>
+      <BatchReport session={session} monitor={monitor} batches={batches} picked={Number.isFinite(picked) ? picked : null} span={span} />
       {performance.length > 0 && (
         <>
           <h3>Performance</h3>
@@ -85,7 +97,7 @@ export function MonitorHistory({ session, monitor }: { session: WorkspaceSession
           </div>
         </>
       )}
-      <ColumnsOverTime session={session} monitor={monitor} span={span} />
+      <ColumnsOverTime session={session} monitor={monitor} span={span} column={column} />
     </section>
   );
 }
@@ -94,8 +106,12 @@ export function MonitorHistory({ session, monitor }: { session: WorkspaceSession
  * Each tested column's drift score over time, read (the full history, with per-column results)
  * only when a person opens it: most of a history's bytes are these.
  */
-function ColumnsOverTime({ session, monitor, span }: { session: WorkspaceSession; monitor: MonitorRecord; span: number }) {
-  const [open, setOpen] = useState(false);
+function ColumnsOverTime({ session, monitor, span, column }: { session: WorkspaceSession; monitor: MonitorRecord; span: number; column: string | null }) {
+  const [open, setOpen] = useState(column !== null);
+  const shown = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    if (column !== null) setOpen(true);
+  }, [column]);
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
   const workspaceId = session.connection.workspaceId;
   useEffect(() => {
@@ -110,14 +126,18 @@ function ColumnsOverTime({ session, monitor, span }: { session: WorkspaceSession
     };
   }, [open, session, workspaceId, monitor.id, monitor.lastBatchAt]);
   const columns = useMemo(() => columnSeries(loaded.kind === 'ready' ? loaded.batches : []), [loaded]);
+  // The column a report linked to is brought into view once it is drawn.
+  useEffect(() => {
+    if (column !== null && columns.some((c) => c.name === column)) shown.current?.scrollIntoView({ block: 'center' });
+  }, [column, columns]);
   return (
-    <details className="history-columns" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+    <details className="history-columns" open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
       <summary>Columns over time</summary>
       {loaded.kind === 'loading' && open && <p className="muted" role="status">Loading each column’s scores…</p>}
       {loaded.kind === 'error' && <p role="alert" className="error">The column history could not be loaded: {loaded.message}</p>}
       <div className="history-grid">
         {columns.map((c) => (
-          <figure key={c.name} className="chart history-chart" aria-label={`${c.name} drift over time`} id={`column-${encodeURIComponent(c.name)}`}>
+          <figure key={c.name} className={`chart history-chart${c.name === column ? ' picked' : ''}`} aria-label={`${c.name} drift over time`} ref={c.name === column ? (el) => { shown.current = el; } : undefined}>
             <figcaption>{c.name} · {c.test} score (threshold {formatNumber(c.threshold)})</figcaption>
             <ResponsiveContainer width="100%" height={140}>
               <ComposedChart data={c.points} margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
@@ -137,6 +157,28 @@ function ColumnsOverTime({ session, monitor, span }: { session: WorkspaceSession
         ))}
       </div>
     </details>
+  );
+}
+
+/** The drift report of the batch a person picked (a point, or the list), with its columns linked to their history. */
+function BatchReport({ session, monitor, batches, picked, span }: { session: WorkspaceSession; monitor: MonitorRecord; batches: MonitorBatch[]; picked: number | null; span: number }) {
+  const withReports = batches.filter((b) => b.reportBlob);
+  const batch = withReports.find((b) => b.id === picked);
+  const report = useJsonBlob<DriftComparison>(session, batch?.reportBlob ?? undefined);
+  const workspaceId = session.connection.workspaceId;
+  if (withReports.length === 0) return null;
+  return (
+    <section aria-label="Batch report" className="batch-report">
+      <label htmlFor="batch-report-pick">Drift report of the batch of</label>{' '}
+      <select id="batch-report-pick" value={batch ? String(batch.id) : ''} onChange={(e) => setHashQuery([['batch', e.target.value]])}>
+        <option value="">(pick a batch, or a point of a chart)</option>
+        {[...withReports].reverse().map((b) => (
+          <option key={b.id} value={b.id}>{timeLabel(b.at, span)} · {b.rows.toLocaleString()} rows · {b.driftedColumns} of {b.testedColumns} drifted</option>
+        ))}
+      </select>
+      {batch && report.kind === 'ready' && <DriftReport report={report.value} columnHref={columnHistoryHref(workspaceId, monitor.id)} />}
+      {batch && report.kind === 'error' && <p role="alert" className="error">The report could not be loaded: {report.message}</p>}
+    </section>
   );
 }
 
@@ -163,7 +205,10 @@ function RuleChart({ series, span, workspaceId }: { series: RuleSeries; span: nu
               dot={(props: { cx?: number; cy?: number; payload?: { band: Band | null; batchId: number } }) => {
                 const band = props.payload?.band ?? 'none';
                 const alert = band === 'warning' || band === 'critical';
-                return <circle key={props.payload?.batchId} cx={props.cx} cy={props.cy} r={alert ? 5 : 3} fill={DOT[band]} className={alert ? `alert-dot alert-${band}` : 'dot'} />;
+                const id = props.payload?.batchId;
+                // A point opens its batch's drift report (the list under the charts does the same by keyboard).
+                return <circle key={id} cx={props.cx} cy={props.cy} r={alert ? 5 : 3} fill={DOT[band]} className={alert ? `alert-dot alert-${band}` : 'dot'} style={{ cursor: 'pointer' }}
+                  onClick={() => id !== undefined && setHashQuery([['batch', String(id)]])} />;
               }}
             />
           </ComposedChart>
