@@ -36,9 +36,9 @@ afterAll(async () => {
 
 it('estimates a batch as the oracle estimates that chunk, and realizes it from the batch target', async () => {
   const ws = server.store.createWorkspace('Cancer', 'Ada');
-  const api = (path: string, body: string | Buffer, type: string, method = 'POST') =>
+  const api = (path: string, body: string | Uint8Array<ArrayBuffer>, type: string, method = 'POST') =>
     fetch(`${server.url}/api/v1/workspaces/${ws.id}${path}`, { method, headers: { authorization: `Bearer ${ws.token}`, 'content-type': type }, body });
-  const reference = readFileSync(join(dir, 'reference.csv'));
+  const reference = new Uint8Array(readFileSync(join(dir, 'reference.csv')));
   const sha = createHash('sha256').update(reference).digest('hex');
   expect((await api(`/blobs/${sha}`, reference, 'application/octet-stream', 'PUT')).status).toBe(201);
   const created = await api('/monitors', JSON.stringify({

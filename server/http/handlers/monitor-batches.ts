@@ -87,7 +87,8 @@ export const monitorBatchHandlers = (deps: HandlerDeps) => {
       };
       const batchId = await store.addMonitorBatch(workspaceId, entry);
       const applied = await withRoom(workspaceId, async (room) => {
-        const current = getMonitor(room.doc, monitor.id)!;
+        // Deleted while this was scored: its findings still belong to it (the incident keeps its name).
+        const current = getMonitor(room.doc, monitor.id, { deleted: true }) ?? monitor;
         const result = recordFindings(room.doc, current, outcomes, { batchId }, commandContext(identity));
         await room.flushed();
         return result;
@@ -238,7 +239,8 @@ export async function scoreBatch(deps: HandlerDeps, { workspaceId, monitorId, id
   // The summary view keeps the columns that rules name, for their charts.
   const batchId = await store.addMonitorBatch(workspaceId, entry, monitor.rules.flatMap((r) => (r.kind === 'columnDrift' ? [r.column] : [])));
   const applied = await withRoom(workspaceId, async (room) => {
-    const current = getMonitor(room.doc, monitor.id)!;
+    // Deleted while this was scored: its findings still belong to it (the incident keeps its name).
+    const current = getMonitor(room.doc, monitor.id, { deleted: true }) ?? monitor;
     const result = recordFindings(room.doc, current, outcomes, { reportBlob, batchId }, commandContext(identity), arrivedAt);
     await room.flushed();
     return result;

@@ -103,7 +103,8 @@ export const labelHandlers = (deps: HandlerDeps) => {
       // One push, one incident at most: the worst outcome per rule over the batches it labelled.
       const outcomes = worstPerRule(changed.flatMap((c) => c.outcomes));
       const applied = await withRoom(workspaceId, async (room) => {
-        const current = getMonitor(room.doc, monitor.id)!;
+        // Deleted while this was scored: its findings still belong to it (the incident keeps its name).
+        const current = getMonitor(room.doc, monitor.id, { deleted: true }) ?? monitor;
         const result = recordFindings(room.doc, current, outcomes, { batchId: changed.find((c) => c.outcomes.some((o) => o.band !== 'ok'))?.id }, commandContext(identity));
         await room.flushed();
         return result;
