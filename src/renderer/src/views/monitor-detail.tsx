@@ -47,7 +47,7 @@ export function MonitorDetail({ session, monitorId }: { session: WorkspaceSessio
         {monitor.model && <>Model <strong>{monitor.model}</strong> · </>}
         reference {reference ? <a href={`#/w/${ws}/datasets/${reference.id}`}>{reference.dataset} · {reference.fileName}</a> : 'a version not synced here yet'}
         {' '}· created <TimeAgo at={monitor.createdAt} now={now} />{createdBy && <> by {createdBy}</>} · <LastBatch monitor={monitor} now={now} />
-        {monitor.paused && <> · <strong className="band band-warning">paused</strong></>}
+        {monitor.paused && <> · <span className="badge band-warning">paused</span></>}
       </p>
       {monitor.mapping && (
         <p className="small muted" aria-label="Column mapping">
