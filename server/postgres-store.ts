@@ -7,7 +7,7 @@ import pg from 'pg';
 import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
 import { COMPACT_AFTER, type DeliveryInfo, StorageUnavailableError, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
-import { type BatchPatch, type BatchRow, type MonitorBatch, type HistoryRead, batchOfRow, historyPage, rowOfBatch } from './store-contract.ts';
+import { type BatchPatch, type BatchRow, type MonitorBatch, type HistoryRead, batchOfRow, historyPage, historyPageJson, rowOfBatch } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 
 const SCHEMA = `
@@ -264,6 +264,15 @@ export class PostgresStore implements Store {
   }
 
   async listMonitorBatches(workspaceId: string, monitorId: string, query: HistoryRead) {
+    return historyPage(await this.batchRows(workspaceId, monitorId, query), query.limit);
+  }
+
+  async listMonitorBatchesJson(workspaceId: string, monitorId: string, query: HistoryRead) {
+    return historyPageJson(await this.batchRows(workspaceId, monitorId, query), query.limit, query.view ?? 'full');
+  }
+
+  /** Up to `limit + 1` rows of a history read (the extra one says whether a next page exists). */
+  private async batchRows(workspaceId: string, monitorId: string, query: HistoryRead): Promise<BatchRow[]> {
     const [afterAt, afterId] = query.after ? query.after.split(':').map(Number) as [number, number] : [-1, -1];
     const { rows } = await this.query(
       `SELECT id, monitor_id AS "monitorId", at, data${query.view === 'summary' ? '' : ', columns'} FROM monitor_batches
@@ -271,7 +280,7 @@ export class PostgresStore implements Store {
        ORDER BY at, id LIMIT $7`,
       [workspaceId, monitorId, query.from ?? 0, query.to ?? Number.MAX_SAFE_INTEGER, afterAt, afterId, query.limit + 1],
     );
-    return historyPage(rows as BatchRow[], query.limit);
+    return rows as BatchRow[];
   }
 
   async getMonitorBatch(workspaceId: string, monitorId: string, id: number) {

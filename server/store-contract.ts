@@ -69,6 +69,8 @@ export interface Store {
   addMonitorBatch(workspaceId: string, batch: Omit<MonitorBatch, 'id'>, summaryColumns?: readonly string[]): MaybePromise<number>;
   /** Oldest first by (`at`, id), within [from, to], after the cursor. */
   listMonitorBatches(workspaceId: string, monitorId: string, query: HistoryRead): MaybePromise<MonitorHistoryPage>;
+  /** The same page as the history API's JSON text (see historyPageJson). */
+  listMonitorBatchesJson(workspaceId: string, monitorId: string, query: HistoryRead): MaybePromise<string>;
   getMonitorBatch(workspaceId: string, monitorId: string, id: number): MaybePromise<MonitorBatch | undefined>;
   /** Changes a stored batch (see BatchPatch); an unknown id changes nothing. */
   updateMonitorBatch(workspaceId: string, monitorId: string, id: number, patch: BatchPatch): MaybePromise<void>;
@@ -150,4 +152,18 @@ export function historyPage(rows: BatchRow[], limit: number): MonitorHistoryPage
   const batches = rows.slice(0, limit).map(batchOfRow);
   const last = batches[batches.length - 1];
   return { batches, next: rows.length > limit && last ? `${last.at}:${last.id}` : null };
+}
+
+/**
+ * The same page as JSON text, for the history API: a summary row's `data` is already the JSON
+ * of its fields (its `columns` the summary's), so it is spliced in after the keys rather than
+ * parsed and written again — 10,000 batches read in a fraction of the time (bench:monitor).
+ * A full row (its per-column results apart) goes through historyPage.
+ */
+export function historyPageJson(rows: BatchRow[], limit: number, view: 'full' | 'summary'): string {
+  if (view === 'full') return JSON.stringify(historyPage(rows, limit));
+  const page = rows.slice(0, limit);
+  const items = page.map((r) => `{"id":${Number(r.id)},"monitorId":${JSON.stringify(r.monitorId)},"at":${Number(r.at)},${r.data.slice(1)}`);
+  const last = page[page.length - 1];
+  return `{"batches":[${items.join(',')}],"next":${rows.length > limit && last ? JSON.stringify(`${Number(last.at)}:${Number(last.id)}`) : 'null'}}`;
 }

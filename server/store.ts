@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
-import { type BatchPatch, type BatchRow, type MonitorBatch, type MonitorHistoryPage, type HistoryRead, COMPACT_AFTER, batchOfRow, historyPage, rowOfBatch, type DeliveryInfo, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
+import { type BatchPatch, type BatchRow, type MonitorBatch, type MonitorHistoryPage, type HistoryRead, COMPACT_AFTER, batchOfRow, historyPage, historyPageJson, rowOfBatch, type DeliveryInfo, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 
 export type { MemberIdentity };
@@ -248,11 +248,19 @@ export class ServerStore implements Store {
   }
 
   listMonitorBatches(workspaceId: string, monitorId: string, query: HistoryRead): MonitorHistoryPage {
+    return historyPage(this.batchRows(workspaceId, monitorId, query), query.limit);
+  }
+
+  listMonitorBatchesJson(workspaceId: string, monitorId: string, query: HistoryRead): string {
+    return historyPageJson(this.batchRows(workspaceId, monitorId, query), query.limit, query.view ?? 'full');
+  }
+
+  /** Up to `limit + 1` rows of a history read (the extra one says whether a next page exists). */
+  private batchRows(workspaceId: string, monitorId: string, query: HistoryRead): BatchRow[] {
     const [afterAt, afterId] = query.after ? query.after.split(':').map(Number) as [number, number] : [-1, -1];
-    const rows = this.sql(`SELECT id, monitor_id AS monitorId, at, data${query.view === 'summary' ? '' : ', columns'} FROM monitor_batches
+    return this.sql(`SELECT id, monitor_id AS monitorId, at, data${query.view === 'summary' ? '' : ', columns'} FROM monitor_batches
       WHERE workspace_id = ? AND monitor_id = ? AND at >= ? AND at <= ? AND (at > ? OR (at = ? AND id > ?))
       ORDER BY at, id LIMIT ?`).all(workspaceId, monitorId, query.from ?? 0, query.to ?? Number.MAX_SAFE_INTEGER, afterAt, afterAt, afterId, query.limit + 1) as BatchRow[];
-    return historyPage(rows, query.limit);
   }
 
   getMonitorBatch(workspaceId: string, monitorId: string, id: number): MonitorBatch | undefined {

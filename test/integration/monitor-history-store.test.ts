@@ -70,6 +70,10 @@ describe.each([['SQLite', () => sqlite as Store], ['PostgreSQL', () => postgres 
     const summary = await store.listMonitorBatches(ws.id, 'm1', { limit: 100, view: 'summary' });
     expect(summary.batches).toEqual(all.batches.map((b) => ({ ...b, columns: b.rows === 3 ? b.columns : [] })));
     expect(summary.batches[3]!.columns.map((c) => c.name)).toEqual(['temp_max']);
+    // The API's JSON text is the same page, in both views, cursor included.
+    for (const query of [{ limit: 2, view: 'summary' as const }, { limit: 2, view: 'full' as const }, { limit: 100, view: 'summary' as const, from: 150 }]) {
+      expect(JSON.parse(await store.listMonitorBatchesJson(ws.id, 'm1', query))).toEqual(await store.listMonitorBatches(ws.id, 'm1', query));
+    }
 
     await store.updateMonitorBatch(ws.id, 'm1', ids[0]!, { realized: { accuracy: 0.75 }, labelled: 3, incidents: { r: 'inc1' } });
     expect(await store.getMonitorBatch(ws.id, 'm1', ids[0]!)).toEqual({ ...entry('m1', 300, 3), id: ids[0], realized: { accuracy: 0.75 }, labelled: 3, incidents: { r: 'inc1' } });

@@ -200,7 +200,7 @@ export const monitorHandlers = (deps: HandlerDeps) => {
       const monitor = await withRoom(workspaceId, async (room) => getMonitor(room.doc, params.monitorId!, { deleted: true }));
       if (!monitor) return fail(404, `no monitor ${params.monitorId} in workspace ${workspaceId}`, 'not_found');
       if (query.from !== undefined && query.to !== undefined && query.from > query.to) return fail(400, `query.from (${query.from}) is after query.to (${query.to})`, 'bad_query');
-      return { json: await store.listMonitorBatches(workspaceId, monitor.id, query) };
+      return { jsonText: await store.listMonitorBatchesJson(workspaceId, monitor.id, query) };
     },
   } satisfies Pick<ServerHandlers, 'monitors.create' | 'monitors.update' | 'monitors.delete' | 'monitors.history' | 'monitors.batch' | 'monitors.metrics' | 'monitors.labels'>;
 };
