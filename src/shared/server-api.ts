@@ -60,7 +60,12 @@ const outcomeSchema = z.object({ ruleId: z.string(), band: z.enum(['ok', 'warnin
 const incidentRefSchema = z.object({ id: z.string(), title: z.string() });
 export const findingsSchema = z.object({ outcomes: z.array(outcomeSchema), opened: z.array(incidentRefSchema), updated: z.array(incidentRefSchema) });
 
-const estimateSchema = z.object({ value: z.number(), lower: z.number().nullable(), upper: z.number().nullable() });
+const estimateSchema = z.object({
+  value: z.number(), lower: z.number().nullable(), upper: z.number().nullable(),
+  /** NannyML's thresholds from the reference's chunks, and whether the estimate is outside them. */
+  thresholds: z.object({ lower: z.number().nullable(), upper: z.number().nullable() }).optional(),
+  alert: z.boolean().optional(),
+});
 /**
  * One entry of a monitor's history, kept by the server outside the workspace doc (one row per
  * batch or metrics post): what came, when, what drifted, the model's numbers and how each rule

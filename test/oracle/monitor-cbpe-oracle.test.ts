@@ -19,14 +19,14 @@ import { type SyncServer, startSyncServer } from '../../server/index.ts';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOL = 1e-9;
 const dir = mkdtempSync(join(tmpdir(), 'driftdesk-monitor-cbpe-'));
-type Chunk = { rows: number; estimated: number; lower: number; upper: number; realized: number | null };
-let oracle: Record<string, { chunks: Chunk[] }>;
+type Chunk = { rows: number; estimated: number; lower: number; upper: number; realized: number | null; alert: boolean };
+let oracle: Record<string, { chunks: Chunk[]; thresholds: [number | null, number | null] }>;
 let server: SyncServer;
 
 beforeAll(async () => {
   const py = spawnSync('/usr/bin/python3', [join(ROOT, 'test/oracle/estimate_oracle.py'), dir], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (py.status !== 0) throw new Error(`estimate_oracle.py failed (is python3-sklearn installed?): ${py.stderr}`);
-  oracle = (JSON.parse(py.stdout) as { cbpe: Record<string, Record<string, { chunks: Chunk[] }>> }).cbpe.size40_on!;
+  oracle = (JSON.parse(py.stdout) as { cbpe: Record<string, typeof oracle> }).cbpe.size40_on!;
   server = await startSyncServer({ port: 0, dataDir: join(dir, 'server') });
 }, 60_000);
 afterAll(async () => {
@@ -52,16 +52,22 @@ it('estimates a batch as the oracle estimates that chunk, and realizes it from t
   const lines = readFileSync(join(dir, 'analysis.csv'), 'utf8').trim().split('\n');
   const res = await api(`/monitors/${monitorId}/batches`, `${lines.slice(0, 41).join('\n')}\n`, 'text/csv');
   expect(res.status).toBe(200);
-  const body = (await res.json()) as { rows: number; estimated: Record<string, { value: number; lower: number; upper: number }>; realized: Record<string, number>; outcomes: { ruleId: string; band: string; value: number }[]; opened: unknown[] };
+  const body = (await res.json()) as { rows: number; estimated: Record<string, { value: number; lower: number; upper: number; thresholds: { lower: number | null; upper: number | null }; alert: boolean }>; realized: Record<string, number>; outcomes: { ruleId: string; band: string; value: number }[]; opened: unknown[] };
   expect(body.rows).toBe(40);
   expect(Object.keys(body.estimated).sort()).toEqual(Object.keys(oracle).sort());
-  for (const [metric, { chunks }] of Object.entries(oracle)) {
+  for (const [metric, { chunks, thresholds }] of Object.entries(oracle)) {
     const want = chunks[0]!;
     expect(want.rows).toBe(40);
     const got = body.estimated[metric]!;
-    for (const [field, a, b] of [['estimated', got.value, want.estimated], ['lower', got.lower, want.lower], ['upper', got.upper, want.upper], ['realized', body.realized[metric], want.realized]] as const) {
-      if (Math.abs(Number(a) - Number(b)) > TOL) throw new Error(`${metric}.${field}: ${a} vs oracle ${b}`);
+    const pairs = [
+      ['estimated', got.value, want.estimated], ['lower', got.lower, want.lower], ['upper', got.upper, want.upper], ['realized', body.realized[metric], want.realized],
+      // NannyML's thresholds: from the reference cut into chunks of the batch's size.
+      ['threshold lower', got.thresholds.lower, thresholds[0]], ['threshold upper', got.thresholds.upper, thresholds[1]],
+    ] as const;
+    for (const [field, a, b] of pairs) {
+      if ((a === null) !== (b === null) || Math.abs(Number(a) - Number(b)) > TOL) throw new Error(`${metric}.${field}: ${a} vs oracle ${b}`);
     }
+    expect(got.alert, `${metric}.alert`).toBe(want.alert);
   }
   // A rule on an estimate fires like any rule: one incident.
   expect(body.outcomes).toEqual([expect.objectContaining({ ruleId: 'auc', band: 'critical', value: body.estimated.roc_auc!.value })]);

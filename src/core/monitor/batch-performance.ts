@@ -20,8 +20,15 @@ export interface OutputColumns {
 
 export interface Estimate {
   value: number;
+  /** The sampling-error band: value ± 3 sampling errors, clipped to [0, 1]. */
   lower: number | null;
   upper: number | null;
+  /**
+   * NannyML's thresholds: the mean ± 3 standard deviations of the realized metric over the
+   * reference's chunks (of the batch's size), clipped to [0, 1]; `alert` when the estimate is outside.
+   */
+  thresholds?: { lower: number | null; upper: number | null };
+  alert?: boolean;
 }
 
 /** The prefix of an estimated metric's name in rules and charts. */
@@ -111,7 +118,11 @@ export function estimatedPerformance(reference: OutputColumns, batch: OutputColu
     // The batch is one chunk; a reference chunk short of the batch's size is NannyML's last partial chunk.
     const chunk = m.chunks[0];
     if (!chunk || !Number.isFinite(chunk.estimated)) continue;
-    out[m.metric] = { value: chunk.estimated, lower: Number.isFinite(chunk.lower) ? chunk.lower : null, upper: Number.isFinite(chunk.upper) ? chunk.upper : null };
+    const bound = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
+    out[m.metric] = {
+      value: chunk.estimated, lower: bound(chunk.lower), upper: bound(chunk.upper),
+      thresholds: { lower: bound(m.thresholds.lower), upper: bound(m.thresholds.upper) }, alert: chunk.alert,
+    };
   }
   return out;
 }

@@ -48,7 +48,10 @@ export async function readModelOutputs(reader: DatasetReader, t: LoadedTable, ma
   });
   const out: ModelOutputs = { ids: null, target: null, prediction: null, proba: {} };
   if (select.length === 0) return out;
-  const columns = (await reader.db.runAndReadAll(`SELECT ${select.join(', ')} FROM ${t.table}`)).getColumnsJS() as unknown[][];
+  // Rows in time order when the mapping has a timestamp: CBPE cuts the reference into chunks (its
+  // thresholds) and 'auto' calibration into folds by row order, as NannyML orders by timestamp.
+  const order = has(mapping.timestamp) ? ` ORDER BY TRY_CAST(${quoteIdent(mapping.timestamp)} AS TIMESTAMP) NULLS LAST` : '';
+  const columns = (await reader.db.runAndReadAll(`SELECT ${select.join(', ')} FROM ${t.table}${order}`)).getColumnsJS() as unknown[][];
   let at = 0;
   const asText = (values: unknown[]) => values.map((v) => (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? null : String(v)));
   if (has(mapping.id)) out.ids = asText(columns[at++]!);

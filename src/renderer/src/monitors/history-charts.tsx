@@ -77,7 +77,7 @@ export function MonitorHistory({ session, monitor }: { session: WorkspaceSession
             {performance.map((p) => (
               <figure key={p.metric} className="chart history-chart" aria-label={`${p.metric} over time`}>
                 <figcaption>
-                  {p.metric}: estimated (band ± 3 sampling errors) and realized{' '}
+                  {p.metric}: estimated (band ± 3 sampling errors; red outside the reference’s thresholds) and realized{' '}
                   <span className="muted small" data-testid="realized-count">realized on {p.points.filter((x) => x.realized !== null).length} of {p.points.length} batches</span>
                 </figcaption>
                 <ResponsiveContainer width="100%" height={180}>
@@ -87,8 +87,15 @@ export function MonitorHistory({ session, monitor }: { session: WorkspaceSession
                     <YAxis domain={[0, 1]} tick={{ fontSize: 10 }} width={36} />
                     <Tooltip labelFormatter={(v) => timeLabel(Number(v), span)} formatter={(v) => (Array.isArray(v) ? v.map((x) => formatNumber(Number(x))).join('–') : formatNumber(Number(v)))} />
                     <Legend wrapperStyle={{ fontSize: 11 }} />
+                    {/* NannyML's thresholds from the reference's chunks: outside them an estimate alerts. */}
+                    {p.thresholds?.lower != null && p.thresholds.lower > 0 && <ReferenceArea y1={0} y2={p.thresholds.lower} fill={BAND_FILL.critical} fillOpacity={0.12} stroke="none" className="band-region band-region-critical" />}
+                    {p.thresholds?.upper != null && p.thresholds.upper < 1 && <ReferenceArea y1={p.thresholds.upper} y2={1} fill={BAND_FILL.critical} fillOpacity={0.12} stroke="none" className="band-region band-region-critical" />}
                     <Area dataKey="band" name="estimate band" stroke="none" fill={LINE} fillOpacity={0.15} isAnimationActive={false} connectNulls />
-                    <Line dataKey="estimated" name="estimated" stroke={LINE} strokeDasharray="4 3" dot={{ r: 2 }} isAnimationActive={false} connectNulls />
+                    <Line dataKey="estimated" name="estimated" stroke={LINE} strokeDasharray="4 3" isAnimationActive={false} connectNulls
+                      dot={(props: { cx?: number; cy?: number; payload?: { alert: boolean; batchId: number; estimated: number | null } }) => (props.payload?.estimated == null ? <g key={props.payload?.batchId} /> : (
+                        <circle key={props.payload.batchId} cx={props.cx} cy={props.cy} r={props.payload.alert ? 4.5 : 2} fill={props.payload.alert ? DOT.critical : LINE} className={props.payload.alert ? 'alert-dot alert-critical' : 'dot'} />
+                      ))}
+                    />
                     <Line dataKey="realized" name="realized" stroke={REALIZED} dot={{ r: 3 }} isAnimationActive={false} connectNulls className="realized-line" />
                   </ComposedChart>
                 </ResponsiveContainer>

@@ -34,16 +34,17 @@ describe('history series', () => {
 
   it('draws columns and estimated beside realized performance', () => {
     const batches = [
-      batch(1, 100, { estimated: { accuracy: { value: 0.8, lower: 0.7, upper: 0.9 } } }),
-      batch(2, 200, { estimated: { accuracy: { value: 0.75, lower: null, upper: null } }, realized: { accuracy: 0.6 } }),
+      batch(1, 100, { estimated: { accuracy: { value: 0.8, lower: 0.7, upper: 0.9, thresholds: { lower: 0.7, upper: 1 }, alert: false } } }),
+      batch(2, 200, { estimated: { accuracy: { value: 0.65, lower: null, upper: null, thresholds: { lower: 0.72, upper: 1 }, alert: true } }, realized: { accuracy: 0.6 } }),
     ];
     expect(columnSeries(batches).map((c) => [c.name, c.points.length])).toEqual([['temp', 2], ['kind', 2]]);
     expect(performanceSeries(batches)).toEqual([{
       metric: 'accuracy',
       points: [
-        { at: 100, batchId: 1, estimated: 0.8, band: [0.7, 0.9], realized: null },
-        { at: 200, batchId: 2, estimated: 0.75, band: null, realized: 0.6 },
+        { at: 100, batchId: 1, estimated: 0.8, band: [0.7, 0.9], realized: null, alert: false },
+        { at: 200, batchId: 2, estimated: 0.65, band: null, realized: 0.6, alert: true },
       ],
+      thresholds: { lower: 0.72, upper: 1 },
     }]);
   });
 });

@@ -112,20 +112,26 @@ export function columnSeries(batches: readonly MonitorBatch[]): ColumnSeries[] {
 
 export interface PerformanceSeries {
   metric: string;
-  points: { at: number; estimated: number | null; band: [number, number] | null; realized: number | null; batchId: number }[];
+  points: { at: number; estimated: number | null; band: [number, number] | null; realized: number | null; batchId: number; alert: boolean }[];
+  /** NannyML's thresholds from the reference's chunks (the latest batch's): outside them, an estimate alerts. */
+  thresholds: { lower: number | null; upper: number | null } | null;
 }
 
 /** Estimated (with its sampling-error band) and realized values of each metric, per batch. */
 export function performanceSeries(batches: readonly MonitorBatch[]): PerformanceSeries[] {
   const metrics = [...new Set(batches.flatMap((b) => [...Object.keys(b.estimated), ...Object.keys(b.realized)]))].sort();
-  return metrics.map((metric) => ({
-    metric,
-    points: batches.filter((b) => b.kind === 'batch').map((b) => {
-      const e = b.estimated[metric];
-      return {
-        at: b.at, batchId: b.id, estimated: e?.value ?? null, realized: b.realized[metric] ?? null,
-        band: e && e.lower !== null && e.upper !== null ? [e.lower, e.upper] as [number, number] : null,
-      };
-    }),
-  }));
+  return metrics.map((metric) => {
+    const withEstimate = batches.filter((b) => b.estimated[metric]?.thresholds);
+    return {
+      metric,
+      points: batches.filter((b) => b.kind === 'batch').map((b) => {
+        const e = b.estimated[metric];
+        return {
+          at: b.at, batchId: b.id, estimated: e?.value ?? null, realized: b.realized[metric] ?? null, alert: e?.alert ?? false,
+          band: e && e.lower !== null && e.upper !== null ? [e.lower, e.upper] as [number, number] : null,
+        };
+      }),
+      thresholds: withEstimate.length ? withEstimate[withEstimate.length - 1]!.estimated[metric]!.thresholds! : null,
+    };
+  });
 }
