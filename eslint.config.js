@@ -33,7 +33,8 @@ const LAYERS = {
   'src/preload': ['src/shared'],
   // Cross-process tests drive every layer.
   test: [...host, 'src/main', 'src/web-host', 'src/cli', 'src/renderer', 'src/preload'],
-  bench: [...host, 'test/helpers'],
+  // bench:monitor times the page's chart series (pure code under src/renderer) on a long history.
+  bench: [...host, 'test/helpers', 'src/renderer'],
   scripts: [],
   bin: ['src/cli'],
   '.': ['test/e2e'],

@@ -4,8 +4,7 @@
  * monitor opens one incident; it is added to again only when lateness goes from warning to
  * critical, not on every check.
  */
-import { listMonitors, evaluateMissing, recordFindings, type RuleOutcome } from '../src/core/monitor/index.ts';
-import { listIncidents } from '../src/core/workspace/index.ts';
+import { latestFindingBand, listMonitors, evaluateMissing, openIncidentFor, recordFindings, type RuleOutcome } from '../src/core/monitor/index.ts';
 import type { WithRoom } from './room.ts';
 import type { Store } from './store-contract.ts';
 
@@ -41,11 +40,15 @@ export function watchMissingBatches(deps: {
           let count = 0;
           const now = Date.now();
           for (const monitor of listMonitors(room.doc)) {
+            // A paused monitor expects nothing.
+            if (monitor.paused) continue;
             const late = evaluateMissing(monitor.rules, monitor.lastBatchAt ?? monitor.createdAt, now).filter((o) => {
               if (o.band === 'ok') return false;
-              const open = listIncidents(room.doc).find((i) => i.monitorId === monitor.id && i.ruleId === o.ruleId && i.status !== 'resolved');
-              // Already reported at this level (or worse): nothing new to say.
-              return !open || (o.band === 'critical' && open.severity !== 'critical');
+              const rule = monitor.rules.find((r) => r.id === o.ruleId)!;
+              const open = openIncidentFor(room.doc, monitor.id, rule);
+              const said = open && latestFindingBand(room.doc, open, rule.id);
+              // Already reported at this level (or worse) on the open incident: nothing new to say.
+              return !said || (o.band === 'critical' && said !== 'critical');
             });
             if (late.length === 0) continue;
             const ctx = { actor: system, now: () => now, newId: () => crypto.randomUUID() };

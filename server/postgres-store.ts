@@ -7,6 +7,7 @@ import pg from 'pg';
 import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
 import { COMPACT_AFTER, type DeliveryInfo, StorageUnavailableError, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
+import { type BatchPatch, type BatchRow, type MonitorBatch, type HistoryRead, batchOfRow, historyPage, historyPageJson, rowOfBatch } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 import type { ArchiveSink, ArchiveSource } from './archive/archive-store.ts';
 import { pgArchiveSink, pgArchiveSource } from './archive/pg-archive.ts';
@@ -44,6 +45,10 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS upload_pieces (
     workspace_id TEXT NOT NULL, sha256 TEXT NOT NULL, at BIGINT NOT NULL, data BYTEA NOT NULL,
     PRIMARY KEY (workspace_id, sha256, at));
+  CREATE TABLE IF NOT EXISTS monitor_batches (
+    id BIGSERIAL PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), monitor_id TEXT NOT NULL,
+    at BIGINT NOT NULL, data TEXT NOT NULL, columns TEXT);
+  CREATE INDEX IF NOT EXISTS monitor_batches_at ON monitor_batches(workspace_id, monitor_id, at, id);
   -- Databases made before note docs had one log per workspace: every row is the workspace doc's.
   ALTER TABLE doc_updates ADD COLUMN IF NOT EXISTS doc TEXT NOT NULL DEFAULT '';
   CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates(workspace_id, doc, seq);
@@ -59,7 +64,11 @@ export class PostgresStore implements Store {
   /** Called when a connection drops outside a call (see Store.onConnectionError). */
   onConnectionError: (error: unknown) => void = () => {};
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    /** The database's URL, for what shares it (the monitor job queue). */
+    readonly url: string,
+  ) {}
 
   static async open(url: string): Promise<PostgresStore> {
     // pg's default is to wait for a connection forever; a call must fail while the database
@@ -79,7 +88,7 @@ export class PostgresStore implements Store {
       await pool.end().catch(() => {});
       throw err;
     });
-    store = new PostgresStore(pool);
+    store = new PostgresStore(pool, url);
     return store;
   }
 
@@ -299,6 +308,47 @@ export class PostgresStore implements Store {
 
   async markMonitored(workspaceId: string) {
     await this.query('INSERT INTO monitored_workspaces (workspace_id) VALUES ($1) ON CONFLICT DO NOTHING', [workspaceId]);
+  }
+
+  async addMonitorBatch(workspaceId: string, batch: Omit<MonitorBatch, 'id'>, summaryColumns: readonly string[] = []) {
+    const row = rowOfBatch(batch, summaryColumns);
+    // Not retried: a second insert would record the batch twice.
+    const { rows } = await this.query('INSERT INTO monitor_batches (workspace_id, monitor_id, at, data, columns) VALUES ($1, $2, $3, $4, $5) RETURNING id', [workspaceId, row.monitorId, row.at, row.data, row.columns], false);
+    return Number(rows[0]!.id);
+  }
+
+  async listMonitorBatches(workspaceId: string, monitorId: string, query: HistoryRead) {
+    return historyPage(await this.batchRows(workspaceId, monitorId, query), query.limit);
+  }
+
+  async listMonitorBatchesJson(workspaceId: string, monitorId: string, query: HistoryRead) {
+    return historyPageJson(await this.batchRows(workspaceId, monitorId, query), query.limit, query.view ?? 'full');
+  }
+
+  /** Up to `limit + 1` rows of a history read (the extra one says whether a next page exists). */
+  private async batchRows(workspaceId: string, monitorId: string, query: HistoryRead): Promise<BatchRow[]> {
+    const [afterAt, afterId] = query.after ? query.after.split(':').map(Number) as [number, number] : [-1, -1];
+    const { rows } = await this.query(
+      `SELECT id, monitor_id AS "monitorId", at, data${query.view === 'summary' ? '' : ', columns'} FROM monitor_batches
+       WHERE workspace_id = $1 AND monitor_id = $2 AND at >= $3 AND at <= $4 AND (at > $5 OR (at = $5 AND id > $6))
+       ORDER BY at, id LIMIT $7`,
+      [workspaceId, monitorId, query.from ?? 0, query.to ?? Number.MAX_SAFE_INTEGER, afterAt, afterId, query.limit + 1],
+    );
+    return rows as BatchRow[];
+  }
+
+  async getMonitorBatch(workspaceId: string, monitorId: string, id: number) {
+    const { rows } = await this.query('SELECT id, monitor_id AS "monitorId", at, data, columns FROM monitor_batches WHERE workspace_id = $1 AND monitor_id = $2 AND id = $3', [workspaceId, monitorId, id]);
+    return rows[0] ? batchOfRow(rows[0] as BatchRow) : undefined;
+  }
+
+  async updateMonitorBatch(workspaceId: string, monitorId: string, id: number, patch: BatchPatch) {
+    // One statement: the patch's fields all live in `data` (JSON text), merged in the database.
+    // The same patch twice leaves the same row: safe to retry.
+    await this.query(
+      'UPDATE monitor_batches SET data = ((data::jsonb) || $1::jsonb)::text WHERE workspace_id = $2 AND monitor_id = $3 AND id = $4',
+      [JSON.stringify(patch), workspaceId, monitorId, id],
+    );
   }
 
   async monitoredWorkspaces() {

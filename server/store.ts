@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import type { Role } from '../src/core/workspace/index.ts';
-import { COMPACT_AFTER, type DeliveryInfo, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
+import { type BatchPatch, type BatchRow, type MonitorBatch, type MonitorHistoryPage, type HistoryRead, COMPACT_AFTER, batchOfRow, historyPage, historyPageJson, rowOfBatch, type DeliveryInfo, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 import type { ArchiveSink, ArchiveSource } from './archive/archive-store.ts';
 import { sqliteArchiveSink, sqliteArchiveSource, sqliteWorkspaceIds } from './archive/sqlite-archive.ts';
@@ -73,6 +73,10 @@ export class ServerStore implements Store {
       CREATE TABLE IF NOT EXISTS upload_pieces (
         workspace_id TEXT NOT NULL, sha256 TEXT NOT NULL, at INTEGER NOT NULL, data BLOB NOT NULL,
         PRIMARY KEY (workspace_id, sha256, at));
+      CREATE TABLE IF NOT EXISTS monitor_batches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL REFERENCES workspaces(id), monitor_id TEXT NOT NULL,
+        at INTEGER NOT NULL, data TEXT NOT NULL, columns TEXT);
+      CREATE INDEX IF NOT EXISTS monitor_batches_at ON monitor_batches(workspace_id, monitor_id, at, id);
     `);
     // Stores made before note docs had one log per workspace: every row is the workspace doc's.
     const columns = this.db.prepare('PRAGMA table_info(doc_updates)').all() as { name: string }[];
@@ -290,6 +294,41 @@ export class ServerStore implements Store {
     this.sql('INSERT OR IGNORE INTO monitored_workspaces (workspace_id) VALUES (?)').run(workspaceId);
   }
 
+  addMonitorBatch(workspaceId: string, batch: Omit<MonitorBatch, 'id'>, summaryColumns: readonly string[] = []): number {
+    const row = rowOfBatch(batch, summaryColumns);
+    const info = this.sql('INSERT INTO monitor_batches (workspace_id, monitor_id, at, data, columns) VALUES (?, ?, ?, ?, ?)').run(workspaceId, row.monitorId, row.at, row.data, row.columns);
+    return Number(info.lastInsertRowid);
+  }
+
+  listMonitorBatches(workspaceId: string, monitorId: string, query: HistoryRead): MonitorHistoryPage {
+    return historyPage(this.batchRows(workspaceId, monitorId, query), query.limit);
+  }
+
+  listMonitorBatchesJson(workspaceId: string, monitorId: string, query: HistoryRead): string {
+    return historyPageJson(this.batchRows(workspaceId, monitorId, query), query.limit, query.view ?? 'full');
+  }
+
+  /** Up to `limit + 1` rows of a history read (the extra one says whether a next page exists). */
+  private batchRows(workspaceId: string, monitorId: string, query: HistoryRead): BatchRow[] {
+    const [afterAt, afterId] = query.after ? query.after.split(':').map(Number) as [number, number] : [-1, -1];
+    return this.sql(`SELECT id, monitor_id AS monitorId, at, data${query.view === 'summary' ? '' : ', columns'} FROM monitor_batches
+      WHERE workspace_id = ? AND monitor_id = ? AND at >= ? AND at <= ? AND (at > ? OR (at = ? AND id > ?))
+      ORDER BY at, id LIMIT ?`).all(workspaceId, monitorId, query.from ?? 0, query.to ?? Number.MAX_SAFE_INTEGER, afterAt, afterAt, afterId, query.limit + 1) as BatchRow[];
+  }
+
+  getMonitorBatch(workspaceId: string, monitorId: string, id: number): MonitorBatch | undefined {
+    const row = this.sql('SELECT id, monitor_id AS monitorId, at, data, columns FROM monitor_batches WHERE workspace_id = ? AND monitor_id = ? AND id = ?').get(workspaceId, monitorId, id) as BatchRow | undefined;
+    return row ? batchOfRow(row) : undefined;
+  }
+
+  updateMonitorBatch(workspaceId: string, monitorId: string, id: number, patch: BatchPatch): void {
+    this.db.transaction(() => {
+      const row = this.sql('SELECT data FROM monitor_batches WHERE workspace_id = ? AND monitor_id = ? AND id = ?').get(workspaceId, monitorId, id) as { data: string } | undefined;
+      // The patch's fields all live in `data`; the keys and the per-column results are left as they are.
+      if (row) this.sql('UPDATE monitor_batches SET data = ? WHERE id = ?').run(JSON.stringify({ ...(JSON.parse(row.data) as object), ...patch }), id);
+    })();
+  }
+
   monitoredWorkspaces(): string[] {
     return (this.sql('SELECT workspace_id AS id FROM monitored_workspaces').all() as { id: string }[]).map((r) => r.id);
   }
@@ -344,3 +383,4 @@ export class ServerStore implements Store {
     this.db.close();
   }
 }
+

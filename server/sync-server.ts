@@ -17,7 +17,9 @@ import { MEMBER_NAME_MAX } from '../src/core/workspace/index.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
-import { notify } from './http/handlers/monitors.ts';
+import { type MonitorJobOptions, MonitorJobQueue } from './monitor-jobs.ts';
+import { runBatchJob } from './http/handlers/monitor-batches.ts';
+import { notify } from './http/handlers/monitor-shared.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { createHandlers } from './http/handlers/index.ts';
 import { createRouter } from './http/router.ts';
@@ -71,6 +73,11 @@ export interface SyncServerOptions {
   monitorTempDir?: string;
   /** How often monitors are checked for missing batches (ms); default 60 000. */
   missingBatchCheckMs?: number;
+  /**
+   * On PostgreSQL, batches are scored as jobs on a queue in the database that every server
+   * process works (monitor-jobs.ts); `false` scores them in the process that took them. Default on.
+   */
+  monitorJobs?: boolean | MonitorJobOptions;
   /** First webhook retry after this many ms (then ×4 each time); default 1000. */
   webhookRetryMs?: number;
   /** better-sqlite3 native build to load (the Electron-ABI one inside the desktop app). */
@@ -264,9 +271,11 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   };
 
   // The HTTP API (server/http): answered from the contract; what has not moved falls through to handleHttp.
+  let jobs: MonitorJobQueue | null = null;
+  const handlerDeps = { store, withRoom, engine, webhooks, allowPrivateWebhooks, maxUploadBytes, jobs: () => jobs };
   const api = createRouter({
     store,
-    handlers: createHandlers({ store, withRoom, engine, webhooks, allowPrivateWebhooks, maxUploadBytes }),
+    handlers: createHandlers(handlerDeps),
     maxBytes: {
       'docs.pushUpdate': limits.maxMessageBytes,
       ...(options.maxBlobBytes ? { 'blobs.put': options.maxBlobBytes, 'monitors.create': options.maxBlobBytes, 'monitors.batch': options.maxBlobBytes, 'monitors.metrics': options.maxBlobBytes } : {}),
@@ -516,6 +525,16 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     },
   });
 
+  const databaseUrl = (store as { url?: unknown }).url;
+  if (typeof databaseUrl === 'string' && options.monitorJobs !== false) {
+    try {
+      jobs = await MonitorJobQueue.start(databaseUrl, (job) => runBatchJob(handlerDeps, job), { ...(typeof options.monitorJobs === 'object' ? options.monitorJobs : {}), log });
+    } catch (err) {
+      // Batches are still scored, in this process: a queue that cannot start is not a server that cannot.
+      log({ event: 'monitor_jobs_unavailable', error: String(err) });
+    }
+  }
+
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
@@ -544,6 +563,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       for (const loading of rooms.values()) await (await loading.catch(() => null))?.destroy();
       rooms.clear();
       webhooks.close();
+      await jobs?.stop().catch((err: unknown) => log({ event: 'monitor_jobs_stop_failed', error: String(err) }));
       await engine.close();
       await fanout?.close();
       await store.close();

@@ -29,7 +29,11 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
 }
 
 function operation(name: string, op: OperationSpec) {
-  const parameters = pathParams(op.path).map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string', pattern: (PARAMS[p] ?? /.*/).source } }));
+  const parameters: Record<string, unknown>[] = pathParams(op.path).map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string', pattern: (PARAMS[p] ?? /.*/).source } }));
+  if (op.query) {
+    const query = jsonSchema(op.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+    for (const [p, schema] of Object.entries(query.properties ?? {})) parameters.push({ name: p, in: 'query', required: query.required?.includes(p) ?? false, schema });
+  }
   const requestBody =
     op.body.kind === 'json' ? { required: true, content: { 'application/json': { schema: jsonSchema(op.body.schema, 'input') } } }
     : op.body.kind === 'bytes' ? { required: true, content: op.body.contentTypes.length ? Object.fromEntries(op.body.contentTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) : OCTETS }

@@ -100,13 +100,24 @@ export function createRouter(options: RouterOptions) {
     if (workspaceId !== undefined && identity.workspaceId !== workspaceId) return sendError(res, 403, 'token is not for this workspace');
     if (!op.roles.includes(identity.role)) return sendError(res, 403, `a ${identity.role} cannot ${op.denied ?? 'do this'}`, 'role_refused');
 
+    let query: unknown;
+    if (op.query) {
+      const parsed = op.query.safeParse(Object.fromEntries(url.searchParams));
+      if (!parsed.success) {
+        req.resume();
+        const why = parsed.error.issues.slice(0, 3).map((i) => `query.${i.path.join('.') || '(query)'}: ${i.message}`).join('; ');
+        return sendError(res, 400, why, 'bad_query');
+      }
+      query = parsed.data;
+    }
+
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const body = await readRequestBody(req, op.body, contentType, options.maxBytes?.[name]);
     if (body.kind === 'refused') return sendError(res, body.status, body.error, body.code);
 
     let answer: AnyAnswer;
     try {
-      answer = await handler({ identity, params: found.params, body: body.value, contentType, req } as never);
+      answer = await handler({ identity, params: found.params, body: body.value, query, contentType, req } as never);
     } catch (err) {
       const known = knownError(err);
       if (!known) throw err;

@@ -1,6 +1,6 @@
 /** `driftdesk drift`, `driftdesk profile` and `driftdesk dataset diff`. */
 import { parseArgs } from 'node:util';
-import { STAT_TEST_NAMES, isStatTestName } from '../core/drift/index.ts';
+import { STAT_TEST_NAMES, type ColumnMapping, type ColumnMappingInput, columnMappingSchema, isStatTestName } from '../core/drift/index.ts';
 import { diffProfiles } from '../core/profile/index.ts';
 import { compareFiles, type DriftComparison, type Progress } from '../data/datasets/compare.ts';
 import { DatasetError, DatasetReader } from '../data/datasets/dataset-reader.ts';
@@ -36,6 +36,12 @@ export async function driftCommand(args: string[]): Promise<number> {
       'fail-on-drift': { type: 'boolean' },
       histograms: { type: 'boolean' },
       progress: { type: 'boolean' },
+      timestamp: { type: 'string' },
+      id: { type: 'string' },
+      target: { type: 'string' },
+      prediction: { type: 'string' },
+      proba: { type: 'string', multiple: true },
+      ignore: { type: 'string', multiple: true },
     },
   });
   if (positionals.length !== 2) throw new UsageError(`drift needs REF and CUR files, got ${positionals.length} argument(s)`);
@@ -57,9 +63,11 @@ export async function driftCommand(args: string[]): Promise<number> {
     driftShare = Number(values['drift-share']);
     if (!(driftShare >= 0 && driftShare <= 1)) throw new UsageError(`--drift-share must be between 0 and 1, got ${values['drift-share']}`);
   }
+  const mapping = mappingFromFlags(values);
   const [ref, cur] = positionals as [string, string];
   const report = await withReader((reader) =>
     compareFiles(reader, ref, cur, {
+      mapping,
       test,
       columnTests,
       categorical: (values.categorical ?? []).flatMap(list),
@@ -71,6 +79,38 @@ export async function driftCommand(args: string[]): Promise<number> {
   );
   console.log(values.json ? JSON.stringify(report, null, 2) : driftTable(report));
   return values['fail-on-drift'] && report.dataset_drift ? 1 : 0;
+}
+
+/**
+ * The column mapping the flags describe (`--timestamp date --id row_id --target y --prediction yhat
+ * --proba p` or `--proba CLASS=COLUMN` once per class, `--ignore a,b`), or undefined without any.
+ */
+export function mappingFromFlags(values: { timestamp?: string; id?: string; target?: string; prediction?: string; proba?: string[]; ignore?: string[] }): ColumnMapping | undefined {
+  const input: ColumnMappingInput = {};
+  if (values.timestamp !== undefined) input.timestamp = values.timestamp;
+  if (values.id !== undefined) input.id = values.id;
+  if (values.target !== undefined) input.target = values.target;
+  if (values.prediction !== undefined) input.prediction = values.prediction;
+  const ignored = (values.ignore ?? []).flatMap(list);
+  if (ignored.length) input.ignored = ignored;
+  const proba = values.proba ?? [];
+  if (proba.length === 1 && !proba[0]!.includes('=')) input.predictionProba = proba[0];
+  else if (proba.length) {
+    const perClass: Record<string, string> = {};
+    for (const spec of proba) {
+      const eq = spec.indexOf('=');
+      if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--proba ${spec}: expected COLUMN (binary) or CLASS=COLUMN once per class`);
+      perClass[spec.slice(0, eq)] = spec.slice(eq + 1);
+    }
+    input.predictionProba = perClass;
+  }
+  if (Object.keys(input).length === 0) return undefined;
+  const parsed = columnMappingSchema.safeParse(input);
+  if (!parsed.success) {
+    const flag: Record<string, string> = { timestamp: '--timestamp', id: '--id', target: '--target', prediction: '--prediction', predictionProba: '--proba', ignored: '--ignore' };
+    throw new UsageError(parsed.error.issues.map((i) => `${flag[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  return parsed.data;
 }
 
 export async function profileCommand(args: string[]): Promise<number> {

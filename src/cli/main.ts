@@ -31,6 +31,10 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      change a member's role (applies live)
   drift REF CUR [--json] [--stattest TEST] [--stattest COLUMN=TEST] [--categorical A,B]
         [--numerical C] [--drift-share 0.5] [--fail-on-drift]
+        [--timestamp COL] [--id COL] [--target COL] [--prediction COL]
+        [--proba COL | --proba CLASS=COL …] [--ignore A,B]
+                                                     column mapping: timestamp, id and ignored
+                                                     columns are not tested
                                                      test every column for drift (exit 1 on
                                                      dataset drift with --fail-on-drift)
   profile FILE [--json]                              column profiles and content hash
@@ -52,6 +56,9 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      rule fired (incident opened or extended)
   push metrics FILE --server URL --workspace ID --monitor M --token T
                                                      send [{"name","value","timestamp"}] metrics
+  push labels FILE --server URL --workspace ID --monitor M --token T
+                                                     labels that came later (CSV/JSONL with the
+                                                     mapping's id and target), joined by id
   push run FILE.json --server URL --workspace ID --token T
                                                      record a run from any training script
                                                      (name, experiment, status, startTime,

@@ -1,5 +1,7 @@
 /**
- * `driftdesk push batch FILE` and `driftdesk push metrics FILE`: what a CI job or a scoring
+ * `driftdesk push batch FILE`, `driftdesk push metrics FILE` and `driftdesk push labels FILE`
+ * (labels that came later, CSV or JSON Lines with the monitor's id and target columns, joined to
+ * its stored batches by id): what a CI job or a scoring
  * pipeline runs to send production data to a monitor. Prints the server's verdict as JSON.
  * Exit codes: 0 nothing fired, 1 a rule fired (an incident was opened or extended), 2 the
  * request was refused or could not be sent.
@@ -19,7 +21,7 @@ const TYPE_OF_EXTENSION: Record<string, string> = {
 
 export async function pushCommand(kind: string | undefined, args: string[]): Promise<number> {
   if (kind === 'run') return (await import('./push-run-command.ts')).pushRunCommand(args);
-  if (kind !== 'batch' && kind !== 'metrics') throw new UsageError(`push takes "batch", "metrics" or "run", got ${kind ?? 'nothing'}`);
+  if (kind !== 'batch' && kind !== 'metrics' && kind !== 'labels') throw new UsageError(`push takes "batch", "metrics", "labels" or "run", got ${kind ?? 'nothing'}`);
   const { values, positionals } = parseArgs({
     args, allowPositionals: true, strict: true,
     options: { server: { type: 'string' }, workspace: { type: 'string' }, monitor: { type: 'string' }, token: { type: 'string' } },
@@ -34,6 +36,7 @@ export async function pushCommand(kind: string | undefined, args: string[]): Pro
   const [server, workspace, monitor, token] = [need('server'), need('workspace'), need('monitor'), need('token')];
   const type = kind === 'metrics' ? 'application/json' : TYPE_OF_EXTENSION[extname(file).toLowerCase()];
   if (!type) throw new UsageError(`${file}: cannot tell the format from the extension; use ${Object.keys(TYPE_OF_EXTENSION).join(', ')}`);
+  if (kind === 'labels' && type !== 'text/csv' && type !== 'application/x-ndjson') throw new UsageError(`${file}: labels are CSV (.csv) or JSON Lines (.jsonl, .ndjson)`);
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) throw new UsageError(`${file}: no such file`);
   const client = createServerClient({ serverUrl: server, token, workspaceId: workspace });
@@ -42,6 +45,9 @@ export async function pushCommand(kind: string | undefined, args: string[]): Pro
   try {
     if (kind === 'batch') {
       body = await client.call('monitors.batch', { params: { monitorId: monitor }, body: data, contentType: type });
+    } else if (kind === 'labels') {
+      // Labels of many batches may take the server a while to join.
+      body = await client.call('monitors.labels', { params: { monitorId: monitor }, body: data, contentType: type, timeoutMs: 120_000 });
     } else {
       let metrics: unknown;
       try {

@@ -21,6 +21,7 @@ import { moveWorkspace } from './move-workspace.ts';
 import { pushPendingEdits } from './pending-sync.ts';
 import type { SearchIndex } from './search-index.ts';
 import { ServerCallError, type ServerClient, createServerClient } from './server-api-client.ts';
+import type { MonitorBatch } from '../shared/server-api.ts';
 import { fetchIdentity, normalizeServerUrl } from './server-client.ts';
 
 /** The embedded sync server as the host sees it. */
@@ -150,6 +151,21 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
     'inbox.markRead': async ({ workspaceId, itemIds }) => ({ marked: cache.markInboxRead(workspaceId, itemIds) }),
 
     'monitors.create': async ({ workspaceId, ...input }) => createMonitorFromVersion(cache, connection(workspaceId), input),
+
+    'monitors.update': async ({ workspaceId, monitorId, changes }) => onServer(connection(workspaceId), (api) => api.call('monitors.update', { params: { monitorId }, body: changes })),
+
+    'monitors.delete': async ({ workspaceId, monitorId }) => onServer(connection(workspaceId), (api) => api.call('monitors.delete', { params: { monitorId } })),
+
+    'monitors.history': async ({ workspaceId, monitorId, from, to, limit, view }) => onServer(connection(workspaceId), async (api) => {
+      const batches: MonitorBatch[] = [];
+      let after: string | undefined;
+      do {
+        const page = await api.call('monitors.history', { params: { monitorId }, query: { from, to, after, view, limit: Math.min(10_000, limit - batches.length + 1) } });
+        batches.push(...page.batches);
+        after = page.next ?? undefined;
+      } while (after && batches.length <= limit);
+      return { batches: batches.slice(0, limit), truncated: batches.length > limit };
+    }),
 
     'blobs.get': async ({ workspaceId, sha256 }) => ({ data: await loadBlob(cache, connection(workspaceId), sha256) }),
 

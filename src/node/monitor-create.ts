@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as Y from 'yjs';
+import type { ColumnMappingInput } from '../core/drift/index.ts';
 import type { AlertRule } from '../core/monitor/index.ts';
 import { getDatasetVersion } from '../core/workspace/index.ts';
 import type { WorkspaceConnection } from '../shared/host-contract.ts';
@@ -25,6 +26,7 @@ export interface MonitorFromVersion {
   referenceVersionId: string;
   rules: AlertRule[];
   expectBatchEveryMs?: number;
+  mapping?: ColumnMappingInput;
 }
 
 export async function createMonitorFromVersion(
@@ -65,7 +67,7 @@ export async function createMonitorFromVersion(
   try {
     return await client.call('monitors.create', {
       body: {
-        name: input.name, model: input.model ?? '', rules: input.rules, expectBatchEveryMs: input.expectBatchEveryMs,
+        name: input.name, model: input.model ?? '', rules: input.rules, expectBatchEveryMs: input.expectBatchEveryMs, mapping: input.mapping,
         // The version already in the workspace: the server links it instead of recording a copy.
         reference: { sha256, fileName: version.fileName, format, versionId: version.id },
       },

@@ -55,6 +55,8 @@ export interface CallRequest<Op extends OperationName> {
   /** Path parameters; `workspaceId` defaults to the target's. */
   params?: Record<string, string>;
   body?: InputOf<Op>;
+  /** Query string fields (undefined ones are left out). */
+  query?: Record<string, string | number | undefined>;
   /** For a bytes body with several allowed types (monitor batches); default: the first allowed. */
   contentType?: string;
   timeoutMs?: number;
@@ -76,7 +78,9 @@ export function createServerClient(target: ServerTarget): ServerClient {
     target,
     async call<Op extends OperationName>(name: Op, request: CallRequest<Op> = {}): Promise<ResponseOf<Op>> {
       const op = serverApi[name];
-      const path = fillPath(op.path, { ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}), ...request.params });
+      let path = fillPath(op.path, { ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}), ...request.params });
+      const query = Object.entries(request.query ?? {}).filter((e): e is [string, string | number] => e[1] !== undefined);
+      if (query.length) path += `?${new URLSearchParams(query.map(([k, v]) => [k, String(v)])).toString()}`;
       const headers: Record<string, string> = { authorization: `Bearer ${target.token}` };
       let body: BodyInit | undefined;
       if (op.body.kind === 'json') {

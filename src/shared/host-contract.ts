@@ -7,8 +7,9 @@
 import { z } from 'zod';
 import { MEMBER_NAME_MAX, WORKSPACE_NAME_MAX, type Role } from '../core/workspace/schema.ts';
 import type { SearchKind } from '../core/workspace/search-documents.ts';
+import { columnMappingSchema } from '../core/drift/column-mapping.ts';
 import { alertRuleSchema } from '../core/monitor/rules.ts';
-import type { ResponseOf as ServerResponse } from './server-api.ts';
+import { type MonitorBatch, type ResponseOf as ServerResponse, monitorUpdateSchema } from './server-api.ts';
 
 /** A workspace moved to a team server: its new connection, and invites for the other members. */
 export interface MoveResult {
@@ -220,6 +221,26 @@ export const hostRequests = {
     referenceVersionId: z.string().min(1, 'pick a reference dataset version').max(128),
     rules: z.array(alertRuleSchema).min(1, 'add at least one rule').max(100),
     expectBatchEveryMs: z.number().int().positive().optional(),
+    /** What each column is (the form proposes one from the reference's profile; a person confirms). */
+    mapping: columnMappingSchema.optional(),
+  }),
+  /** Edits a monitor on the server (rules, mapping, name, schedule, paused); the server checks columns. */
+  'monitors.update': z.object({
+    workspaceId: docId,
+    monitorId: z.string().min(1).max(128),
+    changes: monitorUpdateSchema.omit({ reference: true }),
+  }),
+  /** Deletes a monitor on the server (its incidents and history stay). */
+  'monitors.delete': z.object({ workspaceId: docId, monitorId: z.string().min(1).max(128) }),
+  /** A monitor's history from the server, oldest first (all pages up to `limit` entries). */
+  'monitors.history': z.object({
+    workspaceId: docId,
+    monitorId: z.string().min(1).max(128),
+    from: z.number().int().nonnegative().optional(),
+    to: z.number().int().nonnegative().optional(),
+    limit: z.number().int().min(1).max(100_000).default(10_000),
+    /** `summary` (the rule and performance charts) leaves out per-column results; `full` has them. */
+    view: z.enum(['full', 'summary']).default('summary'),
   }),
   /**
    * How many of this person's mentions in the window's workspace are unread: the desktop host
@@ -286,6 +307,10 @@ export interface HostResponses {
   'inbox.markRead': { marked: number };
   /** The new monitor, and the dataset version the server recorded for its reference. */
   'monitors.create': ServerResponse<'monitors.create'>;
+  'monitors.update': ServerResponse<'monitors.update'>;
+  'monitors.delete': ServerResponse<'monitors.delete'>;
+  /** `truncated`: more entries than `limit` are in the range (the oldest `limit` are here). */
+  'monitors.history': { batches: MonitorBatch[]; truncated: boolean };
   /** Whether a badge shows the count (false in browser mode, and where the OS has no badge). */
   'app.unreadMentions': { badge: boolean };
 }

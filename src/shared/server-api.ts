@@ -9,6 +9,7 @@
  * `/healthz` and `/metrics` are outside the API (no member token) and not listed here.
  */
 import { z } from 'zod';
+import { columnMappingSchema } from '../core/drift/column-mapping.ts';
 import { alertRuleSchema } from '../core/monitor/rules.ts';
 import { ROLES, type Role, memberNameInputSchema, roleSchema } from '../core/workspace/schema.ts';
 import { runIngestSchema } from '../core/workspace/run-ingest.ts';
@@ -59,6 +60,48 @@ const outcomeSchema = z.object({ ruleId: z.string(), band: z.enum(['ok', 'warnin
 const incidentRefSchema = z.object({ id: z.string(), title: z.string() });
 export const findingsSchema = z.object({ outcomes: z.array(outcomeSchema), opened: z.array(incidentRefSchema), updated: z.array(incidentRefSchema) });
 
+const estimateSchema = z.object({
+  value: z.number(), lower: z.number().nullable(), upper: z.number().nullable(),
+  /** NannyML's thresholds from the reference's chunks, and whether the estimate is outside them. */
+  thresholds: z.object({ lower: z.number().nullable(), upper: z.number().nullable() }).optional(),
+  alert: z.boolean().optional(),
+});
+/**
+ * One entry of a monitor's history, kept by the server outside the workspace doc (one row per
+ * batch or metrics post): what came, when, what drifted, the model's numbers and how each rule
+ * judged it. `at` is the batch's own time (the latest value of its timestamp column) when the
+ * mapping names one and the batch has it, else when it arrived (`timeFrom` says which).
+ */
+export const monitorBatchSchema = z.object({
+  id: z.number().int(),
+  monitorId: z.string(),
+  kind: z.enum(['batch', 'metrics']),
+  at: z.number(),
+  arrivedAt: z.number(),
+  timeFrom: z.enum(['timestamp', 'arrival', 'metrics']),
+  rows: z.number().int(),
+  /** Share of tested columns that drifted (null for a metrics post). */
+  driftShare: z.number().nullable(),
+  driftedColumns: z.number().int(),
+  testedColumns: z.number().int(),
+  columns: z.array(z.object({ name: z.string(), test: z.string(), score: z.number(), threshold: z.number(), drifted: z.boolean() })),
+  /** Metrics posted for this time (monitors.metrics). */
+  metrics: z.record(z.string(), z.number()),
+  /** Performance estimated without labels (CBPE), per metric, with its sampling-error band. */
+  estimated: z.record(z.string(), estimateSchema),
+  /** Performance from labels: the batch's own target, or labels pushed later. */
+  realized: z.record(z.string(), z.number()),
+  /** Rows whose label is known (of `rows`). */
+  labelled: z.number().int(),
+  outcomes: z.array(outcomeSchema),
+  /** The incident each fired rule's finding went to. */
+  incidents: z.record(z.string(), z.string()),
+  reportBlob: z.string().nullable(),
+  /** The batch's id, prediction and probability columns (JSON blob), which labels are joined to. */
+  predictionsBlob: z.string().nullable(),
+});
+export type MonitorBatch = z.infer<typeof monitorBatchSchema>;
+
 // ── request bodies that are only this API's ───────────────────────────────────────────────────
 
 export const inviteInputSchema = z.object({ name: memberNameInputSchema, role: roleSchema });
@@ -80,6 +123,10 @@ export const monitorInputSchema = z.object({
   }),
   rules: z.array(alertRuleSchema).min(1).max(100),
   expectBatchEveryMs: z.number().int().positive().optional(),
+  /** What each column is; checked against the reference's columns. */
+  mapping: columnMappingSchema.optional(),
+  /** CBPE calibrates the probabilities on the reference: 'auto' as NannyML decides, or forced. */
+  calibration: z.enum(['auto', 'on', 'off']).optional(),
 });
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest');
@@ -96,6 +143,40 @@ export const uploadStateSchema = z.object({
 });
 export type UploadState = z.infer<typeof uploadStateSchema>;
 
+/** An edit of a monitor: only the fields given change. */
+export const monitorUpdateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  model: z.string().trim().max(300).optional(),
+  rules: z.array(alertRuleSchema).min(1).max(100).optional(),
+  /** null removes the mapping. */
+  mapping: columnMappingSchema.nullable().optional(),
+  paused: z.boolean().optional(),
+  calibration: z.enum(['auto', 'on', 'off']).optional(),
+  expectBatchEveryMs: z.number().int().positive().nullable().optional(),
+  /** A new reference, uploaded as a blob first (as for create). */
+  reference: monitorInputSchema.shape.reference.optional(),
+});
+
+/** `GET …/monitors/:monitorId/history` query: a time range (ms) and a page. */
+export const monitorHistoryQuerySchema = z.strictObject({
+  from: z.coerce.number().int().nonnegative().optional(),
+  to: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** The `next` cursor of the previous page. */
+  after: z.string().regex(/^\d{1,15}:\d{1,15}$/, 'expected the `next` value of the previous page').optional(),
+  /**
+   * `summary` leaves out each batch's per-column results (`columns: []`): a tenth of the bytes,
+   * what a monitor's rule and performance charts need; `full` has them (the column charts).
+   */
+  view: z.enum(['full', 'summary']).default('full'),
+});
+export type MonitorHistoryQuery = z.output<typeof monitorHistoryQuerySchema>;
+
+/** Largest labels file (`driftdesk push labels`). */
+export const MAX_LABELS_BYTES = 64 * 1024 * 1024;
+/** Content types a labels file may come as. */
+export const LABELS_CONTENT_TYPES = ['text/csv', 'application/x-ndjson', 'application/jsonl'] as const;
+
 export const metricsInputSchema = z
   .array(z.object({ name: z.string().min(1).max(200), value: z.number().finite(), timestamp: z.union([z.number(), z.string().datetime({ offset: true })]) }))
   .min(1, 'send at least one metric')
@@ -103,7 +184,7 @@ export const metricsInputSchema = z
 
 // ── the map ──────────────────────────────────────────────────────────────────────────────────
 
-export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
 export type BodySpec =
   | { kind: 'none' }
@@ -119,6 +200,8 @@ export interface OperationSpec {
   path: string;
   summary: string;
   body: BodySpec;
+  /** The query string's fields, checked by the router (a 400 names the field). */
+  query?: z.ZodType;
   /** The success answer's JSON, or raw bytes (application/octet-stream). */
   response: z.ZodType | 'bytes';
   /** Success statuses, first the usual one. */
@@ -283,13 +366,37 @@ export const serverApi = {
     summary: 'A production batch (rows, or a `driftdesk profile --json` profile as application/json): drift against the reference, rules judged, incidents opened or extended',
     // Batches are files: several formats, and the blob limit rather than a JSON body's.
     body: { kind: 'bytes', contentTypes: BATCH_CONTENT_TYPES, maxBytes: DEFAULT_MAX_BLOB_BYTES, what: 'a batch' },
-    response: findingsSchema.extend({ rows: z.number().int(), datasetDrift: z.boolean(), driftedColumns: z.number().int(), testedColumns: z.number().int(), reportBlob: z.string() }),
+    response: findingsSchema.extend({
+      rows: z.number().int(), datasetDrift: z.boolean(), driftedColumns: z.number().int(), testedColumns: z.number().int(), reportBlob: z.string(),
+      batchId: z.number().int(), at: z.number(), estimated: monitorBatchSchema.shape.estimated, realized: monitorBatchSchema.shape.realized,
+    }),
+    statuses: [200], roles: WRITERS, denied: 'send monitoring data', errors: [400, 409, 413, 415, 503],
+  },
+  'monitors.update': {
+    method: 'PATCH', path: `${WS}/monitors/:monitorId`, summary: 'Edit a monitor: name, model, rules, mapping, reference, schedule, paused (owners, editors)',
+    body: { kind: 'json', schema: monitorUpdateSchema, maxBytes: 1 * MiB, hint: 'expected {"rules"?, "mapping"?, "paused"?, "reference"?, …}', what: 'the change' },
+    response: z.object({ monitorId: z.string(), referenceVersionId: z.string(), paused: z.boolean() }), statuses: [200], roles: WRITERS, denied: 'edit monitors', errors: [400, 409, 413, 415, 503],
+  },
+  'monitors.delete': {
+    method: 'DELETE', path: `${WS}/monitors/:monitorId`, summary: 'Delete a monitor (owners, editors); its incidents and history are kept', body: NONE,
+    response: z.object({ deleted: z.string() }), statuses: [200], roles: WRITERS, denied: 'delete monitors',
+  },
+  'monitors.history': {
+    method: 'GET', path: `${WS}/monitors/:monitorId/history`, summary: 'A monitor’s batches and metrics over time, oldest first (?from, ?to in ms; ?limit; ?after=next)',
+    body: NONE, query: monitorHistoryQuerySchema,
+    response: z.object({ batches: z.array(monitorBatchSchema), next: z.string().nullable() }), statuses: [200], roles: ANY, errors: [400],
+  },
+  'monitors.labels': {
+    method: 'POST', path: `${WS}/monitors/:monitorId/labels`,
+    summary: 'Labels that arrived later (CSV or JSON Lines with the mapping’s id and target columns): joined to stored batches by id, realized performance recorded and judged',
+    body: { kind: 'bytes', contentTypes: LABELS_CONTENT_TYPES, maxBytes: MAX_LABELS_BYTES, what: 'the labels' },
+    response: findingsSchema.extend({ labels: z.number().int(), matched: z.number().int(), unmatched: z.number().int(), batches: z.array(z.object({ id: z.number().int(), labelled: z.number().int(), realized: monitorBatchSchema.shape.realized })) }),
     statuses: [200], roles: WRITERS, denied: 'send monitoring data', errors: [400, 409, 413, 415, 503],
   },
   'monitors.metrics': {
     method: 'POST', path: `${WS}/monitors/:monitorId/metrics`, summary: 'Model metrics: [{"name","value","timestamp"}]',
     body: { kind: 'json', schema: metricsInputSchema, maxBytes: DEFAULT_MAX_BLOB_BYTES, hint: 'expected [{"name","value","timestamp"}]', what: 'the metrics' },
-    response: findingsSchema.extend({ metrics: z.number().int() }), statuses: [200], roles: WRITERS, denied: 'send monitoring data', errors: [400, 413, 415],
+    response: findingsSchema.extend({ metrics: z.number().int(), batchId: z.number().int() }), statuses: [200], roles: WRITERS, denied: 'send monitoring data', errors: [400, 413, 415],
   },
 } as const satisfies Record<string, OperationSpec>;
 
@@ -309,6 +416,9 @@ export type InputOf<Op extends OperationName> = ServerApi[Op]['body'] extends { 
   : ServerApi[Op]['body'] extends { kind: 'bytes' }
     ? Uint8Array
     : undefined;
+
+/** A call's query fields once checked (undefined for an operation without a query). */
+export type QueryOf<Op extends OperationName> = ServerApi[Op] extends { query: infer Q extends z.ZodType } ? z.output<Q> : undefined;
 
 /** What a call of `op` answers on success. */
 export type ResponseOf<Op extends OperationName> = ServerApi[Op]['response'] extends z.ZodType ? z.output<ServerApi[Op]['response']> : Uint8Array;

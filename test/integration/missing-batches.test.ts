@@ -33,14 +33,21 @@ it('opens a "batch missing" incident once and escalates it once, by the system a
     name: 'Nightly scoring', reference: { sha256: sha, fileName: 'seattle-2012.csv', format: 'csv' },
     rules: [{ kind: 'batchMissing', id: 'late', warningAfterMs: 600, criticalAfterMs: 1800 }],
   }))).json()) as { monitorId: string };
+  // A paused monitor expects nothing: it never opens a "batch missing" incident.
+  const { monitorId: pausedId } = (await (await api('/monitors', JSON.stringify({
+    name: 'Paused scoring', reference: { sha256: sha, fileName: 'seattle-2012.csv', format: 'csv' },
+    rules: [{ kind: 'batchMissing', id: 'late', warningAfterMs: 600, criticalAfterMs: 1800 }],
+  }))).json()) as { monitorId: string };
+  expect((await api(`/monitors/${pausedId}`, JSON.stringify({ paused: true }), 'application/json', 'PATCH')).status).toBe(200);
 
   await waitFor(() => listIncidents(live.doc).length === 1, 'late incident', 5000);
-  expect(listIncidents(live.doc)[0]).toMatchObject({ title: 'Nightly scoring: batch missing', severity: 'medium', monitorId, ruleId: 'late' });
+  expect(listIncidents(live.doc)[0]).toMatchObject({ title: 'Nightly scoring: batch missing', severity: 'medium', monitorId });
   await waitFor(() => listIncidents(live.doc)[0]!.severity === 'critical', 'escalation', 5000);
   await new Promise((r) => setTimeout(r, 500)); // several more checks
   const events = listIncidentEvents(live.doc, listIncidents(live.doc)[0]!.id);
   expect(events.map((e) => (e.kind === 'finding' ? e.band : e.kind))).toEqual(['warning', 'critical']);
   expect(events[0]!.byName).toBe('Driftdesk monitor');
   expect(listIncidents(live.doc)).toHaveLength(1);
+  expect(listIncidents(live.doc).filter((i) => i.monitorId === pausedId)).toEqual([]);
   live.dispose();
 }, 20_000);

@@ -68,7 +68,9 @@ describe('batches and metrics', () => {
     expect(driftedBody.opened).toEqual([{ id: expect.any(String), title: 'Rain model: drift in temp_max' }]);
     const incidentId = driftedBody.opened[0]!.id;
     await waitFor(() => listIncidents(live.doc).some((i) => i.id === incidentId), 'incident at the live client', 2000);
-    expect(listIncidents(live.doc)[0]).toMatchObject({ severity: 'critical', monitorId, ruleId: 'temp', model: 'rain-forecast', reportBlob: driftedBody.reportBlob });
+    expect(listIncidents(live.doc)[0]).toMatchObject({ severity: 'critical', monitorId, model: 'rain-forecast', reportBlob: driftedBody.reportBlob });
+    // The monitor's incident, not one rule's: every rule's findings go there while it is open.
+    expect(listIncidents(live.doc)[0]!.ruleId).toBeUndefined();
     // The report is in the blob store, with per-column results and histograms.
     const report = (await (await fetch(`${server.url}/api/v1/workspaces/${ws.id}/blobs/${driftedBody.reportBlob}`, { headers: { authorization: `Bearer ${ws.token}` } })).json()) as { columns: { name: string }[]; histograms: unknown[] };
     expect(report.columns.map((c) => c.name)).toContain('temp_max');
@@ -81,16 +83,17 @@ describe('batches and metrics', () => {
     expect(listIncidents(live.doc)).toHaveLength(1);
   });
 
-  it('judges metrics by their worst value and accepts JSONL batches', async () => {
+  it('judges metrics by their worst value, adds them to the open incident, and accepts JSONL batches', async () => {
     const res = await post(`/monitors/${monitorId}/metrics`, editor, JSON.stringify([
       { name: 'accuracy', value: 0.93, timestamp: '2026-11-27T10:00:00Z' },
       { name: 'accuracy', value: 0.85, timestamp: 1_764_237_600_000 },
       { name: 'latency_ms', value: 12, timestamp: 1_764_237_600_000 },
     ]), 'application/json');
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { outcomes: { ruleId: string; band: string }[]; opened: { title: string }[] };
+    const body = (await res.json()) as { outcomes: { ruleId: string; band: string }[]; opened: { title: string }[]; updated: { title: string }[] };
     expect(body.outcomes).toEqual([expect.objectContaining({ ruleId: 'acc', band: 'warning' })]);
-    expect(body.opened.map((i) => i.title)).toEqual(['Rain model: accuracy too low']);
+    expect(body.opened).toEqual([]);
+    expect(body.updated.map((i) => i.title)).toEqual(['Rain model: drift in temp_max']);
 
     const [header, ...lines] = seattleWeatherYear(2013).trim().split('\n');
     const keys = header!.split(',');

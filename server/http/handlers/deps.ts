@@ -1,6 +1,7 @@
 /** What the API's handlers are given by the server that starts them. */
 import type { WithRoom } from '../../room.ts';
 import type { MonitorEngine } from '../../monitor-engine.ts';
+import type { MonitorJobQueue } from '../../monitor-jobs.ts';
 import type { Store } from '../../store-contract.ts';
 import type { WebhookSender } from '../../webhooks.ts';
 
@@ -12,4 +13,6 @@ export interface HandlerDeps {
   allowPrivateWebhooks: boolean;
   /** Largest file a resumable upload may declare (server option `maxUploadBytes`). */
   maxUploadBytes: number;
+  /** On PostgreSQL: batches are scored as jobs any server process may work (monitor-jobs.ts). */
+  jobs?: () => MonitorJobQueue | null;
 }

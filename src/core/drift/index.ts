@@ -26,3 +26,21 @@ export { binnedShares, sturgesBinEdges, histogramCounts, type BinnedShares, type
 export { kolmogorovSf } from './kolmogorov-sf.ts';
 export { smirnovSf } from './smirnov.ts';
 export { chiSquareSf, regularizedGammaQ, logGamma, normalTwoSidedP } from './special-functions.ts';
+export {
+  columnMappingSchema,
+  columnOverrideSchema,
+  checkMapping,
+  driftOptionsOf,
+  mappedColumns,
+  probaColumns,
+  proposeMapping,
+  untestedColumns,
+  MAX_MAPPED_COLUMNS,
+  type ColumnMapping,
+  type ColumnMappingInput,
+  type ColumnOverride,
+  type ColumnSketch,
+  type MappedDriftOptions,
+  type MappingIssue,
+  type UntestedRole,
+} from './column-mapping.ts';

@@ -9,3 +9,4 @@ export * from './calibration.ts';
 export * from './cbpe.ts';
 export * from './reconstruction.ts';
 export * from './cbpe-multiclass.ts';
+export * from './batch-performance.ts';

@@ -6,7 +6,7 @@
  */
 import type * as Y from 'yjs';
 import { listIncidentEvents, listIncidents } from '../workspace/index.ts';
-import type { MonitorRecord } from './monitors.ts';
+import { type MonitorRecord, openIncidentFor } from './monitors.ts';
 import { type AlertRule, type Band, evaluateMissing } from './rules.ts';
 
 export interface RuleStanding {
@@ -30,17 +30,18 @@ const judgedPerBatch = (rule: AlertRule) => rule.kind === 'driftShare' || rule.k
 export function ruleStandings(doc: Y.Doc, monitor: MonitorRecord, now: number): RuleStanding[] {
   const incidents = listIncidents(doc).filter((i) => i.monitorId === monitor.id);
   return monitor.rules.map((rule): RuleStanding => {
-    const mine = incidents.filter((i) => i.ruleId === rule.id);
-    const openIncidentId = mine.find((i) => i.status !== 'resolved')?.id;
+    const open = openIncidentFor(doc, monitor.id, rule);
+    const openIncidentId = open && (open.ruleId === rule.id || listIncidentEvents(doc, open.id).some((e) => e.kind === 'finding' && e.ruleId === rule.id)) ? open.id : undefined;
     if (rule.kind === 'batchMissing') {
       // Judged the way the server's periodic check judges it (server/missing-batches.ts).
       const [outcome] = evaluateMissing([rule], monitor.lastBatchAt ?? monitor.createdAt, now);
       return { rule, band: outcome!.band, summary: outcome!.summary, at: now, openIncidentId };
     }
     let latest: { band: Band; summary: string; at: number } | undefined;
-    for (const incident of mine) {
+    for (const incident of incidents) {
       for (const event of listIncidentEvents(doc, incident.id)) {
-        if (event.kind === 'finding' && (!latest || event.at > latest.at)) latest = event;
+        // Findings name their rule; older ones are their incident's rule's.
+        if (event.kind === 'finding' && (event.ruleId ?? incident.ruleId) === rule.id && (!latest || event.at > latest.at)) latest = event;
       }
     }
     const lastBatchAt = monitor.lastBatchAt;

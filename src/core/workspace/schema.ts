@@ -42,6 +42,8 @@
  * clients, and a record that does not parse is skipped rather than trusted.
  */
 import { z } from 'zod';
+// A monitor record holds its column mapping; the mapping needs nothing of the workspace.
+import { columnMappingSchema } from '../drift/column-mapping.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -158,7 +160,11 @@ export const incidentSchema = z.object({
   updatedAt: timestamp,
   assigneeId: id.optional(),
   assigneeName: z.string().max(200).optional(),
-  /** Set when a monitor's rule opened it: further findings of that rule go to this incident. */
+  /**
+   * Set when a monitor opened it. `ruleId` only for a rule with an incident of its own (and on
+   * incidents opened before a monitor's findings were grouped): without it, the monitor's fired
+   * rules all add their findings here while it is open.
+   */
   monitorId: id.optional(),
   ruleId: id.optional(),
   /** What the monitor watches, and the data a finding was about (links in the UI). */
@@ -189,6 +195,10 @@ export const incidentEventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('finding'), id, at: timestamp, byId: id, byName: z.string().max(200),
     band: z.enum(['warning', 'critical']), summary: z.string().max(2000), reportBlob: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     currentVersionId: id.optional(),
+    /** The rule that fired (one incident may hold the findings of several rules of a monitor). */
+    ruleId: id.optional(),
+    /** The monitor history entry the finding came from (the server's batch id). */
+    batchId: z.number().int().nonnegative().optional(),
   }),
   z.object({
     kind: z.literal('action'), id, at: timestamp, byId: id, byName: z.string().max(200),
@@ -505,15 +515,18 @@ export type DatasetComparisonRecord = z.infer<typeof datasetComparisonSchema>;
 
 const share = z.number().min(0).max(1);
 
+/** `ownIncident`: this rule's findings go to an incident of its own, not the monitor's shared one. */
+const ownIncident = z.boolean().optional();
+
 /** A monitor's alert rule; how each kind is judged is src/core/monitor/rules.ts. */
 export const alertRuleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('driftShare'), id, warning: share.optional(), critical: share }),
-  z.object({ kind: z.literal('columnDrift'), id, column: z.string().min(1).max(300), warning: z.number().optional(), critical: z.number().optional() }),
+  z.object({ kind: z.literal('driftShare'), id, ownIncident, warning: share.optional(), critical: share }),
+  z.object({ kind: z.literal('columnDrift'), id, ownIncident, column: z.string().min(1).max(300), warning: z.number().optional(), critical: z.number().optional() }),
   z.object({
-    kind: z.literal('metric'), id, metric: z.string().min(1).max(200), direction: z.enum(['below', 'above']),
+    kind: z.literal('metric'), id, ownIncident, metric: z.string().min(1).max(200), direction: z.enum(['below', 'above']),
     warning: z.number().optional(), critical: z.number(),
   }),
-  z.object({ kind: z.literal('batchMissing'), id, warningAfterMs: z.number().int().positive().optional(), criticalAfterMs: z.number().int().positive() }),
+  z.object({ kind: z.literal('batchMissing'), id, ownIncident, warningAfterMs: z.number().int().positive().optional(), criticalAfterMs: z.number().int().positive() }),
 ]);
 export type AlertRule = z.infer<typeof alertRuleSchema>;
 
@@ -533,5 +546,15 @@ export const monitorSchema = z.object({
   createdAt: z.number().int().nonnegative(),
   createdBy: id,
   lastBatchAt: z.number().int().nonnegative().optional(),
+  /** What each column of the reference and the batches is (timestamp, id, target, …). */
+  mapping: columnMappingSchema.optional(),
+  /** CBPE's calibration of probabilities on the reference: 'auto' (NannyML's decision, the default) or forced on/off. */
+  calibration: z.enum(['auto', 'on', 'off']).optional(),
+  /** A paused monitor refuses batches and metrics and is not checked for missing batches. */
+  paused: z.boolean().optional(),
+  updatedAt: z.number().int().nonnegative().optional(),
+  updatedBy: id.optional(),
+  /** Set when deleted: gone from lists, its incidents and history kept. */
+  deletedAt: z.number().int().nonnegative().optional(),
 });
 export type MonitorRecord = z.infer<typeof monitorSchema>;

@@ -4,7 +4,9 @@
  * Columns that cannot be tested are reported in `skipped_columns`, not crashed on.
  */
 import {
+  type ColumnMapping,
   type ColumnReport,
+  driftOptionsOf,
   DEFAULT_DRIFT_SHARE,
   STAT_TESTS,
   defaultStatTestFor,
@@ -26,6 +28,18 @@ export interface CompareOptions {
   columnTests?: Record<string, string>;
   categorical?: string[];
   numerical?: string[];
+  /** Per-column thresholds (a mapping's overrides). */
+  columnThresholds?: Record<string, number>;
+  /**
+   * What each column is (core/drift/column-mapping.ts): its timestamp, id and ignored columns are
+   * not tested, its overrides apply (the options above win over them where both speak).
+   */
+  mapping?: ColumnMapping;
+  /**
+   * Called with both tables once they are loaded, before any test: the caller may read them (a
+   * monitor reads the batch's time and predictions) without loading the files twice.
+   */
+  onLoaded?: (reader: DatasetReader, reference: LoadedTable, current: LoadedTable) => Promise<void>;
   driftShare?: number;
   /** Also return reference-vs-current histograms of each tested column (for charts). */
   histograms?: boolean;
@@ -67,14 +81,21 @@ async function compareWith(
   const [ref, cur] = [refLoad.value, curLoad.value];
   if (ref.rows === 0) throw new DatasetError(`${refPath}: no rows, so there is nothing to compare against`);
   if (cur.rows === 0) throw new DatasetError(`${curPath}: no rows, so there is nothing to compare`);
-  const forcedCat = new Set(options.categorical ?? []);
+  const mapped = driftOptionsOf(options.mapping);
   const forcedNum = new Set(options.numerical ?? []);
-  for (const name of [...forcedCat, ...forcedNum, ...Object.keys(options.columnTests ?? {})]) {
+  const forcedCat = new Set(options.categorical ?? []);
+  // The command line's flags win over the mapping's overrides for the same column.
+  for (const name of mapped.categorical) if (!forcedNum.has(name)) forcedCat.add(name);
+  for (const name of mapped.numerical) if (!forcedCat.has(name)) forcedNum.add(name);
+  const columnTests: Record<string, string> = { ...mapped.columnTests, ...options.columnTests };
+  const columnThresholds: Record<string, number> = { ...mapped.columnThresholds, ...options.columnThresholds };
+  for (const name of [...forcedCat, ...forcedNum, ...Object.keys(columnTests), ...Object.keys(columnThresholds), ...mapped.exclude.keys()]) {
     if (!ref.columns.some((c) => c.name === name) && !cur.columns.some((c) => c.name === name)) {
-      throw new DatasetError(`column "${name}" (named on the command line) is in neither ${refPath} nor ${curPath}`);
+      throw new DatasetError(`column "${name}" (named on the command line or in the column mapping) is in neither ${refPath} nor ${curPath}`);
     }
   }
   for (const name of forcedCat) if (forcedNum.has(name)) throw new DatasetError(`column "${name}" cannot be both --categorical and --numerical`);
+  await options.onLoaded?.(reader, ref, cur);
 
   type Outcome = { kind: 'report'; report: ColumnReport } | { kind: 'skipped'; skip: SkippedColumn };
   const skip = (name: string, reason: string): Outcome => ({ kind: 'skipped', skip: { name, reason } });
@@ -83,6 +104,8 @@ async function compareWith(
 
   async function testColumn(r: DatasetReader, col: TableColumn): Promise<Outcome> {
     const other = curByName.get(col.name);
+    const role = mapped.exclude.get(col.name);
+    if (role) return skip(col.name, `the ${role === 'ignored' ? 'column is ignored' : `${role} column`} (column mapping): not tested for drift`);
     if (!other) return skip(col.name, 'only in the reference');
     // Both sides hold numbers (DOUBLE): a numeric column compared as categories keeps its
     // values as numbers, as pandas does (inf dropped, z orders them numerically).
@@ -94,7 +117,8 @@ async function compareWith(
         ? `${col.kind} columns are not tested for drift`
         : `${col.kind} in the reference but ${other.kind} in the current data; pass --categorical ${col.name} to compare as categories`);
     }
-    const requested = options.columnTests?.[col.name] ?? options.test;
+    const requested = columnTests[col.name] ?? options.test;
+    const threshold = columnThresholds[col.name];
     // Large samples with the default test never leave DuckDB (see sql-drift.ts).
     const inDatabase = requested === undefined && (type === 'categorical' || numericBoth);
     const storage = numericBoth ? 'numerical' : 'categorical';
@@ -107,7 +131,8 @@ async function compareWith(
           ? test === 'wasserstein' ? summary.wasserstein : jensenShannonFromCounts(await valueCounts(r, ref, cur, col.name, storage))
           : jensenShannonFromCounts(summary);
         const spec = STAT_TESTS[test];
-        return { kind: 'report', report: { name: col.name, type, test, score, threshold: spec.defaultThreshold, drifted: spec.isDrift(score, spec.defaultThreshold) } };
+        const bound = threshold ?? spec.defaultThreshold;
+        return { kind: 'report', report: { name: col.name, type, test, score, threshold: bound, drifted: spec.isDrift(score, bound) } };
       }
     }
     // Values leave DuckDB one column at a time (per worker), so memory holds few at once.
@@ -117,7 +142,7 @@ async function compareWith(
         ? [await r.numericValues(ref, col.name), await r.numericValues(cur, col.name)]
         : [await r.categoryValues(ref, col.name), await r.categoryValues(cur, col.name)];
     if (reference.length === 0 || current.length === 0) return notTestable(col.name, reference.length === 0 ? 'reference' : 'current data');
-    const result = detectColumnDrift(reference, current, { type, name: col.name, test: requested });
+    const result = detectColumnDrift(reference, current, { type, name: col.name, test: requested, threshold });
     return { kind: 'report', report: { name: col.name, type, test: result.test, score: result.score, threshold: result.threshold, drifted: result.drifted } };
   }
 
@@ -155,7 +180,11 @@ async function compareWith(
   if (failure !== undefined) throw failure;
   const reports = outcomes.flatMap((o) => (o.kind === 'report' ? [o.report] : []));
   const skipped = outcomes.flatMap((o) => (o.kind === 'skipped' ? [o.skip] : []));
-  for (const col of cur.columns) if (!ref.columns.some((c) => c.name === col.name)) skipped.push({ name: col.name, reason: 'only in the current data' });
+  for (const col of cur.columns) {
+    if (ref.columns.some((c) => c.name === col.name)) continue;
+    const role = mapped.exclude.get(col.name);
+    skipped.push({ name: col.name, reason: role ? `the ${role === 'ignored' ? 'column is ignored' : `${role} column`} (column mapping): not tested for drift` : 'only in the current data' });
+  }
   if (reports.length === 0) {
     throw new DatasetError(`no column can be tested: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ') || 'no columns'}`);
   }

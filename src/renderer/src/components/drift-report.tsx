@@ -6,7 +6,8 @@
 import type { DriftComparison } from '../../../core/profile';
 import { OverlayChart, formatNumber, overlayLabels } from './charts';
 
-export function DriftReport({ report: r }: { report: DriftComparison }) {
+/** `columnHref`: where a column's name links to (its history on a monitor's page), when there is one. */
+export function DriftReport({ report: r, columnHref }: { report: DriftComparison; columnHref?: (column: string) => string }) {
   const charts = new Map((r.histograms ?? []).map((h) => [h.name, h]));
   const approximate = new Set(r.approximate_columns ?? []);
   return (
@@ -21,7 +22,7 @@ export function DriftReport({ report: r }: { report: DriftComparison }) {
         <tbody>
           {r.columns.map((c) => (
             <tr key={c.name}>
-              <td>{c.name}</td><td>{c.type}</td><td>{c.test}{approximate.has(c.name) && <span className="muted small" title="from the profiles, an approximation of the file test"> (approx.)</span>}</td><td>{formatNumber(c.score)}</td><td>{c.threshold}</td>
+              <td>{columnHref ? <a href={columnHref(c.name)} title={`${c.name} over time`}>{c.name}</a> : c.name}</td><td>{c.type}</td><td>{c.test}{approximate.has(c.name) && <span className="muted small" title="from the profiles, an approximation of the file test"> (approx.)</span>}</td><td>{formatNumber(c.score)}</td><td>{c.threshold}</td>
               <td>{c.drifted ? <span className="badge severity-critical">drift</span> : <span className="muted">no</span>}</td>
             </tr>
           ))}

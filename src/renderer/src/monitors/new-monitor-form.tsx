@@ -1,9 +1,12 @@
 /**
  * "New monitor": name, model, a reference dataset version whose file is on this machine (the
- * host uploads it; the server compares each batch with it), how often batches come, and rules.
+ * host uploads it; the server compares each batch with it), how often batches come, the column
+ * mapping (proposed from the reference's column names and kinds; the person confirms or changes
+ * it), and rules.
  * Nothing is checked out loud until the first submit; from then on, messages follow the typing.
  */
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type ColumnMappingInput, proposeMapping } from '../../../core/drift';
 import type { AlertRule } from '../../../core/monitor';
 import type { DatasetProfile } from '../../../core/profile';
 import type { DatasetVersionRecord } from '../../../core/workspace';
@@ -11,6 +14,7 @@ import { navigate } from '../session/hooks';
 import { useJsonBlob } from '../session/use-blob';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { type DraftErrors, type RuleDraft, newDraft, ruleFromDraft, ruleIds } from './rule-drafts';
+import { MappingEditor } from './mapping-editor';
 import { RuleEditor, nextRuleKey } from './rule-editor';
 
 /** What the server can read a reference in (it does not take Arrow). */
@@ -49,6 +53,13 @@ export function NewMonitorForm({ session, versions, onCancel }: { session: Works
   const reference = versions.find((v) => v.id === referenceId);
   const profile = useJsonBlob<DatasetProfile>(session, reference?.profileBlob);
   const columns = useMemo(() => (profile.kind === 'ready' ? profile.value.columns.map((c) => c.name) : []), [profile]);
+  // The proposal follows the reference until the person changes the mapping.
+  const [mapping, setMapping] = useState<{ for: string; value: ColumnMappingInput; touched: boolean } | null>(null);
+  useEffect(() => {
+    if (profile.kind !== 'ready' || !reference) return;
+    if (mapping && (mapping.touched || mapping.for === reference.id)) return;
+    setMapping({ for: reference.id, value: proposeMapping(profile.value.columns.map((c) => ({ name: c.name, kind: c.kind }))), touched: false });
+  }, [profile, reference, mapping]);
 
   const ids = ruleIds(drafts);
   const judged = drafts.map((d, i) => ruleFromDraft(d, ids[i]!, columns));
@@ -75,6 +86,7 @@ export function NewMonitorForm({ session, versions, onCancel }: { session: Works
     try {
       const { monitorId } = await session.host.call('monitors.create', {
         workspaceId: session.connection.workspaceId, name, model, referenceVersionId: referenceId, rules,
+        mapping: mapping && Object.keys(mapping.value).length > 0 ? mapping.value : undefined,
         expectBatchEveryMs: everyHours === undefined ? undefined : Math.round(everyHours * 3_600_000),
       });
       navigate('w', session.connection.workspaceId, 'monitors', monitorId);
@@ -124,6 +136,12 @@ export function NewMonitorForm({ session, versions, onCancel }: { session: Works
         {elsewhere > 0 && ` ${elsewhere} ${elsewhere === 1 ? 'version is' : 'versions are'} on other machines; whoever added ${elsewhere === 1 ? 'it' : 'them'} can create a monitor on ${elsewhere === 1 ? 'it' : 'them'}.`}
         {local && eligible.length === 0 && <> No version’s file is on this machine yet: <a href={`#/w/${session.connection.workspaceId}/datasets`}>add the reference data under Datasets</a> first.</>}
       </p>
+      {mapping && columns.length > 0 && (
+        <>
+          <p className="muted small">{mapping.touched ? 'Column mapping as you set it.' : 'Proposed from the column names: check it before creating the monitor.'}</p>
+          <MappingEditor columns={columns} value={mapping.value} disabled={pending} onChange={(value) => setMapping({ for: mapping.for, value, touched: true })} />
+        </>
+      )}
       <h4>Alert rules</h4>
       <RuleEditor drafts={drafts} errors={submitted ? ruleErrors : []} columns={columns} disabled={pending} onChange={setDrafts} />
       {pending && (

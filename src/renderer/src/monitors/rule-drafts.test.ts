@@ -39,3 +39,17 @@ describe('describeRule', () => {
     expect(formatDuration(90 * 60_000)).toBe('1.5 h');
   });
 });
+
+describe('editing existing rules', () => {
+  it('turns a rule back into a draft and keeps its id', async () => {
+    const { draftFromRule } = await import('./rule-drafts');
+    const rules = [
+      { kind: 'metric', id: 'acc', metric: 'accuracy', direction: 'above', warning: 0.2, critical: 0.3 },
+      { kind: 'batchMissing', id: 'late', warningAfterMs: 3_600_000, criticalAfterMs: 7_200_000 },
+    ] as const;
+    const drafts = [...rules.map((r, i) => draftFromRule(r, `k${i}`)), draft({ kind: 'metric', metric: 'acc', direction: 'below' })];
+    const ids = ruleIds(drafts);
+    expect(ids).toEqual(['acc', 'late', 'acc-below']);
+    expect(drafts.slice(0, 2).map((d, i) => ruleFromDraft(d, ids[i]!))).toEqual(rules.map((rule) => ({ rule })));
+  });
+});

@@ -21,6 +21,8 @@ export interface RuleDraft {
   /** Bounds as typed; for `batchMissing`, hours. Empty: no bound. */
   warning: string;
   critical: string;
+  /** The rule's id when it is an existing rule being edited: kept, so its history stays one series. */
+  id?: string;
 }
 
 export const RULE_KINDS: readonly { kind: RuleKind; label: string }[] = [
@@ -36,6 +38,22 @@ const HOUR_MS = 3_600_000;
 export function newDraft(kind: RuleKind, key: string): RuleDraft {
   const critical = kind === 'driftShare' ? '0.5' : kind === 'batchMissing' ? '24' : '';
   return { key, kind, column: '', metric: '', direction: 'below', warning: '', critical };
+}
+
+/** An existing rule as the form edits it (hours for missing batches), keeping its id. */
+export function draftFromRule(rule: AlertRule, key: string): RuleDraft {
+  const text = (v: number | undefined) => (v === undefined ? '' : String(v));
+  const base = { ...newDraft(rule.kind, key), id: rule.id };
+  switch (rule.kind) {
+    case 'driftShare':
+      return { ...base, warning: text(rule.warning), critical: text(rule.critical) };
+    case 'columnDrift':
+      return { ...base, column: rule.column, warning: text(rule.warning), critical: text(rule.critical) };
+    case 'metric':
+      return { ...base, metric: rule.metric, direction: rule.direction, warning: text(rule.warning), critical: text(rule.critical) };
+    case 'batchMissing':
+      return { ...base, warning: rule.warningAfterMs === undefined ? '' : String(rule.warningAfterMs / HOUR_MS), critical: String(rule.criticalAfterMs / HOUR_MS) };
+  }
 }
 
 function number(text: string): number | undefined | 'bad' {
@@ -99,7 +117,10 @@ export function ruleFromDraft(draft: RuleDraft, id: string, columns?: readonly s
 /** Readable, unique rule ids (`temp_max-drift`, `accuracy-below`), as incidents refer to them. */
 export function ruleIds(drafts: readonly RuleDraft[]): string[] {
   const seen = new Map<string, number>();
+  // Kept ids first: a new rule never takes the id of one being edited.
+  for (const d of drafts) if (d.id) seen.set(d.id, 1);
   return drafts.map((d) => {
+    if (d.id) return d.id;
     const base = (d.kind === 'columnDrift' ? `${d.column.trim()}-drift` : d.kind === 'metric' ? `${d.metric.trim()}-${d.direction}` : d.kind === 'driftShare' ? 'drift-share' : 'batch-missing')
       .replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 100) || 'rule';
     const n = (seen.get(base) ?? 0) + 1;

@@ -4,6 +4,7 @@ import type { DriftComparison } from '../../../core/profile';
 import { CommandError, assignIncident, getIncident, listMembers, updateIncident } from '../../../core/workspace';
 import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
 import { useDocValue } from '../session/hooks';
+import { columnHistoryHref } from '../monitors/monitor-links';
 import { useJsonBlob } from '../session/use-blob';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { AssigneeControl, SeverityControl, StatusControl } from './incident-controls';
@@ -80,7 +81,7 @@ export function IncidentDetail({ session, incidentId }: { session: WorkspaceSess
           {shownReport && (
             <section className="drift-report" aria-labelledby="report-heading" ref={reportRef} tabIndex={-1}>
               <h3 id="report-heading">Drift report{picked && <span className="muted small"> (an earlier finding’s · <button type="button" className="link" onClick={() => setPicked(undefined)}>show the latest</button>)</span>}</h3>
-              <IncidentReport session={session} sha256={shownReport} />
+              <IncidentReport session={session} sha256={shownReport} monitorId={incident.monitorId} />
             </section>
           )}
           <IncidentTimeline
@@ -110,13 +111,14 @@ export function IncidentDetail({ session, incidentId }: { session: WorkspaceSess
   );
 }
 
-function IncidentReport({ session, sha256 }: { session: WorkspaceSession; sha256: string }) {
+/** `monitorId`: the incident's monitor, whose page holds each column's history (the report's columns link there). */
+function IncidentReport({ session, sha256, monitorId }: { session: WorkspaceSession; sha256: string; monitorId?: string }) {
   const report = useJsonBlob<DriftComparison>(session, sha256);
   if (report.kind === 'loading') return <p className="muted" role="status">Loading the report…</p>;
   if (report.kind === 'error') return <p role="alert" className="error">Could not load the drift report: {report.message}. It loads from the server when this machine does not have it; check the connection and open the incident again.</p>;
   return (
     <Suspense fallback={<p className="muted" role="status">Loading the report…</p>}>
-      <DriftReport report={report.value} />
+      <DriftReport report={report.value} columnHref={monitorId ? columnHistoryHref(session.connection.workspaceId, monitorId) : undefined} />
     </Suspense>
   );
 }

@@ -7,7 +7,7 @@
 import { useCallback } from 'react';
 import type * as Y from 'yjs';
 import { type AlertRule, getMonitor } from '../../../core/monitor';
-import { type IncidentRecord, getDatasetVersion, listComparisons } from '../../../core/workspace';
+import { type IncidentRecord, getDatasetVersion, listComparisons, listIncidentEvents } from '../../../core/workspace';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 
@@ -17,21 +17,27 @@ export function IncidentLinks({ session, incident, onShowReport }: { session: Wo
     reference: incident.referenceVersionId ? getDatasetVersion(doc, incident.referenceVersionId) : undefined,
     current: incident.currentVersionId ? getDatasetVersion(doc, incident.currentVersionId) : undefined,
     comparison: incident.reportBlob ? listComparisons(doc).find((c) => c.reportBlob === incident.reportBlob) : undefined,
-  }), [incident.monitorId, incident.referenceVersionId, incident.currentVersionId, incident.reportBlob]);
-  const { monitor, reference, current, comparison } = useDocValue(session.doc, read);
+    // The rules whose findings are on it (a monitor's incident gathers every rule a batch fired).
+    ruleIds: [...new Set([
+      ...(incident.ruleId ? [incident.ruleId] : []),
+      ...listIncidentEvents(doc, incident.id).flatMap((e) => (e.kind === 'finding' && e.ruleId ? [e.ruleId] : [])),
+    ])].join(' '),
+  }), [incident.id, incident.ruleId, incident.monitorId, incident.referenceVersionId, incident.currentVersionId, incident.reportBlob]);
+  const { monitor, reference, current, comparison, ruleIds } = useDocValue(session.doc, read);
   const ws = session.connection.workspaceId;
   const list = (query: Record<string, string>) => `#/w/${ws}/incidents?${new URLSearchParams(query).toString()}`;
   const version = (id: string | undefined, found: typeof reference) =>
     !id ? null
     : found ? <a href={`#/w/${ws}/datasets/${encodeURIComponent(found.id)}`}>{found.fileName}</a>
     : <span className="muted">a version not synced here yet</span>;
-  const rule = monitor?.rules.find((r) => r.id === incident.ruleId);
+  const fired = new Set(ruleIds.split(' '));
+  const rules = monitor?.rules.filter((r) => fired.has(r.id)) ?? [];
 
   const rows: [string, React.ReactNode][] = [];
   if (incident.monitorId) {
     rows.push(['Monitor', <>
       <a href={`#/w/${ws}/monitors/${encodeURIComponent(incident.monitorId)}`}>{monitor?.name ?? 'a monitor not synced here yet'}</a>
-      {rule && <span className="muted small"> · {describeRule(rule)}</span>}
+      {rules.length > 0 && <span className="muted small"> · {rules.map(describeRule).join('; ')}</span>}
     </>]);
   }
   if (incident.model) rows.push(['Model', <a href={list({ q: incident.model })} title="Incidents that mention this model">{incident.model}</a>]);

@@ -3,14 +3,19 @@ import type * as Y from 'yjs';
 import { getMonitor, ruleStandings } from '../../../core/monitor';
 import { getDatasetVersion, listIncidentEvents, listIncidents, listMembers } from '../../../core/workspace';
 import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
+import { MonitorHistory } from '../monitors/history-charts';
 import { IngestInstructions } from '../monitors/ingest-instructions';
+import { MonitorControls } from '../monitors/monitor-controls';
 import { BandBadge, LastBatch, useNow } from '../monitors/monitor-bits';
 import { describeRule } from '../monitors/rule-text';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import '../monitors/monitors.css';
 
-/** One monitor: its reference and rules with their latest bands, how CI sends it batches, and its incidents. */
+/**
+ * One monitor: its reference and rules with their latest bands, its history drawn over time, how
+ * CI sends it batches, its incidents, and pause/edit/delete.
+ */
 export function MonitorDetail({ session, monitorId }: { session: WorkspaceSession; monitorId: string }) {
   const read = useCallback((doc: Y.Doc) => {
     const monitor = getMonitor(doc, monitorId);
@@ -42,7 +47,21 @@ export function MonitorDetail({ session, monitorId }: { session: WorkspaceSessio
         {monitor.model && <>Model <strong>{monitor.model}</strong> · </>}
         reference {reference ? <a href={`#/w/${ws}/datasets/${reference.id}`}>{reference.dataset} · {reference.fileName}</a> : 'a version not synced here yet'}
         {' '}· created <TimeAgo at={monitor.createdAt} now={now} />{createdBy && <> by {createdBy}</>} · <LastBatch monitor={monitor} now={now} />
+        {monitor.paused && <> · <span className="badge band-warning">paused</span></>}
       </p>
+      {monitor.mapping && (
+        <p className="small muted" aria-label="Column mapping">
+          Columns: {[
+            monitor.mapping.timestamp && `timestamp ${monitor.mapping.timestamp}`,
+            monitor.mapping.id && `id ${monitor.mapping.id}`,
+            monitor.mapping.target && `target ${monitor.mapping.target}`,
+            monitor.mapping.prediction && `prediction ${monitor.mapping.prediction}`,
+            monitor.mapping.predictionProba && `probability ${typeof monitor.mapping.predictionProba === 'string' ? monitor.mapping.predictionProba : Object.values(monitor.mapping.predictionProba).join(', ')}`,
+            monitor.mapping.ignored.length > 0 && `ignored ${monitor.mapping.ignored.join(', ')}`,
+          ].filter(Boolean).join(' · ')}
+        </p>
+      )}
+      <MonitorControls session={session} monitor={monitor} profileBlob={reference?.profileBlob} />
 
       <h3>Rules</h3>
       <table aria-label="Rules">
@@ -65,11 +84,14 @@ export function MonitorDetail({ session, monitorId }: { session: WorkspaceSessio
         </tbody>
       </table>
 
+      <h3>History</h3>
+      <MonitorHistory session={session} monitor={monitor} />
+
       <IngestInstructions connection={session.connection} monitor={monitor} />
 
       <h3>Incidents ({incidents.length})</h3>
       {incidents.length === 0 ? (
-        <p className="empty">No incidents yet. When a batch breaks a rule, an incident opens here and in Incidents; later findings of the same rule are added to it while it is not resolved.</p>
+        <p className="empty">No incidents yet. When a batch breaks rules, one incident opens here and in Incidents with a finding per rule; later findings are added to it while it is not resolved.</p>
       ) : (
         <table aria-label="Incidents of this monitor">
           <thead><tr><th scope="col">Severity</th><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Findings</th><th scope="col">Opened</th></tr></thead>

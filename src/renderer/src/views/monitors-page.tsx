@@ -49,7 +49,7 @@ export function MonitorsPage({ session }: { session: WorkspaceSession }) {
             return (
               <li key={m.id} className="card monitor-card" aria-labelledby={`monitor-${m.id}`}>
                 <div className="monitor-head">
-                  <h3 id={`monitor-${m.id}`}><a href={`#/w/${ws}/monitors/${m.id}`}>{m.name}</a></h3>
+                  <h3 id={`monitor-${m.id}`}><a href={`#/w/${ws}/monitors/${m.id}`}>{m.name}</a>{m.paused && <> <span className="badge band-warning">paused</span></>}</h3>
                   <LastBatch monitor={m} now={now} />
                 </div>
                 <p className="muted small">

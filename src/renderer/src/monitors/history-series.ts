@@ -1,0 +1,137 @@
+/**
+ * A monitor's history as the charts draw it: one series per rule (the value each batch was
+ * judged on, its band, the incident its finding went to) with the rule's warning and critical
+ * regions, one per column (drift score against its threshold), and one per performance metric
+ * (the estimate with its band beside the realized value). Pure, so it is tested without a browser.
+ */
+import { STAT_TESTS, isStatTestName } from '../../../core/drift';
+import type { AlertRule, Band } from '../../../core/monitor';
+import type { MonitorBatch } from '../../../shared/server-api';
+
+export interface SeriesPoint {
+  at: number;
+  value: number | null;
+  band: Band | null;
+  batchId: number;
+  incidentId?: string;
+  reportBlob: string | null;
+}
+
+/** A shaded region of the value axis: where a value is in the warning or the critical band. */
+export interface BandRegion {
+  band: 'warning' | 'critical';
+  from: number;
+  to: number;
+}
+
+export interface RuleSeries {
+  rule: AlertRule;
+  points: SeriesPoint[];
+  regions: BandRegion[];
+  /** The incidents this rule's findings went to, in the order they first appear. */
+  incidents: string[];
+}
+
+/** Where a rule's values are read from in a batch: its outcome (when judged), else the batch's own numbers. */
+function valueOf(rule: AlertRule, batch: MonitorBatch): number | null {
+  const outcome = batch.outcomes.find((o) => o.ruleId === rule.id);
+  if (outcome) return outcome.value;
+  if (rule.kind === 'driftShare') return batch.driftShare;
+  if (rule.kind === 'columnDrift') return batch.columns.find((c) => c.name === rule.column)?.score ?? null;
+  if (rule.kind === 'metric') {
+    const estimated = rule.metric.startsWith('estimated_') ? batch.estimated[rule.metric.slice('estimated_'.length)]?.value : undefined;
+    return batch.metrics[rule.metric] ?? batch.realized[rule.metric] ?? estimated ?? null;
+  }
+  return null;
+}
+
+/**
+ * The warning and critical regions of a rule on a value axis from `min` to `max` (a p-value
+ * column rule is "below"; a distance one "above"; a column rule without a bound uses the
+ * column's threshold, as the server judges it).
+ */
+export function ruleRegions(rule: AlertRule, batches: readonly MonitorBatch[], min: number, max: number): BandRegion[] {
+  let direction: 'above' | 'below';
+  let warning: number | undefined;
+  let critical: number | undefined;
+  if (rule.kind === 'driftShare') [direction, warning, critical] = ['above', rule.warning, rule.critical];
+  else if (rule.kind === 'metric') [direction, warning, critical] = [rule.direction, rule.warning, rule.critical];
+  else if (rule.kind === 'columnDrift') {
+    const column = batches.map((b) => b.columns.find((c) => c.name === rule.column)).find(Boolean);
+    const kind = column && isStatTestName(column.test) ? STAT_TESTS[column.test].kind : 'p_value';
+    [direction, warning, critical] = [kind === 'p_value' ? 'below' : 'above', rule.warning, rule.critical ?? column?.threshold];
+  } else return [];
+  if (critical === undefined) return [];
+  const out: BandRegion[] = [];
+  if (direction === 'above') {
+    if (warning !== undefined && warning < critical) out.push({ band: 'warning', from: warning, to: critical });
+    out.push({ band: 'critical', from: critical, to: Math.max(max, critical) });
+  } else {
+    if (warning !== undefined && warning > critical) out.push({ band: 'warning', from: critical, to: warning });
+    out.push({ band: 'critical', from: Math.min(min, critical), to: critical });
+  }
+  return out;
+}
+
+/** One series per rule that batches judge (a missing-batch rule has no value per batch). */
+export function ruleSeries(rules: readonly AlertRule[], batches: readonly MonitorBatch[]): RuleSeries[] {
+  return rules.filter((r) => r.kind !== 'batchMissing').map((rule) => {
+    const points = batches.map((b): SeriesPoint => ({
+      at: b.at,
+      value: valueOf(rule, b),
+      band: b.outcomes.find((o) => o.ruleId === rule.id)?.band ?? null,
+      batchId: b.id,
+      incidentId: b.incidents[rule.id],
+      reportBlob: b.reportBlob,
+    })).filter((p) => p.value !== null);
+    const values = points.map((p) => p.value!);
+    const [min, max] = values.length ? [Math.min(0, ...values), Math.max(1, ...values)] : [0, 1];
+    return { rule, points, regions: ruleRegions(rule, batches, min, max), incidents: [...new Set(points.flatMap((p) => (p.incidentId ? [p.incidentId] : [])))] };
+  });
+}
+
+export interface ColumnSeries {
+  name: string;
+  test: string;
+  threshold: number;
+  points: { at: number; score: number; drifted: boolean; batchId: number }[];
+}
+
+/** Each tested column's score per batch, in the order columns first appear. */
+export function columnSeries(batches: readonly MonitorBatch[]): ColumnSeries[] {
+  const byName = new Map<string, ColumnSeries>();
+  for (const b of batches) {
+    for (const c of b.columns) {
+      const series = byName.get(c.name) ?? { name: c.name, test: c.test, threshold: c.threshold, points: [] };
+      series.points.push({ at: b.at, score: c.score, drifted: c.drifted, batchId: b.id });
+      byName.set(c.name, series);
+    }
+  }
+  return [...byName.values()];
+}
+
+export interface PerformanceSeries {
+  metric: string;
+  points: { at: number; estimated: number | null; band: [number, number] | null; realized: number | null; batchId: number; alert: boolean }[];
+  /** NannyML's thresholds from the reference's chunks (the latest batch's): outside them, an estimate alerts. */
+  thresholds: { lower: number | null; upper: number | null } | null;
+}
+
+/** Estimated (with its sampling-error band) and realized values of each metric, per batch. */
+export function performanceSeries(batches: readonly MonitorBatch[]): PerformanceSeries[] {
+  const metrics = [...new Set(batches.flatMap((b) => [...Object.keys(b.estimated), ...Object.keys(b.realized)]))].sort();
+  return metrics.map((metric) => {
+    const withEstimate = batches.filter((b) => b.estimated[metric]?.thresholds);
+    return {
+      metric,
+      points: batches.filter((b) => b.kind === 'batch').map((b) => {
+        const e = b.estimated[metric];
+        return {
+          at: b.at, batchId: b.id, estimated: e?.value ?? null, realized: b.realized[metric] ?? null, alert: e?.alert ?? false,
+          band: e && e.lower !== null && e.upper !== null ? [e.lower, e.upper] as [number, number] : null,
+        };
+      }),
+      thresholds: withEstimate.length ? withEstimate[withEstimate.length - 1]!.estimated[metric]!.thresholds! : null,
+    };
+  });
+}
