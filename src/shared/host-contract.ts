@@ -84,7 +84,7 @@ export interface SearchHit {
   /** A few words around the best match in the entity's text, or its start; empty when it has no text. */
   snippet: TextSegment[];
   /** For a comment: what it hangs off (title null if that is not on this device yet). */
-  target?: { kind: 'incident' | 'run' | 'datasetVersion' | 'note' | 'modelVersion' | 'handoff'; id: string; title: string | null };
+  target?: { kind: 'incident' | 'run' | 'datasetVersion' | 'note' | 'modelVersion' | 'handoff' | 'notebook'; id: string; title: string | null };
 }
 
 const docId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _ : - only');

@@ -18,3 +18,4 @@ export * from './models.ts';
 export * from './handoffs.ts';
 export * from './list-preview.ts';
 export * from './run-annotations.ts';
+export * from './notebooks.ts';
