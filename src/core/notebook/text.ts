@@ -33,3 +33,13 @@ export function cellHeadline(source: string, max = 80): string {
   const line = source.split('\n').find((l) => l.trim() !== '')?.trim() ?? '(empty cell)';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
+
+/** What a version record says of a parsed notebook (the doc's `notebookVersions` fields). */
+export function summarizeNotebook(notebook: Notebook, excerptMax = 8000): { nbformat: string; cellCount: number; notes: string[]; excerpt: string } {
+  return {
+    nbformat: `${notebook.nbformat}.${notebook.nbformatMinor}`,
+    cellCount: notebook.cells.length,
+    notes: notebook.notes.slice(0, 10).map((n) => n.slice(0, 500)),
+    excerpt: notebookSearchText(notebook, excerptMax),
+  };
+}

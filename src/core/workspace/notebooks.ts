@@ -10,6 +10,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { type CommandContext, CommandError, parseInput } from './command-context.ts';
+import { listRuns } from './queries.ts';
 import { DOC_KEYS, NOTEBOOK_EXCERPT_MAX, type NotebookRecord, type NotebookVersionRecord, notebookSchema, notebookVersionSchema } from './schema.ts';
 
 const notebookId = z.string().min(1).max(128);
@@ -150,4 +151,17 @@ export function latestNotebookVersions(doc: Y.Doc): Map<string, NotebookVersionR
     if (!had || had.version < p.data.version || (had.version === p.data.version && (had.addedAt < p.data.addedAt || (had.addedAt === p.data.addedAt && had.id < p.data.id)))) out.set(p.data.notebookId, p.data);
   }
   return out;
+}
+
+/**
+ * The run `--run` names: a run id, a run's source (`api:<clientRunId>`, `mlflow:<uuid>`), or a
+ * run name that only one run has. Null with the reason when none or several match.
+ */
+export function resolveRunReference(doc: Y.Doc, ref: string): { id: string } | { error: string } {
+  const runs = listRuns(doc);
+  const exact = runs.find((r) => r.id === ref || r.source === ref);
+  if (exact) return { id: exact.id };
+  const named = runs.filter((r) => r.name === ref);
+  if (named.length === 1) return { id: named[0]!.id };
+  return { error: named.length === 0 ? `no run with id, source or name "${ref}"` : `${named.length} runs are named "${ref}"; give its id instead (${named.slice(0, 3).map((r) => r.id).join(', ')}…)` };
 }
