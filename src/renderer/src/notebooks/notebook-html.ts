@@ -68,7 +68,7 @@ export function renderNotebookMarkdown(source: string, attachments: Record<strin
     }
     return self.renderToken(tokens, idx, options);
   };
-  const fragment = sanitizeNoteHtml(markdown.render(source));
+  const fragment = sanitizeNoteHtml(defuseHandlers(markdown.render(source)));
   if (math.length > 0) typesetMarkers(fragment, new RegExp(`NBMATH${nonce}X(\\d+)X`, 'g'), math);
   return fragment;
 }
@@ -102,7 +102,17 @@ export function typeset({ tex, display }: { tex: string; display: boolean }): HT
 
 /** An HTML output (a pandas table, a report) as sanitised DOM. */
 export function renderOutputHtml(html: string): DocumentFragment {
-  return sanitizeNoteHtml(html);
+  return sanitizeNoteHtml(defuseHandlers(html));
+}
+
+/**
+ * Renames `on…=` attributes inside tags to a `data-` name DOMPurify drops anyway. Not for
+ * safety (the sanitiser removes handlers whatever their name): Chromium checks a handler
+ * attribute against the page's CSP as DOMPurify's parser reads it, and reports a refusal for
+ * every one — a hostile notebook would flood the CSP reports with attacks already refused.
+ */
+export function defuseHandlers(html: string): string {
+  return html.replace(/<[A-Za-z][^>]*>/g, (tag) => tag.replace(/([\s/"'])on([a-z]+)(\s*=)/gi, '$1data-defused-$2$3'));
 }
 
 const ansiPurify = DOMPurify(window);
