@@ -168,7 +168,8 @@ test('a hostile notebook renders inert, and a broken file is refused with where'
   await expect(ada.page.getByRole('alert')).toContainText('broken.ipynb, line 4, column 1: not valid JSON');
 
   await ada.page.getByTestId('notebook-file').setInputFiles(join(dir, 'hostile.ipynb'));
-  await expect(ada.page.getByRole('heading', { name: 'hostile', exact: true })).toBeVisible();
+  // 20 MB travels page → host → server and back: give it time.
+  await expect(ada.page.getByRole('heading', { name: 'hostile', exact: true })).toBeVisible({ timeout: 60_000 });
   await expect(ada.page.getByRole('note')).toContainText('6 of 6 cells have no id');
   const cells = ada.page.getByTestId('notebook-cells');
   await expect(cell(ada.page, 1).locator('table')).toContainText('cell');

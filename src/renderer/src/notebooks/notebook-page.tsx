@@ -133,7 +133,12 @@ function NotebookReader({ session, notebookId, title, versions, shownIndex, thre
       <CellList nb={nb} perCell={perCell} canComment={session.connection.role !== 'viewer'} focused={focused} onComment={setPending}
         onShowThreads={(i) => document.querySelector(`.nb-threads li[data-cell-index="${i}"]`)?.scrollIntoView({ block: 'nearest' })} />
       <NotebookThreads session={session} notebookId={notebookId} threads={placed} members={members} shown={shown} versions={versions} notebook={nb}
-        pending={pending} onClearPending={() => setPending(null)} onGoToCell={(i) => setFocused(i)} diffHref={diffHref} />
+        pending={pending} onClearPending={() => setPending(null)} diffHref={diffHref}
+        onGoToCell={(i) => {
+          setFocused(i);
+          // In the URL, so "Copy link to this page" cites this cell (an incident or handoff can link it).
+          setHashQuery([...[...query.entries()].filter(([k]) => k !== 'cell' && k !== 'v'), ['v', String(shown.version)], ['cell', String(i)]], { replace: true });
+        }} />
     </div>
   );
 }
