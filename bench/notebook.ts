@@ -10,8 +10,11 @@
  * host reads, caches and uploads it; the page records it), exactly as a person would.
  *
  * Measured, for each repetition, in a fresh page load (no parsed notebook cached in the page):
- * - open: from navigating to the notebook's route until the first cell is on screen — this
- *   includes reading the 50 MB blob from the host, parsing it (core parseNotebook) and drawing;
+ * - open: from navigating to the notebook's route until the cells are drawn (a performance mark
+ *   in the page, in the effect after React commits them) — this includes loading the page's
+ *   code, reading the 50 MB blob from the host, parsing it (core parseNotebook) and drawing;
+ *   also, as Playwright sees it (it polls, and waits for a main thread busy with what follows
+ *   the draw, such as Monaco's script for highlighting), which is an upper bound;
  * - cells drawn: how many cell elements the page holds then (virtualized: a screenful, not 2,000);
  * against, in the same page and the same run, the named baseline "bare JSON.parse" of the same
  * 50 MB text (the least any reader of the file must do). Goal: open < 1,000 ms.
@@ -25,12 +28,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
+import { topFunctions } from './open-browser.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const GOAL_MS = 1000;
 
-const { values: opts } = parseArgs({ options: { reps: { type: 'string', default: '5' }, cells: { type: 'string', default: '2000' }, mb: { type: 'string', default: '50' } } });
+const { values: opts } = parseArgs({ options: { reps: { type: 'string', default: '5' }, cells: { type: 'string', default: '2000' }, mb: { type: 'string', default: '50' }, profile: { type: 'boolean', default: false } } });
 const REPS = Number(opts.reps);
 const CELLS = Number(opts.cells);
 const TARGET_BYTES = Number(opts.mb) * 1024 * 1024;
@@ -38,7 +42,7 @@ const TARGET_BYTES = Number(opts.mb) * 1024 * 1024;
 /** A deterministic notebook of CELLS cells whose outputs total about TARGET_BYTES. */
 function makeNotebook(): string {
   const images = Math.ceil(CELLS / 10);
-  const imageBytes = Math.floor((TARGET_BYTES * 0.8) / images);
+  const imageBytes = Math.floor((TARGET_BYTES * 0.96) / images);
   let seed = 7;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -92,10 +96,17 @@ async function main() {
     await create.getByLabel('Your name').fill('Bench');
     await create.getByRole('button', { name: 'Create workspace' }).click();
     await page.getByRole('link', { name: 'Notebooks' }).click();
+    const added = Date.now();
     await page.getByTestId('notebook-file').setInputFiles(file);
-    await page.getByTestId('notebook-cell').first().waitFor({ timeout: 120_000 });
+    await Promise.race([
+      page.getByTestId('notebook-cell').first().waitFor({ timeout: 300_000 }),
+      page.getByRole('alert').first().waitFor({ timeout: 300_000 }).then(async () => { throw new Error(`adding failed: ${await page.getByRole('alert').first().textContent()}`); }),
+    ]);
+    console.log(`added through the file picker in ${Date.now() - added} ms (read, cached and uploaded by the host, recorded, then opened)`);
     const route = new URL(page.url()).hash.replace(/\?.*$/, '');
 
+    const phases: string[] = [];
+    const drawnAt: number[] = [];
     const opens: number[] = [];
     const drawn: number[] = [];
     const parses: number[] = [];
@@ -104,17 +115,43 @@ async function main() {
       parses.push(await page.evaluate((t) => { const t0 = performance.now(); JSON.parse(t); return performance.now() - t0; }, text));
       // A fresh load on the notebooks list, then the notebook's route: nothing parsed is cached.
       await page.goto(`${url}${route.replace(/\/notebooks\/.*$/, '/notebooks')}`);
-      await page.getByRole('heading', { name: 'Notebooks' }).waitFor();
+      await page.reload(); // a hash change alone would keep the page, and the notebook it parsed
+      // The workspace doc loaded (the list names the notebook): what is timed is the notebook's open.
+      await page.getByRole('link', { name: 'big', exact: true }).waitFor();
       const t0 = Date.now();
-      await page.evaluate((h) => (location.hash = h), route);
+      await page.evaluate(`performance.mark('bench:route'); location.hash = ${JSON.stringify(route)}`);
       await page.getByTestId('notebook-cell').first().waitFor({ timeout: 60_000 });
       opens.push(Date.now() - t0);
       drawn.push(await page.getByTestId('notebook-cell').count());
+      drawnAt.push(await page.evaluate(`performance.getEntriesByName('notebook:drawn').pop().startTime - performance.getEntriesByName('bench:route').pop().startTime`));
+      // A string, not a function: tsx would wrap a named arrow in a helper the page does not have.
+      phases.push(await page.evaluate(`(() => {
+        const at = (n) => performance.getEntriesByName(n).pop()?.startTime ?? NaN;
+        const r = at('bench:route');
+        return 'fetch starts +' + (at('notebook:fetch') - r).toFixed(0) + ', fetched +' + (at('notebook:fetched') - r).toFixed(0) + ', parsed +' + (at('notebook:parsed') - r).toFixed(0) + ', cells drawn +' + (at('notebook:drawn') - r).toFixed(0) + ' ms';
+      })()`));
+    }
+    if (opts.profile) {
+      await page.goto(`${url}${route.replace(/\/notebooks\/.*$/, '/notebooks')}`);
+      await page.reload();
+      await page.getByRole('link', { name: 'big', exact: true }).waitFor();
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+      await page.evaluate(`location.hash = ${JSON.stringify(route)}`);
+      await page.getByTestId('notebook-cell').first().waitFor({ timeout: 60_000 });
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
+      console.log('\nwhere one open went (self ms):');
+      for (const f of topFunctions(profile, 15)) console.log(`${f.ms.toFixed(1).padStart(8)}  ${f.name}`);
     }
     console.log('\n| measure | median (ms) | runs (ms) |\n|---|---|---|');
-    console.log(`| open (route → first cell drawn) | ${median(opens)} | ${opens.join(', ')} |`);
+    console.log(`| open: route → cells drawn (in the page) | ${median(drawnAt).toFixed(0)} | ${drawnAt.map((d) => d.toFixed(0)).join(', ')} |`);
+    console.log(`| open as the test driver sees it (route → first cell visible, polled) | ${median(opens)} | ${opens.join(', ')} |`);
     console.log(`| baseline: bare JSON.parse in the page | ${median(parses).toFixed(0)} | ${parses.map((p) => p.toFixed(0)).join(', ')} |`);
-    console.log(`\nratio open / bare parse: ${(median(opens) / median(parses)).toFixed(2)}×; cells drawn: ${median(drawn)} of ${CELLS}; goal < ${GOAL_MS} ms: ${median(opens) < GOAL_MS ? 'met' : 'NOT met'}`);
+    console.log(`\nin the page, per open: ${phases.join(' | ')}`);
+    const open = median(drawnAt);
+    console.log(`\nratio open / bare parse: ${(open / median(parses)).toFixed(2)}×; cells drawn: ${median(drawn)} of ${CELLS}; goal < ${GOAL_MS} ms: ${open < GOAL_MS ? 'met' : 'NOT met'}`);
   } finally {
     await browser.close();
     child.kill('SIGTERM');

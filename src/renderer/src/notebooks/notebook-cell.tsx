@@ -10,6 +10,9 @@ import { highlight } from './highlight';
 import { renderNotebookMarkdown } from './notebook-html';
 import { NotebookOutputView } from './notebook-output';
 
+/** How long after a code cell is drawn its highlighting starts (it must not hold up the first paint). */
+const HIGHLIGHT_DELAY_MS = 150;
+
 export type PendingAnchor = Omit<NotebookAnchor, 'versionId' | 'version'>;
 
 export interface CellProps {
@@ -92,13 +95,17 @@ function Code({ source, language }: { source: string; language: string }) {
     const el = ref.current;
     if (!el) return;
     el.textContent = source;
-    highlight(source, language)
-      .then((fragment) => {
-        if (!cancelled && fragment) el.replaceChildren(fragment);
-      })
-      .catch(() => {}); // plain text stays: highlighting is a nicety
+    // After the cells are on screen: the first highlight loads Monaco (megabytes of script to compile).
+    const timer = setTimeout(() => {
+      highlight(source, language)
+        .then((fragment) => {
+          if (!cancelled && fragment) el.replaceChildren(fragment);
+        })
+        .catch(() => {}); // plain text stays: highlighting is a nicety
+    }, HIGHLIGHT_DELAY_MS);
     return () => {
       cancelled = true;
+      clearTimeout(timer);
     };
   }, [source, language]);
   return (

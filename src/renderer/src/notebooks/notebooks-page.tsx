@@ -2,7 +2,7 @@
  * The workspace's notebooks: each with its latest version, and — for owners and editors — "Add
  * notebook" (a file picker) and dropping `.ipynb` files on the page.
  */
-import { type DragEvent, useCallback, useRef, useState } from 'react';
+import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import { latestNotebookVersions, listNotebooks } from '../../../core/workspace';
 import { TimeAgo } from '../components/badges';
@@ -21,6 +21,9 @@ export function NotebooksPage({ session }: { session: WorkspaceSession }) {
   const [busy, setBusy] = useState(false);
   const [messages, setMessages] = useState<{ error: boolean; text: string }[]>([]);
   const [dragging, setDragging] = useState(false);
+  // The reader's code (KaTeX, the diff, the virtual list), fetched while the list is read, so
+  // opening a notebook does not wait for it.
+  useEffect(() => void import('./notebook-page').catch(() => {}), []);
 
   const add = async (files: File[]) => {
     if (!canAdd || files.length === 0) return;
