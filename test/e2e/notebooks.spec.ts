@@ -131,6 +131,15 @@ test('Ada adds a notebook, Bob comments on a cell and an output, v2 moves the th
   await expect(modified).toHaveClass(/focused/);
   await expect(diff.locator('[data-testid="diff-entry"][data-kind="removed"]')).toContainText('matplotlib');
 
+  // Bob goes to the thread's cell: it is marked, and the page's link now cites it (for an incident or a handoff).
+  await bob.page.locator('[data-testid="notebook-thread"][data-state="changed"]').getByRole('button', { name: /^Cell 2/ }).click();
+  await expect(cell(bob.page, 1)).toHaveClass(/focused/);
+  expect(new URL(bob.page.url()).hash).toMatch(/\/notebooks\/[^?]+\?v=2&cell=1$/);
+  // Such a link opened fresh lands on that cell of that version.
+  await ada.page.goto(new URL(bob.page.url()).href.replace(new URL(bob.page.url()).origin, new URL(ada.page.url()).origin).replace('v=2', 'v=1').replace('cell=1', 'cell=2'));
+  await expect(ada.page.getByTestId('notebook-version')).toHaveValue('1');
+  await expect(cell(ada.page, 2)).toHaveClass(/focused/);
+
   for (const page of [ada.page, bob.page]) {
     expect(await violations(page)).toEqual([]);
   }
