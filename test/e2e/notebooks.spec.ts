@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { makeTestNotebooks } from '../helpers/test-notebooks.ts';
 import { type RunningApp, cli, expect, repoRoot, test } from './fixtures';
-import { StartScreen, workspaceIdFrom } from './pages';
+import { CommandPaletteScreen, StartScreen, workspaceIdFrom } from './pages';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -130,6 +130,13 @@ test('Ada adds a notebook, Bob comments on a cell and an output, v2 moves the th
   await expect(modified.locator('ins')).toContainText('35');
   await expect(modified).toHaveClass(/focused/);
   await expect(diff.locator('[data-testid="diff-entry"][data-kind="removed"]')).toContainText('matplotlib');
+
+  // Search finds the notebook by words of its text (the table cell's code), and by its comments.
+  const palette = new CommandPaletteScreen(ada.page);
+  await palette.open();
+  await palette.type('DataFrame');
+  await expect(palette.option(/churn/)).toBeVisible();
+  await ada.page.keyboard.press('Escape');
 
   // Bob goes to the thread's cell: it is marked, and the page's link now cites it (for an incident or a handoff).
   await bob.page.locator('[data-testid="notebook-thread"][data-state="changed"]').getByRole('button', { name: /^Cell 2/ }).click();
