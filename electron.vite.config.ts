@@ -25,6 +25,11 @@ export default defineConfig({
       // offers: point it at the files, so y-monaco and our editor share one Monaco instance.
       alias: [{ find: /^monaco-editor\/esm\/vs\//, replacement: `${resolve(__dirname, 'node_modules/monaco-editor/esm/vs')}/` }],
     },
-    build: { minify: true, rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
+    build: {
+      minify: true,
+      // Fonts (KaTeX's) stay files: inlined as data: URLs they would need `font-src data:` in the CSP.
+      assetsInlineLimit: (file: string) => (/\.(woff2?|ttf|otf)$/i.test(file) ? false : undefined),
+      rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
+    },
   },
 });

@@ -22,6 +22,8 @@ import {
   monitorSchema,
   noteMentionSchema,
   noteSchema,
+  notebookSchema,
+  notebookVersionSchema,
   reactionKey,
   reactionSchema,
   runAnnotationSchema,
@@ -78,6 +80,9 @@ export const RECORD_RULES: Record<string, RecordRule> = {
   [DOC_KEYS.aliasEvents]: { schema: aliasEventSchema, key: byId, created: ['byId', 'byName'], dates: ['at'], add: WRITERS, change: NOBODY, remove: NOBODY },
   [DOC_KEYS.handoffs]: { schema: handoffSchema, key: byId, created: ['requestedById', 'requestedByName'], dates: ['at'], add: WRITERS, change: NOBODY, remove: NOBODY },
   [DOC_KEYS.handoffEvents]: { schema: handoffEventSchema, key: byId, created: ['byId', 'byName'], dates: ['at'], add: WRITERS, change: NOBODY, remove: NOBODY },
+  // A notebook's title and runs may change; who first pushed it may not. Versions are append-only.
+  [DOC_KEYS.notebooks]: { schema: notebookSchema, key: byId, created: ['createdBy', 'createdByName'], dates: ['createdAt'], add: WRITERS, change: WRITERS, remove: NOBODY },
+  [DOC_KEYS.notebookVersions]: { schema: notebookVersionSchema, key: byId, created: ['addedBy', 'addedByName'], dates: ['addedAt'], add: WRITERS, change: NOBODY, remove: NOBODY },
   [DOC_KEYS.datasetVersions]: { schema: datasetVersionSchema, key: byId, created: ['addedBy', 'addedByName'], dates: ['addedAt'], add: WRITERS, change: NOBODY, remove: NOBODY },
   [DOC_KEYS.datasetComparisons]: { schema: datasetComparisonSchema, key: byId, created: ['createdBy', 'createdByName'], dates: ['createdAt'], add: WRITERS, change: NOBODY, remove: NOBODY },
   [DOC_KEYS.monitors]: { schema: monitorSchema, key: byId, created: ['createdBy'], dates: ['createdAt'], add: WRITERS, change: WRITERS, remove: NOBODY },

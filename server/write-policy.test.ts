@@ -10,6 +10,7 @@ import {
   INCIDENT_EVENTS_KEY,
   type Role,
   addComment,
+  addNotebookVersion,
   annotateRun,
   appendIncidentEvent,
   assignIncident,
@@ -51,6 +52,7 @@ function setup() {
   const run = upsertRunSummary(server, { name: 'r1', experiment: 'e', status: 'finished', startedAt: T0, source: 'test:r1', params: {}, metrics: {} }, ada);
   const version = registerModelVersion(server, { modelId: model.id, runId: run.record.id }, ada);
   updateIncident(server, { incidentId: incident.id, status: 'acknowledged' }, ada);
+  const notebook = addNotebookVersion(server, { path: 'churn.ipynb', blob: 'a'.repeat(64), size: 10, nbformat: '4.5', cellCount: 2 }, ada);
   /** The verdict on what `change` does to a client's copy of the server's doc, as `memberId`. */
   const judge = (memberId: keyof typeof people, change: (doc: Y.Doc) => void, now = T0 + 1_000_000): Verdict => {
     const client = new Y.Doc();
@@ -63,7 +65,7 @@ function setup() {
     const [name, role] = people[memberId];
     return judgeUpdate({ doc: server, isNote: false, identity: { workspaceId: 'ws', workspaceName: 'W', memberId, name, role: role as Role }, now, ...structure });
   };
-  return { server, incident, thread, mine, model, version, run: run.record, judge };
+  return { server, incident, thread, mine, model, version, run: run.record, notebook, judge };
 }
 
 const ok = { kind: 'allowed' };
@@ -147,5 +149,37 @@ describe('editors and owners', () => {
   ])('may not %s', (_what, change, reason) => {
     const s = setup();
     expect(s.judge('m_bob', (d) => change(d, s))).toEqual(refusedWith(reason));
+  });
+});
+
+describe('notebooks', () => {
+  const push = (blob: string, path = 'churn.ipynb') => (ctx: typeof ada) => (d: Y.Doc) => addNotebookVersion(d, { path, blob: blob.repeat(64), size: 1, nbformat: '4.5', cellCount: 1 }, ctx);
+  const anchor = (nb: ReturnType<typeof setup>['notebook']) => ({ versionId: nb.version.id, version: 1, cellIndex: 0, cellId: 'c1', part: 'output' as const, outputIndex: 0 });
+
+  it('editors and owners add notebooks and versions', () => {
+    const { judge } = setup();
+    expect(judge('m_bob', push('b')(bob))).toEqual(ok);
+    expect(judge('m_bob', push('c', 'new.ipynb')(bob))).toEqual(ok);
+    expect(judge('m_ada', push('d', 'other.ipynb')(ada))).toEqual(ok);
+  });
+
+  it('commenters and viewers may not add them; commenters comment on a cell or an output', () => {
+    const { judge, notebook } = setup();
+    expect(judge('m_cleo', push('b')(cleo))).toEqual(refusedWith('commenters can only add comments'));
+    expect(judge('m_cleo', push('c', 'new.ipynb')(cleo))).toEqual(refusedWith('commenters can only add comments'));
+    expect(judge('m_vic', push('b')(as('m_vic', 'Vic')))).toEqual(refusedWith('viewers cannot change'));
+    expect(judge('m_cleo', (d) => addComment(d, { target: { kind: 'notebook', id: notebook.notebook.id, anchor: anchor(notebook) }, body: 'this plot?' }, cleo))).toEqual(ok);
+    expect(judge('m_vic', (d) => addComment(d, { target: { kind: 'notebook', id: notebook.notebook.id }, body: 'x' }, as('m_vic', 'Vic')))).toEqual(refusedWith('viewers cannot change'));
+  });
+
+  it('versions are append-only and name their writer', () => {
+    const { judge, notebook } = setup();
+    const versionKey = notebook.version.id;
+    expect(judge('m_bob', (d) => d.getMap(DOC_KEYS.notebookVersions).set(versionKey, { ...notebook.version, blob: 'f'.repeat(64) }))).toEqual(refusedWith('cannot be changed once written'));
+    expect(judge('m_ada', (d) => d.getMap(DOC_KEYS.notebookVersions).delete(versionKey))).toEqual(refusedWith('cannot be deleted'));
+    expect(judge('m_bob', (d) => d.getMap(DOC_KEYS.notebookVersions).set('v9', { ...notebook.version, id: 'v9', version: 2 }))).toEqual(refusedWith('your own member id'));
+    expect(judge('m_bob', (d) => d.getMap(DOC_KEYS.notebookVersions).set('v9', { ...notebook.version, id: 'v9', version: 2, addedBy: 'm_bob', addedByName: 'Bob', script: '<x>' }))).toEqual(refusedWith('unknown field script'));
+    expect(judge('m_bob', (d) => d.getMap(DOC_KEYS.notebooks).set(notebook.notebook.id, { ...notebook.notebook, title: 'Renamed' }))).toEqual(ok);
+    expect(judge('m_bob', (d) => d.getMap(DOC_KEYS.notebooks).set(notebook.notebook.id, { ...notebook.notebook, createdBy: 'm_bob', createdByName: 'Bob' }))).toEqual(refusedWith('who wrote a record cannot be changed'));
   });
 });

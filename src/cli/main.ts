@@ -64,6 +64,11 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      (name, experiment, status, startTime,
                                                      params, metrics, code, dataVersions,
                                                      environment, seed, clientRunId)
+  push notebook FILE.ipynb --server URL --workspace ID --token T [--run RUN] [--title T]
+                                                     add a Jupyter notebook (nbformat 4, or 3
+                                                     read with a note); the same path pushed
+                                                     again is its next version; --run links a
+                                                     run (id, source or unique name)
   import mlflow PATH --server URL --workspace ID --token T [--dry-run]
                                                      import MLflow runs and model registry
                                                      (mlruns/ folder or mlflow.db); re-runs

@@ -21,7 +21,8 @@ const TYPE_OF_EXTENSION: Record<string, string> = {
 
 export async function pushCommand(kind: string | undefined, args: string[]): Promise<number> {
   if (kind === 'run') return (await import('./push-run-command.ts')).pushRunCommand(args);
-  if (kind !== 'batch' && kind !== 'metrics' && kind !== 'labels') throw new UsageError(`push takes "batch", "metrics", "labels" or "run", got ${kind ?? 'nothing'}`);
+  if (kind === 'notebook') return (await import('./push-notebook-command.ts')).pushNotebookCommand(args);
+  if (kind !== 'batch' && kind !== 'metrics' && kind !== 'labels') throw new UsageError(`push takes "batch", "metrics", "labels", "run" or "notebook", got ${kind ?? 'nothing'}`);
   const { values, positionals } = parseArgs({
     args, allowPositionals: true, strict: true,
     options: { server: { type: 'string' }, workspace: { type: 'string' }, monitor: { type: 'string' }, token: { type: 'string' } },

@@ -6,6 +6,8 @@ import { rm, stat } from 'node:fs/promises';
 import * as Y from 'yjs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { type DatasetProfile, compareProfiles } from '../core/profile/index.ts';
+import { parseNotebook, summarizeNotebook } from '../core/notebook/index.ts';
+import { NOTEBOOK_EXCERPT_MAX } from '../core/workspace/schema.ts';
 import { type AppInfo, type ComparedFiles, DEFAULT_HOST_FILE_BYTES, type HostHandlers, type ProfiledFile, type WorkspaceConnection, inviteLink, parseInviteLink } from '../shared/host-contract.ts';
 import { loadBlob, storeBlob } from './blob-sync.ts';
 import { fetchDatasetFile, uploadDatasetFile } from './dataset-files.ts';
@@ -168,6 +170,14 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
     }),
 
     'blobs.get': async ({ workspaceId, sha256 }) => ({ data: await loadBlob(cache, connection(workspaceId), sha256) }),
+
+    'notebooks.store': async ({ workspaceId, fileName, data }) => {
+      const conn = connection(workspaceId);
+      // Read before it is kept: a file that is not a notebook is refused with what and where (NotebookParseError's message).
+      const summary = summarizeNotebook(parseNotebook(data, basename(fileName)), NOTEBOOK_EXCERPT_MAX);
+      const { sha256, uploadError } = await storeBlob(cache, conn, data);
+      return { sha256, size: data.byteLength, uploadError, ...summary };
+    },
 
     'datasets.profile': async ({ workspaceId, path }) => {
       const conn = connection(workspaceId);

@@ -47,5 +47,12 @@ describe('deep links', () => {
   it('names the page of a search result', () => {
     expect(hashOf(entityLocation('ws_1', 'datasetVersion', 'v1'))).toBe('#/w/ws_1/datasets/v1');
     expect(hashOf(entityLocation('ws_1', 'note', 'n 1'))).toBe('#/w/ws_1/notes/n%201');
+    expect(hashOf(entityLocation('ws_1', 'notebook', 'nb1'))).toBe('#/w/ws_1/notebooks/nb1');
+  });
+
+  it('cites a notebook cell: a link that opens the notebook at that cell of that version', () => {
+    const link = deepLinkFromHash('#/w/ws_1/notebooks/nb1?v=2&cell=14');
+    expect(link).toBe('driftdesk://workspace/ws_1/notebooks/nb1?v=2&cell=14');
+    expect(hashFromDeepLink(link!)).toBe('#/w/ws_1/notebooks/nb1?v=2&cell=14');
   });
 });

@@ -10,7 +10,7 @@
  */
 
 /** The pages of a workspace a link may name. A new page adds its section here. */
-export const LINK_SECTIONS = ['incidents', 'datasets', 'comparisons', 'runs', 'compare', 'models', 'model-versions', 'handoffs', 'notes', 'members', 'history', 'inbox'] as const;
+export const LINK_SECTIONS = ['incidents', 'datasets', 'comparisons', 'runs', 'compare', 'models', 'model-versions', 'handoffs', 'notes', 'notebooks', 'members', 'history', 'inbox'] as const;
 export type LinkSection = (typeof LINK_SECTIONS)[number];
 
 export interface WorkspaceLocation {
@@ -49,10 +49,10 @@ export function parseDeepLink(text: string): WorkspaceLocation | null {
 /** The route of the page that shows one searchable entity (a comment shows on its target's page). */
 export function entityLocation(
   workspaceId: string,
-  kind: 'incident' | 'run' | 'datasetVersion' | 'note' | 'model' | 'modelVersion' | 'handoff',
+  kind: 'incident' | 'run' | 'datasetVersion' | 'note' | 'model' | 'modelVersion' | 'handoff' | 'notebook',
   id: string,
 ): WorkspaceLocation {
-  const section = ({ incident: 'incidents', run: 'runs', datasetVersion: 'datasets', note: 'notes', model: 'models', modelVersion: 'model-versions', handoff: 'handoffs' } as const)[kind];
+  const section = ({ incident: 'incidents', run: 'runs', datasetVersion: 'datasets', note: 'notes', model: 'models', modelVersion: 'model-versions', handoff: 'handoffs', notebook: 'notebooks' } as const)[kind];
   return { workspaceId, section, itemId: id };
 }
 

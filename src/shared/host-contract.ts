@@ -9,7 +9,7 @@ import { MEMBER_NAME_MAX, WORKSPACE_NAME_MAX, type Role } from '../core/workspac
 import type { SearchKind } from '../core/workspace/search-documents.ts';
 import { columnMappingSchema } from '../core/drift/column-mapping.ts';
 import { alertRuleSchema } from '../core/monitor/rules.ts';
-import { type MonitorBatch, type ResponseOf as ServerResponse, monitorUpdateSchema } from './server-api.ts';
+import { DEFAULT_MAX_BLOB_BYTES, type MonitorBatch, type ResponseOf as ServerResponse, monitorUpdateSchema } from './server-api.ts';
 
 /** A workspace moved to a team server: its new connection, and invites for the other members. */
 export interface MoveResult {
@@ -99,7 +99,7 @@ export interface SearchHit {
   /** A few words around the best match in the entity's text, or its start; empty when it has no text. */
   snippet: TextSegment[];
   /** For a comment: what it hangs off (title null if that is not on this device yet). */
-  target?: { kind: 'incident' | 'run' | 'datasetVersion' | 'note' | 'modelVersion' | 'handoff'; id: string; title: string | null };
+  target?: { kind: 'incident' | 'run' | 'datasetVersion' | 'note' | 'modelVersion' | 'handoff' | 'notebook'; id: string; title: string | null };
 }
 
 const docId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _ : - only');
@@ -122,6 +122,9 @@ export const HOST_FILE_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** What the host keeps per doc version for a fast open: the incidents list's rows, and the screen they were on. */
 export const PREVIEW_LISTS = ['incidents', 'splash'] as const;
+
+/** Largest notebook file the app takes (the server's default blob limit). */
+export const NOTEBOOK_MAX_BYTES = DEFAULT_MAX_BLOB_BYTES;
 
 export const hostRequests = {
   'app.info': z.object({}),
@@ -248,7 +251,29 @@ export const hostRequests = {
    * leaves its workspace (it no longer counts). Browser mode shows no badge.
    */
   'app.unreadMentions': z.object({ workspaceId: docId.nullable(), count: z.number().int().min(0).max(1_000_000) }),
+  /**
+   * A notebook file the person picked or dropped: the host reads it (refusing one that is not a
+   * notebook, saying what and where), keeps it in the local cache and uploads it as a blob. The
+   * renderer then records the version in the doc (addNotebookVersion) with what this answers.
+   */
+  'notebooks.store': z.object({
+    workspaceId: docId,
+    fileName: z.string().trim().min(1, 'a file name is required').max(1000),
+    data: bytes.refine((b) => b.byteLength <= NOTEBOOK_MAX_BYTES, `a notebook is at most ${NOTEBOOK_MAX_BYTES / 1024 / 1024} MiB`),
+  }),
 } as const;
+
+/** What `notebooks.store` answers: the blob and what the version record says of the file. */
+export interface StoredNotebook {
+  sha256: string;
+  size: number;
+  nbformat: string;
+  cellCount: number;
+  notes: string[];
+  excerpt: string;
+  /** Null when the blob reached the server; otherwise why not (it stays in the local cache). */
+  uploadError: string | null;
+}
 
 export type HostChannel = keyof typeof hostRequests;
 export type HostRequest<C extends HostChannel> = z.input<(typeof hostRequests)[C]>;
@@ -313,6 +338,7 @@ export interface HostResponses {
   'monitors.history': { batches: MonitorBatch[]; truncated: boolean };
   /** Whether a badge shows the count (false in browser mode, and where the OS has no badge). */
   'app.unreadMentions': { badge: boolean };
+  'notebooks.store': StoredNotebook;
 }
 
 /** Wire types shared with the server's HTTP API live in server-api.ts. */

@@ -177,6 +177,16 @@ export const MAX_LABELS_BYTES = 64 * 1024 * 1024;
 /** Content types a labels file may come as. */
 export const LABELS_CONTENT_TYPES = ['text/csv', 'application/x-ndjson', 'application/jsonl'] as const;
 
+
+export const notebookPushSchema = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected the sha256 of a blob uploaded with PUT …/blobs/:sha256'),
+  /** The notebook's identity: the same path pushed again is its next version. */
+  path: z.string().trim().min(1).max(1000),
+  title: z.string().trim().min(1).max(300).optional(),
+  /** A run id, source (`api:<clientRunId>`) or unique name. */
+  run: z.string().trim().min(1).max(300).optional(),
+});
+
 export const metricsInputSchema = z
   .array(z.object({ name: z.string().min(1).max(200), value: z.number().finite(), timestamp: z.union([z.number(), z.string().datetime({ offset: true })]) }))
   .min(1, 'send at least one metric')
@@ -355,6 +365,13 @@ export const serverApi = {
       reproScore: z.number().int().min(0).max(100), warnings: z.array(z.string()),
     }),
     statuses: [201, 200], roles: WRITERS, denied: 'add runs', errors: [400, 413, 415, 503],
+  },
+  'notebooks.push': {
+    method: 'POST', path: `${WS}/notebooks`,
+    summary: 'Add a notebook (an .ipynb uploaded as a blob) as the next version of the notebook at `path` (owners, editors); the server reads it first and refuses a file that is not a notebook',
+    body: { kind: 'json', schema: notebookPushSchema, maxBytes: 8 * KiB, hint: 'expected {"sha256","path"[,"title","run"]}', what: 'the notebook' },
+    response: z.object({ notebookId: z.string(), versionId: z.string(), version: z.number().int(), outcome: z.enum(['created', 'versioned', 'unchanged']), cells: z.number().int(), notes: z.array(z.string()) }),
+    statuses: [201, 200], roles: WRITERS, denied: 'add notebooks', errors: [400, 413, 415, 503],
   },
   'monitors.create': {
     method: 'POST', path: `${WS}/monitors`, summary: 'Create a monitor from a reference file already uploaded as a blob (owners, editors)',

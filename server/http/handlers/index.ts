@@ -11,6 +11,7 @@ import type { HandlerDeps } from './deps.ts';
 import { docHandlers } from './docs.ts';
 import { historyHandlers } from './history.ts';
 import { monitorHandlers } from './monitors.ts';
+import { notebookHandlers } from './notebooks.ts';
 import { runHandlers } from './runs.ts';
 import { uploadHandlers } from './uploads.ts';
 import { webhookHandlers } from './webhooks.ts';
@@ -18,5 +19,5 @@ import { webhookHandlers } from './webhooks.ts';
 export type { HandlerDeps };
 
 export function createHandlers(deps: HandlerDeps) {
-  return { ...accountHandlers(deps), ...adoptHandlers(deps), ...historyHandlers(deps), ...blobHandlers(deps), ...uploadHandlers(deps), ...docHandlers(deps), ...webhookHandlers(deps), ...runHandlers(deps), ...monitorHandlers(deps) } satisfies ServerHandlers;
+  return { ...accountHandlers(deps), ...adoptHandlers(deps), ...historyHandlers(deps), ...blobHandlers(deps), ...uploadHandlers(deps), ...docHandlers(deps), ...webhookHandlers(deps), ...runHandlers(deps), ...monitorHandlers(deps), ...notebookHandlers(deps) } satisfies ServerHandlers;
 }

@@ -139,7 +139,7 @@ export type AddCommentInput = z.input<typeof addCommentInput>;
 export function addComment(doc: Y.Doc, input: AddCommentInput, ctx: CommandContext): CommentRecord {
   const data = parseInput('addComment', addCommentInput, input);
   if (!targetExists(doc, data.target)) {
-    const what = { incident: 'incident', run: 'run', datasetVersion: 'dataset version', note: 'note', modelVersion: 'model version', handoff: 'handoff' }[data.target.kind];
+    const what = { incident: 'incident', run: 'run', datasetVersion: 'dataset version', note: 'note', modelVersion: 'model version', handoff: 'handoff', notebook: 'notebook' }[data.target.kind];
     throw new CommandError('addComment', [{ path: 'target.id', message: `no ${what} ${data.target.id}` }]);
   }
   if (data.parentId !== undefined) {
@@ -179,5 +179,7 @@ function targetExists(doc: Y.Doc, target: CommentTarget): boolean {
       return doc.getMap(DOC_KEYS.modelVersions).has(target.id);
     case 'handoff':
       return doc.getMap(DOC_KEYS.handoffs).has(target.id);
+    case 'notebook':
+      return doc.getMap(DOC_KEYS.notebooks).has(target.id) && (target.anchor === undefined || doc.getMap(DOC_KEYS.notebookVersions).has(target.anchor.versionId));
   }
 }

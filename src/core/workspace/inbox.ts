@@ -82,6 +82,7 @@ export function targetTitle(doc: Y.Doc, target: CommentTarget): string {
     case 'incident': return field(DOC_KEYS.incidents, 'title');
     case 'run': return field(DOC_KEYS.runs, 'name');
     case 'note': return field(DOC_KEYS.notes, 'title');
+    case 'notebook': return field(DOC_KEYS.notebooks, 'title');
     case 'datasetVersion': return field(DOC_KEYS.datasetVersions, 'fileName');
     case 'modelVersion': return versionTitle(doc, target.id);
     case 'handoff': {

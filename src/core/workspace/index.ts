@@ -19,3 +19,4 @@ export * from './handoffs.ts';
 export * from './list-preview.ts';
 export * from './run-annotations.ts';
 export * from './server-behind.ts';
+export * from './notebooks.ts';

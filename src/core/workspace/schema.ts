@@ -29,6 +29,9 @@
  *               version 3); an alias points where its latest event says, so the log is the audit trail
  * - `handoffs`  Y.Map<id, HandoffRecord>: immutable handoff requests with their checklist;
  *   `handoffEvents` Y.Map<id, HandoffEventRecord>: append-only decisions and checks on them
+ * - `notebooks` Y.Map<id, NotebookRecord>: Jupyter notebooks, one per path; `notebookVersions`
+ *   Y.Map<id, NotebookVersionRecord>: append-only, each the sha256 of the .ipynb blob (the file
+ *   itself is a blob, never CRDT items) and a bounded excerpt of its text for search
  * - `datasetVersions`, `datasetComparisons` Y.Map<id, record>: profiled dataset versions and
  *               drift comparisons between two of them (profile and report are blobs)
  * - `monitors`  Y.Map<id, MonitorRecord>: what a monitor watches and its alert rules
@@ -36,7 +39,7 @@
  * Every doc key and record schema lives here and nowhere else, so any module (restore, the
  * server's write policy, src/core/monitor, src/core/handoff) can name a registry without
  * importing the commands that change it, and src/core has no import cycle (schema.ts imports
- * nothing of ours; src/core/import-cycles.test.ts checks it).
+ * nothing of the workspace; src/core/import-cycles.test.ts checks it).
  *
  * Everything read back from a doc is parsed with these schemas: a doc is shared with other
  * clients, and a record that does not parse is skipped rather than trusted.
@@ -67,6 +70,8 @@ export const DOC_KEYS = {
   datasetVersions: 'datasetVersions',
   datasetComparisons: 'datasetComparisons',
   monitors: 'monitors',
+  notebooks: 'notebooks',
+  notebookVersions: 'notebookVersions',
 } as const;
 
 /** The Y.Text that holds a note's markdown, inside the note's own doc. */
@@ -220,6 +225,23 @@ export const noteAnchorSchema = z.object({
 });
 export type NoteAnchor = z.infer<typeof noteAnchorSchema>;
 
+/**
+ * Where a notebook comment hangs: a cell of the version it was made on (by index, with its
+ * nbformat 4.5 id when it has one), and optionally the words of its source (`quote`, by
+ * character offsets) or one of its outputs. When later versions arrive the thread follows its
+ * cell (src/core/notebook/follow.ts), so the anchor stays as written.
+ */
+export const notebookAnchorSchema = z.object({
+  versionId: id,
+  version: z.number().int().positive(),
+  cellIndex: z.number().int().nonnegative().max(100_000),
+  cellId: z.string().min(1).max(64).nullable(),
+  part: z.enum(['cell', 'source', 'output']),
+  outputIndex: z.number().int().nonnegative().max(10_000).optional(),
+  quote: z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative(), text: z.string().max(2000) }).optional(),
+});
+export type NotebookAnchor = z.infer<typeof notebookAnchorSchema>;
+
 /** What a comment can hang off. */
 export const commentTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('incident'), id }),
@@ -228,6 +250,7 @@ export const commentTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('modelVersion'), id }),
   z.object({ kind: z.literal('handoff'), id }),
   z.object({ kind: z.literal('note'), id, anchor: noteAnchorSchema.optional() }),
+  z.object({ kind: z.literal('notebook'), id, anchor: notebookAnchorSchema.optional() }),
 ]);
 export type CommentTarget = z.infer<typeof commentTargetSchema>;
 
@@ -558,3 +581,44 @@ export const monitorSchema = z.object({
   deletedAt: z.number().int().nonnegative().optional(),
 });
 export type MonitorRecord = z.infer<typeof monitorSchema>;
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest');
+
+/** Longest excerpt of a notebook's text a version record carries for search (the doc holds every version's). */
+export const NOTEBOOK_EXCERPT_MAX = 8000;
+
+/** A notebook: the same path pushed again is a new version of it. */
+export const notebookSchema = z.object({
+  id,
+  title: z.string().min(1).max(300),
+  /** Where it came from, as pushed (`notebooks/churn.ipynb`); the identity of its versions. */
+  path: z.string().min(1).max(1000),
+  createdAt: timestamp,
+  createdBy: id,
+  createdByName: z.string().max(200),
+  /** Runs it belongs to (`--run`), newest link last. */
+  runIds: z.array(id).max(100).optional(),
+});
+export type NotebookRecord = z.infer<typeof notebookSchema>;
+
+export const notebookVersionSchema = z.object({
+  id,
+  notebookId: id,
+  /** 1, 2, 3 … per notebook. */
+  version: z.number().int().positive(),
+  /** sha256 of the .ipynb bytes, stored as a blob. */
+  blob: sha256Hex,
+  size: z.number().int().nonnegative(),
+  /** `4.5`, `3.0` … as the file says. */
+  nbformat: z.string().max(20),
+  cellCount: z.number().int().nonnegative(),
+  /** How it was read (an nbformat 3 conversion, cells without ids). */
+  notes: z.array(z.string().max(500)).max(10).optional(),
+  /** The start of its searchable text (src/core/notebook/text.ts), for the search index. */
+  excerpt: z.string().max(NOTEBOOK_EXCERPT_MAX).optional(),
+  runId: id.optional(),
+  addedAt: timestamp,
+  addedBy: id,
+  addedByName: z.string().max(200),
+});
+export type NotebookVersionRecord = z.infer<typeof notebookVersionSchema>;

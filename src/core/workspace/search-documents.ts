@@ -9,9 +9,10 @@
  * body; the index fills it from the note doc.
  */
 import * as Y from 'yjs';
-import { type CommentTarget, DOC_KEYS, commentSchema, datasetVersionSchema, handoffSchema, incidentSchema, modelSchema, modelVersionSchema, noteSchema, runSummarySchema } from './schema.ts';
+import { latestNotebookVersions } from './notebooks.ts';
+import { type CommentTarget, DOC_KEYS, commentSchema, datasetVersionSchema, handoffSchema, incidentSchema, modelSchema, modelVersionSchema, noteSchema, notebookSchema, runSummarySchema } from './schema.ts';
 
-export const SEARCH_KINDS = ['incident', 'comment', 'run', 'datasetVersion', 'note', 'model', 'modelVersion', 'handoff'] as const;
+export const SEARCH_KINDS = ['incident', 'comment', 'run', 'datasetVersion', 'note', 'model', 'modelVersion', 'handoff', 'notebook'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 
 /** One searchable entity as plain text. */
@@ -39,6 +40,7 @@ const REGISTRIES: Record<SearchKind, string> = {
   model: DOC_KEYS.models,
   modelVersion: DOC_KEYS.modelVersions,
   handoff: DOC_KEYS.handoffs,
+  notebook: DOC_KEYS.notebooks,
 };
 
 /**
@@ -60,7 +62,7 @@ export function readSearchDocument(doc: Y.Doc, kind: SearchKind, id: string): Se
       const p = commentSchema.safeParse(value);
       if (!p.success) return undefined;
       const c = p.data;
-      const quote = c.target.kind === 'note' ? c.target.anchor?.quote : undefined;
+      const quote = c.target.kind === 'note' ? c.target.anchor?.quote : c.target.kind === 'notebook' ? c.target.anchor?.quote?.text : undefined;
       return {
         kind, id, label: `Comment by ${c.authorName || 'someone'}`, title: '', body: c.body, extra: join(c.authorName, quote),
         target: { kind: c.target.kind, id: c.target.id },
@@ -98,6 +100,14 @@ export function readSearchDocument(doc: Y.Doc, kind: SearchKind, id: string): Se
       // A version is found by its model's name and its number ("churn v3"); names do not change.
       const name = join(modelName(doc, v.modelId), `v${v.version}`, v.label);
       return { kind, id, label: name, title: name, body: v.description, extra: join(v.createdByName, v.source) };
+    }
+    case 'notebook': {
+      const p = notebookSchema.safeParse(value);
+      if (!p.success) return undefined;
+      const n = p.data;
+      // The latest version's excerpt: what the notebook says now (older versions are in the blobs).
+      const latest = latestNotebookVersions(doc).get(id);
+      return { kind, id, label: n.title, title: join(n.title, n.path), body: latest?.excerpt ?? '', extra: join(n.createdByName, latest?.addedByName) };
     }
     case 'handoff': {
       const p = handoffSchema.safeParse(value);
@@ -139,6 +149,16 @@ export function watchSearchDocuments(doc: Y.Doc, onChange: (kind: SearchKind, id
     map.observeDeep(observer);
     return () => map.unobserveDeep(observer);
   });
+  // A notebook's searchable text is its latest version's excerpt: a new version changes it.
+  const versions = doc.getMap(DOC_KEYS.notebookVersions);
+  const onVersion = (event: Y.YMapEvent<unknown>) => {
+    for (const key of event.keysChanged) {
+      const v = versions.get(key) as { notebookId?: unknown } | undefined;
+      if (v && typeof v.notebookId === 'string') onChange('notebook', v.notebookId);
+    }
+  };
+  versions.observe(onVersion);
+  offs.push(() => versions.unobserve(onVersion));
   return () => offs.forEach((off) => off());
 }
 

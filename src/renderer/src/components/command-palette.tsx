@@ -29,10 +29,10 @@ interface Item {
 }
 
 const KIND_LABEL: Record<SearchHit['kind'], string> = {
-  incident: 'Incident', comment: 'Comment', run: 'Run', datasetVersion: 'Dataset', note: 'Note', model: 'Model', modelVersion: 'Version', handoff: 'Handoff',
+  incident: 'Incident', comment: 'Comment', run: 'Run', datasetVersion: 'Dataset', note: 'Note', model: 'Model', modelVersion: 'Version', handoff: 'Handoff', notebook: 'Notebook',
 };
 const TARGET_LABEL: Record<NonNullable<SearchHit['target']>['kind'], string> = {
-  incident: 'incident', run: 'run', datasetVersion: 'dataset version', note: 'note', modelVersion: 'model version', handoff: 'handoff',
+  incident: 'incident', run: 'run', datasetVersion: 'dataset version', note: 'note', modelVersion: 'model version', handoff: 'handoff', notebook: 'notebook',
 };
 const NOTICE_MS = 6000;
 /** Saves landing while the palette is open ask again, at most this often. */

@@ -35,6 +35,7 @@ const SECTIONS = [
   ['models', 'Models', 'registry versions aliases production gto'],
   ['handoffs', 'Handoffs', 'waiting for me review accept checklist'],
   ['notes', 'Notes', 'docs writing'],
+  ['notebooks', 'Notebooks', 'jupyter ipynb cells'],
   ['members', 'Members', 'people roles invite'],
   ['history', 'History', 'snapshots restore'],
 ] as const;
@@ -60,6 +61,8 @@ export function workspaceCommands({ workspaceId, canEdit, notify, showShortcuts 
           },
           // The notes page owns its "New note" form; the palette takes you there.
           { id: 'new-note', label: 'New note', keywords: 'create add write document', run: () => go('notes') },
+          // The notebooks page owns its file picker and drop zone.
+          { id: 'add-notebook', label: 'Add notebook', keywords: 'jupyter ipynb upload import file', run: () => go('notebooks') },
         ]
       : []),
     {

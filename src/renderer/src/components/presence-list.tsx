@@ -14,6 +14,8 @@ function describeView(viewing: string): string {
   if (viewing.startsWith('comparisons')) return 'viewing a drift comparison';
   if (viewing.startsWith('notes/')) return 'viewing a note';
   if (viewing === 'notes') return 'viewing notes';
+  if (viewing.startsWith('notebooks/')) return 'reading a notebook';
+  if (viewing === 'notebooks') return 'viewing notebooks';
   if (viewing === 'inbox') return 'reading their inbox';
   if (viewing === 'webhooks') return 'viewing webhooks';
   if (viewing.startsWith('models') || viewing.startsWith('model-versions/')) return 'viewing models';

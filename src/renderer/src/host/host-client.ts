@@ -142,5 +142,7 @@ function createWebSocketHost(url: string, boot?: BootSocket): HostApi {
 }
 
 function earlyKey(channel: string, req: unknown): string {
-  return `${channel} ${JSON.stringify(req)}`;
+  // Bytes by length only: stringified whole, a 40 MB notebook upload would be a 500-million-
+  // character key (past V8's longest string: "Invalid string length"), and boot calls carry none.
+  return `${channel} ${JSON.stringify(req, (_key, v: unknown) => (v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v))}`;
 }

@@ -58,7 +58,15 @@ const CONFIG: Config = {
 
 /** Renders `source` (a note's markdown) to a sanitized fragment, ready to append to the page. */
 export function renderNoteMarkdown(source: string): DocumentFragment {
-  const fragment = purify.sanitize(markdown.render(source), { ...CONFIG, RETURN_DOM_FRAGMENT: true });
+  return sanitizeNoteHtml(markdown.render(source));
+}
+
+/**
+ * HTML (from markdown, or a notebook's HTML output) as a fragment sanitized by the rules above,
+ * with images that the CSP would not load replaced by what they are.
+ */
+export function sanitizeNoteHtml(html: string): DocumentFragment {
+  const fragment = purify.sanitize(html, { ...CONFIG, RETURN_DOM_FRAGMENT: true });
   // The CSP lets only inline (data:) images load; any other would show as a broken icon.
   // Say what is there instead, with a link to it when it has an http(s) address.
   for (const img of fragment.querySelectorAll('img')) {

@@ -6,7 +6,7 @@
 import { useCallback, useMemo } from 'react';
 import type * as Y from 'yjs';
 import { runEnvironment } from '../../../core/repro';
-import { getRunSummary, listDatasetVersions, runSeed } from '../../../core/workspace';
+import { getRunSummary, listDatasetVersions, listNotebooks, runSeed } from '../../../core/workspace';
 import { setHashQuery, useDocValue, useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { EnvironmentSection } from './environment-section';
@@ -27,6 +27,7 @@ export function RunPage({ session, runId }: { session: WorkspaceSession; runId: 
   const ws = session.connection.workspaceId;
   const run = useDocValue(session.doc, useCallback((doc: Y.Doc) => getRunSummary(doc, runId), [runId]));
   const versions = useDocValue(session.doc, listDatasetVersions);
+  const notebooks = useDocValue(session.doc, useCallback((doc: Y.Doc) => listNotebooks(doc).filter((n) => n.runIds?.includes(runId)), [runId]));
   const [state] = useRunDetails(session, [run?.detailBlob]);
   const detail = state?.kind === 'ready' ? state.detail : undefined;
   const environment = useMemo(() => runEnvironment(detail?.environment ?? []), [detail]);
@@ -44,6 +45,9 @@ export function RunPage({ session, runId }: { session: WorkspaceSession; runId: 
           <span>Started <time dateTime={new Date(run.startedAt).toISOString()}>{dateTime.format(run.startedAt)}</time></span>
           <span>{ended === undefined ? (run.status === 'running' ? 'Still running' : 'No end time') : `Took ${formatDuration(ended - run.startedAt)}`}</span>
           <span className="mono" title="Where it came from">{run.source}</span>
+          {notebooks.length > 0 && (
+            <span>Notebooks {notebooks.map((n, i) => <span key={n.id}>{i > 0 && ', '}<a href={`#/w/${ws}/notebooks/${encodeURIComponent(n.id)}`}>{n.title}</a></span>)}</span>
+          )}
         </p>
       </header>
       {detail && <RunRepro session={session} detail={detail} />}

@@ -5,11 +5,11 @@
  */
 import type * as Y from 'yjs';
 import { getMonitor } from '../../../core/monitor';
-import { getDatasetVersion, getHandoffState, getIncident, getModel, getModelVersion, getNote, getRunSummary } from '../../../core/workspace';
+import { getDatasetVersion, getHandoffState, getIncident, getModel, getModelVersion, getNote, getNotebook, getRunSummary } from '../../../core/workspace';
 
 const SECTIONS: Record<string, string> = {
   inbox: 'Inbox', incidents: 'Incidents', monitors: 'Monitors', runs: 'Runs', compare: 'Compare runs', models: 'Models',
-  'model-versions': 'Models', handoffs: 'Handoffs', datasets: 'Datasets', comparisons: 'Dataset comparison', notes: 'Notes',
+  'model-versions': 'Models', handoffs: 'Handoffs', datasets: 'Datasets', comparisons: 'Dataset comparison', notes: 'Notes', notebooks: 'Notebooks',
   members: 'Members', history: 'History', webhooks: 'Webhooks',
 };
 
@@ -20,6 +20,7 @@ export function itemName(doc: Y.Doc, section: string, itemId: string): string | 
     case 'monitors': return getMonitor(doc, itemId)?.name;
     case 'runs': return getRunSummary(doc, itemId)?.name;
     case 'notes': return getNote(doc, itemId)?.title;
+    case 'notebooks': return getNotebook(doc, itemId)?.title;
     case 'models': return getModel(doc, itemId)?.name;
     case 'model-versions': {
       const version = getModelVersion(doc, itemId);

@@ -26,6 +26,6 @@ export function useInbox(session: WorkspaceSession): Inbox {
 export function inboxItemHref(workspaceId: string, item: InboxItem): string {
   if (item.kind === 'note') return `#/w/${workspaceId}/notes/${encodeURIComponent(item.noteId)}?mention=you`;
   if (item.kind === 'handoff') return `#/w/${workspaceId}/handoffs/${encodeURIComponent(item.handoffId)}?mention=${encodeURIComponent(item.decisionId ?? 'request')}`;
-  const section = { incident: 'incidents', run: 'runs', datasetVersion: 'datasets', note: 'notes', modelVersion: 'model-versions', handoff: 'handoffs' }[item.target.kind];
+  const section = { incident: 'incidents', run: 'runs', datasetVersion: 'datasets', note: 'notes', modelVersion: 'model-versions', handoff: 'handoffs', notebook: 'notebooks' }[item.target.kind];
   return `#/w/${workspaceId}/${section}/${encodeURIComponent(item.target.id)}?comment=${encodeURIComponent(item.commentId)}`;
 }

@@ -4,8 +4,8 @@ import { TimeAgo } from '../components/badges';
 import { inboxItemHref, useInbox } from '../session/use-inbox';
 import type { WorkspaceSession } from '../session/workspace-session';
 
-const WHERE = { incident: 'the incident', run: 'the run', datasetVersion: 'the dataset version', note: 'the note', modelVersion: 'the model version', handoff: 'the handoff of' } as const;
-const SOME = { incident: 'an incident', run: 'a run', datasetVersion: 'a dataset version', note: 'a note', modelVersion: 'a model version', handoff: 'a handoff' } as const;
+const WHERE = { incident: 'the incident', run: 'the run', datasetVersion: 'the dataset version', note: 'the note', modelVersion: 'the model version', handoff: 'the handoff of', notebook: 'the notebook' } as const;
+const SOME = { incident: 'an incident', run: 'a run', datasetVersion: 'a dataset version', note: 'a note', modelVersion: 'a model version', handoff: 'a handoff', notebook: 'a notebook' } as const;
 
 /** "mentioned you in a comment on the incident “Drift on age”": what it is, by name. */
 function describe(item: InboxItem): string {

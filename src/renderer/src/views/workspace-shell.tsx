@@ -31,6 +31,9 @@ const ComparisonPage = lazy(() => import('./comparison-page').then((m) => ({ def
 // A note page carries Monaco (megabytes): fetch it when a note is opened, not with the app.
 const NotesPage = lazy(() => import('./notes-page').then((m) => ({ default: m.NotesPage })));
 const NotePage = lazy(() => import('./note-page').then((m) => ({ default: m.NotePage })));
+// Notebook pages carry KaTeX, the diff library and (on first highlight) Monaco.
+const NotebooksPage = lazy(() => import('../notebooks/notebooks-page').then((m) => ({ default: m.NotebooksPage })));
+const NotebookPage = lazy(() => import('../notebooks/notebook-page').then((m) => ({ default: m.NotebookPage })));
 const MonitorsPage = lazy(() => import('./monitors-page').then((m) => ({ default: m.MonitorsPage })));
 // Runs carry recharts (metric charts) too.
 const RunsPage = lazy(() => import('../runs/runs-page').then((m) => ({ default: m.RunsPage })));
@@ -82,6 +85,7 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           <ModelsNavLink session={session} section={section} />
           <a href={`#/w/${ws}/datasets`} aria-current={section === 'datasets' || section === 'comparisons' ? 'page' : undefined}>Datasets</a>
           <a href={`#/w/${ws}/notes`} aria-current={section === 'notes' ? 'page' : undefined}>Notes</a>
+          <a href={`#/w/${ws}/notebooks`} aria-current={section === 'notebooks' ? 'page' : undefined}>Notebooks</a>
           <a href={`#/w/${ws}/members`} aria-current={section === 'members' ? 'page' : undefined}>Members</a>
           <a href={`#/w/${ws}/history`} aria-current={section === 'history' ? 'page' : undefined}>History</a>
           {/* The server shows webhooks to owners and editors only. */}
@@ -119,6 +123,8 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
           <ComparePage session={session} />
         ) : section === 'notes' ? (
           itemId ? <NotePage key={itemId} session={session} noteId={itemId} /> : <NotesPage session={session} />
+        ) : section === 'notebooks' ? (
+          itemId ? <NotebookPage key={itemId} session={session} notebookId={itemId} /> : <NotebooksPage session={session} />
         ) : section === 'monitors' ? (
           itemId ? <MonitorDetail session={session} monitorId={itemId} /> : <MonitorsPage session={session} />
         ) : section === 'comparisons' && itemId ? (
