@@ -53,13 +53,17 @@ export async function exportWorkspace(source: ArchiveSource, file: string, optio
   // A write error (disk full) surfaces from `write`; entries must stop waiting for it then.
   let failed: unknown;
   write.catch((err: unknown) => (failed = err));
-  const add = (path: string, data: Uint8Array) =>
-    new Promise<void>((resolve, reject) => {
+  const add = async (path: string, data: Uint8Array) => {
+    // Between entries the server's own work goes first: a backup taken while serving holds up
+    // a write for at most one entry's read, never for the whole archive.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return new Promise<void>((resolve, reject) => {
       if (failed) return reject(failed);
       entries.push({ path, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.byteLength });
       bytes += data.byteLength;
       pack.entry({ name: path, size: data.byteLength, mtime, mode: 0o600 }, Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) => (err ? reject(err) : resolve()));
     });
+  };
 
   try {
     const webhooks = await source.webhooks();

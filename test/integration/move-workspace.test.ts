@@ -10,12 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
+import { PostgresStore } from '../../server/postgres-store.ts';
 import { addComment, createIncident, createNote, getIncident, listIncidents, listMembers, noteDocName, updateIncident } from '../../src/core/workspace/index.ts';
 import { parseInviteLink } from '../../src/shared/host-contract.ts';
 import { startEmbeddedServer } from '../../src/node/embedded-server.ts';
 import { createHostHandlers } from '../../src/node/host-handlers.ts';
 import { JobRunner } from '../../src/node/jobs.ts';
 import { LocalCache } from '../../src/node/local-cache.ts';
+import { serviceOwner, startPostgres } from '../helpers/services.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
 
 let dir: string;
@@ -116,4 +118,29 @@ describe('moving a workspace to a team server', () => {
     const refused = await fetch(`${team.url}/api/v1/workspaces/${empty.id}/adopt/${bobId}`, { method: 'POST', body: readFileSync(again), headers: { authorization: `Bearer ${bobToken}`, 'content-type': 'application/gzip' } });
     expect(refused.status).toBe(403);
   }, 60_000);
+});
+
+describe('moving into a team server on PostgreSQL', () => {
+  const services = serviceOwner();
+  afterAll(() => services.stop());
+
+  it('maps the members and merges the docs in one go, as on SQLite', async () => {
+    const pg = await services.start(startPostgres());
+    const pgTeam = await startSyncServer({ port: 0, store: await PostgresStore.open(pg.url) });
+    try {
+      const local = await handlers['workspaces.create']({ name: 'Fraud', yourName: 'Ada' });
+      const ada = await open(embedded.server.url, local.workspaceId, local.token);
+      createIncident(ada.doc, { title: 'Merchant mix shifted', severity: 'low' }, ctx(local.memberId, 'Ada'));
+      await embedded.server.flushed();
+      const empty = await pgTeam.store.createWorkspace('Fraud (team)', 'Ada');
+      const moved = await handlers['workspaces.move']({ workspaceId: local.workspaceId, serverUrl: pgTeam.url, token: empty.token });
+      expect(moved.connection.memberId).toBe(local.memberId);
+      expect(await pgTeam.store.authenticate(empty.token)).toMatchObject({ memberId: local.memberId, role: 'owner' });
+      expect((await pgTeam.store.listMembers(empty.id)).map((m) => m.memberId)).toEqual([local.memberId]);
+      const there = await open(pgTeam.url, empty.id, empty.token);
+      await waitFor(() => listIncidents(there.doc).length === 1, 'incident on the PostgreSQL team server');
+    } finally {
+      await pgTeam.close();
+    }
+  }, 120_000);
 });

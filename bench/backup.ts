@@ -1,0 +1,89 @@
+/**
+ * `npm run bench:backup` — does an online backup hold up the server? A real sync server on a
+ * SQLite store holding a large workspace (a big workspace doc, note docs, history snapshots and
+ * blobs) takes comments from a live client, first with no backup running (the baseline, in the
+ * same run), then while `--backup-dir` archives every workspace. Printed: the longest
+ * event-loop pause and the p99 time from a comment sent to its echo from the server, both
+ * phases, and their ratio. Goal (issue 21): a backup pauses the server no longer than a normal
+ * write does, i.e. the ratios stay near 1.
+ * Options: --incidents N (default 20000), --blobs N (default 40, 1 MiB each), --comments N (default 200).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { randomBytes, createHash } from 'node:crypto';
+import * as Y from 'yjs';
+import { startSyncServer } from '../server/index.ts';
+import { addComment, createIncident, initWorkspace, upsertMember } from '../src/core/workspace/index.ts';
+import { connectClient, synced } from '../test/helpers/sync-clients.ts';
+
+const { values: opts } = parseArgs({ options: { incidents: { type: 'string', default: '20000' }, blobs: { type: 'string', default: '40' }, comments: { type: 'string', default: '200' } } });
+const dir = mkdtempSync(join(tmpdir(), 'driftdesk-bench-backup-'));
+const server = await startSyncServer({ port: 0, dataDir: join(dir, 'data'), snapshotEveryMs: 0, backup: { dir: join(dir, 'backups'), everyMs: 24 * 3_600_000, keep: 2 } });
+try {
+  const ws = server.store.createWorkspace('Big', 'Ada');
+  const seed = new Y.Doc();
+  const now = Date.now();
+  let n = 0;
+  const as = { actor: { id: ws.memberId, name: 'Ada' }, now: () => now, newId: () => `id${++n}` };
+  seed.transact(() => {
+    initWorkspace(seed, { id: ws.id, name: 'Big' }, { now: () => now });
+    upsertMember(seed, { id: ws.memberId, name: 'Ada', role: 'owner', joinedAt: now });
+    for (let i = 0; i < Number(opts.incidents); i++) createIncident(seed, { title: `incident ${i}`, severity: 'low', description: 'x'.repeat(500) }, as);
+  });
+  const state = Y.encodeStateAsUpdate(seed);
+  server.store.appendUpdate(ws.id, state);
+  for (let i = 0; i < 5; i++) server.store.addSnapshot(ws.id, state, now - i);
+  for (let i = 0; i < Number(opts.blobs); i++) {
+    const blob = randomBytes(1024 * 1024);
+    server.store.putBlob(ws.id, createHash('sha256').update(blob).digest('hex'), blob);
+  }
+  const client = connectClient(server.url, ws.id, ws.token);
+  await synced(client.provider);
+
+  /** Comments one after another, each timed from send to the server's echo at a second client. */
+  const watcher = connectClient(server.url, ws.id, ws.token);
+  await synced(watcher.provider);
+  const comments = watcher.doc.getMap('comments');
+  async function phase(during: () => Promise<unknown>): Promise<{ maxPauseMs: number; p99Ms: number }> {
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    const echo: number[] = [];
+    let stop = false;
+    const writes = (async () => {
+      for (let i = 0; i < Number(opts.comments) && !stop; i++) {
+        const sent = performance.now();
+        const before = comments.size;
+        addComment(client.doc, { target: { kind: 'incident', id: 'id1' }, body: `comment ${i}` }, { ...as, newId: () => `c${++n}` });
+        while (comments.size === before) await new Promise((r) => setTimeout(r, 1));
+        echo.push(performance.now() - sent);
+      }
+    })();
+    await during();
+    stop = true;
+    await writes;
+    delay.disable();
+    echo.sort((a, b) => a - b);
+    return { maxPauseMs: delay.max / 1e6, p99Ms: echo[Math.floor(echo.length * 0.99)] ?? Number.NaN };
+  }
+
+  const quiet = await phase(() => new Promise((r) => setTimeout(r, 3000)));
+  let archived = 0;
+  const backing = await phase(async () => {
+    const run = await server.backups!.runNow();
+    archived = run.written.length;
+  });
+  const row = (name: string, p: { maxPauseMs: number; p99Ms: number }) => `${name.padEnd(22)} ${p.maxPauseMs.toFixed(1).padStart(12)} ${p.p99Ms.toFixed(1).padStart(16)}`;
+  console.log(`workspace: ${opts.incidents} incidents (${(state.byteLength / 1e6).toFixed(1)} MB doc), 5 snapshots, ${opts.blobs} × 1 MiB blobs; ${archived} archive(s) written`);
+  console.log(`${'phase'.padEnd(22)} ${'max pause ms'.padStart(12)} ${'echo p99 ms'.padStart(16)}`);
+  console.log(row('writes only (baseline)', quiet));
+  console.log(row('writes + backup', backing));
+  console.log(`ratio: max pause ${(backing.maxPauseMs / quiet.maxPauseMs).toFixed(2)}×, echo p99 ${(backing.p99Ms / quiet.p99Ms).toFixed(2)}×`);
+  client.dispose();
+  watcher.dispose();
+} finally {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+}
