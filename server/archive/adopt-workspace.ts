@@ -17,7 +17,7 @@ import type { WithRoom } from '../room.ts';
 import type { MemberIdentity, Store } from '../store-contract.ts';
 import { hashToken, newToken } from '../tokens.ts';
 import { ArchiveError } from './archive-format.ts';
-import { type ArchiveInput, readEntries, verifyArchive } from './import-workspace.ts';
+import { type ArchiveInput, insertBatch, monitorHistoryRows, readEntries, verifyArchive } from './import-workspace.ts';
 
 export interface AdoptResult {
   members: number;
@@ -64,6 +64,7 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
       }
       await sink.retireMember(ws, caller.memberId, me.id);
       for (const s of rows.snapshots) await sink.snapshot(ws, s.createdAt, entries.get(s.path)!);
+      if (rows.monitorHistory) for (const row of monitorHistoryRows(entries.get(rows.monitorHistory.path)!)) await insertBatch(sink, ws, row);
       await sink.commit();
     } catch (err) {
       await sink.rollback();

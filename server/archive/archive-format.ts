@@ -7,6 +7,7 @@
  *   docs/<doc>.update       each doc's whole state as one Yjs update ('' → docs/workspace.update)
  *   history/<n>.update      history snapshots (their times are in workspace.json)
  *   blobs/<sha256>          every blob, named by the SHA-256 of its bytes
+ *   monitors/history.jsonl  every monitor's history rows (batches, metrics posts), one per line
  *   manifest.json           written last: format version and the SHA-256 and size of every entry
  *
  * The manifest is checked before anything is written on import: an entry missing, extra,
@@ -66,8 +67,19 @@ export const workspaceRowsSchema = z.object({
   docs: z.array(z.object({ doc: z.string().max(200), path: z.string() })),
   snapshots: z.array(z.object({ createdAt: time, path: z.string() })),
   blobs: z.array(z.object({ sha256: sha256Hex, createdAt: time })),
+  /** Monitors' history rows, as JSON lines in `monitors/history.jsonl` (absent: none). */
+  monitorHistory: z.object({ path: z.literal('monitors/history.jsonl'), rows: z.number().int().nonnegative() }).optional(),
 });
 export type WorkspaceRows = z.infer<typeof workspaceRowsSchema>;
+
+/** One line of monitors/history.jsonl. */
+export const monitorHistoryRowSchema = z.object({
+  id: z.number().int().positive(),
+  monitorId: z.string().min(1).max(128),
+  at: time,
+  data: z.string().max(64 * 1024 * 1024),
+  columns: z.string().max(64 * 1024 * 1024).nullable(),
+});
 
 /** The entry that holds a doc's state. Note ids are ids, so the name is safe as a path. */
 export function docEntryPath(doc: string): string {
@@ -84,7 +96,8 @@ export function isArchivePath(path: string): boolean {
     path === 'docs/workspace.update' ||
     /^docs\/note\/[A-Za-z0-9_-]{1,128}\.update$/.test(path) ||
     /^history\/[0-9]{1,9}\.update$/.test(path) ||
-    /^blobs\/[0-9a-f]{64}$/.test(path)
+    /^blobs\/[0-9a-f]{64}$/.test(path) ||
+    path === 'monitors/history.jsonl'
   );
 }
 

@@ -11,6 +11,8 @@ export interface MemberRow { id: string; name: string; role: Role; createdAt: nu
 export interface TokenRow { hash: string; memberId: string; createdAt: number; revokedAt: number | null }
 export interface WebhookRow { id: string; url: string; secret: string; purpose: WebhookPurpose; createdAt: number }
 export interface WorkspaceRow { id: string; name: string; createdAt: number }
+/** A monitor's history row as stored (server/store-contract.ts rowOfBatch): kept with its id, which incidents' findings cite. */
+export interface MonitorBatchRow { id: number; monitorId: string; at: number; data: string; columns: string | null }
 
 export interface ArchiveSource {
   workspace(): Promise<WorkspaceRow | undefined>;
@@ -27,13 +29,15 @@ export interface ArchiveSource {
   snapshot(id: number): Promise<Uint8Array>;
   blobs(): Promise<{ sha256: string; createdAt: number }[]>;
   blob(sha256: string): Promise<Uint8Array>;
+  /** Every monitor's history (batches and metrics posts), oldest first. */
+  monitorBatches(): Promise<MonitorBatchRow[]>;
   /** Ends the read transaction and closes the source's own connection. */
   close(): Promise<void>;
 }
 
 export interface ArchiveSink {
   /** Ids already taken in the target store (the workspace, a member, a token, a webhook). */
-  taken(rows: { workspaceId: string; memberIds: string[]; tokenHashes: string[]; webhookIds: string[] }): Promise<string[]>;
+  taken(rows: { workspaceId: string; memberIds: string[]; tokenHashes: string[]; webhookIds: string[]; batchIds?: number[] }): Promise<string[]>;
   workspace(row: WorkspaceRow): Promise<void>;
   member(workspaceId: string, row: MemberRow): Promise<void>;
   token(row: TokenRow): Promise<void>;
@@ -43,6 +47,7 @@ export interface ArchiveSink {
   doc(workspaceId: string, doc: string, state: Uint8Array): Promise<void>;
   snapshot(workspaceId: string, createdAt: number, state: Uint8Array): Promise<void>;
   blob(workspaceId: string, sha256: string, createdAt: number, data: Uint8Array): Promise<void>;
+  monitorBatch(workspaceId: string, row: MonitorBatchRow): Promise<void>;
   /** Moves `from`'s tokens to `to` and removes member `from` (a person mapped to their archived self). */
   retireMember(workspaceId: string, from: string, to: string): Promise<void>;
   commit(): Promise<void>;

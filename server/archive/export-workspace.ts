@@ -30,6 +30,7 @@ export interface ExportSummary {
   blobs: number;
   members: number;
   webhooks: number;
+  monitorHistoryRows: number;
 }
 
 /** A URL cut to its origin: enough to say which service it was, never the credential in its path. */
@@ -93,6 +94,11 @@ export async function exportWorkspace(source: ArchiveSource, file: string, optio
       await add(path, await source.snapshot(s.id));
     }
     for (const b of rows.blobs) await add(`blobs/${b.sha256}`, await source.blob(b.sha256));
+    const history = await source.monitorBatches();
+    if (history.length > 0) {
+      rows.monitorHistory = { path: 'monitors/history.jsonl', rows: history.length };
+      await add('monitors/history.jsonl', Buffer.from(history.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+    }
     await add('workspace.json', Buffer.from(JSON.stringify(rows, null, 1)));
     const manifest: Manifest = { format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, workspaceId: workspace.id, exportedAt: mtime.getTime(), entries: [...entries] };
     const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 1));
@@ -100,7 +106,7 @@ export async function exportWorkspace(source: ArchiveSource, file: string, optio
     pack.finalize();
     await write;
     await rename(partial, file);
-    return { workspaceId: workspace.id, file, bytes, docs: rows.docs.length, snapshots: rows.snapshots.length, blobs: rows.blobs.length, members: rows.members.length, webhooks: webhooks.length };
+    return { workspaceId: workspace.id, file, bytes, docs: rows.docs.length, snapshots: rows.snapshots.length, blobs: rows.blobs.length, members: rows.members.length, webhooks: webhooks.length, monitorHistoryRows: rows.monitorHistory?.rows ?? 0 };
   } catch (err) {
     pack.destroy(err instanceof Error ? err : new Error(String(err)));
     await write.catch(() => {});

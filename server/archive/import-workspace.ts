@@ -15,8 +15,8 @@ import tar from 'tar-stream';
 import * as Y from 'yjs';
 import { DOC_KEYS } from '../../src/core/workspace/index.ts';
 import { checkUpdateStructure } from '../update-structure.ts';
-import { ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveError, type Manifest, type WorkspaceRows, isArchivePath, manifestSchema, workspaceRowsSchema } from './archive-format.ts';
-import type { ArchiveSink } from './archive-store.ts';
+import { ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveError, type Manifest, type WorkspaceRows, isArchivePath, manifestSchema, monitorHistoryRowSchema, workspaceRowsSchema } from './archive-format.ts';
+import type { ArchiveSink, MonitorBatchRow } from './archive-store.ts';
 import { unseal } from './seal.ts';
 
 /** workspace.json and manifest.json are read whole; past this they are not ours. */
@@ -109,6 +109,8 @@ export async function verifyArchive(file: ArchiveInput): Promise<VerifiedArchive
   for (const d of rows.docs) if (!seen.has(d.path)) throw new ArchiveError('truncated', `lists doc "${d.doc}" whose entry is missing`, d.path);
   for (const s of rows.snapshots) if (!seen.has(s.path)) throw new ArchiveError('truncated', 'is a listed history snapshot that is missing', s.path);
   for (const b of rows.blobs) if (!seen.has(`blobs/${b.sha256}`)) throw new ArchiveError('truncated', 'is a listed blob that is missing', `blobs/${b.sha256}`);
+  if (rows.monitorHistory && !seen.has(rows.monitorHistory.path)) throw new ArchiveError('truncated', 'is listed in workspace.json but missing', rows.monitorHistory.path);
+  if (!rows.monitorHistory && seen.has('monitors/history.jsonl')) throw new ArchiveError('tampered', 'is not listed in workspace.json', 'monitors/history.jsonl');
   const members = new Set(rows.members.map((m) => m.id));
   for (const t of rows.tokens) if (!members.has(t.memberId)) throw new ArchiveError('bad_entry', `a token belongs to member ${t.memberId}, who is not in the archive`, 'workspace.json');
   return { manifest, rows };
@@ -138,6 +140,35 @@ function retarget(state: Uint8Array, workspaceId: string): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
+/** The rows of monitors/history.jsonl, each checked; a bad line is named by its number. */
+export function monitorHistoryRows(data: Buffer): MonitorBatchRow[] {
+  const lines = data.toString('utf8').split('\n');
+  const out: MonitorBatchRow[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (err) {
+      throw new ArchiveError('bad_entry', `line ${i + 1} is not JSON (${(err as Error).message})`, 'monitors/history.jsonl');
+    }
+    const r = monitorHistoryRowSchema.safeParse(value);
+    if (!r.success) throw new ArchiveError('bad_entry', `line ${i + 1}: ${r.error.issues[0]!.path.map(String).join('.')}: ${r.error.issues[0]!.message}`, 'monitors/history.jsonl');
+    out.push(r.data);
+  });
+  return out;
+}
+
+/** A history row keeps its id (incidents' findings cite it); one already in this store is a conflict, not a crash. */
+export async function insertBatch(sink: ArchiveSink, ws: string, row: MonitorBatchRow): Promise<void> {
+  try {
+    await sink.monitorBatch(ws, row);
+  } catch (err) {
+    if (/UNIQUE|duplicate key/i.test((err as Error).message)) throw new ArchiveError('conflict', `this store already has monitor history row ${row.id}: import into another store, or remove that workspace first`, 'monitors/history.jsonl');
+    throw err;
+  }
+}
+
 export interface ImportOptions {
   /** Import under another workspace id (the archive's is taken, or a copy is wanted elsewhere). */
   as?: string;
@@ -154,6 +185,7 @@ export interface ImportSummary {
   blobs: number;
   members: number;
   webhooks: number;
+  monitorHistoryRows: number;
   /** Webhooks whose URL and secret were not in the archive: add them again (origin shown). */
   webhooksToReAdd: { id: string; purpose: string; origin: string }[];
 }
@@ -202,6 +234,8 @@ export async function importWorkspace(file: string, openSink: () => Promise<Arch
         await sink.snapshot(ws, snapshotAt.get(e.path)!, bytes);
       } else if (blobAt.has(e.path)) {
         await sink.blob(ws, e.sha256, blobAt.get(e.path)!, bytes);
+      } else if (e.path === rows.monitorHistory?.path) {
+        for (const row of monitorHistoryRows(e.data)) await insertBatch(sink, ws, row);
       } else {
         throw new ArchiveError('tampered', 'is not listed in workspace.json', e.path);
       }
@@ -212,7 +246,7 @@ export async function importWorkspace(file: string, openSink: () => Promise<Arch
     throw err;
   }
   return {
-    workspaceId: ws, docs: rows.docs.length, snapshots: rows.snapshots.length, blobs: rows.blobs.length, members: rows.members.length, webhooks: webhooks.length,
+    workspaceId: ws, docs: rows.docs.length, snapshots: rows.snapshots.length, blobs: rows.blobs.length, members: rows.members.length, webhooks: webhooks.length, monitorHistoryRows: rows.monitorHistory?.rows ?? 0,
     webhooksToReAdd: rows.webhooks.filter((h) => !h.sealed || !options.passphrase).map((h) => ({ id: h.id, purpose: h.purpose, origin: h.origin })),
   };
 }

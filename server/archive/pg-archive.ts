@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import * as Y from 'yjs';
 import type { DeliveryInfo } from '../store-contract.ts';
-import type { ArchiveSink, ArchiveSource, MemberRow, TokenRow, WebhookRow, WorkspaceRow } from './archive-store.ts';
+import type { ArchiveSink, ArchiveSource, MemberRow, MonitorBatchRow, TokenRow, WebhookRow, WorkspaceRow } from './archive-store.ts';
 
 const num = (v: unknown) => (v === null ? null : Number(v));
 
@@ -47,6 +47,10 @@ export async function pgArchiveSource(client: pg.PoolClient, workspaceId: string
     snapshot: async (id) => new Uint8Array((await rows('SELECT data FROM doc_history WHERE workspace_id = $1 AND id = $2', [ws, id]))[0]!.data as Buffer),
     blobs: async () => (await rows('SELECT sha256, created_at FROM blobs WHERE workspace_id = $1 ORDER BY sha256')).map((r) => ({ sha256: String(r.sha256), createdAt: Number(r.created_at) })),
     blob: async (sha256) => new Uint8Array((await rows('SELECT data FROM blobs WHERE workspace_id = $1 AND sha256 = $2', [ws, sha256]))[0]!.data as Buffer),
+    monitorBatches: async () =>
+      (await rows('SELECT id, monitor_id, at, data, columns FROM monitor_batches WHERE workspace_id = $1 ORDER BY id')).map(
+        (r): MonitorBatchRow => ({ id: Number(r.id), monitorId: String(r.monitor_id), at: Number(r.at), data: String(r.data), columns: r.columns === null ? null : String(r.columns) }),
+      ),
     close: async () => {
       if (!open) return;
       open = false;
@@ -70,13 +74,14 @@ export async function pgArchiveSink(client: pg.PoolClient): Promise<ArchiveSink>
     }
   };
   return {
-    taken: async ({ workspaceId, memberIds, tokenHashes, webhookIds }) => {
+    taken: async ({ workspaceId, memberIds, tokenHashes, webhookIds, batchIds = [] }) => {
       const q = async (sql: string, values: string[]) => ((await client.query(sql, [values])).rows as { v: string }[]).map((r) => r.v);
       return [
         ...(await q('SELECT id AS v FROM workspaces WHERE id = ANY($1)', [workspaceId])).map((v) => `workspace ${v}`),
         ...(await q('SELECT id AS v FROM members WHERE id = ANY($1)', memberIds)).map((v) => `member ${v}`),
         ...(await q('SELECT hash AS v FROM tokens WHERE hash = ANY($1)', tokenHashes)).map((v) => `token ${v.slice(0, 12)}…`),
         ...(await q('SELECT id AS v FROM webhooks WHERE id = ANY($1)', webhookIds)).map((v) => `webhook ${v}`),
+        ...((await client.query('SELECT id AS v FROM monitor_batches WHERE id = ANY($1::bigint[])', [batchIds])).rows as { v: string }[]).map((r) => `monitor history row ${r.v}`),
       ];
     },
     workspace: (w) => run('INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)', [w.id, w.name, w.createdAt]),
@@ -93,12 +98,17 @@ export async function pgArchiveSink(client: pg.PoolClient): Promise<ArchiveSink>
     doc: (ws, doc, state) => run('INSERT INTO doc_updates (workspace_id, doc, data) VALUES ($1, $2, $3)', [ws, doc, Buffer.from(state)]),
     snapshot: (ws, at, state) => run('INSERT INTO doc_history (workspace_id, created_at, data) VALUES ($1, $2, $3)', [ws, at, Buffer.from(state)]),
     blob: (ws, sha, at, data) => run('INSERT INTO blobs (workspace_id, sha256, data, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [ws, sha, Buffer.from(data), at]),
+    monitorBatch: (ws, b) => run('INSERT INTO monitor_batches (id, workspace_id, monitor_id, at, data, columns) VALUES ($1, $2, $3, $4, $5, $6)', [b.id, ws, b.monitorId, b.at, b.data, b.columns]),
     retireMember: async (ws, from, to) => {
       await run('UPDATE tokens SET member_id = $1 WHERE member_id = $2', [to, from]);
       await run('DELETE FROM members WHERE id = $1 AND workspace_id = $2', [from, ws]);
       await run('UPDATE auth_version SET version = version + 1 WHERE id = 1', []);
     },
-    commit: () => end('COMMIT'),
+    commit: async () => {
+      // Rows came with their ids: the sequence must move past them, or the next batch collides.
+      if (open) await client.query("SELECT setval(pg_get_serial_sequence('monitor_batches', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM monitor_batches), 1))");
+      await end('COMMIT');
+    },
     rollback: () => end('ROLLBACK'),
   };
 }

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import type { DeliveryInfo } from '../store-contract.ts';
-import type { ArchiveSink, ArchiveSource, MemberRow, TokenRow, WebhookRow, WorkspaceRow } from './archive-store.ts';
+import type { ArchiveSink, ArchiveSource, MemberRow, MonitorBatchRow, TokenRow, WebhookRow, WorkspaceRow } from './archive-store.ts';
 
 export function sqliteArchiveSource(file: string, workspaceId: string, nativeBinding?: string): ArchiveSource {
   const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
@@ -43,6 +43,7 @@ export function sqliteArchiveSource(file: string, workspaceId: string, nativeBin
     snapshot: async (id) => new Uint8Array((db.prepare('SELECT data FROM doc_history WHERE workspace_id = ? AND id = ?').get(ws, id) as { data: Buffer }).data),
     blobs: async () => all<{ sha256: string; createdAt: number }>('SELECT sha256, created_at AS createdAt FROM blobs WHERE workspace_id = ? ORDER BY sha256', ws),
     blob: async (sha256) => new Uint8Array((db.prepare('SELECT data FROM blobs WHERE workspace_id = ? AND sha256 = ?').get(ws, sha256) as { data: Buffer }).data),
+    monitorBatches: async () => all<MonitorBatchRow>('SELECT id, monitor_id AS monitorId, at, data, columns FROM monitor_batches WHERE workspace_id = ? ORDER BY id', ws),
     close: async () => {
       if (db.open) {
         db.exec('COMMIT');
@@ -61,13 +62,14 @@ export function sqliteArchiveSink(db: Database.Database): ArchiveSink {
   db.exec('BEGIN IMMEDIATE');
   const run = (sql: string, ...params: unknown[]) => void db.prepare(sql).run(...params);
   return {
-    taken: async ({ workspaceId, memberIds, tokenHashes, webhookIds }) => {
+    taken: async ({ workspaceId, memberIds, tokenHashes, webhookIds, batchIds = [] }) => {
       const found: string[] = [];
       const has = (sql: string, v: string) => db.prepare(sql).get(v) !== undefined;
       if (has('SELECT 1 FROM workspaces WHERE id = ?', workspaceId)) found.push(`workspace ${workspaceId}`);
       for (const id of memberIds) if (has('SELECT 1 FROM members WHERE id = ?', id)) found.push(`member ${id}`);
       for (const h of tokenHashes) if (has('SELECT 1 FROM tokens WHERE hash = ?', h)) found.push(`token ${h.slice(0, 12)}…`);
       for (const id of webhookIds) if (has('SELECT 1 FROM webhooks WHERE id = ?', id)) found.push(`webhook ${id}`);
+      for (const id of batchIds) if (db.prepare('SELECT 1 FROM monitor_batches WHERE id = ?').get(id) !== undefined) found.push(`monitor history row ${id}`);
       return found;
     },
     workspace: async (w) => run('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)', w.id, w.name, w.createdAt),
@@ -84,6 +86,7 @@ export function sqliteArchiveSink(db: Database.Database): ArchiveSink {
     doc: async (ws, doc, state) => run('INSERT INTO doc_updates (workspace_id, doc, data) VALUES (?, ?, ?)', ws, doc, state),
     snapshot: async (ws, at, state) => run('INSERT INTO doc_history (workspace_id, created_at, data) VALUES (?, ?, ?)', ws, at, state),
     blob: async (ws, sha, at, data) => run('INSERT OR IGNORE INTO blobs (workspace_id, sha256, data, created_at) VALUES (?, ?, ?, ?)', ws, sha, data, at),
+    monitorBatch: async (ws, b) => run('INSERT INTO monitor_batches (id, workspace_id, monitor_id, at, data, columns) VALUES (?, ?, ?, ?, ?, ?)', b.id, ws, b.monitorId, b.at, b.data, b.columns),
     retireMember: async (ws, from, to) => {
       run('UPDATE tokens SET member_id = ? WHERE member_id = ?', to, from);
       run('DELETE FROM members WHERE id = ? AND workspace_id = ?', from, ws);

@@ -78,6 +78,11 @@ function seed(store: ServerStore) {
   const hook = store.createWebhook(ws.id, 'https://hooks.example.com/services/T000/B000/XXXXSECRET', 'incidents', Date.now());
   store.saveDelivery(ws.id, { id: 'd1', webhookId: hook.id, url: 'https://hooks.example.com/services/T000/B000/XXXXSECRET', event: 'incident.opened', status: 'delivered', attempts: 1, lastStatus: 200, lastError: null, createdAt: 1, updatedAt: 2 });
   store.markMonitored(ws.id);
+  // Two monitors' history, kept outside the doc; incidents' findings cite rows by id.
+  for (let i = 0; i < 25; i++) {
+    store.db.prepare('INSERT INTO monitor_batches (workspace_id, monitor_id, at, data, columns) VALUES (?, ?, ?, ?, ?)')
+      .run(ws.id, i % 2 ? 'mon_a' : 'mon_b', 1_700_000_000_000 + i * 3_600_000, JSON.stringify({ kind: 'batch', rows: 100 + i, driftShare: i / 25, outcomes: [] }), i % 3 ? JSON.stringify([{ name: 'age', score: i / 100 }]) : null);
+  }
   return { ws, editor, viewer, revoked, note, blobs, hook };
 }
 
@@ -92,6 +97,7 @@ async function snapshotOf(store: Store, id: string, noteId: string) {
     note: Buffer.from(await store.loadDoc(`${id}:note:${noteId}`)).toString('base64'),
     snapshots: await Promise.all(snapshots.map(async (s) => ({ createdAt: s.createdAt, sha: sha((await store.getSnapshot(id, s.id))!) }))),
     monitored: (await store.monitoredWorkspaces()).includes(id),
+    history: await Promise.all(['mon_a', 'mon_b'].map((m) => store.listMonitorBatches(id, m, { limit: 1000 }))),
   };
 }
 
@@ -131,7 +137,8 @@ describe('workspace archives', () => {
     const exported = await cli(['workspace', 'export', seeded.ws.id, '--data', join(dir, 'origin'), '--out', first, '--include-secrets', '--passphrase-file', passFile]);
     expect(exported.stderr).toBe('');
     expect(exported.code).toBe(0);
-    expect(JSON.parse(exported.stdout)).toMatchObject({ workspaceId: seeded.ws.id, docs: 2, snapshots: 2, blobs: 3, members: 4, webhooks: 1 });
+    expect(JSON.parse(exported.stdout)).toMatchObject({ workspaceId: seeded.ws.id, docs: 2, snapshots: 2, blobs: 3, members: 4, webhooks: 1, monitorHistoryRows: 25 });
+    expect(before.history.map((p) => p.batches.length)).toEqual([12, 13]);
     // The secret URL is sealed: nowhere in the archive's bytes in the clear.
     const { rows } = await verifyArchive(first);
     expect(JSON.stringify(rows)).not.toContain('XXXXSECRET');
@@ -148,6 +155,9 @@ describe('workspace archives', () => {
       expect(await pgStore.authenticate(seeded.editor.token)).toMatchObject({ workspaceId: seeded.ws.id, role: 'editor', name: 'Bob' });
       expect(await pgStore.authenticate(seeded.revoked.token)).toBeUndefined();
       expect(await pgStore.webhookTargets(seeded.ws.id, 'incidents')).toEqual([{ ...seeded.hook }]);
+      // Rows came with their ids; the next batch still gets a fresh one.
+      const next = await pgStore.addMonitorBatch(seeded.ws.id, { monitorId: 'mon_a', at: 1_800_000_000_000, columns: [] } as unknown as Parameters<typeof pgStore.addMonitorBatch>[1]);
+      expect(next).toBeGreaterThan(Math.max(...before.history.flatMap((p) => p.batches.map((b) => b.id))));
     } finally {
       await pgStore.close();
     }
@@ -161,7 +171,10 @@ describe('workspace archives', () => {
     expect(again.stderr).toContain(`webhook ${seeded.hook.id} (incidents, https://hooks.example.com) was not imported`);
     const final = new ServerStore(back);
     try {
-      expect(await snapshotOf(final, seeded.ws.id, seeded.note.id)).toEqual(before);
+      const after = await snapshotOf(final, seeded.ws.id, seeded.note.id);
+      // The batch added on PostgreSQL came along too.
+      expect(after.history[0]!.batches.at(-1)!.at).toBe(1_800_000_000_000);
+      expect({ ...after, history: [{ ...after.history[0]!, batches: after.history[0]!.batches.slice(0, -1) }, after.history[1]] }).toEqual(before);
       for (const b of seeded.blobs) expect(Buffer.from(final.getBlob(seeded.ws.id, sha(b))!).equals(b)).toBe(true);
       expect(final.authenticate(seeded.viewer.token)).toMatchObject({ role: 'viewer' });
       expect(final.listWebhooks(seeded.ws.id)).toEqual([]);
@@ -225,6 +238,16 @@ describe('workspace archives', () => {
       return Buffer.from(JSON.stringify(m));
     });
     await refused(rehashed, 'bad_entry', /^docs\/workspace\.update: is not a sound Yjs document/);
+    // A history line that is not a row, with the manifest rewritten to match: named by its line.
+    const badLine = Buffer.from('{"id":1,"monitorId":"mon_a","at":1,"data":"{}","columns":null}\n{"id":"two"}\n');
+    const badHistory = await variant('history', (n, d) => {
+      if (n === 'monitors/history.jsonl') return badLine;
+      if (n !== 'manifest.json') return d;
+      const m = JSON.parse(d.toString()) as { entries: { path: string; sha256: string; bytes: number }[] };
+      for (const e of m.entries) if (e.path === 'monitors/history.jsonl') Object.assign(e, { sha256: sha(badLine), bytes: badLine.byteLength });
+      return Buffer.from(JSON.stringify(m));
+    });
+    await refused(badHistory, 'bad_entry', /^monitors\/history\.jsonl: line 2: id: /);
 
     // The good archive imports once; a second time it conflicts and changes nothing.
     await importWorkspace(archive, () => target.openArchiveSink());

@@ -11,7 +11,7 @@ export const adoptHandlers = ({ store, withRoom }: HandlerDeps) =>
         return { json: await adoptArchive({ store, withRoom }, identity, params.memberId!, body) };
       } catch (err) {
         if (err instanceof AdoptConflict) return fail(409, err.message, 'not_empty');
-        if (err instanceof ArchiveError) return fail(400, err.message, `archive_${err.code}`);
+        if (err instanceof ArchiveError) return fail(err.code === 'conflict' ? 409 : 400, err.message, `archive_${err.code}`);
         throw err;
       }
     },
