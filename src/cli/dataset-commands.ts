@@ -1,4 +1,5 @@
 /** `driftdesk drift`, `driftdesk profile` and `driftdesk dataset diff`. */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { STAT_TEST_NAMES, type ColumnMapping, type ColumnMappingInput, columnMappingSchema, isStatTestName } from '../core/drift/index.ts';
 import { diffProfiles } from '../core/profile/index.ts';
@@ -42,6 +43,7 @@ export async function driftCommand(args: string[]): Promise<number> {
       prediction: { type: 'string' },
       proba: { type: 'string', multiple: true },
       ignore: { type: 'string', multiple: true },
+      mapping: { type: 'string' },
     },
   });
   if (positionals.length !== 2) throw new UsageError(`drift needs REF and CUR files, got ${positionals.length} argument(s)`);
@@ -63,7 +65,7 @@ export async function driftCommand(args: string[]): Promise<number> {
     driftShare = Number(values['drift-share']);
     if (!(driftShare >= 0 && driftShare <= 1)) throw new UsageError(`--drift-share must be between 0 and 1, got ${values['drift-share']}`);
   }
-  const mapping = mappingFromFlags(values);
+  const mapping = combineMappings(values.mapping === undefined ? undefined : mappingFromFile(values.mapping), mappingFromFlags(values));
   const [ref, cur] = positionals as [string, string];
   const report = await withReader((reader) =>
     compareFiles(reader, ref, cur, {
@@ -111,6 +113,29 @@ export function mappingFromFlags(values: { timestamp?: string; id?: string; targ
     throw new UsageError(parsed.error.issues.map((i) => `${flag[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`).join('; '));
   }
   return parsed.data;
+}
+
+/**
+ * A column mapping from a JSON file (`--mapping FILE`: the same object monitors take, with
+ * per-column type, test and threshold overrides); errors name the file and the field.
+ */
+export function mappingFromFile(file: string): ColumnMapping {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--mapping ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(err as Error).message})`}`);
+  }
+  const parsed = columnMappingSchema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--mapping ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/** The file's mapping with the flags' roles on top (a flag names a role again: the flag wins). */
+function combineMappings(file: ColumnMapping | undefined, flags: ColumnMapping | undefined): ColumnMapping | undefined {
+  if (!file || !flags) return file ?? flags;
+  const merged = { ...file, ...Object.fromEntries(Object.entries(flags).filter(([k, v]) => k !== 'columns' && v !== undefined)) };
+  return columnMappingSchema.parse({ ...merged, ignored: [...new Set([...(file.ignored ?? []), ...(flags.ignored ?? [])])], columns: { ...file.columns, ...flags.columns } });
 }
 
 export async function profileCommand(args: string[]): Promise<number> {

@@ -32,7 +32,7 @@ const USAGE = `usage: driftdesk <command> [options]
   drift REF CUR [--json] [--stattest TEST] [--stattest COLUMN=TEST] [--categorical A,B]
         [--numerical C] [--drift-share 0.5] [--fail-on-drift]
         [--timestamp COL] [--id COL] [--target COL] [--prediction COL]
-        [--proba COL | --proba CLASS=COL …] [--ignore A,B]
+        [--proba COL | --proba CLASS=COL …] [--ignore A,B] [--mapping FILE.json]
                                                      column mapping: timestamp, id and ignored
                                                      columns are not tested
                                                      test every column for drift (exit 1 on

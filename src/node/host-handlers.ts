@@ -2,7 +2,7 @@
  * The host services behind the contract, shared by the Electron main process and the web
  * host: the local cache, joined workspaces, and the embedded server when one runs.
  */
-import { rm, stat } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import * as Y from 'yjs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { type DatasetProfile, compareProfiles } from '../core/profile/index.ts';
@@ -206,7 +206,7 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
       return { jobId };
     },
 
-    'datasets.compare': async ({ workspaceId, reference, current }) => {
+    'datasets.compare': async ({ workspaceId, reference, current, mapping }) => {
       const conn = connection(workspaceId);
       const jobId = jobs.run(`Comparing ${reference.fileName} with ${current.fileName}`, async (report) => {
         // Each file from this machine, else from the blob store; what is missing anywhere sends the comparison to the profiles.
@@ -233,13 +233,21 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
         const [ref, cur] = sides as [{ path: string | null; why: string | null }, { path: string | null; why: string | null }];
         let comparison: DriftComparison;
         if (ref.path && cur.path) {
-          const output = (await jobs.runCli(['drift', ref.path, cur.path, '--json', '--histograms', '--progress'], report)) as DriftComparison;
+          // The mapping goes to the CLI as a file (the same object the API and monitors take).
+          const mappingFile = mapping ? join(info.dataDir, `compare-mapping-${crypto.randomUUID()}.json`) : null;
+          if (mappingFile) await writeFile(mappingFile, JSON.stringify(mapping), { mode: 0o600 });
+          let output: DriftComparison;
+          try {
+            output = (await jobs.runCli(['drift', ref.path, cur.path, '--json', '--histograms', '--progress', ...(mappingFile ? ['--mapping', mappingFile] : [])], report)) as DriftComparison;
+          } finally {
+            if (mappingFile) await rm(mappingFile, { force: true });
+          }
           comparison = { ...output, basis: 'files', reference: { ...output.reference, path: reference.fileName }, current: { ...output.current, path: current.fileName } };
         } else {
           report({ phase: 'comparing the stored profiles', done: 0, total: 1 });
           const load = async (v: { profileBlob: string; fileName: string }) => ({ ...(JSON.parse(new TextDecoder().decode(await loadBlob(cache, conn, v.profileBlob))) as DatasetProfile), path: v.fileName });
           const why = [ref.why, cur.why].filter((w): w is string => w !== null).join('; ');
-          comparison = compareProfiles(await load(reference), await load(current), why.charAt(0).toUpperCase() + why.slice(1));
+          comparison = compareProfiles(await load(reference), await load(current), why.charAt(0).toUpperCase() + why.slice(1), mapping);
         }
         const { sha256, uploadError } = await storeBlob(cache, conn, new TextEncoder().encode(JSON.stringify(comparison)));
         return {

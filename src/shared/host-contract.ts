@@ -155,7 +155,8 @@ export const hostRequests = {
    * Compares two versions: on their files when this machine has them or can download them from
    * the blob store, else on their stored profiles (the report says which).
    */
-  'datasets.compare': z.object({ workspaceId: docId, reference: versionFileSchema, current: versionFileSchema }),
+  /** `mapping`: as monitors take it — the timestamp, id and ignored columns are not tested; per-column type and test overrides apply. */
+  'datasets.compare': z.object({ workspaceId: docId, reference: versionFileSchema, current: versionFileSchema, mapping: columnMappingSchema.optional() }),
   'datasets.localFiles': z.object({ md5s: z.array(z.string().max(40)).max(10_000) }),
   'jobs.get': z.object({ jobId: z.string().uuid() }),
   /**

@@ -49,6 +49,13 @@ test('add dataset versions, compare them, and a teammate sees profile and drift'
       const select = compare.getByLabel(field);
       await select.selectOption((await select.locator('option', { hasText: file }).getAttribute('value'))!);
     }
+    // The column mapping monitors take is proposed from the reference's columns: the date is a
+    // timestamp, never tested. Cleared here, to see the date column tested and binned by period.
+    const mapping = compare.locator('details.compare-mapping');
+    await expect(mapping.locator('summary')).toContainText('Column mapping: timestamp date (not tested)');
+    await mapping.locator('summary').click();
+    await mapping.getByLabel('Timestamp').selectOption('');
+    await expect(mapping.locator('summary')).toContainText('every column is tested');
     await compare.getByRole('button', { name: 'Compare' }).click();
     await expect(page.getByTestId('drift-verdict')).toContainText('Dataset drift: 4 of 6 columns drifted', { timeout: 30_000 });
     await expect(page.getByRole('region', { name: 'What changed' })).toContainText('Rows: 366 → 365 (-1)');
@@ -73,6 +80,18 @@ test('add dataset versions, compare them, and a teammate sees profile and drift'
     await expect(dates.locator('.recharts-legend-wrapper')).toContainText('current');
     await page.screenshot({ path: join(repoRoot, 'test-results', 'screens', 'drift-report.png'), fullPage: true });
 
+    // With the proposed mapping, the date is left out and said so; the other columns score as before.
+    await page.getByRole('link', { name: 'Datasets', exact: true }).click();
+    for (const [field, file] of [['Reference', 'seattle-2012'], ['Current', 'seattle-2015']] as const) {
+      const select = compare.getByLabel(field);
+      await select.selectOption((await select.locator('option', { hasText: file }).getAttribute('value'))!);
+    }
+    await expect(mapping.locator('summary')).toContainText('timestamp date (not tested)');
+    await compare.getByRole('button', { name: 'Compare' }).click();
+    await expect(page.getByTestId('drift-verdict')).toContainText('of 5 columns drifted', { timeout: 30_000 });
+    await expect(page.getByText('Not tested: date (the timestamp column (column mapping): not tested for drift)')).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Drift by column' }).getByRole('row', { name: /weather categorical chisquare/ })).toContainText('drift');
+
     // A teammate on another machine: the profile and report come from the server's blob store.
     const token = cli('token', 'create', '--data', join(ada.dataDir, 'server'), '--workspace', workspaceId, '--role', 'viewer', '--name', 'Bob').token!;
     const bob = await launchApp('Bob');
@@ -83,7 +102,7 @@ test('add dataset versions, compare them, and a teammate sees profile and drift'
     await expect(bob.page.getByRole('figure', { name: 'Histogram of temp_max' })).toBeVisible();
     await expect(bob.page.getByRole('figure', { name: 'Most frequent values of weather' })).toBeVisible();
     await bob.page.getByRole('link', { name: '← Datasets' }).click();
-    await bob.page.getByRole('link', { name: /seattle-2012.csv → seattle-2015.csv/ }).click();
+    await bob.page.getByRole('row').filter({ hasText: '4 of 6' }).getByRole('link', { name: /seattle-2012.csv → seattle-2015.csv/ }).click();
     await expect(bob.page.getByTestId('drift-verdict')).toContainText('4 of 6 columns drifted');
     await expect(bob.page.getByRole('form', { name: 'Add a dataset version' })).toHaveCount(0);
   } finally {

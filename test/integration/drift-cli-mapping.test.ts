@@ -67,4 +67,27 @@ describe('drift with a column mapping', () => {
     expect(badProba.code).toBe(2);
     expect(badProba.stderr).toMatch(/--proba =q: expected COLUMN \(binary\) or CLASS=COLUMN/);
   }, 60_000);
+
+  it('takes the same mapping as a JSON file (--mapping), overrides included; a bad file exits 2 naming the field', async () => {
+    const file = join(dir, 'mapping.json');
+    writeFileSync(file, JSON.stringify({ timestamp: 'date', ignored: ['wind'], columns: { weather: { stattest: 'psi' } } }));
+    const bad = join(dir, 'bad-mapping.json');
+    writeFileSync(bad, JSON.stringify({ timestamp: 'date', columns: { weather: { stattest: 'no_such_test' } } }));
+    const [fromFile, withFlag, badFile, notJson] = await Promise.all([
+      cli(['drift', ref, cur, '--json', '--mapping', file]),
+      cli(['drift', ref, cur, '--json', '--mapping', file, '--ignore', 'precipitation']),
+      cli(['drift', ref, cur, '--mapping', bad]),
+      cli(['drift', ref, cur, '--mapping', ref]),
+    ]);
+    expect(fromFile.code).toBe(0);
+    const report = JSON.parse(fromFile.stdout) as Omit<Report, 'columns'> & { skipped_columns: Report['skipped_columns']; columns: { name: string; test: string }[] };
+    expect(report.skipped_columns.map((c) => c.name)).toEqual(['date', 'wind']);
+    expect(report.columns.find((c) => c.name === 'weather')!.test).toBe('psi');
+    // A flag adds to the file's mapping.
+    expect((JSON.parse(withFlag.stdout) as Report).skipped_columns.map((c) => c.name).sort()).toEqual(['date', 'precipitation', 'wind']);
+    expect(badFile.code).toBe(2);
+    expect(badFile.stderr).toContain(`--mapping ${bad}: columns.weather.stattest:`);
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toContain(`--mapping ${ref}: not JSON`);
+  }, 60_000);
 });

@@ -96,6 +96,17 @@ describe('drift on two profiles, against NumPy/SciPy', () => {
     expect(report.basis).toBe('profiles');
   });
 
+  it('leaves out the mapping’s timestamp, id and ignored columns, as on the files', () => {
+    const cols = () => [numerical('x', [0, 1, 2], [5, 5]), categorical('day', { mon: 3, tue: 3 }, 6), categorical('row', { r1: 1, r2: 1 }, 2), categorical('c', { a: 2, b: 4 }, 6)];
+    const report = compareProfiles(dataset('ref.csv', cols()), dataset('cur.csv', cols()), 'test', { timestamp: 'day', id: 'row', ignored: ['x'], columns: {} });
+    expect(report.columns.map((c) => c.name)).toEqual(['c']);
+    expect(report.skipped_columns).toEqual([
+      { name: 'x', reason: 'the column is ignored (column mapping): not tested for drift' },
+      { name: 'day', reason: 'the timestamp column (column mapping): not tested for drift' },
+      { name: 'row', reason: 'the id column (column mapping): not tested for drift' },
+    ]);
+  });
+
   it('skips what a profile cannot test, and refuses when nothing is testable', () => {
     const ref = dataset('a', [numerical('x', [0, 1], [0]), categorical('only-ref', { a: 1 }, 1)]);
     const cur = dataset('b', [{ ...numerical('x', [0, 1], [3]), histogram: null }, categorical('only-cur', { a: 1 }, 1)]);

@@ -14,7 +14,7 @@
  * Integer columns with at most 5 distinct values, which the file comparison tests as categories
  * (Evidently's rule), stay numerical here: a profile does not keep the column's dtype.
  */
-import { DEFAULT_DRIFT_SHARE, type ColumnReport, STAT_TESTS, detectColumnDrift, jensenShannonDistance, populationStabilityIndex, summarizeDrift } from '../drift/index.ts';
+import { type ColumnMapping, DEFAULT_DRIFT_SHARE, type ColumnReport, STAT_TESTS, detectColumnDrift, jensenShannonDistance, populationStabilityIndex, summarizeDrift, untestedColumns } from '../drift/index.ts';
 import type { DriftComparison, Overlay, SkippedColumn } from './drift-report.ts';
 import type { CategoricalProfile, DatasetProfile, NumericalProfile } from './types.ts';
 
@@ -32,7 +32,9 @@ export const PROFILE_BASIS_NOTE =
  * allows. `why` says why the files were not used; it opens the report's note. Columns are
  * matched by name; dataset drift uses the share rule of `summarizeDrift` (default 0.5).
  */
-export function compareProfiles(reference: DatasetProfile, current: DatasetProfile, why: string): DriftComparison {
+export function compareProfiles(reference: DatasetProfile, current: DatasetProfile, why: string, mapping?: ColumnMapping): DriftComparison {
+  // The mapping's timestamp, id and ignored columns are not tested, as on the files.
+  const untested = untestedColumns(mapping);
   const reports: ColumnReport[] = [];
   const skipped: SkippedColumn[] = [];
   const histograms: Overlay[] = [];
@@ -40,6 +42,11 @@ export function compareProfiles(reference: DatasetProfile, current: DatasetProfi
   const curByName = new Map(current.columns.map((c) => [c.name, c]));
   for (const ref of reference.columns) {
     const cur = curByName.get(ref.name);
+    const role = untested.get(ref.name);
+    if (role) {
+      skipped.push({ name: ref.name, reason: `the ${role === 'ignored' ? 'column is ignored' : `${role} column`} (column mapping): not tested for drift` });
+      continue;
+    }
     if (!cur) {
       skipped.push({ name: ref.name, reason: 'only in the reference' });
       continue;

@@ -1,4 +1,6 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type ColumnMappingInput, proposeMapping } from '../../../core/drift';
+import type { DatasetProfile } from '../../../core/profile';
 import type * as Y from 'yjs';
 import {
   CommandError,
@@ -13,7 +15,9 @@ import { TimeAgo } from '../components/badges';
 import { formatBytes } from '../components/format';
 import { JobProgress } from '../components/job-progress';
 import { sendFileToHost } from '../host/send-file';
+import { MappingEditor } from '../monitors/mapping-editor';
 import { navigate, useDocValue } from '../session/hooks';
+import { useJsonBlob } from '../session/use-blob';
 import type { WorkspaceSession } from '../session/workspace-session';
 
 const readDatasets = (doc: Y.Doc) => ({ versions: listDatasetVersions(doc), comparisons: listComparisons(doc) });
@@ -206,6 +210,12 @@ function AddVersionForm({ session }: { session: WorkspaceSession }) {
   );
 }
 
+/** One line for the mapping's summary: what is left out of the drift tests. */
+function describeMapping(m: ColumnMappingInput): string {
+  const out = [m.timestamp && `timestamp ${m.timestamp}`, m.id && `id ${m.id}`, ...(m.ignored ?? []).map((c) => `${c} ignored`)].filter(Boolean);
+  return out.length ? `${out.join(', ')} (not tested)` : 'every column is tested';
+}
+
 function CompareForm({ session, versions }: { session: WorkspaceSession; versions: DatasetVersionRecord[] }) {
   const [reference, setReference] = useState(versions[versions.length - 1]!.id);
   const [current, setCurrent] = useState(versions[0]!.id);
@@ -218,6 +228,16 @@ function CompareForm({ session, versions }: { session: WorkspaceSession; version
   }, [session, versions]);
 
   const find = (id: string) => versions.find((v) => v.id === id)!;
+  // The same column mapping as monitors take: proposed from the reference's columns (a date is a
+  // timestamp, row_id an id), never tested; the person may change or clear any role.
+  const profile = useJsonBlob<DatasetProfile>(session, find(reference).profileBlob);
+  const columns = useMemo(() => (profile.kind === 'ready' ? profile.value.columns.map((c) => c.name) : []), [profile]);
+  const [mapping, setMapping] = useState<{ for: string; value: ColumnMappingInput; touched: boolean } | null>(null);
+  useEffect(() => {
+    if (profile.kind !== 'ready') return;
+    if (mapping && (mapping.touched || mapping.for === reference)) return;
+    setMapping({ for: reference, value: proposeMapping(profile.value.columns.map((c) => ({ name: c.name, kind: c.kind }))), touched: false });
+  }, [profile, reference, mapping]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -229,6 +249,7 @@ function CompareForm({ session, versions }: { session: WorkspaceSession; version
         workspaceId: session.connection.workspaceId,
         reference: side(find(reference)),
         current: side(find(current)),
+        ...(mapping ? { mapping: mapping.value } : {}),
       });
       setJobId(id);
     } catch (err) {
@@ -261,6 +282,14 @@ function CompareForm({ session, versions }: { session: WorkspaceSession; version
         <label>Current<select value={current} onChange={(e) => setCurrent(e.target.value)}>{versions.map(option)}</select></label>
         <button type="submit" disabled={jobId !== null}>Compare</button>
       </div>
+      {mapping && (
+        <details className="compare-mapping">
+          <summary>
+            Column mapping: {describeMapping(mapping.value)}
+          </summary>
+          <MappingEditor columns={columns} value={mapping.value} idPrefix="compare-mapping" disabled={jobId !== null} onChange={(value) => setMapping({ for: mapping.for, value, touched: true })} />
+        </details>
+      )}
       {jobId && <JobProgress host={session.host} jobId={jobId} onDone={done} onFailed={(m) => { setJobId(null); setError(m); }} />}
       {error && <p role="alert" className="error">{error}</p>}
     </form>
