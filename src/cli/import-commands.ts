@@ -3,12 +3,15 @@
  * runs and its model registry (an `mlruns/` file store or an `mlflow.db`) into a workspace
  * (readers in src/data/mlflow, the import in src/node/mlflow). Safe to run again: what was
  * imported is updated, not added twice.
- * `--dry-run` reads and checks the store and lists every run, model, version and alias move it
- * would create or change — against the workspace when given a server, else against an empty one —
+ * Notebooks (`*.ipynb`) among a run's artifacts become versions of workspace notebooks linked to
+ * the run (src/node/mlflow/import-notebooks.ts); one that is not a notebook is named and skipped.
+ * `--dry-run` reads and checks the store and lists every run, model, version, alias move and
+ * notebook it would create or change — against the workspace when given a server, else against an empty one —
  * and writes nothing.
  *
  * Exit codes: 0 imported; 2 bad input (the message names the file) or the server refused or
- * could not be reached — in every such case nothing was written to the workspace.
+ * could not be reached — in every such case nothing was written to the workspace, except when the
+ * server goes away while notebooks are sent: the runs are in, and the message says to run again.
  */
 import { parseArgs } from 'node:util';
 import { MlflowImportError, MlflowImportRefused } from '../data/mlflow/imported-run.ts';
@@ -59,6 +62,11 @@ export function reportLines(path: string, r: ImportReport): string[] {
   lines.push(`  versions: ${r.versions.created} ${would}created, ${r.versions.updated} ${would}updated, ${r.versions.unchanged} unchanged`);
   lines.push(`  aliases: ${r.aliases.moved} ${r.dryRun ? 'would move' : 'moved'} (marked as imported from MLflow), ${r.aliases.unchanged} as MLflow has them already${r.aliases.needOwner ? `, ${r.aliases.needOwner} left for an owner's import` : ''}`);
   for (const c of r.changes) lines.push(`  ${r.dryRun ? 'would ' : ''}${VERB[c.action]} ${c.kind} ${c.text}`);
-  for (const n of r.notes) lines.push(`  note: ${n}`);
+  const nb = r.notebooks;
+  lines.push(`  notebooks: ${nb.added.length} ${r.dryRun ? 'would be added' : 'added'}, ${nb.unchanged} unchanged, ${nb.skipped.length} skipped`);
+  for (const a of nb.added) lines.push(`  ${r.dryRun ? 'would add' : 'add'} notebook ${a.path} (run ${a.run}${a.version ? `, version ${a.version}` : ''})`);
+  // Named with the reason, so a person can fix the file; the rest of the import went ahead.
+  for (const s of nb.skipped) lines.push(`  skip notebook ${s.file}: ${s.reason}`);
+  for (const n of [...r.notes, ...nb.notes]) lines.push(`  note: ${n}`);
   return lines;
 }

@@ -18,7 +18,7 @@
  * `../x` cannot point elsewhere), and any unreadable part stops the whole import with the file's
  * name — a person fixes it and runs the import again.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { EnvironmentFile } from '../../core/workspace/index.ts';
 import {
   type ArtifactEntry, type ImportedRun, type ImportedStore, type MetricPoint,
@@ -77,6 +77,8 @@ function readRun(runDir: string, runId: string, experimentId: string, experiment
     experimentTags,
     metrics: readMetrics(join(runDir, 'metrics')),
     artifacts: exists(join(runDir, 'artifacts')) ? listArtifacts(join(runDir, 'artifacts')) : [],
+    // Where run-notebooks.ts reads the run's notebooks from; never part of the detail blob.
+    artifactDir: resolve(runDir, 'artifacts'),
   };
   const environment = readEnvironmentFiles(join(runDir, 'artifacts'), run.artifacts ?? []);
   if (environment.length > 0) run.environment = environment;

@@ -35,6 +35,8 @@ export interface ImportedRun {
   metrics: Record<string, MetricPoint[]>;
   /** Null when the backend does not hold artifacts (the SQLite store keeps them elsewhere). */
   artifacts: ArtifactEntry[] | null;
+  /** The folder `artifacts` lists (absolute), when the store keeps artifacts beside the run (the file store). */
+  artifactDir?: string;
   /** Environment files found among the artifacts (MLmodel, conda.yaml, python_env.yaml, requirements.txt), as text. */
   environment?: EnvironmentFile[];
 }

@@ -7,7 +7,9 @@
  *      and a repeated upload is a no-op);
  *   4. sync the workspace, apply runs, models, versions and alias moves to a copy of it
  *      (src/core/mlflow/registry-apply.ts) — any refusal stops here, with nothing sent — then send
- *      the difference as ONE update and wait until the server's state vector shows it holds it.
+ *      the difference as ONE update and wait until the server's state vector shows it holds it;
+ *   5. send the notebooks among the runs' artifacts, one by one, as `push notebook --run` does
+ *      (import-notebooks.ts): a file that is not a notebook is skipped and named, not fatal.
  * Everything is matched by its MLflow identity (`mlflow:<run uuid>`, `mlflow:<model>`, …), so
  * running it again updates.
  */
@@ -16,6 +18,7 @@ import * as Y from 'yjs';
 import { type MlflowApplyReport, MlflowRegistryError, applyMlflowImport } from '../../core/mlflow/index.ts';
 import { DOC_KEYS } from '../../core/workspace/index.ts';
 import { type ImportedStore, MlflowImportError, MlflowImportRefused } from '../../data/mlflow/imported-run.ts';
+import { type NotebookImportReport, planNotebooks, pushNotebooks } from './import-notebooks.ts';
 import { prepareImport } from '../../data/mlflow/read-store.ts';
 import type { RunDetail } from '../../data/mlflow/run-detail.ts';
 import { identityBeforeImport, serverHolds } from '../import-server.ts';
@@ -30,6 +33,8 @@ export interface ImportReport extends MlflowApplyReport {
   skippedDeleted: number;
   /** True for --dry-run: the report says what would change; nothing was sent. */
   dryRun: boolean;
+  /** Notebooks from the runs' artifacts: added (or, in a dry run, to be added), unchanged, skipped. */
+  notebooks: NotebookImportReport;
 }
 
 /**
@@ -44,7 +49,7 @@ export function planOffline(path: string): ImportReport {
     const actor = { id: 'dry-run', name: 'dry run' };
     doc.getMap(DOC_KEYS.members).set(actor.id, { id: actor.id, name: actor.name, role: 'owner', joinedAt: 0 });
     const report = applyMlflowImport(doc, { runs: details.map((d) => d.summary), models: store.models }, { actor, now: () => Date.now(), newId: () => randomUUID() });
-    return { ...report, store: store.kind, skippedDeleted: store.skippedDeleted, dryRun: true };
+    return { ...report, store: store.kind, skippedDeleted: store.skippedDeleted, dryRun: true, notebooks: planNotebooks(store.runs, null) };
   } catch (err) {
     throw asImportError(path, err);
   } finally {
@@ -85,11 +90,16 @@ export async function importMlflow(path: string, target: ImportTarget, options: 
     } finally {
       copy.destroy();
     }
-    if (!options.dryRun) {
+    let notebooks: NotebookImportReport;
+    if (options.dryRun) {
+      notebooks = planNotebooks(store.runs, doc);
+    } else {
       const mine = Y.decodeStateVector(Y.encodeStateVector(doc));
       await untilAsync(async () => serverHolds(api, target.workspaceId, mine), timeoutMs, 'the server to store the import (is the token an editor\'s?)');
+      // Only now: the server links a notebook to its run by `mlflow:<run id>`, so the run must be there.
+      notebooks = await pushNotebooks(api, store.runs);
     }
-    return { ...report, store: store.kind, skippedDeleted: store.skippedDeleted, dryRun: options.dryRun === true };
+    return { ...report, store: store.kind, skippedDeleted: store.skippedDeleted, dryRun: options.dryRun === true, notebooks };
   } finally {
     close();
   }
