@@ -9,7 +9,8 @@
  *   mlruns/<experiment id>/<run id>/metrics/<key>    one line per point: `timestamp value step`
  *   mlruns/<experiment id>/<run id>/artifacts/…      listed (names and sizes); only the
  *        environment files MLflow logs with a model (MLmodel, conda.yaml, python_env.yaml,
- *        requirements.txt) are read, as text, up to ENV_FILE_MAX_BYTES each
+ *        requirements.txt) are read, as text, up to ENV_FILE_MAX_BYTES each; notebooks
+ *        (`*.ipynb`) are read later, one at a time, by run-notebooks.ts
  *
  *   mlruns/models/…                                  the model registry (file-registry.ts)
  *
