@@ -168,6 +168,12 @@ describe('driftdesk import mlflow: notebooks among the artifacts', () => {
     cpSync(join(nbDir, 'train-v2.ipynb'), outside);
     writeFileSync(join(store, '0', OWL, 'tags', 'mlflow.source.name'), outside);
 
+    // Without a server, the dry run reads and judges the same files.
+    const offline = await cli(['import', 'mlflow', store, '--dry-run']);
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toContain('notebooks: 1 would be added, 0 unchanged, 2 skipped');
+    expect(offline.stdout).toContain(`skip notebook ${notNotebook}: nbformat: no "nbformat" number`);
+
     const r = await cli(importArgs(store, ws));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -182,6 +188,34 @@ describe('driftdesk import mlflow: notebooks among the artifacts', () => {
     expect(after.notebooks.map((n) => [n.path, n.runIds])).toEqual([[`mlflow/triplet/${GNU}/good.ipynb`, [gnu.id]]]);
     expect(after.notebooks[0]!.versions.map((v) => v.blob)).toEqual([sha(join(nbDir, 'train.ipynb'))]);
     expect(after.notebooks.flatMap((n) => n.versions).some((v) => v.blob === sha(outside))).toBe(false);
+  });
+
+  it('skips a notebook the server refuses (over its blob limit) and imports the rest', { timeout: 60_000 }, async () => {
+    const small = await startSyncServer({ port: 0, dataDir: join(dir, 'small-server'), maxBlobBytes: 200_000 });
+    try {
+      const ws = await small.store.createWorkspace('Small blobs', 'Ada');
+      const store = copyStore('too-big');
+      const artifacts = join(store, '0', OWL, 'artifacts');
+      cpSync(join(nbDir, 'train.ipynb'), join(artifacts, 'a-small.ipynb'));
+      const big = join(artifacts, 'b-big.ipynb');
+      const nb = JSON.parse(readFileSync(join(nbDir, 'train.ipynb'), 'utf8')) as { cells: { source: string }[] };
+      nb.cells[0]!.source = 'x'.repeat(300_000);
+      writeFileSync(big, JSON.stringify(nb));
+      const r = await cli(['import', 'mlflow', store, '--server', small.url, '--workspace', ws.id, '--token', ws.token]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('notebooks: 1 added, 0 unchanged, 1 skipped');
+      expect(r.stdout).toContain(`skip notebook ${big}: the server refused it (413)`);
+      const client = connectClient(small.url, ws.id, ws.token);
+      try {
+        await synced(client.provider);
+        expect(listNotebooks(client.doc).map((n) => n.path)).toEqual([`mlflow/Default/${OWL}/a-small.ipynb`]);
+      } finally {
+        client.dispose();
+      }
+    } finally {
+      await small.close();
+    }
   });
 
   it('stops at a notebook that is a link out of the artifact root, with nothing written', { timeout: 60_000 }, async () => {
