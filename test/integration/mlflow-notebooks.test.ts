@@ -4,8 +4,9 @@
  * file store, and notebooks written by Debian's nbformat in the test's Python step. Checked: the
  * notebook and its run link in the workspace doc, --dry-run lists it and writes nothing, the
  * same store again adds nothing, changed bytes are the next version; and hostile stores — a
- * broken notebook is named and skipped while the rest imports, a source notebook outside the
- * store is not read, a link out of the artifact root stops the import with nothing written.
+ * broken notebook is named and skipped while the rest imports (also when the server refuses one),
+ * a source notebook outside the store is not read, a link out of the artifact root stops the
+ * import with nothing written.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
