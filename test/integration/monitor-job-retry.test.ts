@@ -5,6 +5,8 @@
  * lock the test takes on the history table, so "mid-job" is a fact, not a race. A second server
  * process then finds the job expired, scores it again and completes it: the job ends completed
  * after a retry, with the batch's own answer, and the batch is in the history exactly once.
+ * And a worker that is slow rather than dead — its job expired and went to another process
+ * while it still worked — records nothing: the retry records the batch, once.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -26,6 +28,9 @@ const services = serviceOwner();
 let first: ChildProcess | null = null;
 let second: SyncServer<PostgresStore> | null = null;
 const secondLog: Record<string, unknown>[] = [];
+let third: SyncServer<PostgresStore> | null = null;
+let workspace: { id: string; token: string } | null = null;
+let monitor = '';
 
 beforeAll(async () => {
   pgServer = await services.start(startPostgres());
@@ -35,6 +40,7 @@ afterAll(async () => {
   try {
     if (first && first.exitCode === null && first.signalCode === null) first.kill('SIGKILL');
     await second?.close();
+    await third?.close();
   } finally {
     await services.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -82,6 +88,7 @@ it('retries the batch job of a killed server process on another one, and records
   }), 'application/json');
   expect(created.status).toBe(201);
   const { monitorId } = (await created.json()) as { monitorId: string };
+  [workspace, monitor] = [ws, monitorId];
 
   const db = new pg.Client({ connectionString: pgServer.url });
   await db.connect();
@@ -128,6 +135,46 @@ it('retries the batch job of a killed server process on another one, and records
     await new Promise((resolve) => setTimeout(resolve, (EXPIRE_SECONDS + 2) * 1000));
     const history = (await second.store.listMonitorBatches(ws.id, monitorId, { limit: 100 })).batches;
     expect(history.map((b) => [b.rows, b.at])).toEqual([[365, Date.UTC(2014, 11, 31)]]);
+  } finally {
+    await db.end();
+  }
+}, 120_000);
+
+it('leaves a batch to the retry when its job expired under a live, slow worker: recorded once, answered once', async () => {
+  const ws = workspace!;
+  const slow = second!;
+  const api = (body: string) =>
+    fetch(`${slow.url}/api/v1/workspaces/${ws.id}/monitors/${monitor}/batches`, { method: 'POST', headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'text/csv' }, body });
+  const at2015 = Date.UTC(2015, 11, 31);
+  const recorded2015 = async () => (await slow.store.listMonitorBatches(ws.id, monitor, { limit: 100 })).batches.filter((b) => b.at === at2015).length;
+  // Sent once as usual: its drift report is a blob whose hash the second sending will write again.
+  const once = await api(seattleWeatherYear(2015));
+  expect(once.status).toBe(200);
+  const { reportBlob } = (await once.json()) as { reportBlob: string };
+  expect(await recorded2015()).toBe(1);
+
+  const db = new pg.Client({ connectionString: pgServer.url });
+  await db.connect();
+  try {
+    // The report blob deleted in an open transaction: whoever writes it again waits for this one.
+    await db.query('BEGIN');
+    expect((await db.query('DELETE FROM blobs WHERE workspace_id = $1 AND sha256 = $2', [ws.id, reportBlob])).rowCount).toBe(1);
+    const waiting = async () => (await db.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'`)).rows[0].n as number;
+    const request = api(seattleWeatherYear(2015));
+    await until('the slow worker to be held', async () => (await waiting()) === 1);
+    // Another process takes the job once it expires under the slow one, and is held at the same place.
+    third = await startSyncServer({ port: 0, store: await PostgresStore.open(pgServer.url), monitorTempDir: join(dir, 'tmp-third'), monitorJobs: { expireInSeconds: EXPIRE_SECONDS, pollSeconds: 0.5 } });
+    await until('the retry to be held too', async () => (await waiting()) === 2, 60_000);
+    await db.query('ROLLBACK');
+
+    // The request sent to the slow process is answered with the retry's answer, once.
+    const answer = await request;
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { at: number }).at).toBe(at2015);
+    await until('the slow worker to give the job up', async () => secondLog.some((e) => e.event === 'monitor_batch_job_expired'));
+    expect(await recorded2015()).toBe(2);
+    const { rows } = await db.query('SELECT state, retry_count FROM driftdesk_jobs.job WHERE name = $1 ORDER BY created_on DESC LIMIT 1', [BATCH_QUEUE]);
+    expect(rows).toEqual([{ state: 'completed', retry_count: 1 }]);
   } finally {
     await db.end();
   }
