@@ -66,7 +66,7 @@ type Judged = {
   realized: Record<string, number>;
   estimated: Record<string, { value: number; thresholds: { lower: number | null; upper: number | null } }>;
   outcomes: { ruleId: string; band: string; value: number; summary: string }[];
-  opened: { id: string }[];
+  opened: { id: string; title: string }[];
   batchId: number;
 };
 
@@ -113,6 +113,7 @@ it("opens an incident for a batch outside the reference's mean ± 3σ, and none 
       expect(judged.opened).toEqual([]);
     } else {
       expect(judged.opened).toHaveLength(1);
+      expect(judged.opened[0]!.title).toContain('accuracy outside its reference range');
       expect(judged.outcomes.find((o) => o.ruleId === 'accuracy-reference')!.summary).toMatch(/^accuracy = [\d.]+ \(critical < [\d.]+, the reference's mean ± 3σ\)$/);
     }
   }
