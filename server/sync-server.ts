@@ -528,7 +528,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const databaseUrl = (store as { url?: unknown }).url;
   if (typeof databaseUrl === 'string' && options.monitorJobs !== false) {
     try {
-      jobs = await MonitorJobQueue.start(databaseUrl, (job) => runBatchJob(handlerDeps, job), { ...(typeof options.monitorJobs === 'object' ? options.monitorJobs : {}), log });
+      jobs = await MonitorJobQueue.start(databaseUrl, (job, control) => runBatchJob(handlerDeps, job, control), { ...(typeof options.monitorJobs === 'object' ? options.monitorJobs : {}), log });
     } catch (err) {
       // Batches are still scored, in this process: a queue that cannot start is not a server that cannot.
       log({ event: 'monitor_jobs_unavailable', error: String(err) });

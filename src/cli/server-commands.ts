@@ -27,6 +27,7 @@ export async function serverCommand(args: string[]): Promise<number> {
     'metrics-token': { type: 'string' },
     'allow-private-webhooks': { type: 'boolean' },
     'monitor-temp': { type: 'string' },
+    'monitor-job-expire': { type: 'string' },
     'backup-dir': { type: 'string' },
     'backup-every': { type: 'string' },
     keep: { type: 'string' },
@@ -44,6 +45,10 @@ export async function serverCommand(args: string[]): Promise<number> {
   if (maxUpload !== undefined && !(Number.isInteger(maxUpload) && maxUpload > 0 && maxUpload <= MAX_UPLOAD_BYTES_CEILING)) {
     throw new UsageError(`--max-upload-bytes must be a whole number from 1 to ${MAX_UPLOAD_BYTES_CEILING}, got ${v['max-upload-bytes']}`);
   }
+  const jobExpire = v['monitor-job-expire'] === undefined ? undefined : Number(v['monitor-job-expire']);
+  if (jobExpire !== undefined && !(Number.isInteger(jobExpire) && jobExpire >= 1 && jobExpire <= 86_400)) {
+    throw new UsageError(`--monitor-job-expire takes whole seconds from 1 to 86400, got ${v['monitor-job-expire']}`);
+  }
   const log = (event: Record<string, unknown>) => console.error(JSON.stringify({ time: new Date().toISOString(), ...event }));
   const { store } = await openStore(v);
   const fanout = v.redis ? await RedisFanout.connect(v.redis, (err) => log({ event: 'redis_error', error: String(err) })) : undefined;
@@ -52,7 +57,8 @@ export async function serverCommand(args: string[]): Promise<number> {
   if (metricsToken !== undefined && metricsToken.length < 16) throw new UsageError('--metrics-token must be at least 16 characters');
   const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, maxUploadBytes: maxUpload, snapshotEveryMs: snapshotMinutes * 60_000, log, metricsToken, allowPrivateWebhooks: v['allow-private-webhooks'] ?? false,
     // Batches wait for DuckDB beside the data they belong to (a disk the operator chose), unless told otherwise.
-    monitorTempDir: v['monitor-temp'] ?? (v.data ? join(v.data, 'monitor-tmp') : undefined), backup });
+    monitorTempDir: v['monitor-temp'] ?? (v.data ? join(v.data, 'monitor-tmp') : undefined), backup,
+    ...(jobExpire === undefined ? {} : { monitorJobs: { expireInSeconds: jobExpire } }) });
   console.log(`driftdesk sync server listening on ${server.url} (websocket: ${server.url.replace(/^http/, 'ws')}/sync/<workspaceId>)`);
   await new Promise<void>((done) => {
     const stop = () => {

@@ -18,7 +18,7 @@ import { md5File } from '../data/datasets/content-hash.ts';
 import type { HostEventBus } from './host-events.ts';
 import type { JobRunner } from './jobs.ts';
 import type { LocalCache } from './local-cache.ts';
-import { createMonitorFromVersion } from './monitor-create.ts';
+import { createMonitorFromVersion, updateMonitor } from './monitor-create.ts';
 import { moveWorkspace } from './move-workspace.ts';
 import { pushPendingEdits } from './pending-sync.ts';
 import type { SearchIndex } from './search-index.ts';
@@ -154,7 +154,7 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
 
     'monitors.create': async ({ workspaceId, ...input }) => createMonitorFromVersion(cache, connection(workspaceId), input),
 
-    'monitors.update': async ({ workspaceId, monitorId, changes }) => onServer(connection(workspaceId), (api) => api.call('monitors.update', { params: { monitorId }, body: changes })),
+    'monitors.update': async ({ workspaceId, monitorId, changes }) => updateMonitor(cache, connection(workspaceId), monitorId, changes),
 
     'monitors.delete': async ({ workspaceId, monitorId }) => onServer(connection(workspaceId), (api) => api.call('monitors.delete', { params: { monitorId } })),
 

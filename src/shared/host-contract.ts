@@ -228,11 +228,15 @@ export const hostRequests = {
     /** What each column is (the form proposes one from the reference's profile; a person confirms). */
     mapping: columnMappingSchema.optional(),
   }),
-  /** Edits a monitor on the server (rules, mapping, name, schedule, paused); the server checks columns. */
+  /**
+   * Edits a monitor on the server (rules, mapping, name, schedule, paused, reference); the server
+   * checks columns. A new reference is a dataset version whose file is on this machine: the host
+   * uploads it first, as for `monitors.create`.
+   */
   'monitors.update': z.object({
     workspaceId: docId,
     monitorId: z.string().min(1).max(128),
-    changes: monitorUpdateSchema.omit({ reference: true }),
+    changes: monitorUpdateSchema.omit({ reference: true }).extend({ referenceVersionId: z.string().min(1, 'pick a reference dataset version').max(128).optional() }),
   }),
   /** Deletes a monitor on the server (its incidents and history stay). */
   'monitors.delete': z.object({ workspaceId: docId, monitorId: z.string().min(1).max(128) }),

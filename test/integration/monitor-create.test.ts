@@ -1,5 +1,5 @@
 /**
- * `monitors.create` through the host contract, against a real server and a real local cache:
+ * `monitors.create` and `monitors.update` (a new reference) through the host contract, against a real server and a real local cache:
  * the dataset version's file is uploaded and the server creates the monitor from it; what
  * cannot work (bad rules, a file not on this machine, a changed file, a server that refuses or
  * is gone) is refused with a message a person can act on, and creates nothing.
@@ -24,7 +24,7 @@ let server: SyncServer;
 let cache: LocalCache;
 let handlers: ReturnType<typeof createHostHandlers>;
 let workspaceId: string;
-const versions: Record<'here' | 'elsewhere' | 'changed', string> = { here: '', elsewhere: '', changed: '' };
+const versions: Record<'here' | 'elsewhere' | 'changed' | 'next', string> = { here: '', elsewhere: '', changed: '', next: '' };
 const rules = [{ kind: 'columnDrift', id: 'temp', column: 'temp_max' }];
 
 beforeAll(async () => {
@@ -52,6 +52,7 @@ beforeAll(async () => {
   versions.here = add(2012, join(dir, 'seattle-2012.csv'));
   versions.elsewhere = add(2013, null);
   versions.changed = add(2014, join(dir, 'seattle-2014.csv'));
+  versions.next = add(2015, join(dir, 'seattle-2015.csv'));
   writeFileSync(join(dir, 'seattle-2014.csv'), seattleWeatherYear(2015));
 });
 afterAll(async () => {
@@ -83,7 +84,7 @@ describe('monitors.create', () => {
     expect(monitor!.referenceVersionId).toBe(versions.here);
     const doc = new Y.Doc();
     Y.applyUpdate(doc, server.store.loadDoc(workspaceId));
-    expect(listDatasetVersions(doc).map((v) => v.fileName).sort()).toEqual(['seattle-2012.csv', 'seattle-2013.csv', 'seattle-2014.csv']);
+    expect(listDatasetVersions(doc).map((v) => v.fileName).sort()).toEqual(['seattle-2012.csv', 'seattle-2013.csv', 'seattle-2014.csv', 'seattle-2015.csv']);
   });
 
   it('refuses what cannot work, with the reason, and creates nothing', async () => {
@@ -114,5 +115,48 @@ describe('monitors.create', () => {
     } finally {
       cache.saveConnection(conn);
     }
+  });
+});
+
+describe('monitors.update with another reference', () => {
+  const sha = (year: number) => createHash('sha256').update(seattleWeatherYear(year)).digest('hex');
+  const update = (monitorId: string, changes: Record<string, unknown>) => dispatchHostCall(handlers, 'monitors.update', { workspaceId, monitorId, changes });
+  const monitorOnServer = (id: string) => serverMonitors().find((m) => m.id === id)!;
+
+  it('uploads the picked version and the server makes it the reference; batches are compared with it', async () => {
+    const created = await create({ name: 'Rain model (new reference)' });
+    const { monitorId } = (created as { value: { monitorId: string } }).value;
+    const newRules = [{ kind: 'columnDrift', id: 'wind', column: 'wind' }];
+    const reply = await update(monitorId, { referenceVersionId: versions.next, rules: newRules });
+    expect(reply).toMatchObject({ kind: 'ok', value: { monitorId, referenceVersionId: versions.next } });
+    await server.flushed();
+    expect(monitorOnServer(monitorId)).toMatchObject({ referenceVersionId: versions.next, referenceBlob: sha(2015), referenceFormat: 'csv', rules: newRules });
+    // The version was linked, not recorded again.
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, server.store.loadDoc(workspaceId));
+    expect(listDatasetVersions(doc).filter((v) => v.fileName === 'seattle-2015.csv')).toHaveLength(1);
+
+    // The 2015 file against itself: nothing drifts, where against 2012 temp_max would.
+    const conn = cache.getConnection(workspaceId)!;
+    const res = await fetch(`${server.url}/api/v1/workspaces/${workspaceId}/monitors/${monitorId}/batches`, {
+      method: 'POST', headers: { authorization: `Bearer ${conn.token}`, 'content-type': 'text/csv' }, body: seattleWeatherYear(2015),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { driftedColumns: number }).driftedColumns).toBe(0);
+  });
+
+  it('refuses a version it cannot upload, with the reason, and changes nothing', async () => {
+    const created = await create({ name: 'Rain model (kept reference)' });
+    const { monitorId } = (created as { value: { monitorId: string } }).value;
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ referenceVersionId: versions.elsewhere }, /the file of seattle-2013\.csv is not on this machine/],
+      [{ referenceVersionId: versions.changed }, /changed since it was added as seattle-2014\.csv/],
+      [{ referenceVersionId: 'nope' }, /dataset version nope is not in this machine's copy/],
+      // The server holds the kept rules to the new reference's columns and names the one it lacks.
+      [{ referenceVersionId: versions.next, rules: [{ kind: 'columnDrift', id: 'h', column: 'humidity' }] }, /the server refused the change \(400\): .*humidity/],
+    ];
+    for (const [changes, message] of cases) expect(await update(monitorId, changes)).toMatchObject({ kind: 'error', message: expect.stringMatching(message) });
+    await server.flushed();
+    expect(monitorOnServer(monitorId)).toMatchObject({ referenceVersionId: versions.here, referenceBlob: sha(2012), rules });
   });
 });

@@ -36,7 +36,7 @@ import { compareWithProfile, isDatasetProfile, parseBatchProfile } from '../../.
 import { EngineBusy } from '../../monitor-engine.ts';
 import type { MonitorBatch } from '../../store-contract.ts';
 import type { MemberIdentity } from '../../../src/shared/server-api.ts';
-import type { BatchJob } from '../../monitor-jobs.ts';
+import type { BatchJob, JobControl } from '../../monitor-jobs.ts';
 import { type Answer, type ServerHandlers, fail } from '../answer.ts';
 import type { HandlerDeps } from './deps.ts';
 import { labelHandlers } from './monitor-labels.ts';
@@ -119,13 +119,15 @@ export interface BatchWork {
   identity: MemberIdentity;
   body: Uint8Array;
   contentType: string;
+  /** For a job: whether it is still this process's to record (false once it expired and went to a retry). */
+  stillOurs?: () => Promise<boolean>;
 }
 
 /**
  * Scores one batch and records it (history row, findings, webhooks); the answer is the HTTP
  * answer, whichever process computes it.
  */
-export async function scoreBatch(deps: HandlerDeps, { workspaceId, monitorId, identity, body, contentType }: BatchWork): Promise<Answer<'monitors.batch'>> {
+export async function scoreBatch(deps: HandlerDeps, { workspaceId, monitorId, identity, body, contentType, stillOurs }: BatchWork): Promise<Answer<'monitors.batch'>> {
   const { store, withRoom, engine, webhooks } = deps;
   const monitor = await activeMonitor(deps, workspaceId, monitorId);
   if ('error' in monitor) return monitor;
@@ -236,6 +238,8 @@ export async function scoreBatch(deps: HandlerDeps, { workspaceId, monitorId, id
     columns: report.columns.map((c) => ({ name: c.name, test: c.test, score: c.score, threshold: c.threshold, drifted: c.drifted })),
     metrics: {}, estimated, realized, labelled, outcomes, incidents: {}, reportBlob, predictionsBlob,
   };
+  // A job that expired while this process scored it has been handed to a retry, which records it.
+  if (stillOurs && !(await stillOurs())) throw new JobLost();
   // The summary view keeps the columns that rules name, for their charts.
   const batchId = await store.addMonitorBatch(workspaceId, entry, monitor.rules.flatMap((r) => (r.kind === 'columnDrift' ? [r.column] : [])));
   const applied = await withRoom(workspaceId, async (room) => {
@@ -256,8 +260,16 @@ export async function scoreBatch(deps: HandlerDeps, { workspaceId, monitorId, id
 }
 
 /** Works a batch job: reads the batch from the blob store and scores it. */
-export async function runBatchJob(deps: HandlerDeps, job: BatchJob): Promise<Answer<'monitors.batch'>> {
+export async function runBatchJob(deps: HandlerDeps, job: BatchJob, control?: JobControl): Promise<Answer<'monitors.batch'>> {
   const body = await deps.store.getBlob(job.workspaceId, job.batchBlob);
   if (!body) return fail(409, `the batch (blob ${job.batchBlob}) is no longer in the blob store`, 'batch_missing');
-  return scoreBatch(deps, { ...job, body });
+  return scoreBatch(deps, { ...job, body, stillOurs: control?.stillOurs });
+}
+
+/** Thrown when a job's batch is not recorded here because the job expired and went to a retry. */
+export class JobLost extends Error {
+  override readonly name = 'JobLost';
+  constructor() {
+    super('the batch job expired while it was scored here; its retry records it');
+  }
 }

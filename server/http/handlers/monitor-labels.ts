@@ -94,7 +94,7 @@ export const labelHandlers = (deps: HandlerDeps) => {
           if (gained === 0) continue;
           const { metrics: realized, labelled } = realizedPerformance({ target, prediction: kept.prediction, proba: kept.proba });
           const predictionsBlob = await putJson(store, workspaceId, { ...kept, target } satisfies KeptPredictions);
-          const outcomes = worstPerRule(Object.entries(realized).flatMap(([name, value]) => evaluateMetric(monitor.rules, { name, value })));
+          const outcomes = worstPerRule(Object.entries(realized).flatMap(([name, value]) => evaluateMetric(monitor.rules, { name, value, thresholds: batch.estimated[name]?.thresholds ?? null })));
           await store.updateMonitorBatch(workspaceId, monitor.id, batch.id, { realized, labelled, predictionsBlob });
           changed.push({ id: batch.id, labelled, realized, outcomes, previous: batch.outcomes, incidents: batch.incidents });
         }

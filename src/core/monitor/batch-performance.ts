@@ -10,6 +10,7 @@ import { CBPE_METRICS, realizedMetric, type CbpeMetric } from './cbpe-metrics.ts
 import type { CalibrationMode } from './calibration.ts';
 import { estimateBinaryPerformance, type CbpeResult } from './cbpe.ts';
 import { estimateMulticlassPerformance } from './cbpe-multiclass.ts';
+import type { MetricValue } from './rules.ts';
 
 /** A model's outputs per row (labels as text, probabilities per class; binary: class '1'). */
 export interface OutputColumns {
@@ -128,9 +129,11 @@ export function estimatedPerformance(reference: OutputColumns, batch: OutputColu
 }
 
 /** Metric values the rules judge for a batch: realized under their names, estimates as `estimated_<metric>`. */
-export function performanceMetrics(realized: Record<string, number>, estimated: Record<string, Estimate>): { name: string; value: number }[] {
+export function performanceMetrics(realized: Record<string, number>, estimated: Record<string, Estimate>): MetricValue[] {
+  // NannyML's realized-performance calculator derives its thresholds exactly as CBPE does (the
+  // realized metric over the same reference chunks), so both read the estimate's thresholds.
   return [
-    ...Object.entries(realized).map(([name, value]) => ({ name, value })),
-    ...Object.entries(estimated).map(([name, e]) => ({ name: `${ESTIMATED_PREFIX}${name}`, value: e.value })),
+    ...Object.entries(realized).map(([name, value]) => ({ name, value, thresholds: estimated[name]?.thresholds ?? null })),
+    ...Object.entries(estimated).map(([name, e]) => ({ name: `${ESTIMATED_PREFIX}${name}`, value: e.value, thresholds: e.thresholds ?? null })),
   ];
 }

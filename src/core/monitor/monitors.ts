@@ -235,7 +235,8 @@ function ruleTitle(rule: AlertRule): string {
     case 'columnDrift':
       return `drift in ${rule.column}`;
     case 'metric':
-      return `${rule.metric} ${rule.direction === 'below' ? 'too low' : 'too high'}`;
+      // A reference-bounds rule without a direction fires on either side of the reference's band.
+      return `${rule.metric} ${rule.direction === 'below' ? 'too low' : rule.direction === 'above' ? 'too high' : 'outside its reference range'}`;
     case 'batchMissing':
       return 'batch missing';
   }

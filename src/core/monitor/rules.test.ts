@@ -48,6 +48,32 @@ describe('monitor rules', () => {
     expect(band('f1', 0)).toEqual([]);
   });
 
+  it("fires a reference-bounds rule outside the reference's thresholds, on the sides its direction names", () => {
+    const both: AlertRule = { kind: 'metric', id: 'auc', metric: 'estimated_roc_auc', bounds: 'reference' };
+    const low: AlertRule = { kind: 'metric', id: 'low', metric: 'estimated_roc_auc', bounds: 'reference', direction: 'below' };
+    const thresholds = { lower: 0.8, upper: 0.95 };
+    const band = (rule: AlertRule, value: number, t: { lower: number | null; upper: number | null } | null = thresholds) =>
+      evaluateMetric([rule], { name: 'estimated_roc_auc', value, thresholds: t }).map((o) => o.band);
+    // Strictly outside, as NannyML's alert: the bound itself is inside.
+    expect([band(both, 0.79), band(both, 0.8), band(both, 0.9), band(both, 0.95), band(both, 0.96)]).toEqual([['critical'], ['ok'], ['ok'], ['ok'], ['critical']]);
+    expect([band(low, 0.79), band(low, 0.99)]).toEqual([['critical'], ['ok']]);
+    // A side without a bound (NannyML's None) never fires; no thresholds at all: the rule is not judged.
+    expect(band(both, 0.1, { lower: null, upper: 0.95 })).toEqual(['ok']);
+    expect(band(both, 0.1, null)).toEqual([]);
+    expect(band(low, 0.99, { lower: null, upper: 0.95 })).toEqual([]);
+    expect(evaluateMetric([both], { name: 'estimated_roc_auc', value: 0.7, thresholds })[0]!.summary).toBe("estimated_roc_auc = 0.7 (critical < 0.8, the reference's mean ± 3σ)");
+  });
+
+  it('takes constant bounds or bounds from the reference, never both', () => {
+    expect(alertRuleSchema.safeParse({ kind: 'metric', id: 'a', metric: 'f1', bounds: 'reference' }).success).toBe(true);
+    expect(alertRuleSchema.safeParse({ kind: 'metric', id: 'a', metric: 'f1', direction: 'below', critical: 0.8 }).success).toBe(true);
+    const mixed = alertRuleSchema.safeParse({ kind: 'metric', id: 'a', metric: 'f1', bounds: 'reference', critical: 0.8 });
+    expect(mixed.error?.issues.map((i) => i.path)).toEqual([['critical']]);
+    expect(alertRuleSchema.safeParse({ kind: 'metric', id: 'a', metric: 'f1', direction: 'below' }).error?.issues.map((i) => i.path)).toEqual([['critical']]);
+    expect(alertRuleSchema.safeParse({ kind: 'metric', id: 'a', metric: 'f1', critical: 0.8 }).error?.issues.map((i) => i.path)).toEqual([['direction']]);
+    expect(alertRuleSchema.safeParse({ kind: 'metric', id: 'a', metric: 'f1', bounds: 'mean' }).success).toBe(false);
+  });
+
   it('bands a missing batch by the time since the last one', () => {
     const at = (ms: number) => evaluateMissing(rules, 1000, 1000 + ms)[0]!;
     expect(at(3_600_000).band).toBe('ok');

@@ -11,10 +11,12 @@
  * - `columnDrift` one column's drift score is past a bound — below it for p-value tests, at or
  *                 above it for distance tests (Evidently's convention); without bounds, the
  *                 column's own test threshold is the critical bound;
- * - `metric`      a model metric (e.g. accuracy) is below, or above, its bounds;
+ * - `metric`      a model metric (e.g. accuracy) is below, or above, its bounds — constant, or
+ *                 derived from the reference's chunks as NannyML does (`bounds: 'reference'`);
  * - `batchMissing` no batch has arrived for longer than the bound (ms).
  */
 import type { AlertRule } from '../workspace/schema.ts';
+import type { Thresholds } from './thresholds.ts';
 
 // The rule grammar is part of the workspace schema (a monitor record holds its rules).
 export { type AlertRule, alertRuleSchema } from '../workspace/schema.ts';
@@ -60,13 +62,46 @@ export function evaluateBatch(rules: readonly AlertRule[], drift: BatchDrift): R
   return out;
 }
 
-/** Judges one metric value against the metric rules for that metric. */
-export function evaluateMetric(rules: readonly AlertRule[], metric: { name: string; value: number }): RuleOutcome[] {
+/** A metric value as the rules judge it. */
+export interface MetricValue {
+  name: string;
+  value: number;
+  /**
+   * The reference-derived thresholds for this metric (thresholds.ts: NannyML's mean ± 3 std over
+   * the reference's chunks), when the monitor can compute them; a null side has no bound.
+   */
+  thresholds?: Thresholds | null;
+}
+
+/**
+ * Judges one metric value against the metric rules for that metric. A rule with constant bounds
+ * bands the value by its direction; a rule with `bounds: 'reference'` is critical when the value
+ * is outside the reference-derived thresholds (strictly, as NannyML's `alert`), on the side its
+ * direction names or both — and is skipped when the metric has no thresholds (a metric the
+ * pipeline sent itself, or a reference too small to chunk), as a metric that is not there is.
+ */
+export function evaluateMetric(rules: readonly AlertRule[], metric: MetricValue): RuleOutcome[] {
   return rules.flatMap((rule): RuleOutcome[] => {
     if (rule.kind !== 'metric' || rule.metric !== metric.name) return [];
-    const band = rule.direction === 'below' ? bandBelow(metric.value, rule.warning, rule.critical) : bandAbove(metric.value, rule.warning, rule.critical, false);
-    return [{ ruleId: rule.id, band, value: metric.value, summary: `${metric.name} = ${round(metric.value)} (${boundText(band, rule.warning, rule.critical, rule.direction === 'below' ? '<' : '>')})` }];
+    if (rule.bounds === 'reference') return judgeAgainstReference(rule.id, rule.direction, metric);
+    // The schema holds a constant rule to a direction and a critical bound.
+    const critical = rule.critical!;
+    const band = rule.direction === 'below' ? bandBelow(metric.value, rule.warning, critical) : bandAbove(metric.value, rule.warning, critical, false);
+    return [{ ruleId: rule.id, band, value: metric.value, summary: `${metric.name} = ${round(metric.value)} (${boundText(band, rule.warning, critical, rule.direction === 'below' ? '<' : '>')})` }];
   });
+}
+
+function judgeAgainstReference(ruleId: string, direction: 'below' | 'above' | undefined, metric: MetricValue): RuleOutcome[] {
+  const lower = direction === 'above' ? null : metric.thresholds?.lower ?? null;
+  const upper = direction === 'below' ? null : metric.thresholds?.upper ?? null;
+  const finite = (v: number | null): v is number => v !== null && Number.isFinite(v);
+  if (!finite(lower) && !finite(upper)) return [];
+  const below = finite(lower) && metric.value < lower;
+  const above = finite(upper) && metric.value > upper;
+  const band: Band = below || above ? 'critical' : 'ok';
+  const range = `${finite(lower) ? round(lower) : '−∞'} – ${finite(upper) ? round(upper) : '∞'}`;
+  const where = below ? `critical < ${round(lower!)}` : above ? `critical > ${round(upper!)}` : `inside ${range}`;
+  return [{ ruleId, band, value: metric.value, summary: `${metric.name} = ${round(metric.value)} (${where}, the reference's mean ± 3σ)` }];
 }
 
 /** Judges the time since the last batch (or since the monitor was created, if none came). */

@@ -545,9 +545,21 @@ const ownIncident = z.boolean().optional();
 export const alertRuleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('driftShare'), id, ownIncident, warning: share.optional(), critical: share }),
   z.object({ kind: z.literal('columnDrift'), id, ownIncident, column: z.string().min(1).max(300), warning: z.number().optional(), critical: z.number().optional() }),
+  // Constant bounds (`direction` and `critical`), or `bounds: 'reference'`: NannyML's thresholds
+  // from the reference's chunks (mean ± 3 std, clipped to the metric's range), critical outside
+  // them — on both sides, or only the side `direction` names.
   z.object({
-    kind: z.literal('metric'), id, ownIncident, metric: z.string().min(1).max(200), direction: z.enum(['below', 'above']),
-    warning: z.number().optional(), critical: z.number(),
+    kind: z.literal('metric'), id, ownIncident, metric: z.string().min(1).max(200), direction: z.enum(['below', 'above']).optional(),
+    bounds: z.literal('reference').optional(), warning: z.number().optional(), critical: z.number().optional(),
+  }).superRefine((rule, ctx) => {
+    if (rule.bounds === 'reference') {
+      for (const field of ['warning', 'critical'] as const) {
+        if (rule[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `bounds from the reference take no ${field} bound of their own` });
+      }
+      return;
+    }
+    if (rule.critical === undefined) ctx.addIssue({ code: 'custom', path: ['critical'], message: "a critical bound is required (or bounds: 'reference')" });
+    if (rule.direction === undefined) ctx.addIssue({ code: 'custom', path: ['direction'], message: "a direction ('below' or 'above') is required with constant bounds" });
   }),
   z.object({ kind: z.literal('batchMissing'), id, ownIncident, warningAfterMs: z.number().int().positive().optional(), criticalAfterMs: z.number().int().positive() }),
 ]);

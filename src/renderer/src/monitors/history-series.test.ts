@@ -38,6 +38,13 @@ describe('history series', () => {
       batch(2, 200, { estimated: { accuracy: { value: 0.65, lower: null, upper: null, thresholds: { lower: 0.72, upper: 1 }, alert: true } }, realized: { accuracy: 0.6 } }),
     ];
     expect(columnSeries(batches).map((c) => [c.name, c.points.length])).toEqual([['temp', 2], ['kind', 2]]);
+    // A rule with bounds from the reference shades outside the latest thresholds (an upper bound at the limit still counts).
+    const [estimated, realized] = ruleSeries([
+      { kind: 'metric', id: 'est', metric: 'estimated_accuracy', bounds: 'reference' },
+      { kind: 'metric', id: 'real', metric: 'accuracy', bounds: 'reference', direction: 'below' },
+    ], batches);
+    expect(estimated!.regions).toEqual([{ band: 'critical', from: 0, to: 0.72 }, { band: 'critical', from: 1, to: 1 }]);
+    expect(realized!.regions).toEqual([{ band: 'critical', from: 0, to: 0.72 }]);
     expect(performanceSeries(batches)).toEqual([{
       metric: 'accuracy',
       points: [

@@ -55,7 +55,8 @@ export function ruleRegions(rule: AlertRule, batches: readonly MonitorBatch[], m
   let warning: number | undefined;
   let critical: number | undefined;
   if (rule.kind === 'driftShare') [direction, warning, critical] = ['above', rule.warning, rule.critical];
-  else if (rule.kind === 'metric') [direction, warning, critical] = [rule.direction, rule.warning, rule.critical];
+  else if (rule.kind === 'metric' && rule.bounds === 'reference') return referenceRegions(rule.metric, rule.direction, batches, min, max);
+  else if (rule.kind === 'metric') [direction, warning, critical] = [rule.direction ?? 'below', rule.warning, rule.critical];
   else if (rule.kind === 'columnDrift') {
     const column = batches.map((b) => b.columns.find((c) => c.name === rule.column)).find(Boolean);
     const kind = column && isStatTestName(column.test) ? STAT_TESTS[column.test].kind : 'p_value';
@@ -70,6 +71,20 @@ export function ruleRegions(rule: AlertRule, batches: readonly MonitorBatch[], m
     if (warning !== undefined && warning > critical) out.push({ band: 'warning', from: critical, to: warning });
     out.push({ band: 'critical', from: Math.min(min, critical), to: critical });
   }
+  return out;
+}
+
+/**
+ * A reference-bounds metric rule's critical regions: outside the latest batch's thresholds for
+ * that metric (estimates and realized values share them), on the side(s) the rule judges.
+ */
+function referenceRegions(metric: string, direction: 'below' | 'above' | undefined, batches: readonly MonitorBatch[], min: number, max: number): BandRegion[] {
+  const name = metric.startsWith('estimated_') ? metric.slice('estimated_'.length) : metric;
+  const latest = [...batches].reverse().find((b) => b.estimated[name]?.thresholds)?.estimated[name]?.thresholds;
+  if (!latest) return [];
+  const out: BandRegion[] = [];
+  if (direction !== 'above' && latest.lower !== null) out.push({ band: 'critical', from: Math.min(min, latest.lower), to: latest.lower });
+  if (direction !== 'below' && latest.upper !== null) out.push({ band: 'critical', from: latest.upper, to: Math.max(max, latest.upper) });
   return out;
 }
 

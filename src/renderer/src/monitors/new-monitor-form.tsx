@@ -14,11 +14,10 @@ import { navigate } from '../session/hooks';
 import { useJsonBlob } from '../session/use-blob';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { type DraftErrors, type RuleDraft, newDraft, ruleFromDraft, ruleIds } from './rule-drafts';
+import { REFERENCE_FORMATS, useLocalFiles } from './local-versions';
 import { MappingEditor } from './mapping-editor';
 import { RuleEditor, nextRuleKey } from './rule-editor';
 
-/** What the server can read a reference in (it does not take Arrow). */
-const REFERENCE_FORMATS = ['csv', 'tsv', 'parquet', 'json', 'jsonl'];
 
 export function NewMonitorForm({ session, versions, onCancel }: { session: WorkspaceSession; versions: DatasetVersionRecord[]; onCancel: () => void }) {
   const [name, setName] = useState('');
@@ -26,22 +25,12 @@ export function NewMonitorForm({ session, versions, onCancel }: { session: Works
   const [referenceId, setReferenceId] = useState('');
   const [every, setEvery] = useState('');
   const [drafts, setDrafts] = useState<RuleDraft[]>(() => [newDraft('driftShare', nextRuleKey())]);
-  const [local, setLocal] = useState<Set<string> | null>(null);
   const [submitted, setSubmitted] = useState(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const form = useRef<HTMLFormElement>(null);
 
-  // Asked again only when the set of files changes, not at every edit of the workspace.
-  const md5s = [...new Set(versions.map((v) => v.md5))].sort().join(' ');
-  useEffect(() => {
-    let live = true;
-    const ask = md5s ? md5s.split(' ') : [];
-    session.host.call('datasets.localFiles', { md5s: ask }).then((r) => live && setLocal(new Set(r.available)), () => live && setLocal(new Set()));
-    return () => {
-      live = false;
-    };
-  }, [session, md5s]);
+  const local = useLocalFiles(session, versions);
 
   const usable = (v: DatasetVersionRecord) => local?.has(v.md5) === true && REFERENCE_FORMATS.includes(v.format);
   const eligible = versions.filter(usable);

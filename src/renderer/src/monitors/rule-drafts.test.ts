@@ -10,6 +10,10 @@ describe('ruleFromDraft', () => {
     expect(ruleFromDraft(draft({ kind: 'columnDrift', column: ' temp_max ', critical: '' }), 'b', ['date', 'temp_max'])).toEqual({ rule: { kind: 'columnDrift', id: 'b', column: 'temp_max' } });
     expect(ruleFromDraft(draft({ kind: 'batchMissing', warning: '1.5', critical: '24' }), 'c')).toEqual({ rule: { kind: 'batchMissing', id: 'c', warningAfterMs: 5_400_000, criticalAfterMs: 86_400_000 } });
     expect(ruleFromDraft(draft({ kind: 'metric', metric: 'accuracy', direction: 'below', warning: '0.9', critical: '0.8' }), 'd')).toMatchObject({ rule: { warning: 0.9, critical: 0.8 } });
+    // Bounds from the reference: no typed bounds (what is left in the fields is not judged); 'both' sides is NannyML's.
+    expect(ruleFromDraft(draft({ kind: 'metric', metric: 'estimated_f1', bounds: 'reference', direction: 'both', critical: 'x' }), 'e')).toEqual({ rule: { kind: 'metric', id: 'e', metric: 'estimated_f1', bounds: 'reference' } });
+    expect(ruleFromDraft(draft({ kind: 'metric', metric: 'f1', bounds: 'reference', direction: 'below' }), 'f')).toEqual({ rule: { kind: 'metric', id: 'f', metric: 'f1', bounds: 'reference', direction: 'below' } });
+    expect(ruleFromDraft(draft({ kind: 'metric', metric: 'f1', direction: 'both', critical: '0.8' }), 'g')).toEqual({ errors: { critical: 'constant bounds fire on one side: choose below or above' } });
   });
 
   it('names what is wrong, field by field', () => {
@@ -35,6 +39,7 @@ describe('describeRule', () => {
     expect(describeRule({ kind: 'driftShare', id: 'a', warning: 0.3, critical: 0.5 })).toEqual({ title: 'Dataset drift share', bounds: 'warning ≥ 0.3 · critical ≥ 0.5' });
     expect(describeRule({ kind: 'columnDrift', id: 'b', column: 'temp_max' }).bounds).toBe("critical past the column test's own threshold");
     expect(describeRule({ kind: 'metric', id: 'c', metric: 'accuracy', direction: 'below', critical: 0.8 })).toEqual({ title: 'accuracy too low', bounds: 'critical < 0.8' });
+    expect(describeRule({ kind: 'metric', id: 'c', metric: 'estimated_f1', bounds: 'reference' })).toEqual({ title: 'estimated_f1 out of its usual range', bounds: "critical outside the reference's mean ± 3σ" });
     expect(describeRule({ kind: 'batchMissing', id: 'd', warningAfterMs: 3_600_000, criticalAfterMs: 172_800_000 }).bounds).toBe('warning after 1 h · critical after 2 d');
     expect(formatDuration(90 * 60_000)).toBe('1.5 h');
   });

@@ -17,7 +17,10 @@ export interface RuleDraft {
   kind: RuleKind;
   column: string;
   metric: string;
-  direction: 'below' | 'above';
+  /** 'both' only with bounds from the reference (NannyML alerts on either side). */
+  direction: 'below' | 'above' | 'both';
+  /** A metric rule's bounds: typed constants, or NannyML's thresholds from the reference's chunks. */
+  bounds: 'constant' | 'reference';
   /** Bounds as typed; for `batchMissing`, hours. Empty: no bound. */
   warning: string;
   critical: string;
@@ -37,7 +40,7 @@ const HOUR_MS = 3_600_000;
 /** A new rule of that kind with the usual defaults (Evidently's 0.5 share; a day without a batch). */
 export function newDraft(kind: RuleKind, key: string): RuleDraft {
   const critical = kind === 'driftShare' ? '0.5' : kind === 'batchMissing' ? '24' : '';
-  return { key, kind, column: '', metric: '', direction: 'below', warning: '', critical };
+  return { key, kind, column: '', metric: '', direction: 'below', bounds: 'constant', warning: '', critical };
 }
 
 /** An existing rule as the form edits it (hours for missing batches), keeping its id. */
@@ -50,7 +53,9 @@ export function draftFromRule(rule: AlertRule, key: string): RuleDraft {
     case 'columnDrift':
       return { ...base, column: rule.column, warning: text(rule.warning), critical: text(rule.critical) };
     case 'metric':
-      return { ...base, metric: rule.metric, direction: rule.direction, warning: text(rule.warning), critical: text(rule.critical) };
+      return rule.bounds === 'reference'
+        ? { ...base, metric: rule.metric, bounds: 'reference', direction: rule.direction ?? 'both' }
+        : { ...base, metric: rule.metric, direction: rule.direction ?? 'below', warning: text(rule.warning), critical: text(rule.critical) };
     case 'batchMissing':
       return { ...base, warning: rule.warningAfterMs === undefined ? '' : String(rule.warningAfterMs / HOUR_MS), critical: String(rule.criticalAfterMs / HOUR_MS) };
   }
@@ -93,6 +98,14 @@ export function ruleFromDraft(draft: RuleDraft, id: string, columns?: readonly s
       break;
     case 'metric':
       if (!draft.metric.trim()) errors.metric = 'name the metric, as your pipeline sends it';
+      if (draft.bounds === 'reference') {
+        // The typed bounds are not shown for reference bounds, so they are not judged either.
+        delete errors.warning;
+        delete errors.critical;
+        candidate = { kind: 'metric', id, metric: draft.metric.trim(), bounds: 'reference', ...(draft.direction === 'both' ? {} : { direction: draft.direction }) };
+        break;
+      }
+      if (draft.direction === 'both') errors.critical = 'constant bounds fire on one side: choose below or above';
       if (c === undefined && !errors.critical) errors.critical = 'a critical bound is required';
       before(draft.direction === 'below' ? w! > c! : w! < c!, `the warning bound must be ${draft.direction === 'below' ? 'above' : 'below'} the critical one`);
       candidate = { kind: 'metric', id, metric: draft.metric.trim(), direction: draft.direction, warning: w, critical: c };

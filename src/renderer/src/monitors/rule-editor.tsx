@@ -6,7 +6,8 @@ const HINTS: Record<RuleKind, string> = {
   driftShare: 'Fires when this share of the tested columns drifted in a batch (0.5 is Evidently’s dataset-drift default).',
   columnDrift:
     'Bounds are the column’s drift score. p-value tests (K–S, chi-square) fire below the bound, distance tests (Wasserstein, Jensen–Shannon) at or above it. Leave both empty to use the test’s own threshold.',
-  metric: 'Judges the values your pipeline sends to the monitor’s metrics endpoint (the monitor page shows how), by name.',
+  metric:
+    'Judges the values your pipeline sends to the monitor’s metrics endpoint (the monitor page shows how), by name, and the performance the monitor computes (roc_auc, f1, … realized; estimated_roc_auc, … estimated without labels). Bounds from the reference are NannyML’s: the metric’s mean ± 3 standard deviations over the reference cut into chunks of the batch’s size, for the performance the monitor computes.',
   batchMissing: 'Hours without a batch (counted from the monitor’s creation until the first one). The server checks every minute and opens an incident when one is late.',
 };
 
@@ -46,7 +47,7 @@ export function RuleEditor({ drafts, errors, columns, disabled, onChange }: {
     <div className="rules">
       {drafts.map((d, i) => {
         const e = errors[i] ?? {};
-        const id = (f: DraftField | 'kind' | 'direction') => `${d.key}-${f}`;
+        const id = (f: DraftField | 'kind' | 'direction' | 'bounds') => `${d.key}-${f}`;
         const number = (f: 'warning' | 'critical') => (
           <Field id={id(f)} label={LABELS[d.kind][f]} error={e[f]}>
             {(p) => <input {...p} inputMode="decimal" value={d[f]} disabled={disabled} placeholder={f === 'warning' || d.kind === 'columnDrift' ? 'none' : ''} onChange={(ev) => set(i, { [f]: ev.target.value })} />}
@@ -73,9 +74,26 @@ export function RuleEditor({ drafts, errors, columns, disabled, onChange }: {
                   <Field id={id('metric')} label="Metric" error={e.metric}>
                     {(p) => <input {...p} value={d.metric} placeholder="accuracy" onChange={(ev) => set(i, { metric: ev.target.value })} />}
                   </Field>
+                  <Field id={id('bounds')} label="Bounds" className="bounds">
+                    {(p) => (
+                      <select
+                        {...p}
+                        value={d.bounds}
+                        onChange={(ev) => {
+                          const bounds = ev.target.value as RuleDraft['bounds'];
+                          // NannyML alerts on either side of the reference's band; constant bounds judge one side.
+                          set(i, { bounds, direction: bounds === 'reference' ? 'both' : d.direction === 'both' ? 'below' : d.direction });
+                        }}
+                      >
+                        <option value="constant">constant bounds</option>
+                        <option value="reference">bounds from the reference (mean ± 3σ)</option>
+                      </select>
+                    )}
+                  </Field>
                   <Field id={id('direction')} label="Direction" className="direction">
                     {(p) => (
-                      <select {...p} value={d.direction} onChange={(ev) => set(i, { direction: ev.target.value as 'below' | 'above' })}>
+                      <select {...p} value={d.direction} onChange={(ev) => set(i, { direction: ev.target.value as RuleDraft['direction'] })}>
+                        {d.bounds === 'reference' && <option value="both">fires outside</option>}
                         <option value="below">fires below</option>
                         <option value="above">fires above</option>
                       </select>
@@ -83,8 +101,8 @@ export function RuleEditor({ drafts, errors, columns, disabled, onChange }: {
                   </Field>
                 </>
               )}
-              {number('warning')}
-              {number('critical')}
+              {!(d.kind === 'metric' && d.bounds === 'reference') && number('warning')}
+              {!(d.kind === 'metric' && d.bounds === 'reference') && number('critical')}
               <button type="button" className="secondary remove" disabled={drafts.length === 1} onClick={() => onChange(drafts.filter((_, j) => j !== i))} aria-label={`Remove rule ${i + 1}`}>
                 Remove
               </button>

@@ -23,6 +23,11 @@ export function describeRule(rule: AlertRule): { title: string; bounds: string }
           : bounds(rule.warning === undefined ? undefined : `past ${rule.warning}`, rule.critical === undefined ? "past the test's threshold" : `past ${rule.critical}`),
       };
     case 'metric': {
+      if (rule.bounds === 'reference') {
+        const side = rule.direction === 'below' ? 'below' : rule.direction === 'above' ? 'above' : 'outside';
+        const title = rule.direction === 'below' ? `${rule.metric} too low` : rule.direction === 'above' ? `${rule.metric} too high` : `${rule.metric} out of its usual range`;
+        return { title, bounds: `critical ${side} the reference's mean ± 3σ` };
+      }
       const op = rule.direction === 'below' ? '<' : '>';
       return { title: `${rule.metric} ${rule.direction === 'below' ? 'too low' : 'too high'}`, bounds: bounds(rule.warning === undefined ? undefined : `${op} ${rule.warning}`, `${op} ${rule.critical}`) };
     }

@@ -61,7 +61,7 @@ export function MonitorDetail({ session, monitorId }: { session: WorkspaceSessio
           ].filter(Boolean).join(' · ')}
         </p>
       )}
-      <MonitorControls session={session} monitor={monitor} profileBlob={reference?.profileBlob} />
+      <MonitorControls session={session} monitor={monitor} />
 
       <h3>Rules</h3>
       <table aria-label="Rules">
