@@ -219,7 +219,10 @@ describe('update fuzzer', () => {
       }
     }
     const total = [...counts.values()].reduce((n, c) => n + c.sent, 0);
-    expect(total).toBeGreaterThanOrEqual(1000);
+    // Most of the 1,200 cases reach the server; the rest are mutations the encoder cannot write,
+    // and how many depends on the Yjs client ids, which are random (999 was seen once): 900 is
+    // the floor that still means "the fuzzer fuzzed".
+    expect(total).toBeGreaterThanOrEqual(900);
     expect(accepted).toBeGreaterThan(200);
     for (const [name, { alwaysRefused }] of Object.entries(MUTATIONS)) {
       const c = counts.get(name);
