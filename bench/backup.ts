@@ -21,7 +21,7 @@ import { connectClient, synced } from '../test/helpers/sync-clients.ts';
 
 const { values: opts } = parseArgs({ options: { incidents: { type: 'string', default: '20000' }, blobs: { type: 'string', default: '40' }, comments: { type: 'string', default: '200' } } });
 const dir = mkdtempSync(join(tmpdir(), 'driftdesk-bench-backup-'));
-const server = await startSyncServer({ port: 0, dataDir: join(dir, 'data'), snapshotEveryMs: 0, backup: { dir: join(dir, 'backups'), everyMs: 24 * 3_600_000, keep: 2 } });
+const server = await startSyncServer({ port: 0, dataDir: join(dir, 'data'), backup: { dir: join(dir, 'backups'), everyMs: 24 * 3_600_000, keep: 2 } });
 try {
   const ws = server.store.createWorkspace('Big', 'Ada');
   const seed = new Y.Doc();

@@ -42,6 +42,19 @@ export function urlOrigin(url: string): string {
   }
 }
 
+const SLICE = 1024 * 1024;
+
+/** SHA-256 of `data`, a MiB at a time with the event loop let through between slices. */
+async function hashInSlices(data: Uint8Array): Promise<string> {
+  const hash = createHash('sha256');
+  for (let at = 0; at < data.byteLength; at += SLICE) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    hash.update(data.subarray(at, at + SLICE));
+  }
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return hash.digest('hex');
+}
+
 export async function exportWorkspace(source: ArchiveSource, file: string, options: ExportOptions = {}): Promise<ExportSummary> {
   const workspace = await source.workspace();
   if (!workspace) throw new Error('no such workspace in this store');
@@ -55,12 +68,12 @@ export async function exportWorkspace(source: ArchiveSource, file: string, optio
   let failed: unknown;
   write.catch((err: unknown) => (failed = err));
   const add = async (path: string, data: Uint8Array) => {
-    // Between entries the server's own work goes first: a backup taken while serving holds up
-    // a write for at most one entry's read, never for the whole archive.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Between entries, and between each MiB hashed, the server's own work goes first: a backup
+    // taken while serving holds up a write for at most one entry's read, never for the archive.
+    const sha256 = await hashInSlices(data);
     return new Promise<void>((resolve, reject) => {
       if (failed) return reject(failed);
-      entries.push({ path, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.byteLength });
+      entries.push({ path, sha256, bytes: data.byteLength });
       bytes += data.byteLength;
       pack.entry({ name: path, size: data.byteLength, mtime, mode: 0o600 }, Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) => (err ? reject(err) : resolve()));
     });

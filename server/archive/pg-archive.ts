@@ -4,8 +4,8 @@
  * while other server processes keep writing. The sink is one transaction.
  */
 import type pg from 'pg';
-import * as Y from 'yjs';
 import type { DeliveryInfo } from '../store-contract.ts';
+import { offThreadMerger } from './merge-off-thread.ts';
 import type { ArchiveSink, ArchiveSource, MemberRow, MonitorBatchRow, TokenRow, WebhookRow, WorkspaceRow } from './archive-store.ts';
 
 const num = (v: unknown) => (v === null ? null : Number(v));
@@ -13,6 +13,7 @@ const num = (v: unknown) => (v === null ? null : Number(v));
 export async function pgArchiveSource(client: pg.PoolClient, workspaceId: string): Promise<ArchiveSource> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   const ws = workspaceId;
+  const merger = offThreadMerger();
   const rows = async (sql: string, params: unknown[] = [ws]) => (await client.query(sql, params)).rows as Record<string, unknown>[];
   let open = true;
   return {
@@ -42,7 +43,7 @@ export async function pgArchiveSource(client: pg.PoolClient, workspaceId: string
       ),
     monitored: async () => (await rows('SELECT 1 FROM monitored_workspaces WHERE workspace_id = $1')).length > 0,
     docNames: async () => (await rows('SELECT DISTINCT doc FROM doc_updates WHERE workspace_id = $1 ORDER BY doc')).map((r) => String(r.doc)),
-    docState: async (doc) => Y.mergeUpdates((await rows('SELECT data FROM doc_updates WHERE workspace_id = $1 AND doc = $2 ORDER BY seq', [ws, doc])).map((r) => new Uint8Array(r.data as Buffer))),
+    docState: async (doc) => merger.merge((await rows('SELECT data FROM doc_updates WHERE workspace_id = $1 AND doc = $2 ORDER BY seq', [ws, doc])).map((r) => new Uint8Array(r.data as Buffer))),
     snapshots: async () => (await rows('SELECT id, created_at FROM doc_history WHERE workspace_id = $1 ORDER BY created_at, id')).map((r) => ({ id: Number(r.id), createdAt: Number(r.created_at) })),
     snapshot: async (id) => new Uint8Array((await rows('SELECT data FROM doc_history WHERE workspace_id = $1 AND id = $2', [ws, id]))[0]!.data as Buffer),
     blobs: async () => (await rows('SELECT sha256, created_at FROM blobs WHERE workspace_id = $1 ORDER BY sha256')).map((r) => ({ sha256: String(r.sha256), createdAt: Number(r.created_at) })),
@@ -54,6 +55,7 @@ export async function pgArchiveSource(client: pg.PoolClient, workspaceId: string
     close: async () => {
       if (!open) return;
       open = false;
+      await merger.close();
       await client.query('COMMIT').catch(() => {});
       client.release();
     },

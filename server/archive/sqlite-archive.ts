@@ -5,8 +5,8 @@
  * failed import leaves the file as it was.
  */
 import Database from 'better-sqlite3';
-import * as Y from 'yjs';
 import type { DeliveryInfo } from '../store-contract.ts';
+import { offThreadMerger } from './merge-off-thread.ts';
 import type { ArchiveSink, ArchiveSource, MemberRow, MonitorBatchRow, TokenRow, WebhookRow, WorkspaceRow } from './archive-store.ts';
 
 export function sqliteArchiveSource(file: string, workspaceId: string, nativeBinding?: string): ArchiveSource {
@@ -17,6 +17,7 @@ export function sqliteArchiveSource(file: string, workspaceId: string, nativeBin
   db.prepare('SELECT count(*) FROM workspaces').get();
   const all = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[];
   const ws = workspaceId;
+  const merger = offThreadMerger();
   return {
     workspace: async () => db.prepare('SELECT id, name, created_at AS createdAt FROM workspaces WHERE id = ?').get(ws) as WorkspaceRow | undefined,
     members: async () => all<MemberRow>('SELECT id, name, role, created_at AS createdAt FROM members WHERE workspace_id = ? ORDER BY created_at, id', ws),
@@ -35,16 +36,14 @@ export function sqliteArchiveSource(file: string, workspaceId: string, nativeBin
       ),
     monitored: async () => db.prepare('SELECT 1 FROM monitored_workspaces WHERE workspace_id = ?').get(ws) !== undefined,
     docNames: async () => all<{ doc: string }>('SELECT DISTINCT doc FROM doc_updates WHERE workspace_id = ? ORDER BY doc', ws).map((r) => r.doc),
-    docState: async (doc) => {
-      const rows = all<{ data: Buffer }>('SELECT data FROM doc_updates WHERE workspace_id = ? AND doc = ? ORDER BY seq', ws, doc);
-      return Y.mergeUpdates(rows.map((r) => new Uint8Array(r.data)));
-    },
+    docState: async (doc) => merger.merge(all<{ data: Buffer }>('SELECT data FROM doc_updates WHERE workspace_id = ? AND doc = ? ORDER BY seq', ws, doc).map((r) => new Uint8Array(r.data))),
     snapshots: async () => all<{ id: number; createdAt: number }>('SELECT id, created_at AS createdAt FROM doc_history WHERE workspace_id = ? ORDER BY created_at, id', ws),
     snapshot: async (id) => new Uint8Array((db.prepare('SELECT data FROM doc_history WHERE workspace_id = ? AND id = ?').get(ws, id) as { data: Buffer }).data),
     blobs: async () => all<{ sha256: string; createdAt: number }>('SELECT sha256, created_at AS createdAt FROM blobs WHERE workspace_id = ? ORDER BY sha256', ws),
     blob: async (sha256) => new Uint8Array((db.prepare('SELECT data FROM blobs WHERE workspace_id = ? AND sha256 = ?').get(ws, sha256) as { data: Buffer }).data),
     monitorBatches: async () => all<MonitorBatchRow>('SELECT id, monitor_id AS monitorId, at, data, columns FROM monitor_batches WHERE workspace_id = ? ORDER BY id', ws),
     close: async () => {
+      await merger.close();
       if (db.open) {
         db.exec('COMMIT');
         db.close();
