@@ -136,6 +136,11 @@ export class DatasetReader {
         return { path, format, table, rows, columns: typed };
       }
     }
+    if (format === 'parquet') {
+      const columns = await this.viewParquet(path, table);
+      const rows = Number((await this.db.runAndReadAll(`SELECT count(*) AS n FROM ${table}`)).getRowObjectsJS()[0]!.n);
+      return { path, format, table, rows, columns };
+    }
     const raw = `${table}_raw`;
     await this.run(path, `CREATE TABLE ${raw} AS SELECT * FROM ${await this.source(path, format)}`);
     let described = (await this.db.runAndReadAll(`DESCRIBE ${raw}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
@@ -149,10 +154,6 @@ export class DatasetReader {
     }
     const columns: TableColumn[] = [];
     const select: string[] = [];
-    // Typed files (Parquet): integers and booleans with a missing value change pandas dtype.
-    const nulls = format === 'parquet'
-      ? await this.nullColumns(raw, described.filter((d) => /INT|BOOLEAN/.test(d.column_type)).map((d) => d.column_name))
-      : new Set<string>();
     for (const { column_name: name, column_type: type } of described) {
       const ident = quoteIdent(name);
       if (format === 'json' || format === 'jsonl') {
@@ -165,7 +166,7 @@ export class DatasetReader {
         select.push(sqlType === 'VARCHAR' ? ident : `CAST(${ident} AS ${sqlType}) AS ${ident}`);
       } else {
         const kind = classify(type);
-        columns.push({ name, kind, sqlType: kind === 'numerical' ? 'DOUBLE' : type, dtype: binaryDtype(type, nulls.has(name)) });
+        columns.push({ name, kind, sqlType: kind === 'numerical' ? 'DOUBLE' : type, dtype: binaryDtype(type, false) });
         select.push(kind === 'numerical' ? `CAST(${ident} AS DOUBLE) AS ${ident}` : ident);
       }
     }
@@ -197,6 +198,40 @@ export class DatasetReader {
   close(): void {
     this.db.closeSync();
     if (this.ownsInstance) this.instance.closeSync();
+  }
+
+  /**
+   * A Parquet file is columnar and typed, so it is not copied into a table: `table` becomes a
+   * view over `read_parquet` with the casts pandas' dtypes need, and each query reads only the
+   * columns it names from the file (a drift test reads one column; copying all of them first
+   * took as long as every test together — bench/README.md, issue 17). The file must stay in
+   * place while the table is used, as it does for every caller (a comparison, a profile, a
+   * monitor batch removed after its report). The footer is read here, so a file that is not
+   * Parquet, or is truncated, is refused by `load`; a corrupt page is reported by the query
+   * that reads it.
+   */
+  private async viewParquet(path: string, table: string): Promise<TableColumn[]> {
+    const source = `read_parquet(${quoteLiteral(path)})`;
+    let described: { column_name: string; column_type: string }[];
+    try {
+      described = (await this.db.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjectsJS() as typeof described;
+    } catch (err) {
+      throw new DatasetError(explainDuckDbError(path, (err as Error).message));
+    }
+    if (described.length === 0) throw new DatasetError(`${path}: no columns`);
+    // Integers and booleans with a missing value change pandas' dtype: one scan of those columns.
+    const nulls = await this.nullColumns(source, described.filter((d) => /INT|BOOLEAN/.test(d.column_type)).map((d) => d.column_name))
+      .catch((err: unknown) => { throw new DatasetError(explainDuckDbError(path, (err as Error).message)); });
+    const columns: TableColumn[] = [];
+    const select: string[] = [];
+    for (const { column_name: name, column_type: type } of described) {
+      const ident = quoteIdent(name);
+      const kind = classify(type);
+      columns.push({ name, kind, sqlType: kind === 'numerical' ? 'DOUBLE' : type, dtype: binaryDtype(type, nulls.has(name)) });
+      select.push(kind === 'numerical' ? `CAST(${ident} AS DOUBLE) AS ${ident}` : ident);
+    }
+    await this.db.run(`CREATE VIEW ${table} AS SELECT ${select.join(', ')} FROM ${source}`);
+    return columns;
   }
 
   /** The DuckDB table function reading `path`; `jsonOptions` are appended to read_json's. */

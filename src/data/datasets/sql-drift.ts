@@ -34,18 +34,24 @@ async function row(reader: DatasetReader, sql: string): Promise<Record<string, u
  * together (the default-test rule needs them) and the normed Wasserstein distance.
  */
 export async function numericalSummary(reader: DatasetReader, ref: LoadedTable, cur: LoadedTable, name: string) {
+  // The values are grouped once (MATERIALIZED: read by both the sizes and the window) and the
+  // reference's std comes from the same groups, two-pass as numpy's `std` (mean first, then
+  // the squared deviations, each distinct value weighted by its count): one scan of the
+  // column instead of two, ~30 % less time per column (bench/README.md, issue 17).
   const r = await row(
     reader,
-    `WITH samples AS (SELECT v, 1 AS r, 0 AS c FROM (${values(ref, name, 'numerical')})
-                      UNION ALL SELECT v, 0, 1 FROM (${values(cur, name, 'numerical')})),
-          distinct_values AS (SELECT v, sum(r) AS r, sum(c) AS c FROM samples GROUP BY v),
-          n AS (SELECT sum(r) AS nr, sum(c) AS nc, count(*) AS nd FROM distinct_values),
-          cdf AS (SELECT sum(r) OVER w AS ur, sum(c) OVER w AS uc, lead(v) OVER (ORDER BY v) - v AS dx
+    `WITH distinct_values AS MATERIALIZED (
+            SELECT v, sum(r) AS r, sum(c) AS c
+            FROM (SELECT v, 1 AS r, 0 AS c FROM (${values(ref, name, 'numerical')})
+                  UNION ALL SELECT v, 0, 1 FROM (${values(cur, name, 'numerical')}))
+            GROUP BY v),
+          n AS (SELECT sum(r) AS nr, sum(c) AS nc, count(*) AS nd, sum(r * v) / sum(r) AS mean FROM distinct_values),
+          cdf AS (SELECT v, r, sum(r) OVER w AS ur, sum(c) OVER w AS uc, lead(v) OVER (ORDER BY v) - v AS dx
                   FROM distinct_values WINDOW w AS (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
      SELECT n.nr, n.nc, n.nd,
-            (SELECT sum(abs(ur / n.nr - uc / n.nc) * dx) FROM cdf WHERE dx IS NOT NULL) AS distance,
-            (SELECT stddev_pop(v) FROM samples WHERE r = 1) AS std
-     FROM n`,
+            sum(abs(ur / n.nr - uc / n.nc) * dx) AS distance,
+            sqrt(sum(r * (v - n.mean) * (v - n.mean)) / n.nr) AS std
+     FROM n LEFT JOIN cdf ON true GROUP BY n.nr, n.nc, n.nd`,
   );
   const reference = Number(r.nr ?? 0);
   const current = Number(r.nc ?? 0);
