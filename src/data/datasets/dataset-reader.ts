@@ -8,8 +8,10 @@
  * number column with "NA" in it stays numeric, and a date column stays text).
  */
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
 import type { PandasDtype } from '../../core/drift/index.ts';
 import { describeBinary, findBinary, printable } from './binary-text.ts';
 import { readCsvHeader } from './csv-header.ts';
@@ -77,12 +79,17 @@ const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
 /** Table names are unique per process: forks of one reader share a database. */
 let tableCounter = 0;
 
+/** DuckDB's memory limit for a reader unless its caller sets one (see `DatasetReader.open`). */
+export const DEFAULT_MEMORY_LIMIT = '1.5GB';
+
 export class DatasetReader {
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly db: DuckDBConnection,
     /** A fork shares its parent's database and closes only its own connection. */
     private readonly ownsInstance = true,
+    /** Where DuckDB spills past its memory limit; removed on close. */
+    private readonly spillDir: string | null = null,
   ) {}
 
   /** A second connection to the same database (its tables included), for concurrent queries. */
@@ -94,10 +101,26 @@ export class DatasetReader {
    * `keepRowOrder`: rows stay in file order (chunking in `driftdesk estimate` needs it); off by
    * default because row order never matters to a profile or a drift test, and not keeping it
    * lets DuckDB load a file on every core (and with less memory).
+   *
+   * `memoryLimit` (DuckDB's `memory_limit`, default {@link DEFAULT_MEMORY_LIMIT}): past it,
+   * DuckDB spills the loaded tables and a query's intermediates to a private temporary folder,
+   * so two 10M-row CSV files compare in under 2 GB instead of holding 4 GB of tables
+   * (bench/README.md, issue 17). DuckDB's own default, 80 % of the machine's memory, is too
+   * much for a desktop app that shares the machine with a browser and the user's notebook.
    */
-  static async open(options: { keepRowOrder?: boolean } = {}): Promise<DatasetReader> {
-    const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: options.keepRowOrder ? 'true' : 'false' });
-    return new DatasetReader(instance, await instance.connect());
+  static async open(options: { keepRowOrder?: boolean; memoryLimit?: string } = {}): Promise<DatasetReader> {
+    const spillDir = mkdtempSync(join(tmpdir(), 'driftdesk-duckdb-'));
+    try {
+      const instance = await DuckDBInstance.create(':memory:', {
+        preserve_insertion_order: options.keepRowOrder ? 'true' : 'false',
+        memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+        temp_directory: spillDir,
+      });
+      return new DatasetReader(instance, await instance.connect(), true, spillDir);
+    } catch (err) {
+      rmSync(spillDir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   async load(path: string): Promise<LoadedTable> {
@@ -198,6 +221,7 @@ export class DatasetReader {
   close(): void {
     this.db.closeSync();
     if (this.ownsInstance) this.instance.closeSync();
+    if (this.spillDir) rmSync(this.spillDir, { recursive: true, force: true });
   }
 
   /**
