@@ -22,7 +22,6 @@ export function loadNotebook(session: WorkspaceSession, version: Pick<NotebookVe
     performance.mark('notebook:fetch');
     p = session.host.call('notebooks.index', { workspaceId: session.connection.workspaceId, sha256: version.blob, name: `${name} v${version.version}` }).then(({ notebook }) => {
       performance.mark('notebook:fetched');
-      performance.mark('notebook:parsed');
       return notebook;
     });
     p.catch(() => parsed.delete(version.blob));
