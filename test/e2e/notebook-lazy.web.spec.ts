@@ -6,7 +6,8 @@
  * host's answers to `notebooks.output` are held back once, so the placeholder is seen.
  * Checked: no frame the page receives while opening holds either plot; the first plot's
  * placeholder shows, then the image (a blob: URL); the far plot is asked for only after
- * scrolling to it; no CSP refusal.
+ * scrolling to it; the diff with a version 2 that redrew the first plot shows both plots, each
+ * fetched from its own version; no CSP refusal.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -30,21 +31,26 @@ def png(n):
     fig.savefig(b, format='png', dpi=100)
     plt.close(fig)
     return base64.b64encode(b.getvalue()).decode()
-nb = new_notebook()
-for i in range(80):
-    if i in (1, 75):
-        outputs = [new_output('display_data', data={'image/png': png(i + 3), 'text/plain': '<Figure>'})]
-    else:
-        outputs = [new_output('stream', name='stdout', text='%d\\n' % i)]
-    nb.cells.append(new_code_cell('x = %d' % i, execution_count=i, outputs=outputs))
-nbformat.write(nb, sys.argv[1])
+def notebook(first):
+    nb = new_notebook()
+    for i in range(80):
+        if i in (1, 75):
+            outputs = [new_output('display_data', data={'image/png': png(first if i == 1 else i + 3), 'text/plain': '<Figure>'})]
+        else:
+            outputs = [new_output('stream', name='stdout', text='%d\\n' % i)]
+        nb.cells.append(new_code_cell('x = %d' % i, execution_count=i, outputs=outputs))
+    return nb
+nbformat.write(notebook(4), sys.argv[1])
+# Version 2: the first plot redrawn with more points (its cell's output changed).
+nbformat.write(notebook(40), sys.argv[2])
 `;
 
 test('large outputs are fetched when their cell comes into view, with a placeholder meanwhile', async ({ launchApp }) => {
   test.setTimeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), 'driftdesk-e2e-lazy-'));
   const file = join(dir, 'plots.ipynb');
-  execFileSync('/usr/bin/python3', ['-c', MAKE, file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const v2 = join(dir, 'plots-v2.ipynb');
+  execFileSync('/usr/bin/python3', ['-c', MAKE, file, v2], { stdio: ['ignore', 'ignore', 'pipe'] });
   const cells = (JSON.parse(readFileSync(file, 'utf8')) as { cells: { outputs: { data?: Record<string, string> }[] }[] }).cells;
   const near = cells[1]!.outputs[0]!.data!['image/png']!;
   const far = cells[75]!.outputs[0]!.data!['image/png']!;
@@ -114,6 +120,18 @@ test('large outputs are fetched when their cell comes into view, with a placehol
   await expect.poll(() => last.locator('img.nb-image').evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0))).toBe(600);
   expect(asked).toHaveLength(2);
   expect(asked[1]).not.toBe(asked[0]);
+
+  // Version 2 changes the first plot; the diff shows both, each fetched from its own version.
+  await page.getByTestId('notebook-version-file').setInputFiles(v2);
+  await expect(page.getByTestId('notebook-version')).toHaveValue('2');
+  await page.getByRole('link', { name: 'Compare versions' }).click();
+  const outputsDiff = page.getByTestId('notebook-diff').getByTestId('outputs-diff');
+  await expect(outputsDiff).toHaveCount(1);
+  const sides = outputsDiff.locator('img.nb-image');
+  await expect(sides).toHaveCount(2);
+  for (const i of [0, 1]) await expect.poll(() => sides.nth(i).evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0))).toBe(600);
+  expect(await sides.nth(0).getAttribute('src')).not.toBe(await sides.nth(1).getAttribute('src'));
+  expect(new Set(asked.slice(2)).size).toBe(asked.length - 2); // each side asked for once, none twice
 
   expect(await page.evaluate(() => (window as { __cspViolations?: string[] }).__cspViolations)).toEqual([]);
   rmSync(dir, { recursive: true, force: true });
