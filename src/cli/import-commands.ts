@@ -1,10 +1,12 @@
 /**
- * `driftdesk import mlflow PATH --server URL --workspace ID --token T [--dry-run]`: brings MLflow
+ * `driftdesk import mlflow PATH --server URL --workspace ID --token T [--dry-run] [--artifact-root DIR]`: brings MLflow
  * runs and its model registry (an `mlruns/` file store or an `mlflow.db`) into a workspace
  * (readers in src/data/mlflow, the import in src/node/mlflow). Safe to run again: what was
  * imported is updated, not added twice.
  * Notebooks (`*.ipynb`) among a run's artifacts become versions of workspace notebooks linked to
  * the run (src/node/mlflow/import-notebooks.ts); one that is not a notebook is named and skipped.
+ * For an mlflow.db, `--artifact-root` is the folder its runs' artifacts may be read from
+ * (default: the database's folder; src/data/mlflow/artifact-location.ts).
  * `--dry-run` reads and checks the store and lists every run, model, version, alias move and
  * notebook it would create or change — against the workspace when given a server, else against an empty one —
  * and writes nothing.
@@ -23,7 +25,7 @@ export async function importCommand(kind: string | undefined, args: string[]): P
   if (kind !== 'mlflow') throw new UsageError(`import takes "mlflow" or "gto", got ${kind ?? 'nothing'}`);
   const { values, positionals } = parseArgs({
     args, allowPositionals: true, strict: true,
-    options: { server: { type: 'string' }, workspace: { type: 'string' }, token: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    options: { server: { type: 'string' }, workspace: { type: 'string' }, token: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'artifact-root': { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError(`import mlflow needs one PATH (an mlruns/ folder or an mlflow.db), got ${positionals.length}`);
   const path = positionals[0]!;
@@ -36,9 +38,10 @@ export async function importCommand(kind: string | undefined, args: string[]): P
     };
     // A dry run with a server compares with the workspace (what would be created or changed);
     // without one it plans against an empty workspace. Either way it sends nothing.
+    const artifactRoot = values['artifact-root'] === undefined ? {} : { artifactRoot: values['artifact-root'] };
     const report = values['dry-run'] && server === undefined
-      ? planOffline(path)
-      : await importMlflow(path, { server: need('server'), workspaceId: need('workspace'), token: need('token') }, { dryRun: values['dry-run'] === true });
+      ? planOffline(path, artifactRoot)
+      : await importMlflow(path, { server: need('server'), workspaceId: need('workspace'), token: need('token') }, { dryRun: values['dry-run'] === true, ...artifactRoot });
     for (const line of reportLines(path, report)) console.log(line);
     return 0;
   } catch (err) {

@@ -69,11 +69,13 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      read with a note); the same path pushed
                                                      again is its next version; --run links a
                                                      run (id, source or unique name)
-  import mlflow PATH --server URL --workspace ID --token T [--dry-run]
+  import mlflow PATH --server URL --workspace ID --token T [--dry-run] [--artifact-root DIR]
                                                      import MLflow runs and model registry
                                                      (mlruns/ folder or mlflow.db); re-runs
                                                      update, never duplicate; --dry-run lists
-                                                     the changes (vs the workspace if given)
+                                                     the changes (vs the workspace if given);
+                                                     an mlflow.db's artifacts are read only
+                                                     under --artifact-root (default: its folder)
   import gto PATH --server URL --workspace ID --token T [--repo NAME] [--dry-run]
                                                      import a GTO registry (a git repository's
                                                      tags, or gto show/history --json output)

@@ -95,7 +95,7 @@ export function rendererCsp(origins: readonly string[]): string {
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src ${["'self'", ...origins].join(' ')}`,
     "worker-src 'self' blob:",

@@ -20,6 +20,7 @@ import type { JobRunner } from './jobs.ts';
 import type { LocalCache } from './local-cache.ts';
 import { createMonitorFromVersion, updateMonitor } from './monitor-create.ts';
 import { moveWorkspace } from './move-workspace.ts';
+import { NotebookReader } from './notebook-reader.ts';
 import { pushPendingEdits } from './pending-sync.ts';
 import type { SearchIndex } from './search-index.ts';
 import { ServerCallError, type ServerClient, createServerClient } from './server-api-client.ts';
@@ -50,6 +51,7 @@ export interface HostDeps {
 
 export function createHostHandlers({ cache, jobs, localServer, info, events, search, now = Date.now, maxReceivedFileBytes = DEFAULT_HOST_FILE_BYTES }: HostDeps) {
   const received = new FileReceiver(join(info.dataDir, 'received-files'), maxReceivedFileBytes);
+  const notebooks = new NotebookReader();
   // The embedded server picks a free port at each start, so a local workspace's URL is
   // always the current one rather than the one saved when it was created.
   const current = (conn: WorkspaceConnection): WorkspaceConnection =>
@@ -171,11 +173,23 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
 
     'blobs.get': async ({ workspaceId, sha256 }) => ({ data: await loadBlob(cache, connection(workspaceId), sha256) }),
 
+    'notebooks.index': async ({ workspaceId, sha256, name }) => {
+      const conn = connection(workspaceId);
+      return { notebook: await notebooks.index(sha256, () => loadBlob(cache, conn, sha256), name) };
+    },
+    'notebooks.output': async ({ workspaceId, sha256, fingerprint, name }) => {
+      const conn = connection(workspaceId);
+      return notebooks.output(sha256, fingerprint, () => loadBlob(cache, conn, sha256), name);
+    },
+
     'notebooks.store': async ({ workspaceId, fileName, data }) => {
       const conn = connection(workspaceId);
       // Read before it is kept: a file that is not a notebook is refused with what and where (NotebookParseError's message).
-      const summary = summarizeNotebook(parseNotebook(data, basename(fileName)), NOTEBOOK_EXCERPT_MAX);
+      const parsed = parseNotebook(data, basename(fileName));
+      const summary = summarizeNotebook(parsed, NOTEBOOK_EXCERPT_MAX);
       const { sha256, uploadError } = await storeBlob(cache, conn, data);
+      // The page opens it next: parsed already, so that open reads nothing again.
+      notebooks.remember(sha256, parsed, data.byteLength);
       return { sha256, size: data.byteLength, uploadError, ...summary };
     },
 

@@ -9,6 +9,7 @@ import { MEMBER_NAME_MAX, WORKSPACE_NAME_MAX, type Role } from '../core/workspac
 import type { SearchKind } from '../core/workspace/search-documents.ts';
 import { columnMappingSchema } from '../core/drift/column-mapping.ts';
 import { alertRuleSchema } from '../core/monitor/rules.ts';
+import type { Notebook, NotebookOutput } from '../core/notebook/model.ts';
 import { DEFAULT_MAX_BLOB_BYTES, type MonitorBatch, type ResponseOf as ServerResponse, monitorUpdateSchema } from './server-api.ts';
 
 /** A workspace moved to a team server: its new connection, and invites for the other members. */
@@ -266,7 +267,23 @@ export const hostRequests = {
     fileName: z.string().trim().min(1, 'a file name is required').max(1000),
     data: bytes.refine((b) => b.byteLength <= NOTEBOOK_MAX_BYTES, `a notebook is at most ${NOTEBOOK_MAX_BYTES / 1024 / 1024} MiB`),
   }),
+  /**
+   * A notebook version's light form (core lightenNotebook): cells, sources, small outputs, and
+   * for each large output its size and fingerprint. Parsed once per file by the host and kept.
+   */
+  'notebooks.index': z.object({ workspaceId: docId, sha256: sha256Hex, name: z.string().max(1000).default('notebook') }),
+  /** One large output of that version, by the fingerprint its light form gave (when its cell is drawn). */
+  'notebooks.output': z.object({ workspaceId: docId, sha256: sha256Hex, fingerprint: sha256Hex, name: z.string().max(1000).default('notebook') }),
 } as const;
+
+/**
+ * What `notebooks.output` answers: the output; for a raster image, its decoded bytes apart (the
+ * page shows them through a `blob:` URL) and the output's image data left out.
+ */
+export interface NotebookOutputReply {
+  output: Exclude<NotebookOutput, { kind: 'deferred' }>;
+  image: { mime: string; data: Uint8Array; base64Chars: number } | null;
+}
 
 /** What `notebooks.store` answers: the blob and what the version record says of the file. */
 export interface StoredNotebook {
@@ -344,6 +361,8 @@ export interface HostResponses {
   /** Whether a badge shows the count (false in browser mode, and where the OS has no badge). */
   'app.unreadMentions': { badge: boolean };
   'notebooks.store': StoredNotebook;
+  'notebooks.index': { notebook: Notebook };
+  'notebooks.output': NotebookOutputReply;
 }
 
 /** Wire types shared with the server's HTTP API live in server-api.ts. */

@@ -29,9 +29,12 @@ const TYPES: Record<string, string> = {
  * and style-src/img-src/font-src keep any CSS from loading a sheet, image or font from off the
  * app's origin ('unsafe-inline' admits inline CSS, not remote sheets).
  * Monaco's editor worker is a file of the app, so for it worker-src needs only 'self'.
+ * img-src takes `blob:` for a notebook's plots, which arrive from the host as bytes
+ * (src/renderer/src/notebooks/lazy-output.tsx): only the page's own script can make a blob URL,
+ * and an image, SVG included, never runs script.
  */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; " +
   "connect-src 'self' ws: wss:; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
 
 /** Serves files under `root` only: a path that resolves outside it is a 404, never a read. */

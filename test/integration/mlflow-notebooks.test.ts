@@ -14,6 +14,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listNotebookVersions, listNotebooks, listRuns } from '../../src/core/workspace/index.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
@@ -237,5 +238,120 @@ describe('driftdesk import mlflow: notebooks among the artifacts', () => {
     const after = await workspace(ws);
     expect(after.runs).toEqual([]);
     expect(after.notebooks).toEqual([]);
+  });
+});
+
+/**
+ * An SQLite tracking store: a copy of a real mlflow.db (test/fixtures/mlflow, MLflow 1.x, four
+ * active runs in experiment Default). Its runs' `artifact_uri`s point at /tmp/0/… on the machine
+ * that wrote it; the test points each at a place of its own with SQL on the copy (the only
+ * change to the file), in the forms MLflow writes: a `file:` URI, a relative path, the proxied
+ * `mlflow-artifacts:` store, S3 — and hostile ones.
+ */
+describe('driftdesk import mlflow: notebooks among an mlflow.db run\'s artifacts', () => {
+  const DB = join(ROOT, 'test/fixtures/mlflow/PacktPublishing__Machine-Learning-Engineering-with-MLflow/Chapter09/psystock-inference-batch/mlflow_db');
+  const [A, B, C, D] = ['ba4d19ec922947738b2a3c9b4c1267cc', '62bf95320fe547b3810005854eaab26b', 'ac4f8245b6cd45f489870ae25b2268dc', 'e6a5dc76cbb741daa267418a3295a5bc'];
+
+  function copyDb(name: string, uris: Record<string, string>, source?: { run: string; value: string }): string {
+    const db = join(dir, name, 'mlflow.db');
+    mkdirSync(dirname(db), { recursive: true });
+    cpSync(DB, db);
+    const conn = new Database(db);
+    try {
+      for (const [run, uri] of Object.entries(uris)) conn.prepare('UPDATE runs SET artifact_uri = ? WHERE run_uuid = ?').run(uri, run);
+      if (source) conn.prepare(`INSERT OR REPLACE INTO tags (key, value, run_uuid) VALUES ('mlflow.source.name', ?, ?)`).run(source.value, source.run);
+    } finally {
+      conn.close();
+    }
+    return db;
+  }
+  const put = (folder: string, file: string, from = 'train.ipynb') => {
+    mkdirSync(dirname(join(folder, file)), { recursive: true });
+    cpSync(join(nbDir, from), join(folder, file));
+  };
+
+  it('reads notebooks where each run\'s artifact_uri says, links them to their runs, and notes artifacts in S3', { timeout: 90_000 }, async () => {
+    const ws = await server.store.createWorkspace('Notebooks from mlflow.db', 'Ada');
+    const home = join(dir, 'db-good');
+    const aDir = join(home, 'mlruns', '0', A, 'artifacts');
+    put(aDir, 'notebooks/train.ipynb');
+    put(aDir, 'notebooks/.ipynb_checkpoints/train-checkpoint.ipynb');
+    put(aDir, 'a-extra.ipynb', 'train-v2.ipynb'); // before the source notebook in path order
+    put(join(home, 'mlartifacts', '0', B, 'artifacts'), 'eda.ipynb', 'train-v2.ipynb');
+    put(join(home, 'mlruns', '0', C, 'artifacts'), 'report.ipynb');
+    const db = copyDb('db-good', {
+      [A]: `file://${aDir}`,
+      [B]: `mlflow-artifacts:/0/${B}/artifacts`,
+      [C]: `./mlruns/0/${C}/artifacts`,
+      [D]: `s3://churn-bucket/0/${D}/artifacts`,
+    }, { run: A, value: join(aDir, 'notebooks', 'train.ipynb') });
+
+    const dry = await cli(['import', 'mlflow', db, '--dry-run']);
+    expect(dry.stderr).toBe('');
+    expect(dry.stdout).toContain('notebooks: 4 would be added, 0 unchanged, 0 skipped');
+
+    const r = await cli(importArgs(db, ws));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('imported 4, updated 0, unchanged 0, skipped deleted 8');
+    expect(r.stdout).toContain('notebooks: 4 added, 0 unchanged, 0 skipped');
+    expect(r.stdout).toMatch(new RegExp(`note: run .* \\(${D}\\): no notebooks read from its artifacts: its artifacts are at s3://churn-bucket/0/${D}/artifacts \\(s3\\), not on this machine`));
+
+    const after = await workspace(ws);
+    const runOf = (id: string) => after.runs.find((x) => x.source === `mlflow:${id}`)!.id;
+    const byPath = Object.fromEntries(after.notebooks.map((n) => [n.path, n]));
+    expect(Object.keys(byPath).sort()).toEqual([
+      `mlflow/Default/${A}/notebooks/train.ipynb`, `mlflow/Default/${A}/a-extra.ipynb`,
+      `mlflow/Default/${B}/eda.ipynb`, `mlflow/Default/${C}/report.ipynb`,
+    ].sort());
+    // The source notebook is taken first (run-notebooks.ts), then the rest in path order.
+    expect(r.stdout.indexOf(`${A}/notebooks/train.ipynb`)).toBeLessThan(r.stdout.indexOf(`${A}/a-extra.ipynb`));
+    expect(byPath[`mlflow/Default/${A}/notebooks/train.ipynb`]).toMatchObject({ runIds: [runOf(A)] });
+    expect(byPath[`mlflow/Default/${A}/notebooks/train.ipynb`]!.versions[0]!.blob).toBe(sha(join(nbDir, 'train.ipynb')));
+    expect(byPath[`mlflow/Default/${B}/eda.ipynb`]).toMatchObject({ runIds: [runOf(B)] });
+    expect(byPath[`mlflow/Default/${B}/eda.ipynb`]!.versions[0]!.blob).toBe(sha(join(nbDir, 'train-v2.ipynb')));
+    expect(byPath[`mlflow/Default/${C}/report.ipynb`]).toMatchObject({ runIds: [runOf(C)] });
+
+    const again = await cli(importArgs(db, ws));
+    expect(again.stdout).toContain('notebooks: 0 added, 4 unchanged, 0 skipped');
+  });
+
+  it('never reads outside the artifact root: .. in the uri, a link on the way, a link inside; the runs still import', { timeout: 90_000 }, async () => {
+    const ws = await server.store.createWorkspace('Hostile mlflow.db', 'Ada');
+    const home = join(dir, 'db-hostile');
+    const secret = join(dir, 'db-secrets');
+    put(join(secret, '0', A, 'artifacts'), 'stolen.ipynb');
+    put(join(secret, 'linked'), 'private.ipynb', 'train-v2.ipynb');
+    mkdirSync(join(home, 'mlruns', '0'), { recursive: true });
+    symlinkSync(join(secret, 'linked'), join(home, 'mlruns', '0', B));
+    const cDir = join(home, 'mlruns', '0', C, 'artifacts');
+    mkdirSync(cDir, { recursive: true });
+    symlinkSync(join(secret, 'linked', 'private.ipynb'), join(cDir, 'escape.ipynb'));
+    const db = copyDb('db-hostile', {
+      [A]: `../db-secrets/0/${A}/artifacts`,
+      [B]: `file://${join(home, 'mlruns', '0', B)}`,
+      [C]: cDir,
+      [D]: join(secret, '0', A, 'artifacts'),
+    });
+
+    const r = await cli(importArgs(db, ws));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('imported 4, updated 0, unchanged 0');
+    expect(r.stdout).toContain('notebooks: 0 added, 0 unchanged, 0 skipped');
+    expect(r.stdout).toContain(`(${A}): no notebooks read from its artifacts: its artifacts at ${join(secret, '0', A, 'artifacts')} are outside the artifact root ${home}; not read`);
+    expect(r.stdout).toContain(`(${B}): no notebooks read from its artifacts: ${join(home, 'mlruns', '0', B)} is a symbolic link`);
+    expect(r.stdout).toContain(`(${C}): no notebooks read from its artifacts: its artifacts are not read: ${join(cDir, 'escape.ipynb')}: is a symbolic link`);
+    expect(r.stdout).toContain(`(${D}): no notebooks read from its artifacts: its artifacts at ${join(secret, '0', A, 'artifacts')} are outside the artifact root`);
+    const after = await workspace(ws);
+    expect(after.runs).toHaveLength(4);
+    expect(after.notebooks).toEqual([]);
+
+    // Naming a wider root on purpose reads what is inside it, and still no link.
+    const wide = await cli(importArgs(db, ws, '--artifact-root', dir));
+    expect(wide.code).toBe(0);
+    expect(wide.stdout).toContain('notebooks: 2 added, 0 unchanged, 0 skipped');
+    expect((await workspace(ws)).notebooks.map((n) => n.path).sort()).toEqual([`mlflow/Default/${A}/stolen.ipynb`, `mlflow/Default/${D}/stolen.ipynb`]);
+    expect(wide.stdout).toContain(`(${B}): no notebooks read from its artifacts: ${join(home, 'mlruns', '0', B)} is a symbolic link`);
   });
 });

@@ -129,7 +129,7 @@ export function diffSource(before: string, after: string): SourceDiff {
 
 /** The outputs as a sequence diff, or undefined when they are the same. */
 function diffOutputs(before: readonly NotebookOutput[], after: readonly NotebookOutput[], withCounts: boolean): OutputPart[] | undefined {
-  const key = (o: NotebookOutput) => stable(withCounts || o.kind !== 'display' ? o : { ...o, executionCount: null });
+  const key = (o: NotebookOutput) => stable(withCounts || (o.kind !== 'display' && o.kind !== 'deferred') ? o : { ...o, executionCount: null });
   const kb = before.map(key);
   const ka = after.map(key);
   if (kb.length === ka.length && kb.every((k, i) => k === ka[i])) return undefined;

@@ -41,6 +41,6 @@ export function followCell(versions: readonly { version: number; notebook: Pick<
 /** Same kind, source and outputs; execution counts and metadata do not count. */
 export function sameCell(x: NotebookCell, y: NotebookCell): boolean {
   if (x.kind !== y.kind || x.source !== y.source || x.outputs.length !== y.outputs.length) return false;
-  const strip = (c: NotebookCell) => JSON.stringify(c.outputs.map((o) => (o.kind === 'display' ? { ...o, executionCount: null } : o)));
+  const strip = (c: NotebookCell) => JSON.stringify(c.outputs.map((o) => (o.kind === 'display' || o.kind === 'deferred' ? { ...o, executionCount: null } : o)));
   return strip(x) === strip(y);
 }

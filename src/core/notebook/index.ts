@@ -4,3 +4,4 @@ export * from './identity.ts';
 export * from './diff.ts';
 export * from './follow.ts';
 export * from './text.ts';
+export * from './light.ts';

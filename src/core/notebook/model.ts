@@ -15,7 +15,29 @@ export type NotebookOutput =
       /** Set for an `execute_result` (the `Out[n]` of a cell). */
       executionCount: number | null;
       result: boolean;
+    }
+  /**
+   * A large output left out of a notebook's light form (light.ts): what it is, how big, and its
+   * fingerprint, by which the reader fetches it when its cell is drawn. Equal content has an
+   * equal fingerprint, so comparing versions needs no fetch.
+   */
+  | {
+      kind: 'deferred';
+      of: 'stream' | 'error' | 'display';
+      /** sha256 (hex) of the output's content, execution count aside. */
+      fingerprint: string;
+      /** Characters of content (a base64 image's length, a stream's text). */
+      chars: number;
+      /** A display output's MIME types (sorted); a stream's name; an error's ename. */
+      mimes: string[];
+      /** Lines of text (streams, tracebacks), for a height before it is drawn. */
+      lines: number;
+      executionCount: number | null;
+      result: boolean;
     };
+
+/** Image types drawn as images, in Jupyter's order of preference (first found wins). */
+export const RASTER_MIMES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 
 export type CellKind = 'code' | 'markdown' | 'raw';
 

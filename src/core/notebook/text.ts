@@ -22,7 +22,7 @@ export function notebookSearchText(notebook: Pick<Notebook, 'cells'>, limit = SE
     for (const o of cell.outputs) {
       if (o.kind === 'stream') take(o.text.slice(0, 2000));
       else if (o.kind === 'error') take(`${o.ename}: ${o.evalue}`);
-      else if (typeof o.data['text/plain'] === 'string') take((o.data['text/plain'] as string).slice(0, 2000));
+      else if (o.kind === 'display' && typeof o.data['text/plain'] === 'string') take((o.data['text/plain'] as string).slice(0, 2000));
     }
   }
   return parts.join('\n');

@@ -119,7 +119,7 @@ const ENV_FILES_PER_RUN = 40;
  * and free of symlinks), read as text. A file over the cap or holding NUL bytes is skipped:
  * it is not an environment file MLflow wrote, and the run still imports.
  */
-function readEnvironmentFiles(dir: string, artifacts: ArtifactEntry[]): EnvironmentFile[] {
+export function readEnvironmentFiles(dir: string, artifacts: ArtifactEntry[]): EnvironmentFile[] {
   const out: EnvironmentFile[] = [];
   for (const a of artifacts) {
     const kind = ENV_FILE_KIND[a.path.slice(a.path.lastIndexOf('/') + 1)];
@@ -130,6 +130,7 @@ function readEnvironmentFiles(dir: string, artifacts: ArtifactEntry[]): Environm
   return out;
 }
 
-function listArtifacts(dir: string): ArtifactEntry[] {
+/** Every file under a run's artifact folder with its size; a symbolic link anywhere stops with its name. */
+export function listArtifacts(dir: string): ArtifactEntry[] {
   return walkFiles(dir).map((path) => ({ path, bytes: lstatChecked(join(dir, path)).size }));
 }

@@ -35,8 +35,10 @@ export interface ImportedRun {
   metrics: Record<string, MetricPoint[]>;
   /** Null when the backend does not hold artifacts (the SQLite store keeps them elsewhere). */
   artifacts: ArtifactEntry[] | null;
-  /** The folder `artifacts` lists (absolute), when the store keeps artifacts beside the run (the file store). */
+  /** The folder `artifacts` lists (absolute): beside the run (file store), or its `artifact_uri` when local (SQLite store). */
   artifactDir?: string;
+  /** Why the run's artifacts were not read (SQLite store: kept in S3, outside the artifact root, not copied here). */
+  artifactNote?: string;
   /** Environment files found among the artifacts (MLmodel, conda.yaml, python_env.yaml, requirements.txt), as text. */
   environment?: EnvironmentFile[];
 }

@@ -1,6 +1,7 @@
 /**
  * The Jupyter notebooks an imported MLflow run carries: every `*.ipynb` among its artifacts (the
- * file store's `<run>/artifacts/`, already listed by file-store.ts, so inside the artifact root
+ * file store's `<run>/artifacts/`, or the folder an SQLite store's `artifact_uri` names when it is
+ * on this machine; already listed by file-store.ts / sqlite-store.ts, so inside the artifact root
  * and free of symbolic links), the one its `mlflow.source.name` tag names first when that file is
  * one of them. A source path anywhere else (the trainer's own machine, most often) is never read:
  * a note says so.
@@ -23,6 +24,8 @@ import { lstatChecked } from './store-files.ts';
 export const NOTEBOOK_MAX_DEPTH = 8;
 /** Notebooks imported per run (by path order, the source notebook first); the rest are noted. */
 export const NOTEBOOKS_PER_RUN = 20;
+/** Runs whose unread artifacts are named one by one in the notes; the rest are counted. */
+const UNREAD_NOTES = 5;
 /** The workspace's limit for a notebook path (notebookPushSchema). */
 const PATH_MAX = 1000;
 
@@ -47,9 +50,11 @@ export function findRunNotebooks(runs: readonly ImportedRun[]): { candidates: No
   const candidates: NotebookCandidate[] = [];
   const notes: string[] = [];
   const skipped: SkippedNotebook[] = [];
+  let unread = 0;
   for (const run of runs) {
     const source = sourceNotebook(run);
     if (source.note) notes.push(source.note);
+    if (run.artifactNote && !source.note && ++unread <= UNREAD_NOTES) notes.push(`run ${run.name} (${run.runId}): no notebooks read from its artifacts: ${run.artifactNote}`);
     if (!run.artifactDir || !run.artifacts) continue;
     const found = run.artifacts.map((a) => a.path).filter((p) => /\.ipynb$/i.test(p) && !p.split('/').some((part) => part.startsWith('.')));
     const shallow = found.filter((p) => p.split('/').length - 1 <= NOTEBOOK_MAX_DEPTH);
@@ -68,6 +73,7 @@ export function findRunNotebooks(runs: readonly ImportedRun[]): { candidates: No
       candidates.push({ run, artifactPath, file, path, title: `${base} (${run.name})`.slice(0, 300) });
     }
   }
+  if (unread > UNREAD_NOTES) notes.push(`…and ${unread - UNREAD_NOTES} more runs whose artifacts are not on this machine or not under the artifact root`);
   return { candidates, notes, skipped };
 }
 
@@ -85,7 +91,7 @@ function sourceNotebook(run: ImportedRun): { artifactPath?: string; note?: strin
   const src = run.tags['mlflow.source.name']?.trim();
   if (!src || !/\.ipynb$/i.test(src)) return {};
   const who = `run ${run.name} (${run.runId})`;
-  if (!run.artifactDir || !run.artifacts) return { note: `${who}: its source notebook ${src} is not read (this store does not keep artifacts beside the runs)` };
+  if (!run.artifactDir || !run.artifacts) return { note: `${who}: its source notebook ${src} is not read (${run.artifactNote ?? 'this store does not keep artifacts beside the runs'})` };
   const rel = isAbsolute(src) ? relative(resolve(run.artifactDir), src).split(sep).join('/') : posix.normalize(src.replace(/\\/g, '/'));
   if (rel === '..' || rel.startsWith('../') || posix.isAbsolute(rel) || isAbsolute(rel)) {
     return { note: `${who}: its source notebook ${src} is outside the store; not read (log it as an artifact to import it)` };

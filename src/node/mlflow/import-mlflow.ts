@@ -42,8 +42,8 @@ export interface ImportReport extends MlflowApplyReport {
  * planned as an owner would import it (production moves included); the real import needs an
  * owner's token for those.
  */
-export function planOffline(path: string): ImportReport {
-  const { store, details } = prepareImport(path);
+export function planOffline(path: string, options: { artifactRoot?: string } = {}): ImportReport {
+  const { store, details } = prepareImport(path, options);
   const doc = new Y.Doc();
   try {
     const actor = { id: 'dry-run', name: 'dry run' };
@@ -61,8 +61,9 @@ export function planOffline(path: string): ImportReport {
  * Imports `path` into the workspace (or with `dryRun`, syncs it and reports what the import would
  * change, sending nothing: no blobs, no update).
  */
-export async function importMlflow(path: string, target: ImportTarget, options: { dryRun?: boolean } = {}): Promise<ImportReport> {
-  const { store, details } = prepareImport(path);
+/** `artifactRoot`: for an mlflow.db, the folder its runs' artifacts may be read from (default: the database's folder). */
+export async function importMlflow(path: string, target: ImportTarget, options: { dryRun?: boolean; artifactRoot?: string } = {}): Promise<ImportReport> {
+  const { store, details } = prepareImport(path, options.artifactRoot === undefined ? {} : { artifactRoot: options.artifactRoot });
   const api = clientFor(target);
   const me = await identityBeforeImport(api);
   if (me.workspaceId !== target.workspaceId) throw new MlflowImportRefused(`the token is for workspace ${me.workspaceId}, not ${target.workspaceId}; nothing was written`);

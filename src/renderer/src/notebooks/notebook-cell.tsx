@@ -62,7 +62,7 @@ export const NotebookCellView = memo(function NotebookCellView({ cell, index, la
           <div className="nb-outputs">
             {cell.outputs.map((o, k) => (
               <div key={k} className="nb-output" data-testid="notebook-output" data-output-index={k}>
-                <div className="nb-gutter">{o.kind === 'display' && o.result && <span className="nb-prompt out">Out[{o.executionCount ?? ' '}]:</span>}</div>
+                <div className="nb-gutter">{(o.kind === 'display' || o.kind === 'deferred') && o.result && <span className="nb-prompt out">Out[{o.executionCount ?? ' '}]:</span>}</div>
                 <div className="nb-output-body">
                   <NotebookOutputView output={o} />
                   {canComment && (

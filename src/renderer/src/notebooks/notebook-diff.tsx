@@ -9,6 +9,7 @@ import { type CellDiffEntry, type NotebookCell, type TextPart, cellHeadline, dif
 import type { NotebookVersionRecord } from '../../../core/workspace';
 import { setHashQuery, useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
+import { NotebookSource, type NotebookSourceValue } from './lazy-output';
 import { NotebookOutputView } from './notebook-output';
 import { useNotebooks } from './use-notebook';
 
@@ -29,6 +30,8 @@ export function NotebookDiffView({ session, title, versions, from, to }: {
   const b = versions.find((v) => v.version === to);
   const pair = useNotebooks(session, useMemo(() => (a && b ? [a, b] : []), [a, b]), title);
   const diff = useMemo(() => (pair.kind === 'ready' ? diffNotebooks(pair.value[0]!, pair.value[1]!, options) : null), [pair, options]);
+  // Each side's large outputs come from its own file (lazy-output.tsx).
+  const sources = useMemo(() => (a && b ? { before: { session, blob: a.blob, name: `${title} v${a.version}` }, after: { session, blob: b.blob, name: `${title} v${b.version}` } } : null), [session, a, b, title]);
   const toggle = (key: string, on: boolean) => setHashQuery([...[...query.entries()].filter(([k]) => k !== key), ...(on ? [[key, '1'] as [string, string]] : [])], { replace: true });
 
   if (!a || !b) return <p role="alert" className="error">No version {a ? to : from} of this notebook.</p>;
@@ -57,7 +60,7 @@ export function NotebookDiffView({ session, title, versions, from, to }: {
               'folded' in e ? (
                 <li key={`f${i}`} className="nb-diff-folded muted small">{e.folded} unchanged {e.folded === 1 ? 'cell' : 'cells'}</li>
               ) : (
-                <DiffEntry key={`${e.kind}-${'a' in e ? e.a : ''}-${'b' in e ? e.b : ''}`} entry={e} focused={focus !== null && 'b' in e && e.b === focus} />
+                <DiffEntry key={`${e.kind}-${'a' in e ? e.a : ''}-${'b' in e ? e.b : ''}`} entry={e} focused={focus !== null && 'b' in e && e.b === focus} sources={sources} />
               ),
             )}
           </ol>
@@ -81,7 +84,9 @@ function fold(entries: CellDiffEntry[]): (CellDiffEntry | { folded: number })[] 
 
 const LABEL = { added: 'Added', removed: 'Removed', moved: 'Moved', modified: 'Modified', unchanged: 'Unchanged' } as const;
 
-function DiffEntry({ entry, focused }: { entry: CellDiffEntry; focused: boolean }) {
+type Sources = { before: NotebookSourceValue; after: NotebookSourceValue } | null;
+
+function DiffEntry({ entry, focused, sources }: { entry: CellDiffEntry; focused: boolean; sources: Sources }) {
   const where = entry.kind === 'removed' ? `was cell ${entry.a + 1}` : entry.kind === 'added' ? `cell ${entry.b + 1}` : 'a' in entry && entry.a !== entry.b ? `cell ${entry.a + 1} → ${entry.b + 1}` : `cell ${entry.b + 1}`;
   const moved = entry.kind === 'moved' || (entry.kind === 'modified' && entry.moved);
   return (
@@ -94,7 +99,7 @@ function DiffEntry({ entry, focused }: { entry: CellDiffEntry; focused: boolean 
           {entry.source && <LineDiff before={entry.before.source} after={entry.cell.source} />}
           {entry.executionCount && <p className="small muted">Execution count {entry.executionCount.from ?? '–'} → {entry.executionCount.to ?? '–'}</p>}
           {entry.metadata && <pre className="nb-json small">{JSON.stringify(entry.metadata.from)} → {JSON.stringify(entry.metadata.to)}</pre>}
-          {entry.outputs && <Outputs before={entry.before} after={entry.cell} />}
+          {entry.outputs && <Outputs before={entry.before} after={entry.cell} sources={sources} />}
         </>
       )}
     </li>
@@ -126,11 +131,15 @@ function Words({ parts }: { parts: TextPart[] }) {
   return <>{parts.map((w, i) => (w.kind === 'same' ? <span key={i}>{w.text}</span> : w.kind === 'added' ? <ins key={i}>{w.text}</ins> : <del key={i}>{w.text}</del>))}</>;
 }
 
-function Outputs({ before, after }: { before: NotebookCell; after: NotebookCell }) {
+function Outputs({ before, after, sources }: { before: NotebookCell; after: NotebookCell; sources: Sources }) {
   return (
     <div className="nb-diff-outputs" data-testid="outputs-diff">
-      <div><p className="small muted">Outputs before</p>{before.outputs.map((o, i) => <NotebookOutputView key={i} output={o} />)}</div>
-      <div><p className="small muted">Outputs after</p>{after.outputs.map((o, i) => <NotebookOutputView key={i} output={o} />)}</div>
+      <NotebookSource.Provider value={sources?.before ?? null}>
+        <div><p className="small muted">Outputs before</p>{before.outputs.map((o, i) => <NotebookOutputView key={i} output={o} />)}</div>
+      </NotebookSource.Provider>
+      <NotebookSource.Provider value={sources?.after ?? null}>
+        <div><p className="small muted">Outputs after</p>{after.outputs.map((o, i) => <NotebookOutputView key={i} output={o} />)}</div>
+      </NotebookSource.Provider>
     </div>
   );
 }

@@ -1,16 +1,23 @@
 /**
  * One output, drawn as its plan says (output-plan.ts): images as `data:` images, HTML through
  * the sanitiser, streams and tracebacks with their ANSI colours, JSON and text as text. Large
- * images and HTML wait for a click.
+ * images and HTML wait for a click. An output the notebook's light form left out is fetched
+ * first (lazy-output.tsx), then drawn the same way.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { NotebookOutput } from '../../../core/notebook';
 import { renderAnsi, renderNotebookMarkdown, renderOutputHtml, typeset } from './notebook-html';
-import { planOutput } from './output-plan';
+import { LazyOutput } from './lazy-output';
+import { type FullOutput, planOutput } from './output-plan';
 
 const mib = (chars: number) => `${(chars / 1024 / 1024).toFixed(1)} MB`;
 
 export function NotebookOutputView({ output }: { output: NotebookOutput }) {
+  if (output.kind === 'deferred') return <LazyOutput key={output.fingerprint} stub={output} render={(full) => <FullOutputView output={full} />} />;
+  return <FullOutputView output={output} />;
+}
+
+function FullOutputView({ output }: { output: FullOutput }) {
   const plan = planOutput(output);
   const [shown, setShown] = useState(false);
   switch (plan.kind) {

@@ -15,6 +15,7 @@ import { TimeAgo } from '../components/badges';
 import { addNotebookFile } from './add-notebook';
 import { NotebookCellView, type PendingAnchor } from './notebook-cell';
 import { NotebookThreads, type PlacedThread } from './notebook-threads';
+import { NotebookSource } from './lazy-output';
 import { estimateCellHeight } from './output-plan';
 import { placeThread } from './thread-placement';
 import { useNotebooks } from './use-notebook';
@@ -109,6 +110,7 @@ function NotebookReader({ session, notebookId, title, versions, shownIndex, thre
   }, [threads, versions, shownIndex]);
   const chain = useNotebooks(session, useMemo(() => versions.slice(earliest, shownIndex + 1), [versions, earliest, shownIndex]), title);
   const [pending, setPending] = useState<PendingAnchor | null>(null);
+  const source = useMemo(() => ({ session, blob: shown.blob, name: `${title} v${shown.version}` }), [session, shown.blob, shown.version, title]);
   const query = useHashQuery();
   const focusParam = query.get('cell');
   const [focused, setFocused] = useState<number | null>(focusParam !== null ? Number(focusParam) : null);
@@ -130,8 +132,10 @@ function NotebookReader({ session, notebookId, title, versions, shownIndex, thre
   const nb = current.value[0]!;
   return (
     <div className="nb-layout">
+      <NotebookSource.Provider value={source}>
       <CellList nb={nb} perCell={perCell} canComment={session.connection.role !== 'viewer'} focused={focused} onComment={setPending}
         onShowThreads={(i) => document.querySelector(`.nb-threads li[data-cell-index="${i}"]`)?.scrollIntoView({ block: 'nearest' })} />
+      </NotebookSource.Provider>
       <NotebookThreads session={session} notebookId={notebookId} threads={placed} members={members} shown={shown} versions={versions} notebook={nb}
         pending={pending} onClearPending={() => setPending(null)} diffHref={diffHref}
         onGoToCell={(i) => {

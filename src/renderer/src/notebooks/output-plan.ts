@@ -10,7 +10,10 @@
  * - JavaScript, widgets and anything else executable are never shown: the plain-text
  *   alternative is, with a note.
  */
-import type { NotebookOutput } from '../../../core/notebook';
+import { type NotebookOutput, RASTER_MIMES } from '../../../core/notebook';
+
+/** An output with its content (a `deferred` one is fetched first: lazy-output.tsx). */
+export type FullOutput = Exclude<NotebookOutput, { kind: 'deferred' }>;
 
 /** Images bigger than this (base64 characters) wait for a click: a 20 MB plot would stall scrolling. */
 export const IMAGE_INLINE_LIMIT = 8 * 1024 * 1024;
@@ -29,12 +32,11 @@ export type OutputPlan =
   | { kind: 'json'; text: string; truncated: boolean }
   | { kind: 'text'; text: string; truncated: boolean; note?: string };
 
-const RASTER = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 /** MIME types that would need script to show: never run, said so. */
 const EXECUTABLE = ['application/javascript', 'text/javascript', 'application/vnd.jupyter.widget-view+json', 'application/vnd.bokehjs_exec.v0+json', 'application/vnd.holoviews_exec.v0+json'];
 
 /** The plan for one output (see the file header). */
-export function planOutput(output: NotebookOutput): OutputPlan {
+export function planOutput(output: FullOutput): OutputPlan {
   if (output.kind === 'stream') {
     const [text, truncated] = cap(output.text);
     return { kind: 'stream', name: output.name, text, truncated };
@@ -45,7 +47,7 @@ export function planOutput(output: NotebookOutput): OutputPlan {
   }
   const data = output.data;
   const str = (mime: string) => (typeof data[mime] === 'string' ? (data[mime] as string) : undefined);
-  for (const mime of RASTER) {
+  for (const mime of RASTER_MIMES) {
     const b64 = str(mime);
     if (b64 !== undefined) {
       const clean = b64.replace(/\s+/g, '');
@@ -86,6 +88,7 @@ export function estimateCellHeight(source: string, outputs: readonly NotebookOut
   for (const o of outputs) {
     if (o.kind === 'stream') h += 19 * Math.min(60, o.text.split('\n').length);
     else if (o.kind === 'error') h += 19 * Math.min(60, o.traceback.join('\n').split('\n').length);
+    else if (o.kind === 'deferred') h += o.of !== 'display' ? 19 * Math.min(60, o.lines) : o.mimes.some((m) => m.startsWith('image/')) ? 300 : o.mimes.includes('text/html') ? 200 : 40;
     else h += 'image/png' in o.data || 'image/jpeg' in o.data || 'image/svg+xml' in o.data ? 300 : 'text/html' in o.data ? 200 : 40;
   }
   return h;

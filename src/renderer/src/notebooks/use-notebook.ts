@@ -1,10 +1,11 @@
 /**
- * Loading notebook versions: the blob through the host (local cache, then the server), parsed
- * once per content hash and kept for the session, so switching versions, following threads
- * across versions and comparing do not fetch or parse twice.
+ * Loading notebook versions: each version's light form from the host (src/node/notebook-reader.ts:
+ * the file parsed once there, large outputs left out and fetched when drawn, lazy-output.tsx),
+ * kept per content hash for the session, so switching versions, following threads across
+ * versions and comparing do not fetch twice.
  */
 import { useEffect, useState } from 'react';
-import { type Notebook, parseNotebook } from '../../../core/notebook';
+import type { Notebook } from '../../../core/notebook';
 import type { NotebookVersionRecord } from '../../../core/workspace';
 import type { WorkspaceSession } from '../session/workspace-session';
 
@@ -13,17 +14,15 @@ export type Loaded<T> = { kind: 'loading' } | { kind: 'ready'; value: T } | { ki
 const parsed = new Map<string, Promise<Notebook>>();
 const PARSED_LIMIT = 12;
 
-/** The parsed notebook of one version (shared by every caller asking for the same bytes). */
+/** The light form of one version (shared by every caller asking for the same bytes). */
 export function loadNotebook(session: WorkspaceSession, version: Pick<NotebookVersionRecord, 'blob' | 'version'>, name: string): Promise<Notebook> {
   let p = parsed.get(version.blob);
   if (!p) {
-    // Marks for bench/notebook.ts: where an open's time goes (fetching the blob, parsing it).
+    // Marks for bench/notebook.ts: where an open's time goes (asking the host, its answer decoded).
     performance.mark('notebook:fetch');
-    p = session.host.call('blobs.get', { workspaceId: session.connection.workspaceId, sha256: version.blob }).then(({ data }) => {
+    p = session.host.call('notebooks.index', { workspaceId: session.connection.workspaceId, sha256: version.blob, name: `${name} v${version.version}` }).then(({ notebook }) => {
       performance.mark('notebook:fetched');
-      const nb = parseNotebook(data, `${name} v${version.version}`);
-      performance.mark('notebook:parsed');
-      return nb;
+      return notebook;
     });
     p.catch(() => parsed.delete(version.blob));
     if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
