@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,5 +176,28 @@ print(json.dumps(out))
         expect(col.top.map((t) => [t.value, t.count])).toEqual(p.top);
       }
     }
+  });
+});
+
+describe('DatasetReader memory', () => {
+  it('spills past its memory limit into a private folder that close() removes', async () => {
+    const own = await DatasetReader.open({ memoryLimit: '64MB' });
+    const setting = (await own.db.runAndReadAll(`SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS t`)).getRowObjectsJS()[0] as { m: string; t: string };
+    expect(setting.m).toMatch(/^6\d(\.\d+)? MiB$/);
+    expect(setting.t.startsWith(join(tmpdir(), 'driftdesk-duckdb-'))).toBe(true);
+    // ~160 MB of doubles in a table, under a 64 MB limit: DuckDB writes the overflow to the folder.
+    await own.db.run('CREATE TABLE big AS SELECT random() AS a, random() AS b FROM range(10000000)');
+    expect(readdirSync(setting.t).length).toBeGreaterThan(0);
+    const sum = Number((await own.db.runAndReadAll('SELECT count(*) AS n FROM big WHERE a >= 0')).getRowObjectsJS()[0]!.n);
+    expect(sum).toBe(10_000_000);
+    own.close();
+    expect(existsSync(setting.t)).toBe(false);
+  });
+
+  it('defaults to DEFAULT_MEMORY_LIMIT (1.5 GB, which DuckDB shows in GiB)', async () => {
+    const own = await DatasetReader.open();
+    const m = (await own.db.runAndReadAll(`SELECT current_setting('memory_limit') AS m`)).getRowObjectsJS()[0]!.m as string;
+    own.close();
+    expect(m).toMatch(/^1\.[34]\d* GiB$/);
   });
 });
