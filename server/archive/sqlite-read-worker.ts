@@ -1,0 +1,190 @@
+/**
+ * The SQLite archive source, read on a worker thread. better-sqlite3 reads synchronously: a
+ * 15.6 MB doc row held the server's event loop for 20–30 ms, and a large blob would hold it in
+ * proportion to its size. So a worker opens its own read-only connection to the data file and
+ * holds one read transaction (WAL: the server keeps writing, the worker keeps seeing the moment
+ * it began), reads every row there, merges a doc's update log there, and hands the main thread
+ * finished bytes by transfer (no copy). The main thread never reads a row of the archive.
+ *
+ * If the worker dies (out of memory, a native fault), every pending and later read rejects with
+ * what happened; the export then removes its `.partial` file and the backup run logs a failure.
+ */
+import { createRequire } from 'node:module';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
+import type { DeliveryInfo } from '../store-contract.ts';
+import type { ArchiveSource, MemberRow, MonitorBatchRow, TokenRow, WebhookRow, WorkspaceRow } from './archive-store.ts';
+
+// Plain CommonJS, so the worker needs no TypeScript loader; better-sqlite3 and Yjs are resolved
+// from here, and `nativeBinding` is the one the server's own connection uses (Electron's build).
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.betterSqlite3);
+const Y = require(workerData.yjs);
+const ws = workerData.workspaceId;
+
+// A Buffer that owns its whole ArrayBuffer moves to the main thread as is; any other is copied
+// here first (a pooled Buffer cannot be transferred, and would drag its neighbours along).
+function bytes(buf, transfer) {
+  const u = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && !transfer.includes(u.buffer)) {
+    transfer.push(u.buffer);
+    return u;
+  }
+  const copy = new Uint8Array(u);
+  transfer.push(copy.buffer);
+  return copy;
+}
+
+let db;
+const all = (sql, ...params) => db.prepare(sql).all(...params);
+const ops = {
+  workspace: () => db.prepare('SELECT id, name, created_at AS createdAt FROM workspaces WHERE id = ?').get(ws),
+  members: () => all('SELECT id, name, role, created_at AS createdAt FROM members WHERE workspace_id = ? ORDER BY created_at, id', ws),
+  tokens: () => all(
+    'SELECT t.hash, t.member_id AS memberId, t.created_at AS createdAt, t.revoked_at AS revokedAt ' +
+    'FROM tokens t JOIN members m ON m.id = t.member_id WHERE m.workspace_id = ? ORDER BY t.created_at, t.hash', ws),
+  webhooks: () => all('SELECT id, url, secret, purpose, created_at AS createdAt FROM webhooks WHERE workspace_id = ? ORDER BY created_at, id', ws),
+  deliveries: () => all(
+    'SELECT id, webhook_id AS webhookId, url, event, status, attempts, last_status AS lastStatus, last_error AS lastError, ' +
+    'created_at AS createdAt, updated_at AS updatedAt FROM webhook_deliveries WHERE workspace_id = ? ORDER BY created_at, id', ws),
+  monitored: () => db.prepare('SELECT 1 FROM monitored_workspaces WHERE workspace_id = ?').get(ws) !== undefined,
+  docNames: () => all('SELECT DISTINCT doc FROM doc_updates WHERE workspace_id = ? ORDER BY doc', ws).map((r) => r.doc),
+  docState: (transfer, doc) => {
+    const updates = all('SELECT data FROM doc_updates WHERE workspace_id = ? AND doc = ? ORDER BY seq', ws, doc).map((r) => r.data);
+    if (updates.length === 0) return new Uint8Array(0);
+    return bytes(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates), transfer);
+  },
+  snapshots: () => all('SELECT id, created_at AS createdAt FROM doc_history WHERE workspace_id = ? ORDER BY created_at, id', ws),
+  snapshot: (transfer, id) => {
+    const row = db.prepare('SELECT data FROM doc_history WHERE workspace_id = ? AND id = ?').get(ws, id);
+    if (!row) throw new Error('history snapshot ' + id + ' is gone from the read snapshot');
+    return bytes(row.data, transfer);
+  },
+  blobs: () => all('SELECT sha256, created_at AS createdAt FROM blobs WHERE workspace_id = ? ORDER BY sha256', ws),
+  blob: (transfer, sha256) => {
+    const row = db.prepare('SELECT data FROM blobs WHERE workspace_id = ? AND sha256 = ?').get(ws, sha256);
+    if (!row) throw new Error('blob ' + sha256 + ' is gone from the read snapshot');
+    return bytes(row.data, transfer);
+  },
+  monitorBatches: () => all('SELECT id, monitor_id AS monitorId, at, data, columns FROM monitor_batches WHERE workspace_id = ? ORDER BY id', ws),
+  close: () => {
+    if (db && db.open) {
+      db.exec('COMMIT');
+      db.close();
+    }
+    return null;
+  },
+};
+const BYTES = new Set(['docState', 'snapshot', 'blob']);
+
+try {
+  const { file, nativeBinding } = workerData;
+  db = new Database(file, Object.assign({ readonly: true, fileMustExist: true }, nativeBinding ? { nativeBinding } : {}));
+  db.pragma('busy_timeout = 5000');
+  db.exec('BEGIN');
+  // A read transaction starts at its first read: read now, so every later call sees this moment.
+  db.prepare('SELECT count(*) FROM workspaces').get();
+  parentPort.postMessage({ id: 0, value: null });
+} catch (error) {
+  parentPort.postMessage({ id: 0, error: String((error && error.message) || error) });
+}
+
+parentPort.on('message', ({ id, op, arg }) => {
+  try {
+    if (!db || !db.open) throw new Error('the read connection is closed');
+    const transfer = [];
+    const value = BYTES.has(op) ? ops[op](transfer, arg) : ops[op](arg);
+    parentPort.postMessage({ id, value }, transfer);
+  } catch (error) {
+    parentPort.postMessage({ id, error: String((error && error.message) || error) });
+  }
+});
+`;
+
+export interface SqliteReaderOptions {
+  /** The native build of better-sqlite3 the server's own connection uses (Electron's). */
+  nativeBinding?: string;
+  /** Heap limits for the reader thread: past them the worker dies and the archive fails, the server does not. */
+  resourceLimits?: ResourceLimits;
+}
+
+type Op = keyof Omit<ArchiveSource, 'close'> | 'close';
+
+/**
+ * Opens the worker and its read transaction; resolves once the snapshot is taken, so the
+ * archive is the workspace as it was when this resolved.
+ */
+export async function sqliteArchiveSource(file: string, workspaceId: string, options: SqliteReaderOptions = {}): Promise<ArchiveSource> {
+  const require = createRequire(import.meta.url);
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { betterSqlite3: require.resolve('better-sqlite3'), yjs: require.resolve('yjs'), file, workspaceId, nativeBinding: options.nativeBinding },
+    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+  });
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  let dead: Error | null = null;
+  // Referenced only while a read is pending: a CLI export waiting on a read must not exit, and an
+  // idle reader must not keep a server from exiting.
+  const settle = () => (waiting.size > 0 ? worker.ref() : worker.unref());
+  const fail = (error: Error) => {
+    dead ??= error;
+    for (const p of waiting.values()) p.reject(dead);
+    waiting.clear();
+    settle();
+  };
+  worker.on('message', (m: { id: number; value?: unknown; error?: string }) => {
+    const p = waiting.get(m.id);
+    waiting.delete(m.id);
+    settle();
+    if (m.error !== undefined) p?.reject(new Error(`reading the workspace for its archive failed: ${m.error}`));
+    else p?.resolve(m.value);
+  });
+  worker.on('error', (err) => fail(new Error(`the archive's reader thread failed: ${err.message}`)));
+  worker.on('exit', (code) => fail(new Error(`the archive's reader thread stopped (exit code ${code})`)));
+
+  const call = <T>(op: Op, arg?: unknown): Promise<T> => {
+    if (dead) return Promise.reject(dead);
+    const id = ++next;
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      settle();
+      worker.postMessage({ id, op, arg });
+    });
+  };
+  // The worker's first message (id 0) says whether the read transaction began.
+  try {
+    await new Promise<unknown>((resolve, reject) => {
+      waiting.set(0, { resolve, reject });
+      settle();
+    });
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+
+  let closed = false;
+  return {
+    workspace: () => call<WorkspaceRow | undefined>('workspace'),
+    members: () => call<MemberRow[]>('members'),
+    tokens: () => call<TokenRow[]>('tokens'),
+    webhooks: () => call<WebhookRow[]>('webhooks'),
+    deliveries: () => call<DeliveryInfo[]>('deliveries'),
+    monitored: () => call<boolean>('monitored'),
+    docNames: () => call<string[]>('docNames'),
+    docState: (doc) => call<Uint8Array>('docState', doc),
+    snapshots: () => call<{ id: number; createdAt: number }[]>('snapshots'),
+    snapshot: (id) => call<Uint8Array>('snapshot', id),
+    blobs: () => call<{ sha256: string; createdAt: number }[]>('blobs'),
+    blob: (sha256) => call<Uint8Array>('blob', sha256),
+    monitorBatches: () => call<MonitorBatchRow[]>('monitorBatches'),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      // Ends the read transaction cleanly when the worker is alive; a dead one has nothing open.
+      await call('close').catch(() => {});
+      dead ??= new Error('the archive source is closed');
+      await worker.terminate();
+    },
+  };
+}
