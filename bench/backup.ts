@@ -6,7 +6,8 @@
  * event-loop pause and the p99 time from a comment sent to its echo from the server, both
  * phases, and their ratio. Goal (issue 21): a backup pauses the server no longer than a normal
  * write does, i.e. the ratios stay near 1.
- * Options: --incidents N (default 20000), --blobs N (default 40, 1 MiB each), --comments N (default 200).
+ * Options: --incidents N (default 20000), --blobs N (default 40, 1 MiB each), --comments N (default 200),
+ * --store sqlite|postgres (default sqlite; postgres starts its own PostgreSQL, as the tests do).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,15 +16,27 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { randomBytes, createHash } from 'node:crypto';
 import * as Y from 'yjs';
-import { startSyncServer } from '../server/index.ts';
+import { type SyncServer, startSyncServer } from '../server/index.ts';
+import { PostgresStore } from '../server/postgres-store.ts';
+import type { Store } from '../server/store-contract.ts';
 import { addComment, createIncident, initWorkspace, upsertMember } from '../src/core/workspace/index.ts';
+import { type RunningPostgres, startPostgres } from '../test/helpers/services.ts';
 import { connectClient, synced } from '../test/helpers/sync-clients.ts';
 
-const { values: opts } = parseArgs({ options: { incidents: { type: 'string', default: '20000' }, blobs: { type: 'string', default: '40' }, comments: { type: 'string', default: '200' } } });
+const { values: opts } = parseArgs({ options: { incidents: { type: 'string', default: '20000' }, blobs: { type: 'string', default: '40' }, comments: { type: 'string', default: '200' }, store: { type: 'string', default: 'sqlite' } } });
+if (opts.store !== 'sqlite' && opts.store !== 'postgres') throw new Error(`--store takes sqlite or postgres, got ${opts.store}`);
 const dir = mkdtempSync(join(tmpdir(), 'driftdesk-bench-backup-'));
-const server = await startSyncServer({ port: 0, dataDir: join(dir, 'data'), backup: { dir: join(dir, 'backups'), everyMs: 24 * 3_600_000, keep: 2 } });
+const backup = { dir: join(dir, 'backups'), everyMs: 24 * 3_600_000, keep: 2 };
+let postgres: RunningPostgres | undefined;
+let server: SyncServer<Store>;
+if (opts.store === 'postgres') {
+  postgres = await startPostgres();
+  server = await startSyncServer({ port: 0, store: await PostgresStore.open(postgres.url), monitorJobs: false, backup });
+} else {
+  server = await startSyncServer({ port: 0, dataDir: join(dir, 'data'), backup });
+}
 try {
-  const ws = server.store.createWorkspace('Big', 'Ada');
+  const ws = await server.store.createWorkspace('Big', 'Ada');
   const seed = new Y.Doc();
   const now = Date.now();
   let n = 0;
@@ -34,11 +47,11 @@ try {
     for (let i = 0; i < Number(opts.incidents); i++) createIncident(seed, { title: `incident ${i}`, severity: 'low', description: 'x'.repeat(500) }, as);
   });
   const state = Y.encodeStateAsUpdate(seed);
-  server.store.appendUpdate(ws.id, state);
-  for (let i = 0; i < 5; i++) server.store.addSnapshot(ws.id, state, now - i);
+  await server.store.appendUpdate(ws.id, state);
+  for (let i = 0; i < 5; i++) await server.store.addSnapshot(ws.id, state, now - i);
   for (let i = 0; i < Number(opts.blobs); i++) {
     const blob = randomBytes(1024 * 1024);
-    server.store.putBlob(ws.id, createHash('sha256').update(blob).digest('hex'), blob);
+    await server.store.putBlob(ws.id, createHash('sha256').update(blob).digest('hex'), blob);
   }
   const client = connectClient(server.url, ws.id, ws.token);
   await synced(client.provider);
@@ -76,7 +89,7 @@ try {
     archived = run.written.length;
   });
   const row = (name: string, p: { maxPauseMs: number; p99Ms: number }) => `${name.padEnd(22)} ${p.maxPauseMs.toFixed(1).padStart(12)} ${p.p99Ms.toFixed(1).padStart(16)}`;
-  console.log(`workspace: ${opts.incidents} incidents (${(state.byteLength / 1e6).toFixed(1)} MB doc), 5 snapshots, ${opts.blobs} × 1 MiB blobs; ${archived} archive(s) written`);
+  console.log(`store: ${opts.store}; workspace: ${opts.incidents} incidents (${(state.byteLength / 1e6).toFixed(1)} MB doc), 5 snapshots, ${opts.blobs} × 1 MiB blobs; ${archived} archive(s) written`);
   console.log(`${'phase'.padEnd(22)} ${'max pause ms'.padStart(12)} ${'echo p99 ms'.padStart(16)}`);
   console.log(row('writes only (baseline)', quiet));
   console.log(row('writes + backup', backing));
@@ -85,5 +98,6 @@ try {
   watcher.dispose();
 } finally {
   await server.close();
+  await postgres?.stop();
   rmSync(dir, { recursive: true, force: true });
 }

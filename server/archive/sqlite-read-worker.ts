@@ -10,30 +10,18 @@
  * what happened; the export then removes its `.partial` file and the backup run logs a failure.
  */
 import { createRequire } from 'node:module';
-import { type ResourceLimits, Worker } from 'node:worker_threads';
+import type { ResourceLimits } from 'node:worker_threads';
 import type { DeliveryInfo } from '../store-contract.ts';
 import type { ArchiveSource, MemberRow, MonitorBatchRow, TokenRow, WebhookRow, WorkspaceRow } from './archive-store.ts';
+import { WORKER_BYTES, startReaderThread } from './reader-thread.ts';
 
 // Plain CommonJS, so the worker needs no TypeScript loader; better-sqlite3 and Yjs are resolved
 // from here, and `nativeBinding` is the one the server's own connection uses (Electron's build).
-const WORKER = `
+const WORKER = `${WORKER_BYTES}
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.betterSqlite3);
 const Y = require(workerData.yjs);
 const ws = workerData.workspaceId;
-
-// A Buffer that owns its whole ArrayBuffer moves to the main thread as is; any other is copied
-// here first (a pooled Buffer cannot be transferred, and would drag its neighbours along).
-function bytes(buf, transfer) {
-  const u = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && !transfer.includes(u.buffer)) {
-    transfer.push(u.buffer);
-    return u;
-  }
-  const copy = new Uint8Array(u);
-  transfer.push(copy.buffer);
-  return copy;
-}
 
 let db;
 const all = (sql, ...params) => db.prepare(sql).all(...params);
@@ -86,7 +74,7 @@ try {
   db.prepare('SELECT count(*) FROM workspaces').get();
   parentPort.postMessage({ id: 0, value: null });
 } catch (error) {
-  parentPort.postMessage({ id: 0, error: String((error && error.message) || error) });
+  parentPort.postMessage({ id: 0, error: errorText(error) });
 }
 
 parentPort.on('message', ({ id, op, arg }) => {
@@ -96,7 +84,7 @@ parentPort.on('message', ({ id, op, arg }) => {
     const value = BYTES.has(op) ? ops[op](transfer, arg) : ops[op](arg);
     parentPort.postMessage({ id, value }, transfer);
   } catch (error) {
-    parentPort.postMessage({ id, error: String((error && error.message) || error) });
+    parentPort.postMessage({ id, error: errorText(error) });
   }
 });
 `;
@@ -108,83 +96,31 @@ export interface SqliteReaderOptions {
   resourceLimits?: ResourceLimits;
 }
 
-type Op = keyof Omit<ArchiveSource, 'close'> | 'close';
-
 /**
  * Opens the worker and its read transaction; resolves once the snapshot is taken, so the
  * archive is the workspace as it was when this resolved.
  */
 export async function sqliteArchiveSource(file: string, workspaceId: string, options: SqliteReaderOptions = {}): Promise<ArchiveSource> {
   const require = createRequire(import.meta.url);
-  const worker = new Worker(WORKER, {
-    eval: true,
-    workerData: { betterSqlite3: require.resolve('better-sqlite3'), yjs: require.resolve('yjs'), file, workspaceId, nativeBinding: options.nativeBinding },
-    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
-  });
-  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let next = 0;
-  let dead: Error | null = null;
-  // Referenced only while a read is pending: a CLI export waiting on a read must not exit, and an
-  // idle reader must not keep a server from exiting.
-  const settle = () => (waiting.size > 0 ? worker.ref() : worker.unref());
-  const fail = (error: Error) => {
-    dead ??= error;
-    for (const p of waiting.values()) p.reject(dead);
-    waiting.clear();
-    settle();
-  };
-  worker.on('message', (m: { id: number; value?: unknown; error?: string }) => {
-    const p = waiting.get(m.id);
-    waiting.delete(m.id);
-    settle();
-    if (m.error !== undefined) p?.reject(new Error(`reading the workspace for its archive failed: ${m.error}`));
-    else p?.resolve(m.value);
-  });
-  worker.on('error', (err) => fail(new Error(`the archive's reader thread failed: ${err.message}`)));
-  worker.on('exit', (code) => fail(new Error(`the archive's reader thread stopped (exit code ${code})`)));
-
-  const call = <T>(op: Op, arg?: unknown): Promise<T> => {
-    if (dead) return Promise.reject(dead);
-    const id = ++next;
-    return new Promise<T>((resolve, reject) => {
-      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      settle();
-      worker.postMessage({ id, op, arg });
-    });
-  };
-  // The worker's first message (id 0) says whether the read transaction began.
-  try {
-    await new Promise<unknown>((resolve, reject) => {
-      waiting.set(0, { resolve, reject });
-      settle();
-    });
-  } catch (err) {
-    await worker.terminate();
-    throw err;
-  }
-
-  let closed = false;
+  const thread = await startReaderThread(
+    WORKER,
+    { betterSqlite3: require.resolve('better-sqlite3'), yjs: require.resolve('yjs'), file, workspaceId, nativeBinding: options.nativeBinding },
+    options.resourceLimits,
+  );
   return {
-    workspace: () => call<WorkspaceRow | undefined>('workspace'),
-    members: () => call<MemberRow[]>('members'),
-    tokens: () => call<TokenRow[]>('tokens'),
-    webhooks: () => call<WebhookRow[]>('webhooks'),
-    deliveries: () => call<DeliveryInfo[]>('deliveries'),
-    monitored: () => call<boolean>('monitored'),
-    docNames: () => call<string[]>('docNames'),
-    docState: (doc) => call<Uint8Array>('docState', doc),
-    snapshots: () => call<{ id: number; createdAt: number }[]>('snapshots'),
-    snapshot: (id) => call<Uint8Array>('snapshot', id),
-    blobs: () => call<{ sha256: string; createdAt: number }[]>('blobs'),
-    blob: (sha256) => call<Uint8Array>('blob', sha256),
-    monitorBatches: () => call<MonitorBatchRow[]>('monitorBatches'),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      // Ends the read transaction cleanly when the worker is alive; a dead one has nothing open.
-      await call('close').catch(() => {});
-      dead ??= new Error('the archive source is closed');
-      await worker.terminate();
-    },
+    workspace: () => thread.call<WorkspaceRow | undefined>('workspace'),
+    members: () => thread.call<MemberRow[]>('members'),
+    tokens: () => thread.call<TokenRow[]>('tokens'),
+    webhooks: () => thread.call<WebhookRow[]>('webhooks'),
+    deliveries: () => thread.call<DeliveryInfo[]>('deliveries'),
+    monitored: () => thread.call<boolean>('monitored'),
+    docNames: () => thread.call<string[]>('docNames'),
+    docState: (doc) => thread.call<Uint8Array>('docState', doc),
+    snapshots: () => thread.call<{ id: number; createdAt: number }[]>('snapshots'),
+    snapshot: (id) => thread.call<Uint8Array>('snapshot', id),
+    blobs: () => thread.call<{ sha256: string; createdAt: number }[]>('blobs'),
+    blob: (sha256) => thread.call<Uint8Array>('blob', sha256),
+    monitorBatches: () => thread.call<MonitorBatchRow[]>('monitorBatches'),
+    close: () => thread.close(),
   };
 }

@@ -4,7 +4,8 @@
  * better-sqlite3 prepares on the main thread); a backup under heavy writes is still one
  * consistent snapshot; a reader thread that dies fails that archive only, and the server goes on;
  * a server killed mid-backup leaves only a `.partial` file, which the next run clears.
- * Real SQLite files, a real server in process and as a CLI process, real clients.
+ * On PostgreSQL, no row of the archive is parsed on the main thread either.
+ * Real SQLite files, a real PostgreSQL, a real server in process and as a CLI process, real clients.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -12,19 +13,22 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { readEntries, verifyArchive } from '../../server/archive/import-workspace.ts';
 import { sqliteArchiveSource } from '../../server/archive/sqlite-read-worker.ts';
 import type { ArchiveSource } from '../../server/archive/archive-store.ts';
-import { type SyncServer, startSyncServer } from '../../server/index.ts';
+import { startSyncServer } from '../../server/index.ts';
+import { PostgresStore } from '../../server/postgres-store.ts';
 import { ServerStore } from '../../server/store.ts';
 import { createIncident, initWorkspace, listIncidents } from '../../src/core/workspace/index.ts';
+import { serviceOwner, startPostgres } from '../helpers/services.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const dirs: string[] = [];
-const servers: SyncServer[] = [];
+const servers: { close(): Promise<void> }[] = [];
 const children: ChildProcess[] = [];
 const disposers: (() => void)[] = [];
 afterEach(async () => {
@@ -227,5 +231,61 @@ describe('backups read on a worker thread', () => {
     await new Promise((r) => second.once('exit', r));
     const archive = files().find((f) => f.endsWith('.tar.gz'))!;
     expect((await verifyArchive(join(folder, archive))).rows.blobs).toHaveLength(40);
+  }, 120_000);
+
+  it("the reader loads the server's own native build of better-sqlite3 (the Electron one in the app)", async () => {
+    const dir = tempDir();
+    const store = new ServerStore(join(dir, 'data'));
+    const ws = store.createWorkspace('Native', 'Ada');
+    store.close();
+    const file = join(dir, 'data', 'driftdesk-server.sqlite');
+    const missing = join(dir, 'electron', 'better_sqlite3.node');
+    await expect(sqliteArchiveSource(file, ws.id, { nativeBinding: missing })).rejects.toThrow(missing);
+    const nodeBuild = join(ROOT, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+    const source = await sqliteArchiveSource(file, ws.id, { nativeBinding: nodeBuild });
+    try {
+      expect(await source.workspace()).toMatchObject({ id: ws.id, name: 'Native' });
+    } finally {
+      await source.close();
+    }
+  });
+});
+
+describe('backups on PostgreSQL read on a worker thread', () => {
+  const services = serviceOwner();
+  afterAll(() => services.stop());
+
+  it('the main thread runs no query that reads a doc, snapshot or blob row; the archive holds them byte for byte', async () => {
+    const postgres = await services.start(startPostgres());
+    const dir = tempDir();
+    const server = await startSyncServer({ port: 0, store: await PostgresStore.open(postgres.url), monitorJobs: false, snapshotEveryMs: 0, backup: { dir: join(dir, 'backups'), everyMs: 3_600_000, keep: 2 } });
+    servers.push(server);
+    const ws = await server.store.createWorkspace('Big', 'Ada');
+    const updates = bigDoc(ws.id, ws.memberId, 4000);
+    for (const u of updates) await server.store.appendUpdate(ws.id, u);
+    await server.store.addSnapshot(ws.id, updates[0]!, Date.now() - 1000);
+    const blob = randomBytes(6 * 1024 * 1024);
+    const sha = createHash('sha256').update(blob).digest('hex');
+    await server.store.putBlob(ws.id, sha, blob);
+
+    // Every query any node-postgres client on this thread sends while the backup runs.
+    const sent: string[] = [];
+    const original = pg.Client.prototype.query;
+    vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const q = args[0];
+      sent.push(typeof q === 'string' ? q : String((q as { text?: string })?.text));
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original);
+    const run = await server.backups!.runNow();
+    vi.restoreAllMocks();
+
+    expect(run.failed).toEqual([]);
+    expect(run.written).toHaveLength(1);
+    expect(sent.filter((sql) => /\bdata\b/i.test(sql) && /doc_updates|doc_history|blobs/.test(sql))).toEqual([]);
+    await verifyArchive(run.written[0]!);
+    const got = await entries(run.written[0]!);
+    expect(Buffer.compare(got.get('docs/workspace.update')!, Buffer.from(Y.mergeUpdates(updates)))).toBe(0);
+    expect(Buffer.compare(got.get('history/1.update')!, Buffer.from(updates[0]!))).toBe(0);
+    expect(Buffer.compare(got.get(`blobs/${sha}`)!, blob)).toBe(0);
   }, 120_000);
 });
