@@ -5,14 +5,16 @@
  * same run), then while `--backup-dir` archives every workspace. Printed: the longest
  * event-loop pause and the p99 time from a comment sent to its echo from the server, both
  * phases, and their ratio. Goal (issue 21): a backup pauses the server no longer than a normal
- * write does, i.e. the ratios stay near 1.
+ * write does, i.e. the ratios stay near 1. To say where a pause comes from, each phase also
+ * prints how busy the main thread's event loop was (event-loop utilization) and its longest
+ * garbage-collection pause: a pause with neither is the machine not scheduling the thread.
  * Options: --incidents N (default 20000), --blobs N (default 40, 1 MiB each), --comments N (default 200),
  * --store sqlite|postgres (default sqlite; postgres starts its own PostgreSQL, as the tests do).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { randomBytes, createHash } from 'node:crypto';
 import * as Y from 'yjs';
@@ -60,8 +62,16 @@ try {
   const watcher = connectClient(server.url, ws.id, ws.token);
   await synced(watcher.provider);
   const comments = watcher.doc.getMap('comments');
-  async function phase(during: () => Promise<unknown>): Promise<{ maxPauseMs: number; p99Ms: number }> {
+  const gcs: { at: number; ms: number }[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ at: e.startTime, ms: e.duration });
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  interface Phase { maxPauseMs: number; p99Ms: number; busy: number; maxGcMs: number; seconds: number }
+  async function phase(during: () => Promise<unknown>): Promise<Phase> {
     const delay = monitorEventLoopDelay({ resolution: 5 });
+    const started = performance.now();
+    const elu = perf.eventLoopUtilization();
     delay.enable();
     const echo: number[] = [];
     let stop = false;
@@ -78,8 +88,11 @@ try {
     stop = true;
     await writes;
     delay.disable();
+    const ended = performance.now();
+    const busy = perf.eventLoopUtilization(elu).utilization;
     echo.sort((a, b) => a - b);
-    return { maxPauseMs: delay.max / 1e6, p99Ms: echo[Math.floor(echo.length * 0.99)] ?? Number.NaN };
+    const maxGcMs = Math.max(0, ...gcs.filter((g) => g.at >= started && g.at <= ended).map((g) => g.ms));
+    return { maxPauseMs: delay.max / 1e6, p99Ms: echo[Math.floor(echo.length * 0.99)] ?? Number.NaN, busy, maxGcMs, seconds: (ended - started) / 1000 };
   }
 
   const quiet = await phase(() => new Promise((r) => setTimeout(r, 3000)));
@@ -88,9 +101,11 @@ try {
     const run = await server.backups!.runNow();
     archived = run.written.length;
   });
-  const row = (name: string, p: { maxPauseMs: number; p99Ms: number }) => `${name.padEnd(22)} ${p.maxPauseMs.toFixed(1).padStart(12)} ${p.p99Ms.toFixed(1).padStart(16)}`;
+  gcObserver.disconnect();
+  const row = (name: string, p: Phase) =>
+    `${name.padEnd(22)} ${p.maxPauseMs.toFixed(1).padStart(12)} ${p.p99Ms.toFixed(1).padStart(12)} ${(p.busy * 100).toFixed(0).padStart(9)}% ${p.maxGcMs.toFixed(1).padStart(10)} ${p.seconds.toFixed(1).padStart(7)}`;
   console.log(`store: ${opts.store}; workspace: ${opts.incidents} incidents (${(state.byteLength / 1e6).toFixed(1)} MB doc), 5 snapshots, ${opts.blobs} × 1 MiB blobs; ${archived} archive(s) written`);
-  console.log(`${'phase'.padEnd(22)} ${'max pause ms'.padStart(12)} ${'echo p99 ms'.padStart(16)}`);
+  console.log(`${'phase'.padEnd(22)} ${'max pause ms'.padStart(12)} ${'echo p99 ms'.padStart(12)} ${'loop busy'.padStart(10)} ${'max GC ms'.padStart(10)} ${'seconds'.padStart(7)}`);
   console.log(row('writes only (baseline)', quiet));
   console.log(row('writes + backup', backing));
   console.log(`ratio: max pause ${(backing.maxPauseMs / quiet.maxPauseMs).toFixed(2)}×, echo p99 ${(backing.p99Ms / quiet.p99Ms).toFixed(2)}×`);
