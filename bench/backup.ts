@@ -23,7 +23,7 @@ import { PostgresStore } from '../server/postgres-store.ts';
 import type { Store } from '../server/store-contract.ts';
 import { addComment, createIncident, initWorkspace, upsertMember } from '../src/core/workspace/index.ts';
 import { type RunningPostgres, startPostgres } from '../test/helpers/services.ts';
-import { connectClient, synced } from '../test/helpers/sync-clients.ts';
+import { connectClient, waitFor } from '../test/helpers/sync-clients.ts';
 
 const { values: opts } = parseArgs({ options: { incidents: { type: 'string', default: '20000' }, blobs: { type: 'string', default: '40' }, comments: { type: 'string', default: '200' }, store: { type: 'string', default: 'sqlite' } } });
 if (opts.store !== 'sqlite' && opts.store !== 'postgres') throw new Error(`--store takes sqlite or postgres, got ${opts.store}`);
@@ -56,11 +56,11 @@ try {
     await server.store.putBlob(ws.id, createHash('sha256').update(blob).digest('hex'), blob);
   }
   const client = connectClient(server.url, ws.id, ws.token);
-  await synced(client.provider);
+  await waitFor(() => client.provider.synced, 'the writer synced', 120_000);
 
   /** Comments one after another, each timed from send to the server's echo at a second client. */
   const watcher = connectClient(server.url, ws.id, ws.token);
-  await synced(watcher.provider);
+  await waitFor(() => watcher.provider.synced, 'the watcher synced', 120_000);
   const comments = watcher.doc.getMap('comments');
   const gcs: { at: number; ms: number }[] = [];
   const gcObserver = new PerformanceObserver((list) => {
