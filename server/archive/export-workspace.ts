@@ -1,7 +1,8 @@
 /**
  * Writes one workspace from an ArchiveSource into a gzipped tar archive (layout in
  * archive-format.ts). The file appears under its name only when complete: it is written to
- * `<file>.partial` and renamed, so a backup cut short never looks like a backup.
+ * `<file>.partial` and renamed, so a backup cut short never looks like a backup. A source that
+ * reads on a thread of its own (SQLite, PostgreSQL) also writes the file there (ArchiveFileWriter).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -10,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, type Manifest, type WorkspaceRows, docEntryPath } from './archive-format.ts';
-import type { ArchiveSource } from './archive-store.ts';
+import type { ArchiveFileWriter, ArchiveRead, ArchiveSource } from './archive-store.ts';
 import { seal } from './seal.ts';
 
 export interface ExportOptions {
@@ -55,28 +56,52 @@ async function hashInSlices(data: Uint8Array): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * The archive written on this thread, for a source that cannot write it where it reads. Hashing
+ * goes a MiB at a time with the event loop let through between slices.
+ */
+function localFileWriter(source: ArchiveSource, file: string, mtime: Date): ArchiveFileWriter {
+  const pack = tar.pack();
+  const write = pipeline(pack, createGzip({ level: 6 }), createWriteStream(file, { mode: 0o600 })).then(() => undefined);
+  // A write error (disk full) surfaces from `write`; entries must stop waiting for it then.
+  let failed: unknown;
+  write.catch((err: unknown) => (failed = err));
+  const read = (r: ArchiveRead) => (r.kind === 'docState' ? source.docState(r.doc) : r.kind === 'snapshot' ? source.snapshot(r.id) : source.blob(r.sha256));
+  return {
+    async entry(path, from) {
+      const data = from instanceof Uint8Array ? from : await read(from);
+      const sha256 = await hashInSlices(data);
+      await new Promise<void>((resolve, reject) => {
+        if (failed) return reject(failed);
+        pack.entry({ name: path, size: data.byteLength, mtime, mode: 0o600 }, Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) => (err ? reject(err) : resolve()));
+      });
+      return { sha256, bytes: data.byteLength };
+    },
+    async finish() {
+      pack.finalize();
+      await write;
+    },
+    async abort(reason) {
+      pack.destroy(reason);
+      await write.catch(() => {});
+    },
+  };
+}
+
 export async function exportWorkspace(source: ArchiveSource, file: string, options: ExportOptions = {}): Promise<ExportSummary> {
   const workspace = await source.workspace();
   if (!workspace) throw new Error('no such workspace in this store');
   const partial = `${file}.partial`;
-  const pack = tar.pack();
   const mtime = new Date(options.now ?? Date.now());
   const entries: Manifest['entries'] = [];
   let bytes = 0;
-  const write = pipeline(pack, createGzip({ level: 6 }), createWriteStream(partial, { mode: 0o600 })).then(() => undefined);
-  // A write error (disk full) surfaces from `write`; entries must stop waiting for it then.
-  let failed: unknown;
-  write.catch((err: unknown) => (failed = err));
-  const add = async (path: string, data: Uint8Array) => {
-    // Between entries, and between each MiB hashed, the server's own work goes first: a backup
-    // taken while serving holds up a write for at most one entry's read, never for the archive.
-    const sha256 = await hashInSlices(data);
-    return new Promise<void>((resolve, reject) => {
-      if (failed) return reject(failed);
-      entries.push({ path, sha256, bytes: data.byteLength });
-      bytes += data.byteLength;
-      pack.entry({ name: path, size: data.byteLength, mtime, mode: 0o600 }, Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) => (err ? reject(err) : resolve()));
-    });
+  // Where the source reads on a thread of its own, that thread writes the file too: the bytes of
+  // docs, snapshots and blobs never reach this thread, which only orders the entries.
+  const writer = source.openFile ? await source.openFile(partial, mtime.getTime()) : localFileWriter(source, partial, mtime);
+  const add = async (path: string, data: Uint8Array | ArchiveRead) => {
+    const entry = await writer.entry(path, data);
+    entries.push({ path, sha256: entry.sha256, bytes: entry.bytes });
+    bytes += entry.bytes;
   };
 
   try {
@@ -98,15 +123,15 @@ export async function exportWorkspace(source: ArchiveSource, file: string, optio
     for (const doc of await source.docNames()) {
       const path = docEntryPath(doc);
       rows.docs.push({ doc, path });
-      await add(path, await source.docState(doc));
+      await add(path, { kind: 'docState', doc });
     }
     let n = 0;
     for (const s of await source.snapshots()) {
       const path = `history/${++n}.update`;
       rows.snapshots.push({ createdAt: s.createdAt, path });
-      await add(path, await source.snapshot(s.id));
+      await add(path, { kind: 'snapshot', id: s.id });
     }
-    for (const b of rows.blobs) await add(`blobs/${b.sha256}`, await source.blob(b.sha256));
+    for (const b of rows.blobs) await add(`blobs/${b.sha256}`, { kind: 'blob', sha256: b.sha256 });
     const history = await source.monitorBatches();
     if (history.length > 0) {
       rows.monitorHistory = { path: 'monitors/history.jsonl', rows: history.length };
@@ -114,15 +139,12 @@ export async function exportWorkspace(source: ArchiveSource, file: string, optio
     }
     await add('workspace.json', Buffer.from(JSON.stringify(rows, null, 1)));
     const manifest: Manifest = { format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, workspaceId: workspace.id, exportedAt: mtime.getTime(), entries: [...entries] };
-    const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 1));
-    await new Promise<void>((resolve, reject) => pack.entry({ name: 'manifest.json', size: manifestBytes.byteLength, mtime, mode: 0o600 }, manifestBytes, (err) => (err ? reject(err) : resolve())));
-    pack.finalize();
-    await write;
+    await writer.entry('manifest.json', Buffer.from(JSON.stringify(manifest, null, 1)));
+    await writer.finish();
     await rename(partial, file);
     return { workspaceId: workspace.id, file, bytes, docs: rows.docs.length, snapshots: rows.snapshots.length, blobs: rows.blobs.length, members: rows.members.length, webhooks: webhooks.length, monitorHistoryRows: rows.monitorHistory?.rows ?? 0 };
   } catch (err) {
-    pack.destroy(err instanceof Error ? err : new Error(String(err)));
-    await write.catch(() => {});
+    await writer.abort(err instanceof Error ? err : new Error(String(err)));
     await rm(partial, { force: true });
     throw err;
   }

@@ -11,6 +11,10 @@ import type { ArchiveSink, ArchiveSource, MemberRow, MonitorBatchRow, TokenRow, 
 
 const num = (v: unknown) => (v === null ? null : Number(v));
 
+const DOC_STATE = 'SELECT data FROM doc_updates WHERE workspace_id = $1 AND doc = $2 ORDER BY seq';
+const SNAPSHOT = 'SELECT data FROM doc_history WHERE workspace_id = $1 AND id = $2';
+const BLOB = 'SELECT data FROM blobs WHERE workspace_id = $1 AND sha256 = $2';
+
 /** Reads the database at `url` as of the moment this resolves. */
 export async function pgArchiveSource(url: string, workspaceId: string): Promise<ArchiveSource> {
   const reader = await startPgReader(url);
@@ -43,14 +47,22 @@ export async function pgArchiveSource(url: string, workspaceId: string): Promise
       ),
     monitored: async () => (await rows('SELECT 1 FROM monitored_workspaces WHERE workspace_id = $1')).length > 0,
     docNames: async () => (await rows('SELECT DISTINCT doc FROM doc_updates WHERE workspace_id = $1 ORDER BY doc')).map((r) => String(r.doc)),
-    docState: (doc) => reader.merged('SELECT data FROM doc_updates WHERE workspace_id = $1 AND doc = $2 ORDER BY seq', [ws, doc]),
+    docState: (doc) => reader.merged(DOC_STATE, [ws, doc]),
     snapshots: async () => (await rows('SELECT id, created_at FROM doc_history WHERE workspace_id = $1 ORDER BY created_at, id')).map((r) => ({ id: Number(r.id), createdAt: Number(r.created_at) })),
-    snapshot: (id) => reader.bytes('SELECT data FROM doc_history WHERE workspace_id = $1 AND id = $2', [ws, id], `history snapshot ${id} is gone from the read snapshot`),
+    snapshot: (id) => reader.bytes(SNAPSHOT, [ws, id], `history snapshot ${id} is gone from the read snapshot`),
     blobs: async () => (await rows('SELECT sha256, created_at FROM blobs WHERE workspace_id = $1 ORDER BY sha256')).map((r) => ({ sha256: String(r.sha256), createdAt: Number(r.created_at) })),
-    blob: (sha256) => reader.bytes('SELECT data FROM blobs WHERE workspace_id = $1 AND sha256 = $2', [ws, sha256], `blob ${sha256} is gone from the read snapshot`),
+    blob: (sha256) => reader.bytes(BLOB, [ws, sha256], `blob ${sha256} is gone from the read snapshot`),
     monitorBatches: async () =>
       (await rows('SELECT id, monitor_id, at, data, columns FROM monitor_batches WHERE workspace_id = $1 ORDER BY id')).map(
         (r): MonitorBatchRow => ({ id: Number(r.id), monitorId: String(r.monitor_id), at: Number(r.at), data: String(r.data), columns: r.columns === null ? null : String(r.columns) }),
+      ),
+    openFile: (file, mtime) =>
+      reader.openFile(file, mtime, (read) =>
+        read.kind === 'docState'
+          ? { op: 'merged', arg: { sql: DOC_STATE, params: [ws, read.doc] } }
+          : read.kind === 'snapshot'
+            ? { op: 'bytes', arg: { sql: SNAPSHOT, params: [ws, read.id], missing: `history snapshot ${read.id} is gone from the read snapshot` } }
+            : { op: 'bytes', arg: { sql: BLOB, params: [ws, read.sha256], missing: `blob ${read.sha256} is gone from the read snapshot` } },
       ),
     close: () => reader.close(),
   };

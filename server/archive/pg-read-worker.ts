@@ -9,11 +9,13 @@
  */
 import { createRequire } from 'node:module';
 import type { ResourceLimits } from 'node:worker_threads';
-import { type ReaderThread, WORKER_BYTES, startReaderThread } from './reader-thread.ts';
+import type { ArchiveFileWriter, ArchiveRead } from './archive-store.ts';
+import { type ReaderThread, WORKER_ARCHIVE, WORKER_BYTES, startReaderThread, threadFileWriter } from './reader-thread.ts';
 
 // Plain CommonJS, so the worker needs no TypeScript loader; pg and Yjs are resolved from here.
 const WORKER = `${WORKER_BYTES}
 const { parentPort, workerData } = require('node:worker_threads');
+${WORKER_ARCHIVE}
 const pg = require(workerData.pg);
 const Y = require(workerData.yjs);
 
@@ -35,26 +37,32 @@ client.on('error', (error) => { broken = error; });
   }
 })();
 
+async function read(op, arg, transfer) {
+  if (broken) throw broken;
+  const { rows } = await client.query(arg.sql, arg.params);
+  if (op === 'rows') return rows;
+  if (op === 'bytes') {
+    if (!rows[0]) throw new Error(arg.missing);
+    return bytes(rows[0].data, transfer);
+  }
+  if (op === 'merged') {
+    const updates = rows.map((r) => r.data);
+    return updates.length === 0 ? new Uint8Array(0) : bytes(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates), transfer);
+  }
+  throw new Error('no such read: ' + op);
+}
+const readBytes = (op, arg) => read(op, arg, []);
+
 parentPort.on('message', async ({ id, op, arg }) => {
   try {
-    if (broken) throw broken;
     if (op === 'close') {
       await client.query('COMMIT').catch(() => {});
       await client.end();
       parentPort.postMessage({ id, value: null });
       return;
     }
-    const { rows } = await client.query(arg.sql, arg.params);
     const transfer = [];
-    let value;
-    if (op === 'rows') value = rows;
-    else if (op === 'bytes') {
-      if (!rows[0]) throw new Error(arg.missing);
-      value = bytes(rows[0].data, transfer);
-    } else if (op === 'merged') {
-      const updates = rows.map((r) => r.data);
-      value = updates.length === 0 ? new Uint8Array(0) : bytes(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates), transfer);
-    } else throw new Error('no such read: ' + op);
+    const value = op.startsWith('archive.') ? await archiveOp(op, arg) : await read(op, arg, transfer);
     parentPort.postMessage({ id, value }, transfer);
   } catch (error) {
     parentPort.postMessage({ id, error: errorText(error) });
@@ -69,17 +77,20 @@ export interface PgReader {
   bytes(sql: string, params: unknown[], missing: string): Promise<Uint8Array>;
   /** Every row's `data` (Yjs updates) merged into one update. */
   merged(sql: string, params: unknown[]): Promise<Uint8Array>;
+  /** The archive file, written on the reader's thread; `from` gives the read behind an entry. */
+  openFile(file: string, mtime: number, from: (read: ArchiveRead) => { op: 'bytes' | 'merged'; arg: { sql: string; params: unknown[]; missing?: string } }): Promise<ArchiveFileWriter>;
   close(): Promise<void>;
 }
 
 /** Connects the worker to `url` and begins its transaction; resolves once the snapshot is taken. */
 export async function startPgReader(url: string, resourceLimits?: ResourceLimits): Promise<PgReader> {
   const require = createRequire(import.meta.url);
-  const thread: ReaderThread = await startReaderThread(WORKER, { pg: require.resolve('pg'), yjs: require.resolve('yjs'), url }, resourceLimits);
+  const thread: ReaderThread = await startReaderThread(WORKER, { pg: require.resolve('pg'), yjs: require.resolve('yjs'), tarStream: require.resolve('tar-stream'), url }, resourceLimits);
   return {
     rows: (sql, params) => thread.call('rows', { sql, params }),
     bytes: (sql, params, missing) => thread.call('bytes', { sql, params, missing }),
     merged: (sql, params) => thread.call('merged', { sql, params }),
+    openFile: (file, mtime, from) => threadFileWriter(thread, file, mtime, from),
     close: () => thread.close(),
   };
 }

@@ -10,6 +10,7 @@
  * transaction and connection.
  */
 import { type ResourceLimits, Worker } from 'node:worker_threads';
+import type { ArchiveFileWriter, ArchiveRead } from './archive-store.ts';
 
 export interface ReaderThread {
   call<T>(op: string, arg?: unknown): Promise<T>;
@@ -33,6 +34,70 @@ function bytes(buf, transfer) {
 }
 const errorText = (error) => String((error && error.message) || error);
 `;
+
+/**
+ * Writes the archive file inside the worker (plain CommonJS), the same way export-workspace.ts
+ * does on the main thread: the same tar-stream headers, gzip level and file mode, so the file is
+ * the same. The worker defines `readBytes(op, arg)`, which reads an entry's bytes where it reads.
+ */
+export const WORKER_ARCHIVE = `
+const tar = require(workerData.tarStream);
+const { createGzip } = require('node:zlib');
+const { createWriteStream } = require('node:fs');
+const { pipeline } = require('node:stream/promises');
+const { createHash } = require('node:crypto');
+let archive = null;
+async function archiveOp(op, arg) {
+  if (op === 'archive.open') {
+    if (archive) throw new Error('an archive file is already open');
+    const pack = tar.pack();
+    const state = { pack, mtime: new Date(arg.mtime), failed: null };
+    state.write = pipeline(pack, createGzip({ level: 6 }), createWriteStream(arg.file, { mode: 0o600 }));
+    // A write error (disk full) surfaces here; entries must stop waiting for it then.
+    state.write.catch((error) => { state.failed = error; });
+    archive = state;
+    return null;
+  }
+  if (!archive) throw new Error('no archive file is open');
+  if (op === 'archive.entry') {
+    const data = arg.from ? await readBytes(arg.from.op, arg.from.arg) : arg.data;
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    await new Promise((resolve, reject) => {
+      if (archive.failed) return reject(archive.failed);
+      archive.pack.entry({ name: arg.path, size: data.byteLength, mtime: archive.mtime, mode: 0o600 }, Buffer.from(data.buffer, data.byteOffset, data.byteLength), (error) => (error ? reject(error) : resolve()));
+    });
+    return { sha256, bytes: data.byteLength };
+  }
+  if (op === 'archive.finish') {
+    const { pack, write } = archive;
+    pack.finalize();
+    try {
+      await write;
+    } finally {
+      archive = null;
+    }
+    return null;
+  }
+  if (op === 'archive.abort') {
+    const { pack, write } = archive;
+    archive = null;
+    pack.destroy(new Error(arg));
+    await write.catch(() => {});
+    return null;
+  }
+  throw new Error('no such archive step: ' + op);
+}
+`;
+
+/** An ArchiveFileWriter whose file is written by the reader thread; `from` says how it reads an entry. */
+export async function threadFileWriter(thread: ReaderThread, file: string, mtime: number, from: (read: ArchiveRead) => { op: string; arg: unknown }): Promise<ArchiveFileWriter> {
+  await thread.call('archive.open', { file, mtime });
+  return {
+    entry: (path, data) => thread.call('archive.entry', data instanceof Uint8Array ? { path, data } : { path, from: from(data) }),
+    finish: () => thread.call('archive.finish'),
+    abort: (reason) => thread.call<void>('archive.abort', reason.message).catch(() => {}),
+  };
+}
 
 export async function startReaderThread(code: string, workerData: unknown, resourceLimits?: ResourceLimits): Promise<ReaderThread> {
   const worker = new Worker(code, { eval: true, workerData, ...(resourceLimits ? { resourceLimits } : {}) });

@@ -13,12 +13,13 @@ import { createRequire } from 'node:module';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { DeliveryInfo } from '../store-contract.ts';
 import type { ArchiveSource, MemberRow, MonitorBatchRow, TokenRow, WebhookRow, WorkspaceRow } from './archive-store.ts';
-import { WORKER_BYTES, startReaderThread } from './reader-thread.ts';
+import { WORKER_ARCHIVE, WORKER_BYTES, startReaderThread, threadFileWriter } from './reader-thread.ts';
 
 // Plain CommonJS, so the worker needs no TypeScript loader; better-sqlite3 and Yjs are resolved
 // from here, and `nativeBinding` is the one the server's own connection uses (Electron's build).
 const WORKER = `${WORKER_BYTES}
 const { parentPort, workerData } = require('node:worker_threads');
+${WORKER_ARCHIVE}
 const Database = require(workerData.betterSqlite3);
 const Y = require(workerData.yjs);
 const ws = workerData.workspaceId;
@@ -77,11 +78,17 @@ try {
   parentPort.postMessage({ id: 0, error: errorText(error) });
 }
 
-parentPort.on('message', ({ id, op, arg }) => {
+const readBytes = async (op, arg) => ops[op]([], arg);
+
+parentPort.on('message', async ({ id, op, arg }) => {
   try {
-    if (!db || !db.open) throw new Error('the read connection is closed');
     const transfer = [];
-    const value = BYTES.has(op) ? ops[op](transfer, arg) : ops[op](arg);
+    let value;
+    if (op.startsWith('archive.')) value = await archiveOp(op, arg);
+    else {
+      if (!db || !db.open) throw new Error('the read connection is closed');
+      value = BYTES.has(op) ? ops[op](transfer, arg) : ops[op](arg);
+    }
     parentPort.postMessage({ id, value }, transfer);
   } catch (error) {
     parentPort.postMessage({ id, error: errorText(error) });
@@ -104,7 +111,7 @@ export async function sqliteArchiveSource(file: string, workspaceId: string, opt
   const require = createRequire(import.meta.url);
   const thread = await startReaderThread(
     WORKER,
-    { betterSqlite3: require.resolve('better-sqlite3'), yjs: require.resolve('yjs'), file, workspaceId, nativeBinding: options.nativeBinding },
+    { betterSqlite3: require.resolve('better-sqlite3'), yjs: require.resolve('yjs'), tarStream: require.resolve('tar-stream'), file, workspaceId, nativeBinding: options.nativeBinding },
     options.resourceLimits,
   );
   return {
@@ -121,6 +128,10 @@ export async function sqliteArchiveSource(file: string, workspaceId: string, opt
     blobs: () => thread.call<{ sha256: string; createdAt: number }[]>('blobs'),
     blob: (sha256) => thread.call<Uint8Array>('blob', sha256),
     monitorBatches: () => thread.call<MonitorBatchRow[]>('monitorBatches'),
+    openFile: (archiveFile, mtime) =>
+      threadFileWriter(thread, archiveFile, mtime, (read) =>
+        read.kind === 'docState' ? { op: 'docState', arg: read.doc } : read.kind === 'snapshot' ? { op: 'snapshot', arg: read.id } : { op: 'blob', arg: read.sha256 },
+      ),
     close: () => thread.close(),
   };
 }

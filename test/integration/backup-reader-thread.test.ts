@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -69,10 +70,27 @@ async function entries(file: string): Promise<Map<string, Buffer>> {
   return found;
 }
 
+/** Bytes that reach this thread in messages from worker threads while `run` runs. */
+async function bytesFromWorkers<T>(run: () => Promise<T>): Promise<{ result: T; bytes: number }> {
+  let bytes = 0;
+  const size = (v: unknown): number =>
+    v instanceof Uint8Array ? v.byteLength : Array.isArray(v) ? v.reduce((n: number, x) => n + size(x), 0) : v && typeof v === 'object' ? Object.values(v).reduce((n: number, x) => n + size(x), 0) : typeof v === 'string' ? v.length : 0;
+  const emit = Worker.prototype.emit;
+  const spy = vi.spyOn(Worker.prototype, 'emit').mockImplementation(function (this: Worker, event: string | symbol, ...args: unknown[]) {
+    if (event === 'message') bytes += size(args[0]);
+    return emit.call(this, event, ...args);
+  });
+  try {
+    return { result: await run(), bytes };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 const ctx = (id: string, name: string) => ({ actor: { id, name }, now: Date.now, newId: () => crypto.randomUUID() });
 
 describe('backups read on a worker thread', () => {
-  it('the main thread prepares no statement of the archive: large rows are read, merged and handed over by the worker', async () => {
+  it('the main thread prepares no statement of the archive and receives none of its bytes: the worker reads, merges, hashes and writes', async () => {
     const dir = tempDir();
     const server = await startSyncServer({ port: 0, dataDir: join(dir, 'data'), snapshotEveryMs: 0, backup: { dir: join(dir, 'backups'), everyMs: 3_600_000, keep: 2 } });
     servers.push(server);
@@ -91,11 +109,13 @@ describe('backups read on a worker thread', () => {
       prepared.push({ sql, serverConnection: this === server.store.db });
       return original.call(this, sql);
     });
-    const run = await server.backups!.runNow();
+    const { result: run, bytes } = await bytesFromWorkers(() => server.backups!.runNow());
     vi.restoreAllMocks();
 
     expect(run.failed).toEqual([]);
     expect(run.written).toHaveLength(1);
+    // The archive's bytes never come to this thread: the worker writes the file itself.
+    expect(bytes).toBeLessThan(64 * 1024);
     // No connection of its own on the main thread, and no row of a doc, snapshot or blob read here.
     expect(prepared.filter((p) => !p.serverConnection)).toEqual([]);
     expect(prepared.filter((p) => /\bdata\b/i.test(p.sql) && /doc_updates|doc_history|blobs/.test(p.sql))).toEqual([]);
@@ -255,7 +275,7 @@ describe('backups on PostgreSQL read on a worker thread', () => {
   const services = serviceOwner();
   afterAll(() => services.stop());
 
-  it('the main thread runs no query that reads a doc, snapshot or blob row; the archive holds them byte for byte', async () => {
+  it('the main thread runs no query that reads a doc, snapshot or blob row and receives none of their bytes; the archive holds them byte for byte', async () => {
     const postgres = await services.start(startPostgres());
     const dir = tempDir();
     const server = await startSyncServer({ port: 0, store: await PostgresStore.open(postgres.url), monitorJobs: false, snapshotEveryMs: 0, backup: { dir: join(dir, 'backups'), everyMs: 3_600_000, keep: 2 } });
@@ -276,11 +296,12 @@ describe('backups on PostgreSQL read on a worker thread', () => {
       sent.push(typeof q === 'string' ? q : String((q as { text?: string })?.text));
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof original);
-    const run = await server.backups!.runNow();
+    const { result: run, bytes } = await bytesFromWorkers(() => server.backups!.runNow());
     vi.restoreAllMocks();
 
     expect(run.failed).toEqual([]);
     expect(run.written).toHaveLength(1);
+    expect(bytes).toBeLessThan(64 * 1024);
     expect(sent.filter((sql) => /\bdata\b/i.test(sql) && /doc_updates|doc_history|blobs/.test(sql))).toEqual([]);
     await verifyArchive(run.written[0]!);
     const got = await entries(run.written[0]!);
