@@ -32,10 +32,10 @@ export interface ArchiveSource {
   /** Every monitor's history (batches and metrics posts), oldest first. */
   monitorBatches(): Promise<MonitorBatchRow[]>;
   /**
-   * Writes the archive file on the source's own thread (optional): the bytes of docs, snapshots
-   * and blobs are read, hashed, packed and compressed there and never reach the caller's thread.
+   * Writes the archive file on the source's own thread: the bytes of docs, snapshots and blobs
+   * are read, hashed, packed and compressed there and never reach the caller's thread.
    */
-  openFile?(file: string, mtime: number): Promise<ArchiveFileWriter>;
+  openFile(file: string, mtime: number): Promise<ArchiveFileWriter>;
   /** Ends the read transaction and closes the source's own connection. */
   close(): Promise<void>;
 }

@@ -1,17 +1,12 @@
 /**
  * Writes one workspace from an ArchiveSource into a gzipped tar archive (layout in
  * archive-format.ts). The file appears under its name only when complete: it is written to
- * `<file>.partial` and renamed, so a backup cut short never looks like a backup. A source that
- * reads on a thread of its own (SQLite, PostgreSQL) also writes the file there (ArchiveFileWriter).
+ * `<file>.partial` and renamed, so a backup cut short never looks like a backup. The source's
+ * reader thread writes the file (ArchiveSource.openFile); this function decides what goes in it.
  */
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
-import tar from 'tar-stream';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, type Manifest, type WorkspaceRows, docEntryPath } from './archive-format.ts';
-import type { ArchiveFileWriter, ArchiveRead, ArchiveSource } from './archive-store.ts';
+import type { ArchiveRead, ArchiveSource } from './archive-store.ts';
 import { seal } from './seal.ts';
 
 export interface ExportOptions {
@@ -43,51 +38,6 @@ export function urlOrigin(url: string): string {
   }
 }
 
-const SLICE = 1024 * 1024;
-
-/** SHA-256 of `data`, a MiB at a time with the event loop let through between slices. */
-async function hashInSlices(data: Uint8Array): Promise<string> {
-  const hash = createHash('sha256');
-  for (let at = 0; at < data.byteLength; at += SLICE) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    hash.update(data.subarray(at, at + SLICE));
-  }
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  return hash.digest('hex');
-}
-
-/**
- * The archive written on this thread, for a source that cannot write it where it reads. Hashing
- * goes a MiB at a time with the event loop let through between slices.
- */
-function localFileWriter(source: ArchiveSource, file: string, mtime: Date): ArchiveFileWriter {
-  const pack = tar.pack();
-  const write = pipeline(pack, createGzip({ level: 6 }), createWriteStream(file, { mode: 0o600 })).then(() => undefined);
-  // A write error (disk full) surfaces from `write`; entries must stop waiting for it then.
-  let failed: unknown;
-  write.catch((err: unknown) => (failed = err));
-  const read = (r: ArchiveRead) => (r.kind === 'docState' ? source.docState(r.doc) : r.kind === 'snapshot' ? source.snapshot(r.id) : source.blob(r.sha256));
-  return {
-    async entry(path, from) {
-      const data = from instanceof Uint8Array ? from : await read(from);
-      const sha256 = await hashInSlices(data);
-      await new Promise<void>((resolve, reject) => {
-        if (failed) return reject(failed);
-        pack.entry({ name: path, size: data.byteLength, mtime, mode: 0o600 }, Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) => (err ? reject(err) : resolve()));
-      });
-      return { sha256, bytes: data.byteLength };
-    },
-    async finish() {
-      pack.finalize();
-      await write;
-    },
-    async abort(reason) {
-      pack.destroy(reason);
-      await write.catch(() => {});
-    },
-  };
-}
-
 export async function exportWorkspace(source: ArchiveSource, file: string, options: ExportOptions = {}): Promise<ExportSummary> {
   const workspace = await source.workspace();
   if (!workspace) throw new Error('no such workspace in this store');
@@ -95,9 +45,9 @@ export async function exportWorkspace(source: ArchiveSource, file: string, optio
   const mtime = new Date(options.now ?? Date.now());
   const entries: Manifest['entries'] = [];
   let bytes = 0;
-  // Where the source reads on a thread of its own, that thread writes the file too: the bytes of
-  // docs, snapshots and blobs never reach this thread, which only orders the entries.
-  const writer = source.openFile ? await source.openFile(partial, mtime.getTime()) : localFileWriter(source, partial, mtime);
+  // The source's own thread writes the file: the bytes of docs, snapshots and blobs never reach
+  // this thread (the server's event loop, for a backup), which only orders the entries.
+  const writer = await source.openFile(partial, mtime.getTime());
   const add = async (path: string, data: Uint8Array | ArchiveRead) => {
     const entry = await writer.entry(path, data);
     entries.push({ path, sha256: entry.sha256, bytes: entry.bytes });

@@ -36,9 +36,11 @@ const errorText = (error) => String((error && error.message) || error);
 `;
 
 /**
- * Writes the archive file inside the worker (plain CommonJS), the same way export-workspace.ts
- * does on the main thread: the same tar-stream headers, gzip level and file mode, so the file is
- * the same. The worker defines `readBytes(op, arg)`, which reads an entry's bytes where it reads.
+ * Writes the archive file inside the worker (plain CommonJS): gzip (level 6) over a tar-stream
+ * pack, each entry a 0600 file stamped with the archive's time, hashed (SHA-256) as it is added.
+ * export-workspace.ts decides the entries and their order; the bytes of a doc, snapshot or blob
+ * go from the read to the file without leaving this thread. The worker defines
+ * `readBytes(op, arg)`, which reads an entry's bytes where it reads.
  */
 export const WORKER_ARCHIVE = `
 const tar = require(workerData.tarStream);
