@@ -1,13 +1,13 @@
 /**
  * `npm run bench:backup` — does an online backup hold up the server? A real sync server on a
- * SQLite store holding a large workspace (a big workspace doc, note docs, history snapshots and
- * blobs) takes comments from a live client, first with no backup running (the baseline, in the
- * same run), then while `--backup-dir` archives every workspace, then with no backup again. Printed: the longest
- * event-loop pause and the p99 time from a comment sent to its echo from the server, both
- * phases, and their ratio. Goal (issue 21): a backup pauses the server no longer than a normal
- * write does, i.e. the ratios stay near 1. To say where a pause comes from, each phase also
- * prints how busy the main thread's event loop was (event-loop utilization) and its longest
- * garbage-collection pause: a pause with neither is the machine not scheduling the thread.
+ * SQLite (or PostgreSQL) store holding a large workspace (a big workspace doc, history snapshots
+ * and blobs) takes comments from a live client, first with no backup running (the baseline, in
+ * the same run), then while `--backup-dir` archives every workspace, then with no backup again.
+ * Printed for each phase: the longest event-loop pause, the p99 time from a comment sent to its
+ * echo from the server, how busy the main thread's event loop was (event-loop utilization) and
+ * its longest garbage-collection pause (a pause with neither is the machine not scheduling the
+ * thread); then the backup's ratios to both baselines. Goal (issue 21): a backup pauses the
+ * server no longer than a normal write does, i.e. the ratios stay near 1.
  * Options: --incidents N (default 20000), --blobs N (default 40, 1 MiB each), --comments N (default 200),
  * --store sqlite|postgres (default sqlite; postgres starts its own PostgreSQL, as the tests do).
  */
