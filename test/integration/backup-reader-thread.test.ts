@@ -4,7 +4,8 @@
  * better-sqlite3 prepares on the main thread); a backup under heavy writes is still one
  * consistent snapshot; a reader thread that dies fails that archive only, and the server goes on;
  * a server killed mid-backup leaves only a `.partial` file, which the next run clears.
- * On PostgreSQL, no row of the archive is parsed on the main thread either.
+ * On PostgreSQL, no row of the archive is parsed on the main thread either, and the database
+ * going away mid-backup fails that archive only.
  * Real SQLite files, a real PostgreSQL, a real server in process and as a CLI process, real clients.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -308,5 +309,32 @@ describe('backups on PostgreSQL read on a worker thread', () => {
     expect(Buffer.compare(got.get('docs/workspace.update')!, Buffer.from(Y.mergeUpdates(updates)))).toBe(0);
     expect(Buffer.compare(got.get('history/1.update')!, Buffer.from(updates[0]!))).toBe(0);
     expect(Buffer.compare(got.get(`blobs/${sha}`)!, blob)).toBe(0);
+  }, 120_000);
+
+  it('PostgreSQL going away mid-backup fails that archive, leaves no file, and the next run (database back) writes it', async () => {
+    const postgres = await services.start(startPostgres());
+    const dir = tempDir();
+    const events: Record<string, unknown>[] = [];
+    const server = await startSyncServer({ port: 0, store: await PostgresStore.open(postgres.url), monitorJobs: false, snapshotEveryMs: 0, backup: { dir: join(dir, 'backups'), everyMs: 3_600_000, keep: 2 }, log: (e) => events.push(e) });
+    servers.push(server);
+    const ws = await server.store.createWorkspace('Away', 'Ada');
+    for (let i = 0; i < 40; i++) {
+      const blob = randomBytes(1024 * 1024);
+      await server.store.putBlob(ws.id, createHash('sha256').update(blob).digest('hex'), blob);
+    }
+    const folder = join(dir, 'backups', ws.id);
+    const files = () => (existsSync(folder) ? readdirSync(folder) : []);
+    const running = server.backups!.runNow();
+    await waitFor(() => files().some((f) => f.endsWith('.partial')), 'the archive under way', 30_000);
+    postgres.pause();
+    const run = await running;
+    expect(run.failed.map((f) => f.workspaceId)).toEqual([ws.id]);
+    expect(events.find((e) => e.event === 'backup_failed')).toMatchObject({ workspace: ws.id });
+    expect(files()).toEqual([]);
+
+    postgres.resume();
+    const again = await server.backups!.runNow();
+    expect(again.failed).toEqual([]);
+    expect((await verifyArchive(again.written[0]!)).rows.blobs).toHaveLength(40);
   }, 120_000);
 });
