@@ -1,11 +1,11 @@
 /**
  * The PostgreSQL archive source's reads, on a worker thread. node-postgres parses every row on
  * the thread that runs it, and a bytea value arrives as hex text twice its size: one 15.6 MB doc
- * held the server's event loop for ~0.7 s (`npm run bench:backup -- --store postgres`). So a
- * worker opens a connection of its own, holds one REPEATABLE READ, READ ONLY transaction (every
- * query sees the same snapshot while other server processes keep writing), parses there, merges
- * a doc's update log there, and moves finished bytes to the main thread without a copy. The
- * main thread sends the statements and maps the small rows (pg-archive.ts).
+ * held the server's event loop for ~0.7 s (`npm run bench:backup -- --store postgres`, on a
+ * loaded machine). So a worker opens a connection of its own, holds one REPEATABLE READ, READ
+ * ONLY transaction (every query sees the same snapshot while other server processes keep
+ * writing), parses there, merges a doc's update log there and writes the archive file there.
+ * The main thread sends the statements and maps the small rows (pg-archive.ts).
  */
 import { createRequire } from 'node:module';
 import type { ResourceLimits } from 'node:worker_threads';

@@ -1,10 +1,11 @@
 /**
- * The SQLite archive source, read on a worker thread. better-sqlite3 reads synchronously: a
- * 15.6 MB doc row held the server's event loop for 20–30 ms, and a large blob would hold it in
+ * The SQLite archive source, on a worker thread. better-sqlite3 reads synchronously: a 15.6 MB
+ * doc row held the server's event loop for 20–30 ms, and a large blob would hold it in
  * proportion to its size. So a worker opens its own read-only connection to the data file and
  * holds one read transaction (WAL: the server keeps writing, the worker keeps seeing the moment
- * it began), reads every row there, merges a doc's update log there, and hands the main thread
- * finished bytes by transfer (no copy). The main thread never reads a row of the archive.
+ * it began), reads every row there, merges a doc's update log there, and writes the archive file
+ * there (openFile): the main thread never reads a row of the archive nor holds its bytes. The
+ * methods that return bytes (a move uploads blobs through the API) move them by transfer.
  *
  * If the worker dies (out of memory, a native fault), every pending and later read rejects with
  * what happened; the export then removes its `.partial` file and the backup run logs a failure.
