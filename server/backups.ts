@@ -5,7 +5,7 @@
  * that fails for one workspace goes on with the next, and the last success and failure are on
  * `/metrics` and in the log.
  */
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { exportWorkspace } from './archive/export-workspace.ts';
@@ -25,6 +25,8 @@ export interface Backups {
 }
 
 const ARCHIVE = /^(.+)-(\d{8}T\d{9}Z)\.tar\.gz$/;
+/** What export writes before it renames: left behind only when the process died mid-archive. */
+const PARTIAL = /^(.+)-(\d{8}T\d{9}Z)\.tar\.gz\.partial$/;
 
 /** A file name that sorts by time: `<ws>-20261207T053800123Z.tar.gz`. */
 export function backupFileName(workspaceId: string, at: number): string {
@@ -48,14 +50,24 @@ export function startBackups(store: Store, options: BackupOptions, registry: Reg
   let running: Promise<Awaited<ReturnType<Backups['runNow']>>> | null = null;
   let stopped = false;
 
-  const prune = (folder: string, workspaceId: string) => {
-    const mine = readdirSync(folder).filter((f) => ARCHIVE.exec(f)?.[1] === workspaceId).sort();
+  const prune = (folder: string, workspaceId: string, runStarted: number) => {
+    const files = readdirSync(folder);
+    const mine = files.filter((f) => ARCHIVE.exec(f)?.[1] === workspaceId).sort();
     for (const old of mine.slice(0, Math.max(0, mine.length - options.keep))) rmSync(join(folder, old), { force: true });
+    // A `.partial` untouched since before this run began was cut short by a kill; one being
+    // written now (another process sharing the folder) has a newer mtime and is left alone.
+    for (const f of files) {
+      if (PARTIAL.exec(f)?.[1] !== workspaceId) continue;
+      const at = statSync(join(folder, f), { throwIfNoEntry: false })?.mtimeMs;
+      if (at !== undefined && at < runStarted) rmSync(join(folder, f), { force: true });
+    }
   };
 
   const run = async () => {
     const result = { written: [] as string[], failed: [] as { workspaceId: string; error: string }[] };
     const started = now();
+    // File times are wall-clock times, whatever `now` is.
+    const startedWall = Date.now();
     for (const workspaceId of await store.workspaceIds()) {
       if (stopped) break;
       const folder = join(options.dir, workspaceId);
@@ -69,7 +81,7 @@ export function startBackups(store: Store, options: BackupOptions, registry: Reg
         } finally {
           await source.close();
         }
-        prune(folder, workspaceId);
+        prune(folder, workspaceId, startedWall);
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
         result.failed.push({ workspaceId, error });

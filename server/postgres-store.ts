@@ -399,8 +399,9 @@ export class PostgresStore implements Store {
     return (await this.query('SELECT id FROM workspaces ORDER BY id')).rows.map((r) => String(r.id));
   }
 
+  /** On a worker thread with a connection of its own (pg-read-worker.ts). */
   async openArchiveSource(workspaceId: string): Promise<ArchiveSource> {
-    return pgArchiveSource(await this.connect(), workspaceId);
+    return pgArchiveSource(this.url, workspaceId);
   }
 
   async openArchiveSink(): Promise<ArchiveSink> {

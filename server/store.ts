@@ -11,7 +11,8 @@ import type { Role } from '../src/core/workspace/index.ts';
 import { type BatchPatch, type BatchRow, type MonitorBatch, type MonitorHistoryPage, type HistoryRead, COMPACT_AFTER, batchOfRow, historyPage, historyPageJson, rowOfBatch, type DeliveryInfo, type MemberIdentity, type MemberListing, type SnapshotInfo, type Store, type WebhookInfo, type WebhookPurpose, docKey } from './store-contract.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 import type { ArchiveSink, ArchiveSource } from './archive/archive-store.ts';
-import { sqliteArchiveSink, sqliteArchiveSource, sqliteWorkspaceIds } from './archive/sqlite-archive.ts';
+import { sqliteArchiveSink, sqliteWorkspaceIds } from './archive/sqlite-archive.ts';
+import { sqliteArchiveSource } from './archive/sqlite-read-worker.ts';
 
 export type { MemberIdentity };
 export { COMPACT_AFTER };
@@ -370,9 +371,12 @@ export class ServerStore implements Store {
     return sqliteWorkspaceIds(this.db);
   }
 
-  /** On a read-only connection of its own: the server's writes never wait for an export. */
+  /**
+   * On a worker thread with a read-only connection of its own: the server's writes never wait
+   * for an export, and its event loop never waits for a large row to be read.
+   */
   async openArchiveSource(workspaceId: string): Promise<ArchiveSource> {
-    return sqliteArchiveSource(join(this.dataDir, 'driftdesk-server.sqlite'), workspaceId, this.nativeBinding);
+    return sqliteArchiveSource(join(this.dataDir, 'driftdesk-server.sqlite'), workspaceId, { nativeBinding: this.nativeBinding });
   }
 
   async openArchiveSink(): Promise<ArchiveSink> {

@@ -31,8 +31,26 @@ export interface ArchiveSource {
   blob(sha256: string): Promise<Uint8Array>;
   /** Every monitor's history (batches and metrics posts), oldest first. */
   monitorBatches(): Promise<MonitorBatchRow[]>;
+  /**
+   * Writes the archive file on the source's own thread: the bytes of docs, snapshots and blobs
+   * are read, hashed, packed and compressed there and never reach the caller's thread.
+   */
+  openFile(file: string, mtime: number): Promise<ArchiveFileWriter>;
   /** Ends the read transaction and closes the source's own connection. */
   close(): Promise<void>;
+}
+
+/** Bytes an archive entry takes from its source, read where the source reads. */
+export type ArchiveRead = { kind: 'docState'; doc: string } | { kind: 'snapshot'; id: number } | { kind: 'blob'; sha256: string };
+
+/** The gzipped tar file being written (layout in archive-format.ts). */
+export interface ArchiveFileWriter {
+  /** Appends an entry; resolves with the SHA-256 and size of its bytes. */
+  entry(path: string, data: Uint8Array | ArchiveRead): Promise<{ sha256: string; bytes: number }>;
+  /** Ends the tar stream and flushes the file. */
+  finish(): Promise<void>;
+  /** Stops writing (the caller removes the file). */
+  abort(reason: Error): Promise<void>;
 }
 
 export interface ArchiveSink {

@@ -1,21 +1,25 @@
 /**
  * Archive source and sink for the PostgreSQL store, each on one connection of its own. The
- * source reads in a REPEATABLE READ, READ ONLY transaction: every query sees the same snapshot
- * while other server processes keep writing. The sink is one transaction.
+ * source reads on a worker thread (pg-read-worker.ts) in a REPEATABLE READ, READ ONLY
+ * transaction: every query sees the same snapshot while other server processes keep writing, and
+ * no large row is parsed on the server's event loop. The sink is one transaction.
  */
 import type pg from 'pg';
 import type { DeliveryInfo } from '../store-contract.ts';
-import { offThreadMerger } from './merge-off-thread.ts';
+import { startPgReader } from './pg-read-worker.ts';
 import type { ArchiveSink, ArchiveSource, MemberRow, MonitorBatchRow, TokenRow, WebhookRow, WorkspaceRow } from './archive-store.ts';
 
 const num = (v: unknown) => (v === null ? null : Number(v));
 
-export async function pgArchiveSource(client: pg.PoolClient, workspaceId: string): Promise<ArchiveSource> {
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+const DOC_STATE = 'SELECT data FROM doc_updates WHERE workspace_id = $1 AND doc = $2 ORDER BY seq';
+const SNAPSHOT = 'SELECT data FROM doc_history WHERE workspace_id = $1 AND id = $2';
+const BLOB = 'SELECT data FROM blobs WHERE workspace_id = $1 AND sha256 = $2';
+
+/** Reads the database at `url` as of the moment this resolves. */
+export async function pgArchiveSource(url: string, workspaceId: string): Promise<ArchiveSource> {
+  const reader = await startPgReader(url);
   const ws = workspaceId;
-  const merger = offThreadMerger();
-  const rows = async (sql: string, params: unknown[] = [ws]) => (await client.query(sql, params)).rows as Record<string, unknown>[];
-  let open = true;
+  const rows = (sql: string, params: unknown[] = [ws]) => reader.rows(sql, params);
   return {
     workspace: async () => {
       const [r] = await rows('SELECT id, name, created_at FROM workspaces WHERE id = $1');
@@ -43,22 +47,24 @@ export async function pgArchiveSource(client: pg.PoolClient, workspaceId: string
       ),
     monitored: async () => (await rows('SELECT 1 FROM monitored_workspaces WHERE workspace_id = $1')).length > 0,
     docNames: async () => (await rows('SELECT DISTINCT doc FROM doc_updates WHERE workspace_id = $1 ORDER BY doc')).map((r) => String(r.doc)),
-    docState: async (doc) => merger.merge((await rows('SELECT data FROM doc_updates WHERE workspace_id = $1 AND doc = $2 ORDER BY seq', [ws, doc])).map((r) => new Uint8Array(r.data as Buffer))),
+    docState: (doc) => reader.merged(DOC_STATE, [ws, doc]),
     snapshots: async () => (await rows('SELECT id, created_at FROM doc_history WHERE workspace_id = $1 ORDER BY created_at, id')).map((r) => ({ id: Number(r.id), createdAt: Number(r.created_at) })),
-    snapshot: async (id) => new Uint8Array((await rows('SELECT data FROM doc_history WHERE workspace_id = $1 AND id = $2', [ws, id]))[0]!.data as Buffer),
+    snapshot: (id) => reader.bytes(SNAPSHOT, [ws, id], `history snapshot ${id} is gone from the read snapshot`),
     blobs: async () => (await rows('SELECT sha256, created_at FROM blobs WHERE workspace_id = $1 ORDER BY sha256')).map((r) => ({ sha256: String(r.sha256), createdAt: Number(r.created_at) })),
-    blob: async (sha256) => new Uint8Array((await rows('SELECT data FROM blobs WHERE workspace_id = $1 AND sha256 = $2', [ws, sha256]))[0]!.data as Buffer),
+    blob: (sha256) => reader.bytes(BLOB, [ws, sha256], `blob ${sha256} is gone from the read snapshot`),
     monitorBatches: async () =>
       (await rows('SELECT id, monitor_id, at, data, columns FROM monitor_batches WHERE workspace_id = $1 ORDER BY id')).map(
         (r): MonitorBatchRow => ({ id: Number(r.id), monitorId: String(r.monitor_id), at: Number(r.at), data: String(r.data), columns: r.columns === null ? null : String(r.columns) }),
       ),
-    close: async () => {
-      if (!open) return;
-      open = false;
-      await merger.close();
-      await client.query('COMMIT').catch(() => {});
-      client.release();
-    },
+    openFile: (file, mtime) =>
+      reader.openFile(file, mtime, (read) =>
+        read.kind === 'docState'
+          ? { op: 'merged', arg: { sql: DOC_STATE, params: [ws, read.doc] } }
+          : read.kind === 'snapshot'
+            ? { op: 'bytes', arg: { sql: SNAPSHOT, params: [ws, read.id], missing: `history snapshot ${read.id} is gone from the read snapshot` } }
+            : { op: 'bytes', arg: { sql: BLOB, params: [ws, read.sha256], missing: `blob ${read.sha256} is gone from the read snapshot` } },
+      ),
+    close: () => reader.close(),
   };
 }
 

@@ -1,56 +1,10 @@
 /**
- * Archive source and sink for the SQLite store. The source opens its own read-only connection
- * and holds one read transaction (WAL: the server keeps writing, the source keeps seeing the
- * moment it began). The sink writes through the store's connection inside BEGIN … COMMIT, so a
- * failed import leaves the file as it was.
+ * Archive sink for the SQLite store (the source reads on a worker thread: sqlite-read-worker.ts).
+ * The sink writes through the store's connection inside BEGIN … COMMIT, so a failed import
+ * leaves the file as it was.
  */
 import Database from 'better-sqlite3';
-import type { DeliveryInfo } from '../store-contract.ts';
-import { offThreadMerger } from './merge-off-thread.ts';
-import type { ArchiveSink, ArchiveSource, MemberRow, MonitorBatchRow, TokenRow, WebhookRow, WorkspaceRow } from './archive-store.ts';
-
-export function sqliteArchiveSource(file: string, workspaceId: string, nativeBinding?: string): ArchiveSource {
-  const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
-  db.pragma('busy_timeout = 5000');
-  db.exec('BEGIN');
-  // A read transaction starts at its first read: read now, so every later call sees this moment.
-  db.prepare('SELECT count(*) FROM workspaces').get();
-  const all = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[];
-  const ws = workspaceId;
-  const merger = offThreadMerger();
-  return {
-    workspace: async () => db.prepare('SELECT id, name, created_at AS createdAt FROM workspaces WHERE id = ?').get(ws) as WorkspaceRow | undefined,
-    members: async () => all<MemberRow>('SELECT id, name, role, created_at AS createdAt FROM members WHERE workspace_id = ? ORDER BY created_at, id', ws),
-    tokens: async () =>
-      all<TokenRow>(
-        `SELECT t.hash, t.member_id AS memberId, t.created_at AS createdAt, t.revoked_at AS revokedAt
-         FROM tokens t JOIN members m ON m.id = t.member_id WHERE m.workspace_id = ? ORDER BY t.created_at, t.hash`,
-        ws,
-      ),
-    webhooks: async () => all<WebhookRow>('SELECT id, url, secret, purpose, created_at AS createdAt FROM webhooks WHERE workspace_id = ? ORDER BY created_at, id', ws),
-    deliveries: async () =>
-      all<DeliveryInfo>(
-        `SELECT id, webhook_id AS webhookId, url, event, status, attempts, last_status AS lastStatus, last_error AS lastError,
-           created_at AS createdAt, updated_at AS updatedAt FROM webhook_deliveries WHERE workspace_id = ? ORDER BY created_at, id`,
-        ws,
-      ),
-    monitored: async () => db.prepare('SELECT 1 FROM monitored_workspaces WHERE workspace_id = ?').get(ws) !== undefined,
-    docNames: async () => all<{ doc: string }>('SELECT DISTINCT doc FROM doc_updates WHERE workspace_id = ? ORDER BY doc', ws).map((r) => r.doc),
-    docState: async (doc) => merger.merge(all<{ data: Buffer }>('SELECT data FROM doc_updates WHERE workspace_id = ? AND doc = ? ORDER BY seq', ws, doc).map((r) => new Uint8Array(r.data))),
-    snapshots: async () => all<{ id: number; createdAt: number }>('SELECT id, created_at AS createdAt FROM doc_history WHERE workspace_id = ? ORDER BY created_at, id', ws),
-    snapshot: async (id) => new Uint8Array((db.prepare('SELECT data FROM doc_history WHERE workspace_id = ? AND id = ?').get(ws, id) as { data: Buffer }).data),
-    blobs: async () => all<{ sha256: string; createdAt: number }>('SELECT sha256, created_at AS createdAt FROM blobs WHERE workspace_id = ? ORDER BY sha256', ws),
-    blob: async (sha256) => new Uint8Array((db.prepare('SELECT data FROM blobs WHERE workspace_id = ? AND sha256 = ?').get(ws, sha256) as { data: Buffer }).data),
-    monitorBatches: async () => all<MonitorBatchRow>('SELECT id, monitor_id AS monitorId, at, data, columns FROM monitor_batches WHERE workspace_id = ? ORDER BY id', ws),
-    close: async () => {
-      await merger.close();
-      if (db.open) {
-        db.exec('COMMIT');
-        db.close();
-      }
-    },
-  };
-}
+import type { ArchiveSink } from './archive-store.ts';
 
 /** Every workspace id in a SQLite store (what a backup run archives). */
 export function sqliteWorkspaceIds(db: Database.Database): string[] {

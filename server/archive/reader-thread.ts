@@ -1,0 +1,157 @@
+/**
+ * The main thread's side of an archive reader thread (sqlite-read-worker.ts, pg-read-worker.ts):
+ * starts the worker, waits for its first message (the read transaction began, or why not),
+ * then sends it one request at a time by id and hands back its answers. A worker that dies (out
+ * of memory, a native fault) rejects every pending and later call with what happened, so an
+ * export fails and cleans up while the server goes on.
+ *
+ * The worker's side speaks this protocol: first `{ id: 0, value }` or `{ id: 0, error }`, then
+ * for each `{ id, op, arg }` one `{ id, value }` or `{ id, error }`; `op: 'close'` ends its
+ * transaction and connection.
+ */
+import { type ResourceLimits, Worker } from 'node:worker_threads';
+import type { ArchiveFileWriter, ArchiveRead } from './archive-store.ts';
+
+export interface ReaderThread {
+  call<T>(op: string, arg?: unknown): Promise<T>;
+  /** Ends the worker's transaction (when it is alive) and the thread. */
+  close(): Promise<void>;
+}
+
+/** Reads bytes in a worker and moves them to the main thread without a copy (plain CommonJS). */
+export const WORKER_BYTES = `
+// A Buffer that owns its whole ArrayBuffer moves to the main thread as is; any other is copied
+// here first (a pooled Buffer cannot be transferred, and would drag its neighbours along).
+function bytes(buf, transfer) {
+  const u = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && !transfer.includes(u.buffer)) {
+    transfer.push(u.buffer);
+    return u;
+  }
+  const copy = new Uint8Array(u);
+  transfer.push(copy.buffer);
+  return copy;
+}
+const errorText = (error) => String((error && error.message) || error);
+`;
+
+/**
+ * Writes the archive file inside the worker (plain CommonJS): gzip (level 6) over a tar-stream
+ * pack, each entry a 0600 file stamped with the archive's time, hashed (SHA-256) as it is added.
+ * export-workspace.ts decides the entries and their order; the bytes of a doc, snapshot or blob
+ * go from the read to the file without leaving this thread. The worker defines
+ * `readBytes(op, arg)`, which reads an entry's bytes where it reads.
+ */
+export const WORKER_ARCHIVE = `
+const tar = require(workerData.tarStream);
+const { createGzip } = require('node:zlib');
+const { createWriteStream } = require('node:fs');
+const { pipeline } = require('node:stream/promises');
+const { createHash } = require('node:crypto');
+let archive = null;
+async function archiveOp(op, arg) {
+  if (op === 'archive.open') {
+    if (archive) throw new Error('an archive file is already open');
+    const pack = tar.pack();
+    const state = { pack, mtime: new Date(arg.mtime), failed: null };
+    state.write = pipeline(pack, createGzip({ level: 6 }), createWriteStream(arg.file, { mode: 0o600 }));
+    // A write error (disk full) surfaces here; entries must stop waiting for it then.
+    state.write.catch((error) => { state.failed = error; });
+    archive = state;
+    return null;
+  }
+  if (!archive) throw new Error('no archive file is open');
+  if (op === 'archive.entry') {
+    const data = arg.from ? await readBytes(arg.from.op, arg.from.arg) : arg.data;
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    await new Promise((resolve, reject) => {
+      if (archive.failed) return reject(archive.failed);
+      archive.pack.entry({ name: arg.path, size: data.byteLength, mtime: archive.mtime, mode: 0o600 }, Buffer.from(data.buffer, data.byteOffset, data.byteLength), (error) => (error ? reject(error) : resolve()));
+    });
+    return { sha256, bytes: data.byteLength };
+  }
+  if (op === 'archive.finish') {
+    const { pack, write } = archive;
+    pack.finalize();
+    try {
+      await write;
+    } finally {
+      archive = null;
+    }
+    return null;
+  }
+  if (op === 'archive.abort') {
+    const { pack, write } = archive;
+    archive = null;
+    pack.destroy(new Error(arg));
+    await write.catch(() => {});
+    return null;
+  }
+  throw new Error('no such archive step: ' + op);
+}
+`;
+
+/** An ArchiveFileWriter whose file is written by the reader thread; `from` says how it reads an entry. */
+export async function threadFileWriter(thread: ReaderThread, file: string, mtime: number, from: (read: ArchiveRead) => { op: string; arg: unknown }): Promise<ArchiveFileWriter> {
+  await thread.call('archive.open', { file, mtime });
+  return {
+    entry: (path, data) => thread.call('archive.entry', data instanceof Uint8Array ? { path, data } : { path, from: from(data) }),
+    finish: () => thread.call('archive.finish'),
+    abort: (reason) => thread.call<void>('archive.abort', reason.message).catch(() => {}),
+  };
+}
+
+export async function startReaderThread(code: string, workerData: unknown, resourceLimits?: ResourceLimits): Promise<ReaderThread> {
+  const worker = new Worker(code, { eval: true, workerData, ...(resourceLimits ? { resourceLimits } : {}) });
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  let dead: Error | null = null;
+  // Referenced only while a read is pending: a CLI export waiting on a read must not exit, and an
+  // idle reader must not keep a server from exiting.
+  const settle = () => (waiting.size > 0 ? worker.ref() : worker.unref());
+  const fail = (error: Error) => {
+    dead ??= error;
+    for (const p of waiting.values()) p.reject(dead);
+    waiting.clear();
+    settle();
+  };
+  worker.on('message', (m: { id: number; value?: unknown; error?: string }) => {
+    const p = waiting.get(m.id);
+    waiting.delete(m.id);
+    settle();
+    if (m.error !== undefined) p?.reject(new Error(`reading the workspace for its archive failed: ${m.error}`));
+    else p?.resolve(m.value);
+  });
+  worker.on('error', (err) => fail(new Error(`the archive's reader thread failed: ${err.message}`)));
+  worker.on('exit', (code) => fail(new Error(`the archive's reader thread stopped (exit code ${code})`)));
+
+  const call = <T>(op: string, arg?: unknown): Promise<T> => {
+    if (dead) return Promise.reject(dead);
+    const id = ++next;
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      settle();
+      worker.postMessage({ id, op, arg });
+    });
+  };
+  try {
+    await new Promise<unknown>((resolve, reject) => {
+      waiting.set(0, { resolve, reject });
+      settle();
+    });
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+  let closed = false;
+  return {
+    call,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await call('close').catch(() => {});
+      dead ??= new Error('the archive source is closed');
+      await worker.terminate();
+    },
+  };
+}
