@@ -231,7 +231,9 @@ export function recordFindings(
 function ruleTitle(rule: AlertRule): string {
   switch (rule.kind) {
     case 'driftShare':
-      return 'dataset drift';
+      return rule.bounds === 'reference' ? 'dataset drift above its reference range' : 'dataset drift';
+    case 'multivariate':
+      return 'multivariate reconstruction error outside its reference range';
     case 'columnDrift':
       return `drift in ${rule.column}`;
     case 'metric':
