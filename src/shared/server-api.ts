@@ -410,6 +410,9 @@ export const serverApi = {
     response: findingsSchema.extend({
       rows: z.number().int(), datasetDrift: z.boolean(), driftedColumns: z.number().int(), testedColumns: z.number().int(), reportBlob: z.string(),
       batchId: z.number().int(), at: z.number(), estimated: monitorBatchSchema.shape.estimated, realized: monitorBatchSchema.shape.realized,
+      multivariate: monitorBatchSchema.shape.multivariate,
+      /** What could not be derived from the reference (its rules were not judged), e.g. too few rows for the chunking. */
+      notes: z.array(z.string()).optional(),
     }),
     statuses: [200], roles: WRITERS, denied: 'send monitoring data', errors: [400, 409, 413, 415, 503],
   },

@@ -214,3 +214,16 @@ it('refuses period chunking without a timestamp column, naming the field', async
   expect(bad.status).toBe(400);
   expect(await bad.text()).toContain('chunking');
 });
+
+it('scores a batch whose reference cannot give thresholds, says why, and judges the rules it can', async () => {
+  const { create, send } = workspace();
+  const created = await create({
+    mapping: { timestamp: 'date' }, chunking: { kind: 'number', count: 1000 },
+    rules: [{ kind: 'multivariate', id: 'mv' }, { kind: 'driftShare', id: 'share', bounds: 'reference' }, { kind: 'columnDrift', id: 'texture', column: 'mean_texture' }],
+  });
+  expect(created.status).toBe(201);
+  const { monitorId } = (await created.json()) as { monitorId: string };
+  const res = (await send(monitorId, slice(120, 160, 'unchunked.csv'))) as { notes?: string[]; outcomes: { ruleId: string }[] };
+  expect(res.notes).toEqual(['the reference cannot be chunked: 230 rows cannot make 1000 chunks (the chunk number needs at least 1000 rows)']);
+  expect(res.outcomes.map((o) => o.ruleId)).toEqual(['texture']);
+});

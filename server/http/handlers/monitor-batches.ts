@@ -284,6 +284,8 @@ export async function scoreBatch(deps: HandlerDeps, { workspaceId, monitorId, id
     json: {
       rows: report.current.rows, datasetDrift: report.dataset_drift, driftedColumns: report.drifted_columns, testedColumns: report.columns.length, reportBlob,
       batchId, at, estimated, realized, outcomes, ...summarize(applied),
+      ...(multivariate ? { multivariate } : {}),
+      ...(fit && fit.problems.length ? { notes: fit.problems } : {}),
     },
   };
 }

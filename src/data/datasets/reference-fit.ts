@@ -28,6 +28,12 @@ import { numberColumn, textColumn, timeColumn } from './ordered-columns.ts';
 /** Bumped when what a fit holds or how it is computed changes: older fits are refitted. */
 export const REFERENCE_FIT_VERSION = 1;
 
+/**
+ * Most reference chunks whose drift share is computed: each is a full drift comparison, so a daily
+ * chunking of years of reference would hold the engine for minutes.
+ */
+export const MAX_DRIFT_SHARE_CHUNKS = 200;
+
 export interface ReferenceFitNeeds {
   driftShare: boolean;
   multivariate: boolean;
@@ -112,7 +118,9 @@ export async function fitReference(
       return fit;
     }
     fit.chunks = chunks.length;
-    if (needs.driftShare) {
+    if (needs.driftShare && chunks.length > MAX_DRIFT_SHARE_CHUNKS) {
+      fit.problems.push(`the reference's ${chunks.length} chunks are more than the ${MAX_DRIFT_SHARE_CHUNKS} whose drift share is computed: choose fewer, larger chunks`);
+    } else if (needs.driftShare) {
       const values: number[] = [];
       // Chunks are consecutive positions once rows are ordered (by time, then file order: rowid).
       const position = timestamps ? `row_number() OVER (ORDER BY epoch_ms(CAST(${quoteIdent(mapping!.timestamp!)} AS TIMESTAMP)), rowid) - 1` : 'rowid';
