@@ -196,6 +196,19 @@ it("bounds a drift-share rule by the reference chunks' drift share (mean ± 3σ,
   }
   // The drifted batch's shifted column is past the reference's own chunks.
   expect(share.drifted).toBeGreaterThan(share.upper);
+
+  // Without a timestamp the reference is cut in file order (the file is in date order: the same chunks).
+  const untimed = await create({
+    mapping: { ignored: ['date', 'tissue', 'y', 'yhat', 'p'] }, chunking: { kind: 'size', size: 40 },
+    rules: [{ kind: 'driftShare', id: 'share', bounds: 'reference' }, { kind: 'multivariate', id: 'mv' }],
+  });
+  expect(untimed.status).toBe(201);
+  const untimedId = ((await untimed.json()) as { monitorId: string }).monitorId;
+  const { batchId } = await send(untimedId, slice(0, 40, 'untimed.csv'));
+  const row = (await history(untimedId)).find((b) => b.id === batchId)!;
+  near(row.driftShareThresholds!.upper, share.upper, 'untimed upper');
+  // Six numbers, no category: its own PCA, judged against the same chunks.
+  expect(row.multivariate!.columns).toBe(6);
 }, 120_000);
 
 it('refuses period chunking without a timestamp column, naming the field', async () => {
