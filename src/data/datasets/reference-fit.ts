@@ -21,6 +21,7 @@ import { type ColumnMapping, probaColumns, untestedColumns } from '../../core/dr
 import {
   type ChunkSpec, type FeatureColumn, type ReconstructionFit, ChunkingError, fitReconstruction, splitIntoChunks, standardDeviationThresholds,
 } from '../../core/monitor/index.ts';
+import { MAX_MONITOR_COLUMNS } from './batch-columns.ts';
 import { compareFiles } from './compare.ts';
 import { DatasetError, DatasetReader, type LoadedTable, quoteIdent } from './dataset-reader.ts';
 import { numberColumn, textColumn, timeColumn } from './ordered-columns.ts';
@@ -54,6 +55,9 @@ const reconstructionFitSchema = z.object({
   reference_values: z.array(z.number().nullable()),
 }).refine((f) => {
   const p = f.columns.length;
+  // No more components than columns, and no more columns than a monitor takes: a blob named on a
+  // monitor record by an editor cannot make each batch row cost more than a real fit does.
+  if (p > MAX_MONITOR_COLUMNS || f.basis.length > p) return false;
   return [f.fills, f.shares, f.mean, f.scale, f.centre].every((a) => a.length === p) && f.basis.every((v) => v.length === p)
     && f.columns.every((c, j) => (c.kind === 'numerical') === (f.shares[j] === null));
 }, 'the fit\'s arrays do not match its columns');
