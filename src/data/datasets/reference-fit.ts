@@ -100,6 +100,8 @@ export async function fitReference(
 ): Promise<ReferenceFit> {
   const { mapping, chunking, needs } = options;
   const fit: ReferenceFit = { version: REFERENCE_FIT_VERSION, key: options.key, chunks: 0, driftShare: null, multivariate: null, problems: [] };
+  // Problems are kept and shown to clients: temp paths are nobody's business.
+  const tidy = (message: string, file?: string, what?: string) => (file ? message.replaceAll(file, what!) : message).replaceAll(refPath, 'the reference');
   const ordered = await DatasetReader.open({ keepRowOrder: true });
   try {
     const table = await ordered.load(refPath);
@@ -138,7 +140,7 @@ export async function fitReference(
           values.push((await compareFiles(reader, refPath, file, { mapping })).share_drifted);
         } catch (err) {
           if (!(err instanceof DatasetError)) throw err;
-          fit.problems.push(`the drift share of reference chunk ${chunk.key} could not be computed: ${err.message}`);
+          fit.problems.push(`the drift share of reference chunk ${chunk.key} could not be computed: ${tidy(err.message, file, `reference chunk ${chunk.key}`)}`);
           values.length = 0;
           break;
         }
@@ -150,7 +152,7 @@ export async function fitReference(
         fit.multivariate = await fitMultivariate(ordered, table, mapping, chunking, timestamps);
       } catch (err) {
         if (!(err instanceof DatasetError) && !(err instanceof ChunkingError)) throw err;
-        fit.problems.push(`multivariate drift cannot be fitted on the reference: ${err.message}`);
+        fit.problems.push(`multivariate drift cannot be fitted on the reference: ${tidy(err.message)}`);
       }
     }
     return fit;
