@@ -50,6 +50,19 @@ interface Dre { components: number; thresholds: [number | null, number | null]; 
 let dre: { size40: Dre; default: Dre };
 let share: { values: number[]; lower: number; upper: number; quiet: number; drifted: number };
 let server: SyncServer;
+let monthly: { chunks: number; lower: number; upper: number };
+
+// CBPE's thresholds from the reference cut into calendar months (pandas' Period 'M'): the realized accuracy per month.
+const MONTHLY_ORACLE = `
+import json, sys
+import numpy as np, pandas as pd
+from sklearn.metrics import accuracy_score
+ref = pd.read_csv(f'{sys.argv[1]}/reference.csv', parse_dates=['date']).sort_values('date', kind='stable')
+values = np.array([accuracy_score(g['y'], g['yhat']) for _, g in ref.groupby(ref['date'].dt.to_period('M'))])
+m, s = np.mean(values), np.std(values)
+lower, upper = max(m - 3 * s, 0.0), min(m + 3 * s, 1.0)
+print(json.dumps({'chunks': len(values), 'lower': lower, 'upper': upper}))
+`;
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -77,6 +90,9 @@ beforeAll(async () => {
   const py = spawnSync('/usr/bin/python3', ['-c', SHARE_ORACLE, dir], { encoding: 'utf8' });
   if (py.status !== 0) throw new Error(`the drift-share oracle failed: ${py.stderr}`);
   share = JSON.parse(py.stdout) as typeof share;
+  const months = spawnSync('/usr/bin/python3', ['-c', MONTHLY_ORACLE, dir], { encoding: 'utf8' });
+  if (months.status !== 0) throw new Error(`the monthly oracle failed: ${months.stderr}`);
+  monthly = JSON.parse(months.stdout) as typeof monthly;
   server = await startSyncServer({ port: 0, dataDir: join(dir, 'server') });
 }, 60_000);
 afterAll(async () => {
@@ -239,4 +255,18 @@ it('scores a batch whose reference cannot give thresholds, says why, and judges 
   const res = (await send(monitorId, slice(120, 160, 'unchunked.csv'))) as { notes?: string[]; outcomes: { ruleId: string }[] };
   expect(res.notes).toEqual(['the reference cannot be chunked: 230 rows cannot make 1000 chunks (the chunk number needs at least 1000 rows)']);
   expect(res.outcomes.map((o) => o.ruleId)).toEqual(['texture']);
+});
+
+it("derives CBPE's thresholds from the reference cut into months of its timestamp", async () => {
+  expect(monthly.chunks).toBeGreaterThan(1);
+  const { create, send } = workspace();
+  const created = await create({
+    mapping: { timestamp: 'date', target: 'y', prediction: 'yhat', predictionProba: 'p' }, chunking: { kind: 'period', period: 'month' }, calibration: 'on',
+    rules: [{ kind: 'metric', id: 'acc', metric: 'estimated_accuracy', bounds: 'reference' }],
+  });
+  expect(created.status).toBe(201);
+  const { monitorId } = (await created.json()) as { monitorId: string };
+  const judged = (await send(monitorId, slice(0, 40, 'monthly.csv'))) as unknown as { estimated: Record<string, { thresholds: { lower: number; upper: number } }> };
+  near(judged.estimated.accuracy!.thresholds.lower, monthly.lower, 'monthly lower');
+  near(judged.estimated.accuracy!.thresholds.upper, monthly.upper, 'monthly upper');
 });
