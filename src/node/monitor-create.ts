@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import * as Y from 'yjs';
 import type { ColumnMappingInput } from '../core/drift/index.ts';
 import type { AlertRule } from '../core/monitor/index.ts';
-import { getDatasetVersion } from '../core/workspace/index.ts';
+import { type Chunking, getDatasetVersion } from '../core/workspace/index.ts';
 import type { WorkspaceConnection } from '../shared/host-contract.ts';
 import type { ResponseOf, monitorUpdateSchema } from '../shared/server-api.ts';
 import type { z } from 'zod';
@@ -29,6 +29,7 @@ export interface MonitorFromVersion {
   rules: AlertRule[];
   expectBatchEveryMs?: number;
   mapping?: ColumnMappingInput;
+  chunking?: Chunking;
 }
 
 /** What the server is told a reference is: an uploaded blob, and the dataset version it is. */
@@ -91,7 +92,7 @@ export async function createMonitorFromVersion(
   const client = createServerClient({ serverUrl: conn.serverUrl, token: conn.token, workspaceId: conn.workspaceId });
   try {
     return await client.call('monitors.create', {
-      body: { name: input.name, model: input.model ?? '', rules: input.rules, expectBatchEveryMs: input.expectBatchEveryMs, mapping: input.mapping, reference },
+      body: { name: input.name, model: input.model ?? '', rules: input.rules, expectBatchEveryMs: input.expectBatchEveryMs, mapping: input.mapping, chunking: input.chunking, reference },
       // The server profiles the reference before answering; a large file takes a while.
       timeoutMs: 120_000,
     });

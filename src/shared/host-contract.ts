@@ -5,7 +5,7 @@
  * because it crossed a process boundary.
  */
 import { z } from 'zod';
-import { MEMBER_NAME_MAX, WORKSPACE_NAME_MAX, type Role } from '../core/workspace/schema.ts';
+import { MEMBER_NAME_MAX, WORKSPACE_NAME_MAX, type Role, chunkingSchema } from '../core/workspace/schema.ts';
 import type { SearchKind } from '../core/workspace/search-documents.ts';
 import { columnMappingSchema } from '../core/drift/column-mapping.ts';
 import { alertRuleSchema } from '../core/monitor/rules.ts';
@@ -228,6 +228,8 @@ export const hostRequests = {
     expectBatchEveryMs: z.number().int().positive().optional(),
     /** What each column is (the form proposes one from the reference's profile; a person confirms). */
     mapping: columnMappingSchema.optional(),
+    /** How the reference is cut into chunks for thresholds derived from it (absent: NannyML's default). */
+    chunking: chunkingSchema.optional(),
   }),
   /**
    * Edits a monitor on the server (rules, mapping, name, schedule, paused, reference); the server

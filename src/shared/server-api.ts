@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { columnMappingSchema } from '../core/drift/column-mapping.ts';
 import { alertRuleSchema } from '../core/monitor/rules.ts';
-import { ROLES, type Role, memberNameInputSchema, roleSchema } from '../core/workspace/schema.ts';
+import { ROLES, type Role, chunkingSchema, memberNameInputSchema, roleSchema } from '../core/workspace/schema.ts';
 import { runIngestSchema } from '../core/workspace/run-ingest.ts';
 
 // ── wire types ────────────────────────────────────────────────────────────────────────────────
@@ -60,6 +60,8 @@ const outcomeSchema = z.object({ ruleId: z.string(), band: z.enum(['ok', 'warnin
 const incidentRefSchema = z.object({ id: z.string(), title: z.string() });
 export const findingsSchema = z.object({ outcomes: z.array(outcomeSchema), opened: z.array(incidentRefSchema), updated: z.array(incidentRefSchema) });
 
+const thresholdsSchema = z.object({ lower: z.number().nullable(), upper: z.number().nullable() });
+
 const estimateSchema = z.object({
   value: z.number(), lower: z.number().nullable(), upper: z.number().nullable(),
   /** NannyML's thresholds from the reference's chunks, and whether the estimate is outside them. */
@@ -99,6 +101,20 @@ export const monitorBatchSchema = z.object({
   reportBlob: z.string().nullable(),
   /** The batch's id, prediction and probability columns (JSON blob), which labels are joined to. */
   predictionsBlob: z.string().nullable(),
+  /**
+   * The drift share's thresholds from the reference's chunks (each chunk against the whole
+   * reference: mean ± 3 std, clipped to [0, 1]), when a rule asks for them; absent in older rows.
+   */
+  driftShareThresholds: thresholdsSchema.nullable().optional(),
+  /**
+   * Multivariate drift (NannyML's data reconstruction) of the batch as one chunk, when a rule asks
+   * for it: the mean reconstruction error, its sampling error and band (± 3 sampling errors), the
+   * thresholds from the reference's chunks, and whether it is outside them.
+   */
+  multivariate: z.object({
+    value: z.number(), samplingError: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable(),
+    thresholds: thresholdsSchema, alert: z.boolean(), components: z.number().int(), columns: z.number().int(),
+  }).nullable().optional(),
 });
 export type MonitorBatch = z.infer<typeof monitorBatchSchema>;
 
@@ -127,6 +143,12 @@ export const monitorInputSchema = z.object({
   mapping: columnMappingSchema.optional(),
   /** CBPE calibrates the probabilities on the reference: 'auto' as NannyML decides, or forced. */
   calibration: z.enum(['auto', 'on', 'off']).optional(),
+  /** How the reference is cut into chunks for every threshold derived from it (absent: NannyML's default chunker). */
+  chunking: chunkingSchema.optional(),
+}).superRefine((input, ctx) => {
+  if (input.chunking?.kind === 'period' && input.mapping?.timestamp === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['chunking', 'period'], message: 'period chunking needs the column mapping\'s timestamp column (mapping.timestamp)' });
+  }
 });
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest');
@@ -152,6 +174,8 @@ export const monitorUpdateSchema = z.strictObject({
   mapping: columnMappingSchema.nullable().optional(),
   paused: z.boolean().optional(),
   calibration: z.enum(['auto', 'on', 'off']).optional(),
+  /** null: back to NannyML's default chunker. */
+  chunking: chunkingSchema.nullable().optional(),
   expectBatchEveryMs: z.number().int().positive().nullable().optional(),
   /** A new reference, uploaded as a blob first (as for create). */
   reference: monitorInputSchema.shape.reference.optional(),
@@ -386,6 +410,9 @@ export const serverApi = {
     response: findingsSchema.extend({
       rows: z.number().int(), datasetDrift: z.boolean(), driftedColumns: z.number().int(), testedColumns: z.number().int(), reportBlob: z.string(),
       batchId: z.number().int(), at: z.number(), estimated: monitorBatchSchema.shape.estimated, realized: monitorBatchSchema.shape.realized,
+      multivariate: monitorBatchSchema.shape.multivariate,
+      /** What could not be derived from the reference (its rules were not judged), e.g. too few rows for the chunking. */
+      notes: z.array(z.string()).optional(),
     }),
     statuses: [200], roles: WRITERS, denied: 'send monitoring data', errors: [400, 409, 413, 415, 503],
   },

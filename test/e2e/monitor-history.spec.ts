@@ -2,7 +2,9 @@
  * Issue 16 end to end: a monitor created in the app with the column mapping the form proposes
  * (the weather feed's date is the timestamp), ten batches over ten years sent by "CI", the rule
  * charts drawn with their bands, the one drifted batch opening one incident with a finding per
- * fired rule; a model monitor whose labels are pushed later with `driftdesk push labels`, its
+ * fired rule — the multivariate drift rule's among them (the monitor cuts its reference into
+ * months, and the drifted batch's temp_min is negated, which breaks the columns' joint structure:
+ * `driftdesk multivariate` puts its error at 2.88 against an upper threshold of 1.87); a model monitor whose labels are pushed later with `driftdesk push labels`, its
  * realized line appearing beside the estimate; the monitor paused and edited.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,6 +26,14 @@ async function screenshot(page: Page, info: TestInfo, name: string): Promise<voi
 
 /** A year of weather with its dates moved to another year (so ten batches spread over ten years). */
 const asYear = (data: number, year: number) => seattleWeatherYear(data).replace(new RegExp(`^${data}-`, 'gm'), `${year}-`);
+
+/** 2015's weather dated `year`, with temp_min negated: the same columns, their relation broken. */
+const broken = (year: number) => asYear(2015, year).split('\n').map((line, i) => {
+  if (i === 0 || !line) return line;
+  const f = line.split(',');
+  f[3] = String(-Number(f[3]));
+  return f.join(',');
+}).join('\n');
 
 /** Weather with a model's outputs: an id, the label (rain), a score and its 0/1 prediction. */
 function withModel(year: number, target: boolean): string {
@@ -71,6 +81,13 @@ test('a monitor with a mapping draws its history with bands, one drifted batch o
     await monitors.rule(2).getByLabel('Kind').selectOption({ label: 'Column drift' });
     await monitors.rule(2).getByLabel('Column').fill('temp_max');
     await monitors.rule(2).getByLabel('Critical').fill('0.05');
+    await form.getByRole('button', { name: 'Add a rule' }).click();
+    await monitors.rule(3).getByLabel('Kind').selectOption({ label: 'Multivariate drift' });
+    await expect(monitors.rule(3).getByLabel('Critical')).toHaveCount(0);
+    // The reference is cut into months of its timestamp for the thresholds derived from it.
+    const chunks = form.getByRole('group', { name: 'Reference chunking' });
+    await chunks.getByLabel('Cut the reference into').selectOption({ label: 'one chunk per period' });
+    await chunks.getByLabel('Period (of the timestamp)').selectOption('month');
     await screenshot(page, info, 'new-monitor-mapping');
     await form.getByRole('button', { name: 'Create monitor' }).click();
     await expect(page.getByRole('heading', { name: 'Weather feed', level: 2 })).toBeVisible({ timeout: 30_000 });
@@ -84,7 +101,7 @@ test('a monitor with a mapping draws its history with bands, one drifted batch o
       fetch(`${serverUrl}/api/v1/workspaces/${workspaceId}${path}`, { method: 'POST', headers: { authorization: `Bearer ${ciToken}`, 'content-type': type }, body });
     const opened: string[] = [];
     for (let year = 2016; year < 2026; year++) {
-      const res = await post(`/monitors/${monitorId}/batches`, asYear(year === 2022 ? 2015 : 2013, year));
+      const res = await post(`/monitors/${monitorId}/batches`, year === 2022 ? broken(year) : asYear(2013, year));
       expect(res.status).toBe(200);
       const body = (await res.json()) as { testedColumns: number; opened: { id: string }[] };
       expect(body.testedColumns).toBe(5);
@@ -99,8 +116,25 @@ test('a monitor with a mapping draws its history with bands, one drifted batch o
     await expect(chart.locator('.band-region-critical')).toHaveCount(1);
     await expect(chart.getByRole('link', { name: 'incident 1' })).toHaveAttribute('href', `#/w/${workspaceId}/incidents/${opened[0]}`);
     await expect(page.getByRole('heading', { name: 'Incidents (1)' })).toBeVisible();
-    await expect(monitors.incidents().getByRole('row').nth(1).getByRole('cell').nth(3)).toHaveText('2');
+    await expect(monitors.incidents().getByRole('row').nth(1).getByRole('cell').nth(3)).toHaveText('3');
+    // Multivariate drift: its own chart, the sampling band and the reference's thresholds drawn, the drifted batch marked.
+    const mv = page.getByRole('figure', { name: 'Multivariate reconstruction error over time' });
+    await expect(mv.locator('circle.dot, circle.alert-dot')).toHaveCount(10);
+    await expect(mv.locator('circle.alert-critical')).toHaveCount(1);
+    await expect(mv.locator('.band-region-critical')).toHaveCount(2);
+    await expect(mv.locator('.recharts-area-area')).toHaveCount(1);
+    const mvRule = page.getByRole('figure', { name: 'Multivariate drift (reconstruction error) over time' });
+    await expect(mvRule.locator('circle.alert-critical')).toHaveCount(1);
+    await expect(mvRule.getByRole('link', { name: 'incident 1' })).toHaveAttribute('href', `#/w/${workspaceId}/incidents/${opened[0]}`);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await mv.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: info.outputPath('monitor-multivariate-1400x900.png') });
     await screenshot(page, info, 'monitor-history');
+    // The incident holds the multivariate finding among the batch's findings.
+    await mvRule.getByRole('link', { name: 'incident 1' }).click();
+    await expect(page.getByText(/multivariate reconstruction error = [\d.]+ \(critical ≥ [\d.]+, the reference's mean ± 3σ\)/).first()).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByText(/temp_max: p-value/).first()).toBeVisible();
+    await page.goBack();
 
     // A model monitor (over the API, as a pipeline would make it); batches without labels, then labels.
     const modelRef = withModel(2012, true);

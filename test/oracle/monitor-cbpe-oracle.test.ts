@@ -4,7 +4,7 @@
  * formulas in Python, a logistic regression on the breast-cancer data): a real server, a monitor
  * whose mapping names target, prediction and probability with calibration forced on, and a batch
  * of the analysis file's first 40 rows. The monitor scores a batch as one chunk and cuts the
- * reference into chunks of the batch's size, so its numbers must be the oracle's first chunk at
+ * reference by its chunking (here 40 rows, the batch's size), so its numbers must be the oracle's first chunk at
  * `--chunk-size 40`: estimate, band and realized value of every metric, to 1e-9.
  */
 import { spawnSync } from 'node:child_process';
@@ -42,7 +42,7 @@ it('estimates a batch as the oracle estimates that chunk, and realizes it from t
   const sha = createHash('sha256').update(reference).digest('hex');
   expect((await api(`/blobs/${sha}`, reference, 'application/octet-stream', 'PUT')).status).toBe(201);
   const created = await api('/monitors', JSON.stringify({
-    name: 'Cancer model', reference: { sha256: sha, fileName: 'reference.csv', format: 'csv' }, calibration: 'on',
+    name: 'Cancer model', reference: { sha256: sha, fileName: 'reference.csv', format: 'csv' }, calibration: 'on', chunking: { kind: 'size', size: 40 },
     mapping: { timestamp: 'date', target: 'y', prediction: 'yhat', predictionProba: 'p' },
     rules: [{ kind: 'metric', id: 'auc', metric: 'estimated_roc_auc', direction: 'below', critical: 0.999 }],
   }), 'application/json');
@@ -61,7 +61,7 @@ it('estimates a batch as the oracle estimates that chunk, and realizes it from t
     const got = body.estimated[metric]!;
     const pairs = [
       ['estimated', got.value, want.estimated], ['lower', got.lower, want.lower], ['upper', got.upper, want.upper], ['realized', body.realized[metric], want.realized],
-      // NannyML's thresholds: from the reference cut into chunks of the batch's size.
+      // NannyML's thresholds: from the reference cut by the monitor's chunking (40 rows).
       ['threshold lower', got.thresholds.lower, thresholds[0]], ['threshold upper', got.thresholds.upper, thresholds[1]],
     ] as const;
     for (const [field, a, b] of pairs) {

@@ -3,7 +3,7 @@
  * standard deviations over the reference's chunks (`np.nanmean`, `np.nanstd`, i.e. ddof 0, as
  * `nannyml/thresholds.py`'s StandardDeviationThreshold), clipped to [0, 1] — fire a rule
  * critical outside them. The oracle is Python: the breast-cancer reference and a logistic
- * regression from estimate_oracle.py, the reference cut into chunks of the batch's size (40),
+ * regression from estimate_oracle.py, the reference cut into chunks of 40 rows (the monitor's chunking),
  * the realized accuracy per chunk by scikit-learn, and the thresholds by numpy. A real server
  * judges two batches: the analysis file's first 40 rows (inside the band: no incident), and the
  * next 40 with a quarter of the predictions flipped (below it: one incident).
@@ -83,7 +83,7 @@ it("opens an incident for a batch outside the reference's mean ± 3σ, and none 
   const sha = createHash('sha256').update(reference).digest('hex');
   expect((await api(`/blobs/${sha}`, reference, 'application/octet-stream', 'PUT')).status).toBe(201);
   const created = await api('/monitors', JSON.stringify({
-    name: 'Cancer model', reference: { sha256: sha, fileName: 'reference.csv', format: 'csv' }, calibration: 'on',
+    name: 'Cancer model', reference: { sha256: sha, fileName: 'reference.csv', format: 'csv' }, calibration: 'on', chunking: { kind: 'size', size: 40 },
     mapping: { timestamp: 'date', target: 'y', prediction: 'yhat', predictionProba: 'p' },
     rules: [
       { kind: 'metric', id: 'accuracy-reference', metric: 'accuracy', bounds: 'reference' },

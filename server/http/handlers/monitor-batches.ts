@@ -22,6 +22,10 @@ import {
   estimatedPerformance,
   evaluateBatch,
   evaluateMetric,
+  evaluateMultivariate,
+  reconstructionErrors,
+  summariseChunk,
+  type FeatureColumn,
   getMonitor,
   performanceMetrics,
   realizedPerformance,
@@ -40,6 +44,8 @@ import type { BatchJob, JobControl } from '../../monitor-jobs.ts';
 import { type Answer, type ServerHandlers, fail } from '../answer.ts';
 import type { HandlerDeps } from './deps.ts';
 import { labelHandlers } from './monitor-labels.ts';
+import { fitNeeds, referenceFitFor } from './monitor-reference-fit.ts';
+import { type ReferenceFit, batchFeatures } from '../../../src/data/datasets/reference-fit.ts';
 import {
   FORMAT_OF_TYPE, type KeptPredictions, LISTED, MAX_REFERENCE_HEADER_BYTES, ReferenceUnreadable, activeMonitor, busy, columnsOf, commandContext, notify, parseJson,
   putJson, summarize, worstPerRule,
@@ -142,6 +148,8 @@ export async function scoreBatch(deps: HandlerDeps, { workspaceId, monitorId, id
   let report: DriftComparison;
   let batchTime: number | null = null;
   let outputs: { reference: ModelOutputs; batch: ModelOutputs } | null = null;
+  let fit: ReferenceFit | null = null;
+  let features: FeatureColumn[] | null = null;
   try {
     let referencePath: string | null = null;
     const reference = () => (referencePath ??= files.write(referenceData, monitor.referenceFormat, 'reference'));
@@ -175,6 +183,10 @@ export async function scoreBatch(deps: HandlerDeps, { workspaceId, monitorId, id
       };
     }
     const wantsOutputs = mapping !== undefined && (mapping.prediction !== undefined || mapping.predictionProba !== undefined || mapping.target !== undefined);
+    // Bounds from the reference's chunks (drift share, multivariate drift): fitted once, kept.
+    const needs = fitNeeds(monitor.rules);
+    if (needs.driftShare || needs.multivariate) fit = await referenceFitFor(deps, workspaceId, monitor, needs, reference);
+    const pca = fit?.multivariate ?? null;
     report = await engine.run(workspaceId, (reader) =>
       profile
         ? compareWithProfile(reader, reference(), profile)
@@ -183,6 +195,7 @@ export async function scoreBatch(deps: HandlerDeps, { workspaceId, monitorId, id
           onLoaded: async (r, ref, cur) => {
             if (mapping?.timestamp) batchTime = await latestTime(r, cur, mapping.timestamp);
             if (wantsOutputs) outputs = { reference: await readModelOutputs(r, ref, mapping), batch: await readModelOutputs(r, cur, mapping) };
+            if (pca) features = await batchFeatures(r, cur, pca);
           },
         }),
     );
@@ -216,20 +229,34 @@ export async function scoreBatch(deps: HandlerDeps, { workspaceId, monitorId, id
   const out = outputs as { reference: ModelOutputs; batch: ModelOutputs } | null;
   if (out) {
     ({ metrics: realized, labelled } = realizedPerformance(out.batch));
-    estimated = estimatedPerformance(out.reference, out.batch, monitor.calibration ?? 'auto');
+    estimated = estimatedPerformance(out.reference, out.batch, monitor.calibration ?? 'auto', monitor.chunking ?? { kind: 'default' });
     // Kept for labels that come later, joined by the mapping's id.
     if (out.batch.ids && labelled < report.current.rows && report.current.rows <= MAX_KEPT_PREDICTIONS && (out.batch.prediction || Object.keys(out.batch.proba).length)) {
       const kept: KeptPredictions = { ids: out.batch.ids, prediction: out.batch.prediction, proba: out.batch.proba, ...(out.batch.target ? { target: out.batch.target } : {}) };
       predictionsBlob = await putJson(store, workspaceId, kept);
     }
   }
+  // Multivariate drift: the batch is one chunk of the reference's PCA.
+  let multivariate: MonitorBatch['multivariate'] = null;
+  const pca = fit?.multivariate;
+  const rowsOf = features as FeatureColumn[] | null;
+  if (pca && rowsOf && (rowsOf[0]?.values.length ?? 0) > 0) {
+    const s = summariseChunk(pca, reconstructionErrors(pca, rowsOf));
+    const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
+    multivariate = {
+      value: s.reconstruction_error, samplingError: finite(s.sampling_error), lower: finite(s.lower), upper: finite(s.upper),
+      thresholds: { lower: finite(pca.thresholds.lower), upper: finite(pca.thresholds.upper) }, alert: s.alert, components: pca.basis.length, columns: pca.columns.length,
+    };
+  }
   const drift: BatchDrift = {
+    shareThresholds: fit?.driftShare?.thresholds ?? null,
     testedColumns: report.columns.length,
     driftedColumns: report.drifted_columns,
     columns: report.columns.map((c) => ({ name: c.name, kind: STAT_TESTS[c.test].kind, score: c.score, threshold: c.threshold, drifted: c.drifted })),
   };
   const outcomes: RuleOutcome[] = [
     ...evaluateBatch(monitor.rules, drift),
+    ...(multivariate ? evaluateMultivariate(monitor.rules, { value: multivariate.value, thresholds: multivariate.thresholds }) : []),
     ...worstPerRule(performanceMetrics(realized, estimated).flatMap((m) => evaluateMetric(monitor.rules, m))),
   ];
   const entry: Omit<MonitorBatch, 'id'> = {
@@ -237,6 +264,8 @@ export async function scoreBatch(deps: HandlerDeps, { workspaceId, monitorId, id
     driftShare: report.share_drifted, driftedColumns: report.drifted_columns, testedColumns: report.columns.length,
     columns: report.columns.map((c) => ({ name: c.name, test: c.test, score: c.score, threshold: c.threshold, drifted: c.drifted })),
     metrics: {}, estimated, realized, labelled, outcomes, incidents: {}, reportBlob, predictionsBlob,
+    ...(fit?.driftShare ? { driftShareThresholds: fit.driftShare.thresholds } : {}),
+    ...(multivariate ? { multivariate } : {}),
   };
   // A job that expired while this process scored it has been handed to a retry, which records it.
   if (stillOurs && !(await stillOurs())) throw new JobLost();
@@ -255,6 +284,8 @@ export async function scoreBatch(deps: HandlerDeps, { workspaceId, monitorId, id
     json: {
       rows: report.current.rows, datasetDrift: report.dataset_drift, driftedColumns: report.drifted_columns, testedColumns: report.columns.length, reportBlob,
       batchId, at, estimated, realized, outcomes, ...summarize(applied),
+      ...(multivariate ? { multivariate } : {}),
+      ...(fit && fit.problems.length ? { notes: fit.problems } : {}),
     },
   };
 }

@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type ColumnMapping, checkMapping, untestedColumns } from '../../../src/core/drift/index.ts';
 import { type AlertRule, type FindingsApplied, type MonitorRecord, type RuleOutcome, getMonitor } from '../../../src/core/monitor/index.ts';
-import type { CommandContext } from '../../../src/core/workspace/index.ts';
+import type { Chunking, CommandContext } from '../../../src/core/workspace/index.ts';
 import { type ColumnsRead, delimitedColumns, duplicatesOf, jsonColumns } from '../../../src/data/datasets/batch-columns.ts';
 import { deepLinkFromHash } from '../../../src/shared/deep-link.ts';
 import type { BATCH_CONTENT_TYPES, MemberIdentity } from '../../../src/shared/server-api.ts';
@@ -58,9 +58,12 @@ export function busy(err: EngineBusy): ErrorAnswer {
 /**
  * Holds a monitor's rules and mapping to its reference's columns: a `columnDrift` rule on a column
  * the reference lacks would never fire, and one on a timestamp, id or ignored column is never
- * tested. Answers a 400 naming each bad field (`rules.2.column`, `mapping.target`), or null.
+ * tested; period chunking needs the mapping's timestamp. Answers a 400 naming each bad field
+ * (`rules.2.column`, `mapping.target`, `chunking.period`), or null.
  */
-export function checkMonitorColumns(referenceColumns: readonly string[], rules: readonly AlertRule[], mapping: ColumnMapping | undefined, prefix = ''): ErrorAnswer | null {
+export function checkMonitorColumns(
+  referenceColumns: readonly string[], rules: readonly AlertRule[], mapping: ColumnMapping | undefined, prefix = '', chunking?: Chunking,
+): ErrorAnswer | null {
   const have = new Set(referenceColumns);
   const untested = untestedColumns(mapping);
   const problems: { path: string; message: string }[] = [];
@@ -74,6 +77,10 @@ export function checkMonitorColumns(referenceColumns: readonly string[], rules: 
       problems.push({ path: `${prefix}rules.${i}.column`, message: `"${rule.column}" is the mapping's ${untested.get(rule.column)} column, which is never tested for drift` });
     }
   });
+  // Periods are of the mapping's timestamp: without one there is nothing to cut the reference by.
+  if (chunking?.kind === 'period' && mapping?.timestamp === undefined) {
+    problems.push({ path: `${prefix}chunking.period`, message: 'period chunking needs the column mapping\'s timestamp column (mapping.timestamp)' });
+  }
   for (const issue of mapping ? checkMapping(mapping, referenceColumns) : []) {
     problems.push({ path: `${prefix}mapping.${issue.path}`, message: issue.message });
     const named = /^no column "(.*)" in the data/.exec(issue.message);

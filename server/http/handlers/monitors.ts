@@ -117,7 +117,7 @@ export const monitorHandlers = (deps: HandlerDeps) => {
       const ctx = commandContext(identity);
       const read = await readReference(workspaceId, input.reference, 'reference');
       if ('error' in read) return read;
-      const refused = checkMonitorColumns(read.names, input.rules, input.mapping);
+      const refused = checkMonitorColumns(read.names, input.rules, input.mapping, '', input.chunking);
       if (refused) return refused;
       try {
         const created = await withRoom(workspaceId, async (room) => {
@@ -128,7 +128,7 @@ export const monitorHandlers = (deps: HandlerDeps) => {
             const monitor = createMonitor(room.doc, {
               name: input.name, model: input.model, referenceVersionId: version.id, referenceBlob: input.reference.sha256,
               referenceFormat: input.reference.format, rules: input.rules, expectBatchEveryMs: input.expectBatchEveryMs,
-              mapping: input.mapping, calibration: input.calibration,
+              mapping: input.mapping, calibration: input.calibration, chunking: input.chunking,
             }, ctx);
             result = { monitorId: monitor.id, referenceVersionId: version.id };
           });
@@ -161,7 +161,8 @@ export const monitorHandlers = (deps: HandlerDeps) => {
       const rules: AlertRule[] = body.rules ?? monitor.rules;
       const mapping: ColumnMapping | undefined = body.mapping === null ? undefined : body.mapping ?? monitor.mapping;
       // What the edit keeps is held to a new reference too: a rule the new file cannot serve is named.
-      const refused = checkMonitorColumns(columns, rules, mapping);
+      const chunking = body.chunking === null ? undefined : body.chunking ?? monitor.chunking;
+      const refused = checkMonitorColumns(columns, rules, mapping, '', chunking);
       if (refused) return refused;
       try {
         const updated = await withRoom(workspaceId, async (room) => {
@@ -170,7 +171,7 @@ export const monitorHandlers = (deps: HandlerDeps) => {
             const version = body.reference && read ? versionFor(room, body.reference, read, monitor.model || monitor.name, identity, 'reference') : undefined;
             result = updateMonitor(room.doc, {
               monitorId: monitor.id, name: body.name, model: body.model, rules: body.rules, mapping: body.mapping, paused: body.paused,
-              calibration: body.calibration, expectBatchEveryMs: body.expectBatchEveryMs,
+              calibration: body.calibration, chunking: body.chunking, expectBatchEveryMs: body.expectBatchEveryMs,
               reference: version && body.reference ? { versionId: version.id, blob: body.reference.sha256, format: body.reference.format } : undefined,
             }, commandContext(identity));
           });

@@ -1,8 +1,9 @@
 /**
  * A monitor's model performance per batch: realized from labels (the batch's own target, or
  * labels joined later), and estimated without labels by CBPE (cbpe.ts, cbpe-multiclass.ts) fitted
- * on the reference. The batch is one chunk; the reference is cut into chunks of the batch's size,
- * as NannyML runs one chunker over both. Metric names are CBPE's (`roc_auc`, `f1`, `precision`,
+ * on the reference. The batch is one chunk; the reference is cut into chunks by the monitor's
+ * reference chunking (NannyML's default chunker unless the monitor sets one), and the thresholds
+ * are the realized metric's mean ± 3 std over those chunks. Metric names are CBPE's (`roc_auc`, `f1`, `precision`,
  * `recall`, `specificity`, `accuracy`); rules see realized values under those names and estimates
  * as `estimated_<metric>`.
  */
@@ -11,12 +12,15 @@ import type { CalibrationMode } from './calibration.ts';
 import { estimateBinaryPerformance, type CbpeResult } from './cbpe.ts';
 import { estimateMulticlassPerformance } from './cbpe-multiclass.ts';
 import type { MetricValue } from './rules.ts';
+import type { ChunkSpec } from './chunking.ts';
 
 /** A model's outputs per row (labels as text, probabilities per class; binary: class '1'). */
 export interface OutputColumns {
   target: readonly (string | null)[] | null;
   prediction: readonly (string | null)[] | null;
   proba: Readonly<Record<string, readonly number[]>>;
+  /** Epoch ms per row (the mapping's timestamp), for period chunking; rows are in time order. */
+  timestamps?: readonly number[] | null;
 }
 
 export interface Estimate {
@@ -76,7 +80,9 @@ export function realizedPerformance(out: OutputColumns): { metrics: Record<strin
  * target, predictions and probabilities (rows missing any are left out of the fit, as NannyML's
  * reference must be complete); the batch needs predictions and probabilities.
  */
-export function estimatedPerformance(reference: OutputColumns, batch: OutputColumns, calibration: CalibrationMode = 'auto'): Record<string, Estimate> {
+export function estimatedPerformance(
+  reference: OutputColumns, batch: OutputColumns, calibration: CalibrationMode = 'auto', referenceChunks: ChunkSpec = { kind: 'default' },
+): Record<string, Estimate> {
   const classes = Object.keys(reference.proba).sort();
   const rt = reference.target;
   const rp = reference.prediction;
@@ -90,28 +96,30 @@ export function estimatedPerformance(reference: OutputColumns, batch: OutputColu
   }
   if (refRows.length === 0) return {};
   const chunks = { kind: 'size', size: rows } as const;
+  const times = reference.timestamps;
+  const refTimes = times && refRows.every((i) => Number.isFinite(times[i]!)) ? refRows.map((i) => times[i]!) : undefined;
   let result: CbpeResult;
   try {
     if (classes.length === 1) {
       if (!refRows.every((i) => BINARY.has(rt[i]!) && BINARY.has(rp[i]!))) return {};
       const num = (v: string | null) => (v === null || !BINARY.has(v) ? Number.NaN : Number(v));
       result = estimateBinaryPerformance(
-        { proba: refRows.map((i) => reference.proba['1']![i]!), pred: refRows.map((i) => Number(rp[i])), target: refRows.map((i) => Number(rt[i])) },
+        { proba: refRows.map((i) => reference.proba['1']![i]!), pred: refRows.map((i) => Number(rp[i])), target: refRows.map((i) => Number(rt[i])), timestamps: refTimes },
         { proba: batch.proba['1']!, pred: bp.map(num) },
-        { metrics: CBPE_METRICS, chunks, calibration },
+        { metrics: CBPE_METRICS, chunks, referenceChunks, calibration },
       );
     } else {
       const refTarget = refRows.map((i) => rt[i]!);
       // CBPE's multiclass fit needs every class in the reference's target.
       if (classes.some((c) => !refTarget.includes(c))) return {};
       result = estimateMulticlassPerformance(
-        { proba: classes.map((c) => refRows.map((i) => reference.proba[c]![i]!)), pred: refRows.map((i) => rp[i]!), target: refTarget },
+        { proba: classes.map((c) => refRows.map((i) => reference.proba[c]![i]!)), pred: refRows.map((i) => rp[i]!), target: refTarget, timestamps: refTimes },
         { proba: classes.map((c) => batch.proba[c]!), pred: bp.map((v) => (v !== null && classes.includes(v) ? v : null)) },
-        { classes, metrics: CBPE_METRICS as readonly CbpeMetric[], chunks, calibration },
+        { classes, metrics: CBPE_METRICS as readonly CbpeMetric[], chunks, referenceChunks, calibration },
       );
     }
   } catch {
-    // A reference too small for the batch's chunk size, or one class only: no estimate, not an error.
+    // A reference too small for its chunking, period chunking without times, or one class only: no estimate, not an error.
     return {};
   }
   const out: Record<string, Estimate> = {};

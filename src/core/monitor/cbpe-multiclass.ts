@@ -37,6 +37,8 @@ export interface MulticlassOptions {
   readonly classes: readonly string[];
   readonly metrics: readonly CbpeMetric[];
   readonly chunks: ChunkSpec;
+  /** How the reference is cut for the thresholds, when not as the analysis data (a monitor's own chunking). */
+  readonly referenceChunks?: ChunkSpec;
   readonly calibration?: CalibrationMode;
 }
 
@@ -157,7 +159,7 @@ export function estimateMulticlassPerformance(reference: MulticlassOutputs, anal
     scores.forEach((v, ci) => (cal[ci]![i] = sum !== 0 ? v / sum : 1 / classes.length));
   }
 
-  const refChunks = splitIntoChunks(refTarget.length, options.chunks, reference.timestamps);
+  const refChunks = splitIntoChunks(refTarget.length, options.referenceChunks ?? options.chunks, reference.timestamps);
   const chunks = splitIntoChunks(rows, options.chunks, analysis.timestamps);
   const pickRows = <T>(values: readonly T[], r: readonly number[]) => r.map((i) => values[i]!);
   const pickScores = (s: readonly (readonly number[])[], r: readonly number[]) => s.map((col) => pickRows(col, r));

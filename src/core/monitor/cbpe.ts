@@ -40,6 +40,8 @@ export interface BinaryOutputs {
 export interface CbpeOptions {
   readonly metrics: readonly CbpeMetric[];
   readonly chunks: ChunkSpec;
+  /** How the reference is cut for the thresholds, when not as the analysis data (a monitor's own chunking). */
+  readonly referenceChunks?: ChunkSpec;
   readonly calibration?: CalibrationMode;
 }
 
@@ -91,7 +93,7 @@ export function estimateBinaryPerformance(reference: BinaryOutputs, analysis: Bi
   const calibrator = calibrated ? fitIsotonic(reference.proba, refTarget) : null;
   const calibratedProba = analysis.proba.map((p) => (Number.isNaN(p) || !calibrator ? p : predictIsotonic(calibrator, p)));
 
-  const refChunks = splitIntoChunks(reference.proba.length, options.chunks, reference.timestamps);
+  const refChunks = splitIntoChunks(reference.proba.length, options.referenceChunks ?? options.chunks, reference.timestamps);
   const chunks = splitIntoChunks(analysis.proba.length, options.chunks, analysis.timestamps);
   const metrics = options.metrics.map((metric): CbpeMetricResult => {
     const components = samplingErrorComponents(metric, refTarget, reference.pred, reference.proba);

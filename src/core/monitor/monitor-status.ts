@@ -21,7 +21,8 @@ export interface RuleStanding {
   openIncidentId?: string;
 }
 
-const judgedPerBatch = (rule: AlertRule) => rule.kind === 'driftShare' || rule.kind === 'columnDrift';
+// Multivariate and reference-bounded drift-share rules are judged per batch too, once the reference gives thresholds.
+const judgedPerBatch = (rule: AlertRule) => rule.kind === 'driftShare' || rule.kind === 'columnDrift' || rule.kind === 'multivariate';
 
 /**
  * Each rule's standing, in the monitor's rule order. `now` (ms) judges `batchMissing` rules,

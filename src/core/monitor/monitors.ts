@@ -16,6 +16,7 @@ import {
   type MonitorRecord,
   type Severity,
   appendIncidentEvent,
+  chunkingSchema,
   createIncident,
   getIncident,
   listIncidentEvents,
@@ -42,6 +43,7 @@ const createMonitorInput = z.object({
     .refine((rules) => new Set(rules.map((r) => r.id)).size === rules.length, 'rule ids must be unique'),
   mapping: columnMappingSchema.optional(),
   calibration: z.enum(['auto', 'on', 'off']).optional(),
+  chunking: chunkingSchema.optional(),
 });
 
 export function createMonitor(doc: Y.Doc, input: z.input<typeof createMonitorInput>, ctx: CommandContext): MonitorRecord {
@@ -63,6 +65,8 @@ const updateMonitorInput = z.object({
   mapping: columnMappingSchema.nullable().optional(),
   paused: z.boolean().optional(),
   calibration: z.enum(['auto', 'on', 'off']).optional(),
+  /** null: back to NannyML's default chunker. */
+  chunking: chunkingSchema.nullable().optional(),
   /** null: batches are no longer expected on a schedule. */
   expectBatchEveryMs: z.number().int().positive().nullable().optional(),
   reference: z.object({
@@ -90,6 +94,8 @@ export function updateMonitor(doc: Y.Doc, input: z.input<typeof updateMonitorInp
   if (data.rules !== undefined) next.rules = data.rules;
   if (data.paused !== undefined) next.paused = data.paused;
   if (data.calibration !== undefined) next.calibration = data.calibration;
+  if (data.chunking === null) delete next.chunking;
+  else if (data.chunking !== undefined) next.chunking = data.chunking;
   if (data.mapping === null) delete next.mapping;
   else if (data.mapping !== undefined) next.mapping = data.mapping;
   if (data.expectBatchEveryMs === null) delete next.expectBatchEveryMs;
@@ -97,6 +103,16 @@ export function updateMonitor(doc: Y.Doc, input: z.input<typeof updateMonitorInp
   if (data.reference) Object.assign(next, { referenceVersionId: data.reference.versionId, referenceBlob: data.reference.blob, referenceFormat: data.reference.format });
   doc.getMap<MonitorRecord>(DOC_KEYS.monitors).set(next.id, next);
   return next;
+}
+
+/**
+ * Records what the server fitted on a monitor's reference (a blob, and the key of what it was
+ * fitted for). Server-side only: it changes nothing a person set, and no `updatedAt`.
+ */
+export function setReferenceFit(doc: Y.Doc, monitorId: string, fit: { key: string; blob: string }): void {
+  const current = getMonitor(doc, monitorId, { deleted: true });
+  if (!current || (current.referenceFit?.key === fit.key && current.referenceFit.blob === fit.blob)) return;
+  doc.getMap<MonitorRecord>(DOC_KEYS.monitors).set(monitorId, { ...current, referenceFit: fit });
 }
 
 /** Marks a monitor deleted (kept in the doc, so its incidents and history still name it). */
@@ -231,7 +247,9 @@ export function recordFindings(
 function ruleTitle(rule: AlertRule): string {
   switch (rule.kind) {
     case 'driftShare':
-      return 'dataset drift';
+      return rule.bounds === 'reference' ? 'dataset drift above its reference range' : 'dataset drift';
+    case 'multivariate':
+      return 'multivariate reconstruction error outside its reference range';
     case 'columnDrift':
       return `drift in ${rule.column}`;
     case 'metric':

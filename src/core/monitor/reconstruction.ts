@@ -54,13 +54,41 @@ export interface ReconstructionResult {
   readonly chunks: readonly ReconstructionChunk[];
 }
 
-interface Encoding {
-  encode(column: number, row: number, source: readonly FeatureColumn[]): number;
+/**
+ * What the PCA of a reference is, as plain data (JSON): kept by a monitor so it is fitted once
+ * per reference, mapping and chunking, and applied to every batch.
+ */
+export interface ReconstructionFit {
+  readonly columns: readonly { readonly name: string; readonly kind: 'numerical' | 'categorical' }[];
+  /** Per column: the reference mean (numbers) or most frequent category (imputation). */
+  readonly fills: readonly (number | string)[];
+  /** Per categorical column: [category, share of the reference rows] (null for numbers). */
+  readonly shares: readonly (readonly (readonly [string, number])[] | null)[];
+  readonly mean: readonly number[];
+  readonly scale: readonly number[];
+  readonly centre: readonly number[];
+  /** The kept components, each a unit vector over the columns. */
+  readonly basis: readonly (readonly number[])[];
+  readonly thresholds: Thresholds;
+  readonly reference_values: readonly number[];
 }
 
-function fitEncoding(reference: readonly FeatureColumn[]): Encoding {
+function encoder(fit: ReconstructionFit) {
+  const shares = fit.shares.map((s) => (s ? new Map(s) : null));
+  return (column: number, row: number, source: readonly FeatureColumn[]): number => {
+    const col = source[column]!;
+    if (col.kind === 'numerical') {
+      const v = col.values[row]!;
+      return Number.isNaN(v) ? (fit.fills[column] as number) : v;
+    }
+    const v = col.values[row] ?? (fit.fills[column] as string);
+    return shares[column]!.get(v) ?? 0;
+  };
+}
+
+function fitEncoding(reference: readonly FeatureColumn[]): Pick<ReconstructionFit, 'fills' | 'shares'> {
   const fills: (number | string)[] = [];
-  const shares: (Map<string, number> | null)[] = [];
+  const shares: ([string, number][] | null)[] = [];
   for (const col of reference) {
     if (col.kind === 'numerical') {
       const finite = col.values.filter((v) => !Number.isNaN(v));
@@ -77,39 +105,46 @@ function fitEncoding(reference: readonly FeatureColumn[]): Encoding {
     }
     if (mode === null) throw new Error(`column ${col.name}: the reference has no value`);
     counts.set(mode, (counts.get(mode) ?? 0) + col.values.filter((v) => v === null).length);
-    const share = new Map<string, number>();
-    for (const [v, c] of counts) share.set(v, c / col.values.length);
     fills.push(mode);
-    shares.push(share);
+    shares.push([...counts].map(([v, c]) => [v, c / col.values.length]));
   }
-  return {
-    encode(column, row, source) {
-      const col = source[column]!;
-      if (col.kind === 'numerical') {
-        const v = col.values[row]!;
-        return Number.isNaN(v) ? (fills[column] as number) : v;
-      }
-      const v = col.values[row] ?? (fills[column] as string);
-      return shares[column]!.get(v) ?? 0;
-    },
-  };
+  return { fills, shares };
 }
 
-function encodeRows(columns: readonly FeatureColumn[], encoding: Encoding): number[][] {
+function encodeRows(columns: readonly FeatureColumn[], encode: ReturnType<typeof encoder>): number[][] {
   const n = columns[0]?.values.length ?? 0;
-  return Array.from({ length: n }, (_, r) => columns.map((_, c) => encoding.encode(c, r, columns)));
+  return Array.from({ length: n }, (_, r) => columns.map((_, c) => encode(c, r, columns)));
+}
+
+function errorsOf(fit: ReconstructionFit, rows: readonly number[][]): number[] {
+  return rows.map((row) => {
+    const c = row.map((v, j) => (v - fit.mean[j]!) / fit.scale[j]! - fit.centre[j]!);
+    const residual = [...c];
+    for (const v of fit.basis) {
+      const dot = v.reduce((s, x, j) => s + x * c[j]!, 0);
+      v.forEach((x, j) => (residual[j]! -= dot * x));
+    }
+    return Math.sqrt(residual.reduce((s, x) => s + x * x, 0));
+  });
+}
+
+/** Mean error of a chunk, and its sampling error std(ddof=1)/√n (NaN for one row). */
+function summarise(errors: readonly number[]): { m: number; se: number } {
+  const m = errors.reduce((s, v) => s + v, 0) / errors.length;
+  const sd = errors.length > 1 ? Math.sqrt(errors.reduce((s, v) => s + (v - m) ** 2, 0) / (errors.length - 1)) : Number.NaN;
+  return { m, se: sd / Math.sqrt(errors.length) };
 }
 
 /**
- * Reconstruction error per analysis chunk. Columns of `reference` and `analysis` match by
- * position and kind; each has at least one row.
+ * Fits the PCA on `reference` (steps 1–4) and derives the thresholds from its chunks (step 6).
+ * `timestamps` (epoch ms per reference row) orders and dates the chunks; period chunking needs it.
  */
-export function reconstructionDrift(
-  reference: readonly FeatureColumn[], analysis: readonly FeatureColumn[], chunks: ChunkSpec,
-  timestamps: { reference?: readonly number[]; analysis?: readonly number[] } = {}, varianceShare = DEFAULT_VARIANCE_SHARE,
-): ReconstructionResult {
+export function fitReconstruction(
+  reference: readonly FeatureColumn[], chunks: ChunkSpec, timestamps?: readonly number[], varianceShare = DEFAULT_VARIANCE_SHARE,
+): ReconstructionFit {
   const encoding = fitEncoding(reference);
-  const ref = encodeRows(reference, encoding);
+  const partial = { columns: reference.map((c) => ({ name: c.name, kind: c.kind })), ...encoding };
+  const ref = encodeRows(reference, encoder({ ...partial, mean: [], scale: [], centre: [], basis: [], thresholds: { lower: null, upper: null }, reference_values: [] }));
   const n = ref.length;
   const p = reference.length;
   const mean = new Array<number>(p).fill(0);
@@ -117,8 +152,7 @@ export function reconstructionDrift(
   for (const row of ref) row.forEach((v, j) => (mean[j]! += v / n));
   for (const row of ref) row.forEach((v, j) => (scale[j]! += (v - mean[j]!) ** 2 / n));
   for (let j = 0; j < p; j++) scale[j] = scale[j]! === 0 ? 1 : Math.sqrt(scale[j]!);
-  const standardise = (row: number[]) => row.map((v, j) => (v - mean[j]!) / scale[j]!);
-  const z = ref.map(standardise);
+  const z = ref.map((row) => row.map((v, j) => (v - mean[j]!) / scale[j]!));
   // PCA centres on the standardised reference's mean (zero up to rounding).
   const centre = new Array<number>(p).fill(0);
   for (const row of z) row.forEach((v, j) => (centre[j]! += v / n));
@@ -137,41 +171,54 @@ export function reconstructionDrift(
     if (cumulative > varianceShare) break;
   }
   const basis = order.slice(0, k).map((i) => evd.eigenvectorMatrix.getColumn(i));
-
-  const errorOf = (row: number[]) => {
-    const c = standardise(row).map((v, j) => v - centre[j]!);
-    const residual = [...c];
-    for (const v of basis) {
-      const dot = v.reduce((s, x, j) => s + x * c[j]!, 0);
-      v.forEach((x, j) => (residual[j]! -= dot * x));
-    }
-    return Math.sqrt(residual.reduce((s, x) => s + x * x, 0));
-  };
-  const summarise = (errors: readonly number[]) => {
-    const m = errors.reduce((s, v) => s + v, 0) / errors.length;
-    const sd = errors.length > 1 ? Math.sqrt(errors.reduce((s, v) => s + (v - m) ** 2, 0) / (errors.length - 1)) : Number.NaN;
-    return { m, se: sd / Math.sqrt(errors.length) };
-  };
-
-  const refErrors = ref.map(errorOf);
-  const refChunks = splitIntoChunks(n, chunks, timestamps.reference);
-  const referenceValues = refChunks.map((c) => summarise(c.rows.map((r) => refErrors[r]!)).m);
+  const unthresholded: ReconstructionFit = { ...partial, mean, scale, centre, basis, thresholds: { lower: null, upper: null }, reference_values: [] };
+  const refErrors = errorsOf(unthresholded, ref);
+  const referenceValues = splitIntoChunks(n, chunks, timestamps).map((c) => summarise(c.rows.map((r) => refErrors[r]!)).m);
   const thresholds = standardDeviationThresholds(referenceValues, { lowerLimit: 0, overrideWithNull: true });
-  const lower = thresholds.lower ?? -Infinity;
-  const upper = thresholds.upper ?? Infinity;
+  return { ...unthresholded, thresholds, reference_values: referenceValues };
+}
 
-  const rows = encodeRows(analysis, encoding);
-  const errors = rows.map(errorOf);
-  const result = splitIntoChunks(rows.length, chunks, timestamps.analysis).map((c): ReconstructionChunk => {
-    const { m, se } = summarise(c.rows.map((r) => errors[r]!));
-    return {
-      key: c.key, start_index: c.startIndex, end_index: c.endIndex, start: c.start, end: c.end, rows: c.rows.length,
-      reconstruction_error: m,
-      sampling_error: se,
-      lower: Math.max(m - SAMPLING_ERROR_RANGE * se, 0),
-      upper: m + SAMPLING_ERROR_RANGE * se,
-      alert: !(lower < m && m < upper),
-    };
-  });
-  return { components: k, columns: reference.map((c) => c.name), thresholds, reference_values: referenceValues, chunks: result };
+/** A chunk's reconstruction error against a fit: mean, sampling error, its band and NannyML's alert. */
+export interface ReconstructionSummary {
+  readonly reconstruction_error: number;
+  readonly sampling_error: number;
+  readonly lower: number;
+  readonly upper: number;
+  readonly alert: boolean;
+}
+
+/** Each row's reconstruction error (step 5); `analysis` columns match the fit's by position and kind. */
+export function reconstructionErrors(fit: ReconstructionFit, analysis: readonly FeatureColumn[]): number[] {
+  return errorsOf(fit, encodeRows(analysis, encoder(fit)));
+}
+
+/** Summarises the errors of one chunk's rows against the fit's thresholds. */
+export function summariseChunk(fit: ReconstructionFit, errors: readonly number[]): ReconstructionSummary {
+  const { m, se } = summarise(errors);
+  const lower = fit.thresholds.lower ?? -Infinity;
+  const upper = fit.thresholds.upper ?? Infinity;
+  return {
+    reconstruction_error: m,
+    sampling_error: se,
+    lower: Math.max(m - SAMPLING_ERROR_RANGE * se, 0),
+    upper: m + SAMPLING_ERROR_RANGE * se,
+    alert: !(lower < m && m < upper),
+  };
+}
+
+/**
+ * Reconstruction error per analysis chunk. Columns of `reference` and `analysis` match by
+ * position and kind; each has at least one row.
+ */
+export function reconstructionDrift(
+  reference: readonly FeatureColumn[], analysis: readonly FeatureColumn[], chunks: ChunkSpec,
+  timestamps: { reference?: readonly number[]; analysis?: readonly number[] } = {}, varianceShare = DEFAULT_VARIANCE_SHARE,
+): ReconstructionResult {
+  const fit = fitReconstruction(reference, chunks, timestamps.reference, varianceShare);
+  const errors = reconstructionErrors(fit, analysis);
+  const result = splitIntoChunks(errors.length, chunks, timestamps.analysis).map((c): ReconstructionChunk => ({
+    key: c.key, start_index: c.startIndex, end_index: c.endIndex, start: c.start, end: c.end, rows: c.rows.length,
+    ...summariseChunk(fit, c.rows.map((r) => errors[r]!)),
+  }));
+  return { components: fit.basis.length, columns: fit.columns.map((c) => c.name), thresholds: fit.thresholds, reference_values: fit.reference_values, chunks: result };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AlertRule, alertRuleSchema, evaluateBatch, evaluateMetric, evaluateMissing } from './rules.ts';
+import { type AlertRule, alertRuleSchema, evaluateBatch, evaluateMetric, evaluateMissing, evaluateMultivariate } from './rules.ts';
 
 const rules: AlertRule[] = [
   { kind: 'driftShare', id: 'share', warning: 0.3, critical: 0.5 },
@@ -87,5 +87,34 @@ describe('monitor rules', () => {
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues[0]!.path).toEqual(['critical']);
     expect(alertRuleSchema.safeParse({ kind: 'bogus', id: 's' }).success).toBe(false);
+  });
+
+  it("judges a drift share against the reference chunks' upper bound only, and skips it without one", () => {
+    const rule: AlertRule[] = [{ kind: 'driftShare', id: 'ref', bounds: 'reference' }];
+    const judged = (drifted: number, upper: number | null) => evaluateBatch(rule, { ...drift(drifted, 6), shareThresholds: { lower: 0, upper } });
+    expect(judged(1, 0.2)[0]).toEqual({ ruleId: 'ref', band: 'ok', value: 1 / 6, summary: "1 of 6 columns drifted (share 0.167, inside ≤ 0.2, the reference chunks' mean + 3σ)" });
+    expect(judged(2, 0.2)[0]!.band).toBe('critical');
+    expect(judged(2, 0.2)[0]!.summary).toBe("2 of 6 columns drifted (share 0.333, critical > 0.2, the reference chunks' mean + 3σ)");
+    // At the bound is not past it (NannyML alerts strictly outside).
+    expect(judged(3, 0.5)[0]!.band).toBe('ok');
+    expect(judged(6, null)).toEqual([]);
+    expect(evaluateBatch(rule, drift(6, 6))).toEqual([]);
+  });
+
+  it('judges multivariate drift critical unless lower < error < upper, a missing bound never firing', () => {
+    const rule: AlertRule[] = [{ kind: 'multivariate', id: 'mv' }, { kind: 'driftShare', id: 'share', critical: 0.5 }];
+    const band = (value: number, lower: number | null, upper: number | null) => evaluateMultivariate(rule, { value, thresholds: { lower, upper } }).map((o) => o.band);
+    expect(band(1, 0.5, 1.5)).toEqual(['ok']);
+    expect(band(1.5, 0.5, 1.5)).toEqual(['critical']);
+    expect(band(0.5, 0.5, 1.5)).toEqual(['critical']);
+    expect(band(0.1, null, 1.5)).toEqual(['ok']);
+    expect(evaluateMultivariate(rule, { value: 2.881, thresholds: { lower: null, upper: 1.8675 } })[0]!.summary)
+      .toBe("multivariate reconstruction error = 2.88 (critical ≥ 1.87, the reference's mean ± 3σ)");
+  });
+
+  it('holds reference bounds to take no constants, and constant drift-share rules to a critical bound', () => {
+    expect(alertRuleSchema.safeParse({ kind: 'driftShare', id: 'a', bounds: 'reference', critical: 0.5 }).error?.issues[0]).toMatchObject({ path: ['critical'], message: 'bounds from the reference take no critical bound of their own' });
+    expect(alertRuleSchema.safeParse({ kind: 'driftShare', id: 'a' }).error?.issues[0]).toMatchObject({ path: ['critical'] });
+    expect(alertRuleSchema.safeParse({ kind: 'multivariate', id: 'mv' }).success).toBe(true);
   });
 });

@@ -7,7 +7,13 @@
  *
  * Kinds:
  * - `driftShare`  the share of tested columns that drifted is ≥ the bound (Evidently's dataset
- *                 drift uses 0.5);
+ *                 drift uses 0.5), or, with `bounds: 'reference'`, above the mean + 3 std of the
+ *                 drift share of each reference chunk against the whole reference (as NannyML
+ *                 derives univariate drift thresholds from the reference's chunks), clipped to
+ *                 [0, 1]; only the upper side fires, as less drift than the reference's own
+ *                 chunks show is no problem;
+ * - `multivariate` the batch's PCA reconstruction error (reconstruction.ts) is outside the
+ *                 thresholds from the reference's chunks (NannyML's `alert`: not lower < e < upper);
  * - `columnDrift` one column's drift score is past a bound — below it for p-value tests, at or
  *                 above it for distance tests (Evidently's convention); without bounds, the
  *                 column's own test threshold is the critical bound;
@@ -30,6 +36,8 @@ export interface BatchDrift {
   testedColumns: number;
   driftedColumns: number;
   columns: readonly { name: string; kind: 'p_value' | 'distance'; score: number; threshold: number; drifted: boolean }[];
+  /** Thresholds of the drift share from the reference's chunks, when the monitor computed them. */
+  shareThresholds?: Thresholds | null;
 }
 
 /** How one rule judged one observation. */
@@ -48,8 +56,16 @@ export function evaluateBatch(rules: readonly AlertRule[], drift: BatchDrift): R
   for (const rule of rules) {
     if (rule.kind === 'driftShare') {
       const value = drift.testedColumns === 0 ? 0 : drift.driftedColumns / drift.testedColumns;
-      const band = bandAbove(value, rule.warning, rule.critical);
-      out.push({ ruleId: rule.id, band, value, summary: `${drift.driftedColumns} of ${drift.testedColumns} columns drifted (share ${round(value)}, ${boundText(band, rule.warning, rule.critical, '≥')})` });
+      if (rule.bounds === 'reference') {
+        const upper = drift.shareThresholds?.upper;
+        // Without thresholds (a reference too small to chunk) the rule is not judged, as a metric rule's is not.
+        if (upper === null || upper === undefined || !Number.isFinite(upper)) continue;
+        const band: Band = value > upper ? 'critical' : 'ok';
+        out.push({ ruleId: rule.id, band, value, summary: `${drift.driftedColumns} of ${drift.testedColumns} columns drifted (share ${round(value)}, ${band === 'critical' ? `critical > ${round(upper)}` : `inside ≤ ${round(upper)}`}, the reference chunks' mean + 3σ)` });
+        continue;
+      }
+      const band = bandAbove(value, rule.warning, rule.critical!);
+      out.push({ ruleId: rule.id, band, value, summary: `${drift.driftedColumns} of ${drift.testedColumns} columns drifted (share ${round(value)}, ${boundText(band, rule.warning, rule.critical!, '≥')})` });
     } else if (rule.kind === 'columnDrift') {
       const column = drift.columns.find((c) => c.name === rule.column);
       if (!column) continue;
@@ -60,6 +76,32 @@ export function evaluateBatch(rules: readonly AlertRule[], drift: BatchDrift): R
     }
   }
   return out;
+}
+
+/** A batch's multivariate drift as the rules judge it (reconstruction.ts, the batch as one chunk). */
+export interface MultivariateValue {
+  /** Mean reconstruction error of the batch's rows. */
+  value: number;
+  /** Thresholds from the reference's chunks; a null side has no bound. */
+  thresholds: Thresholds;
+}
+
+/**
+ * Judges a batch's reconstruction error against the `multivariate` rules: critical unless
+ * lower < error < upper (NannyML's `_populate_thresholds`: a missing bound never fires).
+ */
+export function evaluateMultivariate(rules: readonly AlertRule[], mv: MultivariateValue): RuleOutcome[] {
+  const lower = mv.thresholds.lower ?? -Infinity;
+  const upper = mv.thresholds.upper ?? Infinity;
+  return rules.flatMap((rule): RuleOutcome[] => {
+    if (rule.kind !== 'multivariate') return [];
+    const below = !(lower < mv.value);
+    const above = !(mv.value < upper);
+    const band: Band = below || above ? 'critical' : 'ok';
+    const range = `${Number.isFinite(lower) ? round(lower) : '−∞'} – ${Number.isFinite(upper) ? round(upper) : '∞'}`;
+    const where = above ? `critical ≥ ${round(upper)}` : below ? `critical ≤ ${round(lower)}` : `inside ${range}`;
+    return [{ ruleId: rule.id, band, value: mv.value, summary: `multivariate reconstruction error = ${round(mv.value)} (${where}, the reference's mean ± 3σ)` }];
+  });
 }
 
 /** A metric value as the rules judge it. */

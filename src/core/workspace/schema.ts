@@ -541,9 +541,39 @@ const share = z.number().min(0).max(1);
 /** `ownIncident`: this rule's findings go to an incident of its own, not the monitor's shared one. */
 const ownIncident = z.boolean().optional();
 
+/** Bounds from the reference take no constant of their own; constant bounds need a critical one. */
+function referenceOrConstant(rule: { bounds?: 'reference'; warning?: number; critical?: number }, ctx: z.RefinementCtx): 'reference' | 'constant' {
+  if (rule.bounds === 'reference') {
+    for (const field of ['warning', 'critical'] as const) {
+      if (rule[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `bounds from the reference take no ${field} bound of their own` });
+    }
+    return 'reference';
+  }
+  if (rule.critical === undefined) ctx.addIssue({ code: 'custom', path: ['critical'], message: "a critical bound is required (or bounds: 'reference')" });
+  return 'constant';
+}
+
+/**
+ * How a monitor cuts its reference into chunks for every threshold derived from the reference
+ * (src/core/monitor/chunking.ts, NannyML's chunkers): rows per chunk, a number of chunks, or one
+ * chunk per calendar period of the mapping's timestamp; 'default' is NannyML's DefaultChunker.
+ */
+export const chunkingSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('default') }),
+  z.strictObject({ kind: z.literal('size'), size: z.number().int().positive().max(1_000_000_000) }),
+  z.strictObject({ kind: z.literal('number'), count: z.number().int().positive().max(100_000) }),
+  z.strictObject({ kind: z.literal('period'), period: z.enum(['day', 'week', 'month']) }),
+]);
+export type Chunking = z.infer<typeof chunkingSchema>;
+
 /** A monitor's alert rule; how each kind is judged is src/core/monitor/rules.ts. */
 export const alertRuleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('driftShare'), id, ownIncident, warning: share.optional(), critical: share }),
+  // Constant bounds, or `bounds: 'reference'`: critical above the mean + 3 std of the drift share
+  // of each reference chunk against the whole reference (clipped to [0, 1]).
+  z.object({ kind: z.literal('driftShare'), id, ownIncident, bounds: z.literal('reference').optional(), warning: share.optional(), critical: share.optional() })
+    .superRefine((rule, ctx) => {
+      referenceOrConstant(rule, ctx);
+    }),
   z.object({ kind: z.literal('columnDrift'), id, ownIncident, column: z.string().min(1).max(300), warning: z.number().optional(), critical: z.number().optional() }),
   // Constant bounds (`direction` and `critical`), or `bounds: 'reference'`: NannyML's thresholds
   // from the reference's chunks (mean ± 3 std, clipped to the metric's range), critical outside
@@ -552,15 +582,13 @@ export const alertRuleSchema = z.discriminatedUnion('kind', [
     kind: z.literal('metric'), id, ownIncident, metric: z.string().min(1).max(200), direction: z.enum(['below', 'above']).optional(),
     bounds: z.literal('reference').optional(), warning: z.number().optional(), critical: z.number().optional(),
   }).superRefine((rule, ctx) => {
-    if (rule.bounds === 'reference') {
-      for (const field of ['warning', 'critical'] as const) {
-        if (rule[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `bounds from the reference take no ${field} bound of their own` });
-      }
-      return;
+    if (referenceOrConstant(rule, ctx) === 'constant' && rule.direction === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['direction'], message: "a direction ('below' or 'above') is required with constant bounds" });
     }
-    if (rule.critical === undefined) ctx.addIssue({ code: 'custom', path: ['critical'], message: "a critical bound is required (or bounds: 'reference')" });
-    if (rule.direction === undefined) ctx.addIssue({ code: 'custom', path: ['direction'], message: "a direction ('below' or 'above') is required with constant bounds" });
   }),
+  // Multivariate drift (NannyML's data reconstruction): critical when a batch's PCA reconstruction
+  // error is outside the thresholds from the reference's chunks (mean ± 3 std, no lower bound at 0).
+  z.object({ kind: z.literal('multivariate'), id, ownIncident }),
   z.object({ kind: z.literal('batchMissing'), id, ownIncident, warningAfterMs: z.number().int().positive().optional(), criticalAfterMs: z.number().int().positive() }),
 ]);
 export type AlertRule = z.infer<typeof alertRuleSchema>;
@@ -585,6 +613,14 @@ export const monitorSchema = z.object({
   mapping: columnMappingSchema.optional(),
   /** CBPE's calibration of probabilities on the reference: 'auto' (NannyML's decision, the default) or forced on/off. */
   calibration: z.enum(['auto', 'on', 'off']).optional(),
+  /** How the reference is cut into chunks for thresholds derived from it (absent: NannyML's default chunker). */
+  chunking: chunkingSchema.optional(),
+  /**
+   * What the server fitted on the reference (drift share per reference chunk, the PCA of the
+   * multivariate rule), kept as a blob: `key` hashes what the fit depends on (reference, mapping,
+   * chunking, rules' needs), so a change of any of them refits.
+   */
+  referenceFit: z.object({ key: z.string().regex(/^[0-9a-f]{64}$/), blob: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   /** A paused monitor refuses batches and metrics and is not checked for missing batches. */
   paused: z.boolean().optional(),
   updatedAt: z.number().int().nonnegative().optional(),

@@ -15,6 +15,8 @@ export interface ModelOutputs {
   prediction: (string | null)[] | null;
   /** Probability per class (a binary model: class '1' only). */
   proba: Record<string, number[]>;
+  /** Epoch ms per row from the mapping's timestamp (NaN where missing), for period chunking. */
+  timestamps: number[] | null;
 }
 
 /** The latest time in the timestamp column (epoch ms), or null when it has none or holds no times. */
@@ -46,8 +48,9 @@ export async function readModelOutputs(reader: DatasetReader, t: LoadedTable, ma
     if (c.kind !== 'numerical' && c.sqlType !== 'BOOLEAN') throw new DatasetError(`${t.path}: column "${name}" (predicted probability) must hold numbers, found ${c.sqlType}`);
     select.push(`CAST(${quoteIdent(name)} AS DOUBLE) AS s${k}`);
   });
-  const out: ModelOutputs = { ids: null, target: null, prediction: null, proba: {} };
+  const out: ModelOutputs = { ids: null, target: null, prediction: null, proba: {}, timestamps: null };
   if (select.length === 0) return out;
+  if (has(mapping.timestamp)) select.push(`CAST(epoch_ms(TRY_CAST(${quoteIdent(mapping.timestamp)} AS TIMESTAMP)) AS DOUBLE) AS t`);
   // Rows in time order when the mapping has a timestamp: CBPE cuts the reference into chunks (its
   // thresholds) and 'auto' calibration into folds by row order, as NannyML orders by timestamp.
   const order = has(mapping.timestamp) ? ` ORDER BY TRY_CAST(${quoteIdent(mapping.timestamp)} AS TIMESTAMP) NULLS LAST` : '';
@@ -58,6 +61,7 @@ export async function readModelOutputs(reader: DatasetReader, t: LoadedTable, ma
   if (has(mapping.target)) out.target = asText(columns[at++]!);
   if (has(mapping.prediction)) out.prediction = asText(columns[at++]!);
   for (const [cls] of proba) out.proba[cls] = columns[at++]!.map((v) => (v === null || v === undefined ? Number.NaN : Number(v)));
+  if (has(mapping.timestamp)) out.timestamps = columns[at++]!.map((v) => (v === null || v === undefined ? Number.NaN : Number(v)));
   return out;
 }
 

@@ -17,7 +17,7 @@ import { DriftReport } from '../components/drift-report';
 import { setHashQuery, useHashQuery } from '../session/hooks';
 import { useJsonBlob } from '../session/use-blob';
 import type { WorkspaceSession } from '../session/workspace-session';
-import { type RuleSeries, columnSeries, performanceSeries, ruleSeries } from './history-series';
+import { type MultivariateSeries, type RuleSeries, columnSeries, multivariateSeries, performanceSeries, ruleSeries } from './history-series';
 import { columnHistoryHref } from './monitor-links';
 import { describeRule } from './rule-text';
 
@@ -54,6 +54,7 @@ export function MonitorHistory({ session, monitor }: { session: WorkspaceSession
   const column = query.get('column');
   const rules = useMemo(() => ruleSeries(monitor.rules, batches), [monitor.rules, batches]);
   const performance = useMemo(() => performanceSeries(batches), [batches]);
+  const multivariate = useMemo(() => multivariateSeries(batches), [batches]);
   const span = batches.length ? batches[batches.length - 1]!.at - batches[0]!.at : 0;
 
   if (loaded.kind === 'loading') return <p className="muted" role="status">Loading the monitor’s history…</p>;
@@ -69,6 +70,14 @@ export function MonitorHistory({ session, monitor }: { session: WorkspaceSession
       <div className="history-grid">
         {rules.map((s) => <RuleChart key={s.rule.id} series={s} span={span} workspaceId={workspaceId} />)}
       </div>
+      {multivariate && (
+        <>
+          <h3>Multivariate drift</h3>
+          <div className="history-grid">
+            <MultivariateChart series={multivariate} span={span} />
+          </div>
+        </>
+      )}
       <BatchReport session={session} monitor={monitor} batches={batches} picked={Number.isFinite(picked) ? picked : null} span={span} />
       {performance.length > 0 && (
         <>
@@ -186,6 +195,43 @@ function BatchReport({ session, monitor, batches, picked, span }: { session: Wor
       {batch && report.kind === 'ready' && <DriftReport report={report.value} columnHref={columnHistoryHref(workspaceId, monitor.id)} />}
       {batch && report.kind === 'error' && <p role="alert" className="error">The report could not be loaded: {report.message}</p>}
     </section>
+  );
+}
+
+/**
+ * The batches' reconstruction error (NannyML's data reconstruction) with its sampling-error band;
+ * red outside the thresholds from the reference's chunks, alerts marked. A point opens its batch.
+ */
+function MultivariateChart({ series, span }: { series: MultivariateSeries; span: number }) {
+  const { thresholds: t, domain } = series;
+  const alerts = series.points.filter((p) => p.alert).length;
+  return (
+    <figure className="chart history-chart multivariate-chart" aria-label="Multivariate reconstruction error over time" data-alerts={alerts}>
+      <figcaption>
+        Reconstruction error of a PCA fitted on the reference{' '}
+        <span className="muted small">({series.components} of {series.columns} components; band ± 3 sampling errors; red outside the reference chunks’ mean ± 3σ)</span>
+      </figcaption>
+      <ResponsiveContainer width="100%" height={180}>
+        <ComposedChart data={series.points} margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={(v: number) => timeLabel(v, span)} tick={{ fontSize: 10 }} />
+          <YAxis domain={domain} tick={{ fontSize: 10 }} width={44} tickFormatter={(v: number) => formatNumber(v)} />
+          <Tooltip labelFormatter={(v) => timeLabel(Number(v), span)} formatter={(v) => (Array.isArray(v) ? v.map((x) => formatNumber(Number(x))).join('–') : formatNumber(Number(v)))} />
+          <Legend wrapperStyle={{ fontSize: 11 }} />
+          {t?.lower != null && <ReferenceArea y1={domain[0]} y2={t.lower} fill={BAND_FILL.critical} fillOpacity={0.12} stroke="none" className="band-region band-region-critical" ifOverflow="extendDomain" />}
+          {t?.upper != null && <ReferenceArea y1={t.upper} y2={Math.max(domain[1], t.upper)} fill={BAND_FILL.critical} fillOpacity={0.12} stroke="none" className="band-region band-region-critical" ifOverflow="extendDomain" />}
+          <Area dataKey="band" name="sampling band" stroke="none" fill={LINE} fillOpacity={0.15} isAnimationActive={false} connectNulls />
+          <Line dataKey="value" name="reconstruction error" stroke={LINE} isAnimationActive={false}
+            dot={(props: { cx?: number; cy?: number; payload?: { alert: boolean; batchId: number } }) => {
+              const id = props.payload?.batchId;
+              const alert = props.payload?.alert === true;
+              return <circle key={id} cx={props.cx} cy={props.cy} r={alert ? 5 : 3} fill={alert ? DOT.critical : DOT.ok} className={alert ? 'alert-dot alert-critical' : 'dot'} style={{ cursor: 'pointer' }}
+                onClick={() => id !== undefined && setHashQuery([['batch', String(id)]])} />;
+            }}
+          />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </figure>
   );
 }
 

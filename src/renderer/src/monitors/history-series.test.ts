@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MonitorBatch } from '../../../shared/server-api';
-import { columnSeries, performanceSeries, ruleSeries } from './history-series';
+import { columnSeries, multivariateSeries, performanceSeries, ruleSeries } from './history-series';
+import { chunkingDraft, chunkingFromDraft } from './chunking-editor';
 
 const batch = (id: number, at: number, fields: Partial<MonitorBatch> = {}): MonitorBatch => ({
   id, monitorId: 'm', kind: 'batch', at, arrivedAt: at, timeFrom: 'timestamp', rows: 10, driftShare: 0.2, driftedColumns: 1, testedColumns: 5,
@@ -53,5 +54,32 @@ describe('history series', () => {
       ],
       thresholds: { lower: 0.72, upper: 1 },
     }]);
+  });
+
+  it('draws multivariate drift with its band and the latest thresholds, and the rules with reference bounds', () => {
+    const mv = (value: number, alert: boolean) => ({ value, samplingError: 0.03, lower: value - 0.09, upper: value + 0.09, thresholds: { lower: 0.4, upper: 1.9 }, alert, components: 2, columns: 5 });
+    const batches = [
+      batch(1, 100, { multivariate: mv(1, false), driftShareThresholds: { lower: 0, upper: 0.25 } }),
+      batch(2, 200),
+      batch(3, 300, { multivariate: mv(2.9, true), outcomes: [{ ruleId: 'mv', band: 'critical', summary: '', value: 2.9 }], incidents: { mv: 'inc' } }),
+    ];
+    const series = multivariateSeries(batches)!;
+    expect(series.points.map((p) => [p.batchId, p.value, p.alert])).toEqual([[1, 1, false], [3, 2.9, true]]);
+    expect(series.points[1]!.band![0]).toBeCloseTo(2.81, 12);
+    expect(series.thresholds).toEqual({ lower: 0.4, upper: 1.9 });
+    expect(series.domain[1]).toBeCloseTo(2.99 * 1.1, 12);
+    expect(multivariateSeries([batch(1, 100)])).toBeNull();
+    const [rule, share] = ruleSeries([{ kind: 'multivariate', id: 'mv' }, { kind: 'driftShare', id: 'share', bounds: 'reference' }], batches);
+    expect(rule!.points.map((p) => [p.value, p.band, p.incidentId])).toEqual([[1, null, undefined], [2.9, 'critical', 'inc']]);
+    expect(rule!.regions).toEqual([{ band: 'critical', from: 0, to: 0.4 }, { band: 'critical', from: 1.9, to: series.domain[1] }]);
+    expect(share!.regions).toEqual([{ band: 'critical', from: 0.25, to: 1 }]);
+  });
+
+  it('turns the chunking a person picks into the monitor\'s, refusing periods without a timestamp', () => {
+    expect(chunkingFromDraft(chunkingDraft(undefined), false)).toEqual({ chunking: undefined });
+    expect(chunkingFromDraft({ kind: 'size', amount: ' 40 ', period: 'week' }, false)).toEqual({ chunking: { kind: 'size', size: 40 } });
+    expect(chunkingFromDraft({ kind: 'number', amount: '2.5', period: 'week' }, false)).toEqual({ error: 'number of chunks: a whole number above 0' });
+    expect(chunkingFromDraft({ kind: 'period', amount: '', period: 'month' }, false)).toEqual({ error: 'chunks by period need a timestamp column in the mapping' });
+    expect(chunkingFromDraft(chunkingDraft({ kind: 'period', period: 'month' }), true)).toEqual({ chunking: { kind: 'period', period: 'month' } });
   });
 });

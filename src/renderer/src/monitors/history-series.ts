@@ -37,6 +37,7 @@ function valueOf(rule: AlertRule, batch: MonitorBatch): number | null {
   const outcome = batch.outcomes.find((o) => o.ruleId === rule.id);
   if (outcome) return outcome.value;
   if (rule.kind === 'driftShare') return batch.driftShare;
+  if (rule.kind === 'multivariate') return batch.multivariate?.value ?? null;
   if (rule.kind === 'columnDrift') return batch.columns.find((c) => c.name === rule.column)?.score ?? null;
   if (rule.kind === 'metric') {
     const estimated = rule.metric.startsWith('estimated_') ? batch.estimated[rule.metric.slice('estimated_'.length)]?.value : undefined;
@@ -54,6 +55,19 @@ export function ruleRegions(rule: AlertRule, batches: readonly MonitorBatch[], m
   let direction: 'above' | 'below';
   let warning: number | undefined;
   let critical: number | undefined;
+  if (rule.kind === 'driftShare' && rule.bounds === 'reference') {
+    // Only more drift than the reference's own chunks fires.
+    const upper = latestOf(batches, (b) => b.driftShareThresholds)?.upper;
+    return upper === null || upper === undefined ? [] : [{ band: 'critical', from: upper, to: Math.max(max, upper) }];
+  }
+  if (rule.kind === 'multivariate') {
+    const t = latestOf(batches, (b) => b.multivariate?.thresholds);
+    if (!t) return [];
+    const out: BandRegion[] = [];
+    if (t.lower !== null) out.push({ band: 'critical', from: Math.min(min, t.lower), to: t.lower });
+    if (t.upper !== null) out.push({ band: 'critical', from: t.upper, to: Math.max(max, t.upper) });
+    return out;
+  }
   if (rule.kind === 'driftShare') [direction, warning, critical] = ['above', rule.warning, rule.critical];
   else if (rule.kind === 'metric' && rule.bounds === 'reference') return referenceRegions(rule.metric, rule.direction, batches, min, max);
   else if (rule.kind === 'metric') [direction, warning, critical] = [rule.direction ?? 'below', rule.warning, rule.critical];
@@ -72,6 +86,15 @@ export function ruleRegions(rule: AlertRule, batches: readonly MonitorBatch[], m
     out.push({ band: 'critical', from: Math.min(min, critical), to: critical });
   }
   return out;
+}
+
+/** The latest batch's value of something only some batches carry (thresholds are the latest fit's). */
+function latestOf<T>(batches: readonly MonitorBatch[], read: (b: MonitorBatch) => T | null | undefined): T | undefined {
+  for (let i = batches.length - 1; i >= 0; i--) {
+    const v = read(batches[i]!);
+    if (v !== null && v !== undefined) return v;
+  }
+  return undefined;
 }
 
 /**
@@ -100,7 +123,10 @@ export function ruleSeries(rules: readonly AlertRule[], batches: readonly Monito
       reportBlob: b.reportBlob,
     })).filter((p) => p.value !== null);
     const values = points.map((p) => p.value!);
-    const [min, max] = values.length ? [Math.min(0, ...values), Math.max(1, ...values)] : [0, 1];
+    // A reconstruction error is not a share: its axis is its own values' and its thresholds'.
+    const [min, max] = rule.kind === 'multivariate'
+      ? multivariateDomain(batches)
+      : values.length ? [Math.min(0, ...values), Math.max(1, ...values)] : [0, 1];
     return { rule, points, regions: ruleRegions(rule, batches, min, max), incidents: [...new Set(points.flatMap((p) => (p.incidentId ? [p.incidentId] : [])))] };
   });
 }
@@ -149,4 +175,36 @@ export function performanceSeries(batches: readonly MonitorBatch[]): Performance
       thresholds: withEstimate.length ? withEstimate[withEstimate.length - 1]!.estimated[metric]!.thresholds! : null,
     };
   });
+}
+
+export interface MultivariateSeries {
+  points: { at: number; value: number; band: [number, number] | null; alert: boolean; batchId: number }[];
+  /** The latest fit's thresholds from the reference's chunks (a null side has no bound). */
+  thresholds: { lower: number | null; upper: number | null } | null;
+  components: number;
+  columns: number;
+  domain: [number, number];
+}
+
+/** The value axis of multivariate drift: 0 up to past the highest error, band or threshold. */
+function multivariateDomain(batches: readonly MonitorBatch[]): [number, number] {
+  const tops = batches.flatMap((b) => (b.multivariate ? [b.multivariate.value, b.multivariate.upper ?? 0, b.multivariate.thresholds.upper ?? 0] : []));
+  return [0, tops.length ? Math.max(...tops) * 1.1 : 1];
+}
+
+/** Each batch's reconstruction error with its sampling-error band, or null when no batch has one. */
+export function multivariateSeries(batches: readonly MonitorBatch[]): MultivariateSeries | null {
+  const withValue = batches.filter((b) => b.multivariate);
+  if (withValue.length === 0) return null;
+  const last = withValue[withValue.length - 1]!.multivariate!;
+  return {
+    points: withValue.map((b) => {
+      const m = b.multivariate!;
+      return { at: b.at, value: m.value, band: m.lower !== null && m.upper !== null ? [m.lower, m.upper] as [number, number] : null, alert: m.alert, batchId: b.id };
+    }),
+    thresholds: last.thresholds,
+    components: last.components,
+    columns: last.columns,
+    domain: multivariateDomain(batches),
+  };
 }

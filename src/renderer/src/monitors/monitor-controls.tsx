@@ -15,6 +15,7 @@ import { useLocalFiles, whyNotReference } from './local-versions';
 import { MappingEditor } from './mapping-editor';
 import { type DraftErrors, type RuleDraft, draftFromRule, ruleFromDraft, ruleIds } from './rule-drafts';
 import { RuleEditor, nextRuleKey } from './rule-editor';
+import { ChunkingEditor, type ChunkingDraft, chunkingDraft, chunkingFromDraft } from './chunking-editor';
 
 export function MonitorControls({ session, monitor }: { session: WorkspaceSession; monitor: MonitorRecord }) {
   const [busy, setBusy] = useState(false);
@@ -68,6 +69,7 @@ export function MonitorControls({ session, monitor }: { session: WorkspaceSessio
 function EditMonitor({ session, monitor, onDone }: { session: WorkspaceSession; monitor: MonitorRecord; onDone: () => void }) {
   const [drafts, setDrafts] = useState<RuleDraft[]>(() => monitor.rules.map((r) => draftFromRule(r, nextRuleKey())));
   const [mapping, setMapping] = useState<ColumnMappingInput>(() => monitor.mapping ?? {});
+  const [chunks, setChunks] = useState<ChunkingDraft>(() => chunkingDraft(monitor.chunking));
   const [referenceId, setReferenceId] = useState(monitor.referenceVersionId);
   const [submitted, setSubmitted] = useState(false);
   const [pending, setPending] = useState(false);
@@ -87,18 +89,19 @@ function EditMonitor({ session, monitor, onDone }: { session: WorkspaceSession; 
   const ids = ruleIds(drafts);
   const judged = drafts.map((d, i) => ruleFromDraft(d, ids[i]!, columns));
   const errors: (DraftErrors | undefined)[] = judged.map((j) => ('errors' in j ? j.errors : undefined));
+  const chunking = chunkingFromDraft(chunks, Boolean(mapping.timestamp));
 
   async function save(e: FormEvent) {
     e.preventDefault();
     setSubmitted(true);
     const rules = judged.flatMap((j) => ('rule' in j ? [j.rule] : [])) as AlertRule[];
-    if (rules.length !== drafts.length || rules.length === 0) return;
+    if (rules.length !== drafts.length || rules.length === 0 || 'error' in chunking) return;
     setPending(true);
     setError(null);
     try {
       await session.host.call('monitors.update', {
         workspaceId: session.connection.workspaceId, monitorId: monitor.id,
-        changes: { rules, mapping: Object.keys(mapping).length ? mapping : null, ...(changesReference ? { referenceVersionId: referenceId } : {}) },
+        changes: { rules, mapping: Object.keys(mapping).length ? mapping : null, chunking: chunking.chunking ?? null, ...(changesReference ? { referenceVersionId: referenceId } : {}) },
       });
       onDone();
     } catch (err) {
@@ -130,6 +133,7 @@ function EditMonitor({ session, monitor, onDone }: { session: WorkspaceSession; 
           : 'Another version can become the reference when its file is on this machine (it is uploaded on save).'}
       </p>
       {columns.length > 0 ? <MappingEditor columns={columns} value={mapping} disabled={pending} onChange={setMapping} idPrefix="edit-mapping" /> : <p className="muted small">Loading the reference’s columns…</p>}
+      <ChunkingEditor value={chunks} onChange={setChunks} error={submitted && 'error' in chunking ? chunking.error : undefined} disabled={pending} idPrefix="edit-chunking" />
       <h4>Alert rules</h4>
       <RuleEditor drafts={drafts} errors={submitted ? errors : []} columns={columns} disabled={pending} onChange={setDrafts} />
       {pending && changesReference && (

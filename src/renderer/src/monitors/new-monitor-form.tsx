@@ -2,7 +2,7 @@
  * "New monitor": name, model, a reference dataset version whose file is on this machine (the
  * host uploads it; the server compares each batch with it), how often batches come, the column
  * mapping (proposed from the reference's column names and kinds; the person confirms or changes
- * it), and rules.
+ * it), how the reference is cut into chunks for thresholds derived from it, and rules.
  * Nothing is checked out loud until the first submit; from then on, messages follow the typing.
  */
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
@@ -17,6 +17,7 @@ import { type DraftErrors, type RuleDraft, newDraft, ruleFromDraft, ruleIds } fr
 import { REFERENCE_FORMATS, useLocalFiles } from './local-versions';
 import { MappingEditor } from './mapping-editor';
 import { RuleEditor, nextRuleKey } from './rule-editor';
+import { ChunkingEditor, type ChunkingDraft, chunkingDraft, chunkingFromDraft } from './chunking-editor';
 
 
 export function NewMonitorForm({ session, versions, onCancel }: { session: WorkspaceSession; versions: DatasetVersionRecord[]; onCancel: () => void }) {
@@ -25,6 +26,7 @@ export function NewMonitorForm({ session, versions, onCancel }: { session: Works
   const [referenceId, setReferenceId] = useState('');
   const [every, setEvery] = useState('');
   const [drafts, setDrafts] = useState<RuleDraft[]>(() => [newDraft('driftShare', nextRuleKey())]);
+  const [chunks, setChunks] = useState<ChunkingDraft>(() => chunkingDraft(undefined));
   const [submitted, setSubmitted] = useState(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -59,6 +61,8 @@ export function NewMonitorForm({ session, versions, onCancel }: { session: Works
     every: everyHours === undefined || (Number.isFinite(everyHours) && everyHours > 0) ? undefined : 'hours, more than 0 (or leave it empty)',
   };
   const ruleErrors: (DraftErrors | undefined)[] = judged.map((j) => ('errors' in j ? j.errors : undefined));
+  const chunking = chunkingFromDraft(chunks, Boolean(mapping?.value.timestamp));
+  const chunkingError = 'error' in chunking ? chunking.error : undefined;
   const shown = (message: string | undefined) => (submitted ? message : undefined);
 
   async function submit(e: FormEvent) {
@@ -66,7 +70,7 @@ export function NewMonitorForm({ session, versions, onCancel }: { session: Works
     setSubmitted(true);
     setError(null);
     const rules = judged.flatMap((j) => ('rule' in j ? [j.rule] : [])) as AlertRule[];
-    if (Object.values(fieldErrors).some(Boolean) || rules.length !== drafts.length) {
+    if (Object.values(fieldErrors).some(Boolean) || rules.length !== drafts.length || 'error' in chunking) {
       // Take the person to the first thing to fix, once React has drawn the messages.
       setTimeout(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
       return;
@@ -77,6 +81,7 @@ export function NewMonitorForm({ session, versions, onCancel }: { session: Works
         workspaceId: session.connection.workspaceId, name, model, referenceVersionId: referenceId, rules,
         mapping: mapping && Object.keys(mapping.value).length > 0 ? mapping.value : undefined,
         expectBatchEveryMs: everyHours === undefined ? undefined : Math.round(everyHours * 3_600_000),
+        chunking: chunking.chunking,
       });
       navigate('w', session.connection.workspaceId, 'monitors', monitorId);
     } catch (err) {
@@ -131,6 +136,7 @@ export function NewMonitorForm({ session, versions, onCancel }: { session: Works
           <MappingEditor columns={columns} value={mapping.value} disabled={pending} onChange={(value) => setMapping({ for: mapping.for, value, touched: true })} />
         </>
       )}
+      <ChunkingEditor value={chunks} onChange={setChunks} error={shown(chunkingError)} disabled={pending} />
       <h4>Alert rules</h4>
       <RuleEditor drafts={drafts} errors={submitted ? ruleErrors : []} columns={columns} disabled={pending} onChange={setDrafts} />
       {pending && (
@@ -139,7 +145,7 @@ export function NewMonitorForm({ session, versions, onCancel }: { session: Works
           <progress aria-label="Creating the monitor" />
         </div>
       )}
-      {submitted && !pending && (Object.values(fieldErrors).some(Boolean) || ruleErrors.some(Boolean)) && <p role="alert" className="error">Fix the marked fields to create the monitor.</p>}
+      {submitted && !pending && (Object.values(fieldErrors).some(Boolean) || ruleErrors.some(Boolean) || chunkingError) && <p role="alert" className="error">Fix the marked fields to create the monitor.</p>}
       {error && <p role="alert" className="error">{error}</p>}
       <div className="row actions">
         <button type="submit" disabled={pending}>Create monitor</button>

@@ -14,6 +14,10 @@ describe('ruleFromDraft', () => {
     expect(ruleFromDraft(draft({ kind: 'metric', metric: 'estimated_f1', bounds: 'reference', direction: 'both', critical: 'x' }), 'e')).toEqual({ rule: { kind: 'metric', id: 'e', metric: 'estimated_f1', bounds: 'reference' } });
     expect(ruleFromDraft(draft({ kind: 'metric', metric: 'f1', bounds: 'reference', direction: 'below' }), 'f')).toEqual({ rule: { kind: 'metric', id: 'f', metric: 'f1', bounds: 'reference', direction: 'below' } });
     expect(ruleFromDraft(draft({ kind: 'metric', metric: 'f1', direction: 'both', critical: '0.8' }), 'g')).toEqual({ errors: { critical: 'constant bounds fire on one side: choose below or above' } });
+    // A drift share from the reference and a multivariate rule take no typed bound.
+    expect(ruleFromDraft(draft({ kind: 'driftShare', bounds: 'reference', critical: '2' }), 'h')).toEqual({ rule: { kind: 'driftShare', id: 'h', bounds: 'reference' } });
+    expect(ruleFromDraft(draft({ kind: 'multivariate', critical: 'x' }), 'i')).toEqual({ rule: { kind: 'multivariate', id: 'i' } });
+    expect(ruleIds([draft({ kind: 'multivariate' }), draft({ kind: 'multivariate' })])).toEqual(['multivariate', 'multivariate-2']);
   });
 
   it('names what is wrong, field by field', () => {

@@ -32,6 +32,7 @@ export const RULE_KINDS: readonly { kind: RuleKind; label: string }[] = [
   { kind: 'driftShare', label: 'Dataset drift share' },
   { kind: 'columnDrift', label: 'Column drift' },
   { kind: 'metric', label: 'Model metric' },
+  { kind: 'multivariate', label: 'Multivariate drift' },
   { kind: 'batchMissing', label: 'Missing batch' },
 ];
 
@@ -49,7 +50,9 @@ export function draftFromRule(rule: AlertRule, key: string): RuleDraft {
   const base = { ...newDraft(rule.kind, key), id: rule.id };
   switch (rule.kind) {
     case 'driftShare':
-      return { ...base, warning: text(rule.warning), critical: text(rule.critical) };
+      return rule.bounds === 'reference' ? { ...base, bounds: 'reference' } : { ...base, warning: text(rule.warning), critical: text(rule.critical) };
+    case 'multivariate':
+      return base;
     case 'columnDrift':
       return { ...base, column: rule.column, warning: text(rule.warning), critical: text(rule.critical) };
     case 'metric':
@@ -86,6 +89,12 @@ export function ruleFromDraft(draft: RuleDraft, id: string, columns?: readonly s
   let candidate: unknown;
   switch (draft.kind) {
     case 'driftShare':
+      if (draft.bounds === 'reference') {
+        delete errors.warning;
+        delete errors.critical;
+        candidate = { kind: 'driftShare', id, bounds: 'reference' };
+        break;
+      }
       if (c === undefined && !errors.critical) errors.critical = 'a critical share is required';
       for (const [field, v] of [['warning', w], ['critical', c]] as const) if (v !== undefined && (v < 0 || v > 1)) errors[field] = 'a share between 0 and 1';
       before(w! < c!, 'the warning share must be below the critical one');
@@ -109,6 +118,11 @@ export function ruleFromDraft(draft: RuleDraft, id: string, columns?: readonly s
       if (c === undefined && !errors.critical) errors.critical = 'a critical bound is required';
       before(draft.direction === 'below' ? w! > c! : w! < c!, `the warning bound must be ${draft.direction === 'below' ? 'above' : 'below'} the critical one`);
       candidate = { kind: 'metric', id, metric: draft.metric.trim(), direction: draft.direction, warning: w, critical: c };
+      break;
+    case 'multivariate':
+      delete errors.warning;
+      delete errors.critical;
+      candidate = { kind: 'multivariate', id };
       break;
     case 'batchMissing':
       if (c === undefined && !errors.critical) errors.critical = 'hours without a batch before it is critical';
@@ -134,7 +148,7 @@ export function ruleIds(drafts: readonly RuleDraft[]): string[] {
   for (const d of drafts) if (d.id) seen.set(d.id, 1);
   return drafts.map((d) => {
     if (d.id) return d.id;
-    const base = (d.kind === 'columnDrift' ? `${d.column.trim()}-drift` : d.kind === 'metric' ? `${d.metric.trim()}-${d.direction}` : d.kind === 'driftShare' ? 'drift-share' : 'batch-missing')
+    const base = (d.kind === 'columnDrift' ? `${d.column.trim()}-drift` : d.kind === 'metric' ? `${d.metric.trim()}-${d.direction}` : d.kind === 'driftShare' ? 'drift-share' : d.kind === 'multivariate' ? 'multivariate' : 'batch-missing')
       .replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 100) || 'rule';
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);

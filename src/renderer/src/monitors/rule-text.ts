@@ -14,7 +14,10 @@ export function describeRule(rule: AlertRule): { title: string; bounds: string }
   const bounds = (warning: string | undefined, critical: string) => (warning ? `warning ${warning} · critical ${critical}` : `critical ${critical}`);
   switch (rule.kind) {
     case 'driftShare':
-      return { title: 'Dataset drift share', bounds: bounds(rule.warning === undefined ? undefined : `≥ ${rule.warning}`, `≥ ${rule.critical}`) };
+      if (rule.bounds === 'reference') return { title: 'Dataset drift share', bounds: "critical above the reference chunks' mean + 3σ" };
+      return { title: 'Dataset drift share', bounds: bounds(rule.warning === undefined ? undefined : `≥ ${rule.warning}`, `≥ ${rule.critical!}`) };
+    case 'multivariate':
+      return { title: 'Multivariate drift (reconstruction error)', bounds: "critical outside the reference chunks' mean ± 3σ" };
     case 'columnDrift':
       return {
         title: `Drift in ${rule.column}`,

@@ -71,10 +71,13 @@ function describeRule(rule: AlertRule): string {
   const warn = (w: number | undefined, unit = '') => (w === undefined ? '' : `, warning at ${w}${unit}`);
   switch (rule.kind) {
     case 'driftShare':
-      return `drift share ≥ ${rule.critical}${warn(rule.warning)}`;
+      return rule.bounds === 'reference' ? "drift share above the reference's mean + 3σ" : `drift share ≥ ${rule.critical}${warn(rule.warning)}`;
+    case 'multivariate':
+      return "multivariate reconstruction error outside the reference's mean ± 3σ";
     case 'columnDrift':
       return `drift in ${rule.column}${rule.critical === undefined ? '' : ` past ${rule.critical}`}${warn(rule.warning)}`;
     case 'metric':
+      if (rule.bounds === 'reference') return `${rule.metric} outside the reference's mean ± 3σ`;
       return `${rule.metric} ${rule.direction === 'below' ? '<' : '>'} ${rule.critical}${warn(rule.warning)}`;
     case 'batchMissing':
       return `no batch for ${duration(rule.criticalAfterMs)}${rule.warningAfterMs === undefined ? '' : `, warning after ${duration(rule.warningAfterMs)}`}`;

@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import type * as Y from 'yjs';
-import { getMonitor, ruleStandings } from '../../../core/monitor';
+import { type MonitorRecord, getMonitor, ruleStandings } from '../../../core/monitor';
 import { getDatasetVersion, listIncidentEvents, listIncidents, listMembers } from '../../../core/workspace';
 import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
 import { MonitorHistory } from '../monitors/history-charts';
@@ -61,6 +61,7 @@ export function MonitorDetail({ session, monitorId }: { session: WorkspaceSessio
           ].filter(Boolean).join(' · ')}
         </p>
       )}
+      <p className="small muted" aria-label="Reference chunks">Reference chunks (for thresholds from the reference): {chunkingText(monitor.chunking)}</p>
       <MonitorControls session={session} monitor={monitor} />
 
       <h3>Rules</h3>
@@ -110,4 +111,12 @@ export function MonitorDetail({ session, monitorId }: { session: WorkspaceSessio
       )}
     </article>
   );
+}
+
+/** How a monitor cuts its reference, in words. */
+function chunkingText(chunking: MonitorRecord['chunking']): string {
+  if (!chunking || chunking.kind === 'default') return '10 chunks (NannyML’s default)';
+  if (chunking.kind === 'size') return `chunks of ${chunking.size.toLocaleString()} rows`;
+  if (chunking.kind === 'number') return `${chunking.count.toLocaleString()} chunks`;
+  return `one chunk per ${chunking.period} of the timestamp`;
 }
