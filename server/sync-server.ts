@@ -13,7 +13,8 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
-import { MEMBER_NAME_MAX } from '../src/core/workspace/index.ts';
+import { type SplitReport, splitConversations } from './split-conversations.ts';
+import { MEMBER_NAME_MAX, applyConversationRecords, conversationRecords } from '../src/core/workspace/index.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
@@ -107,6 +108,11 @@ export interface SyncServer<S extends Store = ServerStore> {
   flushed(): Promise<void>;
   /** Online backups, when `backup` was given. */
   backups?: Backups;
+  /**
+   * Moves a workspace's conversations into conversation docs (server/split-conversations.ts).
+   * Not run on its own yet: the app does not read conversation docs so far (issue 20).
+   */
+  splitConversations(workspaceId: string): Promise<SplitReport>;
   close(): Promise<void>;
 }
 
@@ -216,8 +222,25 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       });
   });
 
+  /**
+   * The workspace doc's summary and mention records of conversations (thread-docs.ts), written
+   * one change after another per workspace, after a conversation doc took a client's change.
+   */
+  const summaryWrites = new Map<string, Promise<void>>();
+  function recordSummary(room: Room): void {
+    // Read now: an HTTP push's room may be unloaded before the write runs.
+    const records = conversationRecords(room.doc, room.thread!);
+    const ws = room.workspaceId;
+    const next = (summaryWrites.get(ws) ?? Promise.resolve())
+      .then(() => withRoom(ws, (workspace) => workspace.writeAsServer((doc) => applyConversationRecords(doc, records))))
+      .catch((err: unknown) => log({ event: 'conversation_summary_failed', workspace: ws, doc: room.docName, error: String(err) }));
+    summaryWrites.set(ws, next);
+    void next.then(() => summaryWrites.get(ws) === next && summaryWrites.delete(ws));
+  }
+
   function newRoom(docName: string): Promise<Room> {
     return Room.load(docName, store, {
+      onConversationChanged: recordSummary,
       maxDocBytes: limits.maxDocBytes,
       limits,
       onRepaired: (doc, dropped) => log({ event: 'doc_repaired', doc, ...dropped }),
@@ -542,7 +565,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     url: `http://${host}:${address.port}`,
     port: address.port,
     store,
+    splitConversations: (workspaceId) => splitConversations({ store, withRoom }, workspaceId),
     async flushed() {
+      await Promise.all(summaryWrites.values());
       for (const loading of rooms.values()) await (await loading.catch(() => null))?.flushed();
     },
     backups,
@@ -556,6 +581,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       // Graceful: stop taking connections, persist every update already applied, then close
       // each socket with a reason (clients reconnect elsewhere, or later), then the store.
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      await Promise.all(summaryWrites.values());
       for (const loading of rooms.values()) await (await loading.catch(() => null))?.flushed();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await closed;

@@ -33,14 +33,15 @@ const replyInput = z.object({ commentId: z.string().min(1).max(128), body: z.str
 
 /**
  * Replies to a comment. Replying to a reply adds to the same thread (its first comment is the
- * parent), so threads stay one level deep. @mentions are recorded as in `addComment`.
+ * parent), so threads stay one level deep. @mentions are recorded as in `addComment`, and
+ * `conversation` is as there (the comments are read from and written to it).
  */
-export function replyToComment(doc: Y.Doc, input: z.input<typeof replyInput>, ctx: CommandContext): CommentRecord {
+export function replyToComment(doc: Y.Doc, input: z.input<typeof replyInput>, ctx: CommandContext, conversation: Y.Doc = doc): CommentRecord {
   const { commentId, body } = parseInput('replyToComment', replyInput, input);
-  const parent = getComment(doc, commentId);
+  const parent = getComment(conversation, commentId);
   if (!parent) throw new CommandError('replyToComment', [{ path: 'commentId', message: `no comment ${commentId}` }]);
-  const root = parent.parentId !== undefined ? getComment(doc, parent.parentId) ?? parent : parent;
-  return addComment(doc, { target: root.target, body, ...(root.parentId === undefined ? { parentId: root.id } : {}) }, ctx);
+  const root = parent.parentId !== undefined ? getComment(conversation, parent.parentId) ?? parent : parent;
+  return addComment(doc, { target: root.target, body, ...(root.parentId === undefined ? { parentId: root.id } : {}) }, ctx, conversation);
 }
 
 const reactionInput = z.object({ commentId: z.string().min(1).max(128), emoji: reactionNameSchema });

@@ -32,6 +32,8 @@
  * checking that a conversation doc holds a group.
  */
 import * as Y from 'yjs';
+import { type CommandContext, parseInput } from './command-context.ts';
+import { foldActionOutcomes } from './incident-events.ts';
 import {
   type CommentMentionRecord,
   type CommentRecord,
@@ -41,7 +43,9 @@ import {
   THREAD_KINDS,
   type ThreadKind,
   type ThreadSummaryRecord,
+  type IncidentEvent,
   commentSchema,
+  incidentEventSchema,
   threadSummaryKey,
 } from './schema.ts';
 
@@ -199,23 +203,57 @@ export function mentionRecordsOf(comment: CommentRecord): CommentMentionRecord[]
   }));
 }
 
+/** What the workspace doc keeps of one conversation: its summary and its mention records. */
+export interface ConversationRecords {
+  summary: ThreadSummaryRecord;
+  mentions: CommentMentionRecord[];
+}
+
+/** Reads a conversation doc's summary and mention records (a plain copy: the doc may go away after). */
+export function conversationRecords(conversation: Y.Doc, target: ThreadTarget): ConversationRecords {
+  const mentions: CommentMentionRecord[] = [];
+  for (const value of conversation.getMap(DOC_KEYS.comments).values()) {
+    const parsed = commentSchema.safeParse(value);
+    if (parsed.success && parsed.data.target.kind === target.kind && parsed.data.target.id === target.id) mentions.push(...mentionRecordsOf(parsed.data));
+  }
+  return { summary: summarizeConversation(conversation, target), mentions };
+}
+
 /**
- * Brings the workspace doc's summary and mention records for one conversation up to date with
- * the conversation doc (the sync server calls it after each accepted change; inside the
- * caller's transaction if there is one). Writes only what differs, so an unchanged
- * conversation writes nothing.
+ * Brings the workspace doc's summary and mention records for one conversation up to date (the
+ * sync server calls it after each accepted change; inside the caller's transaction if there is
+ * one). Writes only what differs, so an unchanged conversation writes nothing.
  */
-export function recordConversationSummary(workspace: Y.Doc, conversation: Y.Doc, target: ThreadTarget): void {
-  const summary = summarizeConversation(conversation, target);
+export function applyConversationRecords(workspace: Y.Doc, records: ConversationRecords): void {
   const summaries = workspace.getMap(DOC_KEYS.threadSummaries);
-  const key = threadSummaryKey(target);
+  const key = threadSummaryKey(records.summary);
   const mentions = workspace.getMap(DOC_KEYS.commentMentions);
   workspace.transact(() => {
-    if (JSON.stringify(summaries.get(key)) !== JSON.stringify(summary)) summaries.set(key, summary);
-    for (const value of conversation.getMap(DOC_KEYS.comments).values()) {
-      const parsed = commentSchema.safeParse(value);
-      if (!parsed.success || parsed.data.target.kind !== target.kind || parsed.data.target.id !== target.id) continue;
-      for (const m of mentionRecordsOf(parsed.data)) if (!mentions.has(m.id)) mentions.set(m.id, m);
-    }
+    if (JSON.stringify(summaries.get(key)) !== JSON.stringify(records.summary)) summaries.set(key, records.summary);
+    for (const m of records.mentions) if (!mentions.has(m.id)) mentions.set(m.id, m);
   });
+}
+
+/** conversationRecords then applyConversationRecords. */
+export function recordConversationSummary(workspace: Y.Doc, conversation: Y.Doc, target: ThreadTarget): void {
+  applyConversationRecords(workspace, conversationRecords(conversation, target));
+}
+
+type NewEvent = IncidentEvent extends infer E ? (E extends IncidentEvent ? Omit<E, 'id' | 'at' | 'byId' | 'byName'> : never) : never;
+
+/** Appends an event to the timeline of an incident's conversation doc (its top-level `events`). */
+export function appendConversationEvent(conversation: Y.Doc, event: NewEvent, ctx: CommandContext): IncidentEvent {
+  const record = parseInput('appendConversationEvent', incidentEventSchema, { ...event, id: ctx.newId(), at: ctx.now(), byId: ctx.actor.id, byName: ctx.actor.name });
+  conversation.getArray<IncidentEvent>(THREAD_EVENTS_KEY).push([record]);
+  return record;
+}
+
+/** An incident conversation doc's timeline, oldest first, actions folded with their outcomes (as listIncidentEvents). */
+export function listConversationEvents(conversation: Y.Doc): IncidentEvent[] {
+  const out: IncidentEvent[] = [];
+  for (const value of conversation.getArray(THREAD_EVENTS_KEY).toArray()) {
+    const parsed = incidentEventSchema.safeParse(value);
+    if (parsed.success) out.push(parsed.data);
+  }
+  return foldActionOutcomes(out.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id)));
 }
