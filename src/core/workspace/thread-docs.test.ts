@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addComment, createIncident, updateIncident, upsertMember } from './commands.ts';
-import { listThreads, replyToComment, resolveThread, toggleReaction } from './comment-threads.ts';
+import { docOfComment, incidentThreadedTimeline, listThreads, replyToComment, resolveThread, toggleReaction } from './comment-threads.ts';
+import { listInbox } from './inbox.ts';
+import { countCommentsByIncident } from './queries.ts';
 import { assignIncident, listRawIncidentEvents } from './incident-events.ts';
 import { upsertRunSummary } from './runs.ts';
 import { DOC_KEYS, THREAD_EVENTS_KEY, parseDocName, threadDocName } from './schema.ts';
-import { mentionRecordsOf, missingFromConversation, planConversations, recordConversationSummary, summarizeConversation, writeConversationPart } from './thread-docs.ts';
+import { appendConversationEvent, mentionRecordsOf, missingFromConversation, planConversations, recordConversationSummary, summarizeConversation, writeConversationPart } from './thread-docs.ts';
 
 const T0 = 1_700_000_000_000;
 let n = 0;
@@ -86,5 +88,49 @@ describe('conversation docs', () => {
     ws.on('update', () => updates++);
     recordConversationSummary(ws, conversation, target);
     expect(updates).toBe(0);
+  });
+});
+
+describe('reading a split workspace', () => {
+  /** What the server's split leaves: the conversation in its doc, summaries and mentions in the workspace doc. */
+  function split() {
+    const w = workspace();
+    const before = { threads: listThreads(w.doc, 'incident', w.incident.id), timeline: incidentThreadedTimeline(w.doc, w.incident.id), inbox: listInbox(w.doc, 'm_bob'), count: countCommentsByIncident(w.doc).get(w.incident.id) };
+    const part = planConversations(w.doc).parts.get(`incident:${w.incident.id}`)!;
+    const conversation = new Y.Doc();
+    writeConversationPart(conversation, part);
+    w.doc.transact(() => {
+      for (const key of part.comments.keys()) w.doc.getMap(DOC_KEYS.comments).delete(key);
+      for (const key of part.reactions.keys()) w.doc.getMap(DOC_KEYS.reactions).delete(key);
+      for (const key of part.resolutions.keys()) w.doc.getMap(DOC_KEYS.threadResolutions).delete(key);
+      (w.doc.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(w.incident.id)!.get('events') as Y.Array<unknown>).delete(0, part.events.length);
+      recordConversationSummary(w.doc, conversation, { kind: 'incident', id: w.incident.id });
+    });
+    return { ...w, conversation, before };
+  }
+
+  it('shows the same threads, timeline, inbox and counts as before the split', () => {
+    const { doc, incident, conversation, before } = split();
+    expect(listThreads(doc, 'incident', incident.id)).toEqual([]);
+    expect(listThreads(doc, 'incident', incident.id, conversation)).toEqual(before.threads);
+    expect(incidentThreadedTimeline(doc, incident.id, conversation)).toEqual(before.timeline);
+    // Nobody has the conversation open: the inbox and the count come from the workspace doc alone.
+    expect(listInbox(doc, 'm_bob').map((i) => [i.id, i.byName, i.kind === 'comment' && i.targetTitle])).toEqual(before.inbox.map((i) => [i.id, i.byName, i.kind === 'comment' && i.targetTitle]));
+    expect(countCommentsByIncident(doc).get(incident.id)).toBe(before.count);
+  });
+
+  it('adds a late comment written the old way, and writes new ones into the conversation doc', () => {
+    const { doc, incident, first, conversation, before } = split();
+    const late = addComment(doc, { target: { kind: 'incident', id: incident.id }, body: 'from an old client' }, bob);
+    const fresh = addComment(doc, { target: { kind: 'incident', id: incident.id }, body: 'new @Bob' }, ada, conversation);
+    expect(conversation.getMap(DOC_KEYS.comments).get(fresh.id)).toEqual(fresh);
+    expect(doc.getMap(DOC_KEYS.comments).has(fresh.id)).toBe(false);
+    expect(listThreads(doc, 'incident', incident.id, conversation).map((t) => t.root.id)).toEqual([...before.threads.map((t) => t.root.id), late.id, fresh.id]);
+    expect(countCommentsByIncident(doc).get(incident.id)).toBe(before.count! + 1); // the summary is the server's to update
+    // Reactions go where the comment is.
+    expect(docOfComment(doc, conversation, first.id)).toBe(conversation);
+    expect(docOfComment(doc, conversation, late.id)).toBe(doc);
+    appendConversationEvent(conversation, { kind: 'status', from: 'acknowledged', to: 'resolved' }, ada);
+    expect(incidentThreadedTimeline(doc, incident.id, conversation).filter((e) => e.kind === 'event')).toHaveLength(3);
   });
 });
