@@ -12,6 +12,10 @@
  *    its key, or an event by its id — what arrived meanwhile stays), the summaries and mention
  *    records are written, and `meta.conversations` is set to `threads`.
  *
+ * Incident timelines move only with `timelines: true`: the monitor engine, webhooks, the
+ * notifier and the monitor page still append to and read the workspace doc's incidents, so until
+ * they read conversation docs the timelines stay where they are (issue 20).
+ *
  * A failure before 4 deletes nothing; running it again writes only what is missing (the writes
  * are idempotent). Records it cannot place stay in the workspace doc and are reported. One run
  * per workspace at a time in this process.
@@ -48,18 +52,26 @@ export interface SplitReport {
 const running = new Map<string, Promise<SplitReport>>();
 
 /** Splits one workspace's conversations into conversation docs (see the header). */
-export function splitConversations(deps: { store: Store; withRoom: WithRoom }, workspaceId: string, now: () => number = Date.now): Promise<SplitReport> {
+export interface SplitOptions {
+  /** Move incidents' timeline events too (default false, see the header). */
+  timelines?: boolean;
+  now?: () => number;
+}
+
+export function splitConversations(deps: { store: Store; withRoom: WithRoom }, workspaceId: string, options: SplitOptions = {}): Promise<SplitReport> {
   const underway = running.get(workspaceId);
   if (underway) return underway;
-  const run = split(deps, workspaceId, now).finally(() => running.delete(workspaceId));
+  const run = split(deps, workspaceId, options.timelines ?? false, options.now ?? Date.now).finally(() => running.delete(workspaceId));
   running.set(workspaceId, run);
   return run;
 }
 
-async function split({ store, withRoom }: { store: Store; withRoom: WithRoom }, workspaceId: string, now: () => number): Promise<SplitReport> {
+async function split({ store, withRoom }: { store: Store; withRoom: WithRoom }, workspaceId: string, timelines: boolean, now: () => number): Promise<SplitReport> {
   // 1. The plan, and the copy kept until every conversation doc is confirmed.
   const { plan, state } = await withRoom(workspaceId, async (room) => ({ plan: planConversations(room.doc), state: Y.encodeStateAsUpdate(room.doc) }));
-  const parts = [...plan.parts.values()];
+  const parts = [...plan.parts.values()]
+    .map((p) => (timelines ? p : { ...p, events: [] }))
+    .filter((p) => p.comments.size + p.reactions.size + p.resolutions.size + p.events.length > 0);
   const report: SplitReport = {
     conversations: parts.length,
     comments: sum(parts, (p) => p.comments.size),

@@ -13,7 +13,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
-import { type SplitReport, splitConversations } from './split-conversations.ts';
+import { type SplitOptions, type SplitReport, splitConversations } from './split-conversations.ts';
 import { MEMBER_NAME_MAX, applyConversationRecords, conversationRecords } from '../src/core/workspace/index.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
@@ -112,7 +112,7 @@ export interface SyncServer<S extends Store = ServerStore> {
    * Moves a workspace's conversations into conversation docs (server/split-conversations.ts).
    * Not run on its own yet: the app does not read conversation docs so far (issue 20).
    */
-  splitConversations(workspaceId: string): Promise<SplitReport>;
+  splitConversations(workspaceId: string, options?: Omit<SplitOptions, 'now'>): Promise<SplitReport>;
   close(): Promise<void>;
 }
 
@@ -565,7 +565,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     url: `http://${host}:${address.port}`,
     port: address.port,
     store,
-    splitConversations: (workspaceId) => splitConversations({ store, withRoom }, workspaceId),
+    splitConversations: (workspaceId, splitOptions) => splitConversations({ store, withRoom }, workspaceId, splitOptions),
     async flushed() {
       await Promise.all(summaryWrites.values());
       for (const loading of rooms.values()) await (await loading.catch(() => null))?.flushed();

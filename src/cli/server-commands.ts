@@ -98,3 +98,28 @@ export async function workspaceCreate(args: string[]): Promise<number> {
   }
 }
 
+
+/**
+ * `driftdesk workspace split-conversations ID`: moves the workspace's conversations into
+ * conversation docs (server/split-conversations.ts), as a server with no clients — so run it
+ * while no server serves the workspace (its live rooms would not see the move). Prints what
+ * was moved as JSON.
+ */
+export async function workspaceSplitConversations(args: string[]): Promise<number> {
+  const { values: v, positionals } = parseArgs({ args, options: { data: { type: 'string' }, postgres: { type: 'string' } }, allowPositionals: true, strict: true });
+  const id = positionals[0];
+  if (!id || positionals.length > 1) throw new UsageError('usage: driftdesk workspace split-conversations ID (--data DIR | --postgres URL)');
+  const { store } = await openStore(v);
+  if (!(await store.getWorkspace(id))) {
+    await store.close();
+    console.error(`no workspace ${id} in this store`);
+    return 1;
+  }
+  const server = await startSyncServer({ host: '127.0.0.1', port: 0, store, monitorJobs: false });
+  try {
+    console.log(JSON.stringify(await server.splitConversations(id)));
+    return 0;
+  } finally {
+    await server.close();
+  }
+}

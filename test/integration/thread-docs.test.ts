@@ -267,7 +267,7 @@ describe.each([
       bob.provider.disconnect();
       const late = addComment(bob.doc, { target: { kind: 'incident', id: incidents[0]!.id }, body: 'written offline' }, B);
 
-      const report = await server.splitConversations(ws.id);
+      const report = await server.splitConversations(ws.id, { timelines: true });
       expect(report).toMatchObject({ conversations: 5, comments: comments.length, reactions: 6, resolutions: 3, events: 6, unplaced: [], snapshotKept: true });
 
       // Every record is in its conversation doc, as it was.
@@ -310,14 +310,38 @@ describe.each([
       bob.provider.connect();
       await waitFor(() => ada.doc.getMap(DOC_KEYS.comments).has(late.id), 'late comment reaches the server');
       await server.flushed();
-      const again = await server.splitConversations(ws.id);
+      const again = await server.splitConversations(ws.id, { timelines: true });
       expect(again).toMatchObject({ conversations: 1, comments: 1, reactions: 0, events: 0 });
       const incident0 = stored(await server.store.loadDoc(threadDocName(ws.id, { kind: 'incident', id: incidents[0]!.id })));
       expect(incident0.getMap(DOC_KEYS.comments).get(late.id)).toEqual(late);
       expect(incident0.getArray(THREAD_EVENTS_KEY).length).toBe(2);
       expect(stored(await server.store.loadDoc(ws.id)).getMap(DOC_KEYS.comments).size).toBe(0);
       // Nothing left: a third run moves nothing and keeps no copy.
-      expect(await server.splitConversations(ws.id)).toMatchObject({ conversations: 0, snapshotKept: false });
+      expect(await server.splitConversations(ws.id, { timelines: true })).toMatchObject({ conversations: 0, snapshotKept: false });
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
+
+describe('splitting without timelines (the default while the monitor engine still writes them to the workspace doc)', () => {
+  it('moves the conversations and leaves every incident\'s timeline where it is', async () => {
+    const server: SyncServer<Store> = await sqliteServer();
+    try {
+      const { ws, incidents, comments } = await legacyWorkspace(server);
+      const before = stored(await server.store.loadDoc(ws.id));
+      const events = (doc: Y.Doc, id: string) => (doc.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(id)!.get(INCIDENT_EVENTS_KEY) as Y.Array<unknown>).toJSON();
+      const report = await server.splitConversations(ws.id);
+      expect(report).toMatchObject({ conversations: 5, comments: comments.length, events: 0 });
+      const after = stored(await server.store.loadDoc(ws.id));
+      expect(after.getMap(DOC_KEYS.comments).size).toBe(0);
+      for (const incident of incidents) {
+        expect(events(after, incident.id)).toEqual(events(before, incident.id));
+        expect(events(after, incident.id)).toHaveLength(2);
+        const conversation = stored(await server.store.loadDoc(threadDocName(ws.id, { kind: 'incident', id: incident.id })));
+        expect(conversation.getArray(THREAD_EVENTS_KEY).length).toBe(0);
+        expect(conversation.getMap(DOC_KEYS.comments).size).toBe(2);
+      }
     } finally {
       await server.close();
     }
