@@ -14,7 +14,7 @@ import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import { type SplitOptions, type SplitReport, splitConversations } from './split-conversations.ts';
-import { MEMBER_NAME_MAX, applyConversationRecords, conversationRecords } from '../src/core/workspace/index.ts';
+import { MEMBER_NAME_MAX, applyConversationRecords, commentTargetExists, conversationRecords } from '../src/core/workspace/index.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
@@ -232,7 +232,11 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     const records = conversationRecords(room.doc, room.thread!);
     const ws = room.workspaceId;
     const next = (summaryWrites.get(ws) ?? Promise.resolve())
-      .then(() => withRoom(ws, (workspace) => workspace.writeAsServer((doc) => applyConversationRecords(doc, records))))
+      .then(() => withRoom(ws, async (workspace) => {
+        // A conversation doc for something the workspace does not have (any member can open
+        // one by name) is kept, but not listed: it would only grow the workspace doc.
+        if (commentTargetExists(workspace.doc, records.summary)) await workspace.writeAsServer((doc) => applyConversationRecords(doc, records));
+      }))
       .catch((err: unknown) => log({ event: 'conversation_summary_failed', workspace: ws, doc: room.docName, error: String(err) }));
     summaryWrites.set(ws, next);
     void next.then(() => summaryWrites.get(ws) === next && summaryWrites.delete(ws));

@@ -173,10 +173,38 @@ describe('conversation rooms', () => {
     }
   });
 
+  it('keeps a conversation about something the workspace does not have out of its lists, and mentions of non-members out of the inbox', async () => {
+    const server = await sqliteServer();
+    try {
+      const ws = server.store.createWorkspace('W', 'Ada');
+      const ada = client(server, ws.id, ws.token);
+      await synced(ada.provider);
+      const incident = createIncident(ada.doc, { title: 'Real', severity: 'low' }, ctx(ws.memberId, 'Ada'));
+      const push = (room: string, doc: Y.Doc) => fetch(`${server.url}/api/v1/workspaces/${ws.id}/docs/${room}/updates`, {
+        method: 'POST', headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'application/octet-stream' }, body: Buffer.from(Y.encodeStateAsUpdate(doc)),
+      });
+      const ghost = new Y.Doc();
+      ghost.getMap(DOC_KEYS.comments).set('c1', { id: 'c1', target: { kind: 'incident', id: 'nope' }, body: 'spam', authorId: ws.memberId, authorName: 'Ada', createdAt: Date.now() });
+      expect((await push(threadDocName(ws.id, { kind: 'incident', id: 'nope' }), ghost)).status).toBe(200);
+      const real = new Y.Doc();
+      real.getMap(DOC_KEYS.comments).set('c2', { id: 'c2', target: { kind: 'incident', id: incident.id }, body: 'hi', authorId: ws.memberId, authorName: 'Ada', createdAt: Date.now(), mentions: ['m_nobody'] });
+      expect((await push(threadDocName(ws.id, { kind: 'incident', id: incident.id }), real)).status).toBe(200);
+      await server.flushed();
+      const workspace = stored(await server.store.loadDoc(ws.id));
+      expect([...workspace.getMap(DOC_KEYS.threadSummaries).keys()]).toEqual([`incident:${incident.id}`]);
+      expect(workspace.getMap(DOC_KEYS.commentMentions).size).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('are carried by an export and an import', async () => {
     const server = await sqliteServer();
     try {
       const ws = server.store.createWorkspace('W', 'Ada');
+      // The workspace doc has something too (Ada's member record).
+      const ada = client(server, ws.id, ws.token);
+      await synced(ada.provider);
       const room = threadDocName(ws.id, { kind: 'modelVersion', id: 'v1' });
       const offline = new Y.Doc();
       offline.getMap(DOC_KEYS.comments).set('c1', { id: 'c1', target: { kind: 'modelVersion', id: 'v1' }, body: 'ok', authorId: ws.memberId, authorName: 'Ada', createdAt: Date.now() });

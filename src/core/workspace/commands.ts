@@ -169,6 +169,11 @@ export function addComment(doc: Y.Doc, input: AddCommentInput, ctx: CommandConte
   return record;
 }
 
+/** Whether the workspace doc has what a comment or a conversation doc is on (a note or notebook anchor aside). */
+export function commentTargetExists(doc: Y.Doc, target: Pick<CommentTarget, 'kind' | 'id'>): boolean {
+  return targetExists(doc, target as CommentTarget);
+}
+
 function targetExists(doc: Y.Doc, target: CommentTarget): boolean {
   switch (target.kind) {
     case 'incident':

@@ -80,6 +80,7 @@ describe('conversation docs', () => {
     const summary = summarizeConversation(conversation, target);
     expect(summary).toMatchObject({ count: 2, lastById: 'm_bob', lastByName: 'Bob' });
     const ws = new Y.Doc();
+    upsertMember(ws, { id: 'm_bob', name: 'Bob', role: 'commenter', joinedAt: T0 });
     recordConversationSummary(ws, conversation, target);
     expect(ws.getMap(DOC_KEYS.threadSummaries).get(`incident:${incident.id}`)).toEqual(summary);
     expect([...ws.getMap(DOC_KEYS.commentMentions).values()]).toEqual(mentionRecordsOf(first));

@@ -228,9 +228,11 @@ export function applyConversationRecords(workspace: Y.Doc, records: Conversation
   const summaries = workspace.getMap(DOC_KEYS.threadSummaries);
   const key = threadSummaryKey(records.summary);
   const mentions = workspace.getMap(DOC_KEYS.commentMentions);
+  const members = workspace.getMap(DOC_KEYS.members);
   workspace.transact(() => {
     if (JSON.stringify(summaries.get(key)) !== JSON.stringify(records.summary)) summaries.set(key, records.summary);
-    for (const m of records.mentions) if (!mentions.has(m.id)) mentions.set(m.id, m);
+    // Only members of the workspace get a mention record: a comment's `mentions` is its writer's word.
+    for (const m of records.mentions) if (!mentions.has(m.id) && members.has(m.memberId)) mentions.set(m.id, m);
   });
 }
 
