@@ -150,13 +150,13 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
       return { version: cache.docVersion(docId) };
     },
 
-    'sync.push': async ({ workspaceId }) => {
+    'sync.push': async ({ workspaceId, conversations }) => {
       const conn = connection(workspaceId);
       const pushed = await pushPendingEdits(cache, conn);
       // Then fetch the conversation docs this device should keep (search, offline mentions), at
       // most once a minute per workspace: it reads the cached workspace doc. A failure is tried
       // again next time; the answer is about this device's edits.
-      if (pushed.error === null && now() - (lastPull.get(workspaceId) ?? 0) >= PULL_EVERY_MS) {
+      if (conversations && pushed.error === null && now() - (lastPull.get(workspaceId) ?? 0) >= PULL_EVERY_MS) {
         lastPull.set(workspaceId, now());
         await pullConversations(cache, conn, { onPulled: (docId, update) => search?.afterAppend(docId, [update]) });
       }

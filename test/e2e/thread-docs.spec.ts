@@ -12,7 +12,7 @@ import { ServerStore } from '../../server/store.ts';
 import { DOC_KEYS, threadDocName } from '../../src/core/workspace/index.ts';
 import { freePort } from '../helpers/services';
 import { cli, expect, repoRoot, test } from './fixtures';
-import { StartScreen, WorkspaceScreen, workspaceIdFrom } from './pages';
+import { CommandPaletteScreen, StartScreen, WorkspaceScreen, workspaceIdFrom } from './pages';
 import { killTeamServer, startTeamServer } from './team-server';
 
 test('a split workspace shows every comment, takes new ones in the conversation doc, and the mention reaches the inbox', async ({ launchApp }) => {
@@ -48,6 +48,17 @@ test('a split workspace shows every comment, takes new ones in the conversation 
     await expect(adaWs.comments()).toContainText('Written before the split.');
     await adaWs.comment('After the split, @Bob please check the labeling job');
     await expect(adaWs.comments()).toContainText('After the split, @Bob');
+
+    // Bob has not opened the incident since the split: his host fetched its conversation doc
+    // (the comment left his cached workspace doc), and search finds the comment in it.
+    const palette = new CommandPaletteScreen(bob.page);
+    await palette.open();
+    await expect(async () => {
+      await palette.type('Written befor');
+      await palette.type('Written before the split');
+      await expect(palette.option(/Comment by Ada/)).toBeVisible({ timeout: 1000 });
+    }).toPass({ timeout: 30_000 });
+    await bob.page.keyboard.press('Escape');
 
     await bobWs.openIncident('Label noise after vendor switch');
     await expect(bobWs.comments()).toContainText('Written before the split.');
