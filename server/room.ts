@@ -74,6 +74,8 @@ export interface RoomOptions {
    * the server brings the workspace doc's summary and mention records up to date.
    */
   onConversationChanged?(room: Room): void;
+  /** A workspace doc took a change from a client (after it was applied). */
+  onWorkspaceChanged?(room: Room): void;
 }
 
 /** Runs `use` with the doc's room loaded (loading it if nobody has it open, unloading after). */
@@ -385,6 +387,7 @@ export class Room {
       return { kind: 'malformed', reason: 'the update could not be applied' };
     }
     if (this.thread) this.options.onConversationChanged?.(this);
+    else if (this.isWorkspace) this.options.onWorkspaceChanged?.(this);
     return { kind: 'applied' };
   }
 

@@ -26,6 +26,7 @@ export async function serverCommand(args: string[]): Promise<number> {
     'snapshot-every': { type: 'string' },
     'metrics-token': { type: 'string' },
     'allow-private-webhooks': { type: 'boolean' },
+    'split-conversations': { type: 'boolean' },
     'monitor-temp': { type: 'string' },
     'monitor-job-expire': { type: 'string' },
     'backup-dir': { type: 'string' },
@@ -56,6 +57,7 @@ export async function serverCommand(args: string[]): Promise<number> {
   const metricsToken = v['metrics-token'] ?? process.env.DRIFTDESK_METRICS_TOKEN ?? undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new UsageError('--metrics-token must be at least 16 characters');
   const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, maxUploadBytes: maxUpload, snapshotEveryMs: snapshotMinutes * 60_000, log, metricsToken, allowPrivateWebhooks: v['allow-private-webhooks'] ?? false,
+    splitConversations: v['split-conversations'] ?? false,
     // Batches wait for DuckDB beside the data they belong to (a disk the operator chose), unless told otherwise.
     monitorTempDir: v['monitor-temp'] ?? (v.data ? join(v.data, 'monitor-tmp') : undefined), backup,
     ...(jobExpire === undefined ? {} : { monitorJobs: { expireInSeconds: jobExpire } }) });

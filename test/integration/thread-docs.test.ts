@@ -375,3 +375,40 @@ describe('splitting without timelines (the default while the monitor engine stil
     }
   }, 60_000);
 });
+
+describe('a server started with splitConversations', () => {
+  it('splits a workspace when it is first loaded, and moves what an older client writes into the old maps afterwards', async () => {
+    const data = mkdtempSync(join(dir, 'auto-'));
+    const plain = await startSyncServer({ port: 0, dataDir: data });
+    let legacy: Awaited<ReturnType<typeof legacyWorkspace>>;
+    try {
+      legacy = await legacyWorkspace(plain);
+    } finally {
+      for (const d of disposers.splice(0)) d();
+      await plain.close();
+    }
+    const { ws, incidents, B } = legacy;
+    const server = await startSyncServer({ port: 0, dataDir: data, splitConversations: true, splitSweepMs: 50 });
+    try {
+      // An older client: it writes comments into the workspace doc as today's app does.
+      const old = client(server, ws.id, legacy.bobToken.token);
+      await synced(old.provider);
+      await waitFor(() => old.doc.getMap(DOC_KEYS.meta).get('conversations') === 'threads' && old.doc.getMap(DOC_KEYS.comments).size === 0, 'split on load');
+      await server.flushed();
+      const conversation = async (id: string) => stored(await server.store.loadDoc(threadDocName(ws.id, { kind: 'incident', id })));
+      expect((await conversation(incidents[0]!.id)).getMap(DOC_KEYS.comments).size).toBe(2);
+
+      const late = addComment(old.doc, { target: { kind: 'incident', id: incidents[1]!.id }, body: 'from an old client' }, B);
+      await waitFor(() => !old.doc.getMap(DOC_KEYS.comments).has(late.id) && old.doc.getMap(DOC_KEYS.threadSummaries).size > 0, 'late comment swept', 10_000);
+      await server.flushed();
+      expect((await conversation(incidents[1]!.id)).getMap(DOC_KEYS.comments).get(late.id)).toEqual(late);
+      expect(stored(await server.store.loadDoc(ws.id)).getMap(DOC_KEYS.threadSummaries).get(`incident:${incidents[1]!.id}`)).toMatchObject({ count: 3 });
+      // Timelines stay in the workspace doc with this option.
+      expect((stored(await server.store.loadDoc(ws.id)).getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(incidents[0]!.id)!.get(INCIDENT_EVENTS_KEY) as Y.Array<unknown>).length).toBe(2);
+    } finally {
+      for (const d of disposers.splice(0)) d();
+      await server.close();
+    }
+  }, 60_000);
+});
+
