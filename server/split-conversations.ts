@@ -117,7 +117,8 @@ async function split({ store, withRoom }: { store: Store; withRoom: WithRoom }, 
   return report;
 }
 
-function removeMoved(doc: Y.Doc, part: ConversationPart): void {
+/** Deletes from the workspace doc what `part` moved (by key, or an event by its content); what arrived since stays. */
+export function removeMoved(doc: Y.Doc, part: ConversationPart): void {
   for (const [map, records] of [[DOC_KEYS.comments, part.comments], [DOC_KEYS.reactions, part.reactions], [DOC_KEYS.threadResolutions, part.resolutions]] as const) {
     const from = doc.getMap(map);
     for (const [key, value] of records) {
