@@ -1,6 +1,6 @@
 /**
- * One loaded doc — a workspace doc or one of its note docs — with its awareness and the
- * connections on it.
+ * One loaded doc — a workspace doc, one of its note docs or one of its conversation docs — with
+ * its awareness and the connections on it.
  *
  * Protocol: the y-websocket wire format (y-protocols sync + awareness), written on y-protocols
  * directly rather than on @y/websocket-server's utils because we need what those utils keep
@@ -16,7 +16,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as authProtocol from 'y-protocols/auth';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { type RestoreSummary, parseDocName, restoreWorkspace, upsertMember } from '../src/core/workspace/index.ts';
+import { type RestoreSummary, type ThreadTarget, parseDocName, restoreWorkspace, upsertMember } from '../src/core/workspace/index.ts';
 import type { Fanout } from './fanout.ts';
 import type { MemberIdentity, Store } from './store-contract.ts';
 import type { Metrics } from './metrics.ts';
@@ -69,6 +69,13 @@ export interface RoomOptions {
   onBroken(room: Room, error: unknown): void;
   /** A stored doc was repaired on load (what was dropped, for the log). */
   onRepaired?(docName: string, dropped: Record<string, unknown>): void;
+  /**
+   * A conversation doc took a change from a client (socket or HTTP push), after it was applied:
+   * the server brings the workspace doc's summary and mention records up to date.
+   */
+  onConversationChanged?(room: Room): void;
+  /** A workspace doc took a change from a client (after it was applied). */
+  onWorkspaceChanged?(room: Room): void;
 }
 
 /** Runs `use` with the doc's room loaded (loading it if nobody has it open, unloading after). */
@@ -92,6 +99,12 @@ export class Room {
   readonly workspaceId: string;
   /** A note doc: no members list, no history snapshots, only owners and editors write. */
   readonly isNote: boolean;
+  /** A conversation doc's target (null for a workspace or note doc): no members list, no history snapshots. */
+  readonly thread: ThreadTarget | null;
+  /** The workspace doc itself: members are listed in it and history snapshots are taken of it. */
+  get isWorkspace(): boolean {
+    return !this.isNote && this.thread === null;
+  }
 
   /**
    * Subscribes to other processes' changes (if any), then loads the stored doc. A stored doc
@@ -111,7 +124,7 @@ export class Room {
     let stored: Uint8Array;
     let history: { createdAt: number }[];
     try {
-      [stored, history] = await Promise.all([store.loadDoc(docName), room.isNote ? [] : store.listSnapshots(room.workspaceId)]);
+      [stored, history] = await Promise.all([store.loadDoc(docName), !room.isWorkspace ? [] : store.listSnapshots(room.workspaceId)]);
     } catch (err) {
       // The store is away: give back the subscription, or every retry would leave one behind.
       await room.destroy();
@@ -149,6 +162,7 @@ export class Room {
     if (!parsed) throw new Error(`not a doc name: ${docName}`);
     this.workspaceId = parsed.workspaceId;
     this.isNote = parsed.kind === 'note';
+    this.thread = parsed.kind === 'thread' ? parsed.target : null;
     const workspaceId = this.workspaceId;
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
@@ -170,7 +184,7 @@ export class Room {
           await store.appendUpdate(docName, update);
           stop();
           const now = Date.now();
-          if (!this.isNote && now - this.lastSnapshotAt >= options.snapshotEveryMs) {
+          if (this.isWorkspace && now - this.lastSnapshotAt >= options.snapshotEveryMs) {
             this.lastSnapshotAt = now;
             await store.addSnapshot(workspaceId, Y.encodeStateAsUpdate(this.doc), now);
           }
@@ -215,7 +229,7 @@ export class Room {
    */
   join(socket: WebSocket, identity: MemberIdentity, tokenHash: string, now: number): JoinResult {
     const conn: Connection = { socket, identity, tokenHash, awarenessIds: new Set(), backlogSince: null };
-    if (!this.isNote) {
+    if (this.isWorkspace) {
       try {
         this.doc.transact(() => {
           upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
@@ -248,7 +262,7 @@ export class Room {
   /** A member's role changed on the server: apply it to the connection and the members list. */
   updateIdentity(conn: Connection, identity: MemberIdentity, now: number): void {
     conn.identity = identity;
-    if (!this.isNote) {
+    if (this.isWorkspace) {
       this.doc.transact(() => {
         upsertMember(this.doc, { id: identity.memberId, name: identity.name, role: identity.role, joinedAt: now });
       }, SERVER_ORIGIN);
@@ -348,7 +362,7 @@ export class Room {
     }
     if (!structure.changes) return { kind: 'applied' };
     const verdict = this.verdictFor(identity, payload.byteLength, () =>
-      judgeUpdate({ doc: this.doc, isNote: this.isNote, identity, now: Date.now(), items: structure.items, runs: structure.runs, ds: structure.ds }),
+      judgeUpdate({ doc: this.doc, isNote: this.isNote, thread: this.thread, identity, now: Date.now(), items: structure.items, runs: structure.runs, ds: structure.ds }),
     );
     if (verdict.kind === 'denied') return verdict;
     // Client ids are not authenticated by Yjs: one member writing at another's client id could
@@ -372,6 +386,8 @@ export class Room {
       }
       return { kind: 'malformed', reason: 'the update could not be applied' };
     }
+    if (this.thread) this.options.onConversationChanged?.(this);
+    else if (this.isWorkspace) this.options.onWorkspaceChanged?.(this);
     return { kind: 'applied' };
   }
 
@@ -405,6 +421,16 @@ export class Room {
       Y.applyUpdate(this.doc, state);
       adjust(this.doc);
     }, SERVER_ORIGIN);
+    await this.flushed();
+    if (this.broken) throw new Error('storage unavailable; try again');
+  }
+
+  /**
+   * Changes the doc as the server (no write policy: the server is the trusted writer), in one
+   * transaction; resolves once persisted. Live clients get it as any change.
+   */
+  async writeAsServer(change: (doc: Y.Doc) => void): Promise<void> {
+    this.doc.transact(() => change(this.doc), SERVER_ORIGIN);
     await this.flushed();
     if (this.broken) throw new Error('storage unavailable; try again');
   }

@@ -13,7 +13,8 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
-import { MEMBER_NAME_MAX } from '../src/core/workspace/index.ts';
+import { type SplitOptions, type SplitReport, splitConversations } from './split-conversations.ts';
+import { DOC_KEYS, MEMBER_NAME_MAX, applyConversationRecords, commentTargetExists, conversationRecords } from '../src/core/workspace/index.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
@@ -96,6 +97,14 @@ export interface SyncServerOptions {
   allowPrivateWebhooks?: boolean;
   /** Online backups: an archive of every workspace this often into a folder (server/backups.ts). */
   backup?: BackupOptions;
+  /**
+   * Split every workspace into conversation docs when its doc is first loaded, and move what an
+   * older client writes into the old maps afterwards (server/split-conversations.ts; timelines
+   * stay). Off by default until every reader of a workspace reads conversation docs (issue 20).
+   */
+  splitConversations?: boolean;
+  /** How long after an older client's write into the old maps the server moves it (ms); default 1000. */
+  splitSweepMs?: number;
 }
 
 export interface SyncServer<S extends Store = ServerStore> {
@@ -107,6 +116,11 @@ export interface SyncServer<S extends Store = ServerStore> {
   flushed(): Promise<void>;
   /** Online backups, when `backup` was given. */
   backups?: Backups;
+  /**
+   * Moves a workspace's conversations into conversation docs (server/split-conversations.ts).
+   * Not run on its own yet: the app does not read conversation docs so far (issue 20).
+   */
+  splitConversations(workspaceId: string, options?: Omit<SplitOptions, 'now'>): Promise<SplitReport>;
   close(): Promise<void>;
 }
 
@@ -216,8 +230,61 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       });
   });
 
+  /**
+   * The workspace doc's summary and mention records of conversations (thread-docs.ts), written
+   * one change after another per workspace, after a conversation doc took a client's change.
+   */
+  const summaryWrites = new Map<string, Promise<void>>();
+  function recordSummary(room: Room): void {
+    // Read now: an HTTP push's room may be unloaded before the write runs.
+    const records = conversationRecords(room.doc, room.thread!);
+    const ws = room.workspaceId;
+    const next = (summaryWrites.get(ws) ?? Promise.resolve())
+      .then(() => withRoom(ws, async (workspace) => {
+        // A conversation doc for something the workspace does not have (any member can open
+        // one by name) is kept, but not listed: it would only grow the workspace doc.
+        if (commentTargetExists(workspace.doc, records.summary)) await workspace.writeAsServer((doc) => applyConversationRecords(doc, records));
+      }))
+      .catch((err: unknown) => log({ event: 'conversation_summary_failed', workspace: ws, doc: room.docName, error: String(err) }));
+    summaryWrites.set(ws, next);
+    void next.then(() => summaryWrites.get(ws) === next && summaryWrites.delete(ws));
+  }
+
+  /** Workspaces split (or being split) by this process, and the sweeps waiting to run. */
+  const splitDone = new Set<string>();
+  const sweeps = new Map<string, ReturnType<typeof setTimeout>>();
+  const splitting = new Set<Promise<void>>();
+  const runSplit = (workspaceId: string) => {
+    const run: Promise<void> = splitConversations({ store, withRoom }, workspaceId)
+      .then((report) => void (report.conversations > 0 && log({ event: 'conversations_split', workspace: workspaceId, ...report, unplaced: report.unplaced.length })))
+      .catch((err: unknown) => {
+        splitDone.delete(workspaceId); // tried again at the next load
+        log({ event: 'conversations_split_failed', workspace: workspaceId, error: String(err) });
+      })
+      .finally(() => splitting.delete(run));
+    splitting.add(run);
+    return run;
+  };
+  function splitOnLoad(room: Room): void {
+    if (!options.splitConversations || !room.isWorkspace || splitDone.has(room.workspaceId)) return;
+    splitDone.add(room.workspaceId);
+    void runSplit(room.workspaceId);
+  }
+  function sweepLater(room: Room): void {
+    if (!options.splitConversations || sweeps.has(room.workspaceId)) return;
+    const doc = room.doc;
+    if (doc.getMap(DOC_KEYS.meta).get('conversations') !== 'threads') return;
+    if (doc.getMap(DOC_KEYS.comments).size + doc.getMap(DOC_KEYS.reactions).size + doc.getMap(DOC_KEYS.threadResolutions).size === 0) return;
+    sweeps.set(room.workspaceId, setTimeout(() => {
+      sweeps.delete(room.workspaceId);
+      void runSplit(room.workspaceId);
+    }, options.splitSweepMs ?? 1000));
+  }
+
   function newRoom(docName: string): Promise<Room> {
     return Room.load(docName, store, {
+      onConversationChanged: recordSummary,
+      onWorkspaceChanged: sweepLater,
       maxDocBytes: limits.maxDocBytes,
       limits,
       onRepaired: (doc, dropped) => log({ event: 'doc_repaired', doc, ...dropped }),
@@ -241,6 +308,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     let loading = rooms.get(docName);
     if (!loading) {
       loading = newRoom(docName);
+      void loading.then(splitOnLoad, () => {});
       rooms.set(docName, loading);
       loading.catch(() => rooms.get(docName) === loading && rooms.delete(docName));
     }
@@ -542,7 +610,10 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     url: `http://${host}:${address.port}`,
     port: address.port,
     store,
+    splitConversations: (workspaceId, splitOptions) => splitConversations({ store, withRoom }, workspaceId, splitOptions),
     async flushed() {
+      await Promise.all(splitting);
+      await Promise.all(summaryWrites.values());
       for (const loading of rooms.values()) await (await loading.catch(() => null))?.flushed();
     },
     backups,
@@ -551,11 +622,14 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       clearInterval(recheck);
       clearInterval(cooldownSweep);
       clearInterval(revive);
+      for (const timer of sweeps.values()) clearTimeout(timer);
       stopResync?.();
       missing.stop();
       // Graceful: stop taking connections, persist every update already applied, then close
       // each socket with a reason (clients reconnect elsewhere, or later), then the store.
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      await Promise.all(splitting);
+      await Promise.all(summaryWrites.values());
       for (const loading of rooms.values()) await (await loading.catch(() => null))?.flushed();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await closed;

@@ -10,15 +10,24 @@
  * - a record must parse exactly (no unknown fields, bounded size), sit under its own key, name
  *   the writer in its authorship fields with the name the server has for them, and carry dates
  *   no later than the server's clock allows (server/record-rules.ts);
- * - `members` and `meta` are the server's: no client writes them;
+ * - `members`, `meta`, `threadSummaries` and `commentMentions` are the server's: no client writes them;
  * - an owner's override of a protected alias (`production`) needs the writer to be an owner by
  *   the server's token table, not by the doc;
  * - incidents: a new incident is created by its writer; later changes keep who created it; its
  *   timeline is append-only and each event names its writer; an assignee's name is the member's.
  * Writes into a type that is already deleted land deleted (Yjs) and are not judged.
+ *
+ * A conversation doc (`<ws>:thread:<kind>:<id>`, src/core/workspace/thread-docs.ts) is judged
+ * by the same record rules for the `comments`, `reactions` and `threadResolutions` it holds; a
+ * comment there must be on the doc's own target; an incident's doc also takes timeline events
+ * (top-level `events`: append-only, owners and editors, each naming its writer, no action
+ * outcomes); nothing else may be written into it.
  */
 import * as Y from 'yjs';
-import { DOC_KEYS, INCIDENT_EVENTS_KEY, NOTE_TEXT_KEY, PROTECTED_ALIASES, incidentEventSchema, incidentSchema, memberSchema, threadResolutionSchema, commentSchema } from '../src/core/workspace/index.ts';
+import {
+  DOC_KEYS, INCIDENT_EVENTS_KEY, NOTE_TEXT_KEY, PROTECTED_ALIASES, THREAD_EVENTS_KEY, type ThreadTarget,
+  commentSchema, incidentEventSchema, incidentSchema, memberSchema, threadResolutionSchema,
+} from '../src/core/workspace/index.ts';
 import type { MemberIdentity } from './store-contract.ts';
 import { MAX_RECORD_BYTES, RECORD_RULES, type RecordRule, parsesExactly } from './record-rules.ts';
 import { type StructRuns, findStruct } from './update-structure.ts';
@@ -44,6 +53,8 @@ interface Place {
 export interface PolicyInput {
   doc: Y.Doc;
   isNote: boolean;
+  /** A conversation doc's target; absent or null for a workspace or note doc. */
+  thread?: ThreadTarget | null;
   identity: MemberIdentity;
   now: number;
   items: Y.Item[];
@@ -52,6 +63,12 @@ export interface PolicyInput {
 }
 
 type Rec = Record<string, unknown>;
+
+/** What only the server writes in a workspace doc. */
+const SERVER_KEYS = new Set<string>([DOC_KEYS.members, DOC_KEYS.meta, DOC_KEYS.threadSummaries, DOC_KEYS.commentMentions]);
+
+/** What a conversation doc holds besides an incident's timeline. */
+const CONVERSATION_KEYS = new Set<string>([DOC_KEYS.comments, DOC_KEYS.reactions, DOC_KEYS.threadResolutions]);
 
 export function judgeUpdate(input: PolicyInput): Verdict {
   const { identity } = input;
@@ -157,7 +174,12 @@ class Judge {
   }
 
   add(item: Y.Item, at: Place): string | null {
-    if (at.root === DOC_KEYS.members || at.root === DOC_KEYS.meta) return 'members and the workspace\'s settings are written by the server';
+    const thread = this.input.thread;
+    if (thread) {
+      if (at.root === THREAD_EVENTS_KEY && thread.kind === 'incident') return this.addTimelineEvent(item, at);
+      if (!CONVERSATION_KEYS.has(at.root)) return `a conversation holds comments, reactions and resolutions${thread.kind === 'incident' ? ' and the timeline' : ''}, not "${at.root}"`;
+    }
+    if (SERVER_KEYS.has(at.root)) return 'members, the workspace\'s settings and conversation summaries are written by the server';
     if (at.root === DOC_KEYS.incidents) return this.addToIncident(item, at);
     const rule = RECORD_RULES[at.root];
     if (!rule) return `"${at.root}" is not part of a workspace`;
@@ -172,7 +194,12 @@ class Judge {
   }
 
   remove(at: Place): string | null {
-    if (at.root === DOC_KEYS.members || at.root === DOC_KEYS.meta) return 'members and the workspace\'s settings are written by the server';
+    const thread = this.input.thread;
+    if (thread) {
+      if (at.root === THREAD_EVENTS_KEY && thread.kind === 'incident') return 'an incident\'s timeline is append-only';
+      if (!CONVERSATION_KEYS.has(at.root)) return `a conversation holds comments, reactions and resolutions, not "${at.root}"`;
+    }
+    if (SERVER_KEYS.has(at.root)) return 'members, the workspace\'s settings and conversation summaries are written by the server';
     if (at.root === DOC_KEYS.incidents) {
       const [incidentId, field, element] = at.path;
       if (at.path.length === 1) return 'incidents cannot be deleted';
@@ -219,17 +246,26 @@ class Judge {
       this.incident(incidentId).fields.set(field, item.content.arr[0]);
       return null;
     }
-    if (at.path.length === 3 && field === INCIDENT_EVENTS_KEY && element === null) {
-      if (!(item.content instanceof Y.ContentAny)) return 'timeline events must be plain records';
-      for (const event of item.content.arr) {
-        const why = this.checkRecord('incident event', incidentEventSchema, event, ['byId', 'byName'], ['at']);
-        if (why) return why;
-        // An action's later outcome (a webhook retry's) is the server's word, never a client's.
-        if ((event as { follows?: unknown }).follows !== undefined) return 'only the server records the outcome of an action';
-      }
-      return null;
-    }
+    if (at.path.length === 3 && field === INCIDENT_EVENTS_KEY && element === null) return this.checkEvents(item);
     return 'incidents hold fields and a timeline only';
+  }
+
+  /** An event appended to the top-level timeline of an incident's conversation doc. */
+  private addTimelineEvent(item: Y.Item, at: Place): string | null {
+    if (this.role === 'commenter') return 'commenters can only add comments, reactions and thread resolutions';
+    if (at.path.length !== 1 || at.path[0] !== null) return 'an incident\'s timeline is a list of events';
+    return this.checkEvents(item);
+  }
+
+  private checkEvents(item: Y.Item): string | null {
+    if (!(item.content instanceof Y.ContentAny)) return 'timeline events must be plain records';
+    for (const event of item.content.arr) {
+      const why = this.checkRecord('incident event', incidentEventSchema, event, ['byId', 'byName'], ['at']);
+      if (why) return why;
+      // An action's later outcome (a webhook retry's) is the server's word, never a client's.
+      if ((event as { follows?: unknown }).follows !== undefined) return 'only the server records the outcome of an action';
+    }
+    return null;
   }
 
   finish(): string | null {
@@ -293,6 +329,11 @@ class Judge {
 
   /** Rules beyond the generic ones, per registry. */
   private special(root: string, value: Rec): string | null {
+    const thread = this.input.thread;
+    if (thread && root === DOC_KEYS.comments) {
+      const target = commentSchema.parse(value).target;
+      if (target.kind !== thread.kind || target.id !== thread.id) return `a comment in this conversation must be on ${thread.kind} ${thread.id}`;
+    }
     if (root === DOC_KEYS.threadResolutions && this.role === 'commenter') {
       const resolution = threadResolutionSchema.parse(value);
       const thread = commentSchema.safeParse(this.input.doc.getMap(DOC_KEYS.comments).get(resolution.commentId));

@@ -14,7 +14,7 @@
  * changed or cut short refuses the whole archive, naming the entry.
  */
 import { z } from 'zod';
-import { roleSchema } from '../../src/core/workspace/index.ts';
+import { THREAD_KINDS, roleSchema } from '../../src/core/workspace/index.ts';
 import { webhookPurposeSchema } from '../../src/shared/server-api.ts';
 
 export const ARCHIVE_FORMAT = 'driftdesk-workspace-archive';
@@ -81,12 +81,21 @@ export const monitorHistoryRowSchema = z.object({
   columns: z.string().max(64 * 1024 * 1024).nullable(),
 });
 
-/** The entry that holds a doc's state. Note ids are ids, so the name is safe as a path. */
+const NOTE_DOC = /^note:[A-Za-z0-9_-]{1,128}$/;
+const THREAD_DOC = new RegExp(`^thread:(${THREAD_KINDS.join('|')}):[A-Za-z0-9_-]{1,128}$`);
+
+/**
+ * The entry that holds a doc's state: `docs/workspace.update`, `docs/note/<id>.update`, or a
+ * conversation doc's `docs/thread/<kind>/<id>.update`. Ids are `[A-Za-z0-9_-]`, so the name is
+ * safe as a path.
+ */
 export function docEntryPath(doc: string): string {
   if (doc === '') return 'docs/workspace.update';
-  if (!/^note:[A-Za-z0-9_-]{1,128}$/.test(doc)) throw new Error(`doc "${doc}" cannot be archived: not a workspace or note doc`);
-  return `docs/${doc.replace(':', '/')}.update`;
+  if (!NOTE_DOC.test(doc) && !THREAD_DOC.test(doc)) throw new Error(`doc "${doc}" cannot be archived: not a workspace, note or conversation doc`);
+  return `docs/${doc.replaceAll(':', '/')}.update`;
 }
+
+const THREAD_ENTRY = new RegExp(`^docs/thread/(${THREAD_KINDS.join('|')})/[A-Za-z0-9_-]{1,128}\\.update$`);
 
 /** Every path an archive may hold; anything else (`..`, absolute paths, links) is refused. */
 export function isArchivePath(path: string): boolean {
@@ -95,6 +104,7 @@ export function isArchivePath(path: string): boolean {
     path === 'workspace.json' ||
     path === 'docs/workspace.update' ||
     /^docs\/note\/[A-Za-z0-9_-]{1,128}\.update$/.test(path) ||
+    THREAD_ENTRY.test(path) ||
     /^history\/[0-9]{1,9}\.update$/.test(path) ||
     /^blobs\/[0-9a-f]{64}$/.test(path) ||
     path === 'monitors/history.jsonl'

@@ -15,7 +15,7 @@ import tar from 'tar-stream';
 import * as Y from 'yjs';
 import { DOC_KEYS } from '../../src/core/workspace/index.ts';
 import { checkUpdateStructure } from '../update-structure.ts';
-import { ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveError, type Manifest, type WorkspaceRows, isArchivePath, manifestSchema, monitorHistoryRowSchema, workspaceRowsSchema } from './archive-format.ts';
+import { ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveError, type Manifest, type WorkspaceRows, docEntryPath, isArchivePath, manifestSchema, monitorHistoryRowSchema, workspaceRowsSchema } from './archive-format.ts';
 import type { ArchiveSink, MonitorBatchRow } from './archive-store.ts';
 import { unseal } from './seal.ts';
 
@@ -106,7 +106,17 @@ export async function verifyArchive(file: ArchiveInput): Promise<VerifiedArchive
   if (!rowsBytes) throw new ArchiveError('truncated', 'the archive has no workspace.json');
   const rows = parsed(workspaceRowsSchema, parseJson(rowsBytes, 'workspace.json'), 'workspace.json');
   if (rows.workspace.id !== manifest.workspaceId) throw new ArchiveError('tampered', 'names another workspace than the manifest', 'workspace.json');
-  for (const d of rows.docs) if (!seen.has(d.path)) throw new ArchiveError('truncated', `lists doc "${d.doc}" whose entry is missing`, d.path);
+  for (const d of rows.docs) {
+    // The doc name says which room the entry becomes: it must be the one its path stands for.
+    let path: string;
+    try {
+      path = docEntryPath(d.doc);
+    } catch {
+      throw new ArchiveError('bad_entry', `lists doc "${d.doc}", which is not a workspace, note or conversation doc`, 'workspace.json');
+    }
+    if (path !== d.path) throw new ArchiveError('tampered', `lists doc "${d.doc}" at ${d.path}, which is not its entry (${path})`, 'workspace.json');
+    if (!seen.has(d.path)) throw new ArchiveError('truncated', `lists doc "${d.doc}" whose entry is missing`, d.path);
+  }
   for (const s of rows.snapshots) if (!seen.has(s.path)) throw new ArchiveError('truncated', 'is a listed history snapshot that is missing', s.path);
   for (const b of rows.blobs) if (!seen.has(`blobs/${b.sha256}`)) throw new ArchiveError('truncated', 'is a listed blob that is missing', `blobs/${b.sha256}`);
   if (rows.monitorHistory && !seen.has(rows.monitorHistory.path)) throw new ArchiveError('truncated', 'is listed in workspace.json but missing', rows.monitorHistory.path);

@@ -12,6 +12,7 @@ const USAGE = `usage: driftdesk <command> [options]
          [--max-message-bytes 8388608] [--max-upload-bytes 536870912]
          [--snapshot-every 10] [--metrics-token T]
          [--allow-private-webhooks] [--monitor-temp DIR] [--monitor-job-expire 180]
+         [--split-conversations]
          [--backup-dir DIR [--backup-every 1h] [--keep 48]]
                                                      run the sync server; several processes
                                                      share one PostgreSQL and fan out via Redis
@@ -22,6 +23,10 @@ const USAGE = `usage: driftdesk <command> [options]
                                                      history, blobs, members, token hashes
   workspace import FILE (--data DIR | --postgres URL) [--as NEW_ID] [--skip-secrets]
                                                      verify every entry, then import all or nothing
+  workspace split-conversations ID (--data DIR | --postgres URL)
+                                                     move its comments, reactions, resolutions and
+                                                     incident timelines into conversation docs
+                                                     (with no server serving it; prints a report)
   token create --data DIR --workspace ID --role owner|editor|commenter|viewer --name WHO
                                                      create a member token; prints {"token","member"}
   token list --data DIR --workspace ID               members, roles and their live/revoked tokens
@@ -98,6 +103,7 @@ export async function main(argv: string[]): Promise<number> {
         if (sub === 'create') return await (await import('./server-commands.ts')).workspaceCreate(rest);
         if (sub === 'export') return await (await import('./workspace-archive-commands.ts')).workspaceExport(rest);
         if (sub === 'import') return await (await import('./workspace-archive-commands.ts')).workspaceImport(rest);
+        if (sub === 'split-conversations') return await (await import('./server-commands.ts')).workspaceSplitConversations(rest);
         throw new UsageError(`unknown workspace command: ${sub ?? '(none)'}`);
       case 'token':
         return await (await import('./token-commands.ts')).tokenCommand(sub, rest);

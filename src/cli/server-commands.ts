@@ -26,6 +26,7 @@ export async function serverCommand(args: string[]): Promise<number> {
     'snapshot-every': { type: 'string' },
     'metrics-token': { type: 'string' },
     'allow-private-webhooks': { type: 'boolean' },
+    'split-conversations': { type: 'boolean' },
     'monitor-temp': { type: 'string' },
     'monitor-job-expire': { type: 'string' },
     'backup-dir': { type: 'string' },
@@ -56,6 +57,7 @@ export async function serverCommand(args: string[]): Promise<number> {
   const metricsToken = v['metrics-token'] ?? process.env.DRIFTDESK_METRICS_TOKEN ?? undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new UsageError('--metrics-token must be at least 16 characters');
   const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, maxUploadBytes: maxUpload, snapshotEveryMs: snapshotMinutes * 60_000, log, metricsToken, allowPrivateWebhooks: v['allow-private-webhooks'] ?? false,
+    splitConversations: v['split-conversations'] ?? false,
     // Batches wait for DuckDB beside the data they belong to (a disk the operator chose), unless told otherwise.
     monitorTempDir: v['monitor-temp'] ?? (v.data ? join(v.data, 'monitor-tmp') : undefined), backup,
     ...(jobExpire === undefined ? {} : { monitorJobs: { expireInSeconds: jobExpire } }) });
@@ -98,3 +100,28 @@ export async function workspaceCreate(args: string[]): Promise<number> {
   }
 }
 
+
+/**
+ * `driftdesk workspace split-conversations ID`: moves the workspace's conversations into
+ * conversation docs (server/split-conversations.ts), as a server with no clients — so run it
+ * while no server serves the workspace (its live rooms would not see the move). Prints what
+ * was moved as JSON.
+ */
+export async function workspaceSplitConversations(args: string[]): Promise<number> {
+  const { values: v, positionals } = parseArgs({ args, options: { data: { type: 'string' }, postgres: { type: 'string' } }, allowPositionals: true, strict: true });
+  const id = positionals[0];
+  if (!id || positionals.length > 1) throw new UsageError('usage: driftdesk workspace split-conversations ID (--data DIR | --postgres URL)');
+  const { store } = await openStore(v);
+  if (!(await store.getWorkspace(id))) {
+    await store.close();
+    console.error(`no workspace ${id} in this store`);
+    return 1;
+  }
+  const server = await startSyncServer({ host: '127.0.0.1', port: 0, store, monitorJobs: false });
+  try {
+    console.log(JSON.stringify(await server.splitConversations(id)));
+    return 0;
+  } finally {
+    await server.close();
+  }
+}

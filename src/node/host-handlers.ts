@@ -22,6 +22,7 @@ import { createMonitorFromVersion, updateMonitor } from './monitor-create.ts';
 import { moveWorkspace } from './move-workspace.ts';
 import { NotebookReader } from './notebook-reader.ts';
 import { pushPendingEdits } from './pending-sync.ts';
+import { pullConversations } from './conversation-pull.ts';
 import type { SearchIndex } from './search-index.ts';
 import { ServerCallError, type ServerClient, createServerClient } from './server-api-client.ts';
 import type { MonitorBatch } from '../shared/server-api.ts';
@@ -49,7 +50,11 @@ export interface HostDeps {
   maxReceivedFileBytes?: number;
 }
 
+/** How often the host fetches a workspace's conversation docs that are behind (conversation-pull.ts). */
+const PULL_EVERY_MS = 60_000;
+
 export function createHostHandlers({ cache, jobs, localServer, info, events, search, now = Date.now, maxReceivedFileBytes = DEFAULT_HOST_FILE_BYTES }: HostDeps) {
+  const lastPull = new Map<string, number>();
   const received = new FileReceiver(join(info.dataDir, 'received-files'), maxReceivedFileBytes);
   const notebooks = new NotebookReader();
   // The embedded server picks a free port at each start, so a local workspace's URL is
@@ -147,7 +152,18 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
       return { version: cache.docVersion(docId) };
     },
 
-    'sync.push': async ({ workspaceId }) => pushPendingEdits(cache, connection(workspaceId)),
+    'sync.push': async ({ workspaceId, conversations }) => {
+      const conn = connection(workspaceId);
+      const pushed = await pushPendingEdits(cache, conn);
+      // Then fetch the conversation docs this device should keep (search, offline mentions), at
+      // most once a minute per workspace: it reads the cached workspace doc. A failure is tried
+      // again next time; the answer is about this device's edits.
+      if (conversations && pushed.error === null && now() - (lastPull.get(workspaceId) ?? 0) >= PULL_EVERY_MS) {
+        lastPull.set(workspaceId, now());
+        await pullConversations(cache, conn, { onPulled: (docId, update) => search?.afterAppend(docId, [update]) });
+      }
+      return pushed;
+    },
     'sync.clients': async ({ docId }) => ({ own: cache.ownClients(docId), unsent: cache.unsentClients(docId) }),
 
     'inbox.reads': async ({ workspaceId }) => ({ itemIds: cache.inboxReads(workspaceId) }),

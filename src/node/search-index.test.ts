@@ -17,6 +17,7 @@ import {
   registerModelVersion,
   renameNote,
   restoreWorkspace,
+  threadDocName,
   updateIncident,
 } from '../core/workspace/index.ts';
 import { entityLocation, hashOf } from '../shared/deep-link.ts';
@@ -170,6 +171,39 @@ describe('SearchIndex', () => {
     index.flush();
     expect(titles(index, 'ws1', 'calibration')).toEqual([]);
     expect(titles(index, 'ws1', 'backlog')).toEqual(['Weekly sync']);
+  });
+
+  it('finds comments in cached conversation docs, and keeps a comment the split moved out of the workspace doc', () => {
+    const { file, cache, index } = start();
+    const doc = savedDoc(cache, index, 'ws1');
+    const incident = createIncident(doc, { title: 'Drift on age', severity: 'high' }, ctx);
+    const target = { kind: 'incident' as const, id: incident.id };
+    const old = addComment(doc, { target, body: 'The vendor changed the labelling rubric' }, ctx);
+    const conversation = savedDoc(cache, index, threadDocName('ws1', target));
+    addComment(doc, { target, body: 'Recalibrated the isotonic mapping' }, ctx, conversation);
+    index.flush();
+    expect(index.query('ws1', 'isotonic')[0]).toMatchObject({ kind: 'comment', target: { kind: 'incident', id: incident.id, title: 'Drift on age' } });
+    // The server's split: the comment lands in the conversation doc, then leaves the workspace doc.
+    conversation.getMap(DOC_KEYS.comments).set(old.id, old);
+    doc.getMap(DOC_KEYS.comments).delete(old.id);
+    index.flush();
+    expect(index.query('ws1', 'rubric').map((h) => h.id)).toEqual([old.id]);
+    // A comment removed from both is gone.
+    doc.getMap(DOC_KEYS.comments).set('gone', { ...old, id: 'gone', body: 'ephemeral words' });
+    index.flush();
+    expect(index.query('ws1', 'ephemeral')).toHaveLength(1);
+    doc.getMap(DOC_KEYS.comments).delete('gone');
+    index.flush();
+    expect(index.query('ws1', 'ephemeral')).toHaveLength(0);
+    // A full rebuild (a restart with the index behind) keeps what the conversation doc holds.
+    index.dispose();
+    cache.close();
+    open.splice(0);
+    const again = start(file);
+    new SearchStore(again.cache.sqlite).markPending('ws1');
+    again.index.ensureIndexed('ws1');
+    expect(again.index.query('ws1', 'rubric').map((h) => h.id)).toEqual([old.id]);
+    expect(again.index.query('ws1', 'isotonic')).toHaveLength(1);
   });
 
   it('indexes a note whose text arrived before its registry entry', () => {

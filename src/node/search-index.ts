@@ -22,10 +22,15 @@
  *
  * Notes: a note's text is a Y.Text in its own doc and changes with every keystroke, so it is
  * re-read from the cache debounced (and at most every few seconds while someone types).
+ *
+ * Conversation docs (`<ws>:thread:<kind>:<id>`, src/core/workspace/thread-docs.ts): their
+ * comments are indexed as the workspace doc's are, re-read from the cache debounced like a note
+ * when one is saved; a comment the workspace doc no longer holds (moved by the server's split) is
+ * kept while its cached conversation doc holds it.
  */
 import * as Y from 'yjs';
 import { SEARCH_KINDS, type SearchKind, readSearchDocument, registryOf, watchSearchDocuments } from '../core/workspace/search-documents.ts';
-import { NOTE_TEXT_KEY, noteDocName, parseDocName } from '../core/workspace/schema.ts';
+import { DOC_KEYS, NOTE_TEXT_KEY, isThreadTarget, noteDocName, parseDocName, threadDocName, type ThreadKind } from '../core/workspace/index.ts';
 import type { SearchHit } from '../shared/host-contract.ts';
 import type { LocalCache } from './local-cache.ts';
 import { SearchStore } from './search-store.ts';
@@ -103,7 +108,7 @@ export class SearchIndex {
       const name = parseDocName(docId);
       if (!name) return;
       this.store.markPending(docId);
-      if (name.kind === 'note') this.scheduleNote(docId);
+      if (name.kind === 'note' || name.kind === 'thread') this.scheduleNote(docId);
       else this.enqueue({ kind: 'append', workspaceId: docId, updates });
     });
   }
@@ -224,7 +229,7 @@ export class SearchIndex {
       ws.rebuild = [...keys.values()];
       this.rebuildTimer ??= setImmediate(() => this.rebuildStep());
     } else {
-      for (const docId of this.store.pendingWithPrefix(noteDocName(workspaceId, ''))) this.indexNote(docId);
+      for (const docId of [...this.store.pendingWithPrefix(noteDocName(workspaceId, '')), ...this.store.pendingWithPrefix(`${workspaceId}:thread:`)]) this.indexNote(docId);
     }
     return ws;
   }
@@ -247,7 +252,7 @@ export class SearchIndex {
       this.store.clearPending(workspaceId);
     });
     // Notes whose edit was saved but not indexed.
-    for (const docId of this.store.pendingWithPrefix(noteDocName(workspaceId, ''))) this.indexNote(docId);
+    for (const docId of [...this.store.pendingWithPrefix(noteDocName(workspaceId, '')), ...this.store.pendingWithPrefix(`${workspaceId}:thread:`)]) this.indexNote(docId);
   }
 
   private writeTouched(workspaceId: string, ws: OpenWorkspace): void {
@@ -261,7 +266,7 @@ export class SearchIndex {
     const newNotes: string[] = [];
     this.store.transaction(() => {
       for (const { kind, id } of keys) {
-        const d = readSearchDocument(doc, kind, id);
+        const d = readSearchDocument(doc, kind, id) ?? (kind === 'comment' ? this.movedComment(workspaceId, id) : undefined);
         if (!d) this.store.remove(workspaceId, kind, id);
         else if (this.store.upsert(workspaceId, d) && kind === 'note') newNotes.push(id);
       }
@@ -291,10 +296,45 @@ export class SearchIndex {
     this.noteTimers.set(docId, { timer, firstAt });
   }
 
-  /** Re-reads a note's text from the cache into its row. A note not in the registry (yet) is skipped: it is read when it appears. */
+  /** A comment moved out of the workspace doc: its search document from its cached conversation doc. */
+  private movedComment(workspaceId: string, commentId: string) {
+    const target = this.store.targetOf(workspaceId, 'comment', commentId);
+    if (!target || !isThreadTarget(target)) return undefined;
+    const doc = new Y.Doc();
+    try {
+      const cached = this.cache.loadDoc(threadDocName(workspaceId, { kind: target.kind as ThreadKind, id: target.id }));
+      if (cached) Y.applyUpdate(doc, cached);
+      return readSearchDocument(doc, 'comment', commentId);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  /** Upserts every comment of a cached conversation doc (they are never deleted there). */
+  private indexConversation(docId: string, workspaceId: string): void {
+    const doc = new Y.Doc();
+    try {
+      const cached = this.cache.loadDoc(docId);
+      if (cached) Y.applyUpdate(doc, cached);
+      this.store.transaction(() => {
+        for (const id of doc.getMap(DOC_KEYS.comments).keys()) {
+          const d = readSearchDocument(doc, 'comment', id);
+          if (d) this.store.upsert(workspaceId, d);
+        }
+      });
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  /**
+   * Re-reads a note's text, or a conversation doc's comments, from the cache into the index. A
+   * note not in the registry (yet) is skipped: it is read when it appears.
+   */
   private indexNote(docId: string): void {
     this.guard(docId, () => {
       const name = parseDocName(docId);
+      if (name?.kind === 'thread') this.indexConversation(docId, name.workspaceId);
       if (name?.kind === 'note' && this.store.has(name.workspaceId, 'note', name.noteId)) {
         this.store.setNoteBody(name.workspaceId, name.noteId, readNoteText(this.cache.loadDoc(docId)));
       }

@@ -48,6 +48,7 @@ export class SearchStore {
       ),
       remove: db.prepare('DELETE FROM search_docs WHERE workspace_id = ? AND kind = ? AND entity_id = ?'),
       has: db.prepare('SELECT 1 FROM search_docs WHERE workspace_id = ? AND kind = ? AND entity_id = ?').pluck(),
+      target: db.prepare('SELECT target_kind AS kind, target_id AS id FROM search_docs WHERE workspace_id = ? AND kind = ? AND entity_id = ? AND target_kind IS NOT NULL'),
       setNoteBody: db.prepare("UPDATE search_docs SET body = @body WHERE workspace_id = @ws AND kind = 'note' AND entity_id = @id AND body IS NOT @body"),
       keys: db.prepare('SELECT kind, entity_id AS id FROM search_docs WHERE workspace_id = ?'),
       indexed: db.prepare('SELECT 1 FROM search_state WHERE doc_id = ?').pluck(),
@@ -133,6 +134,11 @@ export class SearchStore {
 
   setNoteBody(workspaceId: string, noteId: string, text: string): void {
     this.stmt.setNoteBody.run({ ws: workspaceId, id: noteId, body: plainText(text) });
+  }
+
+  /** What an indexed comment hangs off (null: not indexed, or not a comment). */
+  targetOf(workspaceId: string, kind: SearchKind, id: string): { kind: string; id: string } | null {
+    return (this.stmt.target.get(workspaceId, kind, id) as { kind: string; id: string } | undefined) ?? null;
   }
 
   /** Every entity indexed for the workspace. */

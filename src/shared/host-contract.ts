@@ -206,7 +206,12 @@ export const hostRequests = {
    */
   'cache.replace': z.object({ docId, state: bytes, reason: z.string().max(2000) }),
   /** Pushes every doc of the workspace with edits the server lacks (open or not); answers what is left. */
-  'sync.push': z.object({ workspaceId: docId }),
+  /**
+   * `conversations`: the workspace is split into conversation docs, so the host also fetches
+   * those it should keep (src/node/conversation-pull.ts); the window knows, and the host then
+   * never reads a large unsplit workspace doc for nothing.
+   */
+  'sync.push': z.object({ workspaceId: docId, conversations: z.boolean().optional() }),
   /**
    * Yjs clients of a doc as this device knows them (src/core/workspace/server-behind.ts): `own`
    * wrote edits here, `unsent` have edits the server has not confirmed.

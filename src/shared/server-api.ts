@@ -351,6 +351,9 @@ export const serverApi = {
   'docs.stateVector': {
     method: 'GET', path: `${WS}/docs/:docName/state-vector`, summary: 'The server’s Yjs state vector of a doc (persisted)', body: NONE, response: 'bytes', statuses: [200], roles: ANY,
   },
+  'docs.state': {
+    method: 'GET', path: `${WS}/docs/:docName/state`, summary: 'A doc’s whole state as one Yjs update (persisted): how the app fetches conversation docs nobody has open', body: NONE, response: 'bytes', statuses: [200], roles: ANY,
+  },
   'docs.pushUpdate': {
     method: 'POST', path: `${WS}/docs/:docName/updates`, summary: 'Push a Yjs update made offline; answered once persisted, with the new state vector',
     body: { kind: 'bytes', contentTypes: ['application/octet-stream'], maxBytes: DEFAULT_MAX_UPDATE_BYTES, what: 'the update' },

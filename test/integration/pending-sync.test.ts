@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { NOTE_TEXT_KEY, createIncident, listIncidents, noteDocName } from '../../src/core/workspace/index.ts';
+import { DOC_KEYS, NOTE_TEXT_KEY, addComment, createIncident, listIncidents, noteDocName, threadDocName } from '../../src/core/workspace/index.ts';
 import type { WorkspaceConnection } from '../../src/shared/host-contract.ts';
 import { LocalCache } from '../../src/node/local-cache.ts';
 import { pushPendingEdits } from '../../src/node/pending-sync.ts';
@@ -67,6 +67,29 @@ describe('pushPendingEdits', () => {
     const storedNote = new Y.Doc();
     Y.applyUpdate(storedNote, server.store.loadDoc(note));
     expect(storedNote.getText(NOTE_TEXT_KEY).toString()).toBe('offline note');
+  });
+
+  it('pushes a comment written offline in a conversation doc nobody has open, and the server counts it', async () => {
+    const ws = server.store.createWorkspace('W', 'Ada');
+    const commenter = server.store.createMemberToken(ws.id, 'commenter', 'Cleo');
+    const ctx = { actor: { id: ws.memberId, name: 'Ada' }, now: () => Date.now(), newId: () => crypto.randomUUID() };
+    let incidentId = '';
+    const workspace = editOffline(ws.id, (doc) => (incidentId = createIncident(doc, { title: 'Drift', severity: 'low' }, ctx).id));
+    await pushPendingEdits(cache, connection(ws.id, ws.token));
+    const room = threadDocName(ws.id, { kind: 'incident', id: incidentId });
+    const cleo = { actor: { id: commenter.memberId, name: 'Cleo' }, now: () => Date.now(), newId: () => crypto.randomUUID() };
+    let comment = { id: '' };
+    editOffline(room, (doc) => (comment = addComment(workspace, { target: { kind: 'incident', id: incidentId }, body: 'on a plane' }, cleo, doc)));
+    expect(cache.docsWithPendingEdits(ws.id)).toEqual([room]);
+
+    expect(await pushPendingEdits(cache, connection(ws.id, commenter.token))).toEqual({ pending: 0, error: null });
+    await server.flushed();
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, server.store.loadDoc(room));
+    expect(stored.getMap(DOC_KEYS.comments).get(comment.id)).toMatchObject({ body: 'on a plane', authorName: 'Cleo' });
+    const storedWorkspace = new Y.Doc();
+    Y.applyUpdate(storedWorkspace, server.store.loadDoc(ws.id));
+    expect(storedWorkspace.getMap(DOC_KEYS.threadSummaries).get(`incident:${incidentId}`)).toMatchObject({ count: 1, lastByName: 'Cleo' });
   });
 
   it('keeps edits pending while the server is unreachable, and says why', async () => {

@@ -3,6 +3,8 @@
  * note doc name (`<id>:note:<noteId>`).
  * - state-vector: what the server has of a doc, so a client knows which of its edits the server
  *   holds ("N changes not yet on the server");
+ * - state: its whole state, for a conversation doc the app has never opened (the host fetches
+ *   those it should keep: search, and offline reading of what mentions the member);
  * - updates: a Yjs update made offline, checked like a socket's (role, commenter policy, doc
  *   size), applied through the room so live clients get it, answered once persisted with the
  *   new state vector.
@@ -21,6 +23,10 @@ export const docHandlers = ({ withRoom }: HandlerDeps) =>
       if (!isDocOf(params.docName!, params.workspaceId!)) return notADoc(params.docName!, params.workspaceId!);
       return { bytes: await withRoom(params.docName!, async (room) => Y.encodeStateVector(room.doc)) };
     },
+    'docs.state': async ({ params }) => {
+      if (!isDocOf(params.docName!, params.workspaceId!)) return notADoc(params.docName!, params.workspaceId!);
+      return { bytes: await withRoom(params.docName!, async (room) => Y.encodeStateAsUpdate(room.doc)) };
+    },
     'docs.pushUpdate': async ({ params, identity, body }) => {
       if (!isDocOf(params.docName!, params.workspaceId!)) return notADoc(params.docName!, params.workspaceId!);
       return withRoom(params.docName!, async (room) => {
@@ -32,4 +38,4 @@ export const docHandlers = ({ withRoom }: HandlerDeps) =>
         return { bytes: Y.encodeStateVector(room.doc) };
       });
     },
-  }) satisfies Pick<ServerHandlers, 'docs.stateVector' | 'docs.pushUpdate'>;
+  }) satisfies Pick<ServerHandlers, 'docs.stateVector' | 'docs.state' | 'docs.pushUpdate'>;

@@ -135,15 +135,19 @@ export type AddCommentInput = z.input<typeof addCommentInput>;
  * range). The target must exist. Members @mentioned by name in the body are recorded in
  * `mentions`, which is what fills their inbox. With `parentId` it is a reply: the parent must be
  * the first comment of a thread on the same target (threads are one level deep).
+ *
+ * With `conversation` (the target's conversation doc, thread-docs.ts) the record is written
+ * there and the parent looked up there; the target and the members are still the workspace
+ * doc's (`doc`).
  */
-export function addComment(doc: Y.Doc, input: AddCommentInput, ctx: CommandContext): CommentRecord {
+export function addComment(doc: Y.Doc, input: AddCommentInput, ctx: CommandContext, conversation: Y.Doc = doc): CommentRecord {
   const data = parseInput('addComment', addCommentInput, input);
   if (!targetExists(doc, data.target)) {
     const what = { incident: 'incident', run: 'run', datasetVersion: 'dataset version', note: 'note', modelVersion: 'model version', handoff: 'handoff', notebook: 'notebook' }[data.target.kind];
     throw new CommandError('addComment', [{ path: 'target.id', message: `no ${what} ${data.target.id}` }]);
   }
   if (data.parentId !== undefined) {
-    const parent = commentSchema.safeParse(doc.getMap(DOC_KEYS.comments).get(data.parentId));
+    const parent = commentSchema.safeParse(conversation.getMap(DOC_KEYS.comments).get(data.parentId));
     const problem = !parent.success ? `no comment ${data.parentId}`
       : parent.data.parentId !== undefined ? 'reply to the first comment of the thread'
       : parent.data.target.kind !== data.target.kind || parent.data.target.id !== data.target.id ? 'the comment is on something else'
@@ -161,8 +165,13 @@ export function addComment(doc: Y.Doc, input: AddCommentInput, ctx: CommandConte
     ...(mentions.length > 0 ? { mentions } : {}),
     ...(data.parentId !== undefined ? { parentId: data.parentId } : {}),
   };
-  doc.getMap<CommentRecord>(DOC_KEYS.comments).set(record.id, record);
+  conversation.getMap<CommentRecord>(DOC_KEYS.comments).set(record.id, record);
   return record;
+}
+
+/** Whether the workspace doc has what a comment or a conversation doc is on (a note or notebook anchor aside). */
+export function commentTargetExists(doc: Y.Doc, target: Pick<CommentTarget, 'kind' | 'id'>): boolean {
+  return targetExists(doc, target as CommentTarget);
 }
 
 function targetExists(doc: Y.Doc, target: CommentTarget): boolean {

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { type CommandContext, CommandError, parseInput } from './command-context.ts';
 import { addComment } from './commands.ts';
 import { listIncidentEvents } from './incident-events.ts';
+import { listConversationEvents } from './thread-docs.ts';
 import { listCommentsOn } from './queries.ts';
 import {
   type CommentRecord,
@@ -33,14 +34,15 @@ const replyInput = z.object({ commentId: z.string().min(1).max(128), body: z.str
 
 /**
  * Replies to a comment. Replying to a reply adds to the same thread (its first comment is the
- * parent), so threads stay one level deep. @mentions are recorded as in `addComment`.
+ * parent), so threads stay one level deep. @mentions are recorded as in `addComment`, and
+ * `conversation` is as there (the comments are read from and written to it).
  */
-export function replyToComment(doc: Y.Doc, input: z.input<typeof replyInput>, ctx: CommandContext): CommentRecord {
+export function replyToComment(doc: Y.Doc, input: z.input<typeof replyInput>, ctx: CommandContext, conversation: Y.Doc = doc): CommentRecord {
   const { commentId, body } = parseInput('replyToComment', replyInput, input);
-  const parent = getComment(doc, commentId);
+  const parent = getComment(conversation, commentId);
   if (!parent) throw new CommandError('replyToComment', [{ path: 'commentId', message: `no comment ${commentId}` }]);
-  const root = parent.parentId !== undefined ? getComment(doc, parent.parentId) ?? parent : parent;
-  return addComment(doc, { target: root.target, body, ...(root.parentId === undefined ? { parentId: root.id } : {}) }, ctx);
+  const root = parent.parentId !== undefined ? getComment(conversation, parent.parentId) ?? parent : parent;
+  return addComment(doc, { target: root.target, body, ...(root.parentId === undefined ? { parentId: root.id } : {}) }, ctx, conversation);
 }
 
 const reactionInput = z.object({ commentId: z.string().min(1).max(128), emoji: reactionNameSchema });
@@ -106,9 +108,16 @@ export interface CommentThread {
  * The threads on a target, oldest first, replies oldest first. A reply whose parent is not a
  * first comment on the same target (another client wrote it) is shown as a thread of its own
  * rather than lost.
+ *
+ * With `conversation` (the target's conversation doc, thread-docs.ts) the records of both docs
+ * are read: a workspace split into conversation docs may still hold a late record in its own
+ * maps until the server moves it, and a record in both (mid-move) is shown once.
  */
-export function listThreads(doc: Y.Doc, kind: CommentRecord['target']['kind'], targetId: string): CommentThread[] {
-  const comments = listCommentsOn(doc, kind, targetId);
+export function listThreads(doc: Y.Doc, kind: CommentRecord['target']['kind'], targetId: string, conversation?: Y.Doc | null): CommentThread[] {
+  const docs = conversation && conversation !== doc ? [doc, conversation] : [doc];
+  const byId = new Map<string, CommentRecord>();
+  for (const d of docs) for (const c of listCommentsOn(d, kind, targetId)) byId.set(c.id, c);
+  const comments = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   const roots = new Map(comments.filter((c) => c.parentId === undefined).map((c) => [c.id, c]));
   const replies = new Map<string, CommentRecord[]>();
   const threads: CommentRecord[] = [];
@@ -116,8 +125,8 @@ export function listThreads(doc: Y.Doc, kind: CommentRecord['target']['kind'], t
     if (c.parentId !== undefined && roots.has(c.parentId)) replies.set(c.parentId, [...(replies.get(c.parentId) ?? []), c]);
     else threads.push(c);
   }
-  const resolutions = latestResolutions(doc);
-  const reactions = reactionsByComment(doc, new Set(comments.map((c) => c.id)));
+  const resolutions = latestResolutions(docs);
+  const reactions = reactionsByComment(docs, new Set(comments.map((c) => c.id)));
   return threads.map((root) => {
     const own = replies.get(root.id) ?? [];
     const mine = new Map([root, ...own].flatMap((c) => (reactions.has(c.id) ? [[c.id, reactions.get(c.id)!] as const] : [])));
@@ -125,13 +134,27 @@ export function listThreads(doc: Y.Doc, kind: CommentRecord['target']['kind'], t
   });
 }
 
+/**
+ * Where a comment's reactions and resolutions go: the doc that holds the comment — its
+ * conversation doc, or the workspace doc for a record the server has not moved yet.
+ */
+export function docOfComment(doc: Y.Doc, conversation: Y.Doc | null | undefined, commentId: string): Y.Doc {
+  return conversation && conversation.getMap(DOC_KEYS.comments).has(commentId) ? conversation : doc;
+}
+
 export type ThreadedTimelineEntry = { kind: 'event'; at: number; event: IncidentEvent } | { kind: 'thread'; at: number; thread: CommentThread };
 
-/** An incident's events and comment threads in one list, oldest first (a thread at its first comment). */
-export function incidentThreadedTimeline(doc: Y.Doc, incidentId: string): ThreadedTimelineEntry[] {
+/**
+ * An incident's events and comment threads in one list, oldest first (a thread at its first
+ * comment). With `conversation`, its timeline and threads are read too (see listThreads).
+ */
+export function incidentThreadedTimeline(doc: Y.Doc, incidentId: string, conversation?: Y.Doc | null): ThreadedTimelineEntry[] {
+  const events = new Map<string, IncidentEvent>();
+  for (const e of listIncidentEvents(doc, incidentId)) events.set(e.id, e);
+  if (conversation && conversation !== doc) for (const e of listConversationEvents(conversation)) events.set(e.id, e);
   const entries: ThreadedTimelineEntry[] = [
-    ...listIncidentEvents(doc, incidentId).map((event): ThreadedTimelineEntry => ({ kind: 'event', at: event.at, event })),
-    ...listThreads(doc, 'incident', incidentId).map((thread): ThreadedTimelineEntry => ({ kind: 'thread', at: thread.root.createdAt, thread })),
+    ...[...events.values()].map((event): ThreadedTimelineEntry => ({ kind: 'event', at: event.at, event })),
+    ...listThreads(doc, 'incident', incidentId, conversation).map((thread): ThreadedTimelineEntry => ({ kind: 'thread', at: thread.root.createdAt, thread })),
   ];
   return entries.sort((a, b) => a.at - b.at);
 }
@@ -150,9 +173,9 @@ function resolutionOrder(a: ThreadResolutionRecord, b: ThreadResolutionRecord): 
   return (a.seq ?? 0) - (b.seq ?? 0) || a.at - b.at || (a.id > b.id ? 1 : a.id < b.id ? -1 : 0);
 }
 
-function latestResolutions(doc: Y.Doc): Map<string, ThreadResolutionRecord> {
+function latestResolutions(docs: Y.Doc | Y.Doc[]): Map<string, ThreadResolutionRecord> {
   const latest = new Map<string, ThreadResolutionRecord>();
-  for (const value of doc.getMap(DOC_KEYS.threadResolutions).values()) {
+  for (const value of (Array.isArray(docs) ? docs : [docs]).flatMap((d) => [...d.getMap(DOC_KEYS.threadResolutions).values()])) {
     const parsed = threadResolutionSchema.safeParse(value);
     if (!parsed.success) continue;
     const seen = latest.get(parsed.data.commentId);
@@ -161,13 +184,16 @@ function latestResolutions(doc: Y.Doc): Map<string, ThreadResolutionRecord> {
   return latest;
 }
 
-function reactionsByComment(doc: Y.Doc, commentIds: Set<string>): Map<string, ReactionSummary[]> {
-  const records: ReactionRecord[] = [];
-  for (const [key, value] of doc.getMap(DOC_KEYS.reactions).entries()) {
-    const parsed = reactionSchema.safeParse(value);
-    // A record filed under someone else's key is not trusted (the server refuses those anyway).
-    if (parsed.success && commentIds.has(parsed.data.commentId) && key === reactionKey(parsed.data)) records.push(parsed.data);
+function reactionsByComment(docs: Y.Doc[], commentIds: Set<string>): Map<string, ReactionSummary[]> {
+  const byKey = new Map<string, ReactionRecord>();
+  for (const doc of docs) {
+    for (const [key, value] of doc.getMap(DOC_KEYS.reactions).entries()) {
+      const parsed = reactionSchema.safeParse(value);
+      // A record filed under someone else's key is not trusted (the server refuses those anyway).
+      if (parsed.success && commentIds.has(parsed.data.commentId) && key === reactionKey(parsed.data)) byKey.set(key, parsed.data);
+    }
   }
+  const records = [...byKey.values()];
   records.sort((a, b) => a.at - b.at || a.memberId.localeCompare(b.memberId));
   const out = new Map<string, ReactionSummary[]>();
   for (const r of records) {

@@ -1,6 +1,7 @@
 /**
- * A member's inbox: the comments that @mention them and the notes they were @mentioned in,
- * newest first. Comment mentions are recorded by `addComment`; note mentions by
+ * A member's inbox: the comments that @mention them (in the workspace doc, or in a conversation
+ * doc by the mention record the server keeps in the workspace doc) and the notes they were
+ * @mentioned in, newest first. Comment mentions are recorded by `addComment`; note mentions by
  * `recordNoteMentions`, which the note editor calls as its author types, because an inbox must
  * not have to open every note doc to find them.
  */
@@ -10,7 +11,7 @@ import type { CommandContext } from './command-context.ts';
 import { parseInput } from './command-context.ts';
 import { findMentions } from './mentions.ts';
 import { listMembers, listMentionsOf } from './queries.ts';
-import { type CommentTarget, DOC_KEYS, type NoteMentionRecord, type NoteRecord, handoffEventSchema, handoffSchema, modelSchema, modelVersionSchema, noteMentionSchema, noteSchema } from './schema.ts';
+import { type CommentTarget, DOC_KEYS, commentMentionSchema, type NoteMentionRecord, type NoteRecord, handoffEventSchema, handoffSchema, modelSchema, modelVersionSchema, noteMentionSchema, noteSchema } from './schema.ts';
 
 export type InboxItem =
   /** `commentId` is the comment to scroll to; `targetTitle` names what it is on ("Drift on age"). */
@@ -58,6 +59,16 @@ export function listInbox(doc: Y.Doc, memberId: string): InboxItem[] {
   const items: InboxItem[] = listMentionsOf(doc, memberId).map((c) => ({
     kind: 'comment', id: `comment:${c.id}`, at: c.createdAt, byName: c.authorName, text: c.body, target: c.target, commentId: c.id, targetTitle: targetTitle(doc, c.target),
   }));
+  // Mentions in conversation docs, from the records the server keeps here (nobody need have the
+  // conversation open); one still in this doc's comments (mid-move) is listed once.
+  const listed = new Set(items.map((i) => i.id));
+  for (const value of doc.getMap(DOC_KEYS.commentMentions).values()) {
+    const parsed = commentMentionSchema.safeParse(value);
+    if (!parsed.success || parsed.data.memberId !== memberId || listed.has(`comment:${parsed.data.commentId}`)) continue;
+    const m = parsed.data;
+    listed.add(`comment:${m.commentId}`);
+    items.push({ kind: 'comment', id: `comment:${m.commentId}`, at: m.at, byName: m.byName, text: m.excerpt, target: m.target, commentId: m.commentId, targetTitle: targetTitle(doc, m.target) });
+  }
   items.push(...handoffMentions(doc, memberId));
   for (const value of doc.getMap(DOC_KEYS.noteMentions).values()) {
     const parsed = noteMentionSchema.safeParse(value);

@@ -20,3 +20,4 @@ export * from './list-preview.ts';
 export * from './run-annotations.ts';
 export * from './server-behind.ts';
 export * from './notebooks.ts';
+export * from './thread-docs.ts';

@@ -18,6 +18,7 @@ import {
   type RunSummaryRecord,
   type WorkspaceMeta,
   commentSchema,
+  threadSummarySchema,
   incidentSchema,
   memberSchema,
   noteSchema,
@@ -83,11 +84,15 @@ export function countCommentsByIncident(doc: Y.Doc): CommentCounts {
     else byIncident.set(target.id, [value]);
   }
   const counts = new Map<string, number>();
+  // Conversations the server has moved into conversation docs are counted by their summary (a
+  // record still in this doc is one the server has not moved yet, so the two add up).
+  const summaries = doc.getMap(DOC_KEYS.threadSummaries);
   return {
     get(incidentId) {
       let n = counts.get(incidentId);
       if (n === undefined) {
         n = (byIncident.get(incidentId) ?? []).filter((v) => parseRecord(commentSchema, v) !== undefined).length;
+        n += parseRecord(threadSummarySchema, summaries.get(`incident:${incidentId}`))?.count ?? 0;
         counts.set(incidentId, n);
       }
       return n;

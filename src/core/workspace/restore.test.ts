@@ -88,4 +88,26 @@ describe('restoreWorkspace', () => {
     expect(listCommentsOn(doc, 'modelVersion', version.id).map((c) => c.body)).toEqual(['AUC checked']);
     expect(doc.getMap('reactions').size).toBe(1);
   });
+
+  it('leaves a split workspace\'s conversations alone: a snapshot from before the split brings no copies back', () => {
+    const doc = new Y.Doc();
+    upsertMember(doc, { id: 'm1', name: 'Ada', role: 'owner', joinedAt: 1 });
+    const incident = createIncident(doc, { title: 'Drift on age', severity: 'high' }, ctx);
+    const moved = addComment(doc, { target: { kind: 'incident', id: incident.id }, body: 'moved by the split' }, ctx);
+    const snapshot = new Y.Doc();
+    Y.applyUpdate(snapshot, Y.encodeStateAsUpdate(doc));
+    // The server's split: the comment leaves, the mark is set.
+    doc.getMap('comments').delete(moved.id);
+    doc.getMap('meta').set('conversations', 'threads');
+    updateIncident(doc, { incidentId: incident.id, title: 'renamed' }, ctx);
+    restoreWorkspace(doc, snapshot);
+    expect(getIncident(doc, incident.id)?.title).toBe('Drift on age');
+    expect(listComments(doc, incident.id)).toEqual([]);
+    // Unsplit, the same restore brings the comment back.
+    const unsplit = new Y.Doc();
+    Y.applyUpdate(unsplit, Y.encodeStateAsUpdate(snapshot));
+    unsplit.getMap('comments').delete(moved.id);
+    restoreWorkspace(unsplit, snapshot);
+    expect(listComments(unsplit, incident.id).map((c) => c.id)).toEqual([moved.id]);
+  });
 });

@@ -38,6 +38,8 @@ function registryReferences(doc: Y.Doc): Map<string, (key: string, value: unknow
   ]);
 }
 
+const CONVERSATION_MAPS = new Set<string>([DOC_KEYS.comments, DOC_KEYS.reactions, DOC_KEYS.threadResolutions]);
+
 /** Registries whose entries are nested Y.Maps (field-level merge). */
 const NESTED_MAPS = [DOC_KEYS.incidents];
 
@@ -53,8 +55,13 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export function restoreWorkspace(doc: Y.Doc, snapshot: Y.Doc): RestoreSummary {
   const summary: RestoreSummary = { added: 0, removed: 0, changed: 0 };
   const kept = registryReferences(doc);
+  // A split workspace's conversations live in their own docs with their own history: a restore
+  // of the workspace doc leaves the records still waiting in its old maps alone, rather than
+  // bring back (from a snapshot taken before the split) copies of what was moved.
+  const split = doc.getMap(DOC_KEYS.meta).get('conversations') === 'threads';
   doc.transact(() => {
     for (const name of RECORD_MAPS) {
+      if (split && CONVERSATION_MAPS.has(name)) continue;
       const live = doc.getMap<unknown>(name);
       const past = snapshot.getMap<unknown>(name);
       const keep = kept.get(name);

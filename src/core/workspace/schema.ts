@@ -35,6 +35,14 @@
  * - `datasetVersions`, `datasetComparisons` Y.Map<id, record>: profiled dataset versions and
  *               drift comparisons between two of them (profile and report are blobs)
  * - `monitors`  Y.Map<id, MonitorRecord>: what a monitor watches and its alert rules
+ * - `threadSummaries` Y.Map<`<kind>:<id>`, ThreadSummaryRecord> and `commentMentions`
+ *               Y.Map<`<commentId>:<memberId>`, CommentMentionRecord>: what lists and the inbox
+ *               need of the conversations kept in conversation docs (`threadDocName`, see
+ *               thread-docs.ts), written by the sync server only
+ *
+ * A conversation doc (`<workspaceId>:thread:<kind>:<id>`) holds one comment target's
+ * `comments`, `reactions` and `threadResolutions` under the same keys and record schemas as
+ * above, and for an incident its timeline as a top-level Y.Array `events` (THREAD_EVENTS_KEY).
  *
  * Every doc key and record schema lives here and nowhere else, so any module (restore, the
  * server's write policy, src/core/monitor, src/core/handoff) can name a registry without
@@ -72,7 +80,16 @@ export const DOC_KEYS = {
   monitors: 'monitors',
   notebooks: 'notebooks',
   notebookVersions: 'notebookVersions',
+  threadSummaries: 'threadSummaries',
+  commentMentions: 'commentMentions',
 } as const;
+
+/** An incident's timeline inside its conversation doc: a top-level Y.Array of IncidentEvent. */
+export const THREAD_EVENTS_KEY = 'events';
+
+/** What a conversation can be about: the kinds of comment target. */
+export const THREAD_KINDS = ['incident', 'run', 'datasetVersion', 'modelVersion', 'handoff', 'note', 'notebook'] as const;
+export type ThreadKind = (typeof THREAD_KINDS)[number];
 
 /** The Y.Text that holds a note's markdown, inside the note's own doc. */
 export const NOTE_TEXT_KEY = 'body';
@@ -86,10 +103,28 @@ export function noteDocName(workspaceId: string, noteId: string): string {
   return `${workspaceId}:note:${noteId}`;
 }
 
-/** Reads a doc name back; null when it is neither a workspace id nor a note doc name. */
-export function parseDocName(name: string): { kind: 'workspace'; workspaceId: string } | { kind: 'note'; workspaceId: string; noteId: string } | null {
+/**
+ * Name of a conversation doc: one comment target's comments, reactions, resolutions and (for an
+ * incident) timeline, as `<workspaceId>:thread:<kind>:<targetId>` — like a note doc's name, it
+ * says which workspace it belongs to. Ids are `[A-Za-z0-9_-]`, so the name parses back exactly.
+ */
+export function threadDocName(workspaceId: string, target: { kind: ThreadKind; id: string }): string {
+  return `${workspaceId}:thread:${target.kind}:${target.id}`;
+}
+
+export type ParsedDocName =
+  | { kind: 'workspace'; workspaceId: string }
+  | { kind: 'note'; workspaceId: string; noteId: string }
+  | { kind: 'thread'; workspaceId: string; target: { kind: ThreadKind; id: string } };
+
+const THREAD_NAME = new RegExp(`^([A-Za-z0-9_-]{1,128}):thread:(${THREAD_KINDS.join('|')}):([A-Za-z0-9_-]{1,128})$`);
+
+/** Reads a doc name back; null when it is not a workspace id, a note doc name or a conversation doc name. */
+export function parseDocName(name: string): ParsedDocName | null {
   const note = /^([A-Za-z0-9_-]{1,128}):note:([A-Za-z0-9_-]{1,128})$/.exec(name);
   if (note) return { kind: 'note', workspaceId: note[1]!, noteId: note[2]! };
+  const thread = THREAD_NAME.exec(name);
+  if (thread) return { kind: 'thread', workspaceId: thread[1]!, target: { kind: thread[2] as ThreadKind, id: thread[3]! } };
   return /^[A-Za-z0-9_-]{1,128}$/.test(name) ? { kind: 'workspace', workspaceId: name } : null;
 }
 
@@ -142,6 +177,12 @@ export const workspaceMetaSchema = z.object({
   name: z.string().min(1).max(WORKSPACE_NAME_MAX),
   createdAt: timestamp,
   schemaVersion: z.number().int().positive(),
+  /**
+   * `threads`: the server has moved this workspace's conversations into conversation docs
+   * (server/split-conversations.ts); absent, they are still in `comments`, `reactions`,
+   * `threadResolutions` and the incidents' `events` of this doc.
+   */
+  conversations: z.literal('threads').optional(),
 });
 export type WorkspaceMeta = z.infer<typeof workspaceMetaSchema>;
 
@@ -303,6 +344,44 @@ export const threadResolutionSchema = z.object({
   seq: z.number().int().nonnegative().optional(),
 });
 export type ThreadResolutionRecord = z.infer<typeof threadResolutionSchema>;
+
+/**
+ * What a list needs of one conversation doc, so it shows counts and activity without opening
+ * it: kept up to date by the sync server whenever the conversation doc changes.
+ */
+export const threadSummarySchema = z.object({
+  kind: z.enum(THREAD_KINDS),
+  id,
+  /** Comments in the conversation, replies included. */
+  count: z.number().int().nonnegative(),
+  /** The latest comment's time (0: none yet). */
+  lastActivityAt: timestamp,
+  lastById: id.optional(),
+  lastByName: z.string().max(200).optional(),
+});
+export type ThreadSummaryRecord = z.infer<typeof threadSummarySchema>;
+
+/** Where a conversation's summary lives in `threadSummaries`. */
+export function threadSummaryKey(target: { kind: ThreadKind; id: string }): string {
+  return `${target.kind}:${target.id}`;
+}
+
+/**
+ * A member @mentioned in a comment of a conversation doc: enough for an inbox entry (who, when,
+ * the start of the comment, what it is on) without opening the doc. Written by the sync server
+ * from the comment it accepted, so nobody can forge one.
+ */
+export const commentMentionSchema = z.object({
+  id,
+  commentId: id,
+  target: z.object({ kind: z.enum(THREAD_KINDS), id }),
+  memberId: id,
+  byId: id,
+  byName: z.string().max(200),
+  excerpt: z.string().max(500),
+  at: timestamp,
+});
+export type CommentMentionRecord = z.infer<typeof commentMentionSchema>;
 
 /** Headline params or metrics a run summary may carry: the doc holds every run's, so they are capped; all are in the detail blob. */
 export const HEADLINE_LIMIT = 100;

@@ -5,7 +5,8 @@
  * by splitting the text, never by parsing it as markup.
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { type CommentRecord, type CommentThread, type ReactionSummary, reopenThread, replyToComment, resolveThread } from '../../../core/workspace';
+import { type CommentRecord, type CommentThread, type ReactionSummary, docOfComment, reopenThread, replyToComment, resolveThread } from '../../../core/workspace';
+import { useConversationDoc } from '../session/use-conversation';
 import { useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { TimeAgo } from './badges';
@@ -32,6 +33,8 @@ export function CommentThreadView({ session, thread, memberNames, can, onError }
   const [expanded, setExpanded] = useState(() => focus !== null && (root.id === focus || replies.some((r) => r.id === focus)));
   const [replying, setReplying] = useState(false);
   const canResolve = can.resolveAny || (can.comment && root.authorId === session.connection.memberId);
+  const conversation = useConversationDoc();
+  const home = () => docOfComment(session.doc, conversation, root.id);
   const run = (f: () => void) => {
     try {
       f();
@@ -69,8 +72,8 @@ export function CommentThreadView({ session, thread, memberNames, can, onError }
           <div className="thread-actions">
             {can.comment && !replying && <button type="button" className="secondary small-button" onClick={() => setReplying(true)}>Reply</button>}
             {canResolve && (resolved
-              ? <button type="button" className="secondary small-button" onClick={() => run(() => reopenThread(session.doc, { commentId: root.id }, session.commandContext()))}>Reopen thread</button>
-              : <button type="button" className="secondary small-button" onClick={() => run(() => resolveThread(session.doc, { commentId: root.id }, session.commandContext()))}>Resolve thread</button>)}
+              ? <button type="button" className="secondary small-button" onClick={() => run(() => reopenThread(home(), { commentId: root.id }, session.commandContext()))}>Reopen thread</button>
+              : <button type="button" className="secondary small-button" onClick={() => run(() => resolveThread(home(), { commentId: root.id }, session.commandContext()))}>Resolve thread</button>)}
           </div>
           {replying && <ReplyForm session={session} root={root} onDone={() => setReplying(false)} onError={onError} />}
         </>
@@ -119,10 +122,13 @@ export function CommentBody({ body, mentioned }: { body: string; mentioned: stri
 
 function ReplyForm({ session, root, onDone, onError }: { session: WorkspaceSession; root: CommentRecord; onDone: () => void; onError: (err: unknown) => void }) {
   const [body, setBody] = useState('');
+  const conversation = useConversationDoc();
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     try {
-      replyToComment(session.doc, { commentId: root.id, body }, session.commandContext());
+      // Into the doc that holds the thread: its conversation doc once there is one (the workspace
+      // doc still gives the target and the members).
+      replyToComment(session.doc, { commentId: root.id, body }, session.commandContext(), docOfComment(session.doc, conversation, root.id));
       setBody('');
       onDone();
     } catch (err) {

@@ -2,7 +2,8 @@
  * Reactions under a comment: one toggle per emoji someone gave (pressed when it is yours), and
  * a menu to add one. The doc stores reactions by name; the emoji are drawn here.
  */
-import { type ReactionName, type ReactionSummary, REACTIONS, toggleReaction } from '../../../core/workspace';
+import { type ReactionName, type ReactionSummary, REACTIONS, docOfComment, toggleReaction } from '../../../core/workspace';
+import { useConversationDoc } from '../session/use-conversation';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { MenuButton } from './menu-button';
 
@@ -25,9 +26,10 @@ export function Reactions({ session, commentId, summary, canReact, onError }: {
   onError: (err: unknown) => void;
 }) {
   const me = session.connection.memberId;
+  const conversation = useConversationDoc();
   const toggle = (emoji: ReactionName) => {
     try {
-      toggleReaction(session.doc, { commentId, emoji }, session.commandContext());
+      toggleReaction(docOfComment(session.doc, conversation, commentId), { commentId, emoji }, session.commandContext());
     } catch (err) {
       onError(err);
     }

@@ -9,8 +9,9 @@ import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } fro
 import type * as Y from 'yjs';
 import type { Notebook } from '../../../core/notebook';
 import { getNotebook, getRunSummary, listMembers, listNotebookVersions, listThreads } from '../../../core/workspace';
-import { setHashQuery, useDocValue, useHashQuery } from '../session/hooks';
+import { setHashQuery, useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
+import { ConversationContext, useConversationOpen, useWithConversation } from '../session/use-conversation';
 import { TimeAgo } from '../components/badges';
 import { addNotebookFile } from './add-notebook';
 import { NotebookCellView, type PendingAnchor } from './notebook-cell';
@@ -24,20 +25,21 @@ import './notebooks.css';
 const NotebookDiffView = lazy(() => import('./notebook-diff').then((m) => ({ default: m.NotebookDiffView })));
 
 export function NotebookPage({ session, notebookId }: { session: WorkspaceSession; notebookId: string }) {
+  const conversation = useConversationOpen(session, { kind: 'notebook', id: notebookId });
   const read = useCallback(
-    (doc: Y.Doc) => {
+    (doc: Y.Doc, c: Y.Doc | null) => {
       const notebook = getNotebook(doc, notebookId);
       return {
         notebook,
         versions: listNotebookVersions(doc, notebookId),
-        threads: listThreads(doc, 'notebook', notebookId),
+        threads: listThreads(doc, 'notebook', notebookId, c),
         members: listMembers(doc),
         runs: (notebook?.runIds ?? []).map((id) => ({ id, name: getRunSummary(doc, id)?.name ?? id })),
       };
     },
     [notebookId],
   );
-  const { notebook, versions, threads, members, runs } = useDocValue(session.doc, read);
+  const { notebook, versions, threads, members, runs } = useWithConversation(session, conversation, read);
   const query = useHashQuery();
   const ws = session.connection.workspaceId;
   const wanted = Number(query.get('v'));
@@ -51,6 +53,7 @@ export function NotebookPage({ session, notebookId }: { session: WorkspaceSessio
   const diffHref = (a: number, b: number, cell?: number) => `#/w/${ws}/notebooks/${encodeURIComponent(notebookId)}?diff=${a}-${b}${cell !== undefined ? `&cell=${cell}` : ''}`;
 
   return (
+    <ConversationContext.Provider value={conversation}>
     <section className="nb-page" aria-labelledby="notebook-title">
       <header className="nb-header">
         <h2 id="notebook-title">{notebook.title}</h2>
@@ -83,6 +86,7 @@ export function NotebookPage({ session, notebookId }: { session: WorkspaceSessio
         <NotebookReader key={shown.id} session={session} notebookId={notebookId} title={notebook.title} versions={versions} shownIndex={shownIndex} threads={threads} members={members} diffHref={diffHref} />
       )}
     </section>
+    </ConversationContext.Provider>
   );
 }
 

@@ -11,6 +11,7 @@ import { CommandError, type CommentThread, type MemberRecord, type NotebookVersi
 import { CommentThreadView } from '../components/comment-thread';
 import { MentionTextarea } from '../components/mention-textarea';
 import type { WorkspaceSession } from '../session/workspace-session';
+import { useConversationDoc } from '../session/use-conversation';
 import type { PendingAnchor } from './notebook-cell';
 import type { Placement } from './thread-placement';
 
@@ -102,11 +103,12 @@ function CommentBox({ session, notebookId, shown, notebook, pending, onClearPend
   onError: (message: string | null) => void;
 }) {
   const [body, setBody] = useState('');
+  const conversation = useConversationDoc();
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     try {
       const anchor = pending ? { ...pending, versionId: shown.id, version: shown.version } : undefined;
-      addComment(session.doc, { target: { kind: 'notebook', id: notebookId, ...(anchor ? { anchor } : {}) }, body }, session.commandContext());
+      addComment(session.doc, { target: { kind: 'notebook', id: notebookId, ...(anchor ? { anchor } : {}) }, body }, session.commandContext(), conversation ?? session.doc);
       setBody('');
       onError(null);
       onClearPending();

@@ -7,7 +7,7 @@ import { type FormEvent, type RefObject, useCallback, useState } from 'react';
 import type * as Y from 'yjs';
 import { type CommentRecord, CommandError, type NoteAnchor, addComment, listMembers, listThreads, resolveNoteAnchor } from '../../../core/workspace';
 import { CommentThreadView } from '../components/comment-thread';
-import { useDocValue } from '../session/hooks';
+import { useConversationDoc, useWithConversation } from '../session/use-conversation';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { MentionTextarea } from '../components/mention-textarea';
 
@@ -28,8 +28,9 @@ interface ThreadProps {
  * CommentThreadView); a thread started on words shows them above it.
  */
 export function NoteCommentThread({ session, noteId, text, activeId, onShow }: ThreadProps) {
-  const read = useCallback((doc: Y.Doc) => ({ threads: listThreads(doc, 'note', noteId), members: listMembers(doc) }), [noteId]);
-  const { threads, members } = useDocValue(session.doc, read);
+  const conversation = useConversationDoc();
+  const read = useCallback((doc: Y.Doc, c: Y.Doc | null) => ({ threads: listThreads(doc, 'note', noteId, c), members: listMembers(doc) }), [noteId]);
+  const { threads, members } = useWithConversation(session, conversation, read);
   const [error, setError] = useState<string | null>(null);
   const memberNames = new Map(members.map((m) => [m.id, m.name]));
   const role = session.connection.role;
@@ -77,10 +78,11 @@ interface BoxProps {
 export function NoteCommentBox({ session, noteId, anchor, onClearAnchor, inputRef }: BoxProps) {
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const conversation = useConversationDoc();
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     try {
-      addComment(session.doc, { target: { kind: 'note', id: noteId, ...(anchor ? { anchor } : {}) }, body }, session.commandContext());
+      addComment(session.doc, { target: { kind: 'note', id: noteId, ...(anchor ? { anchor } : {}) }, body }, session.commandContext(), conversation ?? session.doc);
       setBody('');
       setError(null);
       onClearAnchor();

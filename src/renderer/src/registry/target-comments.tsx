@@ -7,14 +7,14 @@ import { type FormEvent, useCallback, useState } from 'react';
 import type * as Y from 'yjs';
 import { addComment, listMembers, listThreads } from '../../../core/workspace';
 import { CommentThreadView } from '../components/comment-thread';
-import { useDocValue } from '../session/hooks';
+import { ConversationContext, useConversation } from '../session/use-conversation';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { errorText } from './use-registry';
 import { MentionTextarea } from '../components/mention-textarea';
 
 export function TargetComments({ session, kind, id, empty }: { session: WorkspaceSession; kind: 'modelVersion' | 'handoff'; id: string; empty: string }) {
-  const read = useCallback((doc: Y.Doc) => ({ threads: listThreads(doc, kind, id), members: listMembers(doc) }), [kind, id]);
-  const { threads, members } = useDocValue(session.doc, read);
+  const read = useCallback((doc: Y.Doc, conversation: Y.Doc | null) => ({ threads: listThreads(doc, kind, id, conversation), members: listMembers(doc) }), [kind, id]);
+  const { value: { threads, members }, conversation } = useConversation(session, { kind, id }, read);
   const memberNames = new Map(members.map((m) => [m.id, m.name]));
   const role = session.connection.role;
   const can = { comment: role !== 'viewer', resolveAny: role === 'owner' || role === 'editor' };
@@ -23,7 +23,7 @@ export function TargetComments({ session, kind, id, empty }: { session: Workspac
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     try {
-      addComment(session.doc, { target: { kind, id }, body }, session.commandContext());
+      addComment(session.doc, { target: { kind, id }, body }, session.commandContext(), conversation ?? session.doc);
       setBody('');
       setError(null);
     } catch (err) {
@@ -31,6 +31,7 @@ export function TargetComments({ session, kind, id, empty }: { session: Workspac
     }
   };
   return (
+    <ConversationContext.Provider value={conversation}>
     <section aria-labelledby={`comments-${id}`}>
       <h3 id={`comments-${id}`}>Comments</h3>
       {threads.length === 0 ? <p className="empty">{empty}</p> : (
@@ -50,5 +51,6 @@ export function TargetComments({ session, kind, id, empty }: { session: Workspac
         </form>
       ) : <p className="muted">Viewers cannot comment.</p>}
     </section>
+    </ConversationContext.Provider>
   );
 }

@@ -9,6 +9,7 @@ import { TimeAgo } from '../components/badges';
 import { CommentThreadView } from '../components/comment-thread';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
+import { ConversationContext, useConversation } from '../session/use-conversation';
 import { MentionTextarea } from '../components/mention-textarea';
 
 function message(err: unknown): string {
@@ -65,8 +66,8 @@ export function RunNote({ session, runId }: { session: WorkspaceSession; runId: 
 }
 
 export function RunComments({ session, runId }: { session: WorkspaceSession; runId: string }) {
-  const read = useCallback((doc: Y.Doc) => ({ threads: listThreads(doc, 'run', runId), members: listMembers(doc) }), [runId]);
-  const { threads, members } = useDocValue(session.doc, read);
+  const read = useCallback((doc: Y.Doc, conversation: Y.Doc | null) => ({ threads: listThreads(doc, 'run', runId, conversation), members: listMembers(doc) }), [runId]);
+  const { value: { threads, members }, conversation } = useConversation(session, { kind: 'run', id: runId }, read);
   const memberNames = new Map(members.map((m) => [m.id, m.name]));
   const role = session.connection.role;
   const can = { comment: role !== 'viewer', resolveAny: role === 'owner' || role === 'editor' };
@@ -75,7 +76,7 @@ export function RunComments({ session, runId }: { session: WorkspaceSession; run
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     try {
-      addComment(session.doc, { target: { kind: 'run', id: runId }, body }, session.commandContext());
+      addComment(session.doc, { target: { kind: 'run', id: runId }, body }, session.commandContext(), conversation ?? session.doc);
       setBody('');
       setError(null);
     } catch (err) {
@@ -83,6 +84,7 @@ export function RunComments({ session, runId }: { session: WorkspaceSession; run
     }
   };
   return (
+    <ConversationContext.Provider value={conversation}>
     <section className="card run-section" aria-labelledby="run-comments-title">
       <h3 id="run-comments-title">Comments</h3>
       {threads.length === 0 ? <p className="muted small">No comments yet. Ask about a number, or say what you checked.</p> : (
@@ -110,5 +112,6 @@ export function RunComments({ session, runId }: { session: WorkspaceSession; run
         </form>
       ) : <p className="muted small">Viewers cannot comment.</p>}
     </section>
+    </ConversationContext.Provider>
   );
 }

@@ -6,7 +6,7 @@
  */
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { type CommandContext, type IncidentsPreview, parseIncidentsPreview } from '../../../core/workspace';
+import { type CommandContext, DOC_KEYS, type IncidentsPreview, parseIncidentsPreview } from '../../../core/workspace';
 import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
 import { DocSync, type RefusedEdits, type SyncState } from './doc-sync';
 import { memberColor } from './member-colors';
@@ -265,7 +265,8 @@ export class WorkspaceSession {
   };
 
   private async checkPending(): Promise<void> {
-    const result = await this.host.call('sync.push', { workspaceId: this.connection.workspaceId }).catch(() => null);
+    const conversations = this.doc.getMap(DOC_KEYS.meta).get('conversations') === 'threads';
+    const result = await this.host.call('sync.push', { workspaceId: this.connection.workspaceId, conversations }).catch(() => null);
     if (!result || this.disposed) return;
     const changed = result.pending !== this.pending;
     this.pending = result.pending;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
-import { listComments, listIncidents, listDatasetVersions } from '../../../core/workspace';
+import { countCommentsByIncident, listIncidents, listDatasetVersions } from '../../../core/workspace';
 import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { formatBytes } from '../components/format';
@@ -77,6 +77,8 @@ export function HistoryPage({ session }: { session: WorkspaceSession }) {
 function SnapshotView({ id, doc, canRestore, onRestore }: { id: number; doc: Y.Doc; canRestore: boolean; onRestore: () => void }) {
   const incidents = listIncidents(doc);
   const versions = listDatasetVersions(doc);
+  // From the snapshot's summaries too: a split workspace keeps its conversations in their own docs.
+  const comments = countCommentsByIncident(doc);
   return (
     <section className="card snapshot" aria-label="Selected snapshot" data-snapshot-id={id}>
       <p>{incidents.length} incidents · {versions.length} dataset versions</p>
@@ -84,7 +86,7 @@ function SnapshotView({ id, doc, canRestore, onRestore }: { id: number; doc: Y.D
         {incidents.map((i) => (
           <li key={i.id}>
             <SeverityBadge severity={i.severity} /> <StatusBadge status={i.status} /> {i.title}{' '}
-            <span className="muted small">({listComments(doc, i.id).length} comments, opened <TimeAgo at={i.createdAt} />)</span>
+            <span className="muted small">({comments.get(i.id)} comments, opened <TimeAgo at={i.createdAt} />)</span>
           </li>
         ))}
       </ul>

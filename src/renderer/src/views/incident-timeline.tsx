@@ -18,7 +18,7 @@ import {
 } from '../../../core/workspace';
 import { TimeAgo } from '../components/badges';
 import { CommentThreadView, type ThreadPermissions } from '../components/comment-thread';
-import { useDocValue } from '../session/hooks';
+import { ConversationContext, useConversation } from '../session/use-conversation';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { MentionTextarea } from '../components/mention-textarea';
 
@@ -31,12 +31,16 @@ export function IncidentTimeline({ session, incident, can, shownReport, onShowRe
   onShowReport: (sha256: string) => void;
   onError: (err: unknown) => void;
 }) {
-  const read = useCallback((doc: Y.Doc) => ({ entries: incidentThreadedTimeline(doc, incident.id), members: listMembers(doc) }), [incident.id]);
-  const { entries, members } = useDocValue(session.doc, read);
+  const read = useCallback(
+    (doc: Y.Doc, conversation: Y.Doc | null) => ({ entries: incidentThreadedTimeline(doc, incident.id, conversation), members: listMembers(doc) }),
+    [incident.id],
+  );
+  const { value: { entries, members }, conversation } = useConversation(session, { kind: 'incident', id: incident.id }, read);
   const memberNames = new Map(members.map((m) => [m.id, m.name]));
   const threads = entries.filter((e) => e.kind === 'thread').length;
 
   return (
+    <ConversationContext.Provider value={conversation}>
     <section aria-labelledby="timeline-heading">
       <h3 id="timeline-heading">Timeline</h3>
       <ol className="timeline" aria-label="Timeline">
@@ -63,8 +67,9 @@ export function IncidentTimeline({ session, incident, can, shownReport, onShowRe
         )}
       </ol>
       {threads === 0 && <p className="empty">No comments yet. Share what you checked, so nobody checks it twice.</p>}
-      {can.comment ? <CommentBox session={session} incidentId={incident.id} /> : <p className="muted">Viewers cannot comment.</p>}
+      {can.comment ? <CommentBox session={session} incidentId={incident.id} conversation={conversation} /> : <p className="muted">Viewers cannot comment.</p>}
     </section>
+    </ConversationContext.Provider>
   );
 }
 
@@ -96,13 +101,13 @@ function EventText({ event: e }: { event: IncidentEvent }) {
   }
 }
 
-function CommentBox({ session, incidentId }: { session: WorkspaceSession; incidentId: string }) {
+function CommentBox({ session, incidentId, conversation }: { session: WorkspaceSession; incidentId: string; conversation: Y.Doc | null }) {
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | null>(null);
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     try {
-      addComment(session.doc, { target: { kind: 'incident', id: incidentId }, body }, session.commandContext());
+      addComment(session.doc, { target: { kind: 'incident', id: incidentId }, body }, session.commandContext(), conversation ?? session.doc);
       setBody('');
       setError(null);
     } catch (err) {

@@ -5,10 +5,11 @@
  */
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
-import { type CommentRecord, NOTE_TEXT_KEY, type NoteAnchor, getNote, listCommentsOn, listMembers, noteDocName } from '../../../core/workspace';
+import { type CommentRecord, NOTE_TEXT_KEY, type NoteAnchor, getNote, listMembers, listThreads, noteDocName } from '../../../core/workspace';
 import { TimeAgo } from '../components/badges';
 import { useDocValue, useHashQuery } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
+import { ConversationContext, useConversationOpen, useWithConversation } from '../session/use-conversation';
 import { NoteCommentBox, NoteCommentThread } from '../notes/note-comments';
 import { type AnchoredRange, NoteEditor, type NoteEditorApi } from '../notes/note-editor';
 import { useOpenDoc, useRecordMentions, useRemoteCursors, useTextVersion, useTouchOnEdit } from '../notes/note-hooks';
@@ -33,7 +34,8 @@ export function NotePage({ session, noteId }: { session: WorkspaceSession; noteI
 function OpenNote({ session, noteId }: { session: WorkspaceSession; noteId: string }) {
   const ws = session.connection.workspaceId;
   const note = useDocValue(session.doc, useCallback((doc: Y.Doc) => getNote(doc, noteId), [noteId]))!;
-  const comments = useDocValue(session.doc, useCallback((doc: Y.Doc) => listCommentsOn(doc, 'note', noteId), [noteId]));
+  const conversation = useConversationOpen(session, { kind: 'note', id: noteId });
+  const comments = useWithConversation(session, conversation, useCallback((doc: Y.Doc, c: Y.Doc | null) => listThreads(doc, 'note', noteId, c).flatMap((t) => [t.root, ...t.replies]), [noteId]));
   const members = useDocValue(session.doc, useCallback((doc: Y.Doc) => listMembers(doc), []));
   const mentionables = useMemo(() => members.filter((m) => m.id !== session.connection.memberId), [members, session.connection.memberId]);
   const handle = useOpenDoc(session, noteDocName(ws, noteId));
@@ -127,6 +129,7 @@ function OpenNote({ session, noteId }: { session: WorkspaceSession; noteId: stri
           {preview && <NotePreview text={text} />}
         </div>
       )}
+      <ConversationContext.Provider value={conversation}>
       <section aria-labelledby="note-comments-title" className="note-thread">
         <h3 id="note-comments-title">Comments ({comments.length})</h3>
         {text && <NoteCommentThread session={session} noteId={noteId} text={text} activeId={activeId} onShow={show} />}
@@ -136,6 +139,7 @@ function OpenNote({ session, noteId }: { session: WorkspaceSession; noteId: stri
           <p className="muted">Viewers cannot comment.</p>
         )}
       </section>
+      </ConversationContext.Provider>
     </article>
   );
 }
