@@ -33,10 +33,17 @@ function bytes(buf, transfer) {
   return copy;
 }
 const errorText = (error) => String((error && error.message) || error);
+// A backup is background work: on Linux a thread has its own nice value, so this thread (its
+// reads, merges, hashing and tar) yields a busy core to the server's thread. Elsewhere, or if
+// refused, it runs at normal priority.
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(tid) && tid > 0) require('node:os').setPriority(tid, 10);
+} catch {}
 `;
 
 /**
- * Writes the archive file inside the worker (plain CommonJS): gzip (level 6) over a tar-stream
+ * Writes the archive file inside the worker (plain CommonJS): gzip (level 6, in 1 MiB members) over a tar-stream
  * pack, each entry a 0600 file stamped with the archive's time, hashed (SHA-256) as it is added.
  * export-workspace.ts decides the entries and their order; the bytes of a doc, snapshot or blob
  * go from the read to the file without leaving this thread. The worker defines
@@ -44,17 +51,45 @@ const errorText = (error) => String((error && error.message) || error);
  */
 export const WORKER_ARCHIVE = `
 const tar = require(workerData.tarStream);
-const { createGzip } = require('node:zlib');
+const { gzipSync } = require('node:zlib');
+const { Transform } = require('node:stream');
 const { createWriteStream } = require('node:fs');
 const { pipeline } = require('node:stream/promises');
 const { createHash } = require('node:crypto');
 let archive = null;
+// gzip in this thread, not on libuv's shared pool (whose threads run at the server's priority):
+// the tar is compressed in members of at least 1 MiB with gzipSync, so the compression runs at
+// this thread's lower priority. A gzip file of several members is one gzip stream to every
+// reader (RFC 1952 §2.2; zlib's gunzip, Node's createGunzip, tar -z).
+const MEMBER = 1 << 20;
+function gzipMembers() {
+  let parts = [];
+  let size = 0;
+  const emit = (stream) => {
+    if (size === 0) return;
+    stream.push(gzipSync(Buffer.concat(parts, size), { level: 6 }));
+    parts = [];
+    size = 0;
+  };
+  return new Transform({
+    transform(chunk, _encoding, done) {
+      parts.push(chunk);
+      size += chunk.length;
+      if (size >= MEMBER) emit(this);
+      done();
+    },
+    flush(done) {
+      emit(this);
+      done();
+    },
+  });
+}
 async function archiveOp(op, arg) {
   if (op === 'archive.open') {
     if (archive) throw new Error('an archive file is already open');
     const pack = tar.pack();
     const state = { pack, mtime: new Date(arg.mtime), failed: null };
-    state.write = pipeline(pack, createGzip({ level: 6 }), createWriteStream(arg.file, { mode: 0o600 }));
+    state.write = pipeline(pack, gzipMembers(), createWriteStream(arg.file, { mode: 0o600 }));
     // A write error (disk full) surfaces here; entries must stop waiting for it then.
     state.write.catch((error) => { state.failed = error; });
     archive = state;
