@@ -17,7 +17,7 @@ import {
 import { DatasetError, type DatasetReader, type LoadedTable, type TableColumn } from './dataset-reader.ts';
 import { overlayHistogram } from './overlay.ts';
 import { jensenShannonFromCounts, numericalSummary, valueCounts } from './sql-drift.ts';
-import type { DriftComparison, SkippedColumn } from '../../core/profile/index.ts';
+import type { DriftComparison, Overlay, SkippedColumn } from '../../core/profile/index.ts';
 
 export type { DriftComparison, SkippedColumn };
 
@@ -197,11 +197,28 @@ async function compareWith(
     skipped_columns: skipped,
   };
   if (options.histograms) {
-    result.histograms = [];
-    for (const [i, col] of reports.entries()) {
-      progress({ phase: 'histograms', done: i, total: reports.length });
-      result.histograms.push(await overlayHistogram(reader, ref, cur, col.name, col.type));
-    }
+    // On both connections, two columns at a time, as the tests ran.
+    const histograms: Overlay[] = new Array(reports.length);
+    let nextHistogram = 0;
+    let drawn = 0;
+    progress({ phase: 'histograms', done: 0, total: reports.length });
+    const draw = async (r: DatasetReader) => {
+      while (nextHistogram < reports.length) {
+        const i = nextHistogram++;
+        try {
+          histograms[i] = await overlayHistogram(r, ref, cur, reports[i]!.name, reports[i]!.type);
+        } catch (err) {
+          nextHistogram = reports.length; // the other connection stops after its current column
+          throw err;
+        }
+        progress({ phase: 'histograms', done: ++drawn, total: reports.length });
+      }
+    };
+    // Both settle before this returns: the caller closes the second connection next.
+    const settled = await Promise.allSettled([draw(reader), draw(second)]);
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    result.histograms = histograms;
   }
   return result;
 }

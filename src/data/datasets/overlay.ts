@@ -63,6 +63,10 @@ function mayHoldDates(t: LoadedTable, name: string): boolean {
 /** Counts per calendar period when every non-missing value of both sides is a date or time stamp, else null. */
 async function dateOverlay(reader: DatasetReader, both: string, name: string): Promise<Overlay | null> {
   const ts = 'TRY_CAST(v AS TIMESTAMP)';
+  // One value that is not a date settles it: a text column stops at its first row here instead
+  // of parsing every value of both sides as a time stamp.
+  const notDate = await reader.db.runAndReadAll(`SELECT 1 FROM ${both} WHERE v IS NOT NULL AND ${ts} IS NULL LIMIT 1`);
+  if (notDate.getRows().length > 0) return null;
   const span = (await reader.db.runAndReadAll(
     `SELECT count(v) AS n, count(${ts}) AS t, epoch_ms(min(${ts})) AS lo, epoch_ms(max(${ts})) AS hi FROM ${both}`,
   )).getRowObjectsJS()[0] as { n: bigint; t: bigint; lo: bigint | number | null; hi: bigint | number | null };
