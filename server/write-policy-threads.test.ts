@@ -82,6 +82,18 @@ describe('conversation docs: commenters', () => {
   });
 });
 
+describe('conversation docs: viewers', () => {
+  it('write nothing there: no comment, reaction or timeline event, even in their own name', () => {
+    const { workspace, target, thread, judge } = setup();
+    const vic = as('m_vic', 'Vic');
+    for (const change of [
+      (d: Y.Doc) => addComment(workspace, { target, body: 'hi' }, vic, d),
+      (d: Y.Doc) => toggleReaction(d, { commentId: thread.id, emoji: 'eyes' }, vic),
+      (d: Y.Doc) => appendConversationEvent(d, { kind: 'status', from: 'acknowledged', to: 'resolved' }, vic),
+    ]) expect(judge('m_vic', change).kind).toBe('denied');
+  });
+});
+
 describe('conversation docs: editors and owners', () => {
   it('append timeline events in their own name, and cannot rewrite the timeline or forge an outcome', () => {
     const { judge } = setup();
