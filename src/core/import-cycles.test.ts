@@ -3,6 +3,8 @@
 // moved alone, and names get spelled out as strings to dodge it. The doc keys and record schemas
 // live in src/core/workspace/schema.ts, which imports nothing of the workspace (only the column
 // mapping a monitor record holds), so everything can name them. Imports are read with the TypeScript compiler's own pre-processor (every import form).
+// Only this test uses node:* (it reads src/core's files; src/core/tsconfig.json leaves *.test.ts
+// out, so the modules themselves stay runtime-free).
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

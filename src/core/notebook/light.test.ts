@@ -1,3 +1,5 @@
+// Only the test uses node:* (src/core/tsconfig.json leaves *.test.ts out): light.ts takes its hash
+// function as a parameter, and the test passes SHA-256 from node:crypto as the host does.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestNotebooks, makeTestNotebooks } from '../../../test/helpers/test-notebooks.ts';
