@@ -60,6 +60,17 @@ export interface OpenBenchSizes {
 
 export const DEFAULT_SIZES: OpenBenchSizes = { runs: 10_000, incidents: 2_000, comments: 20_000, notes: 200 };
 
+/** `--runs N --incidents N --comments N --notes N` from the command line, DEFAULT_SIZES for the rest. */
+export function sizesFromArgs(args: string[] = process.argv.slice(2)): OpenBenchSizes {
+  const { values } = parseArgs({ args, options: { runs: { type: 'string' }, incidents: { type: 'string' }, comments: { type: 'string' }, notes: { type: 'string' } } });
+  return {
+    runs: Number(values.runs ?? DEFAULT_SIZES.runs),
+    incidents: Number(values.incidents ?? DEFAULT_SIZES.incidents),
+    comments: Number(values.comments ?? DEFAULT_SIZES.comments),
+    notes: Number(values.notes ?? DEFAULT_SIZES.notes),
+  };
+}
+
 export interface OpenBenchData {
   dir: string;
   workspaceId: string;
@@ -423,13 +434,7 @@ export async function copyLayout(source: string, target: string): Promise<void> 
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, incidents: { type: 'string' }, comments: { type: 'string' }, notes: { type: 'string' } } });
-  const sizes = {
-    runs: Number(values.runs ?? DEFAULT_SIZES.runs),
-    incidents: Number(values.incidents ?? DEFAULT_SIZES.incidents),
-    comments: Number(values.comments ?? DEFAULT_SIZES.comments),
-    notes: Number(values.notes ?? DEFAULT_SIZES.notes),
-  };
+  const sizes = sizesFromArgs();
   const started = performance.now();
   const data = await ensureOpenBenchData(sizes, console.log);
   console.log(JSON.stringify(data, null, 2));

@@ -14,11 +14,10 @@
  * generates the data, about a minute at the default sizes).
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
 import { type ConversationPart, applyConversationRecords, conversationRecords, planConversations, writeConversationPart } from '../src/core/workspace/index.ts';
 import { removeMoved } from '../server/split-conversations.ts';
-import { DEFAULT_SIZES, ensureOpenBenchData } from './open-data.ts';
+import { ensureOpenBenchData, sizesFromArgs } from './open-data.ts';
 
 const REPS = 5;
 
@@ -64,13 +63,7 @@ function split(state: Uint8Array, timelines: boolean): { workspace: Uint8Array; 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, incidents: { type: 'string' }, comments: { type: 'string' }, notes: { type: 'string' } } });
-  const sizes = {
-    runs: Number(values.runs ?? DEFAULT_SIZES.runs),
-    incidents: Number(values.incidents ?? DEFAULT_SIZES.incidents),
-    comments: Number(values.comments ?? DEFAULT_SIZES.comments),
-    notes: Number(values.notes ?? DEFAULT_SIZES.notes),
-  };
+  const sizes = sizesFromArgs();
   const data = await ensureOpenBenchData(sizes, (line) => console.log(line));
   const state = new Uint8Array(await readFile(data.stateFile));
   const baseline = applyMs(state);
