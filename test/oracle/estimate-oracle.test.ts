@@ -8,12 +8,13 @@
  * on those files; every number must agree to 1e-9. Fails (does not skip) without
  * python3-sklearn: the preflight installs it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOL = 1e-9;
@@ -34,16 +35,7 @@ const MC_REF = join(dir, 'mc_reference.csv');
 const MC_ANA = join(dir, 'mc_analysis.csv');
 const MC = ['estimate', MC_REF, MC_ANA, '--target', 'y', '--prediction', 'yhat', '--proba', '2=p2', '--proba', '0=p0', '--proba', '1=p1'];
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/driftdesk', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 async function json(args: string[]): Promise<Record<string, unknown>> {
   const r = await run([...args, '--json']);

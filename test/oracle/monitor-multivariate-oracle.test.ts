@@ -11,7 +11,7 @@
  * - the monitor's reference chunking refits when it changes, and a period without a timestamp
  *   column is refused with the field named.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,17 +63,9 @@ m, s = np.mean(values), np.std(values)
 lower, upper = max(m - 3 * s, 0.0), min(m + 3 * s, 1.0)
 print(json.dumps({'chunks': len(values), 'lower': lower, 'upper': upper}))
 `;
+import { runCli } from '../helpers/cli.ts';
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/driftdesk', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 /** Rows [from, to) of the analysis file, with its header, as a batch file. */
 function slice(from: number, to: number, name: string): string {
