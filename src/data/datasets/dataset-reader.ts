@@ -235,7 +235,7 @@ export class DatasetReader {
    * that reads it.
    */
   private async viewParquet(path: string, table: string): Promise<TableColumn[]> {
-    const source = `read_parquet(${quoteLiteral(path)})`;
+    const source = await this.source(path, 'parquet');
     let described: { column_name: string; column_type: string }[];
     try {
       described = (await this.db.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjectsJS() as typeof described;
