@@ -1,0 +1,786 @@
+/**
+ * Cutting one big Yjs update into slices that can be applied one per task (issue 20: "whatever
+ * must still be applied in bulk is applied off the main thread or in slices").
+ *
+ * A workspace's cached state is one compacted Yjs update of 15–60 MB; `Y.applyUpdate` of it
+ * blocks the page for about a second. `sliceUpdate` cuts it into updates of about `maxBytes`
+ * each, in an order in which every slice integrates completely given the slices before it: after
+ * each one the doc has nothing pending (`store.pendingStructs` and `store.pendingDs` stay null),
+ * and after the last one the doc equals a doc that applied the whole update.
+ *
+ * Algorithm
+ * 1. Parse the v1 update without building it: per client block, per struct, its byte range,
+ *    clock and length, and the IDs it depends on. The grammar follows yjs 13.6:
+ *    `utils/encoding.js` `readClientsStructRefs` (blocks, GC = ref 0, Skip = ref 10, Item),
+ *    `structs/Item.js` `Item.write` / `readItemContent` / `contentRefs` (info bits: 0x80 origin,
+ *    0x40 right origin, neither → parent info, 0x20 parent sub), the `read*` of each
+ *    `structs/Content*.js` (lengths: Deleted len, JSON n, Binary 1, String UTF-16 units, Embed 1,
+ *    Format 1, Type 1 with a key for XmlElement/XmlHook in `types/YXml*.js` `_write`, Any n,
+ *    Doc 1), `utils/UpdateDecoder.js` `UpdateDecoderV1` (IDs are two varuints, parent info a
+ *    varuint, info a byte), `utils/DeleteSet.js` `readDeleteSet` (client, count, clock/len
+ *    pairs), and lib0 `decoding.js` `readAny` (tags 127…116, walked here without recursion).
+ *    String content is counted in UTF-16 units straight from its UTF-8 bytes, never decoded.
+ * 2. Dependencies are the ones `Item.getMissing` checks: origin, right origin and parent ID of
+ *    another client, each satisfied once that client's integrated clock is past it; the previous
+ *    struct of the same client is implied by integrating each client's structs in clock order.
+ * 3. Order the structs causally with `integrateStructs`'s scheme (same file): take clients one
+ *    by one; when a client's next struct needs another client's clock, push that client with the
+ *    clock as its target and emit its structs until it passes it. A client met again on the stack
+ *    is a cycle, and a needed clock the update does not hold (another client, a Skip, a first
+ *    clock above 0) is a dependency outside it: either way the update could not integrate
+ *    fully on a fresh doc by itself, and `sliceUpdate` returns `[update]` unchanged, so nothing
+ *    is lost and `Y.applyUpdate` behaves as it always did. Linear: a struct is emitted once and
+ *    its dependencies checked at most once per stack visit.
+ * 4. Cut the emitted sequence into slices by an upper bound of their encoded size. Within a slice
+ *    each client's structs are one clock range (emission keeps each client in clock order), which
+ *    is what one v1 client block holds; the struct bytes are copied unchanged (v1 IDs are
+ *    absolute), only each block's struct count and first clock are written.
+ * 5. Deletes: each delete-set range (per client, sorted and merged) goes, split at slice
+ *    boundaries, into the slice that brings the items it deletes, so nothing deleted appears
+ *    and then disappears. Ranges over clocks no slice holds go into the last slice, where they
+ *    stay pending exactly as they would with the whole update.
+ *
+ * One more case is returned whole: an update holding a formatting attribute (ContentFormat,
+ * Y.Text's bold/color marks) that it does not itself delete. After every remote transaction
+ * that touches formatted text Yjs cleans up marks it judges redundant (`types/YText.js`
+ * `cleanupYTextAfterTransaction`, `cleanupYTextFormatting`, `cleanupContextlessFormattingGap`),
+ * judging on the content present at that moment: a mark pair whose text comes in a later slice
+ * looks redundant and is deleted, which a whole apply would keep. Deleted marks are safe (the
+ * cleanup deletes only live ones), and Driftdesk's docs use none (notes are plain Y.Text).
+ *
+ * A malformed update (truncated, an unknown content or type ref, a varuint over 2^53) throws an
+ * `UpdateSliceError` that says what was found and at which byte; `Y.applyUpdate` would have
+ * failed on it too. Malformed UTF-8 in string content, whose UTF-16 length this module cannot
+ * know without decoding as Yjs does, returns `[update]`.
+ */
+
+/** A malformed update: `offset` is the byte at which reading failed. */
+export class UpdateSliceError extends Error {
+  readonly code = 'malformed-update';
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(`Yjs update, byte ${offset}: ${message}`);
+    this.name = 'UpdateSliceError';
+  }
+}
+
+/** Thrown inside the parser to give up slicing; `sliceUpdate` answers `[update]`. */
+class Unsliceable {
+  constructor(readonly reason: string) {}
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/** A cursor over the update's bytes, with lib0's v1 primitives (decoding.js). */
+class Reader {
+  pos = 0;
+  constructor(readonly buf: Uint8Array) {}
+
+  fail(message: string, at = this.pos): never {
+    throw new UpdateSliceError(message, at);
+  }
+
+  byte(): number {
+    if (this.pos >= this.buf.length) this.fail('unexpected end of the update');
+    return this.buf[this.pos++]!;
+  }
+
+  /** lib0 `readVarUint`: 7 bits a byte, little end first, at most 2^53. */
+  varUint(): number {
+    const buf = this.buf;
+    let num = 0;
+    let mult = 1;
+    while (this.pos < buf.length) {
+      const r = buf[this.pos++]!;
+      num += (r & 0x7f) * mult;
+      if (r < 0x80) return num;
+      mult *= 128;
+      if (num > MAX_SAFE) this.fail('varuint larger than 2^53');
+    }
+    return this.fail('unexpected end of the update');
+  }
+
+  /** Skips a lib0 varint or varuint (both end at the first byte below 0x80). */
+  skipVarInt(): void {
+    const buf = this.buf;
+    while (this.pos < buf.length) {
+      if (buf[this.pos++]! < 0x80) return;
+    }
+    this.fail('unexpected end of the update');
+  }
+
+  /** Skips `n` bytes and returns where they start. */
+  skipBytes(n: number): number {
+    const start = this.pos;
+    if (n > this.buf.length - start) this.fail(`a ${n}-byte field runs past the end of the update`);
+    this.pos = start + n;
+    return start;
+  }
+
+  /** Skips a lib0 varstring / varUint8Array. */
+  skipVarBytes(): void {
+    this.skipBytes(this.varUint());
+  }
+
+  /** Skips a varstring and returns its length in UTF-16 code units, as `str.length` of Yjs's decoded string. */
+  varStringUtf16Length(): number {
+    const n = this.varUint();
+    const start = this.skipBytes(n);
+    const units = utf16Length(this.buf, start, start + n);
+    if (units < 0) throw new Unsliceable(`string content at byte ${start} is not well-formed UTF-8`);
+    return units;
+  }
+
+  /** Skips one lib0 `any` value (encoding.js `writeAny`, decoding.js `readAny`), iteratively. */
+  skipAny(): void {
+    // The containers still open, outermost first: how many values each has left, negated for
+    // an object (whose entries are a key string, then a value).
+    const open: number[] = [];
+    let left = 1;
+    let inObject = false;
+    for (;;) {
+      if (left === 0) {
+        const outer = open.pop();
+        if (outer === undefined) return;
+        inObject = outer < 0;
+        left = inObject ? -outer : outer;
+        continue;
+      }
+      if (inObject) this.skipVarBytes(); // the key
+      left -= 1;
+      const at = this.pos;
+      const tag = this.byte();
+      switch (tag) {
+        case 127: // undefined
+        case 126: // null
+        case 121: // false
+        case 120: // true
+          break;
+        case 125: // varint
+          this.skipVarInt();
+          break;
+        case 124: // float32
+          this.skipBytes(4);
+          break;
+        case 123: // float64
+        case 122: // bigint64
+          this.skipBytes(8);
+          break;
+        case 119: // string
+        case 116: // Uint8Array
+          this.skipVarBytes();
+          break;
+        case 118: // object
+        case 117: {
+          // array
+          const size = this.varUint();
+          if (size > 0) {
+            open.push(inObject ? -left : left);
+            left = size;
+            inObject = tag === 118;
+          }
+          break;
+        }
+        default:
+          this.fail(`unknown lib0 any tag ${tag}`, at);
+      }
+    }
+  }
+}
+
+/**
+ * UTF-16 code units of the well-formed UTF-8 in `buf[start, end)`, or -1 if it is not
+ * well-formed (then TextDecoder's replacement characters would decide the length).
+ */
+function utf16Length(buf: Uint8Array, start: number, end: number): number {
+  let units = 0;
+  let i = start;
+  while (i < end) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      units += 1;
+      i += 1;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    let cp: number;
+    if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      min = 0x80;
+      cp = b & 0x1f;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      min = 0x800;
+      cp = b & 0x0f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+      cp = b & 0x07;
+    } else {
+      return -1;
+    }
+    if (i + need >= end) return -1;
+    for (let k = 1; k <= need; k++) {
+      const c = buf[i + k]!;
+      if ((c & 0xc0) !== 0x80) return -1;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return -1;
+    units += cp >= 0x10000 ? 2 : 1;
+    i += need + 1;
+  }
+  return units;
+}
+
+/** Bytes of `n` as a lib0 varuint. */
+function varUintLength(n: number): number {
+  let len = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    len += 1;
+  }
+  return len;
+}
+
+/** A growable array of numbers (typed, so a few million structs stay compact). */
+class Column<T extends Float64Array | Int32Array> {
+  length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = this.make(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+const floats = (n: number) => new Column(new Float64Array(n), (m) => new Float64Array(m));
+const ints = (n: number) => new Column(new Int32Array(n), (m) => new Int32Array(m));
+
+/** The parsed update: structs in input order (each client's block contiguous). */
+interface Parsed {
+  /** Client ids by index; indices are given in order of first mention (block or reference). */
+  clientIds: number[];
+  /** Per client index: its block's first struct, end struct (exclusive), or -1 if it has none. */
+  firstStruct: number[];
+  endStruct: number[];
+  /** Per client index: the clock after its last struct. */
+  endClock: number[];
+  /** Per struct: clock, start byte, end byte. */
+  clock: Float64Array;
+  start: Float64Array;
+  end: Float64Array;
+  /** Per struct: its dependencies are depClient/depClock[depStart[i], depStart[i + 1]). */
+  depStart: Int32Array;
+  depClient: Int32Array;
+  depClock: Float64Array;
+  /** Per client index: merged, sorted delete ranges as [clock, end) pairs, flattened. */
+  deletes: (number[] | undefined)[];
+}
+
+function parse(update: Uint8Array): Parsed {
+  const r = new Reader(update);
+  const indexOf = new Map<number, number>();
+  const clientIds: number[] = [];
+  const firstStruct: number[] = [];
+  const endStruct: number[] = [];
+  const endClock: number[] = [];
+  const clientIndex = (id: number): number => {
+    let ix = indexOf.get(id);
+    if (ix === undefined) {
+      ix = clientIds.length;
+      indexOf.set(id, ix);
+      clientIds.push(id);
+      firstStruct.push(-1);
+      endStruct.push(-1);
+      endClock.push(0);
+    }
+    return ix;
+  };
+  const guess = Math.max(16, update.length >> 6);
+  const clock = floats(guess);
+  const start = floats(guess);
+  const end = floats(guess);
+  const depStart = ints(guess);
+  const depClient = ints(guess);
+  const depClock = floats(guess);
+
+  const dependOn = (own: number, ownClock: number, client: number, depClockValue: number): void => {
+    // Same-client IDs below the struct's own clock are implied by clock order (Item.getMissing
+    // skips them too); anything else is a dependency, and one that cannot be met is found by
+    // the ordering.
+    if (client === own && depClockValue < ownClock) return;
+    depClient.push(client);
+    depClock.push(depClockValue);
+  };
+
+  // ContentFormat items, as (client, clock) pairs: see `liveFormat`.
+  const formats: number[] = [];
+
+  const numBlocks = r.varUint();
+  for (let b = 0; b < numBlocks; b++) {
+    const numStructs = r.varUint();
+    const blockAt = r.pos;
+    const client = clientIndex(r.varUint());
+    if (firstStruct[client] !== -1) {
+      // readClientsStructRefs keeps only the last block of a client: Yjs's own affair.
+      throw new Unsliceable(`client ${clientIds[client]} has two blocks (byte ${blockAt})`);
+    }
+    let clk = r.varUint();
+    if (clk !== 0) throw new Unsliceable(`client ${clientIds[client]} starts at clock ${clk}, not 0`);
+    firstStruct[client] = clock.length;
+    for (let s = 0; s < numStructs; s++) {
+      const at = r.pos;
+      const info = r.byte();
+      const ref = info & 0b11111;
+      let len: number;
+      if (ref === 10) {
+        // Skip: nothing to apply; whatever comes after it in this block waits for the clocks
+        // it stands for, which this update does not hold.
+        // A trailing Skip is dropped: its clocks are not held, so a dependency on them is missing.
+        r.varUint();
+        if (s !== numStructs - 1) throw new Unsliceable(`client ${clientIds[client]} has a gap (Skip) at clock ${clk}`);
+        break;
+      }
+      clock.push(clk);
+      start.push(at);
+      depStart.push(depClient.length);
+      if (ref === 0) {
+        len = r.varUint(); // GC
+      } else {
+        const own = client;
+        if (info & 0x80) dependOn(own, clk, clientIndex(r.varUint()), r.varUint());
+        if (info & 0x40) dependOn(own, clk, clientIndex(r.varUint()), r.varUint());
+        if ((info & 0xc0) === 0) {
+          if (r.varUint() === 1) {
+            r.skipVarBytes(); // root type key
+          } else {
+            dependOn(own, clk, clientIndex(r.varUint()), r.varUint());
+          }
+          if (info & 0x20) r.skipVarBytes(); // parentSub
+        }
+        len = readContentLength(r, ref, at);
+        if (ref === 6) formats.push(client, clk);
+      }
+      end.push(r.pos);
+      clk += len;
+    }
+    endStruct[client] = clock.length;
+    endClock[client] = clk;
+    if (clk > MAX_SAFE) r.fail(`client ${clientIds[client]}'s clock passes 2^53`);
+  }
+  depStart.push(depClient.length);
+
+  const deletes: (number[] | undefined)[] = [];
+  const numDsClients = r.varUint();
+  for (let d = 0; d < numDsClients; d++) {
+    const client = clientIndex(r.varUint());
+    const numRanges = r.varUint();
+    const ranges = (deletes[client] ??= []);
+    for (let k = 0; k < numRanges; k++) {
+      const from = r.varUint();
+      const len = r.varUint();
+      if (len > 0) ranges.push(from, from + len);
+    }
+  }
+  // Bytes after the delete set are ignored, as Y.applyUpdate ignores them.
+  for (let c = 0; c < deletes.length; c++) {
+    const ranges = deletes[c];
+    if (ranges) deletes[c] = sortAndMerge(ranges);
+  }
+  for (let k = 0; k < formats.length; k += 2) {
+    if (!covers(deletes[formats[k]!], formats[k + 1]!)) {
+      throw new Unsliceable(`client ${clientIds[formats[k]!]} has a formatting attribute at clock ${formats[k + 1]} that is not deleted`);
+    }
+  }
+
+  return {
+    clientIds,
+    firstStruct,
+    endStruct,
+    endClock,
+    clock: clock.data,
+    start: start.data,
+    end: end.data,
+    depStart: depStart.data,
+    depClient: depClient.data,
+    depClock: depClock.data,
+    deletes,
+  };
+}
+
+/** Reads an Item's content (Item.js `contentRefs`) and returns its length in clocks. */
+function readContentLength(r: Reader, ref: number, at: number): number {
+  switch (ref) {
+    case 1: // ContentDeleted
+      return r.varUint();
+    case 2: {
+      // ContentJSON: n JSON strings
+      const n = r.varUint();
+      for (let i = 0; i < n; i++) r.skipVarBytes();
+      return n;
+    }
+    case 3: // ContentBinary
+    case 5: // ContentEmbed (a JSON string)
+      r.skipVarBytes();
+      return 1;
+    case 4: // ContentString
+      return r.varStringUtf16Length();
+    case 6: // ContentFormat: key, JSON value
+      r.skipVarBytes();
+      r.skipVarBytes();
+      return 1;
+    case 7: {
+      // ContentType: type ref, and a name for YXmlElement (3) and YXmlHook (5)
+      const typeAt = r.pos;
+      const typeRef = r.varUint();
+      if (typeRef > 6) r.fail(`unknown type ref ${typeRef}`, typeAt);
+      if (typeRef === 3 || typeRef === 5) r.skipVarBytes();
+      return 1;
+    }
+    case 8: {
+      // ContentAny: n lib0 any values
+      const n = r.varUint();
+      for (let i = 0; i < n; i++) r.skipAny();
+      return n;
+    }
+    case 9: // ContentDoc: guid, options (any)
+      r.skipVarBytes();
+      r.skipAny();
+      return 1;
+    default:
+      return r.fail(`unknown content ref ${ref}`, at);
+  }
+}
+
+/** Whether merged, sorted [from, to) pairs cover `clock`. */
+function covers(ranges: number[] | undefined, clock: number): boolean {
+  if (!ranges) return false;
+  let lo = 0;
+  let hi = ranges.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[2 * mid + 1]! <= clock) lo = mid + 1;
+    else if (ranges[2 * mid]! > clock) hi = mid - 1;
+    else return true;
+  }
+  return false;
+}
+
+/** Sorts flattened [from, to) pairs by `from` and merges overlapping or touching ones. */
+function sortAndMerge(ranges: number[]): number[] {
+  let sorted = true;
+  for (let k = 2; k < ranges.length; k += 2) {
+    if (ranges[k]! < ranges[k - 2]!) {
+      sorted = false;
+      break;
+    }
+  }
+  let pairs = ranges;
+  if (!sorted) {
+    const order: [number, number][] = [];
+    for (let k = 0; k < ranges.length; k += 2) order.push([ranges[k]!, ranges[k + 1]!]);
+    order.sort((a, b) => a[0] - b[0]);
+    pairs = order.flat();
+  }
+  const out: number[] = [];
+  for (let k = 0; k < pairs.length; k += 2) {
+    const from = pairs[k]!;
+    const to = pairs[k + 1]!;
+    const last = out.length - 1;
+    if (last > 0 && from <= out[last]!) {
+      if (to > out[last]!) out[last] = to;
+    } else {
+      out.push(from, to);
+    }
+  }
+  return out;
+}
+
+/** One client's clock range in one slice. */
+interface Block {
+  client: number;
+  firstStruct: number;
+  endStruct: number;
+}
+
+/**
+ * Orders the structs causally and cuts them into slices; returns each slice's blocks, or
+ * `Unsliceable` when some struct waits for something the update does not hold.
+ */
+function plan(p: Parsed, maxBytes: number): Block[][] | Unsliceable {
+  const n = p.clientIds.length;
+  const { clock, start, end, depStart, depClient, depClock, endClock } = p;
+  const cursor = Int32Array.from(p.firstStruct);
+  const frontier = new Float64Array(n); // every client starts at clock 0 (checked by parse)
+  const onStack = new Uint8Array(n);
+  const stackClient = new Int32Array(n + 1);
+  const stackTarget = new Float64Array(n + 1);
+
+  const slices: Block[][] = [];
+  let blocks: Block[] = [];
+  // The current slice's size is bounded from above as topCost + the sum of its blocks' costs.
+  let blockSum = 0;
+  let dsClients = 0; // blocks of the current slice with deletes
+  // Per client: its block in the current slice (or undefined), that block's cost, struct bytes
+  // and the delete ranges that fall in it, [dsFirst, dsNext) (dsNext only moves forward).
+  const blockOf: (Block | undefined)[] = new Array<Block | undefined>(n);
+  const blockCost = new Float64Array(n);
+  const structBytes = new Float64Array(n);
+  const dsFirst = new Int32Array(n);
+  const dsNext = new Int32Array(n);
+  // A range written in a slice is at most two varuints no larger than the client's end clock.
+  const rangeCost = endClock.map((e) => 2 * varUintLength(e));
+
+  const costOf = (c: number, structs: number, firstClock: number, bytes: number, ranges: number): number => {
+    const id = varUintLength(p.clientIds[c]!);
+    let cost = varUintLength(structs) + id + varUintLength(firstClock) + bytes;
+    if (ranges > 0) cost += id + varUintLength(ranges) + ranges * rangeCost[c]!;
+    return cost;
+  };
+  /** The first delete range of client c from index k that starts at or after clock `to`. */
+  const rangesBefore = (c: number, k: number, to: number): number => {
+    const ranges = p.deletes[c];
+    if (!ranges) return k;
+    while (2 * k < ranges.length && ranges[2 * k]! < to) k++;
+    return k;
+  };
+  const closeSlice = (): void => {
+    slices.push(blocks);
+    for (const b of blocks) blockOf[b.client] = undefined;
+    blocks = [];
+    blockSum = 0;
+    dsClients = 0;
+  };
+
+  /** Adds struct i of client c to the current slice, or to a new one if it would not fit. */
+  const emit = (c: number, i: number): void => {
+    const bytes = end[i]! - start[i]!;
+    const to = i + 1 < p.endStruct[c]! ? clock[i + 1]! : endClock[c]!;
+    const b = blockOf[c];
+    if (b) {
+      const next = rangesBefore(c, dsNext[c]!, to);
+      const ranges = next - dsFirst[c]!;
+      const cost = costOf(c, b.endStruct - b.firstStruct + 1, clock[b.firstStruct]!, structBytes[c]! + bytes, ranges);
+      const clients = dsClients + (ranges > 0 && dsNext[c] === dsFirst[c] ? 1 : 0);
+      const size = varUintLength(blocks.length) + varUintLength(clients) + blockSum - blockCost[c]! + cost;
+      if (size <= maxBytes) {
+        b.endStruct = i + 1;
+        structBytes[c] = structBytes[c]! + bytes;
+        blockSum += cost - blockCost[c]!;
+        blockCost[c] = cost;
+        dsNext[c] = next;
+        dsClients = clients;
+        return;
+      }
+      closeSlice();
+    }
+    // A new block; a delete range that began in the client's previous block may continue here.
+    const ranges = p.deletes[c];
+    let first = dsNext[c]!;
+    if (ranges && first > 0 && ranges[2 * first - 1]! > clock[i]!) first -= 1;
+    const next = rangesBefore(c, first, to);
+    const cost = costOf(c, 1, clock[i]!, bytes, next - first);
+    const size = varUintLength(blocks.length + 1) + varUintLength(dsClients + (next > first ? 1 : 0)) + blockSum + cost;
+    if (size > maxBytes && blocks.length > 0) closeSlice();
+    const nb: Block = { client: c, firstStruct: i, endStruct: i + 1 };
+    blocks.push(nb);
+    blockOf[c] = nb;
+    blockCost[c] = cost;
+    structBytes[c] = bytes;
+    blockSum += cost;
+    dsFirst[c] = first;
+    dsNext[c] = next;
+    if (next > first) dsClients += 1;
+  };
+
+  for (let root = 0; root < n; root++) {
+    let sp = 0;
+    stackClient[sp] = root;
+    stackTarget[sp] = Infinity;
+    onStack[root] = 1;
+    sp++;
+    while (sp > 0) {
+      const c = stackClient[sp - 1]!;
+      const target = stackTarget[sp - 1]!;
+      if (frontier[c]! > target) {
+        onStack[c] = 0;
+        sp--;
+        continue;
+      }
+      const i = cursor[c]!;
+      if (i < 0 || i >= p.endStruct[c]!) {
+        if (target === Infinity) {
+          onStack[c] = 0;
+          sp--;
+          continue;
+        }
+        return new Unsliceable(`a struct needs clock ${target} of client ${p.clientIds[c]}, which the update does not hold`);
+      }
+      let blocked = false;
+      for (let d = depStart[i]!; d < depStart[i + 1]!; d++) {
+        const dc = depClient[d]!;
+        const dclock = depClock[d]!;
+        if (frontier[dc]! > dclock) continue;
+        if (onStack[dc]) return new Unsliceable(`structs of client ${p.clientIds[c]} and ${p.clientIds[dc]} wait for each other`);
+        stackClient[sp] = dc;
+        stackTarget[sp] = dclock;
+        onStack[dc] = 1;
+        sp++;
+        blocked = true;
+        break;
+      }
+      if (blocked) continue;
+      emit(c, i);
+      cursor[c] = i + 1;
+      frontier[c] = i + 1 < p.endStruct[c]! ? clock[i + 1]! : endClock[c]!;
+    }
+  }
+  if (blocks.length > 0) closeSlice();
+  return slices;
+}
+
+/** A growable byte buffer with lib0's varuint. */
+class Writer {
+  private buf: Uint8Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(Math.max(16, capacity));
+  }
+  private ensure(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+  varUint(n: number): void {
+    this.ensure(8);
+    while (n >= 128) {
+      this.buf[this.length++] = 0x80 | (n % 128);
+      n = Math.floor(n / 128);
+    }
+    this.buf[this.length++] = n;
+  }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+  done(): Uint8Array {
+    return this.buf.length === this.length ? this.buf : this.buf.slice(0, this.length);
+  }
+}
+
+/**
+ * Splits each client's delete ranges at the slices' clock boundaries: per slice, per client,
+ * flattened [from, to) pairs. Ranges over clocks no slice holds go to the last slice.
+ */
+function placeDeletes(p: Parsed, slices: Block[][]): Map<number, number[]>[] {
+  const out = slices.map(() => new Map<number, number[]>());
+  // per client, its blocks in clock order with their slice
+  const blocksOf: { from: number; to: number; slice: number }[][] = p.clientIds.map(() => []);
+  slices.forEach((blocks, s) => {
+    for (const b of blocks) {
+      const to = b.endStruct < p.endStruct[b.client]! ? p.clock[b.endStruct]! : p.endClock[b.client]!;
+      blocksOf[b.client]!.push({ from: p.clock[b.firstStruct]!, to, slice: s });
+    }
+  });
+  const last = slices.length - 1;
+  const put = (s: number, c: number, from: number, to: number): void => {
+    const m = out[s]!;
+    let list = m.get(c);
+    if (!list) m.set(c, (list = []));
+    list.push(from, to);
+  };
+  p.deletes.forEach((ranges, c) => {
+    if (!ranges) return;
+    const bs = blocksOf[c]!;
+    let bi = 0;
+    for (let k = 0; k < ranges.length; k += 2) {
+      let from = ranges[k]!;
+      const to = ranges[k + 1]!;
+      while (from < to) {
+        while (bi < bs.length && bs[bi]!.to <= from) bi++;
+        const b = bs[bi];
+        if (!b) {
+          put(last, c, from, to);
+          break;
+        }
+        // blocks of a client are contiguous from clock 0, so `from` lies in b
+        const cut = Math.min(to, b.to);
+        put(b.slice, c, from, cut);
+        from = cut;
+      }
+    }
+  });
+  return out;
+}
+
+function writeSlice(update: Uint8Array, p: Parsed, blocks: Block[], deletes: Map<number, number[]>): Uint8Array {
+  let bytes = 16;
+  for (const b of blocks) bytes += p.end[b.endStruct - 1]! - p.start[b.firstStruct]! + 24;
+  const w = new Writer(bytes);
+  w.varUint(blocks.length);
+  for (const b of blocks) {
+    w.varUint(b.endStruct - b.firstStruct);
+    w.varUint(p.clientIds[b.client]!);
+    w.varUint(p.clock[b.firstStruct]!);
+    w.bytes(update.subarray(p.start[b.firstStruct]!, p.end[b.endStruct - 1]!));
+  }
+  w.varUint(deletes.size);
+  for (const [c, ranges] of deletes) {
+    w.varUint(p.clientIds[c]!);
+    w.varUint(ranges.length / 2);
+    for (let k = 0; k < ranges.length; k += 2) {
+      w.varUint(ranges[k]!);
+      w.varUint(ranges[k + 1]! - ranges[k]!);
+    }
+  }
+  return w.done();
+}
+
+/**
+ * Cuts a Yjs update (v1 encoding) into updates of about `maxBytes` each, in an order in which
+ * each integrates fully after the ones before it: applying them one after the other to a fresh
+ * `Y.Doc` leaves nothing pending after any of them and ends with the same doc (state vector,
+ * content, delete set) as `Y.applyUpdate` of the whole update.
+ *
+ * - Each slice is at most `maxBytes` bytes, except a slice holding a single struct larger than
+ *   that, and the last slice, which also carries deletes of clocks the update holds no struct
+ *   for (they stay pending, as with the whole update).
+ * - A delete is in the slice that brings the items it deletes, never later.
+ * - An update that could not integrate fully on a fresh doc by itself (it needs structs it does
+ *   not hold: a diff against another state, or a `Y.mergeUpdates` of updates with gaps, whose
+ *   Skip structs stand for missing clocks) is returned as `[update]`, the very array given; so
+ *   is an update of at most `maxBytes`, and one whose string content is not well-formed UTF-8.
+ *
+ * Runs in time linear in the update's size and decodes no content: strings are measured in
+ * UTF-16 units from their UTF-8 bytes.
+ *
+ * @param update a v1 update (`Y.encodeStateAsUpdate`, `Y.mergeUpdates`, an 'update' event)
+ * @param maxBytes the target size of a slice in bytes, > 0
+ * @throws UpdateSliceError when the update is malformed (what, and at which byte)
+ */
+export function sliceUpdate(update: Uint8Array, maxBytes: number): Uint8Array[] {
+  if (!(maxBytes > 0)) throw new RangeError(`sliceUpdate: maxBytes must be a positive number of bytes, got ${maxBytes}`);
+  if (update.length <= maxBytes) return [update];
+  let parsed: Parsed;
+  try {
+    parsed = parse(update);
+  } catch (e) {
+    if (e instanceof Unsliceable) return [update];
+    throw e;
+  }
+  const slices = plan(parsed, maxBytes);
+  if (slices instanceof Unsliceable) return [update];
+  if (slices.length <= 1) return [update];
+  const deletes = placeDeletes(parsed, slices);
+  return slices.map((blocks, s) => writeSlice(update, parsed, blocks, deletes[s]!));
+}
