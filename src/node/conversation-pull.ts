@@ -48,11 +48,9 @@ export async function pullConversations(cache: LocalCache, conn: WorkspaceConnec
 
 /** The conversation docs to fetch, mentions of the member first, then by latest activity. */
 export function conversationsBehind(cache: LocalCache, conn: WorkspaceConnection, scan: number): string[] {
-  const state = cache.loadDoc(conn.workspaceId);
-  if (!state) return [];
   const workspace = new Y.Doc();
   try {
-    Y.applyUpdate(workspace, state);
+    if (!cache.loadDocInto(conn.workspaceId, workspace)) return [];
     if (workspace.getMap(DOC_KEYS.meta).get('conversations') !== 'threads') return [];
     const summaries = new Map<string, { count: number; at: number }>();
     for (const value of workspace.getMap(DOC_KEYS.threadSummaries).values()) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addComment, createIncident, incidentsPreview, listIncidents, parseIncidentsPreview } from '../core/workspace/index.ts';
-import { COMPACT_AFTER, LocalCache } from './local-cache.ts';
+import { COMPACT_AFTER, LocalCache, SNAPSHOT_SLICE_BYTES } from './local-cache.ts';
 
 const dirs: string[] = [];
 function tempFile(): string {
@@ -23,6 +23,13 @@ function recordUpdates(doc: Y.Doc): Uint8Array[] {
   const updates: Uint8Array[] = [];
   doc.on('update', (u: Uint8Array) => updates.push(u));
   return updates;
+}
+
+/** Same state vector, delete set, incidents and comments (a map's key order follows the order its items arrived in, so keys are sorted). */
+function sameDoc(a: Y.Doc, b: Y.Doc): boolean {
+  const sorted = (m: Y.Map<unknown>) => JSON.stringify(Object.entries(m.toJSON()).sort(([x], [y]) => (x < y ? -1 : 1)));
+  const content = (d: Y.Doc) => sorted(d.getMap('incidents')) + sorted(d.getMap('comments'));
+  return Y.equalSnapshots(Y.snapshot(a), Y.snapshot(b)) && content(a) === content(b);
 }
 
 describe('LocalCache', () => {
@@ -121,6 +128,59 @@ describe('LocalCache', () => {
     expect(Y.encodeStateVector(restored)).toEqual(Y.encodeStateVector(doc));
     expect(cache.logLength('ws_c')).toBe(2); // loading does not compact a short log
     cache.close();
+  });
+
+  it('keeps a large snapshot as slices that apply one after another with nothing left pending, and slices an older single snapshot on load', () => {
+    const file = tempFile();
+    const cache = new LocalCache({ file });
+    // Several writers, as a team's doc has: three people's docs exchanging edits.
+    const docs = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+    const updates = recordUpdates(docs[0]!);
+    for (let round = 0; round < 6; round++) {
+      for (const [w, d] of docs.entries()) {
+        for (let i = 0; i < 120; i++) {
+          const { id } = createIncident(d, { title: `incident ${round}.${w}.${i}`, severity: 'low', description: 'x'.repeat(400 + ((i * 37) % 900)) }, ctx);
+          if (i % 3 === 0) addComment(d, { target: { kind: 'incident', id }, body: `on ${id} ${'y'.repeat(200)}` }, ctx);
+        }
+        for (const other of docs) if (other !== d) Y.applyUpdate(other, Y.encodeStateAsUpdate(d));
+      }
+    }
+    const doc = docs[0]!;
+    cache.appendUpdates('ws_s', updates.splice(0));
+    expect(cache.logLength('ws_s')).toBeGreaterThan(COMPACT_AFTER);
+    const compacted = cache.loadDocUpdates('ws_s');
+    const total = Y.encodeStateAsUpdate(doc).length;
+    expect(total).toBeGreaterThan(3 * SNAPSHOT_SLICE_BYTES);
+    expect(compacted.length).toBeGreaterThan(3);
+    expect(cache.snapshotSlices('ws_s')).toBe(compacted.length);
+    for (const slice of compacted) expect(slice.length).toBeLessThanOrEqual(SNAPSHOT_SLICE_BYTES + 4096);
+
+    createIncident(doc, { title: 'after compaction', severity: 'high' }, ctx);
+    cache.appendUpdates('ws_s', updates.splice(0));
+    cache.close();
+    const again = new LocalCache({ file });
+    const parts = again.loadDocUpdates('ws_s');
+    expect(parts).toHaveLength(compacted.length + 1);
+    const restored = new Y.Doc();
+    for (const part of parts) {
+      Y.applyUpdate(restored, part);
+      expect(restored.store.pendingStructs).toBeNull();
+    }
+    expect(listIncidents(restored)).toEqual(listIncidents(doc));
+    expect(sameDoc(restored, doc)).toBe(true);
+
+    // A cache written before slices existed holds one big snapshot row: the first load slices it.
+    again.sqlite.prepare('DELETE FROM doc_snapshot_slices').run();
+    again.sqlite.prepare('DELETE FROM doc_updates').run();
+    again.sqlite.prepare('INSERT INTO doc_snapshots (doc_id, data, updated_at) VALUES (?, ?, ?)').run('ws_s', Y.encodeStateAsUpdate(doc), 1);
+    const resliced = again.loadDocUpdates('ws_s');
+    expect(resliced.length).toBeGreaterThan(3);
+    expect(again.snapshotSlices('ws_s')).toBe(resliced.length);
+    expect(again.sqlite.prepare("SELECT count(*) AS n FROM doc_snapshots WHERE doc_id = 'ws_s'").get()).toEqual({ n: 0 });
+    const fromOld = new Y.Doc();
+    for (const part of resliced) Y.applyUpdate(fromOld, part);
+    expect(sameDoc(fromOld, doc)).toBe(true);
+    again.close();
   });
 
   it('serves a list preview only while the doc is at the version it was drawn from, across compaction and reopen', () => {

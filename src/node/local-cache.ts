@@ -10,11 +10,20 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as Y from 'yjs';
+import { sliceUpdate } from '../core/workspace/update-slices.ts';
 import type { WorkspaceConnection } from '../shared/host-contract.ts';
 import { sqliteNativeBinding } from './native-binding.ts';
 
 /** Fold the log into the snapshot once it holds this many updates. */
 export const COMPACT_AFTER = 500;
+/**
+ * A snapshot larger than this is kept as slices of about this size, which a window applies one
+ * per task (DocSync's APPLY_BATCH_BYTES is the same): ~25 ms each in Chromium here.
+ */
+export const SNAPSHOT_SLICE_BYTES = 512 * 1024;
+
+/** A view of a Buffer from SQLite, not a copy: each Buffer better-sqlite3 returns is its own memory. */
+const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 export interface LocalCacheOptions {
   /** Path of the .sqlite file. */
@@ -52,6 +61,11 @@ export class LocalCache {
       CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates(doc_id, seq);
       CREATE TABLE IF NOT EXISTS doc_snapshots (
         doc_id TEXT PRIMARY KEY, data BLOB NOT NULL, updated_at INTEGER NOT NULL);
+      -- A large snapshot is kept as slices instead (update-slices.ts: each integrates fully after
+      -- the ones before it), so a window applies it a slice per task. A doc has either a
+      -- doc_snapshots row or slices, never both.
+      CREATE TABLE IF NOT EXISTS doc_snapshot_slices (
+        doc_id TEXT NOT NULL, part INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (doc_id, part));
       CREATE TABLE IF NOT EXISTS blobs (
         sha256 TEXT PRIMARY KEY, data BLOB NOT NULL, created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS local_files (
@@ -222,12 +236,7 @@ export class LocalCache {
     this.db.transaction(() => {
       this.markRefused(docId, reason, now);
       this.db.prepare('DELETE FROM doc_updates WHERE doc_id = ?').run(docId);
-      this.db
-        .prepare(
-          `INSERT INTO doc_snapshots (doc_id, data, updated_at) VALUES (?, ?, ?)
-           ON CONFLICT(doc_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
-        )
-        .run(docId, state, now);
+      this.writeSnapshot(docId, sliceUpdate(state, SNAPSHOT_SLICE_BYTES), now);
       this.db.prepare('INSERT INTO doc_versions (doc_id, version) VALUES (?, 1) ON CONFLICT(doc_id) DO UPDATE SET version = version + 1').run(docId);
     })();
   }
@@ -258,27 +267,56 @@ export class LocalCache {
   }
 
   /**
-   * The doc's cached state as updates to apply in order — the snapshot, then each log row — or
-   * an empty list if nothing is cached. Not merged into one, because a merge decodes and
-   * re-encodes the whole doc (0.75 s for a 15 MB workspace with 300 log rows, bench:open) while
-   * applying a few hundred small updates after the snapshot costs next to nothing. Past
-   * COMPACT_AFTER rows the log is folded into the snapshot first, and that one is returned.
+   * Applies the doc's cached state to `doc`, part by part in one transaction (no merge: merging
+   * the slices of a large workspace re-encodes all of it); false when nothing is cached.
+   */
+  loadDocInto(docId: string, doc: Y.Doc, origin?: unknown): boolean {
+    const parts = this.loadDocUpdates(docId);
+    if (parts.length === 0) return false;
+    doc.transact(() => {
+      for (const part of parts) Y.applyUpdate(doc, part, origin);
+    }, origin);
+    return true;
+  }
+
+  /**
+   * The doc's cached state as updates to apply in order — the snapshot (as its slices, when it
+   * is large), then each log row — or an empty list if nothing is cached. Not merged into one,
+   * because a merge decodes and re-encodes the whole doc (0.75 s for a 15 MB workspace with 300
+   * log rows, bench:open) while applying a few hundred small updates after the snapshot costs
+   * next to nothing. Past COMPACT_AFTER rows the log is folded into the snapshot first. A large
+   * snapshot written before slices existed is sliced now, once, so no window has to apply it in
+   * one piece.
    */
   loadDocUpdates(docId: string): Uint8Array[] {
-    const snapshot = this.db.prepare('SELECT data FROM doc_snapshots WHERE doc_id = ?').get(docId) as { data: Buffer } | undefined;
+    let snapshot = this.snapshotParts(docId);
+    if (snapshot.length === 1 && snapshot[0]!.length > 2 * SNAPSHOT_SLICE_BYTES) {
+      const slices = sliceUpdate(snapshot[0]!, SNAPSHOT_SLICE_BYTES);
+      if (slices.length > 1) {
+        this.db.transaction(() => this.writeSnapshot(docId, slices))();
+        snapshot = slices;
+      }
+    }
     const rows = this.db
       .prepare('SELECT seq, data FROM doc_updates WHERE doc_id = ? ORDER BY seq')
       .all(docId) as { seq: number; data: Buffer }[];
-    // Views, not copies: each Buffer from SQLite is its own memory.
-    const parts = [...(snapshot ? [snapshot.data] : []), ...rows.map((r) => r.data)].map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    const parts = [...snapshot, ...rows.map((r) => view(r.data))];
     if (rows.length <= COMPACT_AFTER) return parts;
-    const merged = Y.mergeUpdates(parts);
+    const slices = sliceUpdate(Y.mergeUpdates(parts), SNAPSHOT_SLICE_BYTES);
     try {
-      this.compact(docId, merged, rows[rows.length - 1]!.seq);
+      this.db.transaction(() => {
+        this.writeSnapshot(docId, slices);
+        this.db.prepare('DELETE FROM doc_updates WHERE doc_id = ? AND seq <= ?').run(docId, rows[rows.length - 1]!.seq);
+      })();
     } catch {
       // Rolled back: the log is intact and loads as it is; compaction is retried next load.
     }
-    return [merged];
+    return slices;
+  }
+
+  /** How many slices the doc's snapshot is kept as (0: no snapshot; for tests and diagnostics). */
+  snapshotSlices(docId: string): number {
+    return this.snapshotParts(docId).length;
   }
 
   /** Counts the update-log rows of a doc (for tests and diagnostics). */
@@ -286,16 +324,23 @@ export class LocalCache {
     return (this.db.prepare('SELECT count(*) AS n FROM doc_updates WHERE doc_id = ?').get(docId) as { n: number }).n;
   }
 
-  private compact(docId: string, merged: Uint8Array, upToSeq: number): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO doc_snapshots (doc_id, data, updated_at) VALUES (?, ?, ?)
-           ON CONFLICT(doc_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
-        )
-        .run(docId, merged, Date.now());
-      this.db.prepare('DELETE FROM doc_updates WHERE doc_id = ? AND seq <= ?').run(docId, upToSeq);
-    })();
+  private snapshotParts(docId: string): Uint8Array[] {
+    const slices = this.db.prepare('SELECT data FROM doc_snapshot_slices WHERE doc_id = ? ORDER BY part').all(docId) as { data: Buffer }[];
+    if (slices.length > 0) return slices.map((r) => view(r.data));
+    const row = this.db.prepare('SELECT data FROM doc_snapshots WHERE doc_id = ?').get(docId) as { data: Buffer } | undefined;
+    return row ? [view(row.data)] : [];
+  }
+
+  /** Replaces the doc's snapshot by `slices` (one: a plain snapshot row). Call inside a transaction. */
+  private writeSnapshot(docId: string, slices: Uint8Array[], now = Date.now()): void {
+    this.db.prepare('DELETE FROM doc_snapshot_slices WHERE doc_id = ?').run(docId);
+    this.db.prepare('DELETE FROM doc_snapshots WHERE doc_id = ?').run(docId);
+    if (slices.length === 1) {
+      this.db.prepare('INSERT INTO doc_snapshots (doc_id, data, updated_at) VALUES (?, ?, ?)').run(docId, slices[0]!, now);
+      return;
+    }
+    const insert = this.db.prepare('INSERT INTO doc_snapshot_slices (doc_id, part, data) VALUES (?, ?, ?)');
+    slices.forEach((slice, part) => insert.run(docId, part, slice));
   }
 
   /** Inbox items read on this device (the inbox itself is derived from the workspace doc). */

@@ -49,8 +49,7 @@ async function uploadReference(cache: LocalCache, conn: WorkspaceConnection, ver
   // The window saves each edit to the cache (150 ms write-behind), so a version added or
   // received there is in this copy of the workspace doc.
   const doc = new Y.Doc();
-  const cached = cache.loadDoc(conn.workspaceId);
-  if (cached) Y.applyUpdate(doc, cached);
+  cache.loadDocInto(conn.workspaceId, doc);
   const version = getDatasetVersion(doc, versionId);
   doc.destroy();
   if (!version) throw new Error(`dataset version ${versionId} is not in this machine's copy of the workspace yet; wait for it to sync and try again`);

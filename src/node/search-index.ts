@@ -138,7 +138,7 @@ export class SearchIndex {
     const ok = this.guard(workspaceId, () => {
       if (!this.open.has(workspaceId)) {
         const stale = !this.store.isIndexed(workspaceId) || this.store.isPending(workspaceId);
-        this.openWorkspace(workspaceId, this.cache.loadDoc(workspaceId), stale);
+        this.openWorkspace(workspaceId, this.cache.loadDocUpdates(workspaceId), stale);
       }
       const ws = this.open.get(workspaceId)!;
       while (ws.rebuild) this.rebuildSlice(workspaceId, ws, Infinity);
@@ -194,7 +194,7 @@ export class SearchIndex {
           this.writeTouched(item.workspaceId, opened);
         } else if (!ws) {
           // Read from the cache after this append, the doc cannot tell what the append changed.
-          this.openWorkspace(item.workspaceId, this.cache.loadDoc(item.workspaceId), true);
+          this.openWorkspace(item.workspaceId, this.cache.loadDocUpdates(item.workspaceId), true);
         } else {
           Y.applyUpdate(ws.doc, item.updates.length === 1 ? item.updates[0]! : Y.mergeUpdates(item.updates));
           this.writeTouched(item.workspaceId, ws);

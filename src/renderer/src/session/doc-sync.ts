@@ -17,6 +17,7 @@ import * as Y from 'yjs';
 import { type ServerBehind, ownDiffVector, serverBehind } from '../../../core/workspace/server-behind';
 import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
 import { type DriftdeskMessage, MESSAGE_DRIFTDESK, STORAGE_DOWN_REASON, readDriftdeskMessage, syncProtocols } from '../../../shared/sync-messages';
+import { beginHydration, batchUpdates, endHydration, yieldToPage } from './hydration';
 import { refusedText } from './refused-text';
 
 export type SyncState =
@@ -43,6 +44,14 @@ const MESSAGE_SYNC = 0;
 const SAVED_ORIGIN = Symbol('saved');
 /** Writes to the local cache are batched at most this long (issue: 100–300 ms). */
 export const SAVE_DELAY_MS = 150;
+/**
+ * Bytes of cached state applied per task while a doc loads: ~25 ms of Y.applyUpdate in
+ * Chromium on the project's machines (a 15 MB doc took 838 ms cold, bench:open), well under
+ * the 100 ms that makes a long task. The host's snapshot slices are this size too.
+ */
+export const APPLY_BATCH_BYTES = 512 * 1024;
+/** While a doc loads, progress is reported at most this often. */
+const PROGRESS_EVERY_MS = 100;
 
 export class DocSync {
   /**
@@ -68,6 +77,8 @@ export class DocSync {
   saveError: string | null = null;
   /** Set once the cached state is applied (the doc is ready to show). */
   loaded = false;
+  /** While the cached state is being applied: bytes applied of the total; else null. */
+  loading: { applied: number; total: number } | null = null;
   /** The cache's version of this doc as of the last load or save answered (LocalCache.docVersion). */
   cacheVersion: number | null = null;
   private unsaved: { update: Uint8Array; local: boolean }[] = [];
@@ -112,7 +123,8 @@ export class DocSync {
     this.cacheVersion = version;
     // For profiles and bench:open: when the cached state was in hand, and when it was in the doc.
     performance.mark('driftdesk:cache-loaded', { detail: this.docName });
-    this.applyCached(updates);
+    await this.applyCached(updates);
+    if (this.disposed) return;
     performance.mark('driftdesk:cache-applied', { detail: this.docName });
     this.loaded = true;
     this.emit();
@@ -125,21 +137,47 @@ export class DocSync {
   }
 
   /**
-   * Applies the cached state (a snapshot and the log after it) as one transaction, so views
-   * re-read once, with this doc's 'update' listener off meanwhile: Yjs encodes a transaction
-   * back into an update whenever anyone listens to 'update', and for a cached state, which
-   * needs no saving, that encode cost as much as the apply itself (0.6 s of a 15 MB workspace,
-   * bench:open). Views listen to 'afterTransaction' for the same reason (useDocValue).
+   * Applies the cached state — the snapshot's slices, then the log (LocalCache.loadDocUpdates) —
+   * in batches of about APPLY_BATCH_BYTES, each its own transaction and its own task, so a large
+   * workspace never holds the page for long (issue 20; the host cuts the snapshot so that each
+   * slice integrates fully after the ones before it: update-slices.ts). Views wait for the whole
+   * state (hydration.ts) and read it once; `loading` says how far it is, for a progress line.
+   * This doc's 'update' listener is off while a batch is applied: Yjs encodes a transaction back
+   * into an update whenever anyone listens to 'update', and for a cached state, which needs no
+   * saving, that encode cost as much as the apply itself (0.6 s of a 15 MB workspace,
+   * bench:open). Between batches it is on, so an edit made meanwhile is saved as usual.
    */
-  private applyCached(updates: Uint8Array[]): void {
-    if (updates.length === 0) return;
-    this.doc.off('update', this.onDocUpdate);
+  private async applyCached(updates: Uint8Array[]): Promise<void> {
+    const batches = batchUpdates(updates, APPLY_BATCH_BYTES);
+    if (batches.length === 0) return;
+    const total = updates.reduce((n, u) => n + u.length, 0);
+    const doc = this.doc;
+    if (batches.length > 1) beginHydration(doc);
+    this.loading = { applied: 0, total };
+    let lastEmit = performance.now();
     try {
-      this.doc.transact(() => {
-        for (const update of updates) Y.applyUpdate(this.doc, update, SAVED_ORIGIN);
-      }, SAVED_ORIGIN);
+      for (const [i, batch] of batches.entries()) {
+        doc.off('update', this.onDocUpdate);
+        try {
+          doc.transact(() => {
+            for (const update of batch) Y.applyUpdate(doc, update, SAVED_ORIGIN);
+          }, SAVED_ORIGIN);
+        } finally {
+          doc.on('update', this.onDocUpdate);
+        }
+        performance.mark('driftdesk:cache-batch', { detail: this.docName });
+        this.loading = { applied: this.loading.applied + batch.reduce((n, u) => n + u.length, 0), total };
+        if (i === batches.length - 1) break;
+        if (performance.now() - lastEmit > PROGRESS_EVERY_MS) {
+          lastEmit = performance.now();
+          this.emit();
+        }
+        await yieldToPage();
+        if (this.disposed || this.doc !== doc) return;
+      }
     } finally {
-      this.doc.on('update', this.onDocUpdate);
+      this.loading = null;
+      endHydration(doc);
     }
   }
 

@@ -1,23 +1,36 @@
 import { useEffect, useMemo, useReducer, useState, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
 import { parseHashQuery, parseHashRoute } from './hash-route';
+import { isHydrating, onHydrated } from './hydration';
 import type { WorkspaceSession } from './workspace-session';
 
 /** Re-reads `read(doc)` whenever the doc changes. `read` should be a stable function. */
 export function useDocValue<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
+  const version = useDocVersion(doc);
+  return useMemo(() => read(doc), [doc, read, version]);
+}
+
+/** Counts the doc's visible changes, so a reader can depend on them (0 for no doc). */
+export function useDocVersion(doc: Y.Doc | null): number {
   const [version, bump] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
+    if (!doc) return;
     // 'afterTransaction', not 'update': a listener to 'update' makes Yjs encode every
     // transaction into an update, which for the cached state of a large workspace costs as much
     // as applying it (see DocSync.applyCached). `changed` is empty when nothing visible changed.
-    const onTransaction = (tr: Y.Transaction) => tr.changed.size > 0 && bump();
+    // While the cached state arrives in slices, the view waits and reads it once at the end.
+    const onTransaction = (tr: Y.Transaction) => tr.changed.size > 0 && !isHydrating(doc) && bump();
     doc.on('afterTransaction', onTransaction);
+    const stopHydrated = onHydrated(doc, bump);
     // An update applied between this render and the subscription (say, the local cache
     // arriving) would otherwise never be seen: read once more now that we listen.
     bump();
-    return () => doc.off('afterTransaction', onTransaction);
+    return () => {
+      doc.off('afterTransaction', onTransaction);
+      stopHydrated();
+    };
   }, [doc]);
-  return useMemo(() => read(doc), [doc, read, version]);
+  return version;
 }
 
 /** Re-renders when the session's sync state, saves or presence change. */

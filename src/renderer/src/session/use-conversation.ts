@@ -4,11 +4,11 @@
  * conversation is in the workspace doc and this gives null. Opened like a note doc
  * (session.openDoc): cached locally, and edits made offline are pushed on reconnect.
  */
-import { createContext, useCallback, useContext, useEffect, useReducer } from 'react';
+import { createContext, useCallback, useContext } from 'react';
 import type * as Y from 'yjs';
 import { DOC_KEYS, type ThreadKind, threadDocName } from '../../../core/workspace';
 import { useOpenDoc } from '../notes/note-hooks';
-import { useDocValue } from './hooks';
+import { useDocValue, useDocVersion } from './hooks';
 import type { WorkspaceSession } from './workspace-session';
 
 const isSplit = (doc: Y.Doc) => doc.getMap(DOC_KEYS.meta).get('conversations') === 'threads';
@@ -22,7 +22,7 @@ export function useConversationOpen(session: WorkspaceSession, target: { kind: T
 
 /** Reads `read(workspaceDoc, conversationDoc)`, again whenever either doc changes. */
 export function useWithConversation<T>(session: WorkspaceSession, conversation: Y.Doc | null, read: (doc: Y.Doc, conversation: Y.Doc | null) => T): T {
-  const version = useTransactions(conversation);
+  const version = useDocVersion(conversation);
   // `version` is in the deps so that a change to the conversation doc re-reads.
   const readBoth = useCallback((doc: Y.Doc) => read(doc, conversation), [read, conversation, version]);
   return useDocValue(session.doc, readBoth);
@@ -35,19 +35,6 @@ export function useWithConversation<T>(session: WorkspaceSession, conversation: 
 export function useConversation<T>(session: WorkspaceSession, target: { kind: ThreadKind; id: string }, read: (doc: Y.Doc, conversation: Y.Doc | null) => T): { value: T; conversation: Y.Doc | null } {
   const conversation = useConversationOpen(session, target);
   return { value: useWithConversation(session, conversation, read), conversation };
-}
-
-/** Counts the doc's visible changes, so a reader can depend on them (0 for no doc). */
-function useTransactions(doc: Y.Doc | null): number {
-  const [version, bump] = useReducer((n: number) => n + 1, 0);
-  useEffect(() => {
-    if (!doc) return;
-    const onTransaction = (tr: Y.Transaction) => tr.changed.size > 0 && bump();
-    doc.on('afterTransaction', onTransaction);
-    bump();
-    return () => doc.off('afterTransaction', onTransaction);
-  }, [doc]);
-  return version;
 }
 
 /** The conversation doc the threads below are read from (null: the workspace doc holds them). */

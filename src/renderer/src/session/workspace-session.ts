@@ -86,6 +86,11 @@ export class WorkspaceSession {
     return this.main.loaded;
   }
 
+  /** While the cached state is being applied: bytes applied of the total; else null. */
+  get loading(): { applied: number; total: number } | null {
+    return this.main.loading;
+  }
+
   get doc(): Y.Doc {
     return this.main.doc;
   }

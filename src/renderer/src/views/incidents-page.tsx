@@ -1,3 +1,4 @@
+import { OpeningWorkspace } from '../components/opening-workspace';
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import {
@@ -211,7 +212,7 @@ function IncidentRow({ ws, incident: i, comments }: { ws: string; incident: Inci
  */
 function IncidentsPreviewTable({ session, plain }: { session: WorkspaceSession; plain: boolean }) {
   const preview = session.incidentsPreview;
-  if (!preview || !plain || preview.total === 0) return <p className="muted" role="status">Opening the workspace from this device…</p>;
+  if (!preview || !plain || preview.total === 0) return <OpeningWorkspace session={session} />;
   const ws = session.connection.workspaceId;
   return (
     <>

@@ -1,3 +1,4 @@
+import { OpeningWorkspace } from '../components/opening-workspace';
 import { Suspense, lazy, useCallback, useEffect, useLayoutEffect } from 'react';
 import type * as Y from 'yjs';
 import { readWorkspaceMeta } from '../../../core/workspace';
@@ -105,7 +106,10 @@ export function WorkspaceShell({ session, route }: { session: WorkspaceSession; 
         <PageErrorBoundary resetKey={route.join('/')}>
         {/* Remounted when a doc is replaced by the server's state or the role changes: no view keeps the old doc or controls. */}
         <Suspense key={`${session.generation}:${session.connection.role}`} fallback={<p className="muted" role="status">Loading…</p>}>
-        {section === 'inbox' ? (
+        {/* Until the cached state is applied, only the incidents list (from the kept rows) is drawn. */}
+        {!session.loaded && (section !== 'incidents' || itemId) ? (
+          <OpeningWorkspace session={session} />
+        ) : section === 'inbox' ? (
           <InboxPage session={session} />
         ) : section === 'members' ? (
           <MembersPage session={session} />

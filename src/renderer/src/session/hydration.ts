@@ -1,0 +1,74 @@
+/**
+ * A doc's cached state is applied in slices, one per task, so the page answers clicks while a
+ * large workspace loads (issue 20: no main-thread task over 100 ms). Meanwhile views must not
+ * re-read the doc after every slice — the incidents list re-read 40 times would be the long
+ * task the slicing avoids — so DocSync marks the doc as hydrating, useDocValue skips its
+ * transactions, and one `hydrated` signal at the end makes every view read the whole doc once.
+ */
+import type * as Y from 'yjs';
+
+const hydrating = new WeakSet<Y.Doc>();
+const listeners = new WeakMap<Y.Doc, Set<() => void>>();
+
+/** True while `doc`'s cached state is still being applied (views wait for `onHydrated`). */
+export function isHydrating(doc: Y.Doc): boolean {
+  return hydrating.has(doc);
+}
+
+export function beginHydration(doc: Y.Doc): void {
+  hydrating.add(doc);
+}
+
+/** Ends hydration and tells every view to read the doc again. */
+export function endHydration(doc: Y.Doc): void {
+  if (!hydrating.delete(doc)) return;
+  for (const l of [...(listeners.get(doc) ?? [])]) l();
+}
+
+/** Calls `listener` when `doc` finishes hydrating; returns the unsubscribe. */
+export function onHydrated(doc: Y.Doc, listener: () => void): () => void {
+  let set = listeners.get(doc);
+  if (!set) listeners.set(doc, (set = new Set()));
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+/**
+ * Groups updates, in order, into batches of at most `maxBytes` (an update larger than that is a
+ * batch alone): the cache's snapshot comes as slices of about that size, and its log as many
+ * small rows, which would otherwise cost a task each.
+ */
+export function batchUpdates(updates: readonly Uint8Array[], maxBytes: number): Uint8Array[][] {
+  const batches: Uint8Array[][] = [];
+  let current: Uint8Array[] = [];
+  let bytes = 0;
+  for (const u of updates) {
+    if (current.length > 0 && bytes + u.length > maxBytes) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(u);
+    bytes += u.length;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
+ * Lets the page handle input and paint before the next slice: `scheduler.yield()` where the
+ * browser has it (Chromium 129+; the continuation keeps its priority), else a message-channel
+ * task (setTimeout would be clamped to 4 ms after a few nested calls).
+ */
+export function yieldToPage(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
