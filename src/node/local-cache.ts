@@ -22,6 +22,18 @@ export const COMPACT_AFTER = 500;
  */
 export const SNAPSHOT_SLICE_BYTES = 512 * 1024;
 
+/**
+ * A state as slices to keep; whole when it cannot be sliced — sliceUpdate throws on an update it
+ * cannot read, which must not stop a doc from loading (the window's apply is the judge of that).
+ */
+function slicesOf(state: Uint8Array): Uint8Array[] {
+  try {
+    return sliceUpdate(state, SNAPSHOT_SLICE_BYTES);
+  } catch {
+    return [state];
+  }
+}
+
 /** A view of a Buffer from SQLite, not a copy: each Buffer better-sqlite3 returns is its own memory. */
 const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
@@ -236,7 +248,7 @@ export class LocalCache {
     this.db.transaction(() => {
       this.markRefused(docId, reason, now);
       this.db.prepare('DELETE FROM doc_updates WHERE doc_id = ?').run(docId);
-      this.writeSnapshot(docId, sliceUpdate(state, SNAPSHOT_SLICE_BYTES), now);
+      this.writeSnapshot(docId, slicesOf(state), now);
       this.db.prepare('INSERT INTO doc_versions (doc_id, version) VALUES (?, 1) ON CONFLICT(doc_id) DO UPDATE SET version = version + 1').run(docId);
     })();
   }
@@ -291,7 +303,7 @@ export class LocalCache {
   loadDocUpdates(docId: string): Uint8Array[] {
     let snapshot = this.snapshotParts(docId);
     if (snapshot.length === 1 && snapshot[0]!.length > 2 * SNAPSHOT_SLICE_BYTES) {
-      const slices = sliceUpdate(snapshot[0]!, SNAPSHOT_SLICE_BYTES);
+      const slices = slicesOf(snapshot[0]!);
       if (slices.length > 1) {
         this.db.transaction(() => this.writeSnapshot(docId, slices))();
         snapshot = slices;
@@ -302,7 +314,7 @@ export class LocalCache {
       .all(docId) as { seq: number; data: Buffer }[];
     const parts = [...snapshot, ...rows.map((r) => view(r.data))];
     if (rows.length <= COMPACT_AFTER) return parts;
-    const slices = sliceUpdate(Y.mergeUpdates(parts), SNAPSHOT_SLICE_BYTES);
+    const slices = slicesOf(Y.mergeUpdates(parts));
     try {
       this.db.transaction(() => {
         this.writeSnapshot(docId, slices);
