@@ -33,6 +33,7 @@ function writeDocs(seed: number, gc: boolean, { steps = 120, formatting = false 
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const int = (n: number): number => Math.floor(rand() * n);
   const docs = Array.from({ length: 2 + int(4) }, () => new Y.Doc({ gc }));
+  for (const d of docs) d.clientID = 1 + int(2 ** 32 - 1); // seeded, so a seed replays exactly
   const updates: Uint8Array[] = [];
   for (const d of docs) {
     d.on('update', (u: Uint8Array, origin: unknown) => {
@@ -234,13 +235,63 @@ function applySlices(update: Uint8Array, slices: Uint8Array[], gc: boolean): Y.D
   return doc;
 }
 
+/**
+ * A doc's structs and delete set clock by clock: per ID its left and right origin, its parent
+ * (where the struct names one), one unit of content and whether it is deleted. Two docs that
+ * hold the same items cut into structs at different points (Yjs splits an item where an origin
+ * or a delete range points into it, and merges neighbours after a transaction, so where the
+ * cuts fall depends on the order of integration) give the same map.
+ */
+function units(doc: Y.Doc): Map<string, string> {
+  const { structs, ds } = Y.decodeUpdate(Y.encodeStateAsUpdate(doc));
+  const id = (x: Y.ID | null): string | null => (x ? `${x.client}:${x.clock}` : null);
+  const out = new Map<string, string>();
+  for (const st of structs) {
+    for (let k = 0; k < st.length; k++) {
+      const at = Y.createID(st.id.client, st.id.clock + k);
+      const deleted = Y.isDeleted(ds, at);
+      if (!(st instanceof Y.Item)) {
+        out.set(id(at)!, JSON.stringify({ kind: st.constructor.name, deleted }));
+        continue;
+      }
+      const c = st.content;
+      let unit: unknown;
+      if (c instanceof Y.ContentString) {
+        unit = c.str[k];
+        // Yjs writes each half of a surrogate pair it splits as U+FFFD (ContentString.splice), and
+        // it does not split an item that is already deleted (DeleteSet.js readAndApplyDeleteSet):
+        // so a deleted emoji is whole or two U+FFFD depending on whether it was deleted before a
+        // delete range's edge reached it. Deleted text only; live text is compared by content().
+        if (deleted && /[\ud800-\udfff]/.test(unit as string)) unit = '\ufffd';
+      } else if (c instanceof Y.ContentFormat) unit = [c.key, c.value];
+      else if (c instanceof Y.ContentDeleted) unit = 'deleted';
+      else if (c instanceof Y.ContentType) unit = c.type.constructor.name;
+      else if (c instanceof Y.ContentDoc) unit = c.doc?.guid;
+      else if (c instanceof Y.ContentBinary) unit = [...c.content];
+      else unit = (c.getContent() as unknown[])[k] ?? null;
+      out.set(
+        id(at)!,
+        JSON.stringify({
+          kind: c.constructor.name,
+          origin: k === 0 ? id(st.origin) : id(Y.createID(st.id.client, st.id.clock + k - 1)),
+          rightOrigin: id(st.rightOrigin),
+          parent: k === 0 && !st.origin && !st.rightOrigin ? [st.parent instanceof Y.ID ? id(st.parent) : st.parent, st.parentSub] : null,
+          unit: unit === undefined ? '<undefined>' : unit,
+          deleted,
+        }),
+      );
+    }
+  }
+  return out;
+}
+
 function expectSameDoc(update: Uint8Array, slices: Uint8Array[], gc: boolean): void {
   const whole = new Y.Doc({ gc });
   Y.applyUpdate(whole, update);
   const sliced = applySlices(update, slices, gc);
   expect(Y.encodeStateVector(sliced)).toEqual(Y.encodeStateVector(whole));
   expect(content(sliced)).toEqual(content(whole));
-  expect(Y.encodeStateAsUpdate(sliced)).toEqual(Y.encodeStateAsUpdate(whole));
+  expect(units(sliced)).toEqual(units(whole));
 }
 
 describe('sliceUpdate', () => {
@@ -451,7 +502,7 @@ describe('sliceUpdate', () => {
       if (whole.store.pendingStructs || whole.store.pendingDs) continue;
       const sliced = new Y.Doc();
       for (const s of slices) Y.applyUpdate(sliced, s);
-      expect(Y.encodeStateAsUpdate(sliced)).toEqual(Y.encodeStateAsUpdate(whole));
+      expect(units(sliced)).toEqual(units(whole));
       compared++;
     }
     expect(compared).toBeGreaterThan(0);
