@@ -54,7 +54,8 @@ function writeDocs(seed: number, gc: boolean, { steps = 120, formatting = false 
       case 4:
         return null;
       case 5:
-        return { note: text(), n: int(9) };
+        // lib0 writeAny: varint, float32 (0.5), float64 (2^40 + 0.25, above 31 bits), undefined
+        return { note: text(), n: int(9), half: 0.5, big: 2 ** 40 + 0.25, gone: undefined };
       case 6:
         return { nested: [anyValue(depth + 1), { deep: anyValue(depth + 1) }], flag: true };
       default:
@@ -464,6 +465,22 @@ describe('sliceUpdate', () => {
     const slices = sliceUpdate(update, 40);
     expect(slices.length).toBeGreaterThan(3);
     expectSameDoc(update, slices, true);
+  });
+
+  it('counts strings in UTF-16 units as Yjs does: a leading BOM, astral characters; malformed UTF-8 comes back whole', () => {
+    const d = new Y.Doc();
+    const t = d.getText('t');
+    t.insert(0, '\ufeffstarts with a BOM, then 😀😀 and 日本語');
+    for (let i = 0; i < 12; i++) t.insert(t.length - i * 2, `[${i}]`);
+    const update = Y.encodeStateAsUpdate(d);
+    const slices = sliceUpdate(update, 48);
+    expect(slices.length).toBeGreaterThan(2);
+    expectSameDoc(update, slices, true);
+
+    // one client, a root-level string item whose bytes are not UTF-8, then one after it
+    const bad = Uint8Array.from([1, 2, ...varUint(9), 0, 4, 1, ...varString('t'), 2, 0xff, 0xfe, 0x84, ...varUint(9), ...varUint(1), ...varString('ok'), 0]);
+    expect(() => Y.applyUpdate(new Y.Doc(), bad)).toThrow();
+    expect(sliceUpdate(bad, 8)).toEqual([bad]);
   });
 
   it('throws an UpdateSliceError that says where a malformed update breaks', () => {

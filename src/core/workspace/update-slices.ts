@@ -50,8 +50,9 @@
  *
  * A malformed update (truncated, an unknown content or type ref, a varuint over 2^53) throws an
  * `UpdateSliceError` that says what was found and at which byte; `Y.applyUpdate` would have
- * failed on it too. Malformed UTF-8 in string content, whose UTF-16 length this module cannot
- * know without decoding as Yjs does, returns `[update]`.
+ * failed on it too. Malformed UTF-8 in string content returns `[update]`: lib0 decodes strings
+ * with a fatal TextDecoder (string.js `utf8TextDecoder`, BOM kept), so Yjs refuses it itself.
+ * Only v1 updates are read (`Y.encodeStateAsUpdate`, not `…V2`).
  */
 
 /** A malformed update: `offset` is the byte at which reading failed. */
