@@ -50,8 +50,9 @@
  *
  * A malformed update (truncated, an unknown content or type ref, a varuint over 2^53) throws an
  * `UpdateSliceError` that says what was found and at which byte; `Y.applyUpdate` would have
- * failed on it too. Malformed UTF-8 in string content, whose UTF-16 length this module cannot
- * know without decoding as Yjs does, returns `[update]`.
+ * failed on it too. Malformed UTF-8 in string content returns `[update]`: lib0 decodes strings
+ * with a fatal TextDecoder (string.js `utf8TextDecoder`, BOM kept), so Yjs refuses it itself.
+ * Only v1 updates are read (`Y.encodeStateAsUpdate`, not `…V2`).
  */
 
 /** A malformed update: `offset` is the byte at which reading failed. */
@@ -137,12 +138,12 @@ class Reader {
   skipAny(): void {
     // The containers still open, outermost first: how many values each has left, negated for
     // an object (whose entries are a key string, then a value).
-    const open: number[] = [];
+    let open: number[] | undefined; // allocated for the first container only
     let left = 1;
     let inObject = false;
     for (;;) {
       if (left === 0) {
-        const outer = open.pop();
+        const outer = open?.pop();
         if (outer === undefined) return;
         inObject = outer < 0;
         left = inObject ? -outer : outer;
@@ -177,7 +178,7 @@ class Reader {
           // array
           const size = this.varUint();
           if (size > 0) {
-            open.push(inObject ? -left : left);
+            (open ??= []).push(inObject ? -left : left);
             left = size;
             inObject = tag === 118;
           }
@@ -195,15 +196,17 @@ class Reader {
  * well-formed (then TextDecoder's replacement characters would decide the length).
  */
 function utf16Length(buf: Uint8Array, start: number, end: number): number {
-  let units = 0;
+  // Every byte counts one unit, less the continuation bytes of each multi-byte sequence; a
+  // four-byte sequence is a surrogate pair, two units. ASCII, most of the bytes, takes the
+  // tight inner loop.
+  let units = end - start;
   let i = start;
   while (i < end) {
-    const b = buf[i]!;
-    if (b < 0x80) {
-      units += 1;
-      i += 1;
+    if (buf[i]! < 0x80) {
+      i++;
       continue;
     }
+    const b = buf[i]!;
     let need: number;
     let min: number;
     let cp: number;
@@ -228,8 +231,9 @@ function utf16Length(buf: Uint8Array, start: number, end: number): number {
       if ((c & 0xc0) !== 0x80) return -1;
       cp = (cp << 6) | (c & 0x3f);
     }
+    // overlong forms, UTF-16 surrogates and code points past U+10FFFF are not well-formed
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return -1;
-    units += cp >= 0x10000 ? 2 : 1;
+    units -= need === 3 ? 2 : need;
     i += need + 1;
   }
   return units;
@@ -312,12 +316,15 @@ function parse(update: Uint8Array): Parsed {
   const depClient = ints(guess);
   const depClock = floats(guess);
 
-  const dependOn = (own: number, ownClock: number, client: number, depClockValue: number): void => {
+  /** Reads an ID (client, clock) and records it as a dependency of the struct at `ownClock`. */
+  const readDependency = (ownId: number, ownClock: number): void => {
+    const id = r.varUint();
+    const depClockValue = r.varUint();
     // Same-client IDs below the struct's own clock are implied by clock order (Item.getMissing
     // skips them too); anything else is a dependency, and one that cannot be met is found by
     // the ordering.
-    if (client === own && depClockValue < ownClock) return;
-    depClient.push(client);
+    if (id === ownId && depClockValue < ownClock) return;
+    depClient.push(clientIndex(id));
     depClock.push(depClockValue);
   };
 
@@ -328,7 +335,8 @@ function parse(update: Uint8Array): Parsed {
   for (let b = 0; b < numBlocks; b++) {
     const numStructs = r.varUint();
     const blockAt = r.pos;
-    const client = clientIndex(r.varUint());
+    const clientId = r.varUint();
+    const client = clientIndex(clientId);
     if (firstStruct[client] !== -1) {
       // readClientsStructRefs keeps only the last block of a client: Yjs's own affair.
       throw new Unsliceable(`client ${clientIds[client]} has two blocks (byte ${blockAt})`);
@@ -355,14 +363,13 @@ function parse(update: Uint8Array): Parsed {
       if (ref === 0) {
         len = r.varUint(); // GC
       } else {
-        const own = client;
-        if (info & 0x80) dependOn(own, clk, clientIndex(r.varUint()), r.varUint());
-        if (info & 0x40) dependOn(own, clk, clientIndex(r.varUint()), r.varUint());
+        if (info & 0x80) readDependency(clientId, clk);
+        if (info & 0x40) readDependency(clientId, clk);
         if ((info & 0xc0) === 0) {
           if (r.varUint() === 1) {
             r.skipVarBytes(); // root type key
           } else {
-            dependOn(own, clk, clientIndex(r.varUint()), r.varUint());
+            readDependency(clientId, clk);
           }
           if (info & 0x20) r.skipVarBytes(); // parentSub
         }
@@ -509,6 +516,8 @@ interface Block {
   client: number;
   firstStruct: number;
   endStruct: number;
+  /** Delete ranges that start in this block (counted for the size bound only). */
+  deletes: number;
 }
 
 /**
@@ -526,79 +535,69 @@ function plan(p: Parsed, maxBytes: number): Block[][] | Unsliceable {
 
   const slices: Block[][] = [];
   let blocks: Block[] = [];
-  // The current slice's size is bounded from above as topCost + the sum of its blocks' costs.
-  let blockSum = 0;
-  let dsClients = 0; // blocks of the current slice with deletes
-  // Per client: its block in the current slice (or undefined), that block's cost, struct bytes
-  // and the delete ranges that fall in it, [dsFirst, dsNext) (dsNext only moves forward).
-  const blockOf: (Block | undefined)[] = new Array<Block | undefined>(n);
-  const blockCost = new Float64Array(n);
-  const structBytes = new Float64Array(n);
-  const dsFirst = new Int32Array(n);
-  const dsNext = new Int32Array(n);
-  // A range written in a slice is at most two varuints no larger than the client's end clock.
-  const rangeCost = endClock.map((e) => 2 * varUintLength(e));
-
-  const costOf = (c: number, structs: number, firstClock: number, bytes: number, ranges: number): number => {
+  // An upper bound of the current slice's encoded size. Counts are bounded by what they can
+  // be: a block's struct count and a delete client's range count by 2^35 (5 bytes), the
+  // slice's two top-level counts likewise, a delete range by two varuints no larger than the
+  // client's end clock.
+  const TOP = 10;
+  let size = TOP;
+  const header = new Float64Array(n); // a client's block header
+  const dsHeader = new Float64Array(n); // a client's entry in a slice's delete set
+  const rangeCost = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
     const id = varUintLength(p.clientIds[c]!);
-    let cost = varUintLength(structs) + id + varUintLength(firstClock) + bytes;
-    if (ranges > 0) cost += id + varUintLength(ranges) + ranges * rangeCost[c]!;
-    return cost;
-  };
-  /** The first delete range of client c from index k that starts at or after clock `to`. */
-  const rangesBefore = (c: number, k: number, to: number): number => {
-    const ranges = p.deletes[c];
-    if (!ranges) return k;
-    while (2 * k < ranges.length && ranges[2 * k]! < to) k++;
-    return k;
-  };
+    header[c] = 5 + id + varUintLength(endClock[c]!);
+    dsHeader[c] = id + 5;
+    rangeCost[c] = 2 * varUintLength(endClock[c]!);
+  }
+  // Per client: its block in the current slice (or undefined), and its delete ranges that
+  // start before the end of what has been emitted (dsNext only moves forward).
+  const blockOf: (Block | undefined)[] = new Array<Block | undefined>(n);
+  const dsNext = new Int32Array(n);
+
   const closeSlice = (): void => {
     slices.push(blocks);
     for (const b of blocks) blockOf[b.client] = undefined;
     blocks = [];
-    blockSum = 0;
-    dsClients = 0;
+    size = TOP;
   };
 
   /** Adds struct i of client c to the current slice, or to a new one if it would not fit. */
   const emit = (c: number, i: number): void => {
-    const bytes = end[i]! - start[i]!;
     const to = i + 1 < p.endStruct[c]! ? clock[i + 1]! : endClock[c]!;
-    const b = blockOf[c];
-    if (b) {
-      const next = rangesBefore(c, dsNext[c]!, to);
-      const ranges = next - dsFirst[c]!;
-      const cost = costOf(c, b.endStruct - b.firstStruct + 1, clock[b.firstStruct]!, structBytes[c]! + bytes, ranges);
-      const clients = dsClients + (ranges > 0 && dsNext[c] === dsFirst[c] ? 1 : 0);
-      const size = varUintLength(blocks.length) + varUintLength(clients) + blockSum - blockCost[c]! + cost;
-      if (size <= maxBytes) {
-        b.endStruct = i + 1;
-        structBytes[c] = structBytes[c]! + bytes;
-        blockSum += cost - blockCost[c]!;
-        blockCost[c] = cost;
-        dsNext[c] = next;
-        dsClients = clients;
-        return;
-      }
-      closeSlice();
-    }
-    // A new block; a delete range that began in the client's previous block may continue here.
     const ranges = p.deletes[c];
-    let first = dsNext[c]!;
-    if (ranges && first > 0 && ranges[2 * first - 1]! > clock[i]!) first -= 1;
-    const next = rangesBefore(c, first, to);
-    const cost = costOf(c, 1, clock[i]!, bytes, next - first);
-    const size = varUintLength(blocks.length + 1) + varUintLength(dsClients + (next > first ? 1 : 0)) + blockSum + cost;
-    if (size > maxBytes && blocks.length > 0) closeSlice();
-    const nb: Block = { client: c, firstStruct: i, endStruct: i + 1 };
-    blocks.push(nb);
-    blockOf[c] = nb;
-    blockCost[c] = cost;
-    structBytes[c] = bytes;
-    blockSum += cost;
-    dsFirst[c] = first;
+    const bytes = end[i]! - start[i]!;
+    let b = blockOf[c];
+    let cost = 0;
+    let next = dsNext[c]!;
+    let deletes = 0;
+    for (let attempt = 0; ; attempt++) {
+      cost = bytes;
+      let carried = 0;
+      if (!b) {
+        cost += header[c]!;
+        // a delete range that began in the client's previous block continues in this one
+        if (ranges && dsNext[c]! > 0 && ranges[2 * dsNext[c]! - 1]! > clock[i]!) carried = 1;
+      }
+      next = dsNext[c]!;
+      if (ranges) while (2 * next < ranges.length && ranges[2 * next]! < to) next++;
+      const before = b ? b.deletes : 0;
+      deletes = before + carried + next - dsNext[c]!;
+      cost += (deletes - before) * rangeCost[c]!;
+      if (before === 0 && deletes > 0) cost += dsHeader[c]!;
+      if (size + cost <= maxBytes || blocks.length === 0 || attempt === 1) break;
+      closeSlice();
+      b = undefined;
+    }
+    if (!b) {
+      b = { client: c, firstStruct: i, endStruct: i, deletes: 0 };
+      blockOf[c] = b;
+      blocks.push(b);
+    }
+    b.endStruct = i + 1;
+    b.deletes = deletes;
     dsNext[c] = next;
-    if (next > first) dsClients += 1;
+    size += cost;
   };
 
   for (let root = 0; root < n; root++) {
@@ -647,34 +646,24 @@ function plan(p: Parsed, maxBytes: number): Block[][] | Unsliceable {
   return slices;
 }
 
-/** A growable byte buffer with lib0's varuint. */
+/** Writes lib0 varuints and bytes into a buffer of known size. */
 class Writer {
-  private buf: Uint8Array;
+  readonly buf: Uint8Array;
   length = 0;
-  constructor(capacity: number) {
-    this.buf = new Uint8Array(Math.max(16, capacity));
-  }
-  private ensure(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
+  constructor(size: number) {
+    this.buf = new Uint8Array(size);
   }
   varUint(n: number): void {
-    this.ensure(8);
+    const buf = this.buf;
     while (n >= 128) {
-      this.buf[this.length++] = 0x80 | (n % 128);
+      buf[this.length++] = 0x80 | n % 128;
       n = Math.floor(n / 128);
     }
-    this.buf[this.length++] = n;
+    buf[this.length++] = n;
   }
   bytes(b: Uint8Array): void {
-    this.ensure(b.length);
     this.buf.set(b, this.length);
     this.length += b.length;
-  }
-  done(): Uint8Array {
-    return this.buf.length === this.length ? this.buf : this.buf.slice(0, this.length);
   }
 }
 
@@ -724,9 +713,16 @@ function placeDeletes(p: Parsed, slices: Block[][]): Map<number, number[]>[] {
 }
 
 function writeSlice(update: Uint8Array, p: Parsed, blocks: Block[], deletes: Map<number, number[]>): Uint8Array {
-  let bytes = 16;
-  for (const b of blocks) bytes += p.end[b.endStruct - 1]! - p.start[b.firstStruct]! + 24;
-  const w = new Writer(bytes);
+  let size = varUintLength(blocks.length) + varUintLength(deletes.size);
+  for (const b of blocks) {
+    size += varUintLength(b.endStruct - b.firstStruct) + varUintLength(p.clientIds[b.client]!) + varUintLength(p.clock[b.firstStruct]!);
+    size += p.end[b.endStruct - 1]! - p.start[b.firstStruct]!;
+  }
+  for (const [c, ranges] of deletes) {
+    size += varUintLength(p.clientIds[c]!) + varUintLength(ranges.length / 2);
+    for (let k = 0; k < ranges.length; k += 2) size += varUintLength(ranges[k]!) + varUintLength(ranges[k + 1]! - ranges[k]!);
+  }
+  const w = new Writer(size);
   w.varUint(blocks.length);
   for (const b of blocks) {
     w.varUint(b.endStruct - b.firstStruct);
@@ -743,7 +739,8 @@ function writeSlice(update: Uint8Array, p: Parsed, blocks: Block[], deletes: Map
       w.varUint(ranges[k + 1]! - ranges[k]!);
     }
   }
-  return w.done();
+  if (w.length !== size) throw new Error(`update-slices: wrote ${w.length} bytes of a ${size}-byte slice`);
+  return w.buf;
 }
 
 /**
