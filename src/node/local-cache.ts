@@ -18,9 +18,11 @@ import { sqliteNativeBinding } from './native-binding.ts';
 export const COMPACT_AFTER = 500;
 /**
  * A snapshot larger than this is kept as slices of about this size, which a window applies one
- * per task (DocSync's APPLY_BATCH_BYTES is the same): ~25 ms each in Chromium here.
+ * per task (DocSync's APPLY_BATCH_BYTES is the same). At 256 KiB the longest slice of a 15 MB
+ * workspace applied in 55 ms on a loaded machine, 1 MiB in 82 ms (bench/slices.ts): well under
+ * the 100 ms of a long task.
  */
-export const SNAPSHOT_SLICE_BYTES = 512 * 1024;
+export const SNAPSHOT_SLICE_BYTES = 256 * 1024;
 
 /**
  * A state as slices to keep; whole when it cannot be sliced — sliceUpdate throws on an update it

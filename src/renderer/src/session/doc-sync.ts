@@ -45,11 +45,11 @@ const SAVED_ORIGIN = Symbol('saved');
 /** Writes to the local cache are batched at most this long (issue: 100–300 ms). */
 export const SAVE_DELAY_MS = 150;
 /**
- * Bytes of cached state applied per task while a doc loads: ~25 ms of Y.applyUpdate in
- * Chromium on the project's machines (a 15 MB doc took 838 ms cold, bench:open), well under
- * the 100 ms that makes a long task. The host's snapshot slices are this size too.
+ * Bytes of cached state applied per task while a doc loads: the host's snapshot slices are
+ * this size (LocalCache.SNAPSHOT_SLICE_BYTES, whose note says what one costs), and the log's
+ * small rows are grouped up to it.
  */
-export const APPLY_BATCH_BYTES = 512 * 1024;
+export const APPLY_BATCH_BYTES = 256 * 1024;
 /** While a doc loads, progress is reported at most this often. */
 const PROGRESS_EVERY_MS = 100;
 
