@@ -56,13 +56,12 @@ export function batchUpdates(updates: readonly Uint8Array[], maxBytes: number): 
 }
 
 /**
- * Lets the page handle input and paint before the next slice: `scheduler.yield()` where the
- * browser has it (Chromium 129+; the continuation keeps its priority), else a message-channel
- * task (setTimeout would be clamped to 4 ms after a few nested calls).
+ * Lets the page handle input, paint and run React's own work before the next slice: a
+ * message-channel task, queued behind whatever is already waiting. Not `scheduler.yield()`,
+ * whose continuation runs ahead of other tasks — React's renders (the progress line) starved
+ * until the last slice; not setTimeout, which is clamped to 4 ms after a few nested calls.
  */
 export function yieldToPage(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (typeof scheduler?.yield === 'function') return scheduler.yield();
   return new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
