@@ -13,6 +13,7 @@ import { Awareness } from 'y-protocols/awareness';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
+import { startTransition } from 'react';
 import * as Y from 'yjs';
 import { type ServerBehind, ownDiffVector, serverBehind } from '../../../core/workspace/server-behind';
 import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
@@ -126,8 +127,15 @@ export class DocSync {
     await this.applyCached(updates);
     if (this.disposed) return;
     performance.mark('driftdesk:cache-applied', { detail: this.docName });
-    this.loaded = true;
-    this.emit();
+    // One transition for every view: those that read the doc (told by endHydration) and those
+    // that follow `loaded` render together — a view told only that the doc is loaded would show
+    // its read of the empty doc ("No incidents yet") for a moment — and React renders them in
+    // slices of its own, so the page answers a click meanwhile.
+    startTransition(() => {
+      endHydration(this.doc);
+      this.loaded = true;
+      this.emit();
+    });
     // Which edits are this device's to send (see createProvider); a host that cannot say leaves
     // this session's own, which is what a device that never wrote here has anyway.
     const clients = await this.host.call('sync.clients', { docId: this.docName }).catch(() => null);
@@ -173,12 +181,16 @@ export class DocSync {
           this.emit();
         }
         await yieldToPage();
-        if (this.disposed || this.doc !== doc) return;
+        if (this.disposed || this.doc !== doc) break;
       }
+    } catch (err) {
+      endHydration(doc);
+      throw err;
     } finally {
       this.loading = null;
-      endHydration(doc);
     }
+    // Left hydrating on purpose when it ends normally: start() ends it with `loaded`.
+    if (this.disposed || this.doc !== doc) endHydration(doc);
   }
 
   private connect(): void {

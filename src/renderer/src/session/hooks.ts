@@ -21,6 +21,7 @@ export function useDocVersion(doc: Y.Doc | null): number {
     // While the cached state arrives in slices, the view waits and reads it once at the end.
     const onTransaction = (tr: Y.Transaction) => tr.changed.size > 0 && !isHydrating(doc) && bump();
     doc.on('afterTransaction', onTransaction);
+    // DocSync ends hydration inside a transition (see DocSync.start).
     const stopHydrated = onHydrated(doc, bump);
     // An update applied between this render and the subscription (say, the local cache
     // arriving) would otherwise never be seen: read once more now that we listen.
