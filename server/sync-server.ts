@@ -14,8 +14,9 @@ import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import { type SplitOptions, type SplitReport, splitConversations } from './split-conversations.ts';
-import { DOC_KEYS, MEMBER_NAME_MAX, applyConversationRecords, commentTargetExists, conversationRecords } from '../src/core/workspace/index.ts';
+import { DOC_KEYS, MEMBER_NAME_MAX, applyConversationRecords, commentTargetExists, conversationRecords, holdsTimelineEvents, timelinesSplit } from '../src/core/workspace/index.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
+import { timelineWriter } from './incident-timeline.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
 import { type MonitorJobOptions, MonitorJobQueue } from './monitor-jobs.ts';
@@ -235,7 +236,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
    * one change after another per workspace, after a conversation doc took a client's change.
    */
   const summaryWrites = new Map<string, Promise<void>>();
-  function recordSummary(room: Room): void {
+  function recordSummary(room: Room): Promise<void> {
     // Read now: an HTTP push's room may be unloaded before the write runs.
     const records = conversationRecords(room.doc, room.thread!);
     const ws = room.workspaceId;
@@ -248,6 +249,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       .catch((err: unknown) => log({ event: 'conversation_summary_failed', workspace: ws, doc: room.docName, error: String(err) }));
     summaryWrites.set(ws, next);
     void next.then(() => summaryWrites.get(ws) === next && summaryWrites.delete(ws));
+    return next;
   }
 
   /** Workspaces split (or being split) by this process, and the sweeps waiting to run. */
@@ -256,7 +258,12 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const splitting = new Set<Promise<void>>();
   const runSplit = (workspaceId: string) => {
     const run: Promise<void> = splitConversations({ store, withRoom }, workspaceId)
-      .then((report) => void (report.conversations > 0 && log({ event: 'conversations_split', workspace: workspaceId, ...report, unplaced: report.unplaced.length })))
+      .then(async (report) => {
+        if (report.conversations === 0) return;
+        log({ event: 'conversations_split', workspace: workspaceId, ...report, unplaced: report.unplaced.length });
+        // What was written into the old places while this ran (by the server too) goes next time.
+        await withRoom(workspaceId, async (room) => sweepLater(room));
+      })
       .catch((err: unknown) => {
         splitDone.delete(workspaceId); // tried again at the next load
         log({ event: 'conversations_split_failed', workspace: workspaceId, error: String(err) });
@@ -274,7 +281,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     if (!options.splitConversations || sweeps.has(room.workspaceId)) return;
     const doc = room.doc;
     if (doc.getMap(DOC_KEYS.meta).get('conversations') !== 'threads') return;
-    if (doc.getMap(DOC_KEYS.comments).size + doc.getMap(DOC_KEYS.reactions).size + doc.getMap(DOC_KEYS.threadResolutions).size === 0) return;
+    if (doc.getMap(DOC_KEYS.comments).size + doc.getMap(DOC_KEYS.reactions).size + doc.getMap(DOC_KEYS.threadResolutions).size === 0 && !(timelinesSplit(doc) && holdsTimelineEvents(doc))) return;
     sweeps.set(room.workspaceId, setTimeout(() => {
       sweeps.delete(room.workspaceId);
       void runSplit(room.workspaceId);
@@ -340,7 +347,10 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 
   // The HTTP API (server/http): answered from the contract; what has not moved falls through to handleHttp.
   let jobs: MonitorJobQueue | null = null;
-  const handlerDeps = { store, withRoom, engine, webhooks, allowPrivateWebhooks, maxUploadBytes, jobs: () => jobs };
+  /** The server's own timeline writes (findings, retrain outcomes), into conversation docs once timelines are split. */
+  const timeline = timelineWriter(withRoom, recordSummary);
+
+  const handlerDeps = { store, withRoom, engine, webhooks, allowPrivateWebhooks, maxUploadBytes, jobs: () => jobs, timeline };
   const api = createRouter({
     store,
     handlers: createHandlers(handlerDeps),
@@ -584,6 +594,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const missing = watchMissingBatches({
     store,
     withRoom,
+    timeline,
     everyMs: options.missingBatchCheckMs ?? 60_000,
     log,
     onFindings: (workspaceId, monitorId, outcomes, applied) => {
@@ -629,6 +640,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       // each socket with a reason (clients reconnect elsewhere, or later), then the store.
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       await Promise.all(splitting);
+      // A split that ended meanwhile may have set a sweep.
+      for (const timer of sweeps.values()) clearTimeout(timer);
+      sweeps.clear();
       await Promise.all(summaryWrites.values());
       for (const loading of rooms.values()) await (await loading.catch(() => null))?.flushed();
       for (const client of wss.clients) client.close(1001, 'server shutting down');

@@ -352,16 +352,17 @@ describe.each([
   }, 60_000);
 });
 
-describe('splitting without timelines (the default while the monitor engine still writes them to the workspace doc)', () => {
-  it('moves the conversations and leaves every incident\'s timeline where it is', async () => {
+describe('splitting with timelines: false', () => {
+  it('moves the conversations, leaves every incident\'s timeline where it is, and does not mark timelines split', async () => {
     const server: SyncServer<Store> = await sqliteServer();
     try {
       const { ws, incidents, comments } = await legacyWorkspace(server);
       const before = stored(await server.store.loadDoc(ws.id));
       const events = (doc: Y.Doc, id: string) => (doc.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(id)!.get(INCIDENT_EVENTS_KEY) as Y.Array<unknown>).toJSON();
-      const report = await server.splitConversations(ws.id);
+      const report = await server.splitConversations(ws.id, { timelines: false });
       expect(report).toMatchObject({ conversations: 5, comments: comments.length, events: 0 });
       const after = stored(await server.store.loadDoc(ws.id));
+      expect(after.getMap(DOC_KEYS.meta).get('timelines')).toBeUndefined();
       expect(after.getMap(DOC_KEYS.comments).size).toBe(0);
       for (const incident of incidents) {
         expect(events(after, incident.id)).toEqual(events(before, incident.id));
@@ -403,8 +404,10 @@ describe('a server started with splitConversations', () => {
       await server.flushed();
       expect((await conversation(incidents[1]!.id)).getMap(DOC_KEYS.comments).get(late.id)).toEqual(late);
       expect(stored(await server.store.loadDoc(ws.id)).getMap(DOC_KEYS.threadSummaries).get(`incident:${incidents[1]!.id}`)).toMatchObject({ count: 3 });
-      // Timelines stay in the workspace doc with this option.
-      expect((stored(await server.store.loadDoc(ws.id)).getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(incidents[0]!.id)!.get(INCIDENT_EVENTS_KEY) as Y.Array<unknown>).length).toBe(2);
+      // Timelines moved too: the events are in the conversation docs, and the workspace doc says so.
+      expect((stored(await server.store.loadDoc(ws.id)).getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(incidents[0]!.id)!.get(INCIDENT_EVENTS_KEY) as Y.Array<unknown>).length).toBe(0);
+      expect((await conversation(incidents[0]!.id)).getArray(THREAD_EVENTS_KEY).length).toBe(2);
+      expect(old.doc.getMap(DOC_KEYS.meta).get('timelines')).toBe('threads');
     } finally {
       for (const d of disposers.splice(0)) d();
       await server.close();

@@ -21,3 +21,4 @@ export * from './run-annotations.ts';
 export * from './server-behind.ts';
 export * from './notebooks.ts';
 export * from './thread-docs.ts';
+export * from './incident-digest.ts';

@@ -33,6 +33,7 @@
  */
 import * as Y from 'yjs';
 import { type CommandContext, parseInput } from './command-context.ts';
+import { digestFields, timelineDigest } from './incident-digest.ts';
 import { foldActionOutcomes } from './incident-events.ts';
 import {
   type CommentMentionRecord,
@@ -184,7 +185,20 @@ export function summarizeConversation(doc: Y.Doc, target: ThreadTarget): ThreadS
     count++;
     if (!last || parsed.data.createdAt > last.createdAt) last = parsed.data;
   }
-  return { kind: target.kind, id: target.id, count, lastActivityAt: last?.createdAt ?? 0, ...(last ? { lastById: last.authorId, lastByName: last.authorName } : {}) };
+  return {
+    kind: target.kind, id: target.id, count, lastActivityAt: last?.createdAt ?? 0, ...(last ? { lastById: last.authorId, lastByName: last.authorName } : {}),
+    // An incident's timeline, digested for lists and pages that do not open this doc (incident-digest.ts).
+    ...(target.kind === 'incident' ? digestFields(timelineDigest(rawConversationEvents(doc))) : {}),
+  };
+}
+
+function rawConversationEvents(conversation: Y.Doc): IncidentEvent[] {
+  const out: IncidentEvent[] = [];
+  for (const value of conversation.getArray(THREAD_EVENTS_KEY).toArray()) {
+    const parsed = incidentEventSchema.safeParse(value);
+    if (parsed.success) out.push(parsed.data);
+  }
+  return out;
 }
 
 /** The mention records a comment gives (one per member it @mentions), for the workspace doc's `commentMentions`. */
@@ -252,10 +266,5 @@ export function appendConversationEvent(conversation: Y.Doc, event: NewEvent, ct
 
 /** An incident conversation doc's timeline, oldest first, actions folded with their outcomes (as listIncidentEvents). */
 export function listConversationEvents(conversation: Y.Doc): IncidentEvent[] {
-  const out: IncidentEvent[] = [];
-  for (const value of conversation.getArray(THREAD_EVENTS_KEY).toArray()) {
-    const parsed = incidentEventSchema.safeParse(value);
-    if (parsed.success) out.push(parsed.data);
-  }
-  return foldActionOutcomes(out.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id)));
+  return foldActionOutcomes(rawConversationEvents(conversation).sort((a, b) => a.at - b.at || a.id.localeCompare(b.id)));
 }
