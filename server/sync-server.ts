@@ -99,9 +99,10 @@ export interface SyncServerOptions {
   /** Online backups: an archive of every workspace this often into a folder (server/backups.ts). */
   backup?: BackupOptions;
   /**
-   * Split every workspace into conversation docs when its doc is first loaded, and move what an
-   * older client writes into the old maps afterwards (server/split-conversations.ts; timelines
-   * stay). Off by default until every reader of a workspace reads conversation docs (issue 20).
+   * Split every workspace into conversation docs — comments, reactions, resolutions and incident
+   * timelines — when its doc is first loaded, and move what an older client writes into the old
+   * places afterwards (server/split-conversations.ts). On by default; false leaves workspaces as
+   * they are (`driftdesk server --no-split-conversations`).
    */
   splitConversations?: boolean;
   /** How long after an older client's write into the old maps the server moves it (ms); default 1000. */
@@ -118,8 +119,9 @@ export interface SyncServer<S extends Store = ServerStore> {
   /** Online backups, when `backup` was given. */
   backups?: Backups;
   /**
-   * Moves a workspace's conversations into conversation docs (server/split-conversations.ts).
-   * Not run on its own yet: the app does not read conversation docs so far (issue 20).
+   * Moves a workspace's conversations (and timelines, unless `timelines: false`) into
+   * conversation docs now (server/split-conversations.ts); the server also does it on its own
+   * when a workspace is first loaded, unless started with `splitConversations: false`.
    */
   splitConversations(workspaceId: string, options?: Omit<SplitOptions, 'now'>): Promise<SplitReport>;
   close(): Promise<void>;
@@ -252,6 +254,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     return next;
   }
 
+  const splitOn = options.splitConversations ?? true;
   /** Workspaces split (or being split) by this process, and the sweeps waiting to run. */
   const splitDone = new Set<string>();
   const sweeps = new Map<string, ReturnType<typeof setTimeout>>();
@@ -273,12 +276,12 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     return run;
   };
   function splitOnLoad(room: Room): void {
-    if (!options.splitConversations || !room.isWorkspace || splitDone.has(room.workspaceId)) return;
+    if (!splitOn || !room.isWorkspace || splitDone.has(room.workspaceId)) return;
     splitDone.add(room.workspaceId);
     void runSplit(room.workspaceId);
   }
   function sweepLater(room: Room): void {
-    if (!options.splitConversations || sweeps.has(room.workspaceId)) return;
+    if (!splitOn || sweeps.has(room.workspaceId)) return;
     const doc = room.doc;
     if (doc.getMap(DOC_KEYS.meta).get('conversations') !== 'threads') return;
     if (doc.getMap(DOC_KEYS.comments).size + doc.getMap(DOC_KEYS.reactions).size + doc.getMap(DOC_KEYS.threadResolutions).size === 0 && !(timelinesSplit(doc) && holdsTimelineEvents(doc))) return;

@@ -45,7 +45,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
-  server = await startSyncServer({ port: 0, dataDir: dir, splitConversations: true, splitSweepMs: 50, missingBatchCheckMs: 100, allowPrivateWebhooks: true });
+  server = await startSyncServer({ port: 0, dataDir: dir, splitSweepMs: 50, missingBatchCheckMs: 100, allowPrivateWebhooks: true });
 });
 afterAll(async () => {
   for (const d of clients.splice(0)) d();

@@ -192,13 +192,17 @@ export function summarizeConversation(doc: Y.Doc, target: ThreadTarget): ThreadS
   };
 }
 
+/**
+ * The doc's events, each id once: two server processes splitting the same workspace at once
+ * (scale-out, each on its first load) may both copy an event before either sees the other's.
+ */
 function rawConversationEvents(conversation: Y.Doc): IncidentEvent[] {
-  const out: IncidentEvent[] = [];
+  const byId = new Map<string, IncidentEvent>();
   for (const value of conversation.getArray(THREAD_EVENTS_KEY).toArray()) {
     const parsed = incidentEventSchema.safeParse(value);
-    if (parsed.success) out.push(parsed.data);
+    if (parsed.success && !byId.has(parsed.data.id)) byId.set(parsed.data.id, parsed.data);
   }
-  return out;
+  return [...byId.values()];
 }
 
 /** The mention records a comment gives (one per member it @mentions), for the workspace doc's `commentMentions`. */
