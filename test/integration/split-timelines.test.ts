@@ -190,8 +190,8 @@ describe('timeline writes by clients, timelines split, per role', () => {
     expect(listConversationEvents(await conversationOf(ws.id, incidentId)).map((e) => `${e.kind} ${e.byName}`)).toEqual(['finding Ada', 'status Ada', 'status Bob']);
   }, 40_000);
 
-  it('in the workspace doc after the split: refuse a commenter\'s and a forged event, and move an editor\'s (an older app) into the conversation doc', async () => {
-    const { ws, bob, cleo, incidentId } = await withIncident();
+  it('in the workspace doc after the split: refuse a commenter\'s, a viewer\'s and a forged event, and move an editor\'s (an older app) into the conversation doc', async () => {
+    const { ws, bob, cleo, vic, incidentId } = await withIncident();
     const old = async (token: string, change: (doc: Y.Doc) => void) => {
       const c = client(ws.id, token);
       await synced(c.provider);
@@ -200,7 +200,12 @@ describe('timeline writes by clients, timelines split, per role', () => {
       c.dispose();
     };
     await old(cleo.token, (d) => appendIncidentEvent(d, incidentId, { kind: 'status', from: 'open', to: 'resolved' }, ctx(cleo.memberId, 'Cleo')));
+    await old(vic.token, (d) => appendIncidentEvent(d, incidentId, { kind: 'status', from: 'open', to: 'resolved' }, ctx(vic.memberId, 'Vic')));
     await old(bob.token, (d) => appendIncidentEvent(d, incidentId, { kind: 'status', from: 'open', to: 'resolved' }, ctx(ws.memberId, 'Ada')));
+    await old(ws.token, (d) => appendIncidentEvent(d, incidentId, { kind: 'assigned', assigneeId: bob.memberId, assigneeName: 'Bob' }, ctx(bob.memberId, 'Bob')));
+    // Nor may an owner turn the split back off: the workspace's settings are the server's.
+    await old(ws.token, (d) => d.getMap(DOC_KEYS.meta).delete('timelines'));
+    expect(stored(await server.store.loadDoc(ws.id)).getMap(DOC_KEYS.meta).get('timelines')).toBe('threads');
     expect(workspaceEvents(stored(await server.store.loadDoc(ws.id)), incidentId)).toBe(0);
     expect(listConversationEvents(await conversationOf(ws.id, incidentId)).map((e) => e.kind)).toEqual(['finding']);
 
