@@ -12,7 +12,7 @@
  *   server room of its own, authorised by the workspace id in its name, with its own write policy
  *   (server/write-policy.ts), cached locally and pushed on reconnect.
  * - The workspace doc keeps what lists and the inbox need: per target a ThreadSummaryRecord
- *   (count, last activity) in `threadSummaries`, and per @mention a CommentMentionRecord in
+ *   (count, last activity; for an incident a digest of its timeline, incident-digest.ts) in `threadSummaries`, and per @mention a CommentMentionRecord in
  *   `commentMentions`. The sync server writes both whenever it accepts a change to a
  *   conversation doc (it has just checked the comment), so no client can forge a count or a
  *   mention, and the inbox and unread counts work for conversations nobody has open.
@@ -23,7 +23,8 @@
  *   the server first records the whole workspace doc as a history snapshot (restorable, and in
  *   backups), then writes every conversation doc and reads each one back from its store, and only
  *   when every record is there does it delete the moved records from the workspace doc, in one
- *   transaction, marking `meta.conversations = 'threads'`. A record that arrives in the old maps
+ *   transaction, marking `meta.conversations = 'threads'` (and `meta.timelines = 'threads'` when
+ *   incidents' timelines moved too: the server does both, on a workspace's first load, by default). A record that arrives in the old maps
  *   later (an old client's offline comment) is moved by the next run; nothing that cannot be
  *   placed (a comment whose target does not parse) is deleted.
  *
