@@ -5,6 +5,7 @@
  * critical, not on every check.
  */
 import { latestFindingBand, listMonitors, evaluateMissing, openIncidentFor, recordFindings, type RuleOutcome } from '../src/core/monitor/index.ts';
+import type { TimelineWriter } from './incident-timeline.ts';
 import type { WithRoom } from './room.ts';
 import type { Store } from './store-contract.ts';
 
@@ -18,6 +19,8 @@ export interface MissingBatchWatch {
 export function watchMissingBatches(deps: {
   store: Store;
   withRoom: WithRoom;
+  /** Where findings go once the workspace's timelines are in conversation docs. */
+  timeline: TimelineWriter;
   everyMs: number;
   onFindings?: (workspaceId: string, monitorId: string, outcomes: RuleOutcome[], applied: ReturnType<typeof recordFindings>) => void;
   log?: (event: Record<string, unknown>) => void;
@@ -36,6 +39,7 @@ export function watchMissingBatches(deps: {
         return 0;
       }
       for (const workspaceId of workspaces) {
+        const written: ReturnType<typeof recordFindings>['timeline'] = [];
         recorded += await deps.withRoom(workspaceId, async (room) => {
           let count = 0;
           const now = Date.now();
@@ -53,10 +57,15 @@ export function watchMissingBatches(deps: {
             if (late.length === 0) continue;
             const ctx = { actor: system, now: () => now, newId: () => crypto.randomUUID() };
             const applied = recordFindings(room.doc, monitor, late, {}, ctx);
+            written.push(...applied.timeline);
             deps.onFindings?.(workspaceId, monitor.id, late, applied);
             count += late.length;
           }
           if (count > 0) await room.flushed();
+          return count;
+        }).then(async (count) => {
+          // Split timelines: the findings go into the incidents' conversation docs.
+          if (written.length > 0) await deps.timeline.append(workspaceId, written);
           return count;
         }).catch((err: unknown) => {
           deps.log?.({ event: 'missing_batch_check_failed', workspace: workspaceId, error: String(err) });

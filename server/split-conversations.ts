@@ -9,12 +9,15 @@
  *    conversation doc through its room (live clients of it get them), persisted;
  * 3. each conversation doc is read back from the store and must hold every record as it was;
  * 4. only then, in one transaction of the workspace doc, the moved records are deleted (each by
- *    its key, or an event by its id — what arrived meanwhile stays), the summaries and mention
- *    records are written, and `meta.conversations` is set to `threads`.
+ *    its key, or an event by its id — what arrived meanwhile stays), the summaries (with each
+ *    incident's timeline digest) and mention records are written, and `meta.conversations` is
+ *    set to `threads` (and `meta.timelines` too when timelines were moved).
  *
- * Incident timelines move only with `timelines: true`: the monitor engine, webhooks, the
- * notifier and the monitor page still append to and read the workspace doc's incidents, so until
- * they read conversation docs the timelines stay where they are (issue 20).
+ * Incident timelines move too unless `timelines: false`: from then on the server's timeline
+ * writers (findings, retrain outcomes: server/incident-timeline.ts) and the app write events into
+ * the conversation docs, and lists and pages read the digest in the summaries
+ * (src/core/workspace/incident-digest.ts). An event an older app still appends to an incident in
+ * the workspace doc is moved by the next run, as a late comment is.
  *
  * A failure before 4 deletes nothing; running it again writes only what is missing (the writes
  * are idempotent). Records it cannot place stay in the workspace doc and are reported. One run
@@ -53,7 +56,7 @@ const running = new Map<string, Promise<SplitReport>>();
 
 /** Splits one workspace's conversations into conversation docs (see the header). */
 export interface SplitOptions {
-  /** Move incidents' timeline events too (default false, see the header). */
+  /** Move incidents' timeline events too (default true, see the header). */
   timelines?: boolean;
   now?: () => number;
 }
@@ -61,7 +64,7 @@ export interface SplitOptions {
 export function splitConversations(deps: { store: Store; withRoom: WithRoom }, workspaceId: string, options: SplitOptions = {}): Promise<SplitReport> {
   const underway = running.get(workspaceId);
   if (underway) return underway;
-  const run = split(deps, workspaceId, options.timelines ?? false, options.now ?? Date.now).finally(() => running.delete(workspaceId));
+  const run = split(deps, workspaceId, options.timelines ?? true, options.now ?? Date.now).finally(() => running.delete(workspaceId));
   running.set(workspaceId, run);
   return run;
 }
@@ -112,6 +115,7 @@ async function split({ store, withRoom }: { store: Store; withRoom: WithRoom }, 
       for (const part of parts) removeMoved(doc, part);
       for (const r of records) applyConversationRecords(doc, r);
       if (doc.getMap(DOC_KEYS.meta).get('conversations') !== 'threads') doc.getMap(DOC_KEYS.meta).set('conversations', 'threads');
+      if (timelines && doc.getMap(DOC_KEYS.meta).get('timelines') !== 'threads') doc.getMap(DOC_KEYS.meta).set('timelines', 'threads');
     }),
   );
   return report;

@@ -14,8 +14,9 @@ import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import { type SplitOptions, type SplitReport, splitConversations } from './split-conversations.ts';
-import { DOC_KEYS, MEMBER_NAME_MAX, applyConversationRecords, commentTargetExists, conversationRecords } from '../src/core/workspace/index.ts';
+import { DOC_KEYS, MEMBER_NAME_MAX, applyConversationRecords, commentTargetExists, conversationRecords, holdsTimelineEvents, timelinesSplit } from '../src/core/workspace/index.ts';
 import { getMonitor } from '../src/core/monitor/index.ts';
+import { timelineWriter } from './incident-timeline.ts';
 import { watchMissingBatches } from './missing-batches.ts';
 import { MonitorEngine, defaultTempRoot } from './monitor-engine.ts';
 import { type MonitorJobOptions, MonitorJobQueue } from './monitor-jobs.ts';
@@ -98,9 +99,10 @@ export interface SyncServerOptions {
   /** Online backups: an archive of every workspace this often into a folder (server/backups.ts). */
   backup?: BackupOptions;
   /**
-   * Split every workspace into conversation docs when its doc is first loaded, and move what an
-   * older client writes into the old maps afterwards (server/split-conversations.ts; timelines
-   * stay). Off by default until every reader of a workspace reads conversation docs (issue 20).
+   * Split every workspace into conversation docs — comments, reactions, resolutions and incident
+   * timelines — when its doc is first loaded, and move what an older client writes into the old
+   * places afterwards (server/split-conversations.ts). On by default; false leaves workspaces as
+   * they are (`driftdesk server --no-split-conversations`).
    */
   splitConversations?: boolean;
   /** How long after an older client's write into the old maps the server moves it (ms); default 1000. */
@@ -117,8 +119,9 @@ export interface SyncServer<S extends Store = ServerStore> {
   /** Online backups, when `backup` was given. */
   backups?: Backups;
   /**
-   * Moves a workspace's conversations into conversation docs (server/split-conversations.ts).
-   * Not run on its own yet: the app does not read conversation docs so far (issue 20).
+   * Moves a workspace's conversations (and timelines, unless `timelines: false`) into
+   * conversation docs now (server/split-conversations.ts); the server also does it on its own
+   * when a workspace is first loaded, unless started with `splitConversations: false`.
    */
   splitConversations(workspaceId: string, options?: Omit<SplitOptions, 'now'>): Promise<SplitReport>;
   close(): Promise<void>;
@@ -235,7 +238,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
    * one change after another per workspace, after a conversation doc took a client's change.
    */
   const summaryWrites = new Map<string, Promise<void>>();
-  function recordSummary(room: Room): void {
+  function recordSummary(room: Room): Promise<void> {
     // Read now: an HTTP push's room may be unloaded before the write runs.
     const records = conversationRecords(room.doc, room.thread!);
     const ws = room.workspaceId;
@@ -248,15 +251,22 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       .catch((err: unknown) => log({ event: 'conversation_summary_failed', workspace: ws, doc: room.docName, error: String(err) }));
     summaryWrites.set(ws, next);
     void next.then(() => summaryWrites.get(ws) === next && summaryWrites.delete(ws));
+    return next;
   }
 
+  const splitOn = options.splitConversations ?? true;
   /** Workspaces split (or being split) by this process, and the sweeps waiting to run. */
   const splitDone = new Set<string>();
   const sweeps = new Map<string, ReturnType<typeof setTimeout>>();
   const splitting = new Set<Promise<void>>();
   const runSplit = (workspaceId: string) => {
     const run: Promise<void> = splitConversations({ store, withRoom }, workspaceId)
-      .then((report) => void (report.conversations > 0 && log({ event: 'conversations_split', workspace: workspaceId, ...report, unplaced: report.unplaced.length })))
+      .then(async (report) => {
+        if (report.conversations === 0) return;
+        log({ event: 'conversations_split', workspace: workspaceId, ...report, unplaced: report.unplaced.length });
+        // What was written into the old places while this ran (by the server too) goes next time.
+        await withRoom(workspaceId, async (room) => sweepLater(room));
+      })
       .catch((err: unknown) => {
         splitDone.delete(workspaceId); // tried again at the next load
         log({ event: 'conversations_split_failed', workspace: workspaceId, error: String(err) });
@@ -266,15 +276,15 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     return run;
   };
   function splitOnLoad(room: Room): void {
-    if (!options.splitConversations || !room.isWorkspace || splitDone.has(room.workspaceId)) return;
+    if (!splitOn || !room.isWorkspace || splitDone.has(room.workspaceId)) return;
     splitDone.add(room.workspaceId);
     void runSplit(room.workspaceId);
   }
   function sweepLater(room: Room): void {
-    if (!options.splitConversations || sweeps.has(room.workspaceId)) return;
+    if (!splitOn || sweeps.has(room.workspaceId)) return;
     const doc = room.doc;
     if (doc.getMap(DOC_KEYS.meta).get('conversations') !== 'threads') return;
-    if (doc.getMap(DOC_KEYS.comments).size + doc.getMap(DOC_KEYS.reactions).size + doc.getMap(DOC_KEYS.threadResolutions).size === 0) return;
+    if (doc.getMap(DOC_KEYS.comments).size + doc.getMap(DOC_KEYS.reactions).size + doc.getMap(DOC_KEYS.threadResolutions).size === 0 && !(timelinesSplit(doc) && holdsTimelineEvents(doc))) return;
     sweeps.set(room.workspaceId, setTimeout(() => {
       sweeps.delete(room.workspaceId);
       void runSplit(room.workspaceId);
@@ -340,7 +350,10 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 
   // The HTTP API (server/http): answered from the contract; what has not moved falls through to handleHttp.
   let jobs: MonitorJobQueue | null = null;
-  const handlerDeps = { store, withRoom, engine, webhooks, allowPrivateWebhooks, maxUploadBytes, jobs: () => jobs };
+  /** The server's own timeline writes (findings, retrain outcomes), into conversation docs once timelines are split. */
+  const timeline = timelineWriter(withRoom, recordSummary);
+
+  const handlerDeps = { store, withRoom, engine, webhooks, allowPrivateWebhooks, maxUploadBytes, jobs: () => jobs, timeline };
   const api = createRouter({
     store,
     handlers: createHandlers(handlerDeps),
@@ -584,6 +597,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const missing = watchMissingBatches({
     store,
     withRoom,
+    timeline,
     everyMs: options.missingBatchCheckMs ?? 60_000,
     log,
     onFindings: (workspaceId, monitorId, outcomes, applied) => {
@@ -629,6 +643,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       // each socket with a reason (clients reconnect elsewhere, or later), then the store.
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       await Promise.all(splitting);
+      // A split that ended meanwhile may have set a sweep.
+      for (const timer of sweeps.values()) clearTimeout(timer);
+      sweeps.clear();
       await Promise.all(summaryWrites.values());
       for (const loading of rooms.values()) await (await loading.catch(() => null))?.flushed();
       for (const client of wss.clients) client.close(1001, 'server shutting down');

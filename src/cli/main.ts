@@ -12,7 +12,7 @@ const USAGE = `usage: driftdesk <command> [options]
          [--max-message-bytes 8388608] [--max-upload-bytes 536870912]
          [--snapshot-every 10] [--metrics-token T]
          [--allow-private-webhooks] [--monitor-temp DIR] [--monitor-job-expire 180]
-         [--split-conversations]
+         [--no-split-conversations]
          [--backup-dir DIR [--backup-every 1h] [--keep 48]]
                                                      run the sync server; several processes
                                                      share one PostgreSQL and fan out via Redis

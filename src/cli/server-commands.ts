@@ -26,7 +26,9 @@ export async function serverCommand(args: string[]): Promise<number> {
     'snapshot-every': { type: 'string' },
     'metrics-token': { type: 'string' },
     'allow-private-webhooks': { type: 'boolean' },
+    // On by default; `--split-conversations` is still accepted (it was how to turn it on).
     'split-conversations': { type: 'boolean' },
+    'no-split-conversations': { type: 'boolean' },
     'monitor-temp': { type: 'string' },
     'monitor-job-expire': { type: 'string' },
     'backup-dir': { type: 'string' },
@@ -57,7 +59,7 @@ export async function serverCommand(args: string[]): Promise<number> {
   const metricsToken = v['metrics-token'] ?? process.env.DRIFTDESK_METRICS_TOKEN ?? undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new UsageError('--metrics-token must be at least 16 characters');
   const server = await startSyncServer({ host: v.host ?? '127.0.0.1', port, store, fanout, maxMessageBytes: maxMessage, maxUploadBytes: maxUpload, snapshotEveryMs: snapshotMinutes * 60_000, log, metricsToken, allowPrivateWebhooks: v['allow-private-webhooks'] ?? false,
-    splitConversations: v['split-conversations'] ?? false,
+    splitConversations: !v['no-split-conversations'],
     // Batches wait for DuckDB beside the data they belong to (a disk the operator chose), unless told otherwise.
     monitorTempDir: v['monitor-temp'] ?? (v.data ? join(v.data, 'monitor-tmp') : undefined), backup,
     ...(jobExpire === undefined ? {} : { monitorJobs: { expireInSeconds: jobExpire } }) });
@@ -117,7 +119,8 @@ export async function workspaceSplitConversations(args: string[]): Promise<numbe
     console.error(`no workspace ${id} in this store`);
     return 1;
   }
-  const server = await startSyncServer({ host: '127.0.0.1', port: 0, store, monitorJobs: false });
+  // Split here, explicitly (not also on load), so what is printed is this run's report.
+  const server = await startSyncServer({ host: '127.0.0.1', port: 0, store, monitorJobs: false, splitConversations: false });
   try {
     console.log(JSON.stringify(await server.splitConversations(id)));
     return 0;

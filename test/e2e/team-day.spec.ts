@@ -12,7 +12,7 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { Page, WebSocketRoute } from '@playwright/test';
-import { type RunningApp, cli, expect, test } from './fixtures';
+import { type RunningApp, cli, expect, repoRoot, test } from './fixtures';
 import { IncidentScreen } from './incident-pages';
 import { NotesScreen, StartScreen, WorkspaceScreen } from './pages';
 import { RegistryScreen } from './registry-pages';
@@ -152,6 +152,11 @@ test('a team of five works a day: roles change while editing, a retrain recovers
     const notSent = olu.page.getByTestId('refused-edits');
     await expect(notSent).toContainText('Not sent: the server refused your change (viewers cannot change this workspace)');
     await expect(notSent.getByTestId('refused-text')).toContainText('severity: low');
+    // One change, refused in two docs (the severity in the workspace doc, its timeline event in
+    // the incident's conversation doc): one entry to copy or discard.
+    await expect(notSent.getByRole('button', { name: 'Discard' })).toHaveCount(1);
+    await olu.page.setViewportSize({ width: 1400, height: 900 });
+    await olu.page.screenshot({ path: join(repoRoot, 'test-results', 'screens', 'refused-change-1400.png') });
     await expect(oluSeverity.getByLabel('Severity')).toHaveCount(0);
     await expect(oluSeverity).toContainText('high');
     await notSent.getByRole('button', { name: 'Discard' }).click();

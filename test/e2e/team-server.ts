@@ -2,8 +2,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { repoRoot } from './fixtures';
 
-export function startTeamServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/driftdesk', 'server', '--port', String(port), '--data', dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `args`: more `driftdesk server` options (say `--no-split-conversations`, to serve a workspace as before issue 20). */
+export function startTeamServer(dataDir: string, port: number, args: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['bin/driftdesk', 'server', '--port', String(port), '--data', dataDir, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {

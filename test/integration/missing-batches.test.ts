@@ -4,10 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { listIncidentEvents, listIncidents } from '../../src/core/workspace/index.ts';
+import { listIncidents } from '../../src/core/workspace/index.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { seattleWeatherYear } from '../helpers/seattle-weather.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
+import { storedTimeline } from '../helpers/timelines.ts';
 
 let dir: string;
 let server: SyncServer;
@@ -44,7 +45,9 @@ it('opens a "batch missing" incident once and escalates it once, by the system a
   expect(listIncidents(live.doc)[0]).toMatchObject({ title: 'Nightly scoring: batch missing', severity: 'medium', monitorId });
   await waitFor(() => listIncidents(live.doc)[0]!.severity === 'critical', 'escalation', 5000);
   await new Promise((r) => setTimeout(r, 500)); // several more checks
-  const events = listIncidentEvents(live.doc, listIncidents(live.doc)[0]!.id);
+  await server.flushed();
+  // In the incident's conversation doc (the server splits timelines by default), or the workspace doc.
+  const events = await storedTimeline(server.store, ws.id, listIncidents(live.doc)[0]!.id);
   expect(events.map((e) => (e.kind === 'finding' ? e.band : e.kind))).toEqual(['warning', 'critical']);
   expect(events[0]!.byName).toBe('Driftdesk monitor');
   expect(listIncidents(live.doc)).toHaveLength(1);

@@ -17,10 +17,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { getMonitor, listMonitors } from '../../src/core/monitor/index.ts';
-import { listDatasetVersions, listIncidentEvents, listIncidents } from '../../src/core/workspace/index.ts';
+import { listDatasetVersions, listIncidents } from '../../src/core/workspace/index.ts';
 import type { MonitorBatch } from '../../src/shared/server-api.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { seattleWeatherYear } from '../helpers/seattle-weather.ts';
+import { storedTimeline } from '../helpers/timelines.ts';
 
 let dir: string;
 let server: SyncServer;
@@ -126,7 +127,7 @@ describe('a monitor with a column mapping', () => {
     const incidents = listIncidents(doc()).filter((i) => i.monitorId === weather);
     expect(incidents).toHaveLength(1);
     const [incident] = incidents;
-    const findings = listIncidentEvents(doc(), incident!.id).filter((e) => e.kind === 'finding');
+    const findings = (await storedTimeline(server.store, ws.id, incident!.id)).filter((e) => e.kind === 'finding');
     expect(findings.map((f) => f.kind === 'finding' && f.ruleId)).toEqual(['temp', 'temp-strict']);
     const { body } = await history(weather);
     expect(body.batches[1]!.incidents).toEqual({ temp: incident!.id, 'temp-strict': incident!.id });

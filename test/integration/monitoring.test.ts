@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getMonitor } from '../../src/core/monitor/index.ts';
-import { listIncidentEvents, listIncidents } from '../../src/core/workspace/index.ts';
+import { listIncidents } from '../../src/core/workspace/index.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { seattleWeatherYear } from '../helpers/seattle-weather.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
+import { liveTimeline } from '../helpers/timelines.ts';
 
 let dir: string;
 let server: SyncServer;
@@ -79,7 +80,10 @@ describe('batches and metrics', () => {
     const again = (await (await post(`/monitors/${monitorId}/batches`, editor, seattleWeatherYear(2014))).json()) as { opened: unknown[]; updated: { id: string }[] };
     expect(again.opened).toEqual([]);
     expect(again.updated.map((i) => i.id)).toEqual([incidentId]);
-    await waitFor(() => listIncidentEvents(live.doc, incidentId).length === 2, 'second finding at the live client');
+    // The findings are in the incident's conversation doc (the server splits timelines by default).
+    const timeline = liveTimeline(server.url, ws.id, ws.token, live.doc, incidentId);
+    await waitFor(() => timeline.events().length === 2, 'second finding at the live client');
+    timeline.dispose();
     expect(listIncidents(live.doc)).toHaveLength(1);
   });
 

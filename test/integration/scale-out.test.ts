@@ -31,7 +31,9 @@ afterAll(async () => {
 });
 
 async function serverProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['bin/driftdesk', 'server', '--port', '0', '--postgres', pg.url, '--redis', redis.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Comments here are written into the workspace doc, as an app did before conversation docs: with
+  // the default split each process would move them out while the test counts them there.
+  const child = spawn(process.execPath, ['bin/driftdesk', 'server', '--port', '0', '--postgres', pg.url, '--redis', redis.url, '--no-split-conversations'], { stdio: ['ignore', 'pipe', 'pipe'] });
   processes.push(child);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

@@ -26,7 +26,12 @@ import {
   addComment,
   assignIncident,
   createIncident,
+  countCommentsByIncident,
   createModel,
+  incidentThreadedTimeline,
+  listConversationEvents,
+  listInbox,
+  listIncidents,
   listThreads,
   registerModelVersion,
   replyToComment,
@@ -55,12 +60,13 @@ afterEach(() => {
   for (const d of disposers.splice(0)) d();
 });
 
-function sqliteServer() {
-  return startSyncServer({ port: 0, dataDir: mkdtempSync(join(dir, 'sqlite-')) });
+/** `splitConversations: false` where a test splits by hand (a server splits on first load by default). */
+function sqliteServer(options: { splitConversations?: boolean } = {}) {
+  return startSyncServer({ port: 0, dataDir: mkdtempSync(join(dir, 'sqlite-')), ...options });
 }
-async function postgresServer() {
+async function postgresServer(options: { splitConversations?: boolean } = {}) {
   // Workspace ids are random: tests sharing the database do not see each other's workspaces.
-  return startSyncServer({ port: 0, store: await PostgresStore.open(pg.url), monitorJobs: false });
+  return startSyncServer({ port: 0, store: await PostgresStore.open(pg.url), monitorJobs: false, ...options });
 }
 
 function client(server: SyncServer<Store>, room: string, token: string, doc?: Y.Doc) {
@@ -276,7 +282,7 @@ describe.each([
   ['PostgreSQL', postgresServer],
 ] as const)('splitting a workspace made by today\'s app (%s)', (_store, start) => {
   it('moves every comment, reaction, resolution and timeline event into conversation docs, keeps a copy first, and loses nothing', async () => {
-    const server: SyncServer<Store> = await start();
+    const server: SyncServer<Store> = await start({ splitConversations: false });
     try {
       const { ws, ada, incidents, comments, bob, B } = await legacyWorkspace(server);
       const before = stored(await server.store.loadDoc(ws.id));
@@ -352,16 +358,17 @@ describe.each([
   }, 60_000);
 });
 
-describe('splitting without timelines (the default while the monitor engine still writes them to the workspace doc)', () => {
-  it('moves the conversations and leaves every incident\'s timeline where it is', async () => {
-    const server: SyncServer<Store> = await sqliteServer();
+describe('splitting with timelines: false', () => {
+  it('moves the conversations, leaves every incident\'s timeline where it is, and does not mark timelines split', async () => {
+    const server: SyncServer<Store> = await sqliteServer({ splitConversations: false });
     try {
       const { ws, incidents, comments } = await legacyWorkspace(server);
       const before = stored(await server.store.loadDoc(ws.id));
       const events = (doc: Y.Doc, id: string) => (doc.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(id)!.get(INCIDENT_EVENTS_KEY) as Y.Array<unknown>).toJSON();
-      const report = await server.splitConversations(ws.id);
+      const report = await server.splitConversations(ws.id, { timelines: false });
       expect(report).toMatchObject({ conversations: 5, comments: comments.length, events: 0 });
       const after = stored(await server.store.loadDoc(ws.id));
+      expect(after.getMap(DOC_KEYS.meta).get('timelines')).toBeUndefined();
       expect(after.getMap(DOC_KEYS.comments).size).toBe(0);
       for (const incident of incidents) {
         expect(events(after, incident.id)).toEqual(events(before, incident.id));
@@ -376,39 +383,103 @@ describe('splitting without timelines (the default while the monitor engine stil
   }, 60_000);
 });
 
-describe('a server started with splitConversations', () => {
-  it('splits a workspace when it is first loaded, and moves what an older client writes into the old maps afterwards', async () => {
-    const data = mkdtempSync(join(dir, 'auto-'));
-    const plain = await startSyncServer({ port: 0, dataDir: data });
-    let legacy: Awaited<ReturnType<typeof legacyWorkspace>>;
+/**
+ * The migration as it happens by default: a workspace made the way today's main makes it (a
+ * server that does not split), then a server with the default options opens it for real clients
+ * — its owner and a commenter — and splits it on first load, conversations and timelines, with a
+ * copy kept; an older app that still writes a comment or a timeline event into the old places has
+ * it moved. On SQLite and on PostgreSQL (the same store reopened by the second server).
+ */
+describe.each([
+  ['SQLite', () => {
+    const data = mkdtempSync(join(dir, 'default-'));
+    return { legacy: () => startSyncServer({ port: 0, dataDir: data, splitConversations: false }), current: () => startSyncServer({ port: 0, dataDir: data, splitSweepMs: 50 }) };
+  }],
+  ['PostgreSQL', () => ({
+    legacy: async () => startSyncServer({ port: 0, store: await PostgresStore.open(pg.url), monitorJobs: false, splitConversations: false }),
+    current: async () => startSyncServer({ port: 0, store: await PostgresStore.open(pg.url), monitorJobs: false, splitSweepMs: 50 }),
+  })],
+] as const)('a server with the default options opening a workspace made by today\'s main (%s)', (_store, servers) => {
+  it('splits it on first load — conversations and timelines — keeps a copy, keeps lists, summaries and mentions right, and moves an older app\'s late writes', async () => {
+    const { legacy: startLegacy, current } = servers();
+    const plain: SyncServer<Store> = await startLegacy();
+    let made: Awaited<ReturnType<typeof legacyWorkspace>>;
+    let before: Y.Doc;
     try {
-      legacy = await legacyWorkspace(plain);
+      made = await legacyWorkspace(plain);
+      before = stored(await plain.store.loadDoc(made.ws.id));
     } finally {
       for (const d of disposers.splice(0)) d();
       await plain.close();
     }
-    const { ws, incidents, B } = legacy;
-    const server = await startSyncServer({ port: 0, dataDir: data, splitConversations: true, splitSweepMs: 50 });
-    try {
-      // An older client: it writes comments into the workspace doc as today's app does.
-      const old = client(server, ws.id, legacy.bobToken.token);
-      await synced(old.provider);
-      await waitFor(() => old.doc.getMap(DOC_KEYS.meta).get('conversations') === 'threads' && old.doc.getMap(DOC_KEYS.comments).size === 0, 'split on load');
-      await server.flushed();
-      const conversation = async (id: string) => stored(await server.store.loadDoc(threadDocName(ws.id, { kind: 'incident', id })));
-      expect((await conversation(incidents[0]!.id)).getMap(DOC_KEYS.comments).size).toBe(2);
+    const { ws, bobToken, incidents, run, version, comments, B } = made;
+    const A = ctx(ws.memberId, 'Ada');
+    const legacyEvents = Object.fromEntries(incidents.map((i) => [i.id, (before.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(i.id)!.get(INCIDENT_EVENTS_KEY) as Y.Array<unknown>).toJSON()]));
+    expect(Object.values(legacyEvents).flat()).toHaveLength(6);
+    expect(before.getMap(DOC_KEYS.meta).get('conversations')).toBeUndefined();
 
-      const late = addComment(old.doc, { target: { kind: 'incident', id: incidents[1]!.id }, body: 'from an old client' }, B);
-      await waitFor(() => !old.doc.getMap(DOC_KEYS.comments).has(late.id) && old.doc.getMap(DOC_KEYS.threadSummaries).size > 0, 'late comment swept', 10_000);
+    const server: SyncServer<Store> = await current();
+    try {
+      const snapshotsBefore = (await server.store.listSnapshots(ws.id)).length;
+      const ada = client(server, ws.id, ws.token);
+      const bob = client(server, ws.id, bobToken.token);
+      await Promise.all([synced(ada.provider), synced(bob.provider)]);
+      const split = (d: Y.Doc) => d.getMap(DOC_KEYS.meta).get('conversations') === 'threads' && d.getMap(DOC_KEYS.meta).get('timelines') === 'threads' && d.getMap(DOC_KEYS.comments).size === 0;
+      await waitFor(() => split(ada.doc) && split(bob.doc), 'split on first load, at both clients', 10_000);
       await server.flushed();
-      expect((await conversation(incidents[1]!.id)).getMap(DOC_KEYS.comments).get(late.id)).toEqual(late);
-      expect(stored(await server.store.loadDoc(ws.id)).getMap(DOC_KEYS.threadSummaries).get(`incident:${incidents[1]!.id}`)).toMatchObject({ count: 3 });
-      // Timelines stay in the workspace doc with this option.
-      expect((stored(await server.store.loadDoc(ws.id)).getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(incidents[0]!.id)!.get(INCIDENT_EVENTS_KEY) as Y.Array<unknown>).length).toBe(2);
+
+      // Every record is in its conversation doc, as it was; the timelines too.
+      for (const comment of comments) {
+        const doc = stored(await server.store.loadDoc(threadDocName(ws.id, comment.target as { kind: 'incident'; id: string })));
+        expect(doc.getMap(DOC_KEYS.comments).get(comment.id)).toEqual(comment);
+      }
+      for (const incident of incidents) {
+        const doc = stored(await server.store.loadDoc(threadDocName(ws.id, { kind: 'incident', id: incident.id })));
+        expect(listThreads(doc, 'incident', incident.id)).toEqual(listThreads(before, 'incident', incident.id));
+        expect(doc.getArray(THREAD_EVENTS_KEY).toJSON()).toEqual(legacyEvents[incident.id]);
+      }
+      // The commenter's app reads a conversation through its room, live.
+      const bobThread = client(server, threadDocName(ws.id, { kind: 'incident', id: incidents[0]!.id }), bobToken.token);
+      await synced(bobThread.provider);
+      expect(listThreads(bob.doc, 'incident', incidents[0]!.id, bobThread.doc).map((t) => [t.root.body, t.replies.length, t.resolution?.resolved, t.reactions.get(t.root.id)?.length])).toEqual([[`Look @Bob at Drift 0`, 1, true, 2]]);
+      expect(incidentThreadedTimeline(bob.doc, incidents[0]!.id, bobThread.doc).filter((e) => e.kind === 'event')).toHaveLength(2);
+
+      // The workspace doc keeps what lists need: the incidents with their fields, the summaries
+      // (with the timeline digest), the mention records; none of the moved records.
+      const after = stored(await server.store.loadDoc(ws.id));
+      for (const m of [DOC_KEYS.comments, DOC_KEYS.reactions, DOC_KEYS.threadResolutions]) expect(after.getMap(m).size).toBe(0);
+      expect(listIncidents(after).map((i) => [i.status, i.assigneeName])).toEqual(incidents.map(() => ['investigating', 'Bob']));
+      for (const incident of incidents) {
+        expect((after.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(incident.id)!.get(INCIDENT_EVENTS_KEY) as Y.Array<unknown>).length).toBe(0);
+        expect(after.getMap(DOC_KEYS.threadSummaries).get(`incident:${incident.id}`)).toMatchObject({ count: 2, lastByName: 'Bob', assigned: { assigneeId: bobToken.memberId, byName: 'Ada' } });
+        expect(countCommentsByIncident(after).get(incident.id)).toBe(2);
+      }
+      expect(after.getMap(DOC_KEYS.threadSummaries).get(`run:${run.id}`)).toMatchObject({ count: 1, lastByName: 'Bob' });
+      expect(after.getMap(DOC_KEYS.threadSummaries).get(`modelVersion:${version.id}`)).toMatchObject({ count: 1, lastByName: 'Ada' });
+      expect(listInbox(after, bobToken.memberId).filter((i) => i.kind === 'comment').map((i) => i.text).sort()).toEqual([...incidents.map((i) => `Look @Bob at ${i.title}`), 'Ready for @Bob'].sort());
+
+      // The copy: a history snapshot taken before anything moved, with every record as it was.
+      const snapshots = await server.store.listSnapshots(ws.id);
+      expect(snapshots.length).toBe(snapshotsBefore + 1);
+      const copy = stored((await server.store.getSnapshot(ws.id, snapshots[0]!.id))!);
+      for (const m of [DOC_KEYS.comments, DOC_KEYS.reactions, DOC_KEYS.threadResolutions]) expect(copy.getMap(m).toJSON()).toEqual(before.getMap(m).toJSON());
+      for (const incident of incidents) expect((copy.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(incident.id)!.get(INCIDENT_EVENTS_KEY) as Y.Array<unknown>).toJSON()).toEqual(legacyEvents[incident.id]);
+
+      // An older app writes the old way: a comment into the workspace doc's map (the commenter)
+      // and a status change onto the incident's own timeline (the owner). Both are moved.
+      const late = addComment(bob.doc, { target: { kind: 'incident', id: incidents[1]!.id }, body: 'from an old app' }, B);
+      updateIncident(ada.doc, { incidentId: incidents[1]!.id, status: 'resolved' }, A);
+      const oldEvents = (d: Y.Doc) => (d.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(incidents[1]!.id)!.get(INCIDENT_EVENTS_KEY) as Y.Array<unknown>).length;
+      await waitFor(() => !ada.doc.getMap(DOC_KEYS.comments).has(late.id) && oldEvents(ada.doc) === 0 && (ada.doc.getMap(DOC_KEYS.threadSummaries).get(`incident:${incidents[1]!.id}`) as { count: number }).count === 3, 'late writes moved', 10_000);
+      await server.flushed();
+      const moved = stored(await server.store.loadDoc(threadDocName(ws.id, { kind: 'incident', id: incidents[1]!.id })));
+      expect(moved.getMap(DOC_KEYS.comments).get(late.id)).toEqual(late);
+      // (the first two were written in the same millisecond: their order is by id)
+      expect(listConversationEvents(moved).map((e) => (e.kind === 'status' ? `${e.to} by ${e.byName}` : e.kind)).sort()).toEqual(['assigned', 'investigating by Ada', 'resolved by Ada']);
+      expect(listIncidents(stored(await server.store.loadDoc(ws.id))).find((i) => i.id === incidents[1]!.id)!.status).toBe('resolved');
     } finally {
       for (const d of disposers.splice(0)) d();
       await server.close();
     }
   }, 60_000);
 });
-

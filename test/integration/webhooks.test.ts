@@ -9,11 +9,11 @@ import { type Server, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listIncidentEvents, listRawIncidentEvents } from '../../src/core/workspace/index.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { WebhookSender } from '../../server/webhooks.ts';
 import { seattleWeatherYear } from '../helpers/seattle-weather.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
+import { liveTimeline } from '../helpers/timelines.ts';
 
 interface Received { headers: Record<string, string | string[] | undefined>; body: string }
 
@@ -103,12 +103,14 @@ describe('webhooks', () => {
     const retrainHook = (await (await api('/webhooks', { method: 'POST', body: JSON.stringify({ url: receiverUrl, purpose: 'retrain' }) })).json()) as { secret: string };
     const live = connectClient(server.url, ws.id, ws.token);
     await synced(live.provider);
+    // The timeline is in the incident's conversation doc (the server splits timelines by default).
+    const timeline = liveTimeline(server.url, ws.id, ws.token, live.doc, opened[0]!.id);
     failNext = 2;
     const retrain = await api(`/incidents/${opened[0]!.id}/retrain`, { method: 'POST' });
     expect(retrain.status).toBe(502);
-    await waitFor(() => listIncidentEvents(live.doc, opened[0]!.id).some((e) => e.kind === 'action'), 'retrain outcome on the timeline');
+    await waitFor(() => timeline.events().some((e) => e.kind === 'action'), 'retrain outcome on the timeline');
     // As first written (the retries may already have folded a later outcome into it).
-    const action = listRawIncidentEvents(live.doc, opened[0]!.id).find((e) => e.kind === 'action')!;
+    const action = timeline.raw().find((e) => e.kind === 'action')!;
     expect(action).toMatchObject({ action: 'retrain', outcome: 'pending', byName: 'Ada', detail: expect.stringContaining('answered 503') });
     expect(action.kind === 'action' && action.detail).toMatch(/retrying$/);
     await waitFor(() => received.length === 4, 'retries reach the receiver', 5000);
@@ -122,13 +124,14 @@ describe('webhooks', () => {
       deliveries = await log();
     }
     expect(deliveries.map((d) => `${d.event} ${d.status} ${d.attempts} ${d.lastStatus}`)).toEqual(['retrain.requested delivered 3 200', 'incident.opened delivered 1 200']);
-    const final = () => listIncidentEvents(live.doc, opened[0]!.id).filter((e) => e.kind === 'action');
+    const final = () => timeline.events().filter((e) => e.kind === 'action');
     await waitFor(() => final()[0]?.kind === 'action' && final()[0]!.outcome === 'ok', 'final retrain outcome on the timeline');
     // One action on the timeline, where it was asked for, with its final outcome; the audit
     // trail keeps each outcome the server wrote (the second attempt changed nothing, so it is
     // not written again).
     expect(final()).toEqual([expect.objectContaining({ id: action.id, at: action.at, byName: 'Ada', outcome: 'ok', detail: `${receiverUrl}: delivered (200) after 3 attempts` })]);
-    expect(listRawIncidentEvents(live.doc, opened[0]!.id).filter((e) => e.kind === 'action').map((e) => e.kind === 'action' && e.outcome)).toEqual(['pending', 'ok']);
+    expect(timeline.raw().filter((e) => e.kind === 'action').map((e) => e.kind === 'action' && e.outcome)).toEqual(['pending', 'ok']);
+    timeline.dispose();
     live.dispose();
   });
 });

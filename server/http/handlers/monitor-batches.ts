@@ -99,6 +99,8 @@ export const monitorBatchHandlers = (deps: HandlerDeps) => {
         await room.flushed();
         return result;
       });
+      // Split timelines: the findings go into the incidents' conversation docs (incident-timeline.ts).
+      if (applied.timeline.length) await deps.timeline.append(workspaceId, applied.timeline);
       if (Object.keys(applied.incidentOfRule).length) await store.updateMonitorBatch(workspaceId, monitor.id, batchId, { incidents: applied.incidentOfRule });
       notify(webhooks, workspaceId, monitor, applied, outcomes);
       return { json: { metrics: body.length, batchId, outcomes, ...summarize(applied) } };
@@ -278,6 +280,7 @@ export async function scoreBatch(deps: HandlerDeps, { workspaceId, monitorId, id
     await room.flushed();
     return result;
   });
+  if (applied.timeline.length) await deps.timeline.append(workspaceId, applied.timeline);
   if (Object.keys(applied.incidentOfRule).length) await store.updateMonitorBatch(workspaceId, monitor.id, batchId, { incidents: applied.incidentOfRule });
   notify(webhooks, workspaceId, monitor, applied, outcomes);
   return {

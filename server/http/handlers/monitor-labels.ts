@@ -109,6 +109,7 @@ export const labelHandlers = (deps: HandlerDeps) => {
         await room.flushed();
         return result;
       });
+      if (applied.timeline.length) await deps.timeline.append(workspaceId, applied.timeline);
       for (const c of changed) {
         const judged = new Set(c.outcomes.map((o) => o.ruleId));
         const incidents = Object.fromEntries(Object.entries(applied.incidentOfRule).filter(([rule]) => c.outcomes.some((o) => o.ruleId === rule && o.band !== 'ok')));

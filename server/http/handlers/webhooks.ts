@@ -6,13 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { getMonitor } from '../../../src/core/monitor/index.ts';
-import { appendIncidentEvent, getIncident } from '../../../src/core/workspace/index.ts';
+import { getIncident } from '../../../src/core/workspace/index.ts';
 import type { DeliveryInfo } from '../../../src/shared/server-api.ts';
 import { privateTargetReason } from '../../webhook-address.ts';
 import { fail, type ServerHandlers } from '../answer.ts';
 import type { HandlerDeps } from './deps.ts';
 
-export const webhookHandlers = ({ store, withRoom, webhooks, allowPrivateWebhooks }: HandlerDeps) =>
+export const webhookHandlers = ({ store, withRoom, webhooks, allowPrivateWebhooks, timeline }: HandlerDeps) =>
   ({
     'webhooks.list': async ({ params }) => ({ json: { webhooks: await store.listWebhooks(params.workspaceId!) } }),
     'webhooks.create': async ({ params, body }) => {
@@ -45,12 +45,9 @@ export const webhookHandlers = ({ store, withRoom, webhooks, allowPrivateWebhook
       const firstEventId = new Promise<string | null>((resolve) => (firstEvent = resolve));
       let written = '';
       let writing: Promise<void> = Promise.resolve();
-      const record = (outcome: RetrainOutcome, follows: string | undefined) =>
-        withRoom(workspaceId, async (room) => {
-          const event = appendIncidentEvent(room.doc, incident.id, { kind: 'action', action: 'retrain', ...outcome, ...(follows ? { follows } : {}) }, ctx);
-          await room.flushed();
-          return event.id;
-        });
+      // Into the incident's conversation doc once the workspace's timelines are split (incident-timeline.ts).
+      const record = async (outcome: RetrainOutcome, follows: string | undefined) =>
+        (await timeline.event(workspaceId, incident.id, { kind: 'action', action: 'retrain', ...outcome, ...(follows ? { follows } : {}) }, ctx)).id;
       const deliveries = await webhooks.send(workspaceId, 'retrain', {
         event: 'retrain.requested',
         text: `${identity.name} requested a retrain of ${incident.model ?? monitor?.model ?? 'the model'} for incident “${incident.title}”`,

@@ -1,11 +1,12 @@
 /**
- * Where a monitor stands, read from the workspace doc: each rule's latest band and whether
+ * Where a monitor stands, read from the workspace doc (with the server's digest of timelines kept
+ * in conversation docs): each rule's latest band and whether
  * batches are late. The server records only what fired (a finding on an incident) and when the
  * last batch came, so an `ok` is inferred: a batch that came after a rule's latest finding did
  * not fire that rule (a firing batch writes its finding after setting `lastBatchAt`).
  */
 import type * as Y from 'yjs';
-import { listIncidentEvents, listIncidents } from '../workspace/index.ts';
+import { incidentDigest, latestFindingOf, listIncidents } from '../workspace/index.ts';
 import { type MonitorRecord, openIncidentFor } from './monitors.ts';
 import { type AlertRule, type Band, evaluateMissing } from './rules.ts';
 
@@ -32,7 +33,7 @@ export function ruleStandings(doc: Y.Doc, monitor: MonitorRecord, now: number): 
   const incidents = listIncidents(doc).filter((i) => i.monitorId === monitor.id);
   return monitor.rules.map((rule): RuleStanding => {
     const open = openIncidentFor(doc, monitor.id, rule);
-    const openIncidentId = open && (open.ruleId === rule.id || listIncidentEvents(doc, open.id).some((e) => e.kind === 'finding' && e.ruleId === rule.id)) ? open.id : undefined;
+    const openIncidentId = open && (open.ruleId === rule.id || incidentDigest(doc, open.id).latestFindings.some((f) => f.ruleId === rule.id)) ? open.id : undefined;
     if (rule.kind === 'batchMissing') {
       // Judged the way the server's periodic check judges it (server/missing-batches.ts).
       const [outcome] = evaluateMissing([rule], monitor.lastBatchAt ?? monitor.createdAt, now);
@@ -40,10 +41,10 @@ export function ruleStandings(doc: Y.Doc, monitor: MonitorRecord, now: number): 
     }
     let latest: { band: Band; summary: string; at: number } | undefined;
     for (const incident of incidents) {
-      for (const event of listIncidentEvents(doc, incident.id)) {
-        // Findings name their rule; older ones are their incident's rule's.
-        if (event.kind === 'finding' && (event.ruleId ?? incident.ruleId) === rule.id && (!latest || event.at > latest.at)) latest = event;
-      }
+      // Findings name their rule; older ones are their incident's rule's. Read from the workspace
+      // doc and the digest of the incident's conversation doc (incident-digest.ts).
+      const finding = latestFindingOf(incidentDigest(doc, incident.id), rule.id, incident.ruleId);
+      if (finding && (!latest || finding.at > latest.at)) latest = finding;
     }
     const lastBatchAt = monitor.lastBatchAt;
     if (judgedPerBatch(rule) && lastBatchAt !== undefined && (!latest || lastBatchAt > latest.at)) {

@@ -27,7 +27,7 @@ const outcome = (ruleId: string, band: RuleOutcome['band'], summary = `${ruleId}
 describe('recordFindings', () => {
   it('opens one incident per monitor, then adds findings to it instead of duplicating', () => {
     const { doc, ctx, monitor } = setup();
-    expect(recordFindings(doc, monitor, [outcome('share', 'ok')], {}, ctx, 5)).toEqual({ opened: [], updated: [], incidentOfRule: {} });
+    expect(recordFindings(doc, monitor, [outcome('share', 'ok')], {}, ctx, 5)).toEqual({ opened: [], updated: [], incidentOfRule: {}, timeline: [] });
     expect(listIncidents(doc)).toEqual([]);
     expect(getMonitor(doc, monitor.id)!.lastBatchAt).toBe(5);
 

@@ -12,6 +12,7 @@ import {
   type CommandContext,
   CommandError,
   DOC_KEYS,
+  type IncidentEvent,
   type IncidentRecord,
   type MonitorRecord,
   type Severity,
@@ -19,10 +20,13 @@ import {
   chunkingSchema,
   createIncident,
   getIncident,
-  listIncidentEvents,
+  incidentDigest,
+  latestFindingOf,
   listIncidents,
   monitorSchema,
+  newIncidentEvent,
   parseInput,
+  timelinesSplit,
 } from '../workspace/index.ts';
 import { columnMappingSchema } from '../drift/column-mapping.ts';
 import { type AlertRule, type RuleOutcome, alertRuleSchema } from './rules.ts';
@@ -152,13 +156,12 @@ export function openIncidentFor(doc: Y.Doc, monitorId: string, rule: AlertRule):
   return open.find((i) => i.ruleId === undefined) ?? open.find((i) => i.ruleId === rule.id);
 }
 
-/** The band of the latest finding of `ruleId` on an incident (undefined when it has none). */
+/**
+ * The band of the latest finding of `ruleId` on an incident (undefined when it has none), from
+ * the workspace doc's events and the server's digest of its conversation doc (incident-digest.ts).
+ */
 export function latestFindingBand(doc: Y.Doc, incident: IncidentRecord, ruleId: string): 'warning' | 'critical' | undefined {
-  let band: 'warning' | 'critical' | undefined;
-  for (const e of listIncidentEvents(doc, incident.id)) {
-    if (e.kind === 'finding' && (e.ruleId ?? incident.ruleId) === ruleId) band = e.band;
-  }
-  return band;
+  return latestFindingOf(incidentDigest(doc, incident.id), ruleId, incident.ruleId)?.band;
 }
 
 /** What the finding was about, linked from the incident. */
@@ -174,6 +177,12 @@ export interface FindingsApplied {
   updated: IncidentRecord[];
   /** The incident each fired rule's finding went to. */
   incidentOfRule: Record<string, string>;
+  /**
+   * Findings not written into the workspace doc because its timelines are split
+   * (`meta.timelines`): the caller (the server) appends each to its incident's conversation doc
+   * (server/incident-timeline.ts). Empty when the findings went into the workspace doc.
+   */
+  timeline: { incidentId: string; event: IncidentEvent }[];
 }
 
 const SEVERITY_OF_BAND: Record<'warning' | 'critical', Severity> = { warning: 'medium', critical: 'critical' };
@@ -183,7 +192,9 @@ const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, cr
  * Applies a monitor's rule outcomes (from one batch, metrics post or check) to the doc in one
  * transaction: `ok` outcomes change nothing; the others become findings — all on one incident
  * of the monitor (its open one, or one opened now), except `ownIncident` rules, each on its own.
- * Also records the batch time when `batchAt` is given.
+ * Also records the batch time when `batchAt` is given. Once the workspace's timelines are split
+ * the findings are returned in `timeline` for the caller to write into the conversation docs;
+ * the incidents (opened, severity raised, links) are still written here.
  */
 export function recordFindings(
   doc: Y.Doc,
@@ -193,7 +204,8 @@ export function recordFindings(
   ctx: CommandContext,
   batchAt?: number,
 ): FindingsApplied {
-  const applied: FindingsApplied = { opened: [], updated: [], incidentOfRule: {} };
+  const applied: FindingsApplied = { opened: [], updated: [], incidentOfRule: {}, timeline: [] };
+  const split = timelinesSplit(doc);
   doc.transact(() => {
     if (batchAt !== undefined) doc.getMap<MonitorRecord>(DOC_KEYS.monitors).set(monitor.id, { ...monitor, lastBatchAt: batchAt });
     const fired = outcomes.flatMap((outcome) => {
@@ -235,7 +247,9 @@ export function recordFindings(
       if (links.currentVersionId) map.set('currentVersionId', links.currentVersionId);
       if (links.reportBlob) map.set('reportBlob', links.reportBlob);
       for (const { rule, outcome } of group) {
-        appendIncidentEvent(doc, incidentId, { kind: 'finding', band: outcome.band, summary: outcome.summary, ruleId: rule.id, ...links }, ctx);
+        const finding = { kind: 'finding' as const, band: outcome.band, summary: outcome.summary, ruleId: rule.id, ...links };
+        if (split) applied.timeline.push({ incidentId, event: newIncidentEvent('recordFindings', finding, ctx) });
+        else appendIncidentEvent(doc, incidentId, finding, ctx);
         applied.incidentOfRule[rule.id] = incidentId;
       }
     }

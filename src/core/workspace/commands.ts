@@ -19,7 +19,7 @@ import {
   memberSchema,
   severitySchema,
 } from './schema.ts';
-import { appendIncidentEvent } from './incident-events.ts';
+import { appendTimelineEvent } from './incident-events.ts';
 import { findMentions } from './mentions.ts';
 import { getIncident, listMembers } from './queries.ts';
 
@@ -99,8 +99,13 @@ const updateIncidentInput = z.object({
 });
 export type UpdateIncidentInput = z.input<typeof updateIncidentInput>;
 
-/** Changes the given fields of an incident; fields left out keep their value (and a concurrent edit to them). */
-export function updateIncident(doc: Y.Doc, input: UpdateIncidentInput, ctx: CommandContext): IncidentRecord {
+/**
+ * Changes the given fields of an incident; fields left out keep their value (and a concurrent edit
+ * to them). Status and severity changes go on the timeline: into `conversation` (the incident's
+ * conversation doc) once timelines are split, else the workspace doc (appendTimelineEvent). The
+ * fields themselves stay on the incident in the workspace doc, where lists read them.
+ */
+export function updateIncident(doc: Y.Doc, input: UpdateIncidentInput, ctx: CommandContext, conversation?: Y.Doc | null): IncidentRecord {
   const { incidentId, ...fields } = parseInput('updateIncident', updateIncidentInput, input);
   const entry = doc.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(incidentId);
   if (!(entry instanceof Y.Map) || !getIncident(doc, incidentId)) {
@@ -113,10 +118,10 @@ export function updateIncident(doc: Y.Doc, input: UpdateIncidentInput, ctx: Comm
     // Who moved it and when: the timeline shows every status change, reopening included, and
     // every severity change.
     if (fields.status !== undefined && fields.status !== before) {
-      appendIncidentEvent(doc, incidentId, { kind: 'status', from: before, to: fields.status }, ctx);
+      appendTimelineEvent(doc, incidentId, { kind: 'status', from: before, to: fields.status }, ctx, conversation);
     }
     if (fields.severity !== undefined && fields.severity !== severityBefore) {
-      appendIncidentEvent(doc, incidentId, { kind: 'severity', from: severityBefore, to: fields.severity }, ctx);
+      appendTimelineEvent(doc, incidentId, { kind: 'severity', from: severityBefore, to: fields.severity }, ctx, conversation);
     }
   });
   return getIncident(doc, incidentId)!;

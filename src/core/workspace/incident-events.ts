@@ -7,15 +7,34 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { type CommandContext, CommandError, parseInput } from './command-context.ts';
-import { getIncident, listComments } from './queries.ts';
-import { type CommentRecord, DOC_KEYS, INCIDENT_EVENTS_KEY, type IncidentEvent, type IncidentRecord, incidentEventSchema } from './schema.ts';
+import { getIncident, listComments, timelinesSplit } from './queries.ts';
+import { type CommentRecord, DOC_KEYS, INCIDENT_EVENTS_KEY, type IncidentEvent, type IncidentRecord, THREAD_EVENTS_KEY, incidentEventSchema } from './schema.ts';
 
-type NewEvent = IncidentEvent extends infer E ? (E extends IncidentEvent ? Omit<E, 'id' | 'at' | 'byId' | 'byName'> : never) : never;
+/** An event as a writer gives it (the id, time and author come from the command context). */
+export type NewEvent = IncidentEvent extends infer E ? (E extends IncidentEvent ? Omit<E, 'id' | 'at' | 'byId' | 'byName'> : never) : never;
 
-/** Appends an event to an incident, inside the caller's transaction if there is one. */
+/** An event record as a writer makes it: a new id, the time and the actor from `ctx`. */
+export function newIncidentEvent(command: string, event: NewEvent, ctx: CommandContext): IncidentEvent {
+  return parseInput(command, incidentEventSchema, { ...event, id: ctx.newId(), at: ctx.now(), byId: ctx.actor.id, byName: ctx.actor.name });
+}
+
+/**
+ * Appends an event to an incident's timeline where it lives: the incident's conversation doc
+ * (its top-level `events`) once the workspace's timelines are split and that doc is given, else
+ * the incident in the workspace doc (an older app does the same; the server moves it).
+ */
+export function appendTimelineEvent(doc: Y.Doc, incidentId: string, event: NewEvent, ctx: CommandContext, conversation?: Y.Doc | null): IncidentEvent {
+  if (!conversation || conversation === doc || !timelinesSplit(doc)) return appendIncidentEvent(doc, incidentId, event, ctx);
+  incidentMap(doc, incidentId, 'appendIncidentEvent');
+  const record = newIncidentEvent('appendIncidentEvent', event, ctx);
+  conversation.getArray<IncidentEvent>(THREAD_EVENTS_KEY).push([record]);
+  return record;
+}
+
+/** Appends an event to an incident in the workspace doc, inside the caller's transaction if there is one. */
 export function appendIncidentEvent(doc: Y.Doc, incidentId: string, event: NewEvent, ctx: CommandContext): IncidentEvent {
   const entry = incidentMap(doc, incidentId, 'appendIncidentEvent');
-  const record = parseInput('appendIncidentEvent', incidentEventSchema, { ...event, id: ctx.newId(), at: ctx.now(), byId: ctx.actor.id, byName: ctx.actor.name });
+  const record = newIncidentEvent('appendIncidentEvent', event, ctx);
   doc.transact(() => {
     let events = entry.get(INCIDENT_EVENTS_KEY);
     if (!(events instanceof Y.Array)) {
@@ -32,8 +51,11 @@ const assignInput = z.object({
   assignee: z.object({ id: z.string().min(1).max(128), name: z.string().min(1).max(200) }).nullable(),
 });
 
-/** Assigns an incident to a member (null: unassigns), recorded on the timeline. */
-export function assignIncident(doc: Y.Doc, input: z.input<typeof assignInput>, ctx: CommandContext): IncidentRecord {
+/**
+ * Assigns an incident to a member (null: unassigns), recorded on the timeline (in `conversation`,
+ * the incident's conversation doc, once timelines are split: appendTimelineEvent).
+ */
+export function assignIncident(doc: Y.Doc, input: z.input<typeof assignInput>, ctx: CommandContext, conversation?: Y.Doc | null): IncidentRecord {
   const { incidentId, assignee } = parseInput('assignIncident', assignInput, input);
   const entry = incidentMap(doc, incidentId, 'assignIncident');
   doc.transact(() => {
@@ -45,7 +67,7 @@ export function assignIncident(doc: Y.Doc, input: z.input<typeof assignInput>, c
       entry.delete('assigneeName');
     }
     entry.set('updatedAt', ctx.now());
-    appendIncidentEvent(doc, incidentId, { kind: 'assigned', assigneeId: assignee?.id ?? null, assigneeName: assignee?.name ?? '' }, ctx);
+    appendTimelineEvent(doc, incidentId, { kind: 'assigned', assigneeId: assignee?.id ?? null, assigneeName: assignee?.name ?? '' }, ctx, conversation);
   });
   return getIncident(doc, incidentId)!;
 }

@@ -22,3 +22,4 @@ export * from './server-behind.ts';
 export * from './notebooks.ts';
 export * from './thread-docs.ts';
 export * from './update-slices.ts';
+export * from './incident-digest.ts';

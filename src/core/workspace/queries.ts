@@ -32,6 +32,14 @@ export function readWorkspaceMeta(doc: Y.Doc): WorkspaceMeta | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/**
+ * Whether the workspace's incident timelines live in conversation docs (`meta.timelines`, set by
+ * the server's split): timeline writers then write into the incident's conversation doc.
+ */
+export function timelinesSplit(doc: Y.Doc): boolean {
+  return doc.getMap(DOC_KEYS.meta).get('timelines') === 'threads';
+}
+
 /** Members, owners first, then by name. */
 export function listMembers(doc: Y.Doc): MemberRecord[] {
   const order = { owner: 0, editor: 1, commenter: 2, viewer: 3 } as const;

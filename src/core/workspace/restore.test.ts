@@ -110,4 +110,25 @@ describe('restoreWorkspace', () => {
     restoreWorkspace(unsplit, snapshot);
     expect(listComments(unsplit, incident.id).map((c) => c.id)).toEqual([moved.id]);
   });
+
+  it('leaves a split timeline alone: a snapshot from before the split brings no events back onto the incident', () => {
+    const doc = new Y.Doc();
+    upsertMember(doc, { id: 'm1', name: 'Ada', role: 'owner', joinedAt: 1 });
+    const incident = createIncident(doc, { title: 'Drift on age', severity: 'high' }, ctx);
+    updateIncident(doc, { incidentId: incident.id, status: 'acknowledged' }, ctx);
+    const snapshot = new Y.Doc();
+    Y.applyUpdate(snapshot, Y.encodeStateAsUpdate(doc));
+    // The server's split with timelines: the event leaves, the marks are set.
+    (doc.getMap<Y.Map<unknown>>('incidents').get(incident.id)!.get('events') as Y.Array<unknown>).delete(0, 1);
+    doc.getMap('meta').set('conversations', 'threads');
+    doc.getMap('meta').set('timelines', 'threads');
+    doc.getMap<Y.Map<unknown>>('incidents').get(incident.id)!.set('status', 'resolved');
+    restoreWorkspace(doc, snapshot);
+    expect(getIncident(doc, incident.id)?.status).toBe('acknowledged');
+    expect(listIncidentEvents(doc, incident.id)).toEqual([]);
+    // Without the timelines mark, the same restore brings the event back.
+    doc.getMap('meta').delete('timelines');
+    restoreWorkspace(doc, snapshot);
+    expect(listIncidentEvents(doc, incident.id).map((e) => e.kind)).toEqual(['status']);
+  });
 });

@@ -10,7 +10,7 @@
  * resolutions.
  */
 import * as Y from 'yjs';
-import { DOC_KEYS } from './schema.ts';
+import { DOC_KEYS, INCIDENT_EVENTS_KEY } from './schema.ts';
 
 /**
  * Registries whose entries are plain records. A note's text is its own doc, with its own
@@ -59,6 +59,10 @@ export function restoreWorkspace(doc: Y.Doc, snapshot: Y.Doc): RestoreSummary {
   // of the workspace doc leaves the records still waiting in its old maps alone, rather than
   // bring back (from a snapshot taken before the split) copies of what was moved.
   const split = doc.getMap(DOC_KEYS.meta).get('conversations') === 'threads';
+  // Likewise incidents' timelines once they live in conversation docs (`meta.timelines`): the
+  // incident's fields are restored, its `events` left as they are.
+  const timelines = doc.getMap(DOC_KEYS.meta).get('timelines') === 'threads';
+  const restored = (f: string) => !(timelines && f === INCIDENT_EVENTS_KEY);
   doc.transact(() => {
     for (const name of RECORD_MAPS) {
       if (split && CONVERSATION_MAPS.has(name)) continue;
@@ -81,14 +85,15 @@ export function restoreWorkspace(doc: Y.Doc, snapshot: Y.Doc): RestoreSummary {
         const current = live.get(key);
         if (!(current instanceof Y.Map)) {
           const entry = new Y.Map<unknown>();
-          for (const [f, v] of value.entries()) entry.set(f, copyField(v));
+          for (const [f, v] of value.entries()) if (restored(f)) entry.set(f, copyField(v));
           live.set(key, entry);
           summary.added++;
           continue;
         }
         let changed = false;
-        for (const f of [...current.keys()]) if (!value.has(f)) { current.delete(f); changed = true; }
+        for (const f of [...current.keys()]) if (restored(f) && !value.has(f)) { current.delete(f); changed = true; }
         for (const [f, v] of value.entries()) {
+          if (!restored(f)) continue;
           if (same(toPlain(current.get(f)), toPlain(v)) && current.get(f) instanceof Y.Array === v instanceof Y.Array) continue;
           current.set(f, copyField(v));
           changed = true;

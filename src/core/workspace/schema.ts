@@ -183,6 +183,12 @@ export const workspaceMetaSchema = z.object({
    * `threadResolutions` and the incidents' `events` of this doc.
    */
   conversations: z.literal('threads').optional(),
+  /**
+   * `threads`: incidents' timelines moved too (each incident's events are in its conversation
+   * doc's top-level `events`): timeline writers write there, and what is still written into an
+   * incident's `events` here (an older app) is moved by the server.
+   */
+  timelines: z.literal('threads').optional(),
 });
 export type WorkspaceMeta = z.infer<typeof workspaceMetaSchema>;
 
@@ -358,6 +364,15 @@ export const threadSummarySchema = z.object({
   lastActivityAt: timestamp,
   lastById: id.optional(),
   lastByName: z.string().max(200).optional(),
+  /**
+   * An incident's timeline, as far as lists and pages need it without its conversation doc
+   * (thread-docs.ts `incidentDigest`): how many findings, the latest finding per rule (`ruleId`
+   * absent: a finding that names no rule, its incident's), the latest assignment. Written by
+   * the server from the conversation doc's `events`, like the rest of the summary.
+   */
+  findings: z.number().int().nonnegative().optional(),
+  latestFindings: z.array(z.object({ ruleId: id.optional(), band: z.enum(['warning', 'critical']), summary: z.string().max(2000), at: timestamp })).max(200).optional(),
+  assigned: z.object({ id, assigneeId: id.nullable(), byId: id, byName: z.string().max(200), at: timestamp }).optional(),
 });
 export type ThreadSummaryRecord = z.infer<typeof threadSummarySchema>;
 

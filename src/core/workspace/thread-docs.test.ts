@@ -7,7 +7,7 @@ import { countCommentsByIncident } from './queries.ts';
 import { assignIncident, listRawIncidentEvents } from './incident-events.ts';
 import { upsertRunSummary } from './runs.ts';
 import { DOC_KEYS, THREAD_EVENTS_KEY, parseDocName, threadDocName } from './schema.ts';
-import { appendConversationEvent, mentionRecordsOf, missingFromConversation, planConversations, recordConversationSummary, summarizeConversation, writeConversationPart } from './thread-docs.ts';
+import { appendConversationEvent, listConversationEvents, mentionRecordsOf, missingFromConversation, planConversations, recordConversationSummary, summarizeConversation, writeConversationPart } from './thread-docs.ts';
 
 const T0 = 1_700_000_000_000;
 let n = 0;
@@ -133,5 +133,16 @@ describe('reading a split workspace', () => {
     expect(docOfComment(doc, conversation, late.id)).toBe(doc);
     appendConversationEvent(conversation, { kind: 'status', from: 'acknowledged', to: 'resolved' }, ada);
     expect(incidentThreadedTimeline(doc, incident.id, conversation).filter((e) => e.kind === 'event')).toHaveLength(3);
+  });
+});
+
+describe('a conversation doc\'s timeline', () => {
+  it('counts an event copied twice (two servers splitting at once) once, in the list and in the summary', () => {
+    const conversation = new Y.Doc();
+    const event = appendConversationEvent(conversation, { kind: 'finding', band: 'critical', summary: 'acc low', ruleId: 'acc' }, ada);
+    conversation.getArray(THREAD_EVENTS_KEY).push([event]);
+    expect(conversation.getArray(THREAD_EVENTS_KEY).length).toBe(2);
+    expect(listConversationEvents(conversation)).toEqual([event]);
+    expect(summarizeConversation(conversation, { kind: 'incident', id: 'i1' })).toMatchObject({ findings: 1, latestFindings: [{ ruleId: 'acc', band: 'critical', summary: 'acc low', at: event.at }] });
   });
 });

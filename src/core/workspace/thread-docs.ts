@@ -12,7 +12,7 @@
  *   server room of its own, authorised by the workspace id in its name, with its own write policy
  *   (server/write-policy.ts), cached locally and pushed on reconnect.
  * - The workspace doc keeps what lists and the inbox need: per target a ThreadSummaryRecord
- *   (count, last activity) in `threadSummaries`, and per @mention a CommentMentionRecord in
+ *   (count, last activity; for an incident a digest of its timeline, incident-digest.ts) in `threadSummaries`, and per @mention a CommentMentionRecord in
  *   `commentMentions`. The sync server writes both whenever it accepts a change to a
  *   conversation doc (it has just checked the comment), so no client can forge a count or a
  *   mention, and the inbox and unread counts work for conversations nobody has open.
@@ -23,7 +23,8 @@
  *   the server first records the whole workspace doc as a history snapshot (restorable, and in
  *   backups), then writes every conversation doc and reads each one back from its store, and only
  *   when every record is there does it delete the moved records from the workspace doc, in one
- *   transaction, marking `meta.conversations = 'threads'`. A record that arrives in the old maps
+ *   transaction, marking `meta.conversations = 'threads'` (and `meta.timelines = 'threads'` when
+ *   incidents' timelines moved too: the server does both, on a workspace's first load, by default). A record that arrives in the old maps
  *   later (an old client's offline comment) is moved by the next run; nothing that cannot be
  *   placed (a comment whose target does not parse) is deleted.
  *
@@ -33,6 +34,7 @@
  */
 import * as Y from 'yjs';
 import { type CommandContext, parseInput } from './command-context.ts';
+import { digestFields, timelineDigest } from './incident-digest.ts';
 import { foldActionOutcomes } from './incident-events.ts';
 import {
   type CommentMentionRecord,
@@ -184,7 +186,24 @@ export function summarizeConversation(doc: Y.Doc, target: ThreadTarget): ThreadS
     count++;
     if (!last || parsed.data.createdAt > last.createdAt) last = parsed.data;
   }
-  return { kind: target.kind, id: target.id, count, lastActivityAt: last?.createdAt ?? 0, ...(last ? { lastById: last.authorId, lastByName: last.authorName } : {}) };
+  return {
+    kind: target.kind, id: target.id, count, lastActivityAt: last?.createdAt ?? 0, ...(last ? { lastById: last.authorId, lastByName: last.authorName } : {}),
+    // An incident's timeline, digested for lists and pages that do not open this doc (incident-digest.ts).
+    ...(target.kind === 'incident' ? digestFields(timelineDigest(rawConversationEvents(doc))) : {}),
+  };
+}
+
+/**
+ * The doc's events, each id once: two server processes splitting the same workspace at once
+ * (scale-out, each on its first load) may both copy an event before either sees the other's.
+ */
+function rawConversationEvents(conversation: Y.Doc): IncidentEvent[] {
+  const byId = new Map<string, IncidentEvent>();
+  for (const value of conversation.getArray(THREAD_EVENTS_KEY).toArray()) {
+    const parsed = incidentEventSchema.safeParse(value);
+    if (parsed.success && !byId.has(parsed.data.id)) byId.set(parsed.data.id, parsed.data);
+  }
+  return [...byId.values()];
 }
 
 /** The mention records a comment gives (one per member it @mentions), for the workspace doc's `commentMentions`. */
@@ -252,10 +271,5 @@ export function appendConversationEvent(conversation: Y.Doc, event: NewEvent, ct
 
 /** An incident conversation doc's timeline, oldest first, actions folded with their outcomes (as listIncidentEvents). */
 export function listConversationEvents(conversation: Y.Doc): IncidentEvent[] {
-  const out: IncidentEvent[] = [];
-  for (const value of conversation.getArray(THREAD_EVENTS_KEY).toArray()) {
-    const parsed = incidentEventSchema.safeParse(value);
-    if (parsed.success) out.push(parsed.data);
-  }
-  return foldActionOutcomes(out.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id)));
+  return foldActionOutcomes(rawConversationEvents(conversation).sort((a, b) => a.at - b.at || a.id.localeCompare(b.id)));
 }

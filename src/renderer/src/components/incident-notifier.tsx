@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type * as Y from 'yjs';
-import { listIncidentEvents, listIncidents } from '../../../core/workspace';
+import { incidentDigest, listIncidents } from '../../../core/workspace';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 
@@ -30,10 +30,11 @@ export function IncidentNotifier({ session }: { session: WorkspaceSession }) {
           if (canAct && incident.monitorId && incident.createdAt >= since) {
             out.push({ key: `opened:${incident.id}`, incidentId: incident.id, title: `New ${incident.severity} incident`, body: incident.title });
           }
-          for (const e of listIncidentEvents(doc, incident.id)) {
-            if (e.kind === 'assigned' && e.assigneeId === me && e.byId !== me && e.at >= since) {
-              out.push({ key: `assigned:${e.id}`, incidentId: incident.id, title: `${e.byName} assigned you an incident`, body: incident.title });
-            }
+          // The latest assignment, from the workspace doc or the server's digest of the incident's
+          // conversation doc (timelines split: incident-digest.ts), so nobody has to have it open.
+          const e = incidentDigest(doc, incident.id).assigned;
+          if (e && e.assigneeId === me && incident.assigneeId === me && e.byId !== me && e.at >= since) {
+            out.push({ key: `assigned:${e.id}`, incidentId: incident.id, title: `${e.byName} assigned you an incident`, body: incident.title });
           }
         }
         return out;

@@ -206,7 +206,9 @@ export class WorkspaceSession {
       const sync = new DocSync(this.host, this.connection, docName);
       entry = { sync, users: 0 };
       this.opened.set(docName, entry);
-      this.unsubscribers.push(sync.onSaved(this.schedulePushCheck), ...this.watch(sync));
+      // Its saves change `pendingSaves` (the sync indicator's "all changes saved on this device"):
+      // tell the session's readers, as the workspace doc's do (once per save batch, not per keystroke).
+      this.unsubscribers.push(sync.onSaved(this.schedulePushCheck), sync.subscribe(this.emit), ...this.watch(sync));
       sync.awareness.setLocalStateField('user', this.user(`doc/${docName}`));
       void sync.start();
     }

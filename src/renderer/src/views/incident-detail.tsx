@@ -4,6 +4,7 @@ import type { DriftComparison } from '../../../core/profile';
 import { CommandError, assignIncident, getIncident, listMembers, updateIncident } from '../../../core/workspace';
 import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
 import { useDocValue } from '../session/hooks';
+import { useConversationOpen } from '../session/use-conversation';
 import { columnHistoryHref } from '../monitors/monitor-links';
 import { useJsonBlob } from '../session/use-blob';
 import type { WorkspaceSession } from '../session/workspace-session';
@@ -28,6 +29,9 @@ function message(err: unknown): string {
 export function IncidentDetail({ session, incidentId }: { session: WorkspaceSession; incidentId: string }) {
   const read = useCallback((doc: Y.Doc) => ({ incident: getIncident(doc, incidentId), members: listMembers(doc) }), [incidentId]);
   const { incident, members } = useDocValue(session.doc, read);
+  // Status, severity and assignment events go on the timeline in here once timelines are split
+  // (the same doc the timeline below opens: the session shares it).
+  const conversation = useConversationOpen(session, { kind: 'incident', id: incidentId });
   const role = session.connection.role;
   const canEdit = role === 'owner' || role === 'editor';
   const [error, setError] = useState<string | null>(null);
@@ -94,14 +98,14 @@ export function IncidentDetail({ session, incidentId }: { session: WorkspaceSess
           />
         </div>
         <aside className="incident-side" aria-label="Incident details">
-          <StatusControl incident={incident} canEdit={canEdit} onStatus={(status) => act(() => updateIncident(session.doc, { incidentId, status }, session.commandContext()))} />
-          <SeverityControl incident={incident} canEdit={canEdit} onSeverity={(severity) => act(() => updateIncident(session.doc, { incidentId, severity }, session.commandContext()))} />
+          <StatusControl incident={incident} canEdit={canEdit} onStatus={(status) => act(() => updateIncident(session.doc, { incidentId, status }, session.commandContext(), conversation))} />
+          <SeverityControl incident={incident} canEdit={canEdit} onSeverity={(severity) => act(() => updateIncident(session.doc, { incidentId, severity }, session.commandContext(), conversation))} />
           <AssigneeControl
             incident={incident}
             members={members}
             meId={session.connection.memberId}
             canEdit={canEdit}
-            onAssign={(assignee) => act(() => assignIncident(session.doc, { incidentId, assignee }, session.commandContext()))}
+            onAssign={(assignee) => act(() => assignIncident(session.doc, { incidentId, assignee }, session.commandContext(), conversation))}
           />
           <IncidentLinks session={session} incident={incident} onShowReport={() => showReport()} />
           <RetrainAction session={session} incident={incident} />

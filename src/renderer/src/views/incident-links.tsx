@@ -7,7 +7,7 @@
 import { useCallback } from 'react';
 import type * as Y from 'yjs';
 import { type AlertRule, getMonitor } from '../../../core/monitor';
-import { type IncidentRecord, getDatasetVersion, listComparisons, listIncidentEvents } from '../../../core/workspace';
+import { type IncidentRecord, getDatasetVersion, incidentDigest, listComparisons } from '../../../core/workspace';
 import { useDocValue } from '../session/hooks';
 import type { WorkspaceSession } from '../session/workspace-session';
 
@@ -20,7 +20,8 @@ export function IncidentLinks({ session, incident, onShowReport }: { session: Wo
     // The rules whose findings are on it (a monitor's incident gathers every rule a batch fired).
     ruleIds: [...new Set([
       ...(incident.ruleId ? [incident.ruleId] : []),
-      ...listIncidentEvents(doc, incident.id).flatMap((e) => (e.kind === 'finding' && e.ruleId ? [e.ruleId] : [])),
+      // (from the workspace doc and the digest of the incident's conversation doc: incident-digest.ts)
+      ...incidentDigest(doc, incident.id).latestFindings.flatMap((f) => (f.ruleId ? [f.ruleId] : [])),
     ])].join(' '),
   }), [incident.id, incident.ruleId, incident.monitorId, incident.referenceVersionId, incident.currentVersionId, incident.reportBlob]);
   const { monitor, reference, current, comparison, ruleIds } = useDocValue(session.doc, read);

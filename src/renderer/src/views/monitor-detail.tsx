@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import type * as Y from 'yjs';
 import { type MonitorRecord, getMonitor, ruleStandings } from '../../../core/monitor';
-import { getDatasetVersion, listIncidentEvents, listIncidents, listMembers } from '../../../core/workspace';
+import { getDatasetVersion, incidentDigest, listIncidents, listMembers } from '../../../core/workspace';
 import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
 import { MonitorHistory } from '../monitors/history-charts';
 import { IngestInstructions } from '../monitors/ingest-instructions';
@@ -24,7 +24,7 @@ export function MonitorDetail({ session, monitorId }: { session: WorkspaceSessio
       monitor,
       reference: monitor && getDatasetVersion(doc, monitor.referenceVersionId),
       createdBy: monitor && listMembers(doc).find((m) => m.id === monitor.createdBy)?.name,
-      incidents: incidents.map((i) => ({ incident: i, findings: listIncidentEvents(doc, i.id).filter((e) => e.kind === 'finding').length })),
+      incidents: incidents.map((i) => ({ incident: i, findings: incidentDigest(doc, i.id).findings })),
     };
   }, [monitorId]);
   const { monitor, reference, createdBy, incidents } = useDocValue(session.doc, read);
