@@ -12,6 +12,7 @@ import * as Y from 'yjs';
 import { ServerStore, type SyncServer, startSyncServer } from '../../server/index.ts';
 import type { Fanout } from '../../server/fanout.ts';
 import { RedisFanout } from '../../server/redis-fanout.ts';
+import { decodeToRuns, encodeUpdateV1 } from '../../server/update-encode.ts';
 import { LOAD_SLICE_BYTES } from '../../server/sliced-load.ts';
 import { listMembers } from '../../src/core/workspace/index.ts';
 import { sliceUpdate } from '../../src/core/workspace/update-slices.ts';
@@ -84,8 +85,8 @@ function watchedFanout(fanout: Fanout, events: string[]): Fanout {
   };
 }
 
-async function startServer(store: ServerStore, fanout?: Fanout): Promise<SyncServer> {
-  const server = await startSyncServer({ port: 0, store, fanout });
+async function startServer(store: ServerStore, fanout?: Fanout, log?: (event: Record<string, unknown>) => void): Promise<SyncServer> {
+  const server = await startSyncServer({ port: 0, store, fanout, log });
   cleanups.push(() => server.close());
   return server;
 }
@@ -236,5 +237,44 @@ describe('loading a big workspace doc in slices', () => {
     expect(delivered).toBeGreaterThan(events.indexOf(`loadDoc ${bigId}`));
     expect(delivered).toBeLessThan(events.indexOf(`appendUpdate ${bigId}`));
     expect(c.doc.store.pendingStructs).toBeNull();
+  }, 120_000);
+
+  // A zero-length struct alone does not stop sliceUpdate, so that doc is loaded in slices and
+  // judged after the last one; a change waiting on a missing one makes sliceUpdate return it whole.
+  it.each([
+    ['a zero-length struct (loaded in slices)', false],
+    ['a zero-length struct and a change waiting on a missing one (loaded whole)', true],
+  ])('repairs a big stored doc from the whole stored state, as before: %s', async (_what, withPending) => {
+    const logs: Record<string, unknown>[] = [];
+    const store = new ServerStore(tempDir());
+    const ws = storeWorkspace(store, 'Three years', big);
+    const writer = new Y.Doc();
+    Y.applyUpdate(writer, big);
+    const updates: Uint8Array[] = [];
+    writer.on('update', (update: Uint8Array) => updates.push(update));
+    writer.getMap(BIG_DOC_MAPS[0]).set('kept', { title: 'kept' });
+    writer.getMap(BIG_DOC_MAPS[0]).set('withheld', { title: 'withheld' });
+    writer.getMap(BIG_DOC_MAPS[0]).set('withheld', { title: 'waits on the withheld one' });
+    writer.destroy();
+    // What an older server stored without checking: the first change with a zero-length struct
+    // after it, and (withPending) the third without the second it builds on.
+    const { runs, ds } = decodeToRuns(updates[0]!);
+    const [writerId, run] = [...runs][0]!;
+    const last = run[run.length - 1]!;
+    runs.set(writerId, [...run, new Y.GC(Y.createID(writerId, last.id.clock + last.length), 0)]);
+    store.appendUpdate(ws.id, encodeUpdateV1(runs, ds));
+    if (withPending) store.appendUpdate(ws.id, updates[2]!);
+    expect(sliceUpdate(store.loadDoc(ws.id), LOAD_SLICE_BYTES).length > 1, 'loaded in slices').toBe(!withPending);
+
+    const server = await startServer(store, undefined, (event) => logs.push(event));
+    const c = client(server, ws.id, ws.token);
+    await waitFor(() => c.provider.synced, 'the repaired doc at the client', 60_000);
+    expect(logs).toContainEqual(expect.objectContaining({ event: 'doc_repaired', doc: ws.id, droppedStructs: 1, droppedPending: withPending }));
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, big);
+    stored.getMap(BIG_DOC_MAPS[0]).set('kept', { title: 'kept' });
+    for (const name of BIG_DOC_MAPS) expect(sortedJson(c.doc.getMap(name).toJSON()), name).toBe(sortedJson(stored.getMap(name).toJSON()));
+    expect(c.doc.store.pendingStructs).toBeNull();
+    stored.destroy();
   }, 120_000);
 });
