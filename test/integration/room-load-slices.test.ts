@@ -277,4 +277,29 @@ describe('loading a big workspace doc in slices', () => {
     expect(c.doc.store.pendingStructs).toBeNull();
     stored.destroy();
   }, 120_000);
+
+  it('unloads the big room when its only client leaves while it loads', async () => {
+    const events: string[] = [];
+    let bigId = '';
+    let leave = () => {};
+    const store = watchedStore(tempDir(), events, (docName) => docName === bigId && leave());
+    const server = await startServer(store);
+    const ws = storeWorkspace(store, 'Three years', big);
+    bigId = ws.id;
+    const docsLoaded = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return Number(/^driftdesk_docs_loaded (\d+)/m.exec(text)?.[1]);
+    };
+    const c = client(server, ws.id, ws.token);
+    leave = () => c.provider.destroy();
+    await waitFor(() => events.includes(`loadDoc ${bigId}`), 'the big doc read');
+    let loaded = 1;
+    const deadline = Date.now() + 60_000;
+    while (loaded !== 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      loaded = await docsLoaded();
+    }
+    expect(loaded, 'docs held in memory once the load ended').toBe(0);
+    expect(events).not.toContain(`appendUpdate ${bigId}`);
+  }, 120_000);
 });
