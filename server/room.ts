@@ -24,6 +24,7 @@ import type { Limits } from './limits.ts';
 import { type Verdict, judgeUpdate } from './write-policy.ts';
 import { checkUpdateStructure } from './update-structure.ts';
 import { docHealth, repairStoredDoc } from './doc-repair.ts';
+import { LOAD_SLICE_BYTES, applyStoredState } from './sliced-load.ts';
 import { encodeDriftdeskMessage } from '../src/shared/sync-messages.ts';
 
 export const MESSAGE_SYNC = 0;
@@ -63,6 +64,12 @@ export interface RoomOptions {
   limits: Pick<Limits, 'maxAwarenessEntries' | 'maxAwarenessStateBytes' | 'maxAwarenessClientsPerConnection' | 'slowReaderBytes' | 'slowReaderMs' | 'maxBufferedBytes'>;
   /** A history snapshot is taken at most this often while the doc changes (ms). */
   snapshotEveryMs: number;
+  /**
+   * A stored state over twice this size is applied in slices of about this size, one per
+   * macrotask, so a big doc's load does not hold the process (sliced-load.ts). Default
+   * LOAD_SLICE_BYTES; null applies it whole (bench/room-load.ts's baseline).
+   */
+  loadSliceBytes?: number | null;
   metrics: Metrics;
   fanout: Fanout | null;
   /** Persistence failed: the room must not go on accepting updates it cannot keep. */
@@ -107,10 +114,12 @@ export class Room {
   }
 
   /**
-   * Subscribes to other processes' changes (if any), then loads the stored doc. A stored doc
-   * that holds what the update checks refuse (zero-length structs, changes waiting on missing
-   * ones: written before those checks) is repaired and stored again, with a log line, rather
-   * than served (doc-repair.ts).
+   * Subscribes to other processes' changes (if any), then loads the stored doc — a big one in
+   * slices, one per macrotask (sliced-load.ts); what fan-out delivers meanwhile is applied as it
+   * comes, and waits in the doc's pending structs for the slices it needs. A stored doc that
+   * holds what the update checks refuse (zero-length structs, changes waiting on missing ones:
+   * written before those checks) is repaired from the whole stored state and stored again, with
+   * a log line, rather than served (doc-repair.ts).
    */
   static async load(docName: string, store: Store, options: RoomOptions): Promise<Room> {
     let room = new Room(docName, store, options);
@@ -132,7 +141,7 @@ export class Room {
     }
     let loaded = true;
     try {
-      if (stored.byteLength > 0) Y.applyUpdate(room.doc, stored, LOAD_ORIGIN);
+      if (stored.byteLength > 0) await applyStoredState(room.doc, stored, LOAD_ORIGIN, options.loadSliceBytes === undefined ? LOAD_SLICE_BYTES : options.loadSliceBytes);
     } catch {
       loaded = false;
     }

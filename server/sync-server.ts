@@ -441,7 +441,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       ws.close(1011, 'could not load the workspace; try again');
       return;
     }
-    if (ws.readyState !== ws.OPEN) return;
+    // Gone while its room loaded (a big doc loads for seconds): the room may now be nobody's.
+    if (ws.readyState !== ws.OPEN) return unloadIfIdle(room);
     const joined = room.join(ws, identity, tokenHash, Date.now());
     if (joined.kind === 'refused') {
       // A stored record the doc schema refuses (a name over MEMBER_NAME_MAX from an older CLI):
