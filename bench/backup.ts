@@ -157,6 +157,9 @@ try {
   for (const [name, base] of [['baseline', quiet], ['after', quietAfter]] as const) {
     console.log(`ratio to ${name}: max pause ${(backing.maxPauseMs / base.maxPauseMs).toFixed(2)}×, echo p99 ${(backing.p99Ms / base.p99Ms).toFixed(2)}×`);
   }
+  // Wall-clock bounds, to set an outside trace (strace -tt, perf) beside the phases.
+  const wall = (t: number) => new Date(perf.timeOrigin + t).toISOString().slice(11, 23);
+  console.log(`phases (UTC): ${([['baseline', quiet], ['backup', backing], ['after', quietAfter]] as const).map(([name, p]) => `${name} ${wall(p.started)}–${wall(p.ended)}`).join(', ')}`);
   // The longest late spells of each phase, what the main thread was doing in them and which
   // backup step they fell in (or next to).
   for (const [name, p] of [['baseline', quiet], ['backup', backing], ['after', quietAfter]] as const) {
