@@ -1,17 +1,18 @@
 /**
- * Why did the event loop pause? A bench helper (Linux): the main thread writes a heartbeat into
- * shared memory every 2 ms; a watcher thread reads it every millisecond and, while it is late,
- * samples what the main thread is doing from /proc: its scheduler state (R running or waiting
- * for a core, S sleeping, D in uninterruptible I/O), the system call it is in and its wait
- * channel. At the start and end of each late spell it reads every thread's CPU time and
- * run-queue wait (`schedstat`), the main thread's page faults, and the machine's pressure
- * stall totals (`/proc/pressure`), so a pause can be told apart as
+ * Why did the event loop pause? A bench helper (Linux). Every 2 ms the main thread notes the
+ * time and its own CPU time and run-queue wait (`/proc/thread-self/schedstat`); a beat that
+ * comes late closes a spell whose CPU and wait it knows exactly, so a pause is told apart as
  *   - the main thread running (its CPU time grew by about the pause: JavaScript, GC, native work),
  *   - the main thread runnable but not given a core (its run-queue wait grew: the machine),
- *   - the main thread blocked in the kernel (neither grew: a lock, a page fault, I/O, a sync call).
+ *   - neither: asleep or blocked in the kernel (a sync call, a lock, I/O, a GC helper it waits for).
+ * For the last, a watcher thread reads the beat every millisecond and, while it is late,
+ * samples the main thread from /proc: its state (R, S, D), the system call it is in and its
+ * wait channel; over its spell it also reads every thread's CPU time and run-queue wait, the
+ * main thread's page faults and the machine's pressure stall totals (`/proc/pressure`). The
+ * watcher can be kept off a core too (then it saw little of the spell, and says how much).
  * Elsewhere than Linux it reports nothing.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
@@ -24,7 +25,7 @@ export interface ThreadTime {
 }
 
 export interface Stall {
-  /** When the heartbeat was last written before the spell (main thread's performance.now()). */
+  /** The last beat before the spell and the first after it (main thread's performance.now()). */
   from: number;
   to: number;
   ms: number;
@@ -32,7 +33,7 @@ export interface Stall {
   states: Record<string, number>;
   syscalls: Record<string, number>;
   wchans: Record<string, number>;
-  /** The main thread's CPU time and run-queue wait over the observed part of the spell. */
+  /** The main thread's CPU time and run-queue wait over the whole spell. */
   mainCpuMs: number;
   mainWaitMs: number;
   mainMinorFaults: number;
@@ -41,7 +42,7 @@ export interface Stall {
   threads: ThreadTime[];
   /** Machine-wide pressure stall time (µs → ms, "some") over the spell: cpu, io, memory. */
   pressureMs: { cpu: number; io: number; memory: number };
-  /** Milliseconds of the spell the watcher observed (it notices the heartbeat late by a few ms). */
+  /** Milliseconds of the spell the watcher observed (it notices the beat late by a few ms, or more when kept off a core). */
   observedMs: number;
 }
 
@@ -136,13 +137,25 @@ export interface StallWatch {
   stop(): Promise<void>;
 }
 
-/** Starts the heartbeat and the watcher; `lateMs` is how late the heartbeat must be to count (default 8 ms). */
+type Spell = Omit<Stall, 'ms' | 'mainCpuMs' | 'mainWaitMs'>;
+
+/** Starts the heartbeat and the watcher; `lateMs` is how late a beat must be to count (default 8 ms). */
 export function watchStalls(lateMs = 8): StallWatch | undefined {
-  if (process.platform !== 'linux' || !existsSync('/proc/thread-self')) return undefined;
+  if (process.platform !== 'linux' || !existsSync('/proc/thread-self/schedstat')) return undefined;
   const shared = new SharedArrayBuffer(8);
   const hb = new Float64Array(shared);
+  const schedstat = () => {
+    const [cpu = 0, wait = 0] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { cpu, wait };
+  };
+  let last = { t: performance.now(), ...schedstat() };
+  const gaps: { from: number; to: number; cpuMs: number; waitMs: number }[] = [];
   const beat = () => {
-    hb[0] = performance.timeOrigin + performance.now();
+    const t = performance.now();
+    hb[0] = performance.timeOrigin + t;
+    const s = schedstat();
+    if (t - last.t > lateMs) gaps.push({ from: last.t, to: t, cpuMs: (s.cpu - last.cpu) / 1e6, waitMs: (s.wait - last.wait) / 1e6 });
+    last = { t, ...s };
   };
   beat();
   const timer = setInterval(beat, 2);
@@ -151,17 +164,38 @@ export function watchStalls(lateMs = 8): StallWatch | undefined {
   const worker = new Worker(WATCHER, { eval: true, workerData: { heartbeat: shared, pid: process.pid, lateMs, syscalls } });
   worker.unref();
   const toMain = (t: number) => t - performance.timeOrigin;
+  const add = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
+  };
   return {
     take: (minMs) =>
       new Promise((resolve) => {
-        worker.once('message', (raw: (Omit<Stall, 'ms'> & { from: number; to: number })[]) => {
-          const list = raw.map((s) => {
-            const from = toMain(s.from);
-            // `to` is the first fresh heartbeat seen after the spell: the spell ended before it.
-            const to = toMain(s.to);
-            return { ...s, from, to, ms: to - from };
+        worker.once('message', (raw: Spell[]) => {
+          const spells = raw.map((s) => ({ ...s, from: toMain(s.from), to: toMain(s.to) }));
+          const list = gaps.splice(0).filter((g) => g.to - g.from >= minMs).map((g): Stall => {
+            const stall: Stall = {
+              from: g.from, to: g.to, ms: g.to - g.from, mainCpuMs: g.cpuMs, mainWaitMs: g.waitMs,
+              states: {}, syscalls: {}, wchans: {}, mainMinorFaults: 0, mainMajorFaults: 0, threads: [], pressureMs: { cpu: 0, io: 0, memory: 0 }, observedMs: 0,
+            };
+            const threads = new Map<number, ThreadTime>();
+            // The watcher's spell ends at the first fresh beat it reads: the same gap, give or take a beat.
+            for (const s of spells.filter((x) => x.from < g.to - 1 && x.to > g.from + 1)) {
+              add(stall.states, s.states);
+              add(stall.syscalls, s.syscalls);
+              add(stall.wchans, s.wchans);
+              stall.mainMinorFaults += s.mainMinorFaults;
+              stall.mainMajorFaults += s.mainMajorFaults;
+              stall.observedMs += s.observedMs;
+              for (const k of ['cpu', 'io', 'memory'] as const) stall.pressureMs[k] += s.pressureMs[k];
+              for (const t of s.threads) {
+                const had = threads.get(t.tid);
+                threads.set(t.tid, had ? { ...had, cpuMs: had.cpuMs + t.cpuMs, waitMs: had.waitMs + t.waitMs } : { ...t });
+              }
+            }
+            stall.threads = [...threads.values()].sort((a, b) => b.cpuMs + b.waitMs - (a.cpuMs + a.waitMs));
+            return stall;
           });
-          resolve(list.filter((s) => s.ms >= minMs).sort((a, b) => b.ms - a.ms));
+          resolve(list.sort((a, b) => b.ms - a.ms));
         });
         worker.postMessage('take');
       }),
@@ -172,27 +206,24 @@ export function watchStalls(lateMs = 8): StallWatch | undefined {
   };
 }
 
+/**
+ * What a late spell was, from the main thread's own account of it: on a core, waiting in the run
+ * queue for one, or neither (asleep or blocked in the kernel: the watcher's samples say where,
+ * when it was running itself).
+ */
+export function verdict(s: Stall): string {
+  const blocked = Math.max(0, s.ms - s.mainCpuMs - s.mainWaitMs);
+  if (s.mainCpuMs >= s.mainWaitMs && s.mainCpuMs >= blocked) return 'main thread running';
+  if (s.mainWaitMs >= blocked) return 'main thread waiting for a core';
+  const call = Object.entries(s.syscalls).filter(([k]) => k !== 'running').sort((a, b) => b[1] - a[1])[0]?.[0];
+  return `main thread blocked in the kernel${call ? ` (mostly ${call})` : ''}`;
+}
+
 const top = (counts: Record<string, number>) =>
   Object.entries(counts)
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => `${k}×${n}`)
-    .join(' ');
-
-/**
- * What a late spell was, from the larger share of the part the watcher observed: the main
- * thread on a core, waiting in the run queue for one, or neither (sleeping or blocked in the
- * kernel: the system calls and wait channels say where). A watcher that itself got few samples
- * in the spell was starved too: the machine.
- */
-export function verdict(s: Stall): string {
-  const blocked = Math.max(0, s.observedMs - s.mainCpuMs - s.mainWaitMs);
-  const samples = Object.values(s.states).reduce((a, b) => a + b, 0);
-  const starved = samples < s.observedMs / 4 ? ', the watcher starved too' : '';
-  if (s.mainCpuMs >= s.mainWaitMs && s.mainCpuMs >= blocked) return `main thread running${starved}`;
-  if (s.mainWaitMs >= blocked) return `main thread waiting for a core${starved}`;
-  const call = Object.entries(s.syscalls).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '?';
-  return `main thread blocked in the kernel (${call})${starved}`;
-}
+    .join(' ') || 'none';
 
 /** One line (plus one for the other threads) saying what a late spell was. */
 export function describeStall(s: Stall): string {
@@ -201,8 +232,8 @@ export function describeStall(s: Stall): string {
     .map((t) => `${t.tid}${t.comm === 'node' ? '' : `(${t.comm})`}${t.nice !== 0 ? ` nice ${t.nice}` : ''}: cpu ${t.cpuMs.toFixed(1)}, wait ${t.waitMs.toFixed(1)}`)
     .join('; ');
   return (
-    `${s.ms.toFixed(1)} ms at ${(s.from / 1000).toFixed(3)} s — ${verdict(s)}. Observed ${s.observedMs.toFixed(1)} ms: cpu ${s.mainCpuMs.toFixed(1)}, ` +
-    `run-queue wait ${s.mainWaitMs.toFixed(1)}, page faults ${s.mainMinorFaults} (${s.mainMajorFaults} major); states ${top(s.states)}; syscalls ${top(s.syscalls)}; wchan ${top(s.wchans)}; ` +
+    `${s.ms.toFixed(1)} ms at ${(s.from / 1000).toFixed(3)} s — ${verdict(s)}: cpu ${s.mainCpuMs.toFixed(1)}, run-queue wait ${s.mainWaitMs.toFixed(1)} ms. ` +
+    `The watcher saw ${s.observedMs.toFixed(1)} ms of it: states ${top(s.states)}; syscalls ${top(s.syscalls)}; wchan ${top(s.wchans)}; page faults ${s.mainMinorFaults} (${s.mainMajorFaults} major); ` +
     `machine pressure ("some") cpu ${s.pressureMs.cpu.toFixed(1)}, io ${s.pressureMs.io.toFixed(1)}, memory ${s.pressureMs.memory.toFixed(1)} ms\n      other threads: ${others || 'none'}`
   );
 }
