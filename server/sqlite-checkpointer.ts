@@ -72,6 +72,8 @@ try {
 }
 const checkpoint = () => db.pragma('wal_checkpoint(PASSIVE)')[0];
 let waitingSince = 0;
+let lastError = '';
+let lastErrorAt = 0;
 const timer = db && setInterval(() => {
   try {
     const { log, checkpointed } = db.pragma('wal_checkpoint(NOOP)')[0];
@@ -87,7 +89,13 @@ const timer = db && setInterval(() => {
     // Frames a reader still needs stay behind: they are pending from now, not from before.
     waitingSince = done.checkpointed < done.log ? now : 0;
   } catch (error) {
-    parentPort.postMessage({ id: -1, error: errorText(error) });
+    // Said once, then again only if it changes or a minute has passed: a full disk fails every tick.
+    const text = errorText(error);
+    if (text !== lastError || Date.now() - lastErrorAt > 60000) {
+      parentPort.postMessage({ id: -1, error: text });
+      lastError = text;
+      lastErrorAt = Date.now();
+    }
   }
 }, tickMs);
 parentPort.on('message', ({ id, op }) => {
