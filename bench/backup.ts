@@ -8,8 +8,15 @@
  * its longest garbage-collection pause (a pause with neither is the machine not scheduling the
  * thread); then the backup's ratios to both baselines. Goal (issue 21): a backup pauses the
  * server no longer than a normal write does, i.e. the ratios stay near 1.
+ * Each phase's longest pauses (12 ms or more) are then explained (bench/stall-watch.ts): the main
+ * thread running, waiting for a core, or blocked in a system call (which), the GC in it, the
+ * other threads' CPU and the machine's pressure stall time, and, in the backup phase, the step
+ * of the backup it fell in.
  * Options: --incidents N (default 20000), --blobs N (default 40, 1 MiB each), --comments N (default 200),
- * --store sqlite|postgres (default sqlite; postgres starts its own PostgreSQL, as the tests do).
+ * --store sqlite|postgres (default sqlite; postgres starts its own PostgreSQL, as the tests do),
+ * --checkpoints thread|main (SQLite: WAL checkpoints on the server's checkpoint thread, the
+ * default, or as before it, in the committing connection on the event loop), --no-backup (a
+ * control: the middle phase runs no backup, so what its pauses owe to the machine shows).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,13 +27,17 @@ import { randomBytes, createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { type SyncServer, startSyncServer } from '../server/index.ts';
 import { PostgresStore } from '../server/postgres-store.ts';
+import type { ServerStore } from '../server/store.ts';
 import type { Store } from '../server/store-contract.ts';
 import { addComment, createIncident, initWorkspace, upsertMember } from '../src/core/workspace/index.ts';
 import { type RunningPostgres, startPostgres } from '../test/helpers/services.ts';
 import { connectClient, waitFor } from '../test/helpers/sync-clients.ts';
+import type { ArchiveFileWriter, ArchiveSource } from '../server/archive/archive-store.ts';
+import { type Stall, describeStall, watchStalls } from './stall-watch.ts';
 
-const { values: opts } = parseArgs({ options: { incidents: { type: 'string', default: '20000' }, blobs: { type: 'string', default: '40' }, comments: { type: 'string', default: '200' }, store: { type: 'string', default: 'sqlite' } } });
+const { values: opts } = parseArgs({ options: { incidents: { type: 'string', default: '20000' }, blobs: { type: 'string', default: '40' }, comments: { type: 'string', default: '200' }, store: { type: 'string', default: 'sqlite' }, checkpoints: { type: 'string', default: 'thread' }, 'no-backup': { type: 'boolean', default: false } } });
 if (opts.store !== 'sqlite' && opts.store !== 'postgres') throw new Error(`--store takes sqlite or postgres, got ${opts.store}`);
+if (opts.checkpoints !== 'thread' && opts.checkpoints !== 'main') throw new Error(`--checkpoints takes thread or main, got ${opts.checkpoints}`);
 const dir = mkdtempSync(join(tmpdir(), 'driftdesk-bench-backup-'));
 const backup = { dir: join(dir, 'backups'), everyMs: 24 * 3_600_000, keep: 2 };
 let postgres: RunningPostgres | undefined;
@@ -36,6 +47,8 @@ if (opts.store === 'postgres') {
   server = await startSyncServer({ port: 0, store: await PostgresStore.open(postgres.url), monitorJobs: false, backup });
 } else {
   server = await startSyncServer({ port: 0, dataDir: join(dir, 'data'), backup });
+  // As before the checkpoint thread: the commit that crosses 1000 frames checkpoints, on the event loop.
+  if (opts.checkpoints === 'main') await (server.store as ServerStore).stopBackgroundCheckpoints();
 }
 try {
   const ws = await server.store.createWorkspace('Big', 'Ada');
@@ -62,12 +75,38 @@ try {
   const watcher = connectClient(server.url, ws.id, ws.token);
   await waitFor(() => watcher.provider.synced, 'the watcher synced', 120_000);
   const comments = watcher.doc.getMap('comments');
+
+  // What the backup does on the main thread, timed: each call to its archive source (sent, and
+  // answered by the reader thread), so a long pause can be set beside the step it fell in.
+  const steps: { at: number; what: string }[] = [];
+  const trace = <F extends (...a: never[]) => unknown>(name: string, f: F): F =>
+    (async (...a: never[]) => {
+      steps.push({ at: performance.now(), what: `${name} sent` });
+      try {
+        return await f(...a);
+      } finally {
+        steps.push({ at: performance.now(), what: `${name} answered` });
+      }
+    }) as unknown as F;
+  const store = server.store as Store & { openArchiveSource(id: string): Promise<ArchiveSource> };
+  const open = store.openArchiveSource.bind(store);
+  store.openArchiveSource = trace('open source (start reader thread)', async (id: string) => {
+    const source = await open(id);
+    const traced = { ...source } as Record<string, unknown>;
+    for (const [k, v] of Object.entries(source)) if (typeof v === 'function') traced[k] = trace(k, v.bind(source));
+    traced.openFile = trace('openFile', async (file: string, mtime: number) => {
+      const w = await source.openFile(file, mtime);
+      return { entry: trace('entry', (path: string, data: Parameters<ArchiveFileWriter['entry']>[1]) => w.entry(path, data)), finish: trace('finish', w.finish), abort: w.abort } satisfies ArchiveFileWriter;
+    });
+    return traced as unknown as ArchiveSource;
+  });
+  const stallWatch = watchStalls();
   const gcs: { at: number; ms: number }[] = [];
   const gcObserver = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) gcs.push({ at: e.startTime, ms: e.duration });
   });
   gcObserver.observe({ entryTypes: ['gc'] });
-  interface Phase { maxPauseMs: number; p99Ms: number; busy: number; maxGcMs: number; seconds: number }
+  interface Phase { maxPauseMs: number; p99Ms: number; busy: number; maxGcMs: number; seconds: number; started: number; ended: number; stalls: Stall[] }
   async function phase(during: () => Promise<unknown>): Promise<Phase> {
     const delay = monitorEventLoopDelay({ resolution: 5 });
     const started = performance.now();
@@ -92,12 +131,15 @@ try {
     const busy = perf.eventLoopUtilization(elu).utilization;
     echo.sort((a, b) => a - b);
     const maxGcMs = Math.max(0, ...gcs.filter((g) => g.at >= started && g.at <= ended).map((g) => g.ms));
-    return { maxPauseMs: delay.max / 1e6, p99Ms: echo[Math.floor(echo.length * 0.99)] ?? Number.NaN, busy, maxGcMs, seconds: (ended - started) / 1000 };
+    const stalls = (await stallWatch?.take(12)) ?? [];
+    return { maxPauseMs: delay.max / 1e6, p99Ms: echo[Math.floor(echo.length * 0.99)] ?? Number.NaN, busy, maxGcMs, seconds: (ended - started) / 1000, started, ended, stalls };
   }
 
+  await stallWatch?.take(0);
   const quiet = await phase(() => new Promise((r) => setTimeout(r, 3000)));
   let archived = 0;
   const backing = await phase(async () => {
+    if (opts['no-backup']) return new Promise((r) => setTimeout(r, 2700));
     const run = await server.backups!.runNow();
     archived = run.written.length;
   });
@@ -115,6 +157,25 @@ try {
   for (const [name, base] of [['baseline', quiet], ['after', quietAfter]] as const) {
     console.log(`ratio to ${name}: max pause ${(backing.maxPauseMs / base.maxPauseMs).toFixed(2)}×, echo p99 ${(backing.p99Ms / base.p99Ms).toFixed(2)}×`);
   }
+  // Wall-clock bounds, to set an outside trace (strace -tt, perf) beside the phases.
+  const wall = (t: number) => new Date(perf.timeOrigin + t).toISOString().slice(11, 23);
+  console.log(`phases (UTC): ${([['baseline', quiet], ['backup', backing], ['after', quietAfter]] as const).map(([name, p]) => `${name} ${wall(p.started)}–${wall(p.ended)}`).join(', ')}`);
+  // The longest late spells of each phase, what the main thread was doing in them and which
+  // backup step they fell in (or next to).
+  for (const [name, p] of [['baseline', quiet], ['backup', backing], ['after', quietAfter]] as const) {
+    if (p.stalls.length === 0) continue;
+    console.log(`\nlongest pauses (≥ 12 ms) in the ${name} phase:`);
+    for (const s of p.stalls.slice(0, 3)) {
+      console.log(`  ${describeStall({ ...s, from: s.from - p.started, to: s.to - p.started })}`);
+      const gc = gcs.filter((g) => g.at < s.to && g.at + g.ms > s.from).map((g) => `${g.ms.toFixed(1)} ms`);
+      if (gc.length > 0) console.log(`      GC in it: ${gc.join(', ')}`);
+      const near = steps.filter((e) => e.at >= s.from - 20 && e.at <= s.to + 5);
+      const before = [...steps].reverse().find((e) => e.at < s.from - 20);
+      const at = (e: { at: number; what: string }) => `${e.what} @${((e.at - p.started) / 1000).toFixed(3)}`;
+      if (name === 'backup') console.log(`      backup steps: ${[...(before ? [`(last before: ${at(before)})`] : []), ...near.map(at)].join(', ') || 'none'}`);
+    }
+  }
+  await stallWatch?.stop();
   client.dispose();
   watcher.dispose();
 } finally {

@@ -5,7 +5,8 @@
  * that fails for one workspace goes on with the next, and the last success and failure are on
  * `/metrics` and in the log.
  */
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { exportWorkspace } from './archive/export-workspace.ts';
@@ -50,16 +51,18 @@ export function startBackups(store: Store, options: BackupOptions, registry: Reg
   let running: Promise<Awaited<ReturnType<Backups['runNow']>>> | null = null;
   let stopped = false;
 
-  const prune = (folder: string, workspaceId: string, runStarted: number) => {
-    const files = readdirSync(folder);
+  // Asynchronous, as everything a run does on the server's thread: removing an old archive of
+  // hundreds of MB frees its blocks, which a synchronous unlink would make the event loop wait for.
+  const prune = async (folder: string, workspaceId: string, runStarted: number) => {
+    const files = await readdir(folder);
     const mine = files.filter((f) => ARCHIVE.exec(f)?.[1] === workspaceId).sort();
-    for (const old of mine.slice(0, Math.max(0, mine.length - options.keep))) rmSync(join(folder, old), { force: true });
+    for (const old of mine.slice(0, Math.max(0, mine.length - options.keep))) await rm(join(folder, old), { force: true });
     // A `.partial` untouched since before this run began was cut short by a kill; one being
     // written now (another process sharing the folder) has a newer mtime and is left alone.
     for (const f of files) {
       if (PARTIAL.exec(f)?.[1] !== workspaceId) continue;
-      const at = statSync(join(folder, f), { throwIfNoEntry: false })?.mtimeMs;
-      if (at !== undefined && at < runStarted) rmSync(join(folder, f), { force: true });
+      const at = (await stat(join(folder, f)).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err))))?.mtimeMs;
+      if (at !== undefined && at < runStarted) await rm(join(folder, f), { force: true });
     }
   };
 
@@ -72,7 +75,7 @@ export function startBackups(store: Store, options: BackupOptions, registry: Reg
       if (stopped) break;
       const folder = join(options.dir, workspaceId);
       try {
-        mkdirSync(folder, { recursive: true, mode: 0o700 });
+        await mkdir(folder, { recursive: true, mode: 0o700 });
         const source = await store.openArchiveSource(workspaceId);
         try {
           const summary = await exportWorkspace(source, join(folder, backupFileName(workspaceId, started)), { now: started });
@@ -81,7 +84,7 @@ export function startBackups(store: Store, options: BackupOptions, registry: Reg
         } finally {
           await source.close();
         }
-        prune(folder, workspaceId, startedWall);
+        await prune(folder, workspaceId, startedWall);
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
         result.failed.push({ workspaceId, error });

@@ -13,6 +13,7 @@ import { hashToken, newId, newToken } from './tokens.ts';
 import type { ArchiveSink, ArchiveSource } from './archive/archive-store.ts';
 import { sqliteArchiveSink, sqliteWorkspaceIds } from './archive/sqlite-archive.ts';
 import { sqliteArchiveSource } from './archive/sqlite-read-worker.ts';
+import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer.ts';
 
 export type { MemberIdentity };
 export { COMPACT_AFTER };
@@ -24,6 +25,9 @@ export class ServerStore implements Store {
 
   /** Called when a compaction fails (and rolls back); the server logs it. */
   onCompactionError: (workspaceId: string, error: unknown) => void = () => {};
+  /** Called when the checkpoint thread reports a failed checkpoint or stops; the server logs it. */
+  onCheckpointError: (error: Error) => void = () => {};
+  private checkpointer: Checkpointer | null = null;
 
   constructor(
     readonly dataDir: string,
@@ -383,8 +387,54 @@ export class ServerStore implements Store {
     return sqliteArchiveSink(this.db);
   }
 
+  /**
+   * Hands WAL checkpoints (and their fsyncs) to a thread of their own (sqlite-checkpointer.ts),
+   * so no commit on this connection waits for the disk. A server calls this; a command that
+   * opens the store for a moment need not. If the thread cannot start or stops, this
+   * connection checkpoints itself again.
+   */
+  async checkpointInBackground(options: { tickMs?: number; maxFrames?: number; maxAgeMs?: number } = {}): Promise<void> {
+    if (this.checkpointer) return;
+    const selfCheckpoint = () => {
+      if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+    };
+    this.checkpointer = await startCheckpointer(join(this.dataDir, 'driftdesk-server.sqlite'), {
+      ...options,
+      nativeBinding: this.nativeBinding,
+      onError: (error) => this.onCheckpointError(error),
+      onExit: (error) => {
+        this.checkpointer = null;
+        selfCheckpoint();
+        this.onCheckpointError(error);
+      },
+    });
+    if (!this.db.open) {
+      await this.stopBackgroundCheckpoints();
+      return;
+    }
+    this.db.pragma('wal_autocheckpoint = 0');
+  }
+
+  /** A checkpoint on the checkpoint thread now (tests; undefined when there is none). */
+  checkpointNow(): Promise<{ log: number; checkpointed: number; busy: number }> | undefined {
+    return this.checkpointer?.checkpointNow();
+  }
+
+  /** Ends the checkpoint thread; this connection checkpoints itself from now on. */
+  async stopBackgroundCheckpoints(): Promise<void> {
+    const checkpointer = this.checkpointer;
+    this.checkpointer = null;
+    if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+    await checkpointer?.close();
+  }
+
   close(): void {
+    // Closed first, the checkpoint thread's connection is then the last one: it checkpoints the
+    // rest of the log as it closes (the server awaits stopBackgroundCheckpoints before this).
+    const checkpointer = this.checkpointer;
+    this.checkpointer = null;
     this.db.close();
+    void checkpointer?.close();
   }
 }
 

@@ -144,6 +144,12 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const store: Store = options.store ?? new ServerStore(options.dataDir!, options.nativeBinding);
   store.onCompactionError = (workspace, err) => log({ event: 'compaction_failed', workspace, error: String(err) });
   store.onConnectionError = (err) => log({ event: 'storage_connection_lost', error: String(err) });
+  if (store instanceof ServerStore) {
+    // Checkpoints (and their fsyncs) off the event loop; without the thread the store's
+    // connection checkpoints itself, as it did before, so a server still starts.
+    store.onCheckpointError = (err) => log({ event: 'checkpoint_failed', error: err.message });
+    await store.checkpointInBackground().catch((err: unknown) => log({ event: 'checkpoint_thread_unavailable', error: String(err) }));
+  }
   const fanout = options.fanout ?? null;
   const engine = new MonitorEngine(options.monitorTempDir ?? defaultTempRoot(options.store ? undefined : options.dataDir), metrics.registry);
   const allowPrivateWebhooks = options.allowPrivateWebhooks ?? false;
@@ -658,6 +664,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       await jobs?.stop().catch((err: unknown) => log({ event: 'monitor_jobs_stop_failed', error: String(err) }));
       await engine.close();
       await fanout?.close();
+      if (store instanceof ServerStore) await store.stopBackgroundCheckpoints();
       await store.close();
     },
   };

@@ -9,6 +9,7 @@
  * for each `{ id, op, arg }` one `{ id, value }` or `{ id, error }`; `op: 'close'` ends its
  * transaction and connection.
  */
+import { access } from 'node:fs/promises';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { ArchiveFileWriter, ArchiveRead } from './archive-store.ts';
 
@@ -34,11 +35,13 @@ function bytes(buf, transfer) {
 }
 const errorText = (error) => String((error && error.message) || error);
 // A backup is background work: on Linux a thread has its own nice value, so this thread (its
-// reads, merges, hashing and tar) yields a busy core to the server's thread. Elsewhere, or if
-// refused, it runs at normal priority.
+// reads, merges, hashing and tar) yields a busy core to the server's thread. Ten steps below the
+// thread that started it, not nice 10 as such: a server started with \`nice\` is at 10 already.
+// Elsewhere, or if refused, it runs at the server's priority.
 try {
+  const os = require('node:os');
   const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-  if (Number.isInteger(tid) && tid > 0) require('node:os').setPriority(tid, 10);
+  if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, Math.min(19, os.getPriority(tid) + 10));
 } catch {}
 `;
 
@@ -137,6 +140,9 @@ export async function threadFileWriter(thread: ReaderThread, file: string, mtime
 }
 
 export async function startReaderThread(code: string, workerData: unknown, resourceLimits?: ResourceLimits): Promise<ReaderThread> {
+  // libuv's thread pool starts its threads at its first use, and a thread starts at the priority
+  // of the thread that made it: used here first, they are the server's, not the lowered reader's.
+  await access(process.execPath).catch(() => {});
   const worker = new Worker(code, { eval: true, workerData, ...(resourceLimits ? { resourceLimits } : {}) });
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
