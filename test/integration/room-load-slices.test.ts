@@ -86,7 +86,8 @@ function watchedFanout(fanout: Fanout, events: string[]): Fanout {
 }
 
 async function startServer(store: ServerStore, fanout?: Fanout, log?: (event: Record<string, unknown>) => void): Promise<SyncServer> {
-  const server = await startSyncServer({ port: 0, store, fanout, log });
+  // Not split on load: these tests count the room's writes, and a split writes (split-timelines.test.ts covers it).
+  const server = await startSyncServer({ port: 0, store, fanout, log, splitConversations: false });
   cleanups.push(() => server.close());
   return server;
 }
