@@ -30,6 +30,8 @@ import { connectClient, waitFor } from '../test/helpers/sync-clients.ts';
 import { type OpenBenchData, readBatches, readConversations } from './open-data.ts';
 
 const ROOT = join(import.meta.dirname, '..');
+/** A client not synced by then is reported as such (it would never be, e.g. a server closing it as a slow reader). */
+const SYNC_TIMEOUT_MS = 180_000;
 
 export interface ServerSample {
   /** Bytes of the workspace doc the room loads. */
@@ -119,7 +121,10 @@ async function syncOnce(url: string, workspaceId: string, token: string): Promis
   client.provider.on('status', (e: { status: string }) => {
     if (e.status === 'connected' && Number.isNaN(connectedMs)) connectedMs = performance.now() - started;
   });
-  await waitFor(() => client.provider.synced, 'the client synced', 300_000);
+  await waitFor(() => client.provider.synced, 'the client synced', SYNC_TIMEOUT_MS).catch((err: unknown) => {
+    client.dispose();
+    throw err;
+  });
   return { ms: performance.now() - started, connectedMs, dispose: client.dispose };
 }
 
@@ -127,12 +132,21 @@ async function syncOnce(url: string, workspaceId: string, token: string): Promis
 export async function measureServer(data: OpenBenchData, layout: 'split' | 'single', dir: string): Promise<ServerSample> {
   const { workspaceId, token, docBytes } = await writeStore(dir, data, layout);
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/sync-server.mjs', dir], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  // The server's log, for an error that says what it did (e.g. closed a slow reader).
+  let log = '';
+  const keep = (d: Buffer) => (log = (log + d.toString()).slice(-4000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   try {
     const url = (await lines(child, /listening on (http:\/\/\S+)/, 'sync server start'))[1]!;
     await new Promise((r) => setTimeout(r, 1000));
     const rssStartedMb = await procMb(child.pid!, 'VmRSS');
-    const cold = await syncOnce(url, workspaceId, token);
-    const warm = await syncOnce(url, workspaceId, token);
+    const sync = (which: string) =>
+      syncOnce(url, workspaceId, token).catch((err: unknown) => {
+        throw new Error(`${layout}, ${which} client: ${err instanceof Error ? err.message : String(err)}; the server's last output: ${log.slice(-1500)}`);
+      });
+    const cold = await sync('first');
+    const warm = await sync('second');
     const rssAfterMb = await procMb(child.pid!, 'VmRSS');
     const peakRssMb = await procMb(child.pid!, 'VmHWM');
     const gc = lines(child, /gc done (\{.*\})/, 'server gc');

@@ -175,16 +175,21 @@ async function runPreset(name: PresetName, browser: Awaited<ReturnType<typeof ch
     for (const host of hosts.values()) await stopHost(host);
     hosts.clear();
 
-    const server: PresetResult['server'] = {};
-    if (withServer) {
-      for (const layout of ['split', 'single'] as const) server[layout] = await measureServer(data, layout, await mkdtemp(join(scratch, `server-${layout}-`)));
-    }
-
+    // Printed before the server stage, so a server that fails loses nothing of the opens.
     printOpens(opens, applies, splitApplies);
     printMemory(opens, applies, { idle, after: rss });
-    if (withServer) printServer(server);
     printReference(ref);
     printSearch(search, wireSearch);
+    const server: PresetResult['server'] = {};
+    if (withServer) {
+      for (const layout of ['split', 'single'] as const) {
+        server[layout] = await measureServer(data, layout, await mkdtemp(join(scratch, `server-${layout}-`))).catch((err: unknown) => {
+          console.log(`\nsync server, ${layout}: failed: ${err instanceof Error ? err.message : String(err)}`);
+          return undefined;
+        });
+      }
+      printServer(server);
+    }
     if (profileTop.length > 0) {
       console.log('\nWhere one open spends its time (self time, ms, CPU profile of the renderer)\n');
       console.log('| ms | function |\n|---|---|');
@@ -272,8 +277,9 @@ function printMemory(opens: Map<Layout, OpenSample[]>, applies: ApplySample[], r
 }
 
 function printServer(server: PresetResult['server']): void {
-  const split = server.split!;
-  const single = server.single!;
+  const failed: ServerSample = { docBytes: NaN, rssStartedMb: NaN, coldMs: NaN, warmMs: NaN, coldConnectedMs: NaN, warmConnectedMs: NaN, rssAfterMb: NaN, peakRssMb: NaN, heapAfterGcMb: NaN };
+  const split = server.split ?? failed;
+  const single = server.single ?? failed;
   console.log(`\nSync server: a room loaded for one client (a child process, SQLite store; ms and MiB)\n`);
   console.log('| measure | split workspace doc | baseline: today’s single doc | split / single |\n|---|---|---|---|');
   const line = (label: string, f: (s: ServerSample) => number, digits = 0) => console.log(`| ${label} | ${fmt(f(split), digits)} | ${fmt(f(single), digits)} | ${fmt(f(split) / f(single), 2)}× |`);
@@ -321,6 +327,9 @@ function printGoals(result: PresetResult): void {
   console.log(`\n### Goals for the ${result.name} workspace, ${layout} layout (issue 20)\n`);
   console.log('| goal | measured | |\n|---|---|---|');
   for (const [label, value, limit, unit] of goals) console.log(`| ${label} | ${fmt(value)} ${unit} | ${value < limit ? 'met' : '**not met**'} |`);
+  // Event Timing ends at the paint after the click's handlers; what the click asked for may come later.
+  const runsDrawn = median(later.map((s) => s.interaction.runsPainted));
+  console.log(`| (not a goal: the same interaction to the Runs page drawn, its next frame; median) | ${fmt(runsDrawn)} ms | ${runsDrawn < GOALS.interactionMs ? 'under' : 'over'} ${GOALS.interactionMs} ms |`);
 }
 
 async function main(): Promise<void> {
