@@ -81,8 +81,9 @@ export interface OpenSample {
  * took (the one that changed the route): its `startTime` (when the input happened) + `duration`
  * (until the next paint after its handlers ran, 8 ms granularity) — the measure of "first
  * interaction answered". `delay` is its input delay (processingStart − startTime: how long the
- * main thread was busy before it could run the handler). `runsInDom` / `runsPainted`: when the
- * Runs page the route change renders is in #root, and the main thread's next frame after it.
+ * main thread was busy before it could run the handler). `runsInDom`: when the Runs page the route
+ * change renders is in #root (before the doc is applied that is its empty state); `runsRowInDom` /
+ * `runsPainted`: when its first run row is, and the main thread's next frame after it.
  */
 export interface InteractionSample {
   /** Clicks made, and how many reached nothing (the splash). */
@@ -93,7 +94,10 @@ export interface InteractionSample {
   answered: number;
   delay: number;
   processing: number;
+  /** The Runs page (any state, its empty one included) in #root. */
   runsInDom: number;
+  /** Its first run row in #root, and the main thread's next frame after it. */
+  runsRowInDom: number;
   runsPainted: number;
   /** Every Event Timing entry of the clicks (pointerdown/up, click), as the browser reported them. */
   events: { name: string; startTime: number; processingStart: number; processingEnd: number; duration: number; interactionId: number }[];
@@ -120,6 +124,7 @@ function instrumentOpen(): void {
     longTasks: [] as { startTime: number; duration: number }[],
     events: [] as { name: string; startTime: number; processingStart: number; processingEnd: number; duration: number; interactionId: number }[],
     runsInDom: NaN,
+    runsRowInDom: NaN,
     runsPainted: NaN,
     /** Each click as the page got it: its input time (event.timeStamp) and when its first listener ran. */
     clicks: [] as { inputAt: number; handledAt: number }[],
@@ -142,7 +147,10 @@ function instrumentOpen(): void {
   }).observe({ type: 'first-input', buffered: true });
   new MutationObserver((_m, observer) => {
     if (!document.querySelector('#root .runs-page')) return;
-    rec.runsInDom = performance.now();
+    // Before the doc is applied the Runs page is its empty state ("No runs in this workspace yet"): the answer is its first row.
+    if (Number.isNaN(rec.runsInDom)) rec.runsInDom = performance.now();
+    if (!document.querySelector('#root .runs-table tbody tr')) return;
+    rec.runsRowInDom = performance.now();
     observer.disconnect();
     requestAnimationFrame(() => {
       const painted = new MessageChannel();
@@ -286,7 +294,7 @@ export async function measureOpen(context: BrowserContext, hostUrl: string, work
   const heapAfterGcMb = await heapMb(cdp);
   const rec = await page.evaluate((workspaceId) => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-    const r = (window as unknown as { __openBench: Omit<OpenSample, 'navigation' | 'loaded' | 'heapAtRowMb' | 'heapAfterGcMb' | 'interaction'> & { events: InteractionSample['events']; clicks: { inputAt: number; handledAt: number }[]; runsInDom: number; runsPainted: number } }).__openBench;
+    const r = (window as unknown as { __openBench: Omit<OpenSample, 'navigation' | 'loaded' | 'heapAtRowMb' | 'heapAfterGcMb' | 'interaction'> & { events: InteractionSample['events']; clicks: { inputAt: number; handledAt: number }[]; runsInDom: number; runsRowInDom: number; runsPainted: number } }).__openBench;
     // (No named functions in here: tsx would wrap them in a helper the page does not have.)
     const marks = Object.fromEntries(
       performance.getEntriesByType('mark').filter((m) => (m as PerformanceMark).detail === workspaceId).map((m) => [m.name, m.startTime]),
@@ -307,14 +315,14 @@ export async function measureOpen(context: BrowserContext, hostUrl: string, work
   await page.waitForSelector('#root table.incidents tbody tr', { timeout: 120_000 });
   await page.waitForTimeout(KEEP_SCREEN_WAIT_MS);
   if (!options.keep) await page.close();
-  const { events, clicks, runsInDom, runsPainted, longTasks, ...sample } = rec;
+  const { events, clicks, runsInDom, runsRowInDom, runsPainted, longTasks, ...sample } = rec;
   return {
     sample: {
       ...sample,
       heapAtRowMb,
       heapAfterGcMb,
       longTasks: longTasks.filter((t) => t.startTime < rec.applied + LONG_TASK_TAIL_MS),
-      interaction: interactionOf(interaction, clicks, events, runsInDom, runsPainted),
+      interaction: interactionOf(interaction, clicks, events, { runsInDom, runsRowInDom, runsPainted }),
     },
     page,
   };
@@ -366,8 +374,7 @@ function interactionOf(
   made: { clicks: number; lost: number },
   clicks: { inputAt: number; handledAt: number }[],
   events: InteractionSample['events'],
-  runsInDom: number,
-  runsPainted: number,
+  runs: Pick<InteractionSample, 'runsInDom' | 'runsRowInDom' | 'runsPainted'>,
 ): InteractionSample {
   // The click the app took is the last one made (a lost first click is followed by one more).
   const taken = made.lost < made.clicks ? clicks[clicks.length - 1] : undefined;
@@ -380,8 +387,7 @@ function interactionOf(
     answered: entry ? entry.startTime + entry.duration : taken ? taken.inputAt + 16 : NaN,
     delay: entry ? entry.processingStart - entry.startTime : taken ? taken.handledAt - taken.inputAt : NaN,
     processing: entry ? entry.processingEnd - entry.processingStart : NaN,
-    runsInDom,
-    runsPainted,
+    ...runs,
     events,
   };
 }

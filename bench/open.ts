@@ -230,7 +230,7 @@ function printOpens(opens: Map<Layout, OpenSample[]>, applies: ApplySample[], sp
   row('· first click made at (its input time: when the first row was on screen)', per((s) => s.interaction.firstClickAt));
   row('· clicks that fell on the inert splash and were clicked again (of the opens)', layouts.map((l) => `${later(l).filter((s) => s.interaction.lost > 0).length} of ${later(l).length}`));
   row('· input delay of the click taken (main thread busy before its handler)', per((s) => s.interaction.delay));
-  row('· the Runs page in the DOM · its next frame', layouts.map((l) => `${fmt(median(later(l).map((s) => s.interaction.runsInDom)))} · ${fmt(median(later(l).map((s) => s.interaction.runsPainted)))}`));
+  row('· the Runs page in the DOM (before the doc is applied: its empty state) · its first run row · the next frame', layouts.map((l) => ['runsInDom', 'runsRowInDom', 'runsPainted'].map((k) => fmt(median(later(l).map((s) => s.interaction[k as 'runsInDom'])))).join(' · ')));
   row('**whole workspace applied** (`driftdesk:cache-applied`)', per((s) => s.applied).map((v) => `**${v}**`));
   row('**longest main-thread task** (Long Tasks API, navigation → applied + 1 s)', per(longest).map((v) => `**${v}**`));
   row('· worst of the opens', layouts.map((l) => fmt(Math.max(...later(l).map(longest)))));
@@ -329,7 +329,7 @@ function printGoals(result: PresetResult): void {
   for (const [label, value, limit, unit] of goals) console.log(`| ${label} | ${fmt(value)} ${unit} | ${value < limit ? 'met' : '**not met**'} |`);
   // Event Timing ends at the paint after the click's handlers; what the click asked for may come later.
   const runsDrawn = median(later.map((s) => s.interaction.runsPainted));
-  console.log(`| (not a goal: the same interaction to the Runs page drawn, its next frame; median) | ${fmt(runsDrawn)} ms | ${runsDrawn < GOALS.interactionMs ? 'under' : 'over'} ${GOALS.interactionMs} ms |`);
+  console.log(`| (not a goal: the same interaction to the Runs page’s first row drawn, its next frame; median) | ${fmt(runsDrawn)} ms | ${runsDrawn < GOALS.interactionMs ? 'under' : 'over'} ${GOALS.interactionMs} ms |`);
 }
 
 async function main(): Promise<void> {
