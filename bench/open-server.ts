@@ -4,7 +4,8 @@
  * folder) is written the way the server itself writes it, then a real sync server runs on it as a
  * child process (bench/sync-server.mjs: `startSyncServer`, auth, write policy, SQLite), so its RSS
  * is the server's alone; a real y-websocket client (Node, `ws`, `disableBc`, the member's token in
- * the subprotocol as the app sends it) connects to the workspace doc.
+ * the subprotocol as the app sends it, `ws`'s 100 MiB message cap lifted as a browser has none)
+ * connects to the workspace doc.
  *
  * What the store holds:
  * - `split`: the workspace doc after the migration, each conversation doc under its own name
@@ -21,13 +22,18 @@
  * after a forced GC with the room open, and connect → synced of a second client (room in memory).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { ServerStore } from '../server/store.ts';
 import { DOC_KEYS, type MonitorRecord } from '../src/core/workspace/schema.ts';
-import { connectClient, waitFor } from '../test/helpers/sync-clients.ts';
-import { type OpenBenchData, readBatches, readConversations } from './open-data.ts';
+import { WebSocket as WebSocketPolyfill } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import { syncProtocols } from '../src/shared/sync-messages.ts';
+import { waitFor } from '../test/helpers/sync-clients.ts';
+import { type OpenBenchData, describeSizes, ensureOpenBenchData, readBatches, readConversations, sizesFromArgs } from './open-data.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 /** A client not synced by then is reported as such (it would never be, e.g. a server closing it as a slow reader). */
@@ -114,9 +120,25 @@ function lines(child: ChildProcess, match: RegExp, what: string): Promise<RegExp
   });
 }
 
+/**
+ * `ws` in Node refuses a message over 100 MiB (its `maxPayload`), which the three-year single doc's
+ * first sync message is: the client would close and reconnect for ever. Browsers (the app's
+ * renderer) have no such cap, so the bench's client lifts it.
+ */
+class UncappedWebSocket extends WebSocketPolyfill {
+  constructor(address: string | URL, protocols?: string | string[]) {
+    super(address, protocols, { maxPayload: 2 ** 31 });
+  }
+}
+
 async function syncOnce(url: string, workspaceId: string, token: string): Promise<{ ms: number; connectedMs: number; dispose: () => void }> {
   const started = performance.now();
-  const client = connectClient(url, workspaceId, token);
+  const provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/sync`, workspaceId, new Y.Doc(), {
+    WebSocketPolyfill: UncappedWebSocket as unknown as typeof WebSocket,
+    disableBc: true,
+    protocols: syncProtocols(token),
+  });
+  const client = { provider, dispose: () => { provider.destroy(); provider.doc.destroy(); } };
   let connectedMs = NaN;
   client.provider.on('status', (e: { status: string }) => {
     if (e.status === 'connected' && Number.isNaN(connectedMs)) connectedMs = performance.now() - started;
@@ -160,6 +182,23 @@ export async function measureServer(data: OpenBenchData, layout: 'split' | 'sing
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
+    }
+  }
+}
+
+// Alone: `npx tsx bench/open-server.ts [--preset 1y|3y …]` — the server side only (split, then single).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const sizes = sizesFromArgs();
+  const data = await ensureOpenBenchData(sizes, console.log, []);
+  console.log(`bench:open, server side — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ${describeSizes(sizes)}`);
+  for (const layout of ['split', 'single'] as const) {
+    const dir = await mkdtemp(join(tmpdir(), `driftdesk-bench-open-server-${layout}-`));
+    try {
+      console.log(layout, JSON.stringify(await measureServer(data, layout, dir)));
+    } catch (err) {
+      console.log(layout, 'failed:', err instanceof Error ? err.message : String(err));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   }
 }
