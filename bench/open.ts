@@ -1,253 +1,157 @@
 /**
- * `npm run bench:open` — issue 5's speed goal: open a workspace of 10,000 runs, 2,000
- * incidents, 20,000 comments and 200 notes from the local cache alone (its server is down)
- * and time it until the first list (the incidents table) is on screen — boot.ts's splash of the
- * last screen counts, being what the person sees; when the app's own list replaces it is
- * reported beside it, and when the whole doc is applied — with the renderer's JS heap and the
- * host's RSS; against, in the same run and the same Chromium, the named baseline
- * "bare Y.applyUpdate" of that doc's full state into a fresh Y.Doc. Goal: under 500 ms and
- * within 1.5× of the baseline. Also: `search.query` answer times (goal ≤ 50 ms).
+ * `npm run bench:open` — opening a big workspace from the local cache (issue 5), grown for
+ * issue 20: workspaces of one year and three years of a team (presets in open-data.ts), each
+ * opened from the cache alone (its server is down) in Debian's Chromium against the real web host
+ * (`driftdesk web --data DIR`, a child process), and loaded by a real sync server.
  *
- * The workspace comes from bench/open-data.ts (deterministic, written through the named
- * commands into a real LocalCache file) in two layouts: `compacted` (one snapshot row) and
- * `log` (a snapshot plus 300 log rows, which every load merges). For each layout the real web
- * host runs as a child process (`driftdesk web --data DIR`, on a fresh copy of the data
- * folder), and Debian's Chromium opens `#/w/<id>/incidents` in a fresh page for every
- * repetition (one browser context per host); bench/open-browser.ts says exactly what an open
- * includes and how each phase is timed. Repetitions alternate baseline and opens. The first
- * open after a host starts is reported apart (the host reads the doc for the first time then,
- * its search index loads a copy right after answering, and the browser has no cached scripts
- * yet); the median is over the later ones.
+ * Per open (bench/open-browser.ts says exactly how each is taken): the first incidents row on
+ * screen (Element Timing; the splash counts, being what the person sees), the first interaction
+ * answered (a real click on the nav's Runs link as soon as that row is on screen: the paint after
+ * the handler of the click the app took, Event Timing), the longest main-thread task and the
+ * tasks over 50 and 100 ms from navigation until the whole workspace is applied + 1 s (Long Tasks
+ * API, observed from before the app's scripts), when the whole workspace is applied
+ * (`driftdesk:cache-applied`), the renderer's JS heap settled after a forced GC, and the host's
+ * RSS. The first open after a host starts (cold host, cold browser cache, nothing kept yet) is
+ * reported apart; medians are over the later ones. Cache layouts (open-data.ts): `split` (the
+ * workspace after the server's migration: conversations in their own docs) and `single` (today's
+ * single doc; also `single-log`).
  *
- * Reference numbers from this Node process (not the goal's terms, but they say where the host's
- * part of `cache.load` goes): Y.applyUpdate in Node, LocalCache.loadDoc per layout, and the
- * cost of putting the state on the wire as the web host does.
+ * Baseline, in the same run and the same Chromium: the bare `Y.applyUpdate` of today's single
+ * workspace doc for the same data (its full state, in a page that loads only yjs, the first apply
+ * in a fresh page: cold code, as the app's is); ratios to it are printed. Beside it, the same for
+ * the split workspace doc.
  *
- * Needs the renderer built (`npm run bench:open` builds it first; run `npx tsx bench/open.ts`
- * to measure what is in out/ as it is). A benchmark, not a test: nothing is asserted.
+ * Server side (bench/open-server.ts): a real sync server on a SQLite store holding the split
+ * workspace, and one holding the single doc as the baseline: connect → synced of a real
+ * y-websocket client, and the server's RSS before and after.
  *
- * Options (after `--` with npm): --reps N (default 5 opens per layout, plus the first),
- * --layouts compacted,log, --search-reps N (default 20), --runs N --incidents N --comments N
- * --notes N (smaller workspaces while developing), --profile (also write a CPU profile of one
- * open to the data folder and print where its time went).
+ * Goals, for the three-year workspace in the split layout (issue 20): first row < 500 ms, first
+ * interaction < 800 ms, no task > 100 ms, cold host (first open after it starts: first row on
+ * screen) < 1.5 s, renderer heap < 300 MB. Also, as since issue 5: search answers within 50 ms.
+ *
+ * Needs the renderer built (`npm run bench:open` builds it first; `npx tsx bench/open.ts`
+ * measures what is in out/ as it is). A benchmark, not a test: nothing is asserted.
+ *
+ * Options (after `--` with npm): --presets 1y,3y (default both; or --preset 3y), --reps N
+ * (default 3 opens per layout after the first), --layouts split,single (also single-log),
+ * --search-reps N (default 20), --no-server, --runs N --incidents N --comments N --notes N
+ * --monitors N --batches N --years N (override every preset's sizes, while developing),
+ * --profile (also a CPU profile of one open of the first layout).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BrowserContext, type Page, chromium } from '@playwright/test';
-import { build } from 'vite';
 import * as Y from 'yjs';
-import { encodeWire } from '../src/shared/wire-json.ts';
 import { appDataLayout } from '../src/node/app-paths.ts';
 import { LocalCache } from '../src/node/local-cache.ts';
-import { SearchIndex } from '../src/node/search-index.ts';
+import { encodeWire } from '../src/shared/wire-json.ts';
 import { type ApplySample, type OpenSample, measureApply, measureOpen, profileOpen, searchRoundTrips, topFunctions } from './open-browser.ts';
-import { DEFAULT_SIZES, LOG_ROWS, copyLayout, ensureOpenBenchData } from './open-data.ts';
+import { LAYOUTS, type Layout, LOG_ROWS, type OpenBenchData, PRESETS, type PresetName, copyLayout, describeSizes, ensureOpenBenchData, presetNamed, sizesOver } from './open-data.ts';
+import { type Host, bundleYjs, fmt, hostSearch, median, percentile, procStatusMb, startHost, stopHost, timeMedian } from './open-host.ts';
+import { type ServerSample, measureServer } from './open-server.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const GOAL_MS = 500;
-const GOAL_RATIO = 1.5;
+const GOALS = { firstRowMs: 500, interactionMs: 800, longestTaskMs: 100, coldHostMs: 1500, heapMb: 300 };
 const SEARCH_GOAL_MS = 50;
 /** What people type into the palette: words, prefixes, a name, a param, a phrase-ish pair. */
 const QUERIES = ['psi', 'drift income', 'retrain', 'calib', 'churn-xgb', 'Ada', 'learning_rate', 'schema change', 'n', 'handoff checklist'];
 
 const { values: opts } = parseArgs({
   options: {
-    reps: { type: 'string', default: '5' },
-    layouts: { type: 'string', default: 'compacted,log' },
+    presets: { type: 'string' },
+    preset: { type: 'string' },
+    reps: { type: 'string', default: '3' },
+    layouts: { type: 'string', default: 'split,single' },
     'search-reps': { type: 'string', default: '20' },
-    runs: { type: 'string', default: String(DEFAULT_SIZES.runs) },
-    incidents: { type: 'string', default: String(DEFAULT_SIZES.incidents) },
-    comments: { type: 'string', default: String(DEFAULT_SIZES.comments) },
-    notes: { type: 'string', default: String(DEFAULT_SIZES.notes) },
+    server: { type: 'boolean', default: true },
+    'no-server': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    incidents: { type: 'string' },
+    comments: { type: 'string' },
+    notes: { type: 'string' },
+    monitors: { type: 'string' },
+    batches: { type: 'string' },
+    years: { type: 'string' },
   },
 });
+const presetNames = (opts.presets ?? opts.preset ?? Object.keys(PRESETS).join(',')).split(',').filter(Boolean);
+for (const p of presetNames) presetNamed(p); // an unknown name fails here, before anything runs
 const reps = Number(opts.reps);
-const layouts = opts.layouts.split(',').filter((l): l is 'compacted' | 'log' => l === 'compacted' || l === 'log');
+const layouts = opts.layouts.split(',').filter(Boolean) as Layout[];
+for (const l of layouts) if (!(LAYOUTS as readonly string[]).includes(l)) throw new Error(`unknown layout ${l}: use ${LAYOUTS.join(', ')}`);
 const searchReps = Number(opts['search-reps']);
-const sizes = { runs: Number(opts.runs), incidents: Number(opts.incidents), comments: Number(opts.comments), notes: Number(opts.notes) };
-
-interface Host {
-  url: string;
-  child: ChildProcess;
-  dataDir: string;
-  rssIdleMb: number;
-}
-
-const median = (values: number[]): number => {
-  const s = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-/** Nearest-rank percentile. */
-const percentile = (values: number[], p: number): number => {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
-};
-const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
-
-function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
-  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(s)?.[1] ?? NaN) / 1024);
-}
-
-async function startHost(source: string, scratch: string, name: string): Promise<Host> {
-  const dataDir = join(scratch, name);
-  await copyLayout(source, dataDir);
-  const child = spawn(process.execPath, ['bin/driftdesk', 'web', '--port', '0', '--data', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`web host did not start: ${out}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`web host exited ${code}: ${out}`));
-    });
-  });
-  // Let start-up work (the embedded server, the first push attempt) finish before measuring.
-  await new Promise((r) => setTimeout(r, 1500));
-  return { url, child, dataDir, rssIdleMb: await procStatusMb(child.pid!, 'VmRSS') };
-}
-
-async function stopHost(host: Host): Promise<void> {
-  if (host.child.exitCode !== null || host.child.signalCode !== null) return;
-  const exited = new Promise((r) => host.child.once('exit', r));
-  host.child.kill('SIGTERM');
-  await exited;
-}
-
-/** yjs bundled the way the renderer is (vite, minified) for the baseline page. */
-async function bundleYjs(): Promise<string> {
-  const out = (await build({
-    configFile: false,
-    logLevel: 'silent',
-    root: ROOT,
-    build: { write: false, minify: true, lib: { entry: join(ROOT, 'bench/open-yjs-entry.ts'), formats: ['iife'], name: 'BenchYEntry', fileName: 'y' } },
-  })) as { output: { code?: string }[] }[] | { output: { code?: string }[] };
-  const first = Array.isArray(out) ? out[0]! : out;
-  return first.output[0]!.code!;
-}
-
-/** Times `fn` `n` times (fresh inputs each time via `fn` itself); median ms. */
-function timeMedian(n: number, fn: () => void): number {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  return median(times);
-}
-
-/** Host-side and Node reference costs, in this process. */
-async function nodeReference(state: Uint8Array, layoutDirs: Record<string, string>, scratch: string, workspaceId: string) {
-  const applyMs = timeMedian(3, () => Y.applyUpdate(new Y.Doc(), state));
-  const loadMs: Record<string, { parts: number; merged: number }> = {};
-  for (const [name, dir] of Object.entries(layoutDirs)) {
-    const copy = join(scratch, `node-${name}`);
-    await copyLayout(dir, copy);
-    const cache = new LocalCache({ file: appDataLayout(copy).cacheFile });
-    loadMs[name] = { parts: timeMedian(3, () => cache.loadDocUpdates(workspaceId)), merged: timeMedian(3, () => cache.loadDoc(workspaceId)) };
-    cache.close();
-  }
-  const wireMs = timeMedian(3, () => encodeWire({ id: 2, reply: { kind: 'ok', value: { updates: [state] } } }));
-  return { applyMs, loadMs, wireMs };
-}
-
-/** Host-side `SearchIndex.query` times per query, on a copy of the compacted layout. */
-async function hostSearch(source: string, scratch: string, workspaceId: string) {
-  const copy = join(scratch, 'search-host');
-  await copyLayout(source, copy);
-  const cache = new LocalCache({ file: appDataLayout(copy).cacheFile });
-  const index = new SearchIndex(cache);
-  try {
-    // The palette opened right after start: the index is in step, so no doc is loaded.
-    let t = performance.now();
-    index.query(workspaceId, QUERIES[0]!, 20);
-    const firstMs = performance.now() - t;
-    const out: Record<string, { times: number[]; hits: number }> = {};
-    for (const q of QUERIES) {
-      const hits = index.query(workspaceId, q, 20).length;
-      const times: number[] = [];
-      for (let i = 0; i < searchReps; i++) {
-        t = performance.now();
-        index.query(workspaceId, q, 20);
-        times.push(performance.now() - t);
-      }
-      out[q] = { times, hits };
-    }
-    return { firstMs, perQuery: out };
-  } finally {
-    index.dispose();
-    cache.close();
-  }
-}
+const withServer = opts.server && !opts['no-server'];
 
 /** The first incidents row on screen: as the browser reports it (Element Timing), else the main thread's next frame. */
 const shown = (s: OpenSample): number => (Number.isFinite(s.rowPresented) ? s.rowPresented : s.rowPainted);
+const longest = (s: OpenSample) => Math.max(0, ...s.longTasks.map((t) => t.duration));
+const over = (s: OpenSample, ms: number) => s.longTasks.filter((t) => t.duration > ms);
+const total = (tasks: { duration: number }[]) => tasks.reduce((n, t) => n + t.duration, 0);
+const row = (label: string, values: string[]) => console.log(`| ${label} | ${values.join(' | ')} |`);
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
-function phases(s: OpenSample) {
-  const call = (c: string) => s.calls.find((x) => x.channel === c);
-  const open = call('workspaces.open');
-  const load = call('cache.load');
-  return {
-    total: shown(s),
-    mainFrame: s.rowPainted,
-    appStart: open ? open.arrived : NaN,
-    firstRow: s.rowInDom,
-    appList: s.appRowInDom,
-    waitForState: open ? Math.max(0, s.loaded - open.arrived) : NaN,
-    appliedAt: s.applied,
-    apply: s.applied - s.loaded,
-    paint: shown(s) - s.rowInDom,
-    loadSent: load?.sent ?? NaN,
-    loadArrived: load?.arrived ?? NaN,
-    replyMb: (load?.replyBytes ?? NaN) / 2 ** 20,
-  };
+interface PresetResult {
+  name: string;
+  data: OpenBenchData;
+  opens: Map<Layout, OpenSample[]>;
+  applies: ApplySample[];
+  splitApplies: ApplySample[];
+  server: Partial<Record<'split' | 'single', ServerSample>>;
 }
 
-async function main(): Promise<void> {
-  const began = performance.now();
-  const rendererIndex = join(ROOT, 'out/renderer/index.html');
-  if (!existsSync(rendererIndex)) throw new Error('the renderer is not built: run `npx electron-vite build` (npm run bench:open does it)');
-  const data = await ensureOpenBenchData(sizes, console.log);
+/** Host-side and Node reference costs, in this process. */
+async function nodeReference(data: OpenBenchData, scratch: string) {
   const state = new Uint8Array(await readFile(data.stateFile));
-  const scratch = await mkdtemp(join(tmpdir(), 'driftdesk-bench-open-'));
-  const hosts = new Map<string, Host>();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  try {
-    console.log(
-      `bench:open — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} × ${cpus()[0]?.model.trim()}, ` +
-        `${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, Chromium ${browser.version()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
-    );
-    console.log(
-      `workspace: ${sizes.runs} runs, ${sizes.incidents} incidents, ${sizes.comments} comments, ${sizes.notes} notes; doc state ${(data.stats.stateBytes / 2 ** 20).toFixed(1)} MiB ` +
-        `from ${data.stats.clients} Yjs clients; ${LOG_ROWS} log rows ${(data.stats.logBytes / 1024).toFixed(0)} KiB; note docs ${(data.stats.noteDocBytes / 2 ** 20).toFixed(1)} MiB; ` +
-        `renderer built ${statSync(rendererIndex).mtime.toISOString().slice(0, 16).replace('T', ' ')}\n`,
-    );
-    const ref = await nodeReference(state, Object.fromEntries(layouts.map((l) => [l, data.layouts[l]])), scratch, data.workspaceId);
-    const yjsBundle = await bundleYjs();
-    for (const layout of layouts) hosts.set(layout, await startHost(data.layouts[layout], scratch, layout));
+  const split = new Uint8Array(await readFile(data.splitStateFile));
+  const applyMs = timeMedian(3, () => Y.applyUpdate(new Y.Doc(), state));
+  const splitApplyMs = timeMedian(3, () => Y.applyUpdate(new Y.Doc(), split));
+  const loadMs: Record<string, number> = {};
+  for (const name of layouts) {
+    const copy = join(scratch, `node-${name}`);
+    await copyLayout(data.layouts[name], copy);
+    const cache = new LocalCache({ file: appDataLayout(copy).cacheFile });
+    loadMs[name] = timeMedian(3, () => cache.loadDocUpdates(data.workspaceId));
+    cache.close();
+  }
+  const wireMs = timeMedian(3, () => encodeWire({ id: 2, reply: { kind: 'ok', value: { updates: [state] } } }));
+  return { applyMs, splitApplyMs, loadMs, wireMs };
+}
 
+async function runPreset(name: PresetName, browser: Awaited<ReturnType<typeof chromium.launch>>, yjsBundle: string, scratchRoot: string): Promise<PresetResult> {
+  const sizes = sizesOver(PRESETS[name], opts);
+  const data = await ensureOpenBenchData(sizes, console.log, layouts);
+  const state = new Uint8Array(await readFile(data.stateFile));
+  const splitState = new Uint8Array(await readFile(data.splitStateFile));
+  const scratch = await mkdtemp(join(scratchRoot, `${name}-`));
+  const hosts = new Map<Layout, Host>();
+  const idle = new Map<Layout, number>();
+  const contexts = new Map<Layout, BrowserContext>();
+  try {
+    console.log(`\n## ${name}: ${describeSizes(sizes)}\n`);
+    const s = data.stats;
+    console.log(
+      `single workspace doc ${mib(s.stateBytes)} from ${s.clients} Yjs clients (${s.monitorIncidents} incidents opened by monitors; ${s.batches} monitor history rows on the server); ` +
+        `split: workspace doc ${mib(s.splitStateBytes)} + ${s.conversations} conversation docs (${mib(s.conversationBytes)}; moved ${s.moved.comments} comments, ${s.moved.reactions} reactions, ` +
+        `${s.moved.resolutions} resolutions, ${s.moved.events} timeline events); note docs ${mib(s.noteDocBytes)}; generated in ${fmt(s.buildSeconds)} s\n`,
+    );
+    const ref = await nodeReference(data, scratch);
+    for (const layout of layouts) {
+      hosts.set(layout, await startHost(ROOT, data.layouts[layout], scratch, layout));
+      idle.set(layout, hosts.get(layout)!.rssIdleMb);
+      contexts.set(layout, await browser.newContext({ viewport: { width: 1280, height: 800 } }));
+    }
     const applies: ApplySample[] = [];
-    const opens = new Map<string, OpenSample[]>(layouts.map((l) => [l, []]));
-    const contexts = new Map<string, BrowserContext>();
-    for (const layout of layouts) contexts.set(layout, await browser.newContext({ viewport: { width: 1280, height: 800 } }));
+    const splitApplies: ApplySample[] = [];
+    const opens = new Map<Layout, OpenSample[]>(layouts.map((l) => [l, []]));
     let searchPage: Page | null = null;
     for (let rep = 0; rep <= reps; rep++) {
       applies.push(await measureApply(browser, yjsBundle, state));
+      if (rep > 0) splitApplies.push(await measureApply(browser, yjsBundle, splitState));
       for (const layout of layouts) {
         const keep = rep === reps && layout === layouts[0];
         const result = await measureOpen(contexts.get(layout)!, hosts.get(layout)!.url, data.workspaceId, { keep });
@@ -255,13 +159,11 @@ async function main(): Promise<void> {
         if (keep) searchPage = result.page;
       }
     }
-    const rss = new Map<string, { after: number; peak: number }>();
+    const rss = new Map<Layout, { after: number; peak: number }>();
     for (const [layout, host] of hosts) rss.set(layout, { after: await procStatusMb(host.child.pid!, 'VmRSS'), peak: await procStatusMb(host.child.pid!, 'VmHWM') });
-
-    const search = await hostSearch(data.layouts.compacted, scratch, data.workspaceId);
+    const search = await hostSearch(data.layouts[layouts[0]!], scratch, data.workspaceId, QUERIES, searchReps);
     const wireSearch = searchPage ? await searchRoundTrips(searchPage, data.workspaceId, QUERIES, searchReps) : {};
     await searchPage?.close();
-
     let profileTop: { ms: number; name: string }[] = [];
     if (opts.profile) {
       const profile = await profileOpen(contexts.get(layouts[0]!)!, hosts.get(layouts[0]!)!.url, data.workspaceId);
@@ -270,96 +172,186 @@ async function main(): Promise<void> {
       profileTop = topFunctions(profile, 30);
       console.log(`CPU profile of one open: ${file}`);
     }
+    for (const host of hosts.values()) await stopHost(host);
+    hosts.clear();
 
-    // ---- the tables ----
-    const applyCold = median(applies.slice(1).map((a) => a.coldMs));
-    const applyWarm = median(applies.slice(1).map((a) => a.warmMs));
-    const docHeap = median(applies.map((a) => a.docHeapMb));
-    const cols = layouts.map((l) => (l === 'log' ? `log (snapshot + ${LOG_ROWS} rows)` : 'compacted'));
-    const row = (label: string, values: string[]) => console.log(`| ${label} | ${values.join(' | ')} |`);
-    const per = (f: (p: ReturnType<typeof phases>) => number, digits = 0) => layouts.map((l) => fmt(median(opens.get(l)!.slice(1).map((s) => f(phases(s)))), digits));
-    console.log(`Open to first list (ms; median of ${reps} opens in fresh pages, after the first; Chromium)\n`);
-    row('measure', cols);
-    row('---', cols.map(() => '---'));
-    row('**open → first incidents row on screen** (Element Timing: the browser’s report of presentation)', per((p) => p.total).map((v) => `**${v}**`));
-    row('· the same, as the main thread’s next frame after the rows (rAF; what runs before 2026-12-05 reported)', per((p) => p.mainFrame));
-    row(
-      'first row drawn from: the splash (last screen, before the app loads) · the app from the kept preview · the app from the doc (opens after the first)',
-      layouts.map((l) => {
-        const later = opens.get(l)!.slice(1);
-        const splash = later.filter((s) => s.fromSplash).length;
-        const preview = later.filter((s) => !s.fromSplash && s.rowInDom < s.applied).length;
-        return `${splash} · ${preview} · ${later.length - splash - preview}`;
-      }),
-    );
-    row('**open → the app’s own list in the DOM** (splash taken down; rows respond from here)', per((p) => p.appList).map((v) => `**${v}**`));
-    row('**open → whole workspace applied** (`driftdesk:cache-applied`; the page responds from here)', per((p) => p.appliedAt).map((v) => `**${v}**`));
-    row('first open after the host started (cold browser cache too)', layouts.map((l) => fmt(shown(opens.get(l)![0]!))));
-    row('· navigation → the host’s first answers in the page (`workspaces.open`; with boot.ts, asked by the page’s socket itself)', per((p) => p.appStart));
-    row('· navigation → first row in the DOM (the splash, or the app’s list)', per((p) => p.firstRow));
-    row('· then waiting for the cached state (`driftdesk:cache-loaded`)', per((p) => p.waitForState));
-    row('· Y.applyUpdate of the cached state (→ `driftdesk:cache-applied`)', per((p) => p.apply));
-    row('· first row in the DOM → on screen (style, layout, paint, raster, presentation)', per((p) => p.paint));
-    row('`cache.load` sent at (ms after navigation)', per((p) => p.loadSent));
-    row('`cache.load` answered at (host: SQLite read, frame; transfer)', per((p) => p.loadArrived));
-    row('`cache.load` reply size (MiB)', per((p) => p.replyMb, 1));
-    row(`baseline: bare Y.applyUpdate, cold (median of ${reps})`, layouts.map(() => fmt(applyCold)));
-    row('baseline: bare Y.applyUpdate, warm', layouts.map(() => fmt(applyWarm)));
-    const ratios = layouts.map((l) => median(opens.get(l)!.slice(1).map(shown)) / applyCold);
-    row('**open / bare apply (cold)**', ratios.map((r) => `**${fmt(r, 2)}×**`));
-    row('whole workspace applied / bare apply (cold)', layouts.map((l) => `${fmt(median(opens.get(l)!.slice(1).map((s) => s.applied)) / applyCold, 2)}×`));
-    const medians = layouts.map((l) => median(opens.get(l)!.slice(1).map(shown)));
-    row(`goal < ${GOAL_MS} ms`, medians.map((m) => (m < GOAL_MS ? 'met' : `not met (${fmt(m)} ms)`)));
-    row(`goal ≤ ${GOAL_RATIO}× bare apply`, ratios.map((r) => (r <= GOAL_RATIO ? 'met' : `not met (${fmt(r, 2)}×)`)));
-    row('rows rendered in the first frame', layouts.map((l) => String(opens.get(l)![1]?.rows ?? opens.get(l)![0]!.rows)));
-    row('every open, in order (ms; apply in brackets)', layouts.map((l) => opens.get(l)!.map((s) => `${fmt(shown(s))} (${fmt(s.applied - s.loaded)})`).join(', ')));
-    row('every baseline, cold (ms)', layouts.map(() => applies.map((a) => fmt(a.coldMs)).join(', ')));
-
-    console.log(`\nMemory (MiB)\n`);
-    row('measure', cols);
-    row('---', cols.map(() => '---'));
-    row('renderer JS heap used at the first row', layouts.map((l) => fmt(median(opens.get(l)!.map((s) => s.heapAtRowMb)))));
-    row('renderer JS heap used, settled, after a forced GC', layouts.map((l) => fmt(median(opens.get(l)!.map((s) => s.heapAfterGcMb)))));
-    row('baseline: JS heap held by the applied doc alone (after GC)', layouts.map(() => fmt(docHeap)));
-    row('host RSS idle, before any open', layouts.map((l) => fmt(hosts.get(l)!.rssIdleMb)));
-    row(`host RSS after ${reps + 1} opens`, layouts.map((l) => fmt(rss.get(l)!.after)));
-    row('host peak RSS (VmHWM)', layouts.map((l) => fmt(rss.get(l)!.peak)));
-
-    console.log(`\nReference, in Node (this process; ms, median of 3)\n`);
-    console.log('| measure | ms |\n|---|---|');
-    console.log(`| Y.applyUpdate of the full state in Node | ${fmt(ref.applyMs)} |`);
-    for (const [l, ms] of Object.entries(ref.loadMs)) {
-      console.log(`| LocalCache.loadDocUpdates (what \`cache.load\` does), ${l} | ${fmt(ms.parts)} |`);
-      console.log(`| LocalCache.loadDoc (merged into one update), ${l} | ${fmt(ms.merged)} |`);
+    // Printed before the server stage, so a server that fails loses nothing of the opens.
+    printOpens(opens, applies, splitApplies);
+    printMemory(opens, applies, { idle, after: rss });
+    printReference(ref);
+    printSearch(search, wireSearch);
+    const server: PresetResult['server'] = {};
+    if (withServer) {
+      for (const layout of ['split', 'single'] as const) {
+        server[layout] = await measureServer(data, layout, await mkdtemp(join(scratch, `server-${layout}-`))).catch((err: unknown) => {
+          console.log(`\nsync server, ${layout}: failed: ${err instanceof Error ? err.message : String(err)}`);
+          return undefined;
+        });
+      }
+      printServer(server);
     }
-    console.log(`| the state as a web host frame (encodeWire) | ${fmt(ref.wireMs)} |`);
-
-    console.log(`\nSearch (ms; ${searchReps} answers per query after one warm-up; limit 20; first query on a fresh index: ${fmt(search.firstMs, 1)} ms)\n`);
-    console.log('| query | hits | host: median | host: p95 | through the host WebSocket: median | p95 |');
-    console.log('|---|---|---|---|---|---|');
-    const allHost: number[] = [];
-    const allWire: number[] = [];
-    for (const q of QUERIES) {
-      const h = search.perQuery[q]!;
-      const w = wireSearch[q] ?? [];
-      allHost.push(...h.times);
-      allWire.push(...w);
-      console.log(`| \`${q}\` | ${h.hits} | ${fmt(median(h.times), 1)} | ${fmt(percentile(h.times, 95), 1)} | ${fmt(median(w), 1)} | ${fmt(percentile(w, 95), 1)} |`);
-    }
-    const worst = Math.max(percentile(allHost, 95), percentile(allWire, 95));
-    console.log(`| all | | ${fmt(median(allHost), 1)} | ${fmt(percentile(allHost, 95), 1)} | ${fmt(median(allWire), 1)} | ${fmt(percentile(allWire, 95), 1)} |`);
-    console.log(`\ngoal: search answers within ${SEARCH_GOAL_MS} ms (p95): ${worst <= SEARCH_GOAL_MS ? 'met' : 'not met'}`);
-
     if (profileTop.length > 0) {
       console.log('\nWhere one open spends its time (self time, ms, CPU profile of the renderer)\n');
       console.log('| ms | function |\n|---|---|');
       for (const f of profileTop) console.log(`| ${fmt(f.ms, 1)} | \`${f.name}\` |`);
     }
+    return { name, data, opens, applies, splitApplies, server };
+  } finally {
+    for (const context of contexts.values()) await context.close();
+    for (const host of hosts.values()) await stopHost(host);
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+const cols = () => layouts.map((l) => (l === 'single-log' ? `single doc, log (snapshot + ${LOG_ROWS} rows)` : l === 'single' ? 'single doc (today’s layout)' : 'split (conversation docs)'));
+
+function printOpens(opens: Map<Layout, OpenSample[]>, applies: ApplySample[], splitApplies: ApplySample[]): void {
+  const later = (l: Layout) => opens.get(l)!.slice(1);
+  const first = (l: Layout) => opens.get(l)![0]!;
+  const per = (f: (s: OpenSample) => number, digits = 0) => layouts.map((l) => fmt(median(later(l).map(f)), digits));
+  const applyCold = median(applies.slice(1).map((a) => a.coldMs));
+  const applyWarm = median(applies.slice(1).map((a) => a.warmMs));
+  const splitCold = median(splitApplies.map((a) => a.coldMs));
+  console.log(`Opens from the cache, server down (ms after navigation; median of ${reps} opens in fresh pages after the first; Chromium)\n`);
+  row('measure', cols());
+  row('---', cols().map(() => '---'));
+  row('**first incidents row on screen** (Element Timing)', per(shown).map((v) => `**${v}**`));
+  row(
+    'first row drawn from: the splash · the app from the kept preview · the app from the doc',
+    layouts.map((l) => {
+      const s = later(l);
+      const splash = s.filter((x) => x.fromSplash).length;
+      const preview = s.filter((x) => !x.fromSplash && x.rowInDom < x.applied).length;
+      return `${splash} · ${preview} · ${s.length - splash - preview}`;
+    }),
+  );
+  row('the app’s own list in the DOM (splash taken down)', per((s) => s.appRowInDom));
+  row('**first interaction answered**: the paint after the handler of the Runs click the app took (Event Timing startTime + duration)', per((s) => s.interaction.answered).map((v) => `**${v}**`));
+  row('· first click made at (its input time: when the first row was on screen)', per((s) => s.interaction.firstClickAt));
+  row('· clicks that fell on the inert splash and were clicked again (of the opens)', layouts.map((l) => `${later(l).filter((s) => s.interaction.lost > 0).length} of ${later(l).length}`));
+  row('· input delay of the click taken (main thread busy before its handler)', per((s) => s.interaction.delay));
+  row('· the Runs page in the DOM (before the doc is applied: its empty state) · its first run row · the next frame', layouts.map((l) => ['runsInDom', 'runsRowInDom', 'runsPainted'].map((k) => fmt(median(later(l).map((s) => s.interaction[k as 'runsInDom'])))).join(' · ')));
+  row('**whole workspace applied** (`driftdesk:cache-applied`)', per((s) => s.applied).map((v) => `**${v}**`));
+  row('**longest main-thread task** (Long Tasks API, navigation → applied + 1 s)', per(longest).map((v) => `**${v}**`));
+  row('· worst of the opens', layouts.map((l) => fmt(Math.max(...later(l).map(longest)))));
+  row('tasks over 50 ms: count · total ms', layouts.map((l) => `${fmt(median(later(l).map((s) => over(s, 50).length)))} · ${fmt(median(later(l).map((s) => total(over(s, 50)))))}`));
+  row('tasks over 100 ms: count · total ms', layouts.map((l) => `${fmt(median(later(l).map((s) => over(s, 100).length)))} · ${fmt(median(later(l).map((s) => total(over(s, 100)))))}`));
+  row(
+    '**cold host** (first open after the host started, cold browser cache): first row · interaction · applied · longest task',
+    layouts.map((l) => {
+      const s = first(l);
+      return `**${fmt(shown(s))}** · ${fmt(s.interaction.answered)} · ${fmt(s.applied)} · ${fmt(longest(s))}`;
+    }),
+  );
+  row('· waiting for the cached state (`driftdesk:cache-loaded` − `workspaces.open` answered)', per((s) => {
+    const open = s.calls.find((c) => c.channel === 'workspaces.open');
+    return open ? Math.max(0, s.loaded - open.arrived) : NaN;
+  }));
+  row('· applying it (`cache-loaded` → `cache-applied`)', per((s) => s.applied - s.loaded));
+  row('`cache.load` reply size (MiB)', per((s) => (s.calls.find((c) => c.channel === 'cache.load')?.replyBytes ?? NaN) / 2 ** 20, 1));
+  row(`**baseline: bare Y.applyUpdate of today’s single doc, cold** (median of ${reps}; warm ${fmt(applyWarm)})`, layouts.map(() => `**${fmt(applyCold)}**`));
+  row('bare Y.applyUpdate of the split workspace doc, cold', layouts.map(() => fmt(splitCold)));
+  const ratio = (f: (s: OpenSample) => number) => layouts.map((l) => `${fmt(median(later(l).map(f)) / applyCold, 2)}×`);
+  row('**first row / bare apply**', ratio(shown).map((v) => `**${v}**`));
+  row('first interaction / bare apply', ratio((s) => s.interaction.answered));
+  row('whole workspace applied / bare apply', ratio((s) => s.applied));
+  row('longest task / bare apply', ratio(longest));
+  row('rows rendered in the first frame', layouts.map((l) => String(opens.get(l)![1]?.rows ?? first(l).rows)));
+  row(
+    'every open, in order: first row / interaction / applied / longest task',
+    layouts.map((l) => opens.get(l)!.map((s) => `${fmt(shown(s))}/${fmt(s.interaction.answered)}/${fmt(s.applied)}/${fmt(longest(s))}`).join(', ')),
+  );
+  row('every baseline, cold (ms)', layouts.map(() => applies.map((a) => fmt(a.coldMs)).join(', ')));
+}
+
+function printMemory(opens: Map<Layout, OpenSample[]>, applies: ApplySample[], rss: { idle: Map<Layout, number>; after: Map<Layout, { after: number; peak: number }> }): void {
+  console.log(`\nMemory (MiB)\n`);
+  row('measure', cols());
+  row('---', cols().map(() => '---'));
+  row('renderer JS heap used at the first row', layouts.map((l) => fmt(median(opens.get(l)!.map((s) => s.heapAtRowMb)))));
+  row('**renderer JS heap used, settled, after a forced GC**', layouts.map((l) => `**${fmt(median(opens.get(l)!.map((s) => s.heapAfterGcMb)))}**`));
+  row('baseline: JS heap held by today’s single doc alone, applied (after GC)', layouts.map(() => fmt(median(applies.map((a) => a.docHeapMb)))));
+  row('host RSS idle, before any open', layouts.map((l) => fmt(rss.idle.get(l) ?? NaN)));
+  row(`host RSS after ${reps + 1} opens`, layouts.map((l) => fmt(rss.after.get(l)!.after)));
+  row('host peak RSS (VmHWM)', layouts.map((l) => fmt(rss.after.get(l)!.peak)));
+}
+
+function printServer(server: PresetResult['server']): void {
+  const failed: ServerSample = { docBytes: NaN, rssStartedMb: NaN, coldMs: NaN, warmMs: NaN, coldConnectedMs: NaN, warmConnectedMs: NaN, rssAfterMb: NaN, peakRssMb: NaN, heapAfterGcMb: NaN };
+  const split = server.split ?? failed;
+  const single = server.single ?? failed;
+  console.log(`\nSync server: a room loaded for one client (a child process, SQLite store; ms and MiB)\n`);
+  console.log('| measure | split workspace doc | baseline: today’s single doc | split / single |\n|---|---|---|---|');
+  const line = (label: string, f: (s: ServerSample) => number, digits = 0) => console.log(`| ${label} | ${fmt(f(split), digits)} | ${fmt(f(single), digits)} | ${fmt(f(split) / f(single), 2)}× |`);
+  line('workspace doc the room loads (MiB)', (s) => s.docBytes / 2 ** 20, 1);
+  line('**connect → synced, first client** (room loaded from the store)', (s) => s.coldMs);
+  line('· of which connect → socket open (upgrade, auth)', (s) => s.coldConnectedMs);
+  line('connect → synced, second client (room in memory)', (s) => s.warmMs);
+  line('server RSS, started, nothing loaded', (s) => s.rssStartedMb);
+  line('**server RSS with the room loaded** (two clients)', (s) => s.rssAfterMb);
+  line('server peak RSS (VmHWM)', (s) => s.peakRssMb);
+  line('server JS heap used after a forced GC, room loaded', (s) => s.heapAfterGcMb);
+}
+
+function printReference(ref: Awaited<ReturnType<typeof nodeReference>>): void {
+  console.log(`\nReference, in Node (this process; ms, median of 3)\n`);
+  console.log('| measure | ms |\n|---|---|');
+  console.log(`| Y.applyUpdate of today’s single doc | ${fmt(ref.applyMs)} |`);
+  console.log(`| Y.applyUpdate of the split workspace doc | ${fmt(ref.splitApplyMs)} |`);
+  for (const [l, ms] of Object.entries(ref.loadMs)) console.log(`| LocalCache.loadDocUpdates of the workspace doc (what \`cache.load\` does), ${l} | ${fmt(ms)} |`);
+  console.log(`| today’s single doc as a web host frame (encodeWire) | ${fmt(ref.wireMs)} |`);
+}
+
+function printSearch(search: Awaited<ReturnType<typeof hostSearch>>, wire: Record<string, number[]>): void {
+  const allHost = Object.values(search.perQuery).flatMap((q) => q.times);
+  const allWire = Object.values(wire).flat();
+  const worst = Math.max(percentile(allHost, 95), percentile(allWire, 95));
+  console.log(
+    `\nSearch (${layouts[0]} layout, ${QUERIES.length} queries × ${searchReps}): host median ${fmt(median(allHost), 1)} ms, p95 ${fmt(percentile(allHost, 95), 1)}; ` +
+      `through the host WebSocket median ${fmt(median(allWire), 1)}, p95 ${fmt(percentile(allWire, 95), 1)}; first query on a fresh index ${fmt(search.firstMs, 1)} ms; ` +
+      `goal ≤ ${SEARCH_GOAL_MS} ms p95: ${worst <= SEARCH_GOAL_MS ? 'met' : 'not met'}`,
+  );
+}
+
+function printGoals(result: PresetResult): void {
+  const layout: Layout = layouts.includes('split') ? 'split' : layouts[0]!;
+  const opens = result.opens.get(layout)!;
+  const later = opens.slice(1);
+  const goals: [string, number, number, string][] = [
+    [`first row on screen < ${GOALS.firstRowMs} ms (median)`, median(later.map(shown)), GOALS.firstRowMs, 'ms'],
+    [`first interaction answered < ${GOALS.interactionMs} ms (median)`, median(later.map((s) => s.interaction.answered)), GOALS.interactionMs, 'ms'],
+    [`no main-thread task > ${GOALS.longestTaskMs} ms (the longest of every open, the first included)`, Math.max(...opens.map(longest)), GOALS.longestTaskMs, 'ms'],
+    [`cold host < ${GOALS.coldHostMs} ms (first open after the host started: first row on screen)`, shown(opens[0]!), GOALS.coldHostMs, 'ms'],
+    [`renderer heap < ${GOALS.heapMb} MB (settled, after GC; median)`, median(opens.map((s) => s.heapAfterGcMb)), GOALS.heapMb, 'MiB'],
+  ];
+  console.log(`\n### Goals for the ${result.name} workspace, ${layout} layout (issue 20)\n`);
+  console.log('| goal | measured | |\n|---|---|---|');
+  for (const [label, value, limit, unit] of goals) console.log(`| ${label} | ${fmt(value)} ${unit} | ${value < limit ? 'met' : '**not met**'} |`);
+  // Event Timing ends at the paint after the click's handlers; what the click asked for may come later.
+  const runsDrawn = median(later.map((s) => s.interaction.runsPainted));
+  console.log(`| (not a goal: the same interaction to the Runs page’s first row drawn, its next frame; median) | ${fmt(runsDrawn)} ms | ${runsDrawn < GOALS.interactionMs ? 'under' : 'over'} ${GOALS.interactionMs} ms |`);
+}
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const rendererIndex = join(ROOT, 'out/renderer/index.html');
+  if (!existsSync(rendererIndex)) throw new Error('the renderer is not built: run `npx electron-vite build` (npm run bench:open does it)');
+  const scratchRoot = await mkdtemp(join(tmpdir(), 'driftdesk-bench-open-'));
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const results: PresetResult[] = [];
+  try {
+    console.log(
+      `bench:open — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} × ${cpus()[0]?.model.trim()}, ` +
+        `${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, Chromium ${browser.version()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ` +
+        `renderer built ${statSync(rendererIndex).mtime.toISOString().slice(0, 16).replace('T', ' ')}; presets ${presetNames.join(', ')}; layouts ${layouts.join(', ')}; ${reps} reps`,
+    );
+    const yjsBundle = await bundleYjs(ROOT);
+    for (const name of presetNames) results.push(await runPreset(name as PresetName, browser, yjsBundle, scratchRoot));
+    for (const result of results) if (result.name === '3y' || results.length === 1) printGoals(result);
     console.log(`\nwhole run ${((performance.now() - began) / 1000).toFixed(0)} s; load average now ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   } finally {
     await browser.close();
-    for (const host of hosts.values()) await stopHost(host);
-    await rm(scratch, { recursive: true, force: true });
+    await rm(scratchRoot, { recursive: true, force: true });
   }
 }
 

@@ -10,7 +10,7 @@
  * largest conversation doc and a typical one. The split is done in memory with the server's own
  * functions (thread-docs.ts, split-conversations.ts). Medians of 5 runs each.
  *
- * Run: `npm run bench:split [-- --runs N --incidents N --comments N --notes N]` (the first run
+ * Run: `npm run bench:split [-- --preset 1y|3y --runs N --incidents N --comments N --notes N]` (the first run
  * generates the data, about a minute at the default sizes).
  */
 import { readFile } from 'node:fs/promises';
@@ -64,7 +64,7 @@ function split(state: Uint8Array, timelines: boolean): { workspace: Uint8Array; 
 
 async function main(): Promise<void> {
   const sizes = sizesFromArgs();
-  const data = await ensureOpenBenchData(sizes, (line) => console.log(line));
+  const data = await ensureOpenBenchData(sizes, (line) => console.log(line), []);
   const state = new Uint8Array(await readFile(data.stateFile));
   const baseline = applyMs(state);
   const rows: string[][] = [['today: one workspace doc (baseline)', kb(state.length), ms(baseline), '1.00×', '']];
