@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { addComment, createIncident, updateIncident, upsertMember } from './commands.ts';
-import { countCommentsByIncident, getIncident, listComments, listIncidents, listMentionsOf, parseRecord } from './queries.ts';
+import { countCommentsByIncident, getIncident, listComments, listIncidents, listMentionsOf, parseRecord, warmRecords } from './queries.ts';
 import { DOC_KEYS, commentSchema, incidentSchema } from './schema.ts';
 
 function context() {
@@ -77,6 +77,24 @@ describe('reading comments', () => {
     entry.delete('title'); // now it does not fit the schema
     expect(getIncident(doc, incident.id)).toBeUndefined();
     expect(listIncidents(doc)).toEqual([]);
+    parse.mockRestore();
+  });
+});
+
+describe('warming the largest registries', () => {
+  it('parses every incident ahead of the list, pausing whenever the budget has passed, so the list reads only cache hits', () => {
+    const doc = new Y.Doc();
+    const ctx = context();
+    for (let i = 0; i < 40; i++) createIncident(doc, { title: `incident ${i}`, severity: 'low' }, ctx);
+    const parse = vi.spyOn(incidentSchema, 'safeParse');
+    let clock = 0;
+    const pauses = [...warmRecords(doc, () => clock++, 5)].length;
+    // Each parse reads the clock once; every sixth read is past the budget of 5.
+    expect(pauses).toBeGreaterThanOrEqual(5);
+    expect(pauses).toBeLessThanOrEqual(8);
+    expect(parse).toHaveBeenCalledTimes(40);
+    expect(listIncidents(doc)).toHaveLength(40);
+    expect(parse).toHaveBeenCalledTimes(40);
     parse.mockRestore();
   });
 });

@@ -16,6 +16,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { startTransition } from 'react';
 import * as Y from 'yjs';
 import { type ServerBehind, ownDiffVector, serverBehind } from '../../../core/workspace/server-behind';
+import { warmRecords } from '../../../core/workspace/queries';
 import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
 import { type DriftdeskMessage, MESSAGE_DRIFTDESK, STORAGE_DOWN_REASON, readDriftdeskMessage, syncProtocols } from '../../../shared/sync-messages';
 import { beginHydration, batchUpdates, endHydration, yieldToPage } from './hydration';
@@ -51,6 +52,8 @@ export const SAVE_DELAY_MS = 150;
  * small rows are grouped up to it.
  */
 export const APPLY_BATCH_BYTES = 256 * 1024;
+/** Parsing the largest registries after a sliced load takes turns with the page this often (ms). */
+const WARM_BUDGET_MS = 25;
 /** While a doc loads, progress is reported at most this often. */
 const PROGRESS_EVERY_MS = 100;
 
@@ -182,6 +185,14 @@ export class DocSync {
         }
         await yieldToPage();
         if (this.disposed || this.doc !== doc) break;
+      }
+      // Views would parse every run and incident at their first read, in one task: parse them
+      // now, a few milliseconds per task, so those reads are cache hits.
+      if (batches.length > 1 && !this.disposed && this.doc === doc) {
+        for (const _ of warmRecords(doc, () => performance.now(), WARM_BUDGET_MS)) {
+          await yieldToPage();
+          if (this.disposed || this.doc !== doc) break;
+        }
       }
     } catch (err) {
       endHydration(doc);
