@@ -1,3 +1,4 @@
+import { notificationsGranted } from './notification-permission';
 import { useCallback, useEffect, useRef } from 'react';
 import type * as Y from 'yjs';
 import { incidentDigest, listIncidents } from '../../../core/workspace';
@@ -44,7 +45,7 @@ export function IncidentNotifier({ session }: { session: WorkspaceSession }) {
   );
   const shown = useRef(new Set<string>());
   useEffect(() => {
-    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    if (!notificationsGranted()) return;
     for (const alert of alerts) {
       if (shown.current.has(alert.key)) continue;
       shown.current.add(alert.key);

@@ -1,3 +1,4 @@
+import { notificationsGranted } from './notification-permission';
 import { useEffect, useRef } from 'react';
 import { inboxItemHref, useInbox } from '../session/use-inbox';
 import type { WorkspaceSession } from '../session/workspace-session';
@@ -11,7 +12,7 @@ export function MentionNotifier({ session }: { session: WorkspaceSession }) {
   const { unread } = useInbox(session);
   const notified = useRef(new Set<string>());
   useEffect(() => {
-    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    if (!notificationsGranted()) return;
     for (const item of unread) {
       if (item.at < session.startedAt || notified.current.has(item.id)) continue;
       notified.current.add(item.id);

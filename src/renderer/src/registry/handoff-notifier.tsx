@@ -1,3 +1,4 @@
+import { notificationsGranted } from '../components/notification-permission';
 import { useCallback, useEffect, useRef } from 'react';
 import type * as Y from 'yjs';
 import { waitingFor } from '../../../core/workspace';
@@ -27,7 +28,7 @@ export function HandoffNotifier({ session }: { session: WorkspaceSession }) {
   );
   const shown = useRef(new Set<string>());
   useEffect(() => {
-    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    if (!notificationsGranted()) return;
     for (const alert of alerts) {
       if (shown.current.has(alert.key)) continue;
       shown.current.add(alert.key);

@@ -1,3 +1,4 @@
+import { noteNotificationPermission, notificationPermission } from '../components/notification-permission';
 import { useEffect, useState } from 'react';
 import type { InboxItem } from '../../../core/workspace';
 import { TimeAgo } from '../components/badges';
@@ -25,7 +26,7 @@ export function InboxPage({ session }: { session: WorkspaceSession }) {
   const { items, unread } = useInbox(session);
   const unreadIds = new Set(unread.map((i) => i.id));
   const ws = session.connection.workspaceId;
-  const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission));
+  const [permission, setPermission] = useState(notificationPermission);
   useEffect(() => session.setViewing('inbox'), [session]);
 
   return (
@@ -41,7 +42,10 @@ export function InboxPage({ session }: { session: WorkspaceSession }) {
       {permission === 'default' && (
         <p className="muted">
           Want a desktop notification when someone mentions you?{' '}
-          <button type="button" className="link" onClick={() => void Notification.requestPermission().then(setPermission)}>
+          <button type="button" className="link" onClick={() => void Notification.requestPermission().then((p) => {
+            noteNotificationPermission(p);
+            setPermission(p);
+          })}>
             Turn on notifications
           </button>
         </p>
