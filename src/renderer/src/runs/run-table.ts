@@ -124,19 +124,21 @@ export function tableRows(runs: readonly RunSummaryRecord[], groupByExperiment: 
 export function runVocabulary(runs: readonly RunSummaryRecord[]): {
   params: string[]; metrics: string[]; tags: string[]; experiments: string[]; counts: Map<string, number>;
 } {
-  const counts = new Map<string, number>();
-  const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  // Counted per kind under the bare name, prefixed once at the end: a workspace of years has
+  // 50,000 runs with a few names each, and a prefixed string per sighting cost most of a long task.
+  const params = new Map<string, number>();
+  const metrics = new Map<string, number>();
   const tags = new Set<string>();
   const experiments = new Set<string>();
   for (const r of runs) {
-    for (const k in r.params) count(`param:${k}`);
-    for (const k in r.metrics) count(`metric:${k}`);
+    for (const k in r.params) params.set(k, (params.get(k) ?? 0) + 1);
+    for (const k in r.metrics) metrics.set(k, (metrics.get(k) ?? 0) + 1);
     for (const k in r.tags ?? {}) tags.add(k);
     experiments.add(r.experiment);
   }
-  const names = (prefix: string) => [...counts.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  const counts = new Map<string, number>([...[...params].map(([k, n]) => [`param:${k}`, n] as const), ...[...metrics].map(([k, n]) => [`metric:${k}`, n] as const)]);
   const sorted = (s: Iterable<string>) => [...s].sort((a, b) => a.localeCompare(b));
-  return { params: sorted(names('param:')), metrics: sorted(names('metric:')), tags: sorted(tags), experiments: sorted(experiments), counts };
+  return { params: sorted(params.keys()), metrics: sorted(metrics.keys()), tags: sorted(tags), experiments: sorted(experiments), counts };
 }
 
 /**
@@ -147,25 +149,31 @@ export function runVocabulary(runs: readonly RunSummaryRecord[]): {
  * those that vary first. Ties go A→Z, so the choice is stable.
  */
 export function defaultColumns(runs: readonly RunSummaryRecord[]): ColumnId[] {
-  const stats = new Map<ColumnId, { runs: number; values: Set<string> }>();
-  const see = (id: ColumnId, value: string) => {
-    const s = stats.get(id) ?? { runs: 0, values: new Set<string>() };
-    s.runs++;
-    s.values.add(value);
-    stats.set(id, s);
+  // Whether a column varies needs its first value and one that differs, not every value: a set of
+  // each metric's 50,000 values was most of a long task on a workspace of years. Kept per kind
+  // under the bare name, so no string is built per sighting.
+  type Stat = { runs: number; first: string; varies: boolean };
+  const see = (stats: Map<string, Stat>, key: string, value: string) => {
+    const s = stats.get(key);
+    if (!s) stats.set(key, { runs: 1, first: value, varies: false });
+    else {
+      s.runs++;
+      if (!s.varies && value !== s.first) s.varies = true;
+    }
   };
+  const params = new Map<string, Stat>();
+  const metrics = new Map<string, Stat>();
   for (const r of runs) {
-    for (const [k, v] of Object.entries(r.params)) see(`param:${k}`, v);
-    for (const [k, v] of Object.entries(r.metrics)) see(`metric:${k}`, String(v));
+    for (const k in r.params) see(params, k, r.params[k]!);
+    for (const k in r.metrics) see(metrics, k, String(r.metrics[k]));
   }
-  const pick = (prefix: 'metric:' | 'param:', n: number) =>
+  const pick = (prefix: 'metric:' | 'param:', stats: Map<string, Stat>, n: number) =>
     [...stats.entries()]
-      .filter(([id]) => id.startsWith(prefix))
-      .map(([id, s]) => ({ id, varies: s.values.size > 1 ? 1 : 0, runs: s.runs }))
+      .map(([k, s]) => ({ id: `${prefix}${k}` as ColumnId, varies: s.varies ? 1 : 0, runs: s.runs }))
       .sort((a, b) => b.varies - a.varies || b.runs - a.runs || a.id.localeCompare(b.id))
       .slice(0, n)
       .map((c) => c.id);
-  return [...pick('metric:', 4), ...pick('param:', 4)];
+  return [...pick('metric:', metrics, 4), ...pick('param:', params, 4)];
 }
 
 /**
