@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { PostgresStore } from '../../server/postgres-store.ts';
-import { addComment, createIncident, createNote, getIncident, listIncidents, listMembers, noteDocName, updateIncident } from '../../src/core/workspace/index.ts';
+import { addComment, createIncident, createNote, getIncident, listIncidents, listMembers, noteDocName, threadDocName, updateIncident } from '../../src/core/workspace/index.ts';
 import { parseInviteLink } from '../../src/shared/host-contract.ts';
 import { startEmbeddedServer } from '../../src/node/embedded-server.ts';
 import { createHostHandlers } from '../../src/node/host-handlers.ts';
@@ -93,7 +93,11 @@ describe('moving a workspace to a team server', () => {
     updateIncident(there.doc, { incidentId: incident.id, status: 'investigating' }, ctx(local.memberId, 'Ada'));
     const bobThere = await open(team.url, empty.id, parseInviteLink(moved.invites[0]!.link)!.token);
     await waitFor(() => getIncident(bobThere.doc, incident.id)?.status === 'investigating', 'Ada’s edit of her own incident accepted and seen by Bob');
-    expect(JSON.stringify(bobThere.doc.getMap('comments').toJSON())).toContain('Upstream changed the tenure buckets.');
+    // Bob's comment: in the workspace doc, or — once the team server has split the moved workspace
+    // into conversation docs, which it does on its first load — in the incident's conversation doc.
+    const conversationThere = await open(team.url, threadDocName(empty.id, { kind: 'incident', id: incident.id }), empty.token);
+    const commentsThere = () => JSON.stringify([bobThere.doc.getMap('comments').toJSON(), conversationThere.doc.getMap('comments').toJSON()]);
+    await waitFor(() => commentsThere().includes('Upstream changed the tenure buckets.'), 'Bob’s comment on the team server');
     const noteThere = await open(team.url, noteDocName(empty.id, note.id), empty.token);
     expect(noteThere.doc.getText('body').toString()).toBe('The March release bucketed tenure by quarter.');
     expect(Buffer.from((await team.store.getBlob(empty.id, sha))!).toString()).toBe('{"profile":"tenure"}');
