@@ -15,7 +15,10 @@ const disposers: (() => void)[] = [];
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'driftdesk-roles-'));
-  server = await startSyncServer({ port: 0, dataDir });
+  // Comments here go into the workspace doc, as an older app writes them; a splitting server would
+  // move them into conversation docs a second later, racing the reads (split-timelines.test.ts and
+  // thread-docs.test.ts test that path).
+  server = await startSyncServer({ port: 0, dataDir, splitConversations: false });
 });
 afterEach(async () => {
   for (const d of disposers.splice(0)) d();

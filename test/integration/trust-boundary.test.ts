@@ -37,7 +37,10 @@ let logs: Record<string, unknown>[];
 const disposers: (() => void)[] = [];
 
 async function start(limits?: Partial<Limits>) {
-  server = await startSyncServer({ port: 0, dataDir, limits, log: (e) => logs.push(e) });
+  // Comments here go into the workspace doc, as an older app writes them; a splitting server would
+  // move them into conversation docs a second later, racing the reads (split-timelines.test.ts and
+  // thread-docs.test.ts test that path).
+  server = await startSyncServer({ port: 0, dataDir, limits, log: (e) => logs.push(e), splitConversations: false });
 }
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'driftdesk-trust-'));
