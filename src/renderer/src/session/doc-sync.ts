@@ -112,8 +112,8 @@ export class DocSync {
 
   /**
    * Loads the cached doc (so the UI can render at once), then joins other windows and the server.
-   * `beforeApply` (a list preview being painted) is waited for before the cached state is applied,
-   * which blocks the page for as long as it takes; the load itself is asked for at once.
+   * `beforeApply` (a list preview being painted) is waited for before the cached state is applied
+   * (in slices, see applyCached); the load itself is asked for at once.
    */
   async start(beforeApply?: Promise<unknown>): Promise<void> {
     // Listen first: an update another window saves while the cache loads must not be missed.
