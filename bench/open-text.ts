@@ -4,17 +4,6 @@
  * same workspace.
  */
 
-/** Small, fast, seedable PRNG (mulberry32), so every run writes the same workspace. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const COLUMNS = ['income', 'age', 'tenure_months', 'merchant_category', 'region', 'device_type', 'txn_amount', 'days_since_signup', 'credit_limit', 'num_logins_7d', 'basket_size', 'session_length'];
 export const MODELS = ['churn-xgb', 'fraud-lgbm', 'ltv-catboost', 'reco-two-tower', 'credit-risk-glm', 'eta-regressor', 'search-ranker', 'demand-prophet'];

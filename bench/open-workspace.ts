@@ -48,7 +48,8 @@ import {
 } from '../src/core/workspace/index.ts';
 import { createMonitor } from '../src/core/monitor/monitors.ts';
 import { removeMoved } from '../server/split-conversations.ts';
-import { COLUMNS, EXPERIMENTS, MARKDOWN_BLOCKS, MEMBER_NAMES, METRICS, MODELS, PARAMS, SENTENCES, fill, hex, pick, prose, rng, shuffled, skewed, uuid } from './open-text.ts';
+import { COLUMNS, EXPERIMENTS, MARKDOWN_BLOCKS, MEMBER_NAMES, METRICS, MODELS, PARAMS, SENTENCES, fill, hex, pick, prose, shuffled, skewed, uuid } from './open-text.ts';
+import { prng } from '../test/helpers/prng.ts';
 
 /** Log rows after the snapshot in the `log` layout: "a few hundred", below COMPACT_AFTER. */
 export const LOG_ROWS = 300;
@@ -86,7 +87,7 @@ export interface Built {
 
 /** Writes the workspace doc in many sessions (each its own Yjs client id), as a team would. */
 export function buildWorkspace(sizes: OpenBenchSizes): Built {
-  const r = rng(0x5eed);
+  const r = prng(0x5eed);
   const doc = new Y.Doc();
   const workspaceId = uuid(r);
   const end = Date.UTC(2026, 10, 20);
@@ -311,7 +312,7 @@ export interface SplitWorkspace {
  * server's writes get client ids of their own, as a server process has.
  */
 export function splitWorkspace(state: Uint8Array): SplitWorkspace {
-  const r = rng(0x5e4e7);
+  const r = prng(0x5e4e7);
   const doc = new Y.Doc();
   Y.applyUpdate(doc, state);
   doc.clientID = Math.floor(r() * 2 ** 31);

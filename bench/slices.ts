@@ -25,26 +25,17 @@ import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
 import { sliceUpdate } from '../src/core/workspace/update-slices.ts';
 import { DEFAULT_SIZES } from './open-data.ts';
+import { prng } from '../test/helpers/prng.ts';
 
 const REPS = 3;
 const SIZES = [256 * 1024, 1024 * 1024];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'drift psi threshold reference current window batch feature pipeline retrain rollback calibration latency schema upstream backfill monitor incident owner review'.split(' ');
 
 /** The synthetic workspace: records, comments and notes written by many sessions. */
 function syntheticState(targetBytes = 15 * 1024 * 1024): { state: Uint8Array; sessions: number } {
-  const r = rng(20);
+  const r = prng(20);
   const int = (n: number) => Math.floor(r() * n);
   const sentence = (words: number) => Array.from({ length: words }, () => WORDS[int(WORDS.length)]).join(' ');
   const doc = new Y.Doc();

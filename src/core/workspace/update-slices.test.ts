@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { UpdateSliceError, sliceUpdate } from './update-slices.ts';
+import { prng } from '../../../test/helpers/prng.ts';
 
-/** mulberry32: a small seeded generator, so every failing seed can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['a', 'hello ', 'wörld', '日本語', '😀', 'x😀y', 'é', '\n', 'ok', 'drift 0.31 '];
 
@@ -29,7 +19,7 @@ interface Written {
  * formatting marks (if asked: see the formatting test), binary, nested types, XML, `any` values and a subdocument.
  */
 function writeDocs(seed: number, gc: boolean, { steps = 120, formatting = false } = {}): Written {
-  const rand = random(seed);
+  const rand = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const int = (n: number): number => Math.floor(rand() * n);
   const docs = Array.from({ length: 2 + int(4) }, () => new Y.Doc({ gc }));
@@ -492,7 +482,7 @@ describe('sliceUpdate', () => {
   });
 
   it('never hangs or loses anything on corrupted updates: either an UpdateSliceError, or slices that give what Y.applyUpdate gives', () => {
-    const rand = random(99);
+    const rand = prng(99);
     const base = Y.encodeStateAsUpdate(writeDocs(11, true).all);
     let compared = 0;
     for (let n = 0; n < 300; n++) {
