@@ -13,7 +13,7 @@
  * integrated when that slice arrives, as it would if it came over the network.
  */
 import * as Y from 'yjs';
-import { sliceUpdate } from '../src/core/workspace/update-slices.ts';
+import { sliceUpdateOrWhole } from '../src/core/workspace/update-slices.ts';
 
 /**
  * Bytes of stored state applied per macrotask. At 256 KiB the longest slice of a 15 MB
@@ -32,12 +32,7 @@ export async function applyStoredState(doc: Y.Doc, state: Uint8Array, origin: un
     Y.applyUpdate(doc, state, origin);
     return;
   }
-  let slices: Uint8Array[];
-  try {
-    slices = sliceUpdate(state, sliceBytes);
-  } catch {
-    slices = [state];
-  }
+  const slices = sliceUpdateOrWhole(state, sliceBytes);
   // A yield before the first slice too: cutting took a task of its own.
   for (const slice of slices) {
     await new Promise((resolve) => setImmediate(resolve));

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as Y from 'yjs';
-import { sliceUpdate } from '../core/workspace/update-slices.ts';
+import { sliceUpdateOrWhole } from '../core/workspace/update-slices.ts';
 import type { WorkspaceConnection } from '../shared/host-contract.ts';
 import { sqliteNativeBinding } from './native-binding.ts';
 
@@ -23,18 +23,6 @@ export const COMPACT_AFTER = 500;
  * the 100 ms of a long task.
  */
 export const SNAPSHOT_SLICE_BYTES = 256 * 1024;
-
-/**
- * A state as slices to keep; whole when it cannot be sliced — sliceUpdate throws on an update it
- * cannot read, which must not stop a doc from loading (the window's apply is the judge of that).
- */
-function slicesOf(state: Uint8Array): Uint8Array[] {
-  try {
-    return sliceUpdate(state, SNAPSHOT_SLICE_BYTES);
-  } catch {
-    return [state];
-  }
-}
 
 /** A view of a Buffer from SQLite, not a copy: each Buffer better-sqlite3 returns is its own memory. */
 const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -250,7 +238,7 @@ export class LocalCache {
     this.db.transaction(() => {
       this.markRefused(docId, reason, now);
       this.db.prepare('DELETE FROM doc_updates WHERE doc_id = ?').run(docId);
-      this.writeSnapshot(docId, slicesOf(state), now);
+      this.writeSnapshot(docId, sliceUpdateOrWhole(state, SNAPSHOT_SLICE_BYTES), now);
       this.db.prepare('INSERT INTO doc_versions (doc_id, version) VALUES (?, 1) ON CONFLICT(doc_id) DO UPDATE SET version = version + 1').run(docId);
     })();
   }
@@ -305,7 +293,7 @@ export class LocalCache {
   loadDocUpdates(docId: string): Uint8Array[] {
     let snapshot = this.snapshotParts(docId);
     if (snapshot.length === 1 && snapshot[0]!.length > 2 * SNAPSHOT_SLICE_BYTES) {
-      const slices = slicesOf(snapshot[0]!);
+      const slices = sliceUpdateOrWhole(snapshot[0]!, SNAPSHOT_SLICE_BYTES);
       if (slices.length > 1) {
         this.db.transaction(() => this.writeSnapshot(docId, slices))();
         snapshot = slices;
@@ -316,7 +304,7 @@ export class LocalCache {
       .all(docId) as { seq: number; data: Buffer }[];
     const parts = [...snapshot, ...rows.map((r) => view(r.data))];
     if (rows.length <= COMPACT_AFTER) return parts;
-    const slices = slicesOf(Y.mergeUpdates(parts));
+    const slices = sliceUpdateOrWhole(Y.mergeUpdates(parts), SNAPSHOT_SLICE_BYTES);
     try {
       this.db.transaction(() => {
         this.writeSnapshot(docId, slices);

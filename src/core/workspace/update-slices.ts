@@ -313,3 +313,16 @@ export function sliceUpdate(update: Uint8Array, maxBytes: number): Uint8Array[] 
   const deletes = placeDeletes(parsed, slices);
   return slices.map((blocks, s) => writeSlice(update, parsed, blocks, deletes[s]!));
 }
+
+/**
+ * `sliceUpdate`, or `[update]` when it cannot read the update: for callers that keep or apply a
+ * state and must not fail where `Y.applyUpdate` is the judge of a malformed one (the local
+ * cache's snapshot, a sync room's stored state).
+ */
+export function sliceUpdateOrWhole(update: Uint8Array, maxBytes: number): Uint8Array[] {
+  try {
+    return sliceUpdate(update, maxBytes);
+  } catch {
+    return [update];
+  }
+}
