@@ -12,6 +12,7 @@ import { type AppInfo, type ComparedFiles, DEFAULT_HOST_FILE_BYTES, type HostHan
 import { loadBlob, storeBlob } from './blob-sync.ts';
 import { fetchDatasetFile, uploadDatasetFile } from './dataset-files.ts';
 import { FileReceiver } from './file-receiver.ts';
+import { CachePages } from './cache-pages.ts';
 import type { ArchiveSource } from '../../server/archive/archive-store.ts';
 import type { DriftComparison } from '../data/datasets/compare.ts';
 import { md5File } from '../data/datasets/content-hash.ts';
@@ -57,6 +58,7 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
   const lastPull = new Map<string, number>();
   const received = new FileReceiver(join(info.dataDir, 'received-files'), maxReceivedFileBytes);
   const notebooks = new NotebookReader();
+  const cachePages = new CachePages(now);
   // The embedded server picks a free port at each start, so a local workspace's URL is
   // always the current one rather than the one saved when it was created.
   const current = (conn: WorkspaceConnection): WorkspaceConnection =>
@@ -129,11 +131,13 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
       return { kind: 'ok', role, memberName: name };
     },
 
-    'cache.load': async ({ docId }) => {
+    'cache.load': async ({ docId }, caller) => {
       const updates = cache.loadDocUpdates(docId);
       search?.afterLoad(docId, updates);
-      return { updates, version: cache.docVersion(docId) };
+      return { ...cachePages.begin(updates, caller.id), version: cache.docVersion(docId) };
     },
+
+    'cache.loadPage': async ({ loadId, page }, caller) => ({ updates: cachePages.page(loadId, page, caller.id) }),
 
     'cache.preview': async ({ docId, list }) => ({ json: cache.loadPreview(docId, list) }),
 

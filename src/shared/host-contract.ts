@@ -143,6 +143,8 @@ export const hostRequests = {
   'workspaces.open': z.object({ workspaceId: docId }),
   'workspaces.check': z.object({ workspaceId: docId }),
   'cache.load': z.object({ docId }),
+  /** The next page of a load `cache.load` began (its `more.loadId`; pages 1..more.pages-1, in any order). */
+  'cache.loadPage': z.object({ loadId: z.string().regex(/^[0-9a-f]{32}$/, 'expected the loadId cache.load answered'), page: z.number().int().min(1).max(1_000_000) }),
   /**
    * A list as last drawn from the doc (src/core/workspace/list-preview.ts), or the screen it was on
    * (`splash`: src/renderer/src/session/splash.ts), if the doc has not changed since.
@@ -315,10 +317,12 @@ export interface HostResponses {
   'workspaces.open': WorkspaceConnection;
   'workspaces.check': ConnectionCheck;
   /**
-   * The cached state of a doc as updates to apply in order, in one transaction (the snapshot,
-   * then the log after it; not merged, see LocalCache.loadDocUpdates); empty when nothing is cached.
+   * The cached state of a doc as updates to apply in order (the snapshot's slices, then the log
+   * after it; not merged, see LocalCache.loadDocUpdates); empty when nothing is cached. A large
+   * state comes in pages: this is the first, `more` says how to fetch the rest (cache-pages.ts).
    */
-  'cache.load': { updates: Uint8Array[]; version: number };
+  'cache.load': { updates: Uint8Array[]; version: number; totalBytes: number; more?: { loadId: string; pages: number } };
+  'cache.loadPage': { updates: Uint8Array[] };
   'cache.preview': { json: string | null };
   'cache.savePreview': { saved: boolean };
   'blobs.get': { data: Uint8Array };

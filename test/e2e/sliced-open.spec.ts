@@ -4,7 +4,7 @@
  * window applies them one per task (DocSync.applyCached), views reading the doc once at the end.
  * Here the demo workspace is grown in its local cache, as the app would have it after months,
  * past what one slice holds; reopened, every incident is there and the doc came in at least as
- * many batches as the cache holds slices.
+ * many batches as the cache holds slices, the host's answer in more than one page.
  */
 import * as Y from 'yjs';
 import { createIncident, listIncidents } from '../../src/core/workspace/index.ts';
@@ -29,7 +29,7 @@ test('a workspace larger than a slice opens in batches with every incident in it
   const ctx = { actor: { id: 'bulk-importer', name: 'Importer' }, now: () => Date.UTC(2026, 5, 1) + n * 60_000, newId: () => `bulk${++n}` };
   const words = 'the income feature drifted after the upstream schema change and the PSI on age crossed its threshold'.split(' ');
   let last = '';
-  for (let i = 0; i < 1500; i++) {
+  for (let i = 0; i < 3000; i++) {
     const description = Array.from({ length: 160 }, (_, k) => words[(i + k * 7) % words.length]).join(' ');
     last = createIncident(doc, { title: `Bulk drift ${i}`, severity: 'low', description }, ctx).id;
   }
@@ -37,6 +37,9 @@ test('a workspace larger than a slice opens in batches with every incident in it
   cache.loadDocUpdates(workspaceId); // past 500 log rows: compacted, as slices
   const slices = cache.snapshotSlices(workspaceId);
   expect(slices).toBeGreaterThan(2);
+  // Past one page of the host's answer (cache-pages.ts: 2 MiB), so the rest comes by cache.loadPage.
+  const bytes = cache.loadDocUpdates(workspaceId).reduce((b, u) => b + u.length, 0);
+  expect(bytes).toBeGreaterThan(2 * 1024 * 1024);
   const total = listIncidents(doc).length;
   cache.close();
 
@@ -46,12 +49,14 @@ test('a workspace larger than a slice opens in batches with every incident in it
   const marks = await page.evaluate(() => ({
     batches: performance.getEntriesByName('driftdesk:cache-batch').length,
     applied: performance.getEntriesByName('driftdesk:cache-applied').length,
+    pages: performance.getEntriesByName('driftdesk:cache-page').length,
   }));
+  expect(marks.pages).toBeGreaterThanOrEqual(1);
   expect(marks.applied).toBeGreaterThanOrEqual(1);
   expect(marks.batches).toBeGreaterThanOrEqual(slices);
 
   // The last incident written is there and opens.
   await page.evaluate(([ws, id]) => void (location.hash = `#/w/${ws}/incidents/${id}`), [workspaceId, last]);
-  await expect(page.getByRole('heading', { name: 'Bulk drift 1499' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Bulk drift 2999' })).toBeVisible();
   await app.stop();
 });

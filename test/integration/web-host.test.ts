@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import * as Y from 'yjs';
 import { decodeWire, encodeWire } from '../../src/shared/wire-json.ts';
 import { startWebHost } from '../../src/web-host/web-host.ts';
 
@@ -116,6 +117,51 @@ describe('web host', () => {
     // The doc's version moves with every append (a kept list preview is served only at its version).
     expect(await call(ws, 'cache.append', { docId: 'ws_x', updates: [new Uint8Array([0, 0])] })).toEqual({ kind: 'ok', value: { saved: 1, version: 2 } });
     ws.close();
+  });
+
+  it('hands a large cached doc over in pages, each only to the window that began the load', async () => {
+    const ws = await hostSocket(host.url);
+    const other = await hostSocket(host.url);
+    const binCall = async (socket: WebSocket, channel: string, req: unknown) => {
+      const id = Math.random();
+      socket.send(encodeWire({ id, channel, req }));
+      for (;;) {
+        const msg = await new Promise<{ id: number; reply: { kind: string; value?: unknown; message?: string } }>((r) =>
+          socket.once('message', (d, binary) => r(decodeWire(binary ? new Uint8Array(d as Buffer) : d.toString()) as never)),
+        );
+        if (msg.id === id) return msg.reply;
+      }
+    };
+    // Five updates of ~1.5 MB each: the cached state is over two pages (PAGE_BYTES: 2 MiB).
+    const source = new Y.Doc();
+    const saved: Uint8Array[] = [];
+    source.on('update', (u: Uint8Array) => saved.push(u));
+    for (let i = 0; i < 5; i++) source.getMap('runs').set(`run-${i}`, 'x'.repeat(1_500_000) + i);
+    expect(await binCall(ws, 'cache.append', { docId: 'ws_paged', updates: saved })).toMatchObject({ kind: 'ok' });
+    const first = await binCall(ws, 'cache.load', { docId: 'ws_paged' });
+    expect(first.kind).toBe('ok');
+    const load = first.value as { updates: Uint8Array[]; totalBytes: number; more?: { loadId: string; pages: number } };
+    expect(load.more?.pages).toBeGreaterThanOrEqual(3);
+    expect(load.totalBytes).toBeGreaterThan(7_500_000);
+    const { loadId, pages } = load.more!;
+    // Another window cannot read it; a page out of range and a made-up id say what is wrong.
+    expect(await binCall(other, 'cache.loadPage', { loadId, page: 1 })).toMatchObject({ kind: 'error', message: expect.stringContaining('no load') });
+    expect(await binCall(ws, 'cache.loadPage', { loadId, page: pages })).toMatchObject({ kind: 'error', message: expect.stringContaining(`pages 1..${pages - 1}`) });
+    expect(await binCall(ws, 'cache.loadPage', { loadId: '../x', page: 1 })).toMatchObject({ kind: 'error', message: expect.stringContaining('loadId') });
+    const all = [...load.updates];
+    for (let page = 1; page < pages; page++) {
+      const got = await binCall(ws, 'cache.loadPage', { loadId, page });
+      expect(got.kind).toBe('ok');
+      all.push(...(got.value as { updates: Uint8Array[] }).updates);
+    }
+    expect(all.reduce((n, u) => n + u.length, 0)).toBe(load.totalBytes);
+    const copy = new Y.Doc();
+    for (const u of all) Y.applyUpdate(copy, u);
+    expect(copy.getMap('runs').toJSON()).toEqual(source.getMap('runs').toJSON());
+    // The load is finished: its pages are gone.
+    expect(await binCall(ws, 'cache.loadPage', { loadId, page: 1 })).toMatchObject({ kind: 'error', message: expect.stringContaining('no load') });
+    ws.close();
+    other.close();
   });
 
   it('answers the first calls of a page opening a workspace unasked on a ?boot= socket (boot.ts)', async () => {

@@ -17,7 +17,7 @@ import { startTransition } from 'react';
 import * as Y from 'yjs';
 import { type ServerBehind, ownDiffVector, serverBehind } from '../../../core/workspace/server-behind';
 import { warmRecords } from '../../../core/workspace/queries';
-import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
+import type { HostApi, HostResponses, WorkspaceConnection } from '../../../shared/host-contract';
 import { type DriftdeskMessage, MESSAGE_DRIFTDESK, STORAGE_DOWN_REASON, readDriftdeskMessage, syncProtocols } from '../../../shared/sync-messages';
 import { beginHydration, batchUpdates, endHydration, yieldToPage } from './hydration';
 import { refusedText } from './refused-text';
@@ -122,12 +122,13 @@ export class DocSync {
     });
     const loading = this.host.call('cache.load', { docId: this.docName });
     await beforeApply;
-    const { updates, version } = await loading;
+    const first = await loading;
     if (this.disposed) return;
-    this.cacheVersion = version;
-    // For profiles and bench:open: when the cached state was in hand, and when it was in the doc.
+    this.cacheVersion = first.version;
+    // For profiles and bench:open: when the cached state's first page was in hand, and when the
+    // whole state was in the doc.
     performance.mark('driftdesk:cache-loaded', { detail: this.docName });
-    await this.applyCached(updates);
+    await this.applyCached(this.cachedPages(first), first.totalBytes);
     if (this.disposed) return;
     performance.mark('driftdesk:cache-applied', { detail: this.docName });
     // One transition for every view: those that read the doc (told by endHydration) and those
@@ -148,6 +149,29 @@ export class DocSync {
   }
 
   /**
+   * The cached state's pages, in order: the first as `cache.load` answered, then the rest, each
+   * asked for while the one before is being applied (cache-pages.ts: one 50 MiB message held
+   * the page for a quarter of a second just to arrive).
+   */
+  private async *cachedPages(first: HostResponses['cache.load']): AsyncGenerator<Uint8Array[]> {
+    yield first.updates;
+    const more = first.more;
+    if (!more) return;
+    const ask = (page: number) => {
+      const call = this.host.call('cache.loadPage', { loadId: more.loadId, page });
+      call.catch(() => {}); // awaited below; a page left behind by a disposed window is no error
+      return call;
+    };
+    let next = ask(1);
+    for (let page = 1; page < more.pages; page++) {
+      const { updates } = await next;
+      if (page + 1 < more.pages) next = ask(page + 1);
+      performance.mark('driftdesk:cache-page', { detail: this.docName });
+      yield updates;
+    }
+  }
+
+  /**
    * Applies the cached state — the snapshot's slices, then the log (LocalCache.loadDocUpdates) —
    * in batches of about APPLY_BATCH_BYTES, each its own transaction and its own task, so a large
    * workspace never holds the page for long (issue 20; the host cuts the snapshot so that each
@@ -158,37 +182,43 @@ export class DocSync {
    * saving, that encode cost as much as the apply itself (0.6 s of a 15 MB workspace,
    * bench:open). Between batches it is on, so an edit made meanwhile is saved as usual.
    */
-  private async applyCached(updates: Uint8Array[]): Promise<void> {
-    const batches = batchUpdates(updates, APPLY_BATCH_BYTES);
-    if (batches.length === 0) return;
-    const total = updates.reduce((n, u) => n + u.length, 0);
+  private async applyCached(pages: AsyncIterable<Uint8Array[]>, total: number): Promise<void> {
+    if (total === 0) return;
     const doc = this.doc;
-    if (batches.length > 1) beginHydration(doc);
+    const sliced = total > APPLY_BATCH_BYTES;
+    if (sliced) beginHydration(doc);
     this.loading = { applied: 0, total };
     let lastEmit = performance.now();
     try {
-      for (const [i, batch] of batches.entries()) {
-        doc.off('update', this.onDocUpdate);
-        try {
-          doc.transact(() => {
-            for (const update of batch) Y.applyUpdate(doc, update, SAVED_ORIGIN);
-          }, SAVED_ORIGIN);
-        } finally {
-          doc.on('update', this.onDocUpdate);
+      let yielded = true;
+      for await (const page of pages) {
+        if (this.disposed || this.doc !== doc) break;
+        for (const batch of batchUpdates(page, APPLY_BATCH_BYTES)) {
+          if (!yielded) {
+            await yieldToPage();
+            if (this.disposed || this.doc !== doc) break;
+          }
+          doc.off('update', this.onDocUpdate);
+          try {
+            doc.transact(() => {
+              for (const update of batch) Y.applyUpdate(doc, update, SAVED_ORIGIN);
+            }, SAVED_ORIGIN);
+          } finally {
+            doc.on('update', this.onDocUpdate);
+          }
+          yielded = false;
+          performance.mark('driftdesk:cache-batch', { detail: this.docName });
+          this.loading = { applied: this.loading.applied + batch.reduce((n, u) => n + u.length, 0), total };
+          if (performance.now() - lastEmit > PROGRESS_EVERY_MS) {
+            lastEmit = performance.now();
+            this.emit();
+          }
         }
-        performance.mark('driftdesk:cache-batch', { detail: this.docName });
-        this.loading = { applied: this.loading.applied + batch.reduce((n, u) => n + u.length, 0), total };
-        if (i === batches.length - 1) break;
-        if (performance.now() - lastEmit > PROGRESS_EVERY_MS) {
-          lastEmit = performance.now();
-          this.emit();
-        }
-        await yieldToPage();
         if (this.disposed || this.doc !== doc) break;
       }
       // Views would parse every run and incident at their first read, in one task: parse them
       // now, a few milliseconds per task, so those reads are cache hits.
-      if (batches.length > 1 && !this.disposed && this.doc === doc) {
+      if (sliced && !this.disposed && this.doc === doc) {
         for (const _ of warmRecords(doc, () => performance.now(), WARM_BUDGET_MS)) {
           await yieldToPage();
           if (this.disposed || this.doc !== doc) break;
