@@ -117,26 +117,62 @@ export function tableRows(runs: readonly RunSummaryRecord[], groupByExperiment: 
   return rows;
 }
 
+/** Per param or metric name: how many runs have it, and whether its value varies among them. */
+interface KeyStat {
+  runs: number;
+  first: unknown;
+  varies: boolean;
+}
+
+/**
+ * One pass over the runs for what the vocabulary and the default columns both need. Counted per
+ * kind under the bare name, prefixed once at the end (a prefixed string per sighting cost most of
+ * a long task on a workspace of years); whether a value varies needs its first value and one
+ * that differs, not a set of every value, and compares values as they are (`Object.is`: a
+ * metric's number is not turned into text to be compared, which was half the pass).
+ */
+export function runStats(runs: readonly RunSummaryRecord[]): RunStats {
+  const see = (stats: Map<string, KeyStat>, key: string, value: unknown) => {
+    const s = stats.get(key);
+    if (!s) stats.set(key, { runs: 1, first: value, varies: false });
+    else {
+      s.runs++;
+      if (!s.varies && !Object.is(value, s.first)) s.varies = true;
+    }
+  };
+  const params = new Map<string, KeyStat>();
+  const metrics = new Map<string, KeyStat>();
+  const tags = new Set<string>();
+  const experiments = new Set<string>();
+  const names = new Map<string, number>();
+  for (const r of runs) {
+    names.set(r.name, (names.get(r.name) ?? 0) + 1);
+    for (const k in r.params) see(params, k, r.params[k]);
+    for (const k in r.metrics) see(metrics, k, r.metrics[k]);
+    if (r.tags) for (const k in r.tags) tags.add(k);
+    experiments.add(r.experiment);
+  }
+  return { params, metrics, tags, experiments, names };
+}
+
+export interface RunStats {
+  params: Map<string, KeyStat>;
+  metrics: Map<string, KeyStat>;
+  tags: Set<string>;
+  experiments: Set<string>;
+  /** How many runs have each name (runLabel). */
+  names: Map<string, number>;
+}
+
+export type RunVocabulary = { params: string[]; metrics: string[]; tags: string[]; experiments: string[]; counts: Map<string, number> };
+
 /**
  * Every param, metric and tag name some run has, sorted A→Z, and how many runs have each (the
  * column chooser's and the filter's vocabulary).
  */
-export function runVocabulary(runs: readonly RunSummaryRecord[]): {
-  params: string[]; metrics: string[]; tags: string[]; experiments: string[]; counts: Map<string, number>;
-} {
-  // Counted per kind under the bare name, prefixed once at the end: a workspace of years has
-  // 50,000 runs with a few names each, and a prefixed string per sighting cost most of a long task.
-  const params = new Map<string, number>();
-  const metrics = new Map<string, number>();
-  const tags = new Set<string>();
-  const experiments = new Set<string>();
-  for (const r of runs) {
-    for (const k in r.params) params.set(k, (params.get(k) ?? 0) + 1);
-    for (const k in r.metrics) metrics.set(k, (metrics.get(k) ?? 0) + 1);
-    for (const k in r.tags ?? {}) tags.add(k);
-    experiments.add(r.experiment);
-  }
-  const counts = new Map<string, number>([...[...params].map(([k, n]) => [`param:${k}`, n] as const), ...[...metrics].map(([k, n]) => [`metric:${k}`, n] as const)]);
+export function runVocabulary(runs: readonly RunSummaryRecord[], stats: RunStats = runStats(runs)): RunVocabulary {
+  const { params, metrics, tags, experiments } = stats;
+  const counts = new Map<string, number>([...[...params].map(([k, s]) => [`param:${k}`, s.runs] as const), ...[...metrics].map(([k, s]) => [`metric:${k}`, s.runs] as const)]);
   const sorted = (s: Iterable<string>) => [...s].sort((a, b) => a.localeCompare(b));
   return { params: sorted(params.keys()), metrics: sorted(metrics.keys()), tags: sorted(tags), experiments: sorted(experiments), counts };
 }
@@ -148,32 +184,14 @@ export function runVocabulary(runs: readonly RunSummaryRecord[]): {
  * whether their value varies, and constant ones come last; metrics by how many runs have them,
  * those that vary first. Ties go A→Z, so the choice is stable.
  */
-export function defaultColumns(runs: readonly RunSummaryRecord[]): ColumnId[] {
-  // Whether a column varies needs its first value and one that differs, not every value: a set of
-  // each metric's 50,000 values was most of a long task on a workspace of years. Kept per kind
-  // under the bare name, so no string is built per sighting.
-  type Stat = { runs: number; first: string; varies: boolean };
-  const see = (stats: Map<string, Stat>, key: string, value: string) => {
-    const s = stats.get(key);
-    if (!s) stats.set(key, { runs: 1, first: value, varies: false });
-    else {
-      s.runs++;
-      if (!s.varies && value !== s.first) s.varies = true;
-    }
-  };
-  const params = new Map<string, Stat>();
-  const metrics = new Map<string, Stat>();
-  for (const r of runs) {
-    for (const k in r.params) see(params, k, r.params[k]!);
-    for (const k in r.metrics) see(metrics, k, String(r.metrics[k]));
-  }
-  const pick = (prefix: 'metric:' | 'param:', stats: Map<string, Stat>, n: number) =>
-    [...stats.entries()]
+export function defaultColumns(runs: readonly RunSummaryRecord[], stats: RunStats = runStats(runs)): ColumnId[] {
+  const pick = (prefix: 'metric:' | 'param:', keyed: Map<string, KeyStat>, n: number) =>
+    [...keyed.entries()]
       .map(([k, s]) => ({ id: `${prefix}${k}` as ColumnId, varies: s.varies ? 1 : 0, runs: s.runs }))
       .sort((a, b) => b.varies - a.varies || b.runs - a.runs || a.id.localeCompare(b.id))
       .slice(0, n)
       .map((c) => c.id);
-  return [...pick('metric:', metrics, 4), ...pick('param:', params, 4)];
+  return [...pick('metric:', stats.metrics, 4), ...pick('param:', stats.params, 4)];
 }
 
 /**
@@ -183,7 +201,12 @@ export function defaultColumns(runs: readonly RunSummaryRecord[]): ColumnId[] {
 export function runLabels(runs: readonly Pick<RunSummaryRecord, 'id' | 'name' | 'source'>[]): Map<string, string> {
   const byName = new Map<string, number>();
   for (const r of runs) byName.set(r.name, (byName.get(r.name) ?? 0) + 1);
-  return new Map(runs.map((r) => [r.id, (byName.get(r.name) ?? 0) > 1 ? `${r.name} · ${shortRunId(r)}` : r.name]));
+  return new Map(runs.map((r) => [r.id, runLabel(byName, r)]));
+}
+
+/** One run's label (runLabels), given how many runs have each name: for the rows on screen only. */
+export function runLabel(names: ReadonlyMap<string, number>, run: Pick<RunSummaryRecord, 'id' | 'name' | 'source'>): string {
+  return (names.get(run.name) ?? 0) > 1 ? `${run.name} · ${shortRunId(run)}` : run.name;
 }
 
 /** Six characters that tell runs apart: of the source's run id when imported (MLflow's uuid), else of ours. */

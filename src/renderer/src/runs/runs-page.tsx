@@ -5,8 +5,7 @@
  * sort, experiment and grouping are the URL's query, so a copied link shows the same runs.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type * as Y from 'yjs';
-import { type RunSummaryRecord, listRuns } from '../../../core/workspace';
+import type { RunSummaryRecord } from '../../../core/workspace';
 import { formatNumber } from '../components/charts';
 import { parseHashQuery } from '../session/hash-route';
 import { setHashQuery, useDocValue, useHashQuery } from '../session/hooks';
@@ -15,36 +14,34 @@ import { ColumnChooser, clearColumns, loadColumns, saveColumns } from './column-
 import { RunsEmpty } from './runs-empty';
 import { rememberRunsQuery } from './runs-link';
 import { isNumber, matchesRunFilter, parseRunFilter } from './run-filter';
-import { type ColumnId, type SortSpec, cellValue, columnLabel, defaultColumns, defaultDir, formatDuration, parseSort, runLabels, runVocabulary, sortRuns, tableRows } from './run-table';
+import { type ColumnId, type SortSpec, cellValue, columnLabel, defaultDir, formatDuration, parseSort, sortRuns, tableRows } from './run-table';
+import { runsModel } from './runs-model';
 import { useWindowedRows } from './use-windowed-rows';
 import './runs.css';
 
 const ROW_HEIGHT = 34;
 export const MAX_COMPARE = 10;
-const readRuns = (doc: Y.Doc) => listRuns(doc);
 
 export function RunsPage({ session }: { session: WorkspaceSession }) {
   const ws = session.connection.workspaceId;
-  const runs = useDocValue(session.doc, readRuns);
+  const { runs, vocab, defaults, label } = useDocValue(session.doc, runsModel);
   const query = useHashQuery();
   const filterText = query.get('q') ?? '';
   const experiment = query.get('exp') ?? '';
   const grouped = query.get('group') === 'experiment';
   const sort = parseSort(query.get('sort'), query.get('dir'));
-  const vocab = useMemo(() => runVocabulary(runs), [runs]);
   const filter = useMemo(
     () => parseRunFilter(filterText, { params: new Set(vocab.params), metrics: new Set(vocab.metrics), tags: new Set(vocab.tags) }),
     [filterText, vocab],
   );
   const [storedColumns, setStoredColumns] = useState(() => loadColumns(ws));
-  const defaults = useMemo(() => defaultColumns(runs), [runs]);
-  const labels = useMemo(() => runLabels(runs), [runs]);
   const columns = storedColumns ?? defaults;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
 
   const shown = useMemo(() => {
-    const kept = runs.filter((r) => (experiment === '' || r.experiment === experiment) && matchesRunFilter(r, filter.clauses));
+    const everything = experiment === '' && filter.clauses.length === 0;
+    const kept = everything ? runs : runs.filter((r) => (experiment === '' || r.experiment === experiment) && matchesRunFilter(r, filter.clauses));
     return sortRuns(kept, sort);
   }, [runs, experiment, filter, sort]);
   const rows = useMemo(() => tableRows(shown, grouped, collapsed), [shown, grouped, collapsed]);
@@ -165,7 +162,7 @@ export function RunsPage({ session }: { session: WorkspaceSession }) {
                     </tr>
                   );
                 }
-                return <RunRow key={row.run.id} run={row.run} label={labels.get(row.run.id) ?? row.run.name} columns={allColumns} ws={ws} index={index} selected={selected.has(row.run.id)} onSelect={toggleRun} />;
+                return <RunRow key={row.run.id} run={row.run} label={label(row.run)} columns={allColumns} ws={ws} index={index} selected={selected.has(row.run.id)} onSelect={toggleRun} />;
               })}
               {win.padBottom > 0 && <tr aria-hidden="true" style={{ height: win.padBottom }} />}
             </tbody>

@@ -17,6 +17,7 @@ import { startTransition } from 'react';
 import * as Y from 'yjs';
 import { type ServerBehind, ownDiffVector, serverBehind } from '../../../core/workspace/server-behind';
 import { warmRecords } from '../../../core/workspace/queries';
+import { DOC_KEYS } from '../../../core/workspace/schema';
 import type { HostApi, HostResponses, WorkspaceConnection } from '../../../shared/host-contract';
 import { type DriftdeskMessage, MESSAGE_DRIFTDESK, STORAGE_DOWN_REASON, readDriftdeskMessage, syncProtocols } from '../../../shared/sync-messages';
 import { beginHydration, batchUpdates, endHydration, yieldToPage } from './hydration';
@@ -56,6 +57,8 @@ export const APPLY_BATCH_BYTES = 256 * 1024;
 const WARM_BUDGET_MS = 25;
 /** While a doc loads, progress is reported at most this often. */
 const PROGRESS_EVERY_MS = 100;
+/** From this many runs, the Runs page's model is computed ahead after a sliced load. */
+const WARM_RUNS_MODEL_FROM = 2_000;
 
 export class DocSync {
   /**
@@ -222,6 +225,14 @@ export class DocSync {
         for (const _ of warmRecords(doc, () => performance.now(), WARM_BUDGET_MS)) {
           await yieldToPage();
           if (this.disposed || this.doc !== doc) break;
+        }
+        // And what the Runs page derives from every run, a pass per task (runs-model.ts).
+        if (doc.getMap(DOC_KEYS.runs).size >= WARM_RUNS_MODEL_FROM && !this.disposed && this.doc === doc) {
+          const { warmRunsModel } = await import('../runs/runs-model');
+          for (const _ of warmRunsModel(doc)) {
+            await yieldToPage();
+            if (this.disposed || this.doc !== doc) break;
+          }
         }
       }
     } catch (err) {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useReducer, useState, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
 import { parseHashQuery, parseHashRoute } from './hash-route';
-import { isHydrating, onHydrated } from './hydration';
+import { docChanges, isHydrating, onHydrated } from './hydration';
 import type { WorkspaceSession } from './workspace-session';
 
 /** Re-reads `read(doc)` whenever the doc changes. `read` should be a stable function. */
@@ -13,6 +13,8 @@ export function useDocValue<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
 /** Counts the doc's visible changes, so a reader can depend on them (0 for no doc). */
 export function useDocVersion(doc: Y.Doc | null): number {
   const [version, bump] = useReducer((n: number) => n + 1, 0);
+  // The doc's change count when this view first rendered it (hydration.ts: docChanges).
+  const renderedAt = useMemo(() => (doc ? docChanges(doc) : 0), [doc]);
   useEffect(() => {
     if (!doc) return;
     // 'afterTransaction', not 'update': a listener to 'update' makes Yjs encode every
@@ -24,13 +26,14 @@ export function useDocVersion(doc: Y.Doc | null): number {
     // DocSync ends hydration inside a transition (see DocSync.start).
     const stopHydrated = onHydrated(doc, bump);
     // An update applied between this render and the subscription (say, the local cache
-    // arriving) would otherwise never be seen: read once more now that we listen.
-    bump();
+    // arriving) would otherwise never be seen: read once more if the doc changed meanwhile —
+    // only then: a second read of a workspace of years at every mount was a long task of its own.
+    if (docChanges(doc) !== renderedAt && !isHydrating(doc)) bump();
     return () => {
       doc.off('afterTransaction', onTransaction);
       stopHydrated();
     };
-  }, [doc]);
+  }, [doc, renderedAt]);
   return version;
 }
 

@@ -9,6 +9,23 @@ import type * as Y from 'yjs';
 
 const hydrating = new WeakSet<Y.Doc>();
 const listeners = new WeakMap<Y.Doc, Set<() => void>>();
+const changes = new WeakMap<Y.Doc, { n: number }>();
+
+/**
+ * How many visible changes `doc` has had since it was first asked about (each transaction that
+ * changed something, and the end of hydration), so a view can tell at mount whether the doc
+ * changed since it rendered (useDocVersion) instead of reading it again regardless.
+ */
+export function docChanges(doc: Y.Doc): number {
+  let c = changes.get(doc);
+  if (!c) {
+    const counter = { n: 0 };
+    c = counter;
+    changes.set(doc, counter);
+    doc.on('afterTransaction', (tr: Y.Transaction) => void (tr.changed.size > 0 && counter.n++));
+  }
+  return c.n;
+}
 
 /** True while `doc`'s cached state is still being applied (views wait for `onHydrated`). */
 export function isHydrating(doc: Y.Doc): boolean {
@@ -22,6 +39,8 @@ export function beginHydration(doc: Y.Doc): void {
 /** Ends hydration and tells every view to read the doc again. */
 export function endHydration(doc: Y.Doc): void {
   if (!hydrating.delete(doc)) return;
+  const c = changes.get(doc);
+  if (c) c.n++;
   for (const l of [...(listeners.get(doc) ?? [])]) l();
 }
 

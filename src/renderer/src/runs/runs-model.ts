@@ -1,0 +1,84 @@
+/**
+ * What the Runs page derives from every run — the runs, newest first; the vocabulary of params,
+ * metrics, tags and experiments; the default columns; how many runs share each name — kept per state of the runs
+ * registry. Before, each was a useMemo over `listRuns`, whose array is new at every read: a
+ * remount, the mount's catch-up read or a comment elsewhere in the workspace was another pass
+ * over every run, 0.2 s in one task for bench:open's three-year workspace (50,000 runs), and the
+ * page drew twice on its first visit. Now a read is a lookup until the runs change, and after a
+ * large workspace loads, DocSync computes the parts ahead, one per task (warmRunsModel), so the
+ * first visit is lookups too.
+ */
+import type * as Y from 'yjs';
+import { type RunSummaryRecord, listRuns } from '../../../core/workspace';
+import { DOC_KEYS } from '../../../core/workspace/schema';
+import { type ColumnId, type RunStats, type RunVocabulary, defaultColumns, runLabel, runStats, runVocabulary } from './run-table';
+
+export interface RunsModel {
+  runs: RunSummaryRecord[];
+  vocab: RunVocabulary;
+  defaults: ColumnId[];
+  /** The name a row shows (runLabel): computed for the rows drawn, not for every run. */
+  label: (run: RunSummaryRecord) => string;
+}
+
+interface Entry {
+  version: number;
+  runs?: RunSummaryRecord[];
+  stats?: RunStats;
+  vocab?: RunsModel['vocab'];
+  defaults?: ColumnId[];
+  model?: RunsModel;
+}
+
+/** Changes to each doc's runs registry, counted from the first time it was asked about. */
+const versions = new WeakMap<Y.Doc, { n: number }>();
+const entries = new WeakMap<Y.Doc, Entry>();
+
+function runsVersion(doc: Y.Doc): number {
+  let v = versions.get(doc);
+  if (!v) {
+    const counter = { n: 0 };
+    v = counter;
+    versions.set(doc, counter);
+    // Deep: a run is a plain record today, but a nested change must not leave the model stale.
+    doc.getMap(DOC_KEYS.runs).observeDeep(() => void counter.n++);
+  }
+  return v.n;
+}
+
+function entry(doc: Y.Doc): Entry {
+  const version = runsVersion(doc);
+  let e = entries.get(doc);
+  if (!e || e.version !== version) entries.set(doc, (e = { version }));
+  return e;
+}
+
+const runsOf = (e: Entry, doc: Y.Doc) => (e.runs ??= listRuns(doc));
+const statsOf = (e: Entry, doc: Y.Doc) => (e.stats ??= runStats(runsOf(e, doc)));
+const STEPS = [
+  (e: Entry, doc: Y.Doc) => void runsOf(e, doc),
+  (e: Entry, doc: Y.Doc) => void statsOf(e, doc),
+  (e: Entry, doc: Y.Doc) => {
+    e.vocab ??= runVocabulary(runsOf(e, doc), statsOf(e, doc));
+    e.defaults ??= defaultColumns(runsOf(e, doc), statsOf(e, doc));
+  },
+];
+
+/** The model of `doc`'s runs as they are now: the same object until the runs change. */
+export function runsModel(doc: Y.Doc): RunsModel {
+  const e = entry(doc);
+  for (const step of STEPS) step(e, doc);
+  const names = e.stats!.names;
+  return (e.model ??= { runs: e.runs!, vocab: e.vocab!, defaults: e.defaults!, label: (run) => runLabel(names, run) });
+}
+
+/**
+ * Computes the model one part per step (each a pass over every run), so a caller can give the
+ * page a turn between them; a change to the runs meanwhile starts the parts that are left afresh.
+ */
+export function* warmRunsModel(doc: Y.Doc): Generator<void, void, void> {
+  for (const step of STEPS) {
+    step(entry(doc), doc);
+    yield;
+  }
+}
