@@ -36,9 +36,10 @@ export function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<num
 }
 
 /** Starts the web host on a fresh copy of `source` (under `scratch/name`); resolves once it serves and has settled. */
-export async function startHost(root: string, source: string, scratch: string, name: string): Promise<Host> {
+/** Starts a web host on a fresh copy of `source` (or, with `reuse`, on the copy an earlier host of this name left). */
+export async function startHost(root: string, source: string, scratch: string, name: string, { reuse = false } = {}): Promise<Host> {
   const dataDir = join(scratch, name);
-  await copyLayout(source, dataDir);
+  if (!reuse) await copyLayout(source, dataDir);
   const child = spawn(process.execPath, ['bin/driftdesk', 'web', '--port', '0', '--data', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

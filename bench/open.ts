@@ -99,6 +99,8 @@ interface PresetResult {
   name: string;
   data: OpenBenchData;
   opens: Map<Layout, OpenSample[]>;
+  /** The first open after the host restarts on the data folder those opens left (what the app kept). */
+  restarts: Map<Layout, OpenSample>;
   applies: ApplySample[];
   splitApplies: ApplySample[];
   server: Partial<Record<'split' | 'single', ServerSample>>;
@@ -174,9 +176,24 @@ async function runPreset(name: PresetName, browser: Awaited<ReturnType<typeof ch
     }
     for (const host of hosts.values()) await stopHost(host);
     hosts.clear();
+    // The app restarted: a new host on the folder the opens above left (its cache, and the screen
+    // the app kept), a browser context with a cold cache, one open.
+    const restarts = new Map<Layout, OpenSample>();
+    for (const layout of layouts) {
+      const host = await startHost(ROOT, data.layouts[layout], scratch, layout, { reuse: true });
+      hosts.set(layout, host);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        restarts.set(layout, (await measureOpen(context, host.url, data.workspaceId, { keep: false })).sample);
+      } finally {
+        await context.close();
+        await stopHost(host);
+        hosts.delete(layout);
+      }
+    }
 
     // Printed before the server stage, so a server that fails loses nothing of the opens.
-    printOpens(opens, applies, splitApplies);
+    printOpens(opens, restarts, applies, splitApplies);
     printMemory(opens, applies, { idle, after: rss });
     printReference(ref);
     printSearch(search, wireSearch);
@@ -195,7 +212,7 @@ async function runPreset(name: PresetName, browser: Awaited<ReturnType<typeof ch
       console.log('| ms | function |\n|---|---|');
       for (const f of profileTop) console.log(`| ${fmt(f.ms, 1)} | \`${f.name}\` |`);
     }
-    return { name, data, opens, applies, splitApplies, server };
+    return { name, data, opens, restarts, applies, splitApplies, server };
   } finally {
     for (const context of contexts.values()) await context.close();
     for (const host of hosts.values()) await stopHost(host);
@@ -205,7 +222,7 @@ async function runPreset(name: PresetName, browser: Awaited<ReturnType<typeof ch
 
 const cols = () => layouts.map((l) => (l === 'single-log' ? `single doc, log (snapshot + ${LOG_ROWS} rows)` : l === 'single' ? 'single doc (today’s layout)' : 'split (conversation docs)'));
 
-function printOpens(opens: Map<Layout, OpenSample[]>, applies: ApplySample[], splitApplies: ApplySample[]): void {
+function printOpens(opens: Map<Layout, OpenSample[]>, restarts: Map<Layout, OpenSample>, applies: ApplySample[], splitApplies: ApplySample[]): void {
   const later = (l: Layout) => opens.get(l)!.slice(1);
   const first = (l: Layout) => opens.get(l)![0]!;
   const per = (f: (s: OpenSample) => number, digits = 0) => layouts.map((l) => fmt(median(later(l).map(f)), digits));
@@ -236,12 +253,14 @@ function printOpens(opens: Map<Layout, OpenSample[]>, applies: ApplySample[], sp
   row('· worst of the opens', layouts.map((l) => fmt(Math.max(...later(l).map(longest)))));
   row('tasks over 50 ms: count · total ms', layouts.map((l) => `${fmt(median(later(l).map((s) => over(s, 50).length)))} · ${fmt(median(later(l).map((s) => total(over(s, 50)))))}`));
   row('tasks over 100 ms: count · total ms', layouts.map((l) => `${fmt(median(later(l).map((s) => over(s, 100).length)))} · ${fmt(median(later(l).map((s) => total(over(s, 100)))))}`));
+  const coldRow = (s: OpenSample | undefined) => (s ? `**${fmt(shown(s))}** · ${fmt(s.interaction.answered)} · ${fmt(s.applied)} · ${fmt(longest(s))}` : '—');
   row(
-    '**cold host** (first open after the host started, cold browser cache): first row · interaction · applied · longest task',
-    layouts.map((l) => {
-      const s = first(l);
-      return `**${fmt(shown(s))}** · ${fmt(s.interaction.answered)} · ${fmt(s.applied)} · ${fmt(longest(s))}`;
-    }),
+    '**cold host, the app restarted** (first open after a new host started on the folder the opens above left, cold browser cache): first row · interaction · applied · longest task',
+    layouts.map((l) => coldRow(restarts.get(l))),
+  );
+  row(
+    'first open on this device (a fresh host on a cache nothing has opened yet, so no kept screen; cold browser cache): first row · interaction · applied · longest task',
+    layouts.map((l) => coldRow(first(l))),
   );
   row('· waiting for the cached state (`driftdesk:cache-loaded` − `workspaces.open` answered)', per((s) => {
     const open = s.calls.find((c) => c.channel === 'workspaces.open');
@@ -317,16 +336,20 @@ function printGoals(result: PresetResult): void {
   const layout: Layout = layouts.includes('split') ? 'split' : layouts[0]!;
   const opens = result.opens.get(layout)!;
   const later = opens.slice(1);
+  const restart = result.restarts.get(layout)!;
+  const every = [...opens, restart];
   const goals: [string, number, number, string][] = [
     [`first row on screen < ${GOALS.firstRowMs} ms (median)`, median(later.map(shown)), GOALS.firstRowMs, 'ms'],
     [`first interaction answered < ${GOALS.interactionMs} ms (median)`, median(later.map((s) => s.interaction.answered)), GOALS.interactionMs, 'ms'],
-    [`no main-thread task > ${GOALS.longestTaskMs} ms (the longest of every open, the first included)`, Math.max(...opens.map(longest)), GOALS.longestTaskMs, 'ms'],
-    [`cold host < ${GOALS.coldHostMs} ms (first open after the host started: first row on screen)`, shown(opens[0]!), GOALS.coldHostMs, 'ms'],
+    [`no main-thread task > ${GOALS.longestTaskMs} ms (the longest of every open, the first and the restart included)`, Math.max(...every.map(longest)), GOALS.longestTaskMs, 'ms'],
+    [`cold host < ${GOALS.coldHostMs} ms (the app restarted: first open after the host started, first row on screen)`, shown(restart), GOALS.coldHostMs, 'ms'],
     [`renderer heap < ${GOALS.heapMb} MB (settled, after GC; median)`, median(opens.map((s) => s.heapAfterGcMb)), GOALS.heapMb, 'MiB'],
   ];
   console.log(`\n### Goals for the ${result.name} workspace, ${layout} layout (issue 20)\n`);
   console.log('| goal | measured | |\n|---|---|---|');
   for (const [label, value, limit, unit] of goals) console.log(`| ${label} | ${fmt(value)} ${unit} | ${value < limit ? 'met' : '**not met**'} |`);
+  const fresh = shown(opens[0]!);
+  console.log(`| (not a goal: the first open on this device, nothing kept yet: first row on screen) | ${fmt(fresh)} ms | ${fresh < GOALS.coldHostMs ? 'under' : 'over'} ${GOALS.coldHostMs} ms |`);
   // Event Timing ends at the paint after the click's handlers; what the click asked for may come later.
   const runsDrawn = median(later.map((s) => s.interaction.runsPainted));
   console.log(`| (not a goal: the same interaction to the Runs page’s first row drawn, its next frame; median) | ${fmt(runsDrawn)} ms | ${runsDrawn < GOALS.interactionMs ? 'under' : 'over'} ${GOALS.interactionMs} ms |`);
