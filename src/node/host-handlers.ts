@@ -51,6 +51,8 @@ export interface HostDeps {
   maxReceivedFileBytes?: number;
 }
 
+/** How long a first open waits for the server's state before leaving it to the sync socket. */
+const FIRST_FETCH_TIMEOUT_MS = 30_000;
 /** How often the host fetches a workspace's conversation docs that are behind (conversation-pull.ts). */
 const PULL_EVERY_MS = 60_000;
 
@@ -59,6 +61,32 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
   const received = new FileReceiver(join(info.dataDir, 'received-files'), maxReceivedFileBytes);
   const notebooks = new NotebookReader();
   const cachePages = new CachePages(now);
+  const fetching = new Map<string, Promise<boolean>>();
+  /**
+   * A workspace this device has nothing of yet (just joined, or its cache lost): the host fetches
+   * the server's state (`docs.state`) and keeps it sliced (LocalCache.seedDoc), so the window
+   * opens it from the cache in pages and slices. Before, the sync socket brought a workspace of
+   * years in one message that the page applied in one task (seconds of a frozen page). False
+   * (and the socket syncs it, as before) when there is no server to ask or it does not answer.
+   */
+  const firstFetch = (docId: string): Promise<boolean> => {
+    const conn = cache.getConnection(docId);
+    if (!conn) return Promise.resolve(false);
+    let inFlight = fetching.get(docId);
+    if (!inFlight) {
+      const api = createServerClient({ serverUrl: conn.serverUrl, token: conn.token, workspaceId: conn.workspaceId });
+      inFlight = api
+        .call('docs.state', { params: { docName: docId }, timeoutMs: FIRST_FETCH_TIMEOUT_MS })
+        .then((state) => {
+          cache.seedDoc(docId, state, now());
+          return true;
+        })
+        .catch(() => false)
+        .finally(() => fetching.delete(docId));
+      fetching.set(docId, inFlight);
+    }
+    return inFlight;
+  };
   // The embedded server picks a free port at each start, so a local workspace's URL is
   // always the current one rather than the one saved when it was created.
   const current = (conn: WorkspaceConnection): WorkspaceConnection =>
@@ -132,7 +160,8 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
     },
 
     'cache.load': async ({ docId }, caller) => {
-      const updates = cache.loadDocUpdates(docId);
+      let updates = cache.loadDocUpdates(docId);
+      if (updates.length === 0 && (await firstFetch(docId))) updates = cache.loadDocUpdates(docId);
       search?.afterLoad(docId, updates);
       return { ...cachePages.begin(updates, caller.id), version: cache.docVersion(docId) };
     },

@@ -243,6 +243,26 @@ export class LocalCache {
     })();
   }
 
+  /**
+   * Keeps `state` (the server's whole state of a doc this device has nothing of: a workspace
+   * opened here for the first time) as the doc's snapshot, sliced when large, so the window
+   * opens it in slices like any cached doc instead of taking it from the sync socket in one
+   * message and one apply. Remote state: nothing is pending. If something was cached meanwhile,
+   * `state` is appended to the log instead (as a remote update), so nothing already kept is lost.
+   * One transaction.
+   */
+  seedDoc(docId: string, state: Uint8Array, now = Date.now()): void {
+    const slices = sliceUpdateOrWhole(state, SNAPSHOT_SLICE_BYTES);
+    this.db.transaction(() => {
+      if (this.snapshotParts(docId).length > 0 || this.logLength(docId) > 0) {
+        this.db.prepare('INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)').run(docId, state);
+      } else {
+        this.writeSnapshot(docId, slices, now);
+      }
+      this.db.prepare('INSERT INTO doc_versions (doc_id, version) VALUES (?, 1) ON CONFLICT(doc_id) DO UPDATE SET version = version + 1').run(docId);
+    })();
+  }
+
   /** How many saved edits of these docs the server is not known to have. */
   pendingEdits(docIds: string[]): number {
     if (docIds.length === 0) return 0;
