@@ -131,11 +131,31 @@ function commentsWhere(doc: Y.Doc, keep: (raw: Record<string, unknown>) => boole
   return out;
 }
 
+/** The order runs are listed in: newest first, then by id. */
+export const newestRunFirst = (a: RunSummaryRecord, b: RunSummaryRecord): number => b.startedAt - a.startedAt || a.id.localeCompare(b.id);
+
 /** Runs, newest first. */
 export function listRuns(doc: Y.Doc): RunSummaryRecord[] {
-  return parseAll(doc.getMap(DOC_KEYS.runs), runSummarySchema).sort(
-    (a, b) => b.startedAt - a.startedAt || a.id.localeCompare(b.id),
-  );
+  return parseAll(doc.getMap(DOC_KEYS.runs), runSummarySchema).sort(newestRunFirst);
+}
+
+/**
+ * listRuns, pausing whenever `budgetMs` has passed by `now()` while it collects (the sort is one
+ * step): a workspace of years has 50,000 runs, and collecting them was a long task of its own.
+ * The generator's return value is the list, equal to listRuns' at the time of the last step.
+ */
+export function* listRunsInSteps(doc: Y.Doc, now: () => number, budgetMs: number): Generator<void, RunSummaryRecord[], void> {
+  const out: RunSummaryRecord[] = [];
+  let start = now();
+  for (const value of doc.getMap(DOC_KEYS.runs).values()) {
+    const parsed = parseRecord(runSummarySchema, value);
+    if (parsed !== undefined) out.push(parsed);
+    if (now() - start > budgetMs) {
+      yield;
+      start = now();
+    }
+  }
+  return out.sort(newestRunFirst);
 }
 
 /** Notes, most recently changed first. */

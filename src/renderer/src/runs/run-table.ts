@@ -132,27 +132,44 @@ interface KeyStat {
  * metric's number is not turned into text to be compared, which was half the pass).
  */
 export function runStats(runs: readonly RunSummaryRecord[]): RunStats {
-  const see = (stats: Map<string, KeyStat>, key: string, value: unknown) => {
-    const s = stats.get(key);
-    if (!s) stats.set(key, { runs: 1, first: value, varies: false });
-    else {
-      s.runs++;
-      if (!s.varies && !Object.is(value, s.first)) s.varies = true;
+  const stats = emptyRunStats();
+  for (const r of runs) addRunToStats(stats, r);
+  return stats;
+}
+
+/** runStats, pausing whenever `budgetMs` has passed by `now()`; returns the same stats. */
+export function* runStatsInSteps(runs: readonly RunSummaryRecord[], now: () => number, budgetMs: number): Generator<void, RunStats, void> {
+  const stats = emptyRunStats();
+  let start = now();
+  for (let i = 0; i < runs.length; i++) {
+    addRunToStats(stats, runs[i]!);
+    if ((i & 255) === 255 && now() - start > budgetMs) {
+      yield;
+      start = now();
     }
-  };
-  const params = new Map<string, KeyStat>();
-  const metrics = new Map<string, KeyStat>();
-  const tags = new Set<string>();
-  const experiments = new Set<string>();
-  const names = new Map<string, number>();
-  for (const r of runs) {
-    names.set(r.name, (names.get(r.name) ?? 0) + 1);
-    for (const k in r.params) see(params, k, r.params[k]);
-    for (const k in r.metrics) see(metrics, k, r.metrics[k]);
-    if (r.tags) for (const k in r.tags) tags.add(k);
-    experiments.add(r.experiment);
   }
-  return { params, metrics, tags, experiments, names };
+  return stats;
+}
+
+function emptyRunStats(): RunStats {
+  return { params: new Map(), metrics: new Map(), tags: new Set(), experiments: new Set(), names: new Map() };
+}
+
+function see(stats: Map<string, KeyStat>, key: string, value: unknown): void {
+  const s = stats.get(key);
+  if (!s) stats.set(key, { runs: 1, first: value, varies: false });
+  else {
+    s.runs++;
+    if (!s.varies && !Object.is(value, s.first)) s.varies = true;
+  }
+}
+
+function addRunToStats({ params, metrics, tags, experiments, names }: RunStats, r: RunSummaryRecord): void {
+  names.set(r.name, (names.get(r.name) ?? 0) + 1);
+  for (const k in r.params) see(params, k, r.params[k]);
+  for (const k in r.metrics) see(metrics, k, r.metrics[k]);
+  if (r.tags) for (const k in r.tags) tags.add(k);
+  experiments.add(r.experiment);
 }
 
 export interface RunStats {

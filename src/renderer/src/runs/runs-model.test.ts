@@ -36,15 +36,22 @@ describe('runsModel', () => {
 
   it('computed ahead in steps, gives the same model, and starts afresh when the runs change half way', () => {
     const doc = new Y.Doc();
-    upsertRunSummaries(doc, [input(1), input(2)], ctx);
-    const steps = warmRunsModel(doc);
-    steps.next();
-    steps.next();
-    upsertRunSummaries(doc, [input(3, 'late')], ctx);
-    for (let s = steps.next(); !s.done; s = steps.next());
+    upsertRunSummaries(doc, [input(1), input(2), input(3)], ctx);
+    // A clock that runs out of budget at every record: a step per run.
+    let t = 0;
+    const steps = warmRunsModel(doc, () => (t += 50));
+    expect(steps.next().done).toBe(false);
+    upsertRunSummaries(doc, [input(4, 'late')], ctx);
+    let count = 1;
+    for (let s = steps.next(); !s.done; s = steps.next()) count++;
+    expect(count).toBeGreaterThan(4);
     const model = runsModel(doc);
-    expect(model.runs.map((r) => r.name)).toEqual(['late', 'run-2', 'run-1']);
+    expect(model.runs.map((r) => r.name)).toEqual(['late', 'run-3', 'run-2', 'run-1']);
+    expect(model.runs).toEqual(listRuns(doc));
     expect(model.vocab).toEqual(runVocabulary(listRuns(doc)));
+    expect(model.defaults).toEqual(defaultColumns(listRuns(doc)));
     expect(model.vocab.experiments).toEqual(['a', 'b']);
+    // Warm already: nothing to do.
+    expect(warmRunsModel(doc).next().done).toBe(true);
   });
 });

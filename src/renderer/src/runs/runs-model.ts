@@ -9,9 +9,9 @@
  * first visit is lookups too.
  */
 import type * as Y from 'yjs';
-import { type RunSummaryRecord, listRuns } from '../../../core/workspace';
+import { type RunSummaryRecord, listRuns, listRunsInSteps } from '../../../core/workspace';
 import { DOC_KEYS } from '../../../core/workspace/schema';
-import { type ColumnId, type RunStats, type RunVocabulary, defaultColumns, runLabel, runStats, runVocabulary } from './run-table';
+import { type ColumnId, type RunStats, type RunVocabulary, defaultColumns, runLabel, runStats, runStatsInSteps, runVocabulary } from './run-table';
 
 export interface RunsModel {
   runs: RunSummaryRecord[];
@@ -72,13 +72,28 @@ export function runsModel(doc: Y.Doc): RunsModel {
   return (e.model ??= { runs: e.runs!, vocab: e.vocab!, defaults: e.defaults!, label: (run) => runLabel(names, run) });
 }
 
+/** How long a step of warmRunsModel may run before it gives the page a turn (ms). */
+const WARM_BUDGET_MS = 20;
+
 /**
- * Computes the model one part per step (each a pass over every run), so a caller can give the
- * page a turn between them; a change to the runs meanwhile starts the parts that are left afresh.
+ * Computes the model in steps of about WARM_BUDGET_MS (collecting the runs, counting their
+ * names, params and metrics), so a caller can give the page a turn between them; a change to the
+ * runs meanwhile starts afresh.
  */
-export function* warmRunsModel(doc: Y.Doc): Generator<void, void, void> {
-  for (const step of STEPS) {
-    step(entry(doc), doc);
+export function* warmRunsModel(doc: Y.Doc, now: () => number = () => performance.now()): Generator<void, void, void> {
+  for (;;) {
+    const e = entry(doc);
+    if (e.model) return;
+    const version = e.version;
+    const runs = e.runs ?? (yield* listRunsInSteps(doc, now, WARM_BUDGET_MS));
+    if (runsVersion(doc) !== version) continue;
+    e.runs = runs;
     yield;
+    const stats = e.stats ?? (yield* runStatsInSteps(runs, now, WARM_BUDGET_MS));
+    if (runsVersion(doc) !== version) continue;
+    e.stats = stats;
+    yield;
+    runsModel(doc);
+    return;
   }
 }
