@@ -19,10 +19,11 @@ export const COMPACT_AFTER = 500;
 /**
  * A snapshot larger than this is kept as slices of about this size, which a window applies one
  * per task (DocSync's APPLY_BATCH_BYTES is the same). At 256 KiB the longest slice of a 15 MB
- * workspace applied in 55 ms on a loaded machine, 1 MiB in 82 ms (bench/slices.ts): well under
- * the 100 ms of a long task.
+ * workspace applied in 55 ms on a loaded machine, 1 MiB in 82 ms (bench/slices.ts); but in the
+ * page a major GC's pause (40–100 ms while a 50 MiB workspace fills the heap, bench:open) lands
+ * inside some slice's task, so a slice must leave room for it: 128 KiB.
  */
-export const SNAPSHOT_SLICE_BYTES = 256 * 1024;
+export const SNAPSHOT_SLICE_BYTES = 128 * 1024;
 
 /** A view of a Buffer from SQLite, not a copy: each Buffer better-sqlite3 returns is its own memory. */
 const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
