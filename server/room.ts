@@ -25,6 +25,7 @@ import { type Verdict, judgeUpdate } from './write-policy.ts';
 import { checkUpdateStructure } from './update-structure.ts';
 import { docHealth, repairStoredDoc } from './doc-repair.ts';
 import { LOAD_SLICE_BYTES, applyStoredState } from './sliced-load.ts';
+import { SNAPSHOT_OFF_LOOP_BYTES, SnapshotCadence } from './doc-snapshots.ts';
 import { encodeDriftdeskMessage } from '../src/shared/sync-messages.ts';
 
 export const MESSAGE_SYNC = 0;
@@ -62,8 +63,12 @@ export interface RoomOptions {
   maxDocBytes: number;
   /** Presence and slow-reader limits (limits.ts). */
   limits: Pick<Limits, 'maxAwarenessEntries' | 'maxAwarenessStateBytes' | 'maxAwarenessClientsPerConnection' | 'slowReaderBytes' | 'slowReaderMs' | 'maxBufferedBytes'>;
-  /** A history snapshot is taken at most this often while the doc changes (ms). */
+  /** A history snapshot of the doc is taken at most this often while it changes (ms; doc-snapshots.ts). */
   snapshotEveryMs: number;
+  /** Past this encoded size a snapshot is built off the event loop (default SNAPSHOT_OFF_LOOP_BYTES; null: never). */
+  snapshotOffLoopBytes?: number | null;
+  /** A history snapshot could not be taken (logged; the doc itself is not affected). */
+  onSnapshotFailed?(docName: string, error: unknown): void;
   /**
    * A stored state over twice this size is applied in slices of about this size, one per
    * macrotask, so a big doc's load does not hold the process (sliced-load.ts). Default
@@ -100,15 +105,15 @@ export class Room {
   /** Updates are persisted one after another, in the order they were applied. */
   private persisting: Promise<void> = Promise.resolve();
   private unsubscribe: (() => Promise<void>) | null = null;
-  private lastSnapshotAt = 0;
+  private readonly snapshots: SnapshotCadence;
   broken = false;
   /** The workspace the doc belongs to (its tokens are the ones that may open it). */
   readonly workspaceId: string;
-  /** A note doc: no members list, no history snapshots, only owners and editors write. */
+  /** A note doc: no members list, only owners and editors write. */
   readonly isNote: boolean;
-  /** A conversation doc's target (null for a workspace or note doc): no members list, no history snapshots. */
+  /** A conversation doc's target (null for a workspace or note doc): no members list. */
   readonly thread: ThreadTarget | null;
-  /** The workspace doc itself: members are listed in it and history snapshots are taken of it. */
+  /** The workspace doc itself: members are listed in it. */
   get isWorkspace(): boolean {
     return !this.isNote && this.thread === null;
   }
@@ -133,7 +138,7 @@ export class Room {
     let stored: Uint8Array;
     let history: { createdAt: number }[];
     try {
-      [stored, history] = await Promise.all([store.loadDoc(docName), !room.isWorkspace ? [] : store.listSnapshots(room.workspaceId)]);
+      [stored, history] = await Promise.all([store.loadDoc(docName), store.listSnapshots(docName)]);
     } catch (err) {
       // The store is away: give back the subscription, or every retry would leave one behind.
       await room.destroy();
@@ -157,7 +162,7 @@ export class Room {
       room.unsubscribe = unsubscribe;
       Y.applyUpdate(room.doc, repair.state, LOAD_ORIGIN);
     }
-    room.lastSnapshotAt = history[0]?.createdAt ?? 0;
+    room.snapshots.setLast(history[0]?.createdAt ?? 0);
     room.measuredBytes = stored.byteLength;
     return room;
   }
@@ -172,7 +177,17 @@ export class Room {
     this.workspaceId = parsed.workspaceId;
     this.isNote = parsed.kind === 'note';
     this.thread = parsed.kind === 'thread' ? parsed.target : null;
-    const workspaceId = this.workspaceId;
+    this.snapshots = new SnapshotCadence(
+      docName,
+      store,
+      {
+        everyMs: options.snapshotEveryMs,
+        offLoopBytes: options.snapshotOffLoopBytes === undefined ? SNAPSHOT_OFF_LOOP_BYTES : options.snapshotOffLoopBytes,
+        onFailed: options.onSnapshotFailed,
+      },
+      () => Y.encodeStateAsUpdate(this.doc),
+      () => this.measuredBytes + this.bytesSinceMeasure,
+    );
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD_ORIGIN) return;
@@ -192,11 +207,7 @@ export class Room {
           const stop = options.metrics.persistSeconds.startTimer();
           await store.appendUpdate(docName, update);
           stop();
-          const now = Date.now();
-          if (this.isWorkspace && now - this.lastSnapshotAt >= options.snapshotEveryMs) {
-            this.lastSnapshotAt = now;
-            await store.addSnapshot(workspaceId, Y.encodeStateAsUpdate(this.doc), now);
-          }
+          this.snapshots.changed();
           void options.fanout?.publishUpdate(docName, update).catch(() => {});
           for (const conn of this.connections) if (conn !== origin) this.send(conn, message);
         })
@@ -229,6 +240,12 @@ export class Room {
   /** Resolves once every update applied so far is persisted. */
   flushed(): Promise<void> {
     return this.persisting;
+  }
+
+  /** Resolves once every update applied so far is persisted and no history snapshot is being taken. */
+  async idle(): Promise<void> {
+    await this.persisting;
+    await this.snapshots.settled();
   }
 
   /**
@@ -498,6 +515,7 @@ export class Room {
 
   async destroy(): Promise<void> {
     await this.persisting;
+    await this.snapshots.dispose();
     await this.unsubscribe?.().catch(() => {});
     this.awareness.destroy();
     this.doc.destroy();

@@ -87,6 +87,11 @@ export class ServerStore implements Store {
     const columns = this.db.prepare('PRAGMA table_info(doc_updates)').all() as { name: string }[];
     if (!columns.some((c) => c.name === 'doc')) this.db.exec("ALTER TABLE doc_updates ADD COLUMN doc TEXT NOT NULL DEFAULT ''");
     this.db.exec('CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates(workspace_id, doc, seq)');
+    // Stores made before per-doc history kept snapshots of the workspace doc only: every row keeps
+    // its id and becomes the workspace doc's ('').
+    const historyColumns = this.db.prepare('PRAGMA table_info(doc_history)').all() as { name: string }[];
+    if (!historyColumns.some((c) => c.name === 'doc')) this.db.exec("ALTER TABLE doc_history ADD COLUMN doc TEXT NOT NULL DEFAULT ''");
+    this.db.exec('CREATE INDEX IF NOT EXISTS doc_history_doc ON doc_history(workspace_id, doc, created_at)');
   }
 
   private sql(text: string): Database.Statement {
@@ -226,17 +231,20 @@ export class ServerStore implements Store {
     })();
   }
 
-  addSnapshot(workspaceId: string, state: Uint8Array, at: number): void {
-    this.sql('INSERT INTO doc_history (workspace_id, created_at, data) VALUES (?, ?, ?)').run(workspaceId, at, state);
+  addSnapshot(docName: string, state: Uint8Array, at: number): void {
+    const { workspaceId, doc } = docKey(docName);
+    this.sql('INSERT INTO doc_history (workspace_id, doc, created_at, data) VALUES (?, ?, ?, ?)').run(workspaceId, doc, at, state);
   }
 
-  listSnapshots(workspaceId: string): SnapshotInfo[] {
-    return this.sql('SELECT id, created_at AS createdAt, length(data) AS bytes FROM doc_history WHERE workspace_id = ? ORDER BY created_at DESC, id DESC')
-      .all(workspaceId) as SnapshotInfo[];
+  listSnapshots(docName: string): SnapshotInfo[] {
+    const { workspaceId, doc } = docKey(docName);
+    return this.sql('SELECT id, created_at AS createdAt, length(data) AS bytes FROM doc_history WHERE workspace_id = ? AND doc = ? ORDER BY created_at DESC, id DESC')
+      .all(workspaceId, doc) as SnapshotInfo[];
   }
 
-  getSnapshot(workspaceId: string, id: number): Uint8Array | undefined {
-    const row = this.sql('SELECT data FROM doc_history WHERE workspace_id = ? AND id = ?').get(workspaceId, id) as { data: Buffer } | undefined;
+  getSnapshot(docName: string, id: number): Uint8Array | undefined {
+    const { workspaceId, doc } = docKey(docName);
+    const row = this.sql('SELECT data FROM doc_history WHERE workspace_id = ? AND doc = ? AND id = ?').get(workspaceId, doc, id) as { data: Buffer } | undefined;
     return row ? new Uint8Array(row.data) : undefined;
   }
 

@@ -1,0 +1,123 @@
+/**
+ * History snapshots of one loaded doc — the workspace doc, a note doc or a conversation doc —
+ * on one cadence rule: a doc that changed since its last snapshot, and whose last snapshot is
+ * older than `everyMs`, gets one; a doc that did not change gets none. A change that comes while
+ * a snapshot is not yet due arms a timer for when it is, so the last state of a burst of edits is
+ * kept too (while the room is loaded), not only the first.
+ *
+ * Where the bytes come from: encoding a big doc in memory (`Y.encodeStateAsUpdate`) runs on the
+ * event loop in one go — ~0.8 s for a 15 MB workspace doc, every member of every room waiting
+ * (bench/snapshot-stall.ts). A doc past `offLoopBytes` is instead snapshotted from what the store
+ * holds of it: a reader thread with its own connection (the archive source:
+ * archive/sqlite-read-worker.ts, archive/pg-read-worker.ts) reads the doc's log in one read
+ * transaction and merges it with `Y.mergeUpdates` there, and hands the merged update over by
+ * transfer; only the insert of the finished row runs here. So the snapshot is the doc as
+ * persisted when that read began. A small doc is encoded here (a worker's start costs more than
+ * it would save).
+ */
+import { type Store, docKey } from './store-contract.ts';
+
+/** Past this encoded size (bytes, an upper bound the room keeps) a doc is snapshotted off the event loop. */
+export const SNAPSHOT_OFF_LOOP_BYTES = 256 * 1024;
+
+export interface SnapshotCadenceOptions {
+  /** At most one snapshot per doc this often while it changes (ms). */
+  everyMs: number;
+  /** See SNAPSHOT_OFF_LOOP_BYTES; null: always encode the doc in memory (the bench's baseline). */
+  offLoopBytes: number | null;
+  /** A snapshot could not be taken (the doc's data is not touched; the next change tries again). */
+  onFailed?(docName: string, error: unknown): void;
+}
+
+/** The doc's whole stored state, read and merged on a reader thread of the store's. */
+export async function storedStateOffLoop(store: Store, docName: string): Promise<Uint8Array> {
+  const { workspaceId, doc } = docKey(docName);
+  const source = await store.openArchiveSource(workspaceId);
+  try {
+    return await source.docState(doc);
+  } finally {
+    await source.close();
+  }
+}
+
+export class SnapshotCadence {
+  private lastAt = 0;
+  /** Changed since the last snapshot was begun. */
+  private dirty = false;
+  private running: Promise<void> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
+
+  constructor(
+    private readonly docName: string,
+    private readonly store: Store,
+    private readonly options: SnapshotCadenceOptions,
+    /** The doc's state in memory, for a small doc. */
+    private readonly encode: () => Uint8Array,
+    /** An upper bound of the doc's encoded size (bytes). */
+    private readonly sizeBound: () => number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** When the newest stored snapshot of the doc was taken (0: none), read as the room loads. */
+  setLast(at: number): void {
+    this.lastAt = at;
+  }
+
+  /** The doc took a change and it is persisted. */
+  changed(): void {
+    if (this.disposed) return;
+    this.dirty = true;
+    this.consider();
+  }
+
+  /** Resolves once no snapshot is being taken. */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** No more snapshots: the timer is cleared and one under way is awaited. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.settled();
+  }
+
+  private consider(): void {
+    if (this.disposed || !this.dirty || this.running) return;
+    const wait = this.lastAt + this.options.everyMs - this.now();
+    if (wait > 0) {
+      if (!this.timer) {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.consider();
+        }, wait);
+        // A pending snapshot never keeps a process alive.
+        this.timer.unref?.();
+      }
+      return;
+    }
+    const at = this.now();
+    this.lastAt = at;
+    this.dirty = false;
+    this.running = this.take(at)
+      .catch((err: unknown) => {
+        // The change stays unsnapshotted: try again on the next change.
+        this.dirty = true;
+        this.options.onFailed?.(this.docName, err);
+      })
+      .finally(() => {
+        this.running = null;
+        // Changes that came while it was taken get theirs when it is due.
+        this.consider();
+      });
+  }
+
+  private async take(at: number): Promise<void> {
+    const { offLoopBytes } = this.options;
+    const state = offLoopBytes !== null && this.sizeBound() >= offLoopBytes ? await storedStateOffLoop(this.store, this.docName) : this.encode();
+    if (state.byteLength === 0) return;
+    await this.store.addSnapshot(this.docName, state, at);
+  }
+}
