@@ -44,7 +44,7 @@ const ops = {
     if (updates.length === 0) return new Uint8Array(0);
     return bytes(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates), transfer);
   },
-  snapshots: () => all('SELECT id, created_at AS createdAt FROM doc_history WHERE workspace_id = ? ORDER BY created_at, id', ws),
+  snapshots: () => all('SELECT id, doc, created_at AS createdAt FROM doc_history WHERE workspace_id = ? ORDER BY created_at, id', ws),
   snapshot: (transfer, id) => {
     const row = db.prepare('SELECT data FROM doc_history WHERE workspace_id = ? AND id = ?').get(ws, id);
     if (!row) throw new Error('history snapshot ' + id + ' is gone from the read snapshot');
@@ -124,7 +124,7 @@ export async function sqliteArchiveSource(file: string, workspaceId: string, opt
     monitored: () => thread.call<boolean>('monitored'),
     docNames: () => thread.call<string[]>('docNames'),
     docState: (doc) => thread.call<Uint8Array>('docState', doc),
-    snapshots: () => thread.call<{ id: number; createdAt: number }[]>('snapshots'),
+    snapshots: () => thread.call<{ id: number; doc: string; createdAt: number }[]>('snapshots'),
     snapshot: (id) => thread.call<Uint8Array>('snapshot', id),
     blobs: () => thread.call<{ sha256: string; createdAt: number }[]>('blobs'),
     blob: (sha256) => thread.call<Uint8Array>('blob', sha256),
