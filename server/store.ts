@@ -14,6 +14,7 @@ import type { ArchiveSink, ArchiveSource } from './archive/archive-store.ts';
 import { sqliteArchiveSink, sqliteWorkspaceIds } from './archive/sqlite-archive.ts';
 import { sqliteArchiveSource } from './archive/sqlite-read-worker.ts';
 import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer.ts';
+import { SqliteHistory, migrateHistory } from './sqlite-history.ts';
 
 export type { MemberIdentity };
 export { COMPACT_AFTER };
@@ -28,6 +29,8 @@ export class ServerStore implements Store {
   /** Called when the checkpoint thread reports a failed checkpoint or stops; the server logs it. */
   onCheckpointError: (error: Error) => void = () => {};
   private checkpointer: Checkpointer | null = null;
+  /** History snapshots per doc, a big one written in parts (sqlite-history.ts). */
+  private readonly history: SqliteHistory;
 
   constructor(
     readonly dataDir: string,
@@ -87,11 +90,8 @@ export class ServerStore implements Store {
     const columns = this.db.prepare('PRAGMA table_info(doc_updates)').all() as { name: string }[];
     if (!columns.some((c) => c.name === 'doc')) this.db.exec("ALTER TABLE doc_updates ADD COLUMN doc TEXT NOT NULL DEFAULT ''");
     this.db.exec('CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates(workspace_id, doc, seq)');
-    // Stores made before per-doc history kept snapshots of the workspace doc only: every row keeps
-    // its id and becomes the workspace doc's ('').
-    const historyColumns = this.db.prepare('PRAGMA table_info(doc_history)').all() as { name: string }[];
-    if (!historyColumns.some((c) => c.name === 'doc')) this.db.exec("ALTER TABLE doc_history ADD COLUMN doc TEXT NOT NULL DEFAULT ''");
-    this.db.exec('CREATE INDEX IF NOT EXISTS doc_history_doc ON doc_history(workspace_id, doc, created_at)');
+    migrateHistory(this.db);
+    this.history = new SqliteHistory(this.db, (text) => this.sql(text));
   }
 
   private sql(text: string): Database.Statement {
@@ -231,21 +231,17 @@ export class ServerStore implements Store {
     })();
   }
 
-  addSnapshot(docName: string, state: Uint8Array, at: number): void {
-    const { workspaceId, doc } = docKey(docName);
-    this.sql('INSERT INTO doc_history (workspace_id, doc, created_at, data) VALUES (?, ?, ?, ?)').run(workspaceId, doc, at, state);
+  /** Synchronous for a small state; a big one is written in parts and resolves once listed (sqlite-history.ts). */
+  addSnapshot(docName: string, state: Uint8Array, at: number): void | Promise<void> {
+    return this.history.add(docName, state, at);
   }
 
   listSnapshots(docName: string): SnapshotInfo[] {
-    const { workspaceId, doc } = docKey(docName);
-    return this.sql('SELECT id, created_at AS createdAt, length(data) AS bytes FROM doc_history WHERE workspace_id = ? AND doc = ? ORDER BY created_at DESC, id DESC')
-      .all(workspaceId, doc) as SnapshotInfo[];
+    return this.history.list(docName);
   }
 
   getSnapshot(docName: string, id: number): Uint8Array | undefined {
-    const { workspaceId, doc } = docKey(docName);
-    const row = this.sql('SELECT data FROM doc_history WHERE workspace_id = ? AND doc = ? AND id = ?').get(workspaceId, doc, id) as { data: Buffer } | undefined;
-    return row ? new Uint8Array(row.data) : undefined;
+    return this.history.get(docName, id);
   }
 
   /** Stores an immutable blob; storing the same bytes twice is a no-op. */

@@ -46,9 +46,12 @@ const ops = {
   },
   snapshots: () => all('SELECT id, doc, created_at AS createdAt FROM doc_history WHERE workspace_id = ? ORDER BY created_at, id', ws),
   snapshot: (transfer, id) => {
-    const row = db.prepare('SELECT data FROM doc_history WHERE workspace_id = ? AND id = ?').get(ws, id);
+    const row = db.prepare('SELECT data, parts_key FROM doc_history WHERE workspace_id = ? AND id = ?').get(ws, id);
     if (!row) throw new Error('history snapshot ' + id + ' is gone from the read snapshot');
-    return bytes(row.data, transfer);
+    // A big snapshot is kept in parts (server/sqlite-history.ts).
+    if (!row.parts_key) return bytes(row.data, transfer);
+    const parts = all('SELECT data FROM doc_history_parts WHERE key = ? ORDER BY n', row.parts_key).map((p) => p.data);
+    return bytes(Buffer.concat([row.data, ...parts]), transfer);
   },
   blobs: () => all('SELECT sha256, created_at AS createdAt FROM blobs WHERE workspace_id = ? ORDER BY sha256', ws),
   blob: (transfer, sha256) => {
