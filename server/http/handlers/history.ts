@@ -19,17 +19,18 @@ import type { HandlerDeps } from './deps.ts';
 /** A doc name as quoted back in an error: JSON-quoted, cut short. */
 const quoted = (name: string) => JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
 
-type DocChoice = { kind: 'ok'; docName: string; label: string } | { kind: 'bad'; error: string };
+/** `of`: how a 404 names the doc ('' for the workspace doc, as before per-doc history). */
+type DocChoice = { kind: 'ok'; docName: string; of: string } | { kind: 'bad'; error: string };
 
 /** Which doc `?doc=` names within `workspaceId` (checked strictly; see the header). */
 export function historyDoc(workspaceId: string, query: HistoryQuery): DocChoice {
-  if (query.doc === undefined) return { kind: 'ok', docName: workspaceId, label: 'the workspace doc' };
+  if (query.doc === undefined) return { kind: 'ok', docName: workspaceId, of: '' };
   const parsed = parseDocName(query.doc);
   if (!parsed) {
     return { kind: 'bad', error: `query.doc: ${quoted(query.doc)} is not a doc name; expected ${workspaceId}:note:<noteId>, ${workspaceId}:thread:<kind>:<targetId> or ${workspaceId}` };
   }
   if (parsed.workspaceId !== workspaceId) return { kind: 'bad', error: `query.doc: ${quoted(query.doc)} is not a doc of workspace ${workspaceId}` };
-  return { kind: 'ok', docName: query.doc, label: parsed.kind === 'workspace' ? 'the workspace doc' : `doc ${query.doc}` };
+  return { kind: 'ok', docName: query.doc, of: parsed.kind === 'workspace' ? '' : ` of doc ${query.doc}` };
 }
 
 export const historyHandlers = ({ store, withRoom }: HandlerDeps) =>
@@ -43,7 +44,7 @@ export const historyHandlers = ({ store, withRoom }: HandlerDeps) =>
       const doc = historyDoc(params.workspaceId!, query);
       if (doc.kind === 'bad') return fail(400, doc.error, 'bad_query');
       const state = await store.getSnapshot(doc.docName, Number(params.snapshotId));
-      return state ? { bytes: state } : fail(404, `no snapshot ${params.snapshotId} of ${doc.label}`, 'not_found');
+      return state ? { bytes: state } : fail(404, `no snapshot ${params.snapshotId}${doc.of}`, 'not_found');
     },
     // A restore re-adds records other people wrote, which no client may write under their names:
     // the server does it, for owners and editors (the map's roles).
@@ -51,10 +52,10 @@ export const historyHandlers = ({ store, withRoom }: HandlerDeps) =>
       const doc = historyDoc(params.workspaceId!, query);
       if (doc.kind === 'bad') return fail(400, doc.error, 'bad_query');
       if (doc.docName !== params.workspaceId) {
-        return fail(400, `query.doc: only the workspace doc is restored; read ${doc.label}'s snapshot with GET …/history/${params.snapshotId}?doc=… and copy back what you need`, 'not_restorable');
+        return fail(400, `query.doc: only the workspace doc is restored; read the snapshot${doc.of} with GET …/history/${params.snapshotId}?doc=… and copy back what you need`, 'not_restorable');
       }
       const state = await store.getSnapshot(doc.docName, Number(params.snapshotId));
-      if (!state) return fail(404, `no snapshot ${params.snapshotId} of ${doc.label}`, 'not_found');
+      if (!state) return fail(404, `no snapshot ${params.snapshotId}${doc.of}`, 'not_found');
       return { json: await withRoom(doc.docName, (room) => room.restoreTo(state)) };
     },
   }) satisfies Pick<ServerHandlers, 'history.list' | 'history.get' | 'history.restore'>;
