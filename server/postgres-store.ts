@@ -251,6 +251,12 @@ export class PostgresStore implements Store {
     return rows.map((r) => ({ id: Number(r.id), createdAt: Number(r.createdAt), bytes: Number(r.bytes) }));
   }
 
+  async latestSnapshotAt(docName: string) {
+    const { workspaceId, doc } = docKey(docName);
+    const { rows } = await this.query('SELECT max(created_at) AS at FROM doc_history WHERE workspace_id = $1 AND doc = $2', [workspaceId, doc]);
+    return Number(rows[0]?.at ?? 0);
+  }
+
   async getSnapshot(docName: string, id: number) {
     const { workspaceId, doc } = docKey(docName);
     const { rows } = await this.query('SELECT data FROM doc_history WHERE workspace_id = $1 AND doc = $2 AND id = $3', [workspaceId, doc, id]);

@@ -136,9 +136,9 @@ export class Room {
       room.unsubscribe = unsubscribe;
     }
     let stored: Uint8Array;
-    let history: { createdAt: number }[];
+    let lastSnapshotAt: number;
     try {
-      [stored, history] = await Promise.all([store.loadDoc(docName), store.listSnapshots(docName)]);
+      [stored, lastSnapshotAt] = await Promise.all([store.loadDoc(docName), store.latestSnapshotAt(docName)]);
     } catch (err) {
       // The store is away: give back the subscription, or every retry would leave one behind.
       await room.destroy();
@@ -162,7 +162,7 @@ export class Room {
       room.unsubscribe = unsubscribe;
       Y.applyUpdate(room.doc, repair.state, LOAD_ORIGIN);
     }
-    room.snapshots.setLast(history[0]?.createdAt ?? 0);
+    room.snapshots.setLast(lastSnapshotAt);
     room.measuredBytes = stored.byteLength;
     return room;
   }

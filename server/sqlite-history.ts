@@ -66,6 +66,11 @@ export class SqliteHistory {
     ).all(workspaceId, doc) as SnapshotInfo[];
   }
 
+  latestAt(docName: string): number {
+    const { workspaceId, doc } = docKey(docName);
+    return (this.sql('SELECT max(created_at) AS at FROM doc_history WHERE workspace_id = ? AND doc = ?').get(workspaceId, doc) as { at: number | null }).at ?? 0;
+  }
+
   get(docName: string, id: number): Uint8Array | undefined {
     const { workspaceId, doc } = docKey(docName);
     const row = this.sql('SELECT data, parts_key AS partsKey FROM doc_history WHERE workspace_id = ? AND doc = ? AND id = ?').get(workspaceId, doc, id) as

@@ -62,6 +62,8 @@ export interface Store {
   addSnapshot(docName: string, state: Uint8Array, at: number): MaybePromise<void>;
   listSnapshots(docName: string): MaybePromise<SnapshotInfo[]>;
   getSnapshot(docName: string, id: number): MaybePromise<Uint8Array | undefined>;
+  /** When the doc's newest snapshot was taken (0: none); one index read, for a room's load. */
+  latestSnapshotAt(docName: string): MaybePromise<number>;
   putBlob(workspaceId: string, sha256: string, data: Uint8Array): MaybePromise<void>;
   getBlob(workspaceId: string, sha256: string): MaybePromise<Uint8Array | undefined>;
   hasBlob(workspaceId: string, sha256: string): MaybePromise<boolean>;

@@ -244,6 +244,10 @@ export class ServerStore implements Store {
     return this.history.get(docName, id);
   }
 
+  latestSnapshotAt(docName: string): number {
+    return this.history.latestAt(docName);
+  }
+
   /** Stores an immutable blob; storing the same bytes twice is a no-op. */
   putBlob(workspaceId: string, sha256: string, data: Uint8Array, now = Date.now()): void {
     this.sql('INSERT OR IGNORE INTO blobs (workspace_id, sha256, data, created_at) VALUES (?, ?, ?, ?)').run(workspaceId, sha256, data, now);

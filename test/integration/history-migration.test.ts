@@ -69,6 +69,10 @@ async function checkMigrated(store: Store, ws: string, ids: number[], snaps: { a
   const [noteSnap] = await store.listSnapshots(note);
   expect(noteSnap).toMatchObject({ createdAt: 1_700_000_200_000, bytes: 2 });
   expect((await store.listSnapshots(thread)).map((s) => s.createdAt)).toEqual([1_700_000_300_000]);
+  // What a room's load reads: the newest snapshot's time, per doc (0: none).
+  expect(await store.latestSnapshotAt(ws)).toBe(snaps.at(-1)!.at);
+  expect(await store.latestSnapshotAt(thread)).toBe(1_700_000_300_000);
+  expect(await store.latestSnapshotAt(`${ws}:note:none`)).toBe(0);
   // An id is read back only under its own doc.
   expect(await store.getSnapshot(note, ids[0]!)).toBeUndefined();
   expect(await store.getSnapshot(ws, noteSnap!.id)).toBeUndefined();
