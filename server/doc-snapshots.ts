@@ -29,15 +29,39 @@ export interface SnapshotCadenceOptions {
   onFailed?(docName: string, error: unknown): void;
 }
 
-/** The doc's whole stored state, read and merged on a reader thread of the store's. */
-export async function storedStateOffLoop(store: Store, docName: string): Promise<Uint8Array> {
-  const { workspaceId, doc } = docKey(docName);
-  const source = await store.openArchiveSource(workspaceId);
+/**
+ * How many reader threads snapshots may run at once in this process. Each holds a connection and
+ * a big doc's log in memory: an editor who grows many notes past SNAPSHOT_OFF_LOOP_BYTES and edits
+ * them all must not start a thread per note. The rest wait their turn (history is background work).
+ */
+export const OFF_LOOP_SNAPSHOTS_AT_ONCE = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function turn<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= OFF_LOOP_SNAPSHOTS_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
   try {
-    return await source.docState(doc);
+    return await work();
   } finally {
-    await source.close();
+    // The slot passes straight to the next waiter, if any.
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
   }
+}
+
+/** The doc's whole stored state, read and merged on a reader thread of the store's (at most OFF_LOOP_SNAPSHOTS_AT_ONCE at once). */
+export function storedStateOffLoop(store: Store, docName: string): Promise<Uint8Array> {
+  const { workspaceId, doc } = docKey(docName);
+  return turn(async () => {
+    const source = await store.openArchiveSource(workspaceId);
+    try {
+      return await source.docState(doc);
+    } finally {
+      await source.close();
+    }
+  });
 }
 
 export class SnapshotCadence {
