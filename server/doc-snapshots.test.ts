@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { OFF_LOOP_SNAPSHOTS_AT_ONCE, storedStateOffLoop } from './doc-snapshots.ts';
+import { OFF_LOOP_SNAPSHOTS_AT_ONCE, SnapshotCadence, storedStateOffLoop } from './doc-snapshots.ts';
 import { ServerStore } from './store.ts';
 
 const dirs: string[] = [];
@@ -50,5 +50,28 @@ describe('snapshots off the event loop', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('a snapshot that fails is reported once and not retried at once; the next change takes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftdesk-doc-snapshots-'));
+    dirs.push(dir);
+    const store = new ServerStore(dir);
+    const ws = store.createWorkspace('W', 'Ada');
+    const doc = new Y.Doc();
+    doc.getMap('comments').set('c1', { body: 'kept' });
+    const failures: string[] = [];
+    const cadence = new SnapshotCadence(`${ws.id}:note:n1`, store, { everyMs: 0, offLoopBytes: null, onFailed: (_doc, err) => failures.push(String(err)) }, () => Y.encodeStateAsUpdate(doc), () => 0);
+    store.db.exec(`CREATE TEMP TRIGGER fail_history BEFORE INSERT ON doc_history BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END`);
+    cadence.changed();
+    await cadence.settled();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(failures).toEqual([expect.stringContaining('simulated disk failure')]);
+    expect(store.listSnapshots(`${ws.id}:note:n1`)).toEqual([]);
+    store.db.exec('DROP TRIGGER fail_history');
+    cadence.changed();
+    await cadence.settled();
+    expect(store.listSnapshots(`${ws.id}:note:n1`)).toHaveLength(1);
+    await cadence.dispose();
+    store.close();
   });
 });

@@ -6,14 +6,14 @@
  * kept too (while the room is loaded), not only the first.
  *
  * Where the bytes come from: encoding a big doc in memory (`Y.encodeStateAsUpdate`) runs on the
- * event loop in one go — ~0.8 s for a 15 MB workspace doc, every member of every room waiting
- * (bench/snapshot-stall.ts). A doc past `offLoopBytes` is instead snapshotted from what the store
- * holds of it: a reader thread with its own connection (the archive source:
- * archive/sqlite-read-worker.ts, archive/pg-read-worker.ts) reads the doc's log in one read
- * transaction and merges it with `Y.mergeUpdates` there, and hands the merged update over by
- * transfer; only the insert of the finished row runs here. So the snapshot is the doc as
- * persisted when that read began. A small doc is encoded here (a worker's start costs more than
- * it would save).
+ * event loop in one go — 0.2–0.3 s for a 15 MB workspace doc in bench/snapshot-stall.ts, 0.8 s
+ * measured on a loaded machine — every member of every room on the process waiting. A doc past
+ * `offLoopBytes` is instead snapshotted from what the store holds of it: a reader thread with its
+ * own connection (the archive source: archive/sqlite-read-worker.ts, archive/pg-read-worker.ts)
+ * reads the doc's log in one read transaction and merges it with `Y.mergeUpdates` there, and
+ * hands the merged update over by transfer; here only the row is stored (SQLite writes a big one
+ * in parts, one per macrotask: sqlite-history.ts). So the snapshot is the doc as persisted when
+ * that read began. A small doc is encoded here (a worker's start costs more than it would save).
  */
 import { type Store, docKey } from './store-contract.ts';
 
@@ -125,17 +125,19 @@ export class SnapshotCadence {
     const at = this.now();
     this.lastAt = at;
     this.dirty = false;
-    this.running = this.take(at)
-      .catch((err: unknown) => {
-        // The change stays unsnapshotted: try again on the next change.
-        this.dirty = true;
-        this.options.onFailed?.(this.docName, err);
-      })
-      .finally(() => {
+    this.running = this.take(at).then(
+      () => {
         this.running = null;
         // Changes that came while it was taken get theirs when it is due.
         this.consider();
-      });
+      },
+      (err: unknown) => {
+        this.running = null;
+        // Not retried at once (the store may be away): the next change tries again.
+        this.dirty = true;
+        this.options.onFailed?.(this.docName, err);
+      },
+    );
   }
 
   private async take(at: number): Promise<void> {
