@@ -119,17 +119,9 @@ export class Room {
     this.workspaceId = parsed.workspaceId;
     this.isNote = parsed.kind === 'note';
     this.thread = parsed.kind === 'thread' ? parsed.target : null;
-    this.snapshots = new SnapshotCadence(
-      docName,
-      store,
-      {
-        everyMs: options.snapshotEveryMs,
-        offLoopBytes: options.snapshotOffLoopBytes === undefined ? SNAPSHOT_OFF_LOOP_BYTES : options.snapshotOffLoopBytes,
-        onFailed: options.onSnapshotFailed,
-      },
-      () => Y.encodeStateAsUpdate(this.doc),
-      () => this.measuredBytes + this.bytesSinceMeasure,
-    );
+    const offLoopBytes = options.snapshotOffLoopBytes === undefined ? SNAPSHOT_OFF_LOOP_BYTES : options.snapshotOffLoopBytes;
+    // A small doc's snapshot is encoded here, and that encode is a measure of its size too.
+    this.snapshots = new SnapshotCadence(docName, store, { everyMs: options.snapshotEveryMs, offLoopBytes, onFailed: options.onSnapshotFailed }, () => this.measure(), () => this.measuredBytes + this.bytesSinceMeasure);
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD_ORIGIN) return;
@@ -441,9 +433,12 @@ export class Room {
     return this.measuredBytes + bytes <= max;
   }
 
-  private measure(): void {
-    this.measuredBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+  /** Encodes the doc and takes its size as the measure; answers the encoded state. */
+  private measure(): Uint8Array {
+    const state = Y.encodeStateAsUpdate(this.doc);
+    this.measuredBytes = state.byteLength;
     this.bytesSinceMeasure = 0;
+    return state;
   }
 
   /**
