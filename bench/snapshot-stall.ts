@@ -32,6 +32,7 @@ import { ServerStore } from '../server/store.ts';
 import type { Store } from '../server/store-contract.ts';
 import { type RunningPostgres, startPostgres } from '../test/helpers/services.ts';
 import { BIG_DOC_MAPS, BIG_DOC_TIMELINE, bigWorkspaceState } from '../test/helpers/big-workspace-doc.ts';
+import { canonicalJson } from '../test/helpers/canonical-json.ts';
 
 const MB = 1024 * 1024;
 const fmt = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
@@ -75,12 +76,8 @@ async function snapshotOnce(room: Room, tick: number): Promise<{ ms: number; gap
   return { ms, gapMaxMs };
 }
 
-/** JSON with every object's keys sorted: a map's key order depends on how its updates were applied. */
-const canonical = (value: unknown): unknown =>
-  Array.isArray(value) ? value.map(canonical) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)])) : value;
-
 /** The content a snapshot must hold: the generator's maps and timeline, and the tick. */
-const content = (doc: Y.Doc) => JSON.stringify(canonical([...BIG_DOC_MAPS.map((k) => doc.getMap(k).toJSON()), doc.getArray(BIG_DOC_TIMELINE).toJSON(), doc.getMap('meta').toJSON()]));
+const content = (doc: Y.Doc) => canonicalJson([...BIG_DOC_MAPS.map((k) => doc.getMap(k).toJSON()), doc.getArray(BIG_DOC_TIMELINE).toJSON(), doc.getMap('meta').toJSON()]);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { sizes: { type: 'string', default: '15' }, store: { type: 'string', default: 'sqlite' } } });

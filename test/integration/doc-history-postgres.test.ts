@@ -10,6 +10,7 @@ import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { PostgresStore } from '../../server/postgres-store.ts';
 import { DOC_KEYS, NOTE_TEXT_KEY, addComment, createIncident, threadDocName, toggleReaction } from '../../src/core/workspace/index.ts';
 import { type RunningPostgres, serviceOwner, startPostgres } from '../helpers/services.ts';
+import { canonicalJson } from '../helpers/canonical-json.ts';
 import { connectClient, synced } from '../helpers/sync-clients.ts';
 
 const services = serviceOwner();
@@ -36,9 +37,9 @@ const content = (doc: Y.Doc) => ({ comments: doc.getMap(DOC_KEYS.comments).toJSO
 
 /** Waits until the store holds what `doc` holds of `docName`, and the server is idle. */
 async function stored(server: SyncServer<PostgresStore>, docName: string, doc: Y.Doc): Promise<void> {
-  const want = JSON.stringify(content(doc));
+  const want = canonicalJson(content(doc));
   for (let i = 0; i < 200; i++) {
-    if (JSON.stringify(content(docOf(await server.store.loadDoc(docName)))) === want) {
+    if (canonicalJson(content(docOf(await server.store.loadDoc(docName)))) === want) {
       await server.flushed();
       return;
     }

@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { DOC_KEYS, NOTE_TEXT_KEY, addComment, createIncident, threadDocName, toggleReaction } from '../../src/core/workspace/index.ts';
+import { canonicalJson } from '../helpers/canonical-json.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
 
 let dir: string;
@@ -46,7 +47,7 @@ const docOf = (bytes: ArrayBuffer | Uint8Array) => {
 
 /** What a test compares of a doc: its state vector (inserts), and its records and note text (deletes too). */
 const view = (doc: Y.Doc) =>
-  JSON.stringify([
+  canonicalJson([
     Buffer.from(Y.encodeStateVector(doc)).toString('base64'),
     ...[DOC_KEYS.comments, DOC_KEYS.reactions, DOC_KEYS.incidents].map((key) => doc.getMap(key).toJSON()),
     doc.getText(NOTE_TEXT_KEY).toString(),
@@ -171,6 +172,36 @@ describe('history per doc', () => {
       await new Promise((r) => setTimeout(r, 1600));
       expect(count(thread)).toBe(2);
       expect(count(note)).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('remembers each doc\'s last snapshot across a restart: a change soon after is not snapshotted again', async () => {
+    const dataDir = mkdtempSync(join(dir, 's-'));
+    let server = await startSyncServer({ port: 0, dataDir, snapshotEveryMs: 60_000 });
+    let thread = '';
+    let ws: { id: string; token: string; memberId: string };
+    try {
+      const seededWs = await seeded(server);
+      ({ ws, thread } = seededWs);
+      addComment(seededWs.ada.doc, { target: { kind: 'incident', id: seededWs.incident.id }, body: 'before the restart' }, ctx(ws.memberId, 'Ada'), seededWs.conversation.doc);
+      await stored(server, thread, seededWs.conversation.doc);
+      expect(server.store.listSnapshots(thread)).toHaveLength(1);
+    } finally {
+      for (const d of disposers.splice(0)) d();
+      await server.close();
+    }
+    server = await startSyncServer({ port: 0, dataDir, snapshotEveryMs: 60_000 });
+    try {
+      const ada = client(server, ws.id, ws.token);
+      const conversation = client(server, thread, ws.token);
+      await Promise.all([synced(ada.provider), synced(conversation.provider)]);
+      const incidentId = thread.split(':').pop()!;
+      addComment(ada.doc, { target: { kind: 'incident', id: incidentId }, body: 'after the restart' }, ctx(ws.memberId, 'Ada'), conversation.doc);
+      await stored(server, thread, conversation.doc);
+      // Its last snapshot is seconds old: not due, though this process never took one of it.
+      expect(server.store.listSnapshots(thread)).toHaveLength(1);
     } finally {
       await server.close();
     }
