@@ -72,7 +72,7 @@ async function writeStore(dir: string, data: OpenBenchData, layout: 'split' | 's
     let docBytes = single.state.byteLength;
     if (layout === 'single') store.appendUpdate(ws.id, single.state);
     else {
-      store.addSnapshot(ws.id, single.state, Date.UTC(2026, 10, 20));
+      await store.addSnapshot(ws.id, single.state, Date.UTC(2026, 10, 20));
       const split = retarget(new Uint8Array(await readFile(data.splitStateFile)));
       docBytes = split.state.byteLength;
       store.appendUpdate(ws.id, split.state);

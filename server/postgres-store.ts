@@ -52,6 +52,10 @@ const SCHEMA = `
   -- Databases made before note docs had one log per workspace: every row is the workspace doc's.
   ALTER TABLE doc_updates ADD COLUMN IF NOT EXISTS doc TEXT NOT NULL DEFAULT '';
   CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates(workspace_id, doc, seq);
+  -- Databases made before per-doc history kept snapshots of the workspace doc only: every row
+  -- keeps its id and becomes the workspace doc's ('').
+  ALTER TABLE doc_history ADD COLUMN IF NOT EXISTS doc TEXT NOT NULL DEFAULT '';
+  CREATE INDEX IF NOT EXISTS doc_history_doc ON doc_history(workspace_id, doc, created_at);
 `;
 
 const IDENTITY_SQL = `SELECT w.id AS "workspaceId", w.name AS "workspaceName", m.id AS "memberId", m.name, m.role
@@ -232,20 +236,30 @@ export class PostgresStore implements Store {
     });
   }
 
-  async addSnapshot(workspaceId: string, state: Uint8Array, at: number) {
-    await this.query('INSERT INTO doc_history (workspace_id, created_at, data) VALUES ($1, $2, $3)', [workspaceId, at, Buffer.from(state)]);
+  async addSnapshot(docName: string, state: Uint8Array, at: number) {
+    const { workspaceId, doc } = docKey(docName);
+    // A Buffer goes as a binary parameter: nothing is hex-encoded on this thread.
+    await this.query('INSERT INTO doc_history (workspace_id, doc, created_at, data) VALUES ($1, $2, $3, $4)', [workspaceId, doc, at, Buffer.from(state.buffer, state.byteOffset, state.byteLength)]);
   }
 
-  async listSnapshots(workspaceId: string): Promise<SnapshotInfo[]> {
+  async listSnapshots(docName: string): Promise<SnapshotInfo[]> {
+    const { workspaceId, doc } = docKey(docName);
     const { rows } = await this.query(
-      'SELECT id, created_at AS "createdAt", length(data) AS bytes FROM doc_history WHERE workspace_id = $1 ORDER BY created_at DESC, id DESC',
-      [workspaceId],
+      'SELECT id, created_at AS "createdAt", length(data) AS bytes FROM doc_history WHERE workspace_id = $1 AND doc = $2 ORDER BY created_at DESC, id DESC',
+      [workspaceId, doc],
     );
     return rows.map((r) => ({ id: Number(r.id), createdAt: Number(r.createdAt), bytes: Number(r.bytes) }));
   }
 
-  async getSnapshot(workspaceId: string, id: number) {
-    const { rows } = await this.query('SELECT data FROM doc_history WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+  async latestSnapshotAt(docName: string) {
+    const { workspaceId, doc } = docKey(docName);
+    const { rows } = await this.query('SELECT max(created_at) AS at FROM doc_history WHERE workspace_id = $1 AND doc = $2', [workspaceId, doc]);
+    return Number(rows[0]?.at ?? 0);
+  }
+
+  async getSnapshot(docName: string, id: number) {
+    const { workspaceId, doc } = docKey(docName);
+    const { rows } = await this.query('SELECT data FROM doc_history WHERE workspace_id = $1 AND doc = $2 AND id = $3', [workspaceId, doc, id]);
     return rows[0] ? new Uint8Array(rows[0].data as Buffer) : undefined;
   }
 

@@ -17,76 +17,23 @@ import * as authProtocol from 'y-protocols/auth';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { type RestoreSummary, type ThreadTarget, parseDocName, restoreWorkspace, upsertMember } from '../src/core/workspace/index.ts';
-import type { Fanout } from './fanout.ts';
 import type { MemberIdentity, Store } from './store-contract.ts';
-import type { Metrics } from './metrics.ts';
-import type { Limits } from './limits.ts';
+import { type AcceptOutcome, type Connection, type JoinResult, MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, type RoomOptions, UpdateRefused } from './room-contract.ts';
 import { type Verdict, judgeUpdate } from './write-policy.ts';
 import { checkUpdateStructure } from './update-structure.ts';
 import { docHealth, repairStoredDoc } from './doc-repair.ts';
 import { LOAD_SLICE_BYTES, applyStoredState } from './sliced-load.ts';
+import { SNAPSHOT_OFF_LOOP_BYTES, SnapshotCadence } from './doc-snapshots.ts';
 import { encodeDriftdeskMessage } from '../src/shared/sync-messages.ts';
 
-export const MESSAGE_SYNC = 0;
-export const MESSAGE_AWARENESS = 1;
-export const MESSAGE_AUTH = 2;
-export const MESSAGE_QUERY_AWARENESS = 3;
-
-export interface Connection {
-  socket: WebSocket;
-  identity: MemberIdentity;
-  /** SHA-256 of the token it authenticated with, to re-check revocation and role. */
-  tokenHash: string;
-  /** Awareness client ids this connection has announced; removed when it leaves. */
-  awarenessIds: Set<number>;
-  /** Since when its unsent buffer has stayed above the slow-reader mark (null: it is reading). */
-  backlogSince: number | null;
-}
-
-export type JoinResult = { kind: 'joined'; conn: Connection } | { kind: 'refused'; error: unknown };
+export { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, UpdateRefused } from './room-contract.ts';
+export type { AcceptOutcome, Connection, JoinResult, RoomOptions, WithRoom } from './room-contract.ts';
 
 const SERVER_ORIGIN = Symbol('server');
 /** Applying what is already stored must not write it again. */
 const LOAD_ORIGIN = Symbol('load');
 /** Updates and awareness from another server process: already persisted, already published. */
 const FANOUT_ORIGIN = Symbol('fanout');
-
-export type AcceptOutcome = { kind: 'applied' } | { kind: 'denied'; reason: string } | { kind: 'malformed'; reason: string };
-
-/** A client's update is malformed or incomplete: its connection is closed with this reason (1007). */
-export class UpdateRefused extends Error {
-  override readonly name = 'UpdateRefused';
-}
-
-export interface RoomOptions {
-  maxDocBytes: number;
-  /** Presence and slow-reader limits (limits.ts). */
-  limits: Pick<Limits, 'maxAwarenessEntries' | 'maxAwarenessStateBytes' | 'maxAwarenessClientsPerConnection' | 'slowReaderBytes' | 'slowReaderMs' | 'maxBufferedBytes'>;
-  /** A history snapshot is taken at most this often while the doc changes (ms). */
-  snapshotEveryMs: number;
-  /**
-   * A stored state over twice this size is applied in slices of about this size, one per
-   * macrotask, so a big doc's load does not hold the process (sliced-load.ts). Default
-   * LOAD_SLICE_BYTES; null applies it whole (bench/room-load.ts's baseline).
-   */
-  loadSliceBytes?: number | null;
-  metrics: Metrics;
-  fanout: Fanout | null;
-  /** Persistence failed: the room must not go on accepting updates it cannot keep. */
-  onBroken(room: Room, error: unknown): void;
-  /** A stored doc was repaired on load (what was dropped, for the log). */
-  onRepaired?(docName: string, dropped: Record<string, unknown>): void;
-  /**
-   * A conversation doc took a change from a client (socket or HTTP push), after it was applied:
-   * the server brings the workspace doc's summary and mention records up to date.
-   */
-  onConversationChanged?(room: Room): void;
-  /** A workspace doc took a change from a client (after it was applied). */
-  onWorkspaceChanged?(room: Room): void;
-}
-
-/** Runs `use` with the doc's room loaded (loading it if nobody has it open, unloading after). */
-export type WithRoom = <T>(docName: string, use: (room: Room) => Promise<T>) => Promise<T>;
 
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
@@ -100,15 +47,15 @@ export class Room {
   /** Updates are persisted one after another, in the order they were applied. */
   private persisting: Promise<void> = Promise.resolve();
   private unsubscribe: (() => Promise<void>) | null = null;
-  private lastSnapshotAt = 0;
+  private readonly snapshots: SnapshotCadence;
   broken = false;
   /** The workspace the doc belongs to (its tokens are the ones that may open it). */
   readonly workspaceId: string;
-  /** A note doc: no members list, no history snapshots, only owners and editors write. */
+  /** A note doc: no members list, only owners and editors write. */
   readonly isNote: boolean;
-  /** A conversation doc's target (null for a workspace or note doc): no members list, no history snapshots. */
+  /** A conversation doc's target (null for a workspace or note doc): no members list. */
   readonly thread: ThreadTarget | null;
-  /** The workspace doc itself: members are listed in it and history snapshots are taken of it. */
+  /** The workspace doc itself: members are listed in it. */
   get isWorkspace(): boolean {
     return !this.isNote && this.thread === null;
   }
@@ -131,9 +78,9 @@ export class Room {
       room.unsubscribe = unsubscribe;
     }
     let stored: Uint8Array;
-    let history: { createdAt: number }[];
+    let lastSnapshotAt: number;
     try {
-      [stored, history] = await Promise.all([store.loadDoc(docName), !room.isWorkspace ? [] : store.listSnapshots(room.workspaceId)]);
+      [stored, lastSnapshotAt] = await Promise.all([store.loadDoc(docName), store.latestSnapshotAt(docName)]);
     } catch (err) {
       // The store is away: give back the subscription, or every retry would leave one behind.
       await room.destroy();
@@ -157,7 +104,7 @@ export class Room {
       room.unsubscribe = unsubscribe;
       Y.applyUpdate(room.doc, repair.state, LOAD_ORIGIN);
     }
-    room.lastSnapshotAt = history[0]?.createdAt ?? 0;
+    room.snapshots.setLast(lastSnapshotAt);
     room.measuredBytes = stored.byteLength;
     return room;
   }
@@ -172,7 +119,9 @@ export class Room {
     this.workspaceId = parsed.workspaceId;
     this.isNote = parsed.kind === 'note';
     this.thread = parsed.kind === 'thread' ? parsed.target : null;
-    const workspaceId = this.workspaceId;
+    const offLoopBytes = options.snapshotOffLoopBytes === undefined ? SNAPSHOT_OFF_LOOP_BYTES : options.snapshotOffLoopBytes;
+    // A small doc's snapshot is encoded here, and that encode is a measure of its size too.
+    this.snapshots = new SnapshotCadence(docName, store, { everyMs: options.snapshotEveryMs, offLoopBytes, onFailed: options.onSnapshotFailed }, () => this.measure(), () => this.measuredBytes + this.bytesSinceMeasure);
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD_ORIGIN) return;
@@ -192,11 +141,7 @@ export class Room {
           const stop = options.metrics.persistSeconds.startTimer();
           await store.appendUpdate(docName, update);
           stop();
-          const now = Date.now();
-          if (this.isWorkspace && now - this.lastSnapshotAt >= options.snapshotEveryMs) {
-            this.lastSnapshotAt = now;
-            await store.addSnapshot(workspaceId, Y.encodeStateAsUpdate(this.doc), now);
-          }
+          this.snapshots.changed();
           void options.fanout?.publishUpdate(docName, update).catch(() => {});
           for (const conn of this.connections) if (conn !== origin) this.send(conn, message);
         })
@@ -229,6 +174,12 @@ export class Room {
   /** Resolves once every update applied so far is persisted. */
   flushed(): Promise<void> {
     return this.persisting;
+  }
+
+  /** Resolves once every update applied so far is persisted and no history snapshot is being taken. */
+  async idle(): Promise<void> {
+    await this.persisting;
+    await this.snapshots.settled();
   }
 
   /**
@@ -482,9 +433,12 @@ export class Room {
     return this.measuredBytes + bytes <= max;
   }
 
-  private measure(): void {
-    this.measuredBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+  /** Encodes the doc and takes its size as the measure; answers the encoded state. */
+  private measure(): Uint8Array {
+    const state = Y.encodeStateAsUpdate(this.doc);
+    this.measuredBytes = state.byteLength;
     this.bytesSinceMeasure = 0;
+    return state;
   }
 
   /**
@@ -498,6 +452,7 @@ export class Room {
 
   async destroy(): Promise<void> {
     await this.persisting;
+    await this.snapshots.dispose();
     await this.unsubscribe?.().catch(() => {});
     this.awareness.destroy();
     this.doc.destroy();

@@ -48,16 +48,22 @@ export interface Store {
   revokeMember(workspaceId: string, memberId: string): MaybePromise<number>;
   revokeToken(token: string): MaybePromise<boolean>;
   setRole(workspaceId: string, memberId: string, role: Role): MaybePromise<boolean>;
-  /** `docName` is a workspace id or a note doc name (`<ws>:note:<id>`, see parseDocName). */
+  /** `docName` is a workspace id, a note doc name (`<ws>:note:<id>`) or a conversation doc's (see parseDocName). */
   appendUpdate(docName: string, update: Uint8Array): MaybePromise<void>;
   /** The whole state as one update; compacts a long log in one transaction. */
   loadDoc(docName: string): MaybePromise<Uint8Array>;
   /** Replaces the doc's whole log by one state, in one transaction (a repaired doc). */
   replaceDoc(docName: string, state: Uint8Array): MaybePromise<void>;
-  /** History: a full-state snapshot, listed newest first and read back by id. */
-  addSnapshot(workspaceId: string, state: Uint8Array, at: number): MaybePromise<void>;
-  listSnapshots(workspaceId: string): MaybePromise<SnapshotInfo[]>;
-  getSnapshot(workspaceId: string, id: number): MaybePromise<Uint8Array | undefined>;
+  /**
+   * History, per doc: a full-state snapshot of one doc (`docName` as for appendUpdate: the
+   * workspace id, a note or a conversation doc), listed newest first and read back by id. An id
+   * is read back only under the doc it was taken of.
+   */
+  addSnapshot(docName: string, state: Uint8Array, at: number): MaybePromise<void>;
+  listSnapshots(docName: string): MaybePromise<SnapshotInfo[]>;
+  getSnapshot(docName: string, id: number): MaybePromise<Uint8Array | undefined>;
+  /** When the doc's newest snapshot was taken (0: none); one index read, for a room's load. */
+  latestSnapshotAt(docName: string): MaybePromise<number>;
   putBlob(workspaceId: string, sha256: string, data: Uint8Array): MaybePromise<void>;
   getBlob(workspaceId: string, sha256: string): MaybePromise<Uint8Array | undefined>;
   hasBlob(workspaceId: string, sha256: string): MaybePromise<boolean>;
@@ -137,7 +143,8 @@ export const COMPACT_AFTER = 500;
 
 /**
  * Where a doc's log rows live: its workspace (the foreign key, so a workspace's data stays in
- * one place) and the doc within it ('' for the workspace doc itself, `note:<id>` for a note).
+ * one place) and the doc within it ('' for the workspace doc itself, `note:<id>` for a note,
+ * `thread:<kind>:<id>` for a conversation doc). History snapshots are keyed the same way.
  */
 export function docKey(docName: string): { workspaceId: string; doc: string } {
   const at = docName.indexOf(':');

@@ -55,6 +55,29 @@ describe('ServerStore compaction', () => {
   });
 });
 
+describe('ServerStore compaction per doc', () => {
+  it('compacts a conversation doc\'s long log and leaves the workspace doc\'s and a note\'s rows alone', () => {
+    const { store, ws, count } = storeWithLongLog();
+    const thread = `${ws.id}:thread:incident:i1`;
+    const note = `${ws.id}:note:n1`;
+    const conversation = new Y.Doc();
+    conversation.on('update', (u: Uint8Array) => store.appendUpdate(thread, u));
+    for (let i = 0; i < COMPACT_AFTER + 5; i++) conversation.getMap('comments').set(`c${i}`, { body: `comment ${i}` });
+    store.appendUpdate(note, Y.encodeStateAsUpdate(conversation));
+    const rows = (doc: string) => (store.db.prepare('SELECT count(*) AS n FROM doc_updates WHERE workspace_id = ? AND doc = ?').get(ws.id, doc) as { n: number }).n;
+    expect(rows('thread:incident:i1')).toBe(COMPACT_AFTER + 5);
+    const loaded = new Y.Doc();
+    Y.applyUpdate(loaded, store.loadDoc(thread));
+    expect(rows('thread:incident:i1')).toBe(1);
+    expect(loaded.getMap('comments').size).toBe(COMPACT_AFTER + 5);
+    // The other docs of the workspace keep their rows until they are loaded themselves.
+    expect(count()).toBe(COMPACT_AFTER + 10 + 1 + 1);
+    expect(rows('')).toBe(COMPACT_AFTER + 10);
+    expect(rows('note:n1')).toBe(1);
+    store.close();
+  });
+});
+
 describe('ServerStore docs', () => {
   it('opens a store made before note docs: its log rows stay the workspace doc', () => {
     const dir = mkdtempSync(join(tmpdir(), 'driftdesk-store-'));

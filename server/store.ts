@@ -14,6 +14,7 @@ import type { ArchiveSink, ArchiveSource } from './archive/archive-store.ts';
 import { sqliteArchiveSink, sqliteWorkspaceIds } from './archive/sqlite-archive.ts';
 import { sqliteArchiveSource } from './archive/sqlite-read-worker.ts';
 import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer.ts';
+import { SqliteHistory, migrateHistory } from './sqlite-history.ts';
 
 export type { MemberIdentity };
 export { COMPACT_AFTER };
@@ -28,6 +29,8 @@ export class ServerStore implements Store {
   /** Called when the checkpoint thread reports a failed checkpoint or stops; the server logs it. */
   onCheckpointError: (error: Error) => void = () => {};
   private checkpointer: Checkpointer | null = null;
+  /** History snapshots per doc, a big one written in parts (sqlite-history.ts). */
+  private readonly history: SqliteHistory;
 
   constructor(
     readonly dataDir: string,
@@ -87,6 +90,8 @@ export class ServerStore implements Store {
     const columns = this.db.prepare('PRAGMA table_info(doc_updates)').all() as { name: string }[];
     if (!columns.some((c) => c.name === 'doc')) this.db.exec("ALTER TABLE doc_updates ADD COLUMN doc TEXT NOT NULL DEFAULT ''");
     this.db.exec('CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates(workspace_id, doc, seq)');
+    migrateHistory(this.db);
+    this.history = new SqliteHistory(this.db, (text) => this.sql(text));
   }
 
   private sql(text: string): Database.Statement {
@@ -226,18 +231,21 @@ export class ServerStore implements Store {
     })();
   }
 
-  addSnapshot(workspaceId: string, state: Uint8Array, at: number): void {
-    this.sql('INSERT INTO doc_history (workspace_id, created_at, data) VALUES (?, ?, ?)').run(workspaceId, at, state);
+  /** Synchronous for a small state; a big one is written in parts and resolves once listed (sqlite-history.ts). */
+  addSnapshot(docName: string, state: Uint8Array, at: number): void | Promise<void> {
+    return this.history.add(docName, state, at);
   }
 
-  listSnapshots(workspaceId: string): SnapshotInfo[] {
-    return this.sql('SELECT id, created_at AS createdAt, length(data) AS bytes FROM doc_history WHERE workspace_id = ? ORDER BY created_at DESC, id DESC')
-      .all(workspaceId) as SnapshotInfo[];
+  listSnapshots(docName: string): SnapshotInfo[] {
+    return this.history.list(docName);
   }
 
-  getSnapshot(workspaceId: string, id: number): Uint8Array | undefined {
-    const row = this.sql('SELECT data FROM doc_history WHERE workspace_id = ? AND id = ?').get(workspaceId, id) as { data: Buffer } | undefined;
-    return row ? new Uint8Array(row.data) : undefined;
+  getSnapshot(docName: string, id: number): Uint8Array | undefined {
+    return this.history.get(docName, id);
+  }
+
+  latestSnapshotAt(docName: string): number {
+    return this.history.latestAt(docName);
   }
 
   /** Stores an immutable blob; storing the same bytes twice is a no-op. */

@@ -54,8 +54,10 @@ export interface SyncServerOptions {
   /** Rate and size limits; anything left out keeps its default (DEFAULT_LIMITS). */
   limits?: Partial<Limits>;
   log?: (event: Record<string, unknown>) => void;
-  /** History: at most one snapshot per workspace this often while it changes (default 10 min). */
+  /** History: at most one snapshot per doc (workspace, note, conversation) this often while it changes (default 10 min). */
   snapshotEveryMs?: number;
+  /** A doc past this encoded size is snapshotted off the event loop (default SNAPSHOT_OFF_LOOP_BYTES; server/doc-snapshots.ts). */
+  snapshotOffLoopBytes?: number | null;
   /** How often live connections are re-checked for revoked tokens and changed roles (ms). */
   recheckMs?: number;
   /** How often a room whose store write failed tries to load afresh (ms); default 1000. */
@@ -114,7 +116,7 @@ export interface SyncServer<S extends Store = ServerStore> {
   url: string;
   port: number;
   store: S;
-  /** Resolves once every update received so far is persisted. */
+  /** Resolves once every update received so far is persisted, and the history snapshots it started are stored. */
   flushed(): Promise<void>;
   /** Online backups, when `backup` was given. */
   backups?: Backups;
@@ -305,6 +307,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       limits,
       onRepaired: (doc, dropped) => log({ event: 'doc_repaired', doc, ...dropped }),
       snapshotEveryMs: options.snapshotEveryMs ?? 10 * 60_000,
+      ...(options.snapshotOffLoopBytes !== undefined ? { snapshotOffLoopBytes: options.snapshotOffLoopBytes } : {}),
+      onSnapshotFailed: (doc, err) => log({ event: 'snapshot_failed', doc, error: String(err) }),
       metrics,
       fanout,
       onBroken: (room, err) => {
@@ -635,7 +639,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     async flushed() {
       await Promise.all(splitting);
       await Promise.all(summaryWrites.values());
-      for (const loading of rooms.values()) await (await loading.catch(() => null))?.flushed();
+      for (const loading of rooms.values()) await (await loading.catch(() => null))?.idle();
     },
     backups,
     async close() {

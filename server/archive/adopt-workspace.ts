@@ -63,7 +63,7 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
         invites.push({ memberId: m.id, name: m.name, role: m.role, token });
       }
       await sink.retireMember(ws, caller.memberId, me.id);
-      for (const s of rows.snapshots) await sink.snapshot(ws, s.createdAt, entries.get(s.path)!);
+      for (const s of rows.snapshots) await sink.snapshot(ws, s.doc, s.createdAt, entries.get(s.path)!);
       if (rows.monitorHistory) for (const row of monitorHistoryRows(entries.get(rows.monitorHistory.path)!)) await insertBatch(sink, ws, row);
       await sink.commit();
     } catch (err) {

@@ -5,7 +5,7 @@
  *
  *   workspace.json          the rows: workspace, members, token hashes, webhooks, deliveries
  *   docs/<doc>.update       each doc's whole state as one Yjs update ('' → docs/workspace.update)
- *   history/<n>.update      history snapshots (their times are in workspace.json)
+ *   history/<n>.update      history snapshots of every doc (their doc and time are in workspace.json)
  *   blobs/<sha256>          every blob, named by the SHA-256 of its bytes
  *   monitors/history.jsonl  every monitor's history rows (batches, metrics posts), one per line
  *   manifest.json           written last: format version and the SHA-256 and size of every entry
@@ -65,7 +65,8 @@ export const workspaceRowsSchema = z.object({
   monitored: z.boolean(),
   /** Docs by name within the workspace ('' is the workspace doc, `note:<id>` a note). */
   docs: z.array(z.object({ doc: z.string().max(200), path: z.string() })),
-  snapshots: z.array(z.object({ createdAt: time, path: z.string() })),
+  /** Every doc's snapshots; `doc` as in `docs` (archives made before per-doc history have none: the workspace doc's). */
+  snapshots: z.array(z.object({ doc: z.string().max(200).default(''), createdAt: time, path: z.string() })),
   blobs: z.array(z.object({ sha256: sha256Hex, createdAt: time })),
   /** Monitors' history rows, as JSON lines in `monitors/history.jsonl` (absent: none). */
   monitorHistory: z.object({ path: z.literal('monitors/history.jsonl'), rows: z.number().int().nonnegative() }).optional(),

@@ -25,7 +25,8 @@ export interface ArchiveSource {
   docNames(): Promise<string[]>;
   /** A doc's whole log merged into one update. */
   docState(doc: string): Promise<Uint8Array>;
-  snapshots(): Promise<{ id: number; createdAt: number }[]>;
+  /** Every doc's history snapshots (`doc` named as in docNames), oldest first by (createdAt, id). */
+  snapshots(): Promise<{ id: number; doc: string; createdAt: number }[]>;
   snapshot(id: number): Promise<Uint8Array>;
   blobs(): Promise<{ sha256: string; createdAt: number }[]>;
   blob(sha256: string): Promise<Uint8Array>;
@@ -63,7 +64,7 @@ export interface ArchiveSink {
   delivery(workspaceId: string, row: DeliveryInfo): Promise<void>;
   markMonitored(workspaceId: string): Promise<void>;
   doc(workspaceId: string, doc: string, state: Uint8Array): Promise<void>;
-  snapshot(workspaceId: string, createdAt: number, state: Uint8Array): Promise<void>;
+  snapshot(workspaceId: string, doc: string, createdAt: number, state: Uint8Array): Promise<void>;
   blob(workspaceId: string, sha256: string, createdAt: number, data: Uint8Array): Promise<void>;
   monitorBatch(workspaceId: string, row: MonitorBatchRow): Promise<void>;
   /** Moves `from`'s tokens to `to` and removes member `from` (a person mapped to their archived self). */

@@ -78,7 +78,7 @@ export async function exportWorkspace(source: ArchiveSource, file: string, optio
     let n = 0;
     for (const s of await source.snapshots()) {
       const path = `history/${++n}.update`;
-      rows.snapshots.push({ createdAt: s.createdAt, path });
+      rows.snapshots.push({ doc: s.doc, createdAt: s.createdAt, path });
       await add(path, { kind: 'snapshot', id: s.id });
     }
     for (const b of rows.blobs) await add(`blobs/${b.sha256}`, { kind: 'blob', sha256: b.sha256 });

@@ -117,7 +117,15 @@ export async function verifyArchive(file: ArchiveInput): Promise<VerifiedArchive
     if (path !== d.path) throw new ArchiveError('tampered', `lists doc "${d.doc}" at ${d.path}, which is not its entry (${path})`, 'workspace.json');
     if (!seen.has(d.path)) throw new ArchiveError('truncated', `lists doc "${d.doc}" whose entry is missing`, d.path);
   }
-  for (const s of rows.snapshots) if (!seen.has(s.path)) throw new ArchiveError('truncated', 'is a listed history snapshot that is missing', s.path);
+  for (const s of rows.snapshots) {
+    if (!seen.has(s.path)) throw new ArchiveError('truncated', 'is a listed history snapshot that is missing', s.path);
+    // The doc name says whose history the snapshot joins: a workspace, note or conversation doc.
+    try {
+      docEntryPath(s.doc);
+    } catch {
+      throw new ArchiveError('bad_entry', `lists history snapshot ${s.path} of doc "${s.doc}", which is not a workspace, note or conversation doc`, 'workspace.json');
+    }
+  }
   for (const b of rows.blobs) if (!seen.has(`blobs/${b.sha256}`)) throw new ArchiveError('truncated', 'is a listed blob that is missing', `blobs/${b.sha256}`);
   if (rows.monitorHistory && !seen.has(rows.monitorHistory.path)) throw new ArchiveError('truncated', 'is listed in workspace.json but missing', rows.monitorHistory.path);
   if (!rows.monitorHistory && seen.has('monitors/history.jsonl')) throw new ArchiveError('tampered', 'is not listed in workspace.json', 'monitors/history.jsonl');
@@ -215,7 +223,7 @@ export async function importWorkspace(file: string, openSink: () => Promise<Arch
     : [];
   const hashes = new Map(manifest.entries.map((e) => [e.path, e]));
   const docByPath = new Map(rows.docs.map((d) => [d.path, d.doc]));
-  const snapshotAt = new Map(rows.snapshots.map((s) => [s.path, s.createdAt]));
+  const snapshotOf = new Map(rows.snapshots.map((s) => [s.path, s]));
   const blobAt = new Map(rows.blobs.map((b) => [`blobs/${b.sha256}`, b.createdAt]));
 
   const sink = await openSink();
@@ -240,8 +248,9 @@ export async function importWorkspace(file: string, openSink: () => Promise<Arch
         const verdict = checkUpdateStructure(new Y.Doc({ gc: false }), bytes);
         if (verdict.kind === 'bad') throw new ArchiveError('bad_entry', `is not a sound Yjs document (${verdict.reason})`, e.path);
         await sink.doc(ws, doc, doc === '' && ws !== rows.workspace.id ? retarget(bytes, ws) : bytes);
-      } else if (snapshotAt.has(e.path)) {
-        await sink.snapshot(ws, snapshotAt.get(e.path)!, bytes);
+      } else if (snapshotOf.has(e.path)) {
+        const s = snapshotOf.get(e.path)!;
+        await sink.snapshot(ws, s.doc, s.createdAt, bytes);
       } else if (blobAt.has(e.path)) {
         await sink.blob(ws, e.sha256, blobAt.get(e.path)!, bytes);
       } else if (e.path === rows.monitorHistory?.path) {

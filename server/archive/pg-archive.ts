@@ -48,7 +48,8 @@ export async function pgArchiveSource(url: string, workspaceId: string): Promise
     monitored: async () => (await rows('SELECT 1 FROM monitored_workspaces WHERE workspace_id = $1')).length > 0,
     docNames: async () => (await rows('SELECT DISTINCT doc FROM doc_updates WHERE workspace_id = $1 ORDER BY doc')).map((r) => String(r.doc)),
     docState: (doc) => reader.merged(DOC_STATE, [ws, doc]),
-    snapshots: async () => (await rows('SELECT id, created_at FROM doc_history WHERE workspace_id = $1 ORDER BY created_at, id')).map((r) => ({ id: Number(r.id), createdAt: Number(r.created_at) })),
+    snapshots: async () =>
+      (await rows('SELECT id, doc, created_at FROM doc_history WHERE workspace_id = $1 ORDER BY created_at, id')).map((r) => ({ id: Number(r.id), doc: String(r.doc), createdAt: Number(r.created_at) })),
     snapshot: (id) => reader.bytes(SNAPSHOT, [ws, id], `history snapshot ${id} is gone from the read snapshot`),
     blobs: async () => (await rows('SELECT sha256, created_at FROM blobs WHERE workspace_id = $1 ORDER BY sha256')).map((r) => ({ sha256: String(r.sha256), createdAt: Number(r.created_at) })),
     blob: (sha256) => reader.bytes(BLOB, [ws, sha256], `blob ${sha256} is gone from the read snapshot`),
@@ -104,7 +105,7 @@ export async function pgArchiveSink(client: pg.PoolClient): Promise<ArchiveSink>
       ),
     markMonitored: (ws) => run('INSERT INTO monitored_workspaces (workspace_id) VALUES ($1) ON CONFLICT DO NOTHING', [ws]),
     doc: (ws, doc, state) => run('INSERT INTO doc_updates (workspace_id, doc, data) VALUES ($1, $2, $3)', [ws, doc, Buffer.from(state)]),
-    snapshot: (ws, at, state) => run('INSERT INTO doc_history (workspace_id, created_at, data) VALUES ($1, $2, $3)', [ws, at, Buffer.from(state)]),
+    snapshot: (ws, doc, at, state) => run('INSERT INTO doc_history (workspace_id, doc, created_at, data) VALUES ($1, $2, $3, $4)', [ws, doc, at, Buffer.from(state)]),
     blob: (ws, sha, at, data) => run('INSERT INTO blobs (workspace_id, sha256, data, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [ws, sha, Buffer.from(data), at]),
     monitorBatch: (ws, b) => run('INSERT INTO monitor_batches (id, workspace_id, monitor_id, at, data, columns) VALUES ($1, $2, $3, $4, $5, $6)', [b.id, ws, b.monitorId, b.at, b.data, b.columns]),
     retireMember: async (ws, from, to) => {

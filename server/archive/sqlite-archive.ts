@@ -37,7 +37,7 @@ export function sqliteArchiveSink(db: Database.Database): ArchiveSink {
       ),
     markMonitored: async (ws) => run('INSERT OR IGNORE INTO monitored_workspaces (workspace_id) VALUES (?)', ws),
     doc: async (ws, doc, state) => run('INSERT INTO doc_updates (workspace_id, doc, data) VALUES (?, ?, ?)', ws, doc, state),
-    snapshot: async (ws, at, state) => run('INSERT INTO doc_history (workspace_id, created_at, data) VALUES (?, ?, ?)', ws, at, state),
+    snapshot: async (ws, doc, at, state) => run('INSERT INTO doc_history (workspace_id, doc, created_at, data) VALUES (?, ?, ?, ?)', ws, doc, at, state),
     blob: async (ws, sha, at, data) => run('INSERT OR IGNORE INTO blobs (workspace_id, sha256, data, created_at) VALUES (?, ?, ?, ?)', ws, sha, data, at),
     monitorBatch: async (ws, b) => run('INSERT INTO monitor_batches (id, workspace_id, monitor_id, at, data, columns) VALUES (?, ?, ?, ?, ?, ?)', b.id, ws, b.monitorId, b.at, b.data, b.columns),
     retireMember: async (ws, from, to) => {

@@ -44,11 +44,14 @@ const ops = {
     if (updates.length === 0) return new Uint8Array(0);
     return bytes(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates), transfer);
   },
-  snapshots: () => all('SELECT id, created_at AS createdAt FROM doc_history WHERE workspace_id = ? ORDER BY created_at, id', ws),
+  snapshots: () => all('SELECT id, doc, created_at AS createdAt FROM doc_history WHERE workspace_id = ? ORDER BY created_at, id', ws),
   snapshot: (transfer, id) => {
-    const row = db.prepare('SELECT data FROM doc_history WHERE workspace_id = ? AND id = ?').get(ws, id);
+    const row = db.prepare('SELECT data, parts_key FROM doc_history WHERE workspace_id = ? AND id = ?').get(ws, id);
     if (!row) throw new Error('history snapshot ' + id + ' is gone from the read snapshot');
-    return bytes(row.data, transfer);
+    // A big snapshot is kept in parts (server/sqlite-history.ts).
+    if (!row.parts_key) return bytes(row.data, transfer);
+    const parts = all('SELECT data FROM doc_history_parts WHERE key = ? ORDER BY n', row.parts_key).map((p) => p.data);
+    return bytes(Buffer.concat([row.data, ...parts]), transfer);
   },
   blobs: () => all('SELECT sha256, created_at AS createdAt FROM blobs WHERE workspace_id = ? ORDER BY sha256', ws),
   blob: (transfer, sha256) => {
@@ -124,7 +127,7 @@ export async function sqliteArchiveSource(file: string, workspaceId: string, opt
     monitored: () => thread.call<boolean>('monitored'),
     docNames: () => thread.call<string[]>('docNames'),
     docState: (doc) => thread.call<Uint8Array>('docState', doc),
-    snapshots: () => thread.call<{ id: number; createdAt: number }[]>('snapshots'),
+    snapshots: () => thread.call<{ id: number; doc: string; createdAt: number }[]>('snapshots'),
     snapshot: (id) => thread.call<Uint8Array>('snapshot', id),
     blobs: () => thread.call<{ sha256: string; createdAt: number }[]>('blobs'),
     blob: (sha256) => thread.call<Uint8Array>('blob', sha256),

@@ -196,6 +196,15 @@ export const monitorHistoryQuerySchema = z.strictObject({
 });
 export type MonitorHistoryQuery = z.output<typeof monitorHistoryQuerySchema>;
 
+/** Longest doc name a history query may give (a conversation doc's name is at most ~280). */
+export const MAX_DOC_NAME_CHARS = 300;
+
+/** `GET …/history` (and one snapshot, a restore) query: which doc's history (default: the workspace doc's). */
+export const historyQuerySchema = z.strictObject({
+  doc: z.string().min(1, 'name a doc, or leave `doc` out for the workspace doc').max(MAX_DOC_NAME_CHARS, `a doc name is at most ${MAX_DOC_NAME_CHARS} characters`).optional(),
+});
+export type HistoryQuery = z.output<typeof historyQuerySchema>;
+
 /** Largest labels file (`driftdesk push labels`). */
 export const MAX_LABELS_BYTES = 64 * 1024 * 1024;
 /** Content types a labels file may come as. */
@@ -339,14 +348,19 @@ export const serverApi = {
     body: { kind: 'bytes', contentTypes: ['application/octet-stream'], maxBytes: UPLOAD_CHUNK_BYTES, what: 'an upload piece' },
     response: uploadStateSchema, statuses: [200, 201], roles: WRITERS, denied: 'upload files', errors: [400, 409, 413, 415, 503],
   },
+  // History per doc: `?doc=` names a note or conversation doc of the workspace (its full doc
+  // name, see parseDocName); without it, the workspace doc. Every member reads history.
   'history.list': {
-    method: 'GET', path: `${WS}/history`, summary: 'History snapshots, newest first', body: NONE,
-    response: z.object({ snapshots: z.array(snapshotInfoSchema) }), statuses: [200], roles: ANY,
+    method: 'GET', path: `${WS}/history`, summary: 'History snapshots of the workspace doc, or of the doc named by ?doc= (a note or conversation doc of this workspace), newest first', body: NONE,
+    query: historyQuerySchema, response: z.object({ snapshots: z.array(snapshotInfoSchema) }), statuses: [200], roles: ANY, errors: [400],
   },
-  'history.get': { method: 'GET', path: `${WS}/history/:snapshotId`, summary: 'One snapshot as a Yjs update', body: NONE, response: 'bytes', statuses: [200], roles: ANY },
+  'history.get': {
+    method: 'GET', path: `${WS}/history/:snapshotId`, summary: 'One snapshot as a Yjs update (of the doc named by ?doc=, default the workspace doc)', body: NONE,
+    query: historyQuerySchema, response: 'bytes', statuses: [200], roles: ANY, errors: [400],
+  },
   'history.restore': {
-    method: 'POST', path: `${WS}/history/:snapshotId/restore`, summary: 'Restore the workspace to a snapshot, as a new change the server makes (owners, editors)', body: NONE,
-    response: z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int() }), statuses: [200], roles: WRITERS, denied: 'restore the workspace',
+    method: 'POST', path: `${WS}/history/:snapshotId/restore`, summary: 'Restore the workspace to a snapshot of the workspace doc, as a new change the server makes (owners, editors)', body: NONE,
+    query: historyQuerySchema, response: z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int() }), statuses: [200], roles: WRITERS, denied: 'restore the workspace', errors: [400],
   },
   'docs.stateVector': {
     method: 'GET', path: `${WS}/docs/:docName/state-vector`, summary: 'The server’s Yjs state vector of a doc (persisted)', body: NONE, response: 'bytes', statuses: [200], roles: ANY,

@@ -98,7 +98,7 @@ describe('backups read on a worker thread', () => {
     const ws = server.store.createWorkspace('Big', 'Ada');
     const updates = bigDoc(ws.id, ws.memberId, 4000);
     for (const u of updates) server.store.appendUpdate(ws.id, u);
-    server.store.addSnapshot(ws.id, updates[0]!, Date.now() - 1000);
+    await server.store.addSnapshot(ws.id, updates[0]!, Date.now() - 1000);
     const blob = randomBytes(6 * 1024 * 1024);
     const sha = createHash('sha256').update(blob).digest('hex');
     server.store.putBlob(ws.id, sha, blob);

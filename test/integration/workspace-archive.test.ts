@@ -19,7 +19,7 @@ import { importWorkspace, verifyArchive } from '../../server/archive/import-work
 import { PostgresStore } from '../../server/postgres-store.ts';
 import { ServerStore } from '../../server/store.ts';
 import type { Store } from '../../server/store-contract.ts';
-import { addComment, createIncident, createNote, initWorkspace } from '../../src/core/workspace/index.ts';
+import { addComment, createIncident, createNote, initWorkspace, threadDocName } from '../../src/core/workspace/index.ts';
 import { type RunningPostgres, serviceOwner, startPostgres } from '../helpers/services.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -48,7 +48,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-/** A workspace with a history: incidents and comments from two clients, a note doc, snapshots, blobs, a webhook. */
+/** A workspace with a history: incidents and comments from two clients, a note doc, a conversation doc, every doc's snapshots, blobs, a webhook. */
 function seed(store: ServerStore) {
   const ws = store.createWorkspace('Churn model', 'Ada');
   const editor = store.createMemberToken(ws.id, 'editor', 'Bob');
@@ -62,8 +62,10 @@ function seed(store: ServerStore) {
   log(ada, ws.id);
   log(bob, ws.id);
   initWorkspace(ada, { id: ws.id, name: 'Churn model' }, { now: Date.now });
+  let firstIncident = '';
   for (let i = 0; i < 30; i++) {
     const incident = createIncident(ada, { title: `Drift on feature ${i}`, severity: i % 2 ? 'high' : 'low' }, ctx(ws.memberId, 'Ada'));
+    firstIncident ||= incident.id;
     Y.applyUpdate(bob, Y.encodeStateAsUpdate(ada));
     addComment(bob, { target: { kind: 'incident', id: incident.id }, body: `Looking at ${i} — é✓` }, ctx(editor.memberId, 'Bob'));
     Y.applyUpdate(ada, Y.encodeStateAsUpdate(bob));
@@ -73,6 +75,15 @@ function seed(store: ServerStore) {
   const noteDoc = new Y.Doc();
   log(noteDoc, `${ws.id}:note:${note.id}`);
   noteDoc.getText('body').insert(0, '# Findings\n\nThe tenure column moved in March.');
+  // A conversation doc with its own history, taken between the workspace doc's (per-doc history, issue 20).
+  const thread = threadDocName(ws.id, { kind: 'incident', id: firstIncident });
+  const conversation = new Y.Doc();
+  log(conversation, thread);
+  addComment(ada, { target: { kind: 'incident', id: firstIncident }, body: 'Moved to its own doc' }, ctx(ws.memberId, 'Ada'), conversation);
+  store.addSnapshot(thread, Y.encodeStateAsUpdate(conversation), 1_700_000_000_015);
+  addComment(ada, { target: { kind: 'incident', id: firstIncident }, body: 'And answered there' }, ctx(ws.memberId, 'Ada'), conversation);
+  store.addSnapshot(thread, Y.encodeStateAsUpdate(conversation), 1_700_000_000_025);
+  store.addSnapshot(`${ws.id}:note:${note.id}`, Y.encodeStateAsUpdate(noteDoc), 1_700_000_000_020);
   const blobs = [randomBytes(3 * 1024 * 1024), Buffer.from('{"metric":"auc"}'), randomBytes(10)];
   for (const b of blobs) store.putBlob(ws.id, sha(b), b);
   const hook = store.createWebhook(ws.id, 'https://hooks.example.com/services/T000/B000/XXXXSECRET', 'incidents', Date.now());
@@ -83,19 +94,26 @@ function seed(store: ServerStore) {
     store.db.prepare('INSERT INTO monitor_batches (workspace_id, monitor_id, at, data, columns) VALUES (?, ?, ?, ?, ?)')
       .run(ws.id, i % 2 ? 'mon_a' : 'mon_b', 1_700_000_000_000 + i * 3_600_000, JSON.stringify({ kind: 'batch', rows: 100 + i, driftShare: i / 25, outcomes: [] }), i % 3 ? JSON.stringify([{ name: 'age', score: i / 100 }]) : null);
   }
-  return { ws, editor, viewer, revoked, note, blobs, hook };
+  return { ws, editor, viewer, revoked, note, thread, blobs, hook };
+}
+
+/** A doc's history snapshots, read back through the store's own calls: times and bytes. */
+async function historyOf(store: Store, docName: string) {
+  return Promise.all((await store.listSnapshots(docName)).map(async (s) => ({ createdAt: s.createdAt, sha: sha((await store.getSnapshot(docName, s.id))!) })));
 }
 
 /** Everything a workspace is, read back through the store's own calls. */
-async function snapshotOf(store: Store, id: string, noteId: string) {
+async function snapshotOf(store: Store, id: string, noteId: string, thread: string) {
   const members = (await store.listMembers(id)).map(({ memberId, name, role, activeTokens, revokedTokens, createdAt }) => ({ memberId, name, role, activeTokens, revokedTokens, createdAt }));
-  const snapshots = await store.listSnapshots(id);
   return {
     workspace: await store.getWorkspace(id),
     members,
     doc: Buffer.from(await store.loadDoc(id)).toString('base64'),
     note: Buffer.from(await store.loadDoc(`${id}:note:${noteId}`)).toString('base64'),
-    snapshots: await Promise.all(snapshots.map(async (s) => ({ createdAt: s.createdAt, sha: sha((await store.getSnapshot(id, s.id))!) }))),
+    conversation: Buffer.from(await store.loadDoc(thread)).toString('base64'),
+    snapshots: await historyOf(store, id),
+    noteSnapshots: await historyOf(store, `${id}:note:${noteId}`),
+    conversationSnapshots: await historyOf(store, thread),
     monitored: (await store.monitoredWorkspaces()).includes(id),
     history: await Promise.all(['mon_a', 'mon_b'].map((m) => store.listMonitorBatches(id, m, { limit: 1000 }))),
   };
@@ -128,7 +146,7 @@ describe('workspace archives', () => {
   it('SQLite → archive → PostgreSQL → archive → SQLite keeps every doc, blob, member, token and snapshot byte for byte', async () => {
     const origin = new ServerStore(join(dir, 'origin'));
     const seeded = seed(origin);
-    const before = await snapshotOf(origin, seeded.ws.id, seeded.note.id);
+    const before = await snapshotOf(origin, seeded.ws.id, seeded.note.id, seeded.thread);
     origin.close();
 
     const first = join(dir, 'first.tar.gz');
@@ -137,11 +155,14 @@ describe('workspace archives', () => {
     const exported = await cli(['workspace', 'export', seeded.ws.id, '--data', join(dir, 'origin'), '--out', first, '--include-secrets', '--passphrase-file', passFile]);
     expect(exported.stderr).toBe('');
     expect(exported.code).toBe(0);
-    expect(JSON.parse(exported.stdout)).toMatchObject({ workspaceId: seeded.ws.id, docs: 2, snapshots: 2, blobs: 3, members: 4, webhooks: 1, monitorHistoryRows: 25 });
+    expect(JSON.parse(exported.stdout)).toMatchObject({ workspaceId: seeded.ws.id, docs: 3, snapshots: 5, blobs: 3, members: 4, webhooks: 1, monitorHistoryRows: 25 });
     expect(before.history.map((p) => p.batches.length)).toEqual([12, 13]);
+    expect([before.snapshots.length, before.noteSnapshots.length, before.conversationSnapshots.length]).toEqual([2, 1, 2]);
     // The secret URL is sealed: nowhere in the archive's bytes in the clear.
     const { rows } = await verifyArchive(first);
     expect(JSON.stringify(rows)).not.toContain('XXXXSECRET');
+    // Every doc's snapshots, oldest first, each naming its doc.
+    expect(rows.snapshots.map((s) => [s.doc, s.createdAt - 1_700_000_000_000])).toEqual([['', 10], [`thread:incident:${seeded.thread.split(':').pop()}`, 15], ['', 20], [`note:${seeded.note.id}`, 20], [`thread:incident:${seeded.thread.split(':').pop()}`, 25]]);
     expect(rows.deliveries[0]!.origin).toBe('https://hooks.example.com');
 
     const imported = await cli(['workspace', 'import', first, '--postgres', pg.url, '--passphrase-file', passFile]);
@@ -149,7 +170,7 @@ describe('workspace archives', () => {
     expect(imported.code).toBe(0);
     const pgStore = await PostgresStore.open(pg.url);
     try {
-      expect(await snapshotOf(pgStore, seeded.ws.id, seeded.note.id)).toEqual(before);
+      expect(await snapshotOf(pgStore, seeded.ws.id, seeded.note.id, seeded.thread)).toEqual(before);
       for (const b of seeded.blobs) expect(Buffer.from((await pgStore.getBlob(seeded.ws.id, sha(b)))!).equals(b)).toBe(true);
       // The same tokens open it; the revoked one stays revoked; the webhook signs with the same secret.
       expect(await pgStore.authenticate(seeded.editor.token)).toMatchObject({ workspaceId: seeded.ws.id, role: 'editor', name: 'Bob' });
@@ -171,7 +192,7 @@ describe('workspace archives', () => {
     expect(again.stderr).toContain(`webhook ${seeded.hook.id} (incidents, https://hooks.example.com) was not imported`);
     const final = new ServerStore(back);
     try {
-      const after = await snapshotOf(final, seeded.ws.id, seeded.note.id);
+      const after = await snapshotOf(final, seeded.ws.id, seeded.note.id, seeded.thread);
       // The batch added on PostgreSQL came along too.
       expect(after.history[0]!.batches.at(-1)!.at).toBe(1_800_000_000_000);
       expect({ ...after, history: [{ ...after.history[0]!, batches: after.history[0]!.batches.slice(0, -1) }, after.history[1]] }).toEqual(before);
@@ -248,6 +269,33 @@ describe('workspace archives', () => {
       return Buffer.from(JSON.stringify(m));
     });
     await refused(badHistory, 'bad_entry', /^monitors\/history\.jsonl: line 2: id: /);
+    // workspace.json rewritten (and the manifest to match), as an attacker or an older Driftdesk would.
+    const withRows = (name: string, change: (rows: { snapshots: { doc?: string }[] }) => void) => {
+      let rewritten = Buffer.alloc(0);
+      return variant(name, (n, d) => {
+        if (n === 'workspace.json') {
+          const rows = JSON.parse(d.toString()) as { snapshots: { doc?: string }[] };
+          change(rows);
+          rewritten = Buffer.from(JSON.stringify(rows));
+          return rewritten;
+        }
+        if (n !== 'manifest.json') return d;
+        const m = JSON.parse(d.toString()) as { entries: { path: string; sha256: string; bytes: number }[] };
+        for (const e of m.entries) if (e.path === 'workspace.json') Object.assign(e, { sha256: sha(rewritten), bytes: rewritten.byteLength });
+        return Buffer.from(JSON.stringify(m));
+      });
+    };
+    // A snapshot said to be of a doc that is none of the workspace's kinds.
+    await refused(await withRows('snapshot-doc', (rows) => void (rows.snapshots[1]!.doc = 'members:evil')), 'bad_entry', /^workspace\.json: lists history snapshot history\/2\.update of doc "members:evil"/);
+    // An archive made before per-doc history names no doc: its snapshots are the workspace doc's.
+    const older = await withRows('older', (rows) => {
+      for (const snap of rows.snapshots) delete snap.doc;
+    });
+    const olderTarget = new ServerStore(join(dir, 'older-target'));
+    expect(await importWorkspace(older, () => olderTarget.openArchiveSink())).toMatchObject({ snapshots: 5 });
+    expect(olderTarget.listSnapshots(seeded.ws.id).map((snap) => snap.createdAt - 1_700_000_000_000)).toEqual([25, 20, 20, 15, 10]);
+    expect(olderTarget.listSnapshots(seeded.thread)).toEqual([]);
+    olderTarget.close();
 
     // The good archive imports once; a second time it conflicts and changes nothing.
     await importWorkspace(archive, () => target.openArchiveSink());
