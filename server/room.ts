@@ -171,6 +171,11 @@ export class Room {
     );
   }
 
+  /** About how many bytes the doc's state is (its last measure plus the updates since). */
+  get approxBytes(): number {
+    return this.measuredBytes + this.bytesSinceMeasure;
+  }
+
   /** Resolves once every update applied so far is persisted. */
   flushed(): Promise<void> {
     return this.persisting;
