@@ -18,9 +18,9 @@ import * as Y from 'yjs';
 import { type ServerBehind, ownDiffVector, serverBehind } from '../../../core/workspace/server-behind';
 import { warmRecords } from '../../../core/workspace/queries';
 import { DOC_KEYS } from '../../../core/workspace/schema';
-import type { HostApi, HostResponses, WorkspaceConnection } from '../../../shared/host-contract';
+import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
 import { type DriftdeskMessage, MESSAGE_DRIFTDESK, STORAGE_DOWN_REASON, readDriftdeskMessage, syncProtocols } from '../../../shared/sync-messages';
-import { beginHydration, batchUpdates, endHydration, yieldToPage } from './hydration';
+import { beginHydration, batchUpdates, cachedPages, endHydration, yieldToPage } from './hydration';
 import { refusedText } from './refused-text';
 
 export type SyncState =
@@ -131,7 +131,7 @@ export class DocSync {
     // For profiles and bench:open: when the cached state's first page was in hand, and when the
     // whole state was in the doc.
     performance.mark('driftdesk:cache-loaded', { detail: this.docName });
-    await this.applyCached(this.cachedPages(first), first.totalBytes);
+    await this.applyCached(cachedPages(this.host, this.docName, first), first.totalBytes);
     if (this.disposed) return;
     performance.mark('driftdesk:cache-applied', { detail: this.docName });
     // One transition for every view: those that read the doc (told by endHydration) and those
@@ -149,29 +149,6 @@ export class DocSync {
     if (this.disposed) return;
     for (const c of clients?.own ?? []) this.ownClients.add(c);
     this.connect();
-  }
-
-  /**
-   * The cached state's pages, in order: the first as `cache.load` answered, then the rest, each
-   * asked for while the one before is being applied (cache-pages.ts: one 50 MiB message held
-   * the page for a quarter of a second just to arrive).
-   */
-  private async *cachedPages(first: HostResponses['cache.load']): AsyncGenerator<Uint8Array[]> {
-    yield first.updates;
-    const more = first.more;
-    if (!more) return;
-    const ask = (page: number) => {
-      const call = this.host.call('cache.loadPage', { loadId: more.loadId, page });
-      call.catch(() => {}); // awaited below; a page left behind by a disposed window is no error
-      return call;
-    };
-    let next = ask(1);
-    for (let page = 1; page < more.pages; page++) {
-      const { updates } = await next;
-      if (page + 1 < more.pages) next = ask(page + 1);
-      performance.mark('driftdesk:cache-page', { detail: this.docName });
-      yield updates;
-    }
   }
 
   /**

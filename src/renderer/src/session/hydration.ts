@@ -6,6 +6,7 @@
  * transactions, and one `hydrated` signal at the end makes every view read the whole doc once.
  */
 import type * as Y from 'yjs';
+import type { HostApi, HostResponses } from '../../../shared/host-contract';
 
 const hydrating = new WeakSet<Y.Doc>();
 const listeners = new WeakMap<Y.Doc, Set<() => void>>();
@@ -89,4 +90,27 @@ export function yieldToPage(): Promise<void> {
     };
     channel.port2.postMessage(null);
   });
+}
+
+/**
+ * A doc's cached state as pages, in order: the first as `cache.load` answered, then the rest,
+ * each asked for while the one before is being applied (src/node/cache-pages.ts: one 50 MiB
+ * message held the page for a quarter of a second just to arrive).
+ */
+export async function* cachedPages(host: HostApi, docName: string, first: HostResponses['cache.load']): AsyncGenerator<Uint8Array[]> {
+  yield first.updates;
+  const more = first.more;
+  if (!more) return;
+  const ask = (page: number) => {
+    const call = host.call('cache.loadPage', { loadId: more.loadId, page });
+    call.catch(() => {}); // awaited below; a page left behind by a disposed window is no error
+    return call;
+  };
+  let next = ask(1);
+  for (let page = 1; page < more.pages; page++) {
+    const { updates } = await next;
+    if (page + 1 < more.pages) next = ask(page + 1);
+    performance.mark('driftdesk:cache-page', { detail: docName });
+    yield updates;
+  }
 }
