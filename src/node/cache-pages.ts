@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 /** Bytes of updates per page (an update larger than this is a page alone). */
 export const PAGE_BYTES = 2 * 1024 * 1024;
 const IDLE_MS = 120_000;
-const MAX_HELD = 8;
+const MAX_HELD = 4;
 
 interface HeldLoad {
   pages: Uint8Array[][];

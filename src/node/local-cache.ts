@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as Y from 'yjs';
-import { sliceUpdateOrWhole } from '../core/workspace/update-slices.ts';
+import { sliceUpdate, sliceUpdateOrWhole } from '../core/workspace/update-slices.ts';
 import type { WorkspaceConnection } from '../shared/host-contract.ts';
 import { sqliteNativeBinding } from './native-binding.ts';
 
@@ -250,10 +250,11 @@ export class LocalCache {
    * opens it in slices like any cached doc instead of taking it from the sync socket in one
    * message and one apply. Remote state: nothing is pending. If something was cached meanwhile,
    * `state` is appended to the log instead (as a remote update), so nothing already kept is lost.
-   * One transaction.
+   * One transaction. A state that does not read as a Yjs update throws (UpdateSliceError, naming
+   * the byte) and nothing is written: a cache holding it would fail every open of the workspace.
    */
   seedDoc(docId: string, state: Uint8Array, now = Date.now()): void {
-    const slices = sliceUpdateOrWhole(state, SNAPSHOT_SLICE_BYTES);
+    const slices = sliceUpdate(state, SNAPSHOT_SLICE_BYTES);
     this.db.transaction(() => {
       if (this.snapshotParts(docId).length > 0 || this.logLength(docId) > 0) {
         this.db.prepare('INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)').run(docId, state);

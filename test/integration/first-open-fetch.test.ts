@@ -74,6 +74,11 @@ describe('first open of a workspace on a device', () => {
     const empty = await handlers['cache.load']({ docId: ws.id }, { id: 'w' });
     expect(empty).toMatchObject({ updates: [], totalBytes: 0 });
     expect(cache.docVersion(ws.id)).toBe(0);
+    // A state that is not a Yjs update is refused, saying where, and nothing is kept of it.
+    const state = Y.encodeStateAsUpdate(big);
+    expect(() => cache.seedDoc(ws.id, state.subarray(0, state.length >> 1))).toThrow(/byte \d+/);
+    expect(cache.docVersion(ws.id)).toBe(0);
+    expect(cache.loadDocUpdates(ws.id)).toEqual([]);
     // Something kept meanwhile (a window saved an edit): a seed goes to the log, after it.
     const mine = new Y.Doc();
     mine.getMap('notes').set('mine', { kept: true });
