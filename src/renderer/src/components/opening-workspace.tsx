@@ -10,7 +10,8 @@ export function OpeningWorkspace({ session }: { session: WorkspaceSession }) {
   const percent = loading && loading.total > 0 ? Math.floor((100 * loading.applied) / loading.total) : null;
   return (
     <div className="opening-workspace" role="status" aria-live="polite">
-      <p className="muted">Opening the workspace from this device…{percent !== null && ` ${percent} %`}</p>
+      {/* Before the first page arrives the host may still be fetching it (a first open on this device). */}
+      <p className="muted">{percent === null ? 'Opening the workspace…' : `Opening the workspace from this device… ${percent} %`}</p>
       {percent !== null && <progress max={100} value={percent} aria-label="Workspace loaded" />}
     </div>
   );
