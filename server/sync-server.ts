@@ -201,7 +201,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 
   const backups = options.backup ? startBackups(store, options.backup, metrics.registry, log) : undefined;
 
-  // The HTTP API (server/http): answered from the contract; what has not moved falls through to handleHttp.
+  // The HTTP API (server/http): every route answered from the contract (http-front.ts serves /metrics, healthz, openapi and the 404s).
   let jobs: MonitorJobQueue | null = null;
   /** The server's own timeline writes (findings, retrain outcomes), into conversation docs once timelines are split. */
   const timeline = timelineWriter(withRoom, upkeep.recordSummary);
