@@ -456,44 +456,6 @@ export async function measureApply(browser: Browser, yjsBundle: string, state: U
   }
 }
 
-/** Round trips of `search.query` through the host's WebSocket, from a page of the app (the same origin). */
-export async function searchRoundTrips(page: Page, workspaceId: string, queries: string[], reps: number): Promise<Record<string, number[]>> {
-  return page.evaluate(
-    async ({ workspaceId, queries, reps }) => {
-      const ws = new WebSocket(`ws://${location.host}/host`);
-      ws.binaryType = 'arraybuffer';
-      await new Promise((resolve, reject) => {
-        ws.onopen = resolve;
-        ws.onerror = reject;
-      });
-      let nextId = 1;
-      const waiting = new Map<number, () => void>();
-      ws.onmessage = (e) => {
-        const text = typeof e.data === 'string' ? e.data : new TextDecoder().decode(new Uint8Array(e.data as ArrayBuffer).subarray(0, 64));
-        const id = Number(/"id":(\d+)/.exec(text)?.[1]);
-        waiting.get(id)?.();
-        waiting.delete(id);
-      };
-      const out: Record<string, number[]> = {};
-      for (const text of queries) {
-        out[text] = [];
-        for (let i = 0; i <= reps; i++) {
-          const id = nextId++;
-          const t = performance.now();
-          await new Promise<void>((resolve) => {
-            waiting.set(id, resolve);
-            ws.send(JSON.stringify({ id, channel: 'search.query', req: { workspaceId, text, limit: 20 } }));
-          });
-          if (i > 0) out[text]!.push(performance.now() - t); // the first is a warm-up
-        }
-      }
-      ws.close();
-      return out;
-    },
-    { workspaceId, queries, reps },
-  );
-}
-
 /** A CPU profile (CDP Profiler) of one open in a fresh page of `context`, from before navigation until the first row is painted. */
 export async function profileOpen(context: BrowserContext, hostUrl: string, workspaceId: string): Promise<unknown> {
   const page = await context.newPage();
@@ -510,23 +472,4 @@ export async function profileOpen(context: BrowserContext, hostUrl: string, work
   } finally {
     await page.close();
   }
-}
-
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** Self time per function (ms), largest first: where a profile's time went. */
-export function topFunctions(profile: unknown, count = 25): { ms: number; name: string }[] {
-  const p = profile as CpuProfile;
-  const nodes = new Map(p.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  p.samples.forEach((id, i) => {
-    const f = nodes.get(id)!.callFrame;
-    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
-    self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
-  });
-  return [...self].sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, ms]) => ({ ms, name }));
 }
