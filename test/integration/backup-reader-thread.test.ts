@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { readEntries, verifyArchive } from '../../server/archive/import-workspace.ts';
 import { sqliteArchiveSource } from '../../server/archive/sqlite-read-worker.ts';
+import { exportWorkspace } from '../../server/archive/export-workspace.ts';
 import { startReaderThread } from '../../server/archive/reader-thread.ts';
 import type { ArchiveSource } from '../../server/archive/archive-store.ts';
 import { startSyncServer } from '../../server/index.ts';
@@ -300,6 +301,34 @@ describe.runIf(process.platform === 'linux')('the reader thread yields the cores
     }
     // The server's own thread is where it was.
     expect(getPriority()).toBe(mine);
+  });
+
+  it("writes the archive file on the reader thread itself, not on libuv's pool (whose threads run at the server's priority)", async () => {
+    const dir = tempDir();
+    const store = new ServerStore(join(dir, 'data'));
+    const ws = store.createWorkspace('Writes', 'Ada');
+    // Random bytes do not compress: the archive is at least this big.
+    for (let i = 0; i < 8; i++) {
+      const blob = randomBytes(1024 * 1024);
+      store.putBlob(ws.id, createHash('sha256').update(blob).digest('hex'), blob);
+    }
+    store.close();
+    // Bytes each thread has written (/proc/<pid>/task/<tid>/io, wchar); the reader thread is gone
+    // by the end, so what the threads still alive wrote is what was not written by it.
+    const written = () => new Map(readdirSync('/proc/self/task').map((t) => [t, Number(/wchar: (\d+)/.exec(readFileSync(`/proc/self/task/${t}/io`, 'utf8'))?.[1] ?? 0)]));
+    const before = written();
+    const source = await sqliteArchiveSource(join(dir, 'data', 'driftdesk-server.sqlite'), ws.id);
+    let summary;
+    try {
+      summary = await exportWorkspace(source, join(dir, 'out.tar.gz'));
+    } finally {
+      await source.close();
+    }
+    const size = statSync(summary.file).size;
+    expect(size).toBeGreaterThan(8 * 1024 * 1024);
+    let byOthers = 0;
+    for (const [tid, bytes] of written()) byOthers += bytes - (before.get(tid) ?? 0);
+    expect(byOthers).toBeLessThan(size / 8);
   });
 
   it("a SQLite archive's reader runs at that priority while it reads, and no other thread of the process was lowered", async () => {
