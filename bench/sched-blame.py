@@ -12,8 +12,10 @@ prints its phases in):
 For every wakeup of the main thread (and every time it was preempted while runnable), the time
 until it ran again is blamed on the task it then replaced on its CPU, i.e. the one it waited
 behind. Per phase it prints the total and the longest wait, by culprit: the backup's reader
-thread (a thread of the process at a lower priority than the main one: nice > 0), V8's platform
-threads (main+1…+5: V8's workers and its delayed-task thread: GC helpers and optimizing compiles, shared
+thread (a thread of the process at a lower priority than the main one that first ran in the backup
+phase; one seen before is the stall watcher, which lowers itself too), V8's platform threads (the
+process's five lowest thread ids after the main one's: V8's workers and its delayed-task thread,
+made at startup: GC helpers and optimizing compiles, shared
 by every isolate of the process), other threads of the process (by their id's offset from the
 main thread), other processes, and an idle CPU (the time a halted virtual CPU takes to wake).
 """
@@ -32,6 +34,7 @@ def main(trace_path: str, run_path: str) -> None:
     main_tid = int(m[1])
     phases = [(name, float(a), float(b)) for name, a, b in re.findall(r'(\w+) ([\d.]+)–([\d.]+)', m[2])]
     process_of: dict[int, int] = {}
+    first_seen: dict[int, float] = {}
     waits = []  # (since, ran, culprit tid, culprit prio)
     since = None
     for line in open(trace_path):
@@ -40,6 +43,7 @@ def main(trace_path: str, run_path: str) -> None:
             continue
         pid, tid, t, event, rest = int(e[1]), int(e[2]), float(e[4]), e[5], e[6]
         process_of[tid] = pid
+        first_seen.setdefault(tid, t)
         if event == 'sched_waking':
             if f' pid={main_tid} ' in rest and since is None:
                 since = t
@@ -53,14 +57,21 @@ def main(trace_path: str, run_path: str) -> None:
             if prev == main_tid and 'prev_state=R' in rest and since is None:
                 since = t  # preempted: runnable from now on
 
+    # V8's platform threads are the first the process makes (four workers and a delayed-task
+    # thread, at startup): its five lowest thread ids after the main one's.
+    platform = set(sorted(t for t, p in process_of.items() if p == main_tid and t != main_tid)[:5])
+    backup_start = next((a for name, a, _ in phases if name == 'backup'), float('inf'))
+
     def culprit(tid: int, prio: int) -> str:
         if tid == 0:
             return 'idle CPU'
         if process_of.get(tid) != main_tid:
             return 'other processes'
         if prio > 120:
-            return 'reader thread (lowered)'
-        if 1 <= tid - main_tid <= 5:
+            # Lowered: the backup's reader starts in the backup phase; a thread seen before it is
+            # the stall watcher (which lowers itself too).
+            return 'reader thread (lowered)' if first_seen.get(tid, 0) >= backup_start - 0.05 else 'stall watcher (lowered)'
+        if tid in platform:
             return 'V8 platform threads'
         return f'thread main+{tid - main_tid}'
 
