@@ -9,10 +9,9 @@
  * for each `{ id, op, arg }` one `{ id, value }` or `{ id, error }`; `op: 'close'` ends its
  * transaction and connection.
  */
-import { readdirSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { getPriority, setPriority } from 'node:os';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
+import { backgroundNice, startLowered } from '../thread-priority.ts';
 import type { ArchiveFileWriter, ArchiveRead } from './archive-store.ts';
 
 export interface ReaderThread {
@@ -38,7 +37,7 @@ function bytes(buf, transfer) {
 const errorText = (error) => String((error && error.message) || error);
 // A backup is background work: on Linux a thread has its own nice value, so this thread (its
 // reads, merges, hashing and tar) yields a busy core to the server's thread. The starter lowered
-// it as it was created (lowerNewThread) when it could; this is the fallback, to the same value
+// it as it was created (startLowered, server/thread-priority.ts) when it could; this is the fallback, to the same value
 // (ten steps below the starter: a server started with \`nice\` is at 10 already). Elsewhere, or
 // if refused, it runs at the server's priority.
 try {
@@ -182,42 +181,14 @@ export async function threadFileWriter(thread: ReaderThread, file: string, mtime
   };
 }
 
-/** The kernel ids of this process's threads (Linux), or undefined where /proc has none. */
-function threadIds(): Set<number> | undefined {
-  try {
-    return new Set(readdirSync('/proc/self/task').map(Number));
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Lowers the thread a `new Worker` just made (it exists once the constructor returns) before it
- * runs much: Node's bootstrap of a worker and the loading of its modules take 20–50 ms of CPU,
- * which the worker's own first line ran at the server's priority (bench:backup's sched trace
- * showed the event loop waiting up to 4 ms behind it). Only when exactly one thread is new, so
- * no other thread is ever touched; otherwise the worker lowers itself.
- */
-function lowerNewThread(before: Set<number> | undefined, nice: number): void {
-  const after = before && threadIds();
-  if (!before || !after) return;
-  const added = [...after].filter((tid) => !before.has(tid));
-  if (added.length !== 1) return;
-  try {
-    setPriority(added[0]!, nice);
-  } catch {
-    // Refused (a container without the right to lower, though lowering never needs one): the worker tries too.
-  }
-}
-
 export async function startReaderThread(code: string, workerData: unknown, resourceLimits?: ResourceLimits): Promise<ReaderThread> {
   // libuv's thread pool starts its threads at its first use, and a thread starts at the priority
   // of the thread that made it: used here first, they are the server's, not the lowered reader's.
   await access(process.execPath).catch(() => {});
-  const readerNice = Math.min(19, getPriority() + 10);
-  const before = threadIds();
-  const worker = new Worker(code, { eval: true, workerData: { ...(workerData as object), readerNice }, ...(resourceLimits ? { resourceLimits } : {}) });
-  lowerNewThread(before, readerNice);
+  // Lowered as it is made (its bootstrap too: the sched trace showed the event loop waiting up to
+  // 5 ms behind it when it lowered itself only from its first line).
+  const readerNice = backgroundNice();
+  const worker = startLowered(() => new Worker(code, { eval: true, workerData: { ...(workerData as object), readerNice }, ...(resourceLimits ? { resourceLimits } : {}) }), readerNice);
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
   let dead: Error | null = null;
