@@ -13,7 +13,7 @@ For every wakeup of the main thread (and every time it was preempted while runna
 until it ran again is blamed on the task it then replaced on its CPU, i.e. the one it waited
 behind. Per phase it prints the total and the longest wait, by culprit: the backup's reader
 thread (a thread of the process at a lower priority than the main one that first ran in the backup
-phase; one seen before is the stall watcher, which lowers itself too), V8's platform threads (the
+phase; a lowered one seen before is the checkpoint thread or the stall watcher), V8's platform threads (the
 process's five lowest thread ids after the main one's: V8's workers and its delayed-task thread,
 made at startup: GC helpers and optimizing compiles, shared
 by every isolate of the process), other threads of the process (by their id's offset from the
@@ -68,9 +68,9 @@ def main(trace_path: str, run_path: str) -> None:
         if process_of.get(tid) != main_tid:
             return 'other processes'
         if prio > 120:
-            # Lowered: the backup's reader starts in the backup phase; a thread seen before it is
-            # the stall watcher (which lowers itself too).
-            return 'reader thread (lowered)' if first_seen.get(tid, 0) >= backup_start - 0.05 else 'stall watcher (lowered)'
+            # Lowered: the backup's reader starts in the backup phase; one seen before it is the
+            # checkpoint thread or the stall watcher (both lowered too).
+            return 'reader thread (lowered)' if first_seen.get(tid, 0) >= backup_start - 0.05 else 'checkpoint thread or stall watcher (lowered)'
         if tid in platform:
             return 'V8 platform threads'
         return f'thread main+{tid - main_tid}'
