@@ -16,7 +16,9 @@
  * --store sqlite|postgres (default sqlite; postgres starts its own PostgreSQL, as the tests do),
  * --checkpoints thread|main (SQLite: WAL checkpoints on the server's checkpoint thread, the
  * default, or as before it, in the committing connection on the event loop), --no-backup (a
- * control: the middle phase runs no backup, so what its pauses owe to the machine shows).
+ * control: the middle phase runs no backup, so what its pauses owe to the machine shows),
+ * --no-stall-watch (no heartbeat and watcher thread: the pauses as the server has them without
+ * the instrument, which costs a core's share of its own; see bench/README.md).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,8 +36,9 @@ import { type RunningPostgres, startPostgres } from '../test/helpers/services.ts
 import { connectClient, waitFor } from '../test/helpers/sync-clients.ts';
 import type { ArchiveFileWriter, ArchiveSource } from '../server/archive/archive-store.ts';
 import { type Stall, describeStall, watchStalls } from './stall-watch.ts';
+import { type CpuAccount, cpuMeter } from './cpu-account.ts';
 
-const { values: opts } = parseArgs({ options: { incidents: { type: 'string', default: '20000' }, blobs: { type: 'string', default: '40' }, comments: { type: 'string', default: '200' }, store: { type: 'string', default: 'sqlite' }, checkpoints: { type: 'string', default: 'thread' }, 'no-backup': { type: 'boolean', default: false } } });
+const { values: opts } = parseArgs({ options: { incidents: { type: 'string', default: '20000' }, blobs: { type: 'string', default: '40' }, comments: { type: 'string', default: '200' }, store: { type: 'string', default: 'sqlite' }, checkpoints: { type: 'string', default: 'thread' }, 'no-backup': { type: 'boolean', default: false }, 'no-stall-watch': { type: 'boolean', default: false } } });
 if (opts.store !== 'sqlite' && opts.store !== 'postgres') throw new Error(`--store takes sqlite or postgres, got ${opts.store}`);
 if (opts.checkpoints !== 'thread' && opts.checkpoints !== 'main') throw new Error(`--checkpoints takes thread or main, got ${opts.checkpoints}`);
 const dir = mkdtempSync(join(tmpdir(), 'driftdesk-bench-backup-'));
@@ -103,17 +106,19 @@ try {
     });
     return traced as unknown as ArchiveSource;
   });
-  const stallWatch = watchStalls();
+  const stallWatch = opts['no-stall-watch'] ? undefined : watchStalls();
+  const meter = cpuMeter();
   const gcs: { at: number; ms: number }[] = [];
   const gcObserver = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) gcs.push({ at: e.startTime, ms: e.duration });
   });
   gcObserver.observe({ entryTypes: ['gc'] });
-  interface Phase { maxPauseMs: number; p99Ms: number; busy: number; maxGcMs: number; seconds: number; started: number; ended: number; stalls: Stall[] }
+  interface Phase { maxPauseMs: number; p99Ms: number; busy: number; maxGcMs: number; seconds: number; started: number; ended: number; stalls: Stall[]; cpu?: CpuAccount }
   async function phase(during: () => Promise<unknown>): Promise<Phase> {
     const delay = monitorEventLoopDelay({ resolution: 5 });
     const started = performance.now();
     const elu = perf.eventLoopUtilization();
+    const account = meter?.begin();
     delay.enable();
     const echo: number[] = [];
     let stop = false;
@@ -130,12 +135,13 @@ try {
     stop = true;
     await writes;
     delay.disable();
+    const cpu = account?.();
     const ended = performance.now();
     const busy = perf.eventLoopUtilization(elu).utilization;
     echo.sort((a, b) => a - b);
     const maxGcMs = Math.max(0, ...gcs.filter((g) => g.at >= started && g.at <= ended).map((g) => g.ms));
     const stalls = (await stallWatch?.take(12)) ?? [];
-    return { maxPauseMs: delay.max / 1e6, p99Ms: echo[Math.floor(echo.length * 0.99)] ?? Number.NaN, busy, maxGcMs, seconds: (ended - started) / 1000, started, ended, stalls };
+    return { maxPauseMs: delay.max / 1e6, p99Ms: echo[Math.floor(echo.length * 0.99)] ?? Number.NaN, busy, maxGcMs, seconds: (ended - started) / 1000, started, ended, stalls, cpu };
   }
 
   await stallWatch?.take(0);
@@ -160,9 +166,24 @@ try {
   for (const [name, base] of [['baseline', quiet], ['after', quietAfter]] as const) {
     console.log(`ratio to ${name}: max pause ${(backing.maxPauseMs / base.maxPauseMs).toFixed(2)}×, echo p99 ${(backing.p99Ms / base.p99Ms).toFixed(2)}×`);
   }
+  // Where the CPU went: a phase in which other processes took much of the machine is not a fair
+  // comparison, whatever its ratio says.
+  if (meter) {
+    console.log(`${'CPU, ms (share)'.padEnd(22)} ${'main run'.padStart(9)} ${'main wait'.padStart(10)} ${'threads'.padStart(8)} ${'of them low prio'.padStart(17)} ${'other procs'.padStart(12)}`);
+    const share = (ms: number, c: CpuAccount) => `${ms.toFixed(0)} (${((ms / c.capacityMs) * 100).toFixed(0)}%)`;
+    for (const [name, p] of [['baseline', quiet], ['backup', backing], ['after', quietAfter]] as const) {
+      const c = p.cpu!;
+      console.log(`${name.padEnd(22)} ${c.mainCpuMs.toFixed(0).padStart(9)} ${c.mainWaitMs.toFixed(0).padStart(10)} ${c.otherThreadsMs.toFixed(0).padStart(8)} ${c.lowPriorityMs.toFixed(0).padStart(17)} ${share(c.otherProcessesMs, c).padStart(12)}`);
+    }
+    meter.stop();
+  }
   // Wall-clock bounds, to set an outside trace (strace -tt, perf) beside the phases.
   const wall = (t: number) => new Date(perf.timeOrigin + t).toISOString().slice(11, 23);
   console.log(`phases (UTC): ${([['baseline', quiet], ['backup', backing], ['after', quietAfter]] as const).map(([name, p]) => `${name} ${wall(p.started)}–${wall(p.ended)}`).join(', ')}`);
+  // CLOCK_MONOTONIC seconds (process.hrtime's clock; `perf record -k CLOCK_MONOTONIC` stamps
+  // events with it) and the main thread's id, to find the phases in a `perf sched` trace.
+  const mono = (t: number) => (Number(process.hrtime.bigint()) / 1e9 - (performance.now() - t) / 1000).toFixed(3);
+  console.log(`phases (monotonic s, main thread ${process.pid}): ${([['baseline', quiet], ['backup', backing], ['after', quietAfter]] as const).map(([name, p]) => `${name} ${mono(p.started)}–${mono(p.ended)}`).join(', ')}`);
   // The longest late spells of each phase, what the main thread was doing in them and which
   // backup step they fell in (or next to).
   for (const [name, p] of [['baseline', quiet], ['backup', backing], ['after', quietAfter]] as const) {

@@ -85,6 +85,12 @@ const threads = () => {
   return t;
 };
 const me = Number(readFileSync('/proc/thread-self/stat', 'utf8').split(' ')[0]);
+// Ten nice steps below the main thread: at its priority this thread, waking every millisecond and
+// reading every thread's /proc files while the main thread is late, was what the main thread
+// waited behind for 26-107 ms per phase (bench/sched-blame.py), most in a backup, whose reader
+// leaves one core for both. The main thread's verdict (running, waiting, blocked) comes from its
+// own schedstat and stays exact; only the details sampled here can come later under load.
+try { require('node:os').setPriority(me, Math.min(19, require('node:os').getPriority(me) + 10)); } catch {}
 const stalls = [];
 let open = null;
 const LATE = workerData.lateMs;

@@ -4,8 +4,8 @@
  * Real SQLite files, the real worker, a real archive reader holding a backup's snapshot.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../test/helpers/sync-clients.ts';
@@ -115,6 +115,29 @@ describe('the checkpoint thread', () => {
     rollback.exec('CREATE TABLE t (x)');
     rollback.close();
     await expect(startCheckpointer(join(dir, 'rollback.sqlite'))).rejects.toThrow(/not in WAL mode \(journal_mode = delete\)/);
+  });
+
+  // Linux gives each thread its own nice value; elsewhere the thread runs at the server's priority.
+  it.runIf(process.platform === 'linux')("runs ten nice steps below the thread that started it, and leaves the process's other threads alone", async () => {
+    const dir = tempDir();
+    const store = new ServerStore(dir);
+    cleanups.push(() => store.close());
+    await store.stopBackgroundCheckpoints();
+    const file = join(dir, 'driftdesk-server.sqlite');
+    const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const threads = () => new Map(readdirSync('/proc/self/task').map((t) => [t, niceOf(t)]));
+    const before = threads();
+    const checkpointer = await startCheckpointer(file);
+    try {
+      const during = threads();
+      const added = [...during].filter(([tid]) => !before.has(tid));
+      expect(added).toHaveLength(1);
+      expect(added[0]![1]).toBe(Math.min(19, getPriority() + 10));
+      for (const [tid, nice] of before) if (during.has(tid)) expect(during.get(tid), `thread ${tid}`).toBe(nice);
+      expect(await checkpointer.checkpointNow()).toMatchObject({ busy: 0 });
+    } finally {
+      await checkpointer.close();
+    }
   });
 
   it('is started by a server on a data directory, and stopped with it', async () => {

@@ -24,6 +24,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { startLowered } from './thread-priority.ts';
 
 export interface CheckpointResult {
   /** Frames in the log and frames of it now in the database (SQLite's wal_checkpoint answer). */
@@ -116,17 +117,26 @@ parentPort.on('message', ({ id, op }) => {
 /** Starts the worker; resolves once its connection is open (rejects, with why, if it cannot be). */
 export async function startCheckpointer(file: string, options: CheckpointerOptions = {}): Promise<Checkpointer> {
   const require = createRequire(import.meta.url);
-  const worker = new Worker(WORKER, {
-    eval: true,
-    workerData: {
-      betterSqlite3: require.resolve('better-sqlite3'),
-      file,
-      nativeBinding: options.nativeBinding,
-      tickMs: options.tickMs ?? 200,
-      maxFrames: options.maxFrames ?? 4000,
-      maxAgeMs: options.maxAgeMs ?? 10_000,
-    },
-  });
+  // Background work, ten nice steps below the server: a checkpoint copies up to maxFrames pages
+  // (16 MB), and more after a backup held them back; at the server's priority the event loop
+  // waited up to 79 and 135 ms behind it on a busy machine (bench:backup's sched traces). PASSIVE
+  // checkpoints never block a writer, so running later only leaves the log longer a while (and
+  // a commit longer without the sync that makes it survive a power cut: a checkpoint is mostly
+  // waiting for the disk, which a lower priority barely delays).
+  const worker = startLowered(
+    () =>
+      new Worker(WORKER, {
+        eval: true,
+        workerData: {
+          betterSqlite3: require.resolve('better-sqlite3'),
+          file,
+          nativeBinding: options.nativeBinding,
+          tickMs: options.tickMs ?? 200,
+          maxFrames: options.maxFrames ?? 4000,
+          maxAgeMs: options.maxAgeMs ?? 10_000,
+        },
+      }),
+  );
   // Background work: it must never keep a process from exiting.
   worker.unref();
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();

@@ -11,6 +11,7 @@
  */
 import { access } from 'node:fs/promises';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
+import { backgroundNice, startLowered } from '../thread-priority.ts';
 import type { ArchiveFileWriter, ArchiveRead } from './archive-store.ts';
 
 export interface ReaderThread {
@@ -35,18 +36,20 @@ function bytes(buf, transfer) {
 }
 const errorText = (error) => String((error && error.message) || error);
 // A backup is background work: on Linux a thread has its own nice value, so this thread (its
-// reads, merges, hashing and tar) yields a busy core to the server's thread. Ten steps below the
-// thread that started it, not nice 10 as such: a server started with \`nice\` is at 10 already.
-// Elsewhere, or if refused, it runs at the server's priority.
+// reads, merges, hashing and tar) yields a busy core to the server's thread. The starter lowered
+// it as it was created (startLowered, server/thread-priority.ts) when it could; this is the fallback, to the same value
+// (ten steps below the starter: a server started with \`nice\` is at 10 already). Elsewhere, or
+// if refused, it runs at the server's priority.
 try {
   const os = require('node:os');
+  const { readerNice } = require('node:worker_threads').workerData;
   const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-  if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, Math.min(19, os.getPriority(tid) + 10));
+  if (Number.isInteger(tid) && tid > 0 && Number.isInteger(readerNice) && os.getPriority(tid) < readerNice) os.setPriority(tid, readerNice);
 } catch {}
 `;
 
 /**
- * Writes the archive file inside the worker (plain CommonJS): gzip (level 6, in 1 MiB members) over a tar-stream
+ * Writes the archive file inside the worker (plain CommonJS), with synchronous writes on its own thread: gzip (level 6, in 1 MiB members) over a tar-stream
  * pack, each entry a 0600 file stamped with the archive's time, hashed (SHA-256) as it is added.
  * export-workspace.ts decides the entries and their order; the bytes of a doc, snapshot or blob
  * go from the read to the file without leaving this thread. The worker defines
@@ -56,7 +59,8 @@ export const WORKER_ARCHIVE = `
 const tar = require(workerData.tarStream);
 const { gzipSync } = require('node:zlib');
 const { Transform } = require('node:stream');
-const { createWriteStream } = require('node:fs');
+const { closeSync, openSync, writeSync } = require('node:fs');
+const { Writable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
 const { createHash } = require('node:crypto');
 let archive = null;
@@ -87,12 +91,50 @@ function gzipMembers() {
     },
   });
 }
+// The file is written with synchronous calls on this thread, not through a write stream: a
+// stream's writes run on libuv's pool, whose threads are at the server's priority (they were
+// blamed for 7-54 ms of the event loop's waits for a core per backup in bench:backup's sched
+// traces); here they run at this thread's. A write blocks only this thread.
+function fileSink(file) {
+  const fd = openSync(file, 'w', 0o600);
+  let open = true;
+  const close = () => {
+    if (open) {
+      open = false;
+      closeSync(fd);
+    }
+  };
+  return new Writable({
+    write(chunk, _encoding, done) {
+      try {
+        for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
+        done();
+      } catch (error) {
+        done(error);
+      }
+    },
+    final(done) {
+      try {
+        close();
+        done();
+      } catch (error) {
+        done(error);
+      }
+    },
+    destroy(error, done) {
+      try {
+        close();
+      } catch {}
+      done(error);
+    },
+  });
+}
 async function archiveOp(op, arg) {
   if (op === 'archive.open') {
     if (archive) throw new Error('an archive file is already open');
     const pack = tar.pack();
     const state = { pack, mtime: new Date(arg.mtime), failed: null };
-    state.write = pipeline(pack, gzipMembers(), createWriteStream(arg.file, { mode: 0o600 }));
+    state.write = pipeline(pack, gzipMembers(), fileSink(arg.file));
     // A write error (disk full) surfaces here; entries must stop waiting for it then.
     state.write.catch((error) => { state.failed = error; });
     archive = state;
@@ -143,7 +185,10 @@ export async function startReaderThread(code: string, workerData: unknown, resou
   // libuv's thread pool starts its threads at its first use, and a thread starts at the priority
   // of the thread that made it: used here first, they are the server's, not the lowered reader's.
   await access(process.execPath).catch(() => {});
-  const worker = new Worker(code, { eval: true, workerData, ...(resourceLimits ? { resourceLimits } : {}) });
+  // Lowered as it is made (its bootstrap too: the sched trace showed the event loop waiting up to
+  // 5 ms behind it when it lowered itself only from its first line).
+  const readerNice = backgroundNice();
+  const worker = startLowered(() => new Worker(code, { eval: true, workerData: { ...(workerData as object), readerNice }, ...(resourceLimits ? { resourceLimits } : {}) }), readerNice);
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
   let dead: Error | null = null;

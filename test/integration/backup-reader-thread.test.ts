@@ -10,8 +10,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -20,6 +20,8 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { readEntries, verifyArchive } from '../../server/archive/import-workspace.ts';
 import { sqliteArchiveSource } from '../../server/archive/sqlite-read-worker.ts';
+import { exportWorkspace } from '../../server/archive/export-workspace.ts';
+import { startReaderThread } from '../../server/archive/reader-thread.ts';
 import type { ArchiveSource } from '../../server/archive/archive-store.ts';
 import { startSyncServer } from '../../server/index.ts';
 import { PostgresStore } from '../../server/postgres-store.ts';
@@ -266,6 +268,84 @@ describe('backups read on a worker thread', () => {
     const source = await sqliteArchiveSource(file, ws.id, { nativeBinding: nodeBuild });
     try {
       expect(await source.workspace()).toMatchObject({ id: ws.id, name: 'Native' });
+    } finally {
+      await source.close();
+    }
+  });
+});
+
+// Linux gives each thread its own nice value; elsewhere the reader runs at the server's priority.
+describe.runIf(process.platform === 'linux')('the reader thread yields the cores to the server', () => {
+  const niceOf = (tid: number) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+  const expected = () => Math.min(19, getPriority() + 10);
+
+  it('is ten nice steps below the server before its own code runs (its bootstrap included), with the data it was given', async () => {
+    // No lowering of its own in this worker: what its first line sees is the starter's doing.
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const os = require('node:os');
+      const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+      const atStart = os.getPriority(tid);
+      parentPort.postMessage({ id: 0, value: null });
+      parentPort.on('message', ({ id }) => parentPort.postMessage({ id, value: { atStart, tid, given: workerData.given } }));
+    `;
+    const mine = getPriority();
+    const thread = await startReaderThread(code, { given: 'kept' });
+    try {
+      const seen = await thread.call<{ atStart: number; tid: number; given: string }>('how');
+      expect(seen.atStart).toBe(expected());
+      expect(niceOf(seen.tid)).toBe(expected());
+      expect(seen.given).toBe('kept');
+    } finally {
+      await thread.close();
+    }
+    // The server's own thread is where it was.
+    expect(getPriority()).toBe(mine);
+  });
+
+  it("writes the archive file on the reader thread itself, not on libuv's pool (whose threads run at the server's priority)", async () => {
+    const dir = tempDir();
+    const store = new ServerStore(join(dir, 'data'));
+    const ws = store.createWorkspace('Writes', 'Ada');
+    // Random bytes do not compress: the archive is at least this big.
+    for (let i = 0; i < 8; i++) {
+      const blob = randomBytes(1024 * 1024);
+      store.putBlob(ws.id, createHash('sha256').update(blob).digest('hex'), blob);
+    }
+    store.close();
+    // Bytes each thread has written (/proc/<pid>/task/<tid>/io, wchar); the reader thread is gone
+    // by the end, so what the threads still alive wrote is what was not written by it.
+    const written = () => new Map(readdirSync('/proc/self/task').map((t) => [t, Number(/wchar: (\d+)/.exec(readFileSync(`/proc/self/task/${t}/io`, 'utf8'))?.[1] ?? 0)]));
+    const before = written();
+    const source = await sqliteArchiveSource(join(dir, 'data', 'driftdesk-server.sqlite'), ws.id);
+    let summary;
+    try {
+      summary = await exportWorkspace(source, join(dir, 'out.tar.gz'));
+    } finally {
+      await source.close();
+    }
+    const size = statSync(summary.file).size;
+    expect(size).toBeGreaterThan(8 * 1024 * 1024);
+    let byOthers = 0;
+    for (const [tid, bytes] of written()) byOthers += bytes - (before.get(tid) ?? 0);
+    expect(byOthers).toBeLessThan(size / 8);
+  });
+
+  it("a SQLite archive's reader runs at that priority while it reads, and no other thread of the process was lowered", async () => {
+    const dir = tempDir();
+    const store = new ServerStore(join(dir, 'data'));
+    const ws = store.createWorkspace('Nice', 'Ada');
+    store.close();
+    const threads = () => new Map(readdirSync('/proc/self/task').map((t) => [Number(t), niceOf(Number(t))]));
+    const before = threads();
+    const source = await sqliteArchiveSource(join(dir, 'data', 'driftdesk-server.sqlite'), ws.id);
+    try {
+      expect(await source.workspace()).toMatchObject({ id: ws.id });
+      const during = threads();
+      const added = [...during].filter(([tid]) => !before.has(tid));
+      expect(added.length).toBeGreaterThanOrEqual(1);
+      expect(added.some(([, nice]) => nice === expected())).toBe(true);
+      for (const [tid, nice] of before) if (during.has(tid)) expect(during.get(tid), `thread ${tid}`).toBe(nice);
     } finally {
       await source.close();
     }
