@@ -70,8 +70,10 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
    * (and the socket syncs it, as before) when there is no server to ask or it does not answer.
    */
   const firstFetch = (docId: string): Promise<boolean> => {
-    const conn = cache.getConnection(docId);
-    if (!conn) return Promise.resolve(false);
+    const stored = cache.getConnection(docId);
+    if (!stored) return Promise.resolve(false);
+    // As every call to a server: a workspace of the embedded server at its current address.
+    const conn = current(stored);
     let inFlight = fetching.get(docId);
     if (!inFlight) {
       const api = createServerClient({ serverUrl: conn.serverUrl, token: conn.token, workspaceId: conn.workspaceId });
