@@ -14,6 +14,7 @@
  * MAX_HELD loads are kept (the oldest goes first), so a page cannot make the host hold memory.
  */
 import { randomBytes } from 'node:crypto';
+import { batchUpdates } from '../shared/update-batches.ts';
 
 /** Bytes of updates per page (an update larger than this is a page alone). */
 export const PAGE_BYTES = 2 * 1024 * 1024;
@@ -34,21 +35,10 @@ export interface FirstPage {
   more?: { loadId: string; pages: number };
 }
 
+/** The pages of `updates`: batchUpdates, and one empty page when there is nothing. */
 export function cutPages(updates: readonly Uint8Array[], maxBytes: number): Uint8Array[][] {
-  const pages: Uint8Array[][] = [];
-  let current: Uint8Array[] = [];
-  let bytes = 0;
-  for (const u of updates) {
-    if (current.length > 0 && bytes + u.length > maxBytes) {
-      pages.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(u);
-    bytes += u.length;
-  }
-  if (current.length > 0 || pages.length === 0) pages.push(current);
-  return pages;
+  const pages = batchUpdates(updates, maxBytes);
+  return pages.length > 0 ? pages : [[]];
 }
 
 export class CachePages {

@@ -7,6 +7,7 @@
  */
 import type * as Y from 'yjs';
 import type { HostApi, HostResponses } from '../../../shared/host-contract';
+export { batchUpdates } from '../../../shared/update-batches';
 
 const hydrating = new WeakSet<Y.Doc>();
 const listeners = new WeakMap<Y.Doc, Set<() => void>>();
@@ -53,27 +54,6 @@ export function onHydrated(doc: Y.Doc, listener: () => void): () => void {
   return () => set.delete(listener);
 }
 
-/**
- * Groups updates, in order, into batches of at most `maxBytes` (an update larger than that is a
- * batch alone): the cache's snapshot comes as slices of about that size, and its log as many
- * small rows, which would otherwise cost a task each.
- */
-export function batchUpdates(updates: readonly Uint8Array[], maxBytes: number): Uint8Array[][] {
-  const batches: Uint8Array[][] = [];
-  let current: Uint8Array[] = [];
-  let bytes = 0;
-  for (const u of updates) {
-    if (current.length > 0 && bytes + u.length > maxBytes) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(u);
-    bytes += u.length;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-}
 
 /**
  * Lets the page handle input, paint and run React's own work before the next slice: a
