@@ -12,6 +12,7 @@ import * as Y from 'yjs';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { DOC_KEYS } from '../../src/core/workspace/index.ts';
 import { createHostHandlers } from '../../src/node/host-handlers.ts';
+import { ServerCallError, createServerClient } from '../../src/node/server-api-client.ts';
 import { JobRunner } from '../../src/node/jobs.ts';
 import { LocalCache } from '../../src/node/local-cache.ts';
 import type { HostResponses } from '../../src/shared/host-contract.ts';
@@ -91,4 +92,39 @@ describe('first open of a workspace on a device', () => {
     expect(cache.pendingEdits([ws.id])).toBe(1);
     cache.close();
   });
+
+  it('serves a big doc read off the loop to every role, refuses crafted requests and edits, and the doc stays loadable', async () => {
+    const other = server.store.createWorkspace('Other', 'Eve');
+    const client = (token: string, workspaceId = ws.id) => createServerClient({ serverUrl: server.url, token, workspaceId });
+    const failure = async (p: Promise<unknown>) => {
+      const err = await p.then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(ServerCallError);
+      return (err as ServerCallError).status;
+    };
+    const expectWhole = (state: Uint8Array) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, state);
+      for (const key of BIG_DOC_MAPS) expect(doc.getMap(key).toJSON()).toEqual(big.getMap(key).toJSON());
+    };
+    for (const role of ['owner', 'editor', 'commenter', 'viewer'] as const) {
+      const member = role === 'owner' ? { token: ws.token } : server.store.createMemberToken(ws.id, role, `A ${role}`);
+      const api = client(member.token);
+      expectWhole(await api.call('docs.state', { params: { docName: ws.id } }));
+      // Another workspace's doc, a name that is no doc name, a note of another workspace.
+      expect(await failure(api.call('docs.state', { params: { docName: other.id } }))).toBe(404);
+      expect(await failure(api.call('docs.state', { params: { docName: `${ws.id}:nope:x` } }))).toBe(404);
+      expect(await failure(api.call('docs.state', { params: { docName: `${other.id}:note:n1` } }))).toBe(404);
+      // A crafted edit that overwrites a run with garbage is refused for every role (runs: importers' records).
+      const forged = new Y.Doc();
+      Y.applyUpdate(forged, Y.encodeStateAsUpdate(big));
+      const before = Y.encodeStateVector(forged);
+      forged.getMap(DOC_KEYS.runs).set([...forged.getMap(DOC_KEYS.runs).keys()][0]!, { garbage: 'x'.repeat(100) });
+      const status = await failure(api.call('docs.pushUpdate', { params: { docName: ws.id }, body: Y.encodeStateAsUpdate(forged, before) }));
+      expect([400, 403]).toContain(status);
+    }
+    // Another workspace's token reads nothing here.
+    expect(await failure(client(other.token).call('docs.state', { params: { docName: ws.id } }))).toBeGreaterThanOrEqual(401);
+    // After all of it, the doc is whole and loads.
+    expectWhole(await client(ws.token).call('docs.state', { params: { docName: ws.id } }));
+  }, 120_000);
 });
