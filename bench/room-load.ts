@@ -29,6 +29,7 @@ import { LOAD_SLICE_BYTES } from '../server/sliced-load.ts';
 import { ServerStore } from '../server/store.ts';
 import { sliceUpdate } from '../src/core/workspace/update-slices.ts';
 import { bigWorkspaceState } from '../test/helpers/big-workspace-doc.ts';
+import { watchLoop } from './loop-block.ts';
 
 const MB = 1024 * 1024;
 
@@ -53,27 +54,10 @@ interface Load {
 }
 
 /**
- * Loads the room while a 1 ms ticker watches the event loop. (`monitorEventLoopDelay`'s max
- * reported 41 ms for a load the ticker saw block for 187 ms, so it is not used.)
+ * Loads the room while a 1 ms ticker watches the event loop (loop-block.ts).
  */
 async function load(store: ServerStore, docName: string, sliceBytes: number | null): Promise<Load> {
-  // Let the previous load's garbage and timers settle before watching.
-  await new Promise((r) => setTimeout(r, 200));
-  let last = performance.now();
-  let gapMaxMs = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    gapMaxMs = Math.max(gapMaxMs, now - last);
-    last = now;
-  }, 1);
-  await new Promise((r) => setTimeout(r, 20));
-  gapMaxMs = 0;
-  const start = performance.now();
-  const room = await Room.load(docName, store, options(sliceBytes));
-  const ms = performance.now() - start;
-  // The last stretch (the load's final task) shows up at the next tick.
-  await new Promise((r) => setTimeout(r, 50));
-  clearInterval(ticker);
+  const { value: room, ms, gapMaxMs } = await watchLoop(() => Room.load(docName, store, options(sliceBytes)), 200);
   return { ms, gapMaxMs, room };
 }
 

@@ -33,6 +33,7 @@ import type { Store } from '../server/store-contract.ts';
 import { type RunningPostgres, startPostgres } from '../test/helpers/services.ts';
 import { BIG_DOC_MAPS, BIG_DOC_TIMELINE, bigWorkspaceState } from '../test/helpers/big-workspace-doc.ts';
 import { canonicalJson } from '../test/helpers/canonical-json.ts';
+import { watchLoop } from './loop-block.ts';
 
 const MB = 1024 * 1024;
 const fmt = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
@@ -57,22 +58,10 @@ async function openRoom(store: Store, docName: string, offLoopBytes: number | nu
 
 /** One change, persisted and snapshotted, while a 1 ms ticker watches the loop. */
 async function snapshotOnce(room: Room, tick: number): Promise<{ ms: number; gapMaxMs: number }> {
-  await new Promise((r) => setTimeout(r, 300));
-  let last = performance.now();
-  let gapMaxMs = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    gapMaxMs = Math.max(gapMaxMs, now - last);
-    last = now;
-  }, 1);
-  await new Promise((r) => setTimeout(r, 20));
-  gapMaxMs = 0;
-  const start = performance.now();
-  await room.writeAsServer((doc) => doc.getMap('meta').set('benchTick', tick));
-  await room.idle();
-  const ms = performance.now() - start;
-  await new Promise((r) => setTimeout(r, 50));
-  clearInterval(ticker);
+  const { ms, gapMaxMs } = await watchLoop(async () => {
+    await room.writeAsServer((doc) => doc.getMap('meta').set('benchTick', tick));
+    await room.idle();
+  }, 300);
   return { ms, gapMaxMs };
 }
 
