@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { CommandContext } from './command-context.ts';
 import { parseInput } from './command-context.ts';
 import { findMentions } from './mentions.ts';
-import { listMembers, listMentionsOf } from './queries.ts';
+import { listMembers, listMentionsOf, parseRecord } from './queries.ts';
 import { type CommentTarget, DOC_KEYS, commentMentionSchema, type NoteMentionRecord, type NoteRecord, handoffEventSchema, handoffSchema, modelSchema, modelVersionSchema, noteMentionSchema, noteSchema } from './schema.ts';
 
 export type InboxItem =
@@ -53,8 +53,8 @@ export function recordNoteMentions(doc: Y.Doc, input: z.input<typeof recordInput
 export function listInbox(doc: Y.Doc, memberId: string): InboxItem[] {
   const notes = new Map<string, NoteRecord>();
   for (const value of doc.getMap(DOC_KEYS.notes).values()) {
-    const parsed = noteSchema.safeParse(value);
-    if (parsed.success) notes.set(parsed.data.id, parsed.data);
+    const note = parseRecord(noteSchema, value);
+    if (note) notes.set(note.id, note);
   }
   const items: InboxItem[] = listMentionsOf(doc, memberId).map((c) => ({
     kind: 'comment', id: `comment:${c.id}`, at: c.createdAt, byName: c.authorName, text: c.body, target: c.target, commentId: c.id, targetTitle: targetTitle(doc, c.target),
@@ -63,23 +63,29 @@ export function listInbox(doc: Y.Doc, memberId: string): InboxItem[] {
   // conversation open); one still in this doc's comments (mid-move) is listed once.
   const listed = new Set(items.map((i) => i.id));
   for (const value of doc.getMap(DOC_KEYS.commentMentions).values()) {
-    const parsed = commentMentionSchema.safeParse(value);
-    if (!parsed.success || parsed.data.memberId !== memberId || listed.has(`comment:${parsed.data.commentId}`)) continue;
-    const m = parsed.data;
+    // Cheap test on the raw record first (memberId passes the schema unchanged): a workspace of
+    // years holds thousands of these records, nearly all about someone else.
+    if (!isFor(value, memberId)) continue;
+    const m = parseRecord(commentMentionSchema, value);
+    if (!m || m.memberId !== memberId || listed.has(`comment:${m.commentId}`)) continue;
     listed.add(`comment:${m.commentId}`);
     items.push({ kind: 'comment', id: `comment:${m.commentId}`, at: m.at, byName: m.byName, text: m.excerpt, target: m.target, commentId: m.commentId, targetTitle: targetTitle(doc, m.target) });
   }
   items.push(...handoffMentions(doc, memberId));
   for (const value of doc.getMap(DOC_KEYS.noteMentions).values()) {
-    const parsed = noteMentionSchema.safeParse(value);
-    if (!parsed.success || parsed.data.memberId !== memberId) continue;
-    const m = parsed.data;
+    if (!isFor(value, memberId)) continue;
+    const m = parseRecord(noteMentionSchema, value);
+    if (!m || m.memberId !== memberId) continue;
     const note = notes.get(m.noteId);
     if (!note) continue; // the note was deleted
     items.push({ kind: 'note', id: `note:${m.id}`, at: m.createdAt, byName: m.byName, text: m.excerpt, noteId: m.noteId, noteTitle: note.title });
   }
   return items.sort((a, b) => b.at - a.at || a.id.localeCompare(b.id));
 }
+
+/** Whether a raw mention record names `memberId` (the parse after it decides whether it counts). */
+const isFor = (value: unknown, memberId: string): boolean =>
+  typeof value === 'object' && value !== null && (value as { memberId?: unknown }).memberId === memberId;
 
 /** What a comment is on, as a person names it: the incident's title, the run's name … ('' when it is gone). */
 export function targetTitle(doc: Y.Doc, target: CommentTarget): string {
@@ -97,18 +103,18 @@ export function targetTitle(doc: Y.Doc, target: CommentTarget): string {
     case 'datasetVersion': return field(DOC_KEYS.datasetVersions, 'fileName');
     case 'modelVersion': return versionTitle(doc, target.id);
     case 'handoff': {
-      const handoff = handoffSchema.safeParse(doc.getMap(DOC_KEYS.handoffs).get(target.id));
-      return handoff.success ? versionTitle(doc, handoff.data.versionId) : '';
+      const handoff = parseRecord(handoffSchema, doc.getMap(DOC_KEYS.handoffs).get(target.id));
+      return handoff ? versionTitle(doc, handoff.versionId) : '';
     }
   }
 }
 
 /** "churn v3" (or "churn 1.2.0"): the model's name and the version's label or number. */
 function versionTitle(doc: Y.Doc, versionId: string): string {
-  const version = modelVersionSchema.safeParse(doc.getMap(DOC_KEYS.modelVersions).get(versionId));
-  if (!version.success) return '';
-  const model = modelSchema.safeParse(doc.getMap(DOC_KEYS.models).get(version.data.modelId));
-  return `${model.success ? model.data.name : 'a model'} ${version.data.label ?? `v${version.data.version}`}`;
+  const version = parseRecord(modelVersionSchema, doc.getMap(DOC_KEYS.modelVersions).get(versionId));
+  if (!version) return '';
+  const model = parseRecord(modelSchema, doc.getMap(DOC_KEYS.models).get(version.modelId));
+  return `${model ? model.name : 'a model'} ${version.label ?? `v${version.version}`}`;
 }
 
 /**
@@ -120,16 +126,16 @@ function handoffMentions(doc: Y.Doc, memberId: string): InboxItem[] {
   const out: InboxItem[] = [];
   const mentions = (text: string) => text.includes('@') && findMentions(text, members).includes(memberId);
   for (const value of doc.getMap(DOC_KEYS.handoffs).values()) {
-    const h = handoffSchema.safeParse(value);
-    if (!h.success || h.data.requestedById === memberId || !mentions(h.data.message)) continue;
-    out.push({ kind: 'handoff', id: `handoff:${h.data.id}`, at: h.data.at, byName: h.data.requestedByName, text: h.data.message, handoffId: h.data.id, handoffTitle: versionTitle(doc, h.data.versionId), decisionId: null });
+    const h = parseRecord(handoffSchema, value);
+    if (!h || h.requestedById === memberId || !mentions(h.message)) continue;
+    out.push({ kind: 'handoff', id: `handoff:${h.id}`, at: h.at, byName: h.requestedByName, text: h.message, handoffId: h.id, handoffTitle: versionTitle(doc, h.versionId), decisionId: null });
   }
   for (const value of doc.getMap(DOC_KEYS.handoffEvents).values()) {
-    const e = handoffEventSchema.safeParse(value);
-    if (!e.success || e.data.kind !== 'decision' || e.data.byId === memberId || !mentions(e.data.comment)) continue;
-    const h = handoffSchema.safeParse(doc.getMap(DOC_KEYS.handoffs).get(e.data.handoffId));
-    if (!h.success) continue;
-    out.push({ kind: 'handoff', id: `handoff-event:${e.data.id}`, at: e.data.at, byName: e.data.byName, text: e.data.comment, handoffId: h.data.id, handoffTitle: versionTitle(doc, h.data.versionId), decisionId: e.data.id });
+    const e = parseRecord(handoffEventSchema, value);
+    if (!e || e.kind !== 'decision' || e.byId === memberId || !mentions(e.comment)) continue;
+    const h = parseRecord(handoffSchema, doc.getMap(DOC_KEYS.handoffs).get(e.handoffId));
+    if (!h) continue;
+    out.push({ kind: 'handoff', id: `handoff-event:${e.id}`, at: e.at, byName: e.byName, text: e.comment, handoffId: h.id, handoffTitle: versionTitle(doc, h.versionId), decisionId: e.id });
   }
   return out;
 }

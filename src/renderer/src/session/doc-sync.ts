@@ -22,6 +22,7 @@ import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract
 import { type DriftdeskMessage, MESSAGE_DRIFTDESK, STORAGE_DOWN_REASON, readDriftdeskMessage, syncProtocols } from '../../../shared/sync-messages';
 import { beginHydration, batchUpdates, cachedPages, endHydration, yieldToPage } from './hydration';
 import { refusedText } from './refused-text';
+import { inboxOf } from './inbox-model';
 
 export type SyncState =
   | { kind: 'offline'; detail: string }
@@ -210,6 +211,11 @@ export class DocSync {
             await yieldToPage();
             if (this.disposed || this.doc !== doc) break;
           }
+        }
+        // And this person's inbox, which the shell reads at its first render (inbox-model.ts).
+        if (this.docName === this.connection.workspaceId && !this.disposed && this.doc === doc) {
+          await yieldToPage();
+          if (!this.disposed && this.doc === doc) inboxOf(doc, this.connection.memberId);
         }
       }
     } catch (err) {

@@ -1,7 +1,8 @@
 import { useCallback } from 'react';
 import type * as Y from 'yjs';
-import { type InboxItem, listInbox } from '../../../core/workspace';
+import type { InboxItem } from '../../../core/workspace';
 import { useDocValue, useSessionVersion } from './hooks';
+import { inboxOf } from './inbox-model';
 import type { WorkspaceSession } from './workspace-session';
 
 export interface Inbox {
@@ -14,7 +15,7 @@ export interface Inbox {
 export function useInbox(session: WorkspaceSession): Inbox {
   useSessionVersion(session);
   const memberId = session.connection.memberId;
-  const items = useDocValue(session.doc, useCallback((doc: Y.Doc) => listInbox(doc, memberId), [memberId]));
+  const items = useDocValue(session.doc, useCallback((doc: Y.Doc) => inboxOf(doc, memberId), [memberId]));
   const reads = session.inboxReads;
   return { items, unread: reads ? items.filter((i) => !reads.has(i.id)) : [] };
 }
