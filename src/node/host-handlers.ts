@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { type DatasetProfile, compareProfiles } from '../core/profile/index.ts';
 import { parseNotebook, summarizeNotebook } from '../core/notebook/index.ts';
-import { NOTEBOOK_EXCERPT_MAX } from '../core/workspace/schema.ts';
+import { NOTEBOOK_EXCERPT_MAX, noteDocName } from '../core/workspace/schema.ts';
 import { type AppInfo, type ComparedFiles, DEFAULT_HOST_FILE_BYTES, type HostHandlers, type ProfiledFile, type WorkspaceConnection, inviteLink, parseInviteLink } from '../shared/host-contract.ts';
 import { loadBlob, storeBlob } from './blob-sync.ts';
 import { fetchDatasetFile, uploadDatasetFile } from './dataset-files.ts';
@@ -353,7 +353,8 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
       return { link: inviteLink(conn.serverUrl, body.token), serverUrl: conn.serverUrl, token: body.token };
     },
 
-    'history.list': async ({ workspaceId }) => onServer(connection(workspaceId), (api) => api.call('history.list')),
+    'history.list': async ({ workspaceId, noteId }) =>
+      onServer(connection(workspaceId), (api) => api.call('history.list', { query: { doc: noteId && noteDocName(workspaceId, noteId) } })),
 
     'webhooks.list': async ({ workspaceId }) => onServer(connection(workspaceId), (api) => api.call('webhooks.list')),
 
@@ -366,8 +367,8 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
     // 502 (sent, but no receiver took it yet; retries go on) is an outcome, not an error: the map lists it.
     'incidents.retrain': async ({ workspaceId, incidentId }) => onServer(connection(workspaceId), (api) => api.call('incidents.retrain', { params: { incidentId } })),
 
-    'history.get': async ({ workspaceId, snapshotId }) => ({
-      state: await onServer(connection(workspaceId), (api) => api.call('history.get', { params: { snapshotId: String(snapshotId) } })),
+    'history.get': async ({ workspaceId, snapshotId, noteId }) => ({
+      state: await onServer(connection(workspaceId), (api) => api.call('history.get', { params: { snapshotId: String(snapshotId) }, query: { doc: noteId && noteDocName(workspaceId, noteId) } })),
     }),
 
     // The server restores (it re-adds records other people wrote, which only it may write).

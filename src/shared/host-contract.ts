@@ -104,6 +104,8 @@ export interface SearchHit {
 }
 
 const docId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _ : - only');
+/** A note's id, as its doc's name holds it (noteDocName). */
+const noteRef = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, 'a note id: letters, digits, _ - only');
 // Yjs hands out Uint8Array<ArrayBufferLike>; accept any backing buffer.
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes');
 
@@ -186,8 +188,9 @@ export const hostRequests = {
     name: z.string().trim().min(1, 'name is required').max(MEMBER_NAME_MAX),
     role: z.enum(['owner', 'editor', 'commenter', 'viewer']),
   }),
-  'history.list': z.object({ workspaceId: docId }),
-  'history.get': z.object({ workspaceId: docId, snapshotId: z.number().int().positive() }),
+  // `noteId`: a note's own history (its doc's snapshots); without it, the workspace doc's.
+  'history.list': z.object({ workspaceId: docId, noteId: noteRef.optional() }),
+  'history.get': z.object({ workspaceId: docId, snapshotId: z.number().int().positive(), noteId: noteRef.optional() }),
   'history.restore': z.object({ workspaceId: docId, snapshotId: z.number().int().positive() }),
   'webhooks.list': z.object({ workspaceId: docId }),
   'webhooks.create': z.object({ workspaceId: docId, url: z.string().trim().url('a full http(s) URL'), purpose: z.enum(['incidents', 'retrain']) }),

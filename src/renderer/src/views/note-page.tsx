@@ -13,6 +13,7 @@ import { ConversationContext, useConversationOpen, useWithConversation } from '.
 import { NoteCommentBox, NoteCommentThread } from '../notes/note-comments';
 import { type AnchoredRange, NoteEditor, type NoteEditorApi } from '../notes/note-editor';
 import { useOpenDoc, useRecordMentions, useRemoteCursors, useTextVersion, useTouchOnEdit } from '../notes/note-hooks';
+import { NoteHistory } from '../notes/note-history';
 import { NotePreview } from '../notes/note-preview';
 import { NoteTitle } from '../notes/note-title';
 import '../notes/notes.css';
@@ -46,6 +47,7 @@ function OpenNote({ session, noteId }: { session: WorkspaceSession; noteId: stri
   const people = useRemoteCursors(handle?.awareness ?? null);
 
   const [preview, setPreview] = useState(true);
+  const [history, setHistory] = useState(false);
   const [hasSelection, setHasSelection] = useState(false);
   const [pendingAnchor, setPendingAnchor] = useState<NoteAnchor | null>(null);
   const [activeId, setActiveId] = useState<string | null>(null);
@@ -95,6 +97,9 @@ function OpenNote({ session, noteId }: { session: WorkspaceSession; noteId: stri
         <button type="button" className="secondary" aria-pressed={preview} onClick={() => setPreview((p) => !p)}>
           {preview ? 'Hide preview' : 'Show preview'}
         </button>
+        <button type="button" className="secondary" aria-expanded={history} aria-controls="note-history" onClick={() => setHistory((h) => !h)}>
+          {history ? 'Hide history' : 'History'}
+        </button>
         {canComment && (
           <button type="button" className="secondary" onClick={commentOnSelection} disabled={!hasSelection} aria-keyshortcuts="Control+Alt+M">
             Comment on selection
@@ -127,6 +132,11 @@ function OpenNote({ session, noteId }: { session: WorkspaceSession; noteId: stri
             mentionOf={mentionOf}
           />
           {preview && <NotePreview text={text} />}
+        </div>
+      )}
+      {history && (
+        <div id="note-history">
+          <NoteHistory session={session} noteId={noteId} text={text} canEdit={canEdit} />
         </div>
       )}
       <ConversationContext.Provider value={conversation}>
