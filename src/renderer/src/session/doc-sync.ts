@@ -337,7 +337,9 @@ export class DocSync {
     old.off('update', this.onDocUpdate);
     this.provider?.destroy();
     this.awareness.destroy();
-    const diff = Y.diffUpdate(Y.encodeStateAsUpdate(old), Y.encodeStateVector(fresh));
+    // What the old doc has beyond the server's state, encoded as only that (not the whole old
+    // doc and then a diff of it: seconds for a workspace of years).
+    const diff = Y.encodeStateAsUpdate(old, Y.encodeStateVector(fresh));
     const text = refusedText(diff, old);
     const previous = this.refused?.text ?? '';
     this.refused = { reason, text: [previous, text].filter(Boolean).join('\n'), at: Date.now() };
