@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { IncidentsScreen } from './incident-pages';
-import { WorkspaceScreen } from './pages';
+import { NotesScreen, WorkspaceScreen } from './pages';
 
 /**
  * Opening a workspace draws the incidents list from the preview the host kept (list-preview.ts)
@@ -59,4 +59,17 @@ test('the incidents list is drawn from the kept preview before the doc is applie
   await expect(page.getByRole('link', { name: 'Fresh incident after the preview' })).toBeVisible();
   const afterEdit = await firstPaint(page);
   expect(afterEdit?.titles.includes('Fresh incident after the preview') || afterEdit?.appliedBefore).toBe(true);
+
+  // A change elsewhere (a new note) moves the doc's version on: the same rows are kept again
+  // under the new version (the keeper does not re-read the incidents for it) and drawn first.
+  await new NotesScreen(page).create('Not about incidents');
+  await page.getByRole('link', { name: 'Incidents', exact: true }).click();
+  await expect(page.getByRole('link', { name: 'Fresh incident after the preview' })).toBeVisible();
+  await expect.poll(async () => {
+    await page.reload();
+    await expect(title).toBeVisible();
+    await expect(page.locator('table.incidents tbody tr').first()).toBeVisible();
+    const paint = await firstPaint(page);
+    return paint?.appliedBefore === false && paint.titles.includes('Fresh incident after the preview');
+  }, { timeout: 20_000, intervals: [2500] }).toBe(true);
 });

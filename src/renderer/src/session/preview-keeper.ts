@@ -5,7 +5,9 @@
  * is under way, with the version the cache last answered; the host refuses it if the doc has
  * moved on meanwhile (another window saved), so a preview never shows what the doc does not.
  */
+import type * as Y from 'yjs';
 import { incidentsPreview } from '../../../core/workspace';
+import { DOC_KEYS } from '../../../core/workspace/schema';
 import type { PREVIEW_LISTS } from '../../../shared/host-contract';
 import type { DocSync } from './doc-sync';
 import { splashOfScreen } from './splash';
@@ -16,6 +18,8 @@ type PreviewList = (typeof PREVIEW_LISTS)[number];
 const PREVIEW_DELAY_MS = 2000;
 /** After the load: soon, so that a window opened only for a glance still leaves a preview behind. */
 const FIRST_PREVIEW_DELAY_MS = 300;
+/** What incidentsPreview reads: the incidents, and the comments and thread summaries it counts. */
+const PREVIEW_READS = [DOC_KEYS.incidents, DOC_KEYS.comments, DOC_KEYS.threadSummaries] as const;
 
 export class PreviewKeeper {
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -23,6 +27,15 @@ export class PreviewKeeper {
   private readonly written = new Map<PreviewList, { version: number; json: string }>();
   private readonly stopSaved: () => void;
   private disposed = false;
+  /**
+   * The incidents preview's JSON while what it reads is unchanged: a save elsewhere in the
+   * workspace (a run, a note's record) needs the same preview stamped with the new version, not
+   * another pass over every incident (~40 ms for 10,000 of them, a task of its own).
+   */
+  private incidentsJson: { doc: Y.Doc; changes: number; json: string } | null = null;
+  private changes = 0;
+  private observed: Y.Doc | null = null;
+  private readonly onChange = (): void => void this.changes++;
 
   constructor(private readonly sync: DocSync) {
     this.stopSaved = sync.onSaved(this.schedule);
@@ -44,6 +57,25 @@ export class PreviewKeeper {
     if (this.timer) clearTimeout(this.timer);
     this.stopSaved();
     window.removeEventListener('hashchange', this.onRoute);
+    this.observe(null);
+  }
+
+  /** Counts changes to what the preview reads, in the doc the sync holds now (it may swap it). */
+  private observe(doc: Y.Doc | null): void {
+    if (this.observed === doc) return;
+    if (this.observed) for (const key of PREVIEW_READS) this.observed.getMap(key).unobserveDeep(this.onChange);
+    this.observed = doc;
+    this.changes++;
+    if (doc) for (const key of PREVIEW_READS) doc.getMap(key).observeDeep(this.onChange);
+  }
+
+  private previewJson(doc: Y.Doc): string {
+    this.observe(doc);
+    const kept = this.incidentsJson;
+    if (kept && kept.doc === doc && kept.changes === this.changes) return kept.json;
+    const json = JSON.stringify(incidentsPreview(doc));
+    this.incidentsJson = { doc, changes: this.changes, json };
+    return json;
   }
 
   private schedule = (delayMs = PREVIEW_DELAY_MS): void => {
@@ -58,11 +90,16 @@ export class PreviewKeeper {
     const version = sync.cacheVersion;
     // Not settled: a save is coming, and its onSaved schedules the next try.
     if (this.disposed || !sync.settled || version === null) return;
-    this.keep('incidents', version, JSON.stringify(incidentsPreview(sync.doc)));
+    this.keep('incidents', version, this.previewJson(sync.doc));
     // The screen too, when it is the incidents list drawn from the doc (else the kept one goes
-    // stale with this version and is no longer served).
-    const splash = splashOfScreen();
-    if (splash !== null) this.keep('splash', version, splash);
+    // stale with this version and is no longer served) — in a task of its own: reading the list
+    // and copying the screen in one were a long task on a workspace of years.
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.disposed || !sync.settled || sync.cacheVersion !== version) return;
+      const splash = splashOfScreen();
+      if (splash !== null) this.keep('splash', version, splash);
+    }, 0);
   };
 
   private keep(list: PreviewList, version: number, json: string): void {
