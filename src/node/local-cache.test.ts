@@ -115,13 +115,16 @@ describe('LocalCache', () => {
     const updates = recordUpdates(doc);
     for (let i = 0; i < COMPACT_AFTER + 1; i++) createIncident(doc, { title: `incident ${i}`, severity: 'low' }, ctx);
     cache.appendUpdates('ws_c', updates.splice(0));
-    expect(cache.loadDocUpdates('ws_c')).toHaveLength(1); // past COMPACT_AFTER: compacted first
+    const snapshot = cache.loadDocUpdates('ws_c');
+    expect(cache.logLength('ws_c')).toBe(0); // past COMPACT_AFTER: compacted first, into the snapshot (its slices)
+    expect(snapshot.reduce((n, u) => n + u.length, 0)).toBeLessThan(Y.encodeStateAsUpdate(doc).length + 64);
     createIncident(doc, { title: 'later', severity: 'high' }, ctx);
     createIncident(doc, { title: 'later still', severity: 'high' }, ctx);
     cache.appendUpdates('ws_c', updates.splice(0));
 
     const parts = cache.loadDocUpdates('ws_c');
-    expect(parts).toHaveLength(3);
+    expect(parts).toHaveLength(snapshot.length + 2);
+    expect(parts.slice(0, snapshot.length)).toEqual(snapshot);
     const restored = new Y.Doc();
     restored.transact(() => parts.forEach((u) => Y.applyUpdate(restored, u)));
     expect(listIncidents(restored)).toHaveLength(COMPACT_AFTER + 3);

@@ -21,9 +21,12 @@ export const COMPACT_AFTER = 500;
  * per task (DocSync's APPLY_BATCH_BYTES is the same). At 256 KiB the longest slice of a 15 MB
  * workspace applied in 55 ms on a loaded machine, 1 MiB in 82 ms (bench/slices.ts); but in the
  * page a major GC's pause (40–100 ms while a 50 MiB workspace fills the heap, bench:open) lands
- * inside some slice's task, so a slice must leave room for it: 128 KiB.
+ * inside some slice's task, so a slice must leave room for it. At 128 KiB the longest tasks of
+ * bench:open's three-year open were such a pause (its finalize 63–69 ms on a quiet machine, most
+ * of it evacuating live objects) plus ~20 ms of slice: 64 KiB halves the slice's part, for about
+ * 15 % more time to apply the whole doc (twice the tasks).
  */
-export const SNAPSHOT_SLICE_BYTES = 128 * 1024;
+export const SNAPSHOT_SLICE_BYTES = 64 * 1024;
 
 /** A view of a Buffer from SQLite, not a copy: each Buffer better-sqlite3 returns is its own memory. */
 const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);

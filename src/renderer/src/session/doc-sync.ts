@@ -53,7 +53,7 @@ export const SAVE_DELAY_MS = 150;
  * this size (LocalCache.SNAPSHOT_SLICE_BYTES, whose note says what one costs), and the log's
  * small rows are grouped up to it.
  */
-export const APPLY_BATCH_BYTES = 128 * 1024;
+export const APPLY_BATCH_BYTES = 64 * 1024;
 /** Parsing the largest registries after a sliced load takes turns with the page this often (ms). */
 const WARM_BUDGET_MS = 25;
 /** While a doc loads, progress is reported at most this often. */
