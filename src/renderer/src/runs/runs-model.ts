@@ -11,6 +11,7 @@
 import type * as Y from 'yjs';
 import { type RunSummaryRecord, listRuns, listRunsInSteps } from '../../../core/workspace';
 import { DOC_KEYS } from '../../../core/workspace/schema';
+import { changesTo } from '../session/map-changes';
 import { type ColumnId, type RunStats, type RunVocabulary, defaultColumns, runLabel, runStats, runStatsInSteps, runVocabulary } from './run-table';
 
 export interface RunsModel {
@@ -30,21 +31,10 @@ interface Entry {
   model?: RunsModel;
 }
 
-/** Changes to each doc's runs registry, counted from the first time it was asked about. */
-const versions = new WeakMap<Y.Doc, { n: number }>();
 const entries = new WeakMap<Y.Doc, Entry>();
 
-function runsVersion(doc: Y.Doc): number {
-  let v = versions.get(doc);
-  if (!v) {
-    const counter = { n: 0 };
-    v = counter;
-    versions.set(doc, counter);
-    // Deep: a run is a plain record today, but a nested change must not leave the model stale.
-    doc.getMap(DOC_KEYS.runs).observeDeep(() => void counter.n++);
-  }
-  return v.n;
-}
+/** Changes to `doc`'s runs registry (deep: a run is a plain record today, but a nested change must not leave the model stale). */
+const runsVersion = (doc: Y.Doc): number => changesTo(doc, [DOC_KEYS.runs]);
 
 function entry(doc: Y.Doc): Entry {
   const version = runsVersion(doc);

@@ -9,33 +9,20 @@
 import type * as Y from 'yjs';
 import { type InboxItem, listInbox } from '../../../core/workspace/inbox';
 import { DOC_KEYS } from '../../../core/workspace/schema';
+import { changesTo } from './map-changes';
 
-/** Everything listInbox and its titles (targetTitle, versionTitle) read. */
+/** Everything listInbox and its titles (targetTitle, versionTitle) read; deep, as an incident is a Y.Map whose title changes in place. */
 const READ_FROM = [
   DOC_KEYS.comments, DOC_KEYS.commentMentions, DOC_KEYS.noteMentions, DOC_KEYS.notes, DOC_KEYS.handoffs,
   DOC_KEYS.handoffEvents, DOC_KEYS.members, DOC_KEYS.models, DOC_KEYS.modelVersions, DOC_KEYS.incidents,
   DOC_KEYS.runs, DOC_KEYS.notebooks, DOC_KEYS.datasetVersions,
 ] as const;
 
-const changes = new WeakMap<Y.Doc, { n: number }>();
 const kept = new WeakMap<Y.Doc, Map<string, { version: number; items: InboxItem[] }>>();
-
-/** Changes to the maps the inbox reads, counted from the first time `doc`'s inbox was asked for. */
-function inboxVersion(doc: Y.Doc): number {
-  let counter = changes.get(doc);
-  if (!counter) {
-    const c = { n: 0 };
-    counter = c;
-    changes.set(doc, c);
-    // Deep: an incident is a Y.Map whose title changes in place.
-    for (const key of READ_FROM) doc.getMap(key).observeDeep(() => void c.n++);
-  }
-  return counter.n;
-}
 
 /** `memberId`'s inbox in `doc` as it is now: the same array until something it reads changes. */
 export function inboxOf(doc: Y.Doc, memberId: string): InboxItem[] {
-  const version = inboxVersion(doc);
+  const version = changesTo(doc, READ_FROM);
   let byMember = kept.get(doc);
   if (!byMember) kept.set(doc, (byMember = new Map()));
   const hit = byMember.get(memberId);

@@ -10,6 +10,7 @@ import { incidentsPreview } from '../../../core/workspace';
 import { DOC_KEYS } from '../../../core/workspace/schema';
 import type { PREVIEW_LISTS } from '../../../shared/host-contract';
 import type { DocSync } from './doc-sync';
+import { changesTo } from './map-changes';
 import { splashOfScreen } from './splash';
 
 type PreviewList = (typeof PREVIEW_LISTS)[number];
@@ -33,9 +34,6 @@ export class PreviewKeeper {
    * another pass over every incident (~40 ms for 10,000 of them, a task of its own).
    */
   private incidentsJson: { doc: Y.Doc; changes: number; json: string } | null = null;
-  private changes = 0;
-  private observed: Y.Doc | null = null;
-  private readonly onChange = (): void => void this.changes++;
 
   constructor(private readonly sync: DocSync) {
     this.stopSaved = sync.onSaved(this.schedule);
@@ -57,24 +55,15 @@ export class PreviewKeeper {
     if (this.timer) clearTimeout(this.timer);
     this.stopSaved();
     window.removeEventListener('hashchange', this.onRoute);
-    this.observe(null);
   }
 
-  /** Counts changes to what the preview reads, in the doc the sync holds now (it may swap it). */
-  private observe(doc: Y.Doc | null): void {
-    if (this.observed === doc) return;
-    if (this.observed) for (const key of PREVIEW_READS) this.observed.getMap(key).unobserveDeep(this.onChange);
-    this.observed = doc;
-    this.changes++;
-    if (doc) for (const key of PREVIEW_READS) doc.getMap(key).observeDeep(this.onChange);
-  }
-
+  /** The preview of the doc the sync holds now (it swaps it after a refused edit). */
   private previewJson(doc: Y.Doc): string {
-    this.observe(doc);
+    const changes = changesTo(doc, PREVIEW_READS);
     const kept = this.incidentsJson;
-    if (kept && kept.doc === doc && kept.changes === this.changes) return kept.json;
+    if (kept && kept.doc === doc && kept.changes === changes) return kept.json;
     const json = JSON.stringify(incidentsPreview(doc));
-    this.incidentsJson = { doc, changes: this.changes, json };
+    this.incidentsJson = { doc, changes, json };
     return json;
   }
 
