@@ -1,8 +1,9 @@
 import { notificationsGranted } from './notification-permission';
 import { useCallback, useEffect, useRef } from 'react';
 import type * as Y from 'yjs';
-import { incidentDigest, listIncidents } from '../../../core/workspace';
+import { incidentDigest } from '../../../core/workspace';
 import { useDocValue } from '../session/hooks';
+import { incidentsOf } from '../session/incidents-model';
 import type { WorkspaceSession } from '../session/workspace-session';
 
 interface Alert {
@@ -26,7 +27,7 @@ export function IncidentNotifier({ session }: { session: WorkspaceSession }) {
     useCallback(
       (doc: Y.Doc): Alert[] => {
         const out: Alert[] = [];
-        for (const incident of listIncidents(doc)) {
+        for (const incident of incidentsOf(doc)) {
           if (incident.updatedAt < since) continue;
           if (canAct && incident.monitorId && incident.createdAt >= since) {
             out.push({ key: `opened:${incident.id}`, incidentId: incident.id, title: `New ${incident.severity} incident`, body: incident.title });

@@ -13,7 +13,6 @@ import {
   filterFromQuery,
   filterToQuery,
   isFiltering,
-  listIncidents,
   listMembers,
   matchesFilter,
   updateIncident,
@@ -22,13 +21,14 @@ import { listMonitors } from '../../../core/monitor';
 import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
 import { useIncrementalRows } from '../components/use-incremental-rows';
 import { navigate, setHashQuery, useDocValue, useHashQuery } from '../session/hooks';
+import { incidentsOf } from '../session/incidents-model';
 import type { WorkspaceSession } from '../session/workspace-session';
 import { IncidentFilters } from './incident-filters';
 import { IncidentsBoard } from './incidents-board';
 import './incidents.css';
 
 const readIncidents = (doc: Y.Doc) => ({
-  incidents: listIncidents(doc),
+  incidents: incidentsOf(doc),
   comments: countCommentsByIncident(doc),
   members: listMembers(doc),
   monitors: listMonitors(doc),
