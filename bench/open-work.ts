@@ -19,8 +19,8 @@ export interface WorkStep {
 }
 
 const TAIL_MS = 500;
-/** The preview keeper writes 2 s after the last save (PREVIEW_DELAY_MS in preview-keeper.ts), then the screen. */
-const KEEP_AFTER_MS = 3500;
+/** The preview keeper writes 2 s after the last save (PREVIEW_DELAY_MS in preview-keeper.ts), then the screen; the note page saves its last touch as it closes, so a little more (3.5 s was seen to be too short). */
+const KEEP_AFTER_MS = 6000;
 
 /** The steps, in order; each waits for what a person would see before going on. */
 export async function measureWork(page: Page, workspaceId: string): Promise<WorkStep[]> {
