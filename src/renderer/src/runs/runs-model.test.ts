@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { listRuns, upsertRunSummaries } from '../../../core/workspace';
-import { defaultColumns, runLabels, runVocabulary } from './run-table';
+import { DEFAULT_SORT, defaultColumns, runLabels, runVocabulary, sortRuns } from './run-table';
 import { runsModel, warmRunsModel } from './runs-model';
 
 let n = 0;
@@ -53,5 +53,24 @@ describe('runsModel', () => {
     expect(model.vocab.experiments).toEqual(['a', 'b']);
     // Warm already: nothing to do.
     expect(warmRunsModel(doc).next().done).toBe(true);
+  });
+
+  it('keeps each order the page asks for while the runs stay the same', () => {
+    const doc = new Y.Doc();
+    upsertRunSummaries(doc, [input(1), input(2, 'b-twin'), input(3, 'a-first'), input(4, 'b-twin')], ctx);
+    const model = runsModel(doc);
+    const byName = { column: 'name', dir: 'asc' } as const;
+    const named = model.sorted({ ...byName });
+    expect(named).toEqual(sortRuns(listRuns(doc), byName));
+    expect(named.map((r) => r.name)).toEqual(['a-first', 'b-twin', 'b-twin', 'run-1']);
+    expect(model.sorted({ ...byName })).toBe(named); // a new spec object, the same order: kept
+    expect(model.sorted(DEFAULT_SORT)).toEqual(sortRuns(listRuns(doc), DEFAULT_SORT));
+    const byLoss = { column: 'metric:loss', dir: 'asc' } as const;
+    expect(model.sorted(byLoss)).toEqual(sortRuns(listRuns(doc), byLoss));
+    expect(model.sorted({ column: 'status', dir: 'asc' })).toEqual(sortRuns(listRuns(doc), { column: 'status', dir: 'asc' }));
+    expect(model.sorted({ ...byName })).not.toBe(named); // only three kept: the oldest went
+    // The runs change: a new model, sorted afresh.
+    upsertRunSummaries(doc, [input(5, 'a-zero')], ctx);
+    expect(runsModel(doc).sorted({ ...byName }).map((r) => r.name)).toEqual(['a-first', 'a-zero', 'b-twin', 'b-twin', 'run-1']);
   });
 });

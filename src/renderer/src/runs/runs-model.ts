@@ -12,7 +12,7 @@ import type * as Y from 'yjs';
 import { type RunSummaryRecord, listRuns, listRunsInSteps } from '../../../core/workspace';
 import { DOC_KEYS } from '../../../core/workspace/schema';
 import { changesTo } from '../session/map-changes';
-import { type ColumnId, type RunStats, type RunVocabulary, defaultColumns, runLabel, runStats, runStatsInSteps, runVocabulary } from './run-table';
+import { type ColumnId, DEFAULT_SORT, type RunStats, type RunVocabulary, type SortSpec, defaultColumns, runLabel, runStats, runStatsInSteps, runVocabulary, sortRuns } from './run-table';
 
 export interface RunsModel {
   runs: RunSummaryRecord[];
@@ -20,7 +20,15 @@ export interface RunsModel {
   defaults: ColumnId[];
   /** The name a row shows (runLabel): computed for the rows drawn, not for every run. */
   label: (run: RunSummaryRecord) => string;
+  /**
+   * Every run in `sort`'s order, kept per order while the runs are the same: sorting 50,000 runs
+   * was 20–40 ms of the Runs page's first task at each visit.
+   */
+  sorted: (sort: SortSpec) => RunSummaryRecord[];
 }
+
+/** Orders kept per model: the default and whichever the person last chose. */
+const SORTS_KEPT = 3;
 
 interface Entry {
   version: number;
@@ -59,7 +67,21 @@ export function runsModel(doc: Y.Doc): RunsModel {
   const e = entry(doc);
   for (const step of STEPS) step(e, doc);
   const names = e.stats!.names;
-  return (e.model ??= { runs: e.runs!, vocab: e.vocab!, defaults: e.defaults!, label: (run) => runLabel(names, run) });
+  const runs = e.runs!;
+  const orders = new Map<string, RunSummaryRecord[]>();
+  const sorted = (sort: SortSpec): RunSummaryRecord[] => {
+    const key = `${sort.column}\u0000${sort.dir}`;
+    let order = orders.get(key);
+    if (order) {
+      orders.delete(key); // most recently used last
+    } else {
+      order = sortRuns(runs, sort);
+      if (orders.size >= SORTS_KEPT) orders.delete(orders.keys().next().value!);
+    }
+    orders.set(key, order);
+    return order;
+  };
+  return (e.model ??= { runs, vocab: e.vocab!, defaults: e.defaults!, label: (run) => runLabel(names, run), sorted });
 }
 
 /** How long a step of warmRunsModel may run before it gives the page a turn (ms). */
@@ -83,7 +105,9 @@ export function* warmRunsModel(doc: Y.Doc, now: () => number = () => performance
     if (runsVersion(doc) !== version) continue;
     e.stats = stats;
     yield;
-    runsModel(doc);
+    const model = runsModel(doc);
+    yield;
+    model.sorted(DEFAULT_SORT); // the order the Runs page opens in
     return;
   }
 }

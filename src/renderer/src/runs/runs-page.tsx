@@ -24,7 +24,7 @@ export const MAX_COMPARE = 10;
 
 export function RunsPage({ session }: { session: WorkspaceSession }) {
   const ws = session.connection.workspaceId;
-  const { runs, vocab, defaults, label } = useDocValue(session.doc, runsModel);
+  const { runs, vocab, defaults, label, sorted } = useDocValue(session.doc, runsModel);
   const query = useHashQuery();
   const filterText = query.get('q') ?? '';
   const experiment = query.get('exp') ?? '';
@@ -40,10 +40,9 @@ export function RunsPage({ session }: { session: WorkspaceSession }) {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
 
   const shown = useMemo(() => {
-    const everything = experiment === '' && filter.clauses.length === 0;
-    const kept = everything ? runs : runs.filter((r) => (experiment === '' || r.experiment === experiment) && matchesRunFilter(r, filter.clauses));
-    return sortRuns(kept, sort);
-  }, [runs, experiment, filter, sort]);
+    if (experiment === '' && filter.clauses.length === 0) return sorted(sort);
+    return sortRuns(runs.filter((r) => (experiment === '' || r.experiment === experiment) && matchesRunFilter(r, filter.clauses)), sort);
+  }, [runs, sorted, experiment, filter, sort]);
   const rows = useMemo(() => tableRows(shown, grouped, collapsed), [shown, grouped, collapsed]);
   const win = useWindowedRows(rows.length, ROW_HEIGHT);
   const queryText = query.toString();
