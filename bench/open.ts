@@ -374,7 +374,9 @@ function printGoals(result: PresetResult): void {
   ];
   console.log(`\n### Goals for the ${result.name} workspace, ${layout} layout (issue 20)\n`);
   console.log('| goal | measured | |\n|---|---|---|');
-  for (const [label, value, limit, unit] of goals) console.log(`| ${label} | ${fmt(value)} ${unit} | ${value < limit ? 'met' : '**not met**'} |`);
+  // "No task over 100 ms" is met by a task of 100 ms; the others are "under" their limit.
+  const meets = (label: string, value: number, limit: number) => (label.startsWith('no main-thread task') ? value <= limit : value < limit);
+  for (const [label, value, limit, unit] of goals) console.log(`| ${label} | ${fmt(value)} ${unit} | ${meets(label, value, limit) ? 'met' : '**not met**'} |`);
   const fresh = shown(opens[0]!);
   console.log(`| (not a goal: the first open on this device, nothing kept yet: first row on screen) | ${fmt(fresh)} ms | ${fresh < GOALS.coldHostMs ? 'under' : 'over'} ${GOALS.coldHostMs} ms |`);
   // Event Timing ends at the paint after the click's handlers; what the click asked for may come later.
