@@ -8,10 +8,8 @@
 import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
 import { NOTE_TEXT_KEY } from '../../../core/workspace';
-import { formatBytes } from '../components/format';
+import { type Snapshot, SnapshotList } from '../components/snapshot-list';
 import type { WorkspaceSession } from '../session/workspace-session';
-
-type Snapshot = { id: number; createdAt: number; bytes: number };
 
 /**
  * Makes `text` read `target` with the fewest characters touched that a common prefix and suffix
@@ -100,15 +98,7 @@ export function NoteHistory({ session, noteId, text, canEdit }: { session: Works
       {snapshots?.length === 0 && <p className="empty">No earlier versions yet: the first one is kept with the next change to this note.</p>}
       {snapshots && snapshots.length > 0 && (
         <div className="history">
-          <ul className="snapshot-list" aria-label="Versions of this note">
-            {snapshots.map((s) => (
-              <li key={s.id}>
-                <button type="button" data-snapshot-id={s.id} aria-pressed={selected?.id === s.id} className={selected?.id === s.id ? 'secondary active' : 'secondary'} onClick={() => void open(s.id)}>
-                  {new Date(s.createdAt).toLocaleString()} <span className="muted small">({formatBytes(s.bytes)})</span>
-                </button>
-              </li>
-            ))}
-          </ul>
+          <SnapshotList snapshots={snapshots} label="Versions of this note" selectedId={selected?.id} onOpen={(id) => void open(id)} />
           {selected && (
             <section aria-label="Selected version" data-snapshot-id={selected.id} className="card snapshot">
               <div className="note-history-actions">

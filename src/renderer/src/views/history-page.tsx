@@ -3,9 +3,7 @@ import * as Y from 'yjs';
 import { countCommentsByIncident, listIncidents, listDatasetVersions } from '../../../core/workspace';
 import { SeverityBadge, StatusBadge, TimeAgo } from '../components/badges';
 import type { WorkspaceSession } from '../session/workspace-session';
-import { formatBytes } from '../components/format';
-
-type Snapshot = { id: number; createdAt: number; bytes: number };
+import { type Snapshot, SnapshotList } from '../components/snapshot-list';
 
 /** The server's history snapshots: look at one, and (owners, editors) restore it as a new change. */
 export function HistoryPage({ session }: { session: WorkspaceSession }) {
@@ -57,15 +55,7 @@ export function HistoryPage({ session }: { session: WorkspaceSession }) {
       {snapshots?.length === 0 && <p className="empty">No snapshots yet: the first one is taken with the next change.</p>}
       {snapshots && snapshots.length > 0 && (
         <div className="history">
-          <ul className="snapshot-list" aria-label="Snapshots">
-            {snapshots.map((s) => (
-              <li key={s.id}>
-                <button type="button" data-snapshot-id={s.id} aria-pressed={selected?.id === s.id} className={selected?.id === s.id ? 'secondary active' : 'secondary'} onClick={() => void open(s.id)}>
-                  {new Date(s.createdAt).toLocaleString()} <span className="muted small">({formatBytes(s.bytes)})</span>
-                </button>
-              </li>
-            ))}
-          </ul>
+          <SnapshotList snapshots={snapshots} label="Snapshots" selectedId={selected?.id} onOpen={(id) => void open(id)} />
           {selected && <SnapshotView id={selected.id} doc={selected.doc} canRestore={canRestore} onRestore={() => void restore()} />}
         </div>
       )}
