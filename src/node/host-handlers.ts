@@ -174,12 +174,12 @@ export function createHostHandlers({ cache, jobs, localServer, info, events, sea
 
     'cache.savePreview': async ({ docId, list, version, json }) => ({ saved: cache.savePreview(docId, list, version, json) }),
 
-    'cache.append': async ({ docId, updates, local }, caller) => {
-      const saved = cache.appendUpdates(docId, updates, local);
+    'cache.append': async ({ docId, updates, local, previews }, caller) => {
+      const { saved, previewsKept } = cache.appendWithPreviews(docId, updates, local, previews);
       search?.afterAppend(docId, updates);
       // Other windows on this doc take it now, whether or not a server is reachable.
       events?.emit({ event: 'doc.updated', payload: { docId, update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates) } }, caller.id);
-      return { saved, version: cache.docVersion(docId) };
+      return { saved, version: cache.docVersion(docId), previewsKept };
     },
 
     'cache.replace': async ({ docId, state, reason }) => {

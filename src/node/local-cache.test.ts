@@ -220,4 +220,42 @@ describe('LocalCache', () => {
     expect(parseIncidentsPreview(reopened.loadPreview('ws_p', 'incidents'))?.total).toBe(2);
     reopened.close();
   });
+
+  it('keeps the previews sent with a batch at the version the batch makes, unless someone appended since the sender last knew', () => {
+    const cache = new LocalCache({ file: tempFile() });
+    const doc = new Y.Doc();
+    const updates = recordUpdates(doc);
+    createIncident(doc, { title: 'Drift on income', severity: 'high' }, ctx);
+    cache.appendUpdates('ws_c', updates.splice(0));
+    const known = cache.docVersion('ws_c');
+
+    // A page closing: its last edit and the list drawn with it, in one message.
+    createIncident(doc, { title: 'Closed right after', severity: 'low' }, ctx);
+    const drawn = JSON.stringify(incidentsPreview(doc));
+    const kept = cache.appendWithPreviews('ws_c', updates.splice(0), undefined, { expectVersion: known, lists: [{ list: 'incidents', json: drawn }, { list: 'splash', json: '["div",0,"screen"]' }] });
+    expect(kept).toEqual({ saved: 1, previewsKept: true });
+    expect(cache.docVersion('ws_c')).toBe(known + 1);
+    expect(cache.loadPreview('ws_c', 'incidents')).toBe(drawn);
+    expect(parseIncidentsPreview(cache.loadPreview('ws_c', 'incidents'))?.total).toBe(2);
+    expect(cache.loadPreview('ws_c', 'splash')).toBe('["div",0,"screen"]');
+
+    // Another window saved in between: the closing page's lists may lack its edit, so the batch is
+    // saved and its lists are not (the ones kept before are stale and no longer served either).
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+    const otherUpdates = recordUpdates(other);
+    createIncident(other, { title: 'From another window', severity: 'medium' }, ctx);
+    cache.appendUpdates('ws_c', otherUpdates.splice(0));
+    createIncident(doc, { title: 'Last before closing', severity: 'low' }, ctx);
+    const stale = cache.appendWithPreviews('ws_c', updates.splice(0), undefined, { expectVersion: known + 1, lists: [{ list: 'incidents', json: JSON.stringify(incidentsPreview(doc)) }] });
+    expect(stale).toEqual({ saved: 1, previewsKept: false });
+    expect(cache.docVersion('ws_c')).toBe(known + 3);
+    expect(cache.loadPreview('ws_c', 'incidents')).toBeNull();
+    expect(cache.loadPreview('ws_c', 'splash')).toBeNull();
+    // Nothing of either batch was lost.
+    const loaded = new Y.Doc();
+    for (const u of cache.loadDocUpdates('ws_c')) Y.applyUpdate(loaded, u);
+    expect(incidentsPreview(loaded).total).toBe(4);
+    cache.close();
+  });
 });

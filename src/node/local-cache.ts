@@ -38,6 +38,13 @@ export interface LocalCacheOptions {
   nativeBinding?: string;
 }
 
+/** Lists drawn from a doc with a batch in it (LocalCache.appendUpdates). */
+export interface AppendPreviews {
+  /** The doc's version the window had before this batch. */
+  expectVersion: number;
+  lists: { list: string; json: string }[];
+}
+
 export class LocalCache {
   private readonly db: Database.Database;
 
@@ -143,7 +150,18 @@ export class LocalCache {
    * `markServerHas` says the server holds them — in the same transaction, so a saved edit is
    * never untracked.
    */
-  appendUpdates(docId: string, updates: Uint8Array[], local?: boolean[]): number {
+  /**
+   * Appends a batch to the doc's log (raising its version). `previews`: lists drawn from the
+   * doc with this batch in it, by a window that had the doc at `expectVersion` before it — kept
+   * at the new version in the same transaction, and only if no one else appended in between
+   * (a page being closed sends its last edits and its screen together: DocSync.onPageHide).
+   * Returns how many updates were saved and whether the previews were kept.
+   */
+  appendUpdates(docId: string, updates: Uint8Array[], local?: boolean[], previews?: AppendPreviews): number {
+    return this.appendWithPreviews(docId, updates, local, previews).saved;
+  }
+
+  appendWithPreviews(docId: string, updates: Uint8Array[], local?: boolean[], previews?: AppendPreviews): { saved: number; previewsKept: boolean } {
     const insert = this.db.prepare('INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)');
     const pending = this.db.prepare('INSERT INTO pending_edits (doc_id, reaches) VALUES (?, ?)');
     // One pending row per saved batch, not per update: a batch is what a person did in the last
@@ -155,13 +173,19 @@ export class LocalCache {
     });
     const bump = this.db.prepare('INSERT INTO doc_versions (doc_id, version) VALUES (?, 1) ON CONFLICT(doc_id) DO UPDATE SET version = version + 1');
     const own = this.db.prepare('INSERT OR IGNORE INTO own_clients (doc_id, client) VALUES (?, ?)');
-    this.db.transaction(() => {
+    return this.db.transaction(() => {
+      const before = previews ? this.docVersion(docId) : -1;
       for (const update of updates) insert.run(docId, update);
       if (Object.keys(reaches).length > 0) pending.run(docId, JSON.stringify(reaches));
       for (const client of Object.keys(reaches)) own.run(docId, Number(client));
       bump.run(docId);
+      const previewsKept = previews !== undefined && before === previews.expectVersion;
+      if (previewsKept) {
+        const version = this.docVersion(docId);
+        for (const { list, json } of previews.lists) this.savePreview(docId, list, version, json);
+      }
+      return { saved: updates.length, previewsKept };
     })();
-    return updates.length;
   }
 
   /** The doc's version: raised by every append (0 for a doc never appended to). */

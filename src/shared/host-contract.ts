@@ -203,7 +203,22 @@ export const hostRequests = {
    * the server): those are the ones tracked until the server has them.
    */
   'cache.append': z
-    .object({ docId, updates: z.array(bytes).min(1).max(10_000), local: z.array(z.boolean()).max(10_000).optional() })
+    .object({
+      docId,
+      updates: z.array(bytes).min(1).max(10_000),
+      local: z.array(z.boolean()).max(10_000).optional(),
+      /**
+       * Lists as drawn from the doc with these updates in it, by a window that had the doc at
+       * `expectVersion` before them: kept at the new version only if no one appended in between
+       * (a page being closed: DocSync.onPageHide).
+       */
+      previews: z
+        .object({
+          expectVersion: z.number().int().nonnegative(),
+          lists: z.array(z.object({ list: z.enum(PREVIEW_LISTS), json: z.string().max(2_000_000) })).min(1).max(PREVIEW_LISTS.length),
+        })
+        .optional(),
+    })
     .refine((v) => v.local === undefined || v.local.length === v.updates.length, { message: 'local must have one flag per update', path: ['local'] }),
   /**
    * The server refused edits made here: the doc's cached state becomes `state` (the server's),
@@ -358,7 +373,8 @@ export interface HostResponses {
   'webhooks.deliveries': ServerResponse<'webhooks.deliveries'>;
   'incidents.retrain': ServerResponse<'incidents.retrain'>;
   /** `version`: the doc's version after this append (LocalCache.docVersion). */
-  'cache.append': { saved: number; version: number };
+  /** `previewsKept`: the previews sent with the batch were kept (false when none were sent). */
+  'cache.append': { saved: number; version: number; previewsKept: boolean };
   /** `version`: the doc's version after the replace. */
   'cache.replace': { version: number };
   /** Edits made on this device that the server does not have yet, over all the workspace's docs. */

@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { IncidentsScreen } from './incident-pages';
-import { workspaceIdFrom } from './pages';
+import { WorkspaceScreen, workspaceIdFrom } from './pages';
 
 /** Ada opens the demo workspace; its incidents list, drawn by the app, is on screen. */
 async function openDemo(launchApp: (name: string) => Promise<{ page: Page }>): Promise<{ page: Page; workspaceId: string }> {
@@ -160,4 +160,49 @@ test('a kept screen is drawn as structure and text only: no script, handler, for
   // The next route is another screen: the splash goes with the hash change.
   await page.evaluate(() => (location.hash = '#/'));
   await expect(splash).toHaveCount(0);
+});
+
+test('a page closed right after an edit leaves that screen kept for the next start', async ({ launchApp }) => {
+  const { page, workspaceId } = await openDemo(launchApp);
+  const kept = async (probe: Page, list: 'incidents' | 'splash') => ((await hostCall(probe, 'cache.preview', { docId: workspaceId, list })).value as { json: string | null }).json;
+  await expect.poll(() => kept(page, 'splash'), { timeout: 10_000 }).not.toBeNull();
+  const context = page.context();
+  const url = page.url();
+  // A page of the same origin that cannot start the app: it only asks the host what is kept.
+  const probe = async () => {
+    const p = await context.newPage();
+    await p.route('**/assets/start-app-*.js', (route) => route.abort());
+    await p.goto(url);
+    return p;
+  };
+
+  // 1. An incident made, its save in, and the page closed as soon as the list is back on screen:
+  //    the keeper rewrites the preview 2 s after a save or 300 ms after the list comes back, so
+  //    only the close can have kept this screen.
+  await new WorkspaceScreen(page).createIncident({ title: 'Closed right after', severity: 'low' });
+  await expect(page.getByRole('heading', { name: 'Closed right after' })).toBeVisible();
+  await page.waitForTimeout(300);
+  await page.getByRole('link', { name: 'Incidents', exact: true }).click();
+  await expect(page.locator('#root table.incidents tbody tr').filter({ hasText: 'Closed right after' })).toBeVisible();
+  await page.close({ runBeforeUnload: true });
+  let p = await probe();
+  await expect.poll(() => kept(p, 'incidents')).toContain('Closed right after');
+  expect(await kept(p, 'splash')).toContain('Closed right after');
+
+  // 2. An edit the page has not saved yet (closed at once): the edit and the list drawn with it go
+  //    in one message; the screen, a change behind what React may have drawn, is not kept.
+  await p.close();
+  const second = await context.newPage();
+  await second.goto(url);
+  await expect(second.locator('#root table.incidents tbody tr').first()).toBeVisible();
+  await new WorkspaceScreen(second).createIncident({ title: 'Closed at once', severity: 'high' });
+  await second.close({ runBeforeUnload: true });
+  p = await probe();
+  await expect.poll(() => kept(p, 'incidents')).toContain('Closed at once');
+  expect(await kept(p, 'splash')).toBeNull();
+  // And the edit itself is on this device: the app, started again, lists it.
+  await p.close();
+  const third = await context.newPage();
+  await third.goto(url);
+  await expect(third.locator('#root table.incidents tbody tr').filter({ hasText: 'Closed at once' })).toBeVisible();
 });

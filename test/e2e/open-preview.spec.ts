@@ -33,14 +33,15 @@ const titlesNow = (page: Page) => new IncidentsScreen(page).listedTitles();
 test('the incidents list is drawn from the kept preview before the doc is applied, and never from a stale one', async ({ launchApp }) => {
   const { page } = await launchApp('Ada');
   await recordFirstRows(page);
+  // The workspaces page again, with the recorder in it (no workspace is open: nothing is kept).
+  await page.reload();
   await page.getByRole('button', { name: /Demo · churn-model/ }).click();
   await expect(page.locator('table.incidents tbody tr').first()).toBeVisible();
   // The first open has no preview yet: its rows come from the applied doc.
-  await page.reload();
   await expect.poll(async () => (await firstPaint(page))?.appliedBefore).toBe(true);
   const title = page.getByRole('heading', { name: 'Drift incidents' });
 
-  // Once the app has kept one (a couple of seconds after opening), a reopen draws it first.
+  // Once the app has kept one (shortly after opening, or as the page goes), a reopen draws it first.
   await expect.poll(async () => {
     await page.reload();
     await expect(title).toBeVisible();

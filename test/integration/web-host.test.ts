@@ -113,9 +113,24 @@ describe('web host', () => {
     const badId = await call(ws, 'cache.load', { docId: '../../etc/passwd' });
     expect(badId).toMatchObject({ kind: 'error', message: expect.stringContaining('docId') });
     const saved = await call(ws, 'cache.append', { docId: 'ws_x', updates: [new Uint8Array([0, 0])] });
-    expect(saved).toEqual({ kind: 'ok', value: { saved: 1, version: 1 } });
+    expect(saved).toEqual({ kind: 'ok', value: { saved: 1, version: 1, previewsKept: false } });
     // The doc's version moves with every append (a kept list preview is served only at its version).
-    expect(await call(ws, 'cache.append', { docId: 'ws_x', updates: [new Uint8Array([0, 0])] })).toEqual({ kind: 'ok', value: { saved: 1, version: 2 } });
+    expect(await call(ws, 'cache.append', { docId: 'ws_x', updates: [new Uint8Array([0, 0])] })).toEqual({ kind: 'ok', value: { saved: 1, version: 2, previewsKept: false } });
+    // Previews sent with a batch (a page closing): checked like the rest, and kept only at the
+    // version the sender expected; a refused request saves nothing.
+    const empty = [new Uint8Array([0, 0])];
+    for (const previews of [
+      { expectVersion: 2, lists: [{ list: 'runs', json: '{}' }] },
+      { expectVersion: -1, lists: [{ list: 'incidents', json: '{}' }] },
+      { expectVersion: 2, lists: [] },
+      { expectVersion: 2, lists: [{ list: 'incidents', json: 'x'.repeat(2_000_001) }] },
+      { expectVersion: 2, lists: Array.from({ length: 3 }, () => ({ list: 'splash', json: '[]' })) },
+    ]) {
+      expect(await call(ws, 'cache.append', { docId: 'ws_x', updates: empty, previews })).toMatchObject({ kind: 'error', message: expect.stringContaining('previews') });
+    }
+    expect(await call(ws, 'cache.append', { docId: 'ws_x', updates: empty, previews: { expectVersion: 1, lists: [{ list: 'incidents', json: '{"stale":1}' }] } })).toEqual({ kind: 'ok', value: { saved: 1, version: 3, previewsKept: false } });
+    expect(await call(ws, 'cache.append', { docId: 'ws_x', updates: empty, previews: { expectVersion: 3, lists: [{ list: 'incidents', json: '{"kept":1}' }] } })).toEqual({ kind: 'ok', value: { saved: 1, version: 4, previewsKept: true } });
+    expect(await call(ws, 'cache.preview', { docId: 'ws_x', list: 'incidents' })).toEqual({ kind: 'ok', value: { json: '{"kept":1}' } });
     ws.close();
   });
 

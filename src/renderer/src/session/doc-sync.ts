@@ -18,7 +18,7 @@ import * as Y from 'yjs';
 import { type ServerBehind, ownDiffVector, serverBehind } from '../../../core/workspace/server-behind';
 import { warmRecords } from '../../../core/workspace/queries';
 import { DOC_KEYS } from '../../../core/workspace/schema';
-import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
+import type { HostApi, PREVIEW_LISTS, WorkspaceConnection } from '../../../shared/host-contract';
 import { type DriftdeskMessage, MESSAGE_DRIFTDESK, STORAGE_DOWN_REASON, readDriftdeskMessage, syncProtocols } from '../../../shared/sync-messages';
 import { beginHydration, batchUpdates, cachedPages, endHydration, yieldToPage } from './hydration';
 import { refusedText } from './refused-text';
@@ -61,6 +61,18 @@ const PROGRESS_EVERY_MS = 100;
 /** From this many runs, the Runs page's model is computed ahead after a sliced load. */
 const WARM_RUNS_MODEL_FROM = 2_000;
 
+/** An update waiting to be saved; `local`: made on this device (not relayed from the server). */
+interface SaveItem {
+  update: Uint8Array;
+  local: boolean;
+}
+/** A batch handed to the save chain; `sent` once it is on its way to the host. */
+interface SaveBatch {
+  items: SaveItem[];
+  sent: boolean;
+}
+type PreviewList = (typeof PREVIEW_LISTS)[number];
+
 export class DocSync {
   /**
    * Replaced (with `awareness` and `provider`) when the server refuses an edit: see
@@ -89,11 +101,23 @@ export class DocSync {
   loading: { applied: number; total: number } | null = null;
   /** The cache's version of this doc as of the last load or save answered (LocalCache.docVersion). */
   cacheVersion: number | null = null;
-  private unsaved: { update: Uint8Array; local: boolean }[] = [];
+  private unsaved: SaveItem[] = [];
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private saving: Promise<void> = Promise.resolve();
   /** Batches handed to `saving` and not yet answered. */
   private inFlight = 0;
+  /** Batches handed to `saving` and not yet sent to the host (a page being closed sends them at once). */
+  private queued = new Set<SaveBatch>();
+  /** Appends sent to the host and not yet answered: the cache's version is this far past `cacheVersion`. */
+  private sentUnanswered = 0;
+  /** When this doc last changed (performance.now()), from anywhere. */
+  lastChangeAt = 0;
+  /**
+   * Lists to keep with the last edits as the page closes, drawn from the doc as it is then and
+   * to be kept at `version` (PreviewKeeper): else a person who closes the app within seconds of
+   * an edit, or of a teammate's, finds no kept screen at the next start.
+   */
+  closingPreviews: ((version: number) => { list: PreviewList; json: string }[]) | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly savedListeners = new Set<() => void>();
   private stopRelay: (() => void) | null = null;
@@ -112,7 +136,49 @@ export class DocSync {
     globalThis.addEventListener?.('pagehide', this.onPageHide);
   }
 
-  private onPageHide = (): void => void this.flush();
+  /**
+   * The page is going (closed, reloaded, left): what waits is sent now in one message, not
+   * after the save before it is answered (the page would be gone), with the screen's previews
+   * when the keeper has them. The host keeps the previews only if its version is still the one
+   * this window expects (its own sends in flight counted): another window's save in between
+   * means the previews may lack that save, and they are dropped.
+   */
+  private onPageHide = (): void => {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const waiting = [...this.queued].filter((b) => !b.sent);
+    for (const b of waiting) b.sent = true;
+    const items = [...waiting.flatMap((b) => b.items), ...this.unsaved];
+    this.unsaved = [];
+    const base = this.cacheVersion === null ? null : this.cacheVersion + this.sentUnanswered;
+    const lists = base === null || !this.loaded ? [] : (this.closingPreviews?.(base + (items.length > 0 ? 1 : 0)) ?? []);
+    if (items.length === 0) {
+      for (const { list, json } of lists) this.host.call('cache.savePreview', { docId: this.docName, list, version: base!, json }).catch(() => {});
+      return;
+    }
+    const previews = lists.length > 0 ? { expectVersion: base!, lists } : undefined;
+    this.sentUnanswered += 1;
+    const sent = this.host
+      .call('cache.append', { docId: this.docName, updates: items.map((b) => b.update), local: items.map((b) => b.local), previews })
+      .then(
+        ({ version }) => {
+          this.cacheVersion = version;
+          this.saveError = null;
+          for (const l of this.savedListeners) l();
+        },
+        (err: Error) => {
+          // The page may stay (a back-forward cache): keep them for the next save.
+          this.unsaved = [...items, ...this.unsaved];
+          this.saveError = `Could not save to this device: ${err.message}`;
+          this.saveTimer ??= setTimeout(() => void this.flush(), 2000);
+        },
+      )
+      .finally(() => {
+        this.sentUnanswered -= 1;
+        this.emit();
+      });
+    this.saving = Promise.all([this.saving, sent]).then(() => {});
+  };
 
   /**
    * Loads the cached doc (so the UI can render at once), then joins other windows and the server.
@@ -436,23 +502,34 @@ export class DocSync {
   async flush(): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
-    const batch = this.unsaved;
-    if (batch.length === 0) return this.saving;
+    if (this.unsaved.length === 0) return this.saving;
+    const batch: SaveBatch = { items: this.unsaved, sent: false };
     this.unsaved = [];
     this.inFlight += 1;
+    this.queued.add(batch);
     this.saving = this.saving.then(async () => {
+      this.queued.delete(batch);
+      if (batch.sent) {
+        // The page's close sent it already (onPageHide).
+        this.inFlight -= 1;
+        return;
+      }
+      batch.sent = true;
+      const { items } = batch;
+      this.sentUnanswered += 1;
       try {
-        const { version } = await this.host.call('cache.append', { docId: this.docName, updates: batch.map((b) => b.update), local: batch.map((b) => b.local) });
+        const { version } = await this.host.call('cache.append', { docId: this.docName, updates: items.map((b) => b.update), local: items.map((b) => b.local) });
         this.cacheVersion = version;
         this.saveError = null;
         for (const l of this.savedListeners) l();
       } catch (err) {
         // Keep them for the next try: a failed save must not drop an edit.
-        this.unsaved = [...batch, ...this.unsaved];
+        this.unsaved = [...items, ...this.unsaved];
         this.saveError = `Could not save to this device: ${(err as Error).message}`;
         this.saveTimer ??= setTimeout(() => void this.flush(), 2000);
       } finally {
         this.inFlight -= 1;
+        this.sentUnanswered -= 1;
       }
       this.emit();
     });
@@ -476,6 +553,7 @@ export class DocSync {
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.lastChangeAt = performance.now();
     if (origin === SAVED_ORIGIN) return;
     // From the server (the provider is the origin of what it applies) or made here.
     this.unsaved.push({ update, local: this.provider === null || origin !== this.provider });

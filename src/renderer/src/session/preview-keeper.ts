@@ -19,6 +19,12 @@ type PreviewList = (typeof PREVIEW_LISTS)[number];
 const PREVIEW_DELAY_MS = 2000;
 /** After the load: soon, so that a window opened only for a glance still leaves a preview behind. */
 const FIRST_PREVIEW_DELAY_MS = 300;
+/**
+ * As the page closes, the screen is kept only if the doc has not changed for this long: React
+ * draws a change within a frame or two, and a screen a change behind must not be kept as the
+ * doc's version with the change.
+ */
+const SCREEN_SETTLED_MS = 250;
 /** What incidentsPreview reads: the incidents, and the comments and thread summaries it counts. */
 const PREVIEW_READS = [DOC_KEYS.incidents, DOC_KEYS.comments, DOC_KEYS.threadSummaries] as const;
 
@@ -37,6 +43,7 @@ export class PreviewKeeper {
 
   constructor(private readonly sync: DocSync) {
     this.stopSaved = sync.onSaved(this.schedule);
+    sync.closingPreviews = this.closing;
     // Coming back to the incidents list is a screen worth keeping (splash.ts), saves or not.
     window.addEventListener('hashchange', this.onRoute);
   }
@@ -54,8 +61,27 @@ export class PreviewKeeper {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     this.stopSaved();
+    if (this.sync.closingPreviews === this.closing) this.sync.closingPreviews = null;
     window.removeEventListener('hashchange', this.onRoute);
   }
+
+  /**
+   * What to keep as the page closes, drawn now, for the cache's `version` once what DocSync
+   * sends with it is in: the lists that differ from what the host last took (DocSync.onPageHide).
+   */
+  private closing = (version: number): { list: PreviewList; json: string }[] => {
+    if (this.disposed) return [];
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const out: { list: PreviewList; json: string }[] = [];
+    const add = (list: PreviewList, json: string | null): void => {
+      const last = this.written.get(list);
+      if (json !== null && !(last?.version === version && last.json === json)) out.push({ list, json });
+    };
+    add('incidents', this.previewJson(this.sync.doc));
+    if (performance.now() - this.sync.lastChangeAt >= SCREEN_SETTLED_MS) add('splash', splashOfScreen());
+    return out;
+  };
 
   /** The preview of the doc the sync holds now (it swaps it after a refused edit). */
   private previewJson(doc: Y.Doc): string {
