@@ -18,7 +18,10 @@
  * default, or as before it, in the committing connection on the event loop), --no-backup (a
  * control: the middle phase runs no backup, so what its pauses owe to the machine shows),
  * --no-stall-watch (no heartbeat and watcher thread: the pauses as the server has them without
- * the instrument, which costs a core's share of its own; see bench/README.md).
+ * the instrument, which costs a core's share of its own; see bench/README.md),
+ * --spawn-at-backup (a control: as the backup starts, the server's process also starts an idle
+ * child process under `nice`, the way a reader process per archive would, and reads nothing with
+ * it: what starting a process from a large server costs its event loop, apart from any reading).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +41,7 @@ import type { ArchiveFileWriter, ArchiveSource } from '../server/archive/archive
 import { type Stall, describeStall, watchStalls } from './stall-watch.ts';
 import { type CpuAccount, cpuMeter } from './cpu-account.ts';
 
-const { values: opts } = parseArgs({ options: { incidents: { type: 'string', default: '20000' }, blobs: { type: 'string', default: '40' }, comments: { type: 'string', default: '200' }, store: { type: 'string', default: 'sqlite' }, checkpoints: { type: 'string', default: 'thread' }, 'no-backup': { type: 'boolean', default: false }, 'no-stall-watch': { type: 'boolean', default: false } } });
+const { values: opts } = parseArgs({ options: { incidents: { type: 'string', default: '20000' }, blobs: { type: 'string', default: '40' }, comments: { type: 'string', default: '200' }, store: { type: 'string', default: 'sqlite' }, checkpoints: { type: 'string', default: 'thread' }, 'no-backup': { type: 'boolean', default: false }, 'no-stall-watch': { type: 'boolean', default: false }, 'spawn-at-backup': { type: 'boolean', default: false } } });
 if (opts.store !== 'sqlite' && opts.store !== 'postgres') throw new Error(`--store takes sqlite or postgres, got ${opts.store}`);
 if (opts.checkpoints !== 'thread' && opts.checkpoints !== 'main') throw new Error(`--checkpoints takes thread or main, got ${opts.checkpoints}`);
 const dir = mkdtempSync(join(tmpdir(), 'driftdesk-bench-backup-'));
@@ -149,6 +152,14 @@ try {
   let archived = 0;
   const backing = await phase(async () => {
     if (opts['no-backup']) return new Promise((r) => setTimeout(r, 2700));
+    if (opts['spawn-at-backup']) {
+      // Started as branch backup-child started its reader, then killed after the backup.
+      const { spawn } = await import('node:child_process');
+      const c = spawn('/usr/bin/nice', ['-n', '10', process.execPath, '-e', "process.on('disconnect', () => process.exit(0)); setTimeout(() => {}, 1e9)"], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', env: {} });
+      c.unref();
+      c.channel?.unref();
+      setTimeout(() => c.kill(), 2000).unref();
+    }
     const run = await server.backups!.runNow();
     archived = run.written.length;
   });
