@@ -19,6 +19,8 @@ export interface CpuAccount {
   /** The process's threads other than the main one, of which `lowPriorityMs` ran with a higher nice than the main thread. */
   otherThreadsMs: number;
   lowPriorityMs: number;
+  /** CPU of a child process of this one that lives through the phase (a backup's reader process), when given one. */
+  childMs: number;
   /** CPU used by other processes on the machine, and the machine's capacity over the phase (cores × ms). */
   otherProcessesMs: number;
   capacityMs: number;
@@ -53,7 +55,8 @@ export interface CpuMeter {
   stop(): void;
 }
 
-export function cpuMeter(): CpuMeter | undefined {
+/** `child`: the process id of a long-lived child to account apart (a backup's reader process), if any. */
+export function cpuMeter(child: () => number | undefined = () => undefined): CpuMeter | undefined {
   if (process.platform !== 'linux' || !existsSync('/proc/self/stat')) return undefined;
   const cores = read('/proc/stat').split('\n').filter((l) => /^cpu\d/.test(l)).length || 1;
   const mainNice = () => Number(statFields(read(`/proc/${process.pid}/task/${process.pid}/stat`))[16]);
@@ -86,19 +89,28 @@ export function cpuMeter(): CpuMeter | undefined {
       const m0 = machine();
       const s0 = mainSched();
       const l0 = low;
+      const pid = child();
+      const childTicks = () => {
+        if (pid === undefined) return 0;
+        const f = statFields(read(`/proc/${pid}/stat`));
+        return f.length > 12 ? Number(f[11]) + Number(f[12]) : 0;
+      };
+      const c0 = childTicks();
       return () => {
         sample();
         const ms = performance.now() - t0;
         const own = (processTicks() - p0) * TICK_MS;
         const s1 = mainSched();
         const mainCpuMs = (s1.cpu - s0.cpu) / 1e6;
+        const childMs = Math.max(0, childTicks() - c0) * TICK_MS;
         return {
           ms,
           mainCpuMs,
           mainWaitMs: (s1.wait - s0.wait) / 1e6,
           otherThreadsMs: Math.max(0, own - mainCpuMs),
           lowPriorityMs: low - l0,
-          otherProcessesMs: Math.max(0, (machine().busy - m0.busy) * TICK_MS - own),
+          childMs,
+          otherProcessesMs: Math.max(0, (machine().busy - m0.busy) * TICK_MS - own - childMs),
           capacityMs: ms * cores,
         };
       };
