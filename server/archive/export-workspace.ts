@@ -6,7 +6,7 @@
  */
 import { rename, rm } from 'node:fs/promises';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, type Manifest, type WorkspaceRows, docEntryPath } from './archive-format.ts';
-import type { ArchiveRead, ArchiveSource } from './archive-store.ts';
+import type { ArchiveFileWriter, ArchiveRead, ArchiveSource } from './archive-store.ts';
 import { seal } from './seal.ts';
 
 export interface ExportOptions {
@@ -47,14 +47,16 @@ export async function exportWorkspace(source: ArchiveSource, file: string, optio
   let bytes = 0;
   // The source's own thread writes the file: the bytes of docs, snapshots and blobs never reach
   // this thread (the server's event loop, for a backup), which only orders the entries.
-  const writer = await source.openFile(partial, mtime.getTime());
+  let writer: ArchiveFileWriter | undefined;
   const add = async (path: string, data: Uint8Array | ArchiveRead) => {
-    const entry = await writer.entry(path, data);
+    const entry = await writer!.entry(path, data);
     entries.push({ path, sha256: entry.sha256, bytes: entry.bytes });
     bytes += entry.bytes;
   };
 
   try {
+    // Inside the try: the reader may have made the file and died before it said so.
+    writer = await source.openFile(partial, mtime.getTime());
     const webhooks = await source.webhooks();
     const rows: WorkspaceRows = {
       workspace,
@@ -94,7 +96,7 @@ export async function exportWorkspace(source: ArchiveSource, file: string, optio
     await rename(partial, file);
     return { workspaceId: workspace.id, file, bytes, docs: rows.docs.length, snapshots: rows.snapshots.length, blobs: rows.blobs.length, members: rows.members.length, webhooks: webhooks.length, monitorHistoryRows: rows.monitorHistory?.rows ?? 0 };
   } catch (err) {
-    await writer.abort(err instanceof Error ? err : new Error(String(err)));
+    await writer?.abort(err instanceof Error ? err : new Error(String(err)));
     await rm(partial, { force: true });
     throw err;
   }

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -311,6 +311,33 @@ describe('workspace archives', () => {
     expect(cliRefusal.code).toBe(2);
     expect(cliRefusal.stderr).toMatch(/cut short or corrupt.*nothing was imported/);
   }, 120_000);
+
+  it('an export whose reader made the file and died before saying so leaves no .partial behind', async () => {
+    const store = new ServerStore(join(dir, 'dies-origin'));
+    const seeded = seed(store);
+    const { exportWorkspace } = await import('../../server/archive/export-workspace.ts');
+    const source = await store.openArchiveSource(seeded.ws.id);
+    const archive = join(dir, 'dies.tar.gz');
+    // The real reader opens the file; its answer is then lost, as when the reader dies right after.
+    const dying = {
+      ...source,
+      workspace: source.workspace.bind(source),
+      openFile: async (file: string, mtime: number) => {
+        const writer = await source.openFile(file, mtime);
+        await writer.abort(new Error('reader gone'));
+        expect(existsSync(file)).toBe(true);
+        throw new Error('the archive reader exited (code 1) before answering');
+      },
+    };
+    await expect(exportWorkspace(dying as typeof source, archive)).rejects.toThrow('the archive reader exited');
+    expect(existsSync(`${archive}.partial`)).toBe(false);
+    expect(existsSync(archive)).toBe(false);
+    // The same source still exports (nothing of the failed run is in the way).
+    await exportWorkspace(source, archive);
+    expect(existsSync(archive)).toBe(true);
+    await source.close();
+    store.close();
+  }, 60_000);
 
   it('sealed webhook secrets need the passphrase: a wrong one refuses the archive before anything is written', async () => {
     const store = new ServerStore(join(dir, 'sealed-origin'));
