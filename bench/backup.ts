@@ -37,7 +37,7 @@ import type { Store } from '../server/store-contract.ts';
 import { addComment, createIncident, initWorkspace, upsertMember } from '../src/core/workspace/index.ts';
 import { type RunningPostgres, startPostgres } from '../test/helpers/services.ts';
 import { connectClient, waitFor } from '../test/helpers/sync-clients.ts';
-import type { ArchiveFileWriter, ArchiveSource, ArchiveSourceOptions } from '../server/archive/archive-store.ts';
+import type { ArchiveFileWriter, ArchiveSource } from '../server/archive/archive-store.ts';
 import { type Stall, describeStall, watchStalls } from './stall-watch.ts';
 import { type CpuAccount, cpuMeter } from './cpu-account.ts';
 
@@ -97,11 +97,11 @@ try {
         steps.push({ at: performance.now(), what: `${name} answered` });
       }
     }) as unknown as F;
-  const store = server.store as Store & { openArchiveSource(id: string, options?: ArchiveSourceOptions): Promise<ArchiveSource> };
+  const store = server.store as Store & { openArchiveSource(id: string, ...rest: unknown[]): Promise<ArchiveSource> };
   const open = store.openArchiveSource.bind(store);
-  // The options go through: a backup passes its reader process in them.
-  store.openArchiveSource = trace('open source', async (id: string, options?: ArchiveSourceOptions) => {
-    const source = await open(id, options);
+  // Whatever else a backup passes goes through (branch backup-prestart passed its reader process).
+  store.openArchiveSource = trace('open source (start reader thread)', async (id: string, ...rest: unknown[]) => {
+    const source = await open(id, ...rest);
     const traced = { ...source } as Record<string, unknown>;
     for (const [k, v] of Object.entries(source)) if (typeof v === 'function') traced[k] = trace(k, v.bind(source));
     traced.openFile = trace('openFile', async (file: string, mtime: number) => {
@@ -111,7 +111,7 @@ try {
     return traced as unknown as ArchiveSource;
   });
   const stallWatch = opts['no-stall-watch'] ? undefined : watchStalls();
-  const meter = cpuMeter(() => server.backups?.reader?.pid);
+  const meter = cpuMeter();
   const gcs: { at: number; ms: number }[] = [];
   const gcObserver = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) gcs.push({ at: e.startTime, ms: e.duration });
