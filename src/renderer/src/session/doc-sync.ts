@@ -1,6 +1,6 @@
 /**
  * One doc in the renderer — a workspace doc or a note doc — kept three ways at once:
- * - saved: every update reaches the local cache (SQLite) within SAVE_DELAY_MS, edits made here
+ * - saved: every update reaches the local cache (SQLite) within SAVE_DELAY_MS (cache-saver.ts), edits made here
  *   flagged `local` so the host tracks them until the server has them;
  * - in step with other windows of this app through the host's `doc.updated` events, with or
  *   without a server;
@@ -18,7 +18,8 @@ import * as Y from 'yjs';
 import { type ServerBehind, ownDiffVector, serverBehind } from '../../../core/workspace/server-behind';
 import { warmRecords } from '../../../core/workspace/queries';
 import { DOC_KEYS } from '../../../core/workspace/schema';
-import type { HostApi, PREVIEW_LISTS, WorkspaceConnection } from '../../../shared/host-contract';
+import type { HostApi, WorkspaceConnection } from '../../../shared/host-contract';
+import { CacheSaver, type ClosingPreviews } from './cache-saver';
 import { type DriftdeskMessage, MESSAGE_DRIFTDESK, STORAGE_DOWN_REASON, readDriftdeskMessage, syncProtocols } from '../../../shared/sync-messages';
 import { beginHydration, batchUpdates, cachedPages, endHydration, yieldToPage } from './hydration';
 import { refusedText } from './refused-text';
@@ -46,8 +47,6 @@ const MESSAGE_SYNC = 0;
 
 /** Updates read from the local cache or relayed by the host: already saved, not to save again. */
 const SAVED_ORIGIN = Symbol('saved');
-/** Writes to the local cache are batched at most this long (issue: 100–300 ms). */
-export const SAVE_DELAY_MS = 150;
 /**
  * Bytes of cached state applied per task while a doc loads: the host's snapshot slices are
  * this size (LocalCache.SNAPSHOT_SLICE_BYTES, whose note says what one costs), and the log's
@@ -60,18 +59,6 @@ const WARM_BUDGET_MS = 25;
 const PROGRESS_EVERY_MS = 100;
 /** From this many runs, the Runs page's model is computed ahead after a sliced load. */
 const WARM_RUNS_MODEL_FROM = 2_000;
-
-/** An update waiting to be saved; `local`: made on this device (not relayed from the server). */
-interface SaveItem {
-  update: Uint8Array;
-  local: boolean;
-}
-/** A batch handed to the save chain; `sent` once it is on its way to the host. */
-interface SaveBatch {
-  items: SaveItem[];
-  sent: boolean;
-}
-type PreviewList = (typeof PREVIEW_LISTS)[number];
 
 export class DocSync {
   /**
@@ -94,22 +81,12 @@ export class DocSync {
   private readonly identityListeners = new Set<(message: Extract<DriftdeskMessage, { kind: 'identity' }>) => void>();
   private readonly providerListeners = new Set<(provider: WebsocketProvider) => void>();
   sync: SyncState = { kind: 'syncing', detail: 'Loading from this device…' };
-  saveError: string | null = null;
   /** Set once the cached state is applied (the doc is ready to show). */
   loaded = false;
   /** While the cached state is being applied: bytes applied of the total; else null. */
   loading: { applied: number; total: number } | null = null;
-  /** The cache's version of this doc as of the last load or save answered (LocalCache.docVersion). */
-  cacheVersion: number | null = null;
-  private unsaved: SaveItem[] = [];
-  private saveTimer: ReturnType<typeof setTimeout> | null = null;
-  private saving: Promise<void> = Promise.resolve();
-  /** Batches handed to `saving` and not yet answered. */
-  private inFlight = 0;
-  /** Batches handed to `saving` and not yet sent to the host (a page being closed sends them at once). */
-  private queued = new Set<SaveBatch>();
-  /** Appends sent to the host and not yet answered: the cache's version is this far past `cacheVersion`. */
-  private sentUnanswered = 0;
+  /** What is to be saved to the local cache, and how the last save went (cache-saver.ts). */
+  private readonly saver: CacheSaver;
   /** When this doc last changed (performance.now()), from anywhere. */
   lastChangeAt = 0;
   /**
@@ -117,9 +94,8 @@ export class DocSync {
    * to be kept at `version` (PreviewKeeper): else a person who closes the app within seconds of
    * an edit, or of a teammate's, finds no kept screen at the next start.
    */
-  closingPreviews: ((version: number) => { list: PreviewList; json: string }[]) | null = null;
+  closingPreviews: ClosingPreviews | null = null;
   private readonly listeners = new Set<() => void>();
-  private readonly savedListeners = new Set<() => void>();
   private stopRelay: (() => void) | null = null;
   private disposed = false;
   private readonly disposeListeners = new Set<() => void>();
@@ -130,55 +106,15 @@ export class DocSync {
     /** The workspace id, or a note doc name (`noteDocName`). */
     readonly docName: string,
   ) {
+    this.saver = new CacheSaver(host, docName, () => this.emit());
     this.doc.on('update', this.onDocUpdate);
     // A page being left (reload, close, a link away) saves what waits now, not SAVE_DELAY_MS
     // later, when the page is gone: the save is on its way before the page unloads.
     globalThis.addEventListener?.('pagehide', this.onPageHide);
   }
 
-  /**
-   * The page is going (closed, reloaded, left): what waits is sent now in one message, not
-   * after the save before it is answered (the page would be gone), with the screen's previews
-   * when the keeper has them. The host keeps the previews only if its version is still the one
-   * this window expects (its own sends in flight counted): another window's save in between
-   * means the previews may lack that save, and they are dropped.
-   */
-  private onPageHide = (): void => {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
-    const waiting = [...this.queued].filter((b) => !b.sent);
-    for (const b of waiting) b.sent = true;
-    const items = [...waiting.flatMap((b) => b.items), ...this.unsaved];
-    this.unsaved = [];
-    const base = this.cacheVersion === null ? null : this.cacheVersion + this.sentUnanswered;
-    const lists = base === null || !this.loaded ? [] : (this.closingPreviews?.(base + (items.length > 0 ? 1 : 0)) ?? []);
-    if (items.length === 0) {
-      for (const { list, json } of lists) this.host.call('cache.savePreview', { docId: this.docName, list, version: base!, json }).catch(() => {});
-      return;
-    }
-    const previews = lists.length > 0 ? { expectVersion: base!, lists } : undefined;
-    this.sentUnanswered += 1;
-    const sent = this.host
-      .call('cache.append', { docId: this.docName, updates: items.map((b) => b.update), local: items.map((b) => b.local), previews })
-      .then(
-        ({ version }) => {
-          this.cacheVersion = version;
-          this.saveError = null;
-          for (const l of this.savedListeners) l();
-        },
-        (err: Error) => {
-          // The page may stay (a back-forward cache): keep them for the next save.
-          this.unsaved = [...items, ...this.unsaved];
-          this.saveError = `Could not save to this device: ${err.message}`;
-          this.saveTimer ??= setTimeout(() => void this.flush(), 2000);
-        },
-      )
-      .finally(() => {
-        this.sentUnanswered -= 1;
-        this.emit();
-      });
-    this.saving = Promise.all([this.saving, sent]).then(() => {});
-  };
+  /** The page is going: what waits goes to the cache now, with the screen drawn with it (CacheSaver.closing). */
+  private onPageHide = (): void => this.saver.closing(this.loaded ? this.closingPreviews : null);
 
   /**
    * Loads the cached doc (so the UI can render at once), then joins other windows and the server.
@@ -194,7 +130,7 @@ export class DocSync {
     await beforeApply;
     const first = await loading;
     if (this.disposed) return;
-    this.cacheVersion = first.version;
+    this.saver.cacheVersion = first.version;
     // For profiles and bench:open: when the cached state's first page was in hand, and when the
     // whole state was in the doc.
     performance.mark('driftdesk:cache-loaded', { detail: this.docName });
@@ -409,23 +345,13 @@ export class DocSync {
     const text = refusedText(diff, old);
     const previous = this.refused?.text ?? '';
     this.refused = { reason, text: [previous, text].filter(Boolean).join('\n'), at: Date.now() };
-    // What was not yet saved belongs to the old doc: it is in `diff`, not to be saved.
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
-    this.unsaved = [];
     const state = Y.encodeStateAsUpdate(fresh);
     this.doc = fresh;
     this.awareness = freshAwareness;
     this.provider = provider;
     fresh.on('update', this.onDocUpdate);
-    this.saving = this.saving.then(async () => {
-      try {
-        const { version } = await this.host.call('cache.replace', { docId: this.docName, state, reason });
-        this.cacheVersion = version;
-      } catch (err) {
-        this.saveError = `Could not replace the refused edits on this device: ${(err as Error).message}`;
-      }
-    });
+    // What was not yet saved belongs to the old doc: it is in `diff`, not to be saved.
+    this.saver.replace(state, reason);
     old.destroy();
     this.generation += 1;
     this.reloading = false;
@@ -443,7 +369,7 @@ export class DocSync {
     // Without knowing what is unsent, a loss cannot be told from offline work: say nothing.
     if (!clients || this.disposed) return;
     for (const c of clients.own) this.ownClients.add(c);
-    const unsent = new Set([...clients.unsent, ...(this.unsaved.some((u) => u.local) || this.inFlight > 0 ? [this.doc.clientID] : [])]);
+    const unsent = new Set([...clients.unsent, ...(this.saver.localUnsaved ? [this.doc.clientID] : [])]);
     const behind = serverBehind(vectors.local, vectors.server, this.own(this.doc), unsent);
     if (!behind) return;
     this.behind = { ...behind, at: Date.now() };
@@ -484,56 +410,32 @@ export class DocSync {
 
   /** Called after each batch of edits is in the local cache. */
   onSaved(listener: () => void): () => void {
-    this.savedListeners.add(listener);
-    return () => this.savedListeners.delete(listener);
+    return this.saver.onSaved(listener);
   }
 
   /** True when every update of the doc is in the cache and no save is under way. */
   get settled(): boolean {
-    return this.loaded && this.unsaved.length === 0 && this.inFlight === 0;
+    return this.loaded && this.saver.idle;
   }
 
   /** Number of updates not yet written to the local cache. */
   get pendingSaves(): number {
-    return this.unsaved.length;
+    return this.saver.pending;
+  }
+
+  /** The cache's version of this doc as of the last load or save answered (LocalCache.docVersion). */
+  get cacheVersion(): number | null {
+    return this.saver.cacheVersion;
+  }
+
+  /** Why the last save to this device failed, or null. */
+  get saveError(): string | null {
+    return this.saver.saveError;
   }
 
   /** Writes every pending update to the local cache now. */
-  async flush(): Promise<void> {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
-    if (this.unsaved.length === 0) return this.saving;
-    const batch: SaveBatch = { items: this.unsaved, sent: false };
-    this.unsaved = [];
-    this.inFlight += 1;
-    this.queued.add(batch);
-    this.saving = this.saving.then(async () => {
-      this.queued.delete(batch);
-      if (batch.sent) {
-        // The page's close sent it already (onPageHide).
-        this.inFlight -= 1;
-        return;
-      }
-      batch.sent = true;
-      const { items } = batch;
-      this.sentUnanswered += 1;
-      try {
-        const { version } = await this.host.call('cache.append', { docId: this.docName, updates: items.map((b) => b.update), local: items.map((b) => b.local) });
-        this.cacheVersion = version;
-        this.saveError = null;
-        for (const l of this.savedListeners) l();
-      } catch (err) {
-        // Keep them for the next try: a failed save must not drop an edit.
-        this.unsaved = [...items, ...this.unsaved];
-        this.saveError = `Could not save to this device: ${(err as Error).message}`;
-        this.saveTimer ??= setTimeout(() => void this.flush(), 2000);
-      } finally {
-        this.inFlight -= 1;
-        this.sentUnanswered -= 1;
-      }
-      this.emit();
-    });
-    return this.saving;
+  flush(): Promise<void> {
+    return this.saver.flush();
   }
 
   async dispose(): Promise<void> {
@@ -547,7 +449,7 @@ export class DocSync {
     this.doc.off('update', this.onDocUpdate);
     this.doc.destroy();
     this.listeners.clear();
-    this.savedListeners.clear();
+    this.saver.dispose();
     this.identityListeners.clear();
     this.providerListeners.clear();
   }
@@ -556,10 +458,7 @@ export class DocSync {
     this.lastChangeAt = performance.now();
     if (origin === SAVED_ORIGIN) return;
     // From the server (the provider is the origin of what it applies) or made here.
-    this.unsaved.push({ update, local: this.provider === null || origin !== this.provider });
-    this.saveTimer ??= setTimeout(() => void this.flush(), SAVE_DELAY_MS);
-    // Tell the UI once per batch that something is unsaved (not on every keystroke).
-    if (this.unsaved.length === 1) this.emit();
+    this.saver.add({ update, local: this.provider === null || origin !== this.provider });
   };
 
   private emit = (): void => {
