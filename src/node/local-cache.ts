@@ -148,19 +148,18 @@ export class LocalCache {
    * Appends updates to a doc's log in one transaction; returns how many were written. The ones
    * flagged `local` (edits made here) are also recorded, as one pending change, until
    * `markServerHas` says the server holds them — in the same transaction, so a saved edit is
-   * never untracked.
+   * never untracked. Each append raises the doc's version.
    */
-  /**
-   * Appends a batch to the doc's log (raising its version). `previews`: lists drawn from the
-   * doc with this batch in it, by a window that had the doc at `expectVersion` before it — kept
-   * at the new version in the same transaction, and only if no one else appended in between
-   * (a page being closed sends its last edits and its screen together: DocSync.onPageHide).
-   * Returns how many updates were saved and whether the previews were kept.
-   */
-  appendUpdates(docId: string, updates: Uint8Array[], local?: boolean[], previews?: AppendPreviews): number {
-    return this.appendWithPreviews(docId, updates, local, previews).saved;
+  appendUpdates(docId: string, updates: Uint8Array[], local?: boolean[]): number {
+    return this.appendWithPreviews(docId, updates, local).saved;
   }
 
+  /**
+   * appendUpdates, and `previews`: lists drawn from the doc with this batch in it, by a window
+   * that had the doc at `expectVersion` before it — kept at the new version in the same
+   * transaction, and only if no one else appended in between (a page being closed sends its last
+   * edits and its screen together: CacheSaver.closing). Says whether the previews were kept.
+   */
   appendWithPreviews(docId: string, updates: Uint8Array[], local?: boolean[], previews?: AppendPreviews): { saved: number; previewsKept: boolean } {
     const insert = this.db.prepare('INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)');
     const pending = this.db.prepare('INSERT INTO pending_edits (doc_id, reaches) VALUES (?, ?)');

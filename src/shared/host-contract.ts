@@ -210,7 +210,7 @@ export const hostRequests = {
       /**
        * Lists as drawn from the doc with these updates in it, by a window that had the doc at
        * `expectVersion` before them: kept at the new version only if no one appended in between
-       * (a page being closed: DocSync.onPageHide).
+       * (a page being closed: CacheSaver.closing).
        */
       previews: z
         .object({

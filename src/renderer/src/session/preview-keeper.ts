@@ -67,7 +67,7 @@ export class PreviewKeeper {
 
   /**
    * What to keep as the page closes, drawn now, for the cache's `version` once what DocSync
-   * sends with it is in: the lists that differ from what the host last took (DocSync.onPageHide).
+   * sends with it is in: the lists that differ from what the host last took (CacheSaver.closing).
    */
   private closing = (version: number): { list: PreviewList; json: string }[] => {
     if (this.disposed) return [];
