@@ -24,16 +24,13 @@ import collections
 import re
 import sys
 
+from backup_phases import read_phases
+
 EVENT = re.compile(r'\s*(\d+)/(-?\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(\w+):(\w+):\s*(.*)')
 
 
 def main(trace_path: str, run_path: str, top: int = 4) -> None:
-    run = open(run_path).read()
-    m = re.search(r'phases \(monotonic s, main thread (\d+)\): (.*)', run)
-    if not m:
-        sys.exit(f'{run_path}: no "phases (monotonic s, main thread N)" line; is it bench:backup output?')
-    main_tid = int(m[1])
-    phases = [(name, float(a), float(b)) for name, a, b in re.findall(r'(\w+) ([\d.]+)–([\d.]+)', m[2])]
+    main_tid, phases = read_phases(run_path)
     process_of: dict[int, int] = {}
     comm_of: dict[int, str] = {}
     children: set[int] = set()  # processes the server forked (and their threads)
