@@ -48,13 +48,13 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 
-/** The newest split layout bench:open wrote, and its workspace id (its README names it). */
+/** The split layout bench:open wrote last. */
 async function defaultLayout(): Promise<string> {
   const dirs = (await readdir(BENCH_DIR)).filter((d) => d.startsWith('layouts-'));
-  const written = await Promise.all(dirs.map(async (d) => ({ d, at: (await stat(join(BENCH_DIR, d))).mtimeMs })));
-  dirs.splice(0, dirs.length, ...written.sort((a, b) => a.at - b.at).map((w) => w.d));
   if (dirs.length === 0) throw new Error(`no bench:open layout under ${BENCH_DIR}: run \`npm run bench:open -- --preset 3y --layouts split\` first, or pass --layout`);
-  return join(BENCH_DIR, dirs.at(-1)!, 'split');
+  const written = await Promise.all(dirs.map(async (d) => ({ d, at: (await stat(join(BENCH_DIR, d))).mtimeMs })));
+  const newest = written.reduce((a, b) => (b.at > a.at ? b : a));
+  return join(BENCH_DIR, newest.d, 'split');
 }
 
 async function workspaceOf(layout: string): Promise<string> {
