@@ -1,0 +1,496 @@
+/**
+ * An attacker's review of workspace archives (issue 21). Every byte of an archive is the
+ * attacker's: the file given to `driftdesk workspace import`, and the body sent to the move route
+ * by an owner of a team server's workspace. Each hostile archive must be refused with an error that
+ * names the entry or field, with nothing written (the SQLite file's rows, PostgreSQL's tables and
+ * the data folder's files as they were), and the server serving its other workspaces throughout.
+ * Real SQLite files, a real PostgreSQL, a real sync server, the real CLI; no mocks.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ArchiveError } from '../../server/archive/archive-format.ts';
+import { exportWorkspace } from '../../server/archive/export-workspace.ts';
+import { type ImportOptions, importWorkspace } from '../../server/archive/import-workspace.ts';
+import { PostgresStore } from '../../server/postgres-store.ts';
+import { ServerStore } from '../../server/store.ts';
+import { createIncident, createNote, initWorkspace } from '../../src/core/workspace/index.ts';
+import { type RawEntry, entriesOf, forged, gzOf, gzipMemberEnds, replaced, sha256, tarBoundaries, tarOf } from '../helpers/archive-forge.ts';
+import { type RunningPostgres, serviceOwner, startPostgres } from '../helpers/services.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+let dir: string;
+/** The archive every attack starts from: a real export of a small real workspace. */
+let good: string;
+let goodEntries: RawEntry[];
+let seeded: ReturnType<typeof seed>;
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/driftdesk', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const ctx = (id: string, name: string) => ({ actor: { id, name }, now: Date.now, newId: () => crypto.randomUUID() });
+
+/** Ada and Bob's workspace: an incident, a note with its text, a snapshot of each doc, a blob, monitor history, a webhook. */
+function seed(store: ServerStore) {
+  const ws = store.createWorkspace('Churn model', 'Ada');
+  const bob = store.createMemberToken(ws.id, 'editor', 'Bob');
+  const doc = new Y.Doc();
+  doc.on('update', (u: Uint8Array) => store.appendUpdate(ws.id, u));
+  initWorkspace(doc, { id: ws.id, name: 'Churn model' }, { now: Date.now });
+  createIncident(doc, { title: 'PSI on tenure above 0.2', severity: 'high' }, ctx(ws.memberId, 'Ada'));
+  const note = createNote(doc, { title: 'Why tenure drifts' }, ctx(ws.memberId, 'Ada'));
+  const noteDoc = new Y.Doc();
+  noteDoc.on('update', (u: Uint8Array) => store.appendUpdate(`${ws.id}:note:${note.id}`, u));
+  noteDoc.getText('body').insert(0, 'The March release bucketed tenure by quarter.');
+  store.addSnapshot(ws.id, Y.encodeStateAsUpdate(doc), 1_700_000_000_000);
+  store.addSnapshot(`${ws.id}:note:${note.id}`, Y.encodeStateAsUpdate(noteDoc), 1_700_000_000_001);
+  const blob = Buffer.from('{"profile":"tenure"}');
+  store.putBlob(ws.id, sha256(blob), blob);
+  store.createWebhook(ws.id, 'https://hooks.example.com/services/T000/B000/XXXXSECRET', 'incidents', Date.now());
+  for (let i = 0; i < 3; i++) {
+    store.db.prepare('INSERT INTO monitor_batches (workspace_id, monitor_id, at, data, columns) VALUES (?, ?, ?, ?, ?)').run(ws.id, 'mon_a', 1_700_000_000_000 + i, JSON.stringify({ kind: 'batch', rows: 100 + i }), null);
+  }
+  return { ws, bob, note, blob };
+}
+
+/** Every row of every table of a SQLite store (bytes as their hash), and the files of its folder. */
+function sqliteState(dataDir: string) {
+  const db = new Database(join(dataDir, 'driftdesk-server.sqlite'), { readonly: true });
+  try {
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+    const rows = Object.fromEntries(
+      tables.map((t) => [t, (db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[]).map((r) => JSON.stringify(r, (_k, v: unknown) => (v instanceof Uint8Array ? sha256(v) : v)))]),
+    );
+    return { rows, files: readdirSync(dataDir).sort() };
+  } finally {
+    db.close();
+  }
+}
+
+/** Every row of every table of a PostgreSQL database, as text. */
+async function pgState(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = (await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).rows.map((r) => r.tablename);
+    const out: Record<string, string[]> = {};
+    for (const t of tables) out[t] = (await client.query<{ row: string }>(`SELECT t::text AS row FROM "${t}" t ORDER BY 1`)).rows.map((r) => r.row);
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+const written = async (entries: RawEntry[], name: string) => {
+  const file = join(dir, `${name}.tar.gz`);
+  writeFileSync(file, await gzOf(entries));
+  return file;
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'driftdesk-archive-attacks-'));
+  const origin = new ServerStore(join(dir, 'origin'));
+  seeded = seed(origin);
+  good = join(dir, 'good.tar.gz');
+  const source = await origin.openArchiveSource(seeded.ws.id);
+  await exportWorkspace(source, good);
+  await source.close();
+  origin.close();
+  goodEntries = await entriesOf(good);
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A store that already holds a workspace of its own, so "unchanged" is more than "empty". */
+function targetStore(name: string) {
+  const store = new ServerStore(join(dir, name));
+  const other = store.createWorkspace('Someone else', 'Eve');
+  store.appendUpdate(other.id, Y.encodeStateAsUpdate(new Y.Doc()));
+  return store;
+}
+
+/** Imports `file` into `store`, expects the refusal, and that nothing in the store or its folder changed. */
+async function refusedBy(store: ServerStore, file: string, code: ArchiveError['code'] | ArchiveError['code'][], message: RegExp, options: ImportOptions = {}) {
+  const before = sqliteState(store.dataDir);
+  const err = await importWorkspace(file, () => store.openArchiveSink(), options).then(() => null, (e: unknown) => e);
+  expect(err, `${file} was imported`).toBeInstanceOf(ArchiveError);
+  expect((err as Error).message, file).toMatch(message);
+  expect([code].flat()).toContain((err as ArchiveError).code);
+  expect(sqliteState(store.dataDir)).toEqual(before);
+  return err as ArchiveError;
+}
+
+describe('a hostile archive given to workspace import', () => {
+  it('refuses entries that are not plain files at the paths an archive has, naming them', async () => {
+    const store = targetStore('target-paths');
+    try {
+      const doc = goodEntries.find((e) => e.name === 'docs/workspace.update')!;
+      const cases: [string, RawEntry, RegExp][] = [
+        ['dotdot', { name: 'docs/../../../tmp/evil', data: Buffer.from('x') }, /^docs\/\.\.\/\.\.\/\.\.\/tmp\/evil: is not an entry a workspace archive has/],
+        ['absolute', { name: '/etc/cron.d/evil', data: Buffer.from('x') }, /^\/etc\/cron\.d\/evil: is not an entry/],
+        ['dot-segment', { name: 'docs/./workspace.update', data: doc.data }, /^docs\/\.\/workspace\.update: is not an entry/],
+        ['symlink', { name: 'docs/note/link.update', data: Buffer.alloc(0), header: { type: 'symlink', linkname: '/etc/passwd' } }, /^docs\/note\/link\.update: is a symlink, not a file/],
+        ['hardlink', { name: 'docs/note/hard.update', data: Buffer.alloc(0), header: { type: 'link', linkname: 'workspace.json' } }, /^docs\/note\/hard\.update: is a link, not a file/],
+        ['directory', { name: 'docs/', data: Buffer.alloc(0), header: { type: 'directory' } }, /^docs\/: is a directory, not a file/],
+        ['fifo', { name: 'history/9.update', data: Buffer.alloc(0), header: { type: 'fifo' } }, /^history\/9\.update: is a fifo, not a file/],
+      ];
+      for (const [name, extra, message] of cases) {
+        // First, and last (after the manifest): refused wherever it stands.
+        await refusedBy(store, await written([extra, ...goodEntries], `${name}-first`), 'bad_entry', message);
+        await refusedBy(store, await written([...goodEntries, extra], `${name}-last`), 'bad_entry', message);
+      }
+      // Nothing was created outside the archive's own folder by any of them.
+      expect(existsSync('/tmp/evil')).toBe(false);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses duplicate entries, an entry longer or shorter than the manifest says, and a manifest that lists an entry twice', async () => {
+    const store = targetStore('target-dupes');
+    try {
+      const doc = goodEntries.find((e) => e.name === 'docs/workspace.update')!;
+      const other = Buffer.concat([doc.data, Buffer.from([0])]);
+      // The same name twice: the same bytes, then different bytes (the manifest matching the first).
+      await refusedBy(store, await written(forged([doc, ...goodEntries]), 'dup-same'), 'tampered', /^docs\/workspace\.update: appears twice/);
+      await refusedBy(store, await written(forged([...goodEntries.slice(0, -1), { name: doc.name, data: other }, goodEntries.at(-1)!]), 'dup-other'), 'tampered', /^docs\/workspace\.update: appears twice/);
+      // manifest.json twice: the second would otherwise win.
+      await refusedBy(store, await written([...goodEntries, goodEntries.at(-1)!], 'dup-manifest'), 'tampered', /^manifest\.json: appears twice/);
+      // Longer and shorter than the manifest says (its hash left as it was, and then matching too).
+      await refusedBy(store, await written(replaced(goodEntries, doc.name, other), 'longer'), 'tampered', /^docs\/workspace\.update: does not match the manifest .* bytes; manifest says/);
+      await refusedBy(store, await written(replaced(goodEntries, doc.name, doc.data.subarray(1)), 'shorter'), 'tampered', /^docs\/workspace\.update: does not match the manifest/);
+      await refusedBy(store, await written(forged(goodEntries, { manifest: (m) => void (m.entries.find((e) => e.path === doc.name)!.bytes += 1) }), 'says-longer'), 'tampered', /^docs\/workspace\.update: does not match the manifest/);
+      await refusedBy(store, await written(forged(goodEntries, { manifest: (m) => void m.entries.push({ ...m.entries[0]! }) }), 'listed-twice'), 'tampered', new RegExp(`^${goodEntries[0]!.name}: is listed twice in the manifest`));
+      // An entry the manifest leaves out, and one it lists that is not there.
+      await refusedBy(store, await written(forged(goodEntries, { manifest: (m) => void m.entries.shift() }), 'unlisted'), 'tampered', new RegExp(`^${goodEntries[0]!.name}: is not listed in the manifest`));
+      await refusedBy(store, await written(forged(goodEntries, { manifest: (m) => void m.entries.push({ path: 'history/77.update', sha256: sha256(Buffer.alloc(0)), bytes: 0 }) }), 'absent'), 'truncated', /^history\/77\.update: is in the manifest but not in the archive/);
+      // A blob whose bytes are not its name, with the manifest rewritten to match it.
+      const blobName = `blobs/${sha256(seeded.blob)}`;
+      await refusedBy(store, await written(forged(replaced(goodEntries, blobName, Buffer.from('{"profile":"other"}'))), 'blob-name'), 'tampered', new RegExp(`^${blobName}: its bytes do not hash to its name`));
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('a hostile workspace.json or doc given to workspace import', () => {
+  it('refuses rows of the wrong type, huge strings, unknown roles and keys that would reach a prototype, naming the field', async () => {
+    const store = targetStore('target-rows');
+    try {
+      type Rows = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const cases: [string, (rows: Rows) => unknown, RegExp][] = [
+        ['not-json', () => '{"workspace": ', /^workspace\.json: is not JSON/],
+        ['array', () => '[]', /^workspace\.json: \(top\): /],
+        ['members-string', (r) => void (r.members = 'Ada, Bob'), /^workspace\.json: members: /],
+        ['created-string', (r) => void (r.workspace.createdAt = 'yesterday'), /^workspace\.json: workspace\.createdAt: /],
+        ['created-negative', (r) => void (r.members[0].createdAt = -1), /^workspace\.json: members\.0\.createdAt: /],
+        ['huge-name', (r) => void (r.members[1].name = 'B'.repeat(5_000_000)), /^workspace\.json: members\.1\.name: /],
+        ['role', (r) => void (r.members[1].role = 'admin'), /^workspace\.json: members\.1\.role: /],
+        ['role-proto', (r) => void (r.members[1].role = '__proto__'), /^workspace\.json: members\.1\.role: /],
+        ['member-id-path', (r) => void (r.members[1].id = '../../etc'), /^workspace\.json: members\.1\.id: an id of letters/],
+        // A name given only through `__proto__`: JSON.parse makes it an own key, never the object's prototype.
+        ['proto-name', () => null, /^workspace\.json: workspace\.name: /],
+        ['constructor', (r) => void (r.workspace = { constructor: { prototype: { id: 'x' } } }), /^workspace\.json: workspace\.id: /],
+        ['token-hash', (r) => void (r.tokens[0].hash = 'not-a-hash'), /^workspace\.json: tokens\.0\.hash: a SHA-256/],
+        ['token-member', (r) => void (r.tokens[0].memberId = 'mem_nobody'), /^workspace\.json: a token belongs to member mem_nobody, who is not in the archive/],
+        ['doc-elsewhere', (r) => void (r.docs[0].path = 'docs/note/other.update'), /^workspace\.json: lists doc "" at docs\/note\/other\.update/],
+        ['doc-kind', (r) => void (r.docs[0].doc = 'members'), /^workspace\.json: lists doc "members"/],
+        ['blob-missing', (r) => void r.blobs.push({ sha256: 'a'.repeat(64), createdAt: 1 }), new RegExp(`^blobs/${'a'.repeat(64)}: is a listed blob that is missing`)],
+        ['webhook-purpose', (r) => void (r.webhooks[0].purpose = 'everything'), /^workspace\.json: webhooks\.0\.purpose: /],
+        ['delivery-status', (r) => void r.deliveries.push({ id: 'd', webhookId: r.webhooks[0].id, origin: 'x', event: 'e', status: 'sent', attempts: 1, lastStatus: null, lastError: null, createdAt: 1, updatedAt: 1 }), /^workspace\.json: deliveries\.0\.status: /],
+      ];
+      for (const [name, change, message] of cases) {
+        const rows = name === 'proto-name'
+          ? forged(goodEntries, { rows: (r) => JSON.stringify(r).replace(/"name":"Churn model"/, '"__proto__":{"name":"Churn model"}') })
+          : forged(goodEntries, { rows: change });
+        await refusedBy(store, await written(rows, `rows-${name}`), name === 'blob-missing' ? 'truncated' : name.startsWith('doc-') && name !== 'doc-kind' ? 'tampered' : 'bad_entry', message);
+      }
+      expect(({} as Record<string, unknown>).name).toBeUndefined();
+      expect(({} as Record<string, unknown>).id).toBeUndefined();
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses rows that name one thing twice or point a snapshot at an entry that is not a snapshot, before anything is written', async () => {
+    const store = targetStore('target-twice');
+    try {
+      type Rows = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const cases: [string, (rows: Rows) => void, RegExp][] = [
+        ['member-twice', (r) => void r.members.push({ ...r.members[1], name: 'Mallory', role: 'owner' }), /^workspace\.json: lists member [A-Za-z0-9_-]+ twice/],
+        ['token-twice', (r) => void r.tokens.push({ ...r.tokens[0] }), /^workspace\.json: lists token [0-9a-f]{12}… twice/],
+        ['doc-twice', (r) => void r.docs.push({ ...r.docs[0] }), /^workspace\.json: lists doc "" twice/],
+        ['snapshot-twice', (r) => void r.snapshots.push({ ...r.snapshots[0] }), /^workspace\.json: lists history\/1\.update for two snapshots/],
+        ['snapshot-is-doc', (r) => void (r.snapshots[0].path = 'docs/workspace.update'), /^workspace\.json: lists docs\/workspace\.update as a history snapshot/],
+        ['snapshot-is-rows', (r) => void (r.snapshots[0].path = 'workspace.json'), /^workspace\.json: lists workspace\.json as a history snapshot/],
+        ['blob-twice', (r) => void r.blobs.push({ ...r.blobs[0] }), /^workspace\.json: lists blob [0-9a-f]{12}… twice/],
+        ['webhook-twice', (r) => void r.webhooks.push({ ...r.webhooks[0] }), /^workspace\.json: lists webhook [^ ]+ twice/],
+      ];
+      for (const [name, change, message] of cases) await refusedBy(store, await written(forged(goodEntries, { rows: change }), `twice-${name}`), 'bad_entry', message, { skipSecrets: true });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses a doc or history entry that is not a sound Yjs update, even with the manifest rewritten to match', async () => {
+    const store = targetStore('target-yjs');
+    try {
+      const noteEntry = goodEntries.find((e) => e.name.startsWith('docs/note/'))!.name;
+      const garbage = [
+        Buffer.from('not a yjs update at all'),
+        Buffer.from([1, 1, 200, 1, 0, 8, 1, 99, 0, 0]),
+        Buffer.alloc(0),
+        // A sound update of another doc with a struct that refers to a client's clock never sent.
+        (() => {
+          const d = new Y.Doc();
+          d.getText('t').insert(0, 'abc');
+          const u = Y.encodeStateAsUpdate(d);
+          d.getText('t').insert(3, 'def');
+          return Buffer.from(Y.diffUpdate(Y.encodeStateAsUpdate(d), Y.encodeStateVectorFromUpdate(u)));
+        })(),
+      ];
+      for (const [i, bytes] of garbage.entries()) {
+        for (const entry of ['docs/workspace.update', noteEntry, 'history/1.update', 'history/2.update']) {
+          const name = entry.replace(/[/.]/g, '_');
+          await refusedBy(store, await written(forged(replaced(goodEntries, entry, bytes)), `yjs-${i}-${name}`), 'bad_entry', new RegExp(`^${entry.replace(/[.]/g, '\\.')}: is not a sound Yjs (document|update)`), { skipSecrets: true });
+        }
+      }
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('a cut, padded, inflated or swapped archive given to workspace import', () => {
+  it('refuses an archive cut at every tar boundary, mid header, mid entry and mid gzip member, and takes one missing only its end blocks', async () => {
+    const store = targetStore('target-cut');
+    try {
+      const plain = await tarOf(goodEntries);
+      const { headers, data, end } = tarBoundaries(plain);
+      expect(data.map((d) => d.name)).toEqual(goodEntries.map((e) => e.name));
+      const cuts = new Set<number>();
+      for (const h of headers) [h, h + 1, h + 100, h + 511].forEach((c) => cuts.add(c));
+      for (const d of data) [d.at + 1, d.at + Math.floor(d.size / 2), d.at + d.size - 1, d.at + d.size].forEach((c) => cuts.add(c));
+      for (const c of [...cuts].sort((a, b) => a - b)) {
+        if (c <= 0 || c >= end) continue;
+        const file = join(dir, `cut-tar-${c}.tar.gz`);
+        writeFileSync(file, gzipSync(plain.subarray(0, c)));
+        await refusedBy(store, file, 'truncated', /cut short or corrupt|has no manifest\.json|is in the manifest but not in the archive/);
+      }
+      // The compressed bytes cut: in gzip's header, mid stream, in its trailer (CRC and size).
+      const gz = await gzOf(goodEntries);
+      for (const c of [1, 2, 9, 10, 11, 64, Math.floor(gz.length / 3), Math.floor(gz.length / 2), gz.length - 9, gz.length - 8, gz.length - 4, gz.length - 1]) {
+        const file = join(dir, `cut-gz-${c}.tar.gz`);
+        writeFileSync(file, gz.subarray(0, c));
+        const err = await importWorkspace(file, () => store.openArchiveSink()).then(() => null, (e: unknown) => e);
+        expect(err, `cut at ${c} of ${gz.length}`).toBeInstanceOf(ArchiveError);
+        expect(['truncated', 'not_an_archive']).toContain((err as ArchiveError).code);
+        expect((err as Error).message).toMatch(/cut short or corrupt|is not a Driftdesk workspace archive/);
+      }
+      // Every entry there, only the end-of-archive blocks missing: nothing is lost, so it imports, whole.
+      const file = join(dir, 'no-end-blocks.tar.gz');
+      writeFileSync(file, gzipSync(plain.subarray(0, end)));
+      const fresh = new ServerStore(join(dir, 'target-no-end'));
+      expect(await importWorkspace(file, () => fresh.openArchiveSink(), { skipSecrets: true })).toMatchObject({ docs: 2, snapshots: 2, blobs: 1, members: 2, monitorHistoryRows: 3 });
+      fresh.close();
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses an export cut where one of its gzip members ends (a valid gzip file of fewer members)', async () => {
+    // An export of more than a megabyte is written in 1 MiB gzip members (reader-thread.ts).
+    const origin = new ServerStore(join(dir, 'origin-members'));
+    const ws = origin.createWorkspace('Big', 'Ada');
+    origin.appendUpdate(ws.id, Y.encodeStateAsUpdate(new Y.Doc()));
+    for (let i = 0; i < 3; i++) {
+      const blob = randomBytes(1024 * 1024 + 1000);
+      origin.putBlob(ws.id, sha256(blob), blob);
+    }
+    const big = join(dir, 'big.tar.gz');
+    const source = await origin.openArchiveSource(ws.id);
+    await exportWorkspace(source, big);
+    await source.close();
+    origin.close();
+    const { readFileSync } = await import('node:fs');
+    const gz = readFileSync(big);
+    const ends = gzipMemberEnds(gz);
+    expect(ends.length).toBeGreaterThanOrEqual(3);
+    const store = targetStore('target-members');
+    try {
+      for (const at of ends) {
+        const file = join(dir, `members-${at}.tar.gz`);
+        writeFileSync(file, gz.subarray(0, at));
+        await refusedBy(store, file, 'truncated', /cut short or corrupt|has no manifest\.json/);
+      }
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses trailing garbage after the gzip stream and after the tar, and entries hidden after it', async () => {
+    const store = targetStore('target-trailing');
+    try {
+      const gz = await gzOf(goodEntries);
+      const plain = await tarOf(goodEntries);
+      const { end } = tarBoundaries(plain);
+      // Bytes after the gzip stream fail gunzip before tar sees an entry (zlib reports them with its first output).
+      const garbage: ArchiveError['code'][] = ['not_an_archive', 'truncated'];
+      const variants: [string, Buffer, ArchiveError['code'] | ArchiveError['code'][], RegExp][] = [
+        ['gz-garbage', Buffer.concat([gz, Buffer.from('#!/bin/sh\nrm -rf /\n')]), garbage, /\(incorrect header check\)/],
+        ['gz-magic', Buffer.concat([gz, Buffer.from([0x1f, 0x8b, 0x08, 0, 1, 2])]), garbage, /\(unexpected end of file\)/],
+        ['tar-garbage', gzipSync(Buffer.concat([plain, Buffer.alloc(512, 0x41)])), 'truncated', /cut short or corrupt \(Invalid tar header/],
+        ['tar-odd', gzipSync(Buffer.concat([plain, Buffer.from('x')])), 'truncated', /cut short or corrupt \(Unexpected end of data\)/],
+        // A second gzip member, after the first's end blocks, with an entry of its own.
+        ['hidden-entry', Buffer.concat([gz, await gzOf([{ name: 'docs/note/hidden.update', data: Buffer.from([0, 0]) }])]), 'tampered', /^docs\/note\/hidden\.update: is not listed in the manifest/],
+        // …or a second manifest that would list it.
+        ['hidden-manifest', gzipSync(Buffer.concat([plain.subarray(0, end), Buffer.alloc(1024), await tarOf([goodEntries.at(-1)!])])), 'tampered', /^manifest\.json: appears twice/],
+      ];
+      for (const [name, bytes, code, message] of variants) {
+        const file = join(dir, `trailing-${name}.tar.gz`);
+        writeFileSync(file, bytes);
+        await refusedBy(store, file, code, message);
+      }
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses a gzip bomb at its entry header, before inflating it', async () => {
+    const store = targetStore('target-bomb');
+    try {
+      // 2 GiB of zeros in 2 MB: a tar header naming a 2 GiB blob, then one gzip member of 1 MiB of
+      // zeros repeated (each ~1 KB). Named and listed as a real one would be (the hash of 2 GiB of zeros).
+      const size = 2 * 1024 * 1024 * 1024;
+      const zerosHash = '0'.repeat(64);
+      const header = (await tarOf([{ name: `blobs/${zerosHash}`, data: Buffer.alloc(0) }])).subarray(0, 512);
+      const sized = Buffer.from(header);
+      sized.write(size.toString(8).padStart(11, '0') + '\0', 124, 12, 'ascii');
+      sized.fill(' ', 148, 156);
+      let sum = 0;
+      for (const b of sized) sum += b;
+      sized.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
+      const zeros = gzipSync(Buffer.alloc(1024 * 1024), { level: 9 });
+      const bomb = Buffer.concat([gzipSync(sized), ...Array.from({ length: size / (1024 * 1024) }, () => zeros)]);
+      expect(bomb.length).toBeLessThan(3 * 1024 * 1024);
+      const file = join(dir, 'bomb.tar.gz');
+      writeFileSync(file, bomb);
+      await refusedBy(store, file, 'bad_entry', new RegExp(`^blobs/${zerosHash}: is 2147483648 bytes, more than an entry of its kind may be`));
+      // A doc entry past its kind's bound, with the manifest listing it as it is.
+      const hugeDoc = Buffer.alloc(256 * 1024 * 1024 + 1);
+      await refusedBy(store, await written(forged(replaced(goodEntries, 'docs/workspace.update', hugeDoc)), 'huge-doc'), 'bad_entry', /^docs\/workspace\.update: is 268435457 bytes, more than an entry of its kind may be/);
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+
+  it('refuses an archive that is another file when it is read the second time (swapped between the passes)', async () => {
+    const store = targetStore('target-swap');
+    try {
+      const swaps: [string, RawEntry[], RegExp][] = [
+        ['entry-gone', goodEntries.filter((e) => e.name !== 'history/2.update'), /^history\/2\.update: was gone when the archive was read again/],
+        ['entry-twice', [goodEntries.find((e) => e.name === 'history/1.update')!, ...goodEntries], /^history\/1\.update: changed while it was being imported/],
+        ['entry-changed', replaced(goodEntries, 'docs/workspace.update', Buffer.from([0, 0])), /^docs\/workspace\.update: changed while it was being imported/],
+      ];
+      for (const [name, entries, message] of swaps) {
+        const file = join(dir, `swap-${name}.tar.gz`);
+        writeFileSync(file, await gzOf(goodEntries));
+        const before = sqliteState(store.dataDir);
+        const swapped = await gzOf(entries);
+        // openSink runs between the passes: the file changes there, as a concurrent writer would.
+        const err = await importWorkspace(file, async () => {
+          writeFileSync(file, swapped);
+          return store.openArchiveSink();
+        }, { skipSecrets: true }).then(() => null, (e: unknown) => e);
+        expect(err, name).toBeInstanceOf(ArchiveError);
+        expect((err as Error).message).toMatch(message);
+        expect(sqliteState(store.dataDir)).toEqual(before);
+      }
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('the import command and PostgreSQL', () => {
+  it('the CLI refuses an --as that is not an id and a refused archive, exiting 2, and leaves no data folder behind', async () => {
+    for (const as of ['', '../escape', 'a/b', 'ws id', 'x'.repeat(129), 'ws\nid']) {
+      const target = join(dir, `cli-as-${Buffer.from(as).toString('hex').slice(0, 16)}`);
+      const r = await cli(['workspace', 'import', good, '--data', target, `--as=${as}`, '--skip-secrets']);
+      expect(r.code, JSON.stringify(as)).toBe(2);
+      expect(r.stderr).toMatch(/--as [^]*: a workspace id is letters, digits, _ and - \(at most 128\); nothing was imported/);
+      expect(existsSync(target)).toBe(false);
+    }
+    const cut = join(dir, 'cli-cut.tar.gz');
+    writeFileSync(cut, (await gzOf(goodEntries)).subarray(0, 300));
+    const target = join(dir, 'cli-fresh');
+    const r = await cli(['workspace', 'import', cut, '--data', target]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cut short or corrupt.*nothing was imported/);
+    expect(existsSync(target)).toBe(false);
+    // A refusal that comes from the store (a conflict) also leaves it as it was; the folder existed already.
+    const taken = join(dir, 'cli-taken');
+    expect((await cli(['workspace', 'import', good, '--data', taken, '--skip-secrets'])).code).toBe(0);
+    const before = sqliteState(taken);
+    const again = await cli(['workspace', 'import', good, '--data', taken, '--skip-secrets']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/this store already has workspace/);
+    expect(sqliteState(taken)).toEqual(before);
+  }, 60_000);
+
+  describe('on PostgreSQL', () => {
+    const services = serviceOwner();
+    let pgdb: RunningPostgres;
+    beforeAll(async () => {
+      pgdb = await services.start(startPostgres());
+    }, 60_000);
+    afterAll(() => services.stop());
+
+    it('a failure inside the import transaction (a bad history entry, a conflicting row) leaves every table as it was', async () => {
+      const store = await PostgresStore.open(pgdb.url);
+      try {
+        const other = await store.createWorkspace('Someone else', 'Eve');
+        await store.appendUpdate(other.id, Y.encodeStateAsUpdate(new Y.Doc()));
+        const before = await pgState(pgdb.url);
+        const refused = async (file: string, message: RegExp) => {
+          const err = await importWorkspace(file, () => store.openArchiveSink(), { skipSecrets: true }).then(() => null, (e: unknown) => e);
+          expect(err, file).toBeInstanceOf(ArchiveError);
+          expect((err as Error).message).toMatch(message);
+          expect(await pgState(pgdb.url)).toEqual(before);
+        };
+        // Found in the second pass, after rows are written in the transaction: rolled back.
+        await refused(await written(forged(replaced(goodEntries, 'history/2.update', Buffer.from('garbage'))), 'pg-history'), /^history\/2\.update: is not a sound Yjs document/);
+        await refused(await written(forged(replaced(goodEntries, 'monitors/history.jsonl', Buffer.from('{"id":1,"monitorId":"m","at":1,"data":"{}","columns":null}\n{"__proto__":{"id":2}}\n'))), 'pg-jsonl'), /^monitors\/history\.jsonl: line 2: id: /);
+        const swapped = join(dir, 'pg-swap.tar.gz');
+        writeFileSync(swapped, await gzOf(goodEntries));
+        const gone = await gzOf(goodEntries.filter((e) => e.name !== 'monitors/history.jsonl'));
+        const err = await importWorkspace(swapped, async () => {
+          writeFileSync(swapped, gone);
+          return store.openArchiveSink();
+        }, { skipSecrets: true }).then(() => null, (e: unknown) => e);
+        expect((err as Error).message).toMatch(/^monitors\/history\.jsonl: was gone when the archive was read again/);
+        expect(await pgState(pgdb.url)).toEqual(before);
+        // Found in the first pass: the transaction never begins.
+        await refused(await written(forged(goodEntries, { rows: (r) => void (r.members as unknown[]).push((r.members as unknown[])[0]) }), 'pg-member-twice'), /^workspace\.json: lists member .* twice/);
+        // The good archive still imports after all of that.
+        expect(await importWorkspace(good, () => store.openArchiveSink(), { skipSecrets: true })).toMatchObject({ workspaceId: seeded.ws.id, snapshots: 2 });
+      } finally {
+        await store.close();
+      }
+    }, 60_000);
+  });
+});
