@@ -12,18 +12,29 @@
  * A retry after a failure in step 3 finds the members already mapped and merges again (a CRDT
  * merge of the same state changes nothing twice).
  */
+import { createHash } from 'node:crypto';
+import * as Y from 'yjs';
 import { DOC_KEYS } from '../../src/core/workspace/index.ts';
 import type { WithRoom } from '../room.ts';
 import type { MemberIdentity, Store } from '../store-contract.ts';
 import { hashToken, newToken } from '../tokens.ts';
+import { checkUpdateStructure } from '../update-structure.ts';
 import { ArchiveError } from './archive-format.ts';
 import { type ArchiveInput, insertBatch, monitorHistoryRows, readEntries, verifyArchive } from './import-workspace.ts';
+
+/**
+ * What one archive sent to the move route may unpack to, all entries together: it is read on the
+ * server's thread and held in memory while it is adopted, however small its gzip body was.
+ */
+export const ADOPT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024;
 
 export interface AdoptResult {
   members: number;
   docs: number;
   invites: { memberId: string; name: string; role: MemberIdentity['role']; token: string }[];
 }
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** Refused because of what is already here (409), not because of the archive (400). */
 export class AdoptConflict extends Error {
@@ -33,12 +44,22 @@ export class AdoptConflict extends Error {
 export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, caller: MemberIdentity, archivedSelf: string, archive: ArchiveInput, now = Date.now()): Promise<AdoptResult> {
   const { store, withRoom } = deps;
   const ws = caller.workspaceId;
-  const { rows } = await verifyArchive(archive);
+  const limits = { maxTotalBytes: ADOPT_MAX_UNPACKED_BYTES };
+  const { manifest, rows } = await verifyArchive(archive, limits);
   if (rows.blobs.length > 0) throw new ArchiveError('bad_entry', 'a move sends blobs through the blob API first; this archive carries them', 'workspace.json');
   const me = rows.members.find((m) => m.id === archivedSelf);
   if (!me) throw new ArchiveError('bad_entry', `the archive has no member ${archivedSelf}`, 'workspace.json');
+  const hashes = new Map(manifest.entries.map((e) => [e.path, e.sha256]));
   const entries = new Map<string, Buffer>();
-  await readEntries(archive, (p) => p !== 'manifest.json' && p !== 'workspace.json', async (e) => void entries.set(e.path, e.data!));
+  await readEntries(archive, (p) => p !== 'manifest.json' && p !== 'workspace.json', async (e) => void entries.set(e.path, e.data!), limits);
+  // Merged as the server, past the checks a client's update gets: each must be a sound doc state
+  // on its own (the bytes were verified against the manifest once; they are in memory since).
+  for (const path of [...rows.docs.map((d) => d.path), ...rows.snapshots.map((s) => s.path)]) {
+    const bytes = entries.get(path);
+    if (!bytes || sha256(bytes) !== hashes.get(path)) throw new ArchiveError('tampered', 'changed while it was being read', path);
+    const verdict = checkUpdateStructure(new Y.Doc({ gc: false }), bytes);
+    if (verdict.kind === 'bad') throw new ArchiveError('bad_entry', `is not a sound Yjs document (${verdict.reason})`, path);
+  }
 
   const here = await store.listMembers(ws);
   const archivedIds = new Set(rows.members.map((m) => m.id));

@@ -20,10 +20,12 @@ import { ArchiveError } from '../../server/archive/archive-format.ts';
 import { exportWorkspace } from '../../server/archive/export-workspace.ts';
 import { type ImportOptions, importWorkspace } from '../../server/archive/import-workspace.ts';
 import { PostgresStore } from '../../server/postgres-store.ts';
+import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { ServerStore } from '../../server/store.ts';
-import { createIncident, createNote, initWorkspace } from '../../src/core/workspace/index.ts';
+import { createIncident, createNote, initWorkspace, listIncidents } from '../../src/core/workspace/index.ts';
 import { type RawEntry, entriesOf, forged, gzOf, gzipMemberEnds, replaced, sha256, tarBoundaries, tarOf } from '../helpers/archive-forge.ts';
 import { type RunningPostgres, serviceOwner, startPostgres } from '../helpers/services.ts';
+import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 let dir: string;
@@ -377,13 +379,7 @@ describe('a cut, padded, inflated or swapped archive given to workspace import',
       // zeros repeated (each ~1 KB). Named and listed as a real one would be (the hash of 2 GiB of zeros).
       const size = 2 * 1024 * 1024 * 1024;
       const zerosHash = '0'.repeat(64);
-      const header = (await tarOf([{ name: `blobs/${zerosHash}`, data: Buffer.alloc(0) }])).subarray(0, 512);
-      const sized = Buffer.from(header);
-      sized.write(size.toString(8).padStart(11, '0') + '\0', 124, 12, 'ascii');
-      sized.fill(' ', 148, 156);
-      let sum = 0;
-      for (const b of sized) sum += b;
-      sized.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
+      const sized = withSize((await tarOf([{ name: `blobs/${zerosHash}`, data: Buffer.alloc(0) }])).subarray(0, 512), size);
       const zeros = gzipSync(Buffer.alloc(1024 * 1024), { level: 9 });
       const bomb = Buffer.concat([gzipSync(sized), ...Array.from({ length: size / (1024 * 1024) }, () => zeros)]);
       expect(bomb.length).toBeLessThan(3 * 1024 * 1024);
@@ -494,3 +490,115 @@ describe('the import command and PostgreSQL', () => {
     }, 60_000);
   });
 });
+
+describe('a hostile archive sent to the move route by an owner', () => {
+  let team: SyncServer<ServerStore>;
+  let moveEntries: RawEntry[];
+  const disposers: (() => void)[] = [];
+  beforeAll(async () => {
+    team = await startSyncServer({ port: 0, dataDir: join(dir, 'team'), snapshotEveryMs: 0 });
+    // What the app sends: an export without blobs (they go through the blob API first).
+    const origin = new ServerStore(join(dir, 'origin'));
+    const source = await origin.openArchiveSource(seeded.ws.id);
+    const file = join(dir, 'move.tar.gz');
+    await exportWorkspace(source, file, { blobs: false });
+    await source.close();
+    origin.close();
+    moveEntries = await entriesOf(file);
+  }, 60_000);
+  afterAll(async () => {
+    for (const d of disposers) d();
+    await team.close();
+  });
+
+  const adopt = (workspaceId: string, token: string, memberId: string, body: Buffer) =>
+    fetch(`${team.url}/api/v1/workspaces/${workspaceId}/adopt/${encodeURIComponent(memberId)}`, { method: 'POST', body: new Uint8Array(body), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/gzip' } });
+
+  it('refuses each with a 400 naming the entry, changes nothing, and keeps serving another workspace', async () => {
+    // Another team's workspace, live: it must keep syncing through every attack.
+    const other = team.store.createWorkspace('Other team', 'Olga');
+    const olga = connectClient(team.url, other.id, other.token);
+    const oscar = connectClient(team.url, other.id, team.store.createMemberToken(other.id, 'editor', 'Oscar').token);
+    disposers.push(olga.dispose, oscar.dispose);
+    await Promise.all([synced(olga.provider), synced(oscar.provider)]);
+    const empty = team.store.createWorkspace('Churn (team)', 'Ada');
+    const me = seeded.ws.memberId;
+    const noteEntry = moveEntries.find((e) => e.name.startsWith('docs/note/'))!.name;
+    // Zeros that inflate past what the route reads (1 GiB) in five history entries of 250 MiB, each
+    // within its own kind's bound: the tar headers in one gzip member, the zeros in 1 MiB members.
+    const quarter = 250 * 1024 * 1024;
+    const zeros = gzipSync(Buffer.alloc(1024 * 1024), { level: 9 });
+    const bombParts: Buffer[] = [];
+    for (let i = 1; i <= 5; i++) {
+      bombParts.push(gzipSync(withSize((await tarOf([{ name: `history/${i}.update`, data: Buffer.alloc(0) }])).subarray(0, 512), quarter)));
+      for (let m = 0; m < quarter / (1024 * 1024); m++) bombParts.push(zeros);
+    }
+    const cases: [string, Buffer, number, string, RegExp][] = [
+      ['dotdot', await gzOf([{ name: '../../../../tmp/evil', data: Buffer.from('x') }, ...moveEntries]), 400, 'archive_bad_entry', /^\.\.\/\.\.\/\.\.\/\.\.\/tmp\/evil: is not an entry a workspace archive has/],
+      ['absolute', await gzOf([...moveEntries, { name: '/etc/passwd', data: Buffer.from('x') }]), 400, 'archive_bad_entry', /^\/etc\/passwd: is not an entry/],
+      ['symlink', await gzOf([{ name: 'docs/workspace.update', data: Buffer.alloc(0), header: { type: 'symlink', linkname: '/etc/shadow' } }, ...moveEntries]), 400, 'archive_bad_entry', /^docs\/workspace\.update: is a symlink/],
+      ['hardlink', await gzOf([...moveEntries.slice(0, 1), { name: 'history/1.update', data: Buffer.alloc(0), header: { type: 'link', linkname: 'manifest.json' } }, ...moveEntries.slice(1)]), 400, 'archive_bad_entry', /^history\/1\.update: is a link/],
+      ['dup', await gzOf(forged([...moveEntries.slice(0, 1), ...moveEntries])), 400, 'archive_tampered', /appears twice/],
+      ['longer', await gzOf(replaced(moveEntries, 'docs/workspace.update', Buffer.concat([moveEntries.find((e) => e.name === 'docs/workspace.update')!.data, Buffer.from([0])]))), 400, 'archive_tampered', /^docs\/workspace\.update: does not match the manifest/],
+      ['listed-twice', await gzOf(forged(moveEntries, { manifest: (m) => void m.entries.push({ ...m.entries[0]! }) })), 400, 'archive_tampered', /is listed twice in the manifest/],
+      ['doc-garbage', await gzOf(forged(replaced(moveEntries, 'docs/workspace.update', Buffer.from([1, 1, 200, 1, 0, 8, 1, 99, 0, 0])))), 400, 'archive_bad_entry', /^docs\/workspace\.update: is not a sound Yjs document/],
+      ['note-garbage', await gzOf(forged(replaced(moveEntries, noteEntry, Buffer.from('not yjs')))), 400, 'archive_bad_entry', new RegExp(`^${noteEntry.replace(/\./g, '\\.')}: is not a sound Yjs document`)],
+      ['history-garbage', await gzOf(forged(replaced(moveEntries, 'history/1.update', Buffer.from('not yjs')))), 400, 'archive_bad_entry', /^history\/1\.update: is not a sound Yjs document/],
+      ['role', await gzOf(forged(moveEntries, { rows: (r) => void ((r.members as { role: string }[])[1]!.role = 'superuser') })), 400, 'archive_bad_entry', /^workspace\.json: members\.1\.role: /],
+      ['proto', await gzOf(forged(moveEntries, { rows: (r) => JSON.stringify(r).replace('"members":', '"__proto__":{"members":[]},"members":').replace(/"role":"editor"/, '"role":"__proto__"') })), 400, 'archive_bad_entry', /^workspace\.json: members\.1\.role: /],
+      ['member-twice', await gzOf(forged(moveEntries, { rows: (r) => void (r.members as unknown[]).push({ ...(r.members as object[])[1], role: 'owner' }) })), 400, 'archive_bad_entry', /^workspace\.json: lists member .* twice/],
+      ['jsonl', await gzOf(forged(replaced(moveEntries, 'monitors/history.jsonl', Buffer.from('{"id":"1"}\n')))), 400, 'archive_bad_entry', /^monitors\/history\.jsonl: line 1: id: /],
+      ['cut', (await gzOf(moveEntries)).subarray(0, 700), 400, 'archive_truncated', /cut short or corrupt/],
+      ['trailing', Buffer.concat([await gzOf(moveEntries), Buffer.from('trailing')]), 400, 'archive_', /incorrect header check/],
+      ['not-gzip', Buffer.from('{"hello":"world"}'), 400, 'archive_not_an_archive', /is not a Driftdesk workspace archive/],
+      ['bomb', Buffer.concat(bombParts), 400, 'archive_bad_entry', /^history\/5\.update: takes the archive past 1073741824 bytes unpacked/],
+    ];
+    // While the bomb is read, the other workspace syncs.
+    const bombing = adopt(empty.id, empty.token, me, Buffer.concat(bombParts));
+    createIncident(olga.doc, { title: 'During the bomb', severity: 'low' }, ctx(other.memberId, 'Olga'));
+    await waitFor(() => listIncidents(oscar.doc).some((i) => i.title === 'During the bomb'), 'an edit in the other workspace while the bomb is read', 30_000);
+    expect((await bombing).status).toBe(400);
+    const teamDir = team.store.dataDir;
+    const before = sqliteState(teamDir);
+    for (const [name, body, status, code, message] of cases) {
+      const res = await adopt(empty.id, empty.token, me, body);
+      const answer = (await res.json()) as { error: string; code: string };
+      expect([name, res.status]).toEqual([name, status]);
+      expect(answer.code, name).toMatch(new RegExp(`^${code}`));
+      expect(answer.error, name).toMatch(message);
+      expect(sqliteState(teamDir), name).toEqual(before);
+      expect((await fetch(`${team.url}/healthz`)).status).toBe(200);
+    }
+    // The archived member the caller claims must be in it; the path cannot name anything else.
+    for (const who of ['mem_nobody', '../../members', '__proto__']) {
+      const res = await adopt(empty.id, empty.token, who, await gzOf(moveEntries));
+      // A path the router does not match is its 404; one it does, the archive's 400.
+      expect([400, 404], who).toContain(res.status);
+      if (res.status === 400) expect(((await res.json()) as { error: string }).error).toMatch(/the archive has no member/);
+    }
+    expect(sqliteState(teamDir)).toEqual(before);
+    // The other team's workspace went on syncing.
+    createIncident(olga.doc, { title: 'Still here', severity: 'low' }, ctx(other.memberId, 'Olga'));
+    await waitFor(() => listIncidents(oscar.doc).some((i) => i.title === 'Still here'), 'an edit in the other workspace after the attacks');
+    // And the real archive moves in, once, as before.
+    const res = await adopt(empty.id, empty.token, me, await gzOf(moveEntries));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { invites: { name: string }[] }).invites.map((i) => i.name)).toEqual(['Bob']);
+    const there = connectClient(team.url, empty.id, empty.token);
+    disposers.push(there.dispose);
+    await synced(there.provider);
+    await waitFor(() => listIncidents(there.doc).length === 1, 'the moved incident');
+    expect(team.store.listMembers(empty.id).map((m) => m.name).sort()).toEqual(['Ada', 'Bob']);
+  }, 120_000);
+});
+
+/** A tar header block with its size field (and checksum) changed: a header that promises `size` bytes. */
+function withSize(header: Buffer, size: number): Buffer {
+  const out = Buffer.from(header);
+  out.write(size.toString(8).padStart(11, '0') + '\0', 124, 12, 'ascii');
+  out.fill(' ', 148, 156);
+  let sum = 0;
+  for (const b of out) sum += b;
+  out.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
+  return out;
+}
