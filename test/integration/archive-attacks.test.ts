@@ -8,17 +8,20 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ArchiveError } from '../../server/archive/archive-format.ts';
 import { exportWorkspace } from '../../server/archive/export-workspace.ts';
 import { type ImportOptions, importWorkspace } from '../../server/archive/import-workspace.ts';
+import { backupFileName, startBackups } from '../../server/backups.ts';
 import { PostgresStore } from '../../server/postgres-store.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { ServerStore } from '../../server/store.ts';
@@ -328,7 +331,6 @@ describe('a cut, padded, inflated or swapped archive given to workspace import',
     await exportWorkspace(source, big);
     await source.close();
     origin.close();
-    const { readFileSync } = await import('node:fs');
     const gz = readFileSync(big);
     const ends = gzipMemberEnds(gz);
     expect(ends.length).toBeGreaterThanOrEqual(3);
@@ -602,3 +604,144 @@ function withSize(header: Buffer, size: number): Buffer {
   out.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
   return out;
 }
+
+describe('online backups in a folder an attacker or a full disk shares', () => {
+  let server: SyncServer<ServerStore>;
+  const disposers: (() => void)[] = [];
+  beforeAll(async () => {
+    server = await startSyncServer({ port: 0, dataDir: join(dir, 'backup-server'), snapshotEveryMs: 0 });
+  });
+  afterAll(async () => {
+    for (const d of disposers) d();
+    await server.close();
+  });
+
+  /** A backup runner on the live server's store, with its own clock and metrics. */
+  const runner = (backupDir: string, keep: number, clock: { now: number }) => {
+    const registry = new Registry();
+    const events: Record<string, unknown>[] = [];
+    const backups = startBackups(server.store, { dir: backupDir, everyMs: 3_600_000, keep }, registry, (e) => events.push(e), () => clock.now);
+    return { backups, events, metrics: () => registry.metrics() };
+  };
+
+  it('--keep prunes only its own archives: a person’s files, links named like archives and archives from the future stay, and a new backup is never the one pruned', async () => {
+    const ws = server.store.createWorkspace('Pruned', 'Ada');
+    server.store.appendUpdate(ws.id, Y.encodeStateAsUpdate(new Y.Doc()));
+    const backupDir = join(dir, 'backups-prune');
+    const folder = join(backupDir, ws.id);
+    mkdirSync(folder, { recursive: true });
+    // A person's own files: notes, and precious archives outside the folder that links point at.
+    writeFileSync(join(folder, 'notes.txt'), 'restore drill: see runbook');
+    writeFileSync(join(backupDir, 'precious.tar.gz'), 'the only copy');
+    const old = (ms: number) => `${ws.id}-${new Date(ms).toISOString().replace(/[-:.]/g, '')}.tar.gz`;
+    symlinkSync(join(backupDir, 'precious.tar.gz'), join(folder, old(Date.UTC(2001, 0, 1))));
+    symlinkSync('/etc/hostname', join(folder, old(Date.UTC(2001, 0, 2))));
+    mkdirSync(join(folder, old(Date.UTC(2001, 0, 3))));
+    writeFileSync(join(folder, old(Date.UTC(2001, 0, 3)), 'inside.txt'), 'kept');
+    // Named as an archive of 2999: not ours to count or prune (ours are never stamped after the run).
+    const future = old(Date.UTC(2999, 0, 1));
+    writeFileSync(join(folder, future), 'an operator’s file');
+    const clock = { now: Date.UTC(2026, 11, 1) };
+    const { backups } = runner(backupDir, 1, clock);
+    try {
+      const mine: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        clock.now += 60_000;
+        const run = await backups.runNow();
+        expect(run.failed).toEqual([]);
+        expect(run.written).toEqual([join(folder, backupFileName(ws.id, clock.now))]);
+        mine.push(run.written[0]!);
+        // keep 1: the archive just written is the one kept, each time.
+        expect(existsSync(run.written[0]!)).toBe(true);
+      }
+      expect(mine.slice(0, 2).map(existsSync)).toEqual([false, false]);
+      expect(readFileSync(join(backupDir, 'precious.tar.gz'), 'utf8')).toBe('the only copy');
+      expect(lstatSync(join(folder, old(Date.UTC(2001, 0, 1)))).isSymbolicLink()).toBe(true);
+      expect(lstatSync(join(folder, old(Date.UTC(2001, 0, 2)))).isSymbolicLink()).toBe(true);
+      expect(readFileSync(join(folder, old(Date.UTC(2001, 0, 3)), 'inside.txt'), 'utf8')).toBe('kept');
+      expect(readFileSync(join(folder, future), 'utf8')).toBe('an operator’s file');
+      expect(readFileSync(join(folder, 'notes.txt'), 'utf8')).toBe('restore drill: see runbook');
+      // A `.partial` that is a link is not ours to remove either.
+      const partialLink = join(folder, `${old(Date.UTC(2001, 0, 4))}.partial`);
+      symlinkSync(join(backupDir, 'precious.tar.gz'), partialLink);
+      clock.now += 60_000;
+      expect((await backups.runNow()).failed).toEqual([]);
+      expect(lstatSync(partialLink).isSymbolicLink()).toBe(true);
+    } finally {
+      await backups.stop();
+    }
+  });
+
+  it('a disk that fills mid-archive or a folder that turns unwritable is reported, leaves no .partial, and the server and the next run go on', async () => {
+    const ws = server.store.createWorkspace('Full disk', 'Ada');
+    const ada = connectClient(server.url, ws.id, ws.token);
+    const bob = connectClient(server.url, ws.id, server.store.createMemberToken(ws.id, 'editor', 'Bob').token);
+    disposers.push(ada.dispose, bob.dispose);
+    await Promise.all([synced(ada.provider), synced(bob.provider)]);
+    // Two megabytes that do not compress: the archive's first gzip member is written mid-blob.
+    const blob = randomBytes(2 * 1024 * 1024);
+    server.store.putBlob(ws.id, sha256(blob), blob);
+    await server.flushed();
+    const backupDir = join(dir, 'backups-full');
+    const folder = join(backupDir, ws.id);
+    mkdirSync(folder, { recursive: true });
+    const clock = { now: Date.UTC(2026, 11, 2) };
+    const { backups, events, metrics } = runner(backupDir, 3, clock);
+    try {
+      // The disk fills: the archive being written is a file on a device that is always full.
+      clock.now += 60_000;
+      const target = join(folder, backupFileName(ws.id, clock.now));
+      symlinkSync('/dev/full', `${target}.partial`);
+      // (Every workspace of the server is backed up; this one's folder is the one under attack.)
+      const mineOnly = <T extends { written: string[]; failed: { workspaceId: string; error: string }[] }>(run: T) => ({ written: run.written.filter((f) => f.startsWith(folder)), failed: run.failed.filter((f) => f.workspaceId === ws.id) });
+      const full = mineOnly(await backups.runNow());
+      expect(full.written).toEqual([]);
+      expect(full.failed).toEqual([{ workspaceId: ws.id, error: expect.stringMatching(/ENOSPC|no space left/i) as unknown as string }]);
+      expect(events.find((e) => e.event === 'backup_failed')).toMatchObject({ workspace: ws.id });
+      expect(await metrics()).toMatch(/driftdesk_backup_failures_total 1\b/);
+      const archivesTotal = async () => Number(/driftdesk_backup_archives_total (\d+)/.exec(await metrics())![1]);
+      const writtenBefore = await archivesTotal();
+      expect(await metrics()).toMatch(/driftdesk_backup_last_failure_timestamp_seconds [1-9]/);
+      expect(readdirSync(folder)).toEqual([]);
+      // The server went on serving the workspace being backed up.
+      createIncident(ada.doc, { title: 'After the full disk', severity: 'low' }, ctx(ws.memberId, 'Ada'));
+      await waitFor(() => listIncidents(bob.doc).length === 1, 'an edit after the failed backup');
+      await server.flushed();
+
+      // The folder turns unwritable (immutable: root writes anywhere a mode allows).
+      const root = process.getuid?.() === 0;
+      if (root) execFileSync('chattr', ['+i', folder]);
+      else execFileSync('chmod', ['0500', folder]);
+      try {
+        clock.now += 60_000;
+        const unwritable = mineOnly(await backups.runNow());
+        expect(unwritable.written).toEqual([]);
+        expect(unwritable.failed.map((f) => f.workspaceId)).toEqual([ws.id]);
+        expect(unwritable.failed[0]!.error).toMatch(/EPERM|EACCES|not permitted|permission denied/i);
+        expect(await metrics()).toMatch(/driftdesk_backup_failures_total 2\b/);
+      } finally {
+        if (root) execFileSync('chattr', ['-i', folder]);
+        else execFileSync('chmod', ['0700', folder]);
+      }
+      expect(readdirSync(folder)).toEqual([]);
+
+      // Space again: the next run writes a whole archive, which imports with the edit made in between.
+      clock.now += 60_000;
+      const again = mineOnly(await backups.runNow());
+      expect(again.failed).toEqual([]);
+      expect(readdirSync(folder)).toEqual([backupFileName(ws.id, clock.now)]);
+      expect(await archivesTotal()).toBe(writtenBefore + 1 + (server.store.workspaceIds().length - 1) * 2);
+      const restored = new ServerStore(join(dir, 'restored-after-full'));
+      try {
+        expect(await importWorkspace(again.written[0]!, () => restored.openArchiveSink())).toMatchObject({ blobs: 1 });
+        const doc = new Y.Doc();
+        Y.applyUpdate(doc, restored.loadDoc(ws.id));
+        expect(listIncidents(doc).map((i) => i.title)).toEqual(['After the full disk']);
+      } finally {
+        restored.close();
+      }
+    } finally {
+      await backups.stop();
+    }
+  }, 60_000);
+});
