@@ -209,6 +209,7 @@ function retarget(state: Uint8Array, workspaceId: string): Uint8Array {
 export function monitorHistoryRows(data: Buffer): MonitorBatchRow[] {
   const lines = data.toString('utf8').split('\n');
   const out: MonitorBatchRow[] = [];
+  const ids = new Set<number>();
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     let value: unknown;
@@ -219,6 +220,8 @@ export function monitorHistoryRows(data: Buffer): MonitorBatchRow[] {
     }
     const r = monitorHistoryRowSchema.safeParse(value);
     if (!r.success) throw new ArchiveError('bad_entry', `line ${i + 1}: ${r.error.issues[0]!.path.map(String).join('.')}: ${r.error.issues[0]!.message}`, 'monitors/history.jsonl');
+    if (ids.has(r.data.id)) throw new ArchiveError('bad_entry', `line ${i + 1}: row ${r.data.id} appears twice`, 'monitors/history.jsonl');
+    ids.add(r.data.id);
     out.push(r.data);
   });
   return out;

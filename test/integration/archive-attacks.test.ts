@@ -595,6 +595,55 @@ describe('a hostile archive sent to the move route by an owner', () => {
   }, 120_000);
 });
 
+describe('a hostile archive sent to the move route of a team server on PostgreSQL', () => {
+  const services = serviceOwner();
+  afterAll(() => services.stop());
+
+  it('is refused with a 400 and every table as it was', async () => {
+    const pgdb = await services.start(startPostgres());
+    const pgTeam = await startSyncServer({ port: 0, store: await PostgresStore.open(pgdb.url), snapshotEveryMs: 0 });
+    try {
+      const origin = new ServerStore(join(dir, 'origin'));
+      const source = await origin.openArchiveSource(seeded.ws.id);
+      const file = join(dir, 'move-pg.tar.gz');
+      await exportWorkspace(source, file, { blobs: false });
+      await source.close();
+      origin.close();
+      const entries = await entriesOf(file);
+      const empty = await pgTeam.store.createWorkspace('Churn (team)', 'Ada');
+      // The room loaded first (its own first write, the server's upkeep, is not the archive's).
+      const owner = connectClient(pgTeam.url, empty.id, empty.token);
+      await synced(owner.provider);
+      await pgTeam.flushed();
+      owner.dispose();
+      const before = await pgState(pgdb.url);
+      const cases: [string, Buffer, RegExp][] = [
+        ['doc-garbage', await gzOf(forged(replaced(entries, 'docs/workspace.update', Buffer.from([1, 1, 200, 1, 0, 8, 1, 99, 0, 0])))), /^docs\/workspace\.update: is not a sound Yjs document/],
+        ['history-garbage', await gzOf(forged(replaced(entries, 'history/2.update', Buffer.from('x')))), /^history\/2\.update: is not a sound Yjs document/],
+        ['member-twice', await gzOf(forged(entries, { rows: (r) => void (r.members as unknown[]).push((r.members as unknown[])[1]) })), /^workspace\.json: lists member .* twice/],
+        ['jsonl', await gzOf(forged(replaced(entries, 'monitors/history.jsonl', Buffer.from('{"id":1,"monitorId":"m","at":1,"data":"{}","columns":null}\n{"id":1,"monitorId":"m","at":2,"data":"{}","columns":null}\n')))), /^monitors\/history\.jsonl: line 2: row 1 appears twice/],
+        ['symlink', await gzOf([{ name: 'docs/workspace.update', data: Buffer.alloc(0), header: { type: 'symlink', linkname: '/etc/passwd' } }, ...entries]), /^docs\/workspace\.update: is a symlink/],
+      ];
+      for (const [name, body, message] of cases) {
+        const res = await fetch(`${pgTeam.url}/api/v1/workspaces/${empty.id}/adopt/${seeded.ws.memberId}`, {
+          method: 'POST', body: new Uint8Array(body), headers: { authorization: `Bearer ${empty.token}`, 'content-type': 'application/gzip' },
+        });
+        const answer = (await res.json()) as { error: string };
+        expect([name, res.status === 400 || res.status === 409]).toEqual([name, true]);
+        expect(answer.error, name).toMatch(message);
+        expect(await pgState(pgdb.url), name).toEqual(before);
+      }
+      const ok = await fetch(`${pgTeam.url}/api/v1/workspaces/${empty.id}/adopt/${seeded.ws.memberId}`, {
+        method: 'POST', body: new Uint8Array(await gzOf(entries)), headers: { authorization: `Bearer ${empty.token}`, 'content-type': 'application/gzip' },
+      });
+      expect(ok.status).toBe(200);
+      expect((await pgTeam.store.listMembers(empty.id)).map((m) => m.name).sort()).toEqual(['Ada', 'Bob']);
+    } finally {
+      await pgTeam.close();
+    }
+  }, 120_000);
+});
+
 /** A tar header block with its size field (and checksum) changed: a header that promises `size` bytes. */
 function withSize(header: Buffer, size: number): Buffer {
   const out = Buffer.from(header);
