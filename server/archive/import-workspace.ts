@@ -227,6 +227,16 @@ export function monitorHistoryRows(data: Buffer): MonitorBatchRow[] {
   return out;
 }
 
+/** A row whose id another workspace of this store already has is a conflict, not a crash. */
+async function uniqueOrConflict(what: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    if (/UNIQUE|duplicate key/i.test((err as Error).message)) throw new ArchiveError('conflict', `this store already has ${what}: import into another store, or remove that workspace first`, 'workspace.json');
+    throw err;
+  }
+}
+
 /** A history row keeps its id (incidents' findings cite it); one already in this store is a conflict, not a crash. */
 export async function insertBatch(sink: ArchiveSink, ws: string, row: MonitorBatchRow): Promise<void> {
   try {
@@ -286,7 +296,7 @@ export async function importWorkspace(file: string, openSink: () => Promise<Arch
     for (const m of rows.members) await sink.member(ws, m);
     for (const t of rows.tokens) await sink.token(t);
     for (const h of webhooks) await sink.webhook(ws, { id: h.id, url: h.url, secret: h.secret, purpose: h.purpose, createdAt: h.createdAt });
-    for (const d of rows.deliveries) await sink.delivery(ws, { id: d.id, webhookId: d.webhookId, url: d.origin, event: d.event, status: d.status, attempts: d.attempts, lastStatus: d.lastStatus, lastError: d.lastError, createdAt: d.createdAt, updatedAt: d.updatedAt });
+    for (const d of rows.deliveries) await uniqueOrConflict(`webhook delivery ${d.id}`, () => sink.delivery(ws, { id: d.id, webhookId: d.webhookId, url: d.origin, event: d.event, status: d.status, attempts: d.attempts, lastStatus: d.lastStatus, lastError: d.lastError, createdAt: d.createdAt, updatedAt: d.updatedAt }));
     if (rows.monitored) await sink.markMonitored(ws);
     // The file is read again: whatever it is now must be what was verified, entry for entry.
     const imported = new Set<string>();

@@ -252,6 +252,22 @@ describe('a hostile workspace.json or doc given to workspace import', () => {
     }
   });
 
+  it('refuses rows whose ids another workspace of the store already has (a delivery, a monitor history row) as a conflict, rolling back', async () => {
+    const store = targetStore('target-collide');
+    try {
+      const other = (store.db.prepare('SELECT id FROM workspaces').get() as { id: string }).id;
+      store.saveDelivery(other, { id: 'd-collide', webhookId: 'wh_other', url: 'https://other.example.com', event: 'incident.opened', status: 'delivered', attempts: 1, lastStatus: 200, lastError: null, createdAt: 1, updatedAt: 1 });
+      type Rows = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const delivery = (r: Rows) => void r.deliveries.push({ id: 'd-collide', webhookId: r.webhooks[0].id, origin: 'https://hooks.example.com', event: 'incident.opened', status: 'pending', attempts: 0, lastStatus: null, lastError: null, createdAt: 1, updatedAt: 1 });
+      await refusedBy(store, await written(forged(goodEntries, { rows: delivery }), 'collide-delivery'), 'conflict', /^workspace\.json: this store already has webhook delivery d-collide/, { skipSecrets: true });
+      const firstRow = (JSON.parse(goodEntries.find((e) => e.name === 'monitors/history.jsonl')!.data.toString().split('\n')[0]!) as { id: number }).id;
+      store.db.prepare('INSERT INTO monitor_batches (id, workspace_id, monitor_id, at, data, columns) VALUES (?, ?, ?, ?, ?, ?)').run(firstRow, other, 'mon_other', 1, '{}', null);
+      await refusedBy(store, good, 'conflict', new RegExp(`^monitors/history\\.jsonl: this store already has monitor history row ${firstRow}`), { skipSecrets: true });
+    } finally {
+      store.close();
+    }
+  });
+
   it('refuses a doc or history entry that is not a sound Yjs update, even with the manifest rewritten to match', async () => {
     const store = targetStore('target-yjs');
     try {
