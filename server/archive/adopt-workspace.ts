@@ -9,8 +9,10 @@
  *      stay theirs to edit) and the placeholder member goes, the others get new tokens to be sent
  *      as invites, history snapshots are added (the archive's tokens stay on the desktop);
  *   3. each doc's state is merged into its room as the server, so live clients see it at once.
+ *   4. the workspace doc's meta says the move is done (`movedAt`).
  * A retry after a failure in step 3 finds the members already mapped and merges again (a CRDT
- * merge of the same state changes nothing twice).
+ * merge of the same state changes nothing twice). After step 4 the route merges nothing: an
+ * owner could otherwise write, as the server, what the write policy refuses them.
  */
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
@@ -33,6 +35,9 @@ export interface AdoptResult {
   docs: number;
   invites: { memberId: string; name: string; role: MemberIdentity['role']; token: string }[];
 }
+
+/** Set in the workspace doc's meta (the server's own) when a move has merged every doc. */
+const MOVED_AT = 'movedAt';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -64,6 +69,18 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
   const here = await store.listMembers(ws);
   const archivedIds = new Set(rows.members.map((m) => m.id));
   const retry = caller.memberId === me.id && here.every((m) => archivedIds.has(m.memberId) || m.activeTokens === 0);
+  const docName = (doc: string) => (doc === '' ? ws : `${ws}:${doc}`);
+  if (retry && typeof (await withRoom(ws, async (room) => room.doc.getMap(DOC_KEYS.meta).get(MOVED_AT))) === 'number') {
+    // The move finished: merging as the server again would let an owner write what the write
+    // policy refuses them (records under other members' names). Only the same state again (a
+    // retry whose answer was lost) is answered, and nothing is merged.
+    for (const d of rows.docs) {
+      if (await withRoom(docName(d.doc), async (room) => wouldChange(room.doc, entries.get(d.path)!))) {
+        throw new AdoptConflict(`workspace ${ws} was moved here already; an archive that changes it is not merged (edit it as a member instead)`);
+      }
+    }
+    return { members: rows.members.length, docs: rows.docs.length, invites: [] };
+  }
   const invites: AdoptResult['invites'] = [];
   if (!retry) {
     // Members whose every token was revoked cannot come back; anyone else would find their workspace replaced.
@@ -94,18 +111,32 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
   }
   for (const d of rows.docs) {
     const state = entries.get(d.path)!;
-    const docName = d.doc === '' ? ws : `${ws}:${d.doc}`;
-    await withRoom(docName, (room) =>
+    await withRoom(docName(d.doc), (room) =>
       room.mergeAsServer(state, (doc) => {
         if (d.doc !== '') return;
         // The workspace is this one now, under the team server's name for it; the placeholder
-        // member the caller was before the move is gone.
+        // member the caller was before the move is gone. Only this server says the move is done.
         const meta = doc.getMap(DOC_KEYS.meta);
         if (meta.get('id') !== ws) meta.set('id', ws);
         if (meta.get('name') !== caller.workspaceName) meta.set('name', caller.workspaceName);
+        if (meta.has(MOVED_AT)) meta.delete(MOVED_AT);
         if (caller.memberId !== me.id) doc.getMap(DOC_KEYS.members).delete(caller.memberId);
       }),
     );
   }
+  await withRoom(ws, (room) => room.writeAsServer((doc) => doc.getMap(DOC_KEYS.meta).set(MOVED_AT, now)));
   return { members: rows.members.length, docs: rows.docs.length, invites };
+}
+
+/** Whether merging `state` into `doc` would change it: a struct it lacks, or a delete of something it has. */
+function wouldChange(doc: Y.Doc, state: Uint8Array): boolean {
+  const copy = new Y.Doc({ gc: false });
+  try {
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+    const before = Y.encodeStateAsUpdate(copy);
+    Y.applyUpdate(copy, state);
+    return !Buffer.from(Y.encodeStateAsUpdate(copy)).equals(before);
+  } finally {
+    copy.destroy();
+  }
 }

@@ -26,7 +26,7 @@ import { seal } from '../../server/archive/seal.ts';
 import { PostgresStore } from '../../server/postgres-store.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { ServerStore } from '../../server/store.ts';
-import { createIncident, createNote, initWorkspace, listIncidents } from '../../src/core/workspace/index.ts';
+import { addComment, createIncident, createNote, initWorkspace, listIncidents } from '../../src/core/workspace/index.ts';
 import { type RawEntry, entriesOf, forged, gzOf, gzipMemberEnds, replaced, sha256, tarBoundaries, tarOf } from '../helpers/archive-forge.ts';
 import { type RunningPostgres, serviceOwner, startPostgres } from '../helpers/services.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
@@ -608,6 +608,28 @@ describe('a hostile archive sent to the move route by an owner', () => {
     await synced(there.provider);
     await waitFor(() => listIncidents(there.doc).length === 1, 'the moved incident');
     expect(team.store.listMembers(empty.id).map((m) => m.name).sort()).toEqual(['Ada', 'Bob']);
+
+    // Moved: the same archive again (a retry whose answer was lost) changes nothing and is answered…
+    const same = await adopt(empty.id, empty.token, me, await gzOf(moveEntries));
+    expect(same.status).toBe(200);
+    expect(((await same.json()) as { invites: unknown[] }).invites).toEqual([]);
+    // …but one that would change the workspace is not merged as the server: Ada cannot put a
+    // comment under Bob's name this way, which the write policy refuses her on a socket.
+    const forgedDoc = new Y.Doc();
+    Y.applyUpdate(forgedDoc, moveEntries.find((e) => e.name === 'docs/workspace.update')!.data);
+    const incidentId = listIncidents(forgedDoc)[0]!.id;
+    addComment(forgedDoc, { target: { kind: 'incident', id: incidentId }, body: 'Bob: I approve shipping the drifted model' }, ctx(seeded.bob.memberId, 'Bob'));
+    const forgedNote = new Y.Doc();
+    Y.applyUpdate(forgedNote, moveEntries.find((e) => e.name === noteEntry)!.data);
+    forgedNote.getText('body').insert(0, 'Rewritten by the owner, as the server. ');
+    const roomBefore = sqliteState(teamDir);
+    for (const [entry, bytes] of [['docs/workspace.update', Y.encodeStateAsUpdate(forgedDoc)], [noteEntry, Y.encodeStateAsUpdate(forgedNote)]] as const) {
+      const res = await adopt(empty.id, empty.token, me, await gzOf(forged(replaced(moveEntries, entry, Buffer.from(bytes)))));
+      expect([entry, res.status]).toEqual([entry, 409]);
+      expect(((await res.json()) as { error: string }).error).toMatch(/was moved here already; an archive that changes it is not merged/);
+    }
+    expect(sqliteState(teamDir)).toEqual(roomBefore);
+    expect(JSON.stringify(there.doc.toJSON())).not.toContain('I approve shipping');
   }, 120_000);
 });
 
