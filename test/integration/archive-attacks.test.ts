@@ -776,13 +776,30 @@ describe('online backups in a folder an attacker or a full disk shares', () => {
     const clock = { now: Date.UTC(2026, 11, 2) };
     const { backups, events, metrics } = runner(backupDir, 3, clock);
     try {
-      // The disk fills: the archive being written is a file on a device that is always full.
+      // A link planted at the name the next archive is written under first: never written through.
       clock.now += 60_000;
-      const target = join(folder, backupFileName(ws.id, clock.now));
-      symlinkSync('/dev/full', `${target}.partial`);
+      writeFileSync(join(backupDir, 'victim.txt'), 'not an archive');
+      symlinkSync(join(backupDir, 'victim.txt'), `${join(folder, backupFileName(ws.id, clock.now))}.partial`);
+      const planted = await backups.runNow();
+      expect(planted.written).toContain(join(folder, backupFileName(ws.id, clock.now)));
+      expect(readFileSync(join(backupDir, 'victim.txt'), 'utf8')).toBe('not an archive');
+      expect(lstatSync(join(folder, backupFileName(ws.id, clock.now))).isFile()).toBe(true);
+      rmSync(folder, { recursive: true });
+      mkdirSync(folder);
+
+      // The disk fills: the folder is a 512 KiB file system, and the archive needs 2 MB.
+      clock.now += 60_000;
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k,mode=0700', 'tmpfs', folder]);
+      let fullResult: Awaited<ReturnType<typeof backups.runNow>>;
+      try {
+        fullResult = await backups.runNow();
+        expect(readdirSync(folder)).toEqual([]);
+      } finally {
+        execFileSync('umount', [folder]);
+      }
       // (Every workspace of the server is backed up; this one's folder is the one under attack.)
       const mineOnly = <T extends { written: string[]; failed: { workspaceId: string; error: string }[] }>(run: T) => ({ written: run.written.filter((f) => f.startsWith(folder)), failed: run.failed.filter((f) => f.workspaceId === ws.id) });
-      const full = mineOnly(await backups.runNow());
+      const full = mineOnly(fullResult);
       expect(full.written).toEqual([]);
       expect(full.failed).toEqual([{ workspaceId: ws.id, error: expect.stringMatching(/ENOSPC|no space left/i) as unknown as string }]);
       expect(events.find((e) => e.event === 'backup_failed')).toMatchObject({ workspace: ws.id });
