@@ -29,6 +29,8 @@ import { type ArchiveInput, insertBatch, monitorHistoryRows, readEntries, verify
  * server's thread and held in memory while it is adopted, however small its gzip body was.
  */
 export const ADOPT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024;
+/** …and how many entries it may have (docs and history snapshots: a desktop's workspace has far fewer). */
+export const ADOPT_MAX_ENTRIES = 200_000;
 
 export interface AdoptResult {
   members: number;
@@ -49,7 +51,7 @@ export class AdoptConflict extends Error {
 export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, caller: MemberIdentity, archivedSelf: string, archive: ArchiveInput, now = Date.now()): Promise<AdoptResult> {
   const { store, withRoom } = deps;
   const ws = caller.workspaceId;
-  const limits = { maxTotalBytes: ADOPT_MAX_UNPACKED_BYTES };
+  const limits = { maxTotalBytes: ADOPT_MAX_UNPACKED_BYTES, maxEntries: ADOPT_MAX_ENTRIES };
   const { manifest, rows } = await verifyArchive(archive, limits);
   if (rows.blobs.length > 0) throw new ArchiveError('bad_entry', 'a move sends blobs through the blob API first; this archive carries them', 'workspace.json');
   const me = rows.members.find((m) => m.id === archivedSelf);

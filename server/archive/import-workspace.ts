@@ -26,9 +26,17 @@ export type ArchiveInput = string | Uint8Array;
 
 /** Bounds on what an archive may inflate to, beyond each entry's own (entryLimit). */
 export interface ReadLimits {
-  /** The bytes of all entries together (an archive sent over HTTP is read on the server's thread). */
+  /** The bytes of all entries together, 512 for each header included (an archive sent over HTTP is read on the server's thread). */
   maxTotalBytes?: number;
+  /** How many entries (each is remembered until the manifest is checked); default MAX_ENTRIES. */
+  maxEntries?: number;
 }
+
+/**
+ * Entries an archive may have: a header of 512 zero-size bytes gzips to ~5 bytes, so without a
+ * bound a small file names tens of millions of entries, and remembering them exhausts memory.
+ */
+export const MAX_ENTRIES = 1_000_000;
 
 /**
  * Streams the archive's entries in order. `keep(path)` says which entries to hand over whole;
@@ -42,15 +50,18 @@ export async function readEntries(archive: ArchiveInput, keep: (path: string) =>
   const feed = pipeline(typeof archive === 'string' ? createReadStream(archive) : Readable.from([archive]), gunzip, extract);
   let last: string | undefined;
   let total = 0;
+  let count = 0;
+  const maxEntries = limits.maxEntries ?? MAX_ENTRIES;
   feed.catch(() => {});
   try {
     for await (const entry of extract) {
       const path = entry.header.name;
       if (entry.header.type !== 'file') throw new ArchiveError('bad_entry', `is a ${entry.header.type}, not a file`, path);
       if (!isArchivePath(path)) throw new ArchiveError('bad_entry', 'is not an entry a workspace archive has', path);
+      if (++count > maxEntries) throw new ArchiveError('bad_entry', `is entry ${count}: an archive has at most ${maxEntries}`, path);
       const size = entry.header.size ?? 0;
       if (size > entryLimit(path)) throw new ArchiveError('bad_entry', `is ${size} bytes, more than an entry of its kind may be (${entryLimit(path)})`, path);
-      total += size;
+      total += 512 + size;
       if (limits.maxTotalBytes !== undefined && total > limits.maxTotalBytes) {
         throw new ArchiveError('bad_entry', `takes the archive past ${limits.maxTotalBytes} bytes unpacked, more than this server reads from one archive`, path);
       }

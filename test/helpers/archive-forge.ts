@@ -127,3 +127,29 @@ export function gzipMemberEnds(gz: Buffer): number[] {
   }
   return ends;
 }
+
+/**
+ * A gzipped tar of `count` empty files named `name(i)`, made header by header (a million take a
+ * second): what a small file that names millions of entries looks like.
+ */
+export async function manyEmptyEntries(count: number, name: (i: number) => string): Promise<Buffer> {
+  const template = (await tarOf([{ name: name(0), data: Buffer.alloc(0) }])).subarray(0, 512);
+  const members: Buffer[] = [];
+  const perMember = 10_000;
+  for (let start = 0; start < count; start += perMember) {
+    const n = Math.min(perMember, count - start);
+    const chunk = Buffer.alloc(n * 512);
+    for (let k = 0; k < n; k++) {
+      const h = chunk.subarray(k * 512, (k + 1) * 512);
+      template.copy(h);
+      h.fill(0, 0, 100);
+      h.write(name(start + k), 0, 100, 'utf8');
+      h.fill(' ', 148, 156);
+      let sum = 0;
+      for (let b = 0; b < 512; b++) sum += h[b]!;
+      h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
+    }
+    members.push(gzipSync(chunk, { level: 1 }));
+  }
+  return Buffer.concat(members);
+}

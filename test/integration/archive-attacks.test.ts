@@ -27,7 +27,7 @@ import { PostgresStore } from '../../server/postgres-store.ts';
 import { type SyncServer, startSyncServer } from '../../server/index.ts';
 import { ServerStore } from '../../server/store.ts';
 import { addComment, createIncident, createNote, initWorkspace, listIncidents } from '../../src/core/workspace/index.ts';
-import { type RawEntry, entriesOf, forged, gzOf, gzipMemberEnds, replaced, sha256, tarBoundaries, tarOf } from '../helpers/archive-forge.ts';
+import { type RawEntry, entriesOf, forged, gzOf, gzipMemberEnds, manyEmptyEntries, replaced, sha256, tarBoundaries, tarOf } from '../helpers/archive-forge.ts';
 import { type RunningPostgres, serviceOwner, startPostgres } from '../helpers/services.ts';
 import { connectClient, synced, waitFor } from '../helpers/sync-clients.ts';
 
@@ -405,6 +405,10 @@ describe('a cut, padded, inflated or swapped archive given to workspace import',
       const file = join(dir, 'bomb.tar.gz');
       writeFileSync(file, bomb);
       await refusedBy(store, file, 'bad_entry', new RegExp(`^blobs/${zerosHash}: is 2147483648 bytes, more than an entry of its kind may be`));
+      // A million and one empty entries in a few megabytes: refused at the one past the bound.
+      const many = join(dir, 'many.tar.gz');
+      writeFileSync(many, await manyEmptyEntries(1_000_001, (i) => `history/${i + 1}.update`));
+      await refusedBy(store, many, 'bad_entry', /^history\/1000001\.update: is entry 1000001: an archive has at most 1000000/);
       // A doc entry past its kind's bound, with the manifest listing it as it is.
       const hugeDoc = Buffer.alloc(256 * 1024 * 1024 + 1);
       await refusedBy(store, await written(forged(replaced(goodEntries, 'docs/workspace.update', hugeDoc)), 'huge-doc'), 'bad_entry', /^docs\/workspace\.update: is 268435457 bytes, more than an entry of its kind may be/);
@@ -553,6 +557,7 @@ describe('a hostile archive sent to the move route by an owner', () => {
       for (let m = 0; m < quarter / (1024 * 1024); m++) bombParts.push(zeros);
     }
     const cases: [string, Buffer, number, string, RegExp][] = [
+      ['many', await manyEmptyEntries(200_001, (i) => `history/${i + 1}.update`), 400, 'archive_bad_entry', /^history\/200001\.update: is entry 200001: an archive has at most 200000/],
       ['dotdot', await gzOf([{ name: '../../../../tmp/evil', data: Buffer.from('x') }, ...moveEntries]), 400, 'archive_bad_entry', /^\.\.\/\.\.\/\.\.\/\.\.\/tmp\/evil: is not an entry a workspace archive has/],
       ['absolute', await gzOf([...moveEntries, { name: '/etc/passwd', data: Buffer.from('x') }]), 400, 'archive_bad_entry', /^\/etc\/passwd: is not an entry/],
       ['symlink', await gzOf([{ name: 'docs/workspace.update', data: Buffer.alloc(0), header: { type: 'symlink', linkname: '/etc/shadow' } }, ...moveEntries]), 400, 'archive_bad_entry', /^docs\/workspace\.update: is a symlink/],
