@@ -34,15 +34,22 @@ export function backupFileName(workspaceId: string, at: number): string {
   return `${workspaceId}-${new Date(at).toISOString().replace(/[-:.]/g, '')}.tar.gz`;
 }
 
-/** Parses `90s`, `30m`, `1h`, `2d` into milliseconds; undefined when it is not one of those. */
+/**
+ * The longest period a timer takes: past 2^31 - 1 ms (24.8 days) Node sets the delay to 1 ms,
+ * which would make a monthly backup run back to back.
+ */
+export const MAX_BACKUP_EVERY_MS = 2 ** 31 - 1;
+
+/** Parses `90s`, `30m`, `1h`, `2d` into milliseconds; undefined when it is not one of those, or longer than MAX_BACKUP_EVERY_MS. */
 export function parseEvery(text: string): number | undefined {
   const m = /^(\d+)(s|m|h|d)$/.exec(text.trim());
   if (!m) return undefined;
   const ms = Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
-  return ms > 0 ? ms : undefined;
+  return ms > 0 && ms <= MAX_BACKUP_EVERY_MS ? ms : undefined;
 }
 
 export function startBackups(store: Store, options: BackupOptions, registry: Registry, log: (event: Record<string, unknown>) => void, now: () => number = Date.now): Backups {
+  if (!(options.everyMs >= 1000 && options.everyMs <= MAX_BACKUP_EVERY_MS)) throw new RangeError(`backups every ${options.everyMs} ms: between 1 s and ${MAX_BACKUP_EVERY_MS} ms (24.8 days)`);
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const lastSuccess = new Gauge({ name: 'driftdesk_backup_last_success_timestamp_seconds', help: 'When the last backup run that archived every workspace ended', registers: [registry] });
   const lastFailure = new Gauge({ name: 'driftdesk_backup_last_failure_timestamp_seconds', help: 'When a workspace last failed to back up', registers: [registry] });

@@ -38,9 +38,12 @@ let good: string;
 let goodEntries: RawEntry[];
 let seeded: ReturnType<typeof seed>;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** The real CLI; one still running after `timeoutMs` (a server that started) is stopped, and its code is null. */
+function cli(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['bin/driftdesk', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.on('exit', () => clearTimeout(timer));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -764,6 +767,16 @@ describe('online backups in a folder an attacker or a full disk shares', () => {
       await backups.stop();
     }
   });
+
+  it('a backup period a timer cannot hold (past 24.8 days) is a usage error, not backups every millisecond', async () => {
+    for (const every of ['25d', '30d', '999999999d']) {
+      const r = await cli(['server', '--port', '0', '--data', join(dir, 'every-data'), '--backup-dir', join(dir, 'every-backups'), '--backup-every', every], {}, 8_000);
+      expect([every, r.code]).toEqual([every, 2]);
+      expect(r.stderr).toContain(`--backup-every takes a duration like 30m, 1h or 1d, at most 24d, got ${every}`);
+    }
+    expect(existsSync(join(dir, 'every-backups'))).toBe(false);
+    expect(() => startBackups(server.store, { dir: join(dir, 'every-backups'), everyMs: 30 * 86_400_000, keep: 1 }, new Registry(), () => {})).toThrow(/between 1 s and 2147483647 ms/);
+  }, 60_000);
 
   it('a disk that fills mid-archive or a folder that turns unwritable is reported, leaves no .partial, and the server and the next run go on', async () => {
     const ws = server.store.createWorkspace('Full disk', 'Ada');
