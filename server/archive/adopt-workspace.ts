@@ -31,6 +31,9 @@ import { type ArchiveInput, insertBatch, monitorHistoryRows, readEntries, verify
 export const ADOPT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024;
 /** …and how many entries it may have (docs and history snapshots: a desktop's workspace has far fewer). */
 export const ADOPT_MAX_ENTRIES = 200_000;
+/** Members a move brings (each gets an invite token) and monitor history rows (each a row written on the server's thread). */
+export const ADOPT_MAX_MEMBERS = 10_000;
+export const ADOPT_MAX_HISTORY_ROWS = 250_000;
 
 export interface AdoptResult {
   members: number;
@@ -54,6 +57,12 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
   const limits = { maxTotalBytes: ADOPT_MAX_UNPACKED_BYTES, maxEntries: ADOPT_MAX_ENTRIES };
   const { manifest, rows } = await verifyArchive(archive, limits);
   if (rows.blobs.length > 0) throw new ArchiveError('bad_entry', 'a move sends blobs through the blob API first; this archive carries them', 'workspace.json');
+  // Each member is a token to make and rows to write, each history row a row, in one transaction
+  // on the server's thread: a few hundred kilobytes listing 100,000 members held it for 3.5 s.
+  if (rows.members.length > ADOPT_MAX_MEMBERS) throw new ArchiveError('bad_entry', `lists ${rows.members.length} members; a move brings at most ${ADOPT_MAX_MEMBERS}`, 'workspace.json');
+  if ((rows.monitorHistory?.rows ?? 0) > ADOPT_MAX_HISTORY_ROWS) {
+    throw new ArchiveError('bad_entry', `lists ${rows.monitorHistory!.rows} monitor history rows; a move brings at most ${ADOPT_MAX_HISTORY_ROWS} (import the workspace with driftdesk workspace import instead)`, 'workspace.json');
+  }
   const me = rows.members.find((m) => m.id === archivedSelf);
   if (!me) throw new ArchiveError('bad_entry', `the archive has no member ${archivedSelf}`, 'workspace.json');
   const hashes = new Map(manifest.entries.map((e) => [e.path, e.sha256]));
@@ -104,7 +113,7 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
       }
       await sink.retireMember(ws, caller.memberId, me.id);
       for (const s of rows.snapshots) await sink.snapshot(ws, s.doc, s.createdAt, entries.get(s.path)!);
-      if (rows.monitorHistory) for (const row of monitorHistoryRows(entries.get(rows.monitorHistory.path)!)) await insertBatch(sink, ws, row);
+      if (rows.monitorHistory) for (const row of monitorHistoryRows(entries.get(rows.monitorHistory.path)!, rows.monitorHistory.rows)) await insertBatch(sink, ws, row);
       await sink.commit();
     } catch (err) {
       await sink.rollback();

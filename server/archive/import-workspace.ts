@@ -216,8 +216,8 @@ function retarget(state: Uint8Array, workspaceId: string): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
-/** The rows of monitors/history.jsonl, each checked; a bad line is named by its number. */
-export function monitorHistoryRows(data: Buffer): MonitorBatchRow[] {
+/** The rows of monitors/history.jsonl, each checked, as many as workspace.json says; a bad line is named by its number. */
+export function monitorHistoryRows(data: Buffer, declared: number): MonitorBatchRow[] {
   const lines = data.toString('utf8').split('\n');
   const out: MonitorBatchRow[] = [];
   const ids = new Set<number>();
@@ -235,6 +235,7 @@ export function monitorHistoryRows(data: Buffer): MonitorBatchRow[] {
     ids.add(r.data.id);
     out.push(r.data);
   });
+  if (out.length !== declared) throw new ArchiveError('bad_entry', `holds ${out.length} rows; workspace.json says ${declared}`, 'monitors/history.jsonl');
   return out;
 }
 
@@ -331,7 +332,7 @@ export async function importWorkspace(file: string, openSink: () => Promise<Arch
       } else if (blobAt.has(e.path)) {
         await sink.blob(ws, e.sha256, blobAt.get(e.path)!, bytes);
       } else if (e.path === rows.monitorHistory?.path) {
-        for (const row of monitorHistoryRows(e.data)) await insertBatch(sink, ws, row);
+        for (const row of monitorHistoryRows(e.data, rows.monitorHistory.rows)) await insertBatch(sink, ws, row);
       } else {
         throw new ArchiveError('tampered', 'is not listed in workspace.json', e.path);
       }

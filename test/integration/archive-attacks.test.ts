@@ -497,6 +497,9 @@ describe('the import command and PostgreSQL', () => {
         // Found in the second pass, after rows are written in the transaction: rolled back.
         await refused(await written(forged(replaced(goodEntries, 'history/2.update', Buffer.from('garbage'))), 'pg-history'), /^history\/2\.update: is not a sound Yjs document/);
         await refused(await written(forged(replaced(goodEntries, 'monitors/history.jsonl', Buffer.from('{"id":1,"monitorId":"m","at":1,"data":"{}","columns":null}\n{"__proto__":{"id":2}}\n'))), 'pg-jsonl'), /^monitors\/history\.jsonl: line 2: id: /);
+        // More rows than workspace.json says (the summary and the move route's bound go by what it says).
+        const jsonl = goodEntries.find((e) => e.name === 'monitors/history.jsonl')!.data;
+        await refused(await written(forged(replaced(goodEntries, 'monitors/history.jsonl', Buffer.concat([jsonl, Buffer.from('{"id":999,"monitorId":"m","at":1,"data":"{}","columns":null}\n')]))), 'pg-jsonl-more'), /^monitors\/history\.jsonl: holds 4 rows; workspace\.json says 3/);
         const swapped = join(dir, 'pg-swap.tar.gz');
         writeFileSync(swapped, await gzOf(goodEntries));
         const gone = await gzOf(goodEntries.filter((e) => e.name !== 'monitors/history.jsonl'));
@@ -561,6 +564,8 @@ describe('a hostile archive sent to the move route by an owner', () => {
     }
     const cases: [string, Buffer, number, string, RegExp][] = [
       ['many', await manyEmptyEntries(200_001, (i) => `history/${i + 1}.update`), 400, 'archive_bad_entry', /^history\/200001\.update: is entry 200001: an archive has at most 200000/],
+      ['members', await gzOf(forged(moveEntries, { rows: (r) => void (r.members as unknown[]).push(...Array.from({ length: 10_000 }, (_, i) => ({ id: `m_extra${i}`, name: `M${i}`, role: 'viewer', createdAt: 1 }))) })), 400, 'archive_bad_entry', /^workspace\.json: lists 10002 members; a move brings at most 10000/],
+      ['history-rows', await gzOf(forged(replaced(moveEntries, 'monitors/history.jsonl', Buffer.from(Array.from({ length: 250_001 }, (_, i) => `{"id":${i + 1},"monitorId":"m","at":1,"data":"","columns":null}`).join('\n'))), { rows: (r) => void ((r.monitorHistory as { rows: number }).rows = 250_001) })), 400, 'archive_bad_entry', /^workspace\.json: lists 250001 monitor history rows; a move brings at most 250000/],
       ['dotdot', await gzOf([{ name: '../../../../tmp/evil', data: Buffer.from('x') }, ...moveEntries]), 400, 'archive_bad_entry', /^\.\.\/\.\.\/\.\.\/\.\.\/tmp\/evil: is not an entry a workspace archive has/],
       ['absolute', await gzOf([...moveEntries, { name: '/etc/passwd', data: Buffer.from('x') }]), 400, 'archive_bad_entry', /^\/etc\/passwd: is not an entry/],
       ['symlink', await gzOf([{ name: 'docs/workspace.update', data: Buffer.alloc(0), header: { type: 'symlink', linkname: '/etc/shadow' } }, ...moveEntries]), 400, 'archive_bad_entry', /^docs\/workspace\.update: is a symlink/],
