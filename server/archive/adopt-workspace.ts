@@ -66,6 +66,7 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
   const me = rows.members.find((m) => m.id === archivedSelf);
   if (!me) throw new ArchiveError('bad_entry', `the archive has no member ${archivedSelf}`, 'workspace.json');
   const hashes = new Map(manifest.entries.map((e) => [e.path, e.sha256]));
+  const docName = (doc: string) => (doc === '' ? ws : `${ws}:${doc}`);
   const entries = new Map<string, Buffer>();
   await readEntries(archive, (p) => p !== 'manifest.json' && p !== 'workspace.json', async (e) => void entries.set(e.path, e.data!), limits);
   // Merged as the server, past the checks a client's update gets: each must be a sound doc state
@@ -80,7 +81,6 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
   const here = await store.listMembers(ws);
   const archivedIds = new Set(rows.members.map((m) => m.id));
   const retry = caller.memberId === me.id && here.every((m) => archivedIds.has(m.memberId) || m.activeTokens === 0);
-  const docName = (doc: string) => (doc === '' ? ws : `${ws}:${doc}`);
   if (retry && typeof (await withRoom(ws, async (room) => room.doc.getMap(DOC_KEYS.meta).get(MOVED_AT))) === 'number') {
     // The move finished: merging as the server again would let an owner write what the write
     // policy refuses them (records under other members' names). Only the same state again (a
@@ -94,6 +94,11 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
   }
   const invites: AdoptResult['invites'] = [];
   if (!retry) {
+    // Into empty rooms, under this server's doc size limit (a retry's were measured the first time).
+    for (const d of rows.docs) {
+      const bytes = entries.get(d.path)!.byteLength;
+      if (!(await withRoom(docName(d.doc), async (room) => room.fitsMerge(bytes)))) throw new ArchiveError('bad_entry', `is ${bytes} bytes, more than a doc on this server may hold`, d.path);
+    }
     // Members whose every token was revoked cannot come back; anyone else would find their workspace replaced.
     const others = here.filter((m) => m.memberId !== caller.memberId && m.activeTokens > 0);
     if (others.length > 0) throw new AdoptConflict(`workspace ${ws} already has other members (${others.map((m) => m.name).join(', ')}): a workspace is moved into an empty one`);

@@ -551,6 +551,11 @@ describe('a hostile archive sent to the move route by an owner', () => {
     disposers.push(olga.dispose, oscar.dispose);
     await Promise.all([synced(olga.provider), synced(oscar.provider)]);
     const empty = team.store.createWorkspace('Churn (team)', 'Ada');
+    // Its room loaded first (its own first write, the server's upkeep, is not the archive's).
+    const owner = connectClient(team.url, empty.id, empty.token);
+    await synced(owner.provider);
+    await team.flushed();
+    owner.dispose();
     const me = seeded.ws.memberId;
     const noteEntry = moveEntries.find((e) => e.name.startsWith('docs/note/'))!.name;
     // Zeros that inflate past what the route reads (1 GiB) in five history entries of 250 MiB, each
@@ -644,6 +649,24 @@ describe('a hostile archive sent to the move route by an owner', () => {
     expect(sqliteState(teamDir)).toEqual(roomBefore);
     expect(JSON.stringify(there.doc.toJSON())).not.toContain('I approve shipping');
   }, 120_000);
+
+  it('refuses a doc larger than the team server lets a doc grow, before any member is added', async () => {
+    const small = await startSyncServer({ port: 0, dataDir: join(dir, 'team-small'), snapshotEveryMs: 0, limits: { maxDocBytes: 256 } });
+    try {
+      const doc = moveEntries.find((e) => e.name === 'docs/workspace.update')!;
+      expect(doc.data.byteLength).toBeGreaterThan(256);
+      const target = small.store.createWorkspace('Small', 'Ada');
+      const before = small.store.listMembers(target.id);
+      const res = await fetch(`${small.url}/api/v1/workspaces/${target.id}/adopt/${seeded.ws.memberId}`, {
+        method: 'POST', body: new Uint8Array(await gzOf(moveEntries)), headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/gzip' },
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(new RegExp(`^docs/workspace\\.update: is ${doc.data.byteLength} bytes, more than a doc on this server may hold`));
+      expect(small.store.listMembers(target.id)).toEqual(before);
+    } finally {
+      await small.close();
+    }
+  });
 });
 
 describe('a hostile archive sent to the move route of a team server on PostgreSQL', () => {
