@@ -307,6 +307,9 @@ describe('a cut, padded, inflated or swapped archive given to workspace import',
       const plain = await tarOf(goodEntries);
       const { headers, data, end } = tarBoundaries(plain);
       expect(data.map((d) => d.name)).toEqual(goodEntries.map((e) => e.name));
+      // Every refusal closes the archive file it opened (a server or a CLI refusing many keeps no descriptors).
+      const openFiles = () => readdirSync('/proc/self/fd').length;
+      const filesBefore = openFiles();
       const cuts = new Set<number>();
       for (const h of headers) [h, h + 1, h + 100, h + 511].forEach((c) => cuts.add(c));
       for (const d of data) [d.at + 1, d.at + Math.floor(d.size / 2), d.at + d.size - 1, d.at + d.size].forEach((c) => cuts.add(c));
@@ -326,6 +329,7 @@ describe('a cut, padded, inflated or swapped archive given to workspace import',
         expect(['truncated', 'not_an_archive']).toContain((err as ArchiveError).code);
         expect((err as Error).message).toMatch(/cut short or corrupt|is not a Driftdesk workspace archive/);
       }
+      expect(openFiles()).toBeLessThanOrEqual(filesBefore + 2);
       // Every entry there, only the end-of-archive blocks missing: nothing is lost, so it imports, whole.
       const file = join(dir, 'no-end-blocks.tar.gz');
       writeFileSync(file, gzipSync(plain.subarray(0, end)));
