@@ -110,7 +110,9 @@ export async function verifyArchive(file: ArchiveInput, limits: ReadLimits = {})
     }
   }, limits);
   if (!manifestBytes) throw new ArchiveError('truncated', 'the archive has no manifest.json (it is cut short, or not a workspace archive)');
-  const rawManifest = parseJson(manifestBytes, 'manifest.json') as { format?: unknown; version?: unknown };
+  const parsedManifest = parseJson(manifestBytes, 'manifest.json');
+  // `null` is JSON too: only an object has a format to read.
+  const rawManifest = (typeof parsedManifest === 'object' && parsedManifest !== null ? parsedManifest : {}) as { format?: unknown; version?: unknown };
   if (rawManifest.format !== ARCHIVE_FORMAT) throw new ArchiveError('not_an_archive', 'is not a Driftdesk workspace archive manifest', 'manifest.json');
   if (typeof rawManifest.version === 'number' && rawManifest.version > ARCHIVE_VERSION) {
     throw new ArchiveError('newer_format', `archive format ${rawManifest.version} is newer than this Driftdesk reads (${ARCHIVE_VERSION}); import it with a newer Driftdesk`, 'manifest.json');

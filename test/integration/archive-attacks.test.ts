@@ -177,6 +177,11 @@ describe('a hostile archive given to workspace import', () => {
       // The same name twice: the same bytes, then different bytes (the manifest matching the first).
       await refusedBy(store, await written(forged([doc, ...goodEntries]), 'dup-same'), 'tampered', /^docs\/workspace\.update: appears twice/);
       await refusedBy(store, await written(forged([...goodEntries.slice(0, -1), { name: doc.name, data: other }, goodEntries.at(-1)!]), 'dup-other'), 'tampered', /^docs\/workspace\.update: appears twice/);
+      // A manifest that is JSON but no object, or an object of the wrong shape.
+      for (const [i, manifest] of ['null', '[]', '"driftdesk-workspace-archive"', '{"format":"driftdesk-workspace-archive","version":1,"workspaceId":"x","exportedAt":1,"entries":{}}', '{"format":"driftdesk-workspace-archive","version":"1"}'].entries()) {
+        const file = await written(replaced(goodEntries, 'manifest.json', Buffer.from(manifest)), `manifest-${i}`);
+        await refusedBy(store, file, ['not_an_archive', 'bad_entry'], /^manifest\.json: (is not a Driftdesk workspace archive manifest|entries: |version: )/);
+      }
       // manifest.json twice: the second would otherwise win.
       await refusedBy(store, await written([...goodEntries, goodEntries.at(-1)!], 'dup-manifest'), 'tampered', /^manifest\.json: appears twice/);
       // Longer and shorter than the manifest says (its hash left as it was, and then matching too).
