@@ -212,6 +212,7 @@ describe('the import command and PostgreSQL', () => {
       try {
         const other = await store.createWorkspace('Someone else', 'Eve');
         await store.appendUpdate(other.id, Y.encodeStateAsUpdate(new Y.Doc()));
+        await store.saveDelivery(other.id, { id: 'd-collide', webhookId: 'wh_other', url: 'https://other.example.com', event: 'incident.opened', status: 'delivered', attempts: 1, lastStatus: 200, lastError: null, createdAt: 1, updatedAt: 1 });
         const before = await pgState(pgdb.url);
         const refused = async (file: string, message: RegExp) => {
           const err = await importWorkspace(file, () => store.openArchiveSink(), { skipSecrets: true }).then(() => null, (e: unknown) => e);
@@ -234,6 +235,8 @@ describe('the import command and PostgreSQL', () => {
         }, { skipSecrets: true }).then(() => null, (e: unknown) => e);
         expect((err as Error).message).toMatch(/^monitors\/history\.jsonl: was gone when the archive was read again/);
         expect(await pgState(pgdb.url)).toEqual(before);
+        // A row another workspace has: PostgreSQL aborts the transaction; it is rolled back and named.
+        await refused(await written(forged(goodEntries, { rows: (r) => void (r.deliveries as unknown[]).push({ id: 'd-collide', webhookId: (r.webhooks as { id: string }[])[0]!.id, origin: 'https://hooks.example.com', event: 'incident.opened', status: 'pending', attempts: 0, lastStatus: null, lastError: null, createdAt: 1, updatedAt: 1 }) }), 'pg-delivery'), /^workspace\.json: this store already has webhook delivery d-collide/);
         // Found in the first pass: the transaction never begins.
         await refused(await written(forged(goodEntries, { rows: (r) => void (r.members as unknown[]).push((r.members as unknown[])[0]) }), 'pg-member-twice'), /^workspace\.json: lists member .* twice/);
         // The good archive still imports after all of that.
