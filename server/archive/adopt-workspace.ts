@@ -122,6 +122,8 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
       await sink.commit();
     } catch (err) {
       await sink.rollback();
+      // Another process moving into this workspace at the same moment wrote these rows first.
+      if (/UNIQUE|duplicate key/i.test((err as Error).message)) throw new AdoptConflict(`another move into workspace ${ws} wrote its members first: try again, it answers once that move is done`);
       throw err;
     }
   }

@@ -207,11 +207,40 @@ describe('a hostile archive sent to the move route of a team server on PostgreSQ
         expect(answer.error, name).toMatch(message);
         expect(await pgState(pgdb.url), name).toEqual(before);
       }
-      const ok = await fetch(`${pgTeam.url}/api/v1/workspaces/${empty.id}/adopt/${seeded.ws.memberId}`, {
-        method: 'POST', body: new Uint8Array(await gzOf(entries)), headers: { authorization: `Bearer ${empty.token}`, 'content-type': 'application/gzip' },
-      });
-      expect(ok.status).toBe(200);
+      // The real archive sent three times at once (a double click, a retrying proxy): one move, no
+      // 500; the others were asked as the member the move retired, so they are told it is taken.
+      const body = new Uint8Array(await gzOf(entries));
+      const answers = await Promise.all([0, 1, 2].map(() => fetch(`${pgTeam.url}/api/v1/workspaces/${empty.id}/adopt/${seeded.ws.memberId}`, {
+        method: 'POST', body, headers: { authorization: `Bearer ${empty.token}`, 'content-type': 'application/gzip' },
+      })));
+      const results = await Promise.all(answers.map(async (r) => ({ status: r.status, body: (await r.json()) as { invites?: unknown[]; error?: string } })));
+      expect(results.map((r) => r.status).sort(), JSON.stringify(results)).toEqual([200, 409, 409]);
+      expect(results.filter((r) => r.status === 200).map((r) => r.body.invites?.length)).toEqual([1]);
       expect((await pgTeam.store.listMembers(empty.id)).map((m) => m.name).sort()).toEqual(['Ada', 'Bob']);
+
+      // Two server processes on one database, each sent the move at once: one moves it, the other
+      // is told the workspace is taken (PostgreSQL refusing its rows is a 409 too, never a 500).
+      const second = await startSyncServer({ port: 0, store: await PostgresStore.open(pgdb.url), snapshotEveryMs: 0 });
+      try {
+        const fresh = await pgTeam.store.createWorkspace('Churn (team, again)', 'Ada');
+        // Another desktop's workspace: its own member ids, and no monitor history (whose row ids,
+        // kept as they are, would be taken by the first move's).
+        const otherBody = new Uint8Array(await gzOf(forged(entries.filter((e) => e.name !== 'monitors/history.jsonl'), {
+          rows: (r) => {
+            for (const m of r.members as { id: string }[]) m.id = `${m.id}_2`;
+            for (const t of r.tokens as { memberId: string }[]) t.memberId = `${t.memberId}_2`;
+            delete r.monitorHistory;
+          },
+        })));
+        const both = await Promise.all([pgTeam, second].map((srv) => fetch(`${srv.url}/api/v1/workspaces/${fresh.id}/adopt/${seeded.ws.memberId}_2`, {
+          method: 'POST', body: otherBody, headers: { authorization: `Bearer ${fresh.token}`, 'content-type': 'application/gzip' },
+        })));
+        const raced = await Promise.all(both.map(async (r) => ({ status: r.status, body: await r.text() })));
+        expect(raced.map((r) => r.status).sort(), JSON.stringify(raced)).toEqual([200, 409]);
+        expect((await pgTeam.store.listMembers(fresh.id)).map((m) => m.name).sort()).toEqual(['Ada', 'Bob']);
+      } finally {
+        await second.close();
+      }
     } finally {
       await pgTeam.close();
     }
