@@ -6,7 +6,7 @@
  * `/metrics` and in the log.
  */
 import { mkdirSync } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { exportWorkspace } from './archive/export-workspace.ts';
@@ -34,15 +34,22 @@ export function backupFileName(workspaceId: string, at: number): string {
   return `${workspaceId}-${new Date(at).toISOString().replace(/[-:.]/g, '')}.tar.gz`;
 }
 
-/** Parses `90s`, `30m`, `1h`, `2d` into milliseconds; undefined when it is not one of those. */
+/**
+ * The longest period a timer takes: past 2^31 - 1 ms (24.8 days) Node sets the delay to 1 ms,
+ * which would make a monthly backup run back to back.
+ */
+export const MAX_BACKUP_EVERY_MS = 2 ** 31 - 1;
+
+/** Parses `90s`, `30m`, `1h`, `2d` into milliseconds; undefined when it is not one of those, or longer than MAX_BACKUP_EVERY_MS. */
 export function parseEvery(text: string): number | undefined {
   const m = /^(\d+)(s|m|h|d)$/.exec(text.trim());
   if (!m) return undefined;
   const ms = Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
-  return ms > 0 ? ms : undefined;
+  return ms > 0 && ms <= MAX_BACKUP_EVERY_MS ? ms : undefined;
 }
 
 export function startBackups(store: Store, options: BackupOptions, registry: Registry, log: (event: Record<string, unknown>) => void, now: () => number = Date.now): Backups {
+  if (!(options.everyMs >= 1000 && options.everyMs <= MAX_BACKUP_EVERY_MS)) throw new RangeError(`backups every ${options.everyMs} ms: between 1 s and ${MAX_BACKUP_EVERY_MS} ms (24.8 days)`);
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const lastSuccess = new Gauge({ name: 'driftdesk_backup_last_success_timestamp_seconds', help: 'When the last backup run that archived every workspace ended', registers: [registry] });
   const lastFailure = new Gauge({ name: 'driftdesk_backup_last_failure_timestamp_seconds', help: 'When a workspace last failed to back up', registers: [registry] });
@@ -53,16 +60,25 @@ export function startBackups(store: Store, options: BackupOptions, registry: Reg
 
   // Asynchronous, as everything a run does on the server's thread: removing an old archive of
   // hundreds of MB frees its blocks, which a synchronous unlink would make the event loop wait for.
-  const prune = async (folder: string, workspaceId: string, runStarted: number) => {
+  // Only what a run writes is counted and removed: a plain file named as one of this workspace's
+  // archives, stamped no later than this run (so the archive just written is always among the
+  // kept). A link, a folder or anything else in the folder is a person's, and stays.
+  const prune = async (folder: string, workspaceId: string, runStarted: number, runStamp: string) => {
     const files = await readdir(folder);
-    const mine = files.filter((f) => ARCHIVE.exec(f)?.[1] === workspaceId).sort();
+    const plainFile = async (f: string) => (await lstat(join(folder, f)).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err))));
+    const mine: string[] = [];
+    for (const f of files) {
+      const m = ARCHIVE.exec(f);
+      if (m?.[1] === workspaceId && m[2]! <= runStamp && (await plainFile(f))?.isFile()) mine.push(f);
+    }
+    mine.sort();
     for (const old of mine.slice(0, Math.max(0, mine.length - options.keep))) await rm(join(folder, old), { force: true });
     // A `.partial` untouched since before this run began was cut short by a kill; one being
     // written now (another process sharing the folder) has a newer mtime and is left alone.
     for (const f of files) {
       if (PARTIAL.exec(f)?.[1] !== workspaceId) continue;
-      const at = (await stat(join(folder, f)).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err))))?.mtimeMs;
-      if (at !== undefined && at < runStarted) await rm(join(folder, f), { force: true });
+      const st = await plainFile(f);
+      if (st?.isFile() && st.mtimeMs < runStarted) await rm(join(folder, f), { force: true });
     }
   };
 
@@ -74,17 +90,18 @@ export function startBackups(store: Store, options: BackupOptions, registry: Reg
     for (const workspaceId of await store.workspaceIds()) {
       if (stopped) break;
       const folder = join(options.dir, workspaceId);
+      const fileName = backupFileName(workspaceId, started);
       try {
         await mkdir(folder, { recursive: true, mode: 0o700 });
         const source = await store.openArchiveSource(workspaceId);
         try {
-          const summary = await exportWorkspace(source, join(folder, backupFileName(workspaceId, started)), { now: started });
+          const summary = await exportWorkspace(source, join(folder, fileName), { now: started });
           result.written.push(summary.file);
           written.inc();
         } finally {
           await source.close();
         }
-        await prune(folder, workspaceId, startedWall);
+        await prune(folder, workspaceId, startedWall, ARCHIVE.exec(fileName)![2]!);
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
         result.failed.push({ workspaceId, error });

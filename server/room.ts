@@ -381,6 +381,11 @@ export class Room {
    * transaction (a workspace moved here: server/archive/adopt-workspace.ts); resolves once
    * persisted. Live clients get it as any change.
    */
+  /** Whether a state of `bytes` merged in keeps the doc under the size limit (the move route asks before it writes anything). */
+  fitsMerge(bytes: number): boolean {
+    return this.hasRoomFor(bytes);
+  }
+
   async mergeAsServer(state: Uint8Array, adjust: (doc: Y.Doc) => void = () => {}): Promise<void> {
     this.doc.transact(() => {
       Y.applyUpdate(this.doc, state);

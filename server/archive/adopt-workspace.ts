@@ -9,21 +9,42 @@
  *      stay theirs to edit) and the placeholder member goes, the others get new tokens to be sent
  *      as invites, history snapshots are added (the archive's tokens stay on the desktop);
  *   3. each doc's state is merged into its room as the server, so live clients see it at once.
+ *   4. the workspace doc's meta says the move is done (`movedAt`).
  * A retry after a failure in step 3 finds the members already mapped and merges again (a CRDT
- * merge of the same state changes nothing twice).
+ * merge of the same state changes nothing twice). After step 4 the route merges nothing: an
+ * owner could otherwise write, as the server, what the write policy refuses them.
  */
+import { createHash } from 'node:crypto';
+import * as Y from 'yjs';
 import { DOC_KEYS } from '../../src/core/workspace/index.ts';
 import type { WithRoom } from '../room.ts';
 import type { MemberIdentity, Store } from '../store-contract.ts';
 import { hashToken, newToken } from '../tokens.ts';
+import { checkUpdateStructure } from '../update-structure.ts';
 import { ArchiveError } from './archive-format.ts';
 import { type ArchiveInput, insertBatch, monitorHistoryRows, readEntries, verifyArchive } from './import-workspace.ts';
+
+/**
+ * What one archive sent to the move route may unpack to, all entries together: it is read on the
+ * server's thread and held in memory while it is adopted, however small its gzip body was.
+ */
+export const ADOPT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024;
+/** …and how many entries it may have (docs and history snapshots: a desktop's workspace has far fewer). */
+export const ADOPT_MAX_ENTRIES = 200_000;
+/** Members a move brings (each gets an invite token) and monitor history rows (each a row written on the server's thread). */
+export const ADOPT_MAX_MEMBERS = 10_000;
+export const ADOPT_MAX_HISTORY_ROWS = 250_000;
 
 export interface AdoptResult {
   members: number;
   docs: number;
   invites: { memberId: string; name: string; role: MemberIdentity['role']; token: string }[];
 }
+
+/** Set in the workspace doc's meta (the server's own) when a move has merged every doc. */
+const MOVED_AT = 'movedAt';
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** Refused because of what is already here (409), not because of the archive (400). */
 export class AdoptConflict extends Error {
@@ -33,18 +54,51 @@ export class AdoptConflict extends Error {
 export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, caller: MemberIdentity, archivedSelf: string, archive: ArchiveInput, now = Date.now()): Promise<AdoptResult> {
   const { store, withRoom } = deps;
   const ws = caller.workspaceId;
-  const { rows } = await verifyArchive(archive);
+  const limits = { maxTotalBytes: ADOPT_MAX_UNPACKED_BYTES, maxEntries: ADOPT_MAX_ENTRIES };
+  const { manifest, rows } = await verifyArchive(archive, limits);
   if (rows.blobs.length > 0) throw new ArchiveError('bad_entry', 'a move sends blobs through the blob API first; this archive carries them', 'workspace.json');
+  // Each member is a token to make and rows to write, each history row a row, in one transaction
+  // on the server's thread: a few hundred kilobytes listing 100,000 members held it for 3.5 s.
+  if (rows.members.length > ADOPT_MAX_MEMBERS) throw new ArchiveError('bad_entry', `lists ${rows.members.length} members; a move brings at most ${ADOPT_MAX_MEMBERS}`, 'workspace.json');
+  if ((rows.monitorHistory?.rows ?? 0) > ADOPT_MAX_HISTORY_ROWS) {
+    throw new ArchiveError('bad_entry', `lists ${rows.monitorHistory!.rows} monitor history rows; a move brings at most ${ADOPT_MAX_HISTORY_ROWS} (import the workspace with driftdesk workspace import instead)`, 'workspace.json');
+  }
   const me = rows.members.find((m) => m.id === archivedSelf);
   if (!me) throw new ArchiveError('bad_entry', `the archive has no member ${archivedSelf}`, 'workspace.json');
+  const hashes = new Map(manifest.entries.map((e) => [e.path, e.sha256]));
+  const docName = (doc: string) => (doc === '' ? ws : `${ws}:${doc}`);
   const entries = new Map<string, Buffer>();
-  await readEntries(archive, (p) => p !== 'manifest.json' && p !== 'workspace.json', async (e) => void entries.set(e.path, e.data!));
+  await readEntries(archive, (p) => p !== 'manifest.json' && p !== 'workspace.json', async (e) => void entries.set(e.path, e.data!), limits);
+  // Merged as the server, past the checks a client's update gets: each must be a sound doc state
+  // on its own (the bytes were verified against the manifest once; they are in memory since).
+  for (const path of [...rows.docs.map((d) => d.path), ...rows.snapshots.map((s) => s.path)]) {
+    const bytes = entries.get(path);
+    if (!bytes || sha256(bytes) !== hashes.get(path)) throw new ArchiveError('tampered', 'changed while it was being read', path);
+    const verdict = checkUpdateStructure(new Y.Doc({ gc: false }), bytes);
+    if (verdict.kind === 'bad') throw new ArchiveError('bad_entry', `is not a sound Yjs document (${verdict.reason})`, path);
+  }
 
   const here = await store.listMembers(ws);
   const archivedIds = new Set(rows.members.map((m) => m.id));
   const retry = caller.memberId === me.id && here.every((m) => archivedIds.has(m.memberId) || m.activeTokens === 0);
+  if (retry && typeof (await withRoom(ws, async (room) => room.doc.getMap(DOC_KEYS.meta).get(MOVED_AT))) === 'number') {
+    // The move finished: merging as the server again would let an owner write what the write
+    // policy refuses them (records under other members' names). Only the same state again (a
+    // retry whose answer was lost) is answered, and nothing is merged.
+    for (const d of rows.docs) {
+      if (await withRoom(docName(d.doc), async (room) => wouldChange(room.doc, entries.get(d.path)!))) {
+        throw new AdoptConflict(`workspace ${ws} was moved here already; an archive that changes it is not merged (edit it as a member instead)`);
+      }
+    }
+    return { members: rows.members.length, docs: rows.docs.length, invites: [] };
+  }
   const invites: AdoptResult['invites'] = [];
   if (!retry) {
+    // Into empty rooms, under this server's doc size limit (a retry's were measured the first time).
+    for (const d of rows.docs) {
+      const bytes = entries.get(d.path)!.byteLength;
+      if (!(await withRoom(docName(d.doc), async (room) => room.fitsMerge(bytes)))) throw new ArchiveError('bad_entry', `is ${bytes} bytes, more than a doc on this server may hold`, d.path);
+    }
     // Members whose every token was revoked cannot come back; anyone else would find their workspace replaced.
     const others = here.filter((m) => m.memberId !== caller.memberId && m.activeTokens > 0);
     if (others.length > 0) throw new AdoptConflict(`workspace ${ws} already has other members (${others.map((m) => m.name).join(', ')}): a workspace is moved into an empty one`);
@@ -64,27 +118,43 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
       }
       await sink.retireMember(ws, caller.memberId, me.id);
       for (const s of rows.snapshots) await sink.snapshot(ws, s.doc, s.createdAt, entries.get(s.path)!);
-      if (rows.monitorHistory) for (const row of monitorHistoryRows(entries.get(rows.monitorHistory.path)!)) await insertBatch(sink, ws, row);
+      if (rows.monitorHistory) for (const row of monitorHistoryRows(entries.get(rows.monitorHistory.path)!, rows.monitorHistory.rows)) await insertBatch(sink, ws, row);
       await sink.commit();
     } catch (err) {
       await sink.rollback();
+      // Another process moving into this workspace at the same moment wrote these rows first.
+      if (/UNIQUE|duplicate key/i.test((err as Error).message)) throw new AdoptConflict(`another move into workspace ${ws} wrote its members first: try again, it answers once that move is done`);
       throw err;
     }
   }
   for (const d of rows.docs) {
     const state = entries.get(d.path)!;
-    const docName = d.doc === '' ? ws : `${ws}:${d.doc}`;
-    await withRoom(docName, (room) =>
+    await withRoom(docName(d.doc), (room) =>
       room.mergeAsServer(state, (doc) => {
         if (d.doc !== '') return;
         // The workspace is this one now, under the team server's name for it; the placeholder
-        // member the caller was before the move is gone.
+        // member the caller was before the move is gone. Only this server says the move is done.
         const meta = doc.getMap(DOC_KEYS.meta);
         if (meta.get('id') !== ws) meta.set('id', ws);
         if (meta.get('name') !== caller.workspaceName) meta.set('name', caller.workspaceName);
+        if (meta.has(MOVED_AT)) meta.delete(MOVED_AT);
         if (caller.memberId !== me.id) doc.getMap(DOC_KEYS.members).delete(caller.memberId);
       }),
     );
   }
+  await withRoom(ws, (room) => room.writeAsServer((doc) => doc.getMap(DOC_KEYS.meta).set(MOVED_AT, now)));
   return { members: rows.members.length, docs: rows.docs.length, invites };
+}
+
+/** Whether merging `state` into `doc` would change it: a struct it lacks, or a delete of something it has. */
+function wouldChange(doc: Y.Doc, state: Uint8Array): boolean {
+  const copy = new Y.Doc({ gc: false });
+  try {
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+    const before = Y.encodeStateAsUpdate(copy);
+    Y.applyUpdate(copy, state);
+    return !Buffer.from(Y.encodeStateAsUpdate(copy)).equals(before);
+  } finally {
+    copy.destroy();
+  }
 }

@@ -112,6 +112,20 @@ export function isArchivePath(path: string): boolean {
   );
 }
 
+const MiB = 1024 * 1024;
+/**
+ * The largest entry of each kind, read from its tar header before any of its bytes are inflated,
+ * so a small hostile file that inflates to gigabytes (a gzip bomb) is refused at once. Docs and
+ * history: four times a server's default largest doc (64 MiB); blobs: the largest upload a server
+ * may accept (MAX_UPLOAD_BYTES_CEILING); monitors/history.jsonl: read whole as one string, whose
+ * length V8 caps near 512 Mi characters; the JSON entries are read whole too.
+ */
+export function entryLimit(path: string): number {
+  if (path.startsWith('blobs/')) return 900 * MiB;
+  if (path === 'monitors/history.jsonl') return 512 * MiB;
+  return 256 * MiB;
+}
+
 /** What went wrong with an archive, and in which entry; nothing has been written when thrown. */
 export class ArchiveError extends Error {
   override readonly name = 'ArchiveError';

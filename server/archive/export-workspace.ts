@@ -55,6 +55,9 @@ export async function exportWorkspace(source: ArchiveSource, file: string, optio
   };
 
   try {
+    // The reader creates `partial` anew and never writes through what is at that name: one left
+    // by a killed export, or a link planted there, is removed first (the link, not its target).
+    await rm(partial, { force: true });
     // Inside the try: the reader may have made the file and died before it said so.
     writer = await source.openFile(partial, mtime.getTime());
     const webhooks = await source.webhooks();

@@ -96,7 +96,9 @@ function gzipMembers() {
 // blamed for 7-54 ms of the event loop's waits for a core per backup in bench:backup's sched
 // traces); here they run at this thread's. A write blocks only this thread.
 function fileSink(file) {
-  const fd = openSync(file, 'w', 0o600);
+  // A new file only ('wx'): a link or file already at this name (planted in a shared backup
+  // folder, say) is never written through; the archive fails instead.
+  const fd = openSync(file, 'wx', 0o600);
   let open = true;
   const close = () => {
     if (open) {

@@ -82,7 +82,7 @@ function backupOption(dir: string | undefined, every: string | undefined, keep: 
     return undefined;
   }
   const everyMs = every === undefined ? 3_600_000 : parseEvery(every);
-  if (everyMs === undefined) throw new UsageError(`--backup-every takes a duration like 30m, 1h or 1d, got ${every}`);
+  if (everyMs === undefined) throw new UsageError(`--backup-every takes a duration like 30m, 1h or 1d, at most 24d, got ${every}`);
   const kept = keep === undefined ? 48 : Number(keep);
   if (!Number.isInteger(kept) || kept < 1) throw new UsageError(`--keep takes a whole number of archives (≥ 1), got ${keep}`);
   return { dir: resolve(dir), everyMs, keep: kept };

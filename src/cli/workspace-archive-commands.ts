@@ -53,9 +53,14 @@ export async function workspaceImport(args: string[]): Promise<number> {
   });
   const [file, extra] = positionals;
   if (!file || extra !== undefined) throw new UsageError('workspace import takes one archive file');
-  const { store } = await openStore(v);
+  if (!v.postgres && !v.data) throw new UsageError('--data DIR (or --postgres URL) is required');
+  // The store is opened once the archive is verified: a refused archive leaves no new data folder behind.
+  let store: Awaited<ReturnType<typeof openStore>>['store'] | undefined;
   try {
-    const summary = await importWorkspace(resolve(file), () => store.openArchiveSink(), { as: v.as, passphrase: passphrase(v['passphrase-file']), skipSecrets: v['skip-secrets'] ?? false });
+    const summary = await importWorkspace(resolve(file), async () => {
+      store = (await openStore(v)).store;
+      return store.openArchiveSink();
+    }, { as: v.as, passphrase: passphrase(v['passphrase-file']), skipSecrets: v['skip-secrets'] ?? false });
     console.log(JSON.stringify(summary));
     for (const h of summary.webhooksToReAdd) console.error(`driftdesk: webhook ${h.id} (${h.purpose}, ${h.origin}) was not imported: add it again`);
     return 0;
@@ -66,6 +71,6 @@ export async function workspaceImport(args: string[]): Promise<number> {
     }
     throw err;
   } finally {
-    await store.close();
+    await store?.close();
   }
 }

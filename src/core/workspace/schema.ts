@@ -180,6 +180,11 @@ export const workspaceMetaSchema = z.object({
    * incident's `events` here (an older app) is moved by the server.
    */
   timelines: z.literal('threads').optional(),
+  /**
+   * When this workspace was moved to this server from a desktop and every doc had arrived
+   * (server/archive/adopt-workspace.ts): after it, the move route merges nothing more.
+   */
+  movedAt: timestamp.optional(),
 });
 export type WorkspaceMeta = z.infer<typeof workspaceMetaSchema>;
 
