@@ -6,12 +6,13 @@
  *   1. the archive is verified as `driftdesk workspace import` verifies it;
  *   2. in one transaction: the archive's members join this workspace with their ids (the doc's
  *      records name them), the caller's token moves to their archived self (so their own records
- *      stay theirs to edit) and the placeholder member goes, the others get new tokens to be sent
- *      as invites, history snapshots are added (the archive's tokens stay on the desktop);
- *   3. each doc's state is merged into its room as the server, so live clients see it at once.
- *   4. the workspace doc's meta says the move is done (`movedAt`).
- * A retry after a failure in step 3 finds the members already mapped and merges again (a CRDT
- * merge of the same state changes nothing twice). After step 4 the route merges nothing: an
+ *      stay theirs to edit) and the placeholder member goes, history snapshots are added (the
+ *      archive's tokens stay on the desktop);
+ *   3. each doc's state is merged into its room as the server, so live clients see it at once;
+ *   4. the others get new tokens, answered as invites (any an earlier attempt made are revoked);
+ *   5. the workspace doc's meta says the move is done (`movedAt`).
+ * A retry after a failure in step 3 or 4 finds the members already mapped, merges again (a CRDT
+ * merge of the same state changes nothing twice) and answers every invite. After step 5 the route merges nothing: an
  * owner could otherwise write, as the server, what the write policy refuses them.
  */
 import { createHash } from 'node:crypto';
@@ -21,7 +22,7 @@ import type { WithRoom } from '../room.ts';
 import type { MemberIdentity, Store } from '../store-contract.ts';
 import { hashToken, newToken } from '../tokens.ts';
 import { checkUpdateStructure } from '../update-structure.ts';
-import { ArchiveError } from './archive-format.ts';
+import { ArchiveError, type WorkspaceRows } from './archive-format.ts';
 import { type ArchiveInput, insertBatch, monitorHistoryRows, readEntries, verifyArchive } from './import-workspace.ts';
 
 /**
@@ -92,7 +93,6 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
     }
     return { members: rows.members.length, docs: rows.docs.length, invites: [] };
   }
-  const invites: AdoptResult['invites'] = [];
   if (!retry) {
     // Into empty rooms, under this server's doc size limit (a retry's were measured the first time).
     for (const d of rows.docs) {
@@ -110,12 +110,6 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
       const taken = await sink.taken({ workspaceId: '', memberIds: rows.members.map((m) => m.id), tokenHashes: [], webhookIds: [] });
       if (taken.length > 0) throw new AdoptConflict(`this server already has ${taken.slice(0, 3).join(', ')}: was this workspace moved here before?`);
       for (const m of rows.members) await sink.member(ws, m.id === me.id ? { ...m, role: 'owner' } : m);
-      for (const m of rows.members) {
-        if (m.id === me.id) continue;
-        const token = newToken();
-        await sink.token({ hash: hashToken(token), memberId: m.id, createdAt: now, revokedAt: null });
-        invites.push({ memberId: m.id, name: m.name, role: m.role, token });
-      }
       await sink.retireMember(ws, caller.memberId, me.id);
       for (const s of rows.snapshots) await sink.snapshot(ws, s.doc, s.createdAt, entries.get(s.path)!);
       if (rows.monitorHistory) for (const row of monitorHistoryRows(entries.get(rows.monitorHistory.path)!, rows.monitorHistory.rows)) await insertBatch(sink, ws, row);
@@ -142,8 +136,34 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
       }),
     );
   }
+  const invites = await inviteOthers(store, ws, rows.members.filter((m) => m.id !== me.id), now);
   await withRoom(ws, (room) => room.writeAsServer((doc) => doc.getMap(DOC_KEYS.meta).set(MOVED_AT, now)));
   return { members: rows.members.length, docs: rows.docs.length, invites };
+}
+
+/**
+ * The other members' invites, made once every doc is in and only answered by the move that
+ * finishes: a token made by an attempt that failed later was never sent to anyone, so an earlier
+ * attempt's tokens are revoked and new ones made. Made any earlier, a retry after a failure half
+ * way found the members mapped and answered no invites: the others could never be themselves.
+ */
+async function inviteOthers(store: Store, ws: string, others: WorkspaceRows['members'], now: number): Promise<AdoptResult['invites']> {
+  if (others.length === 0) return [];
+  for (const m of others) await store.revokeMember(ws, m.id);
+  const invites: AdoptResult['invites'] = [];
+  const sink = await store.openArchiveSink();
+  try {
+    for (const m of others) {
+      const token = newToken();
+      await sink.token({ hash: hashToken(token), memberId: m.id, createdAt: now, revokedAt: null });
+      invites.push({ memberId: m.id, name: m.name, role: m.role, token });
+    }
+    await sink.commit();
+  } catch (err) {
+    await sink.rollback();
+    throw err;
+  }
+  return invites;
 }
 
 /** Whether merging `state` into `doc` would change it: a struct it lacks, or a delete of something it has. */

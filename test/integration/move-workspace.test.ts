@@ -124,6 +124,46 @@ describe('moving a workspace to a team server', () => {
   }, 60_000);
 });
 
+describe('a move that fails half way', () => {
+  it('answers every invite when retried, and the invites of the failed attempt were never live', async () => {
+    const local = await handlers['workspaces.create']({ name: 'Retention', yourName: 'Ada' });
+    const bobInvite = await handlers['workspaces.invite']({ workspaceId: local.workspaceId, name: 'Bob', role: 'editor' });
+    const bobId = (await (await fetch(`${embedded.server.url}/api/v1/me`, { headers: { authorization: `Bearer ${bobInvite.token}` } })).json() as { memberId: string }).memberId;
+    const ada = await open(embedded.server.url, local.workspaceId, local.token);
+    const note = createNote(ada.doc, { title: 'Cohorts' }, ctx(local.memberId, 'Ada'));
+    const noteClient = await open(embedded.server.url, noteDocName(local.workspaceId, note.id), local.token);
+    noteClient.doc.getText('body').insert(0, 'Weekly cohorts from March.');
+    await embedded.server.flushed();
+    const empty = team.store.createWorkspace('Retention (team)', 'Ada');
+    const before = new Set(team.store.listMembers(empty.id).map((m) => m.memberId));
+
+    // The team server's storage refuses the note's doc (a real SQLite trigger on its file): the
+    // members are in by then, the note is not, and the move fails.
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(dir, 'team', 'driftdesk-server.sqlite'));
+    db.exec(`CREATE TRIGGER refuse_note BEFORE INSERT ON doc_updates WHEN NEW.doc LIKE '%${note.id}%' BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
+    try {
+      await expect(handlers['workspaces.move']({ workspaceId: local.workspaceId, serverUrl: team.url, token: empty.token })).rejects.toThrow();
+    } finally {
+      db.exec('DROP TRIGGER refuse_note');
+      db.close();
+    }
+    expect(cache.listConnections().map((c) => c.workspaceId)).toContain(local.workspaceId);
+    const halfway = team.store.listMembers(empty.id);
+    expect(halfway.map((m) => m.memberId).filter((id) => !before.has(id)).sort()).toEqual([bobId, local.memberId].sort());
+
+    // Retried: every doc arrives, and Bob's invite is answered — a working token for Bob himself.
+    const moved = await handlers['workspaces.move']({ workspaceId: local.workspaceId, serverUrl: team.url, token: empty.token });
+    expect(moved.invites.map((i) => [i.name, i.role])).toEqual([['Bob', 'editor']]);
+    const bobToken = parseInviteLink(moved.invites[0]!.link)!.token;
+    expect(team.store.authenticate(bobToken)).toMatchObject({ memberId: bobId, role: 'editor' });
+    // Bob has that one live token: whatever the failed attempt made for him was revoked.
+    expect(team.store.listMembers(empty.id).find((m) => m.memberId === bobId)).toMatchObject({ activeTokens: 1 });
+    const noteThere = await open(team.url, noteDocName(empty.id, note.id), empty.token);
+    expect(noteThere.doc.getText('body').toString()).toBe('Weekly cohorts from March.');
+  }, 60_000);
+});
+
 describe('moving into a team server on PostgreSQL', () => {
   const services = serviceOwner();
   afterAll(() => services.stop());
