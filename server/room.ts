@@ -376,16 +376,16 @@ export class Room {
     }
   }
 
-  /**
-   * Merges a whole doc state in as the server, then lets `adjust` correct it in the same
-   * transaction (a workspace moved here: server/archive/adopt-workspace.ts); resolves once
-   * persisted. Live clients get it as any change.
-   */
   /** Whether a state of `bytes` merged in keeps the doc under the size limit (the move route asks before it writes anything). */
   fitsMerge(bytes: number): boolean {
     return this.hasRoomFor(bytes);
   }
 
+  /**
+   * Merges a whole doc state in as the server, then lets `adjust` correct it in the same
+   * transaction (a workspace moved here: server/archive/adopt-workspace.ts); resolves once
+   * persisted. Live clients get it as any change.
+   */
   async mergeAsServer(state: Uint8Array, adjust: (doc: Y.Doc) => void = () => {}): Promise<void> {
     this.doc.transact(() => {
       Y.applyUpdate(this.doc, state);
