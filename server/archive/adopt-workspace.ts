@@ -105,9 +105,12 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
     // Every registry of the workspace doc is a map keyed by record id (schema.ts).
     const used = await withRoom(ws, async (room) => Object.values(DOC_KEYS).filter((key) => key !== DOC_KEYS.meta && key !== DOC_KEYS.members && room.doc.getMap(key).size > 0));
     if (used.length > 0) throw new AdoptConflict(`workspace ${ws} is not empty (it has ${used.join(', ')}): a workspace is moved into an empty one`);
+    // Read (and each line checked) before the transaction; ids are the archive's, kept as they are.
+    const history = rows.monitorHistory ? monitorHistoryRows(entries.get(rows.monitorHistory.path)!, rows.monitorHistory.rows) : [];
     const sink = await store.openArchiveSink();
     try {
-      const taken = await sink.taken({ workspaceId: '', memberIds: rows.members.map((m) => m.id), tokenHashes: [], webhookIds: [] });
+      // A history id is unique within its workspace: another workspace's row of the same id is no conflict, this one's is.
+      const taken = await sink.taken({ workspaceId: '', memberIds: rows.members.map((m) => m.id), tokenHashes: [], webhookIds: [], batches: { workspaceId: ws, ids: history.map((r) => r.id) } });
       if (taken.length > 0) throw new AdoptConflict(`this server already has ${taken.slice(0, 3).join(', ')}: was this workspace moved here before?`);
       for (const m of rows.members) await sink.member(ws, m.id === me.id ? { ...m, role: 'owner' } : m);
       for (const m of rows.members) {
@@ -118,7 +121,7 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
       }
       await sink.retireMember(ws, caller.memberId, me.id);
       for (const s of rows.snapshots) await sink.snapshot(ws, s.doc, s.createdAt, entries.get(s.path)!);
-      if (rows.monitorHistory) for (const row of monitorHistoryRows(entries.get(rows.monitorHistory.path)!, rows.monitorHistory.rows)) await insertBatch(sink, ws, row);
+      for (const row of history) await insertBatch(sink, ws, row);
       await sink.commit();
     } catch (err) {
       await sink.rollback();
