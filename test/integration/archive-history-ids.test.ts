@@ -114,6 +114,14 @@ describe.each([
       expect(await store.addMonitorBatch(w2, entry('mon_w2', 1_800_000_000_000, 1))).toBe(24);
       expect(await store.addMonitorBatch(other, entry('mon_o', 1_800_000_000_000, 1))).toBe(25);
       expect((await all(store, w, 'mon_w')).map((b) => b.id)).toEqual([1, 2, 3, 4, 5, 9]);
+      // What a move asks before it writes history into a workspace: only that workspace's ids are taken.
+      const sink = await store.openArchiveSink();
+      try {
+        expect(await sink.taken({ workspaceId: '', memberIds: [], tokenHashes: [], webhookIds: [], batches: { workspaceId: w, ids: [9, 6, 1, 24] } })).toEqual([`monitor history row 1 in workspace ${w}`, `monitor history row 9 in workspace ${w}`]);
+        expect(await sink.taken({ workspaceId: '', memberIds: [], tokenHashes: [], webhookIds: [], batches: { workspaceId: 'ws_new', ids: [1, 2, 3] } })).toEqual([]);
+      } finally {
+        await sink.rollback();
+      }
     } finally {
       await store.close();
     }
