@@ -85,6 +85,8 @@ describe('a hostile archive sent to the move route by an owner', () => {
       ['proto', await gzOf(forged(moveEntries, { rows: (r) => JSON.stringify(r).replace('"members":', '"__proto__":{"members":[]},"members":').replace(/"role":"editor"/, '"role":"__proto__"') })), 400, 'archive_bad_entry', /^workspace\.json: members\.1\.role: /],
       ['member-twice', await gzOf(forged(moveEntries, { rows: (r) => void (r.members as unknown[]).push({ ...(r.members as object[])[1], role: 'owner' }) })), 400, 'archive_bad_entry', /^workspace\.json: lists member .* twice/],
       ['jsonl', await gzOf(forged(replaced(moveEntries, 'monitors/history.jsonl', Buffer.from('{"id":"1"}\n')))), 400, 'archive_bad_entry', /^monitors\/history\.jsonl: line 1: id: /],
+      // One huge id would number every later history row of the server past what clients read exactly.
+      ['history-id', await gzOf(forged(replaced(moveEntries, 'monitors/history.jsonl', Buffer.from(`{"id":1,"monitorId":"m","at":1,"data":"{}","columns":null}\n{"id":${2 ** 53 - 1},"monitorId":"m","at":2,"data":"{}","columns":null}\n`)), { rows: (r) => void ((r.monitorHistory as { rows: number }).rows = 2) })), 400, 'archive_bad_entry', /^monitors\/history\.jsonl: row 9007199254740991: a move brings history ids up to 1099511627776/],
       ['cut', (await gzOf(moveEntries)).subarray(0, 700), 400, 'archive_truncated', /cut short or corrupt/],
       ['trailing', Buffer.concat([await gzOf(moveEntries), Buffer.from('trailing')]), 400, 'archive_', /incorrect header check/],
       ['not-gzip', Buffer.from('{"hello":"world"}'), 400, 'archive_not_an_archive', /is not a Driftdesk workspace archive/],
