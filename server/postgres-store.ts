@@ -45,10 +45,25 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS upload_pieces (
     workspace_id TEXT NOT NULL, sha256 TEXT NOT NULL, at BIGINT NOT NULL, data BYTEA NOT NULL,
     PRIMARY KEY (workspace_id, sha256, at));
+  -- A history row's id is cited from inside the workspace's docs (a finding's batchId) and kept by
+  -- archives, and every server numbers from 1: an id is unique within its workspace. New rows
+  -- still take the next value of the one sequence, so ids grow in arrival order.
   CREATE TABLE IF NOT EXISTS monitor_batches (
-    id BIGSERIAL PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), monitor_id TEXT NOT NULL,
-    at BIGINT NOT NULL, data TEXT NOT NULL, columns TEXT);
+    id BIGSERIAL, workspace_id TEXT NOT NULL REFERENCES workspaces(id), monitor_id TEXT NOT NULL,
+    at BIGINT NOT NULL, data TEXT NOT NULL, columns TEXT, PRIMARY KEY (workspace_id, id));
   CREATE INDEX IF NOT EXISTS monitor_batches_at ON monitor_batches(workspace_id, monitor_id, at, id);
+  -- Databases made before keyed history rows by id alone: the key becomes (workspace, id), every
+  -- row as it was (under the advisory lock, so a second process starting at once finds it done).
+  DO $$
+  DECLARE pkey name;
+  BEGIN
+    SELECT c.conname INTO pkey FROM pg_constraint c
+      WHERE c.conrelid = 'monitor_batches'::regclass AND c.contype = 'p'
+        AND c.conkey = ARRAY[(SELECT a.attnum FROM pg_attribute a WHERE a.attrelid = 'monitor_batches'::regclass AND a.attname = 'id')];
+    IF pkey IS NOT NULL THEN
+      EXECUTE format('ALTER TABLE monitor_batches DROP CONSTRAINT %I, ADD PRIMARY KEY (workspace_id, id)', pkey);
+    END IF;
+  END $$;
   -- Databases made before note docs had one log per workspace: every row is the workspace doc's.
   ALTER TABLE doc_updates ADD COLUMN IF NOT EXISTS doc TEXT NOT NULL DEFAULT '';
   CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates(workspace_id, doc, seq);

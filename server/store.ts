@@ -15,6 +15,7 @@ import { sqliteArchiveSink, sqliteWorkspaceIds } from './archive/sqlite-archive.
 import { sqliteArchiveSource } from './archive/sqlite-read-worker.ts';
 import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer.ts';
 import { SqliteHistory, migrateHistory } from './sqlite-history.ts';
+import { INSERT_BATCH, migrateMonitorBatches } from './sqlite-batches.ts';
 
 export type { MemberIdentity };
 export { COMPACT_AFTER };
@@ -81,11 +82,8 @@ export class ServerStore implements Store {
       CREATE TABLE IF NOT EXISTS upload_pieces (
         workspace_id TEXT NOT NULL, sha256 TEXT NOT NULL, at INTEGER NOT NULL, data BLOB NOT NULL,
         PRIMARY KEY (workspace_id, sha256, at));
-      CREATE TABLE IF NOT EXISTS monitor_batches (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL REFERENCES workspaces(id), monitor_id TEXT NOT NULL,
-        at INTEGER NOT NULL, data TEXT NOT NULL, columns TEXT);
-      CREATE INDEX IF NOT EXISTS monitor_batches_at ON monitor_batches(workspace_id, monitor_id, at, id);
     `);
+    migrateMonitorBatches(this.db);
     // Stores made before note docs had one log per workspace: every row is the workspace doc's.
     const columns = this.db.prepare('PRAGMA table_info(doc_updates)').all() as { name: string }[];
     if (!columns.some((c) => c.name === 'doc')) this.db.exec("ALTER TABLE doc_updates ADD COLUMN doc TEXT NOT NULL DEFAULT ''");
@@ -309,8 +307,8 @@ export class ServerStore implements Store {
 
   addMonitorBatch(workspaceId: string, batch: Omit<MonitorBatch, 'id'>, summaryColumns: readonly string[] = []): number {
     const row = rowOfBatch(batch, summaryColumns);
-    const info = this.sql('INSERT INTO monitor_batches (workspace_id, monitor_id, at, data, columns) VALUES (?, ?, ?, ?, ?)').run(workspaceId, row.monitorId, row.at, row.data, row.columns);
-    return Number(info.lastInsertRowid);
+    // Keyed by (workspace, id); the id is above every id in the store (sqlite-batches.ts).
+    return (this.sql(INSERT_BATCH).get(workspaceId, row.monitorId, row.at, row.data, row.columns) as { id: number }).id;
   }
 
   listMonitorBatches(workspaceId: string, monitorId: string, query: HistoryRead): MonitorHistoryPage {
@@ -338,7 +336,8 @@ export class ServerStore implements Store {
     this.db.transaction(() => {
       const row = this.sql('SELECT data FROM monitor_batches WHERE workspace_id = ? AND monitor_id = ? AND id = ?').get(workspaceId, monitorId, id) as { data: string } | undefined;
       // The patch's fields all live in `data`; the keys and the per-column results are left as they are.
-      if (row) this.sql('UPDATE monitor_batches SET data = ? WHERE id = ?').run(JSON.stringify({ ...(JSON.parse(row.data) as object), ...patch }), id);
+      // An id is unique within its workspace only (an imported workspace keeps its ids).
+      if (row) this.sql('UPDATE monitor_batches SET data = ? WHERE workspace_id = ? AND monitor_id = ? AND id = ?').run(JSON.stringify({ ...(JSON.parse(row.data) as object), ...patch }), workspaceId, monitorId, id);
     })();
   }
 

@@ -35,6 +35,12 @@ export const ADOPT_MAX_ENTRIES = 200_000;
 /** Members a move brings (each gets an invite token) and monitor history rows (each a row written on the server's thread). */
 export const ADOPT_MAX_MEMBERS = 10_000;
 export const ADOPT_MAX_HISTORY_ROWS = 250_000;
+/**
+ * The largest monitor history id a move brings. Ids are kept (findings cite them) and the server
+ * numbers its next rows above every id it holds, so one row of id 2^53 − 1 would put every later
+ * row of every workspace past the integers clients read exactly. A desktop never comes near this.
+ */
+export const ADOPT_MAX_HISTORY_ID = 2 ** 40;
 
 export interface AdoptResult {
   members: number;
@@ -105,14 +111,19 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
     // Every registry of the workspace doc is a map keyed by record id (schema.ts).
     const used = await withRoom(ws, async (room) => Object.values(DOC_KEYS).filter((key) => key !== DOC_KEYS.meta && key !== DOC_KEYS.members && room.doc.getMap(key).size > 0));
     if (used.length > 0) throw new AdoptConflict(`workspace ${ws} is not empty (it has ${used.join(', ')}): a workspace is moved into an empty one`);
+    // Read (and each line checked) before the transaction; ids are the archive's, kept as they are.
+    const history = rows.monitorHistory ? monitorHistoryRows(entries.get(rows.monitorHistory.path)!, rows.monitorHistory.rows) : [];
+    const tooHigh = history.find((r) => r.id > ADOPT_MAX_HISTORY_ID);
+    if (tooHigh) throw new ArchiveError('bad_entry', `row ${tooHigh.id}: a move brings history ids up to ${ADOPT_MAX_HISTORY_ID} (this server numbers later rows above every id it holds; import the workspace with driftdesk workspace import instead)`, rows.monitorHistory!.path);
     const sink = await store.openArchiveSink();
     try {
-      const taken = await sink.taken({ workspaceId: '', memberIds: rows.members.map((m) => m.id), tokenHashes: [], webhookIds: [] });
+      // A history id is unique within its workspace: another workspace's row of the same id is no conflict, this one's is.
+      const taken = await sink.taken({ workspaceId: '', memberIds: rows.members.map((m) => m.id), tokenHashes: [], webhookIds: [], batches: { workspaceId: ws, ids: history.map((r) => r.id) } });
       if (taken.length > 0) throw new AdoptConflict(`this server already has ${taken.slice(0, 3).join(', ')}: was this workspace moved here before?`);
       for (const m of rows.members) await sink.member(ws, m.id === me.id ? { ...m, role: 'owner' } : m);
       await sink.retireMember(ws, caller.memberId, me.id);
       for (const s of rows.snapshots) await sink.snapshot(ws, s.doc, s.createdAt, entries.get(s.path)!);
-      if (rows.monitorHistory) for (const row of monitorHistoryRows(entries.get(rows.monitorHistory.path)!, rows.monitorHistory.rows)) await insertBatch(sink, ws, row);
+      for (const row of history) await insertBatch(sink, ws, row);
       await sink.commit();
     } catch (err) {
       await sink.rollback();

@@ -55,8 +55,12 @@ export interface ArchiveFileWriter {
 }
 
 export interface ArchiveSink {
-  /** Ids already taken in the target store (the workspace, a member, a token, a webhook). */
-  taken(rows: { workspaceId: string; memberIds: string[]; tokenHashes: string[]; webhookIds: string[]; batchIds?: number[] }): Promise<string[]>;
+  /**
+   * Ids already taken in the target store (the workspace, a member, a token, a webhook), and
+   * monitor history ids already taken in the workspace `batches` names: a history id is unique
+   * within its workspace only (another workspace's row 1 is no conflict).
+   */
+  taken(rows: { workspaceId: string; memberIds: string[]; tokenHashes: string[]; webhookIds: string[]; batches?: { workspaceId: string; ids: number[] } }): Promise<string[]>;
   workspace(row: WorkspaceRow): Promise<void>;
   member(workspaceId: string, row: MemberRow): Promise<void>;
   token(row: TokenRow): Promise<void>;

@@ -251,12 +251,15 @@ async function uniqueOrConflict(what: string, write: () => Promise<void>): Promi
   }
 }
 
-/** A history row keeps its id (incidents' findings cite it); one already in this store is a conflict, not a crash. */
+/**
+ * A history row keeps its id (incidents' findings cite it). Ids are unique within a workspace, so
+ * only the target workspace can have it already (rows written since its check): a conflict, not a crash.
+ */
 export async function insertBatch(sink: ArchiveSink, ws: string, row: MonitorBatchRow): Promise<void> {
   try {
     await sink.monitorBatch(ws, row);
   } catch (err) {
-    if (/UNIQUE|duplicate key/i.test((err as Error).message)) throw new ArchiveError('conflict', `this store already has monitor history row ${row.id}: import into another store, or remove that workspace first`, 'monitors/history.jsonl');
+    if (/UNIQUE|duplicate key/i.test((err as Error).message)) throw new ArchiveError('conflict', `workspace ${ws} already has monitor history row ${row.id}: import into another workspace`, 'monitors/history.jsonl');
     throw err;
   }
 }

@@ -72,6 +72,8 @@ export async function pgArchiveSource(url: string, workspaceId: string): Promise
 export async function pgArchiveSink(client: pg.PoolClient): Promise<ArchiveSink> {
   await client.query('BEGIN');
   let open = true;
+  /** The highest history id written (0: none). */
+  let highest = 0;
   const run = async (sql: string, params: unknown[]) => void (await client.query(sql, params));
   const end = async (sql: string) => {
     if (!open) return;
@@ -83,14 +85,16 @@ export async function pgArchiveSink(client: pg.PoolClient): Promise<ArchiveSink>
     }
   };
   return {
-    taken: async ({ workspaceId, memberIds, tokenHashes, webhookIds, batchIds = [] }) => {
+    taken: async ({ workspaceId, memberIds, tokenHashes, webhookIds, batches }) => {
       const q = async (sql: string, values: string[]) => ((await client.query(sql, [values])).rows as { v: string }[]).map((r) => r.v);
       return [
         ...(await q('SELECT id AS v FROM workspaces WHERE id = ANY($1)', [workspaceId])).map((v) => `workspace ${v}`),
         ...(await q('SELECT id AS v FROM members WHERE id = ANY($1)', memberIds)).map((v) => `member ${v}`),
         ...(await q('SELECT hash AS v FROM tokens WHERE hash = ANY($1)', tokenHashes)).map((v) => `token ${v.slice(0, 12)}…`),
         ...(await q('SELECT id AS v FROM webhooks WHERE id = ANY($1)', webhookIds)).map((v) => `webhook ${v}`),
-        ...((await client.query('SELECT id AS v FROM monitor_batches WHERE id = ANY($1::bigint[])', [batchIds])).rows as { v: string }[]).map((r) => `monitor history row ${r.v}`),
+        ...(batches && batches.ids.length > 0
+          ? ((await client.query('SELECT id AS v FROM monitor_batches WHERE workspace_id = $1 AND id = ANY($2::bigint[]) ORDER BY id', [batches.workspaceId, batches.ids])).rows as { v: string }[]).map((r) => `monitor history row ${r.v} in workspace ${batches.workspaceId}`)
+          : []),
       ];
     },
     workspace: (w) => run('INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)', [w.id, w.name, w.createdAt]),
@@ -107,15 +111,26 @@ export async function pgArchiveSink(client: pg.PoolClient): Promise<ArchiveSink>
     doc: (ws, doc, state) => run('INSERT INTO doc_updates (workspace_id, doc, data) VALUES ($1, $2, $3)', [ws, doc, Buffer.from(state)]),
     snapshot: (ws, doc, at, state) => run('INSERT INTO doc_history (workspace_id, doc, created_at, data) VALUES ($1, $2, $3, $4)', [ws, doc, at, Buffer.from(state)]),
     blob: (ws, sha, at, data) => run('INSERT INTO blobs (workspace_id, sha256, data, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [ws, sha, Buffer.from(data), at]),
-    monitorBatch: (ws, b) => run('INSERT INTO monitor_batches (id, workspace_id, monitor_id, at, data, columns) VALUES ($1, $2, $3, $4, $5, $6)', [b.id, ws, b.monitorId, b.at, b.data, b.columns]),
+    monitorBatch: async (ws, b) => {
+      await run('INSERT INTO monitor_batches (id, workspace_id, monitor_id, at, data, columns) VALUES ($1, $2, $3, $4, $5, $6)', [b.id, ws, b.monitorId, b.at, b.data, b.columns]);
+      highest = Math.max(highest, b.id);
+    },
     retireMember: async (ws, from, to) => {
       await run('UPDATE tokens SET member_id = $1 WHERE member_id = $2', [to, from]);
       await run('DELETE FROM members WHERE id = $1 AND workspace_id = $2', [from, ws]);
       await run('UPDATE auth_version SET version = version + 1 WHERE id = 1', []);
     },
     commit: async () => {
-      // Rows came with their ids: the sequence must move past them, or the next batch collides.
-      if (open) await client.query("SELECT setval(pg_get_serial_sequence('monitor_batches', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM monitor_batches), 1))");
+      // Rows came with their ids: the sequence must move past them, or the workspace's next batch
+      // collides with one. Only forward: other processes may hold values past the rows' ids
+      // (drawn, not yet committed), and moving back would hand those out again.
+      if (open && highest > 0) {
+        await client.query(
+          `SELECT setval(seq, $1) FROM (SELECT pg_get_serial_sequence('monitor_batches', 'id')::regclass AS seq) s
+           WHERE COALESCE(pg_sequence_last_value(seq), 0) < $1`,
+          [highest],
+        );
+      }
       await end('COMMIT');
     },
     rollback: () => end('ROLLBACK'),

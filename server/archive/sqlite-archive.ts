@@ -15,14 +15,17 @@ export function sqliteArchiveSink(db: Database.Database): ArchiveSink {
   db.exec('BEGIN IMMEDIATE');
   const run = (sql: string, ...params: unknown[]) => void db.prepare(sql).run(...params);
   return {
-    taken: async ({ workspaceId, memberIds, tokenHashes, webhookIds, batchIds = [] }) => {
+    taken: async ({ workspaceId, memberIds, tokenHashes, webhookIds, batches }) => {
       const found: string[] = [];
       const has = (sql: string, v: string) => db.prepare(sql).get(v) !== undefined;
       if (has('SELECT 1 FROM workspaces WHERE id = ?', workspaceId)) found.push(`workspace ${workspaceId}`);
       for (const id of memberIds) if (has('SELECT 1 FROM members WHERE id = ?', id)) found.push(`member ${id}`);
       for (const h of tokenHashes) if (has('SELECT 1 FROM tokens WHERE hash = ?', h)) found.push(`token ${h.slice(0, 12)}…`);
       for (const id of webhookIds) if (has('SELECT 1 FROM webhooks WHERE id = ?', id)) found.push(`webhook ${id}`);
-      for (const id of batchIds) if (db.prepare('SELECT 1 FROM monitor_batches WHERE id = ?').get(id) !== undefined) found.push(`monitor history row ${id}`);
+      if (batches && batches.ids.length > 0) {
+        const rows = db.prepare('SELECT id FROM monitor_batches WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id').all(batches.workspaceId, JSON.stringify(batches.ids)) as { id: number }[];
+        for (const r of rows) found.push(`monitor history row ${r.id} in workspace ${batches.workspaceId}`);
+      }
       return found;
     },
     workspace: async (w) => run('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)', w.id, w.name, w.createdAt),

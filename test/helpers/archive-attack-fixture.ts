@@ -15,6 +15,7 @@ import * as Y from 'yjs';
 import { ArchiveError } from '../../server/archive/archive-format.ts';
 import { exportWorkspace } from '../../server/archive/export-workspace.ts';
 import { type ImportOptions, importWorkspace } from '../../server/archive/import-workspace.ts';
+import { INSERT_BATCH } from '../../server/sqlite-batches.ts';
 import { ServerStore } from '../../server/store.ts';
 import { createIncident, createNote, initWorkspace } from '../../src/core/workspace/index.ts';
 import { type RawEntry, entriesOf, gzOf, sha256 } from './archive-forge.ts';
@@ -61,7 +62,7 @@ export function seed(store: ServerStore) {
   store.putBlob(ws.id, sha256(blob), blob);
   store.createWebhook(ws.id, 'https://hooks.example.com/services/T000/B000/XXXXSECRET', 'incidents', Date.now());
   for (let i = 0; i < 3; i++) {
-    store.db.prepare('INSERT INTO monitor_batches (workspace_id, monitor_id, at, data, columns) VALUES (?, ?, ?, ?, ?)').run(ws.id, 'mon_a', 1_700_000_000_000 + i, JSON.stringify({ kind: 'batch', rows: 100 + i }), null);
+    store.db.prepare(INSERT_BATCH).get(ws.id, 'mon_a', 1_700_000_000_000 + i, JSON.stringify({ kind: 'batch', rows: 100 + i }), null);
   }
   return { ws, bob, note, blob };
 }

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { importWorkspace } from '../../server/archive/import-workspace.ts';
 import { type RawEntry, forged, replaced, sha256 } from '../helpers/archive-forge.ts';
 import { good, goodEntries, refusedBy, seeded, targetStore, useArchiveFixture, written } from '../helpers/archive-attack-fixture.ts';
 
@@ -129,7 +130,7 @@ describe('a hostile workspace.json or doc given to workspace import', () => {
     }
   });
 
-  it('refuses rows whose ids another workspace of the store already has (a delivery, a monitor history row) as a conflict, rolling back', async () => {
+  it('refuses a delivery id another workspace of the store already has as a conflict, rolling back; another workspace’s history ids are no conflict', async () => {
     const store = targetStore('target-collide');
     try {
       const other = (store.db.prepare('SELECT id FROM workspaces').get() as { id: string }).id;
@@ -137,9 +138,23 @@ describe('a hostile workspace.json or doc given to workspace import', () => {
       type Rows = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       const delivery = (r: Rows) => void r.deliveries.push({ id: 'd-collide', webhookId: r.webhooks[0].id, origin: 'https://hooks.example.com', event: 'incident.opened', status: 'pending', attempts: 0, lastStatus: null, lastError: null, createdAt: 1, updatedAt: 1 });
       await refusedBy(store, await written(forged(goodEntries, { rows: delivery }), 'collide-delivery'), 'conflict', /^workspace\.json: this store already has webhook delivery d-collide/, { skipSecrets: true });
-      const firstRow = (JSON.parse(goodEntries.find((e) => e.name === 'monitors/history.jsonl')!.data.toString().split('\n')[0]!) as { id: number }).id;
-      store.db.prepare('INSERT INTO monitor_batches (id, workspace_id, monitor_id, at, data, columns) VALUES (?, ?, ?, ?, ?, ?)').run(firstRow, other, 'mon_other', 1, '{}', null);
-      await refusedBy(store, good, 'conflict', new RegExp(`^monitors/history\\.jsonl: this store already has monitor history row ${firstRow}`), { skipSecrets: true });
+      // A history row listed twice within the archive's own workspace is refused by its line.
+      const lines = goodEntries.find((e) => e.name === 'monitors/history.jsonl')!.data.toString().trim().split('\n');
+      const twice = Buffer.from(`${[...lines, lines[0]!].join('\n')}\n`);
+      await refusedBy(store, await written(forged(replaced(goodEntries, 'monitors/history.jsonl', twice), { rows: (r) => void ((r.monitorHistory as { rows: number }).rows = lines.length + 1) }), 'history-twice'), 'bad_entry', new RegExp(`^monitors/history\\.jsonl: line ${lines.length + 1}: row ${JSON.parse(lines[0]!).id} appears twice`), { skipSecrets: true });
+      // History ids are per workspace: another workspace's rows of the same ids stay as they are, and the archive's come in with theirs.
+      const ids = lines.map((l) => (JSON.parse(l) as { id: number }).id);
+      for (const id of ids) store.db.prepare('INSERT INTO monitor_batches (id, workspace_id, monitor_id, at, data, columns) VALUES (?, ?, ?, ?, ?, ?)').run(id, other, 'mon_a', id, '{"kind":"batch","rows":1}', null);
+      const othersBefore = store.db.prepare('SELECT * FROM monitor_batches WHERE workspace_id = ? ORDER BY id').all(other);
+      await importWorkspace(good, () => store.openArchiveSink(), { skipSecrets: true });
+      expect((store.db.prepare('SELECT id, monitor_id AS monitorId, at, data, columns FROM monitor_batches WHERE workspace_id = ? ORDER BY id').all(seeded.ws.id) as object[]).map((r) => JSON.stringify(r))).toEqual(lines);
+      expect(store.db.prepare('SELECT * FROM monitor_batches WHERE workspace_id = ? ORDER BY id').all(other)).toEqual(othersBefore);
+      // A patch to one workspace's row leaves the other workspace's row of the same id alone.
+      store.updateMonitorBatch(seeded.ws.id, 'mon_a', ids[0]!, { labelled: 7 });
+      expect(store.getMonitorBatch(seeded.ws.id, 'mon_a', ids[0]!)!.labelled).toBe(7);
+      expect(store.db.prepare('SELECT * FROM monitor_batches WHERE workspace_id = ? ORDER BY id').all(other)).toEqual(othersBefore);
+      // New rows get ids above every one the store has.
+      expect(store.addMonitorBatch(other, { ...store.getMonitorBatch(seeded.ws.id, 'mon_a', ids[0]!)!, monitorId: 'mon_b' })).toBe(Math.max(...ids) + 1);
     } finally {
       store.close();
     }

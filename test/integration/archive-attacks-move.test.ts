@@ -85,6 +85,8 @@ describe('a hostile archive sent to the move route by an owner', () => {
       ['proto', await gzOf(forged(moveEntries, { rows: (r) => JSON.stringify(r).replace('"members":', '"__proto__":{"members":[]},"members":').replace(/"role":"editor"/, '"role":"__proto__"') })), 400, 'archive_bad_entry', /^workspace\.json: members\.1\.role: /],
       ['member-twice', await gzOf(forged(moveEntries, { rows: (r) => void (r.members as unknown[]).push({ ...(r.members as object[])[1], role: 'owner' }) })), 400, 'archive_bad_entry', /^workspace\.json: lists member .* twice/],
       ['jsonl', await gzOf(forged(replaced(moveEntries, 'monitors/history.jsonl', Buffer.from('{"id":"1"}\n')))), 400, 'archive_bad_entry', /^monitors\/history\.jsonl: line 1: id: /],
+      // One huge id would number every later history row of the server past what clients read exactly.
+      ['history-id', await gzOf(forged(replaced(moveEntries, 'monitors/history.jsonl', Buffer.from(`{"id":1,"monitorId":"m","at":1,"data":"{}","columns":null}\n{"id":${2 ** 53 - 1},"monitorId":"m","at":2,"data":"{}","columns":null}\n`)), { rows: (r) => void ((r.monitorHistory as { rows: number }).rows = 2) })), 400, 'archive_bad_entry', /^monitors\/history\.jsonl: row 9007199254740991: a move brings history ids up to 1099511627776/],
       ['cut', (await gzOf(moveEntries)).subarray(0, 700), 400, 'archive_truncated', /cut short or corrupt/],
       ['trailing', Buffer.concat([await gzOf(moveEntries), Buffer.from('trailing')]), 400, 'archive_', /incorrect header check/],
       ['not-gzip', Buffer.from('{"hello":"world"}'), 400, 'archive_not_an_archive', /is not a Driftdesk workspace archive/],
@@ -149,6 +151,30 @@ describe('a hostile archive sent to the move route by an owner', () => {
     expect(sqliteState(teamDir)).toEqual(roomBefore);
     expect(JSON.stringify(there.doc.toJSON())).not.toContain('I approve shipping');
   }, 120_000);
+
+  it('refuses, by name and with nothing written, history rows whose ids the target workspace itself already has', async () => {
+    const target = team.store.createWorkspace('Churn (team, with history)', 'Ada');
+    const owner = connectClient(team.url, target.id, target.token);
+    await synced(owner.provider);
+    await team.flushed();
+    owner.dispose();
+    const lines = moveEntries.find((e) => e.name === 'monitors/history.jsonl')!.data.toString().trim().split('\n');
+    const clash = (JSON.parse(lines[1]!) as { id: number }).id;
+    // A row the workspace kept (its monitor was deleted, so the workspace looks empty), under an id the archive has too.
+    team.store.db.prepare('INSERT INTO monitor_batches (id, workspace_id, monitor_id, at, data, columns) VALUES (?, ?, ?, ?, ?, ?)').run(clash, target.id, 'mon_gone', 1, '{"kind":"batch","rows":1}', null);
+    // Another desktop's workspace (its own member ids: this server has the first test's).
+    const archive = await gzOf(forged(moveEntries, {
+      rows: (r) => {
+        for (const m of r.members as { id: string }[]) m.id = `${m.id}_3`;
+        for (const t of r.tokens as { memberId: string }[]) t.memberId = `${t.memberId}_3`;
+      },
+    }));
+    const before = sqliteState(team.store.dataDir);
+    const res = await adopt(target.id, target.token, `${seeded.ws.memberId}_3`, archive);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toMatch(new RegExp(`^this server already has monitor history row ${clash} in workspace ${target.id}`));
+    expect(sqliteState(team.store.dataDir)).toEqual(before);
+  });
 
   it('refuses a doc larger than the team server lets a doc grow, before any member is added', async () => {
     const small = await startSyncServer({ port: 0, dataDir: join(dir, 'team-small'), snapshotEveryMs: 0, limits: { maxDocBytes: 256 } });
@@ -223,13 +249,12 @@ describe('a hostile archive sent to the move route of a team server on PostgreSQ
       const second = await startSyncServer({ port: 0, store: await PostgresStore.open(pgdb.url), snapshotEveryMs: 0 });
       try {
         const fresh = await pgTeam.store.createWorkspace('Churn (team, again)', 'Ada');
-        // Another desktop's workspace: its own member ids, and no monitor history (whose row ids,
-        // kept as they are, would be taken by the first move's).
-        const otherBody = new Uint8Array(await gzOf(forged(entries.filter((e) => e.name !== 'monitors/history.jsonl'), {
+        // Another desktop's workspace: its own member ids, and monitor history under the same row
+        // ids as the first move's (every server numbers from 1; an id is unique per workspace).
+        const otherBody = new Uint8Array(await gzOf(forged(entries, {
           rows: (r) => {
             for (const m of r.members as { id: string }[]) m.id = `${m.id}_2`;
             for (const t of r.tokens as { memberId: string }[]) t.memberId = `${t.memberId}_2`;
-            delete r.monitorHistory;
           },
         })));
         const both = await Promise.all([pgTeam, second].map((srv) => fetch(`${srv.url}/api/v1/workspaces/${fresh.id}/adopt/${seeded.ws.memberId}_2`, {
@@ -238,6 +263,9 @@ describe('a hostile archive sent to the move route of a team server on PostgreSQ
         const raced = await Promise.all(both.map(async (r) => ({ status: r.status, body: await r.text() })));
         expect(raced.map((r) => r.status).sort(), JSON.stringify(raced)).toEqual([200, 409]);
         expect((await pgTeam.store.listMembers(fresh.id)).map((m) => m.name).sort()).toEqual(['Ada', 'Bob']);
+        // Both workspaces hold the archive's history rows under the archive's ids.
+        const historyIds = entries.find((e) => e.name === 'monitors/history.jsonl')!.data.toString().trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id);
+        for (const ws of [empty.id, fresh.id]) expect((await pgTeam.store.listMonitorBatches(ws, 'mon_a', { limit: 100 })).batches.map((b) => b.id)).toEqual(historyIds);
       } finally {
         await second.close();
       }

@@ -25,6 +25,7 @@ import { startReaderThread } from '../../server/archive/reader-thread.ts';
 import type { ArchiveSource } from '../../server/archive/archive-store.ts';
 import { startSyncServer } from '../../server/index.ts';
 import { PostgresStore } from '../../server/postgres-store.ts';
+import { INSERT_BATCH } from '../../server/sqlite-batches.ts';
 import { ServerStore } from '../../server/store.ts';
 import { createIncident, initWorkspace, listIncidents } from '../../src/core/workspace/index.ts';
 import { serviceOwner, startPostgres } from '../helpers/services.ts';
@@ -201,8 +202,8 @@ describe('backups read on a worker thread', () => {
     servers.push(server);
     const big = store.createWorkspace('Big', 'Ada');
     for (const u of bigDoc(big.id, big.memberId, 1000)) store.appendUpdate(big.id, u);
-    const batch = store.db.prepare("INSERT INTO monitor_batches (workspace_id, monitor_id, at, data, columns) VALUES (?, 'm1', ?, ?, NULL)");
-    for (let i = 0; i < 40; i++) batch.run(big.id, Date.now() + i, JSON.stringify({ rows: i, note: 'y'.repeat(1024 * 1024) }));
+    const batch = store.db.prepare(INSERT_BATCH);
+    for (let i = 0; i < 40; i++) batch.get(big.id, 'm1', Date.now() + i, JSON.stringify({ rows: i, note: 'y'.repeat(1024 * 1024) }), null);
     const small = store.createWorkspace('Small', 'Ada');
 
     const run = await server.backups!.runNow();

@@ -17,6 +17,7 @@ import * as Y from 'yjs';
 import { ArchiveError } from '../../server/archive/archive-format.ts';
 import { importWorkspace, verifyArchive } from '../../server/archive/import-workspace.ts';
 import { PostgresStore } from '../../server/postgres-store.ts';
+import { INSERT_BATCH } from '../../server/sqlite-batches.ts';
 import { ServerStore } from '../../server/store.ts';
 import type { Store } from '../../server/store-contract.ts';
 import { addComment, createIncident, createNote, initWorkspace, threadDocName } from '../../src/core/workspace/index.ts';
@@ -91,8 +92,8 @@ function seed(store: ServerStore) {
   store.markMonitored(ws.id);
   // Two monitors' history, kept outside the doc; incidents' findings cite rows by id.
   for (let i = 0; i < 25; i++) {
-    store.db.prepare('INSERT INTO monitor_batches (workspace_id, monitor_id, at, data, columns) VALUES (?, ?, ?, ?, ?)')
-      .run(ws.id, i % 2 ? 'mon_a' : 'mon_b', 1_700_000_000_000 + i * 3_600_000, JSON.stringify({ kind: 'batch', rows: 100 + i, driftShare: i / 25, outcomes: [] }), i % 3 ? JSON.stringify([{ name: 'age', score: i / 100 }]) : null);
+    store.db.prepare(INSERT_BATCH)
+      .get(ws.id, i % 2 ? 'mon_a' : 'mon_b', 1_700_000_000_000 + i * 3_600_000, JSON.stringify({ kind: 'batch', rows: 100 + i, driftShare: i / 25, outcomes: [] }), i % 3 ? JSON.stringify([{ name: 'age', score: i / 100 }]) : null);
   }
   return { ws, editor, viewer, revoked, note, thread, blobs, hook };
 }
