@@ -59,6 +59,10 @@ describe('moving a workspace to a team server', () => {
     const incident = createIncident(ada.doc, { title: 'PSI on tenure above 0.2', severity: 'high' }, ctx(local.memberId, 'Ada'));
     await waitFor(() => listIncidents(bob.doc).length === 1, 'incident at Bob');
     addComment(bob.doc, { target: { kind: 'incident', id: incident.id }, body: 'Upstream changed the tenure buckets.' }, ctx(bobId, 'Bob'));
+    // Written where an older app writes it; the embedded server moves it into the incident's
+    // conversation doc within a second. Once moved, the workspace is still until the retry below
+    // (which, exported after a later sweep, would be a different state: refused once moved).
+    await waitFor(() => ada.doc.getMap('comments').size === 0, 'Bob’s comment moved into its conversation doc', 15_000);
     const note = createNote(ada.doc, { title: 'Why tenure drifts' }, ctx(local.memberId, 'Ada'));
     const noteClient = await open(embedded.server.url, noteDocName(local.workspaceId, note.id), local.token);
     noteClient.doc.getText('body').insert(0, 'The March release bucketed tenure by quarter.');
