@@ -376,11 +376,6 @@ export class Room {
     }
   }
 
-  /** Whether a state of `bytes` merged in keeps the doc under the size limit (the move route asks before it writes anything). */
-  fitsMerge(bytes: number): boolean {
-    return this.hasRoomFor(bytes);
-  }
-
   /**
    * Merges a whole doc state in as the server, then lets `adjust` correct it in the same
    * transaction (a workspace moved here: server/archive/adopt-workspace.ts); resolves once
@@ -433,9 +428,10 @@ export class Room {
    * encoding a large doc costs (~100 ms at 50 MB), so it is measured only when the cheap upper
    * bound (last measure + every update since) passes the limit, and not again until a
    * sixty-fourth of the limit has been added since — typing that inserts and deletes keeps the
-   * encoded size small, and is let through after a re-measure.
+   * encoded size small, and is let through after a re-measure. The move route asks it too,
+   * before it writes anything (server/archive/adopt-workspace.ts).
    */
-  private hasRoomFor(bytes: number): boolean {
+  hasRoomFor(bytes: number): boolean {
     const max = this.options.maxDocBytes;
     if (this.measuredBytes + this.bytesSinceMeasure + bytes <= max) return true;
     if (this.bytesSinceMeasure < max / 64 && this.measuredBytes + bytes > max - max / 64) return false;

@@ -103,7 +103,7 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
     // Into empty rooms, under this server's doc size limit (a retry's were measured the first time).
     for (const d of rows.docs) {
       const bytes = entries.get(d.path)!.byteLength;
-      if (!(await withRoom(docName(d.doc), async (room) => room.fitsMerge(bytes)))) throw new ArchiveError('bad_entry', `is ${bytes} bytes, more than a doc on this server may hold`, d.path);
+      if (!(await withRoom(docName(d.doc), async (room) => room.hasRoomFor(bytes)))) throw new ArchiveError('bad_entry', `is ${bytes} bytes, more than a doc on this server may hold`, d.path);
     }
     // Members whose every token was revoked cannot come back; anyone else would find their workspace replaced.
     const others = here.filter((m) => m.memberId !== caller.memberId && m.activeTokens > 0);
