@@ -20,20 +20,27 @@ import { ctx, dir, pgState, seeded, sqliteState, useArchiveFixture, withSize } f
 
 useArchiveFixture();
 
+/** What the app sends: the seeded workspace exported without blobs (they go through the blob API first). */
+async function exportForMove(name: string): Promise<string> {
+  const origin = new ServerStore(join(dir, 'origin'));
+  try {
+    const source = await origin.openArchiveSource(seeded.ws.id);
+    const file = join(dir, name);
+    await exportWorkspace(source, file, { blobs: false });
+    await source.close();
+    return file;
+  } finally {
+    origin.close();
+  }
+}
+
 describe('a hostile archive sent to the move route by an owner', () => {
   let team: SyncServer<ServerStore>;
   let moveEntries: RawEntry[];
   const disposers: (() => void)[] = [];
   beforeAll(async () => {
     team = await startSyncServer({ port: 0, dataDir: join(dir, 'team'), snapshotEveryMs: 0 });
-    // What the app sends: an export without blobs (they go through the blob API first).
-    const origin = new ServerStore(join(dir, 'origin'));
-    const source = await origin.openArchiveSource(seeded.ws.id);
-    const file = join(dir, 'move.tar.gz');
-    await exportWorkspace(source, file, { blobs: false });
-    await source.close();
-    origin.close();
-    moveEntries = await entriesOf(file);
+    moveEntries = await entriesOf(await exportForMove('move.tar.gz'));
   }, 60_000);
   afterAll(async () => {
     for (const d of disposers) d();
@@ -203,13 +210,7 @@ describe('a hostile archive sent to the move route of a team server on PostgreSQ
     const pgdb = await services.start(startPostgres());
     const pgTeam = await startSyncServer({ port: 0, store: await PostgresStore.open(pgdb.url), snapshotEveryMs: 0 });
     try {
-      const origin = new ServerStore(join(dir, 'origin'));
-      const source = await origin.openArchiveSource(seeded.ws.id);
-      const file = join(dir, 'move-pg.tar.gz');
-      await exportWorkspace(source, file, { blobs: false });
-      await source.close();
-      origin.close();
-      const entries = await entriesOf(file);
+      const entries = await entriesOf(await exportForMove('move-pg.tar.gz'));
       const empty = await pgTeam.store.createWorkspace('Churn (team)', 'Ada');
       // The room loaded first (its own first write, the server's upkeep, is not the archive's).
       const owner = connectClient(pgTeam.url, empty.id, empty.token);
