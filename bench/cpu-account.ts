@@ -19,7 +19,7 @@ export interface CpuAccount {
   /** The process's threads other than the main one, of which `lowPriorityMs` ran with a higher nice than the main thread. */
   otherThreadsMs: number;
   lowPriorityMs: number;
-  /** CPU of a child process of this one that lives through the phase (a backup's reader process), when given one. */
+  /** CPU of another process accounted apart (a backup's reader process, or the bench's clients when the server runs in its own process), when given one. */
   childMs: number;
   /** CPU used by other processes on the machine, and the machine's capacity over the phase (cores × ms). */
   otherProcessesMs: number;
@@ -55,7 +55,7 @@ export interface CpuMeter {
   stop(): void;
 }
 
-/** `child`: the process id of a long-lived child to account apart (a backup's reader process), if any. */
+/** `child`: the process id of a long-lived process to account apart from "other processes" (a backup's reader process, or the bench's clients), if any. */
 export function cpuMeter(child: () => number | undefined = () => undefined): CpuMeter | undefined {
   if (process.platform !== 'linux' || !existsSync('/proc/self/stat')) return undefined;
   const cores = read('/proc/stat').split('\n').filter((l) => /^cpu\d/.test(l)).length || 1;
