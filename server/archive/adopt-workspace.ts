@@ -160,7 +160,9 @@ export async function adoptArchive(deps: { store: Store; withRoom: WithRoom }, c
  */
 async function inviteOthers(store: Store, ws: string, others: WorkspaceRows['members'], now: number): Promise<AdoptResult['invites']> {
   if (others.length === 0) return [];
-  for (const m of others) await store.revokeMember(ws, m.id);
+  // Only members an earlier attempt gave a token: a first move revokes nothing (one write each, up to ADOPT_MAX_MEMBERS).
+  const live = new Set((await store.listMembers(ws)).filter((m) => m.activeTokens > 0).map((m) => m.memberId));
+  for (const m of others) if (live.has(m.id)) await store.revokeMember(ws, m.id);
   const invites: AdoptResult['invites'] = [];
   const sink = await store.openArchiveSink();
   try {
