@@ -140,6 +140,7 @@ describe('editors and owners', () => {
     ['accept a handoff under someone else\'s name', (d: Y.Doc) => d.getMap(DOC_KEYS.handoffEvents).set('he', { kind: 'decision', id: 'he', handoffId: 'h', decision: 'accepted', comment: '', byId: 'm_ada', byName: 'Ada', at: T0, seq: 1 }), 'your own member id'],
     ['make themselves owner in the members list', (d: Y.Doc) => d.getMap(DOC_KEYS.members).set('m_bob', { id: 'm_bob', name: 'Bob', role: 'owner', joinedAt: T0 }), 'written by the server'],
     ['demote the owner in the members list', (d: Y.Doc) => d.getMap(DOC_KEYS.members).delete('m_ada'), 'written by the server'],
+    ['mark the workspace as moved here (meta.movedAt, which closes the move route)', (d: Y.Doc) => d.getMap(DOC_KEYS.meta).set('movedAt', T0), 'written by the server'],
     ['set team roles (owners only)', (d: Y.Doc) => d.getMap(DOC_KEYS.teamRoles).set('m_bob', { memberId: 'm_bob', teamRole: 'ops', setById: 'm_bob', setByName: 'Bob', at: T0 }), 'editors cannot add teamRoles'],
     ['rewrite an incident\'s creator', (d: Y.Doc, s: ReturnType<typeof setup>) => d.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(s.incident.id)!.set('createdBy', 'm_bob'), 'createdBy cannot be changed'],
     ['erase an incident\'s timeline', (d: Y.Doc, s: ReturnType<typeof setup>) => { (d.getMap<Y.Map<unknown>>(DOC_KEYS.incidents).get(s.incident.id)!.get(INCIDENT_EVENTS_KEY) as Y.Array<unknown>).delete(0, 1); }, 'append-only'],
@@ -149,6 +150,12 @@ describe('editors and owners', () => {
   ])('may not %s', (_what, change, reason) => {
     const s = setup();
     expect(s.judge('m_bob', (d) => change(d, s))).toEqual(refusedWith(reason));
+  });
+
+  it('an owner may not write the meta either: moving the workspace is the server\'s to record', () => {
+    const s = setup();
+    expect(s.judge('m_ada', (d) => d.getMap(DOC_KEYS.meta).set('movedAt', T0))).toEqual(refusedWith('written by the server'));
+    expect(s.judge('m_ada', (d) => d.getMap(DOC_KEYS.meta).set('name', 'Renamed by a client'))).toEqual(refusedWith('written by the server'));
   });
 });
 
